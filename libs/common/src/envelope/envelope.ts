@@ -1,0 +1,42 @@
+import { Page, Pagination } from '../pagination/pagination';
+import { RequestContextStore } from '../trace/request-context';
+
+/** `{ code: 0, message, data, timestamp, request_id }`: the success envelope of one resource. */
+export interface Envelope<T> {
+  code: 0;
+  message: string;
+  data: T;
+  timestamp: string;
+  request_id: string;
+}
+
+/** The list envelope (seed 004's AlertListResponse, extended with cursor paging). */
+export interface ListEnvelope<T> {
+  code: 0;
+  message: string;
+  items: T[];
+  total: number | null;
+  pagination: Pagination;
+  timestamp: string;
+  request_id: string;
+}
+
+function requestId(): string {
+  return RequestContextStore.current()?.requestId ?? '';
+}
+
+export function envelope<T>(data: T, message = 'OK'): Envelope<T> {
+  return { code: 0, message, data, timestamp: new Date().toISOString(), request_id: requestId() };
+}
+
+export function listEnvelope<T, R = T>(page: Page<T>, map: (item: T) => R, message = 'OK'): ListEnvelope<R> {
+  return {
+    code: 0,
+    message,
+    items: page.items.map(map),
+    total: page.total,
+    pagination: page.pagination,
+    timestamp: new Date().toISOString(),
+    request_id: requestId(),
+  };
+}

@@ -1,0 +1,14 @@
+import type { FastifyRequest } from 'fastify';
+
+import { RequestContext } from '../trace/request-context';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the onRequest hook before anything else runs. */
+    context: RequestContext;
+  }
+}
+
+export function requestContextOf(request: FastifyRequest): RequestContext {
+  return request.context;
+}

@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+let lastTime = -1;
+let lastRandom: number[] = [];
+
+function encodeTime(time: number): string {
+  let out = '';
+  for (let i = 0; i < 10; i++) {
+    out = CROCKFORD[time % 32] + out;
+    time = Math.floor(time / 32);
+  }
+  return out;
+}
+
+function freshRandom(): number[] {
+  return [...randomBytes(16)].map((byte) => byte % 32);
+}
+
+function increment(digits: number[]): number[] {
+  const next = [...digits];
+  for (let i = next.length - 1; i >= 0; i--) {
+    if (next[i] < 31) {
+      next[i]++;
+      return next;
+    }
+    next[i] = 0;
+  }
+  return freshRandom();
+}
+
+/** A ULID: 48-bit milliseconds then 80 random bits, monotonic within one millisecond, so ids sort by creation. */
+export function ulid(now = Date.now()): string {
+  lastRandom = now === lastTime ? increment(lastRandom) : freshRandom();
+  lastTime = Math.max(now, lastTime);
+  return encodeTime(lastTime) + lastRandom.map((digit) => CROCKFORD[digit]).join('');
+}
+
+export type IdPrefix = 'alr' | 'tc' | 'exp' | 'tnt' | 'ak' | 'aud';
+
+/** Public ids carry their type: `alr_01J…`, `tnt_01J…`. */
+export function publicId(prefix: IdPrefix, now?: number): string {
+  return `${prefix}_${ulid(now)}`;
+}

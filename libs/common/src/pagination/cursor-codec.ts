@@ -1,0 +1,67 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+
+import { ProblemException } from '../problem/problem.exception';
+import { ProblemTypes } from '../problem/problem-types';
+
+export type CursorDirection = 'next' | 'prev';
+export type CursorValue = string | number | null | { date: string };
+
+export interface CursorPosition {
+  direction: CursorDirection;
+  /** The sort value of the row the page continues from, then its id. */
+  key: [CursorValue, string];
+}
+
+interface CursorPayload {
+  v: 1;
+  d: CursorDirection;
+  k: [CursorValue, string];
+  /** Binds the cursor to one list: resource, tenant, sort and filters. */
+  b: string;
+}
+
+/**
+ * Opaque, tamper-checked cursors: base64url(JSON) + "." + HMAC-SHA256. A cursor only opens the list it
+ * was made for (same resource, tenant, sort and filters); anything else is an invalid-cursor problem.
+ */
+export class CursorCodec {
+  constructor(private readonly secret: string) {}
+
+  static binding(scope: unknown): string {
+    return createHash('sha256').update(JSON.stringify(scope)).digest('base64url').slice(0, 16);
+  }
+
+  encode(position: CursorPosition, binding: string): string {
+    const payload: CursorPayload = { v: 1, d: position.direction, k: position.key, b: binding };
+    const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
+    return `${body}.${this.sign(body)}`;
+  }
+
+  decode(token: string, binding: string): CursorPosition {
+    const [body, signature, extra] = token.split('.');
+    if (!body || !signature || extra !== undefined) throw invalidCursor();
+    const expected = Buffer.from(this.sign(body));
+    const given = Buffer.from(signature);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw invalidCursor();
+    let payload: CursorPayload;
+    try {
+      payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as CursorPayload;
+    } catch {
+      throw invalidCursor();
+    }
+    if (payload.v !== 1 || payload.b !== binding || !['next', 'prev'].includes(payload.d) || !Array.isArray(payload.k) || payload.k.length !== 2) {
+      throw invalidCursor();
+    }
+    return { direction: payload.d, key: payload.k };
+  }
+
+  private sign(body: string): string {
+    return createHmac('sha256', this.secret).update(body).digest('base64url');
+  }
+}
+
+export function invalidCursor(): ProblemException {
+  return new ProblemException(ProblemTypes.invalidCursor, {
+    errors: [{ field: 'cursor', pointer: '/query/cursor', code: 'format', description: 'cursor was not issued for this list or was altered.' }],
+  });
+}

@@ -1,0 +1,143 @@
+import { CursorCodec, CursorPosition, CursorValue, invalidCursor } from './cursor-codec';
+import { DEFAULT_PAGE_SIZE, PageQueryDto, PaginationMode, SortDirection } from './page-query.dto';
+
+export interface Pagination {
+  mode: PaginationMode;
+  page: number | null;
+  page_size: number;
+  total: number | null;
+  total_pages: number | null;
+  has_next: boolean;
+  has_prev: boolean;
+  next_page: number | null;
+  prev_page: number | null;
+  next_cursor: string | null;
+  prev_cursor: string | null;
+  sort_by: string;
+  sort_direction: SortDirection;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number | null;
+  pagination: Pagination;
+}
+
+/** How one list sorts and reads its rows; the query-building side stays with the list's repository. */
+export interface ListSource<T> {
+  /** The API name of the sort field and the row's value for it (null only for nullable sort fields). */
+  sortBy: string;
+  sortValue(row: T): string | number | Date | null;
+  id(row: T): string;
+  /** What a cursor is bound to besides the sort: resource, tenant and filters. */
+  scope: unknown;
+  count(): Promise<number>;
+  /** Rows in the given order, after `skip` rows. */
+  readOffset(skip: number, take: number, direction: SortDirection): Promise<T[]>;
+  /** Rows strictly after `after` (sort value, id) in the given order; from the start when null. */
+  readKeyset(after: [CursorValue, string] | null, take: number, direction: SortDirection): Promise<T[]>;
+}
+
+function reverse(direction: SortDirection): SortDirection {
+  return direction === 'asc' ? 'desc' : 'asc';
+}
+
+export function toCursorValue(value: string | number | Date | null): CursorValue {
+  return value instanceof Date ? { date: value.toISOString() } : value;
+}
+
+/** Reads a cursor's sort value back: dates were stored as { date }. */
+export function fromCursorValue(value: CursorValue): string | number | Date | null {
+  if (value !== null && typeof value === 'object') {
+    const date = new Date(value.date);
+    if (Number.isNaN(date.getTime())) throw invalidCursor();
+    return date;
+  }
+  return value;
+}
+
+/**
+ * The one paginator every list uses: offset pages (with total by default) or keyset cursor pages in
+ * both directions on (sort value, id), stable under concurrent inserts.
+ */
+export class Paginator {
+  constructor(private readonly codec: CursorCodec) {}
+
+  async paginate<T>(query: PageQueryDto, source: ListSource<T>): Promise<Page<T>> {
+    const pageSize = query.page_size ?? DEFAULT_PAGE_SIZE;
+    const direction = query.sort_direction ?? 'desc';
+    const cursorMode = query.cursor !== undefined || query.pagination === 'cursor';
+    return cursorMode
+      ? this.cursorPage(query, source, pageSize, direction)
+      : this.offsetPage(query, source, pageSize, direction);
+  }
+
+  private async offsetPage<T>(query: PageQueryDto, source: ListSource<T>, pageSize: number, direction: SortDirection): Promise<Page<T>> {
+    const page = query.page ?? 1;
+    const withTotal = query.include_total ?? true;
+    const [rows, total] = await Promise.all([
+      source.readOffset((page - 1) * pageSize, pageSize + 1, direction),
+      withTotal ? source.count() : Promise.resolve(null),
+    ]);
+    const hasNext = rows.length > pageSize;
+    const totalPages = total === null ? null : Math.ceil(total / pageSize);
+    return {
+      items: rows.slice(0, pageSize),
+      total,
+      pagination: {
+        mode: 'offset',
+        page,
+        page_size: pageSize,
+        total,
+        total_pages: totalPages,
+        has_next: hasNext,
+        has_prev: page > 1,
+        next_page: hasNext ? page + 1 : null,
+        prev_page: page > 1 ? page - 1 : null,
+        next_cursor: null,
+        prev_cursor: null,
+        sort_by: source.sortBy,
+        sort_direction: direction,
+      },
+    };
+  }
+
+  private async cursorPage<T>(query: PageQueryDto, source: ListSource<T>, pageSize: number, direction: SortDirection): Promise<Page<T>> {
+    const binding = CursorCodec.binding({ scope: source.scope, sort: source.sortBy, direction });
+    const position: CursorPosition | null = query.cursor ? this.codec.decode(query.cursor, binding) : null;
+    const after = position ? ([toCursorValue(fromCursorValue(position.key[0])), position.key[1]] as [CursorValue, string]) : null;
+    const backwards = position?.direction === 'prev';
+    const [rows, total] = await Promise.all([
+      source.readKeyset(after, pageSize + 1, backwards ? reverse(direction) : direction),
+      query.include_total ? source.count() : Promise.resolve(null),
+    ]);
+    const more = rows.length > pageSize;
+    const items = rows.slice(0, pageSize);
+    if (backwards) items.reverse();
+    // Going forward there is a previous page whenever we came from a cursor; going back, whenever more rows exist.
+    const hasNext = backwards ? true : more;
+    const hasPrev = backwards ? more : position !== null;
+    const keyOf = (row: T): [CursorValue, string] => [toCursorValue(source.sortValue(row)), source.id(row)];
+    const first = items[0];
+    const last = items[items.length - 1];
+    return {
+      items,
+      total,
+      pagination: {
+        mode: 'cursor',
+        page: null,
+        page_size: pageSize,
+        total,
+        total_pages: total === null ? null : Math.ceil(total / pageSize),
+        has_next: hasNext && last !== undefined,
+        has_prev: hasPrev && first !== undefined,
+        next_page: null,
+        prev_page: null,
+        next_cursor: hasNext && last !== undefined ? this.codec.encode({ direction: 'next', key: keyOf(last) }, binding) : null,
+        prev_cursor: hasPrev && first !== undefined ? this.codec.encode({ direction: 'prev', key: keyOf(first) }, binding) : null,
+        sort_by: source.sortBy,
+        sort_direction: direction,
+      },
+    };
+  }
+}

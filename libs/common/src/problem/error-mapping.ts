@@ -1,0 +1,107 @@
+import { HttpException } from '@nestjs/common';
+
+import { ProblemException } from './problem.exception';
+import { ProblemTypes, problemTypeForStatus } from './problem-types';
+
+/** What the renderer needs of the request to classify an error. */
+export interface ErrorRequest {
+  method: string;
+  url: string;
+  /** The matched route template; undefined when no route matched. */
+  route: string | undefined;
+  allowedMethods(path: string): string[];
+  bodyLimit: number;
+}
+
+interface FastifyLikeError {
+  code?: string;
+  statusCode?: number;
+  message: string;
+}
+
+interface PrismaLikeError {
+  name: string;
+  code: string;
+  meta?: { target?: string[] | string; modelName?: string; driverAdapterError?: { cause?: { constraint?: { fields?: string[] } } } };
+}
+
+function isPrismaKnownError(error: unknown): error is PrismaLikeError {
+  const candidate = error as Partial<PrismaLikeError> | null;
+  return candidate?.name === 'PrismaClientKnownRequestError' && typeof candidate.code === 'string';
+}
+
+function isFastifyError(error: unknown): error is FastifyLikeError {
+  const candidate = error as Partial<FastifyLikeError> | null;
+  return typeof candidate?.code === 'string' && candidate.code.startsWith('FST_');
+}
+
+function uniqueFields(error: PrismaLikeError): string[] {
+  const target = error.meta?.target ?? error.meta?.driverAdapterError?.cause?.constraint?.fields ?? [];
+  return (Array.isArray(target) ? target : [target]).map((field) => field.replace(/^"|"$/g, ''));
+}
+
+function routeProblem(request: ErrorRequest): ProblemException {
+  const path = request.url.split('?')[0];
+  const allowed = request.allowedMethods(path);
+  if (allowed.length > 0) {
+    return new ProblemException(ProblemTypes.methodNotAllowed, {
+      args: { method: request.method, allowed: allowed.join(', ') },
+      headers: { Allow: allowed.join(', ') },
+    });
+  }
+  return new ProblemException(ProblemTypes.routeNotFound, { args: { method: request.method, path } });
+}
+
+/**
+ * Classifies any thrown value as a ProblemException. Prisma and Fastify error codes are translated
+ * here and nowhere else; whatever is not recognised becomes a 500 whose cause stays in the log.
+ */
+export function toProblemException(error: unknown, request: ErrorRequest): ProblemException {
+  if (error instanceof ProblemException) return error;
+
+  if (isPrismaKnownError(error)) {
+    if (error.code === 'P2002') {
+      const fields = uniqueFields(error);
+      return new ProblemException(ProblemTypes.conflict, {
+        args: { resource: error.meta?.modelName ?? 'resource', fields: fields.join(', ') || 'key' },
+        errors: fields.map((field) => ({ field, pointer: `/body/${field}`, code: 'invalid', description: `${field} is already taken.` })),
+        cause: error,
+      });
+    }
+    if (error.code === 'P2025') {
+      return new ProblemException(ProblemTypes.resourceNotFound, { args: { resource: error.meta?.modelName ?? 'resource', id: '' }, cause: error });
+    }
+  }
+
+  if (isFastifyError(error)) {
+    switch (error.code) {
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+        return new ProblemException(ProblemTypes.malformedJson, { cause: error });
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return new ProblemException(ProblemTypes.payloadTooLarge, { args: { limit_bytes: request.bodyLimit }, cause: error });
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return new ProblemException(ProblemTypes.unsupportedMediaType, { args: { content_type: '' }, cause: error });
+      default:
+        if (error.statusCode && error.statusCode < 500) {
+          return new ProblemException(problemTypeForStatus(error.statusCode), { detail: error.message, cause: error });
+        }
+    }
+  }
+
+  // Fastify's JSON parser reports bad syntax as a SyntaxError carrying status 400.
+  if (error instanceof SyntaxError && (error as FastifyLikeError).statusCode === 400) {
+    return new ProblemException(ProblemTypes.malformedJson, { cause: error });
+  }
+
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    if (status === 404 && request.route === undefined) return routeProblem(request);
+    const response = error.getResponse();
+    const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
+    const type = problemTypeForStatus(status);
+    return new ProblemException(type, { detail: status < 500 && typeof message === 'string' ? message : undefined, cause: error });
+  }
+
+  return new ProblemException(ProblemTypes.internalError, { cause: error });
+}

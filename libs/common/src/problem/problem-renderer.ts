@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import { I18nService } from 'nestjs-i18n';
+
+import { AppConfig } from '@app/config';
+
+import { Language } from '../i18n/translations.loader';
+import { JsonLogger } from '../logging/json-logger';
+import { RequestContext } from '../trace/request-context';
+import { ProblemDocument, problemTypeUri } from './problem-document';
+import { FieldViolation, ProblemException } from './problem.exception';
+
+const SECRET_FIELD = /pass(word)?|secret|token|api[_-]?key|authorization|credential/i;
+
+export interface RenderedProblem {
+  status: number;
+  headers: Record<string, string>;
+  body: ProblemDocument;
+}
+
+/** Builds the translated problem body of a ProblemException for one request. */
+@Injectable()
+export class ProblemRenderer {
+  constructor(
+    private readonly i18n: I18nService,
+    private readonly config: AppConfig,
+    private readonly logger: JsonLogger,
+  ) {}
+
+  render(problem: ProblemException, context: RequestContext, instance: string, lang: Language): RenderedProblem {
+    const { problemType: type, options } = problem;
+    if (type.status >= 500) this.logger.failure(`${type.slug}: ${describe(problem.cause ?? problem)}`, problem.cause ?? problem, 'problem');
+    const args: Record<string, string | number> = { ...options.args };
+    if (type.status === 500) args.request_id = context.requestId;
+    if (options.errors) args.count ??= options.errors.length;
+    const key = `problems.${type.slug}`;
+    const body: ProblemDocument = {
+      type: problemTypeUri(type.slug),
+      title: this.translate(`${key}.title`, lang, {}),
+      status: type.status,
+      detail: type.status >= 500 ? this.translate(`${key}.detail`, lang, args) : (options.detail ?? this.translate(`${key}.detail`, lang, args)),
+      instance,
+      code: type.code,
+      i18n_key: key,
+      i18n_args: args,
+      ...(options.errors ? { errors: options.errors.map((error) => this.violation(error, lang)) } : {}),
+      request_id: context.requestId,
+      trace_id: context.trace.traceId,
+      span_id: context.trace.spanId,
+      service: this.config.serviceName,
+      timestamp: new Date().toISOString(),
+      ...options.extensions,
+    };
+    const headers: Record<string, string> = { 'Content-Language': lang, ...options.headers };
+    const retryAfter = Number(options.headers?.['Retry-After'] ?? options.args?.retry_after);
+    if (type.status === 429 || type.status === 503) {
+      body.retry_after = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : 1;
+      headers['Retry-After'] = String(body.retry_after);
+    }
+    return { status: type.status, headers, body };
+  }
+
+  private violation(error: FieldViolation, lang: Language): FieldViolation {
+    const description = lang === 'en' ? error.description : this.translate(`validation.${error.code}`, lang, { field: error.field });
+    const showValue = !this.config.isProduction && error.value !== undefined && !SECRET_FIELD.test(error.field);
+    return { field: error.field, pointer: error.pointer, code: error.code, description, ...(showValue ? { value: error.value } : {}) };
+  }
+
+  private translate(key: string, lang: Language, args: Record<string, string | number>): string {
+    return this.i18n.translate(key, { lang, args });
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

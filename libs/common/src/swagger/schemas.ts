@@ -1,0 +1,66 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+import { PAGINATION_MODES, SORT_DIRECTIONS } from '../pagination/page-query.dto';
+
+export class FieldViolationSchema {
+  @ApiProperty({ example: 'items[0].severity', description: 'Dot notation, array items as [index].' })
+  field: string;
+  @ApiProperty({ example: '/body/items/0/severity', description: 'JSON Pointer into the request part (body, query or path).' })
+  pointer: string;
+  @ApiProperty({ enum: ['required', 'type', 'format', 'range', 'length', 'enum', 'unknown', 'invalid'], enumName: 'FieldViolationCode' })
+  code: string;
+  @ApiProperty({ example: 'severity must be one of the following values: info, low, medium, high, critical' })
+  description: string;
+  @ApiPropertyOptional({ description: 'The offending value; only outside production and never for secrets.' })
+  value?: unknown;
+}
+
+/** RFC 9457 problem details as this API returns them (application/problem+json). */
+export class ProblemSchema {
+  @ApiProperty({ example: '/problems/validation-error', description: 'URI of the problem type; GET it for its documentation.' })
+  type: string;
+  @ApiProperty({ example: 'Invalid request parameters' })
+  title: string;
+  @ApiProperty({ example: 400 })
+  status: number;
+  @ApiProperty({ example: '1 field(s) of the request are invalid.' })
+  detail: string;
+  @ApiProperty({ example: '/v1/alerts?page_size=500' })
+  instance: string;
+  @ApiProperty({ example: 10000001, description: '8-digit business code: service, module, error (docs/ERRORS.md).' })
+  code: number;
+  @ApiProperty({ example: 'problems.validation-error' })
+  i18n_key: string;
+  @ApiProperty({ type: 'object', additionalProperties: true, example: { count: 1 } })
+  i18n_args: Record<string, unknown>;
+  @ApiPropertyOptional({ type: [FieldViolationSchema] })
+  errors?: FieldViolationSchema[];
+  @ApiProperty({ example: 'req_550e8400-e29b-41d4-a716-446655440000' })
+  request_id: string;
+  @ApiProperty({ example: '4bf92f3577b34da6a3ce929d0e0e4736' })
+  trace_id: string;
+  @ApiProperty({ example: '00f067aa0ba902b7' })
+  span_id: string;
+  @ApiProperty({ example: 'alert-ledger' })
+  service: string;
+  @ApiProperty({ example: '2026-04-03T12:00:00.000Z' })
+  timestamp: string;
+  @ApiPropertyOptional({ example: 30, description: 'Seconds to wait (429 and 503).' })
+  retry_after?: number;
+}
+
+export class PaginationSchema {
+  @ApiProperty({ enum: PAGINATION_MODES, enumName: 'PaginationMode' }) mode: string;
+  @ApiProperty({ type: Number, nullable: true }) page: number | null;
+  @ApiProperty() page_size: number;
+  @ApiProperty({ type: Number, nullable: true }) total: number | null;
+  @ApiProperty({ type: Number, nullable: true }) total_pages: number | null;
+  @ApiProperty() has_next: boolean;
+  @ApiProperty() has_prev: boolean;
+  @ApiProperty({ type: Number, nullable: true }) next_page: number | null;
+  @ApiProperty({ type: Number, nullable: true }) prev_page: number | null;
+  @ApiProperty({ type: String, nullable: true }) next_cursor: string | null;
+  @ApiProperty({ type: String, nullable: true }) prev_cursor: string | null;
+  @ApiProperty() sort_by: string;
+  @ApiProperty({ enum: SORT_DIRECTIONS, enumName: 'SortDirection' }) sort_direction: string;
+}

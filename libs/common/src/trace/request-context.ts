@@ -1,0 +1,20 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+import { TraceContext } from './trace-context';
+
+export interface RequestContext {
+  requestId: string;
+  trace: TraceContext;
+  startedAt: bigint;
+}
+
+const storage = new AsyncLocalStorage<RequestContext>();
+
+export const RequestContextStore = {
+  run<T>(context: RequestContext, work: () => T): T {
+    return storage.run(context, work);
+  },
+  current(): RequestContext | undefined {
+    return storage.getStore();
+  },
+};

@@ -1,0 +1,32 @@
+import { Env, LogLevel, NodeEnv, parseEnv } from './env.schema';
+
+/** The validated configuration, read through typed getters only. */
+export class AppConfig {
+  constructor(private readonly env: Env) {}
+
+  static fromEnvironment(source: NodeJS.ProcessEnv = process.env): AppConfig {
+    return new AppConfig(parseEnv(source));
+  }
+
+  get nodeEnv(): NodeEnv { return this.env.NODE_ENV; }
+  get isProduction(): boolean { return this.env.NODE_ENV === 'production'; }
+  get host(): string { return this.env.HOST; }
+  get port(): number { return this.env.PORT; }
+  get workerPort(): number { return this.env.WORKER_PORT; }
+  get serviceName(): string { return this.env.SERVICE_NAME; }
+  get databaseUrl(): string { return this.env.DATABASE_URL; }
+  get databasePoolSize(): number { return this.env.DATABASE_POOL_SIZE; }
+  get redisUrl(): string { return this.env.REDIS_URL; }
+  get redisPrefix(): string { return this.env.REDIS_PREFIX; }
+  get jwtSecret(): string { return this.env.JWT_SECRET; }
+  get jwtIssuer(): string | null { return this.env.JWT_ISSUER; }
+  get jwtAudience(): string | null { return this.env.JWT_AUDIENCE; }
+  get jwtJwksUrl(): string | null { return this.env.JWT_JWKS_URL; }
+  get cursorSecret(): string { return this.env.CURSOR_SECRET; }
+  get exportDir(): string { return this.env.EXPORT_DIR; }
+  get logLevel(): LogLevel { return this.env.LOG_LEVEL; }
+  get bodyLimitBytes(): number { return this.env.BODY_LIMIT_BYTES; }
+  get corsOrigins(): string[] { return this.env.CORS_ORIGINS ?? []; }
+  get metricsPublic(): boolean { return this.env.METRICS_PUBLIC; }
+  get chromiumPath(): string { return this.env.CHROMIUM_PATH; }
+}

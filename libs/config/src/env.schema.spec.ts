@@ -1,0 +1,41 @@
+import { ConfigError, parseEnv } from './env.schema';
+
+const valid = { JWT_SECRET: 'j'.repeat(32), CURSOR_SECRET: 'c'.repeat(32) };
+
+describe('parseEnv', () => {
+  it('should apply defaults for optional variables', () => {
+    const env = parseEnv(valid);
+    expect(env.PORT).toBe(3000);
+    expect(env.DATABASE_URL).toBe('postgresql://postgres@127.0.0.1:5432/alert_ledger');
+    expect(env.JWT_ISSUER).toBeNull();
+    expect(env.METRICS_PUBLIC).toBe(true);
+  });
+
+  it('should name a missing required variable and what it expects', () => {
+    expect(() => parseEnv({ CURSOR_SECRET: valid.CURSOR_SECRET })).toThrow(
+      'JWT_SECRET is missing: expected a secret of at least 32 characters (HS256 signing key)',
+    );
+  });
+
+  it('should report every malformed variable in one error without echoing secrets', () => {
+    let error: ConfigError | undefined;
+    try {
+      parseEnv({ ...valid, PORT: '70000', DATABASE_URL: 'mysql://x', JWT_SECRET: 'short' });
+    } catch (e) {
+      error = e as ConfigError;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error?.problems).toEqual([
+      'PORT is malformed ("70000"): expected a TCP port from 1 to 65535',
+      'DATABASE_URL is malformed ("mysql://x"): expected a PostgreSQL URL such as postgresql://postgres@127.0.0.1:5432/alert_ledger',
+      'JWT_SECRET is malformed (5 characters): expected a secret of at least 32 characters (HS256 signing key)',
+    ]);
+    expect(error?.message).not.toContain('short');
+  });
+
+  it('should parse lists and booleans', () => {
+    const env = parseEnv({ ...valid, CORS_ORIGINS: 'https://a.example, http://b.example:8080', METRICS_PUBLIC: 'false' });
+    expect(env.CORS_ORIGINS).toEqual(['https://a.example', 'http://b.example:8080']);
+    expect(env.METRICS_PUBLIC).toBe(false);
+  });
+});

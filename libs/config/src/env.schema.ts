@@ -1,0 +1,132 @@
+/**
+ * Every environment variable the services read, with what it expects.
+ * `parseEnv` checks all of them at once so that a bad start names every problem in one line.
+ */
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+export type NodeEnv = 'development' | 'test' | 'production';
+
+export interface EnvVariable<T> {
+  /** What a valid value looks like, as printed when the value is missing or malformed. */
+  expects: string;
+  /** A value used when the variable is unset; no default means the variable is required. */
+  default?: string;
+  parse(raw: string): T | undefined;
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
+const NODE_ENVS: readonly NodeEnv[] = ['development', 'test', 'production'];
+
+function integer(min: number, max: number): (raw: string) => number | undefined {
+  return (raw) => {
+    if (!/^\d+$/.test(raw)) return undefined;
+    const value = Number(raw);
+    return value >= min && value <= max ? value : undefined;
+  };
+}
+
+function oneOf<T extends string>(values: readonly T[]): (raw: string) => T | undefined {
+  return (raw) => (values as readonly string[]).includes(raw) ? (raw as T) : undefined;
+}
+
+function url(protocols: readonly string[]): (raw: string) => string | undefined {
+  return (raw) => {
+    try {
+      return protocols.includes(new URL(raw).protocol) ? raw : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+function optional<T>(parse: (raw: string) => T | undefined): (raw: string) => T | undefined | null {
+  return (raw) => (raw === '' ? null : parse(raw));
+}
+
+function secret(raw: string): string | undefined {
+  return raw.length >= 32 ? raw : undefined;
+}
+
+function boolean(raw: string): boolean | undefined {
+  if (['true', '1', 'yes'].includes(raw)) return true;
+  if (['false', '0', 'no'].includes(raw)) return false;
+  return undefined;
+}
+
+function origins(raw: string): string[] | undefined {
+  const list = raw.split(',').map((origin) => origin.trim()).filter(Boolean);
+  return list.every((origin) => origin === '*' || url(['http:', 'https:'])(origin)) ? list : undefined;
+}
+
+function text(raw: string): string | undefined {
+  return raw.trim() === '' ? undefined : raw;
+}
+
+export const ENV_SCHEMA = {
+  NODE_ENV: { expects: `one of ${NODE_ENVS.join(', ')}`, default: 'development', parse: oneOf(NODE_ENVS) },
+  HOST: { expects: 'an interface address such as 0.0.0.0 or 127.0.0.1', default: '0.0.0.0', parse: text },
+  PORT: { expects: 'a TCP port from 1 to 65535', default: '3000', parse: integer(1, 65535) },
+  WORKER_PORT: { expects: 'a TCP port from 1 to 65535 (the worker serves its health checks there)', default: '3001', parse: integer(1, 65535) },
+  SERVICE_NAME: { expects: 'a non-empty name, shown in problem bodies and logs', default: 'alert-ledger', parse: text },
+  DATABASE_URL: {
+    expects: 'a PostgreSQL URL such as postgresql://postgres@127.0.0.1:5432/alert_ledger',
+    default: 'postgresql://postgres@127.0.0.1:5432/alert_ledger',
+    parse: url(['postgresql:', 'postgres:']),
+  },
+  DATABASE_POOL_SIZE: { expects: 'a whole number of connections from 1 to 200', default: '10', parse: integer(1, 200) },
+  REDIS_URL: { expects: 'a Redis URL such as redis://127.0.0.1:6379', default: 'redis://127.0.0.1:6379', parse: url(['redis:', 'rediss:']) },
+  REDIS_PREFIX: { expects: 'a non-empty key prefix for queues and rate limits', default: 'alert-ledger', parse: text },
+  JWT_SECRET: { expects: 'a secret of at least 32 characters (HS256 signing key)', parse: secret },
+  JWT_ISSUER: { expects: 'the expected `iss` claim, or empty to skip the check', default: '', parse: optional(text) },
+  JWT_AUDIENCE: { expects: 'the expected `aud` claim, or empty to skip the check', default: '', parse: optional(text) },
+  JWT_JWKS_URL: { expects: 'an https:// or http:// URL of a JWKS document, or empty', default: '', parse: optional(url(['http:', 'https:'])) },
+  CURSOR_SECRET: { expects: 'a secret of at least 32 characters (signs pagination cursors)', parse: secret },
+  EXPORT_DIR: { expects: 'a directory path for export files', default: './var/exports', parse: text },
+  LOG_LEVEL: { expects: `one of ${LOG_LEVELS.join(', ')}`, default: 'info', parse: oneOf(LOG_LEVELS) },
+  BODY_LIMIT_BYTES: { expects: 'a request body limit in bytes from 1024 to 104857600', default: '1048576', parse: integer(1024, 104_857_600) },
+  CORS_ORIGINS: { expects: 'a comma-separated list of http(s) origins, * or empty for none', default: '', parse: optional(origins) },
+  METRICS_PUBLIC: { expects: 'true or false: whether /metrics needs no credential', default: 'true', parse: boolean },
+  CHROMIUM_PATH: { expects: 'the path of a Chromium executable', default: '/usr/bin/chromium', parse: text },
+} satisfies Record<string, EnvVariable<unknown>>;
+
+export type EnvSchema = typeof ENV_SCHEMA;
+export type Env = {
+  [K in keyof EnvSchema]: Exclude<ReturnType<EnvSchema[K]['parse']>, undefined>;
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and checks one variable, for tools that need only it (the database commands). */
+export function readVariable<K extends keyof EnvSchema>(name: K, source: NodeJS.ProcessEnv = process.env): Env[K] {
+  const spec = ENV_SCHEMA[name] as EnvVariable<Env[K]>;
+  const raw = source[name] ?? spec.default;
+  const value = raw === undefined ? undefined : spec.parse(raw.trim());
+  if (value === undefined) throw new ConfigError([`${name} is ${raw === undefined ? 'missing' : 'malformed'}: expected ${spec.expects}`]);
+  return value;
+}
+
+/** Reads and checks every variable; throws one ConfigError that names each bad variable and what it expects. */
+export function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const problems: string[] = [];
+  const values: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(ENV_SCHEMA) as [string, EnvVariable<unknown>][]) {
+    const raw = source[name] ?? spec.default;
+    if (raw === undefined) {
+      problems.push(`${name} is missing: expected ${spec.expects}`);
+      continue;
+    }
+    const value = spec.parse(raw.trim());
+    if (value === undefined) {
+      const shown = name.includes('SECRET') ? `${raw.length} characters` : JSON.stringify(raw);
+      problems.push(`${name} is malformed (${shown}): expected ${spec.expects}`);
+      continue;
+    }
+    values[name] = value;
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return values as Env;
+}

@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+import { PrismaPg } from '@prisma/adapter-pg';
+import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+
+/** The part of @prisma/schema-engine-wasm's SchemaEngine that the migrator uses. */
+export interface SchemaEngine {
+  diff(params: unknown): Promise<{ exitCode: number; stdout: string | null }>;
+  applyMigrations(input: unknown): Promise<{ appliedMigrationNames: string[] }>;
+  free(): void;
+}
+
+type WasmExports = Record<string, unknown>;
+
+/** The slice of the WebAssembly global used here (the ES2023 lib that this project compiles with has no typings for it). */
+declare const WebAssembly: {
+  instantiate(bytes: Buffer, imports: Record<string, object>): Promise<{ instance: { exports: WasmExports } }>;
+};
+
+interface SchemaEngineBindings {
+  SchemaEngine: { new: (options: unknown, log: (line: string) => void, adapter: object) => Promise<SchemaEngine> };
+  __wbg_set_wasm(exports: WasmExports): void;
+}
+
+const PG_CHAR_OID = 18;
+const PG_TEXT_OID = 25;
+
+let bindings: Promise<SchemaEngineBindings> | undefined;
+
+/**
+ * The package is ESM and imports its .wasm file, which Node 20 cannot do without a flag, so we
+ * instantiate the module ourselves and hand it to the generated bindings (what its entry file does).
+ */
+function loadBindings(): Promise<SchemaEngineBindings> {
+  bindings ??= (async () => {
+    const modulePath = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const bg = require(modulePath) as SchemaEngineBindings;
+    const wasmBytes = readFileSync(join(dirname(modulePath), 'schema_engine_bg.wasm'));
+    const { instance } = await WebAssembly.instantiate(wasmBytes, { './schema_engine_bg.js': bg });
+    bg.__wbg_set_wasm(instance.exports);
+    (instance.exports.__wbindgen_start as () => void)();
+    return bg;
+  })();
+  return bindings;
+}
+
+/**
+ * adapter-pg has no column type for PostgreSQL's internal one-byte `"char"` (OID 18), which the
+ * engine's introspection queries of pg_catalog return; we read it as text, only here.
+ */
+function withCharAsText(factory: PrismaPg): PrismaPg {
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = await connect();
+    const queryable = adapter as unknown as { performIO(query: unknown): Promise<{ fields: { dataTypeID: number }[] }> };
+    const performIO = queryable.performIO.bind(queryable);
+    queryable.performIO = async (query) => {
+      const result = await performIO(query);
+      for (const field of result.fields) if (field.dataTypeID === PG_CHAR_OID) field.dataTypeID = PG_TEXT_OID;
+      return result;
+    };
+    return adapter;
+  };
+  return factory;
+}
+
+export async function openSchemaEngine(connectionString: string, schema: string): Promise<SchemaEngine> {
+  const { SchemaEngine } = await loadBindings();
+  const errors: string[] = [];
+  const log = (line: string): void => {
+    if (line.includes('"level":"ERROR"')) errors.push(line);
+  };
+  const adapter = bindMigrationAwareSqlAdapterFactory(withCharAsText(new PrismaPg({ connectionString })));
+  return SchemaEngine.new({ datamodels: [['schema.prisma', schema]] }, log, adapter);
+}
