@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { I18nModule } from 'nestjs-i18n';
+import { AcceptLanguageResolver, I18nModule } from 'nestjs-i18n';
 
 import { AppConfig } from '@app/config';
 
@@ -23,6 +23,8 @@ import { RedisService } from './redis/redis.service';
       fallbackLanguage: FALLBACK_LANGUAGE,
       loader: TranslationsLoader,
       loaderOptions: {},
+      // The problem renderer negotiates the language itself (it also runs outside Nest's pipeline).
+      resolvers: [AcceptLanguageResolver],
       disableMiddleware: true,
       logging: false,
     }),

@@ -21,3 +21,8 @@ export * from './trace/request-context';
 export * from './trace/trace-context';
 export * from './validation/transformers';
 export * from './validation/validation.pipe';
+export * from './health/health.controller';
+export * from './health/operations.module';
+export * from './health/readiness';
+export * from './http/problem-fastify-adapter';
+export * from './http/http-app';

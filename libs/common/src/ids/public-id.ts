@@ -31,8 +31,13 @@ function increment(digits: number[]): number[] {
 
 /** A ULID: 48-bit milliseconds then 80 random bits, monotonic within one millisecond, so ids sort by creation. */
 export function ulid(now = Date.now()): string {
-  lastRandom = now === lastTime ? increment(lastRandom) : freshRandom();
-  lastTime = Math.max(now, lastTime);
+  // Within one millisecond, or when the clock steps back, keep the last time and count up.
+  if (now <= lastTime) {
+    lastRandom = increment(lastRandom);
+  } else {
+    lastTime = now;
+    lastRandom = freshRandom();
+  }
   return encodeTime(lastTime) + lastRandom.map((digit) => CROCKFORD[digit]).join('');
 }
 

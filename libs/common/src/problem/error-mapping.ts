@@ -11,6 +11,7 @@ export interface ErrorRequest {
   route: string | undefined;
   allowedMethods(path: string): string[];
   bodyLimit: number;
+  contentType: string | undefined;
 }
 
 interface FastifyLikeError {
@@ -22,7 +23,11 @@ interface FastifyLikeError {
 interface PrismaLikeError {
   name: string;
   code: string;
-  meta?: { target?: string[] | string; modelName?: string; driverAdapterError?: { cause?: { constraint?: { fields?: string[] } } } };
+  meta?: {
+    target?: string[] | string;
+    modelName?: string;
+    driverAdapterError?: { cause?: { table?: string; constraint?: { fields?: string[]; index?: string } } };
+  };
 }
 
 function isPrismaKnownError(error: unknown): error is PrismaLikeError {
@@ -35,9 +40,18 @@ function isFastifyError(error: unknown): error is FastifyLikeError {
   return typeof candidate?.code === 'string' && candidate.code.startsWith('FST_');
 }
 
+/**
+ * The columns of a violated unique constraint. Through the pg driver adapter Prisma reports only the
+ * index name, which Prisma names `<table>_<columns>_key`; columns are snake_case like the API's fields.
+ */
 function uniqueFields(error: PrismaLikeError): string[] {
-  const target = error.meta?.target ?? error.meta?.driverAdapterError?.cause?.constraint?.fields ?? [];
-  return (Array.isArray(target) ? target : [target]).map((field) => field.replace(/^"|"$/g, ''));
+  const cause = error.meta?.driverAdapterError?.cause;
+  const target = error.meta?.target ?? cause?.constraint?.fields;
+  if (target) return (Array.isArray(target) ? target : [target]).map((field) => field.replace(/^"|"$/g, ''));
+  const index = cause?.constraint?.index;
+  const table = cause?.table;
+  if (index && table && index.startsWith(`${table}_`) && index.endsWith('_key')) return [index.slice(table.length + 1, -'_key'.length)];
+  return [];
 }
 
 function routeProblem(request: ErrorRequest): ProblemException {
@@ -81,7 +95,7 @@ export function toProblemException(error: unknown, request: ErrorRequest): Probl
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
         return new ProblemException(ProblemTypes.payloadTooLarge, { args: { limit_bytes: request.bodyLimit }, cause: error });
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-        return new ProblemException(ProblemTypes.unsupportedMediaType, { args: { content_type: '' }, cause: error });
+        return new ProblemException(ProblemTypes.unsupportedMediaType, { args: { content_type: request.contentType?.split(';')[0] || '(none)' }, cause: error });
       default:
         if (error.statusCode && error.statusCode < 500) {
           return new ProblemException(problemTypeForStatus(error.statusCode), { detail: error.message, cause: error });

@@ -30,6 +30,7 @@ export class ProblemResponder {
       route: request.routeOptions?.url,
       allowedMethods: (path) => this.routes.allowedMethods(path),
       bodyLimit: this.config.bodyLimitBytes,
+      contentType: request.headers['content-type'],
     });
   }
 

@@ -84,11 +84,11 @@ export async function dropDatabase(url: string): Promise<void> {
 
 async function withEngine<T>(url: string, schemaPath: string, work: (engine: SchemaEngine, schema: string) => Promise<T>): Promise<T> {
   const schema = readFileSync(schemaPath, 'utf8');
-  const engine = await openSchemaEngine(url, schema);
+  const { engine, close } = await openSchemaEngine(url, schema);
   try {
     return await work(engine, schema);
   } finally {
-    engine.free();
+    await close();
   }
 }
 

@@ -50,10 +50,11 @@ function loadBindings(): Promise<SchemaEngineBindings> {
  * adapter-pg has no column type for PostgreSQL's internal one-byte `"char"` (OID 18), which the
  * engine's introspection queries of pg_catalog return; we read it as text, only here.
  */
-function withCharAsText(factory: PrismaPg): PrismaPg {
+function withCharAsText(factory: PrismaPg, opened: { dispose(): Promise<void> }[]): PrismaPg {
   const connect = factory.connect.bind(factory);
   factory.connect = async () => {
     const adapter = await connect();
+    opened.push(adapter);
     const queryable = adapter as unknown as { performIO(query: unknown): Promise<{ fields: { dataTypeID: number }[] }> };
     const performIO = queryable.performIO.bind(queryable);
     queryable.performIO = async (query) => {
@@ -66,12 +67,26 @@ function withCharAsText(factory: PrismaPg): PrismaPg {
   return factory;
 }
 
-export async function openSchemaEngine(connectionString: string, schema: string): Promise<SchemaEngine> {
+export interface OpenSchemaEngine {
+  engine: SchemaEngine;
+  /** Frees the engine and closes the connections it opened. */
+  close(): Promise<void>;
+}
+
+export async function openSchemaEngine(connectionString: string, schema: string): Promise<OpenSchemaEngine> {
   const { SchemaEngine } = await loadBindings();
   const errors: string[] = [];
   const log = (line: string): void => {
     if (line.includes('"level":"ERROR"')) errors.push(line);
   };
-  const adapter = bindMigrationAwareSqlAdapterFactory(withCharAsText(new PrismaPg({ connectionString })));
-  return SchemaEngine.new({ datamodels: [['schema.prisma', schema]] }, log, adapter);
+  const opened: { dispose(): Promise<void> }[] = [];
+  const adapter = bindMigrationAwareSqlAdapterFactory(withCharAsText(new PrismaPg({ connectionString }), opened));
+  const engine = await SchemaEngine.new({ datamodels: [['schema.prisma', schema]] }, log, adapter);
+  return {
+    engine,
+    close: async () => {
+      engine.free();
+      await Promise.all(opened.map((connection) => connection.dispose()));
+    },
+  };
 }

@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+
+import { CommonModule, OperationsModule, RedisService } from '@app/common';
+import { ConfigModule } from '@app/config';
+import { DatabaseModule, PrismaService } from '@app/database';
+import { TenantsModule } from '@app/tenants';
+
+import { ProblemsController } from './problems/problems.controller';
+import { TenantsController } from './tenants/tenants.controller';
+
+@Module({
+  imports: [
+    ConfigModule,
+    DatabaseModule,
+    CommonModule,
+    OperationsModule.register({
+      inject: [PrismaService, RedisService],
+      checks: (prisma: PrismaService, redis: RedisService) => [
+        { name: 'database', isReady: () => prisma.isReachable() },
+        { name: 'redis', isReady: () => redis.isReachable() },
+      ],
+    }),
+    TenantsModule,
+  ],
+  controllers: [ProblemsController, TenantsController],
+})
+export class AppModule {}

@@ -1,0 +1,14 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+
+import { createHttpApp } from '@app/common';
+import { AppConfig } from '@app/config';
+
+import { AppModule } from './app.module';
+import { serveOpenApi } from './openapi/openapi';
+
+/** The HTTP API (used by main.ts and by the e2e tests). */
+export async function createApiApp(config = AppConfig.fromEnvironment()): Promise<NestFastifyApplication> {
+  const app = await createHttpApp(AppModule, config);
+  serveOpenApi(app);
+  return app;
+}

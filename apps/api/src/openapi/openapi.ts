@@ -1,0 +1,25 @@
+import { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+
+import { FieldViolationSchema, PaginationSchema, ProblemSchema } from '@app/common';
+
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Alert Ledger API')
+    .setDescription(
+      'History, triage and compliance evidence for security and operations alerts. Every error is an RFC 9457 problem (application/problem+json) whose `type` links to its documentation.',
+    )
+    .setVersion('1.0.0')
+    .build();
+  return SwaggerModule.createDocument(app, config, {
+    extraModels: [ProblemSchema, FieldViolationSchema, PaginationSchema],
+    operationIdFactory: (_controller, method) => method,
+  });
+}
+
+/** Swagger UI at /docs and the document at /openapi.json. */
+export function serveOpenApi(app: INestApplication): OpenAPIObject {
+  const document = buildOpenApiDocument(app);
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
+  return document;
+}

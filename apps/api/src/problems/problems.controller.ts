@@ -1,0 +1,33 @@
+import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { I18nService } from 'nestjs-i18n';
+
+import { negotiateLanguage, Operation, ProblemException, problemTypeBySlug, ProblemTypes } from '@app/common';
+
+import { renderProblemPage } from './problem-page';
+
+@ApiTags('operations')
+@Controller('problems')
+export class ProblemsController {
+  constructor(private readonly i18n: I18nService) {}
+
+  /** The documentation page a problem's `type` URI dereferences to (HTML; JSON with Accept: application/json). */
+  @Get(':slug')
+  @ApiProduces('text/html', 'application/json')
+  @ApiOkResponse({ description: 'The problem type: title, status, code and what to do' })
+  @Operation({ id: 'getProblemType', summary: 'Documentation of a problem type', problems: [404] })
+  async describe(@Param('slug') slug: string, @Headers('accept') accept: string | undefined, @Headers('accept-language') language: string | undefined, @Res() reply: FastifyReply): Promise<void> {
+    const type = problemTypeBySlug(slug);
+    if (!type) throw new ProblemException(ProblemTypes.resourceNotFound, { args: { resource: 'problem type', id: slug } });
+    const lang = negotiateLanguage(language);
+    const title = this.i18n.translate(`problems.${slug}.title`, { lang });
+    const doc = { type: `/problems/${slug}`, title, status: type.status, code: type.code, description: type.description };
+    reply.header('Content-Language', lang);
+    if (accept?.includes('application/json') && !accept.includes('text/html')) {
+      await reply.type('application/json').send(doc);
+      return;
+    }
+    await reply.type('text/html; charset=utf-8').send(renderProblemPage(doc, lang));
+  }
+}

@@ -1,0 +1,33 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+
+import { ApiEnvelope, ApiListEnvelope, envelope, Envelope, listEnvelope, ListEnvelope, Operation } from '@app/common';
+import { CreateTenantDto, ListTenantsQueryDto, TenantDto, TenantsService } from '@app/tenants';
+
+@ApiTags('tenants')
+@Controller('v1/tenants')
+export class TenantsController {
+  constructor(private readonly tenants: TenantsService) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiEnvelope(TenantDto, 201, 'The tenant was created')
+  @Operation({ id: 'createTenant', summary: 'Create a tenant', problems: [400, 409, 413, 415] })
+  async create(@Body() body: CreateTenantDto): Promise<Envelope<TenantDto>> {
+    return envelope(TenantDto.from(await this.tenants.create(body)), 'tenant created');
+  }
+
+  @Get()
+  @ApiListEnvelope(TenantDto)
+  @Operation({ id: 'listTenants', summary: 'List tenants', problems: [400] })
+  async list(@Query() query: ListTenantsQueryDto): Promise<ListEnvelope<TenantDto>> {
+    return listEnvelope(await this.tenants.list(query), TenantDto.from);
+  }
+
+  @Get(':id')
+  @ApiEnvelope(TenantDto)
+  @Operation({ id: 'getTenant', summary: 'Get a tenant', problems: [404] })
+  async get(@Param('id') id: string): Promise<Envelope<TenantDto>> {
+    return envelope(TenantDto.from(await this.tenants.get(id)));
+  }
+}

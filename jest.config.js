@@ -1,0 +1,33 @@
+/** Unit specs beside the code, e2e specs in test/; one database and Redis prefix per run (test/setup). */
+const { pathsToModuleNameMapper } = require('ts-jest');
+const { compilerOptions } = require('./tsconfig.json');
+
+const transform = {
+  '^.+\\.ts$': [
+    'ts-jest',
+    {
+      tsconfig: 'tsconfig.json',
+      // The same Swagger plugin as `nest build`, so the OpenAPI document under test is the one we ship.
+      astTransformers: {
+        before: ['<rootDir>/test/setup/swagger-transformer.js'],
+      },
+    },
+  ],
+};
+// Two dependencies ship ESM only: content-disposition 3 (used by @fastify/static, which serves Swagger UI)
+// and the schema engine's wasm bindings. Node 20 runs them through require(esm), Jest does not, so
+// Jest compiles them to CommonJS.
+const esmOnly = ['content-disposition', '@prisma/schema-engine-wasm'];
+transform[`^.+/node_modules/(${esmOnly.join('|')})/.+\\.js$`] = ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022' }, isolatedModules: true }];
+const transformIgnorePatterns = [`/node_modules/(?!(${esmOnly.join('|')})/)`];
+const moduleNameMapper = pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' });
+const shared = { rootDir: __dirname, setupFiles: ['reflect-metadata'], testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'], transform, transformIgnorePatterns, moduleNameMapper };
+
+module.exports = {
+  globalSetup: '<rootDir>/test/setup/global-setup.ts',
+  globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
+    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], testTimeout: 60000 },
+  ],
+};

@@ -1,0 +1,55 @@
+import { Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+import { AppConfig } from '@app/config';
+
+import { JsonLogger } from '../logging/json-logger';
+import { ProblemResponder } from '../problem/problem-responder';
+import { AppValidationPipe } from '../validation/validation.pipe';
+import { installHttpHooks } from './http-hooks';
+import { MetricsService } from './metrics.service';
+import { ProblemFastifyAdapter } from './problem-fastify-adapter';
+import { RouteIndex } from './route-index';
+
+/**
+ * A Nest application on Fastify as every process of ours serves HTTP: the body limit, JSON logs with
+ * request and trace ids, metrics, problem+json for every failure (including Fastify's own errors),
+ * the validation pipe. The module must import CommonModule.
+ */
+export async function createHttpApp(module: Type<unknown>, config: AppConfig): Promise<NestFastifyApplication> {
+  let responder: ProblemResponder | undefined;
+  const send = (error: Error, request: FastifyRequest, reply: FastifyReply): void => responder?.send(error, request, reply);
+  const adapter = new ProblemFastifyAdapter({
+    bodyLimit: config.bodyLimitBytes,
+    logger: false,
+    trustProxy: false,
+    // Errors Fastify raises before routing (a malformed URL) also leave as problems.
+    frameworkErrors: send,
+  });
+  adapter.onError(send);
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true, abortOnError: false, bodyParser: false });
+  const logger = app.get(JsonLogger);
+  app.useLogger(logger);
+  responder = app.get(ProblemResponder);
+
+  const fastify = app.getHttpAdapter().getInstance();
+  installHttpHooks(fastify, { logger, metrics: app.get(MetricsService), routes: app.get(RouteIndex) });
+  // JSON only (bodyParser: false keeps Nest from adding a form parser): other bodies are a 415.
+  fastify.removeContentTypeParser('text/plain');
+
+  app.useGlobalPipes(new AppValidationPipe());
+  app.enableShutdownHooks();
+  return app;
+}
+
+/** Reads the configuration or stops the process with one line naming each bad variable. */
+export function configOrExit(): AppConfig {
+  try {
+    return AppConfig.fromEnvironment();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(78); // EX_CONFIG
+  }
+}

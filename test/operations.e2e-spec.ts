@@ -1,0 +1,88 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+import { pendingSchemaChanges } from '@app/database/migrator/migrator';
+
+import { http, startApi, TestApi } from './utils/api';
+
+const run = promisify(execFile);
+
+describe('operations', () => {
+  let api: TestApi;
+
+  beforeAll(async () => {
+    api = await startApi();
+  });
+
+  afterAll(() => api.close());
+
+  it('should report live and ready with the database and Redis up', async () => {
+    expect((await http(api, 'GET', '/health/live')).body).toEqual({ status: 'ok', checks: {} });
+    const ready = await http(api, 'GET', '/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toEqual({ status: 'ok', checks: { database: 'up', redis: 'up' } });
+  });
+
+  it('should count requests by route template and status in /metrics', async () => {
+    await http(api, 'GET', '/v1/tenants/tnt_missing');
+    const metrics = await http(api, 'GET', '/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.headers.get('content-type')).toContain('text/plain');
+    expect(metrics.text).toMatch(/http_requests_total\{method="GET",route="\/v1\/tenants\/:id",status="404"\} [1-9]/);
+    expect(metrics.text).toMatch(/http_request_duration_seconds_bucket\{le="0.005",method="GET",route="\/v1\/tenants\/:id",status="404"\}/);
+  });
+
+  describe('the OpenAPI document', () => {
+    let document: { paths: Record<string, Record<string, { operationId?: string; summary?: string; responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }> }>>; components: { schemas: Record<string, unknown> } };
+
+    beforeAll(async () => {
+      document = (await http(api, 'GET', '/openapi.json')).body as unknown as typeof document;
+    });
+
+    it('should give every operation an operationId, a summary and problem responses for 4xx/5xx', () => {
+      const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
+      expect(operations.length).toBeGreaterThan(5);
+      const faults: string[] = [];
+      for (const { path, method, op } of operations) {
+        const name = `${method.toUpperCase()} ${path}`;
+        if (!op.operationId) faults.push(`${name}: no operationId`);
+        if (!op.summary) faults.push(`${name}: no summary`);
+        const problems = Object.entries(op.responses).filter(([status]) => /^[45]/.test(status));
+        if (!problems.some(([status]) => status === '500')) faults.push(`${name}: no 500 response`);
+        for (const [status, response] of problems) {
+          if (response.content?.['application/problem+json']?.schema?.$ref !== '#/components/schemas/ProblemSchema') faults.push(`${name} ${status}: not the problem schema`);
+        }
+      }
+      expect(faults).toEqual([]);
+      const ids = operations.map(({ op }) => op.operationId);
+      expect(new Set(ids).size).toBe(ids.length);
+    });
+
+    it('should describe list parameters with their bounds and enums', () => {
+      const params = (document.paths['/v1/tenants'].get as unknown as { parameters: { name: string; schema: Record<string, unknown> }[] }).parameters;
+      const byName = Object.fromEntries(params.map((p) => [p.name, p.schema]));
+      expect(byName.page_size).toEqual(expect.objectContaining({ minimum: 1, maximum: 200 }));
+      expect(byName.sort_by).toEqual(expect.objectContaining({ enum: ['created_at', 'name', 'slug', 'id'] }));
+    });
+
+    it('should serve Swagger UI at /docs', async () => {
+      const docs = await http(api, 'GET', '/docs');
+      expect(docs.status).toBe(200);
+      expect(docs.text).toContain('swagger-ui');
+    });
+  });
+
+  it('should find schema.prisma and the migrations in agreement', async () => {
+    expect(await pendingSchemaChanges(process.env.DATABASE_URL as string)).toBe('');
+  });
+
+  it('should stop at start with one line naming a malformed variable', async () => {
+    const env = { ...process.env, PORT: 'eighty', JWT_SECRET: '' };
+    const failure = await run(process.execPath, ['--import', 'tsx', 'apps/api/src/main.ts'], { env }).catch((error: { code: number; stderr: string }) => error);
+    expect('code' in failure && failure.code).toBe(78);
+    const lines = (failure as { stderr: string }).stderr.trim().split('\n');
+    expect(lines).toEqual([
+      'Invalid configuration: PORT is malformed ("eighty"): expected a TCP port from 1 to 65535; JWT_SECRET is malformed (0 characters): expected a secret of at least 32 characters (HS256 signing key)',
+    ]);
+  });
+});

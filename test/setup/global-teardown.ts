@@ -1,0 +1,23 @@
+import Redis from 'ioredis';
+
+import { dropDatabase } from '../../libs/database/src/migrator/migrator';
+
+/** Drops the run's database and deletes its Redis keys. */
+export default async function globalTeardown(): Promise<void> {
+  const url = process.env.DATABASE_URL;
+  if (url?.includes('alert_ledger_test_')) await dropDatabase(url);
+  const prefix = process.env.REDIS_PREFIX;
+  if (prefix?.startsWith('alert-ledger-test-')) {
+    const redis = new Redis(process.env.REDIS_URL as string);
+    try {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+        if (keys.length) await redis.del(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+    } finally {
+      redis.disconnect();
+    }
+  }
+}

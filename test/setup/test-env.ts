@@ -1,0 +1,17 @@
+/** Variables of a test run: its own database and Redis prefix, fixed secrets, quiet logs. */
+export function testEnvironment(runId: string): Record<string, string> {
+  const base = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/alert_ledger');
+  base.pathname = `/alert_ledger_test_${runId}`;
+  return {
+    NODE_ENV: 'test',
+    TEST_RUN_ID: runId,
+    DATABASE_URL: base.toString(),
+    DATABASE_POOL_SIZE: '5',
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    REDIS_PREFIX: `alert-ledger-test-${runId}`,
+    JWT_SECRET: 'test-jwt-secret-0123456789abcdef0123456789',
+    CURSOR_SECRET: 'test-cursor-secret-0123456789abcdef01234567',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'fatal',
+    EXPORT_DIR: `/tmp/alert-ledger-test-${runId}/exports`,
+  };
+}
