@@ -1,5 +1,5 @@
-import { Global, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { AcceptLanguageResolver, I18nModule } from 'nestjs-i18n';
 
 import { AppConfig } from '@app/config';
@@ -15,11 +15,22 @@ import { ProblemRenderer } from './problem/problem-renderer';
 import { ProblemResponder } from './problem/problem-responder';
 import { RedisService } from './redis/redis.service';
 
+/**
+ * nestjs-i18n registers a global interceptor that resolves a language and opens an async context per
+ * request, for I18nContext. We translate only where a problem is rendered (the renderer negotiates the
+ * language itself), and the interceptor costs a fifth of a request's CPU (Nest binds an AsyncResource
+ * per interceptor call), so the module is used without it. Measured in docs/BENCHMARKS.md.
+ */
+function withoutRequestInterceptor(module: DynamicModule): DynamicModule {
+  const isInterceptor = (provider: Provider): boolean => typeof provider === 'object' && 'provide' in provider && provider.provide === APP_INTERCEPTOR;
+  return { ...module, providers: module.providers?.filter((provider) => !isInterceptor(provider)) };
+}
+
 /** What every HTTP process shares: logging, metrics, problem details, translations, paging, Redis. */
 @Global()
 @Module({
   imports: [
-    I18nModule.forRoot({
+    withoutRequestInterceptor(I18nModule.forRoot({
       fallbackLanguage: FALLBACK_LANGUAGE,
       loader: TranslationsLoader,
       loaderOptions: {},
@@ -27,7 +38,7 @@ import { RedisService } from './redis/redis.service';
       resolvers: [AcceptLanguageResolver],
       disableMiddleware: true,
       logging: false,
-    }),
+    })),
   ],
   providers: [
     { provide: JsonLogger, useFactory: (config: AppConfig) => new JsonLogger(config), inject: [AppConfig] },

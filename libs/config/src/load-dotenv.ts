@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 /**
@@ -14,4 +14,11 @@ export function loadDotEnv(file = resolve(process.cwd(), '.env')): void {
     const value = rawValue.replace(/^(['"])(.*)\1$/, '$2');
     if (process.env[key] === undefined) process.env[key] = value;
   }
+}
+
+/** For the demo and the benchmarks on a fresh clone: a .env from .env.example when there is none. */
+export function ensureDotEnv(file = resolve(process.cwd(), '.env'), example = resolve(process.cwd(), '.env.example')): boolean {
+  if (existsSync(file)) return false;
+  copyFileSync(example, file);
+  return true;
 }

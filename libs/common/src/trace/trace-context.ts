@@ -13,8 +13,20 @@ export interface TraceContext {
 const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
 const REQUEST_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
 
+// Ids come from a pool of random bytes refilled 4 KiB at a time: one randomBytes call per id costs
+// more than the rest of the trace handling together.
+const POOL_SIZE = 4096;
+let pool = randomBytes(POOL_SIZE);
+let offset = 0;
+
 function hex(bytes: number): string {
-  return randomBytes(bytes).toString('hex');
+  if (offset + bytes > POOL_SIZE) {
+    pool = randomBytes(POOL_SIZE);
+    offset = 0;
+  }
+  const id = pool.toString('hex', offset, offset + bytes);
+  offset += bytes;
+  return id;
 }
 
 function newNonZeroId(bytes: number): string {

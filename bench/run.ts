@@ -1,0 +1,25 @@
+/** `npm run bench [-- suite …]`: builds, runs the suites and writes docs/BENCHMARKS.md. */
+import { spawnSync } from 'node:child_process';
+
+import { ensureDotEnv, loadDotEnv } from '../libs/config/src';
+import { runOverhead } from './overhead';
+
+const SUITES: Record<string, () => Promise<void>> = { overhead: runOverhead };
+
+async function main(): Promise<void> {
+  ensureDotEnv();
+  loadDotEnv();
+  const asked = process.argv.slice(2);
+  const unknown = asked.filter((name) => !SUITES[name]);
+  if (unknown.length) throw new Error(`Unknown suite(s) ${unknown.join(', ')}; suites: ${Object.keys(SUITES).join(', ')}`);
+  if (spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' }).status !== 0) throw new Error('npm run build failed');
+  for (const name of asked.length ? asked : Object.keys(SUITES)) {
+    console.log(`bench: ${name}`);
+    await SUITES[name]();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,2 @@
+export * from './hs256';
+export * from './scopes';

@@ -1,0 +1,37 @@
+import { generateAlert, seedTenants, toCopyLine } from './alert-generator';
+
+const EPOCH = Date.UTC(2026, 0, 1);
+
+describe('generateAlert', () => {
+  const tenants = seedTenants(3, EPOCH);
+
+  it('should write the same alert for the same seed and index', () => {
+    expect(generateAlert(7, 42, tenants, EPOCH)).toEqual(generateAlert(7, 42, tenants, EPOCH));
+    expect(generateAlert(7, 42, tenants, EPOCH)).not.toEqual(generateAlert(8, 42, tenants, EPOCH));
+  });
+
+  it('should skew severities toward low and keep lifecycle timestamps consistent with the status', () => {
+    const alerts = Array.from({ length: 5_000 }, (_, i) => generateAlert(1, i, tenants, EPOCH));
+    const count = (severity: string): number => alerts.filter((a) => a.severity === severity).length;
+    expect(count('info') + count('low')).toBeGreaterThan(count('high') + count('critical'));
+    expect(count('critical')).toBeGreaterThan(0);
+    for (const alert of alerts) {
+      expect(alert.created_at.getTime()).toBeLessThanOrEqual(EPOCH);
+      expect(alert.created_at.getTime()).toBeGreaterThan(EPOCH - 366 * 86_400_000);
+      expect(alert.acknowledged_at === null).toBe(alert.acknowledged_by === null);
+      if (alert.status === 'open') expect(alert.acknowledged_at).toBeNull();
+      if (alert.status === 'resolved') expect(alert.resolved_at!.getTime()).toBeGreaterThan(alert.created_at.getTime());
+      if (alert.status === 'dismissed') expect(alert.dismissed_at).not.toBeNull();
+      expect(alert.id.startsWith('alr_')).toBe(true);
+    }
+    expect(new Set(alerts.map((a) => a.tenant_id)).size).toBe(3);
+    expect(new Set(alerts.map((a) => a.id)).size).toBe(alerts.length);
+  });
+
+  it('should escape tabs, newlines and backslashes for COPY', () => {
+    const alert = { ...generateAlert(1, 1, tenants, EPOCH), message: 'a\tb\nc\\d', assignee: null };
+    const fields = toCopyLine(alert).slice(0, -1).split('\t');
+    expect(fields[5]).toBe('a\\tb\\nc\\\\d');
+    expect(fields[8]).toBe('\\N');
+  });
+});

@@ -1,0 +1,88 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+import { Client } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+
+import { applyMigrations } from '../migrator/migrator';
+import { ALERT_COLUMNS, generateAlert, seedTenants, SeedTenant, toCopyLine } from './alert-generator';
+
+export interface SeedOptions {
+  alerts: number;
+  tenants: number;
+  seed: number;
+  /** The newest possible created_at (ms); alerts spread over the year before it. */
+  until: number;
+  log?: (line: string) => void;
+}
+
+/**
+ * Migrates the database and writes the seed: tenants (kept if present) and their alerts (replaced).
+ * The same options write the same rows. Answers the tenants.
+ */
+export async function seedDatabase(url: string, options: SeedOptions): Promise<SeedTenant[]> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  await applyMigrations(url);
+  const tenants = seedTenants(options.tenants, options.until);
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  const started = Date.now();
+  try {
+    await client.query(
+      `INSERT INTO tenants (id, name, slug) SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[])
+       ON CONFLICT (slug) DO NOTHING`,
+      [tenants.map((t) => t.id), tenants.map((t) => t.name), tenants.map((t) => t.slug)],
+    );
+    // One transaction: a failure leaves the database as it was. For a large load the secondary indexes
+    // are dropped and rebuilt from their own definitions (building once is far faster than updating
+    // them per row); DDL is transactional in PostgreSQL, so they come back whatever happens.
+    await client.query('BEGIN');
+    await client.query("SET LOCAL maintenance_work_mem = '1GB'");
+    const { rowCount } = await client.query('DELETE FROM alerts WHERE tenant_id = ANY($1)', [tenants.map((t) => t.id)]);
+    if (rowCount) log(`seed: removed ${rowCount} earlier seeded alerts`);
+    const indexes = options.alerts >= BULK_THRESHOLD ? await dropSecondaryIndexes(client) : [];
+
+    let written = 0;
+    const rows = Readable.from(
+      (function* () {
+        const batch: string[] = [];
+        for (let index = 0; index < options.alerts; index++) {
+          batch.push(toCopyLine(generateAlert(options.seed, index, tenants, options.until)));
+          if (batch.length === 5_000 || index === options.alerts - 1) {
+            written += batch.length;
+            if (written % 100_000 === 0) log(`seed: ${written} alerts (${Math.round(written / ((Date.now() - started) / 1000))}/s)`);
+            yield batch.join('');
+            batch.length = 0;
+          }
+        }
+      })(),
+    );
+    await pipeline(rows, client.query(copyFrom(`COPY alerts (${ALERT_COLUMNS.join(', ')}) FROM STDIN`)));
+    for (const definition of indexes) await client.query(definition);
+    if (indexes.length) log(`seed: rebuilt ${indexes.length} indexes`);
+    await client.query('COMMIT');
+    await client.query('ANALYZE alerts');
+    const seconds = (Date.now() - started) / 1000;
+    log(`seed: ${options.alerts} alerts over ${options.tenants} tenants in ${seconds.toFixed(1)} s`);
+    return tenants;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    await client.end();
+  }
+}
+
+const BULK_THRESHOLD = 50_000;
+
+/** Drops the alerts table's indexes other than its primary key; answers their CREATE statements. */
+async function dropSecondaryIndexes(client: Client): Promise<string[]> {
+  const { rows } = await client.query<{ indexname: string; indexdef: string }>(
+    `SELECT i.indexname, i.indexdef FROM pg_indexes i
+      WHERE i.schemaname = current_schema() AND i.tablename = 'alerts'
+        AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`,
+  );
+  for (const { indexname } of rows) await client.query(`DROP INDEX "${indexname.replace(/"/g, '""')}"`);
+  return rows.map((row) => row.indexdef);
+}
+
