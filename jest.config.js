@@ -24,10 +24,12 @@ const moduleNameMapper = pathsToModuleNameMapper(compilerOptions.paths, { prefix
 const shared = { rootDir: __dirname, setupFiles: ['reflect-metadata'], testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'], transform, transformIgnorePatterns, moduleNameMapper };
 
 module.exports = {
+  // e2e specs start servers, Chromium and CLI processes; no timing is asserted anywhere.
+  testTimeout: 60000,
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
-    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], testTimeout: 60000 },
+    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
   ],
 };

@@ -24,12 +24,12 @@ describe('operations', () => {
   });
 
   it('should count requests by route template and status in /metrics', async () => {
-    await http(api, 'GET', '/v1/tenants/tnt_missing');
+    await http(api, 'GET', '/v1/tenants/tnt_missing', { headers: { 'x-api-key': 'nonsense' } });
     const metrics = await http(api, 'GET', '/metrics');
     expect(metrics.status).toBe(200);
     expect(metrics.headers.get('content-type')).toContain('text/plain');
-    expect(metrics.text).toMatch(/http_requests_total\{method="GET",route="\/v1\/tenants\/:id",status="404"\} [1-9]/);
-    expect(metrics.text).toMatch(/http_request_duration_seconds_bucket\{le="0.005",method="GET",route="\/v1\/tenants\/:id",status="404"\}/);
+    expect(metrics.text).toMatch(/http_requests_total\{method="GET",route="\/v1\/tenants\/:id",status="401"\} [1-9]/);
+    expect(metrics.text).toMatch(/http_request_duration_seconds_bucket\{le="0.005",method="GET",route="\/v1\/tenants\/:id",status="401"\}/);
   });
 
   describe('the OpenAPI document', () => {

@@ -3,6 +3,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '@app/database/generated/prisma/client';
 
 import { http, startApi, TestApi } from './utils/api';
+import { World } from './utils/world';
 
 interface TenantList {
   items: { id: string; slug: string }[];
@@ -13,19 +14,24 @@ interface TenantList {
 describe('list envelope and pagination (tenants)', () => {
   let api: TestApi;
   let prisma: PrismaClient;
+  const world = new World();
+  let admin: Record<string, string>;
+  const get = <T = Record<string, unknown>>(path: string) => http<T>(api, 'GET', path, { headers: admin });
   const prefix = `pg-${Date.now().toString(36)}`;
 
   beforeAll(async () => {
     api = await startApi();
+    admin = await world.admin();
     prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: process.env.DATABASE_URL as string }) });
     for (let i = 0; i < 7; i++) {
-      const result = await http(api, 'POST', '/v1/tenants', { body: { name: `Paging ${i}`, slug: `${prefix}-${i}` } });
+      const result = await http(api, 'POST', '/v1/tenants', { body: { name: `Paging ${i}`, slug: `${prefix}-${i}` }, headers: admin });
       expect(result.status).toBe(201);
     }
   });
 
   afterAll(async () => {
     await prisma.$disconnect();
+    await world.close();
     await api.close();
   });
 
@@ -35,7 +41,7 @@ describe('list envelope and pagination (tenants)', () => {
   }
 
   it('should answer an offset page in the list envelope with the total', async () => {
-    const result = await http<TenantList & Record<string, unknown>>(api, 'GET', '/v1/tenants?page=2&page_size=3&sort_by=slug&sort_direction=asc');
+    const result = await get<TenantList & Record<string, unknown>>('/v1/tenants?page=2&page_size=3&sort_by=slug&sort_direction=asc');
     expect(result.status).toBe(200);
     expect(result.body).toEqual(expect.objectContaining({ code: 0, message: 'OK', request_id: result.headers.get('x-request-id') }));
     const slugs = await allSlugs();
@@ -49,13 +55,13 @@ describe('list envelope and pagination (tenants)', () => {
     const pages: TenantList[] = [];
     let path = '/v1/tenants?pagination=cursor&page_size=3&sort_by=slug&sort_direction=asc';
     for (;;) {
-      const result = await http<TenantList>(api, 'GET', path);
+      const result = await get<TenantList>(path);
       expect(result.status).toBe(200);
       pages.push(result.body);
       seen.push(...result.body.items.map((t) => t.slug));
       if (pages.length === 1) {
         // An insert sorting before the current position must not shift later pages.
-        expect((await http(api, 'POST', '/v1/tenants', { body: { name: 'Early', slug: '0000-early' } })).status).toBe(201);
+        expect((await http(api, 'POST', '/v1/tenants', { body: { name: 'Early', slug: '0000-early' }, headers: admin })).status).toBe(201);
       }
       if (!result.body.pagination.next_cursor) break;
       path = `/v1/tenants?page_size=3&sort_by=slug&sort_direction=asc&cursor=${encodeURIComponent(result.body.pagination.next_cursor)}`;
@@ -66,16 +72,16 @@ describe('list envelope and pagination (tenants)', () => {
     expect(pages[pages.length - 1].pagination.has_next).toBe(false);
 
     const last = pages[pages.length - 1];
-    const back = await http<TenantList>(api, 'GET', `/v1/tenants?page_size=3&sort_by=slug&sort_direction=asc&cursor=${encodeURIComponent(last.pagination.prev_cursor as string)}`);
+    const back = await get<TenantList>(`/v1/tenants?page_size=3&sort_by=slug&sort_direction=asc&cursor=${encodeURIComponent(last.pagination.prev_cursor as string)}`);
     expect(back.body.items).toEqual(pages[pages.length - 2].items);
   });
 
   it('should refuse a tampered cursor and a cursor of another sort with 400 invalid-cursor', async () => {
-    const first = await http<TenantList>(api, 'GET', '/v1/tenants?pagination=cursor&page_size=2&sort_by=slug');
+    const first = await get<TenantList>('/v1/tenants?pagination=cursor&page_size=2&sort_by=slug');
     const cursor = first.body.pagination.next_cursor as string;
     const tampered = `${cursor.slice(0, 10)}${cursor[10] === 'A' ? 'B' : 'A'}${cursor.slice(11)}`;
     for (const path of [`/v1/tenants?sort_by=slug&cursor=${encodeURIComponent(tampered)}`, `/v1/tenants?sort_by=name&cursor=${encodeURIComponent(cursor)}`]) {
-      const result = await http(api, 'GET', path);
+      const result = await get(path);
       expect(result.status).toBe(400);
       expect(result.body.type).toBe('/problems/invalid-cursor');
       expect(result.body.code).toBe(10000003);
@@ -83,9 +89,9 @@ describe('list envelope and pagination (tenants)', () => {
   });
 
   it('should leave the total out of cursor pages unless asked', async () => {
-    const without = await http<TenantList>(api, 'GET', '/v1/tenants?pagination=cursor');
+    const without = await get<TenantList>('/v1/tenants?pagination=cursor');
     expect(without.body.total).toBeNull();
-    const withTotal = await http<TenantList>(api, 'GET', '/v1/tenants?pagination=cursor&include_total=true');
+    const withTotal = await get<TenantList>('/v1/tenants?pagination=cursor&include_total=true');
     expect(withTotal.body.total).toBe((await allSlugs()).length);
   });
 });

@@ -1,12 +1,14 @@
 import { Controller, Get, Module } from '@nestjs/common';
 
-import { createHttpApp } from '@app/common';
+import { createHttpApp, Public } from '@app/common';
 import { AppConfig } from '@app/config';
 
 import { AppModule } from '../apps/api/src/app.module';
 import { http, TestApi } from './utils/api';
+import { World } from './utils/world';
 
 /** A route that fails the way a real bug does, to see what a 500 gives away. */
+@Public()
 @Controller('test-fault')
 class FaultController {
   @Get()
@@ -22,15 +24,21 @@ const PROBLEM_FIELDS = ['type', 'title', 'status', 'detail', 'instance', 'code',
 
 describe('problem details over HTTP', () => {
   let api: TestApi;
+  const world = new World();
+  let admin: Record<string, string>;
 
   beforeAll(async () => {
+    admin = await world.admin();
     const app = await createHttpApp(FaultyAppModule, AppConfig.fromEnvironment());
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.getHttpServer().address();
     api = { app, baseUrl: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`, close: () => app.close() };
   });
 
-  afterAll(() => api.close());
+  afterAll(async () => {
+    await api.close();
+    await world.close();
+  });
 
   function expectProblem(result: { status: number; headers: Headers; body: Record<string, unknown> }, status: number, slug: string): void {
     expect(result.status).toBe(status);
@@ -43,7 +51,7 @@ describe('problem details over HTTP', () => {
   }
 
   it('should answer a body with a missing and an unknown field with 400 and one entry per field', async () => {
-    const result = await http(api, 'POST', '/v1/tenants', { body: { slug: 'Not Valid!', colour: 'red' } });
+    const result = await http(api, 'POST', '/v1/tenants', { body: { slug: 'Not Valid!', colour: 'red' }, headers: admin });
     expectProblem(result, 400, 'validation-error');
     const errors = result.body.errors as { field: string; pointer: string; code: string }[];
     expect(errors.map(({ field, pointer, code }) => ({ field, pointer, code }))).toEqual(
@@ -57,7 +65,7 @@ describe('problem details over HTTP', () => {
   });
 
   it('should answer an out-of-range query parameter with 400 pointing into the query', async () => {
-    const result = await http(api, 'GET', '/v1/tenants?page_size=500&sort_by=colour');
+    const result = await http(api, 'GET', '/v1/tenants?page_size=500&sort_by=colour', { headers: admin });
     expectProblem(result, 400, 'validation-error');
     const errors = (result.body.errors as { pointer: string; code: string }[]).map((e) => [e.pointer, e.code]);
     expect(errors).toHaveLength(2);
@@ -82,9 +90,9 @@ describe('problem details over HTTP', () => {
   });
 
   it('should answer a unique violation with 409 naming the field, and store nothing twice', async () => {
-    const first = await http(api, 'POST', '/v1/tenants', { body: { name: 'Dup', slug: 'dup-tenant' } });
+    const first = await http(api, 'POST', '/v1/tenants', { body: { name: 'Dup', slug: 'dup-tenant' }, headers: admin });
     expect(first.status).toBe(201);
-    const second = await http(api, 'POST', '/v1/tenants', { body: { name: 'Dup again', slug: 'dup-tenant' } });
+    const second = await http(api, 'POST', '/v1/tenants', { body: { name: 'Dup again', slug: 'dup-tenant' }, headers: admin });
     expectProblem(second, 409, 'conflict');
     expect(second.body.errors).toEqual([expect.objectContaining({ field: 'slug' })]);
   });
@@ -113,7 +121,7 @@ describe('problem details over HTTP', () => {
     const ko = await http(api, 'GET', '/v1/nothing', { headers: { 'accept-language': 'ko-KR,ko;q=0.9' } });
     expect(ko.body.title).toBe('경로를 찾을 수 없음');
     expect(ko.headers.get('content-language')).toBe('ko');
-    const id = await http(api, 'POST', '/v1/tenants', { body: {}, headers: { 'accept-language': 'id' } });
+    const id = await http(api, 'POST', '/v1/tenants', { body: {}, headers: { ...admin, 'accept-language': 'id' } });
     expect(id.body.title).toBe('Parameter permintaan tidak valid');
     expect((id.body.errors as { description: string }[])[0].description).toMatch(/wajib diisi/);
     const fallback = await http(api, 'GET', '/v1/nothing', { headers: { 'accept-language': 'fr' } });

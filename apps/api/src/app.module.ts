@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
 
+import { AuditTrailModule } from '@app/audit-trail';
+import { AuthModule } from '@app/auth';
 import { CommonModule, OperationsModule, RedisService } from '@app/common';
 import { ConfigModule } from '@app/config';
 import { DatabaseModule, PrismaService } from '@app/database';
 import { TenantsModule } from '@app/tenants';
 
+import { AuditTrailController } from './audit-trail/audit-trail.controller';
 import { ProblemsController } from './problems/problems.controller';
 import { TenantsController } from './tenants/tenants.controller';
 
@@ -20,8 +23,10 @@ import { TenantsController } from './tenants/tenants.controller';
         { name: 'redis', isReady: () => redis.isReachable() },
       ],
     }),
+    AuthModule,
+    AuditTrailModule,
     TenantsModule,
   ],
-  controllers: [ProblemsController, TenantsController],
+  controllers: [ProblemsController, TenantsController, AuditTrailController],
 })
 export class AppModule {}

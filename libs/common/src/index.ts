@@ -26,3 +26,7 @@ export * from './health/operations.module';
 export * from './health/readiness';
 export * from './http/problem-fastify-adapter';
 export * from './http/http-app';
+export * from './auth/principal';
+export * from './auth/auth-metadata';
+export * from './dates/zoned-time';
+export * from './dates/date-range-query.dto';

@@ -27,6 +27,7 @@ export class AppConfig {
   get logLevel(): LogLevel { return this.env.LOG_LEVEL; }
   get bodyLimitBytes(): number { return this.env.BODY_LIMIT_BYTES; }
   get corsOrigins(): string[] { return this.env.CORS_ORIGINS ?? []; }
+  get rateLimitPerMinute(): number { return this.env.RATE_LIMIT_PER_MINUTE; }
   get metricsPublic(): boolean { return this.env.METRICS_PUBLIC; }
   get chromiumPath(): string { return this.env.CHROMIUM_PATH; }
 }

@@ -84,6 +84,7 @@ export const ENV_SCHEMA = {
   LOG_LEVEL: { expects: `one of ${LOG_LEVELS.join(', ')}`, default: 'info', parse: oneOf(LOG_LEVELS) },
   BODY_LIMIT_BYTES: { expects: 'a request body limit in bytes from 1024 to 104857600', default: '1048576', parse: integer(1024, 104_857_600) },
   CORS_ORIGINS: { expects: 'a comma-separated list of http(s) origins, * or empty for none', default: '', parse: optional(origins) },
+  RATE_LIMIT_PER_MINUTE: { expects: 'requests a principal may make per minute, from 1 to 1000000', default: '1200', parse: integer(1, 1_000_000) },
   METRICS_PUBLIC: { expects: 'true or false: whether /metrics needs no credential', default: 'true', parse: boolean },
   CHROMIUM_PATH: { expects: 'the path of a Chromium executable', default: '/usr/bin/chromium', parse: text },
 } satisfies Record<string, EnvVariable<unknown>>;

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 
+import { AuditTrailModule } from '@app/audit-trail';
+
 import { TenantsService } from './tenants.service';
 
-@Module({ providers: [TenantsService], exports: [TenantsService] })
+@Module({ imports: [AuditTrailModule], providers: [TenantsService], exports: [TenantsService] })
 export class TenantsModule {}

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 
+import { AuditTrailService } from '@app/audit-trail';
 import { Page, Paginator, ProblemException, ProblemTypes, publicId } from '@app/common';
-import { keysetOrder, keysetWhere, PrismaService, Tenant } from '@app/database';
+import { InjectScopedPrisma, keysetOrder, keysetWhere, ScopedPrismaClient, Tenant } from '@app/database';
 
 import { CreateTenantDto } from './dto/create-tenant.dto';
 import { ListTenantsQueryDto, TenantSortField } from './dto/list-tenants-query.dto';
@@ -13,20 +14,26 @@ const SORT_COLUMNS: Record<TenantSortField, 'createdAt' | 'name' | 'slug' | 'id'
   id: 'id',
 };
 
+/** Tenants. Through the scoped client a principal sees its own tenant only; admin sees all. */
 @Injectable()
 export class TenantsService {
   constructor(
-    private readonly prisma: PrismaService,
+    @InjectScopedPrisma() private readonly db: ScopedPrismaClient,
     private readonly paginator: Paginator,
+    private readonly auditTrail: AuditTrailService,
   ) {}
 
   /** A taken slug surfaces as the unique violation the problem filter maps to 409. */
   create(input: CreateTenantDto): Promise<Tenant> {
-    return this.prisma.tenant.create({ data: { id: publicId('tnt'), name: input.name, slug: input.slug } });
+    return this.db.$transaction(async (tx) => {
+      const tenant = await tx.tenant.create({ data: { id: publicId('tnt'), name: input.name, slug: input.slug } });
+      await this.auditTrail.recordIn(tx, { tenantId: tenant.id, action: 'tenant.create', resourceType: 'tenant', resourceId: tenant.id, details: { name: tenant.name, slug: tenant.slug } });
+      return tenant;
+    });
   }
 
   async get(id: string): Promise<Tenant> {
-    const tenant = await this.prisma.tenant.findUnique({ where: { id } });
+    const tenant = await this.db.tenant.findUnique({ where: { id } });
     if (!tenant) throw new ProblemException(ProblemTypes.resourceNotFound, { args: { resource: 'tenant', id } });
     return tenant;
   }
@@ -34,15 +41,15 @@ export class TenantsService {
   list(query: ListTenantsQueryDto): Promise<Page<Tenant>> {
     const sortBy = query.sort_by ?? 'created_at';
     const column = SORT_COLUMNS[sortBy];
-    return this.paginator.paginate(query, {
+    return this.paginator.paginate<Tenant>(query, {
       sortBy,
       scope: { resource: 'tenants' },
       sortValue: (tenant) => tenant[column],
       id: (tenant) => tenant.id,
-      count: () => this.prisma.tenant.count(),
-      readOffset: (skip, take, direction) => this.prisma.tenant.findMany({ skip, take, orderBy: keysetOrder(column, direction) }),
+      count: () => this.db.tenant.count(),
+      readOffset: (skip, take, direction) => this.db.tenant.findMany({ skip, take, orderBy: keysetOrder(column, direction) }),
       readKeyset: (after, take, direction) =>
-        this.prisma.tenant.findMany({ where: keysetWhere(column, after, direction), take, orderBy: keysetOrder(column, direction) }),
+        this.db.tenant.findMany({ where: keysetWhere(column, after, direction), take, orderBy: keysetOrder(column, direction) }),
     });
   }
 }

@@ -10,6 +10,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       'History, triage and compliance evidence for security and operations alerts. Every error is an RFC 9457 problem (application/problem+json) whose `type` links to its documentation.',
     )
     .setVersion('1.0.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'HS256 with the configured secret or RS256 through the configured JWKS; claims sub, tenant_id, scopes' }, 'bearer')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An API key (ak_…) bound to one tenant and its scopes' }, 'api_key')
     .build();
   return SwaggerModule.createDocument(app, config, {
     extraModels: [ProblemSchema, FieldViolationSchema, PaginationSchema],

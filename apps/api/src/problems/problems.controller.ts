@@ -3,11 +3,12 @@ import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { I18nService } from 'nestjs-i18n';
 
-import { negotiateLanguage, Operation, ProblemException, problemTypeBySlug, ProblemTypes } from '@app/common';
+import { negotiateLanguage, Operation, ProblemException, problemTypeBySlug, ProblemTypes, Public } from '@app/common';
 
 import { renderProblemPage } from './problem-page';
 
 @ApiTags('operations')
+@Public()
 @Controller('problems')
 export class ProblemsController {
   constructor(private readonly i18n: I18nService) {}

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiProperty, ApiTags } from '@nestjs/swagger';
 
+import { Public } from '../auth/auth-metadata';
 import { Operation } from '../swagger/operation.decorator';
 import { ProblemException } from '../problem/problem.exception';
 import { ProblemTypes } from '../problem/problem-types';
@@ -14,6 +15,7 @@ export class HealthStatus {
 }
 
 @ApiTags('operations')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(@Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[]) {}

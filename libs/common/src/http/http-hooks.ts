@@ -18,6 +18,8 @@ export function startRequestContext(request: FastifyRequest, reply: FastifyReply
     requestId: acceptRequestId(header(request, 'x-request-id')),
     trace: continueTrace(header(request, 'traceparent')),
     startedAt: process.hrtime.bigint(),
+    ip: request.ip,
+    userAgent: header(request, 'user-agent')?.slice(0, 500),
   };
   request.context = context;
   void reply.header('x-request-id', context.requestId).header('traceparent', formatTraceparent(context.trace));

@@ -120,6 +120,28 @@ export const ProblemTypes = define({
     code: 10000017,
     description: 'A dependency (database, Redis or the browser) is not reachable. Retry after `Retry-After` seconds.',
   },
+
+  // 01: authentication and authorisation. Each bad credential has its own code.
+  missingCredential: { slug: 'missing-credential', status: 401, code: 10010001, description: 'No credential was sent. Send `Authorization: Bearer <JWT>` or `X-API-Key: ak_…`.' },
+  malformedAuthorization: { slug: 'malformed-authorization', status: 401, code: 10010002, description: 'The Authorization header is not `Bearer <token>`.' },
+  malformedToken: { slug: 'malformed-token', status: 401, code: 10010003, description: 'The bearer token is not a well-formed JWT (three base64url parts holding a JSON header and JSON claims).' },
+  unsignedToken: { slug: 'unsigned-token', status: 401, code: 10010004, description: 'The token is unsigned (`alg: none`); such a token is never accepted.' },
+  unsupportedAlgorithm: { slug: 'unsupported-algorithm', status: 401, code: 10010005, description: 'The token is signed with an algorithm this API does not accept: HS256 with the configured secret, or RS256 through the configured JWKS.' },
+  invalidSignature: { slug: 'invalid-signature', status: 401, code: 10010006, description: 'The token signature does not verify.' },
+  tokenExpired: { slug: 'token-expired', status: 401, code: 10010007, description: 'The token has expired (`exp` is in the past). Get a new one.' },
+  tokenNotYetValid: { slug: 'token-not-yet-valid', status: 401, code: 10010008, description: 'The token is not valid yet (`nbf` is in the future).' },
+  invalidIssuer: { slug: 'invalid-issuer', status: 401, code: 10010009, description: 'The token `iss` is not the configured issuer.' },
+  invalidAudience: { slug: 'invalid-audience', status: 401, code: 10010010, description: 'The token `aud` does not name the configured audience.' },
+  invalidClaims: { slug: 'invalid-claims', status: 401, code: 10010011, description: 'The token lacks `sub`, `tenant_id` or `scopes`, or one of them has the wrong type or names an unknown scope.' },
+  unknownSigningKey: { slug: 'unknown-signing-key', status: 401, code: 10010012, description: 'The token `kid` is not in the configured JWKS, even after fetching the JWKS again.' },
+  invalidApiKey: { slug: 'invalid-api-key', status: 401, code: 10010013, description: 'The X-API-Key is not a key this API issued.' },
+  revokedApiKey: { slug: 'revoked-api-key', status: 401, code: 10010014, description: 'The X-API-Key was revoked.' },
+  expiredApiKey: { slug: 'expired-api-key', status: 401, code: 10010015, description: 'The X-API-Key has expired (`expires_at` is in the past).' },
+  missingScope: { slug: 'missing-scope', status: 403, code: 10010016, description: 'The credential lacks a scope this operation needs; `i18n_args.scope` names it.' },
+  jwksUnavailable: { slug: 'jwks-unavailable', status: 503, code: 10010017, description: 'The JWKS that verifies RS256 tokens could not be fetched. Retry shortly.' },
+
+  // 05: the audit trail.
+  auditTrailAppendOnly: { slug: 'audit-trail-append-only', status: 409, code: 10050001, description: 'Audit events cannot be changed or removed; the database refuses it.' },
 });
 
 export type ProblemTypeKey = keyof typeof ProblemTypes;

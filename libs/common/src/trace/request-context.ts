@@ -1,11 +1,16 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
+import type { Principal } from '../auth/principal';
 import { TraceContext } from './trace-context';
 
 export interface RequestContext {
   requestId: string;
   trace: TraceContext;
   startedAt: bigint;
+  /** Set once the request is authenticated. */
+  principal?: Principal;
+  ip?: string;
+  userAgent?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

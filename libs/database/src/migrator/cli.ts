@@ -6,7 +6,7 @@ import { applyMigrations, createMigration, databaseName, dropDatabase, pendingSc
 
 async function main(): Promise<void> {
   loadDotEnv();
-  const [command, name] = process.argv.slice(2);
+  const [command, name, ...rest] = process.argv.slice(2);
   const url = readVariable('DATABASE_URL');
   switch (command) {
     case 'migrate': {
@@ -15,8 +15,9 @@ async function main(): Promise<void> {
       return;
     }
     case 'migration': {
-      if (!name) throw new Error('Usage: npm run db:migration -- <name>');
-      const folder = await createMigration(url, name);
+      if (!name) throw new Error('Usage: npm run db:migration -- <name> [--append prisma/sql/<file>.sql …]');
+      const appended = rest.flatMap((arg, i) => (rest[i - 1] === '--append' ? [arg] : []));
+      const folder = await createMigration(url, name, undefined, undefined, appended);
       console.log(folder ? `Wrote prisma/migrations/${folder}/migration.sql` : 'schema.prisma and the migrations agree: nothing to write');
       return;
     }

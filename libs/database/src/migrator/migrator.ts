@@ -135,11 +135,15 @@ function timestamp(now: Date): string {
   return now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
 }
 
-/** Writes the next migration folder from the difference between the migrations and schema.prisma. */
-export async function createMigration(baseUrl: string, name: string, paths: MigrationPaths = defaults, now = new Date()): Promise<string | null> {
+/**
+ * Writes the next migration folder from the difference between the migrations and schema.prisma.
+ * `appendSql` adds statements Prisma cannot express (triggers), kept in reviewed files under prisma/sql.
+ */
+export async function createMigration(baseUrl: string, name: string, paths: MigrationPaths = defaults, now = new Date(), appendSql: string[] = []): Promise<string | null> {
   if (!MIGRATION_NAME.test(name)) throw new Error(`Migration name "${name}" must be lower-case letters, digits and _ (at most 60)`);
-  const sql = await pendingSchemaChanges(baseUrl, paths);
-  if (sql === '') return null;
+  const generated = await pendingSchemaChanges(baseUrl, paths);
+  if (generated === '' && appendSql.length === 0) return null;
+  const sql = [generated, ...appendSql.map((file) => readFileSync(file, 'utf8'))].join('\n');
   const folder = `${timestamp(now)}_${name}`;
   mkdirSync(join(paths.migrationsDir, folder), { recursive: true });
   writeFileSync(join(paths.migrationsDir, folder, 'migration.sql'), sql);

@@ -1,0 +1,58 @@
+import { currentPrincipal, publicId, RequestContextStore } from '@app/common';
+import type { AuditEvent, Prisma } from '@app/database';
+
+import { GENESIS_HASH, hashEvent } from './audit-hash';
+
+export interface AuditEntry {
+  tenantId: string;
+  action: string;
+  resourceType: string;
+  resourceId?: string | null;
+  outcome?: 'success' | 'failure';
+  details?: Prisma.InputJsonObject;
+  /** Defaults to the request principal, or `system`. */
+  actor?: { id: string; type: 'jwt' | 'api_key' | 'system' };
+}
+
+/**
+ * What the writer needs of a transaction, structurally, so that both the plain client (CLI, worker)
+ * and the tenant-scoped one (api) fit.
+ */
+export interface AuditTx {
+  $executeRaw(query: TemplateStringsArray, ...values: unknown[]): PromiseLike<number>;
+  auditEvent: {
+    findFirst(args: { where: { tenantId: string }; orderBy: { seq: 'desc' }; select: { seq: true; hash: true } }): PromiseLike<{ seq: bigint; hash: string } | null>;
+    create(args: { data: Prisma.AuditEventUncheckedCreateInput }): PromiseLike<AuditEvent>;
+  };
+}
+
+/**
+ * Appends one event to its tenant's chain inside the caller's transaction, so the event exists exactly
+ * when the change it records does. A transaction-scoped advisory lock per tenant orders concurrent
+ * writers, so each event links to the one committed before it.
+ */
+export async function appendAuditEvent(tx: AuditTx, entry: AuditEntry, now = new Date()): Promise<AuditEvent> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`audit:${entry.tenantId}`}, 0))`;
+  const last = await tx.auditEvent.findFirst({ where: { tenantId: entry.tenantId }, orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
+  const request = RequestContextStore.current();
+  const principal = currentPrincipal();
+  const actor = entry.actor ?? (principal ? { id: principal.subject, type: principal.kind } : { id: 'system', type: 'system' as const });
+  const fields = {
+    tenantId: entry.tenantId,
+    seq: (last?.seq ?? 0n) + 1n,
+    at: now,
+    actor: actor.id,
+    actorType: actor.type,
+    action: entry.action,
+    resourceType: entry.resourceType,
+    resourceId: entry.resourceId ?? null,
+    outcome: entry.outcome ?? 'success',
+    ip: request?.ip ?? null,
+    userAgent: request?.userAgent ?? null,
+    requestId: request?.requestId ?? null,
+    traceId: request?.trace.traceId ?? null,
+    details: entry.details ?? {},
+    prevHash: last?.hash ?? GENESIS_HASH,
+  };
+  return tx.auditEvent.create({ data: { id: publicId('aud', now.getTime()), ...fields, hash: hashEvent(fields) } });
+}

@@ -1,0 +1,52 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+import type { AuditEvent } from '@app/database';
+
+export class AuditEventDto {
+  @ApiProperty({ example: 'aud_01JQ3Z6V1B9W3C7KJ6T2X9P8R4' }) id: string;
+  @ApiProperty() tenant_id: string;
+  @ApiProperty({ description: 'Position in the tenant chain, from 1', example: 42 }) seq: number;
+  @ApiProperty({ format: 'date-time' }) at: string;
+  @ApiProperty({ example: 'analyst-001' }) actor: string;
+  @ApiProperty({ enum: ['jwt', 'api_key', 'system'], enumName: 'AuditActorType' }) actor_type: string;
+  @ApiProperty({ example: 'alert.acknowledge' }) action: string;
+  @ApiProperty({ example: 'alert' }) resource_type: string;
+  @ApiProperty({ type: String, nullable: true }) resource_id: string | null;
+  @ApiProperty({ enum: ['success', 'failure'], enumName: 'AuditOutcome' }) outcome: string;
+  @ApiProperty({ type: String, nullable: true }) ip: string | null;
+  @ApiProperty({ type: String, nullable: true }) user_agent: string | null;
+  @ApiProperty({ type: String, nullable: true }) request_id: string | null;
+  @ApiProperty({ type: String, nullable: true }) trace_id: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true }) details: Record<string, unknown>;
+  @ApiProperty({ description: 'SHA-256 of the previous event of the tenant (64 zeros for the first)' }) prev_hash: string;
+  @ApiProperty({ description: 'SHA-256 over the canonical serialisation of this event' }) hash: string;
+
+  static from(event: AuditEvent): AuditEventDto {
+    return {
+      id: event.id,
+      tenant_id: event.tenantId,
+      seq: Number(event.seq),
+      at: event.at.toISOString(),
+      actor: event.actor,
+      actor_type: event.actorType,
+      action: event.action,
+      resource_type: event.resourceType,
+      resource_id: event.resourceId,
+      outcome: event.outcome,
+      ip: event.ip,
+      user_agent: event.userAgent,
+      request_id: event.requestId,
+      trace_id: event.traceId,
+      details: event.details as Record<string, unknown>,
+      prev_hash: event.prevHash,
+      hash: event.hash,
+    };
+  }
+}
+
+export class AuditVerificationDto {
+  @ApiProperty({ description: 'Every checked chain links and every hash recomputes' }) valid: boolean;
+  @ApiProperty({ description: 'Events checked' }) checked: number;
+  @ApiProperty({ type: String, nullable: true, description: 'The first event whose hash or link does not match' }) first_broken_id: string | null;
+  @ApiProperty({ description: 'Tenants whose chains were checked' }) tenants: number;
+}

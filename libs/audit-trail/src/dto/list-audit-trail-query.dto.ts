@@ -1,0 +1,47 @@
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+
+import { CommaSeparated, DateRangeQueryDto, IsAfter, IsInstant, IsTimeZone, PageQueryDto } from '@app/common';
+
+export const AUDIT_SORT_FIELDS = ['at'] as const;
+
+export class ListAuditTrailQueryDto extends PageQueryDto implements DateRangeQueryDto {
+  /** Who acted: a JWT subject, an API key id, or `system`. */
+  @IsOptional() @IsString() @MaxLength(200)
+  actor?: string;
+
+  /** One or more actions (`tenant.create`, `audit_trail.read`, …), comma-separated or repeated. */
+  @IsOptional() @CommaSeparated() @IsString({ each: true }) @MaxLength(100, { each: true })
+  action?: string[];
+
+  /** The kind of resource acted on (`tenant`, `alert`, `export`, `api_key`, `audit_trail`). */
+  @IsOptional() @IsString() @MaxLength(50)
+  resource_type?: string;
+
+  /** The id of the resource acted on. */
+  @IsOptional() @IsString() @MaxLength(100)
+  resource_id?: string;
+
+  /** success or failure. */
+  @IsOptional() @IsIn(['success', 'failure'])
+  outcome?: 'success' | 'failure';
+
+  /** Inclusive lower bound on the event time: RFC 3339, or YYYY-MM-DD in `timezone`. */
+  @IsOptional() @IsString() @IsInstant()
+  created_from?: string;
+
+  /** Exclusive upper bound on the event time; must be after created_from. */
+  @IsOptional() @IsString() @IsInstant() @IsAfter('created_from')
+  created_to?: string;
+
+  /** IANA time zone for date-only bounds (default UTC). */
+  @IsOptional() @IsTimeZone()
+  timezone?: string;
+
+  /** Admin only: one tenant's trail. */
+  @IsOptional() @Matches(/^tnt_[0-9A-Z]{26}$/, { message: 'tenant_id must be a tenant id (tnt_…)' })
+  tenant_id?: string;
+
+  /** Field to sort by (events sort by time, id breaking ties). */
+  @IsOptional() @IsIn(AUDIT_SORT_FIELDS)
+  sort_by?: (typeof AUDIT_SORT_FIELDS)[number];
+}

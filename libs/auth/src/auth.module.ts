@@ -1,0 +1,45 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+
+import { AppConfig } from '@app/config';
+import { PrismaService } from '@app/database';
+
+import { ApiKeyStore } from './api-keys/api-key-store';
+import { CredentialsGuard } from './guards/credentials.guard';
+import { RateLimitGuard } from './guards/rate-limit.guard';
+import { ScopesGuard } from './guards/scopes.guard';
+import { JwksCache } from './jwt/jwks-cache';
+import { JwtVerifier } from './jwt/jwt-verifier';
+import { RateLimiter } from './rate-limit/rate-limiter';
+import { ApiKeyStrategy } from './strategies/api-key.strategy';
+import { BearerStrategy } from './strategies/bearer.strategy';
+
+/** Authentication (Passport: bearer JWT, API key), rate limits and scopes, as global guards in that order. */
+@Global()
+@Module({
+  imports: [PassportModule.register({ session: false })],
+  providers: [
+    {
+      provide: JwtVerifier,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) =>
+        new JwtVerifier({
+          secret: config.jwtSecret,
+          issuer: config.jwtIssuer,
+          audience: config.jwtAudience,
+          jwks: config.jwtJwksUrl ? new JwksCache(config.jwtJwksUrl) : null,
+        }),
+    },
+    // API keys are looked up before there is a principal, across tenants: the unscoped client.
+    { provide: ApiKeyStore, inject: [PrismaService], useFactory: (prisma: PrismaService) => new ApiKeyStore(prisma) },
+    RateLimiter,
+    BearerStrategy,
+    ApiKeyStrategy,
+    { provide: APP_GUARD, useClass: CredentialsGuard },
+    { provide: APP_GUARD, useClass: RateLimitGuard },
+    { provide: APP_GUARD, useClass: ScopesGuard },
+  ],
+  exports: [ApiKeyStore, JwtVerifier],
+})
+export class AuthModule {}

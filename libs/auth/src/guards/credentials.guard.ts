@@ -1,0 +1,49 @@
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import type { FastifyRequest } from 'fastify';
+
+import { AUTH_METADATA, AuthRequirement, Principal, ProblemTypes } from '@app/common';
+import { AppConfig } from '@app/config';
+
+import { authProblem } from '../auth-problems';
+
+export function requirementOf(reflector: Reflector, context: ExecutionContext): AuthRequirement | undefined {
+  return reflector.getAllAndOverride<AuthRequirement | undefined>(AUTH_METADATA, [context.getHandler(), context.getClass()]);
+}
+
+/** True when the route needs no credential: declared public, or opened by configuration. */
+export function isOpen(requirement: AuthRequirement | undefined, config: AppConfig): boolean {
+  if (!requirement) return false;
+  return requirement.public || (requirement.openWhen === 'metricsPublic' && config.metricsPublic);
+}
+
+/**
+ * Authenticates every route that is not public, through the Passport strategies (an API key first,
+ * then a bearer JWT), and puts the principal into the request context, where the data layer reads
+ * its tenant. A route that declares nothing is refused.
+ */
+@Injectable()
+export class CredentialsGuard extends AuthGuard(['api-key', 'bearer']) {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const requirement = requirementOf(this.reflector, context);
+    if (requirement === undefined) throw new Error(`${context.getClass().name}.${context.getHandler().name} declares neither @Public nor @Authenticated`);
+    if (isOpen(requirement, this.config)) return true;
+    await super.canActivate(context);
+    return true;
+  }
+
+  override handleRequest<T = Principal>(error: unknown, principal: T | false, _info: unknown, context: ExecutionContext): T {
+    if (error) throw error;
+    if (!principal) throw authProblem(ProblemTypes.missingCredential);
+    context.switchToHttp().getRequest<FastifyRequest>().context.principal = principal as unknown as Principal;
+    return principal;
+  }
+}

@@ -1,0 +1,17 @@
+import type { ApiKey } from '@app/database';
+import { Principal } from '@app/common';
+
+import { VerifiedClaims } from './jwt/jwt-verifier';
+
+function principal(kind: Principal['kind'], subject: string, tenantId: string, scopes: string[], credentialId: string): Principal {
+  const set = new Set(scopes);
+  return { kind, subject, tenantId, scopes: set, isAdmin: set.has('admin'), credentialId };
+}
+
+export function principalFromToken(claims: VerifiedClaims): Principal {
+  return principal('jwt', claims.sub, claims.tenantId, claims.scopes, `jwt:${claims.tenantId}:${claims.sub}`);
+}
+
+export function principalFromApiKey(key: ApiKey): Principal {
+  return principal('api_key', key.id, key.tenantId, key.scopes, `key:${key.id}`);
+}

@@ -1,0 +1,122 @@
+/**
+ * Operator commands: `npm run cli -- <command>`.
+ *   api-keys create --tenant <id|slug> --name <name> --scopes a,b [--expires-at <RFC 3339>]   prints the key once
+ *   api-keys list [--tenant <id|slug>]
+ *   api-keys revoke <ak_id>
+ *   token mint --tenant <id|slug> --scopes a,b [--sub <subject>] [--ttl <seconds>]             a development JWT (HS256, JWT_SECRET)
+ *   tenants list
+ * Every change is written to the tenant's audit trail with the actor `cli`.
+ */
+import { PrismaPg } from '@prisma/adapter-pg';
+
+import { appendAuditEvent } from '../libs/audit-trail/src/audit-trail.writer';
+import { ApiKeyStore } from '../libs/auth/src/api-keys/api-key-store';
+import { mintDevToken } from '../libs/auth/src/hs256';
+import { isScope, SCOPES } from '../libs/auth/src/scopes';
+import { AppConfig, loadDotEnv } from '../libs/config/src';
+import { PrismaClient, Tenant } from '../libs/database/src/generated/prisma/client';
+
+class UsageError extends Error {}
+
+function options(args: string[]): { positional: string[]; flags: Record<string, string> } {
+  const positional: string[] = [];
+  const flags: Record<string, string> = {};
+  for (let i = 0; i < args.length; i++) {
+    if (args[i].startsWith('--')) {
+      const value = args[i + 1];
+      if (value === undefined || value.startsWith('--')) throw new UsageError(`${args[i]} needs a value`);
+      flags[args[i].slice(2)] = value;
+      i++;
+    } else positional.push(args[i]);
+  }
+  return { positional, flags };
+}
+
+function scopesOf(text: string | undefined): string[] {
+  const scopes = (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = scopes.filter((s) => !isScope(s));
+  if (!scopes.length || unknown.length) throw new UsageError(`--scopes takes a comma-separated list of: ${SCOPES.join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`);
+  return scopes;
+}
+
+async function tenantOf(prisma: PrismaClient, ref: string | undefined): Promise<Tenant> {
+  if (!ref) throw new UsageError('--tenant is required (a tenant id or slug)');
+  const tenant = await prisma.tenant.findFirst({ where: { OR: [{ id: ref }, { slug: ref }] } });
+  if (!tenant) throw new UsageError(`no tenant ${ref}`);
+  return tenant;
+}
+
+async function run(prisma: PrismaClient, config: AppConfig, argv: string[]): Promise<void> {
+  const [group, command, ...rest] = argv;
+  const { positional, flags } = options(rest);
+  const keys = new ApiKeyStore(prisma);
+  const cli = { id: 'cli', type: 'system' as const };
+  switch (`${group} ${command}`) {
+    case 'api-keys create': {
+      const tenant = await tenantOf(prisma, flags.tenant);
+      if (!flags.name) throw new UsageError('--name is required');
+      const expiresAt = flags['expires-at'] ? new Date(flags['expires-at']) : null;
+      if (expiresAt && Number.isNaN(expiresAt.getTime())) throw new UsageError('--expires-at takes an RFC 3339 timestamp');
+      const { apiKey, secret } = await prisma.$transaction(async (tx) => {
+        const created = await new ApiKeyStore(tx as unknown as PrismaClient).create({ tenantId: tenant.id, name: flags.name, scopes: scopesOf(flags.scopes), createdBy: 'cli', expiresAt });
+        await appendAuditEvent(tx, { tenantId: tenant.id, action: 'api_key.create', resourceType: 'api_key', resourceId: created.apiKey.id, actor: cli, details: { name: flags.name, scopes: created.apiKey.scopes, expires_at: expiresAt?.toISOString() ?? null } });
+        return created;
+      });
+      console.log(`Created ${apiKey.id} for ${tenant.slug} with scopes ${apiKey.scopes.join(' ')}${expiresAt ? `, expiring ${expiresAt.toISOString()}` : ''}.`);
+      console.log('The key is shown this once; store it now:');
+      console.log(secret);
+      return;
+    }
+    case 'api-keys list': {
+      const tenant = flags.tenant ? await tenantOf(prisma, flags.tenant) : null;
+      const rows = await keys.list(tenant?.id);
+      for (const key of rows) {
+        const state = key.revokedAt ? `revoked ${key.revokedAt.toISOString()}` : key.expiresAt && key.expiresAt < new Date() ? 'expired' : 'active';
+        console.log([key.id, key.tenantId, `${key.prefix}…`, key.name, key.scopes.join(','), state, `last used ${key.lastUsedAt?.toISOString() ?? 'never'}`].join('\t'));
+      }
+      if (!rows.length) console.log('no API keys');
+      return;
+    }
+    case 'api-keys revoke': {
+      const id = positional[0];
+      if (!id) throw new UsageError('usage: api-keys revoke <ak_id>');
+      const revoked = await prisma.$transaction(async (tx) => {
+        const key = await new ApiKeyStore(tx as unknown as PrismaClient).revoke(id);
+        if (key) await appendAuditEvent(tx, { tenantId: key.tenantId, action: 'api_key.revoke', resourceType: 'api_key', resourceId: key.id, actor: cli });
+        return key;
+      });
+      if (!revoked) throw new UsageError(`no API key ${id}`);
+      console.log(`Revoked ${revoked.id} (${revoked.revokedAt?.toISOString()}).`);
+      return;
+    }
+    case 'token mint': {
+      const tenant = await tenantOf(prisma, flags.tenant);
+      const ttl = flags.ttl ? Number(flags.ttl) : 24 * 3600;
+      if (!Number.isInteger(ttl) || ttl < 1) throw new UsageError('--ttl takes a whole number of seconds');
+      console.log(mintDevToken(config.jwtSecret, { sub: flags.sub ?? 'cli-user', tenantId: tenant.id, scopes: scopesOf(flags.scopes), ttlSeconds: ttl, issuer: config.jwtIssuer, audience: config.jwtAudience }));
+      return;
+    }
+    case 'tenants list': {
+      for (const tenant of await prisma.tenant.findMany({ orderBy: { createdAt: 'asc' } })) console.log(`${tenant.id}\t${tenant.slug}\t${tenant.name}`);
+      return;
+    }
+    default:
+      throw new UsageError('commands: api-keys create|list|revoke, token mint, tenants list (see scripts/cli.ts)');
+  }
+}
+
+async function main(): Promise<void> {
+  loadDotEnv();
+  const config = AppConfig.fromEnvironment();
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: config.databaseUrl, max: 2 }) });
+  try {
+    await run(prisma, config, process.argv.slice(2));
+  } finally {
+    await prisma.$disconnect();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof UsageError ? `cli: ${error.message}` : error instanceof Error ? error.message : error);
+  process.exit(error instanceof UsageError ? 64 : 1);
+});

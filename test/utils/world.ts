@@ -1,0 +1,42 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+
+import { ApiKeyStore, mintDevToken, Scope } from '@app/auth';
+import { publicId } from '@app/common';
+import { PrismaClient, Tenant } from '@app/database';
+
+/**
+ * Test data made straight in the run's database (tenants, API keys) and credentials for it, so that
+ * e2e specs can act as any principal over real HTTP.
+ */
+export class World {
+  readonly prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: process.env.DATABASE_URL as string }) });
+  readonly apiKeys = new ApiKeyStore(this.prisma);
+  private counter = 0;
+
+  async tenant(name = 'Tenant'): Promise<Tenant> {
+    const id = publicId('tnt');
+    return this.prisma.tenant.create({ data: { id, name: `${name} ${id.slice(-6)}`, slug: `t-${id.slice(-12).toLowerCase()}-${++this.counter}` } });
+  }
+
+  token(tenant: Pick<Tenant, 'id'>, scopes: Scope[], sub = 'tester'): string {
+    return mintDevToken(process.env.JWT_SECRET as string, { sub, tenantId: tenant.id, scopes, issuer: process.env.JWT_ISSUER || null, audience: process.env.JWT_AUDIENCE || null });
+  }
+
+  bearer(tenant: Pick<Tenant, 'id'>, scopes: Scope[], sub = 'tester'): Record<string, string> {
+    return { authorization: `Bearer ${this.token(tenant, scopes, sub)}` };
+  }
+
+  /** An admin principal of its own tenant. */
+  async admin(): Promise<Record<string, string>> {
+    return this.bearer(await this.tenant('Operators'), ['admin'], 'root-operator');
+  }
+
+  async apiKey(tenant: Pick<Tenant, 'id'>, scopes: Scope[], expiresAt?: Date): Promise<{ id: string; headers: Record<string, string> }> {
+    const { apiKey, secret } = await this.apiKeys.create({ tenantId: tenant.id, name: 'test key', scopes, createdBy: 'e2e', expiresAt });
+    return { id: apiKey.id, headers: { 'x-api-key': secret } };
+  }
+
+  close(): Promise<void> {
+    return this.prisma.$disconnect();
+  }
+}
