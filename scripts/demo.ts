@@ -89,7 +89,10 @@ Alert Ledger is running.
 
 Demo credentials (Bearer JWTs, valid 24 h, every scope but admin):`);
   for (const { tenant, token } of credentials) console.log(`  ${tenant.name} (${tenant.id})\n    Authorization: Bearer ${token}`);
-  console.log(`\nTry: curl -H "Authorization: Bearer ${credentials[0].token.slice(0, 16)}…" ${base}/v1/alerts\nCtrl-C stops both processes.`);
+  const admin = mintDevToken(config.jwtSecret, { sub: 'demo-admin', tenantId: tenants[0].id, scopes: ['admin'], issuer: config.jwtIssuer, audience: config.jwtAudience });
+  console.log(`  Admin (every tenant)\n    Authorization: Bearer ${admin}`);
+  console.log('More: npm run cli -- api-keys create --tenant demo-tenant-01 --name mine --scopes alerts:read,alerts:write');
+  console.log(`\nTry:\n  export TOKEN=${credentials[0].token}\n  curl -s -H "Authorization: Bearer $TOKEN" '${base}/v1/audit-trail?page_size=5'\nCtrl-C stops both processes.`);
 }
 
 main().catch((error: unknown) => {

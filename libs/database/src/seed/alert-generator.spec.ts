@@ -3,7 +3,7 @@ import { generateAlert, seedTenants, toCopyLine } from './alert-generator';
 const EPOCH = Date.UTC(2026, 0, 1);
 
 describe('generateAlert', () => {
-  const tenants = seedTenants(3, EPOCH);
+  const tenants = seedTenants(3);
 
   it('should write the same alert for the same seed and index', () => {
     expect(generateAlert(7, 42, tenants, EPOCH)).toEqual(generateAlert(7, 42, tenants, EPOCH));

@@ -111,12 +111,15 @@ export interface SeedTenant {
   slug: string;
 }
 
-/** Tenants of a seed: the same ids and slugs for the same count. */
-export function seedTenants(count: number, epoch: number): SeedTenant[] {
+/** Seeded tenants' ids are made at this fixed time, so a seed run on any day finds the same tenants. */
+const TENANT_EPOCH = Date.UTC(2025, 0, 1);
+
+/** Tenants of a seed: always the same ids and slugs. */
+export function seedTenants(count: number): SeedTenant[] {
   return Array.from({ length: count }, (_, i) => {
     const random = new Random(1_000 + i);
     const n = String(i + 1).padStart(2, '0');
-    return { id: `tnt_${encodeTime(epoch - DAY * 400 + i)}${random.base32(16)}`, name: `Demo Tenant ${n}`, slug: `demo-tenant-${n}` };
+    return { id: `tnt_${encodeTime(TENANT_EPOCH + i)}${random.base32(16)}`, name: `Demo Tenant ${n}`, slug: `demo-tenant-${n}` };
   });
 }
 

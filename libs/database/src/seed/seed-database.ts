@@ -23,7 +23,7 @@ export interface SeedOptions {
 export async function seedDatabase(url: string, options: SeedOptions): Promise<SeedTenant[]> {
   const log = options.log ?? ((line: string) => console.log(line));
   await applyMigrations(url);
-  const tenants = seedTenants(options.tenants, options.until);
+  const wanted = seedTenants(options.tenants);
   const client = new Client({ connectionString: url });
   await client.connect();
   const started = Date.now();
@@ -31,8 +31,12 @@ export async function seedDatabase(url: string, options: SeedOptions): Promise<S
     await client.query(
       `INSERT INTO tenants (id, name, slug) SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[])
        ON CONFLICT (slug) DO NOTHING`,
-      [tenants.map((t) => t.id), tenants.map((t) => t.name), tenants.map((t) => t.slug)],
+      [wanted.map((t) => t.id), wanted.map((t) => t.name), wanted.map((t) => t.slug)],
     );
+    // A tenant that already had the slug keeps its own id: alerts go to the rows that exist.
+    const { rows: existing } = await client.query<SeedTenant>('SELECT id, name, slug FROM tenants WHERE slug = ANY($1)', [wanted.map((t) => t.slug)]);
+    const bySlug = new Map(existing.map((t) => [t.slug, t]));
+    const tenants = wanted.map((t) => bySlug.get(t.slug) ?? t);
     // One transaction: a failure leaves the database as it was. For a large load the secondary indexes
     // are dropped and rebuilt from their own definitions (building once is far faster than updating
     // them per row); DDL is transactional in PostgreSQL, so they come back whatever happens.
