@@ -2,7 +2,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 
 import { ApiKeyStore, mintDevToken, Scope } from '@app/auth';
 import { publicId } from '@app/common';
-import { PrismaClient, Tenant } from '@app/database';
+import { Prisma, PrismaClient, Tenant } from '@app/database';
 
 /**
  * Test data made straight in the run's database (tenants, API keys) and credentials for it, so that
@@ -39,4 +39,25 @@ export class World {
   close(): Promise<void> {
     return this.prisma.$disconnect();
   }
+}
+
+let alertCounter = 0;
+
+/** An alert row with sensible defaults, for inserting straight into the database. */
+export function alertRow(tenantId: string, fields: Partial<Prisma.AlertUncheckedCreateInput> = {}): Prisma.AlertUncheckedCreateInput {
+  const createdAt = (fields.createdAt as Date | undefined) ?? new Date();
+  return {
+    id: publicId('alr', createdAt.getTime()),
+    tenantId,
+    type: 'intrusion',
+    source: 'ids-suricata',
+    title: `Test alert ${++alertCounter}`,
+    severity: 'medium',
+    alertableType: 'event',
+    alertableId: `event-${alertCounter}`,
+    startsAt: createdAt,
+    createdAt,
+    updatedAt: createdAt,
+    ...fields,
+  };
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 
+import { AlertsModule } from '@app/alerts';
 import { AuditTrailModule } from '@app/audit-trail';
 import { AuthModule } from '@app/auth';
 import { CommonModule, OperationsModule, RedisService } from '@app/common';
@@ -7,6 +8,8 @@ import { ConfigModule } from '@app/config';
 import { DatabaseModule, PrismaService } from '@app/database';
 import { TenantsModule } from '@app/tenants';
 
+import { AlertsController } from './alerts/alerts.controller';
+import { SystemsController } from './alerts/systems.controller';
 import { AuditTrailController } from './audit-trail/audit-trail.controller';
 import { ProblemsController } from './problems/problems.controller';
 import { TenantsController } from './tenants/tenants.controller';
@@ -26,7 +29,8 @@ import { TenantsController } from './tenants/tenants.controller';
     AuthModule,
     AuditTrailModule,
     TenantsModule,
+    AlertsModule,
   ],
-  controllers: [ProblemsController, TenantsController, AuditTrailController],
+  controllers: [ProblemsController, TenantsController, AuditTrailController, AlertsController, SystemsController],
 })
 export class AppModule {}

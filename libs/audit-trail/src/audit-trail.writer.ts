@@ -23,6 +23,7 @@ export interface AuditTx {
   auditEvent: {
     findFirst(args: { where: { tenantId: string }; orderBy: { seq: 'desc' }; select: { seq: true; hash: true } }): PromiseLike<{ seq: bigint; hash: string } | null>;
     create(args: { data: Prisma.AuditEventUncheckedCreateInput }): PromiseLike<AuditEvent>;
+    createMany(args: { data: Prisma.AuditEventUncheckedCreateInput[] }): PromiseLike<{ count: number }>;
   };
 }
 
@@ -32,14 +33,41 @@ export interface AuditTx {
  * writers, so each event links to the one committed before it.
  */
 export async function appendAuditEvent(tx: AuditTx, entry: AuditEntry, now = new Date()): Promise<AuditEvent> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`audit:${entry.tenantId}`}, 0))`;
-  const last = await tx.auditEvent.findFirst({ where: { tenantId: entry.tenantId }, orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
+  const [fields] = await chain(tx, entry.tenantId, [entry], now);
+  return tx.auditEvent.create({ data: fields });
+}
+
+/**
+ * Appends many events of one tenant at once (bulk actions, batches): one lock, one read of the chain's
+ * end, one insert. Answers how many were written.
+ */
+export async function appendAuditEvents(tx: AuditTx, tenantId: string, entries: AuditEntry[], now = new Date()): Promise<number> {
+  if (entries.length === 0) return 0;
+  const rows = await chain(tx, tenantId, entries, now);
+  return (await tx.auditEvent.createMany({ data: rows })).count;
+}
+
+async function chain(tx: AuditTx, tenantId: string, entries: AuditEntry[], now: Date): Promise<Prisma.AuditEventUncheckedCreateInput[]> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`audit:${tenantId}`}, 0))`;
+  const last = await tx.auditEvent.findFirst({ where: { tenantId }, orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
+  let seq = last?.seq ?? 0n;
+  let prevHash = last?.hash ?? GENESIS_HASH;
+  return entries.map((entry) => {
+    if (entry.tenantId !== tenantId) throw new Error('appendAuditEvents takes the events of one tenant');
+    const fields = eventFields(entry, ++seq, prevHash, now);
+    const hash = hashEvent(fields);
+    prevHash = hash;
+    return { id: publicId('aud', now.getTime()), ...fields, hash };
+  });
+}
+
+function eventFields(entry: AuditEntry, seq: bigint, prevHash: string, now: Date) {
   const request = RequestContextStore.current();
   const principal = currentPrincipal();
   const actor = entry.actor ?? (principal ? { id: principal.subject, type: principal.kind } : { id: 'system', type: 'system' as const });
-  const fields = {
+  return {
     tenantId: entry.tenantId,
-    seq: (last?.seq ?? 0n) + 1n,
+    seq,
     at: now,
     actor: actor.id,
     actorType: actor.type,
@@ -52,7 +80,6 @@ export async function appendAuditEvent(tx: AuditTx, entry: AuditEntry, now = new
     requestId: request?.requestId ?? null,
     traceId: request?.trace.traceId ?? null,
     details: entry.details ?? {},
-    prevHash: last?.hash ?? GENESIS_HASH,
+    prevHash,
   };
-  return tx.auditEvent.create({ data: { id: publicId('aud', now.getTime()), ...fields, hash: hashEvent(fields) } });
 }

@@ -30,3 +30,4 @@ export * from './auth/principal';
 export * from './auth/auth-metadata';
 export * from './dates/zoned-time';
 export * from './dates/date-range-query.dto';
+export * from './validation/field-violations';

@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 import { ToBoolean, ToInt } from '../validation/transformers';
@@ -15,7 +16,7 @@ export class PageQueryDto {
   @IsOptional() @ToInt() @IsInt() @Min(1) @Max(1_000_000)
   page?: number;
 
-  /** Items per page. */
+  /** Items per page (default 20). */
   @IsOptional() @ToInt() @IsInt() @Min(1) @Max(MAX_PAGE_SIZE)
   page_size?: number;
 
@@ -23,7 +24,7 @@ export class PageQueryDto {
   @IsOptional() @IsString() @MaxLength(2048)
   cursor?: string;
 
-  /** `cursor` asks for cursor paging without a cursor (the first page). */
+  @ApiPropertyOptional({ enum: PAGINATION_MODES, enumName: 'PaginationMode', description: '`cursor` asks for cursor paging from the first page' })
   @IsOptional() @IsIn(PAGINATION_MODES)
   pagination?: PaginationMode;
 
@@ -31,7 +32,7 @@ export class PageQueryDto {
   @IsOptional() @ToBoolean() @IsBoolean()
   include_total?: boolean;
 
-  /** Sort direction. */
+  @ApiPropertyOptional({ enum: SORT_DIRECTIONS, enumName: 'SortDirection', default: 'desc' })
   @IsOptional() @IsIn(SORT_DIRECTIONS)
   sort_direction?: SortDirection;
 }

@@ -140,6 +140,10 @@ export const ProblemTypes = define({
   missingScope: { slug: 'missing-scope', status: 403, code: 10010016, description: 'The credential lacks a scope this operation needs; `i18n_args.scope` names it.' },
   jwksUnavailable: { slug: 'jwks-unavailable', status: 503, code: 10010017, description: 'The JWKS that verifies RS256 tokens could not be fetched. Retry shortly.' },
 
+  // 02: alerts.
+  invalidTransition: { slug: 'invalid-transition', status: 409, code: 10020001, description: 'The alert\'s status does not allow this action. `current_status` and `allowed_actions` say what does.' },
+  idempotencyKeyReused: { slug: 'idempotency-key-reused', status: 422, code: 10020002, description: 'This Idempotency-Key was used before with a different request body. Use a new key for a new request.' },
+
   // 05: the audit trail.
   auditTrailAppendOnly: { slug: 'audit-trail-append-only', status: 409, code: 10050001, description: 'Audit events cannot be changed or removed; the database refuses it.' },
 });

@@ -21,6 +21,7 @@ const CODE_BY_CONSTRAINT: Record<string, FieldViolationCode> = {
   isPositive: 'range',
   minDate: 'range',
   maxDate: 'range',
+  isAfter: 'range',
   minLength: 'length',
   maxLength: 'length',
   length: 'length',

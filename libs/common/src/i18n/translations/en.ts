@@ -34,6 +34,8 @@ export const en = {
     'expired-api-key': { title: 'API key expired', detail: 'The API key expired at {expired_at}.' },
     'missing-scope': { title: 'Missing scope', detail: 'This operation needs the scope {scope}.' },
     'jwks-unavailable': { title: 'Signing keys unavailable', detail: 'The signing keys could not be fetched; retry shortly.' },
+    'invalid-transition': { title: 'Action not allowed in this status', detail: 'The alert is {current_status}; allowed actions: {allowed_actions}.' },
+    'idempotency-key-reused': { title: 'Idempotency key reused', detail: 'The Idempotency-Key {key} was used with a different request body.' },
     'audit-trail-append-only': { title: 'Audit trail is append-only', detail: 'Audit events cannot be changed or removed.' },
   },
   validation: {

@@ -36,6 +36,8 @@ export const id: Translations = {
     'expired-api-key': { title: 'API key kedaluwarsa', detail: 'API key telah kedaluwarsa pada {expired_at}.' },
     'missing-scope': { title: 'Scope tidak dimiliki', detail: 'Operasi ini memerlukan scope {scope}.' },
     'jwks-unavailable': { title: 'Kunci penandatanganan tidak tersedia', detail: 'Kunci penandatanganan tidak dapat diambil; coba lagi sebentar lagi.' },
+    'invalid-transition': { title: 'Aksi tidak diizinkan pada status ini', detail: 'Alert berstatus {current_status}; aksi yang diizinkan: {allowed_actions}.' },
+    'idempotency-key-reused': { title: 'Idempotency key dipakai ulang', detail: 'Idempotency-Key {key} sudah dipakai dengan body permintaan yang berbeda.' },
     'audit-trail-append-only': { title: 'Jejak audit hanya dapat ditambah', detail: 'Peristiwa audit tidak dapat diubah atau dihapus.' },
   },
   validation: {

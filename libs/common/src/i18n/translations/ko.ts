@@ -36,6 +36,8 @@ export const ko: Translations = {
     'expired-api-key': { title: 'API 키 만료', detail: 'API 키가 {expired_at}에 만료되었습니다.' },
     'missing-scope': { title: '스코프 누락', detail: '이 작업에는 {scope} 스코프가 필요합니다.' },
     'jwks-unavailable': { title: '서명 키를 사용할 수 없음', detail: '서명 키를 가져올 수 없습니다. 잠시 후 다시 시도하세요.' },
+    'invalid-transition': { title: '현재 상태에서 허용되지 않는 작업', detail: '알림 상태가 {current_status}입니다. 허용되는 작업: {allowed_actions}.' },
+    'idempotency-key-reused': { title: 'Idempotency 키 재사용', detail: 'Idempotency-Key {key}가 다른 요청 본문으로 이미 사용되었습니다.' },
     'audit-trail-append-only': { title: '감사 기록은 추가만 가능', detail: '감사 이벤트는 변경하거나 삭제할 수 없습니다.' },
   },
   validation: {

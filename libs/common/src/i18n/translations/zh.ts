@@ -36,6 +36,8 @@ export const zh: Translations = {
     'expired-api-key': { title: 'API 密钥已过期', detail: 'API 密钥已于 {expired_at} 过期。' },
     'missing-scope': { title: '缺少权限范围', detail: '此操作需要 {scope} 权限范围。' },
     'jwks-unavailable': { title: '签名密钥不可用', detail: '无法获取签名密钥；请稍后重试。' },
+    'invalid-transition': { title: '当前状态不允许此操作', detail: '告警状态为 {current_status}；允许的操作：{allowed_actions}。' },
+    'idempotency-key-reused': { title: '幂等键被重复使用', detail: 'Idempotency-Key {key} 已用于不同的请求体。' },
     'audit-trail-append-only': { title: '审计记录仅允许追加', detail: '审计事件无法修改或删除。' },
   },
   validation: {

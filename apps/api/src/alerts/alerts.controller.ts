@@ -1,0 +1,169 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiHeader, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+
+import {
+  AlertActionDto, AlertDto, AlertLifecycleService, AlertsService, AssignAlertDto, BatchResultDto, BulkActionDto, BulkResultDto,
+  CreateAlertBatchDto, CreateAlertDto, etag, FollowUpDto, LifecycleAction, ListAlertsQueryDto, TimelineEntryDto,
+} from '@app/alerts';
+import { Authenticated, CurrentPrincipal } from '@app/auth';
+import { ApiEnvelope, ApiListEnvelope, envelope, Envelope, listEnvelope, ListEnvelope, Operation, Principal, ProblemException, ProblemTypes } from '@app/common';
+import type { Alert } from '@app/database';
+
+import { AlertableParams, AlertIdParams, BulkActionParams } from './alert-params.dto';
+
+const IF_MATCH = { name: 'If-Match', required: false, description: 'The ETag of the version the change is based on; a stale one answers 412' };
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+function withEtag(reply: FastifyReply, alert: Alert): Envelope<AlertDto> {
+  void reply.header('ETag', etag(alert.version));
+  return envelope(AlertDto.from(alert));
+}
+
+@ApiTags('alerts')
+@Controller('v1/alerts')
+export class AlertsController {
+  constructor(
+    private readonly alerts: AlertsService,
+    private readonly lifecycle: AlertLifecycleService,
+  ) {}
+
+  @Get()
+  @Authenticated({ scopes: ['alerts:read'] })
+  @ApiListEnvelope(AlertDto)
+  @Operation({ id: 'listAlerts', summary: 'List alerts with filters, sorting and offset or cursor paging', problems: [400] })
+  async list(@Query() query: ListAlertsQueryDto, @CurrentPrincipal() principal: Principal): Promise<ListEnvelope<AlertDto>> {
+    return listEnvelope(await this.alerts.list(query, principal), AlertDto.from);
+  }
+
+  @Post()
+  @HttpCode(201)
+  @Authenticated({ scopes: ['alerts:write'] })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Repeat a create safely: the same key and body answer the first alert (with Idempotent-Replayed: true)' })
+  @ApiEnvelope(AlertDto, 201, 'The alert (created now, or earlier under the same Idempotency-Key)')
+  @Operation({ id: 'createAlert', summary: 'Create a manual or external alert', problems: [400, 413, 415, 422] })
+  async create(@Body() body: CreateAlertDto, @Headers('idempotency-key') key: string | undefined, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<AlertDto>> {
+    if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+      throw new ProblemException(ProblemTypes.validationError, { errors: [{ field: 'Idempotency-Key', pointer: '/headers/idempotency-key', code: 'format', description: 'Idempotency-Key must be 1 to 200 visible ASCII characters' }] });
+    }
+    const { alert, replayed } = await this.alerts.create(body, principal, key);
+    void reply.header('Location', `/v1/alerts/${alert.id}`);
+    if (replayed) void reply.header('Idempotent-Replayed', 'true');
+    return withEtag(reply, alert);
+  }
+
+  @Post('batch')
+  @HttpCode(200)
+  @Authenticated({ scopes: ['alerts:write'] })
+  @ApiEnvelope(BatchResultDto)
+  @Operation({ id: 'createAlertBatch', summary: 'Create up to 1,000 alerts; invalid items are reported by index, valid ones stored', problems: [400, 413, 415] })
+  async batch(@Body() body: CreateAlertBatchDto, @CurrentPrincipal() principal: Principal): Promise<Envelope<BatchResultDto>> {
+    const result = await this.alerts.createBatch(body.alerts, principal);
+    return envelope({ created: result.created.map(AlertDto.from), created_indexes: result.createdIndexes, errors: result.errors }, `${result.created.length} created, ${result.errors.length} rejected`);
+  }
+
+  @Post('bulk/:action')
+  @HttpCode(200)
+  @Authenticated({ scopes: ['alerts:write'] })
+  @ApiEnvelope(BulkResultDto)
+  @Operation({ id: 'bulkAlertAction', summary: 'Apply a lifecycle action to listed ids or to every alert a filter matches; per-id outcomes', problems: [400, 413, 415] })
+  async bulk(@Param() params: BulkActionParams, @Body() body: BulkActionDto, @CurrentPrincipal() principal: Principal): Promise<Envelope<BulkResultDto>> {
+    return envelope(await this.lifecycle.bulk(params.action, body, principal));
+  }
+
+  @Get('by-alertable/:alertable_type/:alertable_id')
+  @Authenticated({ scopes: ['alerts:read'] })
+  @ApiEnvelope(AlertDto)
+  @Operation({ id: 'getAlertByAlertable', summary: 'The newest alert raised by an entity', problems: [400, 404] })
+  async byAlertable(@Param() params: AlertableParams, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<AlertDto>> {
+    return withEtag(reply, await this.alerts.getByAlertable(params.alertable_type, params.alertable_id));
+  }
+
+  @Get(':id')
+  @Authenticated({ scopes: ['alerts:read'] })
+  @ApiEnvelope(AlertDto)
+  @Operation({ id: 'getAlert', summary: 'Get an alert (ETag: its version)', problems: [400, 404] })
+  async get(@Param() params: AlertIdParams, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<AlertDto>> {
+    return withEtag(reply, await this.alerts.get(params.id));
+  }
+
+  @Get(':id/timeline')
+  @Authenticated({ scopes: ['alerts:read'] })
+  @ApiEnvelope(TimelineEntryDto)
+  @Operation({ id: 'getAlertTimeline', summary: 'Every change of an alert: who, when, from → to, note (oldest first)', problems: [400, 404] })
+  async timeline(@Param() params: AlertIdParams): Promise<Envelope<TimelineEntryDto[]>> {
+    return envelope((await this.alerts.timeline(params.id)).map(TimelineEntryDto.from));
+  }
+
+  @Post(':id/acknowledge')
+  @HttpCode(200)
+  @Authenticated({ scopes: ['alerts:write'] })
+  @ApiHeader(IF_MATCH)
+  @ApiEnvelope(AlertDto)
+  @Operation({ id: 'acknowledgeAlert', summary: 'Acknowledge an alert', problems: [400, 404, 409, 412, 415] })
+  acknowledge(@Param() params: AlertIdParams, @Body() body: AlertActionDto, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<AlertDto>> {
+    return this.act('acknowledge', params.id, body, ifMatch, principal, reply);
+  }
+
+  @Post(':id/escalate')
+  @HttpCode(200)
+  @Authenticated({ scopes: ['alerts:write'] })
+  @ApiHeader(IF_MATCH)
+  @ApiEnvelope(AlertDto)
+  @Operation({ id: 'escalateAlert', summary: 'Escalate an alert', problems: [400, 404, 409, 412, 415] })
+  escalate(@Param() params: AlertIdParams, @Body() body: AlertActionDto, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<AlertDto>> {
+    return this.act('escalate', params.id, body, ifMatch, principal, reply);
+  }
+
+  @Post(':id/resolve')
+  @HttpCode(200)
+  @Authenticated({ scopes: ['alerts:write'] })
+  @ApiHeader(IF_MATCH)
+  @ApiEnvelope(AlertDto)
+  @Operation({ id: 'resolveAlert', summary: 'Resolve an alert', problems: [400, 404, 409, 412, 415] })
+  resolve(@Param() params: AlertIdParams, @Body() body: AlertActionDto, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<AlertDto>> {
+    return this.act('resolve', params.id, body, ifMatch, principal, reply);
+  }
+
+  @Post(':id/dismiss')
+  @HttpCode(200)
+  @Authenticated({ scopes: ['alerts:write'] })
+  @ApiHeader(IF_MATCH)
+  @ApiEnvelope(AlertDto)
+  @Operation({ id: 'dismissAlert', summary: 'Dismiss an alert', problems: [400, 404, 409, 412, 415] })
+  dismiss(@Param() params: AlertIdParams, @Body() body: AlertActionDto, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<AlertDto>> {
+    return this.act('dismiss', params.id, body, ifMatch, principal, reply);
+  }
+
+  @Post(':id/reopen')
+  @HttpCode(200)
+  @Authenticated({ scopes: ['alerts:write'] })
+  @ApiHeader(IF_MATCH)
+  @ApiEnvelope(AlertDto)
+  @Operation({ id: 'reopenAlert', summary: 'Reopen a resolved or dismissed alert', problems: [400, 404, 409, 412, 415] })
+  reopen(@Param() params: AlertIdParams, @Body() body: AlertActionDto, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<AlertDto>> {
+    return this.act('reopen', params.id, body, ifMatch, principal, reply);
+  }
+
+  @Put(':id/assignee')
+  @Authenticated({ scopes: ['alerts:write'] })
+  @ApiHeader(IF_MATCH)
+  @ApiEnvelope(AlertDto)
+  @Operation({ id: 'assignAlert', summary: 'Set or clear the assignee', problems: [400, 404, 412, 415] })
+  async assign(@Param() params: AlertIdParams, @Body() body: AssignAlertDto, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<AlertDto>> {
+    return withEtag(reply, await this.lifecycle.assign(params.id, body.assignee, body.note, ifMatch, principal));
+  }
+
+  @Patch(':id/follow-up-status')
+  @Authenticated({ scopes: ['alerts:write'] })
+  @ApiHeader(IF_MATCH)
+  @ApiEnvelope(AlertDto)
+  @Operation({ id: 'updateAlertFollowUp', summary: 'Mark an alert followed up (or not), with notes', problems: [400, 404, 412, 415] })
+  async followUp(@Param() params: AlertIdParams, @Body() body: FollowUpDto, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<AlertDto>> {
+    return withEtag(reply, await this.lifecycle.followUp(params.id, body, ifMatch, principal));
+  }
+
+  private async act(action: LifecycleAction, id: string, body: AlertActionDto, ifMatch: string | undefined, principal: Principal, reply: FastifyReply): Promise<Envelope<AlertDto>> {
+    return withEtag(reply, await this.lifecycle.transition(id, action, body.note, ifMatch, principal));
+  }
+}

@@ -1,0 +1,30 @@
+import { ProblemException, ProblemTypes } from '@app/common';
+import type { AlertStatus } from '@app/database';
+
+import { allowedActions, LifecycleAction } from './alert-state-machine';
+
+export function alertNotFound(id: string): ProblemException {
+  return new ProblemException(ProblemTypes.resourceNotFound, { args: { resource: 'alert', id } });
+}
+
+export function invalidTransition(id: string, status: AlertStatus, action: LifecycleAction): ProblemException {
+  const allowed = allowedActions(status);
+  return new ProblemException(ProblemTypes.invalidTransition, {
+    args: { current_status: status, allowed_actions: allowed.join(', ') },
+    extensions: { alert_id: id, action, current_status: status, allowed_actions: allowed },
+  });
+}
+
+export function staleVersion(expected: string, current: number): ProblemException {
+  return new ProblemException(ProblemTypes.preconditionFailed, { args: { expected, current }, headers: { ETag: etag(current) } });
+}
+
+export function etag(version: number): string {
+  return `"${version}"`;
+}
+
+/** Whether an If-Match header (absent, `*`, or a list of tags) accepts the current version. */
+export function ifMatchAccepts(header: string | undefined, version: number): boolean {
+  if (header === undefined || header.trim() === '*') return true;
+  return header.split(',').map((tag) => tag.trim().replace(/^W\//, '')).includes(etag(version));
+}

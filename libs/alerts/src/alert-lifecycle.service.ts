@@ -1,0 +1,165 @@
+import { Injectable } from '@nestjs/common';
+
+import { appendAuditEvent, appendAuditEvents } from '@app/audit-trail';
+import { Principal, publicId } from '@app/common';
+import { Alert, AlertStatus, InjectScopedPrisma, Prisma, ScopedPrismaClient } from '@app/database';
+
+import { ACTION_EVENT, canApply, LifecycleAction, LIFECYCLE_ACTIONS, TARGET_STATUS } from './alert-state-machine';
+import { alertNotFound, ifMatchAccepts, invalidTransition, staleVersion } from './alert-errors';
+import { AlertsRepository } from './alerts.repository';
+import { queryTenant } from './alerts.service';
+import { BulkActionDto, FollowUpDto } from './dto/alert-actions.dto';
+import { BulkOutcomeDto, BulkResultDto } from './dto/alert.dto';
+
+const BULK_CHUNK = 500;
+const OPTIMISTIC_RETRIES = 3;
+
+interface Change {
+  data: Prisma.AlertUpdateManyMutationInput;
+  timeline: { action: string; fromStatus?: string; toStatus?: string; note?: string | null; details?: Prisma.InputJsonObject };
+  audit: { action: string; details?: Prisma.InputJsonObject };
+}
+
+/** The fields an action sets, for one actor at one time. */
+export function transitionData(action: LifecycleAction, actor: string, now: Date): Prisma.AlertUpdateManyMutationInput {
+  const base = { status: TARGET_STATUS[action], updatedAt: now, version: { increment: 1 } };
+  switch (action) {
+    case 'acknowledge':
+      return { ...base, acknowledgedAt: now, acknowledgedBy: actor };
+    case 'escalate':
+      return { ...base, escalatedAt: now, escalatedBy: actor };
+    case 'resolve':
+      return { ...base, resolvedAt: now, resolvedBy: actor };
+    case 'dismiss':
+      return { ...base, dismissedAt: now, dismissedBy: actor };
+    case 'reopen':
+      return { ...base, resolvedAt: null, resolvedBy: null, dismissedAt: null, dismissedBy: null, endsAt: null };
+  }
+}
+
+function statusesAllowing(action: LifecycleAction): AlertStatus[] {
+  return (['open', 'acknowledged', 'escalated', 'resolved', 'dismissed'] as const).filter((status) => canApply(status, action));
+}
+
+/**
+ * Changes to alerts: lifecycle actions, assignee, follow-up, bulk actions. Every change bumps the
+ * version (ETag), writes one timeline entry and one audit event, all in one transaction.
+ */
+@Injectable()
+export class AlertLifecycleService {
+  constructor(
+    @InjectScopedPrisma() private readonly db: ScopedPrismaClient,
+    private readonly repository: AlertsRepository,
+  ) {}
+
+  transition(id: string, action: LifecycleAction, note: string | undefined, ifMatch: string | undefined, principal: Principal): Promise<Alert> {
+    return this.change(id, ifMatch, principal, (alert, now) => {
+      if (!canApply(alert.status, action)) throw invalidTransition(alert.id, alert.status, action);
+      const data = transitionData(action, principal.subject, now);
+      if (action === 'resolve' && !alert.endsAt) data.endsAt = now;
+      return {
+        data,
+        timeline: { action: ACTION_EVENT[action], fromStatus: alert.status, toStatus: TARGET_STATUS[action], note },
+        audit: { action: `alert.${action}`, details: { from: alert.status, to: TARGET_STATUS[action], note: note ?? null } },
+      };
+    });
+  }
+
+  assign(id: string, assignee: string | null, note: string | undefined, ifMatch: string | undefined, principal: Principal): Promise<Alert> {
+    return this.change(id, ifMatch, principal, (alert, now) => ({
+      data: { assignee, updatedAt: now, version: { increment: 1 } },
+      timeline: { action: 'assigned', note, details: { from: alert.assignee, to: assignee } },
+      audit: { action: 'alert.assign', details: { from: alert.assignee, to: assignee } },
+    }));
+  }
+
+  followUp(id: string, dto: FollowUpDto, ifMatch: string | undefined, principal: Principal): Promise<Alert> {
+    return this.change(id, ifMatch, principal, (alert, now) => ({
+      data: { followUpStatus: dto.follow_up_status, followUpNotes: dto.follow_up_notes ?? null, updatedAt: now, version: { increment: 1 } },
+      timeline: { action: 'follow_up_updated', note: dto.follow_up_notes ?? null, details: { from: alert.followUpStatus, to: dto.follow_up_status } },
+      audit: { action: 'alert.follow_up', details: { from: alert.followUpStatus, to: dto.follow_up_status } },
+    }));
+  }
+
+  /**
+   * Reads the alert (404 across tenants), checks If-Match (412), applies the change only if nobody
+   * changed the alert since it was read (version in the WHERE), else reads again (or 412 with If-Match).
+   */
+  private async change(id: string, ifMatch: string | undefined, principal: Principal, build: (alert: Alert, now: Date) => Change): Promise<Alert> {
+    for (let attempt = 1; ; attempt++) {
+      const result = await this.db.$transaction(async (tx) => {
+        const alert = await tx.alert.findUnique({ where: { id } });
+        if (!alert) throw alertNotFound(id);
+        if (!ifMatchAccepts(ifMatch, alert.version)) throw staleVersion(ifMatch as string, alert.version);
+        const now = new Date();
+        const change = build(alert, now);
+        const { count } = await tx.alert.updateMany({ where: { id, version: alert.version }, data: change.data });
+        if (count === 0) return null;
+        await tx.alertTimelineEntry.create({
+          data: { id: publicId('atl', now.getTime()), tenantId: alert.tenantId, alertId: id, at: now, actor: principal.subject, ...change.timeline, note: change.timeline.note ?? null },
+        });
+        await appendAuditEvent(tx, { tenantId: alert.tenantId, action: change.audit.action, resourceType: 'alert', resourceId: id, details: change.audit.details });
+        return tx.alert.findUniqueOrThrow({ where: { id } });
+      });
+      if (result) return result;
+      if (ifMatch !== undefined || attempt >= OPTIMISTIC_RETRIES) {
+        const current = await this.db.alert.findUnique({ where: { id } });
+        throw current ? staleVersion(ifMatch ?? '(read version)', current.version) : alertNotFound(id);
+      }
+    }
+  }
+
+  /** One action over listed ids or a filter, in chunks (bounded memory); each id gets its outcome. */
+  async bulk(action: LifecycleAction, dto: BulkActionDto, principal: Principal): Promise<BulkResultDto> {
+    const outcomes: BulkOutcomeDto[] = [];
+    if (dto.ids) {
+      const ids = [...new Set(dto.ids)];
+      for (let i = 0; i < ids.length; i += BULK_CHUNK) outcomes.push(...(await this.bulkChunk(action, ids.slice(i, i + BULK_CHUNK), dto.note, principal)));
+    } else if (dto.filter) {
+      const tenantId = queryTenant(principal, dto.filter);
+      let after = '';
+      for (;;) {
+        const ids = await this.repository.idsAfter(dto.filter, tenantId, after, BULK_CHUNK);
+        if (ids.length === 0) break;
+        outcomes.push(...(await this.bulkChunk(action, ids, dto.note, principal)));
+        after = ids[ids.length - 1];
+      }
+    }
+    const updated = outcomes.filter((o) => o.outcome === 'updated').length;
+    return { action, matched: outcomes.length, updated, failed: outcomes.length - updated, outcomes };
+  }
+
+  private bulkChunk(action: LifecycleAction, ids: string[], note: string | undefined, principal: Principal): Promise<BulkOutcomeDto[]> {
+    const tenantId = principal.isAdmin ? null : principal.tenantId;
+    return this.db.$transaction(async (tx) => {
+      const tenantCondition = tenantId ? Prisma.sql`AND tenant_id = ${tenantId}` : Prisma.empty;
+      const rows = await tx.$queryRaw<{ id: string; tenant_id: string; status: AlertStatus }[]>`
+        SELECT id, tenant_id, status::text AS status FROM alerts WHERE id = ANY(${ids}) ${tenantCondition} ORDER BY id FOR UPDATE`;
+      const found = new Map(rows.map((row) => [row.id, row]));
+      const applicable = rows.filter((row) => canApply(row.status, action));
+      const now = new Date();
+      if (applicable.length) {
+        await tx.alert.updateMany({ where: { id: { in: applicable.map((row) => row.id) }, status: { in: statusesAllowing(action) } }, data: transitionData(action, principal.subject, now) });
+        if (action === 'resolve') await tx.alert.updateMany({ where: { id: { in: applicable.map((row) => row.id) }, endsAt: null }, data: { endsAt: now } });
+        await tx.alertTimelineEntry.createMany({
+          data: applicable.map((row) => ({ id: publicId('atl', now.getTime()), tenantId: row.tenant_id, alertId: row.id, at: now, actor: principal.subject, action: ACTION_EVENT[action], fromStatus: row.status, toStatus: TARGET_STATUS[action], note: note ?? null, details: { bulk: true } })),
+        });
+        const byTenant = new Map<string, typeof applicable>();
+        for (const row of applicable) byTenant.set(row.tenant_id, [...(byTenant.get(row.tenant_id) ?? []), row]);
+        for (const [tenant, tenantRows] of byTenant) {
+          await appendAuditEvents(tx, tenant, tenantRows.map((row) => ({ tenantId: tenant, action: `alert.${action}`, resourceType: 'alert', resourceId: row.id, details: { from: row.status, to: TARGET_STATUS[action], note: note ?? null, bulk: true } })), now);
+        }
+      }
+      return ids.map((id): BulkOutcomeDto => {
+        const row = found.get(id);
+        if (!row) return { id, outcome: 'not_found', status: null };
+        if (!canApply(row.status, action)) return { id, outcome: 'invalid_transition', status: row.status };
+        return { id, outcome: 'updated', status: TARGET_STATUS[action] };
+      });
+    }, { timeout: 60_000 });
+  }
+}
+
+export function isLifecycleAction(value: string): value is LifecycleAction {
+  return (LIFECYCLE_ACTIONS as readonly string[]).includes(value);
+}

@@ -1,0 +1,127 @@
+import { Injectable } from '@nestjs/common';
+
+import { CursorValue, dateRange, fromCursorValue, SortDirection } from '@app/common';
+import { Alert, Prisma, PrismaService } from '@app/database';
+
+import { AlertSortKey } from './dto/alert-enums';
+import { AlertFilterDto } from './dto/alert-filter.dto';
+
+/** Columns in Prisma's field names, so raw rows are `Alert`s (Prisma maps timestamps and jsonb itself). */
+const SELECT = Prisma.sql`a.id, a.tenant_id AS "tenantId", a.type, a.source, a.title, a.message, a.severity::text AS severity,
+  a.status::text AS status, a.assignee, a.alertable_type::text AS "alertableType", a.alertable_id AS "alertableId",
+  a.alert_rule_id AS "alertRuleId", a.alert_rule_name AS "alertRuleName", a.system_key AS "systemKey", a.alertname,
+  a.fingerprint, a.stream_id AS "streamId", a.site_id AS "siteId", a.labels, a.annotations, a.receiver,
+  a.follow_up_status::text AS "followUpStatus", a.follow_up_notes AS "followUpNotes", a.starts_at AS "startsAt",
+  a.ends_at AS "endsAt", a.created_at AS "createdAt", a.updated_at AS "updatedAt", a.acknowledged_at AS "acknowledgedAt",
+  a.acknowledged_by AS "acknowledgedBy", a.escalated_at AS "escalatedAt", a.escalated_by AS "escalatedBy",
+  a.resolved_at AS "resolvedAt", a.resolved_by AS "resolvedBy", a.dismissed_at AS "dismissedAt",
+  a.dismissed_by AS "dismissedBy", a.version`;
+
+/** The SQL of each sort field and how a cursor value is cast back into it. ends_at sorts open alerts last. */
+const SORTS: Record<AlertSortKey, { expr: Prisma.Sql; cast: (value: unknown) => Prisma.Sql; value: (alert: Alert) => string | Date }> = {
+  created_at: { expr: Prisma.sql`a.created_at`, cast: (v) => Prisma.sql`${v}::timestamptz`, value: (a) => a.createdAt },
+  updated_at: { expr: Prisma.sql`a.updated_at`, cast: (v) => Prisma.sql`${v}::timestamptz`, value: (a) => a.updatedAt },
+  starts_at: { expr: Prisma.sql`a.starts_at`, cast: (v) => Prisma.sql`${v}::timestamptz`, value: (a) => a.startsAt },
+  ends_at: { expr: Prisma.sql`COALESCE(a.ends_at, 'infinity'::timestamptz)`, cast: (v) => Prisma.sql`${v}::timestamptz`, value: (a) => a.endsAt ?? 'infinity' },
+  severity: { expr: Prisma.sql`a.severity`, cast: (v) => Prisma.sql`${v}::alert_severity`, value: (a) => a.severity },
+  status: { expr: Prisma.sql`a.status`, cast: (v) => Prisma.sql`${v}::alert_status`, value: (a) => a.status },
+  title: { expr: Prisma.sql`a.title`, cast: (v) => Prisma.sql`${v}::varchar`, value: (a) => a.title },
+  alertname: { expr: Prisma.sql`COALESCE(a.alertname, '')`, cast: (v) => Prisma.sql`${v}::varchar`, value: (a) => a.alertname ?? '' },
+  id: { expr: Prisma.sql`a.id`, cast: (v) => Prisma.sql`${v}::varchar`, value: (a) => a.id },
+};
+
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+function anyOf(column: Prisma.Sql, values: string[] | undefined, cast = ''): Prisma.Sql | null {
+  if (!values?.length) return null;
+  return cast ? Prisma.sql`${column} = ANY(${values}::${Prisma.raw(cast)}[])` : Prisma.sql`${column} = ANY(${values})`;
+}
+
+/**
+ * The WHERE of an alert query. `tenantId` null means every tenant (admin without a tenant filter);
+ * raw SQL is not covered by the tenancy extension, so this is where the tenant is applied.
+ */
+export function alertWhere(filter: AlertFilterDto, tenantId: string | null): Prisma.Sql {
+  const range = dateRange(filter);
+  const conditions = [
+    tenantId ? Prisma.sql`a.tenant_id = ${tenantId}` : null,
+    anyOf(Prisma.sql`a.type`, filter.type),
+    anyOf(Prisma.sql`a.severity`, filter.severity, 'alert_severity'),
+    anyOf(Prisma.sql`a.status`, filter.status, 'alert_status'),
+    filter.source ? Prisma.sql`a.source ILIKE ${likePattern(filter.source)}` : null,
+    anyOf(Prisma.sql`a.alertname`, filter.alertname),
+    anyOf(Prisma.sql`a.assignee`, filter.assignee),
+    anyOf(Prisma.sql`a.alertable_type`, filter.alertable_type, 'alertable_type'),
+    filter.alertable_id ? Prisma.sql`a.alertable_id = ${filter.alertable_id}` : null,
+    anyOf(Prisma.sql`a.alert_rule_id`, filter.alert_rule_id),
+    anyOf(Prisma.sql`a.system_key`, filter.system_key),
+    anyOf(Prisma.sql`a.stream_id`, filter.stream_id),
+    anyOf(Prisma.sql`a.site_id`, filter.site_id),
+    anyOf(Prisma.sql`a.follow_up_status`, filter.follow_up_status, 'follow_up_status'),
+    ...(filter.label ?? []).map((label) => {
+      const at = label.indexOf(':');
+      return Prisma.sql`a.labels @> ${JSON.stringify({ [label.slice(0, at)]: label.slice(at + 1) })}::jsonb`;
+    }),
+    filter.q
+      ? Prisma.sql`(a.title ILIKE ${likePattern(filter.q)} OR a.message ILIKE ${likePattern(filter.q)} OR a.source ILIKE ${likePattern(filter.q)}
+          OR a.alertable_id ILIKE ${likePattern(filter.q)} OR a.alert_rule_name ILIKE ${likePattern(filter.q)})`
+      : null,
+    range.gte ? Prisma.sql`a.created_at >= ${range.gte}` : null,
+    range.lt ? Prisma.sql`a.created_at < ${range.lt}` : null,
+  ].filter((condition): condition is Prisma.Sql => condition !== null);
+  return conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}` : Prisma.empty;
+}
+
+export interface AlertPageRequest {
+  filter: AlertFilterDto;
+  tenantId: string | null;
+  sortBy: AlertSortKey;
+  direction: SortDirection;
+  take: number;
+}
+
+/** Alert reads in SQL: keyset conditions as row comparisons, which the (tenant, column, id) indexes serve. */
+@Injectable()
+export class AlertsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  sortValue(sortBy: AlertSortKey, alert: Alert): string | Date {
+    return SORTS[sortBy].value(alert);
+  }
+
+  count(filter: AlertFilterDto, tenantId: string | null): Promise<number> {
+    return this.prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM alerts a ${alertWhere(filter, tenantId)}`.then((rows) => rows[0].n);
+  }
+
+  readOffset(request: AlertPageRequest, skip: number): Promise<Alert[]> {
+    return this.read(request, null, skip);
+  }
+
+  readKeyset(request: AlertPageRequest, after: [CursorValue, string] | null): Promise<Alert[]> {
+    return this.read(request, after, 0);
+  }
+
+  private read(request: AlertPageRequest, after: [CursorValue, string] | null, skip: number): Promise<Alert[]> {
+    const sort = SORTS[request.sortBy];
+    const where = alertWhere(request.filter, request.tenantId);
+    const dir = Prisma.raw(request.direction === 'asc' ? 'ASC' : 'DESC');
+    let keyset = Prisma.empty;
+    if (after) {
+      const op = Prisma.raw(request.direction === 'asc' ? '>' : '<');
+      const value = fromCursorValue(after[0]);
+      const condition = request.sortBy === 'id' ? Prisma.sql`a.id ${op} ${after[1]}` : Prisma.sql`(${sort.expr}, a.id) ${op} (${sort.cast(value)}, ${after[1]})`;
+      keyset = where === Prisma.empty ? Prisma.sql`WHERE ${condition}` : Prisma.sql`AND ${condition}`;
+    }
+    const order = request.sortBy === 'id' ? Prisma.sql`a.id ${dir}` : Prisma.sql`${sort.expr} ${dir}, a.id ${dir}`;
+    return this.prisma.$queryRaw<Alert[]>`SELECT ${SELECT} FROM alerts a ${where} ${keyset} ORDER BY ${order} LIMIT ${request.take} OFFSET ${skip}`;
+  }
+
+  /** Ids matching a filter after `afterId`, in id order: bulk actions walk a filter with this. */
+  idsAfter(filter: AlertFilterDto, tenantId: string | null, afterId: string, take: number): Promise<string[]> {
+    const where = alertWhere(filter, tenantId);
+    const keyset = where === Prisma.empty ? Prisma.sql`WHERE a.id > ${afterId}` : Prisma.sql`AND a.id > ${afterId}`;
+    return this.prisma.$queryRaw<{ id: string }[]>`SELECT a.id FROM alerts a ${where} ${keyset} ORDER BY a.id LIMIT ${take}`.then((rows) => rows.map((row) => row.id));
+  }
+}

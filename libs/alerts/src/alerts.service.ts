@@ -1,0 +1,168 @@
+import { Injectable } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { createHash } from 'node:crypto';
+
+import { appendAuditEvent, appendAuditEvents, canonicalJson } from '@app/audit-trail';
+import { FieldViolation, Page, Paginator, Principal, ProblemException, ProblemTypes, publicId } from '@app/common';
+import { Alert, AlertTimelineEntry, InjectScopedPrisma, Prisma, ScopedPrismaClient } from '@app/database';
+
+import { alertNotFound } from './alert-errors';
+import { AlertsRepository } from './alerts.repository';
+import { AlertSortKey } from './dto/alert-enums';
+import { AlertFilterDto } from './dto/alert-filter.dto';
+import { CreateAlertDto } from './dto/create-alert.dto';
+import { ListAlertsQueryDto } from './dto/list-alerts-query.dto';
+import { toFieldViolationsOf } from './validation';
+
+export const MAX_BATCH = 1_000;
+
+export interface CreatedAlert {
+  alert: Alert;
+  /** True when an Idempotency-Key answered an earlier request's result. */
+  replayed: boolean;
+}
+
+/** The tenant a principal's alert query runs in: its own, or for admin the filter's (null: all). */
+export function queryTenant(principal: Principal, filter: AlertFilterDto): string | null {
+  return principal.isAdmin ? (filter.tenant_id ?? null) : principal.tenantId;
+}
+
+function alertData(dto: CreateAlertDto, tenantId: string, now: Date): Prisma.AlertUncheckedCreateInput {
+  return {
+    id: publicId('alr', now.getTime()),
+    tenantId,
+    type: dto.type,
+    source: dto.source,
+    title: dto.title,
+    message: dto.message ?? null,
+    severity: dto.severity,
+    alertableType: dto.alertable_type ?? 'manual',
+    alertableId: dto.alertable_id ?? null,
+    alertRuleId: dto.alert_rule?.id ?? null,
+    alertRuleName: dto.alert_rule?.name ?? null,
+    systemKey: dto.system_key ?? null,
+    alertname: dto.alertname ?? null,
+    fingerprint: dto.fingerprint ?? null,
+    labels: dto.labels ?? {},
+    annotations: dto.annotations ?? {},
+    receiver: dto.receiver ?? null,
+    streamId: dto.stream_id ?? null,
+    siteId: dto.site_id ?? null,
+    assignee: dto.assignee ?? null,
+    startsAt: dto.starts_at ? new Date(dto.starts_at) : now,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+function createdTimeline(alert: { id: string; tenantId: string }, actor: string, now: Date): Prisma.AlertTimelineEntryUncheckedCreateInput {
+  return { id: publicId('atl', now.getTime()), tenantId: alert.tenantId, alertId: alert.id, at: now, actor, action: 'created', toStatus: 'open' };
+}
+
+/** Reading and creating alerts. Lifecycle changes live in AlertLifecycleService. */
+@Injectable()
+export class AlertsService {
+  constructor(
+    @InjectScopedPrisma() private readonly db: ScopedPrismaClient,
+    private readonly repository: AlertsRepository,
+    private readonly paginator: Paginator,
+  ) {}
+
+  list(query: Omit<ListAlertsQueryDto, 'sort_by'> & { sort_by?: AlertSortKey }, principal: Principal): Promise<Page<Alert>> {
+    const sortBy = query.sort_by ?? 'created_at';
+    const tenantId = queryTenant(principal, query);
+    const filter: AlertFilterDto = { ...query };
+    const request = { filter, tenantId, sortBy, direction: query.sort_direction ?? 'desc', take: 0 } as const;
+    return this.paginator.paginate<Alert>(query, {
+      sortBy,
+      scope: { resource: 'alerts', tenantId: tenantId ?? '*', filter: { ...filter, page: undefined, page_size: undefined, cursor: undefined, pagination: undefined, include_total: undefined, sort_by: undefined, sort_direction: undefined } },
+      sortValue: (alert) => this.repository.sortValue(sortBy, alert),
+      id: (alert) => alert.id,
+      count: () => this.repository.count(filter, tenantId),
+      readOffset: (skip, take, direction) => this.repository.readOffset({ ...request, direction, take }, skip),
+      readKeyset: (after, take, direction) => this.repository.readKeyset({ ...request, direction, take }, after),
+    });
+  }
+
+  async get(id: string): Promise<Alert> {
+    const alert = await this.db.alert.findUnique({ where: { id } });
+    if (!alert) throw alertNotFound(id);
+    return alert;
+  }
+
+  /** The newest alert raised by an entity (seed 000's detail by alertable). */
+  async getByAlertable(alertableType: Alert['alertableType'], alertableId: string): Promise<Alert> {
+    const alert = await this.db.alert.findFirst({ where: { alertableType, alertableId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+    if (!alert) throw new ProblemException(ProblemTypes.resourceNotFound, { args: { resource: 'alert', id: `${alertableType}/${alertableId}` } });
+    return alert;
+  }
+
+  /**
+   * Creates an alert with its first timeline entry and audit event, in one transaction. With an
+   * Idempotency-Key, the same key and body answer the first alert; the same key with another body is 422.
+   */
+  async create(dto: CreateAlertDto, principal: Principal, idempotencyKey?: string): Promise<CreatedAlert> {
+    const requestHash = createHash('sha256').update(canonicalJson(dto)).digest('hex');
+    const replay = async (): Promise<CreatedAlert | null> => {
+      if (!idempotencyKey) return null;
+      const previous = await this.db.idempotencyKey.findUnique({ where: { tenantId_key: { tenantId: principal.tenantId, key: idempotencyKey } } });
+      if (!previous) return null;
+      if (previous.requestHash !== requestHash) throw new ProblemException(ProblemTypes.idempotencyKeyReused, { args: { key: idempotencyKey } });
+      return { alert: await this.get(previous.resourceId), replayed: true };
+    };
+    const earlier = await replay();
+    if (earlier) return earlier;
+    try {
+      const alert = await this.db.$transaction(async (tx) => {
+        const now = new Date();
+        const created = await tx.alert.create({ data: alertData(dto, principal.tenantId, now) });
+        await tx.alertTimelineEntry.create({ data: createdTimeline(created, principal.subject, now) });
+        await appendAuditEvent(tx, { tenantId: created.tenantId, action: 'alert.create', resourceType: 'alert', resourceId: created.id, details: { severity: created.severity, type: created.type, title: created.title } });
+        if (idempotencyKey) await tx.idempotencyKey.create({ data: { tenantId: principal.tenantId, key: idempotencyKey, requestHash, resourceId: created.id } });
+        return created;
+      });
+      return { alert, replayed: false };
+    } catch (error) {
+      // Two requests with the same key at once: the loser answers the winner's result.
+      const raced = (error as { code?: string }).code === 'P2002' ? await replay() : null;
+      if (raced) return raced;
+      throw error;
+    }
+  }
+
+  /** Up to 1,000 alerts: each validated alone; the valid ones are stored together, the rest reported by index. */
+  async createBatch(items: unknown[], principal: Principal): Promise<{ created: Alert[]; createdIndexes: number[]; errors: { index: number; errors: FieldViolation[] }[] }> {
+    if (!Array.isArray(items) || items.length === 0 || items.length > MAX_BATCH) {
+      throw new ProblemException(ProblemTypes.validationError, {
+        errors: [{ field: 'alerts', pointer: '/body/alerts', code: 'length', description: `alerts must hold 1 to ${MAX_BATCH} items` }],
+      });
+    }
+    const valid: { index: number; dto: CreateAlertDto }[] = [];
+    const errors: { index: number; errors: FieldViolation[] }[] = [];
+    items.forEach((item, index) => {
+      const dto = plainToInstance(CreateAlertDto, item);
+      const violations = toFieldViolationsOf(validateSync(dto, { whitelist: true, forbidNonWhitelisted: true }), `alerts[${index}]`, `/body/alerts/${index}`);
+      if (violations.length) errors.push({ index, errors: violations });
+      else valid.push({ index, dto });
+    });
+    const created = valid.length
+      ? await this.db.$transaction(async (tx) => {
+          const now = new Date();
+          const rows = valid.map(({ dto }) => alertData(dto, principal.tenantId, now));
+          await tx.alert.createMany({ data: rows });
+          await tx.alertTimelineEntry.createMany({ data: rows.map((row) => createdTimeline({ id: row.id as string, tenantId: principal.tenantId }, principal.subject, now)) });
+          await appendAuditEvents(tx, principal.tenantId, rows.map((row) => ({ tenantId: principal.tenantId, action: 'alert.create', resourceType: 'alert', resourceId: row.id as string, details: { severity: row.severity, type: row.type, title: row.title, batch: true } })));
+          return tx.alert.findMany({ where: { id: { in: rows.map((row) => row.id as string) } } });
+        })
+      : [];
+    // Ids are monotonic ULIDs made in item order, so id order is the order of `valid`.
+    const ordered = [...created].sort((a, b) => (a.id < b.id ? -1 : 1));
+    return { created: ordered, createdIndexes: valid.map((v) => v.index), errors };
+  }
+
+  async timeline(id: string): Promise<AlertTimelineEntry[]> {
+    await this.get(id);
+    return this.db.alertTimelineEntry.findMany({ where: { alertId: id }, orderBy: [{ at: 'asc' }, { id: 'asc' }], take: 10_000 });
+  }
+}

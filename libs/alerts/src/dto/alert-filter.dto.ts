@@ -1,0 +1,96 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+
+import { CommaSeparated, IsAfter, IsInstant, IsTimeZone } from '@app/common';
+
+import { ALERTABLE_TYPES, FOLLOW_UP_STATUSES, SEVERITIES, STATUSES } from './alert-enums';
+
+const LIST = { each: true } as const;
+
+/**
+ * Every filter of the alert list, shared by the list, bulk actions, statistics and exports. Multi-value
+ * filters take `a,b` or repeat the parameter; values within one filter are OR-ed, filters are AND-ed.
+ */
+export class AlertFilterDto {
+  @ApiPropertyOptional({ type: [String], description: 'Alert types (OR)', example: ['brute_force'] })
+  @IsOptional() @CommaSeparated() @IsString(LIST) @MaxLength(100, LIST) @ArrayMaxSize(50)
+  type?: string[];
+
+  @ApiPropertyOptional({ enum: SEVERITIES, enumName: 'AlertSeverity', isArray: true, description: 'Severities (OR)' })
+  @IsOptional() @CommaSeparated() @IsIn(SEVERITIES, LIST)
+  severity?: (typeof SEVERITIES)[number][];
+
+  @ApiPropertyOptional({ enum: STATUSES, enumName: 'AlertStatus', isArray: true, description: 'Statuses (OR)' })
+  @IsOptional() @CommaSeparated() @IsIn(STATUSES, LIST)
+  status?: (typeof STATUSES)[number][];
+
+  /** Case-insensitive substring of the source. */
+  @IsOptional() @IsString() @MaxLength(200)
+  source?: string;
+
+  @ApiPropertyOptional({ type: [String], description: 'Alertmanager alertnames (OR)' })
+  @IsOptional() @CommaSeparated() @IsString(LIST) @MaxLength(200, LIST) @ArrayMaxSize(50)
+  alertname?: string[];
+
+  @ApiPropertyOptional({ type: [String], description: 'Assignees (OR)' })
+  @IsOptional() @CommaSeparated() @IsString(LIST) @MaxLength(200, LIST) @ArrayMaxSize(50)
+  assignee?: string[];
+
+  @ApiPropertyOptional({ enum: ALERTABLE_TYPES, enumName: 'AlertableType', isArray: true, description: 'What raised the alert (OR)' })
+  @IsOptional() @CommaSeparated() @IsIn(ALERTABLE_TYPES, LIST)
+  alertable_type?: (typeof ALERTABLE_TYPES)[number][];
+
+  /** The id of the entity that raised the alert. */
+  @IsOptional() @IsString() @MaxLength(200)
+  alertable_id?: string;
+
+  @ApiPropertyOptional({ type: [String], description: 'Alert rule ids (OR)' })
+  @IsOptional() @CommaSeparated() @IsString(LIST) @MaxLength(100, LIST) @ArrayMaxSize(50)
+  alert_rule_id?: string[];
+
+  @ApiPropertyOptional({ type: [String], description: 'System keys (OR)' })
+  @IsOptional() @CommaSeparated() @IsString(LIST) @MaxLength(200, LIST) @ArrayMaxSize(50)
+  system_key?: string[];
+
+  @ApiPropertyOptional({ type: [String], description: 'Stream ids (OR)' })
+  @IsOptional() @CommaSeparated() @IsString(LIST) @MaxLength(200, LIST) @ArrayMaxSize(50)
+  stream_id?: string[];
+
+  @ApiPropertyOptional({ type: [String], description: 'Site ids: every stream of the site (OR)' })
+  @IsOptional() @CommaSeparated() @IsString(LIST) @MaxLength(200, LIST) @ArrayMaxSize(50)
+  site_id?: string[];
+
+  @ApiPropertyOptional({ enum: FOLLOW_UP_STATUSES, enumName: 'FollowUpStatus', isArray: true })
+  @IsOptional() @CommaSeparated() @IsIn(FOLLOW_UP_STATUSES, LIST)
+  follow_up_status?: (typeof FOLLOW_UP_STATUSES)[number][];
+
+  @ApiPropertyOptional({ type: [String], description: '`key:value` label matches; repeat for more (AND)', example: ['env:prod'] })
+  @IsOptional() @CommaSeparated() @Matches(/^[^:]{1,100}:.{0,200}$/, { each: true, message: 'label must be key:value' }) @ArrayMaxSize(20)
+  label?: string[];
+
+  /** Free text over title, message, source, alertable_id and the rule name (case-insensitive). */
+  @IsOptional() @IsString() @MaxLength(200)
+  q?: string;
+
+  /** Inclusive lower bound on created_at: RFC 3339, or YYYY-MM-DD read in `timezone`. */
+  @IsOptional() @IsString() @IsInstant()
+  created_from?: string;
+
+  /** Exclusive upper bound on created_at; must be after created_from. */
+  @IsOptional() @IsString() @IsInstant() @IsAfter('created_from')
+  created_to?: string;
+
+  /** IANA time zone for date-only bounds (default UTC). */
+  @IsOptional() @IsTimeZone()
+  timezone?: string;
+
+  /** Admin only: one tenant. */
+  @IsOptional() @Matches(/^tnt_[0-9A-Z]{26}$/, { message: 'tenant_id must be a tenant id (tnt_…)' })
+  tenant_id?: string;
+}
+
+/** Filter fields, for code that copies a filter out of a larger query object. */
+export const ALERT_FILTER_FIELDS = [
+  'type', 'severity', 'status', 'source', 'alertname', 'assignee', 'alertable_type', 'alertable_id', 'alert_rule_id', 'system_key',
+  'stream_id', 'site_id', 'follow_up_status', 'label', 'q', 'created_from', 'created_to', 'timezone', 'tenant_id',
+] as const satisfies readonly (keyof AlertFilterDto)[];

@@ -1,0 +1,141 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+import type { Alert, AlertTimelineEntry } from '@app/database';
+
+import { ALERTABLE_TYPES, FOLLOW_UP_STATUSES, SEVERITIES, STATUSES } from './alert-enums';
+
+function iso(date: Date | null): string | null {
+  return date ? date.toISOString() : null;
+}
+
+export class AlertRuleDto {
+  @ApiProperty() id: string;
+  @ApiProperty({ type: String, nullable: true }) name: string | null;
+}
+
+export class AlertDto {
+  @ApiProperty({ example: 'alr_01JQ3Z6V1B9W3C7KJ6T2X9P8R4' }) id: string;
+  @ApiProperty() tenant_id: string;
+  @ApiProperty({ example: 'brute_force' }) type: string;
+  @ApiProperty({ example: 'auth-gateway' }) source: string;
+  @ApiProperty() title: string;
+  @ApiProperty({ type: String, nullable: true }) message: string | null;
+  @ApiProperty({ enum: SEVERITIES, enumName: 'AlertSeverity' }) severity: string;
+  @ApiProperty({ enum: STATUSES, enumName: 'AlertStatus' }) status: string;
+  @ApiProperty({ type: String, nullable: true }) assignee: string | null;
+  @ApiProperty({ enum: ALERTABLE_TYPES, enumName: 'AlertableType' }) alertable_type: string;
+  @ApiProperty({ type: String, nullable: true }) alertable_id: string | null;
+  @ApiProperty({ type: AlertRuleDto, nullable: true }) alert_rule: AlertRuleDto | null;
+  @ApiProperty({ type: String, nullable: true }) system_key: string | null;
+  @ApiProperty({ type: String, nullable: true }) alertname: string | null;
+  @ApiProperty({ type: String, nullable: true }) fingerprint: string | null;
+  @ApiProperty({ type: String, nullable: true }) stream_id: string | null;
+  @ApiProperty({ type: String, nullable: true }) site_id: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) labels: Record<string, string>;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) annotations: Record<string, string>;
+  @ApiProperty({ type: String, nullable: true }) receiver: string | null;
+  @ApiProperty({ enum: FOLLOW_UP_STATUSES, enumName: 'FollowUpStatus' }) follow_up_status: string;
+  @ApiProperty({ type: String, nullable: true }) follow_up_notes: string | null;
+  @ApiProperty({ format: 'date-time' }) starts_at: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) ends_at: string | null;
+  @ApiProperty({ format: 'date-time' }) created_at: string;
+  @ApiProperty({ format: 'date-time' }) updated_at: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) acknowledged_at: string | null;
+  @ApiProperty({ type: String, nullable: true }) acknowledged_by: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) escalated_at: string | null;
+  @ApiProperty({ type: String, nullable: true }) escalated_by: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) resolved_at: string | null;
+  @ApiProperty({ type: String, nullable: true }) resolved_by: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) dismissed_at: string | null;
+  @ApiProperty({ type: String, nullable: true }) dismissed_by: string | null;
+  @ApiProperty({ description: 'Optimistic-concurrency version; the ETag is "<version>"' }) version: number;
+
+  static from(alert: Alert): AlertDto {
+    return {
+      id: alert.id,
+      tenant_id: alert.tenantId,
+      type: alert.type,
+      source: alert.source,
+      title: alert.title,
+      message: alert.message,
+      severity: alert.severity,
+      status: alert.status,
+      assignee: alert.assignee,
+      alertable_type: alert.alertableType,
+      alertable_id: alert.alertableId,
+      alert_rule: alert.alertRuleId ? { id: alert.alertRuleId, name: alert.alertRuleName } : null,
+      system_key: alert.systemKey,
+      alertname: alert.alertname,
+      fingerprint: alert.fingerprint,
+      stream_id: alert.streamId,
+      site_id: alert.siteId,
+      labels: alert.labels as Record<string, string>,
+      annotations: alert.annotations as Record<string, string>,
+      receiver: alert.receiver,
+      follow_up_status: alert.followUpStatus,
+      follow_up_notes: alert.followUpNotes,
+      starts_at: alert.startsAt.toISOString(),
+      ends_at: iso(alert.endsAt),
+      created_at: alert.createdAt.toISOString(),
+      updated_at: alert.updatedAt.toISOString(),
+      acknowledged_at: iso(alert.acknowledgedAt),
+      acknowledged_by: alert.acknowledgedBy,
+      escalated_at: iso(alert.escalatedAt),
+      escalated_by: alert.escalatedBy,
+      resolved_at: iso(alert.resolvedAt),
+      resolved_by: alert.resolvedBy,
+      dismissed_at: iso(alert.dismissedAt),
+      dismissed_by: alert.dismissedBy,
+      version: alert.version,
+    };
+  }
+}
+
+export class TimelineEntryDto {
+  @ApiProperty() id: string;
+  @ApiProperty({ format: 'date-time' }) at: string;
+  @ApiProperty({ description: 'Who made the change' }) actor: string;
+  @ApiProperty({ example: 'acknowledged' }) action: string;
+  @ApiProperty({ type: String, nullable: true }) from_status: string | null;
+  @ApiProperty({ type: String, nullable: true }) to_status: string | null;
+  @ApiProperty({ type: String, nullable: true }) note: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true }) details: Record<string, unknown>;
+
+  static from(entry: AlertTimelineEntry): TimelineEntryDto {
+    return {
+      id: entry.id,
+      at: entry.at.toISOString(),
+      actor: entry.actor,
+      action: entry.action,
+      from_status: entry.fromStatus,
+      to_status: entry.toStatus,
+      note: entry.note,
+      details: entry.details as Record<string, unknown>,
+    };
+  }
+}
+
+export class BatchItemErrorDto {
+  @ApiProperty({ description: 'Position of the item in `alerts`' }) index: number;
+  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'Field violations, as in a validation problem' }) errors: unknown[];
+}
+
+export class BatchResultDto {
+  @ApiProperty({ type: [AlertDto] }) created: AlertDto[];
+  @ApiProperty({ type: [Number], description: 'Index in `alerts` of each created alert, in the same order' }) created_indexes: number[];
+  @ApiProperty({ type: [BatchItemErrorDto] }) errors: BatchItemErrorDto[];
+}
+
+export class BulkOutcomeDto {
+  @ApiProperty() id: string;
+  @ApiProperty({ enum: ['updated', 'not_found', 'invalid_transition', 'stale'], enumName: 'BulkOutcome' }) outcome: string;
+  @ApiProperty({ type: String, nullable: true, description: 'The status after (updated) or as found (invalid_transition)' }) status: string | null;
+}
+
+export class BulkResultDto {
+  @ApiProperty() action: string;
+  @ApiProperty() matched: number;
+  @ApiProperty() updated: number;
+  @ApiProperty() failed: number;
+  @ApiProperty({ type: [BulkOutcomeDto] }) outcomes: BulkOutcomeDto[];
+}

@@ -1,0 +1,87 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDateString, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+
+import { SEVERITIES } from './alert-enums';
+
+export class AlertRuleRefDto {
+  /** @example "rule-bf-01" */
+  @IsString() @IsNotEmpty() @MaxLength(100)
+  id: string;
+
+  /** @example "Brute force detection" */
+  @IsOptional() @IsString() @MaxLength(200)
+  name?: string;
+}
+
+/** A manual or external alert. Lifecycle fields (status, timestamps, actors) are the server's. */
+export class CreateAlertDto {
+  /** @example "brute_force" */
+  @IsString() @IsNotEmpty() @MaxLength(100)
+  type: string;
+
+  /** @example "auth-gateway" */
+  @IsString() @IsNotEmpty() @MaxLength(200)
+  source: string;
+
+  /** @example "Brute force detection on vpn-gw" */
+  @IsString() @IsNotEmpty() @MaxLength(500)
+  title: string;
+
+  /** @example "User alice had 42 failed logins in 5 minutes" */
+  @IsOptional() @IsString() @MaxLength(10_000)
+  message?: string;
+
+  @ApiProperty({ enum: SEVERITIES, enumName: 'AlertSeverity', example: 'high' })
+  @IsIn(SEVERITIES)
+  severity: (typeof SEVERITIES)[number];
+
+  @ApiPropertyOptional({ enum: ['manual', 'external'], enumName: 'CreatableAlertableType', default: 'manual', description: 'event, system and scheduled alerts come from their own integrations' })
+  @IsOptional() @IsIn(['manual', 'external'])
+  alertable_type?: 'manual' | 'external';
+
+  @IsOptional() @IsString() @MaxLength(200)
+  alertable_id?: string;
+
+  @IsOptional() @ValidateNested() @Type(() => AlertRuleRefDto)
+  alert_rule?: AlertRuleRefDto;
+
+  @IsOptional() @IsString() @MaxLength(200)
+  system_key?: string;
+
+  @IsOptional() @IsString() @MaxLength(200)
+  alertname?: string;
+
+  @IsOptional() @IsString() @MaxLength(100)
+  fingerprint?: string;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { env: 'prod', team: 'soc' } })
+  @IsOptional() @IsObject()
+  labels?: Record<string, string>;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { runbook: 'https://runbooks.example.com/bf' } })
+  @IsOptional() @IsObject()
+  annotations?: Record<string, string>;
+
+  @IsOptional() @IsString() @MaxLength(200)
+  receiver?: string;
+
+  @IsOptional() @IsString() @MaxLength(200)
+  stream_id?: string;
+
+  @IsOptional() @IsString() @MaxLength(200)
+  site_id?: string;
+
+  @IsOptional() @IsString() @MaxLength(200)
+  assignee?: string;
+
+  /** When the condition began; defaults to now. */
+  @IsOptional() @IsDateString({ strict: true })
+  starts_at?: string;
+}
+
+export class CreateAlertBatchDto {
+  @ApiProperty({ type: [CreateAlertDto], description: 'Up to 1,000 alerts; each is validated on its own and invalid ones are reported by index' })
+  @IsObject({ each: true })
+  alerts: Record<string, unknown>[];
+}

@@ -1,0 +1,47 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+
+import { CommaSeparated, IsAfter, IsInstant, SORT_DIRECTIONS, SortDirection, ToInt } from '@app/common';
+
+import { SEVERITIES, STATUSES } from './alert-enums';
+
+export const SYSTEM_HISTORY_SORT_FIELDS = ['id', 'alertname', 'severity', 'status', 'starts_at', 'ends_at', 'created_at'] as const;
+
+/** Seed 002's per-system history: page/page_size (max 200), sort over seven fields (default desc), from/to dates. */
+export class SystemHistoryQueryDto {
+  /** Page number, from 1. */
+  @IsOptional() @ToInt() @IsInt() @Min(1) @Max(1_000_000)
+  page?: number;
+
+  /** Items per page, 1 to 200 (default 20). */
+  @IsOptional() @ToInt() @IsInt() @Min(1) @Max(200)
+  page_size?: number;
+
+  @ApiPropertyOptional({ enum: SYSTEM_HISTORY_SORT_FIELDS, enumName: 'SystemHistorySortField', default: 'created_at' })
+  @IsOptional() @IsIn(SYSTEM_HISTORY_SORT_FIELDS)
+  sort_by?: (typeof SYSTEM_HISTORY_SORT_FIELDS)[number];
+
+  @ApiPropertyOptional({ enum: SORT_DIRECTIONS, enumName: 'SortDirection', default: 'desc', description: 'Defaults to desc: most recent first' })
+  @IsOptional() @IsIn(SORT_DIRECTIONS)
+  sort_direction?: SortDirection;
+
+  /** Lower bound on created_at (inclusive), RFC 3339. */
+  @IsOptional() @IsString() @IsInstant('utc')
+  from_date?: string;
+
+  /** Upper bound on created_at (exclusive), RFC 3339; must be after from_date. */
+  @IsOptional() @IsString() @IsInstant('utc') @IsAfter('from_date', 'utc')
+  to_date?: string;
+
+  @ApiPropertyOptional({ type: [String], description: 'Alertnames (OR)' })
+  @IsOptional() @CommaSeparated() @IsString({ each: true })
+  alertname?: string[];
+
+  @ApiPropertyOptional({ enum: SEVERITIES, enumName: 'AlertSeverity', isArray: true })
+  @IsOptional() @CommaSeparated() @IsIn(SEVERITIES, { each: true })
+  severity?: (typeof SEVERITIES)[number][];
+
+  @ApiPropertyOptional({ enum: STATUSES, enumName: 'AlertStatus', isArray: true })
+  @IsOptional() @CommaSeparated() @IsIn(STATUSES, { each: true })
+  status?: (typeof STATUSES)[number][];
+}

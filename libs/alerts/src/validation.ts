@@ -1,0 +1,12 @@
+import { ValidationError } from 'class-validator';
+
+import { FieldViolation, toFieldViolations } from '@app/common';
+
+/** Field violations of one item of a batch, with its position in the field paths and pointers. */
+export function toFieldViolationsOf(errors: ValidationError[], fieldPrefix: string, pointerPrefix: string): FieldViolation[] {
+  return toFieldViolations(errors).map((violation) => ({
+    ...violation,
+    field: `${fieldPrefix}.${violation.field}`,
+    pointer: `${pointerPrefix}${violation.pointer}`,
+  }));
+}

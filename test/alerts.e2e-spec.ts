@@ -1,0 +1,326 @@
+import { Tenant } from '@app/database';
+
+import { http, HttpResult, startApi, TestApi } from './utils/api';
+import { alertRow, World } from './utils/world';
+
+interface AlertBody {
+  id: string;
+  status: string;
+  severity: string;
+  version: number;
+  title: string;
+  acknowledged_by: string | null;
+  resolved_at: string | null;
+  ends_at: string | null;
+}
+type One = { data: AlertBody };
+type List = { items: AlertBody[]; total: number | null; pagination: { next_cursor: string | null; prev_cursor: string | null; has_next: boolean; next_page: number | null; total_pages: number | null } };
+
+describe('alerts', () => {
+  let api: TestApi;
+  const world = new World();
+  let tenant: Tenant;
+  let other: Tenant;
+  let reader: Record<string, string>;
+  let writer: Record<string, string>;
+
+  beforeAll(async () => {
+    api = await startApi();
+    [tenant, other] = await Promise.all([world.tenant('Alerts'), world.tenant('Other')]);
+    reader = world.bearer(tenant, ['alerts:read'], 'reader');
+    writer = world.bearer(tenant, ['alerts:read', 'alerts:write'], 'analyst-1');
+  });
+
+  afterAll(async () => {
+    await api.close();
+    await world.close();
+  });
+
+  const newAlert = { type: 'brute_force', source: 'auth-gateway', title: 'Brute force on vpn-gw', severity: 'high', labels: { env: 'prod' } };
+
+  describe('create', () => {
+    it('should create an alert with server-set lifecycle fields, an ETag, a timeline entry and an audit event', async () => {
+      const result = await http<One>(api, 'POST', '/v1/alerts', { body: newAlert, headers: writer });
+      expect(result.status).toBe(201);
+      const alert = result.body.data;
+      expect(alert).toEqual(expect.objectContaining({ status: 'open', severity: 'high', version: 1, acknowledged_by: null }));
+      expect(result.headers.get('etag')).toBe('"1"');
+      expect(result.headers.get('location')).toBe(`/v1/alerts/${alert.id}`);
+      const timeline = await http<{ data: { action: string; actor: string }[] }>(api, 'GET', `/v1/alerts/${alert.id}/timeline`, { headers: reader });
+      expect(timeline.body.data.map((e) => `${e.actor}:${e.action}`)).toEqual(['analyst-1:created']);
+      expect(await world.prisma.auditEvent.count({ where: { tenantId: tenant.id, resourceId: alert.id, action: 'alert.create' } })).toBe(1);
+    });
+
+    it('should answer the first alert for a repeated Idempotency-Key and 422 for the key with another body', async () => {
+      const headers = { ...writer, 'idempotency-key': `key-${Date.now()}` };
+      const first = await http<One>(api, 'POST', '/v1/alerts', { body: newAlert, headers });
+      const again = await http<One>(api, 'POST', '/v1/alerts', { body: newAlert, headers });
+      expect(again.body.data.id).toBe(first.body.data.id);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      const different = await http(api, 'POST', '/v1/alerts', { body: { ...newAlert, title: 'Something else' }, headers });
+      expect(different.status).toBe(422);
+      expect(different.body.type).toBe('/problems/idempotency-key-reused');
+      expect(await world.prisma.alert.count({ where: { tenantId: tenant.id, title: 'Something else' } })).toBe(0);
+    });
+
+    it('should store the valid items of a batch and report the invalid ones by index', async () => {
+      const result = await http<{ data: { created: AlertBody[]; created_indexes: number[]; errors: { index: number; errors: { field: string; code: string }[] }[] } }>(api, 'POST', '/v1/alerts/batch', {
+        body: { alerts: [{ ...newAlert, title: 'batch 0' }, { ...newAlert, severity: 'urgent' }, { ...newAlert, title: 'batch 2' }, { title: 'no type' }] },
+        headers: writer,
+      });
+      expect(result.status).toBe(200);
+      expect(result.body.data.created.map((a) => a.title)).toEqual(['batch 0', 'batch 2']);
+      expect(result.body.data.created_indexes).toEqual([0, 2]);
+      expect(result.body.data.errors.map((e) => e.index)).toEqual([1, 3]);
+      expect(result.body.data.errors[0].errors).toEqual([expect.objectContaining({ field: 'alerts[1].severity', code: 'enum' })]);
+    });
+
+    it('should refuse a batch of more than 1,000 alerts', async () => {
+      const result = await http(api, 'POST', '/v1/alerts/batch', { body: { alerts: Array.from({ length: 1001 }, () => newAlert) }, headers: writer });
+      expect(result.status).toBe(400);
+      expect(result.body.errors).toEqual([expect.objectContaining({ field: 'alerts', code: 'length' })]);
+    });
+  });
+
+  describe('list', () => {
+    let listTenant: Tenant;
+    let headers: Record<string, string>;
+
+    beforeAll(async () => {
+      listTenant = await world.tenant('List');
+      headers = world.bearer(listTenant, ['alerts:read']);
+      const day = (d: string) => new Date(`${d}T12:00:00Z`);
+      await world.prisma.alert.createMany({
+        data: [
+          alertRow(listTenant.id, { title: 'Disk full on db-primary', severity: 'critical', status: 'open', source: 'Prometheus-EU', labels: { env: 'prod', team: 'dba' }, createdAt: day('2025-04-01') }),
+          alertRow(listTenant.id, { title: 'Login burst', severity: 'low', status: 'acknowledged', source: 'auth-gateway', labels: { env: 'prod', team: 'sec' }, createdAt: day('2025-04-02'), alertRuleName: 'Brute force detection' }),
+          alertRow(listTenant.id, { title: 'Latency high', severity: 'high', status: 'resolved', source: 'prometheus-us', labels: { env: 'staging' }, createdAt: day('2025-04-03') }),
+          alertRow(listTenant.id, { title: 'Unknown face', severity: 'info', status: 'open', source: 'lenz', labels: {}, createdAt: day('2025-04-04'), alertableId: 'event_stream-xyz_1746000898' }),
+          alertRow(listTenant.id, { title: 'Policy violation', severity: 'critical', status: 'dismissed', source: 'casb', labels: { env: 'prod' }, createdAt: day('2025-04-05') }),
+        ],
+      });
+      await world.prisma.alert.create({ data: alertRow(other.id, { title: 'Other tenant alert', severity: 'critical' }) });
+    });
+
+    const titles = (result: HttpResult<List>) => result.body.items.map((a) => a.title);
+
+    it('should filter by multi-value severity in both syntaxes and by status', async () => {
+      const comma = await http<List>(api, 'GET', '/v1/alerts?severity=critical,high&sort_by=created_at&sort_direction=asc', { headers });
+      const repeated = await http<List>(api, 'GET', '/v1/alerts?severity=critical&severity=high&sort_by=created_at&sort_direction=asc', { headers });
+      expect(titles(comma)).toEqual(['Disk full on db-primary', 'Latency high', 'Policy violation']);
+      expect(titles(repeated)).toEqual(titles(comma));
+      expect(titles(await http<List>(api, 'GET', '/v1/alerts?status=open&severity=critical', { headers }))).toEqual(['Disk full on db-primary']);
+    });
+
+    it('should match source case-insensitively by substring, labels by AND, and q over title, source, alertable id and rule name', async () => {
+      expect(titles(await http<List>(api, 'GET', '/v1/alerts?source=PROMETHEUS&sort_direction=asc', { headers }))).toEqual(['Disk full on db-primary', 'Latency high']);
+      expect(titles(await http<List>(api, 'GET', '/v1/alerts?label=env:prod&label=team:sec', { headers }))).toEqual(['Login burst']);
+      expect(titles(await http<List>(api, 'GET', '/v1/alerts?q=brute%20FORCE', { headers }))).toEqual(['Login burst']);
+      expect(titles(await http<List>(api, 'GET', '/v1/alerts?q=stream-xyz', { headers }))).toEqual(['Unknown face']);
+      expect(titles(await http<List>(api, 'GET', '/v1/alerts?q=100%25', { headers }))).toEqual([]);
+    });
+
+    it('should read date-only bounds in the time zone: from inclusive, to exclusive', async () => {
+      const result = await http<List>(api, 'GET', '/v1/alerts?created_from=2025-04-02&created_to=2025-04-04&timezone=Asia/Jakarta&sort_direction=asc', { headers });
+      expect(titles(result)).toEqual(['Login burst', 'Latency high']);
+      const exact = await http<List>(api, 'GET', '/v1/alerts?created_from=2025-04-03T12:00:00Z&created_to=2025-04-03T12:00:00.001Z', { headers });
+      expect(titles(exact)).toEqual(['Latency high']);
+    });
+
+    it('should sort by severity rank, critical first when descending, with id breaking ties', async () => {
+      const result = await http<List>(api, 'GET', '/v1/alerts?sort_by=severity&sort_direction=desc', { headers });
+      expect(result.body.items.map((a) => a.severity)).toEqual(['critical', 'critical', 'high', 'low', 'info']);
+      const ids = result.body.items.slice(0, 2).map((a) => a.id);
+      expect(ids).toEqual([...ids].sort().reverse());
+    });
+
+    it('should page by cursor through every alert in severity order, forward and exactly back, with inserts in between', async () => {
+      const seen: AlertBody[] = [];
+      const pages: List[] = [];
+      let path = '/v1/alerts?pagination=cursor&page_size=2&sort_by=severity&sort_direction=desc';
+      for (;;) {
+        const page = await http<List>(api, 'GET', path, { headers });
+        expect(page.status).toBe(200);
+        pages.push(page.body);
+        seen.push(...page.body.items);
+        await world.prisma.alert.create({ data: alertRow(listTenant.id, { title: 'Inserted while paging', severity: 'critical' }) });
+        if (!page.body.pagination.next_cursor) break;
+        path = `/v1/alerts?sort_by=severity&sort_direction=desc&page_size=2&cursor=${encodeURIComponent(page.body.pagination.next_cursor)}`;
+      }
+      expect(seen.map((a) => a.title)).not.toContain('Inserted while paging');
+      expect(seen).toHaveLength(5);
+      expect(new Set(seen.map((a) => a.id)).size).toBe(5);
+      const back = await http<List>(api, 'GET', `/v1/alerts?sort_by=severity&sort_direction=desc&page_size=2&cursor=${encodeURIComponent(pages[2].pagination.prev_cursor as string)}`, { headers });
+      expect(back.body.items.map((a) => a.id)).toEqual(pages[1].items.map((a) => a.id));
+      await world.prisma.alert.deleteMany({ where: { tenantId: listTenant.id, title: 'Inserted while paging' } });
+    });
+
+    it('should answer offset pages with the total and page links', async () => {
+      const result = await http<List>(api, 'GET', '/v1/alerts?page=2&page_size=2', { headers });
+      expect(result.body.total).toBe(5);
+      expect(result.body.pagination).toEqual(expect.objectContaining({ total_pages: 3, next_page: 3, has_next: true }));
+    });
+
+    it('should never show another tenant’s alerts, and let admin narrow to one tenant', async () => {
+      expect(titles(await http<List>(api, 'GET', '/v1/alerts?q=Other%20tenant', { headers }))).toEqual([]);
+      const admin = await world.admin();
+      expect(titles(await http<List>(api, 'GET', `/v1/alerts?tenant_id=${other.id}`, { headers: admin }))).toEqual(['Other tenant alert']);
+    });
+
+    it.each([
+      ['page_size=201', 'page_size', 'range'],
+      ['sort_by=colour', 'sort_by', 'enum'],
+      ['severity=urgent', 'severity', 'enum'],
+      ['created_from=2025-13-01', 'created_from', 'format'],
+      ['created_from=2025-04-05&created_to=2025-04-05', 'created_to', 'range'],
+      ['timezone=Nowhere/Land', 'timezone', 'format'],
+      ['label=novalue', 'label', 'format'],
+    ])('should answer 400 for %s', async (query, field, code) => {
+      const result = await http<{ errors: { field: string; code: string }[] }>(api, 'GET', `/v1/alerts?${query}`, { headers });
+      expect(result.status).toBe(400);
+      expect(result.body.errors).toEqual([expect.objectContaining({ field, code })]);
+    });
+
+    it('should answer 400 invalid-cursor for a tampered cursor', async () => {
+      const first = await http<List>(api, 'GET', '/v1/alerts?pagination=cursor&page_size=1', { headers });
+      const cursor = first.body.pagination.next_cursor as string;
+      const result = await http(api, 'GET', `/v1/alerts?cursor=${encodeURIComponent(`x${cursor.slice(1)}`)}`, { headers });
+      expect(result.status).toBe(400);
+      expect(result.body.type).toBe('/problems/invalid-cursor');
+    });
+  });
+
+  describe('detail and lifecycle', () => {
+    async function fresh(): Promise<AlertBody> {
+      return (await http<One>(api, 'POST', '/v1/alerts', { body: newAlert, headers: writer })).body.data;
+    }
+
+    it('should read by id and by alertable, and refuse an unknown alertable type listing the allowed ones', async () => {
+      const row = await world.prisma.alert.create({ data: alertRow(tenant.id, { alertableType: 'event', alertableId: 'event_stream-abc_1' }) });
+      expect((await http<One>(api, 'GET', `/v1/alerts/${row.id}`, { headers: reader })).body.data.id).toBe(row.id);
+      expect((await http<One>(api, 'GET', '/v1/alerts/by-alertable/event/event_stream-abc_1', { headers: reader })).body.data.id).toBe(row.id);
+      const bad = await http<{ errors: { description: string }[] }>(api, 'GET', '/v1/alerts/by-alertable/robot/x', { headers: reader });
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors[0].description).toBe('alertable_type must be one of: event, manual, system, scheduled, external');
+      expect((await http(api, 'GET', '/v1/alerts/by-alertable/event/nothing', { headers: reader })).status).toBe(404);
+    });
+
+    it('should walk acknowledge → resolve → reopen, setting timestamps and actors and writing the timeline', async () => {
+      const alert = await fresh();
+      const ack = await http<One>(api, 'POST', `/v1/alerts/${alert.id}/acknowledge`, { body: { note: 'on it' }, headers: writer });
+      expect(ack.body.data).toEqual(expect.objectContaining({ status: 'acknowledged', acknowledged_by: 'analyst-1', version: 2 }));
+      const resolved = await http<One>(api, 'POST', `/v1/alerts/${alert.id}/resolve`, { body: {}, headers: { ...writer, 'if-match': ack.headers.get('etag') as string } });
+      expect(resolved.body.data.status).toBe('resolved');
+      expect(resolved.body.data.resolved_at).not.toBeNull();
+      expect(resolved.body.data.ends_at).toBe(resolved.body.data.resolved_at);
+      const reopened = await http<One>(api, 'POST', `/v1/alerts/${alert.id}/reopen`, { body: { note: 'came back' }, headers: writer });
+      expect(reopened.body.data).toEqual(expect.objectContaining({ status: 'open', resolved_at: null, ends_at: null, version: 4 }));
+      const timeline = await http<{ data: { action: string; from_status: string | null; to_status: string | null; note: string | null }[] }>(api, 'GET', `/v1/alerts/${alert.id}/timeline`, { headers: reader });
+      expect(timeline.body.data.map((e) => [e.action, e.from_status, e.to_status, e.note])).toEqual([
+        ['created', null, 'open', null],
+        ['acknowledged', 'open', 'acknowledged', 'on it'],
+        ['resolved', 'acknowledged', 'resolved', null],
+        ['reopened', 'resolved', 'open', 'came back'],
+      ]);
+      const audit = await world.prisma.auditEvent.findMany({ where: { resourceId: alert.id }, orderBy: { seq: 'asc' } });
+      expect(audit.map((e) => e.action)).toEqual(['alert.create', 'alert.acknowledge', 'alert.resolve', 'alert.reopen']);
+    });
+
+    it('should answer 409 naming the current status and the allowed actions, and change nothing', async () => {
+      const alert = await fresh();
+      await http(api, 'POST', `/v1/alerts/${alert.id}/dismiss`, { body: {}, headers: writer });
+      const refused = await http(api, 'POST', `/v1/alerts/${alert.id}/acknowledge`, { body: {}, headers: writer });
+      expect(refused.status).toBe(409);
+      expect(refused.body).toEqual(expect.objectContaining({ type: '/problems/invalid-transition', current_status: 'dismissed', allowed_actions: ['reopen'] }));
+      expect((await world.prisma.alert.findUniqueOrThrow({ where: { id: alert.id } })).version).toBe(2);
+    });
+
+    it('should answer 412 for a stale If-Match and change nothing', async () => {
+      const alert = await fresh();
+      await http(api, 'PUT', `/v1/alerts/${alert.id}/assignee`, { body: { assignee: 'analyst-2' }, headers: writer });
+      const stale = await http(api, 'POST', `/v1/alerts/${alert.id}/acknowledge`, { body: {}, headers: { ...writer, 'if-match': '"1"' } });
+      expect(stale.status).toBe(412);
+      expect(stale.headers.get('etag')).toBe('"2"');
+      expect((await world.prisma.alert.findUniqueOrThrow({ where: { id: alert.id } })).status).toBe('open');
+    });
+
+    it('should update the follow-up status and notes (seed 000)', async () => {
+      const alert = await fresh();
+      const result = await http<{ data: { follow_up_status: string; follow_up_notes: string } }>(api, 'PATCH', `/v1/alerts/${alert.id}/follow-up-status`, {
+        body: { follow_up_status: 'followed_up', follow_up_notes: 'Sudah diperiksa' },
+        headers: writer,
+      });
+      expect(result.body.data).toEqual(expect.objectContaining({ follow_up_status: 'followed_up', follow_up_notes: 'Sudah diperiksa' }));
+      const bad = await http(api, 'PATCH', `/v1/alerts/${alert.id}/follow-up-status`, { body: { follow_up_status: 'done' }, headers: writer });
+      expect(bad.status).toBe(400);
+    });
+
+    it('should answer 404 for another tenant’s alert on read, change and timeline, and 400 for a malformed id', async () => {
+      const foreign = await world.prisma.alert.create({ data: alertRow(other.id) });
+      expect((await http(api, 'GET', `/v1/alerts/${foreign.id}`, { headers: reader })).status).toBe(404);
+      expect((await http(api, 'GET', `/v1/alerts/${foreign.id}/timeline`, { headers: reader })).status).toBe(404);
+      expect((await http(api, 'POST', `/v1/alerts/${foreign.id}/acknowledge`, { body: {}, headers: writer })).status).toBe(404);
+      expect((await world.prisma.alert.findUniqueOrThrow({ where: { id: foreign.id } })).status).toBe('open');
+      expect((await http(api, 'GET', '/v1/alerts/not-an-id', { headers: reader })).status).toBe(400);
+      expect((await http(api, 'POST', `/v1/alerts/${foreign.id}/acknowledge`, { body: {}, headers: reader })).status).toBe(403);
+    });
+  });
+
+  describe('bulk', () => {
+    it('should answer per-id outcomes: one failing id does not stop the rest', async () => {
+      const bulkTenant = await world.tenant('Bulk');
+      const headers = world.bearer(bulkTenant, ['alerts:read', 'alerts:write'], 'bulker');
+      const open = await world.prisma.alert.create({ data: alertRow(bulkTenant.id) });
+      const resolved = await world.prisma.alert.create({ data: alertRow(bulkTenant.id, { status: 'resolved' }) });
+      const foreign = await world.prisma.alert.create({ data: alertRow(other.id) });
+      const result = await http<{ data: { updated: number; failed: number; outcomes: { id: string; outcome: string }[] } }>(api, 'POST', '/v1/alerts/bulk/acknowledge', {
+        body: { ids: [open.id, resolved.id, foreign.id] },
+        headers,
+      });
+      expect(result.body.data.outcomes.map((o) => o.outcome)).toEqual(['updated', 'invalid_transition', 'not_found']);
+      expect(result.body.data).toEqual(expect.objectContaining({ updated: 1, failed: 2 }));
+      expect((await world.prisma.alert.findUniqueOrThrow({ where: { id: foreign.id } })).status).toBe('open');
+      expect(await world.prisma.alertTimelineEntry.count({ where: { alertId: open.id, action: 'acknowledged' } })).toBe(1);
+    });
+
+    it('should apply an action to every alert a filter matches, across chunks, with one audit event each', async () => {
+      const bulkTenant = await world.tenant('Bulk filter');
+      const headers = world.bearer(bulkTenant, ['alerts:write'], 'bulker');
+      await world.prisma.alert.createMany({ data: Array.from({ length: 1_203 }, (_, i) => alertRow(bulkTenant.id, { severity: i % 3 === 0 ? 'low' : 'high' })) });
+      const result = await http<{ data: { matched: number; updated: number } }>(api, 'POST', '/v1/alerts/bulk/dismiss', { body: { filter: { severity: ['low'] }, note: 'noise' }, headers });
+      expect(result.body.data).toEqual(expect.objectContaining({ matched: 401, updated: 401 }));
+      expect(await world.prisma.alert.count({ where: { tenantId: bulkTenant.id, status: 'dismissed' } })).toBe(401);
+      expect(await world.prisma.auditEvent.count({ where: { tenantId: bulkTenant.id, action: 'alert.dismiss' } })).toBe(401);
+      const verify = await http<{ data: { valid: boolean } }>(api, 'GET', '/v1/audit-trail/verify', { headers: world.bearer(bulkTenant, ['audit:read']) });
+      expect(verify.body.data.valid).toBe(true);
+    });
+
+    it('should refuse a body with neither ids nor filter, and an unknown action', async () => {
+      expect((await http(api, 'POST', '/v1/alerts/bulk/acknowledge', { body: {}, headers: writer })).status).toBe(400);
+      expect((await http(api, 'POST', '/v1/alerts/bulk/explode', { body: { ids: [] }, headers: writer })).status).toBe(400);
+    });
+  });
+
+  describe('system history (seed 002)', () => {
+    it('should page one system’s alerts with its filters and refuse its bad input', async () => {
+      const sys = await world.tenant('Systems');
+      const headers = world.bearer(sys, ['alerts:read']);
+      await world.prisma.alert.createMany({
+        data: [
+          alertRow(sys.id, { systemKey: 'NETH-1', alertname: 'HistFlowTest', severity: 'critical', status: 'resolved' }),
+          alertRow(sys.id, { systemKey: 'NETH-1', alertname: 'PlainBodyTest', severity: 'critical', status: 'resolved' }),
+          alertRow(sys.id, { systemKey: 'NETH-2', alertname: 'HistFlowTest', severity: 'critical', status: 'resolved' }),
+        ],
+      });
+      const result = await http<List>(api, 'GET', '/v1/systems/NETH-1/alerts/history?sort_by=alertname&sort_direction=asc', { headers });
+      expect(result.body.items.map((a) => (a as unknown as { alertname: string }).alertname)).toEqual(['HistFlowTest', 'PlainBodyTest']);
+      expect(result.body.total).toBe(2);
+      const filtered = await http<List>(api, 'GET', '/v1/systems/NETH-1/alerts/history?alertname=PlainBodyTest', { headers });
+      expect(filtered.body.items).toHaveLength(1);
+      expect((await http(api, 'GET', '/v1/systems/NETH-1/alerts/history?page_size=201', { headers })).status).toBe(400);
+      const order = await http<{ errors: { field: string }[] }>(api, 'GET', '/v1/systems/NETH-1/alerts/history?from_date=2026-05-12T00:00:00Z&to_date=2026-05-11T00:00:00Z', { headers });
+      expect(order.status).toBe(400);
+      expect(order.body.errors.map((e) => e.field)).toEqual(['to_date']);
+    });
+  });
+});
