@@ -3,9 +3,9 @@ import { Module } from '@nestjs/common';
 import { AlertsModule } from '@app/alerts';
 import { AuditTrailModule } from '@app/audit-trail';
 import { AuthModule } from '@app/auth';
-import { CommonModule, OperationsModule, RedisService } from '@app/common';
+import { CommonModule, OperationsModule } from '@app/common';
 import { ConfigModule } from '@app/config';
-import { DatabaseModule, PrismaService } from '@app/database';
+import { DATABASE_AND_REDIS_READINESS, DatabaseModule } from '@app/database';
 import { TenantsModule } from '@app/tenants';
 
 import { AlertsController } from './alerts/alerts.controller';
@@ -19,13 +19,7 @@ import { TenantsController } from './tenants/tenants.controller';
     ConfigModule,
     DatabaseModule,
     CommonModule,
-    OperationsModule.register({
-      inject: [PrismaService, RedisService],
-      checks: (prisma: PrismaService, redis: RedisService) => [
-        { name: 'database', isReady: () => prisma.isReachable() },
-        { name: 'redis', isReady: () => redis.isReachable() },
-      ],
-    }),
+    OperationsModule.register(DATABASE_AND_REDIS_READINESS),
     AuthModule,
     AuditTrailModule,
     TenantsModule,

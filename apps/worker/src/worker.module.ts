@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 
-import { CommonModule, OperationsModule, RedisService } from '@app/common';
+import { CommonModule, OperationsModule } from '@app/common';
 import { ConfigModule } from '@app/config';
-import { DatabaseModule, PrismaService } from '@app/database';
+import { DATABASE_AND_REDIS_READINESS, DatabaseModule } from '@app/database';
 import { QueuesModule } from '@app/queues';
 
 /** Queue consumers join here as later features add them; for now the worker connects and reports health. */
@@ -12,13 +12,7 @@ import { QueuesModule } from '@app/queues';
     DatabaseModule,
     CommonModule,
     QueuesModule,
-    OperationsModule.register({
-      inject: [PrismaService, RedisService],
-      checks: (prisma: PrismaService, redis: RedisService) => [
-        { name: 'database', isReady: () => prisma.isReachable() },
-        { name: 'redis', isReady: () => redis.isReachable() },
-      ],
-    }),
+    OperationsModule.register(DATABASE_AND_REDIS_READINESS),
   ],
 })
 export class WorkerModule {}

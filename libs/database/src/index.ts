@@ -6,3 +6,4 @@ export { AlertSeverity, AlertStatus, AlertableType, FollowUpStatus } from './gen
 export * from './keyset';
 export * from './tenancy';
 export * from './scoped-prisma';
+export * from './readiness';

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 
@@ -14,6 +14,18 @@ import { AlertableParams, AlertIdParams, BulkActionParams } from './alert-params
 
 const IF_MATCH = { name: 'If-Match', required: false, description: 'The ETag of the version the change is based on; a stale one answers 412' };
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+/** One lifecycle action's route: POST /v1/alerts/{id}/{action}, alerts:write, If-Match, 409 and 412. */
+function LifecycleRoute(action: LifecycleAction, id: string, summary: string): MethodDecorator {
+  return applyDecorators(
+    Post(`:id/${action}`),
+    HttpCode(200),
+    Authenticated({ scopes: ['alerts:write'] }),
+    ApiHeader(IF_MATCH),
+    ApiEnvelope(AlertDto),
+    Operation({ id, summary, problems: [400, 404, 409, 412, 415] }),
+  );
+}
 
 function withEtag(reply: FastifyReply, alert: Alert): Envelope<AlertDto> {
   void reply.header('ETag', etag(alert.version));
@@ -95,52 +107,27 @@ export class AlertsController {
     return envelope((await this.alerts.timeline(params.id)).map(TimelineEntryDto.from));
   }
 
-  @Post(':id/acknowledge')
-  @HttpCode(200)
-  @Authenticated({ scopes: ['alerts:write'] })
-  @ApiHeader(IF_MATCH)
-  @ApiEnvelope(AlertDto)
-  @Operation({ id: 'acknowledgeAlert', summary: 'Acknowledge an alert', problems: [400, 404, 409, 412, 415] })
+  @LifecycleRoute('acknowledge', 'acknowledgeAlert', 'Acknowledge an alert')
   acknowledge(@Param() params: AlertIdParams, @Body() body: AlertActionDto, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<AlertDto>> {
     return this.act('acknowledge', params.id, body, ifMatch, principal, reply);
   }
 
-  @Post(':id/escalate')
-  @HttpCode(200)
-  @Authenticated({ scopes: ['alerts:write'] })
-  @ApiHeader(IF_MATCH)
-  @ApiEnvelope(AlertDto)
-  @Operation({ id: 'escalateAlert', summary: 'Escalate an alert', problems: [400, 404, 409, 412, 415] })
+  @LifecycleRoute('escalate', 'escalateAlert', 'Escalate an alert')
   escalate(@Param() params: AlertIdParams, @Body() body: AlertActionDto, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<AlertDto>> {
     return this.act('escalate', params.id, body, ifMatch, principal, reply);
   }
 
-  @Post(':id/resolve')
-  @HttpCode(200)
-  @Authenticated({ scopes: ['alerts:write'] })
-  @ApiHeader(IF_MATCH)
-  @ApiEnvelope(AlertDto)
-  @Operation({ id: 'resolveAlert', summary: 'Resolve an alert', problems: [400, 404, 409, 412, 415] })
+  @LifecycleRoute('resolve', 'resolveAlert', 'Resolve an alert')
   resolve(@Param() params: AlertIdParams, @Body() body: AlertActionDto, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<AlertDto>> {
     return this.act('resolve', params.id, body, ifMatch, principal, reply);
   }
 
-  @Post(':id/dismiss')
-  @HttpCode(200)
-  @Authenticated({ scopes: ['alerts:write'] })
-  @ApiHeader(IF_MATCH)
-  @ApiEnvelope(AlertDto)
-  @Operation({ id: 'dismissAlert', summary: 'Dismiss an alert', problems: [400, 404, 409, 412, 415] })
+  @LifecycleRoute('dismiss', 'dismissAlert', 'Dismiss an alert')
   dismiss(@Param() params: AlertIdParams, @Body() body: AlertActionDto, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<AlertDto>> {
     return this.act('dismiss', params.id, body, ifMatch, principal, reply);
   }
 
-  @Post(':id/reopen')
-  @HttpCode(200)
-  @Authenticated({ scopes: ['alerts:write'] })
-  @ApiHeader(IF_MATCH)
-  @ApiEnvelope(AlertDto)
-  @Operation({ id: 'reopenAlert', summary: 'Reopen a resolved or dismissed alert', problems: [400, 404, 409, 412, 415] })
+  @LifecycleRoute('reopen', 'reopenAlert', 'Reopen a resolved or dismissed alert')
   reopen(@Param() params: AlertIdParams, @Body() body: AlertActionDto, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<AlertDto>> {
     return this.act('reopen', params.id, body, ifMatch, principal, reply);
   }

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
-import { CommaSeparated, IsAfter, IsInstant, IsTimeZone } from '@app/common';
+import { CommaSeparated, DateRangeQueryDto } from '@app/common';
 
 import { ALERTABLE_TYPES, FOLLOW_UP_STATUSES, SEVERITIES, STATUSES } from './alert-enums';
 
@@ -11,7 +11,7 @@ const LIST = { each: true } as const;
  * Every filter of the alert list, shared by the list, bulk actions, statistics and exports. Multi-value
  * filters take `a,b` or repeat the parameter; values within one filter are OR-ed, filters are AND-ed.
  */
-export class AlertFilterDto {
+export class AlertFilterDto extends DateRangeQueryDto {
   @ApiPropertyOptional({ type: [String], description: 'Alert types (OR)', example: ['brute_force'] })
   @IsOptional() @CommaSeparated() @IsString(LIST) @MaxLength(100, LIST) @ArrayMaxSize(50)
   type?: string[];
@@ -71,18 +71,6 @@ export class AlertFilterDto {
   /** Free text over title, message, source, alertable_id and the rule name (case-insensitive). */
   @IsOptional() @IsString() @MaxLength(200)
   q?: string;
-
-  /** Inclusive lower bound on created_at: RFC 3339, or YYYY-MM-DD read in `timezone`. */
-  @IsOptional() @IsString() @IsInstant()
-  created_from?: string;
-
-  /** Exclusive upper bound on created_at; must be after created_from. */
-  @IsOptional() @IsString() @IsInstant() @IsAfter('created_from')
-  created_to?: string;
-
-  /** IANA time zone for date-only bounds (default UTC). */
-  @IsOptional() @IsTimeZone()
-  timezone?: string;
 
   /** Admin only: one tenant. */
   @IsOptional() @Matches(/^tnt_[0-9A-Z]{26}$/, { message: 'tenant_id must be a tenant id (tnt_…)' })

@@ -1,10 +1,12 @@
+import { IntersectionType } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
-import { CommaSeparated, DateRangeQueryDto, IsAfter, IsInstant, IsTimeZone, PageQueryDto } from '@app/common';
+import { CommaSeparated, DateRangeQueryDto, PageQueryDto } from '@app/common';
 
 export const AUDIT_SORT_FIELDS = ['at'] as const;
 
-export class ListAuditTrailQueryDto extends PageQueryDto implements DateRangeQueryDto {
+/** Audit events: who, what, which resource, when (created_from/created_to on the event time), paging. */
+export class ListAuditTrailQueryDto extends IntersectionType(PageQueryDto, DateRangeQueryDto) {
   /** Who acted: a JWT subject, an API key id, or `system`. */
   @IsOptional() @IsString() @MaxLength(200)
   actor?: string;
@@ -24,18 +26,6 @@ export class ListAuditTrailQueryDto extends PageQueryDto implements DateRangeQue
   /** success or failure. */
   @IsOptional() @IsIn(['success', 'failure'])
   outcome?: 'success' | 'failure';
-
-  /** Inclusive lower bound on the event time: RFC 3339, or YYYY-MM-DD in `timezone`. */
-  @IsOptional() @IsString() @IsInstant()
-  created_from?: string;
-
-  /** Exclusive upper bound on the event time; must be after created_from. */
-  @IsOptional() @IsString() @IsInstant() @IsAfter('created_from')
-  created_to?: string;
-
-  /** IANA time zone for date-only bounds (default UTC). */
-  @IsOptional() @IsTimeZone()
-  timezone?: string;
 
   /** Admin only: one tenant's trail. */
   @IsOptional() @Matches(/^tnt_[0-9A-Z]{26}$/, { message: 'tenant_id must be a tenant id (tnt_…)' })
