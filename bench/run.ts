@@ -2,9 +2,10 @@
 import { spawnSync } from 'node:child_process';
 
 import { ensureDotEnv, loadDotEnv } from '../libs/config/src';
+import { runAlerts } from './alerts';
 import { runOverhead } from './overhead';
 
-const SUITES: Record<string, () => Promise<void>> = { overhead: runOverhead };
+const SUITES: Record<string, () => Promise<void>> = { overhead: runOverhead, alerts: runAlerts };
 
 async function main(): Promise<void> {
   ensureDotEnv();
