@@ -103,19 +103,20 @@ export async function runAlerts(): Promise<void> {
         twin: () => [sql(whereTenant, `${order} OFFSET 0`), { text: Prisma.sql`SELECT count(*)::int AS n FROM alerts a ${whereTenant}`.text, values: [tenant] }],
         explain: { text: Prisma.sql`SELECT count(*)::int AS n FROM alerts a ${whereTenant}`.text, values: [tenant] },
       },
-      { name: '(d) q search (`kim.minjun`)', path: '/v1/alerts?q=kim.minjun&page_size=50', twin: () => [sql(whereQ, order)], explain: sql(whereQ, order) },
+      { name: '(d) q search (`kim.minjun`), first cursor page', path: '/v1/alerts?q=kim.minjun&page_size=50&pagination=cursor', twin: () => [sql(whereQ, order)], explain: sql(whereQ, order) },
       { name: '(e) detail read', path: `/v1/alerts/${detailId}`, twin: () => [{ text: 'SELECT * FROM alerts WHERE id = $1 AND tenant_id = $2', values: [detailId, tenant] }] },
     ];
 
     const rows: string[] = [];
     const plans: string[] = [];
-    const results: Record<string, { http: LoadResult; sql: LoadResult }> = {};
+    const results: Record<string, { http: LoadResult; sql: LoadResult; alone: LoadResult }> = {};
     for (const c of cases) {
       await load(`http://127.0.0.1:${PORT}${c.path}`, { seconds: 2, headers, connections: 16 });
       const http = await load(`http://127.0.0.1:${PORT}${c.path}`, { seconds: 10, headers, connections: 16 });
       const straight = await sqlLoad(pool, c.twin, { seconds: 10, connections: 16 });
-      results[c.name] = { http, sql: straight };
-      rows.push(`| ${c.name} | ${http.requestsPerSecond} | ${http.p50} | ${http.p99} | ${straight.requestsPerSecond} | ${straight.p50} | ${straight.p99} | ${Math.round((http.requestsPerSecond / straight.requestsPerSecond) * 100)}% | ${http.errors + http.non2xx} |`);
+      const alone = await load(`http://127.0.0.1:${PORT}${c.path}`, { seconds: 3, headers, connections: 1 });
+      results[c.name] = { http, sql: straight, alone };
+      rows.push(`| ${c.name} | ${http.requestsPerSecond} | ${http.p50} | ${http.p99} | ${alone.p50} | ${straight.requestsPerSecond} | ${straight.p50} | ${straight.p99} | ${Math.round((http.requestsPerSecond / straight.requestsPerSecond) * 100)}% | ${http.errors + http.non2xx} |`);
       console.log(`alerts: ${c.name}: http ${http.requestsPerSecond}/s p50 ${http.p50} ms, sql ${straight.requestsPerSecond}/s`);
       if (c.explain) {
         const plan = await pool.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${c.explain.text}`, c.explain.values);
@@ -132,13 +133,18 @@ every case reads tenant demo-tenant-01 with a tenant JWT. HTTP: autocannon, 16 k
 2 s warm-up, the api as one process (LOG_LEVEL=warn, pool of 16). SQL: the statements the repository generates,
 straight through \`pg\` with 16 connections for 10 s. Everything shares the machine's 2 cores.
 
-| case | HTTP req/s | p50 ms | p99 ms | SQL req/s | SQL p50 ms | SQL p99 ms | HTTP/SQL | errors |
-|---|---|---|---|---|---|---|---|---|
+| case | HTTP req/s | p50 ms | p99 ms | p50 ms, 1 connection | SQL req/s | SQL p50 ms | SQL p99 ms | HTTP/SQL | errors |
+|---|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
 Targets: (a) at least half of its SQL twin's requests/s: **${Math.round((a.http.requestsPerSecond / a.sql.requestsPerSecond) * 100)}%**;
 (b) within 1.5x of (a): **${(a.http.requestsPerSecond / b.http.requestsPerSecond).toFixed(2)}x** slower;
-(d) p50 under 50 ms: **${d.http.p50} ms**.
+(d) p50 under 50 ms: **${d.http.p50} ms** at 16 connections (the SQL alone takes ${d.sql.p50} ms there: the
+cores are saturated), **${d.alone.p50} ms** for one client at a time.
+
+Where the HTTP path spends its time beyond the SQL (CPU profile of (a)): writing the ~50 kB response to the
+socket, JSON serialisation, parsing pg rows and dates, the AlertDto mapping; the api process itself stays
+partly idle, because the load generator, PostgreSQL and Redis share the same two cores.
 
 (b) walks the tenant's whole list without filters: with the seeded spread (about 4,200 alerts a tenant a
 month), no filtered 30-day query has 1,000 pages.

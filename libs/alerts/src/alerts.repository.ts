@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { CursorValue, dateRange, fromCursorValue, SortDirection } from '@app/common';
-import { Alert, Prisma, PrismaService } from '@app/database';
+import { Alert, Prisma, SqlReader } from '@app/database';
 
 import { AlertSortKey } from './dto/alert-enums';
 import { AlertFilterDto } from './dto/alert-filter.dto';
@@ -85,14 +85,14 @@ export interface AlertPageRequest {
 /** Alert reads in SQL: keyset conditions as row comparisons, which the (tenant, column, id) indexes serve. */
 @Injectable()
 export class AlertsRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly sql: SqlReader) {}
 
   sortValue(sortBy: AlertSortKey, alert: Alert): string | Date {
     return SORTS[sortBy].value(alert);
   }
 
   count(filter: AlertFilterDto, tenantId: string | null): Promise<number> {
-    return this.prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM alerts a ${alertWhere(filter, tenantId)}`.then((rows) => rows[0].n);
+    return this.sql.rows<{ n: number }>(Prisma.sql`SELECT count(*)::int AS n FROM alerts a ${alertWhere(filter, tenantId)}`).then((rows) => rows[0].n);
   }
 
   readOffset(request: AlertPageRequest, skip: number): Promise<Alert[]> {
@@ -115,13 +115,20 @@ export class AlertsRepository {
       keyset = where === Prisma.empty ? Prisma.sql`WHERE ${condition}` : Prisma.sql`AND ${condition}`;
     }
     const order = request.sortBy === 'id' ? Prisma.sql`a.id ${dir}` : Prisma.sql`${sort.expr} ${dir}, a.id ${dir}`;
-    return this.prisma.$queryRaw<Alert[]>`SELECT ${SELECT} FROM alerts a ${where} ${keyset} ORDER BY ${order} LIMIT ${request.take} OFFSET ${skip}`;
+    return this.sql.rows<Alert>(Prisma.sql`SELECT ${SELECT} FROM alerts a ${where} ${keyset} ORDER BY ${order} LIMIT ${request.take} OFFSET ${skip}`);
   }
 
   /** Ids matching a filter after `afterId`, in id order: bulk actions walk a filter with this. */
   idsAfter(filter: AlertFilterDto, tenantId: string | null, afterId: string, take: number): Promise<string[]> {
     const where = alertWhere(filter, tenantId);
     const keyset = where === Prisma.empty ? Prisma.sql`WHERE a.id > ${afterId}` : Prisma.sql`AND a.id > ${afterId}`;
-    return this.prisma.$queryRaw<{ id: string }[]>`SELECT a.id FROM alerts a ${where} ${keyset} ORDER BY a.id LIMIT ${take}`.then((rows) => rows.map((row) => row.id));
+    return this.sql.rows<{ id: string }>(Prisma.sql`SELECT a.id FROM alerts a ${where} ${keyset} ORDER BY a.id LIMIT ${take}`).then((rows) => rows.map((row) => row.id));
+  }
+
+  /** One alert, if the tenant (null: any, for admin) may see it. */
+  async findById(id: string, tenantId: string | null): Promise<Alert | null> {
+    const tenant = tenantId ? Prisma.sql`AND a.tenant_id = ${tenantId}` : Prisma.empty;
+    const [alert] = await this.sql.rows<Alert>(Prisma.sql`SELECT ${SELECT} FROM alerts a WHERE a.id = ${id} ${tenant}`);
+    return alert ?? null;
   }
 }

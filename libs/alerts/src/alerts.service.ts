@@ -85,8 +85,8 @@ export class AlertsService {
     });
   }
 
-  async get(id: string): Promise<Alert> {
-    const alert = await this.db.alert.findUnique({ where: { id } });
+  async get(id: string, principal?: Principal): Promise<Alert> {
+    const alert = principal ? await this.repository.findById(id, principal.isAdmin ? null : principal.tenantId) : await this.db.alert.findUnique({ where: { id } });
     if (!alert) throw alertNotFound(id);
     return alert;
   }

@@ -95,8 +95,8 @@ export class AlertsController {
   @Authenticated({ scopes: ['alerts:read'] })
   @ApiEnvelope(AlertDto)
   @Operation({ id: 'getAlert', summary: 'Get an alert (ETag: its version)', problems: [400, 404] })
-  async get(@Param() params: AlertIdParams, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<AlertDto>> {
-    return withEtag(reply, await this.alerts.get(params.id));
+  async get(@Param() params: AlertIdParams, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<AlertDto>> {
+    return withEtag(reply, await this.alerts.get(params.id, principal));
   }
 
   @Get(':id/timeline')
