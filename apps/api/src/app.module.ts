@@ -4,6 +4,7 @@ import { AlertsModule } from '@app/alerts';
 import { AuditTrailModule } from '@app/audit-trail';
 import { AuthModule } from '@app/auth';
 import { CommonModule, OperationsModule } from '@app/common';
+import { IngestModule } from '@app/ingest';
 import { ConfigModule } from '@app/config';
 import { DATABASE_AND_REDIS_READINESS, DatabaseModule } from '@app/database';
 import { TenantsModule } from '@app/tenants';
@@ -11,6 +12,7 @@ import { TenantsModule } from '@app/tenants';
 import { AlertsController } from './alerts/alerts.controller';
 import { SystemsController } from './alerts/systems.controller';
 import { AuditTrailController } from './audit-trail/audit-trail.controller';
+import { IngestController } from './ingest/ingest.controller';
 import { ProblemsController } from './problems/problems.controller';
 import { TenantsController } from './tenants/tenants.controller';
 
@@ -24,7 +26,8 @@ import { TenantsController } from './tenants/tenants.controller';
     AuditTrailModule,
     TenantsModule,
     AlertsModule,
+    IngestModule,
   ],
-  controllers: [ProblemsController, TenantsController, AuditTrailController, AlertsController, SystemsController],
+  controllers: [ProblemsController, TenantsController, AuditTrailController, AlertsController, SystemsController, IngestController],
 })
 export class AppModule {}

@@ -1,0 +1,4 @@
+export * from './alertmanager-ingest.service';
+export * from './dto/alertmanager-webhook.dto';
+export * from './ingest.module';
+export * from './severity-mapping';

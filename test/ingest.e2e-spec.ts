@@ -1,0 +1,111 @@
+import { Tenant } from '@app/database';
+
+import { http, startApi, TestApi } from './utils/api';
+import { World } from './utils/world';
+
+interface Result { data: { created: number; updated: number; resolved: number; unchanged: number } }
+interface AlertItem { id: string; status: string; severity: string; title: string; resolved_by: string | null; ends_at: string | null; labels: Record<string, string>; alertname: string; system_key: string; receiver: string }
+
+function webhook(status: 'firing' | 'resolved', alerts: object[], extra: object = {}): object {
+  return {
+    version: '4', groupKey: '{}:{alertname="InstanceDown"}', truncatedAlerts: 0, status, receiver: 'severity-critical-receiver',
+    groupLabels: { alertname: 'InstanceDown' }, commonLabels: {}, commonAnnotations: {}, externalURL: 'http://alertmanager:9093', alerts, ...extra,
+  };
+}
+
+function amAlert(fingerprint: string, status: 'firing' | 'resolved', extra: { labels?: object; annotations?: object; endsAt?: string } = {}): object {
+  return {
+    status,
+    labels: { alertname: 'InstanceDown', severity: 'critical', instance: 'web-01:9100', system_key: 'NETH-D417', ...extra.labels },
+    annotations: { summary: 'web-01 is down', description: 'No scrape for 5 minutes', ...extra.annotations },
+    startsAt: '2026-05-12T07:46:50Z',
+    endsAt: extra.endsAt ?? '0001-01-01T00:00:00Z',
+    generatorURL: 'http://prometheus:9090/graph',
+    fingerprint,
+  };
+}
+
+describe('Alertmanager ingestion', () => {
+  let api: TestApi;
+  const world = new World();
+  let tenant: Tenant;
+  let ingest: Record<string, string>;
+  let reader: Record<string, string>;
+
+  beforeAll(async () => {
+    api = await startApi();
+    tenant = await world.tenant('Ingest');
+    ingest = (await world.apiKey(tenant, ['alerts:ingest'])).headers;
+    reader = world.bearer(tenant, ['alerts:read', 'audit:read']);
+  });
+
+  afterAll(async () => {
+    await api.close();
+    await world.close();
+  });
+
+  const list = async (query: string) => (await http<{ items: AlertItem[] }>(api, 'GET', `/v1/alerts?${query}`, { headers: reader })).body.items;
+
+  it('should create a firing alert, ignore its replay, and resolve it when resolved arrives', async () => {
+    const firing = await http<Result>(api, 'POST', '/v1/ingest/alertmanager', { body: webhook('firing', [amAlert('11a9302b0fa6526e', 'firing')]), headers: ingest });
+    expect(firing.status).toBe(200);
+    expect(firing.body.data).toEqual(expect.objectContaining({ created: 1, updated: 0, resolved: 0 }));
+    const [alert] = await list('alertname=InstanceDown&system_key=NETH-D417');
+    expect(alert).toEqual(expect.objectContaining({ status: 'open', severity: 'critical', title: 'web-01 is down', receiver: 'severity-critical-receiver', ends_at: null }));
+    expect(alert.labels.severity).toBe('critical');
+
+    const replay = await http<Result>(api, 'POST', '/v1/ingest/alertmanager', { body: webhook('firing', [amAlert('11a9302b0fa6526e', 'firing')]), headers: ingest });
+    expect(replay.body.data).toEqual(expect.objectContaining({ created: 0, updated: 0, unchanged: 1 }));
+
+    const resolved = await http<Result>(api, 'POST', '/v1/ingest/alertmanager', {
+      body: webhook('resolved', [amAlert('11a9302b0fa6526e', 'resolved', { endsAt: '2026-05-12T07:51:50Z' })]),
+      headers: ingest,
+    });
+    expect(resolved.body.data).toEqual(expect.objectContaining({ created: 0, resolved: 1 }));
+    const detail = await http<{ data: AlertItem }>(api, 'GET', `/v1/alerts/${alert.id}`, { headers: reader });
+    expect(detail.body.data).toEqual(expect.objectContaining({ status: 'resolved', resolved_by: 'alertmanager', ends_at: '2026-05-12T07:51:50.000Z' }));
+    const timeline = await http<{ data: { action: string; actor: string }[] }>(api, 'GET', `/v1/alerts/${alert.id}/timeline`, { headers: reader });
+    expect(timeline.body.data.map((e) => `${e.actor}:${e.action}`)).toEqual(['alertmanager:created', 'alertmanager:resolved']);
+
+    const again = await http<Result>(api, 'POST', '/v1/ingest/alertmanager', { body: webhook('resolved', [amAlert('11a9302b0fa6526e', 'resolved', { endsAt: '2026-05-12T07:51:50Z' })]), headers: ingest });
+    expect(again.body.data).toEqual(expect.objectContaining({ resolved: 0, unchanged: 1 }));
+    expect(await world.prisma.alert.count({ where: { tenantId: tenant.id, fingerprint: '11a9302b0fa6526e' } })).toBe(1);
+  });
+
+  it('should update a known alert whose annotations changed instead of duplicating it', async () => {
+    await http(api, 'POST', '/v1/ingest/alertmanager', { body: webhook('firing', [amAlert('aa01', 'firing')]), headers: ingest });
+    const changed = await http<Result>(api, 'POST', '/v1/ingest/alertmanager', { body: webhook('firing', [amAlert('aa01', 'firing', { annotations: { summary: 'web-01 still down' } })]), headers: ingest });
+    expect(changed.body.data).toEqual(expect.objectContaining({ created: 0, updated: 1 }));
+    const rows = await world.prisma.alert.findMany({ where: { tenantId: tenant.id, fingerprint: 'aa01' } });
+    expect(rows.map((r) => r.title)).toEqual(['web-01 still down']);
+  });
+
+  it('should store a group of 100 in one payload, mapping severities by the documented table', async () => {
+    const severities = ['critical', 'error', 'warning', 'minor', 'info'];
+    const alerts = Array.from({ length: 100 }, (_, i) => amAlert(`grp-${i}`, 'firing', { labels: { alertname: 'GroupTest', severity: severities[i % 5] } }));
+    const result = await http<Result>(api, 'POST', '/v1/ingest/alertmanager', { body: webhook('firing', alerts), headers: ingest });
+    expect(result.body.data.created).toBe(100);
+    const counts = await world.prisma.alert.groupBy({ by: ['severity'], where: { tenantId: tenant.id, alertname: 'GroupTest' }, _count: true });
+    expect(Object.fromEntries(counts.map((c) => [c.severity, c._count]))).toEqual({ critical: 20, high: 20, medium: 20, low: 20, info: 20 });
+    expect(await world.prisma.auditEvent.count({ where: { tenantId: tenant.id, action: 'alert.create' } })).toBeGreaterThanOrEqual(100);
+  });
+
+  it.each([
+    ['another payload version', webhook('firing', [amAlert('v3', 'firing')], { version: '3' }), 'version'],
+    ['an alert without a fingerprint', webhook('firing', [{ status: 'firing', labels: {}, startsAt: '2026-05-12T07:46:50Z' }]), 'alerts[0].fingerprint'],
+    ['an unknown alert status', webhook('firing', [{ ...amAlert('bad', 'firing'), status: 'pending' }]), 'alerts[0].status'],
+  ])('should answer 400 for %s and store nothing', async (_, body, field) => {
+    const before = await world.prisma.alert.count({ where: { tenantId: tenant.id } });
+    const result = await http<{ errors: { field: string }[] }>(api, 'POST', '/v1/ingest/alertmanager', { body, headers: ingest });
+    expect(result.status).toBe(400);
+    expect(result.body.errors.map((e) => e.field)).toContain(field);
+    expect(await world.prisma.alert.count({ where: { tenantId: tenant.id } })).toBe(before);
+  });
+
+  it('should answer 413 for an oversized payload and 403 without alerts:ingest', async () => {
+    const huge = webhook('firing', Array.from({ length: 4_000 }, (_, i) => amAlert(`big-${i}`, 'firing', { annotations: { description: 'x'.repeat(300) } })));
+    expect((await http(api, 'POST', '/v1/ingest/alertmanager', { body: huge, headers: ingest })).status).toBe(413);
+    const forbidden = await http(api, 'POST', '/v1/ingest/alertmanager', { body: webhook('firing', []), headers: reader });
+    expect(forbidden.status).toBe(403);
+  });
+});
