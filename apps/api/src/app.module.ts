@@ -9,6 +9,7 @@ import { ConfigModule } from '@app/config';
 import { DATABASE_AND_REDIS_READINESS, DatabaseModule } from '@app/database';
 import { TenantsModule } from '@app/tenants';
 
+import { AlertStatsController } from './alerts/alert-stats.controller';
 import { AlertsController } from './alerts/alerts.controller';
 import { SystemsController } from './alerts/systems.controller';
 import { AuditTrailController } from './audit-trail/audit-trail.controller';
@@ -28,6 +29,6 @@ import { TenantsController } from './tenants/tenants.controller';
     AlertsModule,
     IngestModule,
   ],
-  controllers: [ProblemsController, TenantsController, AuditTrailController, AlertsController, SystemsController, IngestController],
+  controllers: [ProblemsController, TenantsController, AuditTrailController, AlertStatsController, AlertsController, SystemsController, IngestController],
 })
 export class AppModule {}

@@ -1,5 +1,7 @@
 export * from './alert-errors';
 export * from './alert-lifecycle.service';
+export * from './alert-stats.service';
+export * from './dto/alert-stats.dto';
 export * from './alert-state-machine';
 export * from './alerts.module';
 export * from './alerts.repository';

@@ -23,6 +23,23 @@ export class SqlReader implements OnModuleDestroy {
     return (await this.pool.query(query.text, query.values)).rows as T[];
   }
 
+  /** Runs a query with the session time zone set (for date_trunc and generate_series in local time). */
+  async rowsInTimeZone<T>(zone: string, query: Prisma.Sql): Promise<T[]> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN READ ONLY');
+      await client.query("SELECT set_config('TimeZone', $1, true)", [zone]);
+      const result = await client.query(query.text, query.values);
+      await client.query('COMMIT');
+      return result.rows as T[];
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
   async onModuleDestroy(): Promise<void> {
     await this.pool.end();
   }
