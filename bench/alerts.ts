@@ -9,6 +9,7 @@ import { Pool } from 'pg';
 import { alertWhere, AlertFilterDto } from '../libs/alerts/src';
 import { mintDevToken } from '../libs/auth/src/hs256';
 import { Prisma } from '../libs/database/src/generated/prisma/client';
+import { applyMigrations } from '../libs/database/src/migrator/migrator';
 import { seedDatabase } from '../libs/database/src/seed/seed-database';
 import { load, LoadResult } from './load';
 import { machine, writeSection } from './report';
@@ -18,7 +19,7 @@ const ALERTS = Number(process.env.BENCH_ALERTS ?? 1_000_000);
 const TENANTS = 20;
 const PORT = 3911;
 
-function benchUrl(): string {
+export function benchUrl(): string {
   const url = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/alert_ledger');
   url.pathname = '/alert_ledger_bench';
   return url.toString();
@@ -31,7 +32,8 @@ function sql(where: Prisma.Sql, tail: string): SqlQuery {
   return { text: query.text, values: query.values };
 }
 
-async function ensureData(url: string): Promise<void> {
+export async function ensureData(url: string): Promise<void> {
+  await applyMigrations(url);
   const pool = new Pool({ connectionString: url.replace(/\/alert_ledger_bench/, '/postgres'), max: 1 });
   const exists = (await pool.query('SELECT 1 FROM pg_database WHERE datname = $1', ['alert_ledger_bench'])).rowCount;
   await pool.end();
@@ -44,12 +46,12 @@ async function ensureData(url: string): Promise<void> {
   await seedDatabase(url, { alerts: ALERTS, tenants: TENANTS, seed: 1, until: Date.UTC(2026, 10, 1) });
 }
 
-async function startApi(url: string): Promise<ChildProcess> {
-  const env = { ...process.env, DATABASE_URL: url, PORT: String(PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '1000000', DATABASE_POOL_SIZE: '16' };
+export async function startApi(url: string, port = PORT): Promise<ChildProcess> {
+  const env = { ...process.env, DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '1000000', DATABASE_POOL_SIZE: '16' };
   const child = spawn(process.execPath, ['dist/apps/api/apps/api/src/main.js'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   for (let i = 0; i < 120; i++) {
     try {
-      if ((await fetch(`http://127.0.0.1:${PORT}/health/ready`)).ok) return child;
+      if ((await fetch(`http://127.0.0.1:${port}/health/ready`)).ok) return child;
     } catch {
       // starting
     }

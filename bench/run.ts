@@ -3,9 +3,10 @@ import { spawnSync } from 'node:child_process';
 
 import { ensureDotEnv, loadDotEnv } from '../libs/config/src';
 import { runAlerts } from './alerts';
+import { runIngest } from './ingest';
 import { runOverhead } from './overhead';
 
-const SUITES: Record<string, () => Promise<void>> = { overhead: runOverhead, alerts: runAlerts };
+const SUITES: Record<string, () => Promise<void>> = { overhead: runOverhead, alerts: runAlerts, ingest: runIngest };
 
 async function main(): Promise<void> {
   ensureDotEnv();
