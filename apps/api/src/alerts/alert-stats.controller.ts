@@ -53,7 +53,7 @@ export class AlertStatsController {
 
   @Get('response-times')
   @Authenticated({ scopes: ['alerts:read'] })
-  @ApiEnvelope(ResponseTimesDto)
+  @ApiEnvelope(ResponseTimesDto, 200, 'One entry per severity, critical first', true)
   @Operation({ id: 'getAlertResponseTimes', summary: 'Mean, p50 and p90 time to acknowledge and to resolve, per severity', problems: [400] })
   async responseTimes(@Query() query: AlertFilterDto, @CurrentPrincipal() principal: Principal): Promise<Envelope<ResponseTimesDto[]>> {
     return envelope(await this.stats.responseTimes(query, principal));

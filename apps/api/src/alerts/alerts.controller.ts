@@ -101,7 +101,7 @@ export class AlertsController {
 
   @Get(':id/timeline')
   @Authenticated({ scopes: ['alerts:read'] })
-  @ApiEnvelope(TimelineEntryDto)
+  @ApiEnvelope(TimelineEntryDto, 200, 'The timeline, oldest first', true)
   @Operation({ id: 'getAlertTimeline', summary: 'Every change of an alert: who, when, from → to, note (oldest first)', problems: [400, 404] })
   async timeline(@Param() params: AlertIdParams): Promise<Envelope<TimelineEntryDto[]>> {
     return envelope((await this.alerts.timeline(params.id)).map(TimelineEntryDto.from));

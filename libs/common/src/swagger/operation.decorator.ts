@@ -46,8 +46,9 @@ export function Operation({ id, summary, description, problems = [] }: Operation
   );
 }
 
-/** 200 with `{ code, message, data: Model, timestamp, request_id }`. */
-export function ApiEnvelope(model: Type<unknown>, status = 200, description = 'OK'): MethodDecorator {
+/** 200 with `{ code, message, data: Model (or Model[] with isArray), timestamp, request_id }`. */
+export function ApiEnvelope(model: Type<unknown>, status = 200, description = 'OK', isArray = false): MethodDecorator {
+  const data = isArray ? { type: 'array', items: { $ref: getSchemaPath(model) } } : { $ref: getSchemaPath(model) };
   return applyDecorators(
     ApiExtraModels(model),
     ApiResponse({
@@ -59,7 +60,7 @@ export function ApiEnvelope(model: Type<unknown>, status = 200, description = 'O
         properties: {
           code: { type: 'integer', example: 0 },
           message: { type: 'string', example: 'OK' },
-          data: { $ref: getSchemaPath(model) },
+          data,
           timestamp: { type: 'string', format: 'date-time' },
           request_id: { type: 'string' },
         },
