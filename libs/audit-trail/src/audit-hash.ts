@@ -29,9 +29,9 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
-/** SHA-256 (hex) over the canonical serialisation of the event, its previous hash included. */
-export function hashEvent(event: HashedEvent): string {
-  const canonical = canonicalJson({
+/** The covered fields under their API names, as hashed (and as the API shows them, seq aside). */
+export function eventFields(event: HashedEvent) {
+  return {
     tenant_id: event.tenantId,
     seq: event.seq.toString(),
     at: event.at.toISOString(),
@@ -47,6 +47,10 @@ export function hashEvent(event: HashedEvent): string {
     trace_id: event.traceId,
     details: event.details,
     prev_hash: event.prevHash,
-  });
-  return createHash('sha256').update(canonical).digest('hex');
+  };
+}
+
+/** SHA-256 (hex) over the canonical serialisation of the event, its previous hash included. */
+export function hashEvent(event: HashedEvent): string {
+  return createHash('sha256').update(canonicalJson(eventFields(event))).digest('hex');
 }

@@ -1,9 +1,19 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { applyDecorators, Controller, Get, Query, Type } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 
 import { AlertFilterDto, AlertStatsService, GroupStatsDto, GroupStatsQueryDto, ResponseTimesDto, TimeseriesDto, TimeseriesQueryDto } from '@app/alerts';
 import { Authenticated, CurrentPrincipal } from '@app/auth';
 import { ApiEnvelope, envelope, Envelope, Operation, Principal } from '@app/common';
+
+/** GET /v1/alerts/stats/{path} under alerts:read, documented with its envelope and 400. */
+function StatsRoute(path: string, id: string, summary: string, model: Type<unknown> = GroupStatsDto, isArray = false): MethodDecorator {
+  return applyDecorators(
+    Get(path),
+    Authenticated({ scopes: ['alerts:read'] }),
+    ApiEnvelope(model, 200, 'OK', isArray),
+    Operation({ id, summary, problems: [400] }),
+  );
+}
 
 /** Statistics with the list's filters (seed 001's by severity and by source, and more). */
 @ApiTags('alert statistics')
@@ -11,50 +21,32 @@ import { ApiEnvelope, envelope, Envelope, Operation, Principal } from '@app/comm
 export class AlertStatsController {
   constructor(private readonly stats: AlertStatsService) {}
 
-  @Get('severity')
-  @Authenticated({ scopes: ['alerts:read'] })
-  @ApiEnvelope(GroupStatsDto)
-  @Operation({ id: 'getAlertStatsBySeverity', summary: 'Counts per severity (every severity, critical first)', problems: [400] })
+  @StatsRoute('severity', 'getAlertStatsBySeverity', 'Counts per severity (every severity, critical first)')
   async severity(@Query() query: GroupStatsQueryDto, @CurrentPrincipal() principal: Principal): Promise<Envelope<GroupStatsDto>> {
     return envelope(await this.stats.groups('severity', query, principal));
   }
 
-  @Get('status')
-  @Authenticated({ scopes: ['alerts:read'] })
-  @ApiEnvelope(GroupStatsDto)
-  @Operation({ id: 'getAlertStatsByStatus', summary: 'Counts per status (every status)', problems: [400] })
+  @StatsRoute('status', 'getAlertStatsByStatus', 'Counts per status (every status)')
   async status(@Query() query: GroupStatsQueryDto, @CurrentPrincipal() principal: Principal): Promise<Envelope<GroupStatsDto>> {
     return envelope(await this.stats.groups('status', query, principal));
   }
 
-  @Get('source')
-  @Authenticated({ scopes: ['alerts:read'] })
-  @ApiEnvelope(GroupStatsDto)
-  @Operation({ id: 'getAlertStatsBySource', summary: 'Counts per source, largest first (limit)', problems: [400] })
+  @StatsRoute('source', 'getAlertStatsBySource', 'Counts per source, largest first (limit)')
   async source(@Query() query: GroupStatsQueryDto, @CurrentPrincipal() principal: Principal): Promise<Envelope<GroupStatsDto>> {
     return envelope(await this.stats.groups('source', query, principal));
   }
 
-  @Get('type')
-  @Authenticated({ scopes: ['alerts:read'] })
-  @ApiEnvelope(GroupStatsDto)
-  @Operation({ id: 'getAlertStatsByType', summary: 'Counts per type, largest first (limit)', problems: [400] })
+  @StatsRoute('type', 'getAlertStatsByType', 'Counts per type, largest first (limit)')
   async type(@Query() query: GroupStatsQueryDto, @CurrentPrincipal() principal: Principal): Promise<Envelope<GroupStatsDto>> {
     return envelope(await this.stats.groups('type', query, principal));
   }
 
-  @Get('timeseries')
-  @Authenticated({ scopes: ['alerts:read'] })
-  @ApiEnvelope(TimeseriesDto)
-  @Operation({ id: 'getAlertTimeseries', summary: 'Counts per hour, day or week in the time zone, empty buckets as zero', problems: [400] })
+  @StatsRoute('timeseries', 'getAlertTimeseries', 'Counts per hour, day or week in the time zone, empty buckets as zero', TimeseriesDto)
   async timeseries(@Query() query: TimeseriesQueryDto, @CurrentPrincipal() principal: Principal): Promise<Envelope<TimeseriesDto>> {
     return envelope(await this.stats.timeseries(query, principal));
   }
 
-  @Get('response-times')
-  @Authenticated({ scopes: ['alerts:read'] })
-  @ApiEnvelope(ResponseTimesDto, 200, 'One entry per severity, critical first', true)
-  @Operation({ id: 'getAlertResponseTimes', summary: 'Mean, p50 and p90 time to acknowledge and to resolve, per severity', problems: [400] })
+  @StatsRoute('response-times', 'getAlertResponseTimes', 'Mean, p50 and p90 time to acknowledge and to resolve, per severity', ResponseTimesDto, true)
   async responseTimes(@Query() query: AlertFilterDto, @CurrentPrincipal() principal: Principal): Promise<Envelope<ResponseTimesDto[]>> {
     return envelope(await this.stats.responseTimes(query, principal));
   }

@@ -2,6 +2,8 @@ import { ApiProperty } from '@nestjs/swagger';
 
 import type { AuditEvent } from '@app/database';
 
+import { eventFields } from '../audit-hash';
+
 export class AuditEventDto {
   @ApiProperty({ example: 'aud_01JQ3Z6V1B9W3C7KJ6T2X9P8R4' }) id: string;
   @ApiProperty() tenant_id: string;
@@ -22,25 +24,8 @@ export class AuditEventDto {
   @ApiProperty({ description: 'SHA-256 over the canonical serialisation of this event' }) hash: string;
 
   static from(event: AuditEvent): AuditEventDto {
-    return {
-      id: event.id,
-      tenant_id: event.tenantId,
-      seq: Number(event.seq),
-      at: event.at.toISOString(),
-      actor: event.actor,
-      actor_type: event.actorType,
-      action: event.action,
-      resource_type: event.resourceType,
-      resource_id: event.resourceId,
-      outcome: event.outcome,
-      ip: event.ip,
-      user_agent: event.userAgent,
-      request_id: event.requestId,
-      trace_id: event.traceId,
-      details: event.details as Record<string, unknown>,
-      prev_hash: event.prevHash,
-      hash: event.hash,
-    };
+    const fields = eventFields(event);
+    return { id: event.id, ...fields, seq: Number(event.seq), details: event.details as Record<string, unknown>, hash: event.hash };
   }
 }
 
