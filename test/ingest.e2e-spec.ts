@@ -109,3 +109,28 @@ describe('Alertmanager ingestion', () => {
     expect(forbidden.status).toBe(403);
   });
 });
+
+describe('Alertmanager ingestion into a long audit chain', () => {
+  let api: TestApi;
+  const world = new World();
+
+  beforeAll(async () => {
+    api = await startApi();
+  });
+
+  afterAll(async () => {
+    await api.close();
+    await world.close();
+  });
+
+  it('should keep the chain verifiable past seq 9 → 10 (numeric, not text, order)', async () => {
+    const tenant = await world.tenant('Long chain');
+    const headers = (await world.apiKey(tenant, ['alerts:ingest'])).headers;
+    for (let round = 0; round < 4; round++) {
+      const alerts = Array.from({ length: 4 }, (_, i) => amAlert(`chain-${round}-${i}`, 'firing'));
+      expect((await http(api, 'POST', '/v1/ingest/alertmanager', { body: webhook('firing', alerts), headers })).status).toBe(200);
+    }
+    const verify = await http<{ data: { valid: boolean; checked: number } }>(api, 'GET', '/v1/audit-trail/verify', { headers: world.bearer(tenant, ['audit:read']) });
+    expect(verify.body.data).toEqual(expect.objectContaining({ valid: true, checked: 16 }));
+  });
+});

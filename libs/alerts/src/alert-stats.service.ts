@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { dateRange, Principal, ProblemException, ProblemTypes } from '@app/common';
-import { Prisma, SqlReader } from '@app/database';
+import { Prisma, PlainSql } from '@app/database';
 
 import { alertWhere } from './alerts.repository';
 import { queryTenant } from './alerts.service';
@@ -30,7 +30,7 @@ function round(value: number | null): number | null {
 /** Statistics over the alerts the list's filters select, computed in SQL. */
 @Injectable()
 export class AlertStatsService {
-  constructor(private readonly sql: SqlReader) {}
+  constructor(private readonly sql: PlainSql) {}
 
   async groups(dimension: Dimension, query: GroupStatsQueryDto, principal: Principal): Promise<GroupStatsDto> {
     const where = alertWhere(query, queryTenant(principal, query));

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { CursorValue, dateRange, fromCursorValue, SortDirection } from '@app/common';
-import { Alert, Prisma, SqlReader } from '@app/database';
+import { Alert, Prisma, PlainSql } from '@app/database';
 
 import { AlertSortKey } from './dto/alert-enums';
 import { AlertFilterDto } from './dto/alert-filter.dto';
@@ -85,7 +85,7 @@ export interface AlertPageRequest {
 /** Alert reads in SQL: keyset conditions as row comparisons, which the (tenant, column, id) indexes serve. */
 @Injectable()
 export class AlertsRepository {
-  constructor(private readonly sql: SqlReader) {}
+  constructor(private readonly sql: PlainSql) {}
 
   sortValue(sortBy: AlertSortKey, alert: Alert): string | Date {
     return SORTS[sortBy].value(alert);

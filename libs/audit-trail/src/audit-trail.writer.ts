@@ -1,5 +1,5 @@
 import { currentPrincipal, publicId, RequestContextStore } from '@app/common';
-import type { AuditEvent, Prisma } from '@app/database';
+import { AuditEvent, Prisma } from '@app/database';
 
 import { GENESIS_HASH, hashEvent } from './audit-hash';
 
@@ -50,6 +50,11 @@ export async function appendAuditEvents(tx: AuditTx, tenantId: string, entries: 
 async function chain(tx: AuditTx, tenantId: string, entries: AuditEntry[], now: Date): Promise<Prisma.AuditEventUncheckedCreateInput[]> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`audit:${tenantId}`}, 0))`;
   const last = await tx.auditEvent.findFirst({ where: { tenantId }, orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
+  return linkEvents(last, tenantId, entries, now);
+}
+
+/** Events linked after the chain's last one (null: the chain is empty), each hashed with its predecessor. */
+function linkEvents(last: { seq: bigint; hash: string } | null, tenantId: string, entries: AuditEntry[], now: Date): Prisma.AuditEventUncheckedCreateInput[] {
   let seq = last?.seq ?? 0n;
   let prevHash = last?.hash ?? GENESIS_HASH;
   return entries.map((entry) => {
@@ -82,4 +87,33 @@ function eventFields(entry: AuditEntry, seq: bigint, prevHash: string, now: Date
     details: entry.details ?? {},
     prevHash,
   };
+}
+
+/** Runs one statement inside the caller's plain-pg transaction (PlainSql.transaction). */
+export type SqlRun = <R>(query: Prisma.Sql) => Promise<R[]>;
+
+const AUDIT_COLUMNS = Prisma.raw(
+  'id, tenant_id, seq, at, actor, actor_type, action, resource_type, resource_id, outcome, ip, user_agent, request_id, trace_id, details, prev_hash, hash',
+);
+
+/**
+ * appendAuditEvents for a plain-pg transaction (bulk ingestion): the same lock, the same chain, one
+ * multi-row INSERT.
+ */
+export async function appendAuditEventsSql(run: SqlRun, tenantId: string, entries: AuditEntry[], now = new Date()): Promise<number> {
+  if (entries.length === 0) return 0;
+  await run(Prisma.sql`SELECT pg_advisory_xact_lock(hashtextextended(${`audit:${tenantId}`}, 0))`);
+  // (The alias must differ from the column: ORDER BY would otherwise sort the text alias.)
+  const [last] = await run<{ last_seq: string; hash: string }>(
+    Prisma.sql`SELECT seq::text AS last_seq, hash FROM audit_events WHERE tenant_id = ${tenantId} ORDER BY seq DESC LIMIT 1`,
+  );
+  const rows = linkEvents(last ? { seq: BigInt(last.last_seq), hash: last.hash } : null, tenantId, entries, now);
+  for (let i = 0; i < rows.length; i += 1_000) {
+    const values = rows.slice(i, i + 1_000).map(
+      (r) => Prisma.sql`(${r.id}, ${r.tenantId}, ${(r.seq as bigint).toString()}::bigint, ${r.at}, ${r.actor}, ${r.actorType}, ${r.action}, ${r.resourceType},
+        ${r.resourceId}, ${r.outcome}, ${r.ip}, ${r.userAgent}, ${r.requestId}, ${r.traceId}, ${JSON.stringify(r.details ?? {})}::jsonb, ${r.prevHash}, ${r.hash})`,
+    );
+    await run(Prisma.sql`INSERT INTO audit_events (${AUDIT_COLUMNS}) VALUES ${Prisma.join(values)}`);
+  }
+  return rows.length;
 }

@@ -7,4 +7,4 @@ export * from './keyset';
 export * from './tenancy';
 export * from './scoped-prisma';
 export * from './readiness';
-export * from './sql-reader';
+export * from './plain-sql';

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 
 import { canApply } from '@app/alerts';
-import { appendAuditEvents, AuditEntry, canonicalJson } from '@app/audit-trail';
+import { appendAuditEventsSql, AuditEntry, canonicalJson } from '@app/audit-trail';
 import { Principal, publicId } from '@app/common';
-import { Alert, InjectScopedPrisma, Prisma, ScopedPrismaClient } from '@app/database';
+import { Alert, PlainSql, Prisma } from '@app/database';
 
 import { AlertmanagerAlertDto, AlertmanagerWebhookDto, IngestResultDto } from './dto/alertmanager-webhook.dto';
 import { mapSeverity } from './severity-mapping';
@@ -37,7 +37,7 @@ function describedFields(alert: AlertmanagerAlertDto, receiver: string) {
   };
 }
 
-function differs(alert: Alert, fields: ReturnType<typeof describedFields>): boolean {
+function differs(alert: Pick<Alert, 'title' | 'message' | 'severity' | 'receiver' | 'source' | 'labels' | 'annotations'>, fields: ReturnType<typeof describedFields>): boolean {
   return (
     alert.title !== fields.title ||
     alert.message !== fields.message ||
@@ -49,30 +49,67 @@ function differs(alert: Alert, fields: ReturnType<typeof describedFields>): bool
   );
 }
 
+interface KnownAlert {
+  id: string;
+  status: Alert['status'];
+  fingerprint: string;
+  starts_at: Date;
+  title: string;
+  message: string | null;
+  severity: Alert['severity'];
+  receiver: string | null;
+  source: string;
+  labels: Alert['labels'];
+  annotations: Alert['annotations'];
+}
+
+const INSERT_CHUNK = 1_000;
+const ALERT_COLUMNS = Prisma.raw(
+  'id, tenant_id, type, source, title, message, severity, status, alertable_type, alertable_id, alert_rule_id, alert_rule_name, system_key, alertname, fingerprint, labels, annotations, receiver, starts_at, ends_at, created_at, updated_at, resolved_at, resolved_by, version',
+);
+const TIMELINE_COLUMNS = Prisma.raw('id, tenant_id, alert_id, at, actor, action, from_status, to_status, details');
+
+interface NewAlert {
+  id: string;
+  fields: ReturnType<typeof describedFields>;
+  fingerprint: string;
+  startsAt: Date;
+  endsAt: Date | null;
+  resolvedAt: Date | null;
+}
+
 /**
- * The Alertmanager webhook: one transaction per payload. An alert is identified by fingerprint and
- * startsAt: new ones are created, known ones updated when what they say changed, and a resolved
- * notification resolves the open alert (resolved_by "alertmanager"). A replayed payload changes nothing.
+ * The Alertmanager webhook: one transaction per payload, written through plain pg (multi-row INSERTs;
+ * Prisma's runtime cost more CPU than the database work, docs/BENCHMARKS.md). An alert is identified by
+ * fingerprint and startsAt: new ones are created (ON CONFLICT DO NOTHING covers a concurrent payload),
+ * known ones updated when what they say changed, and a resolved notification resolves the open alert
+ * (resolved_by "alertmanager"). A replayed payload changes nothing.
  */
 @Injectable()
 export class AlertmanagerIngestService {
-  constructor(@InjectScopedPrisma() private readonly db: ScopedPrismaClient) {}
+  constructor(private readonly sql: PlainSql) {}
 
   ingest(payload: AlertmanagerWebhookDto, principal: Principal): Promise<IngestResultDto> {
     const tenantId = principal.tenantId;
     // Within one payload the last word on an alert wins.
     const latest = new Map<string, AlertmanagerAlertDto>();
     for (const alert of payload.alerts) latest.set(`${alert.fingerprint}|${new Date(alert.startsAt).toISOString()}`, alert);
-    return this.db.$transaction(async (tx) => {
+    return this.sql.transaction(async (run) => {
       const now = new Date();
-      const known = await tx.alert.findMany({ where: { tenantId, fingerprint: { in: [...new Set(payload.alerts.map((a) => a.fingerprint))] } } });
-      const byKey = new Map(known.map((alert) => [`${alert.fingerprint}|${alert.startsAt.toISOString()}`, alert]));
+      const fingerprints = [...new Set(payload.alerts.map((a) => a.fingerprint))];
+      const known = fingerprints.length
+        ? await run<KnownAlert>(Prisma.sql`
+            SELECT id, status::text AS status, fingerprint, starts_at, title, message, severity::text AS severity, receiver, source, labels, annotations
+              FROM alerts WHERE tenant_id = ${tenantId} AND fingerprint = ANY(${fingerprints})`)
+        : [];
+      const byKey = new Map(known.map((alert) => [`${alert.fingerprint}|${alert.starts_at.toISOString()}`, alert]));
       const result: IngestResultDto = { created: 0, updated: 0, resolved: 0, unchanged: 0, truncated_alerts: payload.truncatedAlerts ?? 0 };
-      const creates: Prisma.AlertUncheckedCreateInput[] = [];
-      const timeline: Prisma.AlertTimelineEntryUncheckedCreateInput[] = [];
+      const fresh: NewAlert[] = [];
+      const timeline: Prisma.Sql[] = [];
       const audit: AuditEntry[] = [];
-      const entry = (alertId: string, action: string, extra: Partial<Prisma.AlertTimelineEntryUncheckedCreateInput> = {}) =>
-        timeline.push({ id: publicId('atl', now.getTime()), tenantId, alertId, at: now, actor: RESOLVER, action, details: { via: 'alertmanager', receiver: payload.receiver }, ...extra });
+      const entry = (alertId: string, action: string, from: string | null, to: string | null) =>
+        timeline.push(Prisma.sql`(${publicId('atl', now.getTime())}, ${tenantId}, ${alertId}, ${now}, ${RESOLVER}, ${action}, ${from}, ${to},
+          ${JSON.stringify({ via: 'alertmanager', receiver: payload.receiver })}::jsonb)`);
 
       for (const [key, incoming] of latest) {
         const fields = describedFields(incoming, payload.receiver);
@@ -80,21 +117,8 @@ export class AlertmanagerIngestService {
         const resolvedNow = incoming.status === 'resolved';
         const current = byKey.get(key);
         if (!current) {
-          const id = publicId('alr', now.getTime());
           const resolvedAt = resolvedNow ? (end ?? now) : null;
-          creates.push({
-            id, tenantId, ...fields, alertableType: 'external', alertableId: incoming.fingerprint, fingerprint: incoming.fingerprint,
-            startsAt: new Date(incoming.startsAt), endsAt: resolvedNow ? resolvedAt : end, createdAt: now, updatedAt: now,
-            ...(resolvedNow ? { status: 'resolved', resolvedAt, resolvedBy: RESOLVER, version: 2 } : {}),
-          });
-          entry(id, 'created', { toStatus: 'open' });
-          audit.push({ tenantId, action: 'alert.create', resourceType: 'alert', resourceId: id, details: { via: 'alertmanager', fingerprint: incoming.fingerprint, severity: fields.severity } });
-          if (resolvedNow) {
-            entry(id, 'resolved', { fromStatus: 'open', toStatus: 'resolved' });
-            audit.push({ tenantId, action: 'alert.resolve', resourceType: 'alert', resourceId: id, details: { via: 'alertmanager' } });
-            result.resolved++;
-          }
-          result.created++;
+          fresh.push({ id: publicId('alr', now.getTime()), fields, fingerprint: incoming.fingerprint, startsAt: new Date(incoming.startsAt), endsAt: resolvedNow ? resolvedAt : end, resolvedAt });
           continue;
         }
         const changed = differs(current, fields);
@@ -104,30 +128,58 @@ export class AlertmanagerIngestService {
           continue;
         }
         const resolvedAt = end ?? now;
-        await tx.alert.update({
-          where: { id: current.id },
-          data: {
-            ...(changed ? fields : {}),
-            ...(resolving ? { status: 'resolved', resolvedAt, resolvedBy: RESOLVER, endsAt: resolvedAt } : {}),
-            updatedAt: now,
-            version: { increment: 1 },
-          },
-        });
+        const sets = [
+          ...(changed
+            ? [Prisma.sql`title = ${fields.title}, message = ${fields.message}, severity = ${fields.severity}::alert_severity, receiver = ${fields.receiver},
+                 source = ${fields.source}, labels = ${JSON.stringify(fields.labels)}::jsonb, annotations = ${JSON.stringify(fields.annotations)}::jsonb`]
+            : []),
+          ...(resolving ? [Prisma.sql`status = 'resolved', resolved_at = ${resolvedAt}, resolved_by = ${RESOLVER}, ends_at = ${resolvedAt}`] : []),
+          Prisma.sql`updated_at = ${now}, version = version + 1`,
+        ];
+        await run(Prisma.sql`UPDATE alerts SET ${Prisma.join(sets)} WHERE id = ${current.id} AND tenant_id = ${tenantId}`);
         if (changed) {
-          entry(current.id, 'updated');
+          entry(current.id, 'updated', null, null);
           audit.push({ tenantId, action: 'alert.update', resourceType: 'alert', resourceId: current.id, details: { via: 'alertmanager' } });
           result.updated++;
         }
         if (resolving) {
-          entry(current.id, 'resolved', { fromStatus: current.status, toStatus: 'resolved' });
+          entry(current.id, 'resolved', current.status, 'resolved');
           audit.push({ tenantId, action: 'alert.resolve', resourceType: 'alert', resourceId: current.id, details: { via: 'alertmanager' } });
           result.resolved++;
         }
       }
-      if (creates.length) await tx.alert.createMany({ data: creates });
-      if (timeline.length) await tx.alertTimelineEntry.createMany({ data: timeline });
-      await appendAuditEvents(tx, tenantId, audit, now);
+
+      for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
+        const rows = fresh.slice(i, i + INSERT_CHUNK).map(({ id, fields: f, fingerprint, startsAt, endsAt, resolvedAt }) => Prisma.sql`(
+          ${id}, ${tenantId}, ${f.type}, ${f.source}, ${f.title}, ${f.message}, ${f.severity}::alert_severity, ${resolvedAt ? 'resolved' : 'open'}::alert_status,
+          'external'::alertable_type, ${fingerprint}, ${f.alertRuleId}, ${f.alertRuleName}, ${f.systemKey}, ${f.alertname}, ${fingerprint},
+          ${JSON.stringify(f.labels)}::jsonb, ${JSON.stringify(f.annotations)}::jsonb, ${f.receiver}, ${startsAt}, ${endsAt}, ${now}, ${now},
+          ${resolvedAt}, ${resolvedAt ? RESOLVER : null}, ${resolvedAt ? 2 : 1})`);
+        // A concurrent payload may have stored the same alert a moment ago: it keeps it, this one skips it.
+        const inserted = await run<{ id: string }>(Prisma.sql`
+          INSERT INTO alerts (${ALERT_COLUMNS}) VALUES ${Prisma.join(rows)}
+          ON CONFLICT (tenant_id, fingerprint, starts_at) DO NOTHING RETURNING id`);
+        const stored = new Set(inserted.map((row) => row.id));
+        for (const alert of fresh.slice(i, i + INSERT_CHUNK)) {
+          if (!stored.has(alert.id)) {
+            result.unchanged++;
+            continue;
+          }
+          result.created++;
+          entry(alert.id, 'created', null, 'open');
+          audit.push({ tenantId, action: 'alert.create', resourceType: 'alert', resourceId: alert.id, details: { via: 'alertmanager', fingerprint: alert.fingerprint, severity: alert.fields.severity } });
+          if (alert.resolvedAt) {
+            entry(alert.id, 'resolved', 'open', 'resolved');
+            audit.push({ tenantId, action: 'alert.resolve', resourceType: 'alert', resourceId: alert.id, details: { via: 'alertmanager' } });
+            result.resolved++;
+          }
+        }
+      }
+      for (let i = 0; i < timeline.length; i += INSERT_CHUNK) {
+        await run(Prisma.sql`INSERT INTO alert_timeline (${TIMELINE_COLUMNS}) VALUES ${Prisma.join(timeline.slice(i, i + INSERT_CHUNK))}`);
+      }
+      await appendAuditEventsSql(run, tenantId, audit, now);
       return result;
-    }, { timeout: 30_000 });
+    });
   }
 }

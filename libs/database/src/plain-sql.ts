@@ -1,17 +1,18 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { Pool } from 'pg';
+import { Pool, PoolClient } from 'pg';
 
 import { AppConfig } from '@app/config';
 
 import { Prisma } from './generated/prisma/client';
 
 /**
- * Plain `pg` for the hottest reads (alert lists and details), measured at a third of the CPU per query
- * of `$queryRaw` (docs/BENCHMARKS.md). It runs SQL built with Prisma.sql, so the statements are the same;
- * rows come back under the column aliases the statement gives them. Writes stay with Prisma.
+ * Plain `pg` for the hot paths: alert lists and details, statistics, and bulk ingestion writes, where
+ * Prisma's runtime costs more CPU than the query (docs/BENCHMARKS.md). It runs SQL built with
+ * Prisma.sql; rows come back under the column aliases the statement gives them. Everything else,
+ * including every tenant-scoped write, stays with Prisma.
  */
 @Injectable()
-export class SqlReader implements OnModuleDestroy {
+export class PlainSql implements OnModuleDestroy {
   private readonly pool: Pool;
 
   constructor(config: AppConfig) {
@@ -21,6 +22,22 @@ export class SqlReader implements OnModuleDestroy {
 
   async rows<T>(query: Prisma.Sql): Promise<T[]> {
     return (await this.pool.query(query.text, query.values)).rows as T[];
+  }
+
+  /** Runs `work` in one transaction on one connection; rolls back if it throws. */
+  async transaction<T>(work: (run: <R>(query: Prisma.Sql) => Promise<R[]>, client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(async <R>(query: Prisma.Sql) => (await client.query(query.text, query.values)).rows as R[], client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 
   /** Runs a query with the session time zone set (for date_trunc and generate_series in local time). */
