@@ -11,6 +11,7 @@ import { mintDevToken } from '../libs/auth/src/hs256';
 import { Prisma } from '../libs/database/src/generated/prisma/client';
 import { applyMigrations } from '../libs/database/src/migrator/migrator';
 import { seedDatabase } from '../libs/database/src/seed/seed-database';
+import { waitForHttp } from '../scripts/wait-for-http';
 import { load, LoadResult } from './load';
 import { machine, writeSection } from './report';
 import { sqlLoad, SqlQuery } from './sql-load';
@@ -49,16 +50,13 @@ export async function ensureData(url: string): Promise<void> {
 export async function startApi(url: string, port = PORT): Promise<ChildProcess> {
   const env = { ...process.env, DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '1000000', DATABASE_POOL_SIZE: '16' };
   const child = spawn(process.execPath, ['dist/apps/api/apps/api/src/main.js'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-  for (let i = 0; i < 120; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/health/ready`)).ok) return child;
-    } catch {
-      // starting
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}/health/ready`, { child, name: 'api' });
+    return child;
+  } catch (error) {
+    child.kill();
+    throw error;
   }
-  child.kill();
-  throw new Error('api did not start');
 }
 
 interface Case {

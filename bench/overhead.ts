@@ -4,6 +4,7 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 
+import { waitForHttp } from '../scripts/wait-for-http';
 import { load, LoadResult } from './load';
 import { machine, writeSection } from './report';
 
@@ -15,21 +16,10 @@ f.get('/health/live', (req, reply) => { reply.type('application/json').send(${JS
 f.listen({ port: ${port}, host: '127.0.0.1' });`;
 }
 
-async function ready(url: string): Promise<void> {
-  for (let i = 0; i < 120; i++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // starting
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`${url} did not answer`);
-}
 
 async function measure(child: ChildProcess, url: string): Promise<LoadResult> {
   try {
-    await ready(url);
+    await waitForHttp(url, { child });
     await load(url, { seconds: 3 }); // warm-up
     return await load(url, { seconds: 10 });
   } finally {

@@ -7,6 +7,7 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mintDevToken, SCOPES } from '../libs/auth/src';
 import { AppConfig, ConfigError, ensureDotEnv, loadDotEnv } from '../libs/config/src';
 import { seedDatabase } from '../libs/database/src/seed/seed-database';
+import { waitForHttp } from './wait-for-http';
 
 const DEMO_ALERTS = Number(process.env.DEMO_ALERTS ?? 5_000);
 const DEMO_TENANTS = 3;
@@ -15,19 +16,6 @@ function step(message: string): void {
   console.log(`\n▶ ${message}`);
 }
 
-async function waitForReady(url: string, child: ChildProcess, name: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode}; see its output above`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`${name} was not ready at ${url} within ${timeoutMs / 1000} s`);
-}
 
 function start(name: string, script: string): ChildProcess {
   const child = spawn(process.execPath, ['--enable-source-maps', script], { stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
@@ -73,8 +61,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
 
   const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
-  await waitForReady(`http://${host}:${config.port}/health/ready`, api, 'api');
-  await waitForReady(`http://${host}:${config.workerPort}/health/ready`, worker, 'worker');
+  await waitForHttp(`http://${host}:${config.port}/health/ready`, { child: api, name: 'api' });
+  await waitForHttp(`http://${host}:${config.workerPort}/health/ready`, { child: worker, name: 'worker' });
 
   const base = `http://${host}:${config.port}`;
   const credentials = tenants.map((tenant) => ({

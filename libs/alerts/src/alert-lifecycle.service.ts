@@ -4,7 +4,7 @@ import { appendAuditEvent, appendAuditEvents } from '@app/audit-trail';
 import { Principal, publicId } from '@app/common';
 import { Alert, AlertStatus, InjectScopedPrisma, Prisma, ScopedPrismaClient } from '@app/database';
 
-import { ACTION_EVENT, canApply, LifecycleAction, LIFECYCLE_ACTIONS, TARGET_STATUS } from './alert-state-machine';
+import { ACTION_EVENT, canApply, LifecycleAction, TARGET_STATUS } from './alert-state-machine';
 import { alertNotFound, ifMatchAccepts, invalidTransition, staleVersion } from './alert-errors';
 import { AlertsRepository } from './alerts.repository';
 import { queryTenant } from './alerts.service';
@@ -158,8 +158,4 @@ export class AlertLifecycleService {
       });
     }, { timeout: 60_000 });
   }
-}
-
-export function isLifecycleAction(value: string): value is LifecycleAction {
-  return (LIFECYCLE_ACTIONS as readonly string[]).includes(value);
 }

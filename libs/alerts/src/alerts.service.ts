@@ -10,7 +10,7 @@ import { Alert, AlertTimelineEntry, InjectScopedPrisma, Prisma, ScopedPrismaClie
 import { alertNotFound } from './alert-errors';
 import { AlertsRepository } from './alerts.repository';
 import { AlertSortKey } from './dto/alert-enums';
-import { AlertFilterDto } from './dto/alert-filter.dto';
+import { AlertFilterDto, pickAlertFilter } from './dto/alert-filter.dto';
 import { CreateAlertDto } from './dto/create-alert.dto';
 import { ListAlertsQueryDto } from './dto/list-alerts-query.dto';
 import { toFieldViolationsOf } from './validation';
@@ -72,11 +72,11 @@ export class AlertsService {
   list(query: Omit<ListAlertsQueryDto, 'sort_by'> & { sort_by?: AlertSortKey }, principal: Principal): Promise<Page<Alert>> {
     const sortBy = query.sort_by ?? 'created_at';
     const tenantId = queryTenant(principal, query);
-    const filter: AlertFilterDto = { ...query };
+    const filter = pickAlertFilter(query);
     const request = { filter, tenantId, sortBy, direction: query.sort_direction ?? 'desc', take: 0 } as const;
     return this.paginator.paginate<Alert>(query, {
       sortBy,
-      scope: { resource: 'alerts', tenantId: tenantId ?? '*', filter: { ...filter, page: undefined, page_size: undefined, cursor: undefined, pagination: undefined, include_total: undefined, sort_by: undefined, sort_direction: undefined } },
+      scope: { resource: 'alerts', tenantId: tenantId ?? '*', filter },
       sortValue: (alert) => this.repository.sortValue(sortBy, alert),
       id: (alert) => alert.id,
       count: () => this.repository.count(filter, tenantId),
@@ -85,8 +85,9 @@ export class AlertsService {
     });
   }
 
-  async get(id: string, principal?: Principal): Promise<Alert> {
-    const alert = principal ? await this.repository.findById(id, principal.isAdmin ? null : principal.tenantId) : await this.db.alert.findUnique({ where: { id } });
+  /** One alert the principal may see (another tenant's answers 404). */
+  async get(id: string, principal: Principal): Promise<Alert> {
+    const alert = await this.repository.findById(id, principal.isAdmin ? null : principal.tenantId);
     if (!alert) throw alertNotFound(id);
     return alert;
   }
@@ -109,7 +110,7 @@ export class AlertsService {
       const previous = await this.db.idempotencyKey.findUnique({ where: { tenantId_key: { tenantId: principal.tenantId, key: idempotencyKey } } });
       if (!previous) return null;
       if (previous.requestHash !== requestHash) throw new ProblemException(ProblemTypes.idempotencyKeyReused, { args: { key: idempotencyKey } });
-      return { alert: await this.get(previous.resourceId), replayed: true };
+      return { alert: await this.get(previous.resourceId, principal), replayed: true };
     };
     const earlier = await replay();
     if (earlier) return earlier;
@@ -161,8 +162,8 @@ export class AlertsService {
     return { created: ordered, createdIndexes: valid.map((v) => v.index), errors };
   }
 
-  async timeline(id: string): Promise<AlertTimelineEntry[]> {
-    await this.get(id);
+  async timeline(id: string, principal: Principal): Promise<AlertTimelineEntry[]> {
+    await this.get(id, principal);
     return this.db.alertTimelineEntry.findMany({ where: { alertId: id }, orderBy: [{ at: 'asc' }, { id: 'asc' }], take: 10_000 });
   }
 }

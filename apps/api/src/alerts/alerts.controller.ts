@@ -103,8 +103,8 @@ export class AlertsController {
   @Authenticated({ scopes: ['alerts:read'] })
   @ApiEnvelope(TimelineEntryDto, 200, 'The timeline, oldest first', true)
   @Operation({ id: 'getAlertTimeline', summary: 'Every change of an alert: who, when, from → to, note (oldest first)', problems: [400, 404] })
-  async timeline(@Param() params: AlertIdParams): Promise<Envelope<TimelineEntryDto[]>> {
-    return envelope((await this.alerts.timeline(params.id)).map(TimelineEntryDto.from));
+  async timeline(@Param() params: AlertIdParams, @CurrentPrincipal() principal: Principal): Promise<Envelope<TimelineEntryDto[]>> {
+    return envelope((await this.alerts.timeline(params.id, principal)).map(TimelineEntryDto.from));
   }
 
   @LifecycleRoute('acknowledge', 'acknowledgeAlert', 'Acknowledge an alert')

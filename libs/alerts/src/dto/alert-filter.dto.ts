@@ -78,7 +78,14 @@ export class AlertFilterDto extends DateRangeQueryDto {
 }
 
 /** Filter fields, for code that copies a filter out of a larger query object. */
-export const ALERT_FILTER_FIELDS = [
+const ALERT_FILTER_FIELDS = [
   'type', 'severity', 'status', 'source', 'alertname', 'assignee', 'alertable_type', 'alertable_id', 'alert_rule_id', 'system_key',
   'stream_id', 'site_id', 'follow_up_status', 'label', 'q', 'created_from', 'created_to', 'timezone', 'tenant_id',
 ] as const satisfies readonly (keyof AlertFilterDto)[];
+
+/** Just the filter of a larger query (a list query with paging, a statistics query with a limit). */
+export function pickAlertFilter(query: AlertFilterDto): AlertFilterDto {
+  const filter: Record<string, unknown> = {};
+  for (const field of ALERT_FILTER_FIELDS) if (query[field] !== undefined) filter[field] = query[field];
+  return filter as AlertFilterDto;
+}

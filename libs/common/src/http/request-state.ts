@@ -1,5 +1,3 @@
-import type { FastifyRequest } from 'fastify';
-
 import { RequestContext } from '../trace/request-context';
 
 declare module 'fastify' {
@@ -7,8 +5,4 @@ declare module 'fastify' {
     /** Set by the onRequest hook before anything else runs. */
     context: RequestContext;
   }
-}
-
-export function requestContextOf(request: FastifyRequest): RequestContext {
-  return request.context;
 }
