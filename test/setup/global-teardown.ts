@@ -1,11 +1,16 @@
+import { rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
 import Redis from 'ioredis';
 
 import { dropDatabase } from '../../libs/database/src/migrator/migrator';
 
-/** Drops the run's database and deletes its Redis keys. */
+/** Drops the run's database, deletes its Redis keys and removes its export files. */
 export default async function globalTeardown(): Promise<void> {
   const url = process.env.DATABASE_URL;
   if (url?.includes('alert_ledger_test_')) await dropDatabase(url);
+  const exportDir = process.env.EXPORT_DIR;
+  if (exportDir?.startsWith('/tmp/alert-ledger-test-')) await rm(dirname(exportDir), { recursive: true, force: true });
   const prefix = process.env.REDIS_PREFIX;
   if (prefix?.startsWith('alert-ledger-test-')) {
     const redis = new Redis(process.env.REDIS_URL as string);

@@ -1,18 +1,20 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 
 import { AlertsModule } from '@app/alerts';
 import { AuditTrailModule } from '@app/audit-trail';
 import { AuthModule } from '@app/auth';
 import { CommonModule, OperationsModule } from '@app/common';
 import { IngestModule } from '@app/ingest';
-import { ConfigModule } from '@app/config';
-import { DATABASE_AND_REDIS_READINESS, DatabaseModule } from '@app/database';
+import { AppConfig, ConfigModule } from '@app/config';
+import { DatabaseModule } from '@app/database';
+import { EXPORTS_READINESS, ExportsConsumerModule, ExportsModule } from '@app/exports';
 import { TenantsModule } from '@app/tenants';
 
 import { AlertStatsController } from './alerts/alert-stats.controller';
 import { AlertsController } from './alerts/alerts.controller';
 import { SystemsController } from './alerts/systems.controller';
 import { AuditTrailController } from './audit-trail/audit-trail.controller';
+import { ExportsController } from './exports/exports.controller';
 import { IngestController } from './ingest/ingest.controller';
 import { ProblemsController } from './problems/problems.controller';
 import { TenantsController } from './tenants/tenants.controller';
@@ -22,13 +24,19 @@ import { TenantsController } from './tenants/tenants.controller';
     ConfigModule,
     DatabaseModule,
     CommonModule,
-    OperationsModule.register(DATABASE_AND_REDIS_READINESS),
+    OperationsModule.register(EXPORTS_READINESS),
     AuthModule,
     AuditTrailModule,
     TenantsModule,
     AlertsModule,
     IngestModule,
+    ExportsModule,
   ],
-  controllers: [ProblemsController, TenantsController, AuditTrailController, AlertStatsController, AlertsController, SystemsController, IngestController],
+  controllers: [ProblemsController, TenantsController, AuditTrailController, AlertStatsController, AlertsController, SystemsController, IngestController, ExportsController],
 })
-export class AppModule {}
+export class AppModule {
+  /** The api; with EXPORTS_IN_PROCESS it also consumes the exports queue (the demo needs no worker then). */
+  static register(config: AppConfig): DynamicModule {
+    return { module: AppModule, imports: config.exportsInProcess ? [ExportsConsumerModule] : [] };
+  }
+}

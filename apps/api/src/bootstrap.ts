@@ -8,7 +8,7 @@ import { serveOpenApi } from './openapi/openapi';
 
 /** The HTTP API (used by main.ts and by the e2e tests). */
 export async function createApiApp(config = AppConfig.fromEnvironment()): Promise<NestFastifyApplication> {
-  const app = await createHttpApp(AppModule, config);
+  const app = await createHttpApp(AppModule.register(config), config);
   serveOpenApi(app);
   return app;
 }

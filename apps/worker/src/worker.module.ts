@@ -2,17 +2,17 @@ import { Module } from '@nestjs/common';
 
 import { CommonModule, OperationsModule } from '@app/common';
 import { ConfigModule } from '@app/config';
-import { DATABASE_AND_REDIS_READINESS, DatabaseModule } from '@app/database';
-import { QueuesModule } from '@app/queues';
+import { DatabaseModule } from '@app/database';
+import { EXPORTS_READINESS, ExportsConsumerModule } from '@app/exports';
 
-/** Queue consumers join here as later features add them; for now the worker connects and reports health. */
+/** The queue consumers (exports) and the worker's health endpoints. */
 @Module({
   imports: [
     ConfigModule,
     DatabaseModule,
     CommonModule,
-    QueuesModule,
-    OperationsModule.register(DATABASE_AND_REDIS_READINESS),
+    OperationsModule.register(EXPORTS_READINESS),
+    ExportsConsumerModule,
   ],
 })
 export class WorkerModule {}

@@ -88,7 +88,13 @@ export class AlertStatsService {
   /** Mean, p50 and p90 of time to acknowledge and to resolve, per severity, over alerts that got there. */
   async responseTimes(query: AlertFilterDto, principal: Principal): Promise<ResponseTimesDto[]> {
     const where = alertWhere(query, queryTenant(principal, query));
-    const rows = await this.sql.rows<Record<string, number | string | null>>(Prisma.sql`
+    return toResponseTimes(await this.sql.rows(responseTimesSql(where)));
+  }
+}
+
+/** Mean, p50 and p90 of created → acknowledged and created → resolved per severity (the stats endpoint and export reports). */
+export function responseTimesSql(where: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`
       SELECT a.severity::text AS severity,
              count(a.acknowledged_at)::int AS ack_count,
              avg(extract(epoch FROM a.acknowledged_at - a.created_at))::float8 AS ack_mean,
@@ -98,16 +104,19 @@ export class AlertStatsService {
              avg(extract(epoch FROM a.resolved_at - a.created_at))::float8 AS res_mean,
              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM a.resolved_at - a.created_at))::float8 AS res_p50,
              percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM a.resolved_at - a.created_at))::float8 AS res_p90
-        FROM alerts a ${where} GROUP BY 1`);
-    return [...SEVERITIES].reverse().map((severity) => {
-      const row = rows.find((r) => r.severity === severity);
-      const stats = (prefix: 'ack' | 'res') => ({
-        count: Number(row?.[`${prefix}_count`] ?? 0),
-        mean_seconds: round((row?.[`${prefix}_mean`] as number | null) ?? null),
-        p50_seconds: round((row?.[`${prefix}_p50`] as number | null) ?? null),
-        p90_seconds: round((row?.[`${prefix}_p90`] as number | null) ?? null),
-      });
-      return { severity, time_to_acknowledge: stats('ack'), time_to_resolve: stats('res') };
+        FROM alerts a ${where} GROUP BY 1`;
+}
+
+/** Rows of responseTimesSql, one per severity (critical first), zeros where no alert reached the state. */
+export function toResponseTimes(rows: Record<string, unknown>[]): ResponseTimesDto[] {
+  return [...SEVERITIES].reverse().map((severity) => {
+    const row = rows.find((r) => r.severity === severity);
+    const stats = (prefix: 'ack' | 'res') => ({
+      count: Number(row?.[`${prefix}_count`] ?? 0),
+      mean_seconds: round((row?.[`${prefix}_mean`] as number | null) ?? null),
+      p50_seconds: round((row?.[`${prefix}_p50`] as number | null) ?? null),
+      p90_seconds: round((row?.[`${prefix}_p90`] as number | null) ?? null),
     });
-  }
+    return { severity, time_to_acknowledge: stats('ack'), time_to_resolve: stats('res') };
+  });
 }

@@ -7,7 +7,7 @@ import { AlertSortKey } from './dto/alert-enums';
 import { AlertFilterDto } from './dto/alert-filter.dto';
 
 /** Columns in Prisma's field names, so raw rows are `Alert`s (Prisma maps timestamps and jsonb itself). */
-const SELECT = Prisma.sql`a.id, a.tenant_id AS "tenantId", a.type, a.source, a.title, a.message, a.severity::text AS severity,
+export const ALERT_COLUMNS = Prisma.sql`a.id, a.tenant_id AS "tenantId", a.type, a.source, a.title, a.message, a.severity::text AS severity,
   a.status::text AS status, a.assignee, a.alertable_type::text AS "alertableType", a.alertable_id AS "alertableId",
   a.alert_rule_id AS "alertRuleId", a.alert_rule_name AS "alertRuleName", a.system_key AS "systemKey", a.alertname,
   a.fingerprint, a.stream_id AS "streamId", a.site_id AS "siteId", a.labels, a.annotations, a.receiver,
@@ -115,7 +115,7 @@ export class AlertsRepository {
       keyset = where === Prisma.empty ? Prisma.sql`WHERE ${condition}` : Prisma.sql`AND ${condition}`;
     }
     const order = request.sortBy === 'id' ? Prisma.sql`a.id ${dir}` : Prisma.sql`${sort.expr} ${dir}, a.id ${dir}`;
-    return this.sql.rows<Alert>(Prisma.sql`SELECT ${SELECT} FROM alerts a ${where} ${keyset} ORDER BY ${order} LIMIT ${request.take} OFFSET ${skip}`);
+    return this.sql.rows<Alert>(Prisma.sql`SELECT ${ALERT_COLUMNS} FROM alerts a ${where} ${keyset} ORDER BY ${order} LIMIT ${request.take} OFFSET ${skip}`);
   }
 
   /** Ids matching a filter after `afterId`, in id order: bulk actions walk a filter with this. */
@@ -128,7 +128,7 @@ export class AlertsRepository {
   /** One alert, if the tenant (null: any, for admin) may see it. */
   async findById(id: string, tenantId: string | null): Promise<Alert | null> {
     const tenant = tenantId ? Prisma.sql`AND a.tenant_id = ${tenantId}` : Prisma.empty;
-    const [alert] = await this.sql.rows<Alert>(Prisma.sql`SELECT ${SELECT} FROM alerts a WHERE a.id = ${id} ${tenant}`);
+    const [alert] = await this.sql.rows<Alert>(Prisma.sql`SELECT ${ALERT_COLUMNS} FROM alerts a WHERE a.id = ${id} ${tenant}`);
     return alert ?? null;
   }
 }

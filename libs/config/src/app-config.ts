@@ -30,4 +30,10 @@ export class AppConfig {
   get rateLimitPerMinute(): number { return this.env.RATE_LIMIT_PER_MINUTE; }
   get metricsPublic(): boolean { return this.env.METRICS_PUBLIC; }
   get chromiumPath(): string { return this.env.CHROMIUM_PATH; }
+  get exportsInProcess(): boolean { return this.env.EXPORTS_IN_PROCESS; }
+  get exportTtlSeconds(): number { return this.env.EXPORT_TTL_SECONDS; }
+  get exportCleanupIntervalSeconds(): number { return this.env.EXPORT_CLEANUP_INTERVAL_SECONDS; }
+  get exportMaxRecords(): number { return this.env.EXPORT_MAX_RECORDS; }
+  get exportStalledSeconds(): number { return this.env.EXPORT_STALLED_SECONDS; }
+  get exportPdfPages(): number { return this.env.EXPORT_PDF_PAGES; }
 }

@@ -87,6 +87,12 @@ export const ENV_SCHEMA = {
   RATE_LIMIT_PER_MINUTE: { expects: 'requests a principal may make per minute, from 1 to 1000000', default: '1200', parse: integer(1, 1_000_000) },
   METRICS_PUBLIC: { expects: 'true or false: whether /metrics needs no credential', default: 'true', parse: boolean },
   CHROMIUM_PATH: { expects: 'the path of a Chromium executable', default: '/usr/bin/chromium', parse: text },
+  EXPORTS_IN_PROCESS: { expects: 'true or false: whether the api process also runs the export worker (demo)', default: 'false', parse: boolean },
+  EXPORT_TTL_SECONDS: { expects: 'seconds a finished export file is kept, from 60 to 31536000', default: '604800', parse: integer(60, 31_536_000) },
+  EXPORT_CLEANUP_INTERVAL_SECONDS: { expects: 'seconds between sweeps for expired export files, from 1 to 86400', default: '300', parse: integer(1, 86_400) },
+  EXPORT_MAX_RECORDS: { expects: 'the most records one export may hold (0: no limit); a larger export is marked incomplete', default: '0', parse: integer(0, 100_000_000) },
+  EXPORT_STALLED_SECONDS: { expects: 'seconds after which a job of a silent worker is taken over, from 1 to 3600', default: '30', parse: integer(1, 3600) },
+  EXPORT_PDF_PAGES: { expects: 'Chromium pages rendering one PDF in parallel, from 1 to 8', default: '2', parse: integer(1, 8) },
 } satisfies Record<string, EnvVariable<unknown>>;
 
 export type EnvSchema = typeof ENV_SCHEMA;

@@ -40,6 +40,25 @@ export class PlainSql implements OnModuleDestroy {
     }
   }
 
+  /**
+   * Runs `work` on one connection inside a REPEATABLE READ, READ ONLY transaction: every query sees the
+   * same snapshot, so a count, a summary and a long keyset walk (exports) agree with one another.
+   */
+  async snapshot<T>(work: (run: <R>(query: Prisma.Sql) => Promise<R[]>) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const result = await work(async <R>(query: Prisma.Sql) => (await client.query(query.text, query.values)).rows as R[]);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
   /** Runs a query with the session time zone set (for date_trunc and generate_series in local time). */
   async rowsInTimeZone<T>(zone: string, query: Prisma.Sql): Promise<T[]> {
     const client = await this.pool.connect();

@@ -11,6 +11,7 @@ const TENANT_FIELD: Record<string, string> = {
   AuditEvent: 'tenantId',
   AlertTimelineEntry: 'tenantId',
   IdempotencyKey: 'tenantId',
+  ExportJob: 'tenantId',
 };
 
 const FILTERED = new Set([

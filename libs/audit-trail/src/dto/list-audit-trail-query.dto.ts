@@ -5,8 +5,8 @@ import { CommaSeparated, DateRangeQueryDto, PageQueryDto } from '@app/common';
 
 export const AUDIT_SORT_FIELDS = ['at'] as const;
 
-/** Audit events: who, what, which resource, when (created_from/created_to on the event time), paging. */
-export class ListAuditTrailQueryDto extends IntersectionType(PageQueryDto, DateRangeQueryDto) {
+/** Which audit events: who, what, which resource, when (created_from/created_to on the event time). */
+export class AuditTrailFilterDto extends DateRangeQueryDto {
   /** Who acted: a JWT subject, an API key id, or `system`. */
   @IsOptional() @IsString() @MaxLength(200)
   actor?: string;
@@ -27,6 +27,10 @@ export class ListAuditTrailQueryDto extends IntersectionType(PageQueryDto, DateR
   @IsOptional() @IsIn(['success', 'failure'])
   outcome?: 'success' | 'failure';
 
+}
+
+/** The audit trail list: its filters and paging. */
+export class ListAuditTrailQueryDto extends IntersectionType(PageQueryDto, AuditTrailFilterDto) {
   /** Admin only: one tenant's trail. */
   @IsOptional() @Matches(/^tnt_[0-9A-Z]{26}$/, { message: 'tenant_id must be a tenant id (tnt_…)' })
   tenant_id?: string;

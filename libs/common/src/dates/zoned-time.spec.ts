@@ -1,4 +1,4 @@
-import { isTimeZone, parseInstant, zoneOffsetMs } from './zoned-time';
+import { isTimeZone, parseInstant, ZonedFormatter, zoneOffsetMs } from './zoned-time';
 
 describe('zoned time', () => {
   it('should read a date without time as midnight in the zone', () => {
@@ -24,5 +24,15 @@ describe('zoned time', () => {
   it('should know IANA zones only', () => {
     expect(isTimeZone('Asia/Seoul')).toBe(true);
     expect(isTimeZone('Mars/Olympus')).toBe(false);
+  });
+
+  it('should format instants as wall-clock time of a zone, on both sides of a DST change and at half-hour offsets', () => {
+    const berlin = new ZonedFormatter('Europe/Berlin');
+    expect(berlin.dateTime(new Date('2025-03-30T00:59:59Z'))).toBe('2025-03-30 01:59:59');
+    expect(berlin.dateTime(new Date('2025-03-30T01:00:00Z'))).toBe('2025-03-30 03:00:00');
+    expect(berlin.rfc3339(new Date('2025-07-01T10:00:00.250Z'))).toBe('2025-07-01T12:00:00.250+02:00');
+    expect(new ZonedFormatter('Asia/Kolkata').rfc3339(new Date('2025-01-01T00:00:00Z'))).toBe('2025-01-01T05:30:00.000+05:30');
+    expect(new ZonedFormatter('America/St_Johns').rfc3339(new Date('2025-01-01T12:00:00Z'))).toBe('2025-01-01T08:30:00.000-03:30');
+    expect(new ZonedFormatter('UTC').rfc3339(new Date('2025-01-01T12:00:00Z'))).toBe('2025-01-01T12:00:00.000Z');
   });
 });

@@ -55,3 +55,44 @@ export function parseInstant(text: string, zone: string): Date | null {
   const instant = new Date(text);
   return Number.isNaN(instant.getTime()) ? null : instant;
 }
+
+/**
+ * Formats instants as wall-clock time of one zone, fast enough for every cell of a large export: zone
+ * offsets change only on quarter-hour boundaries, so the offset is looked up once per quarter hour.
+ */
+export class ZonedFormatter {
+  private readonly offsets = new Map<number, number>();
+
+  constructor(readonly zone: string) {}
+
+  offsetMs(date: Date): number {
+    const bucket = Math.floor(date.getTime() / 900_000);
+    let offset = this.offsets.get(bucket);
+    if (offset === undefined) {
+      offset = zoneOffsetMs(bucket * 900_000, this.zone);
+      this.offsets.set(bucket, offset);
+    }
+    return offset;
+  }
+
+  /** The wall-clock time as a Date whose UTC fields are the local ones (what spreadsheets store). */
+  wallClock(date: Date): Date {
+    return new Date(date.getTime() + this.offsetMs(date));
+  }
+
+  /** `2025-04-01 07:00:00`. */
+  dateTime(date: Date): string {
+    return this.wallClock(date).toISOString().slice(0, 19).replace('T', ' ');
+  }
+
+  /** RFC 3339 with the zone's offset: `2025-04-01T07:00:00.000+07:00`. */
+  rfc3339(date: Date): string {
+    const offset = this.offsetMs(date);
+    if (offset === 0) return date.toISOString();
+    const minutes = Math.abs(offset) / 60_000;
+    const sign = offset < 0 ? '-' : '+';
+    const hh = String(Math.floor(minutes / 60)).padStart(2, '0');
+    const mm = String(minutes % 60).padStart(2, '0');
+    return `${this.wallClock(date).toISOString().slice(0, 23)}${sign}${hh}:${mm}`;
+  }
+}

@@ -1,4 +1,4 @@
-import { Type } from '@nestjs/common';
+import { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import cors from '@fastify/cors';
@@ -19,7 +19,7 @@ import { RouteIndex } from './route-index';
  * request and trace ids, metrics, problem+json for every failure (including Fastify's own errors),
  * the validation pipe. The module must import CommonModule.
  */
-export async function createHttpApp(module: Type<unknown>, config: AppConfig): Promise<NestFastifyApplication> {
+export async function createHttpApp(module: Type<unknown> | DynamicModule, config: AppConfig): Promise<NestFastifyApplication> {
   let responder: ProblemResponder | undefined;
   const send = (error: Error, request: FastifyRequest, reply: FastifyReply): void => responder?.send(error, request, reply);
   const adapter = new ProblemFastifyAdapter({

@@ -144,6 +144,13 @@ export const ProblemTypes = define({
   invalidTransition: { slug: 'invalid-transition', status: 409, code: 10020001, description: 'The alert\'s status does not allow this action. `current_status` and `allowed_actions` say what does.' },
   idempotencyKeyReused: { slug: 'idempotency-key-reused', status: 422, code: 10020002, description: 'This Idempotency-Key was used before with a different request body. Use a new key for a new request.' },
 
+  // 04: exports.
+  exportNotReady: { slug: 'export-not-ready', status: 409, code: 10040001, description: 'The export has no file to download yet (pending or processing), or will never have one (failed or cancelled). `current_status` says which; poll GET /v1/exports/{job_id}.' },
+  exportExpired: { slug: 'export-expired', status: 410, code: 10040002, description: 'The export finished, but its file has expired and was removed (EXPORT_TTL_SECONDS). Start a new export.' },
+  rangeNotSatisfiable: { slug: 'range-not-satisfiable', status: 416, code: 10040003, description: 'The Range header does not fit the file. `Content-Range: bytes */<size>` gives the size.' },
+  exportUnknownIds: { slug: 'export-unknown-ids', status: 422, code: 10040004, description: 'Some ids of a `selected` export are not records of this tenant (or do not exist). `unknown_ids` lists them; nothing was queued.' },
+  exportResourceUnavailable: { slug: 'export-resource-unavailable', status: 422, code: 10040005, description: 'This resource cannot be exported by this deployment.' },
+
   // 05: the audit trail.
   auditTrailAppendOnly: { slug: 'audit-trail-append-only', status: 409, code: 10050001, description: 'Audit events cannot be changed or removed; the database refuses it.' },
 });

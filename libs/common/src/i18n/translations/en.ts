@@ -36,6 +36,11 @@ export const en = {
     'jwks-unavailable': { title: 'Signing keys unavailable', detail: 'The signing keys could not be fetched; retry shortly.' },
     'invalid-transition': { title: 'Action not allowed in this status', detail: 'The alert is {current_status}; allowed actions: {allowed_actions}.' },
     'idempotency-key-reused': { title: 'Idempotency key reused', detail: 'The Idempotency-Key {key} was used with a different request body.' },
+    'export-not-ready': { title: 'Export not ready', detail: 'The export is {current_status}; its file can be downloaded once it is completed.' },
+    'export-expired': { title: 'Export expired', detail: 'The export file expired at {expires_at} and was removed. Start a new export.' },
+    'range-not-satisfiable': { title: 'Range not satisfiable', detail: 'The range {range} does not fit the file of {size} bytes.' },
+    'export-unknown-ids': { title: 'Unknown ids in the selection', detail: '{count} selected ids are not {resource} of this tenant: {ids}.' },
+    'export-resource-unavailable': { title: 'Resource cannot be exported', detail: 'The resource {resource} cannot be exported here.' },
     'audit-trail-append-only': { title: 'Audit trail is append-only', detail: 'Audit events cannot be changed or removed.' },
   },
   validation: {

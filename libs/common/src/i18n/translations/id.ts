@@ -38,6 +38,11 @@ export const id: Translations = {
     'jwks-unavailable': { title: 'Kunci penandatanganan tidak tersedia', detail: 'Kunci penandatanganan tidak dapat diambil; coba lagi sebentar lagi.' },
     'invalid-transition': { title: 'Aksi tidak diizinkan pada status ini', detail: 'Alert berstatus {current_status}; aksi yang diizinkan: {allowed_actions}.' },
     'idempotency-key-reused': { title: 'Idempotency key dipakai ulang', detail: 'Idempotency-Key {key} sudah dipakai dengan body permintaan yang berbeda.' },
+    'export-not-ready': { title: 'Ekspor belum siap', detail: 'Ekspor berstatus {current_status}; berkasnya dapat diunduh setelah selesai.' },
+    'export-expired': { title: 'Ekspor kedaluwarsa', detail: 'Berkas ekspor kedaluwarsa pada {expires_at} dan telah dihapus. Mulai ekspor baru.' },
+    'range-not-satisfiable': { title: 'Rentang tidak dapat dipenuhi', detail: 'Rentang {range} tidak sesuai dengan berkas berukuran {size} byte.' },
+    'export-unknown-ids': { title: 'ID tidak dikenal dalam pilihan', detail: '{count} ID terpilih bukan {resource} milik tenant ini: {ids}.' },
+    'export-resource-unavailable': { title: 'Sumber daya tidak dapat diekspor', detail: 'Sumber daya {resource} tidak dapat diekspor di sini.' },
     'audit-trail-append-only': { title: 'Jejak audit hanya dapat ditambah', detail: 'Peristiwa audit tidak dapat diubah atau dihapus.' },
   },
   validation: {

@@ -38,6 +38,11 @@ export const ko: Translations = {
     'jwks-unavailable': { title: '서명 키를 사용할 수 없음', detail: '서명 키를 가져올 수 없습니다. 잠시 후 다시 시도하세요.' },
     'invalid-transition': { title: '현재 상태에서 허용되지 않는 작업', detail: '알림 상태가 {current_status}입니다. 허용되는 작업: {allowed_actions}.' },
     'idempotency-key-reused': { title: 'Idempotency 키 재사용', detail: 'Idempotency-Key {key}가 다른 요청 본문으로 이미 사용되었습니다.' },
+    'export-not-ready': { title: '내보내기가 준비되지 않음', detail: '내보내기 상태가 {current_status}입니다. 완료된 후에 파일을 내려받을 수 있습니다.' },
+    'export-expired': { title: '내보내기 만료됨', detail: '내보내기 파일이 {expires_at}에 만료되어 삭제되었습니다. 새 내보내기를 시작하세요.' },
+    'range-not-satisfiable': { title: '범위를 충족할 수 없음', detail: '범위 {range}가 {size}바이트 파일에 맞지 않습니다.' },
+    'export-unknown-ids': { title: '선택에 알 수 없는 ID', detail: '선택한 ID 중 {count}개가 이 테넌트의 {resource}이(가) 아닙니다: {ids}.' },
+    'export-resource-unavailable': { title: '내보낼 수 없는 리소스', detail: '리소스 {resource}은(는) 여기에서 내보낼 수 없습니다.' },
     'audit-trail-append-only': { title: '감사 기록은 추가만 가능', detail: '감사 이벤트는 변경하거나 삭제할 수 없습니다.' },
   },
   validation: {

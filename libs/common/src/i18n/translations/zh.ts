@@ -38,6 +38,11 @@ export const zh: Translations = {
     'jwks-unavailable': { title: '签名密钥不可用', detail: '无法获取签名密钥；请稍后重试。' },
     'invalid-transition': { title: '当前状态不允许此操作', detail: '告警状态为 {current_status}；允许的操作：{allowed_actions}。' },
     'idempotency-key-reused': { title: '幂等键被重复使用', detail: 'Idempotency-Key {key} 已用于不同的请求体。' },
+    'export-not-ready': { title: '导出尚未就绪', detail: '导出状态为 {current_status}；完成后才能下载文件。' },
+    'export-expired': { title: '导出已过期', detail: '导出文件已于 {expires_at} 过期并被删除。请重新导出。' },
+    'range-not-satisfiable': { title: '范围无法满足', detail: '范围 {range} 与 {size} 字节的文件不符。' },
+    'export-unknown-ids': { title: '所选 ID 未知', detail: '所选 ID 中有 {count} 个不是本租户的 {resource}：{ids}。' },
+    'export-resource-unavailable': { title: '资源无法导出', detail: '资源 {resource} 无法在此导出。' },
     'audit-trail-append-only': { title: '审计记录仅允许追加', detail: '审计事件无法修改或删除。' },
   },
   validation: {

@@ -1,0 +1,78 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
+import { ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiParam, ApiPartialContentResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+
+import { Authenticated, CurrentPrincipal } from '@app/auth';
+import { ApiEnvelope, ApiListEnvelope, envelope, Envelope, listEnvelope, ListEnvelope, Operation, Principal } from '@app/common';
+import { CreateExportDto, ExportAcceptedDto, ExportDownloadsService, ExportJobDto, ExportsService, ListExportsQueryDto } from '@app/exports';
+
+const JOB_ID = { name: 'job_id', description: 'The export job id (`exp_…`)', example: 'exp_01JSZ0Q3M8X4N2B7C5D6E7F8G9' };
+const FILE = { schema: { type: 'string', format: 'binary' } };
+const FILE_TYPES = ['text/csv', 'application/x-ndjson', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/pdf'];
+
+@ApiTags('exports')
+@Controller('v1/exports')
+export class ExportsController {
+  constructor(
+    private readonly exports: ExportsService,
+    private readonly downloads: ExportDownloadsService,
+  ) {}
+
+  @Post()
+  @HttpCode(202)
+  @Authenticated({ scopes: ['exports:write'] })
+  @ApiEnvelope(ExportAcceptedDto, 202, 'Queued; poll the Location')
+  @Operation({ id: 'createExport', summary: 'Start an export job (PDF evidence report, XLSX, CSV or NDJSON)', problems: [400, 403, 413, 415, 422, 503] })
+  async create(@Body() body: CreateExportDto, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<ExportAcceptedDto>> {
+    const accepted = await this.exports.create(body, principal);
+    void reply.header('Location', accepted.status_url);
+    return envelope(accepted, 'Export job started');
+  }
+
+  @Get()
+  @Authenticated({ scopes: ['exports:read'] })
+  @ApiListEnvelope(ExportJobDto)
+  @Operation({ id: 'listExports', summary: 'List the caller’s export jobs, newest first', problems: [400] })
+  async list(@Query() query: ListExportsQueryDto, @CurrentPrincipal() principal: Principal): Promise<ListEnvelope<ExportJobDto>> {
+    return listEnvelope(await this.exports.list(query, principal), (job) => ExportJobDto.from(job));
+  }
+
+  @Get(':job_id')
+  @Authenticated({ scopes: ['exports:read'] })
+  @ApiParam(JOB_ID)
+  @ApiEnvelope(ExportJobDto)
+  @Operation({ id: 'getExport', summary: 'Status, progress and manifest of an export job', problems: [404] })
+  async get(@Param('job_id') id: string): Promise<Envelope<ExportJobDto>> {
+    return envelope(ExportJobDto.from(await this.exports.get(id)));
+  }
+
+  @Get(':job_id/download')
+  @Authenticated({ scopes: ['exports:read'] })
+  @ApiParam(JOB_ID)
+  @ApiHeader({ name: 'Range', required: false, description: 'One byte range, `bytes=start-end`' })
+  @ApiHeader({ name: 'If-Range', required: false, description: 'The ETag; the range applies only while the file is the same' })
+  @ApiProduces(...FILE_TYPES)
+  @ApiOkResponse({ description: 'The file, with Repr-Digest (SHA-256), ETag and Content-Disposition', content: Object.fromEntries(FILE_TYPES.map((type) => [type, FILE])) })
+  @ApiPartialContentResponse({ description: 'The requested byte range', content: Object.fromEntries(FILE_TYPES.map((type) => [type, FILE])) })
+  @Operation({ id: 'downloadExport', summary: 'Download a completed export (whole, or a byte range)', problems: [404, 409, 410, 416] })
+  async download(@Param('job_id') id: string, @Headers('range') range: string | undefined, @Headers('if-range') ifRange: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<StreamableFile> {
+    const file = await this.downloads.open(id, range, ifRange);
+    void reply.status(file.status).headers(file.headers);
+    return new StreamableFile(file.body);
+  }
+
+  @Delete(':job_id')
+  @Authenticated({ scopes: ['exports:write'] })
+  @ApiParam(JOB_ID)
+  @ApiEnvelope(ExportJobDto, 200, 'The job was running and is now cancelled')
+  @ApiNoContentResponse({ description: 'The job had finished; it and its file are deleted' })
+  @Operation({ id: 'cancelExport', summary: 'Cancel a running export, or delete a finished one with its file', problems: [404] })
+  async cancel(@Param('job_id') id: string, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<ExportJobDto> | void> {
+    const cancelled = await this.exports.cancel(id, principal);
+    if (!cancelled) {
+      void reply.status(204);
+      return;
+    }
+    return envelope(ExportJobDto.from(cancelled), 'Export cancelled');
+  }
+}

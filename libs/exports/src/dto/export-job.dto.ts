@@ -1,0 +1,93 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+import { ExportJob } from '@app/database';
+
+import { EXPORT_FORMATS, EXPORT_RESOURCES, EXPORT_SCOPES, EXPORT_STATUSES } from './export-enums';
+
+export class ExportProgressDto {
+  @ApiProperty() processed: number;
+  @ApiProperty() total: number;
+  @ApiProperty({ minimum: 0, maximum: 100 }) percent: number;
+}
+
+/** What an auditor relies on: the frozen query, when and by whom, how many rows, whether complete, and digests. */
+export class ExportManifestDto {
+  @ApiProperty() export_id: string;
+  @ApiProperty({ enum: EXPORT_RESOURCES, enumName: 'ExportResource' }) resource: string;
+  @ApiProperty({ enum: EXPORT_FORMATS, enumName: 'ExportFormat' }) format: string;
+  @ApiProperty({ enum: EXPORT_SCOPES, enumName: 'ExportScope' }) scope: string;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The filters as validated (scope filtered)' }) filters: Record<string, unknown>;
+  @ApiProperty({ type: [String], description: 'The selected ids (scope selected)' }) ids: string[];
+  @ApiProperty({ description: 'IANA zone of the report and of date-only filters' }) timezone: string;
+  @ApiProperty() locale: string;
+  @ApiProperty({ description: 'Records created in [from, to) as instants (RFC 3339); `to` is at most `as_of`' }) time_window: { from: string | null; to: string };
+  @ApiProperty({ description: 'The point in time of the data: records created before it, as they stood then' }) as_of: string;
+  @ApiProperty() tenant_id: string;
+  @ApiProperty({ description: 'Who asked: a JWT subject or an API key id' }) requested_by: string;
+  @ApiProperty() requested_at: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) request_id: string | null;
+  @ApiProperty({ description: 'Records written to the file' }) row_count: number;
+  @ApiProperty({ description: 'Records the query selected' }) matched_count: number;
+  @ApiProperty({ description: 'Whether every selected record is in the file' }) complete: boolean;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'Why not, when complete is false' }) incomplete_reason: string | null;
+  @ApiProperty({ description: 'SHA-256 (hex) over the records as NDJSON lines, in file order: the same data gives the same digest in every format' }) data_sha256: string;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'SHA-256 (hex) of the file' }) file_sha256: string | null;
+  @ApiProperty() generated_at: string;
+}
+
+export class ExportJobDto {
+  @ApiProperty({ example: 'exp_01JSZ0Q3M8X4N2B7C5D6E7F8G9' }) job_id: string;
+  @ApiProperty({ enum: EXPORT_STATUSES, enumName: 'ExportStatus' }) status: string;
+  @ApiProperty({ enum: EXPORT_RESOURCES, enumName: 'ExportResource' }) resource: string;
+  @ApiProperty({ enum: EXPORT_FORMATS, enumName: 'ExportFormat' }) format: string;
+  @ApiProperty({ enum: EXPORT_SCOPES, enumName: 'ExportScope' }) scope: string;
+  @ApiProperty({ type: ExportProgressDto }) progress: ExportProgressDto;
+  @ApiProperty({ description: 'Whether GET …/download answers the file now' }) file_ready: boolean;
+  @ApiPropertyOptional({ nullable: true, type: String }) error_message: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) file_name: string | null;
+  @ApiPropertyOptional({ nullable: true, type: Number }) size_bytes: number | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'SHA-256 (hex) of the file' }) sha256: string | null;
+  @ApiProperty() total_records: number;
+  @ApiProperty() attempts: number;
+  @ApiProperty() requested_by: string;
+  @ApiProperty() created_at: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) started_at: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) completed_at: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) expires_at: string | null;
+  @ApiPropertyOptional({ nullable: true, type: ExportManifestDto, description: 'Set when the job completes' }) manifest: ExportManifestDto | null;
+
+  static from(job: ExportJob, now = new Date()): ExportJobDto {
+    const status = job.status === 'completed' && job.expiresAt && job.expiresAt <= now ? 'expired' : job.status;
+    const total = job.totalRecords;
+    return {
+      job_id: job.id,
+      status,
+      resource: job.resource,
+      format: job.format,
+      scope: job.scope,
+      progress: { processed: job.processed, total, percent: total === 0 ? (status === 'completed' ? 100 : 0) : Math.min(100, Math.floor((job.processed / total) * 100)) },
+      file_ready: status === 'completed',
+      error_message: job.errorMessage,
+      file_name: job.fileName,
+      size_bytes: job.sizeBytes === null ? null : Number(job.sizeBytes),
+      sha256: job.sha256,
+      total_records: total,
+      attempts: job.attempts,
+      requested_by: job.requestedBy,
+      created_at: job.createdAt.toISOString(),
+      started_at: job.startedAt?.toISOString() ?? null,
+      completed_at: job.completedAt?.toISOString() ?? null,
+      expires_at: job.expiresAt?.toISOString() ?? null,
+      manifest: (job.manifest as unknown as ExportManifestDto | null) ?? null,
+    };
+  }
+}
+
+/** 202 of POST /v1/exports (seed 000's answer, plus where to poll). */
+export class ExportAcceptedDto {
+  @ApiProperty() job_id: string;
+  @ApiProperty({ enum: EXPORT_STATUSES, enumName: 'ExportStatus', example: 'pending' }) status: string;
+  @ApiProperty({ description: 'A rough estimate from the record count and the format' }) estimated_time_seconds: number;
+  @ApiProperty() total_records: number;
+  @ApiProperty({ example: '/v1/exports/exp_01JSZ0Q3M8X4N2B7C5D6E7F8G9' }) status_url: string;
+}

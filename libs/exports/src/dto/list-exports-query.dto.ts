@@ -1,0 +1,19 @@
+import { IsIn, IsOptional } from 'class-validator';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+
+import { CommaSeparated, PageQueryDto } from '@app/common';
+
+import { EXPORT_STATUSES, ExportStatusName } from './export-enums';
+
+export const EXPORT_SORT_FIELDS = ['created_at'] as const;
+
+/** The caller's export jobs, newest first, in either paging mode. */
+export class ListExportsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: EXPORT_STATUSES, enumName: 'ExportStatus', isArray: true, description: 'Statuses (OR)' })
+  @IsOptional() @CommaSeparated() @IsIn(EXPORT_STATUSES, { each: true })
+  status?: ExportStatusName[];
+
+  /** Jobs sort by creation time, id breaking ties. */
+  @IsOptional() @IsIn(EXPORT_SORT_FIELDS)
+  sort_by?: (typeof EXPORT_SORT_FIELDS)[number];
+}

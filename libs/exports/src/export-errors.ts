@@ -1,0 +1,32 @@
+import { FieldViolation, ProblemException, ProblemTypes } from '@app/common';
+import { ExportJob } from '@app/database';
+
+export function exportNotFound(id: string): ProblemException {
+  return new ProblemException(ProblemTypes.resourceNotFound, { args: { resource: 'export', id } });
+}
+
+export function exportNotReady(job: ExportJob): ProblemException {
+  return new ProblemException(ProblemTypes.exportNotReady, { args: { current_status: job.status }, extensions: { job_id: job.id, current_status: job.status } });
+}
+
+export function exportExpired(job: ExportJob): ProblemException {
+  const expiresAt = job.expiresAt?.toISOString() ?? '';
+  return new ProblemException(ProblemTypes.exportExpired, { args: { expires_at: expiresAt }, extensions: { job_id: job.id, expires_at: expiresAt } });
+}
+
+export function rangeNotSatisfiable(range: string, size: number): ProblemException {
+  return new ProblemException(ProblemTypes.rangeNotSatisfiable, { args: { range, size }, headers: { 'Content-Range': `bytes */${size}` } });
+}
+
+export function unknownIds(resource: string, ids: string[]): ProblemException {
+  const shown = ids.slice(0, 20).join(', ') + (ids.length > 20 ? ', …' : '');
+  return new ProblemException(ProblemTypes.exportUnknownIds, { args: { count: ids.length, resource, ids: shown }, extensions: { unknown_ids: ids } });
+}
+
+export function resourceUnavailable(resource: string): ProblemException {
+  return new ProblemException(ProblemTypes.exportResourceUnavailable, { args: { resource } });
+}
+
+export function invalidExportRequest(errors: FieldViolation[]): ProblemException {
+  return new ProblemException(ProblemTypes.validationError, { errors });
+}

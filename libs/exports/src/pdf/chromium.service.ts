@@ -1,0 +1,74 @@
+import { access, constants } from 'node:fs/promises';
+
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Browser, launch, Page } from 'puppeteer-core';
+
+import { AppConfig } from '@app/config';
+
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--font-render-hinting=none'];
+
+/**
+ * One Chromium for every PDF of the process, launched on first use and relaunched when it dies; every
+ * page it hands out is closed in `finally`, whatever the work did.
+ */
+@Injectable()
+export class ChromiumService implements OnModuleDestroy {
+  private readonly logger = new Logger(ChromiumService.name);
+  private browser: Browser | null = null;
+  private launching: Promise<Browser> | null = null;
+  private closing = false;
+
+  constructor(private readonly config: AppConfig) {}
+
+  async withPage<T>(work: (page: Page) => Promise<T>): Promise<T> {
+    const browser = await this.current();
+    const page = await browser.newPage();
+    try {
+      return await work(page);
+    } finally {
+      await page.close().catch(() => undefined);
+    }
+  }
+
+  /** For /health/ready: the executable is there, and a launched browser is still connected. */
+  async isReady(): Promise<boolean> {
+    try {
+      await access(this.config.chromiumPath, constants.X_OK);
+    } catch {
+      return false;
+    }
+    return this.browser === null || this.browser.connected;
+  }
+
+  /** The browser's process id, when one runs (operators and fault-injection tests use it). */
+  pid(): number | undefined {
+    return this.browser?.process()?.pid;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.closing = true;
+    const browser = this.browser ?? (await this.launching?.catch(() => null));
+    await browser?.close().catch(() => undefined);
+  }
+
+  private current(): Promise<Browser> {
+    if (this.browser?.connected) return Promise.resolve(this.browser);
+    this.launching ??= this.launch().finally(() => {
+      this.launching = null;
+    });
+    return this.launching;
+  }
+
+  private async launch(): Promise<Browser> {
+    if (this.closing) throw new Error('Chromium is shutting down');
+    const started = Date.now();
+    const browser = await launch({ executablePath: this.config.chromiumPath, headless: true, args: ARGS, protocolTimeout: 300_000 });
+    browser.on('disconnected', () => {
+      if (this.browser === browser) this.browser = null;
+      if (!this.closing) this.logger.warn('Chromium disconnected; the next page relaunches it');
+    });
+    this.browser = browser;
+    this.logger.log(`Chromium ${await browser.version()} started in ${Date.now() - started} ms (pid ${browser.process()?.pid})`);
+    return browser;
+  }
+}

@@ -1,0 +1,132 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+import { Logger } from '@nestjs/common';
+import type { Page } from 'puppeteer-core';
+
+import { ExportColumn } from '../sources/record-source';
+import { FormatWriter, RecordBatch, WriterContext } from '../writers/format-writer';
+import { ChromiumService } from './chromium.service';
+import { FRONT_PAGES, frontPages, reportDocument, ROWS_PER_PAGE, tablePages, totalPages } from './report-html';
+
+const run = promisify(execFile);
+/** Pages per rendered chunk: large enough to amortise a page's setup, small enough that one print stays well inside its timeout. */
+const PAGES_PER_CHUNK = 40;
+const ROWS_PER_CHUNK = PAGES_PER_CHUNK * ROWS_PER_PAGE;
+const ATTEMPTS = 3;
+
+/**
+ * The evidence report: HTML pages of fixed size rendered by Chromium in chunks (several pages of the
+ * one browser at once, as configured), then merged in order with qpdf. Page numbers are known up front
+ * because rows never wrap, so every chunk prints "page X of Y" of the whole report. A chunk whose
+ * rendering fails (Chromium crashed) is retried on a fresh browser; only that chunk's attempt is lost.
+ */
+export class PdfWriter implements FormatWriter {
+  readonly extension = 'pdf';
+  readonly contentType = 'application/pdf';
+  readonly needsDigestFirst = true;
+  private readonly logger = new Logger(PdfWriter.name);
+  private context!: WriterContext;
+  private columns!: ExportColumn<{ id: string }>[];
+  private total = 0;
+  private pending: string[][] = [];
+  private chunkFiles: string[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private failure: unknown = null;
+  private pagesRendered = FRONT_PAGES;
+  /** Pages printing right now: an abort closes them, which ends their print at once. */
+  private readonly openPages = new Set<Page>();
+
+  constructor(private readonly chromium: ChromiumService, private readonly concurrency: number) {}
+
+  async open(context: WriterContext): Promise<void> {
+    this.context = context;
+    context.signal.addEventListener('abort', () => void this.closePages(), { once: true });
+    const byKey = new Map(context.columns.map((c) => [c.key, c]));
+    this.columns = context.pdfColumns.map((key) => byKey.get(key)).filter((c): c is ExportColumn<{ id: string }> => c !== undefined);
+    this.total = totalPages(context.rowCount);
+    await this.dispatch(frontPages(context, this.total));
+  }
+
+  async write(batch: RecordBatch): Promise<void> {
+    for (const row of batch.rows) this.pending.push(this.columns.map((c) => this.cellText(c, row)));
+    while (this.pending.length >= ROWS_PER_CHUNK) await this.flushChunk(ROWS_PER_CHUNK);
+  }
+
+  async finish(): Promise<string> {
+    if (this.pending.length > 0 || this.context.rowCount === 0) await this.flushChunk(this.pending.length);
+    await Promise.all(this.inFlight);
+    if (this.failure) throw this.failure;
+    const output = join(this.context.workDir, `${this.context.exportId}.pdf`);
+    const started = Date.now();
+    await run('qpdf', ['--empty', '--pages', ...this.chunkFiles, '--', output], { maxBuffer: 16 * 1024 * 1024 });
+    this.logger.log(`${this.context.exportId}: merged ${this.chunkFiles.length} chunks (${this.total} pages) in ${Date.now() - started} ms`);
+    return output;
+  }
+
+  async abort(): Promise<void> {
+    await this.closePages();
+    await Promise.allSettled(this.inFlight);
+  }
+
+  private async closePages(): Promise<void> {
+    await Promise.allSettled([...this.openPages].map((page) => page.close()));
+  }
+
+  private async flushChunk(size: number): Promise<void> {
+    const rows = this.pending.splice(0, size);
+    const pages = tablePages(this.context, this.columns, rows, this.pagesRendered + 1, this.total);
+    this.pagesRendered += pages.length;
+    await this.dispatch(pages);
+  }
+
+  /** Starts rendering a chunk once a page slot is free; the chunk's place in the merge is fixed now. */
+  private async dispatch(pages: string[]): Promise<void> {
+    while (this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
+    if (this.context.signal.aborted) throw this.context.signal.reason;
+    if (this.failure) throw this.failure;
+    const file = join(this.context.workDir, `chunk-${String(this.chunkFiles.length).padStart(5, '0')}.pdf`);
+    this.chunkFiles.push(file);
+    const html = reportDocument(this.context, pages);
+    const task = this.render(html, file).catch((error: unknown) => {
+      this.failure ??= error;
+    });
+    const tracked = task.finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+  }
+
+  private async render(html: string, file: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      if (this.context.signal.aborted) throw new Error('export cancelled');
+      const started = Date.now();
+      try {
+        await this.chromium.withPage(async (page) => {
+          this.openPages.add(page);
+          try {
+            await page.setContent(html, { waitUntil: 'load', timeout: 120_000 });
+            await page.pdf({ path: file, width: '297mm', height: '210mm', printBackground: true, timeout: 240_000 });
+          } finally {
+            this.openPages.delete(page);
+          }
+        });
+        this.logger.debug?.(`${file}: rendered in ${Date.now() - started} ms`);
+        return;
+      } catch (error) {
+        if (attempt >= ATTEMPTS || this.context.signal.aborted) throw error;
+        const delay = 250 * attempt + Math.floor(Math.random() * 250);
+        this.logger.warn(`${this.context.exportId}: chunk ${file} failed (attempt ${attempt}: ${(error as Error).message}); retrying in ${delay} ms`);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  private cellText(column: ExportColumn<{ id: string }>, row: { id: string }): string {
+    const value = column.value(row);
+    if (value === null || value === undefined) return '';
+    if (value instanceof Date) return this.context.zone.dateTime(value);
+    if (typeof value === 'object') return JSON.stringify(value);
+    if (column.key === 'severity' || column.key === 'status') return this.context.t(`values.${String(value)}`);
+    return String(value);
+  }
+}

@@ -1,0 +1,31 @@
+/** Thrown inside a run when the job was cancelled (or removed) while it ran. */
+export class ExportCancelled extends Error {
+  constructor() {
+    super('export cancelled');
+    this.name = 'ExportCancelled';
+  }
+}
+
+const STORAGE_CODES: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is exhausted',
+  EACCES: 'the export directory is not writable (permission denied)',
+  EPERM: 'the export directory is not writable (operation not permitted)',
+  EROFS: 'the export directory is on a read-only file system',
+  ENOTDIR: 'the export directory path runs through a file, not a directory',
+  EISDIR: 'a directory stands where the export file should be',
+};
+
+/**
+ * What to tell the user about a failure, and whether another attempt could help. Storage faults are
+ * permanent for this job (retrying fills the same disk); Chromium, database and network faults retry.
+ */
+export function describeFailure(error: unknown): { message: string; retryable: boolean } {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code && STORAGE_CODES[code]) {
+    const path = (error as NodeJS.ErrnoException).path;
+    return { message: `Could not write the export file: ${STORAGE_CODES[code]} (${code}${path ? ` at ${path}` : ''}).`, retryable: false };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { message: `The export failed: ${message}`, retryable: true };
+}

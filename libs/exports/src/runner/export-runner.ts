@@ -1,0 +1,262 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+
+import { Injectable, Logger } from '@nestjs/common';
+
+import { appendAuditEvent } from '@app/audit-trail';
+import { ZonedFormatter } from '@app/common';
+import { AppConfig } from '@app/config';
+import { ExportJob, PlainSql, Prisma, PrismaService } from '@app/database';
+
+import { ExportManifestDto } from '../dto/export-job.dto';
+import { ReportLocale } from '../dto/export-enums';
+import { reportTranslator } from '../report/report-texts';
+import { ExportSelection, RecordSource, SqlRun } from '../sources/record-source';
+import { RecordSources } from '../sources/record-sources';
+import { ExportStorage } from '../storage/export-storage';
+import { FormatWriter, WriterContext } from '../writers/format-writer';
+import { ExportWriters } from '../writers/export-writers';
+import { describeFailure, ExportCancelled } from './export-failures';
+import { firstRecords, ndjsonLine } from './record-lines';
+
+const BATCH = 1_000;
+const PROGRESS_EVERY_MS = 300;
+/** How often a running job looks for its own cancellation, besides each progress write. */
+const CANCEL_POLL_MS = 500;
+const SYSTEM = { id: 'export-worker', type: 'system' } as const;
+
+export interface AttemptInfo {
+  /** Attempts made before this one. */
+  attemptsMade: number;
+  maxAttempts: number;
+}
+
+/** The storage key of a job's file: tenant folder, job id and format. */
+export function storageKey(job: Pick<ExportJob, 'tenantId' | 'id' | 'format'>): string {
+  return `${job.tenantId}/${job.id}.${job.format}`;
+}
+
+/** `alerts-20250430-exp_01….csv`: ASCII only, so every browser and shell takes it as it is. */
+export function fileName(job: Pick<ExportJob, 'resource' | 'createdAt' | 'id' | 'format'>): string {
+  return `${job.resource.replace(/_/g, '-')}-${job.createdAt.toISOString().slice(0, 10).replace(/-/g, '')}-${job.id}.${job.format}`;
+}
+
+/**
+ * Runs one export job: claims it, reads the records from one database snapshot in keyset batches,
+ * writes them through the format's writer, and stores the file with its digests and manifest. Progress
+ * is written as batches complete, and each progress write also notices a cancellation.
+ */
+@Injectable()
+export class ExportRunner {
+  private readonly logger = new Logger(ExportRunner.name);
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly sql: PlainSql,
+    private readonly sources: RecordSources,
+    private readonly storage: ExportStorage,
+    private readonly writers: ExportWriters,
+    private readonly config: AppConfig,
+  ) {}
+
+  async run(exportId: string, attempt: AttemptInfo): Promise<void> {
+    const job = await this.claim(exportId);
+    if (!job) return;
+    const started = Date.now();
+    const source = this.sources.find(job.resource);
+    const abort = new AbortController();
+    const watch = setInterval(() => {
+      void this.prisma.exportJob.findUnique({ where: { id: job.id }, select: { status: true } }).then((current) => {
+        if (current?.status !== 'processing') abort.abort(new ExportCancelled());
+      }, () => undefined);
+    }, CANCEL_POLL_MS);
+    let writer: FormatWriter | null = null;
+    try {
+      if (!source) throw Object.assign(new Error(`resource ${job.resource} cannot be exported`), { permanent: true });
+      const workDir = await this.storage.workDir(job.id);
+      writer = this.writers.create(job.format);
+      const { file, manifest } = await this.sql.snapshot((run) => this.write(run, job, source, writer as FormatWriter, workDir, abort.signal));
+      await this.complete(job, file, manifest);
+      this.logger.log(`${job.id}: ${job.format} of ${manifest.row_count} ${job.resource} in ${Date.now() - started} ms`);
+    } catch (error) {
+      abort.abort();
+      await writer?.abort().catch(() => undefined);
+      if (error instanceof ExportCancelled || (abort.signal.reason instanceof ExportCancelled && !(await this.stillProcessing(job.id)))) {
+        this.logger.log(`${job.id}: cancelled after ${Date.now() - started} ms; partial files removed`);
+        return;
+      }
+      await this.failed(job, error, attempt);
+    } finally {
+      clearInterval(watch);
+      await this.storage.discardWork(job.id).catch(() => undefined);
+    }
+  }
+
+  private async stillProcessing(exportId: string): Promise<boolean> {
+    return (await this.prisma.exportJob.findUnique({ where: { id: exportId }, select: { status: true } }))?.status === 'processing';
+  }
+
+  /** Marks a job failed (Bull gave up on it, e.g. its worker stalled too often). */
+  async markFailed(exportId: string, message: string): Promise<void> {
+    const job = await this.prisma.exportJob.findUnique({ where: { id: exportId } });
+    if (job) await this.fail(job, message);
+  }
+
+  private async claim(exportId: string): Promise<ExportJob | null> {
+    const claimed = await this.prisma.exportJob.updateManyAndReturn({
+      where: { id: exportId, status: { in: ['pending', 'processing'] } },
+      data: { status: 'processing', attempts: { increment: 1 }, processed: 0, errorMessage: null },
+    });
+    const job = claimed[0];
+    if (!job) return null;
+    if (!job.startedAt) await this.prisma.exportJob.update({ where: { id: job.id }, data: { startedAt: new Date() } });
+    return job;
+  }
+
+  private async write(run: SqlRun, job: ExportJob, source: RecordSource, writer: FormatWriter, workDir: string, signal: AbortSignal): Promise<{ file: string; manifest: ExportManifestDto }> {
+    const selection: ExportSelection = { tenantId: job.tenantId, scope: job.scope, ids: job.ids, filters: job.filters as Record<string, unknown>, asOf: job.asOf };
+    const t = reportTranslator(job.locale as ReportLocale);
+    const matched = await source.count(run, selection);
+    const limit = this.config.exportMaxRecords;
+    const rowCount = limit > 0 ? Math.min(matched, limit) : matched;
+    await this.prisma.exportJob.update({ where: { id: job.id }, data: { totalRecords: rowCount } });
+    const rows = () => firstRecords(source.batches(run, selection, BATCH), rowCount);
+    const columns = source.columns;
+
+    const manifest = await this.manifest(job, source, selection, matched, rowCount);
+    if (writer.needsDigestFirst) {
+      const hash = createHash('sha256');
+      for await (const batch of rows()) for (const row of batch) hash.update(ndjsonLine(row, columns));
+      manifest.data_sha256 = hash.digest('hex');
+    }
+    const context: WriterContext = {
+      exportId: job.id,
+      workDir,
+      columns,
+      pdfColumns: source.pdfColumns,
+      zone: new ZonedFormatter(job.timezone),
+      t,
+      title: job.title ?? t(`title.${job.resource}`),
+      tenantName: (await this.prisma.tenant.findUnique({ where: { id: job.tenantId }, select: { name: true } }))?.name ?? job.tenantId,
+      rowCount,
+      manifest,
+      summary: job.format === 'pdf' ? await source.summary(run, selection, t) : [],
+      signal,
+    };
+    await writer.open(context);
+    const hash = createHash('sha256');
+    let written = 0;
+    let reported = Date.now();
+    for await (const batch of rows()) {
+      if (signal.aborted) throw new ExportCancelled();
+      const lines = batch.map((row) => ndjsonLine(row, columns));
+      for (const line of lines) hash.update(line);
+      await writer.write({ rows: batch, lines });
+      written += batch.length;
+      if (Date.now() - reported >= PROGRESS_EVERY_MS) {
+        await this.progress(job.id, written);
+        reported = Date.now();
+      }
+    }
+    const digest = hash.digest('hex');
+    if (writer.needsDigestFirst && digest !== manifest.data_sha256) throw new Error('the data changed between the digest and the rendering pass');
+    manifest.data_sha256 = digest;
+    manifest.row_count = written;
+    const file = await writer.finish();
+    await this.progress(job.id, written);
+    return { file, manifest };
+  }
+
+  private async manifest(job: ExportJob, source: RecordSource, selection: ExportSelection, matched: number, rowCount: number): Promise<ExportManifestDto> {
+    const window = source.timeWindow(selection);
+    const complete = rowCount === matched;
+    return {
+      export_id: job.id,
+      resource: job.resource,
+      format: job.format,
+      scope: job.scope,
+      filters: job.filters as Record<string, unknown>,
+      ids: job.ids,
+      timezone: job.timezone,
+      locale: job.locale,
+      time_window: { from: window.from?.toISOString() ?? null, to: window.to.toISOString() },
+      as_of: job.asOf.toISOString(),
+      tenant_id: job.tenantId,
+      requested_by: job.requestedBy,
+      requested_at: job.createdAt.toISOString(),
+      request_id: job.requestId,
+      row_count: rowCount,
+      matched_count: matched,
+      complete,
+      incomplete_reason: complete ? null : `EXPORT_MAX_RECORDS is ${this.config.exportMaxRecords}: ${rowCount} of ${matched} matching records are in the file`,
+      data_sha256: '',
+      file_sha256: null,
+      generated_at: new Date().toISOString(),
+    };
+  }
+
+  /** Writes progress; answers only while the job is still processing, so a cancel stops the run here. */
+  private async progress(exportId: string, processed: number): Promise<void> {
+    const { count } = await this.prisma.exportJob.updateMany({ where: { id: exportId, status: 'processing' }, data: { processed } });
+    if (count === 0) throw new ExportCancelled();
+  }
+
+  private async complete(job: ExportJob, file: string, manifest: ExportManifestDto): Promise<void> {
+    const [sha256, { size }] = await Promise.all([fileSha256(file), stat(file)]);
+    const key = storageKey(job);
+    await this.storage.put(file, key);
+    const finished = { ...manifest, file_sha256: sha256 };
+    const now = new Date();
+    const stored = await this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.exportJob.updateMany({
+        where: { id: job.id, status: 'processing' },
+        data: {
+          status: 'completed',
+          processed: manifest.row_count,
+          totalRecords: manifest.row_count,
+          fileName: fileName(job),
+          storageKey: key,
+          sizeBytes: BigInt(size),
+          sha256,
+          manifest: finished as unknown as Prisma.InputJsonObject,
+          completedAt: now,
+          expiresAt: new Date(now.getTime() + this.config.exportTtlSeconds * 1000),
+        },
+      });
+      if (count === 0) return false;
+      await appendAuditEvent(tx, { tenantId: job.tenantId, action: 'export.complete', resourceType: 'export', resourceId: job.id, actor: SYSTEM, details: finished as unknown as Prisma.InputJsonObject });
+      return true;
+    });
+    if (!stored) {
+      await this.storage.remove(key);
+      throw new ExportCancelled();
+    }
+  }
+
+  private async failed(job: ExportJob, error: unknown, attempt: AttemptInfo): Promise<void> {
+    const { message, retryable } = describeFailure(error);
+    const permanent = !retryable || (error as { permanent?: boolean }).permanent === true;
+    const attemptNumber = attempt.attemptsMade + 1;
+    if (!permanent && attemptNumber < attempt.maxAttempts) {
+      this.logger.warn(`${job.id}: attempt ${attemptNumber} of ${attempt.maxAttempts} failed: ${message}`);
+      await this.prisma.exportJob.updateMany({ where: { id: job.id, status: 'processing' }, data: { status: 'pending', errorMessage: `Attempt ${attemptNumber} failed, retrying: ${message}` } });
+      throw error;
+    }
+    this.logger.error(`${job.id}: failed: ${message}`);
+    await this.fail(job, message);
+  }
+
+  private async fail(job: ExportJob, message: string): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.exportJob.updateMany({ where: { id: job.id, status: { in: ['pending', 'processing'] } }, data: { status: 'failed', errorMessage: message, completedAt: new Date() } });
+      if (count > 0) await appendAuditEvent(tx, { tenantId: job.tenantId, action: 'export.fail', resourceType: 'export', resourceId: job.id, outcome: 'failure', actor: SYSTEM, details: { error_message: message } });
+    });
+  }
+}
+
+async function fileSha256(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}

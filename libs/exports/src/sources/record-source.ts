@@ -1,0 +1,75 @@
+import { Type } from '@nestjs/common';
+
+import { Prisma } from '@app/database';
+
+import { ExportResourceName, ExportScopeName } from '../dto/export-enums';
+
+/** Runs one statement inside the export's snapshot transaction. */
+export type SqlRun = <R>(query: Prisma.Sql) => Promise<R[]>;
+
+/** The frozen question an export answers. */
+export interface ExportSelection {
+  tenantId: string;
+  scope: ExportScopeName;
+  ids: string[];
+  /** The validated filter object (scope filtered), or {}. */
+  filters: Record<string, unknown>;
+  /** Records created before this instant only. */
+  asOf: Date;
+}
+
+export type CellKind = 'id' | 'text' | 'number' | 'date' | 'json';
+export type CellValue = string | number | Date | null | Record<string, unknown> | unknown[];
+
+export interface ExportColumn<R> {
+  /** The field name (as in the API), also the CSV/XLSX header. */
+  key: string;
+  kind: CellKind;
+  /** Relative width in the PDF table and characters in XLSX. */
+  width: number;
+  value(row: R): CellValue;
+}
+
+/** One block of the report's summary page: a small table with a heading. */
+export interface SummaryTable {
+  heading: string;
+  columns: string[];
+  rows: (string | number | null)[][];
+}
+
+/** What the report summary needs to label values: the translated enum values by field. */
+export type Translate = (key: string) => string;
+
+/** A resource that can be exported: how to count, read in batches and summarise it in SQL. */
+export interface RecordSource<R extends { id: string } = { id: string }> {
+  readonly resource: ExportResourceName;
+  /** The scope a principal needs to read the records (besides exports:write). */
+  readonly readScope: string;
+  /** The class that validates `filters` (class-validator), the resource's list filters. */
+  readonly filterType: Type<object>;
+  readonly columns: ExportColumn<R>[];
+  /** The columns the PDF table shows, in order. */
+  readonly pdfColumns: string[];
+  count(run: SqlRun, selection: ExportSelection): Promise<number>;
+  /** Every selected record, in a stable order, `size` at a time (keyset, never the whole set in memory). */
+  batches(run: SqlRun, selection: ExportSelection, size: number): AsyncGenerator<R[]>;
+  /** The ids among `ids` that are not the tenant's records of this resource. */
+  missingIds(run: SqlRun, tenantId: string, ids: string[]): Promise<string[]>;
+  summary(run: SqlRun, selection: ExportSelection, t: Translate): Promise<SummaryTable[]>;
+  /** The created-at window of the selection: the filter's bounds, capped by as_of. */
+  timeWindow(selection: ExportSelection): { from: Date | null; to: Date };
+}
+
+/** ANDs conditions onto a WHERE clause that may be empty. */
+export function andWhere(where: Prisma.Sql, conditions: Prisma.Sql[]): Prisma.Sql {
+  if (conditions.length === 0) return where;
+  const joined = Prisma.join(conditions, ' AND ');
+  return where === Prisma.empty ? Prisma.sql`WHERE ${joined}` : Prisma.sql`${where} AND ${joined}`;
+}
+
+/** Missing ids of a resource table, in request order. */
+export async function missingIn(run: SqlRun, table: Prisma.Sql, tenantId: string, ids: string[]): Promise<string[]> {
+  const found = await run<{ id: string }>(Prisma.sql`SELECT id FROM ${table} WHERE tenant_id = ${tenantId} AND id = ANY(${ids})`);
+  const present = new Set(found.map((row) => row.id));
+  return [...new Set(ids)].filter((id) => !present.has(id));
+}

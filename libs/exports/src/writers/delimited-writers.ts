@@ -1,0 +1,67 @@
+import { join } from 'node:path';
+
+import { csvField } from './csv-cell';
+import { FileSink } from './file-sink';
+import { FormatWriter, RecordBatch, WriterContext } from './format-writer';
+
+/** CSV for spreadsheets: UTF-8 with BOM (Excel then reads non-Latin text right), CRLF, a header row of field names. */
+export class CsvWriter implements FormatWriter {
+  readonly extension = 'csv';
+  readonly contentType = 'text/csv; charset=utf-8';
+  readonly needsDigestFirst = false;
+  private sink!: FileSink;
+  private context!: WriterContext;
+
+  async open(context: WriterContext): Promise<void> {
+    this.context = context;
+    this.sink = new FileSink(join(context.workDir, `${context.exportId}.csv`));
+    await this.sink.write(`\uFEFF${context.columns.map((c) => c.key).join(',')}\r\n`);
+  }
+
+  async write(batch: RecordBatch): Promise<void> {
+    const { columns, zone } = this.context;
+    let out = '';
+    for (const row of batch.rows) {
+      for (let i = 0; i < columns.length; i++) {
+        if (i > 0) out += ',';
+        out += csvField(columns[i].value(row), columns[i].kind, zone);
+      }
+      out += '\r\n';
+    }
+    await this.sink.write(out);
+  }
+
+  async finish(): Promise<string> {
+    await this.sink.close();
+    return this.sink.path;
+  }
+
+  async abort(): Promise<void> {
+    this.sink?.destroy();
+  }
+}
+
+/** NDJSON: exactly the lines the data digest is computed over, so the file's SHA-256 is the data's. */
+export class NdjsonWriter implements FormatWriter {
+  readonly extension = 'ndjson';
+  readonly contentType = 'application/x-ndjson';
+  readonly needsDigestFirst = false;
+  private sink!: FileSink;
+
+  async open(context: WriterContext): Promise<void> {
+    this.sink = new FileSink(join(context.workDir, `${context.exportId}.ndjson`));
+  }
+
+  async write(batch: RecordBatch): Promise<void> {
+    await this.sink.write(batch.lines.join(''));
+  }
+
+  async finish(): Promise<string> {
+    await this.sink.close();
+    return this.sink.path;
+  }
+
+  async abort(): Promise<void> {
+    this.sink?.destroy();
+  }
+}

@@ -1,0 +1,47 @@
+import { ZonedFormatter } from '@app/common';
+
+import { ExportManifestDto } from '../dto/export-job.dto';
+import { ExportColumn, SummaryTable } from '../sources/record-source';
+
+/** What every writer knows about the export it writes. */
+export interface WriterContext {
+  exportId: string;
+  /** A private directory for this attempt's partial files. */
+  workDir: string;
+  columns: ExportColumn<{ id: string }>[];
+  /** The PDF table's columns. */
+  pdfColumns: string[];
+  zone: ZonedFormatter;
+  t: (key: string, args?: Record<string, string | number>) => string;
+  title: string;
+  tenantName: string;
+  /** Rows the file will hold (known from the snapshot before writing). */
+  rowCount: number;
+  /** The manifest as it will be, without the file digest (the PDF prints it on the cover). */
+  manifest: Omit<ExportManifestDto, 'file_sha256'>;
+  summary: SummaryTable[];
+  /** Called when Chromium or another step needs to say the attempt cannot go on (cancellation). */
+  signal: AbortSignal;
+}
+
+/** A batch of records with their NDJSON lines (the digest's input, and the NDJSON file's content). */
+export interface RecordBatch {
+  rows: { id: string }[];
+  lines: string[];
+}
+
+/**
+ * Writes one export file incrementally: `write` is called once per keyset batch and must not keep
+ * the batch after it resolves (bounded memory); `finish` closes the file and answers its path.
+ */
+export interface FormatWriter {
+  readonly extension: string;
+  readonly contentType: string;
+  /** Whether the writer needs the data digest before the first row (the PDF prints it on every page). */
+  readonly needsDigestFirst: boolean;
+  open(context: WriterContext): Promise<void>;
+  write(batch: RecordBatch): Promise<void>;
+  finish(): Promise<string>;
+  /** Releases what an interrupted attempt holds (open streams, pages); the work directory is removed by the caller. */
+  abort(): Promise<void>;
+}

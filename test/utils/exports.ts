@@ -1,0 +1,80 @@
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+import { http, TestApi } from './api';
+
+const run = promisify(execFile);
+
+export interface ExportStatus {
+  job_id: string;
+  status: string;
+  progress: { processed: number; total: number; percent: number };
+  file_ready: boolean;
+  error_message: string | null;
+  file_name: string | null;
+  size_bytes: number | null;
+  sha256: string | null;
+  total_records: number;
+  attempts: number;
+  expires_at: string | null;
+  manifest: Record<string, unknown> & { row_count: number; complete: boolean; data_sha256: string; file_sha256: string | null; incomplete_reason: string | null } | null;
+}
+
+/** Polls the status endpoint until `done` holds (default: the job left pending/processing). */
+export async function waitForExport(api: TestApi, id: string, headers: Record<string, string>, done = (s: ExportStatus) => !['pending', 'processing'].includes(s.status), timeoutMs = 90_000): Promise<ExportStatus> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const result = await http<{ data: ExportStatus }>(api, 'GET', `/v1/exports/${id}`, { headers });
+    if (result.status !== 200) throw new Error(`status ${result.status}: ${result.text}`);
+    if (done(result.body.data)) return result.body.data;
+    if (Date.now() > deadline) throw new Error(`export ${id} still ${result.body.data.status} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Downloads raw bytes (fetch), with the response headers. */
+export async function downloadExport(api: TestApi, id: string, headers: Record<string, string>): Promise<{ status: number; headers: Headers; bytes: Buffer }> {
+  const response = await fetch(`${api.baseUrl}/v1/exports/${id}/download`, { headers });
+  return { status: response.status, headers: response.headers, bytes: Buffer.from(await response.arrayBuffer()) };
+}
+
+/** RFC 4180 CSV (quoted fields with "" escapes, CRLF or LF) into rows of fields. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += c;
+  }
+  if (field !== '' || row.length) rows.push([...row, field]);
+  return rows;
+}
+
+/** The text of a PDF (poppler's pdftotext, layout kept) and its page count. */
+export async function pdfText(bytes: Buffer): Promise<{ text: string; pages: number }> {
+  const file = join(tmpdir(), `alert-ledger-test-${process.pid}-${Date.now()}.pdf`);
+  await writeFile(file, bytes);
+  const [{ stdout: text }, { stdout: info }] = await Promise.all([run('pdftotext', ['-layout', file, '-'], { maxBuffer: 64 * 1024 * 1024 }), run('pdfinfo', [file])]);
+  return { text, pages: Number(/Pages:\s+(\d+)/.exec(info)?.[1]) };
+}
