@@ -11,6 +11,11 @@ const TENANT_FIELD: Record<string, string> = {
   AuditEvent: 'tenantId',
   AlertTimelineEntry: 'tenantId',
   IdempotencyKey: 'tenantId',
+  ThreatCase: 'tenantId',
+  ThreatCaseAlert: 'tenantId',
+  ThreatCaseEvent: 'tenantId',
+  ThreatCaseVerification: 'tenantId',
+  ThreatCaseSirenSettings: 'tenantId',
 };
 
 const FILTERED = new Set([
