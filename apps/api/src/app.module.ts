@@ -8,6 +8,7 @@ import { IngestModule } from '@app/ingest';
 import { ConfigModule } from '@app/config';
 import { DATABASE_AND_REDIS_READINESS, DatabaseModule } from '@app/database';
 import { TenantsModule } from '@app/tenants';
+import { ThreatCasesModule } from '@app/threat-cases';
 
 import { AlertStatsController } from './alerts/alert-stats.controller';
 import { AlertsController } from './alerts/alerts.controller';
@@ -16,6 +17,7 @@ import { AuditTrailController } from './audit-trail/audit-trail.controller';
 import { IngestController } from './ingest/ingest.controller';
 import { ProblemsController } from './problems/problems.controller';
 import { TenantsController } from './tenants/tenants.controller';
+import { ThreatCasesController } from './threat-cases/threat-cases.controller';
 
 @Module({
   imports: [
@@ -28,7 +30,8 @@ import { TenantsController } from './tenants/tenants.controller';
     TenantsModule,
     AlertsModule,
     IngestModule,
+    ThreatCasesModule,
   ],
-  controllers: [ProblemsController, TenantsController, AuditTrailController, AlertStatsController, AlertsController, SystemsController, IngestController],
+  controllers: [ProblemsController, TenantsController, AuditTrailController, AlertStatsController, AlertsController, SystemsController, IngestController, ThreatCasesController],
 })
 export class AppModule {}

@@ -144,6 +144,11 @@ export const ProblemTypes = define({
   invalidTransition: { slug: 'invalid-transition', status: 409, code: 10020001, description: 'The alert\'s status does not allow this action. `current_status` and `allowed_actions` say what does.' },
   idempotencyKeyReused: { slug: 'idempotency-key-reused', status: 422, code: 10020002, description: 'This Idempotency-Key was used before with a different request body. Use a new key for a new request.' },
 
+  // 03: threat cases.
+  threatCaseInvalidTransition: { slug: 'threat-case-invalid-transition', status: 409, code: 10030001, description: 'The threat case\'s status does not allow the requested status. `current_status` and `allowed_statuses` say what does; nothing was changed.' },
+  threatCaseAlertsNotFound: { slug: 'threat-case-alerts-not-found', status: 422, code: 10030002, description: 'Some alert ids do not name an alert of the case\'s tenant (unknown, or another tenant\'s). `alert_ids` lists them; nothing was changed.' },
+  threatCaseAlertsNotLinked: { slug: 'threat-case-alerts-not-linked', status: 422, code: 10030003, description: 'Some alert ids are not linked to the threat case (to unlink, or to verify). `alert_ids` lists them; nothing was changed.' },
+
   // 05: the audit trail.
   auditTrailAppendOnly: { slug: 'audit-trail-append-only', status: 409, code: 10050001, description: 'Audit events cannot be changed or removed; the database refuses it.' },
 });

@@ -36,6 +36,9 @@ export const en = {
     'jwks-unavailable': { title: 'Signing keys unavailable', detail: 'The signing keys could not be fetched; retry shortly.' },
     'invalid-transition': { title: 'Action not allowed in this status', detail: 'The alert is {current_status}; allowed actions: {allowed_actions}.' },
     'idempotency-key-reused': { title: 'Idempotency key reused', detail: 'The Idempotency-Key {key} was used with a different request body.' },
+    'threat-case-invalid-transition': { title: 'Status change not allowed', detail: 'The threat case is {current_status}; allowed statuses: {allowed_statuses}.' },
+    'threat-case-alerts-not-found': { title: 'Alerts not found', detail: 'These alerts do not exist for this tenant: {alert_ids}.' },
+    'threat-case-alerts-not-linked': { title: 'Alerts not linked to the case', detail: 'These alerts are not linked to the threat case: {alert_ids}.' },
     'audit-trail-append-only': { title: 'Audit trail is append-only', detail: 'Audit events cannot be changed or removed.' },
   },
   validation: {

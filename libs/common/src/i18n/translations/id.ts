@@ -38,6 +38,9 @@ export const id: Translations = {
     'jwks-unavailable': { title: 'Kunci penandatanganan tidak tersedia', detail: 'Kunci penandatanganan tidak dapat diambil; coba lagi sebentar lagi.' },
     'invalid-transition': { title: 'Aksi tidak diizinkan pada status ini', detail: 'Alert berstatus {current_status}; aksi yang diizinkan: {allowed_actions}.' },
     'idempotency-key-reused': { title: 'Idempotency key dipakai ulang', detail: 'Idempotency-Key {key} sudah dipakai dengan body permintaan yang berbeda.' },
+    'threat-case-invalid-transition': { title: 'Perubahan status tidak diizinkan', detail: 'Kasus ancaman berstatus {current_status}; status yang diizinkan: {allowed_statuses}.' },
+    'threat-case-alerts-not-found': { title: 'Alert tidak ditemukan', detail: 'Alert berikut tidak ada untuk tenant ini: {alert_ids}.' },
+    'threat-case-alerts-not-linked': { title: 'Alert tidak terhubung ke kasus', detail: 'Alert berikut tidak terhubung ke kasus ancaman: {alert_ids}.' },
     'audit-trail-append-only': { title: 'Jejak audit hanya dapat ditambah', detail: 'Peristiwa audit tidak dapat diubah atau dihapus.' },
   },
   validation: {

@@ -38,6 +38,9 @@ export const ko: Translations = {
     'jwks-unavailable': { title: '서명 키를 사용할 수 없음', detail: '서명 키를 가져올 수 없습니다. 잠시 후 다시 시도하세요.' },
     'invalid-transition': { title: '현재 상태에서 허용되지 않는 작업', detail: '알림 상태가 {current_status}입니다. 허용되는 작업: {allowed_actions}.' },
     'idempotency-key-reused': { title: 'Idempotency 키 재사용', detail: 'Idempotency-Key {key}가 다른 요청 본문으로 이미 사용되었습니다.' },
+    'threat-case-invalid-transition': { title: '허용되지 않는 상태 변경', detail: '위협 케이스 상태가 {current_status}입니다. 허용되는 상태: {allowed_statuses}.' },
+    'threat-case-alerts-not-found': { title: '알림을 찾을 수 없음', detail: '이 테넌트에 다음 알림이 없습니다: {alert_ids}.' },
+    'threat-case-alerts-not-linked': { title: '케이스에 연결되지 않은 알림', detail: '다음 알림은 위협 케이스에 연결되어 있지 않습니다: {alert_ids}.' },
     'audit-trail-append-only': { title: '감사 기록은 추가만 가능', detail: '감사 이벤트는 변경하거나 삭제할 수 없습니다.' },
   },
   validation: {

@@ -38,6 +38,9 @@ export const zh: Translations = {
     'jwks-unavailable': { title: '签名密钥不可用', detail: '无法获取签名密钥；请稍后重试。' },
     'invalid-transition': { title: '当前状态不允许此操作', detail: '告警状态为 {current_status}；允许的操作：{allowed_actions}。' },
     'idempotency-key-reused': { title: '幂等键被重复使用', detail: 'Idempotency-Key {key} 已用于不同的请求体。' },
+    'threat-case-invalid-transition': { title: '不允许的状态变更', detail: '威胁案例状态为 {current_status}；允许的状态：{allowed_statuses}。' },
+    'threat-case-alerts-not-found': { title: '未找到告警', detail: '此租户下不存在以下告警：{alert_ids}。' },
+    'threat-case-alerts-not-linked': { title: '告警未关联到案例', detail: '以下告警未关联到该威胁案例：{alert_ids}。' },
     'audit-trail-append-only': { title: '审计记录仅允许追加', detail: '审计事件无法修改或删除。' },
   },
   validation: {
