@@ -1,10 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 import type { ThreatCaseStatus } from '@app/database';
 
-import { THREAT_CASE_ID, THREAT_CASE_STATUSES } from './threat-case-enums';
+import { THREAT_CASE_STATUSES } from './threat-case-enums';
 
 /** Seed 003 lets filter lists hold nulls; they filter nothing, so they are dropped. */
 function WithoutNulls(): PropertyDecorator {
@@ -48,8 +48,8 @@ export class ThreatCaseQueryDto {
   @IsOptional() @IsInt() @Min(0) @Max(MS_MAX)
   lastTimestampMs?: number | null;
 
-  /** With lastTimestampMs: the uuid of the last case seen. @example "tc_01JQ3Z6V1B9W3C7KJ6T2X9P8R4" */
-  @IsOptional() @Matches(THREAT_CASE_ID, { message: 'lastUuid must be a threat case id (tc_ followed by 26 characters)' })
+  /** With lastTimestampMs: the uuid of the last case seen (a case id; any string is compared as one). @example "tc_01JQ3Z6V1B9W3C7KJ6T2X9P8R4" */
+  @IsOptional() @IsString() @MaxLength(100)
   lastUuid?: string | null;
 
   /** Cases per answer (1 to 1,000; at most 200 are answered). @example 50 */
