@@ -20,8 +20,9 @@ interface Change {
   moreAudit?: AuditEntry[];
 }
 
-function linkedIds(tc: { alerts: { alertId: string }[] }): Set<string> {
-  return new Set(tc.alerts.map((link) => link.alertId));
+async function linkedIds(tx: ScopedTx, caseId: string): Promise<Set<string>> {
+  const links = await tx.threatCaseAlert.findMany({ where: { caseId }, select: { alertId: true } });
+  return new Set(links.map((link) => link.alertId));
 }
 
 function date(value: string | undefined): Date | null {
@@ -59,7 +60,7 @@ export class ThreatCaseChangesService {
   /** Records a verification attempt; its alert, when named, must be linked to the case (422). */
   verify(id: string, dto: CreateVerificationDto, principal: Principal): Promise<ThreatCaseDetail> {
     return this.change(id, principal, async (tx, tc, now) => {
-      if (dto.alert_id && !linkedIds(tc).has(dto.alert_id)) throw alertsNotLinked([dto.alert_id]);
+      if (dto.alert_id && !(await linkedIds(tx, tc.id)).has(dto.alert_id)) throw alertsNotLinked([dto.alert_id]);
       const record = await tx.threatCaseVerification.create({
         data: {
           id: publicId('tcv', now.getTime()), tenantId: tc.tenantId, caseId: tc.id, alertId: dto.alert_id ?? null,
@@ -82,7 +83,7 @@ export class ThreatCaseChangesService {
     return this.change(id, principal, async (tx, tc, now) => {
       const ids = uniqueIds(alertIds);
       await requireTenantAlerts(tx, tc.tenantId, ids);
-      const linked = linkedIds(tc);
+      const linked = await linkedIds(tx, tc.id);
       const added = ids.filter((alertId) => !linked.has(alertId));
       if (added.length === 0) return null;
       const moreAudit = await linkAlerts(tx, this.context(tc, principal, now), added);
@@ -94,7 +95,7 @@ export class ThreatCaseChangesService {
   unlink(id: string, alertIds: string[], principal: Principal): Promise<ThreatCaseDetail> {
     return this.change(id, principal, async (tx, tc, now) => {
       const ids = uniqueIds(alertIds);
-      const linked = linkedIds(tc);
+      const linked = await linkedIds(tx, tc.id);
       const strangers = ids.filter((alertId) => !linked.has(alertId));
       if (strangers.length) throw alertsNotLinked(strangers);
       const moreAudit = await unlinkAlerts(tx, this.context(tc, principal, now), ids);
@@ -120,21 +121,23 @@ export class ThreatCaseChangesService {
    * (404 for another tenant's or a deleted case), applies the change and answers the case after it.
    * `apply` answering null means there was nothing to change: nothing is written.
    */
-  private change(id: string, principal: Principal, apply: (tx: ScopedTx, tc: ThreatCaseDetail, now: Date) => Promise<Change | null>): Promise<ThreatCaseDetail> {
-    return this.db.$transaction(async (tx) => {
+  private async change(id: string, principal: Principal, apply: (tx: ScopedTx, tc: ThreatCase, now: Date) => Promise<Change | null>): Promise<ThreatCaseDetail> {
+    await this.db.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT 1 FROM threat_cases WHERE id = ${id} FOR UPDATE`;
-      const tc = await tx.threatCase.findFirst({ where: { id, deleted: false }, include: CASE_INCLUDE });
+      const tc = await tx.threatCase.findFirst({ where: { id, deleted: false } });
       if (!tc) throw threatCaseNotFound(id);
       const now = new Date();
       const change = await apply(tx, tc, now);
-      if (!change) return tc;
+      if (!change) return;
       await tx.threatCase.updateMany({ where: { id }, data: { ...change.data, updatedAt: now, version: { increment: 1 } } });
       if (change.event) {
         await tx.threatCaseEvent.create({ data: { id: publicId('tce', now.getTime()), tenantId: tc.tenantId, caseId: id, userId: principal.subject, at: now, ...change.event } });
       }
       const audit: AuditEntry = { tenantId: tc.tenantId, action: change.audit.action, resourceType: 'threat_case', resourceId: id, details: change.audit.details };
       await appendAuditEvents(tx, tc.tenantId, [audit, ...(change.moreAudit ?? [])], now);
-      return tx.threatCase.findUniqueOrThrow({ where: { id }, include: CASE_INCLUDE });
     });
+    // Read after the commit: Prisma loads an include's relations in parallel, which one transaction's
+    // connection can only queue (pg deprecates that).
+    return this.db.threatCase.findUniqueOrThrow({ where: { id }, include: CASE_INCLUDE });
   }
 }

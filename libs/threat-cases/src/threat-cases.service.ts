@@ -56,10 +56,10 @@ export class ThreatCasesService {
    * Opens a case (INITIATED) from alerts of the caller's tenant (422 naming any other id). The case, its
    * links, both timelines and the audit events are written in one transaction.
    */
-  create(dto: CreateThreatCaseDto, principal: Principal): Promise<ThreatCaseDetail> {
+  async create(dto: CreateThreatCaseDto, principal: Principal): Promise<ThreatCaseDetail> {
     const alertIds = uniqueIds(dto.alert_ids);
     const { tenantId, subject: actor } = principal;
-    return this.db.$transaction(async (tx) => {
+    const caseId = await this.db.$transaction(async (tx) => {
       await requireTenantAlerts(tx, tenantId, alertIds);
       const now = new Date();
       const id = publicId('tc', now.getTime());
@@ -80,7 +80,9 @@ export class ThreatCasesService {
         { tenantId, action: 'threat_case.create', resourceType: 'threat_case', resourceId: id, details: { status: 'INITIATED', alert_ids: alertIds } },
         ...alertAudit,
       ], now);
-      return tx.threatCase.findUniqueOrThrow({ where: { id }, include: CASE_INCLUDE });
+      return id;
     });
+    // Read after the commit (see ThreatCaseChangesService.change).
+    return this.db.threatCase.findUniqueOrThrow({ where: { id: caseId }, include: CASE_INCLUDE });
   }
 }
