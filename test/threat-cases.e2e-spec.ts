@@ -171,6 +171,27 @@ describe('threat cases', () => {
       await expectEveryForbiddenRefused(tc.id, 'CLOSED', []);
     });
 
+    it('should let only one of two concurrent final transitions win', async () => {
+      const tc = await openCase();
+      const results = await Promise.all([moveTo(tc.id, 'DISMISSED'), moveTo(tc.id, 'CANCELLED')]);
+      expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+      const winner = results.find((r) => r.status === 200) as HttpResult<One>;
+      const row = await world.prisma.threatCase.findUniqueOrThrow({ where: { id: tc.id } });
+      expect(row.status).toBe(winner.body.data.status);
+      expect(row.version).toBe(2);
+      expect(await world.prisma.auditEvent.count({ where: { resourceId: tc.id, action: 'threat_case.transition' } })).toBe(1);
+    });
+
+    it('should explain a refused transition in the requested language', async () => {
+      const tc = await openCase();
+      await moveTo(tc.id, 'CLOSED');
+      const refused = await http<Problem>(api, 'POST', `/v1/threat-cases/${tc.id}/transitions`, { body: { status: 'REQUESTED' }, headers: { ...writer, 'accept-language': 'id' } });
+      expect(refused.status).toBe(409);
+      expect(refused.headers.get('content-language')).toBe('id');
+      expect(refused.body).toEqual(expect.objectContaining({ title: 'Perubahan status tidak diizinkan', code: 10030001 }));
+      expect(refused.body.detail).toContain('CLOSED');
+    });
+
     it('should answer 400 for an unknown status and a missing one', async () => {
       const tc = await openCase();
       const bad = await http<Problem>(api, 'POST', `/v1/threat-cases/${tc.id}/transitions`, { body: { status: 'OPEN' }, headers: writer });
