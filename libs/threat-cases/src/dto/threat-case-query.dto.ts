@@ -12,6 +12,8 @@ function WithoutNulls(): PropertyDecorator {
 }
 
 const MS_MAX = 8_640_000_000_000_000;
+const INT64 = { type: 'integer', format: 'int64', nullable: true } as const;
+const INT32 = { type: 'integer', format: 'int32', nullable: true } as const;
 
 /**
  * Seed 003's request body (Rhombus getAlertMonitoringThreatCases), field for field. Every field may be
@@ -21,10 +23,12 @@ const MS_MAX = 8_640_000_000_000_000;
  */
 export class ThreatCaseQueryDto {
   /** Cases created at or after this instant (ms since the epoch, inclusive). @example 1640995200000 */
+  @ApiPropertyOptional(INT64)
   @IsOptional() @IsInt() @Min(0) @Max(MS_MAX)
   afterTimestampMs?: number | null;
 
   /** Cases created before this instant (ms, exclusive); must be after afterTimestampMs. @example 1641081600000 */
+  @ApiPropertyOptional(INT64)
   @IsOptional() @IsInt() @Min(0) @Max(MS_MAX)
   beforeTimestampMs?: number | null;
 
@@ -45,6 +49,7 @@ export class ThreatCaseQueryDto {
   lastEvaluatedKey?: string | null;
 
   /** With lastUuid, instead of lastEvaluatedKey: the createdAtMillis of the last case seen. @example 1640995200000 */
+  @ApiPropertyOptional(INT64)
   @IsOptional() @IsInt() @Min(0) @Max(MS_MAX)
   lastTimestampMs?: number | null;
 
@@ -53,10 +58,12 @@ export class ThreatCaseQueryDto {
   lastUuid?: string | null;
 
   /** Cases per answer (1 to 1,000; at most 200 are answered). @example 50 */
+  @ApiPropertyOptional(INT32)
   @IsOptional() @IsInt() @Min(1) @Max(1_000)
   maxPageSize?: number | null;
 
   /** Cases per answer; with maxPageSize too, the smaller wins (1 to 1,000; at most 200). @example 100 */
+  @ApiPropertyOptional(INT32)
   @IsOptional() @IsInt() @Min(1) @Max(1_000)
   maxResults?: number | null;
 
