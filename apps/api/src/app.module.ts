@@ -9,6 +9,7 @@ import { AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { EXPORTS_READINESS, ExportsConsumerModule, ExportsModule } from '@app/exports';
 import { TenantsModule } from '@app/tenants';
+import { ThreatCasesModule } from '@app/threat-cases';
 
 import { AlertStatsController } from './alerts/alert-stats.controller';
 import { AlertsController } from './alerts/alerts.controller';
@@ -18,6 +19,7 @@ import { ExportsController } from './exports/exports.controller';
 import { IngestController } from './ingest/ingest.controller';
 import { ProblemsController } from './problems/problems.controller';
 import { TenantsController } from './tenants/tenants.controller';
+import { ThreatCasesController } from './threat-cases/threat-cases.controller';
 
 @Module({
   imports: [
@@ -31,8 +33,9 @@ import { TenantsController } from './tenants/tenants.controller';
     AlertsModule,
     IngestModule,
     ExportsModule,
+    ThreatCasesModule,
   ],
-  controllers: [ProblemsController, TenantsController, AuditTrailController, AlertStatsController, AlertsController, SystemsController, IngestController, ExportsController],
+  controllers: [ProblemsController, TenantsController, AuditTrailController, AlertStatsController, AlertsController, SystemsController, IngestController, ThreatCasesController, ExportsController],
 })
 export class AppModule {
   /** The api; with EXPORTS_IN_PROCESS it also consumes the exports queue (the demo needs no worker then). */

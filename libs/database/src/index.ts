@@ -1,8 +1,11 @@
 export * from './database.module';
 export * from './prisma.service';
 export { Prisma, PrismaClient } from './generated/prisma/client';
-export type { Alert, AlertTimelineEntry, ApiKey, AuditEvent, ExportJob, IdempotencyKey, Tenant } from './generated/prisma/client';
-export { AlertSeverity, AlertStatus, AlertableType, FollowUpStatus } from './generated/prisma/enums';
+export type {
+  Alert, AlertTimelineEntry, ApiKey, AuditEvent, ExportJob, IdempotencyKey, Tenant, ThreatCase, ThreatCaseAlert, ThreatCaseEvent, ThreatCaseSirenSettings,
+  ThreatCaseVerification,
+} from './generated/prisma/client';
+export { AlertSeverity, AlertStatus, AlertableType, FollowUpStatus, ThreatCaseEventType, ThreatCaseStatus } from './generated/prisma/enums';
 export * from './keyset';
 export * from './tenancy';
 export * from './scoped-prisma';

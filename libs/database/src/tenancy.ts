@@ -12,6 +12,11 @@ const TENANT_FIELD: Record<string, string> = {
   AlertTimelineEntry: 'tenantId',
   IdempotencyKey: 'tenantId',
   ExportJob: 'tenantId',
+  ThreatCase: 'tenantId',
+  ThreatCaseAlert: 'tenantId',
+  ThreatCaseEvent: 'tenantId',
+  ThreatCaseVerification: 'tenantId',
+  ThreatCaseSirenSettings: 'tenantId',
 };
 
 const FILTERED = new Set([

@@ -144,6 +144,11 @@ export const ProblemTypes = define({
   invalidTransition: { slug: 'invalid-transition', status: 409, code: 10020001, description: 'The alert\'s status does not allow this action. `current_status` and `allowed_actions` say what does.' },
   idempotencyKeyReused: { slug: 'idempotency-key-reused', status: 422, code: 10020002, description: 'This Idempotency-Key was used before with a different request body. Use a new key for a new request.' },
 
+  // 03: threat cases.
+  threatCaseInvalidTransition: { slug: 'threat-case-invalid-transition', status: 409, code: 10030001, description: 'The threat case\'s status does not allow the requested status. `current_status` and `allowed_statuses` say what does; nothing was changed.' },
+  threatCaseAlertsNotFound: { slug: 'threat-case-alerts-not-found', status: 422, code: 10030002, description: 'Some alert ids do not name an alert of the case\'s tenant (unknown, or another tenant\'s). `alert_ids` lists them; nothing was changed.' },
+  threatCaseAlertsNotLinked: { slug: 'threat-case-alerts-not-linked', status: 422, code: 10030003, description: 'Some alert ids are not linked to the threat case (to unlink, or to verify). `alert_ids` lists them; nothing was changed.' },
+
   // 04: exports.
   exportNotReady: { slug: 'export-not-ready', status: 409, code: 10040001, description: 'The export has no file to download yet (pending or processing), or will never have one (failed or cancelled). `current_status` says which; poll GET /v1/exports/{job_id}.' },
   exportExpired: { slug: 'export-expired', status: 410, code: 10040002, description: 'The export finished, but its file has expired and was removed (EXPORT_TTL_SECONDS). Start a new export.' },

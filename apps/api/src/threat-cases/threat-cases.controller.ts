@@ -1,0 +1,113 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+
+import { Authenticated, CurrentPrincipal } from '@app/auth';
+import { ApiEnvelope, ApiListEnvelope, envelope, Envelope, listEnvelope, ListEnvelope, Operation, Principal } from '@app/common';
+import {
+  CreateThreatCaseDto, CreateVerificationDto, ListThreatCasesQueryDto, MonitoringThreatCaseDto, ThreatCaseAlertIdsDto, ThreatCaseChangesService,
+  ThreatCaseDto, ThreatCaseNoteDto, ThreatCaseQueryDto, ThreatCaseQueryResultDto, ThreatCaseQueryService, ThreatCaseReadQueryDto, ThreatCasesService,
+  TransitionThreatCaseDto,
+} from '@app/threat-cases';
+
+import { ThreatCaseIdParams } from './threat-case-params.dto';
+
+@ApiTags('threat-cases')
+@Controller('v1/threat-cases')
+export class ThreatCasesController {
+  constructor(
+    private readonly cases: ThreatCasesService,
+    private readonly changes: ThreatCaseChangesService,
+    private readonly queries: ThreatCaseQueryService,
+  ) {}
+
+  @Get()
+  @Authenticated({ scopes: ['cases:read'] })
+  @ApiListEnvelope(ThreatCaseDto)
+  @Operation({ id: 'listThreatCases', summary: 'List threat cases with filters and offset or cursor paging', problems: [400] })
+  async list(@Query() query: ListThreatCasesQueryDto, @CurrentPrincipal() principal: Principal): Promise<ListEnvelope<ThreatCaseDto>> {
+    return listEnvelope(await this.cases.list(query, principal), ThreatCaseDto.from);
+  }
+
+  @Post()
+  @HttpCode(201)
+  @Authenticated({ scopes: ['cases:write'] })
+  @ApiEnvelope(ThreatCaseDto, 201, 'The case, INITIATED, with its alerts and timeline')
+  @Operation({ id: 'createThreatCase', summary: 'Open a threat case from alerts of the tenant', problems: [400, 413, 415, 422] })
+  async create(@Body() body: CreateThreatCaseDto, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<ThreatCaseDto>> {
+    const created = await this.cases.create(body, principal);
+    void reply.header('Location', `/v1/threat-cases/${created.id}`);
+    return envelope(ThreatCaseDto.from(created), 'Created');
+  }
+
+  @Post('query')
+  @HttpCode(200)
+  @Authenticated({ scopes: ['cases:read'] })
+  @ApiEnvelope(ThreatCaseQueryResultDto)
+  @Operation({ id: 'queryThreatCases', summary: 'Seed 003 (Rhombus getAlertMonitoringThreatCases): query cases with its body, paged by lastEvaluatedKey', problems: [400, 413, 415] })
+  async query(@Body() body: ThreatCaseQueryDto, @CurrentPrincipal() principal: Principal): Promise<Envelope<ThreatCaseQueryResultDto>> {
+    const page = await this.queries.query(body, principal);
+    return envelope({ threatCases: page.cases.map(MonitoringThreatCaseDto.from), lastEvaluatedKey: page.lastEvaluatedKey });
+  }
+
+  @Get(':id')
+  @Authenticated({ scopes: ['cases:read'] })
+  @ApiEnvelope(ThreatCaseDto)
+  @Operation({ id: 'getThreatCase', summary: 'Get a threat case with its timeline and verification history', problems: [400, 404] })
+  async get(@Param() params: ThreatCaseIdParams, @Query() query: ThreatCaseReadQueryDto, @CurrentPrincipal() principal: Principal): Promise<Envelope<ThreatCaseDto>> {
+    return envelope(ThreatCaseDto.from(await this.cases.get(params.id, principal, query.include_deleted)));
+  }
+
+  @Post(':id/transitions')
+  @HttpCode(200)
+  @Authenticated({ scopes: ['cases:write'] })
+  @ApiEnvelope(ThreatCaseDto)
+  @Operation({ id: 'transitionThreatCase', summary: 'Move a threat case to another status (409 when the state machine forbids it)', problems: [400, 404, 409, 415] })
+  async transition(@Param() params: ThreatCaseIdParams, @Body() body: TransitionThreatCaseDto, @CurrentPrincipal() principal: Principal): Promise<Envelope<ThreatCaseDto>> {
+    return envelope(ThreatCaseDto.from(await this.changes.transition(params.id, body, principal)));
+  }
+
+  @Post(':id/timeline')
+  @HttpCode(201)
+  @Authenticated({ scopes: ['cases:write'] })
+  @ApiEnvelope(ThreatCaseDto, 201, 'The case with the note at the end of its timeline')
+  @Operation({ id: 'addThreatCaseNote', summary: 'Add a note to a threat case timeline', problems: [400, 404, 415] })
+  async note(@Param() params: ThreatCaseIdParams, @Body() body: ThreatCaseNoteDto, @CurrentPrincipal() principal: Principal): Promise<Envelope<ThreatCaseDto>> {
+    return envelope(ThreatCaseDto.from(await this.changes.note(params.id, body, principal)), 'Created');
+  }
+
+  @Post(':id/verifications')
+  @HttpCode(201)
+  @Authenticated({ scopes: ['cases:write'] })
+  @ApiEnvelope(ThreatCaseDto, 201, 'The case with the record as its current verification')
+  @Operation({ id: 'addThreatCaseVerification', summary: 'Record a verification attempt of a threat case', problems: [400, 404, 415, 422] })
+  async verify(@Param() params: ThreatCaseIdParams, @Body() body: CreateVerificationDto, @CurrentPrincipal() principal: Principal): Promise<Envelope<ThreatCaseDto>> {
+    return envelope(ThreatCaseDto.from(await this.changes.verify(params.id, body, principal)), 'Created');
+  }
+
+  @Post(':id/alerts')
+  @HttpCode(200)
+  @Authenticated({ scopes: ['cases:write'] })
+  @ApiEnvelope(ThreatCaseDto)
+  @Operation({ id: 'linkThreatCaseAlerts', summary: 'Link alerts of the tenant to a threat case', problems: [400, 404, 415, 422] })
+  async link(@Param() params: ThreatCaseIdParams, @Body() body: ThreatCaseAlertIdsDto, @CurrentPrincipal() principal: Principal): Promise<Envelope<ThreatCaseDto>> {
+    return envelope(ThreatCaseDto.from(await this.changes.link(params.id, body.alert_ids, principal)));
+  }
+
+  @Delete(':id/alerts')
+  @Authenticated({ scopes: ['cases:write'] })
+  @ApiEnvelope(ThreatCaseDto)
+  @Operation({ id: 'unlinkThreatCaseAlerts', summary: 'Unlink alerts from a threat case', problems: [400, 404, 415, 422] })
+  async unlink(@Param() params: ThreatCaseIdParams, @Body() body: ThreatCaseAlertIdsDto, @CurrentPrincipal() principal: Principal): Promise<Envelope<ThreatCaseDto>> {
+    return envelope(ThreatCaseDto.from(await this.changes.unlink(params.id, body.alert_ids, principal)));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Authenticated({ scopes: ['cases:write'] })
+  @ApiNoContentResponse({ description: 'Deleted (soft: hidden from lists and reads, kept for admin and the audit trail)' })
+  @Operation({ id: 'deleteThreatCase', summary: 'Delete a threat case (soft)', problems: [400, 404] })
+  async delete(@Param() params: ThreatCaseIdParams, @CurrentPrincipal() principal: Principal): Promise<void> {
+    await this.changes.delete(params.id, principal);
+  }
+}

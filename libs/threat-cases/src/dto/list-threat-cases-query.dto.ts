@@ -1,0 +1,42 @@
+import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { ArrayMaxSize, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+
+import { CommaSeparated, DateRangeQueryDto, PageQueryDto, ToBoolean } from '@app/common';
+import type { ThreatCaseStatus } from '@app/database';
+
+import { THREAT_CASE_SORT_FIELDS, THREAT_CASE_STATUSES, ThreatCaseSortField } from './threat-case-enums';
+
+const LIST = { each: true } as const;
+
+/** `include_deleted` (admin only) for reads of one case. */
+export class ThreatCaseReadQueryDto {
+  /** Admin only: also deleted cases (403 for anyone else). */
+  @IsOptional() @ToBoolean() @IsBoolean()
+  include_deleted?: boolean;
+}
+
+/** The list's filters; multi-value filters take `a,b` or repeat the parameter (OR within, AND across). */
+export class ThreatCaseFilterDto extends DateRangeQueryDto {
+  @ApiPropertyOptional({ type: [String], description: 'Devices (OR): the case\'s device or one of its associated devices' })
+  @IsOptional() @CommaSeparated() @IsString(LIST) @MaxLength(200, LIST) @ArrayMaxSize(50)
+  device_id?: string[];
+
+  @ApiPropertyOptional({ type: [String], description: 'Locations (OR)' })
+  @IsOptional() @CommaSeparated() @IsString(LIST) @MaxLength(200, LIST) @ArrayMaxSize(50)
+  location_id?: string[];
+
+  @ApiPropertyOptional({ enum: THREAT_CASE_STATUSES, enumName: 'ThreatCaseStatus', isArray: true, description: 'Statuses (OR)' })
+  @IsOptional() @CommaSeparated() @IsIn(THREAT_CASE_STATUSES, LIST)
+  status?: ThreatCaseStatus[];
+
+  /** Admin only: one tenant. */
+  @IsOptional() @Matches(/^tnt_[0-9A-Z]{26}$/, { message: 'tenant_id must be a tenant id (tnt_…)' })
+  tenant_id?: string;
+}
+
+/** The threat case list: filters, sort and both paging modes. */
+export class ListThreatCasesQueryDto extends IntersectionType(ThreatCaseFilterDto, PageQueryDto, ThreatCaseReadQueryDto) {
+  @ApiPropertyOptional({ enum: THREAT_CASE_SORT_FIELDS, enumName: 'ThreatCaseSortField', default: 'created_at', description: 'Field to sort by; id breaks ties' })
+  @IsOptional() @IsIn(THREAT_CASE_SORT_FIELDS)
+  sort_by?: ThreatCaseSortField;
+}

@@ -1,0 +1,60 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsBoolean, IsDateString, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+
+import type { ThreatCaseStatus } from '@app/database';
+
+import { ALERT_ID, THREAT_CASE_STATUSES } from './threat-case-enums';
+
+export class TransitionThreatCaseDto {
+  @ApiProperty({ enum: THREAT_CASE_STATUSES, enumName: 'ThreatCaseStatus', description: 'The status to move to; the state machine decides (409 otherwise)' })
+  @IsIn(THREAT_CASE_STATUSES)
+  status: ThreatCaseStatus;
+
+  /** Why; kept in the timeline. @example "Dispatcher confirmed the caller" */
+  @IsOptional() @IsString() @MaxLength(5_000)
+  note?: string;
+}
+
+export class ThreatCaseNoteDto {
+  /** The note, kept in the timeline. @example "Guard on site reports the door forced open" */
+  @IsString() @MinLength(1) @MaxLength(5_000)
+  message: string;
+}
+
+/** One verification attempt (seed 003's verification record). */
+export class CreateVerificationDto {
+  /** The linked alert being verified. @example "alr_01JQ3Z6V1B9W3C7KJ6T2X9P8R4" */
+  @IsOptional() @Matches(ALERT_ID, { message: 'alert_id must be an alert id (alr_ followed by 26 characters)' })
+  alert_id?: string;
+
+  /** The verifier's id of the clip verification. */
+  @IsOptional() @IsString() @MaxLength(200)
+  clip_verification_id?: string;
+
+  /** The verifier's id of the stream verification. */
+  @IsOptional() @IsString() @MaxLength(200)
+  stream_verification_id?: string;
+
+  @IsOptional() @IsBoolean()
+  initiated_as_clip?: boolean;
+
+  @IsOptional() @IsBoolean()
+  sent_as_clip?: boolean;
+
+  /** When the clip was sent, RFC 3339. */
+  @IsOptional() @IsDateString({ strict: true })
+  sent_as_clip_at?: string;
+
+  @IsOptional() @IsBoolean()
+  failed_as_clip?: boolean;
+
+  @IsOptional() @IsBoolean()
+  sent_as_windowed_stream?: boolean;
+
+  /** When the windowed stream was sent, RFC 3339. */
+  @IsOptional() @IsDateString({ strict: true })
+  sent_as_windowed_stream_at?: string;
+
+  @IsOptional() @IsBoolean()
+  failed_as_stream?: boolean;
+}

@@ -1,0 +1,16 @@
+/** Seed 003's statuses, in its order. */
+export const THREAT_CASE_STATUSES = [
+  'INITIATED', 'REQUESTED', 'FOLLOW_ON', 'ESCALATED', 'PSAP_CONTACTED', 'VERIFIED', 'DISMISSED', 'CANCELLED', 'UNVERIFIABLE', 'TIMEOUT', 'ERROR', 'CLOSED',
+] as const;
+export type ThreatCaseStatusName = (typeof THREAT_CASE_STATUSES)[number];
+
+export const THREAT_CASE_EVENT_TYPES = ['CREATED', 'STATUS_CHANGED', 'NOTE', 'VERIFICATION', 'ALERT', 'ALERT_UNLINKED', 'DELETED'] as const;
+
+export const THREAT_CASE_SORT_FIELDS = ['created_at', 'updated_at'] as const;
+export type ThreatCaseSortField = (typeof THREAT_CASE_SORT_FIELDS)[number];
+
+/** Public id patterns, for request validation. */
+export const THREAT_CASE_ID = /^tc_[0-9A-Z]{26}$/;
+export const ALERT_ID = /^alr_[0-9A-Z]{26}$/;
+/** Most alert ids one request may name. */
+export const MAX_ALERT_IDS = 100;

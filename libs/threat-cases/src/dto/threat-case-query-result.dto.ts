@@ -1,0 +1,119 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+import type { ThreatCaseEvent, ThreatCaseVerification } from '@app/database';
+
+import type { ThreatCaseDetail } from '../threat-cases.repository';
+import { currentAlertIndex } from './threat-case.dto';
+import { THREAT_CASE_EVENT_TYPES, THREAT_CASE_STATUSES } from './threat-case-enums';
+
+function ms(date: Date | null): number | null {
+  return date ? date.getTime() : null;
+}
+
+/** Seed 003's timeline event. */
+export class MonitoringTimelineEventDto {
+  @ApiProperty({ type: String, nullable: true }) alertUuid: string | null;
+  @ApiProperty({ type: String, nullable: true }) message: string | null;
+  @ApiProperty({ description: 'Seconds since the epoch' }) timestampSec: number;
+  @ApiProperty({ enum: THREAT_CASE_EVENT_TYPES, enumName: 'ThreatCaseEventType' }) type: string;
+  @ApiProperty() userUuid: string;
+
+  static from(event: ThreatCaseEvent): MonitoringTimelineEventDto {
+    return { alertUuid: event.alertId, message: event.message, timestampSec: Math.floor(event.at.getTime() / 1000), type: event.type, userUuid: event.userId };
+  }
+}
+
+/** Seed 003's verification record. */
+export class MonitoringVerificationDto {
+  @ApiProperty({ type: String, nullable: true }) alertUuid: string | null;
+  @ApiProperty({ type: String, nullable: true }) clipVerificationId: string | null;
+  @ApiProperty() failedAsClip: boolean;
+  @ApiProperty() failedAsStream: boolean;
+  @ApiProperty() initiatedAsClip: boolean;
+  @ApiProperty() sentAsClip: boolean;
+  @ApiProperty({ type: Number, nullable: true }) sentAsClipAtMs: number | null;
+  @ApiProperty() sentAsWindowedStream: boolean;
+  @ApiProperty({ type: Number, nullable: true }) sentAsWindowedStreamAtMs: number | null;
+  @ApiProperty({ type: String, nullable: true }) streamVerificationId: string | null;
+
+  static from(record: ThreatCaseVerification): MonitoringVerificationDto {
+    return {
+      alertUuid: record.alertId,
+      clipVerificationId: record.clipVerificationId,
+      failedAsClip: record.failedAsClip,
+      failedAsStream: record.failedAsStream,
+      initiatedAsClip: record.initiatedAsClip,
+      sentAsClip: record.sentAsClip,
+      sentAsClipAtMs: ms(record.sentAsClipAt),
+      sentAsWindowedStream: record.sentAsWindowedStream,
+      sentAsWindowedStreamAtMs: ms(record.sentAsWindowedStreamAt),
+      streamVerificationId: record.streamVerificationId,
+    };
+  }
+}
+
+export class MonitoringVerificationHistoryDto {
+  @ApiProperty({ type: Number, nullable: true }) alertIndex: number | null;
+  @ApiProperty({ type: MonitoringVerificationDto, nullable: true }) currentVerification: MonitoringVerificationDto | null;
+  @ApiProperty({ type: [MonitoringVerificationDto] }) verificationRecords: MonitoringVerificationDto[];
+}
+
+export class MonitoringSirenSettingsDto {
+  @ApiProperty({ type: String, nullable: true }) clipUuid: string | null;
+  @ApiProperty({ type: Number, nullable: true }) durationSeconds: number | null;
+  @ApiProperty({ type: Number, nullable: true }) playCount: number | null;
+}
+
+/** A threat case in seed 003's shape (camelCase, milliseconds). */
+export class MonitoringThreatCaseDto {
+  @ApiProperty({ example: 'tc_01JQ3Z6V1B9W3C7KJ6T2X9P8R4' }) uuid: string;
+  @ApiProperty({ description: 'The tenant id' }) orgUuid: string;
+  @ApiProperty({ enum: THREAT_CASE_STATUSES, enumName: 'ThreatCaseStatus' }) status: string;
+  @ApiProperty() createdAtMillis: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'When the case was first REQUESTED (ms)' }) submissionTimestampMs: number | null;
+  @ApiProperty({ type: String, nullable: true }) deviceUuid: string | null;
+  @ApiProperty({ type: [String] }) associatedDeviceUuids: string[];
+  @ApiProperty({ type: String, nullable: true }) locationUuid: string | null;
+  @ApiProperty({ type: String, nullable: true }) locationName: string | null;
+  @ApiProperty({ type: String, nullable: true }) subLocationsHierarchyKey: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The first linked alert' }) policyAlertUuid: string | null;
+  @ApiProperty({ type: [String] }) policyAlertUuids: string[];
+  @ApiProperty({ example: 'THREAT' }) promptTheme: string;
+  @ApiProperty({ type: String, nullable: true }) promptTitle: string | null;
+  @ApiProperty({ type: MonitoringSirenSettingsDto, nullable: true }) sirenSettings: MonitoringSirenSettingsDto | null;
+  @ApiProperty({ type: [MonitoringTimelineEventDto] }) timelineEventList: MonitoringTimelineEventDto[];
+  @ApiProperty({ type: MonitoringVerificationHistoryDto }) verificationHistory: MonitoringVerificationHistoryDto;
+  @ApiProperty() deleted: boolean;
+
+  static from(detail: ThreatCaseDetail): MonitoringThreatCaseDto {
+    const records = detail.verifications.map(MonitoringVerificationDto.from);
+    const alertIds = detail.alerts.map((link) => link.alertId);
+    const siren = detail.sirenSettings;
+    return {
+      uuid: detail.id,
+      orgUuid: detail.tenantId,
+      status: detail.status,
+      createdAtMillis: detail.createdAt.getTime(),
+      submissionTimestampMs: ms(detail.submittedAt),
+      deviceUuid: detail.deviceId,
+      associatedDeviceUuids: detail.associatedDeviceIds,
+      locationUuid: detail.locationId,
+      locationName: detail.locationName,
+      subLocationsHierarchyKey: detail.subLocationsHierarchyKey,
+      policyAlertUuid: alertIds[0] ?? null,
+      policyAlertUuids: alertIds,
+      promptTheme: detail.promptTheme,
+      promptTitle: detail.title,
+      sirenSettings: siren ? { clipUuid: siren.clipId, durationSeconds: siren.durationSeconds, playCount: siren.playCount } : null,
+      timelineEventList: detail.timeline.map(MonitoringTimelineEventDto.from),
+      verificationHistory: { alertIndex: currentAlertIndex(detail), currentVerification: records[records.length - 1] ?? null, verificationRecords: records },
+      deleted: detail.deleted,
+    };
+  }
+}
+
+/** Seed 003's answer: one page of cases and the key that continues it (null on the last page). */
+export class ThreatCaseQueryResultDto {
+  @ApiProperty({ type: [MonitoringThreatCaseDto] }) threatCases: MonitoringThreatCaseDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'Send it back as lastEvaluatedKey for the next page; null when there is none' }) lastEvaluatedKey: string | null;
+}

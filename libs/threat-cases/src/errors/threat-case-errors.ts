@@ -1,0 +1,36 @@
+import { FieldViolation, Principal, ProblemException, ProblemTypes } from '@app/common';
+import type { ThreatCaseStatus } from '@app/database';
+
+import { allowedTargets } from '../threat-case-state-machine';
+
+export function threatCaseNotFound(id: string): ProblemException {
+  return new ProblemException(ProblemTypes.resourceNotFound, { args: { resource: 'threat case', id } });
+}
+
+/** 409 naming the current status and the statuses it may move to. */
+export function invalidCaseTransition(id: string, current: ThreatCaseStatus, requested: ThreatCaseStatus): ProblemException {
+  const allowed = allowedTargets(current);
+  return new ProblemException(ProblemTypes.threatCaseInvalidTransition, {
+    args: { current_status: current, allowed_statuses: allowed.length ? allowed.join(', ') : '(none: final)' },
+    extensions: { threat_case_id: id, current_status: current, requested_status: requested, allowed_statuses: allowed },
+  });
+}
+
+/** 422 listing alert ids that are unknown or another tenant's (the two are not told apart). */
+export function alertsNotFound(ids: string[]): ProblemException {
+  return new ProblemException(ProblemTypes.threatCaseAlertsNotFound, { args: { alert_ids: ids.join(', ') }, extensions: { alert_ids: ids } });
+}
+
+export function alertsNotLinked(ids: string[]): ProblemException {
+  return new ProblemException(ProblemTypes.threatCaseAlertsNotLinked, { args: { alert_ids: ids.join(', ') }, extensions: { alert_ids: ids } });
+}
+
+/** Deleted cases are shown to `admin` only: anyone else asking for them is refused, not silently served less. */
+export function assertMaySeeDeleted(principal: Principal, includeDeleted: boolean | undefined): void {
+  if (includeDeleted && !principal.isAdmin) throw new ProblemException(ProblemTypes.missingScope, { args: { scope: 'admin' } });
+}
+
+/** A 400 validation-error for one field of the request. */
+export function invalidField(violation: FieldViolation): ProblemException {
+  return new ProblemException(ProblemTypes.validationError, { errors: [violation] });
+}

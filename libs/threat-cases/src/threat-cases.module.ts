@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+
+import { CursorCodec } from '@app/common';
+import { AppConfig } from '@app/config';
+
+import { ThreatCaseChangesService } from './threat-case-changes.service';
+import { ThreatCaseQueryService } from './threat-case-query.service';
+import { ThreatCasesRepository } from './threat-cases.repository';
+import { ThreatCasesService } from './threat-cases.service';
+
+@Module({
+  providers: [
+    ThreatCasesRepository,
+    ThreatCasesService,
+    ThreatCaseChangesService,
+    ThreatCaseQueryService,
+    // Seed 003's lastEvaluatedKey is a cursor of our own codec (the Paginator's is private to it).
+    { provide: CursorCodec, useFactory: (config: AppConfig) => new CursorCodec(config.cursorSecret), inject: [AppConfig] },
+  ],
+  exports: [ThreatCasesRepository, ThreatCasesService, ThreatCaseChangesService, ThreatCaseQueryService],
+})
+export class ThreatCasesModule {}
