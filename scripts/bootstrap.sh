@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what a fresh clone is missing, and nothing when it is all there (runs before `npm run demo`
-# and `npm test`): npm packages from the lockfile, the generated Prisma client, Debian's Chromium.
+# and `npm test`): npm packages from the lockfile, the generated Prisma client, Debian's Chromium, qpdf,
+# CJK fonts and poppler-utils.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,13 +21,20 @@ if [ ! -f "$generated" ] || [ prisma/schema.prisma -nt "$generated" ]; then
   touch "$generated"
 fi
 
+# Debian packages the exports need: Chromium prints the PDF reports, qpdf merges their chunks, the Noto
+# CJK fonts render Korean and Chinese reports, and poppler-utils (pdftotext) lets the tests read PDFs back.
 chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
-if [ ! -x "$chromium" ]; then
+missing=()
+[ -x "$chromium" ] || missing+=(chromium)
+command -v qpdf >/dev/null || missing+=(qpdf)
+command -v pdftotext >/dev/null || missing+=(poppler-utils)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "bootstrap: installing Debian's chromium (PDF reports)"
+    echo "bootstrap: installing Debian packages: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >/dev/null && apt-get install -y -qq chromium >/dev/null
+    apt-get update -qq >/dev/null && apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "bootstrap: Chromium is missing at $chromium. Install it (sudo apt-get install -y chromium) or set CHROMIUM_PATH; PDF exports need it." >&2
+    echo "bootstrap: missing Debian packages: ${missing[*]}. Install them (sudo apt-get install -y ${missing[*]}); PDF exports need them." >&2
   fi
 fi

@@ -214,6 +214,25 @@ describe('exports', () => {
     });
   });
 
+  describe('threat case exports', () => {
+    it('should export the tenant’s cases with their linked alerts, and need cases:read', async () => {
+      const writer = world.bearer(tenant, ['alerts:read', 'cases:read', 'cases:write'], 'analyst');
+      const alerts = await world.prisma.alert.findMany({ where: { tenantId: tenant.id, severity: 'critical' }, take: 2, orderBy: { id: 'asc' } });
+      const created = await http<{ data: { id: string } }>(api, 'POST', '/v1/threat-cases', { body: { alert_ids: alerts.map((a) => a.id), title: 'Tailgating at gate 3', device_id: 'cam-7', location_name: 'Gate 3' }, headers: writer });
+      expect(created.status).toBe(201);
+      const caseReader = world.bearer(tenant, ['cases:read', 'exports:read', 'exports:write'], 'case-auditor');
+      const id = await start({ resource: 'threat_cases', format: 'csv', scope: 'filtered', filters: { device_id: ['cam-7'] } }, caseReader);
+      await finished(id, caseReader);
+      const [header, ...rows] = parseCsv((await downloadExport(api, id, caseReader)).bytes.toString('utf8').slice(1));
+      expect(rows).toHaveLength(1);
+      expect(rows[0][header.indexOf('id')]).toBe(created.body.data.id);
+      expect(rows[0][header.indexOf('title')]).toBe('Tailgating at gate 3');
+      expect(JSON.parse(rows[0][header.indexOf('alert_ids')]).sort()).toEqual(alerts.map((a) => a.id).sort());
+      const refused = await http(api, 'POST', '/v1/exports', { body: { resource: 'threat_cases', format: 'csv', scope: 'all' }, headers: auditor });
+      expect(refused.status).toBe(403);
+    });
+  });
+
   describe('audit trail exports', () => {
     it('should export the tenant’s audit trail in chain order', async () => {
       const id = await start({ resource: 'audit_trail', format: 'ndjson', scope: 'all' });

@@ -20,13 +20,27 @@ export class ChromiumService implements OnModuleDestroy {
 
   constructor(private readonly config: AppConfig) {}
 
+  /** Runs `work` on a new page; if Chromium dies meanwhile, fails at once instead of waiting for a timeout. */
   async withPage<T>(work: (page: Page) => Promise<T>): Promise<T> {
     const browser = await this.current();
-    const page = await browser.newPage();
+    let onDisconnect = (): void => undefined;
+    const died = new Promise<never>((_, reject) => {
+      onDisconnect = () => reject(new Error('Chromium disconnected while printing'));
+      browser.once('disconnected', onDisconnect);
+    });
+    let page: Page | undefined;
     try {
-      return await work(page);
+      return await Promise.race([
+        died,
+        browser.newPage().then((opened) => {
+          page = opened;
+          return work(opened);
+        }),
+      ]);
     } finally {
-      await page.close().catch(() => undefined);
+      browser.off('disconnected', onDisconnect);
+      died.catch(() => undefined);
+      await page?.close().catch(() => undefined);
     }
   }
 

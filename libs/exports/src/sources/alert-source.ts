@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 
 import { ALERT_COLUMNS, AlertFilterDto, alertWhere, responseTimesSql, SEVERITIES, STATUSES, toResponseTimes } from '@app/alerts';
-import { dateRange } from '@app/common';
 import { Alert, Prisma } from '@app/database';
 
-import { andWhere, ExportColumn, ExportSelection, missingIn, RecordSource, SqlRun, SummaryTable, Translate } from './record-source';
+import { andWhere, ExportColumn, ExportSelection, missingIn, RecordSource, SqlRun, SummaryTable, Translate, windowOf } from './record-source';
 
 const COLUMNS: ExportColumn<Alert>[] = [
   { key: 'id', kind: 'id', width: 30, value: (a) => a.id },
@@ -106,8 +105,7 @@ export class AlertSource implements RecordSource<Alert> {
   }
 
   timeWindow(selection: ExportSelection): { from: Date | null; to: Date } {
-    const range = selection.scope === 'filtered' ? dateRange(selection.filters as AlertFilterDto) : {};
-    return { from: range.gte ?? null, to: range.lt && range.lt < selection.asOf ? range.lt : selection.asOf };
+    return windowOf(selection, selection.filters as AlertFilterDto);
   }
 }
 

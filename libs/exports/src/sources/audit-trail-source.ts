@@ -4,7 +4,7 @@ import { AuditTrailFilterDto } from '@app/audit-trail';
 import { dateRange } from '@app/common';
 import { Prisma } from '@app/database';
 
-import { andWhere, ExportColumn, ExportSelection, missingIn, RecordSource, SqlRun, SummaryTable, Translate } from './record-source';
+import { andWhere, ExportColumn, ExportSelection, missingIn, RecordSource, SqlRun, SummaryTable, Translate, windowOf } from './record-source';
 
 interface AuditRow {
   id: string;
@@ -106,7 +106,6 @@ export class AuditTrailSource implements RecordSource<AuditRow> {
   }
 
   timeWindow(selection: ExportSelection): { from: Date | null; to: Date } {
-    const range = selection.scope === 'filtered' ? dateRange(selection.filters as AuditTrailFilterDto) : {};
-    return { from: range.gte ?? null, to: range.lt && range.lt < selection.asOf ? range.lt : selection.asOf };
+    return windowOf(selection, selection.filters as AuditTrailFilterDto);
   }
 }

@@ -1,5 +1,6 @@
 import { Type } from '@nestjs/common';
 
+import { dateRange } from '@app/common';
 import { Prisma } from '@app/database';
 
 import { ExportResourceName, ExportScopeName } from '../dto/export-enums';
@@ -72,4 +73,10 @@ export async function missingIn(run: SqlRun, table: Prisma.Sql, tenantId: string
   const found = await run<{ id: string }>(Prisma.sql`SELECT id FROM ${table} WHERE tenant_id = ${tenantId} AND id = ANY(${ids})`);
   const present = new Set(found.map((row) => row.id));
   return [...new Set(ids)].filter((id) => !present.has(id));
+}
+
+/** The created-at window of a selection: the filter's date bounds (scope filtered), capped by as_of. */
+export function windowOf(selection: ExportSelection, bounds: { created_from?: string; created_to?: string; timezone?: string }): { from: Date | null; to: Date } {
+  const range = selection.scope === 'filtered' ? dateRange(bounds) : {};
+  return { from: range.gte ?? null, to: range.lt && range.lt < selection.asOf ? range.lt : selection.asOf };
 }
