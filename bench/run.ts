@@ -3,10 +3,11 @@ import { spawnSync } from 'node:child_process';
 
 import { ensureDotEnv, loadDotEnv } from '../libs/config/src';
 import { runAlerts } from './alerts';
+import { runExports } from './exports';
 import { runIngest } from './ingest';
 import { runOverhead } from './overhead';
 
-const SUITES: Record<string, () => Promise<void>> = { overhead: runOverhead, alerts: runAlerts, ingest: runIngest };
+const SUITES: Record<string, () => Promise<void>> = { overhead: runOverhead, alerts: runAlerts, ingest: runIngest, exports: runExports };
 
 async function main(): Promise<void> {
   ensureDotEnv();

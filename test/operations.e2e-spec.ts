@@ -16,11 +16,11 @@ describe('operations', () => {
 
   afterAll(() => api.close());
 
-  it('should report live and ready with the database and Redis up', async () => {
+  it('should report live and ready with the database, Redis and the browser up', async () => {
     expect((await http(api, 'GET', '/health/live')).body).toEqual({ status: 'ok', checks: {} });
     const ready = await http(api, 'GET', '/health/ready');
     expect(ready.status).toBe(200);
-    expect(ready.body).toEqual({ status: 'ok', checks: { database: 'up', redis: 'up' } });
+    expect(ready.body).toEqual({ status: 'ok', checks: { database: 'up', redis: 'up', browser: 'up' } });
   });
 
   it('should count requests by route template and status in /metrics', async () => {
