@@ -1,5 +1,5 @@
 import { currentPrincipal, publicId, RequestContextStore } from '@app/common';
-import { AuditEvent, Prisma } from '@app/database';
+import { AuditEvent, Prisma, SqlRun } from '@app/database';
 
 import { GENESIS_HASH, hashEvent } from './audit-hash';
 
@@ -88,9 +88,6 @@ function eventFields(entry: AuditEntry, seq: bigint, prevHash: string, now: Date
     prevHash,
   };
 }
-
-/** Runs one statement inside the caller's plain-pg transaction (PlainSql.transaction). */
-export type SqlRun = <R>(query: Prisma.Sql) => Promise<R[]>;
 
 const AUDIT_COLUMNS = Prisma.raw(
   'id, tenant_id, seq, at, actor, actor_type, action, resource_type, resource_id, outcome, ip, user_agent, request_id, trace_id, details, prev_hash, hash',

@@ -11,6 +11,9 @@ import { Prisma } from './generated/prisma/client';
  * Prisma.sql; rows come back under the column aliases the statement gives them. Everything else,
  * including every tenant-scoped write, stays with Prisma.
  */
+/** Runs one statement on the connection of a transaction. */
+export type SqlRun = <R>(query: Prisma.Sql) => Promise<R[]>;
+
 @Injectable()
 export class PlainSql implements OnModuleDestroy {
   private readonly pool: Pool;
@@ -25,49 +28,33 @@ export class PlainSql implements OnModuleDestroy {
   }
 
   /** Runs `work` in one transaction on one connection; rolls back if it throws. */
-  async transaction<T>(work: (run: <R>(query: Prisma.Sql) => Promise<R[]>, client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(async <R>(query: Prisma.Sql) => (await client.query(query.text, query.values)).rows as R[], client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  transaction<T>(work: (run: SqlRun, client: PoolClient) => Promise<T>): Promise<T> {
+    return this.inTransaction('BEGIN', work);
   }
 
   /**
    * Runs `work` on one connection inside a REPEATABLE READ, READ ONLY transaction: every query sees the
    * same snapshot, so a count, a summary and a long keyset walk (exports) agree with one another.
    */
-  async snapshot<T>(work: (run: <R>(query: Prisma.Sql) => Promise<R[]>) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const result = await work(async <R>(query: Prisma.Sql) => (await client.query(query.text, query.values)).rows as R[]);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  snapshot<T>(work: (run: SqlRun) => Promise<T>): Promise<T> {
+    return this.inTransaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', work);
   }
 
   /** Runs a query with the session time zone set (for date_trunc and generate_series in local time). */
-  async rowsInTimeZone<T>(zone: string, query: Prisma.Sql): Promise<T[]> {
+  rowsInTimeZone<T>(zone: string, query: Prisma.Sql): Promise<T[]> {
+    return this.inTransaction('BEGIN READ ONLY', async (run) => {
+      await run(Prisma.sql`SELECT set_config('TimeZone', ${zone}, true)`);
+      return run<T>(query);
+    });
+  }
+
+  private async inTransaction<T>(begin: string, work: (run: SqlRun, client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
-      await client.query('BEGIN READ ONLY');
-      await client.query("SELECT set_config('TimeZone', $1, true)", [zone]);
-      const result = await client.query(query.text, query.values);
+      await client.query(begin);
+      const result = await work(async <R>(query: Prisma.Sql) => (await client.query(query.text, query.values)).rows as R[], client);
       await client.query('COMMIT');
-      return result.rows as T[];
+      return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;

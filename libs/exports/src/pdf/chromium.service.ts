@@ -76,7 +76,8 @@ export class ChromiumService implements OnModuleDestroy {
   private async launch(): Promise<Browser> {
     if (this.closing) throw new Error('Chromium is shutting down');
     const started = Date.now();
-    const browser = await launch({ executablePath: this.config.chromiumPath, headless: true, args: ARGS, protocolTimeout: 300_000 });
+    // Over a pipe rather than a WebSocket: Chromium then exits when this process dies, even by SIGKILL.
+    const browser = await launch({ executablePath: this.config.chromiumPath, headless: true, args: ARGS, pipe: true, protocolTimeout: 300_000 });
     browser.on('disconnected', () => {
       if (this.browser === browser) this.browser = null;
       if (!this.closing) this.logger.warn('Chromium disconnected; the next page relaunches it');

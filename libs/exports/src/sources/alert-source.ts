@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { ALERT_COLUMNS, AlertFilterDto, alertWhere, responseTimesSql, SEVERITIES, STATUSES, toResponseTimes } from '@app/alerts';
 import { Alert, Prisma } from '@app/database';
 
-import { andWhere, ExportColumn, ExportSelection, missingIn, RecordSource, SqlRun, SummaryTable, Translate, windowOf } from './record-source';
+import { andWhere, ExportColumn, ExportSelection, keysetBatches, missingIn, RecordSource, SqlRun, SummaryTable, Translate, windowOf } from './record-source';
 
 const COLUMNS: ExportColumn<Alert>[] = [
   { key: 'id', kind: 'id', width: 30, value: (a) => a.id },
@@ -64,17 +64,16 @@ export class AlertSource implements RecordSource<Alert> {
     return row.n;
   }
 
-  async *batches(run: SqlRun, selection: ExportSelection, size: number): AsyncGenerator<Alert[]> {
+  batches(run: SqlRun, selection: ExportSelection, size: number): AsyncGenerator<Alert[]> {
     const where = this.where(selection);
-    let after: [Date, string] | null = null;
-    for (;;) {
-      const keyset: Prisma.Sql = after ? Prisma.sql`AND (a.created_at, a.id) > (${after[0]}::timestamptz, ${after[1]})` : Prisma.empty;
-      const rows: Alert[] = await run<Alert>(Prisma.sql`SELECT ${ALERT_COLUMNS} FROM alerts a ${where} ${keyset} ORDER BY a.created_at, a.id LIMIT ${size}`);
-      if (rows.length > 0) yield rows;
-      if (rows.length < size) return;
-      const last = rows[rows.length - 1];
-      after = [last.createdAt, last.id];
-    }
+    return keysetBatches(
+      size,
+      (after: [Date, string] | null) => {
+        const keyset = after ? Prisma.sql`AND (a.created_at, a.id) > (${after[0]}::timestamptz, ${after[1]})` : Prisma.empty;
+        return run<Alert>(Prisma.sql`SELECT ${ALERT_COLUMNS} FROM alerts a ${where} ${keyset} ORDER BY a.created_at, a.id LIMIT ${size}`);
+      },
+      (alert): [Date, string] => [alert.createdAt, alert.id],
+    );
   }
 
   missingIds(run: SqlRun, tenantId: string, ids: string[]): Promise<string[]> {

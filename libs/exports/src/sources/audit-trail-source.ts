@@ -4,7 +4,7 @@ import { AuditTrailFilterDto } from '@app/audit-trail';
 import { dateRange } from '@app/common';
 import { Prisma } from '@app/database';
 
-import { andWhere, ExportColumn, ExportSelection, missingIn, RecordSource, SqlRun, SummaryTable, Translate, windowOf } from './record-source';
+import { andWhere, ExportColumn, ExportSelection, keysetBatches, missingIn, RecordSource, SqlRun, SummaryTable, Translate, windowOf } from './record-source';
 
 interface AuditRow {
   id: string;
@@ -80,15 +80,13 @@ export class AuditTrailSource implements RecordSource<AuditRow> {
     return row.n;
   }
 
-  async *batches(run: SqlRun, selection: ExportSelection, size: number): AsyncGenerator<AuditRow[]> {
+  batches(run: SqlRun, selection: ExportSelection, size: number): AsyncGenerator<AuditRow[]> {
     const where = this.where(selection);
-    let after = '0';
-    for (;;) {
-      const rows = await run<AuditRow>(Prisma.sql`SELECT ${SELECT} FROM audit_events e ${where} AND e.seq > ${after}::bigint ORDER BY e.seq LIMIT ${size}`);
-      if (rows.length > 0) yield rows;
-      if (rows.length < size) return;
-      after = rows[rows.length - 1].seq;
-    }
+    return keysetBatches(
+      size,
+      (after: string | null) => run<AuditRow>(Prisma.sql`SELECT ${SELECT} FROM audit_events e ${where} AND e.seq > ${after ?? '0'}::bigint ORDER BY e.seq LIMIT ${size}`),
+      (event) => event.seq,
+    );
   }
 
   missingIds(run: SqlRun, tenantId: string, ids: string[]): Promise<string[]> {

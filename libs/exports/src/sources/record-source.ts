@@ -1,12 +1,11 @@
 import { Type } from '@nestjs/common';
 
 import { dateRange } from '@app/common';
-import { Prisma } from '@app/database';
+import { Prisma, SqlRun } from '@app/database';
 
 import { ExportResourceName, ExportScopeName } from '../dto/export-enums';
 
-/** Runs one statement inside the export's snapshot transaction. */
-export type SqlRun = <R>(query: Prisma.Sql) => Promise<R[]>;
+export type { SqlRun };
 
 /** The frozen question an export answers. */
 export interface ExportSelection {
@@ -79,4 +78,18 @@ export async function missingIn(run: SqlRun, table: Prisma.Sql, tenantId: string
 export function windowOf(selection: ExportSelection, bounds: { created_from?: string; created_to?: string; timezone?: string }): { from: Date | null; to: Date } {
   const range = selection.scope === 'filtered' ? dateRange(bounds) : {};
   return { from: range.gte ?? null, to: range.lt && range.lt < selection.asOf ? range.lt : selection.asOf };
+}
+
+/**
+ * Every row of a keyset walk, `size` at a time: `read(after)` answers the rows after a position (null:
+ * from the start) in key order, and `keyOf` gives a row's position.
+ */
+export async function* keysetBatches<R, K>(size: number, read: (after: K | null) => Promise<R[]>, keyOf: (row: R) => K): AsyncGenerator<R[]> {
+  let after: K | null = null;
+  for (;;) {
+    const rows = await read(after);
+    if (rows.length > 0) yield rows;
+    if (rows.length < size) return;
+    after = keyOf(rows[rows.length - 1]);
+  }
 }

@@ -4,7 +4,7 @@ import { dateRange } from '@app/common';
 import { Prisma } from '@app/database';
 import { THREAT_CASE_STATUSES, ThreatCaseFilterDto } from '@app/threat-cases';
 
-import { andWhere, ExportColumn, ExportSelection, missingIn, RecordSource, SqlRun, SummaryTable, Translate, windowOf } from './record-source';
+import { andWhere, ExportColumn, ExportSelection, keysetBatches, missingIn, RecordSource, SqlRun, SummaryTable, Translate, windowOf } from './record-source';
 
 interface CaseRow {
   id: string;
@@ -80,17 +80,16 @@ export class ThreatCaseSource implements RecordSource<CaseRow> {
     return row.n;
   }
 
-  async *batches(run: SqlRun, selection: ExportSelection, size: number): AsyncGenerator<CaseRow[]> {
+  batches(run: SqlRun, selection: ExportSelection, size: number): AsyncGenerator<CaseRow[]> {
     const where = this.where(selection);
-    let after: [Date, string] | null = null;
-    for (;;) {
-      const keyset: Prisma.Sql = after ? Prisma.sql`AND (c.created_at, c.id) > (${after[0]}::timestamptz, ${after[1]})` : Prisma.empty;
-      const rows: CaseRow[] = await run<CaseRow>(Prisma.sql`SELECT ${SELECT} FROM threat_cases c ${where} ${keyset} ORDER BY c.created_at, c.id LIMIT ${size}`);
-      if (rows.length > 0) yield rows;
-      if (rows.length < size) return;
-      const last = rows[rows.length - 1];
-      after = [last.createdAt, last.id];
-    }
+    return keysetBatches(
+      size,
+      (after: [Date, string] | null) => {
+        const keyset = after ? Prisma.sql`AND (c.created_at, c.id) > (${after[0]}::timestamptz, ${after[1]})` : Prisma.empty;
+        return run<CaseRow>(Prisma.sql`SELECT ${SELECT} FROM threat_cases c ${where} ${keyset} ORDER BY c.created_at, c.id LIMIT ${size}`);
+      },
+      (row): [Date, string] => [row.createdAt, row.id],
+    );
   }
 
   missingIds(run: SqlRun, tenantId: string, ids: string[]): Promise<string[]> {

@@ -15,7 +15,21 @@ export class FileSink {
 
   async write(text: string): Promise<void> {
     if (this.failure) throw this.failure;
-    if (!this.stream.write(text)) await Promise.race([once(this.stream, 'drain'), once(this.stream, 'error').then(([error]) => Promise.reject(error))]);
+    if (!this.stream.write(text)) await this.drained();
+  }
+
+  /** Waits for the buffer to empty, or fails with the stream's error (listeners removed either way). */
+  private drained(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const done = (error?: Error): void => {
+        this.stream.off('drain', done);
+        this.stream.off('error', done);
+        if (error) reject(error);
+        else resolve();
+      };
+      this.stream.on('drain', done);
+      this.stream.on('error', done);
+    });
   }
 
   async close(): Promise<void> {
