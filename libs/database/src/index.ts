@@ -11,3 +11,4 @@ export * from './tenancy';
 export * from './scoped-prisma';
 export * from './readiness';
 export * from './plain-sql';
+export * from './pg-types';

@@ -4,6 +4,10 @@ import { Pool, PoolClient } from 'pg';
 import { AppConfig } from '@app/config';
 
 import { Prisma } from './generated/prisma/client';
+import { PG_TYPES } from './pg-types';
+
+/** Runs one statement on the connection of a transaction. */
+export type SqlRun = <R>(query: Prisma.Sql) => Promise<R[]>;
 
 /**
  * Plain `pg` for the hot paths: alert lists and details, statistics, and bulk ingestion writes, where
@@ -11,15 +15,13 @@ import { Prisma } from './generated/prisma/client';
  * Prisma.sql; rows come back under the column aliases the statement gives them. Everything else,
  * including every tenant-scoped write, stays with Prisma.
  */
-/** Runs one statement on the connection of a transaction. */
-export type SqlRun = <R>(query: Prisma.Sql) => Promise<R[]>;
 
 @Injectable()
 export class PlainSql implements OnModuleDestroy {
   private readonly pool: Pool;
 
   constructor(config: AppConfig) {
-    this.pool = new Pool({ connectionString: config.databaseUrl, max: config.databasePoolSize });
+    this.pool = new Pool({ connectionString: config.databaseUrl, max: config.databasePoolSize, types: PG_TYPES });
     this.pool.on('error', () => undefined); // a dropped idle connection is replaced on the next query
   }
 

@@ -35,4 +35,33 @@ describe('zoned time', () => {
     expect(new ZonedFormatter('America/St_Johns').rfc3339(new Date('2025-01-01T12:00:00Z'))).toBe('2025-01-01T08:30:00.000-03:30');
     expect(new ZonedFormatter('UTC').rfc3339(new Date('2025-01-01T12:00:00Z'))).toBe('2025-01-01T12:00:00.000Z');
   });
+
+  it('should write UTC exactly as toISOString does, and local time as the wall clock of the offset', () => {
+    const utc = new ZonedFormatter('UTC');
+    const jakarta = new ZonedFormatter('Asia/Jakarta');
+    const instants = [0, -1, 1, 999, 86_399_999, -86_400_001, Date.UTC(1969, 11, 31, 23, 59, 59, 1), Date.UTC(2000, 1, 29, 12, 0, 0, 5), Date.UTC(9999, 11, 31, 23, 59, 59, 999)];
+    for (let i = 0; i < 2_000; i++) instants.push(Math.floor(Math.sin(i + 1) * 4e12));
+    for (const at of instants) {
+      const date = new Date(at);
+      expect(utc.rfc3339(date)).toBe(date.toISOString());
+      if (at < 0) continue; // Jakarta has been UTC+7 since 1964; before, other offsets (see below)
+      const wall = new Date(at + 7 * 3600_000).toISOString();
+      expect(jakarta.rfc3339(date)).toBe(`${wall.slice(0, -1)}+07:00`);
+      expect(jakarta.dateTime(date)).toBe(wall.slice(0, -5).replace('T', ' '));
+    }
+    // Local mean time (Batavia, +07:07:12) keeps its seconds.
+    expect(jakarta.rfc3339(new Date(Date.UTC(1900, 0, 1)))).toBe('1900-01-01T07:07:12.000+07:07:12');
+  });
+
+  it('should give the offset the zone database gives at every quarter hour of a year, transition days included', () => {
+    // Berlin and New York change by an hour, Lord Howe by half an hour; Kathmandu is +05:45 all year.
+    for (const zone of ['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu']) {
+      const formatter = new ZonedFormatter(zone);
+      const wrong: string[] = [];
+      for (let at = Date.UTC(2025, 0, 1); at < Date.UTC(2026, 0, 1); at += 900_000 + 7_000) {
+        if (formatter.offsetMs(new Date(at)) !== zoneOffsetMs(at, zone)) wrong.push(new Date(at).toISOString());
+      }
+      expect({ zone, wrong }).toEqual({ zone, wrong: [] });
+    }
+  });
 });

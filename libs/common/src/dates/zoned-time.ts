@@ -56,23 +56,35 @@ export function parseInstant(text: string, zone: string): Date | null {
   return Number.isNaN(instant.getTime()) ? null : instant;
 }
 
+const DAY_MS = 86_400_000;
+const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'));
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, '0'));
+
 /**
- * Formats instants as wall-clock time of one zone, fast enough for every cell of a large export: zone
- * offsets change only on quarter-hour boundaries, so the offset is looked up once per quarter hour.
+ * Formats instants as wall-clock time of one zone, fast enough for every cell of a large export (one
+ * instance per export: its caches grow with the days it has seen). Offsets are looked up once per UTC
+ * day: when the day starts and ends with the same offset (every day but a transition's), that offset
+ * holds all day; a transition day is looked up per quarter hour, the finest step any zone's offset
+ * changes by. Dates are built from a cached `YYYY-MM-DD` per day and arithmetic, not Date methods.
  */
 export class ZonedFormatter {
-  private readonly offsets = new Map<number, number>();
+  private readonly days = new Map<number, number | null>();
+  private readonly quarters = new Map<number, number>();
+  private readonly dayTexts = new Map<number, string>();
+  private readonly offsetTexts = new Map<number, string>();
 
   constructor(readonly zone: string) {}
 
   offsetMs(date: Date): number {
-    const bucket = Math.floor(date.getTime() / 900_000);
-    let offset = this.offsets.get(bucket);
+    const time = date.getTime();
+    const day = Math.floor(time / DAY_MS);
+    let offset = this.days.get(day);
     if (offset === undefined) {
-      offset = zoneOffsetMs(bucket * 900_000, this.zone);
-      this.offsets.set(bucket, offset);
+      const start = zoneOffsetMs(day * DAY_MS, this.zone);
+      offset = start === zoneOffsetMs(day * DAY_MS + DAY_MS - 1000, this.zone) ? start : null;
+      this.days.set(day, offset);
     }
-    return offset;
+    return offset ?? this.quarterOffset(Math.floor(time / 900_000));
   }
 
   /** The wall-clock time as a Date whose UTC fields are the local ones (what spreadsheets store). */
@@ -82,17 +94,53 @@ export class ZonedFormatter {
 
   /** `2025-04-01 07:00:00`. */
   dateTime(date: Date): string {
-    return this.wallClock(date).toISOString().slice(0, 19).replace('T', ' ');
+    const local = date.getTime() + this.offsetMs(date);
+    return `${this.dayText(local)} ${this.clockText(local)}`;
   }
 
-  /** RFC 3339 with the zone's offset: `2025-04-01T07:00:00.000+07:00`. */
+  /** RFC 3339 with the zone's offset: `2025-04-01T07:00:00.000+07:00`; in UTC the same text as toISOString. */
   rfc3339(date: Date): string {
     const offset = this.offsetMs(date);
-    if (offset === 0) return date.toISOString();
-    const minutes = Math.abs(offset) / 60_000;
-    const sign = offset < 0 ? '-' : '+';
-    const hh = String(Math.floor(minutes / 60)).padStart(2, '0');
-    const mm = String(minutes % 60).padStart(2, '0');
-    return `${this.wallClock(date).toISOString().slice(0, 23)}${sign}${hh}:${mm}`;
+    const local = date.getTime() + offset;
+    return `${this.dayText(local)}T${this.clockText(local)}.${THREE_DIGITS[((local % 1000) + 1000) % 1000]}${this.offsetText(offset)}`;
+  }
+
+  private quarterOffset(quarter: number): number {
+    let offset = this.quarters.get(quarter);
+    if (offset === undefined) {
+      offset = zoneOffsetMs(quarter * 900_000, this.zone);
+      this.quarters.set(quarter, offset);
+    }
+    return offset;
+  }
+
+  /** `YYYY-MM-DD` of a wall-clock instant (toISOString's own year format, also outside 0–9999). */
+  private dayText(local: number): string {
+    const day = Math.floor(local / DAY_MS);
+    let text = this.dayTexts.get(day);
+    if (text === undefined) {
+      const iso = new Date(day * DAY_MS).toISOString();
+      text = iso.slice(0, iso.indexOf('T'));
+      this.dayTexts.set(day, text);
+    }
+    return text;
+  }
+
+  /** `HH:MM:SS` of a wall-clock instant. */
+  private clockText(local: number): string {
+    const seconds = Math.floor((local - Math.floor(local / DAY_MS) * DAY_MS) / 1000);
+    return `${TWO_DIGITS[Math.floor(seconds / 3600)]}:${TWO_DIGITS[Math.floor(seconds / 60) % 60]}:${TWO_DIGITS[seconds % 60]}`;
+  }
+
+  /** `Z`, or `+07:00` / `-03:30`; the local mean times before about 1900 also keep their seconds (`+07:07:12`, as Temporal writes them). */
+  private offsetText(offset: number): string {
+    let text = this.offsetTexts.get(offset);
+    if (text === undefined) {
+      const seconds = Math.abs(offset) / 1000;
+      const [hh, mm, ss] = [Math.floor(seconds / 3600), Math.floor(seconds / 60) % 60, seconds % 60];
+      text = offset === 0 ? 'Z' : `${offset < 0 ? '-' : '+'}${TWO_DIGITS[hh]}:${TWO_DIGITS[mm]}${ss ? `:${TWO_DIGITS[ss]}` : ''}`;
+      this.offsetTexts.set(offset, text);
+    }
+    return text;
   }
 }

@@ -1,5 +1,5 @@
 import { keysetBatches } from '../sources/record-source';
-import { firstRecords, ndjsonLine } from './record-lines';
+import { firstRecords, ndjsonLineOf } from './record-lines';
 
 describe('record lines', () => {
   it('should write a record as one NDJSON line in column order with UTC dates', () => {
@@ -9,10 +9,18 @@ describe('record lines', () => {
       { key: 'labels', kind: 'json' as const, width: 1, value: () => ({ env: 'prod' }) },
       { key: 'none', kind: 'text' as const, width: 1, value: () => null },
     ];
-    expect(ndjsonLine({ id: 'alr_1' }, columns)).toBe('{"id":"alr_1","at":"2025-03-31T17:00:00.000Z","labels":{"env":"prod"},"none":null}\n');
+    expect(ndjsonLineOf(columns)({ id: 'alr_1' })).toBe('{"id":"alr_1","at":"2025-03-31T17:00:00.000Z","labels":{"env":"prod"},"none":null}\n');
   });
 
-  it('should walk a keyset to the end and stop a stream at its limit', async () => {
+  it('should write the same text as JSON.stringify of the record, whatever the values', () => {
+    const values: unknown[] = ['plain', 'quote " back\\slash \u2028 line\nbreak 한국어', '', 0, -1.5, 2 ** 53, NaN, true, null, undefined, new Date(0), { a: [1, { b: null }] }, [], ['x']];
+    const columns = values.map((value, i) => ({ key: i % 2 ? `k"${i}` : `k${i}`, kind: 'text' as const, width: 1, value: () => value as never }));
+    const record = Object.fromEntries(values.map((value, i) => [columns[i].key, value instanceof Date ? value.toISOString() : (value ?? null)]));
+    expect(ndjsonLineOf(columns)({})).toBe(`${JSON.stringify(record)}\n`);
+    expect(ndjsonLineOf([])({})).toBe('{}\n');
+  });
+
+  it('should walk a keyset one batch ahead of its consumer and stop a stream at its limit', async () => {
     const data = Array.from({ length: 7 }, (_, i) => i);
     const reads: (number | null)[] = [];
     const walk = keysetBatches(3, async (after: number | null) => {
@@ -22,6 +30,7 @@ describe('record lines', () => {
     const all: number[][] = [];
     for await (const batch of firstRecords(walk, 5)) all.push(batch);
     expect(all).toEqual([[0, 1, 2], [3, 4]]);
-    expect(reads).toEqual([null, 2]);
+    // The batch after [3, 4, 5] was asked for while [3, 4] was being consumed; nothing after it.
+    expect(reads).toEqual([null, 2, 5]);
   });
 });

@@ -1,16 +1,24 @@
+import { ZonedFormatter } from '@app/common';
+
 import { ExportColumn } from '../sources/record-source';
 
 /**
- * A record as one NDJSON line: the columns' keys in order, dates in UTC (RFC 3339), JSON values as JSON.
+ * The NDJSON line of a record for these columns: the columns' keys in order, dates in UTC (RFC 3339),
+ * JSON values as JSON; the same text as JSON.stringify of the record, built without the record object.
  * The data digest of every export is the SHA-256 of these lines, and the NDJSON file is exactly them.
  */
-export function ndjsonLine(row: { id: string }, columns: ExportColumn<{ id: string }>[]): string {
-  const record: Record<string, unknown> = {};
-  for (const column of columns) {
-    const value = column.value(row);
-    record[column.key] = value instanceof Date ? value.toISOString() : (value ?? null);
-  }
-  return `${JSON.stringify(record)}\n`;
+export function ndjsonLineOf<R>(columns: ExportColumn<R>[]): (row: R) => string {
+  const utc = new ZonedFormatter('UTC');
+  const keys = columns.map((column, i) => `${i === 0 ? '{' : ','}${JSON.stringify(column.key)}:`);
+  return (row) => {
+    let line = columns.length === 0 ? '{' : '';
+    for (let i = 0; i < columns.length; i++) {
+      const value = columns[i].value(row);
+      line += keys[i];
+      line += value === null || value === undefined ? 'null' : value instanceof Date ? `"${utc.rfc3339(value)}"` : JSON.stringify(value);
+    }
+    return `${line}}\n`;
+  };
 }
 
 /** The first `limit` records of a batch stream. */

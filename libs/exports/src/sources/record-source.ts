@@ -82,14 +82,19 @@ export function windowOf(selection: ExportSelection, bounds: { created_from?: st
 
 /**
  * Every row of a keyset walk, `size` at a time: `read(after)` answers the rows after a position (null:
- * from the start) in key order, and `keyOf` gives a row's position.
+ * from the start) in key order, and `keyOf` gives a row's position. The next batch is asked for as soon
+ * as a batch arrives, so the database reads it while the caller writes the current one.
  */
 export async function* keysetBatches<R, K>(size: number, read: (after: K | null) => Promise<R[]>, keyOf: (row: R) => K): AsyncGenerator<R[]> {
-  let after: K | null = null;
-  for (;;) {
-    const rows = await read(after);
-    if (rows.length > 0) yield rows;
-    if (rows.length < size) return;
-    after = keyOf(rows[rows.length - 1]);
+  let next: Promise<R[]> | null = read(null);
+  try {
+    while (next) {
+      const rows: R[] = await next;
+      next = rows.length < size ? null : read(keyOf(rows[rows.length - 1]));
+      if (rows.length > 0) yield rows;
+    }
+  } finally {
+    // A consumer that stops early (a record limit, a failure) leaves no read unobserved.
+    await next?.catch(() => undefined);
   }
 }
