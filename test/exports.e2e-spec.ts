@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Workbook } from 'exceljs';
 
 import { Tenant } from '@app/database';
-import { ExportSweeper } from '@app/exports';
+import { ExportSweeper, ROWS_PER_PAGE } from '@app/exports';
 
 import { http, startApi, TestApi } from './utils/api';
 import { downloadExport, ExportStatus, parseCsv, pdfText, waitForExport } from './utils/exports';
@@ -188,7 +188,7 @@ describe('exports', () => {
       const { text, pages } = await pdfText(file.bytes);
       const rows = status.manifest?.row_count as number;
       expect(rows).toBe(60);
-      expect(pages).toBe(3 + Math.ceil(rows / 20));
+      expect(pages).toBe(3 + Math.ceil(rows / ROWS_PER_PAGE));
       expect(text).toContain('Q2 evidence for the auditors');
       expect(text).toContain(tenant.name);
       expect(text).toMatch(new RegExp(`Records in this report\\s+${rows}\\n`));
@@ -202,6 +202,13 @@ describe('exports', () => {
       expect(text.split(id).length - 1).toBeGreaterThanOrEqual(pages);
       const titles = await world.prisma.alert.findMany({ where: { tenantId: tenant.id, title: { startsWith: 'Test alert' } }, select: { title: true } });
       for (const { title } of titles) expect(text).toContain(title);
+      // Ids and timestamps are evidence: never shortened, whatever else a narrow column has to cut.
+      const alerts = await world.prisma.alert.findMany({ where: { tenantId: tenant.id }, select: { id: true, createdAt: true } });
+      expect(alerts).toHaveLength(rows);
+      for (const alert of alerts) {
+        expect(text).toContain(alert.id);
+        expect(text).toContain(alert.createdAt.toISOString().slice(0, 19).replace('T', ' '));
+      }
     });
 
     it('should translate the report by locale', async () => {

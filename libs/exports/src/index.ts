@@ -8,6 +8,7 @@ export * from './export-queue';
 export * from './exports.module';
 export * from './exports.service';
 export * from './pdf/chromium.service';
+export { reportDocument, ROWS_PER_PAGE, tablePages } from './pdf/report-html';
 export * from './runner/export-runner';
 export * from './runner/export-sweeper';
 export * from './storage/export-storage';

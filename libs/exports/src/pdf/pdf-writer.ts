@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { Logger } from '@nestjs/common';
 import type { Page } from 'puppeteer-core';
 
-import { ExportColumn } from '../sources/record-source';
+import { ExportColumn, PdfColumn } from '../sources/record-source';
 import { FormatWriter, RecordBatch, WriterContext } from '../writers/format-writer';
 import { ChromiumService } from './chromium.service';
 import { FRONT_PAGES, frontPages, reportDocument, ROWS_PER_PAGE, tablePages, totalPages } from './report-html';
@@ -28,6 +28,7 @@ export class PdfWriter implements FormatWriter {
   readonly needsDigestFirst = true;
   private readonly logger = new Logger(PdfWriter.name);
   private context!: WriterContext;
+  private table!: PdfColumn[];
   private columns!: ExportColumn<{ id: string }>[];
   private total = 0;
   private pending: string[][] = [];
@@ -44,7 +45,8 @@ export class PdfWriter implements FormatWriter {
     this.context = context;
     context.signal.addEventListener('abort', () => void this.closePages(), { once: true });
     const byKey = new Map(context.columns.map((c) => [c.key, c]));
-    this.columns = context.pdfColumns.map((key) => byKey.get(key)).filter((c): c is ExportColumn<{ id: string }> => c !== undefined);
+    this.table = context.pdfColumns.filter((c) => byKey.has(c.key));
+    this.columns = this.table.map((c) => byKey.get(c.key) as ExportColumn<{ id: string }>);
     this.total = totalPages(context.rowCount);
     await this.dispatch(frontPages(context, this.total));
   }
@@ -76,7 +78,7 @@ export class PdfWriter implements FormatWriter {
 
   private async flushChunk(size: number): Promise<void> {
     const rows = this.pending.splice(0, size);
-    const pages = tablePages(this.context, this.columns, rows, this.pagesRendered + 1, this.total);
+    const pages = tablePages(this.context, this.table, rows, this.pagesRendered + 1, this.total);
     this.pagesRendered += pages.length;
     await this.dispatch(pages);
   }

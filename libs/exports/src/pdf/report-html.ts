@@ -1,8 +1,8 @@
-import { ExportColumn, SummaryTable } from '../sources/record-source';
+import { PdfColumn, SummaryTable } from '../sources/record-source';
 import { WriterContext } from '../writers/format-writer';
 
 /** Table rows per page. Rows never wrap (one line, shortened with an ellipsis), so page counts are known before rendering. */
-export const ROWS_PER_PAGE = 20;
+export const ROWS_PER_PAGE = 28;
 /** Cover, summary, controls. */
 export const FRONT_PAGES = 3;
 const FILTERS_SHOWN = 1_500;
@@ -42,12 +42,50 @@ dl { display: grid; grid-template-columns: 48mm 1fr; gap: 1.2mm 4mm; margin: 0 }
 .incomplete { color: #b00020; font-weight: bold } .note { color: #555; font-size: 7.5pt; margin-top: 4mm; max-width: 240mm }
 table { border-collapse: collapse } .summary td, .summary th { padding: 0.8mm 2.5mm; border-bottom: 0.2mm solid #ddd; text-align: left }
 .summary td.n { text-align: right } .grid { display: flex; gap: 10mm; align-items: flex-start }
-table.records { width: 100%; table-layout: fixed }
-table.records th, table.records td { height: 7.4mm; padding: 0 1.5mm; border-bottom: 0.2mm solid #ddd; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; text-align: left }
+table.records { width: 100%; table-layout: fixed; font-size: 7.5pt }
+table.records th, table.records td { height: 5.6mm; padding: 0 1.2mm; border-bottom: 0.2mm solid #ddd; white-space: nowrap; text-align: left }
 table.records th { background: #eee }
+table.records td.mono { font-family: 'DejaVu Sans Mono', monospace; font-size: 7pt }
 ul.controls li { margin-bottom: 2mm }
-</style></head><body>${pages.join('')}</body></html>`;
+</style></head><body>${pages.join('')}<script>${FIT_CELLS}</script></body></html>`;
 }
+
+/**
+ * Shortens, before printing, every table cell whose text is wider than its column to the longest
+ * prefix that fits with an ellipsis, measured with the cell's own font on a canvas. CSS would do the
+ * same with overflow: hidden and text-overflow: ellipsis, but then every cell becomes a clip path in
+ * the PDF, which made printing 1.7 times slower (docs/BENCHMARKS.md). Plain JavaScript in a string, so
+ * no compiler or coverage tool rewrites it.
+ */
+const FIT_CELLS = `(function () {
+  var ctx = document.createElement('canvas').getContext('2d');
+  var tables = document.querySelectorAll('table.records');
+  for (var t = 0; t < tables.length; t++) {
+    var rows = tables[t].rows, widths = [], fonts = [];
+    for (var r = 0; r < rows.length; r++) {
+      var cells = rows[r].cells;
+      if (r <= 1) {
+        for (var c = 0; c < cells.length; c++) {
+          var style = getComputedStyle(cells[c]);
+          widths[c] = cells[c].getBoundingClientRect().width - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+          fonts[c] = style.fontSize + ' ' + style.fontFamily;
+        }
+      }
+      for (var i = 0; i < cells.length; i++) {
+        var text = cells[i].textContent;
+        if (ctx.font !== fonts[i]) ctx.font = fonts[i];
+        if (ctx.measureText(text).width <= widths[i]) continue;
+        var chars = Array.from(text), lo = 0, hi = chars.length;
+        while (lo < hi) {
+          var mid = (lo + hi + 1) >> 1;
+          if (ctx.measureText(chars.slice(0, mid).join('') + '\\u2026').width <= widths[i]) lo = mid; else hi = mid - 1;
+        }
+        cells[i].textContent = chars.slice(0, lo).join('') + '\\u2026';
+        cells[i].title = text;
+      }
+    }
+  }
+})();`;
 
 function page(context: WriterContext, number: number, total: number, body: string): string {
   const m = context.manifest;
@@ -99,15 +137,14 @@ function summaryTable(table: SummaryTable): string {
 }
 
 /** Table pages for `rows` (already formatted cells), numbered from `firstPage`. */
-export function tablePages(context: WriterContext, columns: ExportColumn<{ id: string }>[], rows: string[][], firstPage: number, total: number): string[] {
-  const widths = columns.map((c) => c.width);
-  const sum = widths.reduce((a, b) => a + b, 0);
-  const colgroup = `<colgroup>${widths.map((w) => `<col style="width:${((w / sum) * 100).toFixed(2)}%">`).join('')}</colgroup>`;
+export function tablePages(context: WriterContext, columns: PdfColumn[], rows: string[][], firstPage: number, total: number): string[] {
+  const colgroup = `<colgroup>${columns.map((c) => (c.mm === null ? '<col>' : `<col style="width:${c.mm}mm">`)).join('')}</colgroup>`;
+  const open = columns.map((c) => (c.mono ? '<td class="mono">' : '<td>'));
   const head = `<tr>${columns.map((c) => `<th>${escapeHtml(context.t(`columns.${c.key}`))}</th>`).join('')}</tr>`;
   if (rows.length === 0) return [page(context, firstPage, total, `<h2>${escapeHtml(context.t('table.heading'))}</h2><p>${escapeHtml(context.t('table.no_records'))}</p>`)];
   const pages: string[] = [];
   for (let start = 0; start < rows.length; start += ROWS_PER_PAGE) {
-    const body = rows.slice(start, start + ROWS_PER_PAGE).map((cells) => `<tr>${cells.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`).join('');
+    const body = rows.slice(start, start + ROWS_PER_PAGE).map((cells) => `<tr>${cells.map((cell, i) => `${open[i]}${escapeHtml(cell)}</td>`).join('')}</tr>`).join('');
     pages.push(page(context, firstPage + pages.length, total, `<table class="records">${colgroup}${head}${body}</table>`));
   }
   return pages;

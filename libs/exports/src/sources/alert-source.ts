@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { ALERT_COLUMNS, AlertFilterDto, alertWhere, responseTimesSql, SEVERITIES, STATUSES, toResponseTimes } from '@app/alerts';
 import { Alert, Prisma } from '@app/database';
 
-import { andWhere, ExportColumn, ExportSelection, keysetBatches, missingIn, RecordSource, SqlRun, SummaryTable, Translate, windowOf } from './record-source';
+import { andWhere, ExportColumn, ExportSelection, keysetBatches, missingIn, PdfColumn, RecordSource, SqlRun, SummaryTable, Translate, windowOf } from './record-source';
 
 const COLUMNS: ExportColumn<Alert>[] = [
   { key: 'id', kind: 'id', width: 30, value: (a) => a.id },
@@ -50,7 +50,10 @@ export class AlertSource implements RecordSource<Alert> {
   readonly readScope = 'alerts:read';
   readonly filterType = AlertFilterDto;
   readonly columns = COLUMNS;
-  readonly pdfColumns = ['created_at', 'severity', 'status', 'type', 'title', 'source', 'assignee', 'resolved_at', 'id'];
+  readonly pdfColumns: PdfColumn[] = [
+    { key: 'created_at', mm: 31 }, { key: 'severity', mm: 15 }, { key: 'status', mm: 22 }, { key: 'type', mm: 22 }, { key: 'title', mm: null },
+    { key: 'source', mm: 22 }, { key: 'assignee', mm: 20 }, { key: 'resolved_at', mm: 31 }, { key: 'id', mm: 48, mono: true },
+  ];
 
   private where(selection: ExportSelection): Prisma.Sql {
     const filter = selection.scope === 'filtered' ? (selection.filters as AlertFilterDto) : {};

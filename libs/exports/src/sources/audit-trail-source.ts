@@ -4,7 +4,7 @@ import { AuditTrailFilterDto } from '@app/audit-trail';
 import { dateRange } from '@app/common';
 import { Prisma } from '@app/database';
 
-import { andWhere, ExportColumn, ExportSelection, keysetBatches, missingIn, RecordSource, SqlRun, SummaryTable, Translate, windowOf } from './record-source';
+import { andWhere, ExportColumn, ExportSelection, keysetBatches, missingIn, PdfColumn, RecordSource, SqlRun, SummaryTable, Translate, windowOf } from './record-source';
 
 interface AuditRow {
   id: string;
@@ -55,7 +55,10 @@ export class AuditTrailSource implements RecordSource<AuditRow> {
   readonly readScope = 'audit:read';
   readonly filterType = AuditTrailFilterDto;
   readonly columns = COLUMNS;
-  readonly pdfColumns = ['seq', 'at', 'actor', 'action', 'resource_type', 'resource_id', 'outcome', 'ip'];
+  readonly pdfColumns: PdfColumn[] = [
+    { key: 'seq', mm: 14 }, { key: 'at', mm: 31 }, { key: 'actor', mm: 40 }, { key: 'action', mm: 36 }, { key: 'resource_type', mm: 24 },
+    { key: 'resource_id', mm: null, mono: true }, { key: 'outcome', mm: 16 }, { key: 'ip', mm: 26 },
+  ];
 
   private where(selection: ExportSelection): Prisma.Sql {
     const f = selection.scope === 'filtered' ? (selection.filters as AuditTrailFilterDto) : {};

@@ -30,6 +30,17 @@ export interface ExportColumn<R> {
   value(row: R): CellValue;
 }
 
+/**
+ * A column of the PDF table: the field, its width in millimetres (null: what the others leave of the
+ * 273 mm) and whether it is set in a monospace font, whose fixed advance makes the width an id needs
+ * known whatever its letters (a proportional ULID varies by 40% between `I…` and `W…`).
+ */
+export interface PdfColumn {
+  key: string;
+  mm: number | null;
+  mono?: boolean;
+}
+
 /** One block of the report's summary page: a small table with a heading. */
 export interface SummaryTable {
   heading: string;
@@ -48,8 +59,8 @@ export interface RecordSource<R extends { id: string } = { id: string }> {
   /** The class that validates `filters` (class-validator), the resource's list filters. */
   readonly filterType: Type<object>;
   readonly columns: ExportColumn<R>[];
-  /** The columns the PDF table shows, in order. */
-  readonly pdfColumns: string[];
+  /** The columns the PDF table shows, in order; timestamps and ids get room for their whole text. */
+  readonly pdfColumns: PdfColumn[];
   count(run: SqlRun, selection: ExportSelection): Promise<number>;
   /** Every selected record, in a stable order, `size` at a time (keyset, never the whole set in memory). */
   batches(run: SqlRun, selection: ExportSelection, size: number): AsyncGenerator<R[]>;

@@ -4,7 +4,7 @@ import { dateRange } from '@app/common';
 import { Prisma } from '@app/database';
 import { THREAT_CASE_STATUSES, ThreatCaseFilterDto } from '@app/threat-cases';
 
-import { andWhere, ExportColumn, ExportSelection, keysetBatches, missingIn, RecordSource, SqlRun, SummaryTable, Translate, windowOf } from './record-source';
+import { andWhere, ExportColumn, ExportSelection, keysetBatches, missingIn, PdfColumn, RecordSource, SqlRun, SummaryTable, Translate, windowOf } from './record-source';
 
 interface CaseRow {
   id: string;
@@ -56,7 +56,10 @@ export class ThreatCaseSource implements RecordSource<CaseRow> {
   readonly readScope = 'cases:read';
   readonly filterType = ThreatCaseFilterDto;
   readonly columns = COLUMNS;
-  readonly pdfColumns = ['created_at', 'status', 'title', 'device_id', 'location_name', 'alert_count', 'id'];
+  readonly pdfColumns: PdfColumn[] = [
+    { key: 'created_at', mm: 31 }, { key: 'status', mm: 28 }, { key: 'title', mm: null }, { key: 'device_id', mm: 36 },
+    { key: 'location_name', mm: 36 }, { key: 'alert_count', mm: 14 }, { key: 'id', mm: 48, mono: true },
+  ];
 
   private where(selection: ExportSelection): Prisma.Sql {
     const f = selection.scope === 'filtered' ? (selection.filters as ThreatCaseFilterDto) : {};

@@ -1,7 +1,7 @@
 import { ZonedFormatter } from '@app/common';
 
 import { ExportManifestDto } from '../dto/export-job.dto';
-import { ExportColumn, SummaryTable } from '../sources/record-source';
+import { ExportColumn, PdfColumn, SummaryTable } from '../sources/record-source';
 
 /** What every writer knows about the export it writes. */
 export interface WriterContext {
@@ -10,7 +10,7 @@ export interface WriterContext {
   workDir: string;
   columns: ExportColumn<{ id: string }>[];
   /** The PDF table's columns. */
-  pdfColumns: string[];
+  pdfColumns: PdfColumn[];
   zone: ZonedFormatter;
   t: (key: string, args?: Record<string, string | number>) => string;
   title: string;
