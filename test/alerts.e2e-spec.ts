@@ -92,7 +92,7 @@ describe('alerts', () => {
       const day = (d: string) => new Date(`${d}T12:00:00Z`);
       await world.prisma.alert.createMany({
         data: [
-          alertRow(listTenant.id, { title: 'Disk full on db-primary', severity: 'critical', status: 'open', source: 'Prometheus-EU', labels: { env: 'prod', team: 'dba' }, createdAt: day('2025-04-01') }),
+          alertRow(listTenant.id, { title: 'Disk full on db-primary', message: 'Quota exceeded on /var', severity: 'critical', status: 'open', source: 'Prometheus-EU', labels: { env: 'prod', team: 'dba' }, createdAt: day('2025-04-01') }),
           alertRow(listTenant.id, { title: 'Login burst', severity: 'low', status: 'acknowledged', source: 'auth-gateway', labels: { env: 'prod', team: 'sec' }, createdAt: day('2025-04-02'), alertRuleName: 'Brute force detection' }),
           alertRow(listTenant.id, { title: 'Latency high', severity: 'high', status: 'resolved', source: 'prometheus-us', labels: { env: 'staging' }, createdAt: day('2025-04-03') }),
           alertRow(listTenant.id, { title: 'Unknown face', severity: 'info', status: 'open', source: 'lenz', labels: {}, createdAt: day('2025-04-04'), alertableId: 'event_stream-xyz_1746000898' }),
@@ -112,12 +112,17 @@ describe('alerts', () => {
       expect(titles(await http<List>(api, 'GET', '/v1/alerts?status=open&severity=critical', { headers }))).toEqual(['Disk full on db-primary']);
     });
 
-    it('should match source case-insensitively by substring, labels by AND, and q over title, source, alertable id and rule name', async () => {
+    it('should match source case-insensitively by substring, labels by AND, and q over title, message, source, alertable id and rule name', async () => {
       expect(titles(await http<List>(api, 'GET', '/v1/alerts?source=PROMETHEUS&sort_direction=asc', { headers }))).toEqual(['Disk full on db-primary', 'Latency high']);
       expect(titles(await http<List>(api, 'GET', '/v1/alerts?label=env:prod&label=team:sec', { headers }))).toEqual(['Login burst']);
       expect(titles(await http<List>(api, 'GET', '/v1/alerts?q=brute%20FORCE', { headers }))).toEqual(['Login burst']);
       expect(titles(await http<List>(api, 'GET', '/v1/alerts?q=stream-xyz', { headers }))).toEqual(['Unknown face']);
       expect(titles(await http<List>(api, 'GET', '/v1/alerts?q=100%25', { headers }))).toEqual([]);
+      expect(titles(await http<List>(api, 'GET', '/v1/alerts?q=DB-PRIMARY', { headers }))).toEqual(['Disk full on db-primary']);
+      expect(titles(await http<List>(api, 'GET', '/v1/alerts?q=casb', { headers }))).toEqual(['Policy violation']);
+      expect(titles(await http<List>(api, 'GET', '/v1/alerts?q=quota%20exceeded%20on%20%2Fvar', { headers }))).toEqual(['Disk full on db-primary']);
+      // Fields are searched one by one: no match spans the end of one and the start of the next.
+      expect(titles(await http<List>(api, 'GET', '/v1/alerts?q=facelenz', { headers }))).toEqual([]);
     });
 
     it('should read date-only bounds in the time zone: from inclusive, to exclusive', async () => {
