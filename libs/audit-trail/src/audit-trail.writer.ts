@@ -1,5 +1,5 @@
 import { currentPrincipal, publicId, RequestContextStore } from '@app/common';
-import { AuditEvent, Prisma, SqlRun } from '@app/database';
+import { AuditEvent, insertJsonRows, Prisma, SqlRun } from '@app/database';
 
 import { GENESIS_HASH, hashEvent } from './audit-hash';
 
@@ -89,13 +89,11 @@ function eventFields(entry: AuditEntry, seq: bigint, prevHash: string, now: Date
   };
 }
 
-const AUDIT_COLUMNS = Prisma.raw(
-  'id, tenant_id, seq, at, actor, actor_type, action, resource_type, resource_id, outcome, ip, user_agent, request_id, trace_id, details, prev_hash, hash',
-);
+const AUDIT_COLUMNS = ['id', 'tenant_id', 'seq', 'at', 'actor', 'actor_type', 'action', 'resource_type', 'resource_id', 'outcome', 'ip', 'user_agent', 'request_id', 'trace_id', 'details', 'prev_hash', 'hash'];
 
 /**
  * appendAuditEvents for a plain-pg transaction (bulk ingestion): the same lock, the same chain, one
- * multi-row INSERT.
+ * INSERT of all the events.
  */
 export async function appendAuditEventsSql(run: SqlRun, tenantId: string, entries: AuditEntry[], now = new Date()): Promise<number> {
   if (entries.length === 0) return 0;
@@ -104,13 +102,11 @@ export async function appendAuditEventsSql(run: SqlRun, tenantId: string, entrie
   const [last] = await run<{ last_seq: string; hash: string }>(
     Prisma.sql`SELECT seq::text AS last_seq, hash FROM audit_events WHERE tenant_id = ${tenantId} ORDER BY seq DESC LIMIT 1`,
   );
-  const rows = linkEvents(last ? { seq: BigInt(last.last_seq), hash: last.hash } : null, tenantId, entries, now);
-  for (let i = 0; i < rows.length; i += 1_000) {
-    const values = rows.slice(i, i + 1_000).map(
-      (r) => Prisma.sql`(${r.id}, ${r.tenantId}, ${(r.seq as bigint).toString()}::bigint, ${r.at}, ${r.actor}, ${r.actorType}, ${r.action}, ${r.resourceType},
-        ${r.resourceId}, ${r.outcome}, ${r.ip}, ${r.userAgent}, ${r.requestId}, ${r.traceId}, ${JSON.stringify(r.details ?? {})}::jsonb, ${r.prevHash}, ${r.hash})`,
-    );
-    await run(Prisma.sql`INSERT INTO audit_events (${AUDIT_COLUMNS}) VALUES ${Prisma.join(values)}`);
-  }
+  const rows = linkEvents(last ? { seq: BigInt(last.last_seq), hash: last.hash } : null, tenantId, entries, now).map((r) => ({
+    id: r.id, tenant_id: r.tenantId, seq: (r.seq as bigint).toString(), at: r.at, actor: r.actor, actor_type: r.actorType, action: r.action,
+    resource_type: r.resourceType, resource_id: r.resourceId, outcome: r.outcome, ip: r.ip, user_agent: r.userAgent, request_id: r.requestId,
+    trace_id: r.traceId, details: r.details ?? {}, prev_hash: r.prevHash, hash: r.hash,
+  }));
+  await run(insertJsonRows('audit_events', AUDIT_COLUMNS, rows));
   return rows.length;
 }

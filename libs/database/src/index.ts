@@ -12,3 +12,4 @@ export * from './scoped-prisma';
 export * from './readiness';
 export * from './plain-sql';
 export * from './pg-types';
+export * from './json-rows';

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { canApply } from '@app/alerts';
 import { appendAuditEventsSql, AuditEntry, canonicalJson } from '@app/audit-trail';
 import { Principal, publicId } from '@app/common';
-import { Alert, PlainSql, Prisma } from '@app/database';
+import { Alert, insertJsonRows, PlainSql, Prisma } from '@app/database';
 
 import { AlertmanagerAlertDto, AlertmanagerWebhookDto, IngestResultDto } from './dto/alertmanager-webhook.dto';
 import { mapSeverity } from './severity-mapping';
@@ -63,11 +63,11 @@ interface KnownAlert {
   annotations: Alert['annotations'];
 }
 
-const INSERT_CHUNK = 1_000;
-const ALERT_COLUMNS = Prisma.raw(
-  'id, tenant_id, type, source, title, message, severity, status, alertable_type, alertable_id, alert_rule_id, alert_rule_name, system_key, alertname, fingerprint, labels, annotations, receiver, starts_at, ends_at, created_at, updated_at, resolved_at, resolved_by, version',
-);
-const TIMELINE_COLUMNS = Prisma.raw('id, tenant_id, alert_id, at, actor, action, from_status, to_status, details');
+const ALERT_COLUMNS = [
+  'id', 'tenant_id', 'type', 'source', 'title', 'message', 'severity', 'status', 'alertable_type', 'alertable_id', 'alert_rule_id', 'alert_rule_name', 'system_key',
+  'alertname', 'fingerprint', 'labels', 'annotations', 'receiver', 'starts_at', 'ends_at', 'created_at', 'updated_at', 'resolved_at', 'resolved_by', 'version',
+];
+const TIMELINE_COLUMNS = ['id', 'tenant_id', 'alert_id', 'at', 'actor', 'action', 'from_status', 'to_status', 'details'];
 
 interface NewAlert {
   id: string;
@@ -97,19 +97,22 @@ export class AlertmanagerIngestService {
     return this.sql.transaction(async (run) => {
       const now = new Date();
       const fingerprints = [...new Set(payload.alerts.map((a) => a.fingerprint))];
+      // The tenant as a sub-select, so the planner estimates its rows generically: for a tenant newer than
+      // the table's statistics it would otherwise expect one row, scan all the tenant's alerts through any
+      // (tenant_id, …) index and filter the fingerprints, slower with every payload (docs/BENCHMARKS.md).
       const known = fingerprints.length
         ? await run<KnownAlert>(Prisma.sql`
             SELECT id, status::text AS status, fingerprint, starts_at, title, message, severity::text AS severity, receiver, source, labels, annotations
-              FROM alerts WHERE tenant_id = ${tenantId} AND fingerprint = ANY(${fingerprints})`)
+              FROM alerts WHERE tenant_id = (SELECT ${tenantId}::text) AND fingerprint = ANY(${fingerprints})`)
         : [];
       const byKey = new Map(known.map((alert) => [`${alert.fingerprint}|${alert.starts_at.toISOString()}`, alert]));
       const result: IngestResultDto = { created: 0, updated: 0, resolved: 0, unchanged: 0, truncated_alerts: payload.truncatedAlerts ?? 0 };
       const fresh: NewAlert[] = [];
-      const timeline: Prisma.Sql[] = [];
+      const timeline: Record<string, unknown>[] = [];
       const audit: AuditEntry[] = [];
+      const details = { via: 'alertmanager', receiver: payload.receiver };
       const entry = (alertId: string, action: string, from: string | null, to: string | null) =>
-        timeline.push(Prisma.sql`(${publicId('atl', now.getTime())}, ${tenantId}, ${alertId}, ${now}, ${RESOLVER}, ${action}, ${from}, ${to},
-          ${JSON.stringify({ via: 'alertmanager', receiver: payload.receiver })}::jsonb)`);
+        timeline.push({ id: publicId('atl', now.getTime()), tenant_id: tenantId, alert_id: alertId, at: now, actor: RESOLVER, action, from_status: from, to_status: to, details });
 
       for (const [key, incoming] of latest) {
         const fields = describedFields(incoming, payload.receiver);
@@ -149,18 +152,17 @@ export class AlertmanagerIngestService {
         }
       }
 
-      for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
-        const rows = fresh.slice(i, i + INSERT_CHUNK).map(({ id, fields: f, fingerprint, startsAt, endsAt, resolvedAt }) => Prisma.sql`(
-          ${id}, ${tenantId}, ${f.type}, ${f.source}, ${f.title}, ${f.message}, ${f.severity}::alert_severity, ${resolvedAt ? 'resolved' : 'open'}::alert_status,
-          'external'::alertable_type, ${fingerprint}, ${f.alertRuleId}, ${f.alertRuleName}, ${f.systemKey}, ${f.alertname}, ${fingerprint},
-          ${JSON.stringify(f.labels)}::jsonb, ${JSON.stringify(f.annotations)}::jsonb, ${f.receiver}, ${startsAt}, ${endsAt}, ${now}, ${now},
-          ${resolvedAt}, ${resolvedAt ? RESOLVER : null}, ${resolvedAt ? 2 : 1})`);
+      if (fresh.length > 0) {
+        const rows = fresh.map(({ id, fields: f, fingerprint, startsAt, endsAt, resolvedAt }) => ({
+          id, tenant_id: tenantId, type: f.type, source: f.source, title: f.title, message: f.message, severity: f.severity, status: resolvedAt ? 'resolved' : 'open',
+          alertable_type: 'external', alertable_id: fingerprint, alert_rule_id: f.alertRuleId, alert_rule_name: f.alertRuleName, system_key: f.systemKey,
+          alertname: f.alertname, fingerprint, labels: f.labels, annotations: f.annotations, receiver: f.receiver, starts_at: startsAt, ends_at: endsAt,
+          created_at: now, updated_at: now, resolved_at: resolvedAt, resolved_by: resolvedAt ? RESOLVER : null, version: resolvedAt ? 2 : 1,
+        }));
         // A concurrent payload may have stored the same alert a moment ago: it keeps it, this one skips it.
-        const inserted = await run<{ id: string }>(Prisma.sql`
-          INSERT INTO alerts (${ALERT_COLUMNS}) VALUES ${Prisma.join(rows)}
-          ON CONFLICT (tenant_id, fingerprint, starts_at) DO NOTHING RETURNING id`);
+        const inserted = await run<{ id: string }>(Prisma.sql`${insertJsonRows('alerts', ALERT_COLUMNS, rows)} ON CONFLICT (tenant_id, fingerprint, starts_at) DO NOTHING RETURNING id`);
         const stored = new Set(inserted.map((row) => row.id));
-        for (const alert of fresh.slice(i, i + INSERT_CHUNK)) {
+        for (const alert of fresh) {
           if (!stored.has(alert.id)) {
             result.unchanged++;
             continue;
@@ -175,9 +177,7 @@ export class AlertmanagerIngestService {
           }
         }
       }
-      for (let i = 0; i < timeline.length; i += INSERT_CHUNK) {
-        await run(Prisma.sql`INSERT INTO alert_timeline (${TIMELINE_COLUMNS}) VALUES ${Prisma.join(timeline.slice(i, i + INSERT_CHUNK))}`);
-      }
+      if (timeline.length > 0) await run(insertJsonRows('alert_timeline', TIMELINE_COLUMNS, timeline));
       await appendAuditEventsSql(run, tenantId, audit, now);
       return result;
     });
