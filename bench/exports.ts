@@ -70,9 +70,11 @@ async function copyRun(url: string, tenant: string, dir: string): Promise<Run> {
   const pool = new Pool({ connectionString: url, max: 1 });
   const client = await pool.connect();
   try {
+    const copy = () => pipeline(client.query(copyTo(`COPY (SELECT * FROM alerts WHERE tenant_id = '${tenant}' ORDER BY created_at, id) TO STDOUT WITH (FORMAT csv, HEADER)`)), createWriteStream(join(dir, 'copy.csv')));
+    // Once to warm the cache (the exports after it find the rows cached too), then measured.
+    await copy();
     const started = Date.now();
-    const stream = client.query(copyTo(`COPY (SELECT * FROM alerts WHERE tenant_id = '${tenant}' ORDER BY created_at, id) TO STDOUT WITH (FORMAT csv, HEADER)`));
-    await pipeline(stream, createWriteStream(join(dir, 'copy.csv')));
+    await copy();
     const seconds = (Date.now() - started) / 1000;
     const rows = Number((await client.query('SELECT count(*) AS n FROM alerts WHERE tenant_id = $1', [tenant])).rows[0].n);
     return { label: 'COPY … TO STDOUT (csv)', rows, seconds, peakRssMb: 0, sizeMb: 0 };

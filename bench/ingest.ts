@@ -11,6 +11,7 @@ import { alertWhere } from '../libs/alerts/src';
 import { mintDevToken } from '../libs/auth/src/hs256';
 import { publicId } from '../libs/common/src/ids/public-id';
 import { Prisma } from '../libs/database/src/generated/prisma/client';
+import { PG_TYPES } from '../libs/database/src/pg-types';
 import { benchUrl, ensureData, startApi } from './alerts';
 import { load } from './load';
 import { machine, writeSection } from './report';
@@ -34,7 +35,7 @@ function amAlert(fingerprint: string, startsAt: string, i: number): object {
 export async function runIngest(): Promise<void> {
   const url = benchUrl();
   await ensureData(url);
-  const pool = new Pool({ connectionString: url, max: 16 });
+  const pool = new Pool({ connectionString: url, max: 16, types: PG_TYPES });
   const tenantId = publicId('tnt');
   await pool.query('INSERT INTO tenants (id, name, slug) VALUES ($1, $2, $3)', [tenantId, 'Bench ingest', `bench-ingest-${Date.now()}`]);
   const jwt = (tenant: string, scopes: string[]) => mintDevToken(process.env.JWT_SECRET as string, { sub: 'bench', tenantId: tenant, scopes, issuer: process.env.JWT_ISSUER || null, audience: process.env.JWT_AUDIENCE || null });
@@ -141,6 +142,20 @@ Target: within 1.5x of the straight SQL.`,
     );
   } finally {
     api.kill('SIGTERM');
+    await removeBenchAlerts(pool);
     await pool.end();
   }
+}
+
+/**
+ * Removes the alerts this suite wrote (and their timelines), so the data set stays the seeded one for
+ * the other suites; their audit events stay, as the trail is append-only. VACUUM then gives the space
+ * and the visibility map back, as autovacuum would.
+ */
+async function removeBenchAlerts(pool: Pool): Promise<void> {
+  const bench = "SELECT id FROM tenants WHERE slug LIKE 'bench-ingest-%' OR slug LIKE 'bench-insert-%'";
+  await pool.query(`DELETE FROM alert_timeline WHERE tenant_id IN (${bench})`);
+  await pool.query(`DELETE FROM alerts WHERE tenant_id IN (${bench})`);
+  await pool.query('VACUUM (ANALYZE) alerts');
+  await pool.query('VACUUM (ANALYZE) alert_timeline');
 }

@@ -1,11 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 
+import { isoUtc } from '@app/common';
 import type { Alert, AlertTimelineEntry } from '@app/database';
 
 import { ALERTABLE_TYPES, FOLLOW_UP_STATUSES, SEVERITIES, STATUSES } from './alert-enums';
 
 function iso(date: Date | null): string | null {
-  return date ? date.toISOString() : null;
+  return date ? isoUtc(date) : null;
 }
 
 export class AlertRuleDto {
@@ -74,10 +75,10 @@ export class AlertDto {
       receiver: alert.receiver,
       follow_up_status: alert.followUpStatus,
       follow_up_notes: alert.followUpNotes,
-      starts_at: alert.startsAt.toISOString(),
+      starts_at: isoUtc(alert.startsAt),
       ends_at: iso(alert.endsAt),
-      created_at: alert.createdAt.toISOString(),
-      updated_at: alert.updatedAt.toISOString(),
+      created_at: isoUtc(alert.createdAt),
+      updated_at: isoUtc(alert.updatedAt),
       acknowledged_at: iso(alert.acknowledgedAt),
       acknowledged_by: alert.acknowledgedBy,
       escalated_at: iso(alert.escalatedAt),

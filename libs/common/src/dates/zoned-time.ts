@@ -57,6 +57,8 @@ export function parseInstant(text: string, zone: string): Date | null {
 }
 
 const DAY_MS = 86_400_000;
+/** Cached days per formatter before its caches start over: a bound whatever dates the data holds. */
+const MAX_CACHED_DAYS = 100_000;
 const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'));
 const THREE_DIGITS = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, '0'));
 
@@ -80,6 +82,7 @@ export class ZonedFormatter {
     const day = Math.floor(time / DAY_MS);
     let offset = this.days.get(day);
     if (offset === undefined) {
+      if (this.days.size >= MAX_CACHED_DAYS) this.days.clear();
       const start = zoneOffsetMs(day * DAY_MS, this.zone);
       offset = start === zoneOffsetMs(day * DAY_MS + DAY_MS - 1000, this.zone) ? start : null;
       this.days.set(day, offset);
@@ -108,6 +111,7 @@ export class ZonedFormatter {
   private quarterOffset(quarter: number): number {
     let offset = this.quarters.get(quarter);
     if (offset === undefined) {
+      if (this.quarters.size >= MAX_CACHED_DAYS) this.quarters.clear();
       offset = zoneOffsetMs(quarter * 900_000, this.zone);
       this.quarters.set(quarter, offset);
     }
@@ -119,6 +123,7 @@ export class ZonedFormatter {
     const day = Math.floor(local / DAY_MS);
     let text = this.dayTexts.get(day);
     if (text === undefined) {
+      if (this.dayTexts.size >= MAX_CACHED_DAYS) this.dayTexts.clear();
       const iso = new Date(day * DAY_MS).toISOString();
       text = iso.slice(0, iso.indexOf('T'));
       this.dayTexts.set(day, text);
@@ -143,4 +148,11 @@ export class ZonedFormatter {
     }
     return text;
   }
+}
+
+const UTC = new ZonedFormatter('UTC');
+
+/** The same text as date.toISOString(), at a fraction of its cost: for the many timestamps of list pages. */
+export function isoUtc(date: Date): string {
+  return UTC.rfc3339(date);
 }
