@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { canApply } from '@app/alerts';
 import { appendAuditEventsSql, AuditEntry, canonicalJson } from '@app/audit-trail';
 import { Principal, publicId } from '@app/common';
+import { CompliancePolicies, matchControls } from '@app/compliance';
 import { Alert, PlainSql, Prisma } from '@app/database';
 
 import { AlertmanagerAlertDto, AlertmanagerWebhookDto, IngestResultDto } from './dto/alertmanager-webhook.dto';
@@ -65,12 +66,14 @@ interface KnownAlert {
 
 const INSERT_CHUNK = 1_000;
 const ALERT_COLUMNS = Prisma.raw(
-  'id, tenant_id, type, source, title, message, severity, status, alertable_type, alertable_id, alert_rule_id, alert_rule_name, system_key, alertname, fingerprint, labels, annotations, receiver, starts_at, ends_at, created_at, updated_at, resolved_at, resolved_by, version',
+  'id, tenant_id, type, source, title, message, severity, status, alertable_type, alertable_id, alert_rule_id, alert_rule_name, system_key, alertname, fingerprint, labels, annotations, receiver, starts_at, ends_at, created_at, updated_at, resolved_at, resolved_by, version, controls',
 );
 const TIMELINE_COLUMNS = Prisma.raw('id, tenant_id, alert_id, at, actor, action, from_status, to_status, details');
 
 interface NewAlert {
   id: string;
+  /** From the tenant's control rules, evaluated in memory (the rules are cached per tenant). */
+  controls: string[];
   fields: ReturnType<typeof describedFields>;
   fingerprint: string;
   startsAt: Date;
@@ -83,14 +86,16 @@ interface NewAlert {
  * Prisma's runtime cost more CPU than the database work, docs/BENCHMARKS.md). An alert is identified by
  * fingerprint and startsAt: new ones are created (ON CONFLICT DO NOTHING covers a concurrent payload),
  * known ones updated when what they say changed, and a resolved notification resolves the open alert
- * (resolved_by "alertmanager"). A replayed payload changes nothing.
+ * (resolved_by "alertmanager", a system resolution: the tenant's note requirement does not apply).
+ * A replayed payload changes nothing. New alerts get the controls of the tenant's control rules.
  */
 @Injectable()
 export class AlertmanagerIngestService {
-  constructor(private readonly sql: PlainSql) {}
+  constructor(private readonly sql: PlainSql, private readonly policies: CompliancePolicies) {}
 
-  ingest(payload: AlertmanagerWebhookDto, principal: Principal): Promise<IngestResultDto> {
+  async ingest(payload: AlertmanagerWebhookDto, principal: Principal): Promise<IngestResultDto> {
     const tenantId = principal.tenantId;
+    const { rules } = await this.policies.get(tenantId);
     // Within one payload the last word on an alert wins.
     const latest = new Map<string, AlertmanagerAlertDto>();
     for (const alert of payload.alerts) latest.set(`${alert.fingerprint}|${new Date(alert.startsAt).toISOString()}`, alert);
@@ -118,7 +123,8 @@ export class AlertmanagerIngestService {
         const current = byKey.get(key);
         if (!current) {
           const resolvedAt = resolvedNow ? (end ?? now) : null;
-          fresh.push({ id: publicId('alr', now.getTime()), fields, fingerprint: incoming.fingerprint, startsAt: new Date(incoming.startsAt), endsAt: resolvedNow ? resolvedAt : end, resolvedAt });
+          const controls = matchControls(rules, { type: fields.type, source: fields.source, labels: fields.labels });
+          fresh.push({ id: publicId('alr', now.getTime()), controls, fields, fingerprint: incoming.fingerprint, startsAt: new Date(incoming.startsAt), endsAt: resolvedNow ? resolvedAt : end, resolvedAt });
           continue;
         }
         const changed = differs(current, fields);
@@ -150,11 +156,11 @@ export class AlertmanagerIngestService {
       }
 
       for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
-        const rows = fresh.slice(i, i + INSERT_CHUNK).map(({ id, fields: f, fingerprint, startsAt, endsAt, resolvedAt }) => Prisma.sql`(
+        const rows = fresh.slice(i, i + INSERT_CHUNK).map(({ id, controls, fields: f, fingerprint, startsAt, endsAt, resolvedAt }) => Prisma.sql`(
           ${id}, ${tenantId}, ${f.type}, ${f.source}, ${f.title}, ${f.message}, ${f.severity}::alert_severity, ${resolvedAt ? 'resolved' : 'open'}::alert_status,
           'external'::alertable_type, ${fingerprint}, ${f.alertRuleId}, ${f.alertRuleName}, ${f.systemKey}, ${f.alertname}, ${fingerprint},
           ${JSON.stringify(f.labels)}::jsonb, ${JSON.stringify(f.annotations)}::jsonb, ${f.receiver}, ${startsAt}, ${endsAt}, ${now}, ${now},
-          ${resolvedAt}, ${resolvedAt ? RESOLVER : null}, ${resolvedAt ? 2 : 1})`);
+          ${resolvedAt}, ${resolvedAt ? RESOLVER : null}, ${resolvedAt ? 2 : 1}, ${controls}::text[])`);
         // A concurrent payload may have stored the same alert a moment ago: it keeps it, this one skips it.
         const inserted = await run<{ id: string }>(Prisma.sql`
           INSERT INTO alerts (${ALERT_COLUMNS}) VALUES ${Prisma.join(rows)}
@@ -167,7 +173,7 @@ export class AlertmanagerIngestService {
           }
           result.created++;
           entry(alert.id, 'created', null, 'open');
-          audit.push({ tenantId, action: 'alert.create', resourceType: 'alert', resourceId: alert.id, details: { via: 'alertmanager', fingerprint: alert.fingerprint, severity: alert.fields.severity } });
+          audit.push({ tenantId, action: 'alert.create', resourceType: 'alert', resourceId: alert.id, details: { via: 'alertmanager', fingerprint: alert.fingerprint, severity: alert.fields.severity, controls: alert.controls } });
           if (alert.resolvedAt) {
             entry(alert.id, 'resolved', 'open', 'resolved');
             audit.push({ tenantId, action: 'alert.resolve', resourceType: 'alert', resourceId: alert.id, details: { via: 'alertmanager' } });
