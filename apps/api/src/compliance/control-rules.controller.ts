@@ -1,18 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Matches } from 'class-validator';
 
 import { AlertControlsService, ApplyControlRulesDto, ControlRulesAppliedDto } from '@app/alerts';
 import { Authenticated, CurrentPrincipal } from '@app/auth';
 import { ApiEnvelope, ApiListEnvelope, envelope, Envelope, listEnvelope, ListEnvelope, Operation, Principal } from '@app/common';
 import { ControlRuleDto, ControlRulesService, CreateControlRuleDto, ListControlRulesQueryDto, UpdateControlRuleDto } from '@app/compliance';
 
-export class ControlRuleIdParams {
-  /** @example "cr_01JQ3Z6V1B9W3C7KJ6T2X9P8R4" */
-  @Matches(/^cr_[0-9A-Z]{26}$/, { message: 'id must be a control rule id (cr_ followed by 26 characters)' })
-  id: string;
-}
+import { ControlRuleIdParams } from './compliance-params.dto';
 
 @ApiTags('compliance')
 @Controller('v1/compliance/control-rules')

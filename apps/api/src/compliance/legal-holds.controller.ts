@@ -1,17 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Matches } from 'class-validator';
 
 import { Authenticated, CurrentPrincipal } from '@app/auth';
 import { ApiEnvelope, ApiListEnvelope, envelope, Envelope, listEnvelope, ListEnvelope, Operation, Principal } from '@app/common';
 import { CreateLegalHoldDto, LegalHoldDto, LegalHoldsService, ListLegalHoldsQueryDto, ReleaseLegalHoldDto } from '@app/compliance';
 
-export class LegalHoldIdParams {
-  /** @example "lh_01JQ3Z6V1B9W3C7KJ6T2X9P8R4" */
-  @Matches(/^lh_[0-9A-Z]{26}$/, { message: 'id must be a legal hold id (lh_ followed by 26 characters)' })
-  id: string;
-}
+import { LegalHoldIdParams } from './compliance-params.dto';
 
 @ApiTags('compliance')
 @Controller('v1/compliance/legal-holds')
