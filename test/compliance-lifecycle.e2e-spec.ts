@@ -94,7 +94,7 @@ describe('compliance: point in time, response times, reasons and four eyes', () 
         // Through the timeline: opened 1 Mar, resolved 10 Mar, reopened 20 Mar, resolved again 25 Mar.
         reopened: alertRow(tenant.id, { ...base, createdAt: at('2025-03-01T00:00:00Z'), status: 'resolved', resolvedAt: at('2025-03-25T00:00:00Z'), updatedAt: at('2025-03-25T00:00:00Z') }),
         // Loaded without a timeline: the lifecycle timestamps decide.
-        dismissed: alertRow(tenant.id, { ...base, createdAt: at('2025-03-05T00:00:00Z'), status: 'dismissed', dismissedAt: at('2025-03-15T00:00:00Z') }),
+        dismissed: alertRow(tenant.id, { ...base, createdAt: at('2025-03-05T00:00:00Z'), status: 'dismissed', dismissedAt: at('2025-03-15T00:00:00Z'), updatedAt: at('2025-03-15T00:00:00Z') }),
         stillOpen: alertRow(tenant.id, { ...base, createdAt: at('2025-03-02T00:00:00Z'), status: 'acknowledged', acknowledgedAt: at('2025-03-03T00:00:00Z') }),
         later: alertRow(tenant.id, { ...base, createdAt: at('2025-04-01T00:00:00Z') }),
         foreign: alertRow(other.id, { ...base, createdAt: at('2025-03-01T00:00:00Z') }),

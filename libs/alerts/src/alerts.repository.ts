@@ -43,12 +43,14 @@ function anyOf(column: Prisma.Sql, values: string[] | undefined, cast = ''): Pri
  * `open_at`: the alert existed at `t` and its status at `t` was not resolved or dismissed. The status at
  * `t` is the to_status of the alert's last timeline entry at or before `t` that changed the status
  * (reopenings included); an alert without such an entry (loaded without a timeline) is closed at `t`
- * when its resolved_at or dismissed_at is at or before `t`. The first line only narrows the candidates
- * cheaply: an alert open at `t` is either not closed now, or was closed (and so changed) after `t`.
+ * when its resolved_at or dismissed_at is at or before `t`.
+ * The first condition narrows the candidates through the (tenant, status, created_at) and (tenant,
+ * updated_at) indexes: an alert open at `t` is either open now or was closed, and so changed, after `t`
+ * (every writer, the seed included, keeps updated_at at or after the lifecycle timestamps).
  */
 function openAt(t: Date): Prisma.Sql {
   return Prisma.sql`(a.created_at <= ${t}
-    AND (a.status NOT IN ('resolved', 'dismissed') OR a.updated_at > ${t} OR a.resolved_at > ${t} OR a.dismissed_at > ${t} OR (a.resolved_at IS NULL AND a.dismissed_at IS NULL))
+    AND (a.status IN ('open', 'acknowledged', 'escalated') OR a.updated_at > ${t})
     AND NOT COALESCE(
       (SELECT tl.to_status IN ('resolved', 'dismissed') FROM alert_timeline tl
         WHERE tl.alert_id = a.id AND tl.to_status IS NOT NULL AND tl.at <= ${t} ORDER BY tl.at DESC, tl.id DESC LIMIT 1),
