@@ -4,7 +4,7 @@ import { AlertsModule } from '@app/alerts';
 import { AuditTrailModule } from '@app/audit-trail';
 import { AuthModule } from '@app/auth';
 import { CommonModule, OperationsModule } from '@app/common';
-import { ComplianceModule, RetentionModule } from '@app/compliance';
+import { ComplianceModule, RetentionConsumerModule, RetentionModule } from '@app/compliance';
 import { IngestModule } from '@app/ingest';
 import { AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
@@ -26,6 +26,9 @@ import { ProblemsController } from './problems/problems.controller';
 import { TenantsController } from './tenants/tenants.controller';
 import { ThreatCasesController } from './threat-cases/threat-cases.controller';
 
+/** The retention purge removes export files through the exports storage. */
+const EXPORT_FILES = { imports: [ExportsModule], files: ExportStorage };
+
 @Module({
   imports: [
     ConfigModule,
@@ -40,6 +43,7 @@ import { ThreatCasesController } from './threat-cases/threat-cases.controller';
     ExportsModule,
     ThreatCasesModule,
     ComplianceModule,
+    RetentionModule.register(EXPORT_FILES),
   ],
   controllers: [
     ProblemsController, TenantsController, AuditTrailController, AlertStatsController, AlertsController, SystemsController, IngestController, ThreatCasesController,
@@ -49,11 +53,9 @@ import { ThreatCasesController } from './threat-cases/threat-cases.controller';
 export class AppModule {
   /**
    * The api; with EXPORTS_IN_PROCESS it also consumes the worker's queues, exports and the retention
-   * purge (one process for small setups and the e2e tests). The purge itself is always here, for
-   * POST /v1/compliance/retention/purge.
+   * purge (one process for small setups and the e2e tests).
    */
   static register(config: AppConfig): DynamicModule {
-    const retention = RetentionModule.register({ imports: [ExportsModule], files: ExportStorage, consume: config.exportsInProcess });
-    return { module: AppModule, imports: [retention, ...(config.exportsInProcess ? [ExportsConsumerModule] : [])] };
+    return { module: AppModule, imports: config.exportsInProcess ? [ExportsConsumerModule, RetentionConsumerModule.register(EXPORT_FILES)] : [] };
   }
 }

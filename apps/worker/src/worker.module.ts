@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 
 import { CommonModule, OperationsModule } from '@app/common';
-import { RetentionModule } from '@app/compliance';
+import { RetentionConsumerModule } from '@app/compliance';
 import { ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { EXPORTS_READINESS, ExportsConsumerModule, ExportsModule, ExportStorage } from '@app/exports';
@@ -14,7 +14,7 @@ import { EXPORTS_READINESS, ExportsConsumerModule, ExportsModule, ExportStorage 
     CommonModule,
     OperationsModule.register(EXPORTS_READINESS),
     ExportsConsumerModule,
-    RetentionModule.register({ imports: [ExportsModule], files: ExportStorage, consume: true }),
+    RetentionConsumerModule.register({ imports: [ExportsModule], files: ExportStorage }),
   ],
 })
 export class WorkerModule {}

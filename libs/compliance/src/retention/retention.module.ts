@@ -42,24 +42,33 @@ export interface RetentionOptions {
   imports: NonNullable<ModuleMetadata['imports']>;
   /** Its storage token (ExportStorage): anything with `remove(key)`. */
   files: InjectionToken;
-  /** Whether this process consumes the retention queue (apps/worker; the api with EXPORTS_IN_PROCESS). */
-  consume: boolean;
 }
 
 /**
  * The retention purge, wired by the app: the app names where export files live (the exports storage),
  * so this library does not depend on the exports library (which depends on alerts, which depends on
- * this one). With `consume`, the daily job is scheduled and run here.
+ * this one). The api has it for POST /v1/compliance/retention/purge.
  */
 @Module({})
 export class RetentionModule {
   static register(options: RetentionOptions): DynamicModule {
-    const queue = options.consume ? [QueuesModule, BullModule.registerQueue({ name: RETENTION_QUEUE })] : [];
     return {
       module: RetentionModule,
-      imports: [...options.imports, ...queue],
-      providers: [{ provide: RETAINED_FILES, useExisting: options.files }, RetentionPurgeService, ...(options.consume ? [RetentionProcessor, RetentionSchedule] : [])],
+      imports: options.imports,
+      providers: [{ provide: RETAINED_FILES, useExisting: options.files }, RetentionPurgeService],
       exports: [RetentionPurgeService],
+    };
+  }
+}
+
+/** The retention queue's consumer and its daily schedule (apps/worker; the api with EXPORTS_IN_PROCESS). */
+@Module({})
+export class RetentionConsumerModule {
+  static register(options: RetentionOptions): DynamicModule {
+    return {
+      module: RetentionConsumerModule,
+      imports: [RetentionModule.register(options), QueuesModule, BullModule.registerQueue({ name: RETENTION_QUEUE })],
+      providers: [RetentionProcessor, RetentionSchedule],
     };
   }
 }
