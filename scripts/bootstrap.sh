@@ -22,12 +22,14 @@ if [ ! -f "$generated" ] || [ prisma/schema.prisma -nt "$generated" ]; then
 fi
 
 # Debian packages the exports need: Chromium prints the PDF reports, qpdf merges their chunks, the Noto
-# CJK fonts render Korean and Chinese reports, DejaVu sets the tables (Sans Mono for ids), and poppler-utils (pdftotext) lets the tests read PDFs back.
+# CJK fonts render Korean and Chinese reports, DejaVu sets the tables (Sans Mono for ids), poppler-utils
+# (pdftotext) lets the tests read PDFs back, and unzip opens evidence packs in the tests as an auditor would.
 chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
 missing=()
 [ -x "$chromium" ] || missing+=(chromium)
 command -v qpdf >/dev/null || missing+=(qpdf)
 command -v pdftotext >/dev/null || missing+=(poppler-utils)
+command -v unzip >/dev/null || missing+=(unzip)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
 fc-list 2>/dev/null | grep -qi "DejaVu Sans Mono" || missing+=(fonts-dejavu-core)
 if [ ${#missing[@]} -gt 0 ]; then

@@ -1,6 +1,7 @@
 /**
  * Operator commands: `npm run cli -- <command>`.
- *   api-keys create --tenant <id|slug> --name <name> --scopes a,b [--expires-at <RFC 3339>]   prints the key once
+ *   api-keys create --tenant <id|slug> --name <name> --scopes a,b [--expires-in 30d | --expires-at <RFC 3339>]   prints the key once
+ *                   (an `auditor` key must expire: --expires-in or --expires-at is required)
  *   api-keys list [--tenant <id|slug>]
  *   api-keys revoke <ak_id>
  *   token mint --tenant <id|slug> --scopes a,b [--sub <subject>] [--ttl <seconds>]             a development JWT (HS256, JWT_SECRET)
@@ -32,6 +33,23 @@ function options(args: string[]): { positional: string[]; flags: Record<string, 
   return { positional, flags };
 }
 
+const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `--expires-in 30d` (m, h, d) or `--expires-at <RFC 3339>`, not both; null when neither is given. */
+function expiryOf(flags: Record<string, string>, now = new Date()): Date | null {
+  if (flags['expires-in'] && flags['expires-at']) throw new UsageError('give --expires-in or --expires-at, not both');
+  if (flags['expires-in']) {
+    const match = /^(\d{1,5})([mhd])$/.exec(flags['expires-in']);
+    if (!match || Number(match[1]) === 0) throw new UsageError('--expires-in takes a duration such as 90m, 12h or 30d');
+    return new Date(now.getTime() + Number(match[1]) * UNIT_MS[match[2]]);
+  }
+  if (!flags['expires-at']) return null;
+  const at = new Date(flags['expires-at']);
+  if (Number.isNaN(at.getTime())) throw new UsageError('--expires-at takes an RFC 3339 timestamp');
+  if (at <= now) throw new UsageError('--expires-at must be in the future');
+  return at;
+}
+
 function scopesOf(text: string | undefined): string[] {
   const scopes = (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = scopes.filter((s) => !isScope(s));
@@ -55,10 +73,11 @@ async function run(prisma: PrismaClient, config: AppConfig, argv: string[]): Pro
     case 'api-keys create': {
       const tenant = await tenantOf(prisma, flags.tenant);
       if (!flags.name) throw new UsageError('--name is required');
-      const expiresAt = flags['expires-at'] ? new Date(flags['expires-at']) : null;
-      if (expiresAt && Number.isNaN(expiresAt.getTime())) throw new UsageError('--expires-at takes an RFC 3339 timestamp');
+      const expiresAt = expiryOf(flags);
+      const scopes = scopesOf(flags.scopes);
+      if (scopes.includes('auditor') && !expiresAt) throw new UsageError('an auditor key must expire: add --expires-in (such as 30d) or --expires-at');
       const { apiKey, secret } = await prisma.$transaction(async (tx) => {
-        const created = await new ApiKeyStore(tx as unknown as PrismaClient).create({ tenantId: tenant.id, name: flags.name, scopes: scopesOf(flags.scopes), createdBy: 'cli', expiresAt });
+        const created = await new ApiKeyStore(tx as unknown as PrismaClient).create({ tenantId: tenant.id, name: flags.name, scopes, createdBy: 'cli', expiresAt });
         await appendAuditEvent(tx, { tenantId: tenant.id, action: 'api_key.create', resourceType: 'api_key', resourceId: created.apiKey.id, actor: cli, details: { name: flags.name, scopes: created.apiKey.scopes, expires_at: expiresAt?.toISOString() ?? null } });
         return created;
       });
@@ -71,7 +90,7 @@ async function run(prisma: PrismaClient, config: AppConfig, argv: string[]): Pro
       const tenant = flags.tenant ? await tenantOf(prisma, flags.tenant) : null;
       const rows = await keys.list(tenant?.id);
       for (const key of rows) {
-        const state = key.revokedAt ? `revoked ${key.revokedAt.toISOString()}` : key.expiresAt && key.expiresAt < new Date() ? 'expired' : 'active';
+        const state = key.revokedAt ? `revoked ${key.revokedAt.toISOString()}` : key.expiresAt && key.expiresAt < new Date() ? 'expired' : key.expiresAt ? `active until ${key.expiresAt.toISOString()}` : 'active';
         console.log([key.id, key.tenantId, `${key.prefix}…`, key.name, key.scopes.join(','), state, `last used ${key.lastUsedAt?.toISOString() ?? 'never'}`].join('\t'));
       }
       if (!rows.length) console.log('no API keys');

@@ -214,7 +214,8 @@ describe('alerts', () => {
       const alert = await fresh();
       const ack = await http<One>(api, 'POST', `/v1/alerts/${alert.id}/acknowledge`, { body: { note: 'on it' }, headers: writer });
       expect(ack.body.data).toEqual(expect.objectContaining({ status: 'acknowledged', acknowledged_by: 'analyst-1', version: 2 }));
-      const resolved = await http<One>(api, 'POST', `/v1/alerts/${alert.id}/resolve`, { body: {}, headers: { ...writer, 'if-match': ack.headers.get('etag') as string } });
+      // A high alert: the tenant's default note_required_from (high) asks for a note.
+      const resolved = await http<One>(api, 'POST', `/v1/alerts/${alert.id}/resolve`, { body: { note: 'patched' }, headers: { ...writer, 'if-match': ack.headers.get('etag') as string } });
       expect(resolved.body.data.status).toBe('resolved');
       expect(resolved.body.data.resolved_at).not.toBeNull();
       expect(resolved.body.data.ends_at).toBe(resolved.body.data.resolved_at);
@@ -224,7 +225,7 @@ describe('alerts', () => {
       expect(timeline.body.data.map((e) => [e.action, e.from_status, e.to_status, e.note])).toEqual([
         ['created', null, 'open', null],
         ['acknowledged', 'open', 'acknowledged', 'on it'],
-        ['resolved', 'acknowledged', 'resolved', null],
+        ['resolved', 'acknowledged', 'resolved', 'patched'],
         ['reopened', 'resolved', 'open', 'came back'],
       ]);
       const audit = await world.prisma.auditEvent.findMany({ where: { resourceId: alert.id }, orderBy: { seq: 'asc' } });
@@ -233,7 +234,7 @@ describe('alerts', () => {
 
     it('should answer 409 naming the current status and the allowed actions, and change nothing', async () => {
       const alert = await fresh();
-      await http(api, 'POST', `/v1/alerts/${alert.id}/dismiss`, { body: {}, headers: writer });
+      await http(api, 'POST', `/v1/alerts/${alert.id}/dismiss`, { body: { note: 'false positive' }, headers: writer });
       const refused = await http(api, 'POST', `/v1/alerts/${alert.id}/acknowledge`, { body: {}, headers: writer });
       expect(refused.status).toBe(409);
       expect(refused.body).toEqual(expect.objectContaining({ type: '/problems/invalid-transition', current_status: 'dismissed', allowed_actions: ['reopen'] }));

@@ -65,6 +65,29 @@ describe('operations', () => {
       expect(byName.sort_by).toEqual(expect.objectContaining({ enum: ['created_at', 'name', 'slug', 'id'] }));
     });
 
+    it('should describe the compliance parameters, bodies and enums', () => {
+      type Param = { name: string; in: string; description?: string; schema: { type?: string; items?: { type?: string } } };
+      const params = (path: string, method: string) => (document.paths[path][method] as unknown as { parameters: Param[] }).parameters;
+      const list = Object.fromEntries(params('/v1/alerts', 'get').map((p) => [p.name, p]));
+      expect(list.control).toEqual(expect.objectContaining({ in: 'query', description: expect.stringContaining('Control ids') }));
+      expect(list.open_at).toEqual(expect.objectContaining({ in: 'query', description: expect.stringContaining('open at this instant') }));
+      expect(params('/v1/alerts/stats/severity', 'get').map((p) => p.name)).toEqual(expect.arrayContaining(['control', 'open_at']));
+      expect(params('/v1/threat-cases', 'get').map((p) => p.name)).toContain('control');
+      for (const path of ['/v1/compliance/control-rules/{id}', '/v1/compliance/legal-holds/{id}', '/v1/threat-cases/{id}/approvals']) {
+        const method = path.endsWith('approvals') ? 'post' : 'get';
+        expect(params(path, method)).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'id', in: 'path' })]));
+      }
+      const schemas = document.components.schemas as Record<string, { enum?: string[]; properties?: Record<string, unknown> }>;
+      expect(schemas.ExportFormat.enum).toContain('evidence-pack');
+      expect(schemas.LegalHoldScope.enum).toEqual(['tenant', 'threat_case']);
+      expect(schemas.CloseDecision.enum).toEqual(['approve', 'reject']);
+      expect(schemas.BulkOutcome.enum).toContain('note_required');
+      expect(Object.keys(schemas.AlertDto.properties ?? {})).toEqual(expect.arrayContaining(['controls', 'time_to_acknowledge_seconds', 'time_to_resolve_seconds']));
+      expect(Object.keys(schemas.CreateControlRuleDto.properties ?? {}).sort()).toEqual(['controls', 'description', 'enabled', 'match', 'name']);
+      expect(Object.keys(schemas.UpdateComplianceSettingsDto.properties ?? {}).sort()).toEqual(['four_eyes_close', 'note_required_from', 'retention_days']);
+      expect(document.paths['/v1/threat-cases/{id}/transitions'].post.responses['202']).toBeDefined();
+    });
+
     it('should serve Swagger UI at /docs', async () => {
       const docs = await http(api, 'GET', '/docs');
       expect(docs.status).toBe(200);

@@ -13,5 +13,7 @@ export function testEnvironment(runId: string): Record<string, string> {
     CURSOR_SECRET: 'test-cursor-secret-0123456789abcdef01234567',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'fatal',
     EXPORT_DIR: `/tmp/alert-ledger-test-${runId}/exports`,
+    // Specs share one database: a scheduled purge of every tenant would delete other specs' old alerts.
+    RETENTION_PURGE_CRON: '',
   };
 }

@@ -4,10 +4,11 @@ import { AlertsModule } from '@app/alerts';
 import { AuditTrailModule } from '@app/audit-trail';
 import { AuthModule } from '@app/auth';
 import { CommonModule, OperationsModule } from '@app/common';
+import { ComplianceModule, RetentionConsumerModule, RetentionModule } from '@app/compliance';
 import { IngestModule } from '@app/ingest';
 import { AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
-import { EXPORTS_READINESS, ExportsConsumerModule, ExportsModule } from '@app/exports';
+import { EXPORTS_READINESS, ExportsConsumerModule, ExportsModule, ExportStorage } from '@app/exports';
 import { TenantsModule } from '@app/tenants';
 import { ThreatCasesModule } from '@app/threat-cases';
 
@@ -15,11 +16,18 @@ import { AlertStatsController } from './alerts/alert-stats.controller';
 import { AlertsController } from './alerts/alerts.controller';
 import { SystemsController } from './alerts/systems.controller';
 import { AuditTrailController } from './audit-trail/audit-trail.controller';
+import { ComplianceSettingsController } from './compliance/compliance-settings.controller';
+import { ControlRulesController } from './compliance/control-rules.controller';
+import { LegalHoldsController } from './compliance/legal-holds.controller';
+import { RetentionController } from './compliance/retention.controller';
 import { ExportsController } from './exports/exports.controller';
 import { IngestController } from './ingest/ingest.controller';
 import { ProblemsController } from './problems/problems.controller';
 import { TenantsController } from './tenants/tenants.controller';
 import { ThreatCasesController } from './threat-cases/threat-cases.controller';
+
+/** The retention purge removes export files through the exports storage. */
+const EXPORT_FILES = { imports: [ExportsModule], files: ExportStorage };
 
 @Module({
   imports: [
@@ -34,12 +42,20 @@ import { ThreatCasesController } from './threat-cases/threat-cases.controller';
     IngestModule,
     ExportsModule,
     ThreatCasesModule,
+    ComplianceModule,
+    RetentionModule.register(EXPORT_FILES),
   ],
-  controllers: [ProblemsController, TenantsController, AuditTrailController, AlertStatsController, AlertsController, SystemsController, IngestController, ThreatCasesController, ExportsController],
+  controllers: [
+    ProblemsController, TenantsController, AuditTrailController, AlertStatsController, AlertsController, SystemsController, IngestController, ThreatCasesController,
+    ExportsController, ComplianceSettingsController, ControlRulesController, LegalHoldsController, RetentionController,
+  ],
 })
 export class AppModule {
-  /** The api; with EXPORTS_IN_PROCESS it also consumes the exports queue (the demo needs no worker then). */
+  /**
+   * The api; with EXPORTS_IN_PROCESS it also consumes the worker's queues, exports and the retention
+   * purge (one process for small setups and the e2e tests).
+   */
   static register(config: AppConfig): DynamicModule {
-    return { module: AppModule, imports: config.exportsInProcess ? [ExportsConsumerModule] : [] };
+    return { module: AppModule, imports: config.exportsInProcess ? [ExportsConsumerModule, RetentionConsumerModule.register(EXPORT_FILES)] : [] };
   }
 }

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 
 import { CommonModule, OperationsModule } from '@app/common';
+import { RetentionConsumerModule } from '@app/compliance';
 import { ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
-import { EXPORTS_READINESS, ExportsConsumerModule } from '@app/exports';
+import { EXPORTS_READINESS, ExportsConsumerModule, ExportsModule, ExportStorage } from '@app/exports';
 
-/** The queue consumers (exports) and the worker's health endpoints. */
+/** The queue consumers (exports, the daily retention purge) and the worker's health endpoints. */
 @Module({
   imports: [
     ConfigModule,
@@ -13,6 +14,7 @@ import { EXPORTS_READINESS, ExportsConsumerModule } from '@app/exports';
     CommonModule,
     OperationsModule.register(EXPORTS_READINESS),
     ExportsConsumerModule,
+    RetentionConsumerModule.register({ imports: [ExportsModule], files: ExportStorage }),
   ],
 })
 export class WorkerModule {}

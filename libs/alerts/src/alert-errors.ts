@@ -1,5 +1,5 @@
 import { ProblemException, ProblemTypes } from '@app/common';
-import type { AlertStatus } from '@app/database';
+import type { AlertSeverity, AlertStatus } from '@app/database';
 
 import { allowedActions, LifecycleAction } from './alert-state-machine';
 
@@ -27,4 +27,14 @@ export function etag(version: number): string {
 export function ifMatchAccepts(header: string | undefined, version: number): boolean {
   if (header === undefined || header.trim() === '*') return true;
   return header.split(',').map((tag) => tag.trim().replace(/^W\//, '')).includes(etag(version));
+}
+
+/** 422: resolving or dismissing an alert of this severity needs a note (the tenant's note_required_from). */
+export function noteRequired(id: string, severity: AlertSeverity, action: 'resolve' | 'dismiss', requiredFrom: AlertSeverity): ProblemException {
+  const done = action === 'resolve' ? 'resolved' : 'dismissed';
+  return new ProblemException(ProblemTypes.alertNoteRequired, {
+    args: { severity, action: done, required_from: requiredFrom },
+    extensions: { alert_id: id, severity, note_required_from: requiredFrom },
+    errors: [{ field: 'note', pointer: '/body/note', code: 'required', description: `a ${severity} alert needs a note to be ${done} (note_required_from is ${requiredFrom})` }],
+  });
 }

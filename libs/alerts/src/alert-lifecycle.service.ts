@@ -2,13 +2,14 @@ import { Injectable } from '@nestjs/common';
 
 import { appendAuditEvent, appendAuditEvents } from '@app/audit-trail';
 import { Principal, publicId } from '@app/common';
-import { Alert, AlertStatus, InjectScopedPrisma, Prisma, ScopedPrismaClient } from '@app/database';
+import { CompliancePolicies, normaliseControls, noteRequired as needsNote, refreshCaseControlsOfAlertsSql, TenantSettings } from '@app/compliance';
+import { Alert, AlertSeverity, AlertStatus, InjectScopedPrisma, Prisma, ScopedPrismaClient } from '@app/database';
 
 import { ACTION_EVENT, canApply, LifecycleAction, TARGET_STATUS } from './alert-state-machine';
-import { alertNotFound, ifMatchAccepts, invalidTransition, staleVersion } from './alert-errors';
+import { alertNotFound, ifMatchAccepts, invalidTransition, noteRequired, staleVersion } from './alert-errors';
 import { AlertsRepository } from './alerts.repository';
 import { queryTenant } from './alerts.service';
-import { BulkActionDto, FollowUpDto } from './dto/alert-actions.dto';
+import { BulkActionDto, FollowUpDto, PatchAlertControlsDto, SetAlertControlsDto } from './dto/alert-actions.dto';
 import { BulkOutcomeDto, BulkResultDto } from './dto/alert.dto';
 
 const BULK_CHUNK = 500;
@@ -18,6 +19,8 @@ interface Change {
   data: Prisma.AlertUpdateManyMutationInput;
   timeline: { action: string; fromStatus?: string; toStatus?: string; note?: string | null; details?: Prisma.InputJsonObject };
   audit: { action: string; details?: Prisma.InputJsonObject };
+  /** The controls changed: the cases the alert is linked to take the new union. */
+  controlsChanged?: boolean;
 }
 
 /** The fields an action sets, for one actor at one time. */
@@ -41,20 +44,38 @@ function statusesAllowing(action: LifecycleAction): AlertStatus[] {
   return (['open', 'acknowledged', 'escalated', 'resolved', 'dismissed'] as const).filter((status) => canApply(status, action));
 }
 
+/** Whether this action on an alert of this severity lacks the note the tenant's settings require. */
+function lacksNote(settings: TenantSettings, action: LifecycleAction, severity: AlertSeverity, note: string | undefined): boolean {
+  return (action === 'resolve' || action === 'dismiss') && needsNote(settings, severity) && !note?.trim();
+}
+
+function controlsChange(alert: Alert, controls: string[], note: string | undefined, now: Date): Change {
+  return {
+    data: { controls, updatedAt: now, version: { increment: 1 } },
+    timeline: { action: 'controls_updated', note, details: { from: alert.controls, to: controls } },
+    audit: { action: 'alert.controls', details: { from: alert.controls, to: controls } },
+    controlsChanged: true,
+  };
+}
+
 /**
- * Changes to alerts: lifecycle actions, assignee, follow-up, bulk actions. Every change bumps the
- * version (ETag), writes one timeline entry and one audit event, all in one transaction.
+ * Changes to alerts: lifecycle actions, assignee, follow-up, controls, bulk actions. Every change bumps
+ * the version (ETag), writes one timeline entry and one audit event, all in one transaction.
  */
 @Injectable()
 export class AlertLifecycleService {
   constructor(
     @InjectScopedPrisma() private readonly db: ScopedPrismaClient,
     private readonly repository: AlertsRepository,
+    private readonly policies: CompliancePolicies,
   ) {}
 
+  /** A lifecycle action; resolving or dismissing at or above the tenant's note_required_from needs a note (422). */
   transition(id: string, action: LifecycleAction, note: string | undefined, ifMatch: string | undefined, principal: Principal): Promise<Alert> {
-    return this.change(id, ifMatch, principal, (alert, now) => {
+    return this.change(id, ifMatch, principal, async (alert, now) => {
       if (!canApply(alert.status, action)) throw invalidTransition(alert.id, alert.status, action);
+      const { settings } = await this.policies.get(alert.tenantId);
+      if (lacksNote(settings, action, alert.severity, note)) throw noteRequired(alert.id, alert.severity, action as 'resolve' | 'dismiss', settings.noteRequiredFrom as AlertSeverity);
       const data = transitionData(action, principal.subject, now);
       if (action === 'resolve' && !alert.endsAt) data.endsAt = now;
       return {
@@ -66,7 +87,7 @@ export class AlertLifecycleService {
   }
 
   assign(id: string, assignee: string | null, note: string | undefined, ifMatch: string | undefined, principal: Principal): Promise<Alert> {
-    return this.change(id, ifMatch, principal, (alert, now) => ({
+    return this.change(id, ifMatch, principal, async (alert, now) => ({
       data: { assignee, updatedAt: now, version: { increment: 1 } },
       timeline: { action: 'assigned', note, details: { from: alert.assignee, to: assignee } },
       audit: { action: 'alert.assign', details: { from: alert.assignee, to: assignee } },
@@ -74,31 +95,45 @@ export class AlertLifecycleService {
   }
 
   followUp(id: string, dto: FollowUpDto, ifMatch: string | undefined, principal: Principal): Promise<Alert> {
-    return this.change(id, ifMatch, principal, (alert, now) => ({
+    return this.change(id, ifMatch, principal, async (alert, now) => ({
       data: { followUpStatus: dto.follow_up_status, followUpNotes: dto.follow_up_notes ?? null, updatedAt: now, version: { increment: 1 } },
       timeline: { action: 'follow_up_updated', note: dto.follow_up_notes ?? null, details: { from: alert.followUpStatus, to: dto.follow_up_status } },
       audit: { action: 'alert.follow_up', details: { from: alert.followUpStatus, to: dto.follow_up_status } },
     }));
   }
 
+  /** Replaces the alert's controls (PUT). */
+  setControls(id: string, dto: SetAlertControlsDto, ifMatch: string | undefined, principal: Principal): Promise<Alert> {
+    return this.change(id, ifMatch, principal, async (alert, now) => controlsChange(alert, normaliseControls(dto.controls), dto.note, now));
+  }
+
+  /** Adds and removes controls (PATCH); removing wins over adding the same id. */
+  patchControls(id: string, dto: PatchAlertControlsDto, ifMatch: string | undefined, principal: Principal): Promise<Alert> {
+    return this.change(id, ifMatch, principal, async (alert, now) => {
+      const removed = new Set(dto.remove ?? []);
+      return controlsChange(alert, normaliseControls([...alert.controls, ...(dto.add ?? [])].filter((control) => !removed.has(control))), dto.note, now);
+    });
+  }
+
   /**
    * Reads the alert (404 across tenants), checks If-Match (412), applies the change only if nobody
    * changed the alert since it was read (version in the WHERE), else reads again (or 412 with If-Match).
    */
-  private async change(id: string, ifMatch: string | undefined, principal: Principal, build: (alert: Alert, now: Date) => Change): Promise<Alert> {
+  private async change(id: string, ifMatch: string | undefined, principal: Principal, build: (alert: Alert, now: Date) => Promise<Change>): Promise<Alert> {
     for (let attempt = 1; ; attempt++) {
       const result = await this.db.$transaction(async (tx) => {
         const alert = await tx.alert.findUnique({ where: { id } });
         if (!alert) throw alertNotFound(id);
         if (!ifMatchAccepts(ifMatch, alert.version)) throw staleVersion(ifMatch as string, alert.version);
         const now = new Date();
-        const change = build(alert, now);
+        const change = await build(alert, now);
         const { count } = await tx.alert.updateMany({ where: { id, version: alert.version }, data: change.data });
         if (count === 0) return null;
         await tx.alertTimelineEntry.create({
           data: { id: publicId('atl', now.getTime()), tenantId: alert.tenantId, alertId: id, at: now, actor: principal.subject, ...change.timeline, note: change.timeline.note ?? null },
         });
         await appendAuditEvent(tx, { tenantId: alert.tenantId, action: change.audit.action, resourceType: 'alert', resourceId: id, details: change.audit.details });
+        if (change.controlsChanged) await tx.$executeRaw(refreshCaseControlsOfAlertsSql([id]));
         return tx.alert.findUniqueOrThrow({ where: { id } });
       });
       if (result) return result;
@@ -133,10 +168,14 @@ export class AlertLifecycleService {
     const tenantId = principal.isAdmin ? null : principal.tenantId;
     return this.db.$transaction(async (tx) => {
       const tenantCondition = tenantId ? Prisma.sql`AND tenant_id = ${tenantId}` : Prisma.empty;
-      const rows = await tx.$queryRaw<{ id: string; tenant_id: string; status: AlertStatus }[]>`
-        SELECT id, tenant_id, status::text AS status FROM alerts WHERE id = ANY(${ids}) ${tenantCondition} ORDER BY id FOR UPDATE`;
+      const rows = await tx.$queryRaw<{ id: string; tenant_id: string; status: AlertStatus; severity: AlertSeverity }[]>`
+        SELECT id, tenant_id, status::text AS status, severity::text AS severity FROM alerts WHERE id = ANY(${ids}) ${tenantCondition} ORDER BY id FOR UPDATE`;
       const found = new Map(rows.map((row) => [row.id, row]));
-      const applicable = rows.filter((row) => canApply(row.status, action));
+      const settings = new Map<string, TenantSettings>();
+      for (const tenant of new Set(rows.map((row) => row.tenant_id))) settings.set(tenant, (await this.policies.get(tenant)).settings);
+      const refusal = (row: (typeof rows)[number]): BulkOutcomeDto['outcome'] | null =>
+        !canApply(row.status, action) ? 'invalid_transition' : lacksNote(settings.get(row.tenant_id) as TenantSettings, action, row.severity, note) ? 'note_required' : null;
+      const applicable = rows.filter((row) => refusal(row) === null);
       const now = new Date();
       if (applicable.length) {
         await tx.alert.updateMany({ where: { id: { in: applicable.map((row) => row.id) }, status: { in: statusesAllowing(action) } }, data: transitionData(action, principal.subject, now) });
@@ -153,7 +192,8 @@ export class AlertLifecycleService {
       return ids.map((id): BulkOutcomeDto => {
         const row = found.get(id);
         if (!row) return { id, outcome: 'not_found', status: null };
-        if (!canApply(row.status, action)) return { id, outcome: 'invalid_transition', status: row.status };
+        const refused = refusal(row);
+        if (refused) return { id, outcome: refused, status: row.status };
         return { id, outcome: 'updated', status: TARGET_STATUS[action] };
       });
     }, { timeout: 60_000 });

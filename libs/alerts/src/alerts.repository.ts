@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import { CursorValue, dateRange, fromCursorValue, SortDirection } from '@app/common';
+import { CursorValue, dateRange, fromCursorValue, parseInstant, SortDirection } from '@app/common';
 import { Alert, Prisma, PlainSql } from '@app/database';
 
 import { AlertSortKey } from './dto/alert-enums';
@@ -15,7 +15,7 @@ export const ALERT_COLUMNS = Prisma.sql`a.id, a.tenant_id AS "tenantId", a.type,
   a.ends_at AS "endsAt", a.created_at AS "createdAt", a.updated_at AS "updatedAt", a.acknowledged_at AS "acknowledgedAt",
   a.acknowledged_by AS "acknowledgedBy", a.escalated_at AS "escalatedAt", a.escalated_by AS "escalatedBy",
   a.resolved_at AS "resolvedAt", a.resolved_by AS "resolvedBy", a.dismissed_at AS "dismissedAt",
-  a.dismissed_by AS "dismissedBy", a.version`;
+  a.dismissed_by AS "dismissedBy", a.version, a.controls`;
 
 /** The SQL of each sort field and how a cursor value is cast back into it. ends_at sorts open alerts last. */
 const SORTS: Record<AlertSortKey, { expr: Prisma.Sql; cast: (value: unknown) => Prisma.Sql; value: (alert: Alert) => string | Date }> = {
@@ -37,6 +37,25 @@ function likePattern(text: string): string {
 function anyOf(column: Prisma.Sql, values: string[] | undefined, cast = ''): Prisma.Sql | null {
   if (!values?.length) return null;
   return cast ? Prisma.sql`${column} = ANY(${values}::${Prisma.raw(cast)}[])` : Prisma.sql`${column} = ANY(${values})`;
+}
+
+/**
+ * `open_at`: the alert existed at `t` and its status at `t` was not resolved or dismissed. The status at
+ * `t` is the to_status of the alert's last timeline entry at or before `t` that changed the status
+ * (reopenings included); an alert without such an entry (loaded without a timeline) is closed at `t`
+ * when its resolved_at or dismissed_at is at or before `t`.
+ * The first condition narrows the candidates through the (tenant, status, created_at) and (tenant,
+ * updated_at) indexes: an alert open at `t` is either open now or was closed, and so changed, after `t`
+ * (every writer, the seed included, keeps updated_at at or after the lifecycle timestamps).
+ */
+function openAt(t: Date): Prisma.Sql {
+  return Prisma.sql`(a.created_at <= ${t}
+    AND (a.status IN ('open', 'acknowledged', 'escalated') OR a.updated_at > ${t})
+    AND NOT COALESCE(
+      (SELECT tl.to_status IN ('resolved', 'dismissed') FROM alert_timeline tl
+        WHERE tl.alert_id = a.id AND tl.to_status IS NOT NULL AND tl.at <= ${t} ORDER BY tl.at DESC, tl.id DESC LIMIT 1),
+      a.resolved_at <= ${t} OR a.dismissed_at <= ${t},
+      false))`;
 }
 
 /**
@@ -68,6 +87,8 @@ export function alertWhere(filter: AlertFilterDto, tenantId: string | null): Pri
     filter.q ? Prisma.sql`alert_search_text(a.title, a.message, a.source, a.alertable_id, a.alert_rule_name) ILIKE ${likePattern(filter.q)}` : null,
     range.gte ? Prisma.sql`a.created_at >= ${range.gte}` : null,
     range.lt ? Prisma.sql`a.created_at < ${range.lt}` : null,
+    filter.control?.length ? Prisma.sql`a.controls && ${filter.control}::text[]` : null,
+    filter.open_at ? openAt(parseInstant(filter.open_at, filter.timezone ?? 'UTC') as Date) : null,
   ].filter((condition): condition is Prisma.Sql => condition !== null);
   return conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}` : Prisma.empty;
 }

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 
 import { appendAuditEvent, appendAuditEvents, canonicalJson } from '@app/audit-trail';
 import { FieldViolation, Page, Paginator, Principal, ProblemException, ProblemTypes, publicId } from '@app/common';
+import { CompiledRule, CompliancePolicies, matchControls } from '@app/compliance';
 import { Alert, AlertTimelineEntry, InjectScopedPrisma, Prisma, ScopedPrismaClient } from '@app/database';
 
 import { alertNotFound } from './alert-errors';
@@ -28,7 +29,8 @@ export function queryTenant(principal: Principal, filter: AlertFilterDto): strin
   return principal.isAdmin ? (filter.tenant_id ?? null) : principal.tenantId;
 }
 
-function alertData(dto: CreateAlertDto, tenantId: string, now: Date): Prisma.AlertUncheckedCreateInput {
+/** The new alert's row; its controls are the tenant's rules' plus those the request names. */
+function alertData(dto: CreateAlertDto, tenantId: string, now: Date, rules: readonly CompiledRule[]): Prisma.AlertUncheckedCreateInput {
   return {
     id: publicId('alr', now.getTime()),
     tenantId,
@@ -53,6 +55,7 @@ function alertData(dto: CreateAlertDto, tenantId: string, now: Date): Prisma.Ale
     startsAt: dto.starts_at ? new Date(dto.starts_at) : now,
     createdAt: now,
     updatedAt: now,
+    controls: matchControls(rules, { type: dto.type, source: dto.source, labels: dto.labels ?? {} }, dto.controls ?? []),
   };
 }
 
@@ -67,6 +70,7 @@ export class AlertsService {
     @InjectScopedPrisma() private readonly db: ScopedPrismaClient,
     private readonly repository: AlertsRepository,
     private readonly paginator: Paginator,
+    private readonly policies: CompliancePolicies,
   ) {}
 
   list(query: Omit<ListAlertsQueryDto, 'sort_by'> & { sort_by?: AlertSortKey }, principal: Principal): Promise<Page<Alert>> {
@@ -114,12 +118,13 @@ export class AlertsService {
     };
     const earlier = await replay();
     if (earlier) return earlier;
+    const { rules } = await this.policies.get(principal.tenantId);
     try {
       const alert = await this.db.$transaction(async (tx) => {
         const now = new Date();
-        const created = await tx.alert.create({ data: alertData(dto, principal.tenantId, now) });
+        const created = await tx.alert.create({ data: alertData(dto, principal.tenantId, now, rules) });
         await tx.alertTimelineEntry.create({ data: createdTimeline(created, principal.subject, now) });
-        await appendAuditEvent(tx, { tenantId: created.tenantId, action: 'alert.create', resourceType: 'alert', resourceId: created.id, details: { severity: created.severity, type: created.type, title: created.title } });
+        await appendAuditEvent(tx, { tenantId: created.tenantId, action: 'alert.create', resourceType: 'alert', resourceId: created.id, details: { severity: created.severity, type: created.type, title: created.title, controls: created.controls } });
         if (idempotencyKey) await tx.idempotencyKey.create({ data: { tenantId: principal.tenantId, key: idempotencyKey, requestHash, resourceId: created.id } });
         return created;
       });
@@ -147,13 +152,14 @@ export class AlertsService {
       if (violations.length) errors.push({ index, errors: violations });
       else valid.push({ index, dto });
     });
+    const { rules } = await this.policies.get(principal.tenantId);
     const created = valid.length
       ? await this.db.$transaction(async (tx) => {
           const now = new Date();
-          const rows = valid.map(({ dto }) => alertData(dto, principal.tenantId, now));
+          const rows = valid.map(({ dto }) => alertData(dto, principal.tenantId, now, rules));
           await tx.alert.createMany({ data: rows });
           await tx.alertTimelineEntry.createMany({ data: rows.map((row) => createdTimeline({ id: row.id as string, tenantId: principal.tenantId }, principal.subject, now)) });
-          await appendAuditEvents(tx, principal.tenantId, rows.map((row) => ({ tenantId: principal.tenantId, action: 'alert.create', resourceType: 'alert', resourceId: row.id as string, details: { severity: row.severity, type: row.type, title: row.title, batch: true } })));
+          await appendAuditEvents(tx, principal.tenantId, rows.map((row) => ({ tenantId: principal.tenantId, action: 'alert.create', resourceType: 'alert', resourceId: row.id as string, details: { severity: row.severity, type: row.type, title: row.title, controls: row.controls as string[], batch: true } })));
           return tx.alert.findMany({ where: { id: { in: rows.map((row) => row.id as string) } } });
         })
       : [];

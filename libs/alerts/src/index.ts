@@ -1,3 +1,4 @@
+export * from './alert-controls.service';
 export * from './alert-errors';
 export * from './alert-lifecycle.service';
 export * from './alert-stats.service';
@@ -13,3 +14,4 @@ export * from './dto/alert.dto';
 export * from './dto/create-alert.dto';
 export * from './dto/list-alerts-query.dto';
 export * from './dto/system-history-query.dto';
+export * from './response-times';

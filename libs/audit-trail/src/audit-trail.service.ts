@@ -3,12 +3,10 @@ import { Injectable } from '@nestjs/common';
 import { dateRange, Page, Paginator, Principal } from '@app/common';
 import { AuditEvent, InjectScopedPrisma, keysetOrder, keysetWhere, Prisma, ScopedPrismaClient } from '@app/database';
 
-import { GENESIS_HASH, hashEvent } from './audit-hash';
+import { ChainReader, verifyChain } from './audit-chain';
 import { appendAuditEvent, AuditEntry } from './audit-trail.writer';
 import { AuditVerificationDto } from './dto/audit-event.dto';
 import { ListAuditTrailQueryDto } from './dto/list-audit-trail-query.dto';
-
-const VERIFY_BATCH = 2_000;
 
 /** Interactive transactions of the scoped client (tenant filters apply inside them too). */
 export type ScopedTx = Parameters<Parameters<ScopedPrismaClient['$transaction']>[0]>[0];
@@ -62,24 +60,13 @@ export class AuditTrailService {
     const tenants = principal.isAdmin
       ? tenantId ? [tenantId] : (await this.db.tenant.findMany({ select: { id: true }, orderBy: { id: 'asc' } })).map((t) => t.id)
       : [principal.tenantId];
+    const read: ChainReader = (tenant, after, take) => this.db.auditEvent.findMany({ where: { tenantId: tenant, seq: { gt: after } }, orderBy: { seq: 'asc' }, take });
     let checked = 0;
     let firstBroken: string | null = null;
     for (const tenant of tenants) {
-      let previousHash = GENESIS_HASH;
-      let expectedSeq = 1n;
-      let after = 0n;
-      for (;;) {
-        const batch = await this.db.auditEvent.findMany({ where: { tenantId: tenant, seq: { gt: after } }, orderBy: { seq: 'asc' }, take: VERIFY_BATCH });
-        for (const event of batch) {
-          checked++;
-          const intact = event.seq === expectedSeq && event.prevHash === previousHash && hashEvent(event) === event.hash;
-          if (!intact && !firstBroken) firstBroken = event.id;
-          previousHash = event.hash;
-          expectedSeq = event.seq + 1n;
-        }
-        if (batch.length < VERIFY_BATCH) break;
-        after = batch[batch.length - 1].seq;
-      }
+      const check = await verifyChain(read, tenant);
+      checked += check.checked;
+      firstBroken = check.firstBrokenId;
       if (firstBroken) break;
     }
     await this.record({ tenantId: principal.tenantId, action: 'audit_trail.verify', resourceType: 'audit_trail', details: { checked, valid: firstBroken === null, first_broken_id: firstBroken } });

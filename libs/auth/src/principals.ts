@@ -2,9 +2,11 @@ import type { ApiKey } from '@app/database';
 import { Principal } from '@app/common';
 
 import { VerifiedClaims } from './jwt/jwt-verifier';
+import { effectiveScopes } from './scopes';
 
+/** `auditor` narrows a credential to the auditor's read and export scopes (and never admin). */
 function principal(kind: Principal['kind'], subject: string, tenantId: string, scopes: string[], credentialId: string): Principal {
-  const set = new Set(scopes);
+  const set = effectiveScopes(scopes);
   return { kind, subject, tenantId, scopes: set, isAdmin: set.has('admin'), credentialId };
 }
 

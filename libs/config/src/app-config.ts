@@ -36,4 +36,6 @@ export class AppConfig {
   get exportMaxRecords(): number { return this.env.EXPORT_MAX_RECORDS; }
   get exportStalledSeconds(): number { return this.env.EXPORT_STALLED_SECONDS; }
   get exportPdfPages(): number { return this.env.EXPORT_PDF_PAGES; }
+  /** Cron (UTC) of the daily retention purge; null: never scheduled. */
+  get retentionPurgeCron(): string | null { return this.env.RETENTION_PURGE_CRON; }
 }

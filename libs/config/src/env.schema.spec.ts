@@ -33,6 +33,13 @@ describe('parseEnv', () => {
     expect(error?.message).not.toContain('short');
   });
 
+  it('should read the purge schedule as five cron fields, empty as never, anything else as malformed', () => {
+    expect(parseEnv(valid).RETENTION_PURGE_CRON).toBe('30 2 * * *');
+    expect(parseEnv({ ...valid, RETENTION_PURGE_CRON: ' 0  3 * * 1-5 ' }).RETENTION_PURGE_CRON).toBe('0 3 * * 1-5');
+    expect(parseEnv({ ...valid, RETENTION_PURGE_CRON: '' }).RETENTION_PURGE_CRON).toBeNull();
+    expect(() => parseEnv({ ...valid, RETENTION_PURGE_CRON: 'daily' })).toThrow(/RETENTION_PURGE_CRON is malformed/);
+  });
+
   it('should parse lists and booleans', () => {
     const env = parseEnv({ ...valid, CORS_ORIGINS: 'https://a.example, http://b.example:8080', METRICS_PUBLIC: 'false' });
     expect(env.CORS_ORIGINS).toEqual(['https://a.example', 'http://b.example:8080']);

@@ -61,6 +61,12 @@ function text(raw: string): string | undefined {
   return raw.trim() === '' ? undefined : raw;
 }
 
+/** Five cron fields (minute hour day month weekday) of digits, `*`, `/`, `,` and `-`. */
+function cron(raw: string): string | undefined {
+  const fields = raw.trim().split(/\s+/);
+  return fields.length === 5 && fields.every((field) => /^[\d*/,-]+$/.test(field)) ? fields.join(' ') : undefined;
+}
+
 export const ENV_SCHEMA = {
   NODE_ENV: { expects: `one of ${NODE_ENVS.join(', ')}`, default: 'development', parse: oneOf(NODE_ENVS) },
   HOST: { expects: 'an interface address such as 0.0.0.0 or 127.0.0.1', default: '0.0.0.0', parse: text },
@@ -87,12 +93,13 @@ export const ENV_SCHEMA = {
   RATE_LIMIT_PER_MINUTE: { expects: 'requests a principal may make per minute, from 1 to 1000000', default: '1200', parse: integer(1, 1_000_000) },
   METRICS_PUBLIC: { expects: 'true or false: whether /metrics needs no credential', default: 'true', parse: boolean },
   CHROMIUM_PATH: { expects: 'the path of a Chromium executable', default: '/usr/bin/chromium', parse: text },
-  EXPORTS_IN_PROCESS: { expects: 'true or false: whether the api process also runs the export worker (demo)', default: 'false', parse: boolean },
+  EXPORTS_IN_PROCESS: { expects: 'true or false: whether the api process also runs the worker’s queues (exports, retention purge)', default: 'false', parse: boolean },
   EXPORT_TTL_SECONDS: { expects: 'seconds a finished export file is kept, from 60 to 31536000', default: '604800', parse: integer(60, 31_536_000) },
   EXPORT_CLEANUP_INTERVAL_SECONDS: { expects: 'seconds between sweeps for expired export files, from 1 to 86400', default: '300', parse: integer(1, 86_400) },
   EXPORT_MAX_RECORDS: { expects: 'the most records one export may hold (0: no limit); a larger export is marked incomplete', default: '0', parse: integer(0, 100_000_000) },
   EXPORT_STALLED_SECONDS: { expects: 'seconds after which a job of a silent worker is taken over, from 1 to 3600', default: '30', parse: integer(1, 3600) },
   EXPORT_PDF_PAGES: { expects: 'Chromium pages rendering one PDF in parallel, from 1 to 8', default: '2', parse: integer(1, 8) },
+  RETENTION_PURGE_CRON: { expects: 'when the retention purge runs, five cron fields in UTC (such as 30 2 * * *), or empty for never', default: '30 2 * * *', parse: optional(cron) },
 } satisfies Record<string, EnvVariable<unknown>>;
 
 export type EnvSchema = typeof ENV_SCHEMA;

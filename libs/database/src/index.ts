@@ -2,10 +2,12 @@ export * from './database.module';
 export * from './prisma.service';
 export { Prisma, PrismaClient } from './generated/prisma/client';
 export type {
-  Alert, AlertTimelineEntry, ApiKey, AuditEvent, ExportJob, IdempotencyKey, Tenant, ThreatCase, ThreatCaseAlert, ThreatCaseEvent, ThreatCaseSirenSettings,
-  ThreatCaseVerification,
+  Alert, AlertTimelineEntry, ApiKey, AuditEvent, ComplianceSettings, ControlRule, ExportJob, IdempotencyKey, LegalHold, Tenant, ThreatCase, ThreatCaseAlert,
+  ThreatCaseEvent, ThreatCaseSirenSettings, ThreatCaseVerification,
 } from './generated/prisma/client';
-export { AlertSeverity, AlertStatus, AlertableType, FollowUpStatus, ThreatCaseEventType, ThreatCaseStatus } from './generated/prisma/enums';
+export {
+  AlertSeverity, AlertStatus, AlertableType, ExportFormat, FollowUpStatus, LegalHoldScope, ThreatCaseEventType, ThreatCaseStatus,
+} from './generated/prisma/enums';
 export * from './keyset';
 export * from './tenancy';
 export * from './scoped-prisma';

@@ -16,3 +16,19 @@ export function keysetWhere(sortField: string, after: [CursorValue, string] | nu
 export function keysetOrder(sortField: string, direction: SortDirection): Record<string, SortDirection>[] {
   return sortField === 'id' ? [{ id: direction }] : [{ [sortField]: direction }, { id: direction }];
 }
+
+/** What keysetReads needs of a Prisma model delegate (scoped or plain). */
+export interface PagedDelegate<T> {
+  count(args: { where: object }): PromiseLike<number>;
+  findMany(args: { where: object; skip?: number; take: number; orderBy: Record<string, SortDirection>[] }): PromiseLike<T[]>;
+}
+
+/** The count and both page reads of a Paginator list source over one Prisma model, sorted by `sortField` then id. */
+export function keysetReads<T>(delegate: PagedDelegate<T>, where: object, sortField: string) {
+  return {
+    count: () => Promise.resolve(delegate.count({ where })),
+    readOffset: (skip: number, take: number, direction: SortDirection) => Promise.resolve(delegate.findMany({ where, skip, take, orderBy: keysetOrder(sortField, direction) })),
+    readKeyset: (after: [CursorValue, string] | null, take: number, direction: SortDirection) =>
+      Promise.resolve(delegate.findMany({ where: { AND: [where, keysetWhere(sortField, after, direction)] }, take, orderBy: keysetOrder(sortField, direction) })),
+  };
+}

@@ -17,6 +17,9 @@ const TENANT_FIELD: Record<string, string> = {
   ThreatCaseEvent: 'tenantId',
   ThreatCaseVerification: 'tenantId',
   ThreatCaseSirenSettings: 'tenantId',
+  ComplianceSettings: 'tenantId',
+  ControlRule: 'tenantId',
+  LegalHold: 'tenantId',
 };
 
 const FILTERED = new Set([

@@ -5,6 +5,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditTrailService } from '@app/audit-trail';
 import { ExportJob } from '@app/database';
 
+import { FILE_TYPES } from './dto/export-enums';
 import { exportExpired, exportNotReady, rangeNotSatisfiable } from './export-errors';
 import { ExportsService } from './exports.service';
 import { ExportStorage } from './storage/export-storage';
@@ -14,13 +15,6 @@ export interface Download {
   headers: Record<string, string>;
   body: Readable;
 }
-
-const CONTENT_TYPES: Record<string, string> = {
-  csv: 'text/csv; charset=utf-8',
-  ndjson: 'application/x-ndjson',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  pdf: 'application/pdf',
-};
 
 /** `bytes=a-b`, `bytes=a-` or `bytes=-n` against a size; null when the header asks for several ranges (the whole file is sent). */
 export function parseRange(header: string, size: number): { start: number; end: number } | null | 'unsatisfiable' {
@@ -54,7 +48,7 @@ export class ExportDownloadsService {
     const sha = job.sha256 as string;
     const etag = `"${sha}"`;
     const headers: Record<string, string> = {
-      'Content-Type': CONTENT_TYPES[job.format],
+      'Content-Type': FILE_TYPES[job.format].contentType,
       'Content-Disposition': `attachment; filename="${job.fileName}"`,
       'Repr-Digest': `sha-256=:${Buffer.from(sha, 'hex').toString('base64')}:`,
       ETag: etag,

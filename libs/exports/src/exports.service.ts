@@ -7,7 +7,7 @@ import { Page, Paginator, Principal, ProblemException, ProblemTypes, publicId, R
 import { ExportJob, InjectScopedPrisma, keysetOrder, keysetWhere, PlainSql, Prisma, ScopedPrismaClient } from '@app/database';
 
 import { CreateExportDto } from './dto/create-export.dto';
-import { ExportFormatName } from './dto/export-enums';
+import { ExportFormatName, storedFormat } from './dto/export-enums';
 import { ExportAcceptedDto } from './dto/export-job.dto';
 import { ListExportsQueryDto } from './dto/list-exports-query.dto';
 import { exportNotFound, resourceUnavailable, unknownIds } from './export-errors';
@@ -17,7 +17,7 @@ import { RecordSources } from './sources/record-sources';
 import { ExportStorage } from './storage/export-storage';
 
 /** Rows per second each format writes here (docs/BENCHMARKS.md), for the estimate in the 202. */
-const ROWS_PER_SECOND: Record<ExportFormatName, number> = { csv: 20_000, ndjson: 25_000, xlsx: 8_000, pdf: 1_500 };
+const ROWS_PER_SECOND: Record<ExportFormatName, number> = { csv: 20_000, ndjson: 25_000, xlsx: 8_000, pdf: 1_500, 'evidence-pack': 1_400 };
 
 /** Starting, reading and cancelling export jobs (the api side; the work runs in ExportRunner). */
 @Injectable()
@@ -56,7 +56,7 @@ export class ExportsService {
           id,
           tenantId: principal.tenantId,
           resource: body.resource,
-          format: body.format,
+          format: storedFormat(body.format),
           scope: body.scope,
           ids: body.ids ?? [],
           filters: filters as Prisma.InputJsonObject,

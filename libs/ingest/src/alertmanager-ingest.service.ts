@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { canApply } from '@app/alerts';
 import { appendAuditEventsSql, AuditEntry, canonicalJson } from '@app/audit-trail';
 import { Principal, publicId } from '@app/common';
+import { CompliancePolicies, matchControls } from '@app/compliance';
 import { Alert, insertJsonRows, PlainSql, Prisma } from '@app/database';
 
 import { AlertmanagerAlertDto, AlertmanagerWebhookDto, IngestResultDto } from './dto/alertmanager-webhook.dto';
@@ -65,12 +66,14 @@ interface KnownAlert {
 
 const ALERT_COLUMNS = [
   'id', 'tenant_id', 'type', 'source', 'title', 'message', 'severity', 'status', 'alertable_type', 'alertable_id', 'alert_rule_id', 'alert_rule_name', 'system_key',
-  'alertname', 'fingerprint', 'labels', 'annotations', 'receiver', 'starts_at', 'ends_at', 'created_at', 'updated_at', 'resolved_at', 'resolved_by', 'version',
+  'alertname', 'fingerprint', 'labels', 'annotations', 'receiver', 'starts_at', 'ends_at', 'created_at', 'updated_at', 'resolved_at', 'resolved_by', 'version', 'controls',
 ];
 const TIMELINE_COLUMNS = ['id', 'tenant_id', 'alert_id', 'at', 'actor', 'action', 'from_status', 'to_status', 'details'];
 
 interface NewAlert {
   id: string;
+  /** From the tenant's control rules, evaluated in memory (the rules are cached per tenant). */
+  controls: string[];
   fields: ReturnType<typeof describedFields>;
   fingerprint: string;
   startsAt: Date;
@@ -83,14 +86,16 @@ interface NewAlert {
  * Prisma's runtime cost more CPU than the database work, docs/BENCHMARKS.md). An alert is identified by
  * fingerprint and startsAt: new ones are created (ON CONFLICT DO NOTHING covers a concurrent payload),
  * known ones updated when what they say changed, and a resolved notification resolves the open alert
- * (resolved_by "alertmanager"). A replayed payload changes nothing.
+ * (resolved_by "alertmanager", a system resolution: the tenant's note requirement does not apply).
+ * A replayed payload changes nothing. New alerts get the controls of the tenant's control rules.
  */
 @Injectable()
 export class AlertmanagerIngestService {
-  constructor(private readonly sql: PlainSql) {}
+  constructor(private readonly sql: PlainSql, private readonly policies: CompliancePolicies) {}
 
-  ingest(payload: AlertmanagerWebhookDto, principal: Principal): Promise<IngestResultDto> {
+  async ingest(payload: AlertmanagerWebhookDto, principal: Principal): Promise<IngestResultDto> {
     const tenantId = principal.tenantId;
+    const { rules } = await this.policies.get(tenantId);
     // Within one payload the last word on an alert wins.
     const latest = new Map<string, AlertmanagerAlertDto>();
     for (const alert of payload.alerts) latest.set(`${alert.fingerprint}|${new Date(alert.startsAt).toISOString()}`, alert);
@@ -121,7 +126,8 @@ export class AlertmanagerIngestService {
         const current = byKey.get(key);
         if (!current) {
           const resolvedAt = resolvedNow ? (end ?? now) : null;
-          fresh.push({ id: publicId('alr', now.getTime()), fields, fingerprint: incoming.fingerprint, startsAt: new Date(incoming.startsAt), endsAt: resolvedNow ? resolvedAt : end, resolvedAt });
+          const controls = matchControls(rules, { type: fields.type, source: fields.source, labels: fields.labels });
+          fresh.push({ id: publicId('alr', now.getTime()), controls, fields, fingerprint: incoming.fingerprint, startsAt: new Date(incoming.startsAt), endsAt: resolvedNow ? resolvedAt : end, resolvedAt });
           continue;
         }
         const changed = differs(current, fields);
@@ -153,11 +159,11 @@ export class AlertmanagerIngestService {
       }
 
       if (fresh.length > 0) {
-        const rows = fresh.map(({ id, fields: f, fingerprint, startsAt, endsAt, resolvedAt }) => ({
+        const rows = fresh.map(({ id, controls, fields: f, fingerprint, startsAt, endsAt, resolvedAt }) => ({
           id, tenant_id: tenantId, type: f.type, source: f.source, title: f.title, message: f.message, severity: f.severity, status: resolvedAt ? 'resolved' : 'open',
           alertable_type: 'external', alertable_id: fingerprint, alert_rule_id: f.alertRuleId, alert_rule_name: f.alertRuleName, system_key: f.systemKey,
           alertname: f.alertname, fingerprint, labels: f.labels, annotations: f.annotations, receiver: f.receiver, starts_at: startsAt, ends_at: endsAt,
-          created_at: now, updated_at: now, resolved_at: resolvedAt, resolved_by: resolvedAt ? RESOLVER : null, version: resolvedAt ? 2 : 1,
+          created_at: now, updated_at: now, resolved_at: resolvedAt, resolved_by: resolvedAt ? RESOLVER : null, version: resolvedAt ? 2 : 1, controls,
         }));
         // A concurrent payload may have stored the same alert a moment ago: it keeps it, this one skips it.
         const inserted = await run<{ id: string }>(Prisma.sql`${insertJsonRows('alerts', ALERT_COLUMNS, rows)} ON CONFLICT (tenant_id, fingerprint, starts_at) DO NOTHING RETURNING id`);
@@ -169,7 +175,7 @@ export class AlertmanagerIngestService {
           }
           result.created++;
           entry(alert.id, 'created', null, 'open');
-          audit.push({ tenantId, action: 'alert.create', resourceType: 'alert', resourceId: alert.id, details: { via: 'alertmanager', fingerprint: alert.fingerprint, severity: alert.fields.severity } });
+          audit.push({ tenantId, action: 'alert.create', resourceType: 'alert', resourceId: alert.id, details: { via: 'alertmanager', fingerprint: alert.fingerprint, severity: alert.fields.severity, controls: alert.controls } });
           if (alert.resolvedAt) {
             entry(alert.id, 'resolved', 'open', 'resolved');
             audit.push({ tenantId, action: 'alert.resolve', resourceType: 'alert', resourceId: alert.id, details: { via: 'alertmanager' } });

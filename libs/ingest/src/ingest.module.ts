@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 
+import { ComplianceModule } from '@app/compliance';
+
 import { AlertmanagerIngestService } from './alertmanager-ingest.service';
 
-@Module({ providers: [AlertmanagerIngestService], exports: [AlertmanagerIngestService] })
+@Module({ imports: [ComplianceModule], providers: [AlertmanagerIngestService], exports: [AlertmanagerIngestService] })
 export class IngestModule {}

@@ -1,5 +1,6 @@
 import type { AuditEntry } from '@app/audit-trail';
 import { publicId } from '@app/common';
+import { refreshCaseControlsSql } from '@app/compliance';
 import type { ScopedPrismaClient } from '@app/database';
 
 import { alertsNotFound } from './errors/threat-case-errors';
@@ -30,12 +31,13 @@ export async function requireTenantAlerts(tx: ScopedTx, tenantId: string, ids: s
 }
 
 /**
- * Escalates alerts into a case: the join rows, an ALERT event per alert on the case timeline and an
- * entry on each alert's own timeline. Answers the alerts' audit entries, for the caller's one append.
+ * Escalates alerts into a case: the join rows, the case's controls (the union of its alerts'), an ALERT
+ * event per alert on the case timeline and an entry on each alert's own timeline. Answers the alerts' audit entries, for the caller's one append.
  */
 export async function linkAlerts(tx: ScopedTx, ctx: LinkContext, alertIds: string[]): Promise<AuditEntry[]> {
   const { caseId, tenantId, actor, now } = ctx;
   await tx.threatCaseAlert.createMany({ data: alertIds.map((alertId) => ({ caseId, alertId, tenantId, linkedAt: now, linkedBy: actor })) });
+  await tx.$executeRaw(refreshCaseControlsSql([caseId]));
   await writeLinkTimelines(tx, ctx, alertIds, 'linked');
   return alertIds.map((alertId) => ({ tenantId, action: 'alert.add_to_threat_case', resourceType: 'alert', resourceId: alertId, details: { threat_case_id: caseId } }));
 }
@@ -44,6 +46,7 @@ export async function linkAlerts(tx: ScopedTx, ctx: LinkContext, alertIds: strin
 export async function unlinkAlerts(tx: ScopedTx, ctx: LinkContext, alertIds: string[]): Promise<AuditEntry[]> {
   const { caseId, tenantId } = ctx;
   await tx.threatCaseAlert.deleteMany({ where: { caseId, alertId: { in: alertIds } } });
+  await tx.$executeRaw(refreshCaseControlsSql([caseId]));
   await writeLinkTimelines(tx, ctx, alertIds, 'unlinked');
   return alertIds.map((alertId) => ({ tenantId, action: 'alert.remove_from_threat_case', resourceType: 'alert', resourceId: alertId, details: { threat_case_id: caseId } }));
 }

@@ -2,23 +2,34 @@ import { Injectable } from '@nestjs/common';
 
 import { appendAuditEvents, AuditEntry } from '@app/audit-trail';
 import { Principal, publicId } from '@app/common';
+import { CompliancePolicies } from '@app/compliance';
 import { InjectScopedPrisma, Prisma, ScopedPrismaClient, ThreatCase, ThreatCaseEventType, ThreatCaseStatus } from '@app/database';
 
-import { CreateVerificationDto, ThreatCaseNoteDto, TransitionThreatCaseDto } from './dto/threat-case-actions.dto';
-import { alertsNotLinked, invalidCaseTransition, threatCaseNotFound } from './errors/threat-case-errors';
+import { CloseApprovalDto, CreateVerificationDto, ThreatCaseNoteDto, TransitionThreatCaseDto } from './dto/threat-case-actions.dto';
+import { alertsNotLinked, invalidCaseTransition, noCloseRequest, selfApproval, threatCaseNotFound } from './errors/threat-case-errors';
 import { linkAlerts, LinkContext, requireTenantAlerts, ScopedTx, uniqueIds, unlinkAlerts } from './threat-case-alert-links';
 import { canTransition } from './threat-case-state-machine';
 import { CASE_INCLUDE, ThreatCaseDetail } from './threat-cases.repository';
 
+type CaseEvent = { type: ThreatCaseEventType; message?: string | null; alertId?: string | null; fromStatus?: ThreatCaseStatus; toStatus?: ThreatCaseStatus };
+
 /** What one change does besides bumping the version: case fields, its timeline event, its audit events. */
 interface Change {
   data?: Prisma.ThreatCaseUpdateManyMutationInput;
-  /** The case timeline event (link changes write one per alert themselves). */
-  event?: { type: ThreatCaseEventType; message?: string | null; alertId?: string | null; fromStatus?: ThreatCaseStatus; toStatus?: ThreatCaseStatus };
+  /** The case timeline events, in order (link changes write one per alert themselves). */
+  events?: CaseEvent[];
   audit: { action: string; details: Prisma.InputJsonObject };
   /** Further audit events of the same change (one per alert linked or unlinked). */
   moreAudit?: AuditEntry[];
 }
+
+/** The answer of a transition: the case, and whether CLOSED became a request awaiting a second person. */
+export interface TransitionOutcome {
+  detail: ThreatCaseDetail;
+  approvalPending: boolean;
+}
+
+const NO_CLOSE_REQUEST = { closeRequestedBy: null, closeRequestedAt: null, closeRequestNote: null } as const;
 
 async function linkedIds(tx: ScopedTx, caseId: string): Promise<Set<string>> {
   const links = await tx.threatCaseAlert.findMany({ where: { caseId }, select: { alertId: true } });
@@ -36,23 +47,73 @@ function date(value: string | undefined): Date | null {
  */
 @Injectable()
 export class ThreatCaseChangesService {
-  constructor(@InjectScopedPrisma() private readonly db: ScopedPrismaClient) {}
+  constructor(
+    @InjectScopedPrisma() private readonly db: ScopedPrismaClient,
+    private readonly policies: CompliancePolicies,
+  ) {}
 
-  transition(id: string, dto: TransitionThreatCaseDto, principal: Principal): Promise<ThreatCaseDetail> {
-    return this.change(id, principal, async (_tx, tc, now) => {
+  /**
+   * Moves the case through the state machine. When the tenant has four eyes on, CLOSED becomes a pending
+   * close request instead (answered as approvalPending; asking again while one is pending changes
+   * nothing). Any other move withdraws a pending request.
+   */
+  async transition(id: string, dto: TransitionThreatCaseDto, principal: Principal): Promise<TransitionOutcome> {
+    let approvalPending = false;
+    const detail = await this.change(id, principal, async (_tx, tc, now) => {
       if (!canTransition(tc.status, dto.status)) throw invalidCaseTransition(tc.id, tc.status, dto.status);
+      if (dto.status === 'CLOSED' && (await this.policies.get(tc.tenantId)).settings.fourEyesClose) {
+        approvalPending = true;
+        if (tc.closeRequestedBy) return null;
+        return {
+          data: { closeRequestedBy: principal.subject, closeRequestedAt: now, closeRequestNote: dto.note ?? null },
+          events: [{ type: 'CLOSE_REQUESTED', message: dto.note ?? null }],
+          audit: { action: 'threat_case.close_request', details: { status: tc.status, note: dto.note ?? null } },
+        };
+      }
       const firstRequest = dto.status === 'REQUESTED' && !tc.submittedAt;
+      const withdrawn: CaseEvent[] = tc.closeRequestedBy ? [{ type: 'CLOSE_WITHDRAWN', message: `Close request of ${tc.closeRequestedBy} withdrawn: the case moved to ${dto.status}` }] : [];
       return {
-        data: { status: dto.status, ...(firstRequest ? { submittedAt: now } : {}) },
-        event: { type: 'STATUS_CHANGED', fromStatus: tc.status, toStatus: dto.status, message: dto.note ?? null },
+        data: { status: dto.status, ...(firstRequest ? { submittedAt: now } : {}), ...(tc.closeRequestedBy ? NO_CLOSE_REQUEST : {}) },
+        events: [...withdrawn, { type: 'STATUS_CHANGED', fromStatus: tc.status, toStatus: dto.status, message: dto.note ?? null }],
         audit: { action: 'threat_case.transition', details: { from: tc.status, to: dto.status, note: dto.note ?? null } },
+      };
+    });
+    return { detail, approvalPending };
+  }
+
+  /**
+   * Four eyes: a second person approves (the case closes) or rejects the pending close request. The
+   * requester may not approve (403); the requester rejecting withdraws the request.
+   */
+  decideClose(id: string, dto: CloseApprovalDto, principal: Principal): Promise<ThreatCaseDetail> {
+    return this.change(id, principal, async (_tx, tc) => {
+      if (!tc.closeRequestedBy || !tc.closeRequestedAt) throw noCloseRequest(tc.id, tc.status);
+      const request = { requested_by: tc.closeRequestedBy, requested_at: tc.closeRequestedAt.toISOString(), request_note: tc.closeRequestNote, note: dto.note ?? null };
+      const own = tc.closeRequestedBy === principal.subject;
+      if ((dto.decision ?? 'approve') === 'reject') {
+        return {
+          data: NO_CLOSE_REQUEST,
+          events: [{ type: own ? 'CLOSE_WITHDRAWN' : 'CLOSE_REJECTED', message: dto.note ?? null }],
+          audit: { action: own ? 'threat_case.close_withdraw' : 'threat_case.close_reject', details: request },
+        };
+      }
+      if (own) throw selfApproval(tc.id, tc.closeRequestedBy);
+      if (!canTransition(tc.status, 'CLOSED')) throw invalidCaseTransition(tc.id, tc.status, 'CLOSED');
+      return {
+        data: { status: 'CLOSED', ...NO_CLOSE_REQUEST },
+        events: [
+          { type: 'CLOSE_APPROVED', message: dto.note ?? null },
+          { type: 'STATUS_CHANGED', fromStatus: tc.status, toStatus: 'CLOSED', message: tc.closeRequestNote },
+        ],
+        audit: { action: 'threat_case.close_approve', details: request },
+        moreAudit: [{ tenantId: tc.tenantId, action: 'threat_case.transition', resourceType: 'threat_case', resourceId: tc.id, details: { from: tc.status, to: 'CLOSED', note: tc.closeRequestNote, requested_by: tc.closeRequestedBy, approved_by: principal.subject } }],
       };
     });
   }
 
   note(id: string, dto: ThreatCaseNoteDto, principal: Principal): Promise<ThreatCaseDetail> {
     return this.change(id, principal, async () => ({
-      event: { type: 'NOTE', message: dto.message },
+      events: [{ type: 'NOTE', message: dto.message }],
       audit: { action: 'threat_case.note', details: { message: dto.message } },
     }));
   }
@@ -72,7 +133,7 @@ export class ThreatCaseChangesService {
         },
       });
       return {
-        event: { type: 'VERIFICATION', alertId: record.alertId, message: 'Verification recorded' },
+        events: [{ type: 'VERIFICATION', alertId: record.alertId, message: 'Verification recorded' }],
         audit: { action: 'threat_case.verification', details: { verification_id: record.id, alert_id: record.alertId } },
       };
     });
@@ -107,7 +168,7 @@ export class ThreatCaseChangesService {
   async delete(id: string, principal: Principal): Promise<void> {
     await this.change(id, principal, async (_tx, _tc, now) => ({
       data: { deleted: true, deletedAt: now, deletedBy: principal.subject },
-      event: { type: 'DELETED', message: 'Case deleted' },
+      events: [{ type: 'DELETED', message: 'Case deleted' }],
       audit: { action: 'threat_case.delete', details: {} },
     }));
   }
@@ -130,8 +191,8 @@ export class ThreatCaseChangesService {
       const change = await apply(tx, tc, now);
       if (!change) return;
       await tx.threatCase.updateMany({ where: { id }, data: { ...change.data, updatedAt: now, version: { increment: 1 } } });
-      if (change.event) {
-        await tx.threatCaseEvent.create({ data: { id: publicId('tce', now.getTime()), tenantId: tc.tenantId, caseId: id, userId: principal.subject, at: now, ...change.event } });
+      for (const event of change.events ?? []) {
+        await tx.threatCaseEvent.create({ data: { id: publicId('tce', now.getTime()), tenantId: tc.tenantId, caseId: id, userId: principal.subject, at: now, ...event } });
       }
       const audit: AuditEntry = { tenantId: tc.tenantId, action: change.audit.action, resourceType: 'threat_case', resourceId: id, details: change.audit.details };
       await appendAuditEvents(tx, tc.tenantId, [audit, ...(change.moreAudit ?? [])], now);

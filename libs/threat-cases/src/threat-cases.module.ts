@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 
 import { CursorCodec } from '@app/common';
+import { ComplianceModule } from '@app/compliance';
 import { AppConfig } from '@app/config';
 
 import { ThreatCaseChangesService } from './threat-case-changes.service';
@@ -9,6 +10,7 @@ import { ThreatCasesRepository } from './threat-cases.repository';
 import { ThreatCasesService } from './threat-cases.service';
 
 @Module({
+  imports: [ComplianceModule],
   providers: [
     ThreatCasesRepository,
     ThreatCasesService,

@@ -24,6 +24,8 @@ export interface CaseCriteria {
   deviceIds?: string[];
   locationIds?: string[];
   statuses?: ThreatCaseStatus[];
+  /** Any of these controls. */
+  controls?: string[];
   includeDeleted: boolean;
 }
 
@@ -44,6 +46,7 @@ export function caseWhere(criteria: CaseCriteria): Prisma.ThreatCaseWhereInput {
   if (criteria.deviceIds?.length) conditions.push({ OR: [{ deviceId: { in: criteria.deviceIds } }, { associatedDeviceIds: { hasSome: criteria.deviceIds } }] });
   if (criteria.locationIds?.length) conditions.push({ locationId: { in: criteria.locationIds } });
   if (criteria.statuses?.length) conditions.push({ status: { in: criteria.statuses } });
+  if (criteria.controls?.length) conditions.push({ controls: { hasSome: criteria.controls } });
   return { AND: conditions };
 }
 

@@ -30,6 +30,7 @@ export class ThreatCasesService {
       deviceIds: query.device_id,
       locationIds: query.location_id,
       statuses: query.status,
+      controls: query.control,
       includeDeleted: query.include_deleted ?? false,
     };
     const request = { criteria, sortBy, take: 0 } as const;

@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 
 import {
   AlertActionDto, AlertDto, AlertLifecycleService, AlertsService, AssignAlertDto, BatchResultDto, BulkActionDto, BulkResultDto,
-  CreateAlertBatchDto, CreateAlertDto, etag, FollowUpDto, LifecycleAction, ListAlertsQueryDto, TimelineEntryDto,
+  CreateAlertBatchDto, CreateAlertDto, etag, FollowUpDto, LifecycleAction, ListAlertsQueryDto, PatchAlertControlsDto, SetAlertControlsDto, TimelineEntryDto,
 } from '@app/alerts';
 import { Authenticated, CurrentPrincipal } from '@app/auth';
 import { ApiEnvelope, ApiListEnvelope, envelope, Envelope, listEnvelope, ListEnvelope, Operation, Principal, ProblemException, ProblemTypes } from '@app/common';
@@ -17,13 +17,14 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 /** One lifecycle action's route: POST /v1/alerts/{id}/{action}, alerts:write, If-Match, 409 and 412. */
 function LifecycleRoute(action: LifecycleAction, id: string, summary: string): MethodDecorator {
+  const needsNote = action === 'resolve' || action === 'dismiss';
   return applyDecorators(
     Post(`:id/${action}`),
     HttpCode(200),
     Authenticated({ scopes: ['alerts:write'] }),
     ApiHeader(IF_MATCH),
     ApiEnvelope(AlertDto),
-    Operation({ id, summary, problems: [400, 404, 409, 412, 415] }),
+    Operation({ id, summary, problems: needsNote ? [400, 404, 409, 412, 415, 422] : [400, 404, 409, 412, 415] }),
   );
 }
 
@@ -117,12 +118,12 @@ export class AlertsController {
     return this.act('escalate', params.id, body, ifMatch, principal, reply);
   }
 
-  @LifecycleRoute('resolve', 'resolveAlert', 'Resolve an alert')
+  @LifecycleRoute('resolve', 'resolveAlert', 'Resolve an alert (a note is required at or above the tenant’s note_required_from: 422)')
   resolve(@Param() params: AlertIdParams, @Body() body: AlertActionDto, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<AlertDto>> {
     return this.act('resolve', params.id, body, ifMatch, principal, reply);
   }
 
-  @LifecycleRoute('dismiss', 'dismissAlert', 'Dismiss an alert')
+  @LifecycleRoute('dismiss', 'dismissAlert', 'Dismiss an alert (a note is required at or above the tenant’s note_required_from: 422)')
   dismiss(@Param() params: AlertIdParams, @Body() body: AlertActionDto, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<AlertDto>> {
     return this.act('dismiss', params.id, body, ifMatch, principal, reply);
   }
@@ -148,6 +149,24 @@ export class AlertsController {
   @Operation({ id: 'updateAlertFollowUp', summary: 'Mark an alert followed up (or not), with notes', problems: [400, 404, 412, 415] })
   async followUp(@Param() params: AlertIdParams, @Body() body: FollowUpDto, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<AlertDto>> {
     return withEtag(reply, await this.lifecycle.followUp(params.id, body, ifMatch, principal));
+  }
+
+  @Put(':id/controls')
+  @Authenticated({ scopes: ['alerts:write'] })
+  @ApiHeader(IF_MATCH)
+  @ApiEnvelope(AlertDto)
+  @Operation({ id: 'setAlertControls', summary: 'Replace the control ids (ISO27001:A.n.n, PCI:n.n…) the alert evidences', problems: [400, 404, 412, 415] })
+  async setControls(@Param() params: AlertIdParams, @Body() body: SetAlertControlsDto, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<AlertDto>> {
+    return withEtag(reply, await this.lifecycle.setControls(params.id, body, ifMatch, principal));
+  }
+
+  @Patch(':id/controls')
+  @Authenticated({ scopes: ['alerts:write'] })
+  @ApiHeader(IF_MATCH)
+  @ApiEnvelope(AlertDto)
+  @Operation({ id: 'patchAlertControls', summary: 'Add and remove control ids of an alert', problems: [400, 404, 412, 415] })
+  async patchControls(@Param() params: AlertIdParams, @Body() body: PatchAlertControlsDto, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<AlertDto>> {
+    return withEtag(reply, await this.lifecycle.patchControls(params.id, body, ifMatch, principal));
   }
 
   private async act(action: LifecycleAction, id: string, body: AlertActionDto, ifMatch: string | undefined, principal: Principal, reply: FastifyReply): Promise<Envelope<AlertDto>> {

@@ -8,7 +8,7 @@ import { CreateExportDto, ExportAcceptedDto, ExportDownloadsService, ExportJobDt
 
 const JOB_ID = { name: 'job_id', description: 'The export job id (`exp_…`)', example: 'exp_01JSZ0Q3M8X4N2B7C5D6E7F8G9' };
 const FILE = { schema: { type: 'string', format: 'binary' } };
-const FILE_TYPES = ['text/csv', 'application/x-ndjson', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/pdf'];
+const FILE_TYPES = ['text/csv', 'application/x-ndjson', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/pdf', 'application/zip'];
 
 @ApiTags('exports')
 @Controller('v1/exports')
@@ -22,7 +22,7 @@ export class ExportsController {
   @HttpCode(202)
   @Authenticated({ scopes: ['exports:write'] })
   @ApiEnvelope(ExportAcceptedDto, 202, 'Queued; poll the Location')
-  @Operation({ id: 'createExport', summary: 'Start an export job (PDF evidence report, XLSX, CSV or NDJSON)', problems: [400, 403, 413, 415, 422, 503] })
+  @Operation({ id: 'createExport', summary: 'Start an export job (PDF evidence report, XLSX, CSV, NDJSON, or an evidence pack zip)', problems: [400, 403, 413, 415, 422, 503] })
   async create(@Body() body: CreateExportDto, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<ExportAcceptedDto>> {
     const accepted = await this.exports.create(body, principal);
     void reply.header('Location', accepted.status_url);

@@ -5,7 +5,7 @@ import type { FastifyReply } from 'fastify';
 import { Authenticated, CurrentPrincipal } from '@app/auth';
 import { ApiEnvelope, ApiListEnvelope, envelope, Envelope, listEnvelope, ListEnvelope, Operation, Principal } from '@app/common';
 import {
-  CreateThreatCaseDto, CreateVerificationDto, ListThreatCasesQueryDto, MonitoringThreatCaseDto, ThreatCaseAlertIdsDto, ThreatCaseChangesService,
+  CloseApprovalDto, CreateThreatCaseDto, CreateVerificationDto, ListThreatCasesQueryDto, MonitoringThreatCaseDto, ThreatCaseAlertIdsDto, ThreatCaseChangesService,
   ThreatCaseDto, ThreatCaseNoteDto, ThreatCaseQueryDto, ThreatCaseQueryResultDto, ThreatCaseQueryService, ThreatCaseReadQueryDto, ThreatCasesService,
   TransitionThreatCaseDto,
 } from '@app/threat-cases';
@@ -62,9 +62,21 @@ export class ThreatCasesController {
   @HttpCode(200)
   @Authenticated({ scopes: ['cases:write'] })
   @ApiEnvelope(ThreatCaseDto)
+  @ApiEnvelope(ThreatCaseDto, 202, 'Four eyes: CLOSED was asked for and now awaits a second person (close_request); POST …/approvals decides')
   @Operation({ id: 'transitionThreatCase', summary: 'Move a threat case to another status (409 when the state machine forbids it)', problems: [400, 404, 409, 415] })
-  async transition(@Param() params: ThreatCaseIdParams, @Body() body: TransitionThreatCaseDto, @CurrentPrincipal() principal: Principal): Promise<Envelope<ThreatCaseDto>> {
-    return envelope(ThreatCaseDto.from(await this.changes.transition(params.id, body, principal)));
+  async transition(@Param() params: ThreatCaseIdParams, @Body() body: TransitionThreatCaseDto, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<ThreatCaseDto>> {
+    const { detail, approvalPending } = await this.changes.transition(params.id, body, principal);
+    if (approvalPending) void reply.status(202);
+    return envelope(ThreatCaseDto.from(detail), approvalPending ? 'Close requested; awaiting approval' : 'OK');
+  }
+
+  @Post(':id/approvals')
+  @HttpCode(200)
+  @Authenticated({ scopes: ['cases:write'] })
+  @ApiEnvelope(ThreatCaseDto, 200, 'The case after the decision: CLOSED when approved')
+  @Operation({ id: 'decideThreatCaseClose', summary: 'Approve or reject the pending close request of a threat case (four eyes; the requester cannot approve: 403)', problems: [400, 403, 404, 409, 415] })
+  async approve(@Param() params: ThreatCaseIdParams, @Body() body: CloseApprovalDto, @CurrentPrincipal() principal: Principal): Promise<Envelope<ThreatCaseDto>> {
+    return envelope(ThreatCaseDto.from(await this.changes.decideClose(params.id, body, principal)));
   }
 
   @Post(':id/timeline')

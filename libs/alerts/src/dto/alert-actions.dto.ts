@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+
+import { IsControlIdList } from '@app/compliance';
 
 import { FOLLOW_UP_STATUSES } from './alert-enums';
 import { AlertFilterDto } from './alert-filter.dto';
@@ -45,4 +47,37 @@ export class BulkActionDto {
 
   @IsOptional() @IsString() @MaxLength(5_000)
   note?: string;
+}
+
+/** PUT /v1/alerts/{id}/controls: the alert's controls from now on (replacing the rules' and earlier edits). */
+export class SetAlertControlsDto {
+  @ApiProperty({ type: [String], maxItems: 50, description: 'Control ids; [] clears them', example: ['ISO27001:A.8.15', 'PCI:10.2.1.1'] })
+  @IsArray() @IsControlIdList()
+  controls: string[];
+
+  /** Why; kept in the timeline. */
+  @IsOptional() @IsString() @MaxLength(5_000)
+  note?: string;
+}
+
+/** PATCH /v1/alerts/{id}/controls: controls to add and to remove (at least one of the two). */
+export class PatchAlertControlsDto {
+  @ApiPropertyOptional({ type: [String], maxItems: 50, example: ['PCI:10.6.1'] })
+  @ValidateIf((body: PatchAlertControlsDto) => body.add !== undefined || body.remove === undefined)
+  @IsArray() @IsControlIdList()
+  add?: string[];
+
+  @ApiPropertyOptional({ type: [String], maxItems: 50, example: ['ISO27001:A.8.16'] })
+  @IsOptional() @IsArray() @IsControlIdList()
+  remove?: string[];
+
+  @IsOptional() @IsString() @MaxLength(5_000)
+  note?: string;
+}
+
+/** Re-applies the control rules to the alerts a filter selects (every alert of the tenant without one). */
+export class ApplyControlRulesDto {
+  @ApiPropertyOptional({ type: AlertFilterDto, description: 'The alerts to re-evaluate, as the list would select them' })
+  @IsOptional() @ValidateNested() @Type(() => AlertFilterDto)
+  filter?: AlertFilterDto;
 }

@@ -1,7 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
-import { CommaSeparated, DateRangeQueryDto } from '@app/common';
+import { CommaSeparated, DateRangeQueryDto, IsInstant } from '@app/common';
+import { CONTROL_ID, CONTROL_ID_MESSAGE, MAX_CONTROLS } from '@app/compliance';
 
 import { ALERTABLE_TYPES, FOLLOW_UP_STATUSES, SEVERITIES, STATUSES } from './alert-enums';
 
@@ -68,6 +69,17 @@ export class AlertFilterDto extends DateRangeQueryDto {
   @IsOptional() @CommaSeparated() @Matches(/^[^:]{1,100}:.{0,200}$/, { each: true, message: 'label must be key:value' }) @ArrayMaxSize(20)
   label?: string[];
 
+  @ApiPropertyOptional({ type: [String], description: 'Control ids (OR): alerts that evidence any of them (`ISO27001:A.<n>.<n>`, `PCI:<n>(.<n>)*`)', example: ['ISO27001:A.8.15', 'PCI:10.2.1.1'] })
+  @IsOptional() @CommaSeparated() @Matches(CONTROL_ID, { each: true, message: CONTROL_ID_MESSAGE }) @ArrayMaxSize(MAX_CONTROLS)
+  control?: string[];
+
+  /**
+   * Alerts open at this instant (created by then and not resolved or dismissed then, reopenings
+   * included), from their recorded lifecycle: RFC 3339, or a date read in `timezone`. @example "2025-04-01T00:00:00Z"
+   */
+  @IsOptional() @IsString() @IsInstant()
+  open_at?: string;
+
   /** Free text over title, message, source, alertable_id and the rule name (case-insensitive). */
   @IsOptional() @IsString() @MaxLength(200)
   q?: string;
@@ -80,7 +92,7 @@ export class AlertFilterDto extends DateRangeQueryDto {
 /** Filter fields, for code that copies a filter out of a larger query object. */
 const ALERT_FILTER_FIELDS = [
   'type', 'severity', 'status', 'source', 'alertname', 'assignee', 'alertable_type', 'alertable_id', 'alert_rule_id', 'system_key',
-  'stream_id', 'site_id', 'follow_up_status', 'label', 'q', 'created_from', 'created_to', 'timezone', 'tenant_id',
+  'stream_id', 'site_id', 'follow_up_status', 'label', 'q', 'created_from', 'created_to', 'timezone', 'tenant_id', 'control', 'open_at',
 ] as const satisfies readonly (keyof AlertFilterDto)[];
 
 /** Just the filter of a larger query (a list query with paging, a statistics query with a limit). */

@@ -3,6 +3,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { isoUtc } from '@app/common';
 import type { Alert, AlertTimelineEntry } from '@app/database';
 
+import { timeToAcknowledge, timeToResolve } from '../response-times';
 import { ALERTABLE_TYPES, FOLLOW_UP_STATUSES, SEVERITIES, STATUSES } from './alert-enums';
 
 function iso(date: Date | null): string | null {
@@ -50,6 +51,11 @@ export class AlertDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) dismissed_at: string | null;
   @ApiProperty({ type: String, nullable: true }) dismissed_by: string | null;
   @ApiProperty({ description: 'Optimistic-concurrency version; the ETag is "<version>"' }) version: number;
+  @ApiProperty({ type: [String], description: 'Control ids the alert evidences (control rules and edits)', example: ['ISO27001:A.8.15', 'PCI:10.2.1.1'] }) controls: string[];
+  @ApiProperty({ type: Number, nullable: true, description: 'acknowledged_at − created_at in seconds (the latest acknowledgement); null until acknowledged. As in /stats/response-times', example: 95.5 })
+  time_to_acknowledge_seconds: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'resolved_at − created_at in seconds; null unless resolved (a reopening clears it). As in /stats/response-times', example: 3600 })
+  time_to_resolve_seconds: number | null;
 
   static from(alert: Alert): AlertDto {
     return {
@@ -88,6 +94,9 @@ export class AlertDto {
       dismissed_at: iso(alert.dismissedAt),
       dismissed_by: alert.dismissedBy,
       version: alert.version,
+      controls: alert.controls ?? [],
+      time_to_acknowledge_seconds: timeToAcknowledge(alert),
+      time_to_resolve_seconds: timeToResolve(alert),
     };
   }
 }
@@ -129,7 +138,7 @@ export class BatchResultDto {
 
 export class BulkOutcomeDto {
   @ApiProperty() id: string;
-  @ApiProperty({ enum: ['updated', 'not_found', 'invalid_transition', 'stale'], enumName: 'BulkOutcome' }) outcome: string;
+  @ApiProperty({ enum: ['updated', 'not_found', 'invalid_transition', 'note_required', 'stale'], enumName: 'BulkOutcome', description: 'note_required: the alert’s severity needs a note (the tenant’s note_required_from) and none was given' }) outcome: string;
   @ApiProperty({ type: String, nullable: true, description: 'The status after (updated) or as found (invalid_transition)' }) status: string | null;
 }
 
@@ -139,4 +148,9 @@ export class BulkResultDto {
   @ApiProperty() updated: number;
   @ApiProperty() failed: number;
   @ApiProperty({ type: [BulkOutcomeDto] }) outcomes: BulkOutcomeDto[];
+}
+
+export class ControlRulesAppliedDto {
+  @ApiProperty({ description: 'Alerts the filter selected' }) matched: number;
+  @ApiProperty({ description: 'Alerts whose controls changed (each with a timeline entry and an audit event)' }) updated: number;
 }

@@ -2,6 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDateString, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 
+import { IsControlIdList } from '@app/compliance';
+
 import { SEVERITIES } from './alert-enums';
 
 export class AlertRuleRefDto {
@@ -74,6 +76,10 @@ export class CreateAlertDto {
 
   @IsOptional() @IsString() @MaxLength(200)
   assignee?: string;
+
+  @ApiPropertyOptional({ type: [String], maxItems: 50, description: 'Control ids the alert evidences, besides those the tenant’s control rules assign', example: ['ISO27001:A.8.16'] })
+  @IsOptional() @IsControlIdList()
+  controls?: string[];
 
   /** When the condition began; defaults to now. */
   @IsOptional() @IsDateString({ strict: true })

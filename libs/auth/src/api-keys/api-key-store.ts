@@ -34,6 +34,11 @@ export class ApiKeyStore {
         errors: [{ field: 'scopes', pointer: '/body/scopes', code: 'enum', description: `unknown or missing scopes: ${unknown.join(', ') || '(none given)'}` }],
       });
     }
+    if (input.scopes.includes('auditor') && !input.expiresAt) {
+      throw new ProblemException(ProblemTypes.validationError, {
+        errors: [{ field: 'expires_at', pointer: '/body/expires_at', code: 'required', description: 'an auditor key must expire: give expires_at' }],
+      });
+    }
     const secret = newApiKeySecret();
     const apiKey = await this.db.apiKey.create({
       data: {

@@ -64,6 +64,7 @@ describe('JwtVerifier', () => {
     ['invalid-audience', signHs256({ ...good, aud: 'someone-else' }, SECRET)],
     ['invalid-claims', signHs256({ ...good, tenant_id: 'acme' }, SECRET)],
     ['invalid-claims', signHs256({ ...good, scopes: ['alerts:read', 'root'] }, SECRET)],
+    ['invalid-claims', signHs256({ ...good, scopes: ['auditor'], exp: undefined }, SECRET)],
   ])('should refuse with %s', async (slug, token) => {
     expect(await failure(verifier, token)).toBe(slug);
   });

@@ -115,6 +115,8 @@ export class JwtVerifier {
     if (!Array.isArray(list) || !list.every((scope) => typeof scope === 'string' && isScope(scope))) {
       throw authProblem(ProblemTypes.invalidClaims, { claim: 'scopes' });
     }
+    // An auditor's credentials expire (docs/API-DECISIONS.md): a token without exp is refused.
+    if (list.includes('auditor') && typeof claims.exp !== 'number') throw authProblem(ProblemTypes.invalidClaims, { claim: 'exp' });
     return { sub, tenantId, scopes: list as string[], jti: typeof jti === 'string' ? jti : undefined };
   }
 }

@@ -41,7 +41,7 @@ export function ulid(now = Date.now()): string {
   return encodeTime(lastTime) + lastRandom.map((digit) => CROCKFORD[digit]).join('');
 }
 
-export type IdPrefix = 'alr' | 'atl' | 'tc' | 'tce' | 'tcv' | 'exp' | 'tnt' | 'ak' | 'aud';
+export type IdPrefix = 'alr' | 'atl' | 'tc' | 'tce' | 'tcv' | 'exp' | 'tnt' | 'ak' | 'aud' | 'cr' | 'lh';
 
 /** Public ids carry their type: `alr_01J…`, `tnt_01J…`. */
 export function publicId(prefix: IdPrefix, now?: number): string {

@@ -1,7 +1,8 @@
 /**
  * The catalogue of problem types. Each has a stable slug (its `type` URI is /problems/{slug}), an HTTP
  * status and an 8-digit business code: 2 digits service (10 = Alert Ledger API), 2 module
- * (00 HTTP and common, 01 auth, 02 alerts, 03 threat cases, 04 exports, 05 audit trail, 06 ingestion),
+ * (00 HTTP and common, 01 auth, 02 alerts, 03 threat cases, 04 exports, 05 audit trail, 06 ingestion,
+ * 07 compliance),
  * 4 error. Titles and details are translated under `problems.<slug>` in libs/common/src/i18n.
  * docs/ERRORS.md is checked against this list by a test.
  */
@@ -143,11 +144,14 @@ export const ProblemTypes = define({
   // 02: alerts.
   invalidTransition: { slug: 'invalid-transition', status: 409, code: 10020001, description: 'The alert\'s status does not allow this action. `current_status` and `allowed_actions` say what does.' },
   idempotencyKeyReused: { slug: 'idempotency-key-reused', status: 422, code: 10020002, description: 'This Idempotency-Key was used before with a different request body. Use a new key for a new request.' },
+  alertNoteRequired: { slug: 'alert-note-required', status: 422, code: 10020003, description: 'Resolving or dismissing an alert of this severity needs a `note` (the tenant\'s `note_required_from` setting, GET /v1/compliance/settings). `errors[]` points at the note; nothing was changed.' },
 
   // 03: threat cases.
   threatCaseInvalidTransition: { slug: 'threat-case-invalid-transition', status: 409, code: 10030001, description: 'The threat case\'s status does not allow the requested status. `current_status` and `allowed_statuses` say what does; nothing was changed.' },
   threatCaseAlertsNotFound: { slug: 'threat-case-alerts-not-found', status: 422, code: 10030002, description: 'Some alert ids do not name an alert of the case\'s tenant (unknown, or another tenant\'s). `alert_ids` lists them; nothing was changed.' },
   threatCaseAlertsNotLinked: { slug: 'threat-case-alerts-not-linked', status: 422, code: 10030003, description: 'Some alert ids are not linked to the threat case (to unlink, or to verify). `alert_ids` lists them; nothing was changed.' },
+  threatCaseSelfApproval: { slug: 'threat-case-self-approval', status: 403, code: 10030004, description: 'Four eyes: the principal who asked to close the threat case cannot decide on its own request. Another person must approve or reject it; nothing was changed.' },
+  threatCaseNoCloseRequest: { slug: 'threat-case-no-close-request', status: 409, code: 10030005, description: 'The threat case has no pending close request to approve or reject (none was made, or it was decided or withdrawn). `current_status` says where the case is.' },
 
   // 04: exports.
   exportNotReady: { slug: 'export-not-ready', status: 409, code: 10040001, description: 'The export has no file to download yet (pending or processing), or will never have one (failed or cancelled). `current_status` says which; poll GET /v1/exports/{job_id}.' },
@@ -158,6 +162,10 @@ export const ProblemTypes = define({
 
   // 05: the audit trail.
   auditTrailAppendOnly: { slug: 'audit-trail-append-only', status: 409, code: 10050001, description: 'Audit events cannot be changed or removed; the database refuses it.' },
+
+  // 07: compliance (control rules, settings, legal holds, retention).
+  legalHoldReleased: { slug: 'legal-hold-released', status: 409, code: 10070001, description: 'The legal hold was released already (`released_at` says when). A released hold stays on record and cannot be released again; place a new one if needed.' },
+  legalHoldUnknownThreatCase: { slug: 'legal-hold-unknown-threat-case', status: 422, code: 10070002, description: '`threat_case_id` does not name a threat case of this tenant (unknown, deleted, or another tenant\'s); no hold was placed.' },
 });
 
 export type ProblemTypeKey = keyof typeof ProblemTypes;

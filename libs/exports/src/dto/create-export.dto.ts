@@ -11,7 +11,7 @@ export class CreateExportDto {
   @IsIn(EXPORT_RESOURCES)
   resource: ExportResourceName;
 
-  @ApiProperty({ enum: EXPORT_FORMATS, enumName: 'ExportFormat', example: 'pdf' })
+  @ApiProperty({ enum: EXPORT_FORMATS, enumName: 'ExportFormat', example: 'pdf', description: 'evidence-pack: one zip of report.pdf, data.csv, manifest.json, audit-trail-verification.json and SHA256SUMS (check with `sha256sum -c SHA256SUMS`)' })
   @IsIn(EXPORT_FORMATS)
   format: ExportFormatName;
 

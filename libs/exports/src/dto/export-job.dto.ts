@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 import { ExportJob } from '@app/database';
 
-import { EXPORT_FORMATS, EXPORT_RESOURCES, EXPORT_SCOPES, EXPORT_STATUSES } from './export-enums';
+import { apiFormat, EXPORT_FORMATS, EXPORT_RESOURCES, EXPORT_SCOPES, EXPORT_STATUSES } from './export-enums';
 
 export class ExportProgressDto {
   @ApiProperty() processed: number;
@@ -63,7 +63,7 @@ export class ExportJobDto {
       job_id: job.id,
       status,
       resource: job.resource,
-      format: job.format,
+      format: apiFormat(job.format),
       scope: job.scope,
       progress: { processed: job.processed, total, percent: total === 0 ? (status === 'completed' ? 100 : 0) : Math.min(100, Math.floor((job.processed / total) * 100)) },
       file_ready: status === 'completed',

@@ -124,7 +124,7 @@ export function frontPages(context: WriterContext, total: number): string[] {
 <dl>${fields.map(([label, value, cls]) => `<dt>${escapeHtml(label)}</dt><dd${cls ? ` class="${cls}"` : ''}>${escapeHtml(value)}</dd>`).join('')}</dl>
 <p class="note">${escapeHtml(t('cover.verify'))}</p>`;
   const summary = `<h2>${escapeHtml(t('summary.heading'))}</h2><div class="grid">${context.summary.map(summaryTable).join('')}</div>
-${m.resource === 'alerts' ? `<p class="note">${escapeHtml(t('summary.definitions'))}</p>` : ''}`;
+${m.resource === 'alerts' ? `<p class="note">${escapeHtml(t('summary.definitions'))}</p><p class="note">${escapeHtml(t('summary.per_alert'))}</p>` : ''}`;
   const controls = `<h2>${escapeHtml(t('controls.heading'))}</h2><p>${escapeHtml(t('controls.intro'))}</p>
 <ul class="controls">${CONTROLS.map((key) => `<li>${escapeHtml(t(`controls.${key}`))}</li>`).join('')}</ul>`;
   return [page(context, 1, total, cover), page(context, 2, total, summary), page(context, 3, total, controls)];

@@ -10,7 +10,7 @@ import { AppConfig } from '@app/config';
 import { ExportJob, PlainSql, Prisma, PrismaService } from '@app/database';
 
 import { ExportManifestDto } from '../dto/export-job.dto';
-import { ReportLocale } from '../dto/export-enums';
+import { apiFormat, FILE_TYPES, hasReport, ReportLocale } from '../dto/export-enums';
 import { reportTranslator } from '../report/report-texts';
 import { ExportSelection, RecordSource, SqlRun } from '../sources/record-source';
 import { RecordSources } from '../sources/record-sources';
@@ -39,12 +39,12 @@ export interface AttemptInfo {
 
 /** The storage key of a job's file: tenant folder, job id and format. */
 export function storageKey(job: Pick<ExportJob, 'tenantId' | 'id' | 'format'>): string {
-  return `${job.tenantId}/${job.id}.${job.format}`;
+  return `${job.tenantId}/${job.id}.${FILE_TYPES[job.format].extension}`;
 }
 
 /** `alerts-20250430-exp_01….csv`: ASCII only, so every browser and shell takes it as it is. */
 export function fileName(job: Pick<ExportJob, 'resource' | 'createdAt' | 'id' | 'format'>): string {
-  return `${job.resource.replace(/_/g, '-')}-${job.createdAt.toISOString().slice(0, 10).replace(/-/g, '')}-${job.id}.${job.format}`;
+  return `${job.resource.replace(/_/g, '-')}-${job.createdAt.toISOString().slice(0, 10).replace(/-/g, '')}-${job.id}.${FILE_TYPES[job.format].extension}`;
 }
 
 /**
@@ -147,7 +147,7 @@ export class ExportRunner {
       tenantName: (await this.prisma.tenant.findUnique({ where: { id: job.tenantId }, select: { name: true } }))?.name ?? job.tenantId,
       rowCount,
       manifest,
-      summary: job.format === 'pdf' ? await source.summary(run, selection, t) : [],
+      summary: hasReport(job.format) ? await source.summary(run, selection, t) : [],
       signal,
     };
     await writer.open(context);
@@ -180,7 +180,7 @@ export class ExportRunner {
     return {
       export_id: job.id,
       resource: job.resource,
-      format: job.format,
+      format: apiFormat(job.format),
       scope: job.scope,
       filters: job.filters as Record<string, unknown>,
       ids: job.ids,

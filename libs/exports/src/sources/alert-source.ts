@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import { ALERT_COLUMNS, AlertFilterDto, alertWhere, responseTimesSql, SEVERITIES, STATUSES, toResponseTimes } from '@app/alerts';
+import { ALERT_COLUMNS, AlertFilterDto, alertWhere, responseTimesSql, SEVERITIES, STATUSES, timeToAcknowledge, timeToResolve, toResponseTimes } from '@app/alerts';
 import { Alert, Prisma } from '@app/database';
 
 import { andWhere, ExportColumn, ExportSelection, keysetBatches, missingIn, PdfColumn, RecordSource, SqlRun, SummaryTable, Translate, windowOf } from './record-source';
@@ -41,6 +41,9 @@ const COLUMNS: ExportColumn<Alert>[] = [
   { key: 'dismissed_at', kind: 'date', width: 20, value: (a) => a.dismissedAt },
   { key: 'dismissed_by', kind: 'text', width: 16, value: (a) => a.dismissedBy },
   { key: 'version', kind: 'number', width: 8, value: (a) => a.version },
+  { key: 'controls', kind: 'json', width: 30, value: (a) => a.controls ?? [] },
+  { key: 'time_to_acknowledge_seconds', kind: 'number', width: 12, value: (a) => timeToAcknowledge(a) },
+  { key: 'time_to_resolve_seconds', kind: 'number', width: 12, value: (a) => timeToResolve(a) },
 ];
 
 /** Alerts, oldest first: (created_at, id) keyset on the (tenant_id, created_at, id) index. */

@@ -22,6 +22,7 @@ interface CaseRow {
   updatedAt: Date;
   submittedAt: Date | null;
   version: number;
+  controls: string[] | null;
 }
 
 const COLUMNS: ExportColumn<CaseRow>[] = [
@@ -41,13 +42,14 @@ const COLUMNS: ExportColumn<CaseRow>[] = [
   { key: 'updated_at', kind: 'date', width: 20, value: (c) => c.updatedAt },
   { key: 'submitted_at', kind: 'date', width: 20, value: (c) => c.submittedAt },
   { key: 'version', kind: 'number', width: 8, value: (c) => c.version },
+  { key: 'controls', kind: 'json', width: 30, value: (c) => c.controls ?? [] },
 ];
 
 const SELECT = Prisma.sql`c.id, c.status::text AS status, c.title, c.prompt_theme AS "promptTheme", c.device_id AS "deviceId",
   c.associated_device_ids AS "associatedDeviceIds", c.location_id AS "locationId", c.location_name AS "locationName",
   c.sub_locations_hierarchy_key AS "subLocationsHierarchyKey",
   COALESCE((SELECT array_agg(l.alert_id ORDER BY l.linked_at, l.alert_id) FROM threat_case_alerts l WHERE l.case_id = c.id), '{}') AS "alertIds",
-  c.created_at AS "createdAt", c.created_by AS "createdBy", c.updated_at AS "updatedAt", c.submitted_at AS "submittedAt", c.version`;
+  c.created_at AS "createdAt", c.created_by AS "createdBy", c.updated_at AS "updatedAt", c.submitted_at AS "submittedAt", c.version, c.controls`;
 
 /** Threat cases that are not deleted, oldest first, each with its linked alert ids. */
 @Injectable()
@@ -72,6 +74,7 @@ export class ThreatCaseSource implements RecordSource<CaseRow> {
       f.status?.length ? Prisma.sql`c.status::text = ANY(${f.status})` : null,
       f.device_id?.length ? Prisma.sql`(c.device_id = ANY(${f.device_id}) OR c.associated_device_ids && ${f.device_id}::varchar[])` : null,
       f.location_id?.length ? Prisma.sql`c.location_id = ANY(${f.location_id})` : null,
+      f.control?.length ? Prisma.sql`c.controls && ${f.control}::text[]` : null,
       range.gte ? Prisma.sql`c.created_at >= ${range.gte}` : null,
       range.lt ? Prisma.sql`c.created_at < ${range.lt}` : null,
     ].filter((c): c is Prisma.Sql => c !== null);

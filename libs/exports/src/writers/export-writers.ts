@@ -1,25 +1,32 @@
 import { Injectable } from '@nestjs/common';
 
+import { verifyAuditWindow } from '@app/audit-trail';
 import { AppConfig } from '@app/config';
+import { ExportFormat, PrismaService } from '@app/database';
 
-import { ExportFormatName } from '../dto/export-enums';
 import { ChromiumService } from '../pdf/chromium.service';
 import { PdfWriter } from '../pdf/pdf-writer';
 import { CsvWriter, NdjsonWriter } from './delimited-writers';
+import { EvidencePackWriter } from './evidence-pack-writer';
 import { FormatWriter } from './format-writer';
 import { XlsxWriter } from './xlsx-writer';
 
 /** A fresh writer per job attempt, by format. */
 @Injectable()
 export class ExportWriters {
-  constructor(private readonly chromium: ChromiumService, private readonly config: AppConfig) {}
+  constructor(private readonly chromium: ChromiumService, private readonly config: AppConfig, private readonly prisma: PrismaService) {}
 
-  create(format: ExportFormatName): FormatWriter {
+  create(format: ExportFormat): FormatWriter {
     switch (format) {
       case 'csv': return new CsvWriter();
       case 'ndjson': return new NdjsonWriter();
       case 'xlsx': return new XlsxWriter();
-      case 'pdf': return new PdfWriter(this.chromium, this.config.exportPdfPages);
+      case 'pdf': return this.pdf();
+      case 'evidence_pack': return new EvidencePackWriter(this.pdf(), new CsvWriter(), (tenantId, from, to) => verifyAuditWindow(this.prisma, tenantId, from, to));
     }
+  }
+
+  private pdf(): PdfWriter {
+    return new PdfWriter(this.chromium, this.config.exportPdfPages);
   }
 }

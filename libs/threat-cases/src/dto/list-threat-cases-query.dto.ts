@@ -2,6 +2,7 @@ import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { ArrayMaxSize, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
 import { CommaSeparated, DateRangeQueryDto, PageQueryDto, ToBoolean } from '@app/common';
+import { CONTROL_ID, CONTROL_ID_MESSAGE, MAX_CONTROLS } from '@app/compliance';
 import type { ThreatCaseStatus } from '@app/database';
 
 import { THREAT_CASE_SORT_FIELDS, THREAT_CASE_STATUSES, ThreatCaseSortField } from './threat-case-enums';
@@ -28,6 +29,10 @@ export class ThreatCaseFilterDto extends DateRangeQueryDto {
   @ApiPropertyOptional({ enum: THREAT_CASE_STATUSES, enumName: 'ThreatCaseStatus', isArray: true, description: 'Statuses (OR)' })
   @IsOptional() @CommaSeparated() @IsIn(THREAT_CASE_STATUSES, LIST)
   status?: ThreatCaseStatus[];
+
+  @ApiPropertyOptional({ type: [String], description: 'Control ids (OR): cases whose alerts evidence any of them', example: ['ISO27001:A.5.26'] })
+  @IsOptional() @CommaSeparated() @Matches(CONTROL_ID, { each: true, message: CONTROL_ID_MESSAGE }) @ArrayMaxSize(MAX_CONTROLS)
+  control?: string[];
 
   /** Admin only: one tenant. */
   @IsOptional() @Matches(/^tnt_[0-9A-Z]{26}$/, { message: 'tenant_id must be a tenant id (tnt_…)' })

@@ -1,9 +1,9 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsDateString, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 
 import type { ThreatCaseStatus } from '@app/database';
 
-import { ALERT_ID, THREAT_CASE_STATUSES } from './threat-case-enums';
+import { ALERT_ID, CLOSE_DECISIONS, CloseDecision, THREAT_CASE_STATUSES } from './threat-case-enums';
 
 export class TransitionThreatCaseDto {
   @ApiProperty({ enum: THREAT_CASE_STATUSES, enumName: 'ThreatCaseStatus', description: 'The status to move to; the state machine decides (409 otherwise)' })
@@ -57,4 +57,15 @@ export class CreateVerificationDto {
 
   @IsOptional() @IsBoolean()
   failed_as_stream?: boolean;
+}
+
+/** POST /v1/threat-cases/{id}/approvals: a second person's decision on the pending close request. */
+export class CloseApprovalDto {
+  @ApiPropertyOptional({ enum: CLOSE_DECISIONS, enumName: 'CloseDecision', default: 'approve', description: 'approve closes the case; reject keeps it open and ends the request (the requester rejecting withdraws it)' })
+  @IsOptional() @IsIn(CLOSE_DECISIONS)
+  decision?: CloseDecision;
+
+  /** Why; kept in the timeline. @example "Evidence reviewed, closure confirmed" */
+  @IsOptional() @IsString() @MaxLength(5_000)
+  note?: string;
 }

@@ -4,7 +4,12 @@ export const THREAT_CASE_STATUSES = [
 ] as const;
 export type ThreatCaseStatusName = (typeof THREAT_CASE_STATUSES)[number];
 
-export const THREAT_CASE_EVENT_TYPES = ['CREATED', 'STATUS_CHANGED', 'NOTE', 'VERIFICATION', 'ALERT', 'ALERT_UNLINKED', 'DELETED'] as const;
+export const THREAT_CASE_EVENT_TYPES = [
+  'CREATED', 'STATUS_CHANGED', 'NOTE', 'VERIFICATION', 'ALERT', 'ALERT_UNLINKED', 'DELETED', 'CLOSE_REQUESTED', 'CLOSE_APPROVED', 'CLOSE_REJECTED', 'CLOSE_WITHDRAWN',
+] as const;
+
+export const CLOSE_DECISIONS = ['approve', 'reject'] as const;
+export type CloseDecision = (typeof CLOSE_DECISIONS)[number];
 
 export const THREAT_CASE_SORT_FIELDS = ['created_at', 'updated_at'] as const;
 export type ThreatCaseSortField = (typeof THREAT_CASE_SORT_FIELDS)[number];

@@ -90,6 +90,13 @@ export class SirenSettingsDto {
   }
 }
 
+/** A pending close request (four eyes): a second person must approve it. */
+export class CloseRequestDto {
+  @ApiProperty({ description: 'Who asked to close the case' }) requested_by: string;
+  @ApiProperty({ format: 'date-time' }) requested_at: string;
+  @ApiProperty({ type: String, nullable: true }) note: string | null;
+}
+
 export class ThreatCaseDto {
   @ApiProperty({ example: 'tc_01JQ3Z6V1B9W3C7KJ6T2X9P8R4' }) id: string;
   @ApiProperty() tenant_id: string;
@@ -113,6 +120,8 @@ export class ThreatCaseDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) deleted_at: string | null;
   @ApiProperty({ type: String, nullable: true }) deleted_by: string | null;
   @ApiProperty({ description: 'Incremented by every change' }) version: number;
+  @ApiProperty({ type: [String], description: 'The union of the linked alerts’ controls', example: ['ISO27001:A.5.26'] }) controls: string[];
+  @ApiProperty({ type: CloseRequestDto, nullable: true, description: 'The pending close request, when the tenant needs a second person to close cases' }) close_request: CloseRequestDto | null;
 
   static from(detail: ThreatCaseDetail): ThreatCaseDto {
     const records = detail.verifications.map(VerificationRecordDto.from);
@@ -139,6 +148,10 @@ export class ThreatCaseDto {
       deleted_at: iso(detail.deletedAt),
       deleted_by: detail.deletedBy,
       version: detail.version,
+      controls: detail.controls ?? [],
+      close_request: detail.closeRequestedBy && detail.closeRequestedAt
+        ? { requested_by: detail.closeRequestedBy, requested_at: detail.closeRequestedAt.toISOString(), note: detail.closeRequestNote }
+        : null,
     };
   }
 }

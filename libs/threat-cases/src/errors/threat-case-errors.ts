@@ -34,3 +34,13 @@ export function assertMaySeeDeleted(principal: Principal, includeDeleted: boolea
 export function invalidField(violation: FieldViolation): ProblemException {
   return new ProblemException(ProblemTypes.validationError, { errors: [violation] });
 }
+
+/** 403: four eyes, the requester of a close cannot approve it. */
+export function selfApproval(id: string, requestedBy: string): ProblemException {
+  return new ProblemException(ProblemTypes.threatCaseSelfApproval, { args: { requested_by: requestedBy }, extensions: { threat_case_id: id, requested_by: requestedBy } });
+}
+
+/** 409: nothing to approve or reject. */
+export function noCloseRequest(id: string, status: ThreatCaseStatus): ProblemException {
+  return new ProblemException(ProblemTypes.threatCaseNoCloseRequest, { args: { current_status: status }, extensions: { threat_case_id: id, current_status: status } });
+}

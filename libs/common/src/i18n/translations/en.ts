@@ -45,6 +45,11 @@ export const en = {
     'threat-case-alerts-not-found': { title: 'Alerts not found', detail: 'These alerts do not exist for this tenant: {alert_ids}.' },
     'threat-case-alerts-not-linked': { title: 'Alerts not linked to the case', detail: 'These alerts are not linked to the threat case: {alert_ids}.' },
     'audit-trail-append-only': { title: 'Audit trail is append-only', detail: 'Audit events cannot be changed or removed.' },
+    'alert-note-required': { title: 'Note required', detail: 'A {severity} alert needs a note to be {action} (required from {required_from} up).' },
+    'threat-case-self-approval': { title: 'Own request cannot be approved', detail: 'The close request of this threat case was made by {requested_by}; another person must decide on it.' },
+    'threat-case-no-close-request': { title: 'No pending close request', detail: 'The threat case is {current_status} and has no pending close request.' },
+    'legal-hold-released': { title: 'Legal hold already released', detail: 'The legal hold {id} was released at {released_at}.' },
+    'legal-hold-unknown-threat-case': { title: 'Threat case not found', detail: 'The threat case {threat_case_id} does not exist for this tenant.' },
   },
   validation: {
     required: '{field} is required.',

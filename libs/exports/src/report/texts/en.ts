@@ -46,6 +46,7 @@ export const en = {
   'summary.res_p50': 'Res. p50',
   'summary.res_p90': 'Res. p90',
   'summary.definitions': 'Time to acknowledge: from created_at to acknowledged_at, over alerts that were acknowledged. Time to resolve: from created_at to resolved_at, over alerts that were resolved. p50 and p90 are the median and the 90th percentile.',
+  'summary.per_alert': 'Per alert, the CSV, XLSX and NDJSON exports carry time_to_acknowledge_seconds (acknowledged_at − created_at, the latest acknowledgement) and time_to_resolve_seconds (resolved_at − created_at; empty until resolved and cleared by a reopening), in seconds, measured as above; controls lists the ISO/IEC 27001 and PCI DSS control ids the alert evidences.',
   'controls.heading': 'Controls this report evidences',
   'controls.intro': 'This report is a record of security events and of how they were handled. It supports these controls:',
   'controls.iso_a_8_15': 'ISO/IEC 27001:2022 A.8.15 Logging: logs that record activities, exceptions, faults and other relevant events are produced, stored, protected and analysed.',

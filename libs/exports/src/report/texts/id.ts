@@ -48,6 +48,7 @@ export const id: Record<keyof typeof en, string> = {
   'summary.res_p50': 'Selesai p50',
   'summary.res_p90': 'Selesai p90',
   'summary.definitions': 'Waktu untuk mengakui: dari created_at hingga acknowledged_at, atas alert yang diakui. Waktu untuk menyelesaikan: dari created_at hingga resolved_at, atas alert yang diselesaikan. p50 dan p90 adalah median dan persentil ke-90.',
+  'summary.per_alert': 'Untuk setiap alert, ekspor CSV, XLSX dan NDJSON memuat time_to_acknowledge_seconds (acknowledged_at − created_at, pengakuan terakhir) dan time_to_resolve_seconds (resolved_at − created_at; kosong sampai diselesaikan dan dihapus saat dibuka kembali), dalam detik, diukur seperti di atas; controls memuat ID kontrol ISO/IEC 27001 dan PCI DSS yang dibuktikan alert tersebut.',
   'controls.heading': 'Kontrol yang dibuktikan laporan ini',
   'controls.intro': 'Laporan ini adalah catatan peristiwa keamanan dan cara penanganannya. Laporan ini mendukung kontrol berikut:',
   'controls.iso_a_8_15': 'ISO/IEC 27001:2022 A.8.15 Pencatatan log: log yang mencatat aktivitas, pengecualian, kesalahan, dan peristiwa relevan lainnya dibuat, disimpan, dilindungi, dan dianalisis.',

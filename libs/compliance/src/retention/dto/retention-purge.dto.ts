@@ -1,0 +1,33 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsOptional, Matches } from 'class-validator';
+
+export class RunRetentionPurgeDto {
+  /** One tenant; without it every tenant is purged, as the daily job does. @example "tnt_01JQ3Z6V1B9W3C7KJ6T2X9P8R4" */
+  @IsOptional() @Matches(/^tnt_[0-9A-Z]{26}$/, { message: 'tenant_id must be a tenant id (tnt_…)' })
+  tenant_id?: string;
+}
+
+export class PurgeTimeRangeDto {
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'created_at of the oldest purged alert' }) from: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'created_at of the newest purged alert' }) to: string | null;
+}
+
+export class TenantPurgeDto {
+  @ApiProperty() tenant_id: string;
+  @ApiProperty() retention_days: number;
+  @ApiProperty({ format: 'date-time', description: 'Closed alerts and finished export jobs last changed before this instant expired' }) cutoff: string;
+  @ApiProperty({ description: 'A tenant-wide legal hold is active: nothing was purged' }) held: boolean;
+  @ApiProperty() alerts_purged: number;
+  @ApiProperty() alert_timeline_entries_purged: number;
+  @ApiProperty({ description: 'Links of purged alerts to threat cases (cases themselves are kept)' }) threat_case_links_removed: number;
+  @ApiProperty() export_jobs_purged: number;
+  @ApiProperty() export_files_removed: number;
+  @ApiProperty({ description: 'SHA-256 (hex) of the purged alert ids in byte order, each followed by a newline (`LC_ALL=C sort | sha256sum`)' }) alert_ids_sha256: string;
+  @ApiProperty({ description: 'The same over the purged export job ids' }) export_job_ids_sha256: string;
+  @ApiProperty({ type: PurgeTimeRangeDto }) time_range: PurgeTimeRangeDto;
+  @ApiProperty({ description: 'The retention.purge event in the tenant’s audit trail' }) audit_event_id: string;
+}
+
+export class RetentionPurgeResultDto {
+  @ApiProperty({ type: [TenantPurgeDto] }) tenants: TenantPurgeDto[];
+}

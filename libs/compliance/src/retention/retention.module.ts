@@ -1,0 +1,74 @@
+import { BullModule, InjectQueue, Process, Processor } from '@nestjs/bull';
+import { DynamicModule, InjectionToken, Injectable, Logger, Module, ModuleMetadata, OnApplicationBootstrap } from '@nestjs/common';
+import { Queue } from 'bull';
+
+import { AppConfig } from '@app/config';
+import { QueuesModule } from '@app/queues';
+
+import { RetentionPurgeService } from './retention-purge.service';
+import { RETAINED_FILES, RETENTION_JOBS, RETENTION_QUEUE } from './retention-queue';
+
+/** The retention queue's consumer: the daily purge of every tenant, one run at a time. */
+@Processor(RETENTION_QUEUE)
+export class RetentionProcessor {
+  private readonly logger = new Logger(RetentionProcessor.name);
+
+  constructor(private readonly purger: RetentionPurgeService) {}
+
+  @Process({ name: RETENTION_JOBS.purge, concurrency: 1 })
+  async purge(): Promise<void> {
+    const { tenants } = await this.purger.purgeAll();
+    const alerts = tenants.reduce((sum, t) => sum + t.alerts_purged, 0);
+    this.logger.log(`retention purge: ${tenants.length} tenants, ${alerts} alerts purged`);
+  }
+}
+
+/** Keeps exactly one repeatable purge on the queue, at RETENTION_PURGE_CRON (none when it is empty). */
+@Injectable()
+export class RetentionSchedule implements OnApplicationBootstrap {
+  constructor(@InjectQueue(RETENTION_QUEUE) private readonly queue: Queue, private readonly config: AppConfig) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const cron = this.config.retentionPurgeCron;
+    for (const repeatable of await this.queue.getRepeatableJobs()) {
+      if (repeatable.name === RETENTION_JOBS.purge && repeatable.cron !== cron) await this.queue.removeRepeatableByKey(repeatable.key);
+    }
+    if (cron) await this.queue.add(RETENTION_JOBS.purge, {}, { repeat: { cron, tz: 'UTC' }, attempts: 3, backoff: { type: 'exponential', delay: 60_000 }, removeOnComplete: true, removeOnFail: 100 });
+  }
+}
+
+export interface RetentionOptions {
+  /** The module that provides the export file storage (ExportsModule). */
+  imports: NonNullable<ModuleMetadata['imports']>;
+  /** Its storage token (ExportStorage): anything with `remove(key)`. */
+  files: InjectionToken;
+}
+
+/**
+ * The retention purge, wired by the app: the app names where export files live (the exports storage),
+ * so this library does not depend on the exports library (which depends on alerts, which depends on
+ * this one). The api has it for POST /v1/compliance/retention/purge.
+ */
+@Module({})
+export class RetentionModule {
+  static register(options: RetentionOptions): DynamicModule {
+    return {
+      module: RetentionModule,
+      imports: options.imports,
+      providers: [{ provide: RETAINED_FILES, useExisting: options.files }, RetentionPurgeService],
+      exports: [RetentionPurgeService],
+    };
+  }
+}
+
+/** The retention queue's consumer and its daily schedule (apps/worker; the api with EXPORTS_IN_PROCESS). */
+@Module({})
+export class RetentionConsumerModule {
+  static register(options: RetentionOptions): DynamicModule {
+    return {
+      module: RetentionConsumerModule,
+      imports: [RetentionModule.register(options), QueuesModule, BullModule.registerQueue({ name: RETENTION_QUEUE })],
+      providers: [RetentionProcessor, RetentionSchedule],
+    };
+  }
+}

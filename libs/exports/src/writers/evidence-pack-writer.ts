@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+
+import { ZipFile } from 'yazl';
+
+import type { AuditWindowVerification } from '@app/audit-trail';
+
+import { FormatWriter, RecordBatch, WriterContext } from './format-writer';
+
+/** The names inside the zip, in the order they are listed in SHA256SUMS. */
+export const EVIDENCE_FILES = { report: 'report.pdf', data: 'data.csv', manifest: 'manifest.json', audit: 'audit-trail-verification.json', sums: 'SHA256SUMS' } as const;
+
+/** The audit-trail verification of the export's tenant and time window. */
+export type AuditWindowCheck = (tenantId: string, from: Date | null, to: Date) => Promise<AuditWindowVerification>;
+
+async function sha256Of(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/**
+ * The evidence pack: one zip an auditor can check offline with standard tools. It holds the translated
+ * PDF report and the CSV of the same records (the two writers fed the same batches), the manifest, the
+ * audit trail's verification over the export's time window, and SHA256SUMS in the format `sha256sum -c`
+ * reads. Entries carry the manifest's generation time, and the zip is streamed from files on disk.
+ */
+export class EvidencePackWriter implements FormatWriter {
+  readonly extension = 'zip';
+  readonly contentType = 'application/zip';
+  /** The PDF prints the data digest on every page. */
+  readonly needsDigestFirst = true;
+  private context!: WriterContext;
+
+  constructor(
+    private readonly pdf: FormatWriter,
+    private readonly csv: FormatWriter,
+    private readonly checkAuditWindow: AuditWindowCheck,
+  ) {}
+
+  async open(context: WriterContext): Promise<void> {
+    this.context = context;
+    await this.csv.open(context);
+    await this.pdf.open(context);
+  }
+
+  async write(batch: RecordBatch): Promise<void> {
+    await this.csv.write(batch);
+    await this.pdf.write(batch);
+  }
+
+  async finish(): Promise<string> {
+    const { workDir, exportId, manifest } = this.context;
+    const files: [string, string][] = [[EVIDENCE_FILES.report, await this.pdf.finish()], [EVIDENCE_FILES.data, await this.csv.finish()]];
+    const verification = await this.checkAuditWindow(manifest.tenant_id, manifest.time_window.from ? new Date(manifest.time_window.from) : null, new Date(manifest.time_window.to));
+    for (const [name, content] of [[EVIDENCE_FILES.manifest, manifest], [EVIDENCE_FILES.audit, verification]] as const) {
+      const path = join(workDir, name);
+      await writeFile(path, `${JSON.stringify(content, null, 2)}\n`);
+      files.push([name, path]);
+    }
+    const sums = join(workDir, EVIDENCE_FILES.sums);
+    // Text mode (two spaces), one line per file, as sha256sum writes and `sha256sum -c` reads it.
+    await writeFile(sums, (await Promise.all(files.map(async ([name, path]) => `${await sha256Of(path)}  ${name}\n`))).join(''));
+    files.push([EVIDENCE_FILES.sums, sums]);
+
+    const output = join(workDir, `${exportId}.zip`);
+    const zip = new ZipFile();
+    const mtime = new Date(manifest.generated_at);
+    for (const [name, path] of files) zip.addReadStream(createReadStream(path), name, { mtime, size: (await stat(path)).size });
+    const written = pipeline(zip.outputStream, createWriteStream(output));
+    zip.end();
+    await written;
+    return output;
+  }
+
+  async abort(): Promise<void> {
+    await Promise.allSettled([this.csv.abort(), this.pdf.abort()]);
+  }
+}
+

@@ -1,0 +1,141 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+import { GENESIS_HASH, hashEvent } from '@app/audit-trail';
+import { publicId } from '@app/common';
+import { Tenant } from '@app/database';
+
+import { http, startApi, TestApi } from './utils/api';
+import { downloadExport, ExportStatus, parseCsv, pdfText, waitForExport } from './utils/exports';
+import { World } from './utils/world';
+
+const run = promisify(execFile);
+
+interface Verification { tenant_id: string; from: string | null; to: string; first_seq: number | null; last_seq: number | null; checked: number; valid: boolean; first_broken_id: string | null; previous_hash: string; last_hash: string | null }
+
+/**
+ * The evidence pack (issue 8, item 7): one zip with the PDF report, the CSV, the manifest, the audit
+ * trail's verification for the period and SHA256SUMS, checked here as an auditor would offline: unzip,
+ * then `sha256sum -c SHA256SUMS`.
+ */
+describe('evidence pack exports', () => {
+  let api: TestApi;
+  const world = new World();
+  let work: string;
+
+  beforeAll(async () => {
+    process.env.EXPORTS_IN_PROCESS = 'true';
+    api = await startApi();
+    work = await mkdtemp(join(tmpdir(), 'alert-ledger-evidence-'));
+  });
+
+  afterAll(async () => {
+    await api.close();
+    await world.close();
+    await rm(work, { recursive: true, force: true });
+    delete process.env.EXPORTS_IN_PROCESS;
+  });
+
+  async function pack(headers: Record<string, string>, body: Record<string, unknown>): Promise<{ status: ExportStatus; dir: string; files: string[]; contentType: string | null }> {
+    const started = await http<{ data: { job_id: string } }>(api, 'POST', '/v1/exports', { body: { resource: 'alerts', format: 'evidence-pack', ...body }, headers });
+    expect(started.status).toBe(202);
+    const status = await waitForExport(api, started.body.data.job_id, headers);
+    expect(status).toEqual(expect.objectContaining({ status: 'completed', file_ready: true }));
+    const download = await downloadExport(api, status.job_id, headers);
+    const dir = join(work, status.job_id);
+    const zip = `${dir}.zip`;
+    await writeFile(zip, download.bytes);
+    await run('unzip', ['-q', zip, '-d', dir]);
+    return { status, dir, files: (await readdir(dir)).sort(), contentType: download.headers.get('content-type') };
+  }
+
+  async function alerts(tenant: Tenant, writer: Record<string, string>, count: number): Promise<string[]> {
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const result = await http<{ data: { id: string } }>(api, 'POST', '/v1/alerts', { body: { type: 'evidence', source: 'waf', title: `Evidence alert ${i}`, severity: 'high', controls: ['PCI:10.2.1'] }, headers: writer });
+      ids.push(result.body.data.id);
+    }
+    return ids;
+  }
+
+  it('should zip the PDF, the CSV, the manifest and the audit-trail verification with a SHA256SUMS that sha256sum -c accepts', async () => {
+    const tenant = await world.tenant('Evidence');
+    const writer = world.bearer(tenant, ['alerts:read', 'alerts:write'], 'analyst');
+    const auditor = (await world.apiKey(tenant, ['auditor'], new Date(Date.now() + 86_400_000))).headers;
+    const ids = await alerts(tenant, writer, 3);
+    const { status, dir, files, contentType } = await pack(auditor, { scope: 'all', title: 'PCI DSS Req 10 evidence, Q4' });
+
+    expect(contentType).toBe('application/zip');
+    expect(status.file_name).toMatch(/^alerts-\d{8}-exp_[0-9A-Z]{26}\.zip$/);
+    expect(status.manifest).toEqual(expect.objectContaining({ format: 'evidence-pack', row_count: 3, complete: true }));
+    expect(files).toEqual(['SHA256SUMS', 'audit-trail-verification.json', 'data.csv', 'manifest.json', 'report.pdf']);
+    const sums = await readFile(join(dir, 'SHA256SUMS'), 'utf8');
+    expect(sums.trimEnd().split('\n').map((line) => line.replace(/^[0-9a-f]{64} {2}/, ''))).toEqual(['report.pdf', 'data.csv', 'manifest.json', 'audit-trail-verification.json']);
+    const checked = await run('sha256sum', ['-c', 'SHA256SUMS'], { cwd: dir });
+    expect(checked.stdout.trim().split('\n')).toEqual(['report.pdf: OK', 'data.csv: OK', 'manifest.json: OK', 'audit-trail-verification.json: OK']);
+
+    const [header, ...rows] = parseCsv((await readFile(join(dir, 'data.csv'), 'utf8')).slice(1));
+    expect(rows.map((r) => r[header.indexOf('id')])).toEqual(ids);
+    expect(rows.map((r) => JSON.parse(r[header.indexOf('controls')]) as string[])).toEqual([['PCI:10.2.1'], ['PCI:10.2.1'], ['PCI:10.2.1']]);
+    expect(header).toEqual(expect.arrayContaining(['time_to_acknowledge_seconds', 'time_to_resolve_seconds']));
+
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+    expect(manifest).toEqual(expect.objectContaining({ export_id: status.job_id, format: 'evidence-pack', row_count: 3, data_sha256: status.manifest?.data_sha256, tenant_id: tenant.id }));
+
+    const verification = JSON.parse(await readFile(join(dir, 'audit-trail-verification.json'), 'utf8')) as Verification;
+    const chain = await world.prisma.auditEvent.findMany({ where: { tenantId: tenant.id, at: { lt: new Date(verification.to) } }, orderBy: { seq: 'asc' } });
+    expect(verification).toEqual(expect.objectContaining({ tenant_id: tenant.id, from: null, valid: true, first_broken_id: null, first_seq: 1, previous_hash: GENESIS_HASH }));
+    expect(verification.last_seq).toBe(chain.length);
+    expect(verification.checked).toBe(chain.length);
+    expect(verification.last_hash).toBe(chain[chain.length - 1].hash);
+
+    const { text } = await pdfText(await readFile(join(dir, 'report.pdf')));
+    expect(text).toContain('PCI DSS Req 10 evidence, Q4');
+    expect(text).toContain(status.manifest?.data_sha256 as string);
+    expect(text.replace(/\s+/g, ' ')).toContain('time_to_acknowledge_seconds (acknowledged_at − created_at');
+
+    // What sha256sum -c is for: a changed file no longer checks.
+    await writeFile(join(dir, 'data.csv'), 'tampered\n');
+    await expect(run('sha256sum', ['-c', '--quiet', 'SHA256SUMS'], { cwd: dir })).rejects.toMatchObject({ code: 1 });
+  });
+
+  it('should verify the audit-trail segment that covers a filtered period, linked to the event before it', async () => {
+    const tenant = await world.tenant('Evidence window');
+    const writer = world.bearer(tenant, ['alerts:read', 'alerts:write'], 'analyst');
+    await alerts(tenant, writer, 2);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const from = new Date();
+    await alerts(tenant, writer, 2);
+    const reader = world.bearer(tenant, ['alerts:read', 'audit:read', 'exports:read', 'exports:write'], 'reviewer');
+    const { dir } = await pack(reader, { scope: 'filtered', filters: { created_from: from.toISOString() } });
+    const verification = JSON.parse(await readFile(join(dir, 'audit-trail-verification.json'), 'utf8')) as Verification;
+    const first = await world.prisma.auditEvent.findFirstOrThrow({ where: { tenantId: tenant.id, at: { gte: from } }, orderBy: { seq: 'asc' } });
+    const before = await world.prisma.auditEvent.findFirstOrThrow({ where: { tenantId: tenant.id, seq: first.seq - 1n } });
+    expect(verification).toEqual(expect.objectContaining({ from: from.toISOString(), valid: true, first_seq: Number(first.seq), previous_hash: before.hash }));
+    expect(verification.first_seq).toBeGreaterThan(1);
+    expect((await run('sha256sum', ['-c', '--quiet', 'SHA256SUMS'], { cwd: dir })).stdout).toBe('');
+  });
+
+  it('should report a broken chain in the verification', async () => {
+    const tenant = await world.tenant('Evidence forged');
+    const writer = world.bearer(tenant, ['alerts:read', 'alerts:write'], 'analyst');
+    await alerts(tenant, writer, 1);
+    const last = await world.prisma.auditEvent.findFirstOrThrow({ where: { tenantId: tenant.id }, orderBy: { seq: 'desc' } });
+    // An event slipped in with a hash that does not cover it (inserting is what the append-only trigger allows).
+    const forged = { id: publicId('aud'), tenantId: tenant.id, seq: last.seq + 1n, at: new Date(), actor: 'mallory', actorType: 'jwt', action: 'alert.delete', resourceType: 'alert', resourceId: null, outcome: 'success', ip: null, userAgent: null, requestId: null, traceId: null, details: {}, prevHash: last.hash };
+    await world.prisma.auditEvent.create({ data: { ...forged, hash: hashEvent({ ...forged, actor: 'someone-else' }) } });
+    const { dir } = await pack(world.bearer(tenant, ['alerts:read', 'exports:read', 'exports:write'], 'reviewer'), { scope: 'all' });
+    const verification = JSON.parse(await readFile(join(dir, 'audit-trail-verification.json'), 'utf8')) as Verification;
+    expect(verification).toEqual(expect.objectContaining({ valid: false, first_broken_id: forged.id }));
+  });
+
+  it('should refuse the format under another spelling with 400', async () => {
+    const tenant = await world.tenant('Evidence bad');
+    const result = await http<{ errors: { field: string; code: string }[] }>(api, 'POST', '/v1/exports', { body: { resource: 'alerts', format: 'evidence_pack', scope: 'all' }, headers: world.bearer(tenant, ['alerts:read', 'exports:write']) });
+    expect(result.status).toBe(400);
+    expect(result.body.errors).toEqual([expect.objectContaining({ field: 'format', code: 'enum' })]);
+  });
+});
