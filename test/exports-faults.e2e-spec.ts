@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 
 import { Tenant } from '@app/database';
-import { ChromiumService } from '@app/exports';
+import { ChromiumService, ROWS_PER_PAGE } from '@app/exports';
 
 import { http, startApi, TestApi } from './utils/api';
 import { downloadExport, ExportStatus, parseCsv, pdfText, waitForExport } from './utils/exports';
@@ -90,7 +90,7 @@ describe('exports under faults', () => {
       expect(status).toEqual(expect.objectContaining({ status: 'completed', attempts: 1 }));
       expect(api.app.get(ChromiumService).pid()).not.toBe(pid);
       const { text, pages } = await pdfText((await downloadExport(api, id, auditor)).bytes);
-      expect(pages).toBe(3 + Math.ceil(2_388 / 20));
+      expect(pages).toBe(3 + Math.ceil(2_388 / ROWS_PER_PAGE));
       expect(text).toContain(`Page ${pages} of ${pages}`);
     });
   });
@@ -133,7 +133,7 @@ describe('exports under faults', () => {
         expect(status).toEqual(expect.objectContaining({ status: 'completed', attempts: 2, error_message: null }));
         expect(status.manifest).toEqual(expect.objectContaining({ row_count: 2_388, complete: true }));
         const { pages } = await pdfText((await downloadExport(api, id, auditor)).bytes);
-        expect(pages).toBe(3 + Math.ceil(2_388 / 20));
+        expect(pages).toBe(3 + Math.ceil(2_388 / ROWS_PER_PAGE));
       });
     });
   });

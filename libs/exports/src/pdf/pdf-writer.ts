@@ -11,10 +11,17 @@ import { ChromiumService } from './chromium.service';
 import { FRONT_PAGES, frontPages, reportDocument, ROWS_PER_PAGE, tablePages, totalPages } from './report-html';
 
 const run = promisify(execFile);
-/** Pages per rendered chunk: large enough to amortise a page's setup, small enough that one print stays well inside its timeout. */
-const PAGES_PER_CHUNK = 100;
-const ROWS_PER_CHUNK = PAGES_PER_CHUNK * ROWS_PER_PAGE;
+/** The most pages one chunk prints: enough to amortise a page's setup, few enough that one print stays well inside its timeout. */
+const MAX_PAGES_PER_CHUNK = 100;
+const MIN_PAGES_PER_CHUNK = 10;
+/** Chunks per Chromium page at least, so a small report still keeps every page busy and shows progress. */
+const CHUNKS_PER_PAGE = 4;
 const ATTEMPTS = 3;
+
+/** Table pages per chunk for a report of `tablePageCount` pages printed by `concurrency` Chromium pages. */
+export function pagesPerChunk(tablePageCount: number, concurrency: number): number {
+  return Math.min(MAX_PAGES_PER_CHUNK, Math.max(MIN_PAGES_PER_CHUNK, Math.ceil(tablePageCount / (concurrency * CHUNKS_PER_PAGE))));
+}
 
 /**
  * The evidence report: HTML pages of fixed size rendered by Chromium in chunks (several pages of the
@@ -36,6 +43,9 @@ export class PdfWriter implements FormatWriter {
   private readonly inFlight = new Set<Promise<void>>();
   private failure: unknown = null;
   private pagesRendered = FRONT_PAGES;
+  private rowsPerChunk = 0;
+  /** Rows of the chunks printed so far (the job's progress). */
+  private rowsPrinted = 0;
   /** Pages printing right now: an abort closes them, which ends their print at once. */
   private readonly openPages = new Set<Page>();
 
@@ -48,12 +58,17 @@ export class PdfWriter implements FormatWriter {
     this.table = context.pdfColumns.filter((c) => byKey.has(c.key));
     this.columns = this.table.map((c) => byKey.get(c.key) as ExportColumn<{ id: string }>);
     this.total = totalPages(context.rowCount);
-    await this.dispatch(frontPages(context, this.total));
+    this.rowsPerChunk = pagesPerChunk(this.total - FRONT_PAGES, this.concurrency) * ROWS_PER_PAGE;
+    await this.dispatch(frontPages(context, this.total), 0);
   }
 
   async write(batch: RecordBatch): Promise<void> {
     for (const row of batch.rows) this.pending.push(this.columns.map((c) => this.cellText(c, row)));
-    while (this.pending.length >= ROWS_PER_CHUNK) await this.flushChunk(ROWS_PER_CHUNK);
+    while (this.pending.length >= this.rowsPerChunk) await this.flushChunk(this.rowsPerChunk);
+  }
+
+  rowsDone(): number {
+    return this.rowsPrinted;
   }
 
   async finish(): Promise<string> {
@@ -80,20 +95,25 @@ export class PdfWriter implements FormatWriter {
     const rows = this.pending.splice(0, size);
     const pages = tablePages(this.context, this.table, rows, this.pagesRendered + 1, this.total);
     this.pagesRendered += pages.length;
-    await this.dispatch(pages);
+    await this.dispatch(pages, rows.length);
   }
 
   /** Starts rendering a chunk once a page slot is free; the chunk's place in the merge is fixed now. */
-  private async dispatch(pages: string[]): Promise<void> {
+  private async dispatch(pages: string[], rows: number): Promise<void> {
     while (this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
     if (this.context.signal.aborted) throw this.context.signal.reason;
     if (this.failure) throw this.failure;
     const file = join(this.context.workDir, `chunk-${String(this.chunkFiles.length).padStart(5, '0')}.pdf`);
     this.chunkFiles.push(file);
     const html = reportDocument(this.context, pages);
-    const task = this.render(html, file).catch((error: unknown) => {
-      this.failure ??= error;
-    });
+    const task = this.render(html, file).then(
+      () => {
+        this.rowsPrinted += rows;
+      },
+      (error: unknown) => {
+        this.failure ??= error;
+      },
+    );
     const tracked = task.finally(() => this.inFlight.delete(tracked));
     this.inFlight.add(tracked);
   }

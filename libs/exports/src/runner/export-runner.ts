@@ -18,6 +18,7 @@ import { ExportStorage } from '../storage/export-storage';
 import { FormatWriter, WriterContext } from '../writers/format-writer';
 import { ExportWriters } from '../writers/export-writers';
 import { describeFailure, ExportCancelled } from './export-failures';
+import { ProgressTicker } from './progress-ticker';
 import { firstRecords, ndjsonLineOf } from './record-lines';
 
 /**
@@ -26,9 +27,6 @@ import { firstRecords, ndjsonLineOf } from './record-lines';
  * (docs/BENCHMARKS.md); the reads overlap the writing, so the extra round trips cost nothing.
  */
 const BATCH = 250;
-const PROGRESS_EVERY_MS = 300;
-/** How often a running job looks for its own cancellation, besides each progress write. */
-const CANCEL_POLL_MS = 500;
 const SYSTEM = { id: 'export-worker', type: 'system' } as const;
 
 export interface AttemptInfo {
@@ -50,7 +48,7 @@ export function fileName(job: Pick<ExportJob, 'resource' | 'createdAt' | 'id' | 
 /**
  * Runs one export job: claims it, reads the records from one database snapshot in keyset batches,
  * writes them through the format's writer, and stores the file with its digests and manifest. Progress
- * is written as batches complete, and each progress write also notices a cancellation.
+ * is written on a timer (ProgressTicker), and each progress write also notices a cancellation.
  */
 @Injectable()
 export class ExportRunner {
@@ -71,17 +69,19 @@ export class ExportRunner {
     const started = Date.now();
     const source = this.sources.find(job.resource);
     const abort = new AbortController();
-    const watch = setInterval(() => {
-      void this.prisma.exportJob.findUnique({ where: { id: job.id }, select: { status: true } }).then((current) => {
-        if (current?.status !== 'processing') abort.abort(new ExportCancelled());
-      }, () => undefined);
-    }, CANCEL_POLL_MS);
     let writer: FormatWriter | null = null;
+    let written = 0;
+    const progress = new ProgressTicker(this.prisma, job.id, () => writer?.rowsDone?.() ?? written, abort);
     try {
       if (!source) throw Object.assign(new Error(`resource ${job.resource} cannot be exported`), { permanent: true });
       const workDir = await this.storage.workDir(job.id);
       writer = this.writers.create(job.format);
-      const { file, manifest } = await this.sql.snapshot((run) => this.write(run, job, source, writer as FormatWriter, workDir, abort.signal));
+      const { file, manifest } = await this.sql.snapshot((run) =>
+        this.write(run, job, source, writer as FormatWriter, workDir, abort.signal, (rows) => {
+          written += rows;
+        }),
+      );
+      await progress.finish();
       await this.complete(job, file, manifest);
       this.logger.log(`${job.id}: ${job.format} of ${manifest.row_count} ${job.resource} in ${Date.now() - started} ms`);
     } catch (error) {
@@ -93,7 +93,7 @@ export class ExportRunner {
       }
       await this.failed(job, error, attempt);
     } finally {
-      clearInterval(watch);
+      progress.stop();
       await this.storage.discardWork(job.id).catch(() => undefined);
     }
   }
@@ -119,7 +119,15 @@ export class ExportRunner {
     return job;
   }
 
-  private async write(run: SqlRun, job: ExportJob, source: RecordSource, writer: FormatWriter, workDir: string, signal: AbortSignal): Promise<{ file: string; manifest: ExportManifestDto }> {
+  private async write(
+    run: SqlRun,
+    job: ExportJob,
+    source: RecordSource,
+    writer: FormatWriter,
+    workDir: string,
+    signal: AbortSignal,
+    onWritten: (rows: number) => void,
+  ): Promise<{ file: string; manifest: ExportManifestDto }> {
     const selection: ExportSelection = { tenantId: job.tenantId, scope: job.scope, ids: job.ids, filters: job.filters as Record<string, unknown>, asOf: job.asOf };
     const t = reportTranslator(job.locale as ReportLocale);
     const matched = await source.count(run, selection);
@@ -153,24 +161,20 @@ export class ExportRunner {
     await writer.open(context);
     const hash = createHash('sha256');
     let written = 0;
-    let reported = Date.now();
     for await (const batch of rows()) {
       if (signal.aborted) throw new ExportCancelled();
       const lines = batch.map(lineOf);
       hash.update(lines.join(''));
       await writer.write({ rows: batch, lines });
       written += batch.length;
-      if (Date.now() - reported >= PROGRESS_EVERY_MS) {
-        await this.progress(job.id, written);
-        reported = Date.now();
-      }
+      onWritten(batch.length);
     }
     const digest = hash.digest('hex');
     if (writer.needsDigestFirst && digest !== manifest.data_sha256) throw new Error('the data changed between the digest and the rendering pass');
     manifest.data_sha256 = digest;
     manifest.row_count = written;
     const file = await writer.finish();
-    await this.progress(job.id, written);
+    if (signal.aborted) throw new ExportCancelled();
     return { file, manifest };
   }
 
@@ -200,12 +204,6 @@ export class ExportRunner {
       file_sha256: null,
       generated_at: new Date().toISOString(),
     };
-  }
-
-  /** Writes progress; answers only while the job is still processing, so a cancel stops the run here. */
-  private async progress(exportId: string, processed: number): Promise<void> {
-    const { count } = await this.prisma.exportJob.updateMany({ where: { id: exportId, status: 'processing' }, data: { processed } });
-    if (count === 0) throw new ExportCancelled();
   }
 
   private async complete(job: ExportJob, file: string, manifest: ExportManifestDto): Promise<void> {

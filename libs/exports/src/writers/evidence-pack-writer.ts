@@ -34,6 +34,7 @@ export class EvidencePackWriter implements FormatWriter {
   /** The PDF prints the data digest on every page. */
   readonly needsDigestFirst = true;
   private context!: WriterContext;
+  private rowsWritten = 0;
 
   constructor(
     private readonly pdf: FormatWriter,
@@ -50,6 +51,12 @@ export class EvidencePackWriter implements FormatWriter {
   async write(batch: RecordBatch): Promise<void> {
     await this.csv.write(batch);
     await this.pdf.write(batch);
+    this.rowsWritten += batch.rows.length;
+  }
+
+  /** The report's progress: its pages are printed last. */
+  rowsDone(): number {
+    return this.pdf.rowsDone?.() ?? this.rowsWritten;
   }
 
   async finish(): Promise<string> {

@@ -41,6 +41,8 @@ export interface FormatWriter {
   readonly needsDigestFirst: boolean;
   open(context: WriterContext): Promise<void>;
   write(batch: RecordBatch): Promise<void>;
+  /** Rows whose output is done, where that lags the rows handed to `write` (the PDF prints chunks after it is given them). */
+  rowsDone?(): number;
   finish(): Promise<string>;
   /** Releases what an interrupted attempt holds (open streams, pages); the work directory is removed by the caller. */
   abort(): Promise<void>;
