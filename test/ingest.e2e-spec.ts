@@ -94,11 +94,16 @@ describe('Alertmanager ingestion', () => {
     ['another payload version', webhook('firing', [amAlert('v3', 'firing')], { version: '3' }), 'version'],
     ['an alert without a fingerprint', webhook('firing', [{ status: 'firing', labels: {}, startsAt: '2026-05-12T07:46:50Z' }]), 'alerts[0].fingerprint'],
     ['an unknown alert status', webhook('firing', [{ ...amAlert('bad', 'firing'), status: 'pending' }]), 'alerts[0].status'],
+    ['a numeric severity label', webhook('firing', [amAlert('num-1', 'firing'), amAlert('num-2', 'firing', { labels: { severity: 2 } })]), 'alerts[1].labels.severity'],
+    ['an object as an annotation', webhook('firing', [amAlert('obj-1', 'firing', { annotations: { summary: { text: 'web-01 is down' } } })]), 'alerts[0].annotations.summary'],
+    ['labels given as an array', webhook('firing', [{ ...amAlert('arr-1', 'firing'), labels: ['alertname=InstanceDown'] }]), 'alerts[0].labels'],
   ])('should answer 400 for %s and store nothing', async (_, body, field) => {
     const before = await world.prisma.alert.count({ where: { tenantId: tenant.id } });
-    const result = await http<{ errors: { field: string }[] }>(api, 'POST', '/v1/ingest/alertmanager', { body, headers: ingest });
+    const result = await http<{ type: string; errors: { field: string; pointer: string }[] }>(api, 'POST', '/v1/ingest/alertmanager', { body, headers: ingest });
     expect(result.status).toBe(400);
-    expect(result.body.errors.map((e) => e.field)).toContain(field);
+    expect(result.body.type).toBe('/problems/validation-error');
+    expect(result.body.errors.map((e) => e.field)).toEqual([field]);
+    expect(result.body.errors[0].pointer).toBe(`/body/${field.replace(/\[(\d+)\]/g, '.$1').replace(/\./g, '/')}`);
     expect(await world.prisma.alert.count({ where: { tenantId: tenant.id } })).toBe(before);
   });
 
