@@ -72,6 +72,43 @@ describe('Alertmanager ingestion', () => {
     expect(await world.prisma.alert.count({ where: { tenantId: tenant.id, fingerprint: '11a9302b0fa6526e' } })).toBe(1);
   });
 
+  describe('credentials as Alertmanager sends them', () => {
+    const ingestWith = (authorization: string, fingerprint: string) =>
+      http<Result & { code: number; type: string }>(api, 'POST', '/v1/ingest/alertmanager', { body: webhook('firing', [amAlert(fingerprint, 'firing')]), headers: { authorization } });
+
+    it('should ingest under a bearer JWT and under an API key sent as a bearer token (http_config.authorization), into the credential’s tenant', async () => {
+      const jwt = await ingestWith(`Bearer ${world.token(tenant, ['alerts:ingest'], 'alertmanager-jwt')}`, 'cred-jwt');
+      expect(jwt.status).toBe(200);
+      expect(jwt.body.data.created).toBe(1);
+      const key = await world.apiKeys.create({ tenantId: tenant.id, name: 'alertmanager', scopes: ['alerts:ingest'], createdBy: 'e2e' });
+      const asBearer = await ingestWith(`Bearer ${key.secret}`, 'cred-key');
+      expect(asBearer.status).toBe(200);
+      expect(asBearer.body.data.created).toBe(1);
+      expect(await world.prisma.alert.count({ where: { tenantId: tenant.id, fingerprint: { in: ['cred-jwt', 'cred-key'] } } })).toBe(2);
+      // The key's own scopes apply: a key without alerts:ingest is refused with 403, not taken for a JWT.
+      const reading = await world.apiKeys.create({ tenantId: tenant.id, name: 'reader', scopes: ['alerts:read'], createdBy: 'e2e' });
+      const forbidden = await ingestWith(`Bearer ${reading.secret}`, 'cred-reader');
+      expect([forbidden.status, forbidden.body.type]).toEqual([403, '/problems/missing-scope']);
+    });
+
+    it('should answer an unknown, malformed or revoked Bearer ak_… with the API key’s own 401, and a bad JWT with the JWT’s', async () => {
+      const key = await world.apiKeys.create({ tenantId: tenant.id, name: 'to revoke', scopes: ['alerts:ingest'], createdBy: 'e2e' });
+      await world.apiKeys.revoke(key.apiKey.id);
+      const cases: [string, number, string][] = [
+        [`Bearer ak_${'x'.repeat(43)}`, 10010013, '/problems/invalid-api-key'],
+        ['Bearer ak_short', 10010013, '/problems/invalid-api-key'],
+        [`Bearer ${key.secret}`, 10010014, '/problems/revoked-api-key'],
+        [`Bearer ${world.token(tenant, ['alerts:ingest'])}x`, 10010006, '/problems/invalid-signature'],
+      ];
+      for (const [authorization, code, type] of cases) {
+        const result = await ingestWith(authorization, 'cred-refused');
+        expect([result.status, result.body.code, result.body.type]).toEqual([401, code, type]);
+        expect(result.headers.get('www-authenticate')).toContain('Bearer');
+      }
+      expect(await world.prisma.alert.count({ where: { tenantId: tenant.id, fingerprint: 'cred-refused' } })).toBe(0);
+    });
+  });
+
   it('should update a known alert whose annotations changed instead of duplicating it', async () => {
     await http(api, 'POST', '/v1/ingest/alertmanager', { body: webhook('firing', [amAlert('aa01', 'firing')]), headers: ingest });
     const changed = await http<Result>(api, 'POST', '/v1/ingest/alertmanager', { body: webhook('firing', [amAlert('aa01', 'firing', { annotations: { summary: 'web-01 still down' } })]), headers: ingest });
