@@ -1,3 +1,4 @@
+import { AppConfig } from '@app/config';
 import { Tenant } from '@app/database';
 
 import { http, startApi, TestApi } from './utils/api';
@@ -144,9 +145,37 @@ describe('Alertmanager ingestion', () => {
     expect(await world.prisma.alert.count({ where: { tenantId: tenant.id } })).toBe(before);
   });
 
-  it('should answer 413 for an oversized payload and 403 without alerts:ingest', async () => {
-    const huge = webhook('firing', Array.from({ length: 4_000 }, (_, i) => amAlert(`big-${i}`, 'firing', { annotations: { description: 'x'.repeat(300) } })));
-    expect((await http(api, 'POST', '/v1/ingest/alertmanager', { body: huge, headers: ingest })).status).toBe(413);
+  describe('body limit', () => {
+    const config = AppConfig.fromEnvironment();
+    /** A group of `count` alerts with descriptions of `size` characters, and its size as sent. */
+    const group = (prefix: string, count: number, size: number) => {
+      const body = webhook('firing', Array.from({ length: count }, (_, i) => amAlert(`${prefix}-${i}`, 'firing', { labels: { alertname: 'BodyLimit', pod: `web-${i}` }, annotations: { description: 'x'.repeat(size) } })));
+      return { body, bytes: Buffer.byteLength(JSON.stringify(body)) };
+    };
+
+    it('should accept the largest group the payload allows (5,000 alerts, several MiB) though it is over the global body limit', async () => {
+      const { body, bytes } = group('big', 5_000, 600);
+      expect(bytes).toBeGreaterThan(config.bodyLimitBytes);
+      expect(bytes).toBeLessThan(config.ingestBodyLimitBytes);
+      const result = await http<Result>(api, 'POST', '/v1/ingest/alertmanager', { body, headers: ingest });
+      expect(result.status).toBe(200);
+      expect(result.body.data.created).toBe(5_000);
+      expect(await world.prisma.alert.count({ where: { tenantId: tenant.id, alertname: 'BodyLimit' } })).toBe(5_000);
+    });
+
+    it('should answer a body over INGEST_BODY_LIMIT_BYTES with a 413 problem naming that limit, and store nothing', async () => {
+      const { body, bytes } = group('huge', 5_000, Math.ceil(config.ingestBodyLimitBytes / 5_000));
+      expect(bytes).toBeGreaterThan(config.ingestBodyLimitBytes);
+      const result = await http<{ type: string; i18n_args: object }>(api, 'POST', '/v1/ingest/alertmanager', { body, headers: ingest });
+      expect(result.status).toBe(413);
+      expect(result.headers.get('content-type')).toContain('application/problem+json');
+      expect(result.body.type).toBe('/problems/payload-too-large');
+      expect(result.body.i18n_args).toEqual({ limit_bytes: config.ingestBodyLimitBytes });
+      expect(await world.prisma.alert.count({ where: { tenantId: tenant.id, fingerprint: { startsWith: 'huge-' } } })).toBe(0);
+    });
+  });
+
+  it('should answer 403 without alerts:ingest', async () => {
     const forbidden = await http(api, 'POST', '/v1/ingest/alertmanager', { body: webhook('firing', []), headers: reader });
     expect(forbidden.status).toBe(403);
   });

@@ -2,6 +2,7 @@ export * from './common.module';
 export * from './envelope/envelope';
 export * from './http/http-hooks';
 export * from './http/metrics.service';
+export * from './http/route-body-limit';
 export * from './http/route-index';
 export * from './i18n/language';
 export * from './i18n/translations.loader';
