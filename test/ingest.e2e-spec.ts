@@ -5,7 +5,7 @@ import { http, startApi, TestApi } from './utils/api';
 import { World } from './utils/world';
 
 interface Result { data: { created: number; updated: number; resolved: number; unchanged: number } }
-interface AlertItem { id: string; status: string; severity: string; title: string; resolved_by: string | null; ends_at: string | null; labels: Record<string, string>; alertname: string; system_key: string; receiver: string }
+interface AlertItem { id: string; status: string; severity: string; title: string; resolved_by: string | null; ends_at: string | null; labels: Record<string, string>; alertname: string; system_key: string; receiver: string; generator_url: string | null }
 
 function webhook(status: 'firing' | 'resolved', alerts: object[], extra: object = {}): object {
   return {
@@ -52,7 +52,7 @@ describe('Alertmanager ingestion', () => {
     expect(firing.status).toBe(200);
     expect(firing.body.data).toEqual(expect.objectContaining({ created: 1, updated: 0, resolved: 0 }));
     const [alert] = await list('alertname=InstanceDown&system_key=NETH-D417');
-    expect(alert).toEqual(expect.objectContaining({ status: 'open', severity: 'critical', title: 'web-01 is down', receiver: 'severity-critical-receiver', ends_at: null }));
+    expect(alert).toEqual(expect.objectContaining({ status: 'open', severity: 'critical', title: 'web-01 is down', receiver: 'severity-critical-receiver', ends_at: null, generator_url: 'http://prometheus:9090/graph' }));
     expect(alert.labels.severity).toBe('critical');
 
     const replay = await http<Result>(api, 'POST', '/v1/ingest/alertmanager', { body: webhook('firing', [amAlert('11a9302b0fa6526e', 'firing')]), headers: ingest });
@@ -65,8 +65,9 @@ describe('Alertmanager ingestion', () => {
     expect(resolved.body.data).toEqual(expect.objectContaining({ created: 0, resolved: 1 }));
     const detail = await http<{ data: AlertItem }>(api, 'GET', `/v1/alerts/${alert.id}`, { headers: reader });
     expect(detail.body.data).toEqual(expect.objectContaining({ status: 'resolved', resolved_by: 'alertmanager', ends_at: '2026-05-12T07:51:50.000Z' }));
-    const timeline = await http<{ data: { action: string; actor: string }[] }>(api, 'GET', `/v1/alerts/${alert.id}/timeline`, { headers: reader });
+    const timeline = await http<{ data: { action: string; actor: string; details: Record<string, unknown> }[] }>(api, 'GET', `/v1/alerts/${alert.id}/timeline`, { headers: reader });
     expect(timeline.body.data.map((e) => `${e.actor}:${e.action}`)).toEqual(['alertmanager:created', 'alertmanager:resolved']);
+    expect(timeline.body.data.map((e) => e.details.group_key)).toEqual(['{}:{alertname="InstanceDown"}', '{}:{alertname="InstanceDown"}']);
 
     const again = await http<Result>(api, 'POST', '/v1/ingest/alertmanager', { body: webhook('resolved', [amAlert('11a9302b0fa6526e', 'resolved', { endsAt: '2026-05-12T07:51:50Z' })]), headers: ingest });
     expect(again.body.data).toEqual(expect.objectContaining({ resolved: 0, unchanged: 1 }));
@@ -110,12 +111,17 @@ describe('Alertmanager ingestion', () => {
     });
   });
 
-  it('should update a known alert whose annotations changed instead of duplicating it', async () => {
+  it('should update a known alert whose annotations or generatorURL changed instead of duplicating it', async () => {
     await http(api, 'POST', '/v1/ingest/alertmanager', { body: webhook('firing', [amAlert('aa01', 'firing')]), headers: ingest });
     const changed = await http<Result>(api, 'POST', '/v1/ingest/alertmanager', { body: webhook('firing', [amAlert('aa01', 'firing', { annotations: { summary: 'web-01 still down' } })]), headers: ingest });
     expect(changed.body.data).toEqual(expect.objectContaining({ created: 0, updated: 1 }));
+    const moved = await http<Result>(api, 'POST', '/v1/ingest/alertmanager', {
+      body: webhook('firing', [{ ...amAlert('aa01', 'firing', { annotations: { summary: 'web-01 still down' } }), generatorURL: 'http://prometheus-2:9090/graph?g0.expr=up+%3D%3D+0' }]),
+      headers: ingest,
+    });
+    expect(moved.body.data).toEqual(expect.objectContaining({ created: 0, updated: 1 }));
     const rows = await world.prisma.alert.findMany({ where: { tenantId: tenant.id, fingerprint: 'aa01' } });
-    expect(rows.map((r) => r.title)).toEqual(['web-01 still down']);
+    expect(rows.map((r) => [r.title, r.generatorUrl])).toEqual([['web-01 still down', 'http://prometheus-2:9090/graph?g0.expr=up+%3D%3D+0']]);
   });
 
   it('should store a group of 100 in one payload, mapping severities by the documented table', async () => {

@@ -35,16 +35,18 @@ function describedFields(alert: AlertmanagerAlertDto, receiver: string) {
     labels,
     annotations,
     receiver,
+    generatorUrl: alert.generatorURL || null,
   };
 }
 
-function differs(alert: Pick<Alert, 'title' | 'message' | 'severity' | 'receiver' | 'source' | 'labels' | 'annotations'>, fields: ReturnType<typeof describedFields>): boolean {
+function differs(alert: KnownAlert, fields: ReturnType<typeof describedFields>): boolean {
   return (
     alert.title !== fields.title ||
     alert.message !== fields.message ||
     alert.severity !== fields.severity ||
     alert.receiver !== fields.receiver ||
     alert.source !== fields.source ||
+    alert.generator_url !== fields.generatorUrl ||
     canonicalJson(alert.labels) !== canonicalJson(fields.labels) ||
     canonicalJson(alert.annotations) !== canonicalJson(fields.annotations)
   );
@@ -62,11 +64,12 @@ interface KnownAlert {
   source: string;
   labels: Alert['labels'];
   annotations: Alert['annotations'];
+  generator_url: string | null;
 }
 
 const ALERT_COLUMNS = [
   'id', 'tenant_id', 'type', 'source', 'title', 'message', 'severity', 'status', 'alertable_type', 'alertable_id', 'alert_rule_id', 'alert_rule_name', 'system_key',
-  'alertname', 'fingerprint', 'labels', 'annotations', 'receiver', 'starts_at', 'ends_at', 'created_at', 'updated_at', 'resolved_at', 'resolved_by', 'version', 'controls',
+  'alertname', 'fingerprint', 'labels', 'annotations', 'receiver', 'generator_url', 'starts_at', 'ends_at', 'created_at', 'updated_at', 'resolved_at', 'resolved_by', 'version', 'controls',
 ];
 const TIMELINE_COLUMNS = ['id', 'tenant_id', 'alert_id', 'at', 'actor', 'action', 'from_status', 'to_status', 'details'];
 
@@ -107,7 +110,7 @@ export class AlertmanagerIngestService {
       // (tenant_id, …) index and filter the fingerprints, slower with every payload (docs/BENCHMARKS.md).
       const known = fingerprints.length
         ? await run<KnownAlert>(Prisma.sql`
-            SELECT id, status::text AS status, fingerprint, starts_at, title, message, severity::text AS severity, receiver, source, labels, annotations
+            SELECT id, status::text AS status, fingerprint, starts_at, title, message, severity::text AS severity, receiver, source, labels, annotations, generator_url
               FROM alerts WHERE tenant_id = (SELECT ${tenantId}::text) AND fingerprint = ANY(${fingerprints})`)
         : [];
       const byKey = new Map(known.map((alert) => [`${alert.fingerprint}|${alert.starts_at.toISOString()}`, alert]));
@@ -115,7 +118,8 @@ export class AlertmanagerIngestService {
       const fresh: NewAlert[] = [];
       const timeline: Record<string, unknown>[] = [];
       const audit: AuditEntry[] = [];
-      const details = { via: 'alertmanager', receiver: payload.receiver };
+      // groupKey names the Alertmanager group that sent the change, so a timeline entry leads back to its notification.
+      const details = { via: 'alertmanager', receiver: payload.receiver, group_key: payload.groupKey ?? null };
       const entry = (alertId: string, action: string, from: string | null, to: string | null) =>
         timeline.push({ id: publicId('atl', now.getTime()), tenant_id: tenantId, alert_id: alertId, at: now, actor: RESOLVER, action, from_status: from, to_status: to, details });
 
@@ -140,7 +144,7 @@ export class AlertmanagerIngestService {
         const sets = [
           ...(changed
             ? [Prisma.sql`title = ${fields.title}, message = ${fields.message}, severity = ${fields.severity}::alert_severity, receiver = ${fields.receiver},
-                 source = ${fields.source}, labels = ${JSON.stringify(fields.labels)}::jsonb, annotations = ${JSON.stringify(fields.annotations)}::jsonb`]
+                 source = ${fields.source}, generator_url = ${fields.generatorUrl}, labels = ${JSON.stringify(fields.labels)}::jsonb, annotations = ${JSON.stringify(fields.annotations)}::jsonb`]
             : []),
           ...(resolving ? [Prisma.sql`status = 'resolved', resolved_at = ${resolvedAt}, resolved_by = ${RESOLVER}, ends_at = ${resolvedAt}`] : []),
           Prisma.sql`updated_at = ${now}, version = version + 1`,
@@ -162,7 +166,7 @@ export class AlertmanagerIngestService {
         const rows = fresh.map(({ id, controls, fields: f, fingerprint, startsAt, endsAt, resolvedAt }) => ({
           id, tenant_id: tenantId, type: f.type, source: f.source, title: f.title, message: f.message, severity: f.severity, status: resolvedAt ? 'resolved' : 'open',
           alertable_type: 'external', alertable_id: fingerprint, alert_rule_id: f.alertRuleId, alert_rule_name: f.alertRuleName, system_key: f.systemKey,
-          alertname: f.alertname, fingerprint, labels: f.labels, annotations: f.annotations, receiver: f.receiver, starts_at: startsAt, ends_at: endsAt,
+          alertname: f.alertname, fingerprint, labels: f.labels, annotations: f.annotations, receiver: f.receiver, generator_url: f.generatorUrl, starts_at: startsAt, ends_at: endsAt,
           created_at: now, updated_at: now, resolved_at: resolvedAt, resolved_by: resolvedAt ? RESOLVER : null, version: resolvedAt ? 2 : 1, controls,
         }));
         // A concurrent payload may have stored the same alert a moment ago: it keeps it, this one skips it.

@@ -26,7 +26,8 @@ export class AlertmanagerAlertDto {
   @IsOptional() @IsDateString()
   endsAt?: string;
 
-  @IsOptional() @IsString() @MaxLength(2_000)
+  /** Stored as the alert's `generator_url`. @example "http://prometheus:9090/graph?g0.expr=up+%3D%3D+0" */
+  @IsOptional() @IsString() @MaxLength(8_192)
   generatorURL?: string;
 
   /** @example "11a9302b0fa6526e" */
@@ -41,6 +42,7 @@ export class AlertmanagerWebhookDto {
   @Matches(/^4$/, { message: 'version must be "4" (the Alertmanager webhook payload version this API reads)' })
   version: string;
 
+  /** Kept in the details of the timeline entries this payload writes. */
   @IsOptional() @IsString() @MaxLength(2_000)
   groupKey?: string;
 
