@@ -1,3 +1,5 @@
+import { Client } from 'pg';
+
 import { AppConfig } from '@app/config';
 import { Tenant } from '@app/database';
 
@@ -108,6 +110,62 @@ describe('Alertmanager ingestion', () => {
         expect(result.headers.get('www-authenticate')).toContain('Bearer');
       }
       expect(await world.prisma.alert.count({ where: { tenantId: tenant.id, fingerprint: 'cred-refused' } })).toBe(0);
+    });
+  });
+
+  describe('resolutions racing people', () => {
+    const post = (body: object) => http<Result>(api, 'POST', '/v1/ingest/alertmanager', { body, headers: ingest });
+    const detail = async (id: string) => (await http<{ data: AlertItem & { resolved_at: string | null; version: number } }>(api, 'GET', `/v1/alerts/${id}`, { headers: reader })).body.data;
+
+    it('should keep a person’s reopening when the same resolved notification comes again, and resolve anew for another endsAt', async () => {
+      const writer = world.bearer(tenant, ['alerts:read', 'alerts:write'], 'analyst-7');
+      await post(webhook('firing', [amAlert('race-reopen', 'firing')]));
+      const resolved = webhook('resolved', [amAlert('race-reopen', 'resolved', { endsAt: '2026-05-12T07:51:50Z' })]);
+      expect((await post(resolved)).body.data).toEqual(expect.objectContaining({ resolved: 1 }));
+      const [alert] = await list('alertname=InstanceDown&q=race-reopen');
+      expect((await http(api, 'POST', `/v1/alerts/${alert.id}/reopen`, { body: { note: 'still broken for users' }, headers: writer })).status).toBe(200);
+
+      const replay = await post(resolved);
+      expect(replay.body.data).toEqual(expect.objectContaining({ resolved: 0, updated: 0, unchanged: 1 }));
+      expect(await detail(alert.id)).toEqual(expect.objectContaining({ status: 'open', resolved_at: null, resolved_by: null }));
+
+      const again = await post(webhook('resolved', [amAlert('race-reopen', 'resolved', { endsAt: '2026-05-12T09:00:00Z' })]));
+      expect(again.body.data).toEqual(expect.objectContaining({ resolved: 1 }));
+      expect(await detail(alert.id)).toEqual(expect.objectContaining({ status: 'resolved', resolved_by: 'alertmanager', resolved_at: '2026-05-12T09:00:00.000Z' }));
+      const timeline = await http<{ data: { action: string; actor: string; details: { ends_at?: string } }[] }>(api, 'GET', `/v1/alerts/${alert.id}/timeline`, { headers: reader });
+      expect(timeline.body.data.map((e) => [e.actor, e.action, e.details.ends_at])).toEqual([
+        ['alertmanager', 'created', undefined],
+        ['alertmanager', 'resolved', '2026-05-12T07:51:50.000Z'],
+        ['analyst-7', 'reopened', undefined],
+        ['alertmanager', 'resolved', '2026-05-12T09:00:00.000Z'],
+      ]);
+    });
+
+    it('should not overwrite a dismissal that commits while the resolution waits for the row', async () => {
+      await post(webhook('firing', [amAlert('race-dismiss', 'firing')]));
+      const stored = await world.prisma.alert.findFirstOrThrow({ where: { tenantId: tenant.id, fingerprint: 'race-dismiss' } });
+      // A person's dismissal, held open so that ingestion reads the alert as open and then waits to update it.
+      const person = new Client({ connectionString: process.env.DATABASE_URL });
+      await person.connect();
+      try {
+        await person.query('BEGIN');
+        await person.query(`UPDATE alerts SET status = 'dismissed', dismissed_at = now(), dismissed_by = 'analyst-8', updated_at = now(), version = version + 1 WHERE id = $1`, [stored.id]);
+        const { rows: [{ pid }] } = await person.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+        const ingestion = post(webhook('resolved', [amAlert('race-dismiss', 'resolved', { endsAt: '2026-05-12T07:51:50Z' })]));
+        const waiting = async (): Promise<void> => {
+          const { rows } = await person.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [pid]);
+          if (rows[0].n === 0) return new Promise((resolve) => setTimeout(resolve, 20)).then(waiting);
+        };
+        await waiting();
+        await person.query('COMMIT');
+        const result = await ingestion;
+        expect(result.status).toBe(200);
+        expect(result.body.data).toEqual(expect.objectContaining({ resolved: 0, unchanged: 1 }));
+      } finally {
+        await person.end();
+      }
+      expect(await detail(stored.id)).toEqual(expect.objectContaining({ status: 'dismissed', resolved_at: null, resolved_by: null, version: 2 }));
+      expect(await world.prisma.alertTimelineEntry.count({ where: { alertId: stored.id, action: 'resolved' } })).toBe(0);
     });
   });
 
