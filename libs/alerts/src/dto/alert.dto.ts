@@ -56,7 +56,7 @@ export class AlertDto {
   @ApiProperty({ type: [String], description: 'Control ids the alert evidences (control rules and edits)', example: ['ISO27001:A.8.15', 'PCI:10.2.1.1'] }) controls: string[];
   @ApiProperty({ type: Number, nullable: true, description: 'acknowledged_at − created_at in seconds (the latest acknowledgement); null until acknowledged. As in /stats/response-times', example: 95.5 })
   time_to_acknowledge_seconds: number | null;
-  @ApiProperty({ type: Number, nullable: true, description: 'resolved_at − created_at in seconds; null unless resolved (a reopening clears it). As in /stats/response-times', example: 3600 })
+  @ApiProperty({ type: Number, nullable: true, description: 'resolved_at − the earlier of starts_at and created_at (when the condition began), in seconds, never negative; null unless resolved (a reopening clears it). As in /stats/response-times', example: 3600 })
   time_to_resolve_seconds: number | null;
 
   static from(alert: Alert): AlertDto {
