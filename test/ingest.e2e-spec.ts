@@ -192,6 +192,38 @@ describe('Alertmanager ingestion', () => {
     expect(await world.prisma.auditEvent.count({ where: { tenantId: tenant.id, action: 'alert.create' } })).toBeGreaterThanOrEqual(100);
   });
 
+  it('should show the group of 100 through the API: filtered lists with totals, label matches and statistics', async () => {
+    type Page = { items: AlertItem[]; total: number; pagination: { total_pages: number } };
+    const page = async (query: string) => (await http<Page>(api, 'GET', `/v1/alerts?${query}`, { headers: reader })).body;
+    const all = await page('alertname=GroupTest&page_size=40');
+    expect([all.total, all.items.length, all.pagination.total_pages]).toEqual([100, 40, 3]);
+    const critical = await page('alertname=GroupTest&severity=critical,high&page_size=200');
+    expect(critical.total).toBe(40);
+    expect(new Set(critical.items.map((a) => a.labels.severity))).toEqual(new Set(['critical', 'error']));
+    // The original label stays in labels: label=severity:error finds what was mapped to high.
+    const byLabel = await page('alertname=GroupTest&label=severity:error&page_size=200');
+    expect([byLabel.total, new Set(byLabel.items.map((a) => a.severity))]).toEqual([20, new Set(['high'])]);
+    expect((await page('alertname=GroupTest&status=open&source=web-01')).total).toBe(100);
+    expect((await page('q=grp-42&alertname=GroupTest')).items.map((a) => a.title)).toEqual(['web-01 is down']);
+    const stats = await http<{ data: { total: number; groups: { key: string; count: number }[] } }>(api, 'GET', '/v1/alerts/stats/severity?alertname=GroupTest', { headers: reader });
+    expect(stats.body.data).toEqual({ dimension: 'severity', total: 100, groups: ['critical', 'high', 'medium', 'low', 'info'].map((key) => ({ key, count: 20 })) });
+  });
+
+  it('should keep the last word on an alert that a payload lists twice (same fingerprint and startsAt): one alert', async () => {
+    const result = await http<Result>(api, 'POST', '/v1/ingest/alertmanager', {
+      body: webhook('resolved', [
+        amAlert('twice', 'firing', { annotations: { summary: 'first word' } }),
+        amAlert('other-of-twice', 'firing'),
+        amAlert('twice', 'resolved', { annotations: { summary: 'last word' }, endsAt: '2026-05-12T08:00:00Z' }),
+      ]),
+      headers: ingest,
+    });
+    expect(result.body.data).toEqual(expect.objectContaining({ created: 2, resolved: 1, updated: 0, unchanged: 0 }));
+    const rows = await world.prisma.alert.findMany({ where: { tenantId: tenant.id, fingerprint: 'twice' } });
+    expect(rows.map((r) => [r.title, r.status, r.resolvedAt?.toISOString()])).toEqual([['last word', 'resolved', '2026-05-12T08:00:00.000Z']]);
+    expect(await world.prisma.alertTimelineEntry.count({ where: { alertId: rows[0].id } })).toBe(2);
+  });
+
   it.each([
     ['another payload version', webhook('firing', [amAlert('v3', 'firing')], { version: '3' }), 'version'],
     ['an alert without a fingerprint', webhook('firing', [{ status: 'firing', labels: {}, startsAt: '2026-05-12T07:46:50Z' }]), 'alerts[0].fingerprint'],
