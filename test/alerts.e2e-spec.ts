@@ -75,6 +75,26 @@ describe('alerts', () => {
       expect(result.body.data.errors[0].errors).toEqual([expect.objectContaining({ field: 'alerts[1].severity', code: 'enum' })]);
     });
 
+    it('should answer 400 naming the member for labels or annotations that are not strings, alone and in a batch, and store nothing', async () => {
+      const before = await world.prisma.alert.count({ where: { tenantId: tenant.id } });
+      const one = await http<{ errors: { field: string; pointer: string; code: string }[] }>(api, 'POST', '/v1/alerts', {
+        body: { ...newAlert, labels: { env: 'prod', priority: 1 }, annotations: { runbook: { url: 'https://runbooks.example.com' } } },
+        headers: writer,
+      });
+      expect(one.status).toBe(400);
+      expect(one.body.errors.map(({ field, pointer, code }) => ({ field, pointer, code }))).toEqual([
+        { field: 'labels.priority', pointer: '/body/labels/priority', code: 'type' },
+        { field: 'annotations.runbook', pointer: '/body/annotations/runbook', code: 'type' },
+      ]);
+      const batch = await http<{ data: { created: AlertBody[]; errors: { index: number; errors: { field: string; code: string }[] }[] } }>(api, 'POST', '/v1/alerts/batch', {
+        body: { alerts: [{ ...newAlert, labels: ['env=prod'] }] },
+        headers: writer,
+      });
+      expect(batch.body.data.created).toEqual([]);
+      expect(batch.body.data.errors).toEqual([{ index: 0, errors: [expect.objectContaining({ field: 'alerts[0].labels', code: 'type' })] }]);
+      expect(await world.prisma.alert.count({ where: { tenantId: tenant.id } })).toBe(before);
+    });
+
     it('should refuse a batch of more than 1,000 alerts', async () => {
       const result = await http(api, 'POST', '/v1/alerts/batch', { body: { alerts: Array.from({ length: 1001 }, () => newAlert) }, headers: writer });
       expect(result.status).toBe(400);

@@ -92,18 +92,25 @@ export class AlertStatsService {
   }
 }
 
-/** Mean, p50 and p90 of created → acknowledged and created → resolved per severity (the stats endpoint and export reports). */
+/** Seconds to acknowledge and to resolve, as timeToAcknowledge and timeToResolve define them (null until reached). */
+const ACK_SECONDS = Prisma.sql`extract(epoch FROM a.acknowledged_at - a.created_at)`;
+const RESOLVE_SECONDS = Prisma.sql`CASE WHEN a.resolved_at IS NOT NULL THEN GREATEST(extract(epoch FROM a.resolved_at - LEAST(a.starts_at, a.created_at)), 0) END`;
+
+/**
+ * Mean, p50 and p90 of created → acknowledged and of began (the earlier of starts_at and created_at) →
+ * resolved per severity (the stats endpoint and export reports); response-times.ts gives the definitions.
+ */
 export function responseTimesSql(where: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`
       SELECT a.severity::text AS severity,
              count(a.acknowledged_at)::int AS ack_count,
-             avg(extract(epoch FROM a.acknowledged_at - a.created_at))::float8 AS ack_mean,
-             percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM a.acknowledged_at - a.created_at))::float8 AS ack_p50,
-             percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM a.acknowledged_at - a.created_at))::float8 AS ack_p90,
+             avg(${ACK_SECONDS})::float8 AS ack_mean,
+             percentile_cont(0.5) WITHIN GROUP (ORDER BY ${ACK_SECONDS})::float8 AS ack_p50,
+             percentile_cont(0.9) WITHIN GROUP (ORDER BY ${ACK_SECONDS})::float8 AS ack_p90,
              count(a.resolved_at)::int AS res_count,
-             avg(extract(epoch FROM a.resolved_at - a.created_at))::float8 AS res_mean,
-             percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM a.resolved_at - a.created_at))::float8 AS res_p50,
-             percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM a.resolved_at - a.created_at))::float8 AS res_p90
+             avg(${RESOLVE_SECONDS})::float8 AS res_mean,
+             percentile_cont(0.5) WITHIN GROUP (ORDER BY ${RESOLVE_SECONDS})::float8 AS res_p50,
+             percentile_cont(0.9) WITHIN GROUP (ORDER BY ${RESOLVE_SECONDS})::float8 AS res_p90
         FROM alerts a ${where} GROUP BY 1`;
 }
 

@@ -5,6 +5,7 @@ import { PassportModule } from '@nestjs/passport';
 import { AppConfig } from '@app/config';
 import { PrismaService } from '@app/database';
 
+import { ApiKeyAuthenticator } from './api-keys/api-key-authenticator';
 import { ApiKeyStore } from './api-keys/api-key-store';
 import { CredentialsGuard } from './guards/credentials.guard';
 import { RateLimitGuard } from './guards/rate-limit.guard';
@@ -15,7 +16,7 @@ import { RateLimiter } from './rate-limit/rate-limiter';
 import { ApiKeyStrategy } from './strategies/api-key.strategy';
 import { BearerStrategy } from './strategies/bearer.strategy';
 
-/** Authentication (Passport: bearer JWT, API key), rate limits and scopes, as global guards in that order. */
+/** Authentication (Passport: bearer JWT or API key, X-API-Key), rate limits and scopes, as global guards in that order. */
 @Global()
 @Module({
   imports: [PassportModule.register({ session: false })],
@@ -33,6 +34,7 @@ import { BearerStrategy } from './strategies/bearer.strategy';
     },
     // API keys are looked up before there is a principal, across tenants: the unscoped client.
     { provide: ApiKeyStore, inject: [PrismaService], useFactory: (prisma: PrismaService) => new ApiKeyStore(prisma) },
+    ApiKeyAuthenticator,
     RateLimiter,
     BearerStrategy,
     ApiKeyStrategy,

@@ -26,6 +26,8 @@ export class AppConfig {
   get exportDir(): string { return this.env.EXPORT_DIR; }
   get logLevel(): LogLevel { return this.env.LOG_LEVEL; }
   get bodyLimitBytes(): number { return this.env.BODY_LIMIT_BYTES; }
+  /** The Alertmanager webhook's own body limit: its payloads hold up to 5,000 alerts. */
+  get ingestBodyLimitBytes(): number { return this.env.INGEST_BODY_LIMIT_BYTES; }
   get corsOrigins(): string[] { return this.env.CORS_ORIGINS ?? []; }
   get rateLimitPerMinute(): number { return this.env.RATE_LIMIT_PER_MINUTE; }
   get metricsPublic(): boolean { return this.env.METRICS_PUBLIC; }

@@ -89,6 +89,11 @@ export const ENV_SCHEMA = {
   EXPORT_DIR: { expects: 'a directory path for export files', default: './var/exports', parse: text },
   LOG_LEVEL: { expects: `one of ${LOG_LEVELS.join(', ')}`, default: 'info', parse: oneOf(LOG_LEVELS) },
   BODY_LIMIT_BYTES: { expects: 'a request body limit in bytes from 1024 to 104857600', default: '1048576', parse: integer(1024, 104_857_600) },
+  INGEST_BODY_LIMIT_BYTES: {
+    expects: 'the body limit of POST /v1/ingest/alertmanager in bytes from 1024 to 104857600 (a group of 5,000 alerts needs several MiB)',
+    default: '16777216',
+    parse: integer(1024, 104_857_600),
+  },
   CORS_ORIGINS: { expects: 'a comma-separated list of http(s) origins, * or empty for none', default: '', parse: optional(origins) },
   RATE_LIMIT_PER_MINUTE: { expects: 'requests a principal may make per minute, from 1 to 1000000', default: '1200', parse: integer(1, 1_000_000) },
   METRICS_PUBLIC: { expects: 'true or false: whether /metrics needs no credential', default: 'true', parse: boolean },

@@ -1,93 +1,94 @@
 import { Injectable } from '@nestjs/common';
 
-import { canApply } from '@app/alerts';
-import { appendAuditEventsSql, AuditEntry, canonicalJson } from '@app/audit-trail';
+import { appendAuditEventsSql, AuditEntry } from '@app/audit-trail';
 import { Principal, publicId } from '@app/common';
 import { CompliancePolicies, matchControls } from '@app/compliance';
-import { Alert, insertJsonRows, PlainSql, Prisma } from '@app/database';
+import { insertJsonRows, PlainSql, Prisma, SqlRun } from '@app/database';
 
+import { ALERTMANAGER, alertKey, DescribedFields, describedFields, differs, endOf, KnownAlert, resolutionEnd, resolves } from './alertmanager-alert';
 import { AlertmanagerAlertDto, AlertmanagerWebhookDto, IngestResultDto } from './dto/alertmanager-webhook.dto';
-import { mapSeverity } from './severity-mapping';
-
-const RESOLVER = 'alertmanager';
-
-/** Alertmanager's zero time ("0001-01-01T00:00:00Z") and anything unparsable mean "no end yet". */
-function endOf(alert: AlertmanagerAlertDto): Date | null {
-  if (!alert.endsAt) return null;
-  const end = new Date(alert.endsAt);
-  return Number.isNaN(end.getTime()) || end.getUTCFullYear() < 1970 ? null : end;
-}
-
-/** What an Alertmanager alert says about our alert's descriptive fields. */
-function describedFields(alert: AlertmanagerAlertDto, receiver: string) {
-  const labels = alert.labels;
-  const annotations = alert.annotations ?? {};
-  return {
-    type: labels.type ?? 'alertmanager',
-    source: labels.instance ?? labels.job ?? 'alertmanager',
-    title: (annotations.summary ?? labels.alertname ?? 'Alertmanager alert').slice(0, 500),
-    message: annotations.description ?? null,
-    severity: mapSeverity(labels.severity),
-    alertname: labels.alertname ?? null,
-    systemKey: labels.system_key ?? null,
-    alertRuleId: labels.alertname ?? null,
-    alertRuleName: labels.alertname ?? null,
-    labels,
-    annotations,
-    receiver,
-  };
-}
-
-function differs(alert: Pick<Alert, 'title' | 'message' | 'severity' | 'receiver' | 'source' | 'labels' | 'annotations'>, fields: ReturnType<typeof describedFields>): boolean {
-  return (
-    alert.title !== fields.title ||
-    alert.message !== fields.message ||
-    alert.severity !== fields.severity ||
-    alert.receiver !== fields.receiver ||
-    alert.source !== fields.source ||
-    canonicalJson(alert.labels) !== canonicalJson(fields.labels) ||
-    canonicalJson(alert.annotations) !== canonicalJson(fields.annotations)
-  );
-}
-
-interface KnownAlert {
-  id: string;
-  status: Alert['status'];
-  fingerprint: string;
-  starts_at: Date;
-  title: string;
-  message: string | null;
-  severity: Alert['severity'];
-  receiver: string | null;
-  source: string;
-  labels: Alert['labels'];
-  annotations: Alert['annotations'];
-}
 
 const ALERT_COLUMNS = [
   'id', 'tenant_id', 'type', 'source', 'title', 'message', 'severity', 'status', 'alertable_type', 'alertable_id', 'alert_rule_id', 'alert_rule_name', 'system_key',
-  'alertname', 'fingerprint', 'labels', 'annotations', 'receiver', 'starts_at', 'ends_at', 'created_at', 'updated_at', 'resolved_at', 'resolved_by', 'version', 'controls',
+  'alertname', 'fingerprint', 'labels', 'annotations', 'receiver', 'generator_url', 'starts_at', 'ends_at', 'created_at', 'updated_at', 'resolved_at', 'resolved_by', 'version', 'controls',
 ];
 const TIMELINE_COLUMNS = ['id', 'tenant_id', 'alert_id', 'at', 'actor', 'action', 'from_status', 'to_status', 'details'];
+/** Rounds of the conditional update: a row another writer changed since it was read is read again and decided again. */
+const UPDATE_ROUNDS = 3;
 
-interface NewAlert {
+/** One alert of the payload (its last word), with what it says. */
+interface Incoming {
+  alert: AlertmanagerAlertDto;
+  fields: DescribedFields;
+  startsAt: Date;
+  end: Date | null;
+}
+
+/** A stored alert and the payload's word on it. */
+interface KnownIncoming extends Incoming {
+  current: KnownAlert;
+}
+
+interface NewAlert extends Incoming {
   id: string;
   /** From the tenant's control rules, evaluated in memory (the rules are cached per tenant). */
   controls: string[];
-  fields: ReturnType<typeof describedFields>;
-  fingerprint: string;
-  startsAt: Date;
-  endsAt: Date | null;
   resolvedAt: Date | null;
 }
 
+/** What one payload writes besides the alerts themselves: timeline entries, audit events, counts. */
+class PayloadEffects {
+  readonly timeline: Record<string, unknown>[] = [];
+  readonly audit: AuditEntry[] = [];
+  private readonly details: Record<string, unknown>;
+
+  constructor(
+    readonly tenantId: string,
+    readonly now: Date,
+    payload: AlertmanagerWebhookDto,
+    readonly result: IngestResultDto,
+  ) {
+    // groupKey names the Alertmanager group that sent the change, so a timeline entry leads back to its notification.
+    this.details = { via: ALERTMANAGER, receiver: payload.receiver, group_key: payload.groupKey ?? null };
+  }
+
+  created(alert: NewAlert): void {
+    this.result.created++;
+    this.entry(alert.id, 'created', null, 'open');
+    this.audit.push({ tenantId: this.tenantId, action: 'alert.create', resourceType: 'alert', resourceId: alert.id, details: { via: ALERTMANAGER, fingerprint: alert.alert.fingerprint, severity: alert.fields.severity, controls: alert.controls } });
+  }
+
+  updated(alertId: string): void {
+    this.result.updated++;
+    this.entry(alertId, 'updated', null, null);
+    this.audit.push({ tenantId: this.tenantId, action: 'alert.update', resourceType: 'alert', resourceId: alertId, details: { via: ALERTMANAGER } });
+  }
+
+  /** The endsAt Alertmanager reported is kept in the entry: a later notification with the same one is not news (resolves()). */
+  resolved(alertId: string, from: string, end: Date | null): void {
+    this.result.resolved++;
+    this.entry(alertId, 'resolved', from, 'resolved', { ends_at: resolutionEnd(end) });
+    this.audit.push({ tenantId: this.tenantId, action: 'alert.resolve', resourceType: 'alert', resourceId: alertId, details: { via: ALERTMANAGER } });
+  }
+
+  private entry(alertId: string, action: string, from: string | null, to: string | null, extra: Record<string, unknown> = {}): void {
+    this.timeline.push({
+      id: publicId('atl', this.now.getTime()), tenant_id: this.tenantId, alert_id: alertId, at: this.now, actor: ALERTMANAGER, action, from_status: from, to_status: to,
+      details: { ...this.details, ...extra },
+    });
+  }
+}
+
 /**
- * The Alertmanager webhook: one transaction per payload, written through plain pg (multi-row INSERTs;
- * Prisma's runtime cost more CPU than the database work, docs/BENCHMARKS.md). An alert is identified by
- * fingerprint and startsAt: new ones are created (ON CONFLICT DO NOTHING covers a concurrent payload),
- * known ones updated when what they say changed, and a resolved notification resolves the open alert
- * (resolved_by "alertmanager", a system resolution: the tenant's note requirement does not apply).
- * A replayed payload changes nothing. New alerts get the controls of the tenant's control rules.
+ * The Alertmanager webhook: one transaction per payload, written through plain pg, each kind of row as one
+ * JSON parameter (Prisma's runtime cost more CPU than the database work, docs/BENCHMARKS.md). An alert is
+ * identified by fingerprint and startsAt: new ones are created (ON CONFLICT DO NOTHING covers a concurrent
+ * payload; the alert it stored is then treated as known), known ones updated when what they say changed,
+ * and a resolved notification resolves the open alert (resolved_by "alertmanager", a system resolution:
+ * the tenant's note requirement does not apply) unless a person reopened it after the same resolution.
+ * Known alerts are updated only if their status and version are still those read, so a concurrent human
+ * change is never overwritten: such an alert is read again and decided again. A replayed payload changes
+ * nothing. New alerts get the controls of the tenant's control rules.
  */
 @Injectable()
 export class AlertmanagerIngestService {
@@ -97,95 +98,169 @@ export class AlertmanagerIngestService {
     const tenantId = principal.tenantId;
     const { rules } = await this.policies.get(tenantId);
     // Within one payload the last word on an alert wins.
-    const latest = new Map<string, AlertmanagerAlertDto>();
-    for (const alert of payload.alerts) latest.set(`${alert.fingerprint}|${new Date(alert.startsAt).toISOString()}`, alert);
+    const latest = new Map<string, Incoming>();
+    for (const alert of payload.alerts) {
+      const startsAt = new Date(alert.startsAt);
+      latest.set(alertKey(alert.fingerprint, startsAt), { alert, fields: describedFields(alert, payload.receiver), startsAt, end: endOf(alert) });
+    }
+    const resolvedFingerprints = [...new Set([...latest.values()].filter((i) => i.alert.status === 'resolved').map((i) => i.alert.fingerprint))];
     return this.sql.transaction(async (run) => {
-      const now = new Date();
+      const effects = new PayloadEffects(tenantId, new Date(), payload, { created: 0, updated: 0, resolved: 0, unchanged: 0, truncated_alerts: payload.truncatedAlerts ?? 0 });
+      const read = (where: Prisma.Sql) => this.read(run, tenantId, where, resolvedFingerprints);
       const fingerprints = [...new Set(payload.alerts.map((a) => a.fingerprint))];
-      // The tenant as a sub-select, so the planner estimates its rows generically: for a tenant newer than
-      // the table's statistics it would otherwise expect one row, scan all the tenant's alerts through any
-      // (tenant_id, …) index and filter the fingerprints, slower with every payload (docs/BENCHMARKS.md).
-      const known = fingerprints.length
-        ? await run<KnownAlert>(Prisma.sql`
-            SELECT id, status::text AS status, fingerprint, starts_at, title, message, severity::text AS severity, receiver, source, labels, annotations
-              FROM alerts WHERE tenant_id = (SELECT ${tenantId}::text) AND fingerprint = ANY(${fingerprints})`)
-        : [];
-      const byKey = new Map(known.map((alert) => [`${alert.fingerprint}|${alert.starts_at.toISOString()}`, alert]));
-      const result: IngestResultDto = { created: 0, updated: 0, resolved: 0, unchanged: 0, truncated_alerts: payload.truncatedAlerts ?? 0 };
+      const known = fingerprints.length ? matchKnown(await read(Prisma.sql`a.fingerprint = ANY(${fingerprints})`), latest) : new Map<string, KnownAlert>();
+
+      const updates: KnownIncoming[] = [];
       const fresh: NewAlert[] = [];
-      const timeline: Record<string, unknown>[] = [];
-      const audit: AuditEntry[] = [];
-      const details = { via: 'alertmanager', receiver: payload.receiver };
-      const entry = (alertId: string, action: string, from: string | null, to: string | null) =>
-        timeline.push({ id: publicId('atl', now.getTime()), tenant_id: tenantId, alert_id: alertId, at: now, actor: RESOLVER, action, from_status: from, to_status: to, details });
-
       for (const [key, incoming] of latest) {
-        const fields = describedFields(incoming, payload.receiver);
-        const end = endOf(incoming);
-        const resolvedNow = incoming.status === 'resolved';
-        const current = byKey.get(key);
-        if (!current) {
-          const resolvedAt = resolvedNow ? (end ?? now) : null;
-          const controls = matchControls(rules, { type: fields.type, source: fields.source, labels: fields.labels });
-          fresh.push({ id: publicId('alr', now.getTime()), controls, fields, fingerprint: incoming.fingerprint, startsAt: new Date(incoming.startsAt), endsAt: resolvedNow ? resolvedAt : end, resolvedAt });
+        const current = known.get(key);
+        if (current) {
+          updates.push({ ...incoming, current });
           continue;
         }
-        const changed = differs(current, fields);
-        const resolving = resolvedNow && canApply(current.status, 'resolve');
-        if (!changed && !resolving) {
-          result.unchanged++;
-          continue;
-        }
-        const resolvedAt = end ?? now;
-        const sets = [
-          ...(changed
-            ? [Prisma.sql`title = ${fields.title}, message = ${fields.message}, severity = ${fields.severity}::alert_severity, receiver = ${fields.receiver},
-                 source = ${fields.source}, labels = ${JSON.stringify(fields.labels)}::jsonb, annotations = ${JSON.stringify(fields.annotations)}::jsonb`]
-            : []),
-          ...(resolving ? [Prisma.sql`status = 'resolved', resolved_at = ${resolvedAt}, resolved_by = ${RESOLVER}, ends_at = ${resolvedAt}`] : []),
-          Prisma.sql`updated_at = ${now}, version = version + 1`,
-        ];
-        await run(Prisma.sql`UPDATE alerts SET ${Prisma.join(sets)} WHERE id = ${current.id} AND tenant_id = ${tenantId}`);
-        if (changed) {
-          entry(current.id, 'updated', null, null);
-          audit.push({ tenantId, action: 'alert.update', resourceType: 'alert', resourceId: current.id, details: { via: 'alertmanager' } });
-          result.updated++;
-        }
-        if (resolving) {
-          entry(current.id, 'resolved', current.status, 'resolved');
-          audit.push({ tenantId, action: 'alert.resolve', resourceType: 'alert', resourceId: current.id, details: { via: 'alertmanager' } });
-          result.resolved++;
-        }
+        const resolvedAt = incoming.alert.status === 'resolved' ? (incoming.end ?? effects.now) : null;
+        const controls = matchControls(rules, { type: incoming.fields.type, source: incoming.fields.source, labels: incoming.fields.labels });
+        fresh.push({ ...incoming, id: publicId('alr', effects.now.getTime()), controls, resolvedAt });
       }
 
-      if (fresh.length > 0) {
-        const rows = fresh.map(({ id, controls, fields: f, fingerprint, startsAt, endsAt, resolvedAt }) => ({
-          id, tenant_id: tenantId, type: f.type, source: f.source, title: f.title, message: f.message, severity: f.severity, status: resolvedAt ? 'resolved' : 'open',
-          alertable_type: 'external', alertable_id: fingerprint, alert_rule_id: f.alertRuleId, alert_rule_name: f.alertRuleName, system_key: f.systemKey,
-          alertname: f.alertname, fingerprint, labels: f.labels, annotations: f.annotations, receiver: f.receiver, starts_at: startsAt, ends_at: endsAt,
-          created_at: now, updated_at: now, resolved_at: resolvedAt, resolved_by: resolvedAt ? RESOLVER : null, version: resolvedAt ? 2 : 1, controls,
-        }));
-        // A concurrent payload may have stored the same alert a moment ago: it keeps it, this one skips it.
-        const inserted = await run<{ id: string }>(Prisma.sql`${insertJsonRows('alerts', ALERT_COLUMNS, rows)} ON CONFLICT (tenant_id, fingerprint, starts_at) DO NOTHING RETURNING id`);
-        const stored = new Set(inserted.map((row) => row.id));
-        for (const alert of fresh) {
-          if (!stored.has(alert.id)) {
-            result.unchanged++;
-            continue;
-          }
-          result.created++;
-          entry(alert.id, 'created', null, 'open');
-          audit.push({ tenantId, action: 'alert.create', resourceType: 'alert', resourceId: alert.id, details: { via: 'alertmanager', fingerprint: alert.fingerprint, severity: alert.fields.severity, controls: alert.controls } });
-          if (alert.resolvedAt) {
-            entry(alert.id, 'resolved', 'open', 'resolved');
-            audit.push({ tenantId, action: 'alert.resolve', resourceType: 'alert', resourceId: alert.id, details: { via: 'alertmanager' } });
-            result.resolved++;
-          }
+      const lost = await this.insert(run, fresh, effects);
+      if (lost.length > 0) {
+        // A concurrent payload stored these a moment ago: what this one says about them is news for that alert.
+        const stored = matchKnown(await read(Prisma.sql`a.fingerprint = ANY(${[...new Set(lost.map((l) => l.alert.fingerprint))]})`), latest);
+        for (const alert of lost) {
+          const current = stored.get(alertKey(alert.alert.fingerprint, alert.startsAt));
+          if (current) updates.push({ ...alert, current });
+          else effects.result.unchanged++;
         }
       }
-      if (timeline.length > 0) await run(insertJsonRows('alert_timeline', TIMELINE_COLUMNS, timeline));
-      await appendAuditEventsSql(run, tenantId, audit, now);
-      return result;
+      await this.update(run, updates, effects, read);
+
+      if (effects.timeline.length > 0) await run(insertJsonRows('alert_timeline', TIMELINE_COLUMNS, effects.timeline));
+      await appendAuditEventsSql(run, tenantId, effects.audit, effects.now);
+      return effects.result;
     });
   }
+
+  /**
+   * Stored alerts of the tenant. For an open alert the payload resolves, also the details of Alertmanager's
+   * latest resolution in its timeline (one backward step on alert_timeline (alert_id, at, id)), so that a
+   * person's reopening is not undone by the same resolution again. The tenant is a sub-select, so the planner
+   * estimates its rows generically: for a tenant newer than the table's statistics it would otherwise expect
+   * one row, scan all the tenant's alerts through any (tenant_id, …) index and filter the fingerprints,
+   * slower with every payload (docs/BENCHMARKS.md).
+   */
+  private read(run: SqlRun, tenantId: string, where: Prisma.Sql, resolvedFingerprints: string[]): Promise<KnownAlert[]> {
+    return run<KnownAlert>(Prisma.sql`
+      SELECT a.id, a.status::text AS status, a.version, a.fingerprint, a.starts_at, a.title, a.message, a.severity::text AS severity, a.receiver, a.source,
+             a.labels, a.annotations, a.generator_url,
+             CASE WHEN a.status IN ('open', 'acknowledged', 'escalated') AND a.fingerprint = ANY(${resolvedFingerprints}) THEN
+               (SELECT tl.details FROM alert_timeline tl WHERE tl.alert_id = a.id AND tl.action = 'resolved' AND tl.actor = ${ALERTMANAGER} ORDER BY tl.at DESC, tl.id DESC LIMIT 1)
+             END AS resolution
+        FROM alerts a WHERE a.tenant_id = (SELECT ${tenantId}::text) AND ${where}`);
+  }
+
+  /** Inserts the new alerts; answers those a concurrent payload stored first (ON CONFLICT skipped them). */
+  private async insert(run: SqlRun, fresh: NewAlert[], effects: PayloadEffects): Promise<NewAlert[]> {
+    if (fresh.length === 0) return [];
+    const { tenantId, now } = effects;
+    const rows = fresh.map(({ id, controls, alert, fields: f, startsAt, end, resolvedAt }) => ({
+      id, tenant_id: tenantId, type: f.type, source: f.source, title: f.title, message: f.message, severity: f.severity, status: resolvedAt ? 'resolved' : 'open',
+      alertable_type: 'external', alertable_id: alert.fingerprint, alert_rule_id: f.alertRuleId, alert_rule_name: f.alertRuleName, system_key: f.systemKey,
+      alertname: f.alertname, fingerprint: alert.fingerprint, labels: f.labels, annotations: f.annotations, receiver: f.receiver, generator_url: f.generatorUrl,
+      starts_at: startsAt, ends_at: resolvedAt ?? end, created_at: now, updated_at: now, resolved_at: resolvedAt, resolved_by: resolvedAt ? ALERTMANAGER : null,
+      version: resolvedAt ? 2 : 1, controls,
+    }));
+    const inserted = await run<{ id: string }>(Prisma.sql`${insertJsonRows('alerts', ALERT_COLUMNS, rows)} ON CONFLICT (tenant_id, fingerprint, starts_at) DO NOTHING RETURNING id`);
+    const stored = new Set(inserted.map((row) => row.id));
+    const lost: NewAlert[] = [];
+    for (const alert of fresh) {
+      if (!stored.has(alert.id)) {
+        lost.push(alert);
+        continue;
+      }
+      effects.created(alert);
+      if (alert.resolvedAt) effects.resolved(alert.id, 'open', alert.end);
+    }
+    return lost;
+  }
+
+  /**
+   * Applies what the payload says to known alerts in one UPDATE a round, each row only if its status and
+   * version are still those read (a person may have dismissed or reopened it meanwhile). Rows locked in id
+   * order, so concurrent payloads over the same alerts cannot deadlock. A row that changed is read again and
+   * decided again, up to UPDATE_ROUNDS; one still changing after that is counted unchanged.
+   */
+  private async update(run: SqlRun, items: KnownIncoming[], effects: PayloadEffects, read: (where: Prisma.Sql) => Promise<KnownAlert[]>): Promise<void> {
+    let round = items;
+    for (let attempt = 1; round.length > 0; attempt++) {
+      const planned = round.flatMap((item) => {
+        const changed = differs(item.current, item.fields);
+        const resolving = item.alert.status === 'resolved' && resolves(item.current, item.end);
+        if (changed || resolving) return [{ item, changed, resolving }];
+        effects.result.unchanged++;
+        return [];
+      });
+      if (planned.length === 0) return;
+      const rows = planned.map(({ item: { current, fields: f, end }, resolving }) => ({
+        id: current.id, read_status: current.status, read_version: current.version, title: f.title, message: f.message, severity: f.severity, receiver: f.receiver,
+        source: f.source, generator_url: f.generatorUrl, labels: f.labels, annotations: f.annotations, resolve: resolving, resolved_at: end ?? effects.now,
+      }));
+      const updated = new Set((await run<{ id: string }>(updateSql(effects.tenantId, effects.now, rows))).map((row) => row.id));
+      const lost: KnownIncoming[] = [];
+      for (const { item, changed, resolving } of planned) {
+        if (!updated.has(item.current.id)) {
+          lost.push(item);
+          continue;
+        }
+        if (changed) effects.updated(item.current.id);
+        if (resolving) effects.resolved(item.current.id, item.current.status, item.end);
+      }
+      if (lost.length === 0) return;
+      if (attempt >= UPDATE_ROUNDS) {
+        effects.result.unchanged += lost.length;
+        return;
+      }
+      const again = new Map((await read(Prisma.sql`a.id = ANY(${lost.map((l) => l.current.id)})`)).map((alert) => [alert.id, alert]));
+      round = lost.flatMap((item) => {
+        const current = again.get(item.current.id);
+        if (current) return [{ ...item, current }];
+        effects.result.unchanged++; // purged meanwhile
+        return [];
+      });
+    }
+  }
+}
+
+/** The stored alerts by the payload's keys (fingerprint and startsAt); other startsAt of the same fingerprints are left out. */
+function matchKnown(alerts: KnownAlert[], latest: Map<string, Incoming>): Map<string, KnownAlert> {
+  const known = new Map<string, KnownAlert>();
+  for (const alert of alerts) {
+    const key = alertKey(alert.fingerprint, alert.starts_at);
+    if (latest.has(key)) known.set(key, alert);
+  }
+  return known;
+}
+
+/**
+ * One UPDATE for a round of known alerts, the rows as one JSON parameter. Descriptive fields are written as
+ * the payload says (equal to the stored ones when only the status changes); the resolution only where
+ * `resolve`. The status and version guard makes it a no-op for a row changed since it was read.
+ */
+function updateSql(tenantId: string, now: Date, rows: Record<string, unknown>[]): Prisma.Sql {
+  return Prisma.sql`
+    WITH u AS (
+           SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS u(id text, read_status text, read_version int, title text, message text, severity text,
+                  receiver text, source text, generator_url text, labels jsonb, annotations jsonb, resolve boolean, resolved_at timestamptz)),
+         locked AS (SELECT a.id FROM alerts a WHERE a.tenant_id = ${tenantId} AND a.id IN (SELECT u.id FROM u) ORDER BY a.id FOR UPDATE OF a)
+    UPDATE alerts a
+       SET title = u.title, message = u.message, severity = u.severity::alert_severity, receiver = u.receiver, source = u.source, generator_url = u.generator_url,
+           labels = u.labels, annotations = u.annotations,
+           status = CASE WHEN u.resolve THEN 'resolved'::alert_status ELSE a.status END,
+           resolved_at = CASE WHEN u.resolve THEN u.resolved_at ELSE a.resolved_at END,
+           resolved_by = CASE WHEN u.resolve THEN ${ALERTMANAGER} ELSE a.resolved_by END,
+           ends_at = CASE WHEN u.resolve THEN u.resolved_at ELSE a.ends_at END,
+           updated_at = ${now}, version = a.version + 1
+      FROM u JOIN locked l ON l.id = u.id
+     WHERE a.id = u.id AND a.tenant_id = ${tenantId} AND a.status = u.read_status::alert_status AND a.version = u.read_version
+    RETURNING a.id`;
 }

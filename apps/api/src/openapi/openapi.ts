@@ -10,7 +10,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       'History, triage and compliance evidence for security and operations alerts. Every error is an RFC 9457 problem (application/problem+json) whose `type` links to its documentation.',
     )
     .setVersion('1.0.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'HS256 with the configured secret or RS256 through the configured JWKS; claims sub, tenant_id, scopes' }, 'bearer')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A JWT (HS256 with the configured secret or RS256 through the configured JWKS; claims sub, tenant_id, scopes), or an API key (ak_…) where a client can only send a bearer token, such as Alertmanager’s http_config.authorization' }, 'bearer')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An API key (ak_…) bound to one tenant and its scopes' }, 'api_key')
     .build();
   return SwaggerModule.createDocument(app, config, {

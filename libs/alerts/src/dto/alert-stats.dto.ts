@@ -56,5 +56,5 @@ export class DurationStatsDto {
 export class ResponseTimesDto {
   @ApiProperty({ enum: ['info', 'low', 'medium', 'high', 'critical'], enumName: 'AlertSeverity' }) severity: string;
   @ApiProperty({ type: DurationStatsDto, description: 'created_at → acknowledged_at' }) time_to_acknowledge: DurationStatsDto;
-  @ApiProperty({ type: DurationStatsDto, description: 'created_at → resolved_at' }) time_to_resolve: DurationStatsDto;
+  @ApiProperty({ type: DurationStatsDto, description: 'the earlier of starts_at and created_at → resolved_at (never negative)' }) time_to_resolve: DurationStatsDto;
 }

@@ -36,6 +36,8 @@ export class AlertDto {
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) labels: Record<string, string>;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) annotations: Record<string, string>;
   @ApiProperty({ type: String, nullable: true }) receiver: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Alertmanager’s generatorURL: the Prometheus expression that raised the alert; null for alerts from elsewhere', example: 'http://prometheus:9090/graph?g0.expr=up+%3D%3D+0' })
+  generator_url: string | null;
   @ApiProperty({ enum: FOLLOW_UP_STATUSES, enumName: 'FollowUpStatus' }) follow_up_status: string;
   @ApiProperty({ type: String, nullable: true }) follow_up_notes: string | null;
   @ApiProperty({ format: 'date-time' }) starts_at: string;
@@ -54,7 +56,7 @@ export class AlertDto {
   @ApiProperty({ type: [String], description: 'Control ids the alert evidences (control rules and edits)', example: ['ISO27001:A.8.15', 'PCI:10.2.1.1'] }) controls: string[];
   @ApiProperty({ type: Number, nullable: true, description: 'acknowledged_at − created_at in seconds (the latest acknowledgement); null until acknowledged. As in /stats/response-times', example: 95.5 })
   time_to_acknowledge_seconds: number | null;
-  @ApiProperty({ type: Number, nullable: true, description: 'resolved_at − created_at in seconds; null unless resolved (a reopening clears it). As in /stats/response-times', example: 3600 })
+  @ApiProperty({ type: Number, nullable: true, description: 'resolved_at − the earlier of starts_at and created_at (when the condition began), in seconds, never negative; null unless resolved (a reopening clears it). As in /stats/response-times', example: 3600 })
   time_to_resolve_seconds: number | null;
 
   static from(alert: Alert): AlertDto {
@@ -79,6 +81,7 @@ export class AlertDto {
       labels: alert.labels as Record<string, string>,
       annotations: alert.annotations as Record<string, string>,
       receiver: alert.receiver,
+      generator_url: alert.generatorUrl,
       follow_up_status: alert.followUpStatus,
       follow_up_notes: alert.followUpNotes,
       starts_at: isoUtc(alert.startsAt),

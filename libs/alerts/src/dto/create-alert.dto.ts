@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDateString, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 
+import { ANNOTATION_LIMITS, IsStringRecord, LABEL_LIMITS } from '@app/common';
 import { IsControlIdList } from '@app/compliance';
 
 import { SEVERITIES } from './alert-enums';
@@ -57,12 +58,12 @@ export class CreateAlertDto {
   @IsOptional() @IsString() @MaxLength(100)
   fingerprint?: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { env: 'prod', team: 'soc' } })
-  @IsOptional() @IsObject()
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string', maxLength: LABEL_LIMITS.maxValueLength }, maxProperties: LABEL_LIMITS.maxKeys, example: { env: 'prod', team: 'soc' } })
+  @IsOptional() @IsStringRecord(LABEL_LIMITS)
   labels?: Record<string, string>;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { runbook: 'https://runbooks.example.com/bf' } })
-  @IsOptional() @IsObject()
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string', maxLength: ANNOTATION_LIMITS.maxValueLength }, maxProperties: ANNOTATION_LIMITS.maxKeys, example: { runbook: 'https://runbooks.example.com/bf' } })
+  @IsOptional() @IsStringRecord(ANNOTATION_LIMITS)
   annotations?: Record<string, string>;
 
   @IsOptional() @IsString() @MaxLength(200)

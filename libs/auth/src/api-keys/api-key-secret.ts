@@ -1,11 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 
+/** Every API key starts with it; a bearer token that does is read as an API key. */
+export const API_KEY_MARK = 'ak_';
 const KEY_PATTERN = /^ak_[A-Za-z0-9_-]{43}$/;
 export const API_KEY_PREFIX_LENGTH = 11;
 
 /** A new API key: `ak_` + 256 random bits. Only its SHA-256 and its first characters are stored. */
 export function newApiKeySecret(): string {
-  return `ak_${randomBytes(32).toString('base64url')}`;
+  return `${API_KEY_MARK}${randomBytes(32).toString('base64url')}`;
 }
 
 /** SHA-256 suffices for keys of 256 random bits: nothing to guess, so no slow hash is needed. */

@@ -5,16 +5,26 @@ import { Strategy } from 'passport-custom';
 
 import { Principal, ProblemTypes } from '@app/common';
 
+import { ApiKeyAuthenticator } from '../api-keys/api-key-authenticator';
+import { API_KEY_MARK } from '../api-keys/api-key-secret';
 import { authProblem } from '../auth-problems';
 import { JwtVerifier } from '../jwt/jwt-verifier';
 import { principalFromToken } from '../principals';
 
 const BEARER = /^Bearer +([A-Za-z0-9._~+/=-]+)$/i;
 
-/** `Authorization: Bearer <JWT>`. Without the header it passes, so the next strategy may answer. */
+/**
+ * `Authorization: Bearer <JWT>`, or `Bearer ak_…`: an API key where a client can only send a bearer
+ * token (Alertmanager's `http_config.authorization`). A JWT never starts with `ak_` (its header is
+ * base64url JSON, `eyJ…`), so the two cannot be mistaken. Without the header it passes, so the next
+ * strategy may answer.
+ */
 @Injectable()
 export class BearerStrategy extends PassportStrategy(Strategy, 'bearer') {
-  constructor(private readonly verifier: JwtVerifier) {
+  constructor(
+    private readonly verifier: JwtVerifier,
+    private readonly apiKeys: ApiKeyAuthenticator,
+  ) {
     super();
   }
 
@@ -23,6 +33,8 @@ export class BearerStrategy extends PassportStrategy(Strategy, 'bearer') {
     if (header === undefined) return null;
     const match = BEARER.exec(header.trim());
     if (!match) throw authProblem(ProblemTypes.malformedAuthorization);
-    return principalFromToken(await this.verifier.verify(match[1]));
+    const token = match[1];
+    if (token.startsWith(API_KEY_MARK)) return this.apiKeys.authenticate(token);
+    return principalFromToken(await this.verifier.verify(token));
   }
 }

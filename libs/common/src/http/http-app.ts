@@ -12,10 +12,12 @@ import { AppValidationPipe } from '../validation/validation.pipe';
 import { installHttpHooks } from './http-hooks';
 import { MetricsService } from './metrics.service';
 import { ProblemFastifyAdapter } from './problem-fastify-adapter';
+import { installRouteBodyLimits } from './route-body-limit';
 import { RouteIndex } from './route-index';
 
 /**
- * A Nest application on Fastify as every process of ours serves HTTP: the body limit, JSON logs with
+ * A Nest application on Fastify as every process of ours serves HTTP: the body limits (per route where
+ * declared, @BodyLimit), JSON logs with
  * request and trace ids, metrics, problem+json for every failure (including Fastify's own errors),
  * the validation pipe. The module must import CommonModule.
  */
@@ -37,6 +39,7 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, confi
 
   const fastify = app.getHttpAdapter().getInstance();
   installHttpHooks(fastify, { logger, metrics: app.get(MetricsService), routes: app.get(RouteIndex) });
+  installRouteBodyLimits(fastify, config);
   // CORS only when origins are configured: its hook would otherwise run on every request for nothing.
   if (config.corsOrigins.length) {
     await app.register(cors as never, {

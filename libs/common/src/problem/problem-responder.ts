@@ -29,7 +29,8 @@ export class ProblemResponder {
       url: request.url,
       route: request.routeOptions?.url,
       allowedMethods: (path) => this.routes.allowedMethods(path),
-      bodyLimit: this.config.bodyLimitBytes,
+      // The route's own limit where it has one (@BodyLimit), else BODY_LIMIT_BYTES.
+      bodyLimit: request.routeOptions?.bodyLimit ?? this.config.bodyLimitBytes,
       contentType: request.headers['content-type'],
     });
   }

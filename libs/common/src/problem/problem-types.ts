@@ -123,7 +123,7 @@ export const ProblemTypes = define({
   },
 
   // 01: authentication and authorisation. Each bad credential has its own code.
-  missingCredential: { slug: 'missing-credential', status: 401, code: 10010001, description: 'No credential was sent. Send `Authorization: Bearer <JWT>` or `X-API-Key: ak_…`.' },
+  missingCredential: { slug: 'missing-credential', status: 401, code: 10010001, description: 'No credential was sent. Send `Authorization: Bearer <JWT>`, `X-API-Key: ak_…` or `Authorization: Bearer ak_…`.' },
   malformedAuthorization: { slug: 'malformed-authorization', status: 401, code: 10010002, description: 'The Authorization header is not `Bearer <token>`.' },
   malformedToken: { slug: 'malformed-token', status: 401, code: 10010003, description: 'The bearer token is not a well-formed JWT (three base64url parts holding a JSON header and JSON claims).' },
   unsignedToken: { slug: 'unsigned-token', status: 401, code: 10010004, description: 'The token is unsigned (`alg: none`); such a token is never accepted.' },
@@ -135,9 +135,9 @@ export const ProblemTypes = define({
   invalidAudience: { slug: 'invalid-audience', status: 401, code: 10010010, description: 'The token `aud` does not name the configured audience.' },
   invalidClaims: { slug: 'invalid-claims', status: 401, code: 10010011, description: 'The token lacks `sub`, `tenant_id` or `scopes`, or one of them has the wrong type or names an unknown scope.' },
   unknownSigningKey: { slug: 'unknown-signing-key', status: 401, code: 10010012, description: 'The token `kid` is not in the configured JWKS, even after fetching the JWKS again.' },
-  invalidApiKey: { slug: 'invalid-api-key', status: 401, code: 10010013, description: 'The X-API-Key is not a key this API issued.' },
-  revokedApiKey: { slug: 'revoked-api-key', status: 401, code: 10010014, description: 'The X-API-Key was revoked.' },
-  expiredApiKey: { slug: 'expired-api-key', status: 401, code: 10010015, description: 'The X-API-Key has expired (`expires_at` is in the past).' },
+  invalidApiKey: { slug: 'invalid-api-key', status: 401, code: 10010013, description: 'The API key (`X-API-Key`, or a bearer token starting `ak_`) is not a key this API issued.' },
+  revokedApiKey: { slug: 'revoked-api-key', status: 401, code: 10010014, description: 'The API key (`X-API-Key`, or a bearer token starting `ak_`) was revoked.' },
+  expiredApiKey: { slug: 'expired-api-key', status: 401, code: 10010015, description: 'The API key (`X-API-Key`, or a bearer token starting `ak_`) has expired (`expires_at` is in the past).' },
   missingScope: { slug: 'missing-scope', status: 403, code: 10010016, description: 'The credential lacks a scope this operation needs; `i18n_args.scope` names it.' },
   jwksUnavailable: { slug: 'jwks-unavailable', status: 503, code: 10010017, description: 'The JWKS that verifies RS256 tokens could not be fetched. Retry shortly.' },
 

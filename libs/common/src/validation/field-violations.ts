@@ -1,6 +1,7 @@
 import { ValidationError } from 'class-validator';
 
 import { FieldViolation, FieldViolationCode } from '../problem/problem.exception';
+import { IS_STRING_RECORD, isPlainObject, memberField, StringRecordLimits, stringRecordProblems } from './string-record';
 
 const CODE_BY_CONSTRAINT: Record<string, FieldViolationCode> = {
   isDefined: 'required',
@@ -15,6 +16,7 @@ const CODE_BY_CONSTRAINT: Record<string, FieldViolationCode> = {
   isString: 'type',
   isArray: 'type',
   isObject: 'type',
+  isStringRecord: 'type',
   nestedValidation: 'type',
   min: 'range',
   max: 'range',
@@ -46,6 +48,18 @@ function pointerPath(parent: string, property: string): string {
   return `${parent}/${property.replace(/~/g, '~0').replace(/\//g, '~1')}`;
 }
 
+/** A string record's violations point at the members that broke it (`labels.severity`), not at the record. */
+function stringRecordViolations(error: ValidationError, field: string, pointer: string): FieldViolation[] | null {
+  const limits = error.contexts?.[IS_STRING_RECORD] as StringRecordLimits | undefined;
+  if (!limits || !error.constraints?.[IS_STRING_RECORD] || !isPlainObject(error.value)) return null;
+  const record = error.value;
+  return stringRecordProblems(record, limits, field).map(({ key, code, description }) =>
+    key === undefined
+      ? { field, pointer, code, description, value: undefined }
+      : { field: memberField(field, key), pointer: pointerPath(pointer, key), code, description, value: record[key] },
+  );
+}
+
 /**
  * One violation per failing field of a class-validator result, nested objects and array items
  * included: `field` in dot notation (`items[0].severity`), `pointer` a JSON Pointer (`/items/0/severity`).
@@ -57,7 +71,9 @@ export function toFieldViolations(errors: ValidationError[], parentField = '', p
     const isArrayItem = parentIsArray && /^\d+$/.test(error.property);
     const field = fieldPath(parentField, error.property, isArrayItem);
     const pointer = pointerPath(parentPointer, error.property);
-    const constraints = Object.entries(error.constraints ?? {});
+    const members = stringRecordViolations(error, field, pointer);
+    if (members) violations.push(...members);
+    const constraints = Object.entries(error.constraints ?? {}).filter(([constraint]) => !members || constraint !== IS_STRING_RECORD);
     if (constraints.length > 0) {
       const ordered = constraints.sort(([a], [b]) => rank(codeOf(a)) - rank(codeOf(b)));
       const [constraint, message] = ordered[0];

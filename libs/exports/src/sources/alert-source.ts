@@ -27,6 +27,7 @@ const COLUMNS: ExportColumn<Alert>[] = [
   { key: 'labels', kind: 'json', width: 30, value: (a) => a.labels as Record<string, unknown> },
   { key: 'annotations', kind: 'json', width: 30, value: (a) => a.annotations as Record<string, unknown> },
   { key: 'receiver', kind: 'text', width: 16, value: (a) => a.receiver },
+  { key: 'generator_url', kind: 'text', width: 40, value: (a) => a.generatorUrl },
   { key: 'follow_up_status', kind: 'text', width: 16, value: (a) => a.followUpStatus },
   { key: 'follow_up_notes', kind: 'text', width: 30, value: (a) => a.followUpNotes },
   { key: 'starts_at', kind: 'date', width: 20, value: (a) => a.startsAt },

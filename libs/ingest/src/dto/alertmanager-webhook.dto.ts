@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsDateString, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsDateString, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
+
+import { ANNOTATION_LIMITS, IsStringRecord, LABEL_LIMITS } from '@app/common';
 
 /** One alert of an Alertmanager webhook (https://prometheus.io/docs/alerting/latest/configuration/#webhook_config). */
 export class AlertmanagerAlertDto {
@@ -8,12 +10,12 @@ export class AlertmanagerAlertDto {
   @IsIn(['firing', 'resolved'])
   status: 'firing' | 'resolved';
 
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: { alertname: 'InstanceDown', severity: 'critical', system_key: 'NETH-1' } })
-  @IsObject()
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string', maxLength: LABEL_LIMITS.maxValueLength }, maxProperties: LABEL_LIMITS.maxKeys, example: { alertname: 'InstanceDown', severity: 'critical', system_key: 'NETH-1' } })
+  @IsStringRecord(LABEL_LIMITS)
   labels: Record<string, string>;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { summary: 'web-01 is down' } })
-  @IsOptional() @IsObject()
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string', maxLength: ANNOTATION_LIMITS.maxValueLength }, maxProperties: ANNOTATION_LIMITS.maxKeys, example: { summary: 'web-01 is down' } })
+  @IsOptional() @IsStringRecord(ANNOTATION_LIMITS)
   annotations?: Record<string, string>;
 
   /** @example "2026-05-12T07:46:50Z" */
@@ -24,7 +26,8 @@ export class AlertmanagerAlertDto {
   @IsOptional() @IsDateString()
   endsAt?: string;
 
-  @IsOptional() @IsString() @MaxLength(2_000)
+  /** Stored as the alert's `generator_url`. @example "http://prometheus:9090/graph?g0.expr=up+%3D%3D+0" */
+  @IsOptional() @IsString() @MaxLength(8_192)
   generatorURL?: string;
 
   /** @example "11a9302b0fa6526e" */
@@ -39,6 +42,7 @@ export class AlertmanagerWebhookDto {
   @Matches(/^4$/, { message: 'version must be "4" (the Alertmanager webhook payload version this API reads)' })
   version: string;
 
+  /** Kept in the details of the timeline entries this payload writes. */
   @IsOptional() @IsString() @MaxLength(2_000)
   groupKey?: string;
 
@@ -54,13 +58,13 @@ export class AlertmanagerWebhookDto {
   @IsString() @MaxLength(200)
   receiver: string;
 
-  @IsOptional() @IsObject()
+  @IsOptional() @IsStringRecord(LABEL_LIMITS)
   groupLabels?: Record<string, string>;
 
-  @IsOptional() @IsObject()
+  @IsOptional() @IsStringRecord(LABEL_LIMITS)
   commonLabels?: Record<string, string>;
 
-  @IsOptional() @IsObject()
+  @IsOptional() @IsStringRecord(ANNOTATION_LIMITS)
   commonAnnotations?: Record<string, string>;
 
   @IsOptional() @IsString() @MaxLength(2_000)
