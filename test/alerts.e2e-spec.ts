@@ -301,9 +301,57 @@ describe('alerts', () => {
       expect(verify.body.data.valid).toBe(true);
     });
 
-    it('should refuse a body with neither ids nor filter, and an unknown action', async () => {
-      expect((await http(api, 'POST', '/v1/alerts/bulk/acknowledge', { body: {}, headers: writer })).status).toBe(400);
-      expect((await http(api, 'POST', '/v1/alerts/bulk/explode', { body: { ids: [] }, headers: writer })).status).toBe(400);
+    describe('bad bodies', () => {
+      let badTenant: Tenant;
+      let headers: Record<string, string>;
+      let alertId: string;
+
+      beforeAll(async () => {
+        badTenant = await world.tenant('Bulk bad bodies');
+        headers = world.bearer(badTenant, ['alerts:read', 'alerts:write'], 'bulker');
+        alertId = (await world.prisma.alert.create({ data: alertRow(badTenant.id) })).id;
+      });
+
+      const manyIds = () => Array.from({ length: 1_001 }, (_, i) => `alr_${String(i).padStart(26, '0')}`);
+
+      it.each([
+        ['both ids and filter', () => ({ ids: [alertId], filter: { status: ['open'] } }), [['filter', 'invalid']]],
+        ['both, with 1,001 ids (ids are validated whenever present)', () => ({ ids: manyIds(), filter: {} }), [['ids', 'length'], ['filter', 'invalid']]],
+        ['both, with ids that are not strings', () => ({ ids: [1, { id: alertId }], filter: {} }), [['ids', 'type'], ['filter', 'invalid']]],
+        ['neither ids nor filter', () => ({ note: 'nothing to act on' }), [['ids', 'required']]],
+        ['ids and filter both null', () => ({ ids: null, filter: null }), [['ids', 'required']]],
+        ['ids that are not strings', () => ({ ids: [42, null] }), [['ids', 'type']]],
+        ['ids that are not an array', () => ({ ids: alertId }), [['ids', 'type']]],
+        ['1,001 ids', () => ({ ids: manyIds() }), [['ids', 'length']]],
+        ['an empty ids array', () => ({ ids: [] }), [['ids', 'length']]],
+        ['malformed ids', () => ({ ids: [alertId, 'alr_nope'] }), [['ids', 'format']]],
+        ['a filter that is an array', () => ({ filter: [] }), [['filter', 'type']]],
+        ['a filter with a bad field', () => ({ filter: { severity: ['urgent'] } }), [['filter.severity', 'enum']]],
+      ])('should answer 400 validation-error for %s and change nothing', async (_, body, expected) => {
+        const result = await http<{ type: string; code: number; errors: { field: string; code: string }[] }>(api, 'POST', '/v1/alerts/bulk/acknowledge', { body: body(), headers });
+        expect(result.status).toBe(400);
+        expect(result.body).toEqual(expect.objectContaining({ type: '/problems/validation-error', code: 10000001 }));
+        expect(result.body.errors.map((e) => [e.field, e.code])).toEqual(expected);
+        expect(await world.prisma.alert.findUniqueOrThrow({ where: { id: alertId } })).toEqual(expect.objectContaining({ status: 'open', version: 1 }));
+        expect(await world.prisma.auditEvent.count({ where: { tenantId: badTenant.id } })).toBe(0);
+      });
+
+      it('should answer the pointer of each field and say which two fields collide', async () => {
+        const result = await http<{ errors: { field: string; pointer: string; description: string }[] }>(api, 'POST', '/v1/alerts/bulk/acknowledge', { body: { ids: [alertId], filter: {} }, headers });
+        expect(result.body.errors).toEqual([expect.objectContaining({ field: 'filter', pointer: '/body/filter', description: 'filter cannot be combined with ids: give exactly one of the two' })]);
+        const neither = await http<{ errors: { pointer: string; description: string }[] }>(api, 'POST', '/v1/alerts/bulk/acknowledge', { body: {}, headers });
+        expect(neither.body.errors).toEqual([expect.objectContaining({ pointer: '/body/ids', description: 'ids is required; give ids (1 to 1,000 alert ids) or a filter' })]);
+      });
+
+      it('should take ids with a null filter, and refuse an unknown action', async () => {
+        const result = await http<{ data: { outcomes: { id: string; outcome: string }[] } }>(api, 'POST', '/v1/alerts/bulk/escalate', { body: { ids: [alertId], filter: null }, headers });
+        expect(result.status).toBe(200);
+        expect(result.body.data.outcomes).toEqual([expect.objectContaining({ id: alertId, outcome: 'updated' })]);
+        const unknown = await http<{ type: string; code: number; errors: { field: string; code: string }[] }>(api, 'POST', '/v1/alerts/bulk/explode', { body: { ids: [alertId] }, headers });
+        expect(unknown.status).toBe(400);
+        expect(unknown.body).toEqual(expect.objectContaining({ type: '/problems/validation-error', code: 10000001 }));
+        expect(unknown.body.errors).toEqual([expect.objectContaining({ field: 'action', code: 'enum' })]);
+      });
     });
   });
 

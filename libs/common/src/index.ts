@@ -31,3 +31,4 @@ export * from './auth/auth-metadata';
 export * from './dates/zoned-time';
 export * from './dates/date-range-query.dto';
 export * from './validation/field-violations';
+export * from './validation/one-of';
