@@ -259,6 +259,26 @@ describe('alerts', () => {
       expect(result.body.data).toEqual(expect.objectContaining({ follow_up_status: 'followed_up', follow_up_notes: 'Sudah diperiksa' }));
       const bad = await http(api, 'PATCH', `/v1/alerts/${alert.id}/follow-up-status`, { body: { follow_up_status: 'done' }, headers: writer });
       expect(bad.status).toBe(400);
+      expect(bad.body).toEqual(expect.objectContaining({ type: '/problems/validation-error', code: 10000001 }));
+      expect((await world.prisma.alert.findUniqueOrThrow({ where: { id: alert.id } })).followUpStatus).toBe('followed_up');
+    });
+
+    it('should keep the follow-up notes when a PATCH omits them, and clear them for an explicit null', async () => {
+      const alert = await fresh();
+      type FollowUp = { data: { follow_up_status: string; follow_up_notes: string | null; version: number } };
+      const path = `/v1/alerts/${alert.id}/follow-up-status`;
+      await http(api, 'PATCH', path, { body: { follow_up_status: 'followed_up', follow_up_notes: 'Checked by the SOC at 09:00' }, headers: writer });
+      const kept = await http<FollowUp>(api, 'PATCH', path, { body: { follow_up_status: 'not_followed_up' }, headers: writer });
+      expect(kept.body.data).toEqual(expect.objectContaining({ follow_up_status: 'not_followed_up', follow_up_notes: 'Checked by the SOC at 09:00', version: 3 }));
+      const cleared = await http<FollowUp>(api, 'PATCH', path, { body: { follow_up_status: 'followed_up', follow_up_notes: null }, headers: writer });
+      expect(cleared.body.data).toEqual(expect.objectContaining({ follow_up_status: 'followed_up', follow_up_notes: null, version: 4 }));
+      expect((await world.prisma.alert.findUniqueOrThrow({ where: { id: alert.id } })).followUpNotes).toBeNull();
+      const audit = await world.prisma.auditEvent.findMany({ where: { resourceId: alert.id, action: 'alert.follow_up' }, orderBy: { seq: 'asc' } });
+      expect(audit.map((e) => (e.details as { notes: string }).notes)).toEqual(['set', 'kept', 'cleared']);
+      const wrongType = await http(api, 'PATCH', path, { body: { follow_up_status: 'followed_up', follow_up_notes: 7 }, headers: writer });
+      expect(wrongType.status).toBe(400);
+      expect(wrongType.body).toEqual(expect.objectContaining({ type: '/problems/validation-error', code: 10000001, errors: [expect.objectContaining({ field: 'follow_up_notes', code: 'type' })] }));
+      expect((await world.prisma.alert.findUniqueOrThrow({ where: { id: alert.id } })).version).toBe(4);
     });
 
     it('should answer 404 for another tenant’s alert on read, change and timeline, and 400 for a malformed id', async () => {

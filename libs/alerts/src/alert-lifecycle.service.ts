@@ -94,11 +94,14 @@ export class AlertLifecycleService {
     }));
   }
 
+  /** The follow-up status; notes omitted stay as they are, null clears them. */
   followUp(id: string, dto: FollowUpDto, ifMatch: string | undefined, principal: Principal): Promise<Alert> {
+    const notes = dto.follow_up_notes === undefined ? 'kept' : dto.follow_up_notes === null ? 'cleared' : 'set';
     return this.change(id, ifMatch, principal, async (alert, now) => ({
-      data: { followUpStatus: dto.follow_up_status, followUpNotes: dto.follow_up_notes ?? null, updatedAt: now, version: { increment: 1 } },
-      timeline: { action: 'follow_up_updated', note: dto.follow_up_notes ?? null, details: { from: alert.followUpStatus, to: dto.follow_up_status } },
-      audit: { action: 'alert.follow_up', details: { from: alert.followUpStatus, to: dto.follow_up_status } },
+      // Prisma leaves a field that is undefined unchanged.
+      data: { followUpStatus: dto.follow_up_status, followUpNotes: dto.follow_up_notes, updatedAt: now, version: { increment: 1 } },
+      timeline: { action: 'follow_up_updated', note: dto.follow_up_notes ?? null, details: { from: alert.followUpStatus, to: dto.follow_up_status, notes } },
+      audit: { action: 'alert.follow_up', details: { from: alert.followUpStatus, to: dto.follow_up_status, notes } },
     }));
   }
 

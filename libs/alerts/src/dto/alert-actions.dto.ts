@@ -29,9 +29,9 @@ export class FollowUpDto {
   @IsIn(FOLLOW_UP_STATUSES)
   follow_up_status: (typeof FOLLOW_UP_STATUSES)[number];
 
-  /** @example "Sudah diperiksa oleh tim keamanan pukul 09.00 WIB" */
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 5_000, description: 'Omitted: the notes stay as they are; null: they are cleared', example: 'Sudah diperiksa oleh tim keamanan pukul 09.00 WIB' })
   @IsOptional() @IsString() @MaxLength(5_000)
-  follow_up_notes?: string;
+  follow_up_notes?: string | null;
 }
 
 export const MAX_BULK_IDS = 1_000;
