@@ -75,10 +75,34 @@ describe('alerts', () => {
       expect(result.body.data.errors[0].errors).toEqual([expect.objectContaining({ field: 'alerts[1].severity', code: 'enum' })]);
     });
 
-    it('should refuse a batch of more than 1,000 alerts', async () => {
-      const result = await http(api, 'POST', '/v1/alerts/batch', { body: { alerts: Array.from({ length: 1001 }, () => newAlert) }, headers: writer });
+    it('should report batch items that are not objects by index, like other invalid items, and store the rest', async () => {
+      type Batch = { data: { created: AlertBody[]; created_indexes: number[]; errors: { index: number; errors: { field: string; pointer: string; code: string }[] }[] } };
+      const result = await http<Batch>(api, 'POST', '/v1/alerts/batch', {
+        body: { alerts: [{ ...newAlert, title: 'batch object 0' }, null, 'x', 42, [newAlert], { ...newAlert, title: 'batch object 5' }] },
+        headers: writer,
+      });
+      expect(result.status).toBe(200);
+      expect(result.body.data.created.map((a) => a.title)).toEqual(['batch object 0', 'batch object 5']);
+      expect(result.body.data.created_indexes).toEqual([0, 5]);
+      expect(result.body.data.errors.map((e) => [e.index, e.errors.map(({ field, pointer, code }) => ({ field, pointer, code }))])).toEqual([
+        [1, [{ field: 'alerts[1]', pointer: '/body/alerts/1', code: 'required' }]],
+        [2, [{ field: 'alerts[2]', pointer: '/body/alerts/2', code: 'type' }]],
+        [3, [{ field: 'alerts[3]', pointer: '/body/alerts/3', code: 'type' }]],
+        [4, [{ field: 'alerts[4]', pointer: '/body/alerts/4', code: 'type' }]],
+      ]);
+    });
+
+    it.each([
+      ['more than 1,000 alerts', () => Array.from({ length: 1001 }, () => newAlert), 'length'],
+      ['no alerts', () => [], 'length'],
+      ['alerts that are not an array', () => newAlert, 'type'],
+    ])('should refuse a batch of %s with 400 validation-error and store nothing', async (_, alerts, code) => {
+      const before = await world.prisma.alert.count({ where: { tenantId: tenant.id } });
+      const result = await http(api, 'POST', '/v1/alerts/batch', { body: { alerts: alerts() }, headers: writer });
       expect(result.status).toBe(400);
-      expect(result.body.errors).toEqual([expect.objectContaining({ field: 'alerts', code: 'length' })]);
+      expect(result.body).toEqual(expect.objectContaining({ type: '/problems/validation-error', code: 10000001 }));
+      expect(result.body.errors).toEqual([expect.objectContaining({ field: 'alerts', pointer: '/body/alerts', code })]);
+      expect(await world.prisma.alert.count({ where: { tenantId: tenant.id } })).toBe(before);
     });
   });
 
