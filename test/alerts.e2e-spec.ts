@@ -1,3 +1,4 @@
+import { CursorCodec, publicId } from '@app/common';
 import { Tenant } from '@app/database';
 
 import { http, HttpResult, startApi, TestApi } from './utils/api';
@@ -156,11 +157,10 @@ describe('alerts', () => {
       expect(titles(exact)).toEqual(['Latency high']);
     });
 
-    it('should sort by severity rank, critical first when descending, with id breaking ties', async () => {
+    it('should sort by severity rank, critical first when descending, then newest first', async () => {
       const result = await http<List>(api, 'GET', '/v1/alerts?sort_by=severity&sort_direction=desc', { headers });
       expect(result.body.items.map((a) => a.severity)).toEqual(['critical', 'critical', 'high', 'low', 'info']);
-      const ids = result.body.items.slice(0, 2).map((a) => a.id);
-      expect(ids).toEqual([...ids].sort().reverse());
+      expect(titles(result).slice(0, 2)).toEqual(['Policy violation', 'Disk full on db-primary']);
     });
 
     it('should page by cursor through every alert in severity order, forward and exactly back, with inserts in between', async () => {
@@ -216,6 +216,105 @@ describe('alerts', () => {
       const result = await http(api, 'GET', `/v1/alerts?cursor=${encodeURIComponent(`x${cursor.slice(1)}`)}`, { headers });
       expect(result.status).toBe(400);
       expect(result.body.type).toBe('/problems/invalid-cursor');
+    });
+  });
+
+  describe('sorting on (rank, created_at, id) and ends_at', () => {
+    let sortTenant: Tenant;
+    let headers: Record<string, string>;
+    type Row = { id: string; severity: string; status: string; createdAt: Date; endsAt: Date | null };
+    const rows: Row[] = [];
+    const SEVERITY_RANK = ['info', 'low', 'medium', 'high', 'critical'];
+    const STATUS_RANK = ['open', 'acknowledged', 'escalated', 'resolved', 'dismissed'];
+    type Page = List & { items: AlertBody[]; pagination: List['pagination'] & { has_prev: boolean } };
+
+    beforeAll(async () => {
+      sortTenant = await world.tenant('Sorting');
+      headers = world.bearer(sortTenant, ['alerts:read']);
+      // Equal severities and statuses with different created_at, equal created_at with different ids, open alerts without an end.
+      const at = (minute: number) => new Date(Date.UTC(2025, 5, 1, 12, minute));
+      const specs: [string, string, number, number | null][] = [
+        ['high', 'open', 1, null], ['high', 'open', 7, null], ['high', 'resolved', 3, 20], ['high', 'acknowledged', 3, null],
+        ['critical', 'open', 2, null], ['critical', 'resolved', 9, 30], ['low', 'open', 5, null], ['low', 'dismissed', 5, 25],
+        ['low', 'open', 8, null], ['info', 'resolved', 4, 20], ['high', 'open', 7, null],
+      ];
+      // Ids made in the reverse order of created_at, so an order by (rank, id) would differ from (rank, created_at, id).
+      specs.forEach(([severity, status, minute, end], i) => {
+        rows.push({ id: publicId('alr', Date.UTC(2025, 0, 1) - minute * 60_000 + i), severity, status, createdAt: at(minute), endsAt: end === null ? null : at(end) });
+      });
+      await world.prisma.alert.createMany({ data: rows.map((row) => alertRow(sortTenant.id, { id: row.id, severity: row.severity as 'high', status: row.status as 'open', createdAt: row.createdAt, endsAt: row.endsAt })) });
+    });
+
+    const byId = (a: Row, b: Row) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    const KEYS: Record<string, (row: Row) => number[]> = {
+      severity: (row) => [SEVERITY_RANK.indexOf(row.severity), row.createdAt.getTime()],
+      status: (row) => [STATUS_RANK.indexOf(row.status), row.createdAt.getTime()],
+      ends_at: (row) => [row.endsAt?.getTime() ?? Infinity],
+    };
+
+    function expectedIds(sortBy: string, direction: 'asc' | 'desc'): string[] {
+      const compare = (a: Row, b: Row) => {
+        const [ka, kb] = [KEYS[sortBy](a), KEYS[sortBy](b)];
+        for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i] < kb[i] ? -1 : 1;
+        return byId(a, b);
+      };
+      const sorted = [...rows].sort(compare).map((row) => row.id);
+      return direction === 'asc' ? sorted : sorted.reverse();
+    }
+
+    const get = async (path: string): Promise<Page> => {
+      const result = await http<Page>(api, 'GET', path, { headers });
+      expect(result.status).toBe(200);
+      return result.body;
+    };
+    const ids = (page: Page) => page.items.map((a) => a.id);
+
+    describe.each([
+      ['severity', 'desc'], ['severity', 'asc'], ['status', 'desc'], ['status', 'asc'], ['ends_at', 'asc'], ['ends_at', 'desc'],
+    ] as const)('sort_by=%s, sort_direction=%s', (sortBy, direction) => {
+      const base = `/v1/alerts?sort_by=${sortBy}&sort_direction=${direction}&page_size=3`;
+
+      it('should answer the same order in offset pages as in the expected key order', async () => {
+        const seen: string[] = [];
+        for (let page = 1; ; page++) {
+          const body = await get(`${base}&page=${page}`);
+          seen.push(...ids(body));
+          if (!body.pagination.has_next) break;
+        }
+        expect(seen).toEqual(expectedIds(sortBy, direction));
+      });
+
+      it('should walk cursor pages forward in that order, then back with prev_cursor to page 1 exactly', async () => {
+        const forward: Page[] = [await get(`${base}&pagination=cursor`)];
+        while (forward[forward.length - 1].pagination.next_cursor) {
+          forward.push(await get(`${base}&cursor=${encodeURIComponent(forward[forward.length - 1].pagination.next_cursor as string)}`));
+        }
+        expect(forward.flatMap(ids)).toEqual(expectedIds(sortBy, direction));
+        expect(forward).toHaveLength(4);
+        expect(forward[0].pagination.has_prev).toBe(false);
+        expect(forward[3].pagination).toEqual(expect.objectContaining({ has_next: false, next_cursor: null }));
+        let page = forward[3];
+        for (let i = 2; i >= 0; i--) {
+          page = await get(`${base}&cursor=${encodeURIComponent(page.pagination.prev_cursor as string)}`);
+          expect(ids(page)).toEqual(ids(forward[i]));
+          expect(page.pagination.has_next).toBe(true);
+        }
+        expect(page.pagination).toEqual(expect.objectContaining({ has_prev: false, prev_cursor: null }));
+        // Forward again from the page reached going back: the walk is the same.
+        expect(ids(await get(`${base}&cursor=${encodeURIComponent(page.pagination.next_cursor as string)}`))).toEqual(ids(forward[1]));
+      });
+    });
+
+    it('should refuse a cursor whose sort value does not fit the sort key (as a cursor issued for the old severity key) with 400 invalid-cursor', async () => {
+      const codec = new CursorCodec(process.env.CURSOR_SECRET as string);
+      const direction = 'desc';
+      const binding = CursorCodec.binding({ scope: { resource: 'alerts', tenantId: sortTenant.id, filter: {} }, sort: 'severity', direction });
+      const genuine = (await get('/v1/alerts?sort_by=severity&pagination=cursor&page_size=3')).pagination.next_cursor as string;
+      expect(codec.decode(genuine, binding).key[0]).toEqual(['high', { date: expect.any(String) }]);
+      const oldShape = codec.encode({ direction: 'next', key: ['high', rows[0].id] }, binding);
+      const result = await http(api, 'GET', `/v1/alerts?sort_by=severity&sort_direction=desc&cursor=${encodeURIComponent(oldShape)}`, { headers });
+      expect(result.status).toBe(400);
+      expect(result.body).toEqual(expect.objectContaining({ type: '/problems/invalid-cursor', code: 10000003 }));
     });
   });
 
