@@ -432,16 +432,82 @@ describe('alerts', () => {
       expect(await world.prisma.alertTimelineEntry.count({ where: { alertId: open.id, action: 'acknowledged' } })).toBe(1);
     });
 
-    it('should apply an action to every alert a filter matches, across chunks, with one audit event each', async () => {
+    type Bulk = { code: number; data: { action: string; matched: number; updated: number; failed: number; outcomes: { id: string; outcome: string; status: string | null }[]; error?: { type: string; status: number; code: number; request_id: string } } };
+
+    it('should stream one outcome per alert a filter matches, across chunks, each id once, with one audit event per change', async () => {
       const bulkTenant = await world.tenant('Bulk filter');
       const headers = world.bearer(bulkTenant, ['alerts:write'], 'bulker');
-      await world.prisma.alert.createMany({ data: Array.from({ length: 1_203 }, (_, i) => alertRow(bulkTenant.id, { severity: i % 3 === 0 ? 'low' : 'high' })) });
-      const result = await http<{ data: { matched: number; updated: number } }>(api, 'POST', '/v1/alerts/bulk/dismiss', { body: { filter: { severity: ['low'] }, note: 'noise' }, headers });
-      expect(result.body.data).toEqual(expect.objectContaining({ matched: 401, updated: 401 }));
-      expect(await world.prisma.alert.count({ where: { tenantId: bulkTenant.id, status: 'dismissed' } })).toBe(401);
-      expect(await world.prisma.auditEvent.count({ where: { tenantId: bulkTenant.id, action: 'alert.dismiss' } })).toBe(401);
+      await world.prisma.alert.createMany({
+        data: Array.from({ length: 2_600 }, (_, i) => alertRow(bulkTenant.id, { severity: i % 5 === 0 ? 'high' : 'low', status: i % 7 === 0 ? 'resolved' : 'open' })),
+      });
+      const low = await world.prisma.alert.findMany({ where: { tenantId: bulkTenant.id, severity: 'low' }, select: { id: true, status: true }, orderBy: { id: 'asc' } });
+      const result = await http<Bulk>(api, 'POST', '/v1/alerts/bulk/dismiss', { body: { filter: { severity: ['low'] }, note: 'noise' }, headers });
+      expect(result.status).toBe(200);
+      expect(result.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(result.headers.get('content-length')).toBeNull();
+      expect(result.headers.get('transfer-encoding')).toBe('chunked');
+      const { data } = result.body;
+      const resolved = low.filter((a) => a.status === 'resolved').length;
+      expect(data).toEqual(expect.objectContaining({ action: 'dismiss', matched: low.length, updated: low.length - resolved, failed: resolved }));
+      expect(data.error).toBeUndefined();
+      expect(data.matched).toBe(data.updated + data.failed);
+      // Every matched id exactly once, in id order; the resolved ones refused with their status.
+      expect(data.outcomes.map((o) => o.id)).toEqual(low.map((a) => a.id));
+      expect(data.outcomes.filter((o) => o.outcome === 'invalid_transition').map((o) => o.id)).toEqual(low.filter((a) => a.status === 'resolved').map((a) => a.id));
+      expect(new Set(data.outcomes.filter((o) => o.outcome === 'invalid_transition').map((o) => o.status))).toEqual(new Set(['resolved']));
+      expect(await world.prisma.alert.count({ where: { tenantId: bulkTenant.id, status: 'dismissed' } })).toBe(data.updated);
+      expect(await world.prisma.alert.count({ where: { tenantId: bulkTenant.id, severity: 'high', status: 'dismissed' } })).toBe(0);
+      expect(await world.prisma.auditEvent.count({ where: { tenantId: bulkTenant.id, action: 'alert.dismiss' } })).toBe(data.updated);
       const verify = await http<{ data: { valid: boolean } }>(api, 'GET', '/v1/audit-trail/verify', { headers: world.bearer(bulkTenant, ['audit:read']) });
       expect(verify.body.data.valid).toBe(true);
+    });
+
+    describe('when the database fails during the walk', () => {
+      const suffix = Date.now().toString(36);
+      const poison = `poison-${suffix}`;
+
+      beforeAll(async () => {
+        // A trigger that fails any update of the one alert titled `poison`: a database failure at a chosen chunk.
+        await world.prisma.$executeRawUnsafe(`CREATE FUNCTION e2e_poison_${suffix}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'poisoned alert'; END $$`);
+        await world.prisma.$executeRawUnsafe(`CREATE TRIGGER e2e_poison_${suffix} BEFORE UPDATE ON alerts FOR EACH ROW WHEN (OLD.title = '${poison}') EXECUTE FUNCTION e2e_poison_${suffix}()`);
+      });
+
+      afterAll(async () => {
+        await world.prisma.$executeRawUnsafe(`DROP TRIGGER IF EXISTS e2e_poison_${suffix} ON alerts`);
+        await world.prisma.$executeRawUnsafe(`DROP FUNCTION IF EXISTS e2e_poison_${suffix}()`);
+      });
+
+      /** `n` open alerts of a new tenant, the one at `poisonAt` (in id order) poisoned. */
+      async function poisoned(n: number, poisonAt: number): Promise<{ tenant: Tenant; headers: Record<string, string>; ids: string[] }> {
+        const bulkTenant = await world.tenant('Bulk failure');
+        const start = Date.now();
+        const rows = Array.from({ length: n }, (_, i) => alertRow(bulkTenant.id, { createdAt: new Date(start + i), title: i === poisonAt ? poison : `fine ${i}` }));
+        await world.prisma.alert.createMany({ data: rows });
+        return { tenant: bulkTenant, headers: world.bearer(bulkTenant, ['alerts:write'], 'bulker'), ids: rows.map((row) => row.id as string).sort() };
+      }
+
+      it('should end the streamed array with data.error when a later chunk fails, keeping the chunks done and changing nothing of the failed one', async () => {
+        const { tenant: bulkTenant, headers, ids } = await poisoned(600, 599);
+        const result = await http<Bulk>(api, 'POST', '/v1/alerts/bulk/acknowledge', { body: { filter: {} }, headers });
+        expect(result.status).toBe(200);
+        const { data } = result.body;
+        expect(data.outcomes.map((o) => o.id)).toEqual(ids.slice(0, 500));
+        expect(data).toEqual(expect.objectContaining({ matched: 500, updated: 500, failed: 0 }));
+        expect(data.error).toEqual(expect.objectContaining({ type: '/problems/internal-error', status: 500, code: 10000016, request_id: result.headers.get('x-request-id') }));
+        expect(await world.prisma.alert.count({ where: { tenantId: bulkTenant.id, status: 'acknowledged' } })).toBe(500);
+        expect(await world.prisma.alert.count({ where: { tenantId: bulkTenant.id, status: 'open', id: { in: ids.slice(500) } } })).toBe(100);
+        expect(await world.prisma.auditEvent.count({ where: { tenantId: bulkTenant.id, action: 'alert.acknowledge' } })).toBe(500);
+      });
+
+      it('should answer a 500 problem and change nothing when the first chunk fails', async () => {
+        const { tenant: bulkTenant, headers } = await poisoned(20, 10);
+        const result = await http(api, 'POST', '/v1/alerts/bulk/acknowledge', { body: { filter: {} }, headers });
+        expect(result.status).toBe(500);
+        expect(result.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(result.body).toEqual(expect.objectContaining({ type: '/problems/internal-error', code: 10000016 }));
+        expect(await world.prisma.alert.count({ where: { tenantId: bulkTenant.id, status: 'open' } })).toBe(20);
+        expect(await world.prisma.auditEvent.count({ where: { tenantId: bulkTenant.id } })).toBe(0);
+      });
     });
 
     describe('bad bodies', () => {

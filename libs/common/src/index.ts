@@ -1,5 +1,6 @@
 export * from './common.module';
 export * from './envelope/envelope';
+export * from './envelope/streamed-envelope';
 export * from './http/http-hooks';
 export * from './http/metrics.service';
 export * from './http/route-index';
