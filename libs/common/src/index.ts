@@ -18,6 +18,7 @@ export * from './problem/problem-types';
 export * from './redis/redis.service';
 export * from './swagger/operation.decorator';
 export * from './swagger/schemas';
+export * from './swagger/query-enum';
 export * from './trace/request-context';
 export * from './trace/trace-context';
 export * from './validation/transformers';
