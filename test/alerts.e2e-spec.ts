@@ -13,9 +13,17 @@ interface AlertBody {
   acknowledged_by: string | null;
   resolved_at: string | null;
   ends_at: string | null;
+  alertname?: string | null;
 }
 type One = { data: AlertBody };
 type List = { items: AlertBody[]; total: number | null; pagination: { next_cursor: string | null; prev_cursor: string | null; has_next: boolean; next_page: number | null; total_pages: number | null } };
+
+/** A 400 validation-error problem (code 10000001) whose one violation is `field` of the query string. */
+function expectQueryViolation(result: HttpResult<unknown>, field: string, code: string): void {
+  expect(result.status).toBe(400);
+  expect(result.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  expect(result.body).toEqual(expect.objectContaining({ type: '/problems/validation-error', status: 400, code: 10000001, errors: [expect.objectContaining({ field, pointer: `/query/${field}`, code })] }));
+}
 
 describe('alerts', () => {
   let api: TestApi;
@@ -204,10 +212,24 @@ describe('alerts', () => {
       ['created_from=2025-04-05&created_to=2025-04-05', 'created_to', 'range'],
       ['timezone=Nowhere/Land', 'timezone', 'format'],
       ['label=novalue', 'label', 'format'],
-    ])('should answer 400 for %s', async (query, field, code) => {
-      const result = await http<{ errors: { field: string; code: string }[] }>(api, 'GET', `/v1/alerts?${query}`, { headers });
-      expect(result.status).toBe(400);
-      expect(result.body.errors).toEqual([expect.objectContaining({ field, code })]);
+      ['pagination=pages', 'pagination', 'enum'],
+      ['sort_direction=up', 'sort_direction', 'enum'],
+      ['include_total=maybe', 'include_total', 'type'],
+      ['page=0', 'page', 'range'],
+      // Seed parameters that are not ours are refused, not ignored (docs/API-DECISIONS.md, "Seed deviations").
+      ['instance=raisa-gw-2', 'instance', 'unknown'],
+      ['pageSize=50', 'pageSize', 'unknown'],
+      ['startDate=2026-02-08T00:00:00Z', 'startDate', 'unknown'],
+    ])('should answer 400 validation-error for %s', async (query, field, code) => {
+      expectQueryViolation(await http(api, 'GET', `/v1/alerts?${query}`, { headers }), field, code);
+    });
+
+    it('should take severities in any case (seed 001 writes Info, Warning, Critical) and refuse warning, which is medium here', async () => {
+      expect(titles(await http<List>(api, 'GET', '/v1/alerts?severity=CRITICAL,Info&sort_direction=asc', { headers }))).toEqual(['Disk full on db-primary', 'Unknown face', 'Policy violation']);
+      const warning = await http<{ type: string; code: number; errors: { field: string; code: string; description: string }[] }>(api, 'GET', '/v1/alerts?severity=Warning', { headers });
+      expect(warning.status).toBe(400);
+      expect(warning.body).toEqual(expect.objectContaining({ type: '/problems/validation-error', code: 10000001 }));
+      expect(warning.body.errors).toEqual([expect.objectContaining({ field: 'severity', code: 'enum', description: expect.stringContaining('a warning is medium here') })]);
     });
 
     it('should answer 400 invalid-cursor for a tampered cursor', async () => {
@@ -215,7 +237,10 @@ describe('alerts', () => {
       const cursor = first.body.pagination.next_cursor as string;
       const result = await http(api, 'GET', `/v1/alerts?cursor=${encodeURIComponent(`x${cursor.slice(1)}`)}`, { headers });
       expect(result.status).toBe(400);
-      expect(result.body.type).toBe('/problems/invalid-cursor');
+      expect(result.body).toEqual(expect.objectContaining({ type: '/problems/invalid-cursor', code: 10000003, errors: [expect.objectContaining({ field: 'cursor', pointer: '/query/cursor' })] }));
+      const otherSort = await http(api, 'GET', `/v1/alerts?sort_by=title&cursor=${encodeURIComponent(cursor)}`, { headers });
+      expect(otherSort.status).toBe(400);
+      expect(otherSort.body).toEqual(expect.objectContaining({ type: '/problems/invalid-cursor', code: 10000003 }));
     });
   });
 
@@ -360,8 +385,10 @@ describe('alerts', () => {
       await http(api, 'POST', `/v1/alerts/${alert.id}/dismiss`, { body: { note: 'false positive' }, headers: writer });
       const refused = await http(api, 'POST', `/v1/alerts/${alert.id}/acknowledge`, { body: {}, headers: writer });
       expect(refused.status).toBe(409);
-      expect(refused.body).toEqual(expect.objectContaining({ type: '/problems/invalid-transition', current_status: 'dismissed', allowed_actions: ['reopen'] }));
+      expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(refused.body).toEqual(expect.objectContaining({ type: '/problems/invalid-transition', status: 409, code: 10020001, current_status: 'dismissed', allowed_actions: ['reopen'] }));
       expect((await world.prisma.alert.findUniqueOrThrow({ where: { id: alert.id } })).version).toBe(2);
+      expect(await world.prisma.alertTimelineEntry.count({ where: { alertId: alert.id } })).toBe(2);
     });
 
     it('should answer 412 for a stale If-Match and change nothing', async () => {
@@ -369,8 +396,10 @@ describe('alerts', () => {
       await http(api, 'PUT', `/v1/alerts/${alert.id}/assignee`, { body: { assignee: 'analyst-2' }, headers: writer });
       const stale = await http(api, 'POST', `/v1/alerts/${alert.id}/acknowledge`, { body: {}, headers: { ...writer, 'if-match': '"1"' } });
       expect(stale.status).toBe(412);
+      expect(stale.body).toEqual(expect.objectContaining({ type: '/problems/precondition-failed', status: 412, code: 10000011 }));
       expect(stale.headers.get('etag')).toBe('"2"');
-      expect((await world.prisma.alert.findUniqueOrThrow({ where: { id: alert.id } })).status).toBe('open');
+      expect(await world.prisma.alert.findUniqueOrThrow({ where: { id: alert.id } })).toEqual(expect.objectContaining({ status: 'open', version: 2 }));
+      expect(await world.prisma.auditEvent.count({ where: { resourceId: alert.id, action: 'alert.acknowledge' } })).toBe(0);
     });
 
     it('should update the follow-up status and notes (seed 000)', async () => {
@@ -565,25 +594,59 @@ describe('alerts', () => {
   });
 
   describe('system history (seed 002)', () => {
-    it('should page one system’s alerts with its filters and refuse its bad input', async () => {
+    let headers: Record<string, string>;
+    const at = (minute: number) => new Date(Date.UTC(2026, 4, 12, 7, minute));
+
+    beforeAll(async () => {
       const sys = await world.tenant('Systems');
-      const headers = world.bearer(sys, ['alerts:read']);
+      headers = world.bearer(sys, ['alerts:read']);
       await world.prisma.alert.createMany({
         data: [
-          alertRow(sys.id, { systemKey: 'NETH-1', alertname: 'HistFlowTest', severity: 'critical', status: 'resolved' }),
-          alertRow(sys.id, { systemKey: 'NETH-1', alertname: 'PlainBodyTest', severity: 'critical', status: 'resolved' }),
-          alertRow(sys.id, { systemKey: 'NETH-2', alertname: 'HistFlowTest', severity: 'critical', status: 'resolved' }),
+          alertRow(sys.id, { systemKey: 'NETH-1', alertname: 'HistFlowTest', severity: 'critical', status: 'resolved', createdAt: at(10) }),
+          alertRow(sys.id, { systemKey: 'NETH-1', alertname: 'PlainBodyTest', severity: 'critical', status: 'resolved', createdAt: at(30) }),
+          alertRow(sys.id, { systemKey: 'NETH-1', alertname: 'DiskWarn', severity: 'medium', status: 'open', createdAt: at(20) }),
+          alertRow(sys.id, { systemKey: 'NETH-2', alertname: 'HistFlowTest', severity: 'critical', status: 'resolved', createdAt: at(40) }),
         ],
       });
-      const result = await http<List>(api, 'GET', '/v1/systems/NETH-1/alerts/history?sort_by=alertname&sort_direction=asc', { headers });
-      expect(result.body.items.map((a) => (a as unknown as { alertname: string }).alertname)).toEqual(['HistFlowTest', 'PlainBodyTest']);
-      expect(result.body.total).toBe(2);
-      const filtered = await http<List>(api, 'GET', '/v1/systems/NETH-1/alerts/history?alertname=PlainBodyTest', { headers });
-      expect(filtered.body.items).toHaveLength(1);
-      expect((await http(api, 'GET', '/v1/systems/NETH-1/alerts/history?page_size=201', { headers })).status).toBe(400);
-      const order = await http<{ errors: { field: string }[] }>(api, 'GET', '/v1/systems/NETH-1/alerts/history?from_date=2026-05-12T00:00:00Z&to_date=2026-05-11T00:00:00Z', { headers });
-      expect(order.status).toBe(400);
-      expect(order.body.errors.map((e) => e.field)).toEqual(['to_date']);
+    });
+
+    type History = List & { pagination: { sort_by: string; sort_direction: string; page: number; page_size: number } };
+    const history = (query = '') => http<History>(api, 'GET', `/v1/systems/NETH-1/alerts/history${query}`, { headers });
+
+    it('should answer the system’s alerts newest first by default, with the total and its paging', async () => {
+      const result = await history();
+      expect(result.status).toBe(200);
+      expect(result.body.items.map((a) => a.alertname)).toEqual(['PlainBodyTest', 'DiskWarn', 'HistFlowTest']);
+      expect(result.body.total).toBe(3);
+      expect(result.body.pagination).toEqual(expect.objectContaining({ sort_by: 'created_at', sort_direction: 'desc', page: 1, page_size: 20 }));
+    });
+
+    it('should sort, filter by alertname and severity (any case), and answer an unknown system with an empty page', async () => {
+      const sorted = await history('?sort_by=alertname&sort_direction=asc');
+      expect(sorted.body.items.map((a) => a.alertname)).toEqual(['DiskWarn', 'HistFlowTest', 'PlainBodyTest']);
+      expect((await history('?alertname=PlainBodyTest')).body.items.map((a) => a.alertname)).toEqual(['PlainBodyTest']);
+      expect((await history('?severity=Critical&sort_direction=asc')).body.items.map((a) => a.alertname)).toEqual(['HistFlowTest', 'PlainBodyTest']);
+      expect((await history('?from_date=2026-05-12T07:20:00Z&to_date=2026-05-12T07:30:00Z')).body.items.map((a) => a.alertname)).toEqual(['DiskWarn']);
+      const unknown = await http<History>(api, 'GET', '/v1/systems/NO-SUCH-SYSTEM/alerts/history', { headers });
+      expect(unknown.status).toBe(200);
+      expect(unknown.body).toEqual(expect.objectContaining({ items: [], total: 0 }));
+    });
+
+    it.each([
+      ['sort_by=colour', 'sort_by', 'enum'],
+      ['sort_by=title', 'sort_by', 'enum'],
+      ['sort_direction=sideways', 'sort_direction', 'enum'],
+      ['from_date=2026-13-01T00:00:00Z', 'from_date', 'format'],
+      ['from_date=yesterday', 'from_date', 'format'],
+      ['from_date=2026-05-12T00:00:00Z&to_date=2026-05-12T00:00:00Z', 'to_date', 'range'],
+      ['from_date=2026-05-12T00:00:00Z&to_date=2026-05-11T00:00:00Z', 'to_date', 'range'],
+      ['severity=urgent', 'severity', 'enum'],
+      ['severity=warning', 'severity', 'enum'],
+      ['status=inactive', 'status', 'enum'],
+      ['page=0', 'page', 'range'],
+      ['page_size=201', 'page_size', 'range'],
+    ])('should answer 400 validation-error for %s', async (query, field, code) => {
+      expectQueryViolation(await history(`?${query}`), field, code);
     });
   });
 });

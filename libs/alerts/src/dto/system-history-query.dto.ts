@@ -1,9 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 
-import { ApiQueryEnum, CommaSeparated, DEFAULT_PAGE_SIZE, IsAfter, IsInstant, SORT_DIRECTIONS, SortDirection, ToInt } from '@app/common';
+import { ApiQueryEnum, CommaSeparated, DEFAULT_PAGE_SIZE, IsAfter, IsInstant, SORT_DIRECTIONS, SortDirection, ToInt, ToLowerCase } from '@app/common';
 
-import { SEVERITIES, STATUSES } from './alert-enums';
+import { SEVERITIES, SEVERITY_FILTER, STATUSES } from './alert-enums';
 
 export const SYSTEM_HISTORY_SORT_FIELDS = ['id', 'alertname', 'severity', 'status', 'starts_at', 'ends_at', 'created_at'] as const;
 
@@ -37,8 +37,8 @@ export class SystemHistoryQueryDto {
   @IsOptional() @CommaSeparated() @IsString({ each: true })
   alertname?: string[];
 
-  @ApiPropertyOptional({ enum: SEVERITIES, enumName: 'AlertSeverity', isArray: true })
-  @IsOptional() @CommaSeparated() @IsIn(SEVERITIES, { each: true })
+  @ApiPropertyOptional({ enum: SEVERITIES, enumName: 'AlertSeverity', isArray: true, description: 'Severities (OR), in any case; seed 002\'s warning is medium here' })
+  @IsOptional() @CommaSeparated() @ToLowerCase() @IsIn(SEVERITIES, SEVERITY_FILTER)
   severity?: (typeof SEVERITIES)[number][];
 
   @ApiPropertyOptional({ enum: STATUSES, enumName: 'AlertStatus', isArray: true })
