@@ -1,3 +1,4 @@
+import { CursorCodec, publicId } from '@app/common';
 import { Tenant } from '@app/database';
 
 import { http, HttpResult, startApi, TestApi } from './utils/api';
@@ -12,9 +13,17 @@ interface AlertBody {
   acknowledged_by: string | null;
   resolved_at: string | null;
   ends_at: string | null;
+  alertname?: string | null;
 }
 type One = { data: AlertBody };
 type List = { items: AlertBody[]; total: number | null; pagination: { next_cursor: string | null; prev_cursor: string | null; has_next: boolean; next_page: number | null; total_pages: number | null } };
+
+/** A 400 validation-error problem (code 10000001) whose one violation is `field` of the query string. */
+function expectQueryViolation(result: HttpResult<unknown>, field: string, code: string): void {
+  expect(result.status).toBe(400);
+  expect(result.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  expect(result.body).toEqual(expect.objectContaining({ type: '/problems/validation-error', status: 400, code: 10000001, errors: [expect.objectContaining({ field, pointer: `/query/${field}`, code })] }));
+}
 
 describe('alerts', () => {
   let api: TestApi;
@@ -95,10 +104,34 @@ describe('alerts', () => {
       expect(await world.prisma.alert.count({ where: { tenantId: tenant.id } })).toBe(before);
     });
 
-    it('should refuse a batch of more than 1,000 alerts', async () => {
-      const result = await http(api, 'POST', '/v1/alerts/batch', { body: { alerts: Array.from({ length: 1001 }, () => newAlert) }, headers: writer });
+    it('should report batch items that are not objects by index, like other invalid items, and store the rest', async () => {
+      type Batch = { data: { created: AlertBody[]; created_indexes: number[]; errors: { index: number; errors: { field: string; pointer: string; code: string }[] }[] } };
+      const result = await http<Batch>(api, 'POST', '/v1/alerts/batch', {
+        body: { alerts: [{ ...newAlert, title: 'batch object 0' }, null, 'x', 42, [newAlert], { ...newAlert, title: 'batch object 5' }] },
+        headers: writer,
+      });
+      expect(result.status).toBe(200);
+      expect(result.body.data.created.map((a) => a.title)).toEqual(['batch object 0', 'batch object 5']);
+      expect(result.body.data.created_indexes).toEqual([0, 5]);
+      expect(result.body.data.errors.map((e) => [e.index, e.errors.map(({ field, pointer, code }) => ({ field, pointer, code }))])).toEqual([
+        [1, [{ field: 'alerts[1]', pointer: '/body/alerts/1', code: 'required' }]],
+        [2, [{ field: 'alerts[2]', pointer: '/body/alerts/2', code: 'type' }]],
+        [3, [{ field: 'alerts[3]', pointer: '/body/alerts/3', code: 'type' }]],
+        [4, [{ field: 'alerts[4]', pointer: '/body/alerts/4', code: 'type' }]],
+      ]);
+    });
+
+    it.each([
+      ['more than 1,000 alerts', () => Array.from({ length: 1001 }, () => newAlert), 'length'],
+      ['no alerts', () => [], 'length'],
+      ['alerts that are not an array', () => newAlert, 'type'],
+    ])('should refuse a batch of %s with 400 validation-error and store nothing', async (_, alerts, code) => {
+      const before = await world.prisma.alert.count({ where: { tenantId: tenant.id } });
+      const result = await http(api, 'POST', '/v1/alerts/batch', { body: { alerts: alerts() }, headers: writer });
       expect(result.status).toBe(400);
-      expect(result.body.errors).toEqual([expect.objectContaining({ field: 'alerts', code: 'length' })]);
+      expect(result.body).toEqual(expect.objectContaining({ type: '/problems/validation-error', code: 10000001 }));
+      expect(result.body.errors).toEqual([expect.objectContaining({ field: 'alerts', pointer: '/body/alerts', code })]);
+      expect(await world.prisma.alert.count({ where: { tenantId: tenant.id } })).toBe(before);
     });
   });
 
@@ -152,11 +185,10 @@ describe('alerts', () => {
       expect(titles(exact)).toEqual(['Latency high']);
     });
 
-    it('should sort by severity rank, critical first when descending, with id breaking ties', async () => {
+    it('should sort by severity rank, critical first when descending, then newest first', async () => {
       const result = await http<List>(api, 'GET', '/v1/alerts?sort_by=severity&sort_direction=desc', { headers });
       expect(result.body.items.map((a) => a.severity)).toEqual(['critical', 'critical', 'high', 'low', 'info']);
-      const ids = result.body.items.slice(0, 2).map((a) => a.id);
-      expect(ids).toEqual([...ids].sort().reverse());
+      expect(titles(result).slice(0, 2)).toEqual(['Policy violation', 'Disk full on db-primary']);
     });
 
     it('should page by cursor through every alert in severity order, forward and exactly back, with inserts in between', async () => {
@@ -200,10 +232,24 @@ describe('alerts', () => {
       ['created_from=2025-04-05&created_to=2025-04-05', 'created_to', 'range'],
       ['timezone=Nowhere/Land', 'timezone', 'format'],
       ['label=novalue', 'label', 'format'],
-    ])('should answer 400 for %s', async (query, field, code) => {
-      const result = await http<{ errors: { field: string; code: string }[] }>(api, 'GET', `/v1/alerts?${query}`, { headers });
-      expect(result.status).toBe(400);
-      expect(result.body.errors).toEqual([expect.objectContaining({ field, code })]);
+      ['pagination=pages', 'pagination', 'enum'],
+      ['sort_direction=up', 'sort_direction', 'enum'],
+      ['include_total=maybe', 'include_total', 'type'],
+      ['page=0', 'page', 'range'],
+      // Seed parameters that are not ours are refused, not ignored (docs/API-DECISIONS.md, "Seed deviations").
+      ['instance=raisa-gw-2', 'instance', 'unknown'],
+      ['pageSize=50', 'pageSize', 'unknown'],
+      ['startDate=2026-02-08T00:00:00Z', 'startDate', 'unknown'],
+    ])('should answer 400 validation-error for %s', async (query, field, code) => {
+      expectQueryViolation(await http(api, 'GET', `/v1/alerts?${query}`, { headers }), field, code);
+    });
+
+    it('should take severities in any case (seed 001 writes Info, Warning, Critical) and refuse warning, which is medium here', async () => {
+      expect(titles(await http<List>(api, 'GET', '/v1/alerts?severity=CRITICAL,Info&sort_direction=asc', { headers }))).toEqual(['Disk full on db-primary', 'Unknown face', 'Policy violation']);
+      const warning = await http<{ type: string; code: number; errors: { field: string; code: string; description: string }[] }>(api, 'GET', '/v1/alerts?severity=Warning', { headers });
+      expect(warning.status).toBe(400);
+      expect(warning.body).toEqual(expect.objectContaining({ type: '/problems/validation-error', code: 10000001 }));
+      expect(warning.body.errors).toEqual([expect.objectContaining({ field: 'severity', code: 'enum', description: expect.stringContaining('a warning is medium here') })]);
     });
 
     it('should answer 400 invalid-cursor for a tampered cursor', async () => {
@@ -211,7 +257,109 @@ describe('alerts', () => {
       const cursor = first.body.pagination.next_cursor as string;
       const result = await http(api, 'GET', `/v1/alerts?cursor=${encodeURIComponent(`x${cursor.slice(1)}`)}`, { headers });
       expect(result.status).toBe(400);
-      expect(result.body.type).toBe('/problems/invalid-cursor');
+      expect(result.body).toEqual(expect.objectContaining({ type: '/problems/invalid-cursor', code: 10000003, errors: [expect.objectContaining({ field: 'cursor', pointer: '/query/cursor' })] }));
+      const otherSort = await http(api, 'GET', `/v1/alerts?sort_by=title&cursor=${encodeURIComponent(cursor)}`, { headers });
+      expect(otherSort.status).toBe(400);
+      expect(otherSort.body).toEqual(expect.objectContaining({ type: '/problems/invalid-cursor', code: 10000003 }));
+    });
+  });
+
+  describe('sorting on (rank, created_at, id) and ends_at', () => {
+    let sortTenant: Tenant;
+    let headers: Record<string, string>;
+    type Row = { id: string; severity: string; status: string; createdAt: Date; endsAt: Date | null };
+    const rows: Row[] = [];
+    const SEVERITY_RANK = ['info', 'low', 'medium', 'high', 'critical'];
+    const STATUS_RANK = ['open', 'acknowledged', 'escalated', 'resolved', 'dismissed'];
+    type Page = List & { items: AlertBody[]; pagination: List['pagination'] & { has_prev: boolean } };
+
+    beforeAll(async () => {
+      sortTenant = await world.tenant('Sorting');
+      headers = world.bearer(sortTenant, ['alerts:read']);
+      // Equal severities and statuses with different created_at, equal created_at with different ids, open alerts without an end.
+      const at = (minute: number) => new Date(Date.UTC(2025, 5, 1, 12, minute));
+      const specs: [string, string, number, number | null][] = [
+        ['high', 'open', 1, null], ['high', 'open', 7, null], ['high', 'resolved', 3, 20], ['high', 'acknowledged', 3, null],
+        ['critical', 'open', 2, null], ['critical', 'resolved', 9, 30], ['low', 'open', 5, null], ['low', 'dismissed', 5, 25],
+        ['low', 'open', 8, null], ['info', 'resolved', 4, 20], ['high', 'open', 7, null],
+      ];
+      // Ids made in the reverse order of created_at, so an order by (rank, id) would differ from (rank, created_at, id).
+      specs.forEach(([severity, status, minute, end], i) => {
+        rows.push({ id: publicId('alr', Date.UTC(2025, 0, 1) - minute * 60_000 + i), severity, status, createdAt: at(minute), endsAt: end === null ? null : at(end) });
+      });
+      await world.prisma.alert.createMany({ data: rows.map((row) => alertRow(sortTenant.id, { id: row.id, severity: row.severity as 'high', status: row.status as 'open', createdAt: row.createdAt, endsAt: row.endsAt })) });
+    });
+
+    const byId = (a: Row, b: Row) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    const KEYS: Record<string, (row: Row) => number[]> = {
+      severity: (row) => [SEVERITY_RANK.indexOf(row.severity), row.createdAt.getTime()],
+      status: (row) => [STATUS_RANK.indexOf(row.status), row.createdAt.getTime()],
+      ends_at: (row) => [row.endsAt?.getTime() ?? Infinity],
+    };
+
+    function expectedIds(sortBy: string, direction: 'asc' | 'desc'): string[] {
+      const compare = (a: Row, b: Row) => {
+        const [ka, kb] = [KEYS[sortBy](a), KEYS[sortBy](b)];
+        for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i] < kb[i] ? -1 : 1;
+        return byId(a, b);
+      };
+      const sorted = [...rows].sort(compare).map((row) => row.id);
+      return direction === 'asc' ? sorted : sorted.reverse();
+    }
+
+    const get = async (path: string): Promise<Page> => {
+      const result = await http<Page>(api, 'GET', path, { headers });
+      expect(result.status).toBe(200);
+      return result.body;
+    };
+    const ids = (page: Page) => page.items.map((a) => a.id);
+
+    describe.each([
+      ['severity', 'desc'], ['severity', 'asc'], ['status', 'desc'], ['status', 'asc'], ['ends_at', 'asc'], ['ends_at', 'desc'],
+    ] as const)('sort_by=%s, sort_direction=%s', (sortBy, direction) => {
+      const base = `/v1/alerts?sort_by=${sortBy}&sort_direction=${direction}&page_size=3`;
+
+      it('should answer the same order in offset pages as in the expected key order', async () => {
+        const seen: string[] = [];
+        for (let page = 1; ; page++) {
+          const body = await get(`${base}&page=${page}`);
+          seen.push(...ids(body));
+          if (!body.pagination.has_next) break;
+        }
+        expect(seen).toEqual(expectedIds(sortBy, direction));
+      });
+
+      it('should walk cursor pages forward in that order, then back with prev_cursor to page 1 exactly', async () => {
+        const forward: Page[] = [await get(`${base}&pagination=cursor`)];
+        while (forward[forward.length - 1].pagination.next_cursor) {
+          forward.push(await get(`${base}&cursor=${encodeURIComponent(forward[forward.length - 1].pagination.next_cursor as string)}`));
+        }
+        expect(forward.flatMap(ids)).toEqual(expectedIds(sortBy, direction));
+        expect(forward).toHaveLength(4);
+        expect(forward[0].pagination.has_prev).toBe(false);
+        expect(forward[3].pagination).toEqual(expect.objectContaining({ has_next: false, next_cursor: null }));
+        let page = forward[3];
+        for (let i = 2; i >= 0; i--) {
+          page = await get(`${base}&cursor=${encodeURIComponent(page.pagination.prev_cursor as string)}`);
+          expect(ids(page)).toEqual(ids(forward[i]));
+          expect(page.pagination.has_next).toBe(true);
+        }
+        expect(page.pagination).toEqual(expect.objectContaining({ has_prev: false, prev_cursor: null }));
+        // Forward again from the page reached going back: the walk is the same.
+        expect(ids(await get(`${base}&cursor=${encodeURIComponent(page.pagination.next_cursor as string)}`))).toEqual(ids(forward[1]));
+      });
+    });
+
+    it('should refuse a cursor whose sort value does not fit the sort key (as a cursor issued for the old severity key) with 400 invalid-cursor', async () => {
+      const codec = new CursorCodec(process.env.CURSOR_SECRET as string);
+      const direction = 'desc';
+      const binding = CursorCodec.binding({ scope: { resource: 'alerts', tenantId: sortTenant.id, filter: {} }, sort: 'severity', direction });
+      const genuine = (await get('/v1/alerts?sort_by=severity&pagination=cursor&page_size=3')).pagination.next_cursor as string;
+      expect(codec.decode(genuine, binding).key[0]).toEqual(['high', { date: expect.any(String) }]);
+      const oldShape = codec.encode({ direction: 'next', key: ['high', rows[0].id] }, binding);
+      const result = await http(api, 'GET', `/v1/alerts?sort_by=severity&sort_direction=desc&cursor=${encodeURIComponent(oldShape)}`, { headers });
+      expect(result.status).toBe(400);
+      expect(result.body).toEqual(expect.objectContaining({ type: '/problems/invalid-cursor', code: 10000003 }));
     });
   });
 
@@ -257,8 +405,10 @@ describe('alerts', () => {
       await http(api, 'POST', `/v1/alerts/${alert.id}/dismiss`, { body: { note: 'false positive' }, headers: writer });
       const refused = await http(api, 'POST', `/v1/alerts/${alert.id}/acknowledge`, { body: {}, headers: writer });
       expect(refused.status).toBe(409);
-      expect(refused.body).toEqual(expect.objectContaining({ type: '/problems/invalid-transition', current_status: 'dismissed', allowed_actions: ['reopen'] }));
+      expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(refused.body).toEqual(expect.objectContaining({ type: '/problems/invalid-transition', status: 409, code: 10020001, current_status: 'dismissed', allowed_actions: ['reopen'] }));
       expect((await world.prisma.alert.findUniqueOrThrow({ where: { id: alert.id } })).version).toBe(2);
+      expect(await world.prisma.alertTimelineEntry.count({ where: { alertId: alert.id } })).toBe(2);
     });
 
     it('should answer 412 for a stale If-Match and change nothing', async () => {
@@ -266,8 +416,10 @@ describe('alerts', () => {
       await http(api, 'PUT', `/v1/alerts/${alert.id}/assignee`, { body: { assignee: 'analyst-2' }, headers: writer });
       const stale = await http(api, 'POST', `/v1/alerts/${alert.id}/acknowledge`, { body: {}, headers: { ...writer, 'if-match': '"1"' } });
       expect(stale.status).toBe(412);
+      expect(stale.body).toEqual(expect.objectContaining({ type: '/problems/precondition-failed', status: 412, code: 10000011 }));
       expect(stale.headers.get('etag')).toBe('"2"');
-      expect((await world.prisma.alert.findUniqueOrThrow({ where: { id: alert.id } })).status).toBe('open');
+      expect(await world.prisma.alert.findUniqueOrThrow({ where: { id: alert.id } })).toEqual(expect.objectContaining({ status: 'open', version: 2 }));
+      expect(await world.prisma.auditEvent.count({ where: { resourceId: alert.id, action: 'alert.acknowledge' } })).toBe(0);
     });
 
     it('should update the follow-up status and notes (seed 000)', async () => {
@@ -279,6 +431,26 @@ describe('alerts', () => {
       expect(result.body.data).toEqual(expect.objectContaining({ follow_up_status: 'followed_up', follow_up_notes: 'Sudah diperiksa' }));
       const bad = await http(api, 'PATCH', `/v1/alerts/${alert.id}/follow-up-status`, { body: { follow_up_status: 'done' }, headers: writer });
       expect(bad.status).toBe(400);
+      expect(bad.body).toEqual(expect.objectContaining({ type: '/problems/validation-error', code: 10000001 }));
+      expect((await world.prisma.alert.findUniqueOrThrow({ where: { id: alert.id } })).followUpStatus).toBe('followed_up');
+    });
+
+    it('should keep the follow-up notes when a PATCH omits them, and clear them for an explicit null', async () => {
+      const alert = await fresh();
+      type FollowUp = { data: { follow_up_status: string; follow_up_notes: string | null; version: number } };
+      const path = `/v1/alerts/${alert.id}/follow-up-status`;
+      await http(api, 'PATCH', path, { body: { follow_up_status: 'followed_up', follow_up_notes: 'Checked by the SOC at 09:00' }, headers: writer });
+      const kept = await http<FollowUp>(api, 'PATCH', path, { body: { follow_up_status: 'not_followed_up' }, headers: writer });
+      expect(kept.body.data).toEqual(expect.objectContaining({ follow_up_status: 'not_followed_up', follow_up_notes: 'Checked by the SOC at 09:00', version: 3 }));
+      const cleared = await http<FollowUp>(api, 'PATCH', path, { body: { follow_up_status: 'followed_up', follow_up_notes: null }, headers: writer });
+      expect(cleared.body.data).toEqual(expect.objectContaining({ follow_up_status: 'followed_up', follow_up_notes: null, version: 4 }));
+      expect((await world.prisma.alert.findUniqueOrThrow({ where: { id: alert.id } })).followUpNotes).toBeNull();
+      const audit = await world.prisma.auditEvent.findMany({ where: { resourceId: alert.id, action: 'alert.follow_up' }, orderBy: { seq: 'asc' } });
+      expect(audit.map((e) => (e.details as { notes: string }).notes)).toEqual(['set', 'kept', 'cleared']);
+      const wrongType = await http(api, 'PATCH', path, { body: { follow_up_status: 'followed_up', follow_up_notes: 7 }, headers: writer });
+      expect(wrongType.status).toBe(400);
+      expect(wrongType.body).toEqual(expect.objectContaining({ type: '/problems/validation-error', code: 10000001, errors: [expect.objectContaining({ field: 'follow_up_notes', code: 'type' })] }));
+      expect((await world.prisma.alert.findUniqueOrThrow({ where: { id: alert.id } })).version).toBe(4);
     });
 
     it('should answer 404 for another tenant’s alert on read, change and timeline, and 400 for a malformed id', async () => {
@@ -309,44 +481,192 @@ describe('alerts', () => {
       expect(await world.prisma.alertTimelineEntry.count({ where: { alertId: open.id, action: 'acknowledged' } })).toBe(1);
     });
 
-    it('should apply an action to every alert a filter matches, across chunks, with one audit event each', async () => {
+    type Bulk = { code: number; data: { action: string; matched: number; updated: number; failed: number; outcomes: { id: string; outcome: string; status: string | null }[]; error?: { type: string; status: number; code: number; request_id: string } } };
+
+    it('should stream one outcome per alert a filter matches, across chunks, each id once, with one audit event per change', async () => {
       const bulkTenant = await world.tenant('Bulk filter');
       const headers = world.bearer(bulkTenant, ['alerts:write'], 'bulker');
-      await world.prisma.alert.createMany({ data: Array.from({ length: 1_203 }, (_, i) => alertRow(bulkTenant.id, { severity: i % 3 === 0 ? 'low' : 'high' })) });
-      const result = await http<{ data: { matched: number; updated: number } }>(api, 'POST', '/v1/alerts/bulk/dismiss', { body: { filter: { severity: ['low'] }, note: 'noise' }, headers });
-      expect(result.body.data).toEqual(expect.objectContaining({ matched: 401, updated: 401 }));
-      expect(await world.prisma.alert.count({ where: { tenantId: bulkTenant.id, status: 'dismissed' } })).toBe(401);
-      expect(await world.prisma.auditEvent.count({ where: { tenantId: bulkTenant.id, action: 'alert.dismiss' } })).toBe(401);
+      await world.prisma.alert.createMany({
+        data: Array.from({ length: 2_600 }, (_, i) => alertRow(bulkTenant.id, { severity: i % 5 === 0 ? 'high' : 'low', status: i % 7 === 0 ? 'resolved' : 'open' })),
+      });
+      const low = await world.prisma.alert.findMany({ where: { tenantId: bulkTenant.id, severity: 'low' }, select: { id: true, status: true }, orderBy: { id: 'asc' } });
+      const result = await http<Bulk>(api, 'POST', '/v1/alerts/bulk/dismiss', { body: { filter: { severity: ['low'] }, note: 'noise' }, headers });
+      expect(result.status).toBe(200);
+      expect(result.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(result.headers.get('content-length')).toBeNull();
+      expect(result.headers.get('transfer-encoding')).toBe('chunked');
+      const { data } = result.body;
+      const resolved = low.filter((a) => a.status === 'resolved').length;
+      expect(data).toEqual(expect.objectContaining({ action: 'dismiss', matched: low.length, updated: low.length - resolved, failed: resolved }));
+      expect(data.error).toBeUndefined();
+      expect(data.matched).toBe(data.updated + data.failed);
+      // Every matched id exactly once, in id order; the resolved ones refused with their status.
+      expect(data.outcomes.map((o) => o.id)).toEqual(low.map((a) => a.id));
+      expect(data.outcomes.filter((o) => o.outcome === 'invalid_transition').map((o) => o.id)).toEqual(low.filter((a) => a.status === 'resolved').map((a) => a.id));
+      expect(new Set(data.outcomes.filter((o) => o.outcome === 'invalid_transition').map((o) => o.status))).toEqual(new Set(['resolved']));
+      expect(await world.prisma.alert.count({ where: { tenantId: bulkTenant.id, status: 'dismissed' } })).toBe(data.updated);
+      expect(await world.prisma.alert.count({ where: { tenantId: bulkTenant.id, severity: 'high', status: 'dismissed' } })).toBe(0);
+      expect(await world.prisma.auditEvent.count({ where: { tenantId: bulkTenant.id, action: 'alert.dismiss' } })).toBe(data.updated);
       const verify = await http<{ data: { valid: boolean } }>(api, 'GET', '/v1/audit-trail/verify', { headers: world.bearer(bulkTenant, ['audit:read']) });
       expect(verify.body.data.valid).toBe(true);
     });
 
-    it('should refuse a body with neither ids nor filter, and an unknown action', async () => {
-      expect((await http(api, 'POST', '/v1/alerts/bulk/acknowledge', { body: {}, headers: writer })).status).toBe(400);
-      expect((await http(api, 'POST', '/v1/alerts/bulk/explode', { body: { ids: [] }, headers: writer })).status).toBe(400);
+    describe('when the database fails during the walk', () => {
+      const suffix = Date.now().toString(36);
+      const poison = `poison-${suffix}`;
+
+      beforeAll(async () => {
+        // A trigger that fails any update of the one alert titled `poison`: a database failure at a chosen chunk.
+        await world.prisma.$executeRawUnsafe(`CREATE FUNCTION e2e_poison_${suffix}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'poisoned alert'; END $$`);
+        await world.prisma.$executeRawUnsafe(`CREATE TRIGGER e2e_poison_${suffix} BEFORE UPDATE ON alerts FOR EACH ROW WHEN (OLD.title = '${poison}') EXECUTE FUNCTION e2e_poison_${suffix}()`);
+      });
+
+      afterAll(async () => {
+        await world.prisma.$executeRawUnsafe(`DROP TRIGGER IF EXISTS e2e_poison_${suffix} ON alerts`);
+        await world.prisma.$executeRawUnsafe(`DROP FUNCTION IF EXISTS e2e_poison_${suffix}()`);
+      });
+
+      /** `n` open alerts of a new tenant, the one at `poisonAt` (in id order) poisoned. */
+      async function poisoned(n: number, poisonAt: number): Promise<{ tenant: Tenant; headers: Record<string, string>; ids: string[] }> {
+        const bulkTenant = await world.tenant('Bulk failure');
+        const start = Date.now();
+        const rows = Array.from({ length: n }, (_, i) => alertRow(bulkTenant.id, { createdAt: new Date(start + i), title: i === poisonAt ? poison : `fine ${i}` }));
+        await world.prisma.alert.createMany({ data: rows });
+        return { tenant: bulkTenant, headers: world.bearer(bulkTenant, ['alerts:write'], 'bulker'), ids: rows.map((row) => row.id as string).sort() };
+      }
+
+      it('should end the streamed array with data.error when a later chunk fails, keeping the chunks done and changing nothing of the failed one', async () => {
+        const { tenant: bulkTenant, headers, ids } = await poisoned(600, 599);
+        const result = await http<Bulk>(api, 'POST', '/v1/alerts/bulk/acknowledge', { body: { filter: {} }, headers });
+        expect(result.status).toBe(200);
+        const { data } = result.body;
+        expect(data.outcomes.map((o) => o.id)).toEqual(ids.slice(0, 500));
+        expect(data).toEqual(expect.objectContaining({ matched: 500, updated: 500, failed: 0 }));
+        expect(data.error).toEqual(expect.objectContaining({ type: '/problems/internal-error', status: 500, code: 10000016, request_id: result.headers.get('x-request-id') }));
+        expect(await world.prisma.alert.count({ where: { tenantId: bulkTenant.id, status: 'acknowledged' } })).toBe(500);
+        expect(await world.prisma.alert.count({ where: { tenantId: bulkTenant.id, status: 'open', id: { in: ids.slice(500) } } })).toBe(100);
+        expect(await world.prisma.auditEvent.count({ where: { tenantId: bulkTenant.id, action: 'alert.acknowledge' } })).toBe(500);
+      });
+
+      it('should answer a 500 problem and change nothing when the first chunk fails', async () => {
+        const { tenant: bulkTenant, headers } = await poisoned(20, 10);
+        const result = await http(api, 'POST', '/v1/alerts/bulk/acknowledge', { body: { filter: {} }, headers });
+        expect(result.status).toBe(500);
+        expect(result.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(result.body).toEqual(expect.objectContaining({ type: '/problems/internal-error', code: 10000016 }));
+        expect(await world.prisma.alert.count({ where: { tenantId: bulkTenant.id, status: 'open' } })).toBe(20);
+        expect(await world.prisma.auditEvent.count({ where: { tenantId: bulkTenant.id } })).toBe(0);
+      });
+    });
+
+    describe('bad bodies', () => {
+      let badTenant: Tenant;
+      let headers: Record<string, string>;
+      let alertId: string;
+
+      beforeAll(async () => {
+        badTenant = await world.tenant('Bulk bad bodies');
+        headers = world.bearer(badTenant, ['alerts:read', 'alerts:write'], 'bulker');
+        alertId = (await world.prisma.alert.create({ data: alertRow(badTenant.id) })).id;
+      });
+
+      const manyIds = () => Array.from({ length: 1_001 }, (_, i) => `alr_${String(i).padStart(26, '0')}`);
+
+      it.each([
+        ['both ids and filter', () => ({ ids: [alertId], filter: { status: ['open'] } }), [['filter', 'invalid']]],
+        ['both, with 1,001 ids (ids are validated whenever present)', () => ({ ids: manyIds(), filter: {} }), [['ids', 'length'], ['filter', 'invalid']]],
+        ['both, with ids that are not strings', () => ({ ids: [1, { id: alertId }], filter: {} }), [['ids', 'type'], ['filter', 'invalid']]],
+        ['neither ids nor filter', () => ({ note: 'nothing to act on' }), [['ids', 'required']]],
+        ['ids and filter both null', () => ({ ids: null, filter: null }), [['ids', 'required']]],
+        ['ids that are not strings', () => ({ ids: [42, null] }), [['ids', 'type']]],
+        ['ids that are not an array', () => ({ ids: alertId }), [['ids', 'type']]],
+        ['1,001 ids', () => ({ ids: manyIds() }), [['ids', 'length']]],
+        ['an empty ids array', () => ({ ids: [] }), [['ids', 'length']]],
+        ['malformed ids', () => ({ ids: [alertId, 'alr_nope'] }), [['ids', 'format']]],
+        ['a filter that is an array', () => ({ filter: [] }), [['filter', 'type']]],
+        ['a filter with a bad field', () => ({ filter: { severity: ['urgent'] } }), [['filter.severity', 'enum']]],
+      ])('should answer 400 validation-error for %s and change nothing', async (_, body, expected) => {
+        const result = await http<{ type: string; code: number; errors: { field: string; code: string }[] }>(api, 'POST', '/v1/alerts/bulk/acknowledge', { body: body(), headers });
+        expect(result.status).toBe(400);
+        expect(result.body).toEqual(expect.objectContaining({ type: '/problems/validation-error', code: 10000001 }));
+        expect(result.body.errors.map((e) => [e.field, e.code])).toEqual(expected);
+        expect(await world.prisma.alert.findUniqueOrThrow({ where: { id: alertId } })).toEqual(expect.objectContaining({ status: 'open', version: 1 }));
+        expect(await world.prisma.auditEvent.count({ where: { tenantId: badTenant.id } })).toBe(0);
+      });
+
+      it('should answer the pointer of each field and say which two fields collide', async () => {
+        const result = await http<{ errors: { field: string; pointer: string; description: string }[] }>(api, 'POST', '/v1/alerts/bulk/acknowledge', { body: { ids: [alertId], filter: {} }, headers });
+        expect(result.body.errors).toEqual([expect.objectContaining({ field: 'filter', pointer: '/body/filter', description: 'filter cannot be combined with ids: give exactly one of the two' })]);
+        const neither = await http<{ errors: { pointer: string; description: string }[] }>(api, 'POST', '/v1/alerts/bulk/acknowledge', { body: {}, headers });
+        expect(neither.body.errors).toEqual([expect.objectContaining({ pointer: '/body/ids', description: 'ids is required; give ids (1 to 1,000 alert ids) or a filter' })]);
+      });
+
+      it('should take ids with a null filter, and refuse an unknown action', async () => {
+        const result = await http<{ data: { outcomes: { id: string; outcome: string }[] } }>(api, 'POST', '/v1/alerts/bulk/escalate', { body: { ids: [alertId], filter: null }, headers });
+        expect(result.status).toBe(200);
+        expect(result.body.data.outcomes).toEqual([expect.objectContaining({ id: alertId, outcome: 'updated' })]);
+        const unknown = await http<{ type: string; code: number; errors: { field: string; code: string }[] }>(api, 'POST', '/v1/alerts/bulk/explode', { body: { ids: [alertId] }, headers });
+        expect(unknown.status).toBe(400);
+        expect(unknown.body).toEqual(expect.objectContaining({ type: '/problems/validation-error', code: 10000001 }));
+        expect(unknown.body.errors).toEqual([expect.objectContaining({ field: 'action', code: 'enum' })]);
+      });
     });
   });
 
   describe('system history (seed 002)', () => {
-    it('should page one system’s alerts with its filters and refuse its bad input', async () => {
+    let headers: Record<string, string>;
+    const at = (minute: number) => new Date(Date.UTC(2026, 4, 12, 7, minute));
+
+    beforeAll(async () => {
       const sys = await world.tenant('Systems');
-      const headers = world.bearer(sys, ['alerts:read']);
+      headers = world.bearer(sys, ['alerts:read']);
       await world.prisma.alert.createMany({
         data: [
-          alertRow(sys.id, { systemKey: 'NETH-1', alertname: 'HistFlowTest', severity: 'critical', status: 'resolved' }),
-          alertRow(sys.id, { systemKey: 'NETH-1', alertname: 'PlainBodyTest', severity: 'critical', status: 'resolved' }),
-          alertRow(sys.id, { systemKey: 'NETH-2', alertname: 'HistFlowTest', severity: 'critical', status: 'resolved' }),
+          alertRow(sys.id, { systemKey: 'NETH-1', alertname: 'HistFlowTest', severity: 'critical', status: 'resolved', createdAt: at(10) }),
+          alertRow(sys.id, { systemKey: 'NETH-1', alertname: 'PlainBodyTest', severity: 'critical', status: 'resolved', createdAt: at(30) }),
+          alertRow(sys.id, { systemKey: 'NETH-1', alertname: 'DiskWarn', severity: 'medium', status: 'open', createdAt: at(20) }),
+          alertRow(sys.id, { systemKey: 'NETH-2', alertname: 'HistFlowTest', severity: 'critical', status: 'resolved', createdAt: at(40) }),
         ],
       });
-      const result = await http<List>(api, 'GET', '/v1/systems/NETH-1/alerts/history?sort_by=alertname&sort_direction=asc', { headers });
-      expect(result.body.items.map((a) => (a as unknown as { alertname: string }).alertname)).toEqual(['HistFlowTest', 'PlainBodyTest']);
-      expect(result.body.total).toBe(2);
-      const filtered = await http<List>(api, 'GET', '/v1/systems/NETH-1/alerts/history?alertname=PlainBodyTest', { headers });
-      expect(filtered.body.items).toHaveLength(1);
-      expect((await http(api, 'GET', '/v1/systems/NETH-1/alerts/history?page_size=201', { headers })).status).toBe(400);
-      const order = await http<{ errors: { field: string }[] }>(api, 'GET', '/v1/systems/NETH-1/alerts/history?from_date=2026-05-12T00:00:00Z&to_date=2026-05-11T00:00:00Z', { headers });
-      expect(order.status).toBe(400);
-      expect(order.body.errors.map((e) => e.field)).toEqual(['to_date']);
+    });
+
+    type History = List & { pagination: { sort_by: string; sort_direction: string; page: number; page_size: number } };
+    const history = (query = '') => http<History>(api, 'GET', `/v1/systems/NETH-1/alerts/history${query}`, { headers });
+
+    it('should answer the system’s alerts newest first by default, with the total and its paging', async () => {
+      const result = await history();
+      expect(result.status).toBe(200);
+      expect(result.body.items.map((a) => a.alertname)).toEqual(['PlainBodyTest', 'DiskWarn', 'HistFlowTest']);
+      expect(result.body.total).toBe(3);
+      expect(result.body.pagination).toEqual(expect.objectContaining({ sort_by: 'created_at', sort_direction: 'desc', page: 1, page_size: 20 }));
+    });
+
+    it('should sort, filter by alertname and severity (any case), and answer an unknown system with an empty page', async () => {
+      const sorted = await history('?sort_by=alertname&sort_direction=asc');
+      expect(sorted.body.items.map((a) => a.alertname)).toEqual(['DiskWarn', 'HistFlowTest', 'PlainBodyTest']);
+      expect((await history('?alertname=PlainBodyTest')).body.items.map((a) => a.alertname)).toEqual(['PlainBodyTest']);
+      expect((await history('?severity=Critical&sort_direction=asc')).body.items.map((a) => a.alertname)).toEqual(['HistFlowTest', 'PlainBodyTest']);
+      expect((await history('?from_date=2026-05-12T07:20:00Z&to_date=2026-05-12T07:30:00Z')).body.items.map((a) => a.alertname)).toEqual(['DiskWarn']);
+      const unknown = await http<History>(api, 'GET', '/v1/systems/NO-SUCH-SYSTEM/alerts/history', { headers });
+      expect(unknown.status).toBe(200);
+      expect(unknown.body).toEqual(expect.objectContaining({ items: [], total: 0 }));
+    });
+
+    it.each([
+      ['sort_by=colour', 'sort_by', 'enum'],
+      ['sort_by=title', 'sort_by', 'enum'],
+      ['sort_direction=sideways', 'sort_direction', 'enum'],
+      ['from_date=2026-13-01T00:00:00Z', 'from_date', 'format'],
+      ['from_date=yesterday', 'from_date', 'format'],
+      ['from_date=2026-05-12T00:00:00Z&to_date=2026-05-12T00:00:00Z', 'to_date', 'range'],
+      ['from_date=2026-05-12T00:00:00Z&to_date=2026-05-11T00:00:00Z', 'to_date', 'range'],
+      ['severity=urgent', 'severity', 'enum'],
+      ['severity=warning', 'severity', 'enum'],
+      ['status=inactive', 'status', 'enum'],
+      ['page=0', 'page', 'range'],
+      ['page_size=201', 'page_size', 'range'],
+    ])('should answer 400 validation-error for %s', async (query, field, code) => {
+      expectQueryViolation(await history(`?${query}`), field, code);
     });
   });
 });

@@ -88,6 +88,55 @@ describe('operations', () => {
       expect(document.paths['/v1/threat-cases/{id}/transitions'].post.responses['202']).toBeDefined();
     });
 
+    it('should give the alert list and system history parameters their enum names, bounds and defaults, so a generated client needs no hand edits', () => {
+      type Schema = Record<string, unknown>;
+      const schemasOf = (path: string, method = 'get'): Record<string, Schema> =>
+        Object.fromEntries((document.paths[path][method] as unknown as { parameters: { name: string; schema: Schema }[] }).parameters.map((p) => [p.name, p.schema]));
+      const named = (name: string, fallback: string) => ({ allOf: [{ $ref: `#/components/schemas/${name}` }], default: fallback });
+      const arrayOf = (name: string) => ({ type: 'array', items: { $ref: `#/components/schemas/${name}` } });
+      const components = document.components.schemas as Record<string, { enum?: string[]; properties?: Record<string, Schema> }>;
+
+      const list = schemasOf('/v1/alerts');
+      expect(list.page).toEqual({ type: 'integer', minimum: 1, maximum: 1_000_000, default: 1 });
+      expect(list.page_size).toEqual({ type: 'integer', minimum: 1, maximum: 200, default: 20 });
+      expect(list.pagination).toEqual(named('PaginationMode', 'offset'));
+      expect(list.sort_direction).toEqual(named('SortDirection', 'desc'));
+      expect(list.sort_by).toEqual(named('AlertSortField', 'created_at'));
+      expect(list.timezone).toEqual(expect.objectContaining({ type: 'string', default: 'UTC' }));
+      // true in offset mode, false in cursor mode: one default would be wrong in one of them.
+      expect(list.include_total).toEqual({ type: 'boolean' });
+      expect(list.cursor).toEqual({ type: 'string', maxLength: 2048 });
+      expect(list.severity).toEqual(arrayOf('AlertSeverity'));
+      expect(list.status).toEqual(arrayOf('AlertStatus'));
+      expect(list.alertable_type).toEqual(arrayOf('AlertableType'));
+      expect(list.follow_up_status).toEqual(arrayOf('FollowUpStatus'));
+
+      const history = schemasOf('/v1/systems/{system_key}/alerts/history');
+      expect(Object.keys(history).sort()).toEqual(['alertname', 'from_date', 'page', 'page_size', 'severity', 'sort_by', 'sort_direction', 'status', 'system_key', 'to_date']);
+      expect(history.page).toEqual({ type: 'integer', minimum: 1, maximum: 1_000_000, default: 1 });
+      expect(history.page_size).toEqual({ type: 'integer', minimum: 1, maximum: 200, default: 20 });
+      expect(history.sort_by).toEqual(named('SystemHistorySortField', 'created_at'));
+      expect(history.sort_direction).toEqual(named('SortDirection', 'desc'));
+      expect(history.from_date).toEqual(expect.objectContaining({ type: 'string', format: 'date-time' }));
+      expect(history.to_date).toEqual(expect.objectContaining({ type: 'string', format: 'date-time' }));
+      expect(history.severity).toEqual(arrayOf('AlertSeverity'));
+      expect(history.status).toEqual(arrayOf('AlertStatus'));
+
+      expect(components.AlertSortField.enum).toEqual(['created_at', 'updated_at', 'severity', 'status', 'starts_at', 'ends_at', 'id', 'title']);
+      expect(components.SystemHistorySortField.enum).toEqual(['id', 'alertname', 'severity', 'status', 'starts_at', 'ends_at', 'created_at']);
+      expect(components.SortDirection.enum).toEqual(['asc', 'desc']);
+      expect(components.PaginationMode.enum).toEqual(['offset', 'cursor']);
+      expect(components.AlertSeverity.enum).toEqual(['info', 'low', 'medium', 'high', 'critical']);
+      expect(components.AlertStatus.enum).toEqual(['open', 'acknowledged', 'escalated', 'resolved', 'dismissed']);
+
+      expect(schemasOf('/v1/alerts/stats/source').limit).toEqual({ type: 'integer', minimum: 1, maximum: 1_000, default: 50 });
+      expect(schemasOf('/v1/alerts/stats/timeseries').interval).toEqual(named('StatsInterval', 'day'));
+      expect(components.CreateAlertBatchDto.properties?.alerts).toEqual(expect.objectContaining({ type: 'array', minItems: 1, maxItems: 1_000 }));
+      expect(components.BulkActionDto.properties?.ids).toEqual(expect.objectContaining({ type: 'array', minItems: 1, maxItems: 1_000 }));
+      expect(components.BulkOutcome.enum).toEqual(['updated', 'not_found', 'invalid_transition', 'note_required']);
+      expect(JSON.stringify(document)).not.toContain('x-query-default');
+    });
+
     it('should serve Swagger UI at /docs', async () => {
       const docs = await http(api, 'GET', '/docs');
       expect(docs.status).toBe(200);

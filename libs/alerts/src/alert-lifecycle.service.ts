@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { appendAuditEvent, appendAuditEvents } from '@app/audit-trail';
-import { Principal, publicId } from '@app/common';
+import { Principal, publicId, StreamedData } from '@app/common';
 import { CompliancePolicies, normaliseControls, noteRequired as needsNote, refreshCaseControlsOfAlertsSql, TenantSettings } from '@app/compliance';
 import { Alert, AlertSeverity, AlertStatus, InjectScopedPrisma, Prisma, ScopedPrismaClient } from '@app/database';
 
@@ -10,10 +10,17 @@ import { alertNotFound, ifMatchAccepts, invalidTransition, noteRequired, staleVe
 import { AlertsRepository } from './alerts.repository';
 import { queryTenant } from './alerts.service';
 import { BulkActionDto, FollowUpDto, PatchAlertControlsDto, SetAlertControlsDto } from './dto/alert-actions.dto';
-import { BulkOutcomeDto, BulkResultDto } from './dto/alert.dto';
+import { AlertFilterDto } from './dto/alert-filter.dto';
+import { BulkOutcomeDto } from './dto/alert.dto';
 
 const BULK_CHUNK = 500;
 const OPTIMISTIC_RETRIES = 3;
+
+interface BulkTotals {
+  matched: number;
+  updated: number;
+  failed: number;
+}
 
 interface Change {
   data: Prisma.AlertUpdateManyMutationInput;
@@ -58,6 +65,17 @@ function controlsChange(alert: Alert, controls: string[], note: string | undefin
   };
 }
 
+/** Passes the outcomes through, adding each chunk to the totals (matched = updated + failed). */
+async function* counted(chunks: AsyncGenerator<BulkOutcomeDto[], void, undefined>, totals: BulkTotals): AsyncGenerator<BulkOutcomeDto[], void, undefined> {
+  for await (const outcomes of chunks) {
+    const updated = outcomes.filter((outcome) => outcome.outcome === 'updated').length;
+    totals.matched += outcomes.length;
+    totals.updated += updated;
+    totals.failed += outcomes.length - updated;
+    yield outcomes;
+  }
+}
+
 /**
  * Changes to alerts: lifecycle actions, assignee, follow-up, controls, bulk actions. Every change bumps
  * the version (ETag), writes one timeline entry and one audit event, all in one transaction.
@@ -94,11 +112,14 @@ export class AlertLifecycleService {
     }));
   }
 
+  /** The follow-up status; notes omitted stay as they are, null clears them. */
   followUp(id: string, dto: FollowUpDto, ifMatch: string | undefined, principal: Principal): Promise<Alert> {
+    const notes = dto.follow_up_notes === undefined ? 'kept' : dto.follow_up_notes === null ? 'cleared' : 'set';
     return this.change(id, ifMatch, principal, async (alert, now) => ({
-      data: { followUpStatus: dto.follow_up_status, followUpNotes: dto.follow_up_notes ?? null, updatedAt: now, version: { increment: 1 } },
-      timeline: { action: 'follow_up_updated', note: dto.follow_up_notes ?? null, details: { from: alert.followUpStatus, to: dto.follow_up_status } },
-      audit: { action: 'alert.follow_up', details: { from: alert.followUpStatus, to: dto.follow_up_status } },
+      // Prisma leaves a field that is undefined unchanged.
+      data: { followUpStatus: dto.follow_up_status, followUpNotes: dto.follow_up_notes, updatedAt: now, version: { increment: 1 } },
+      timeline: { action: 'follow_up_updated', note: dto.follow_up_notes ?? null, details: { from: alert.followUpStatus, to: dto.follow_up_status, notes } },
+      audit: { action: 'alert.follow_up', details: { from: alert.followUpStatus, to: dto.follow_up_status, notes } },
     }));
   }
 
@@ -144,24 +165,31 @@ export class AlertLifecycleService {
     }
   }
 
-  /** One action over listed ids or a filter, in chunks (bounded memory); each id gets its outcome. */
-  async bulk(action: LifecycleAction, dto: BulkActionDto, principal: Principal): Promise<BulkResultDto> {
-    const outcomes: BulkOutcomeDto[] = [];
-    if (dto.ids) {
-      const ids = [...new Set(dto.ids)];
-      for (let i = 0; i < ids.length; i += BULK_CHUNK) outcomes.push(...(await this.bulkChunk(action, ids.slice(i, i + BULK_CHUNK), dto.note, principal)));
-    } else if (dto.filter) {
-      const tenantId = queryTenant(principal, dto.filter);
-      let after = '';
-      for (;;) {
-        const ids = await this.repository.idsAfter(dto.filter, tenantId, after, BULK_CHUNK);
-        if (ids.length === 0) break;
-        outcomes.push(...(await this.bulkChunk(action, ids, dto.note, principal)));
-        after = ids[ids.length - 1];
-      }
+  /**
+   * One action over listed ids or every alert a filter matches, 500 at a time (a filter walked in id
+   * order), each chunk in its own transaction. The outcomes are produced a chunk at a time as they are read
+   * (EnvelopeStreamer writes them as they come), so memory is bounded by a chunk however many alerts match;
+   * nothing runs before the first chunk is asked for, and a reader that stops stops the walk.
+   */
+  bulk(action: LifecycleAction, dto: BulkActionDto, principal: Principal): StreamedData<BulkOutcomeDto> {
+    const totals = { matched: 0, updated: 0, failed: 0 };
+    const chunks = dto.ids ? this.idChunks(action, dto.ids, dto.note, principal) : this.filterChunks(action, dto.filter as AlertFilterDto, dto.note, principal);
+    return { head: { action }, field: 'outcomes', chunks: counted(chunks, totals), tail: () => ({ ...totals }) };
+  }
+
+  private async *idChunks(action: LifecycleAction, ids: string[], note: string | undefined, principal: Principal): AsyncGenerator<BulkOutcomeDto[], void, undefined> {
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += BULK_CHUNK) yield await this.bulkChunk(action, unique.slice(i, i + BULK_CHUNK), note, principal);
+  }
+
+  private async *filterChunks(action: LifecycleAction, filter: AlertFilterDto, note: string | undefined, principal: Principal): AsyncGenerator<BulkOutcomeDto[], void, undefined> {
+    const tenantId = queryTenant(principal, filter);
+    for (let after = ''; ; ) {
+      const ids = await this.repository.idsAfter(filter, tenantId, after, BULK_CHUNK);
+      if (ids.length === 0) return;
+      yield await this.bulkChunk(action, ids, note, principal);
+      after = ids[ids.length - 1];
     }
-    const updated = outcomes.filter((o) => o.outcome === 'updated').length;
-    return { action, matched: outcomes.length, updated, failed: outcomes.length - updated, outcomes };
   }
 
   private bulkChunk(action: LifecycleAction, ids: string[], note: string | undefined, principal: Principal): Promise<BulkOutcomeDto[]> {

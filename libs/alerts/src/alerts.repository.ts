@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import { CursorValue, dateRange, fromCursorValue, parseInstant, SortDirection } from '@app/common';
+import { cursorColumns, CursorValue, dateRange, parseInstant, SortDirection, SortValue } from '@app/common';
 import { Alert, Prisma, PlainSql } from '@app/database';
 
 import { AlertSortKey } from './dto/alert-enums';
@@ -17,17 +17,31 @@ export const ALERT_COLUMNS = Prisma.sql`a.id, a.tenant_id AS "tenantId", a.type,
   a.resolved_at AS "resolvedAt", a.resolved_by AS "resolvedBy", a.dismissed_at AS "dismissedAt",
   a.dismissed_by AS "dismissedBy", a.version, a.controls`;
 
-/** The SQL of each sort field and how a cursor value is cast back into it. ends_at sorts open alerts last. */
-const SORTS: Record<AlertSortKey, { expr: Prisma.Sql; cast: (value: unknown) => Prisma.Sql; value: (alert: Alert) => string | Date }> = {
-  created_at: { expr: Prisma.sql`a.created_at`, cast: (v) => Prisma.sql`${v}::timestamptz`, value: (a) => a.createdAt },
-  updated_at: { expr: Prisma.sql`a.updated_at`, cast: (v) => Prisma.sql`${v}::timestamptz`, value: (a) => a.updatedAt },
-  starts_at: { expr: Prisma.sql`a.starts_at`, cast: (v) => Prisma.sql`${v}::timestamptz`, value: (a) => a.startsAt },
-  ends_at: { expr: Prisma.sql`COALESCE(a.ends_at, 'infinity'::timestamptz)`, cast: (v) => Prisma.sql`${v}::timestamptz`, value: (a) => a.endsAt ?? 'infinity' },
-  severity: { expr: Prisma.sql`a.severity`, cast: (v) => Prisma.sql`${v}::alert_severity`, value: (a) => a.severity },
-  status: { expr: Prisma.sql`a.status`, cast: (v) => Prisma.sql`${v}::alert_status`, value: (a) => a.status },
-  title: { expr: Prisma.sql`a.title`, cast: (v) => Prisma.sql`${v}::varchar`, value: (a) => a.title },
-  alertname: { expr: Prisma.sql`COALESCE(a.alertname, '')`, cast: (v) => Prisma.sql`${v}::varchar`, value: (a) => a.alertname ?? '' },
-  id: { expr: Prisma.sql`a.id`, cast: (v) => Prisma.sql`${v}::varchar`, value: (a) => a.id },
+interface SortColumn {
+  expr: Prisma.Sql;
+  /** The type a cursor's value of the column is cast back to. */
+  type: Prisma.Sql;
+}
+
+const column = (expr: Prisma.Sql, type: string): SortColumn => ({ expr, type: Prisma.raw(type) });
+const CREATED_AT = column(Prisma.sql`a.created_at`, 'timestamptz');
+
+/**
+ * Each sort: its columns before the id tie-breaker, and a row's value for them (one value, or one per
+ * column). Every column runs in the requested direction, so each sort is an index order read either way:
+ * severity and status sort by rank, then by created_at, as the (tenant_id, severity|status, created_at, id)
+ * indexes are. ends_at sorts open alerts (no end) as 'infinity'.
+ */
+const SORTS: Record<AlertSortKey, { columns: SortColumn[]; value: (alert: Alert) => SortValue }> = {
+  created_at: { columns: [CREATED_AT], value: (a) => a.createdAt },
+  updated_at: { columns: [column(Prisma.sql`a.updated_at`, 'timestamptz')], value: (a) => a.updatedAt },
+  starts_at: { columns: [column(Prisma.sql`a.starts_at`, 'timestamptz')], value: (a) => a.startsAt },
+  ends_at: { columns: [column(Prisma.sql`COALESCE(a.ends_at, 'infinity'::timestamptz)`, 'timestamptz')], value: (a) => a.endsAt ?? 'infinity' },
+  severity: { columns: [column(Prisma.sql`a.severity`, 'alert_severity'), CREATED_AT], value: (a) => [a.severity, a.createdAt] },
+  status: { columns: [column(Prisma.sql`a.status`, 'alert_status'), CREATED_AT], value: (a) => [a.status, a.createdAt] },
+  title: { columns: [column(Prisma.sql`a.title`, 'varchar')], value: (a) => a.title },
+  alertname: { columns: [column(Prisma.sql`COALESCE(a.alertname, '')`, 'varchar')], value: (a) => a.alertname ?? '' },
+  id: { columns: [], value: () => [] },
 };
 
 function likePattern(text: string): string {
@@ -106,7 +120,7 @@ export interface AlertPageRequest {
 export class AlertsRepository {
   constructor(private readonly sql: PlainSql) {}
 
-  sortValue(sortBy: AlertSortKey, alert: Alert): string | Date {
+  sortValue(sortBy: AlertSortKey, alert: Alert): SortValue {
     return SORTS[sortBy].value(alert);
   }
 
@@ -123,17 +137,19 @@ export class AlertsRepository {
   }
 
   private read(request: AlertPageRequest, after: [CursorValue, string] | null, skip: number): Promise<Alert[]> {
-    const sort = SORTS[request.sortBy];
+    const { columns } = SORTS[request.sortBy];
     const where = alertWhere(request.filter, request.tenantId);
     const dir = Prisma.raw(request.direction === 'asc' ? 'ASC' : 'DESC');
+    const key = [...columns.map((c) => c.expr), Prisma.sql`a.id`];
     let keyset = Prisma.empty;
     if (after) {
+      // One row comparison over the whole key, an index condition of the sort's index.
       const op = Prisma.raw(request.direction === 'asc' ? '>' : '<');
-      const value = fromCursorValue(after[0]);
-      const condition = request.sortBy === 'id' ? Prisma.sql`a.id ${op} ${after[1]}` : Prisma.sql`(${sort.expr}, a.id) ${op} (${sort.cast(value)}, ${after[1]})`;
+      const values = cursorColumns(after[0], columns.length).map((value, i) => Prisma.sql`${value}::${columns[i].type}`);
+      const condition = Prisma.sql`(${Prisma.join(key)}) ${op} (${Prisma.join([...values, Prisma.sql`${after[1]}`])})`;
       keyset = where === Prisma.empty ? Prisma.sql`WHERE ${condition}` : Prisma.sql`AND ${condition}`;
     }
-    const order = request.sortBy === 'id' ? Prisma.sql`a.id ${dir}` : Prisma.sql`${sort.expr} ${dir}, a.id ${dir}`;
+    const order = Prisma.join(key.map((expr) => Prisma.sql`${expr} ${dir}`));
     return this.sql.rows<Alert>(Prisma.sql`SELECT ${ALERT_COLUMNS} FROM alerts a ${where} ${keyset} ORDER BY ${order} LIMIT ${request.take} OFFSET ${skip}`);
   }
 

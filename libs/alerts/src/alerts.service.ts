@@ -16,8 +16,6 @@ import { CreateAlertDto } from './dto/create-alert.dto';
 import { ListAlertsQueryDto } from './dto/list-alerts-query.dto';
 import { toFieldViolationsOf } from './validation';
 
-export const MAX_BATCH = 1_000;
-
 export interface CreatedAlert {
   alert: Alert;
   /** True when an Idempotency-Key answered an earlier request's result. */
@@ -137,18 +135,21 @@ export class AlertsService {
     }
   }
 
-  /** Up to 1,000 alerts: each validated alone; the valid ones are stored together, the rest reported by index. */
+  /**
+   * The items of a batch (1 to MAX_BATCH, checked by CreateAlertBatchDto): each validated alone, an item that
+   * is not an object included; the valid ones are stored together, the rest reported by index.
+   */
   async createBatch(items: unknown[], principal: Principal): Promise<{ created: Alert[]; createdIndexes: number[]; errors: { index: number; errors: FieldViolation[] }[] }> {
-    if (!Array.isArray(items) || items.length === 0 || items.length > MAX_BATCH) {
-      throw new ProblemException(ProblemTypes.validationError, {
-        errors: [{ field: 'alerts', pointer: '/body/alerts', code: 'length', description: `alerts must hold 1 to ${MAX_BATCH} items` }],
-      });
-    }
     const valid: { index: number; dto: CreateAlertDto }[] = [];
     const errors: { index: number; errors: FieldViolation[] }[] = [];
     items.forEach((item, index) => {
+      const [field, pointer] = [`alerts[${index}]`, `/body/alerts/${index}`];
+      if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+        errors.push({ index, errors: [{ field, pointer, code: item === null ? 'required' : 'type', description: `${field} must be an alert object`, value: item }] });
+        return;
+      }
       const dto = plainToInstance(CreateAlertDto, item);
-      const violations = toFieldViolationsOf(validateSync(dto, { whitelist: true, forbidNonWhitelisted: true }), `alerts[${index}]`, `/body/alerts/${index}`);
+      const violations = toFieldViolationsOf(validateSync(dto, { whitelist: true, forbidNonWhitelisted: true }), field, pointer);
       if (violations.length) errors.push({ index, errors: violations });
       else valid.push({ index, dto });
     });

@@ -4,6 +4,7 @@ import { AcceptLanguageResolver, I18nModule } from 'nestjs-i18n';
 
 import { AppConfig } from '@app/config';
 
+import { EnvelopeStreamer } from './envelope/streamed-envelope';
 import { MetricsService } from './http/metrics.service';
 import { RouteIndex } from './http/route-index';
 import { FALLBACK_LANGUAGE, TranslationsLoader } from './i18n/translations.loader';
@@ -46,10 +47,11 @@ function withoutRequestInterceptor(module: DynamicModule): DynamicModule {
     RouteIndex,
     ProblemRenderer,
     ProblemResponder,
+    EnvelopeStreamer,
     RedisService,
     { provide: Paginator, useFactory: (config: AppConfig) => new Paginator(new CursorCodec(config.cursorSecret)), inject: [AppConfig] },
     { provide: APP_FILTER, useClass: ProblemFilter },
   ],
-  exports: [JsonLogger, MetricsService, RouteIndex, ProblemRenderer, ProblemResponder, RedisService, Paginator],
+  exports: [JsonLogger, MetricsService, RouteIndex, ProblemRenderer, ProblemResponder, EnvelopeStreamer, RedisService, Paginator],
 })
 export class CommonModule {}

@@ -1,4 +1,4 @@
-import { CursorValue, fromCursorValue, SortDirection } from '@app/common';
+import { cursorColumns, CursorValue, SortDirection } from '@app/common';
 
 /**
  * Prisma `where` and `orderBy` for a keyset page on (sortField, id): rows strictly after `after` in
@@ -7,7 +7,7 @@ import { CursorValue, fromCursorValue, SortDirection } from '@app/common';
 export function keysetWhere(sortField: string, after: [CursorValue, string] | null, direction: SortDirection): Record<string, unknown> {
   if (!after) return {};
   const op = direction === 'desc' ? 'lt' : 'gt';
-  const value = fromCursorValue(after[0]);
+  const [value] = cursorColumns(after[0], 1);
   const id = after[1];
   if (sortField === 'id') return { id: { [op]: id } };
   return { OR: [{ [sortField]: { [op]: value } }, { [sortField]: value, id: { [op]: id } }] };

@@ -1,13 +1,13 @@
-import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import { ApiHeader, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import {
   AlertActionDto, AlertDto, AlertLifecycleService, AlertsService, AssignAlertDto, BatchResultDto, BulkActionDto, BulkResultDto,
   CreateAlertBatchDto, CreateAlertDto, etag, FollowUpDto, LifecycleAction, ListAlertsQueryDto, PatchAlertControlsDto, SetAlertControlsDto, TimelineEntryDto,
 } from '@app/alerts';
 import { Authenticated, CurrentPrincipal } from '@app/auth';
-import { ApiEnvelope, ApiListEnvelope, envelope, Envelope, listEnvelope, ListEnvelope, Operation, Principal, ProblemException, ProblemTypes } from '@app/common';
+import { ApiEnvelope, ApiListEnvelope, envelope, Envelope, EnvelopeStreamer, listEnvelope, ListEnvelope, Operation, Principal, ProblemException, ProblemTypes } from '@app/common';
 import type { Alert } from '@app/database';
 
 import { AlertableParams, AlertIdParams, BulkActionParams } from './alert-params.dto';
@@ -39,6 +39,7 @@ export class AlertsController {
   constructor(
     private readonly alerts: AlertsService,
     private readonly lifecycle: AlertLifecycleService,
+    private readonly streamer: EnvelopeStreamer,
   ) {}
 
   @Get()
@@ -78,10 +79,10 @@ export class AlertsController {
   @Post('bulk/:action')
   @HttpCode(200)
   @Authenticated({ scopes: ['alerts:write'] })
-  @ApiEnvelope(BulkResultDto)
+  @ApiEnvelope(BulkResultDto, 200, 'Per-id outcomes, streamed 500 at a time, then the totals; `data.error` when the work broke off after the answer had begun')
   @Operation({ id: 'bulkAlertAction', summary: 'Apply a lifecycle action to listed ids or to every alert a filter matches; per-id outcomes', problems: [400, 413, 415] })
-  async bulk(@Param() params: BulkActionParams, @Body() body: BulkActionDto, @CurrentPrincipal() principal: Principal): Promise<Envelope<BulkResultDto>> {
-    return envelope(await this.lifecycle.bulk(params.action, body, principal));
+  bulk(@Param() params: BulkActionParams, @Body() body: BulkActionDto, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest): Promise<StreamableFile> {
+    return this.streamer.stream(this.lifecycle.bulk(params.action, body, principal), request);
   }
 
   @Get('by-alertable/:alertable_type/:alertable_id')

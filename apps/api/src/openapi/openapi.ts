@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 
-import { FieldViolationSchema, PaginationSchema, ProblemSchema } from '@app/common';
+import { FieldViolationSchema, PaginationSchema, ProblemSchema, withQueryEnumDefaults } from '@app/common';
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -13,10 +13,12 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A JWT (HS256 with the configured secret or RS256 through the configured JWKS; claims sub, tenant_id, scopes), or an API key (ak_…) where a client can only send a bearer token, such as Alertmanager’s http_config.authorization' }, 'bearer')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An API key (ak_…) bound to one tenant and its scopes' }, 'api_key')
     .build();
-  return SwaggerModule.createDocument(app, config, {
-    extraModels: [ProblemSchema, FieldViolationSchema, PaginationSchema],
-    operationIdFactory: (_controller, method) => method,
-  });
+  return withQueryEnumDefaults(
+    SwaggerModule.createDocument(app, config, {
+      extraModels: [ProblemSchema, FieldViolationSchema, PaginationSchema],
+      operationIdFactory: (_controller, method) => method,
+    }),
+  );
 }
 
 /** Swagger UI at /docs and the document at /openapi.json. */

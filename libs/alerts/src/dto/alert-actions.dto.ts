@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 
+import { isGiven, NotWith } from '@app/common';
 import { IsControlIdList } from '@app/compliance';
 
 import { FOLLOW_UP_STATUSES } from './alert-enums';
@@ -28,22 +29,29 @@ export class FollowUpDto {
   @IsIn(FOLLOW_UP_STATUSES)
   follow_up_status: (typeof FOLLOW_UP_STATUSES)[number];
 
-  /** @example "Sudah diperiksa oleh tim keamanan pukul 09.00 WIB" */
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 5_000, description: 'Omitted: the notes stay as they are; null: they are cleared', example: 'Sudah diperiksa oleh tim keamanan pukul 09.00 WIB' })
   @IsOptional() @IsString() @MaxLength(5_000)
-  follow_up_notes?: string;
+  follow_up_notes?: string | null;
 }
 
-/** Exactly one of `ids` (up to 1,000) or `filter`. */
-export class BulkActionDto {
-  @ApiPropertyOptional({ type: [String], maxItems: 1000 })
-  @ValidateIf((body: BulkActionDto) => body.filter === undefined)
-  @ArrayMinSize(1) @ArrayMaxSize(1000) @Matches(/^alr_[0-9A-Z]{26}$/, { each: true, message: 'each id must be an alert id (alr_…)' })
-  ids?: string[];
+export const MAX_BULK_IDS = 1_000;
 
-  @ApiPropertyOptional({ type: AlertFilterDto, description: 'Every alert the list would show with these filters' })
-  @ValidateIf((body: BulkActionDto) => body.ids === undefined || body.filter !== undefined)
-  @ValidateNested() @Type(() => AlertFilterDto)
-  filter?: AlertFilterDto;
+/**
+ * Exactly one of `ids` (1 to 1,000 alert ids) or `filter`; null counts as not given. Whichever is given
+ * is validated in full, also when both are (which is itself a violation, on `filter`).
+ */
+export class BulkActionDto {
+  @ApiPropertyOptional({ type: [String], minItems: 1, maxItems: MAX_BULK_IDS, description: 'Alert ids; exactly one of ids or filter' })
+  @ValidateIf((body: BulkActionDto) => isGiven(body.ids) || !isGiven(body.filter))
+  @IsDefined({ message: 'give ids (1 to 1,000 alert ids) or a filter' })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_BULK_IDS) @IsString({ each: true })
+  @Matches(/^alr_[0-9A-Z]{26}$/, { each: true, message: 'each id must be an alert id (alr_…)' })
+  ids?: string[] | null;
+
+  @ApiPropertyOptional({ type: AlertFilterDto, description: 'Every alert the list would show with these filters; exactly one of ids or filter' })
+  @ValidateIf((body: BulkActionDto) => isGiven(body.filter))
+  @NotWith('ids') @IsObject() @ValidateNested() @Type(() => AlertFilterDto)
+  filter?: AlertFilterDto | null;
 
   @IsOptional() @IsString() @MaxLength(5_000)
   note?: string;

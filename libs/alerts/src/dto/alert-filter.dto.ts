@@ -1,10 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
-import { CommaSeparated, DateRangeQueryDto, IsInstant } from '@app/common';
+import { CommaSeparated, DateRangeQueryDto, IsInstant, ToLowerCase } from '@app/common';
 import { CONTROL_ID, CONTROL_ID_MESSAGE, MAX_CONTROLS } from '@app/compliance';
 
-import { ALERTABLE_TYPES, FOLLOW_UP_STATUSES, SEVERITIES, STATUSES } from './alert-enums';
+import { ALERTABLE_TYPES, FOLLOW_UP_STATUSES, SEVERITIES, SEVERITY_FILTER, STATUSES } from './alert-enums';
 
 const LIST = { each: true } as const;
 
@@ -17,8 +17,8 @@ export class AlertFilterDto extends DateRangeQueryDto {
   @IsOptional() @CommaSeparated() @IsString(LIST) @MaxLength(100, LIST) @ArrayMaxSize(50)
   type?: string[];
 
-  @ApiPropertyOptional({ enum: SEVERITIES, enumName: 'AlertSeverity', isArray: true, description: 'Severities (OR)' })
-  @IsOptional() @CommaSeparated() @IsIn(SEVERITIES, LIST)
+  @ApiPropertyOptional({ enum: SEVERITIES, enumName: 'AlertSeverity', isArray: true, description: 'Severities (OR), in any case' })
+  @IsOptional() @CommaSeparated() @ToLowerCase() @IsIn(SEVERITIES, SEVERITY_FILTER)
   severity?: (typeof SEVERITIES)[number][];
 
   @ApiPropertyOptional({ enum: STATUSES, enumName: 'AlertStatus', isArray: true, description: 'Statuses (OR)' })

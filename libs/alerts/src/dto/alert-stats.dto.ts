@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 
-import { ToInt } from '@app/common';
+import { ApiQueryEnum, ToInt } from '@app/common';
 
 import { AlertFilterDto } from './alert-filter.dto';
 
@@ -10,13 +10,13 @@ export type StatsInterval = (typeof STATS_INTERVALS)[number];
 
 /** Statistics take the list's filters; grouped counts over many values take a limit. */
 export class GroupStatsQueryDto extends AlertFilterDto {
-  /** Most groups answered, largest first (1 to 1,000, default 50). */
+  @ApiPropertyOptional({ type: 'integer', default: 50, description: 'Most groups answered, largest first (source and type; severity and status always list every value)' })
   @IsOptional() @ToInt() @IsInt() @Min(1) @Max(1_000)
   limit?: number;
 }
 
 export class TimeseriesQueryDto extends AlertFilterDto {
-  @ApiPropertyOptional({ enum: STATS_INTERVALS, enumName: 'StatsInterval', default: 'day', description: 'Bucket size, in `timezone` (days and weeks follow DST)' })
+  @ApiQueryEnum({ enum: STATS_INTERVALS, enumName: 'StatsInterval', default: 'day', description: 'Bucket size, in `timezone` (days and weeks follow DST)' })
   @IsOptional() @IsIn(STATS_INTERVALS)
   interval?: StatsInterval;
 }

@@ -1,6 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
-import { isoUtc } from '@app/common';
+import { isoUtc, ProblemSchema } from '@app/common';
 import type { Alert, AlertTimelineEntry } from '@app/database';
 
 import { timeToAcknowledge, timeToResolve } from '../response-times';
@@ -139,18 +139,26 @@ export class BatchResultDto {
   @ApiProperty({ type: [BatchItemErrorDto] }) errors: BatchItemErrorDto[];
 }
 
+export const BULK_OUTCOMES = ['updated', 'not_found', 'invalid_transition', 'note_required'] as const;
+
 export class BulkOutcomeDto {
   @ApiProperty() id: string;
-  @ApiProperty({ enum: ['updated', 'not_found', 'invalid_transition', 'note_required', 'stale'], enumName: 'BulkOutcome', description: 'note_required: the alert’s severity needs a note (the tenant’s note_required_from) and none was given' }) outcome: string;
+  @ApiProperty({ enum: BULK_OUTCOMES, enumName: 'BulkOutcome', description: 'note_required: the alert’s severity needs a note (the tenant’s note_required_from) and none was given' }) outcome: (typeof BULK_OUTCOMES)[number];
   @ApiProperty({ type: String, nullable: true, description: 'The status after (updated) or as found (invalid_transition)' }) status: string | null;
 }
 
+/** The answer of a bulk action, streamed: the outcomes a chunk at a time, the totals after them. */
 export class BulkResultDto {
   @ApiProperty() action: string;
-  @ApiProperty() matched: number;
+  @ApiProperty({ type: [BulkOutcomeDto], description: 'One per matched id, in the order walked (ids as listed; a filter in id order)' }) outcomes: BulkOutcomeDto[];
+  @ApiProperty({ description: 'Outcomes answered: updated + failed' }) matched: number;
   @ApiProperty() updated: number;
   @ApiProperty() failed: number;
-  @ApiProperty({ type: [BulkOutcomeDto] }) outcomes: BulkOutcomeDto[];
+  @ApiPropertyOptional({
+    type: ProblemSchema,
+    description: 'Only when the work broke off after the answer had begun (the status was already sent): the problem it would have answered. The outcomes and totals cover the chunks done; nothing of the failed chunk was changed',
+  })
+  error?: ProblemSchema;
 }
 
 export class ControlRulesAppliedDto {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDateString, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsDateString, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 
 import { ANNOTATION_LIMITS, IsStringRecord, LABEL_LIMITS } from '@app/common';
 import { IsControlIdList } from '@app/compliance';
@@ -87,8 +87,12 @@ export class CreateAlertDto {
   starts_at?: string;
 }
 
+export const MAX_BATCH = 1_000;
+const BATCH_LENGTH = { message: `alerts must hold 1 to ${MAX_BATCH.toLocaleString('en')} items` };
+
+/** Only the array is checked here: each item is validated on its own, and an invalid one (a non-object too) is reported by index. */
 export class CreateAlertBatchDto {
-  @ApiProperty({ type: [CreateAlertDto], description: 'Up to 1,000 alerts; each is validated on its own and invalid ones are reported by index' })
-  @IsObject({ each: true })
-  alerts: Record<string, unknown>[];
+  @ApiProperty({ type: [CreateAlertDto], minItems: 1, maxItems: MAX_BATCH, description: 'Up to 1,000 alerts; each is validated on its own and invalid ones are reported by index' })
+  @IsArray() @ArrayMinSize(1, BATCH_LENGTH) @ArrayMaxSize(MAX_BATCH, BATCH_LENGTH)
+  alerts: unknown[];
 }

@@ -1,14 +1,14 @@
-import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { IntersectionType } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 
-import { PageQueryDto } from '@app/common';
+import { ApiQueryEnum, PageQueryDto } from '@app/common';
 
 import { ALERT_SORT_FIELDS, AlertSortField } from './alert-enums';
 import { AlertFilterDto } from './alert-filter.dto';
 
 /** The alert list: every filter, sort and both paging modes. */
 export class ListAlertsQueryDto extends IntersectionType(AlertFilterDto, PageQueryDto) {
-  @ApiPropertyOptional({ enum: ALERT_SORT_FIELDS, enumName: 'AlertSortField', default: 'created_at', description: 'Field to sort by; id breaks ties' })
+  @ApiQueryEnum({ enum: ALERT_SORT_FIELDS, enumName: 'AlertSortField', default: 'created_at', description: 'Field to sort by; severity and status then sort by created_at, and id breaks ties' })
   @IsOptional() @IsIn(ALERT_SORT_FIELDS)
   sort_by?: AlertSortField;
 }

@@ -1,35 +1,35 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 
-import { CommaSeparated, IsAfter, IsInstant, SORT_DIRECTIONS, SortDirection, ToInt } from '@app/common';
+import { ApiQueryEnum, CommaSeparated, DEFAULT_PAGE_SIZE, IsAfter, IsInstant, SORT_DIRECTIONS, SortDirection, ToInt, ToLowerCase } from '@app/common';
 
-import { SEVERITIES, STATUSES } from './alert-enums';
+import { SEVERITIES, SEVERITY_FILTER, STATUSES } from './alert-enums';
 
 export const SYSTEM_HISTORY_SORT_FIELDS = ['id', 'alertname', 'severity', 'status', 'starts_at', 'ends_at', 'created_at'] as const;
 
 /** Seed 002's per-system history: page/page_size (max 200), sort over seven fields (default desc), from/to dates. */
 export class SystemHistoryQueryDto {
-  /** Page number, from 1. */
+  @ApiPropertyOptional({ type: 'integer', default: 1, description: 'Page number, from 1' })
   @IsOptional() @ToInt() @IsInt() @Min(1) @Max(1_000_000)
   page?: number;
 
-  /** Items per page, 1 to 200 (default 20). */
+  @ApiPropertyOptional({ type: 'integer', default: DEFAULT_PAGE_SIZE, description: 'Items per page' })
   @IsOptional() @ToInt() @IsInt() @Min(1) @Max(200)
   page_size?: number;
 
-  @ApiPropertyOptional({ enum: SYSTEM_HISTORY_SORT_FIELDS, enumName: 'SystemHistorySortField', default: 'created_at' })
+  @ApiQueryEnum({ enum: SYSTEM_HISTORY_SORT_FIELDS, enumName: 'SystemHistorySortField', default: 'created_at', description: 'Field to sort by; severity and status then sort by created_at, and id breaks ties' })
   @IsOptional() @IsIn(SYSTEM_HISTORY_SORT_FIELDS)
   sort_by?: (typeof SYSTEM_HISTORY_SORT_FIELDS)[number];
 
-  @ApiPropertyOptional({ enum: SORT_DIRECTIONS, enumName: 'SortDirection', default: 'desc', description: 'Defaults to desc: most recent first' })
+  @ApiQueryEnum({ enum: SORT_DIRECTIONS, enumName: 'SortDirection', default: 'desc', description: 'Defaults to desc: most recent first' })
   @IsOptional() @IsIn(SORT_DIRECTIONS)
   sort_direction?: SortDirection;
 
-  /** Lower bound on created_at (inclusive), RFC 3339. */
+  @ApiPropertyOptional({ format: 'date-time', description: 'Lower bound on created_at (inclusive), RFC 3339', example: '2026-05-12T00:00:00Z' })
   @IsOptional() @IsString() @IsInstant('utc')
   from_date?: string;
 
-  /** Upper bound on created_at (exclusive), RFC 3339; must be after from_date. */
+  @ApiPropertyOptional({ format: 'date-time', description: 'Upper bound on created_at (exclusive), RFC 3339; must be after from_date', example: '2026-05-13T00:00:00Z' })
   @IsOptional() @IsString() @IsInstant('utc') @IsAfter('from_date', 'utc')
   to_date?: string;
 
@@ -37,8 +37,8 @@ export class SystemHistoryQueryDto {
   @IsOptional() @CommaSeparated() @IsString({ each: true })
   alertname?: string[];
 
-  @ApiPropertyOptional({ enum: SEVERITIES, enumName: 'AlertSeverity', isArray: true })
-  @IsOptional() @CommaSeparated() @IsIn(SEVERITIES, { each: true })
+  @ApiPropertyOptional({ enum: SEVERITIES, enumName: 'AlertSeverity', isArray: true, description: 'Severities (OR), in any case; seed 002\'s warning is medium here' })
+  @IsOptional() @CommaSeparated() @ToLowerCase() @IsIn(SEVERITIES, SEVERITY_FILTER)
   severity?: (typeof SEVERITIES)[number][];
 
   @ApiPropertyOptional({ enum: STATUSES, enumName: 'AlertStatus', isArray: true })

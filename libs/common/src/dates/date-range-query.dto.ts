@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
 
 import { isTimeZone, parseInstant } from './zoned-time';
@@ -62,7 +63,7 @@ export class DateRangeQueryDto {
   @IsOptional() @IsString() @IsInstant() @IsAfter('created_from')
   created_to?: string;
 
-  /** IANA time zone for date-only bounds. */
+  @ApiPropertyOptional({ default: 'UTC', description: 'IANA time zone for date-only bounds', example: 'Asia/Jakarta' })
   @IsOptional() @IsTimeZone()
   timezone?: string;
 }

@@ -1,5 +1,6 @@
 import { ProblemException } from '../problem/problem.exception';
-import { CursorCodec } from './cursor-codec';
+import { CursorCodec, CursorValue } from './cursor-codec';
+import { cursorColumns } from './pagination';
 
 describe('CursorCodec', () => {
   const codec = new CursorCodec('s'.repeat(32));
@@ -37,5 +38,45 @@ describe('CursorCodec', () => {
 
   it.each([[''], ['garbage'], ['a.b.c'], ['%%%.###']])('should refuse %j', (token) => {
     expectInvalid(token);
+  });
+
+  it('should decode a composite sort value (one value per column before the id)', () => {
+    const composite = { direction: 'prev' as const, key: [['high', { date: '2025-04-30T08:15:00.000Z' }], 'alr_1'] as [CursorValue, string] };
+    expect(codec.decode(codec.encode(composite, binding), binding)).toEqual(composite);
+  });
+
+  it.each([
+    ['a nested array', [[['high']], 'alr_1']],
+    ['an object that is not a date', [{ date: '2025-04-30', extra: 1 }, 'alr_1']],
+    ['an id that is not a string', ['high', 7]],
+    ['a key of three members', ['high', 'x', 'alr_1']],
+  ])('should refuse a signed cursor whose key holds %s', (_, key) => {
+    expectInvalid(codec.encode({ direction: 'next', key: key as unknown as [CursorValue, string] }, binding));
+  });
+});
+
+describe('cursorColumns', () => {
+  function slug(work: () => unknown): string | undefined {
+    try {
+      work();
+    } catch (error) {
+      return (error as ProblemException).problemType.slug;
+    }
+    return undefined;
+  }
+
+  it('should give one value per sort column, dates read back', () => {
+    expect(cursorColumns({ date: '2025-04-30T08:15:00.000Z' }, 1)).toEqual([new Date('2025-04-30T08:15:00.000Z')]);
+    expect(cursorColumns(['high', { date: '2025-04-30T08:15:00.000Z' }], 2)).toEqual(['high', new Date('2025-04-30T08:15:00.000Z')]);
+    expect(cursorColumns([], 0)).toEqual([]);
+  });
+
+  it.each([
+    ['a plain value for a composite sort', 'high', 2],
+    ['too few values', ['high'], 2],
+    ['an array for a one-column sort', ['x'], 1],
+    ['an invalid date', [{ date: 'not a date' }, 'x'], 2],
+  ])('should refuse %s as an invalid cursor', (_, value, columns) => {
+    expect(slug(() => cursorColumns(value as CursorValue, columns))).toBe('invalid-cursor');
   });
 });

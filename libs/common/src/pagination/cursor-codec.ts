@@ -4,12 +4,25 @@ import { ProblemException } from '../problem/problem.exception';
 import { ProblemTypes } from '../problem/problem-types';
 
 export type CursorDirection = 'next' | 'prev';
-export type CursorValue = string | number | null | { date: string };
+/** One sort column's value in a cursor (dates as `{ date }`). */
+export type CursorScalar = string | number | null | { date: string };
+/** A sort value in a cursor: one column's, or each column's of a composite sort, in order. */
+export type CursorValue = CursorScalar | CursorScalar[];
 
 export interface CursorPosition {
   direction: CursorDirection;
   /** The sort value of the row the page continues from, then its id. */
   key: [CursorValue, string];
+}
+
+function isCursorScalar(value: unknown): value is CursorScalar {
+  if (value === null || typeof value === 'string' || typeof value === 'number') return true;
+  return typeof value === 'object' && !Array.isArray(value) && typeof (value as { date?: unknown }).date === 'string' && Object.keys(value).length === 1;
+}
+
+function isCursorKey(key: unknown): key is [CursorValue, string] {
+  if (!Array.isArray(key) || key.length !== 2 || typeof key[1] !== 'string') return false;
+  return Array.isArray(key[0]) ? key[0].every(isCursorScalar) : isCursorScalar(key[0]);
 }
 
 interface CursorPayload {
@@ -49,7 +62,7 @@ export class CursorCodec {
     } catch {
       throw invalidCursor();
     }
-    if (payload.v !== 1 || payload.b !== binding || !['next', 'prev'].includes(payload.d) || !Array.isArray(payload.k) || payload.k.length !== 2) {
+    if (payload.v !== 1 || payload.b !== binding || !['next', 'prev'].includes(payload.d) || !isCursorKey(payload.k)) {
       throw invalidCursor();
     }
     return { direction: payload.d, key: payload.k };

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
+import { ApiQueryEnum } from '../swagger/query-enum';
 import { ToBoolean, ToInt } from '../validation/transformers';
 
 export const MAX_PAGE_SIZE = 200;
@@ -12,11 +13,11 @@ export type PaginationMode = (typeof PAGINATION_MODES)[number];
 
 /** Paging parameters every list accepts. Lists add `sort_by` with their own allowed fields. */
 export class PageQueryDto {
-  /** Page number for offset paging, from 1. */
+  @ApiPropertyOptional({ type: 'integer', default: 1, description: 'Page number for offset paging, from 1' })
   @IsOptional() @ToInt() @IsInt() @Min(1) @Max(1_000_000)
   page?: number;
 
-  /** Items per page (default 20). */
+  @ApiPropertyOptional({ type: 'integer', default: DEFAULT_PAGE_SIZE, description: 'Items per page' })
   @IsOptional() @ToInt() @IsInt() @Min(1) @Max(MAX_PAGE_SIZE)
   page_size?: number;
 
@@ -24,15 +25,18 @@ export class PageQueryDto {
   @IsOptional() @IsString() @MaxLength(2048)
   cursor?: string;
 
-  @ApiPropertyOptional({ enum: PAGINATION_MODES, enumName: 'PaginationMode', description: '`cursor` asks for cursor paging from the first page' })
+  @ApiQueryEnum({ enum: PAGINATION_MODES, enumName: 'PaginationMode', default: 'offset', description: '`cursor` asks for cursor paging from the first page (a `cursor` implies it)' })
   @IsOptional() @IsIn(PAGINATION_MODES)
   pagination?: PaginationMode;
 
-  /** Adds the total count (a COUNT query): on by default in offset mode, off in cursor mode. */
+  /**
+   * Adds the total count (a COUNT query). Its default depends on the mode, so the parameter declares
+   * none: true in offset mode, false in cursor mode.
+   */
   @IsOptional() @ToBoolean() @IsBoolean()
   include_total?: boolean;
 
-  @ApiPropertyOptional({ enum: SORT_DIRECTIONS, enumName: 'SortDirection', default: 'desc' })
+  @ApiQueryEnum({ enum: SORT_DIRECTIONS, enumName: 'SortDirection', default: 'desc', description: 'Direction of every sort column, the id tie-breaker included' })
   @IsOptional() @IsIn(SORT_DIRECTIONS)
   sort_direction?: SortDirection;
 }

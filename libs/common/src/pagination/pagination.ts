@@ -1,4 +1,4 @@
-import { CursorCodec, CursorPosition, CursorValue, invalidCursor } from './cursor-codec';
+import { CursorCodec, CursorPosition, CursorScalar, CursorValue, invalidCursor } from './cursor-codec';
 import { DEFAULT_PAGE_SIZE, PageQueryDto, PaginationMode, SortDirection } from './page-query.dto';
 
 export interface Pagination {
@@ -23,11 +23,19 @@ export interface Page<T> {
   pagination: Pagination;
 }
 
+/** One sort column's value of a row (null only for nullable sort columns). */
+export type SortScalar = string | number | Date | null;
+/**
+ * A row's sort value before the id tie-breaker: one column's, or for a composite sort (severity, then
+ * created_at) each column's in order.
+ */
+export type SortValue = SortScalar | SortScalar[];
+
 /** How one list sorts and reads its rows; the query-building side stays with the list's repository. */
 export interface ListSource<T> {
-  /** The API name of the sort field and the row's value for it (null only for nullable sort fields). */
+  /** The API name of the sort field and the row's value for it. */
   sortBy: string;
-  sortValue(row: T): string | number | Date | null;
+  sortValue(row: T): SortValue;
   id(row: T): string;
   /** What a cursor is bound to besides the sort: resource, tenant and filters. */
   scope: unknown;
@@ -42,12 +50,15 @@ function reverse(direction: SortDirection): SortDirection {
   return direction === 'asc' ? 'desc' : 'asc';
 }
 
-export function toCursorValue(value: string | number | Date | null): CursorValue {
+function toCursorScalar(value: SortScalar): CursorScalar {
   return value instanceof Date ? { date: value.toISOString() } : value;
 }
 
-/** Reads a cursor's sort value back: dates were stored as { date }. */
-export function fromCursorValue(value: CursorValue): string | number | Date | null {
+export function toCursorValue(value: SortValue): CursorValue {
+  return Array.isArray(value) ? value.map(toCursorScalar) : toCursorScalar(value);
+}
+
+function fromCursorScalar(value: CursorScalar): SortScalar {
   if (value !== null && typeof value === 'object') {
     const date = new Date(value.date);
     if (Number.isNaN(date.getTime())) throw invalidCursor();
@@ -56,9 +67,26 @@ export function fromCursorValue(value: CursorValue): string | number | Date | nu
   return value;
 }
 
+/** Reads a cursor's sort value back: dates were stored as { date }. */
+export function fromCursorValue(value: CursorValue): SortValue {
+  return Array.isArray(value) ? value.map(fromCursorScalar) : fromCursorScalar(value);
+}
+
+/**
+ * A cursor's sort value as one value per sort column (`columns` of them, before the id): a sort on one
+ * column keeps a plain value, a composite sort one value per column. A cursor of another shape (issued
+ * before the list's sort key changed) is an invalid cursor, not a query error.
+ */
+export function cursorColumns(value: CursorValue, columns: number): SortScalar[] {
+  if (columns === 1 && !Array.isArray(value)) return [fromCursorScalar(value)];
+  if (columns !== 1 && Array.isArray(value) && value.length === columns) return value.map(fromCursorScalar);
+  throw invalidCursor();
+}
+
 /**
  * The one paginator every list uses: offset pages (with total by default) or keyset cursor pages in
- * both directions on (sort value, id), stable under concurrent inserts.
+ * both directions on (sort value, id), stable under concurrent inserts. The sort value may be composite
+ * (several columns before the id); the source says how its rows compare.
  */
 export class Paginator {
   constructor(private readonly codec: CursorCodec) {}

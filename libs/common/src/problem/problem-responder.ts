@@ -6,10 +6,11 @@ import { AppConfig } from '@app/config';
 import { RouteIndex } from '../http/route-index';
 import { negotiateLanguage } from '../i18n/language';
 import { startRequestContext } from '../http/http-hooks';
+import { RequestContext } from '../trace/request-context';
 import { toProblemException } from './error-mapping';
 import { PROBLEM_CONTENT_TYPE } from './problem-document';
 import { ProblemException } from './problem.exception';
-import { ProblemRenderer } from './problem-renderer';
+import { ProblemRenderer, RenderedProblem } from './problem-renderer';
 
 /**
  * Sends any error as a problem+json reply. The Nest exception filter, Fastify's error handler (errors
@@ -35,12 +36,15 @@ export class ProblemResponder {
     });
   }
 
+  /** The problem any error is for this request (status, headers, translated body); 5xx causes are logged. */
+  render(error: unknown, request: FastifyRequest, context: RequestContext): RenderedProblem {
+    return this.renderer.render(this.toProblem(error, request), context, request.url, negotiateLanguage(request.headers['accept-language']));
+  }
+
   send(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
     if (reply.sent) return;
     // A framework error (a bad URL) can come before the onRequest hook made the context.
-    const context = request.context ?? startRequestContext(request, reply);
-    const problem = this.toProblem(error, request);
-    const rendered = this.renderer.render(problem, context, request.url, negotiateLanguage(request.headers['accept-language']));
+    const rendered = this.render(error, request, request.context ?? startRequestContext(request, reply));
     void reply.status(rendered.status).headers(rendered.headers).type(PROBLEM_CONTENT_TYPE).send(rendered.body);
   }
 }

@@ -14,6 +14,14 @@ export function ToInt(): PropertyDecorator {
   return Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d{1,15}$/.test(value) ? Number(value) : value));
 }
 
+/** A string, or each string of an array, in lower case (enum values accepted in any case). */
+export function ToLowerCase(): PropertyDecorator {
+  return Transform(({ value }: { value: unknown }) => {
+    const lower = (item: unknown) => (typeof item === 'string' ? item.toLowerCase() : item);
+    return Array.isArray(value) ? value.map(lower) : lower(value);
+  });
+}
+
 /** `a,b` and repeated `x=a&x=b` both become ['a', 'b'] (trimmed, empty parts dropped). */
 export function CommaSeparated(): PropertyDecorator {
   return Transform(({ value }: { value: unknown }) => {

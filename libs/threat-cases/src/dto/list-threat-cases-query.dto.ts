@@ -1,7 +1,7 @@
 import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { ArrayMaxSize, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
-import { CommaSeparated, DateRangeQueryDto, PageQueryDto, ToBoolean } from '@app/common';
+import { ApiQueryEnum, CommaSeparated, DateRangeQueryDto, PageQueryDto, ToBoolean } from '@app/common';
 import { CONTROL_ID, CONTROL_ID_MESSAGE, MAX_CONTROLS } from '@app/compliance';
 import type { ThreatCaseStatus } from '@app/database';
 
@@ -41,7 +41,7 @@ export class ThreatCaseFilterDto extends DateRangeQueryDto {
 
 /** The threat case list: filters, sort and both paging modes. */
 export class ListThreatCasesQueryDto extends IntersectionType(ThreatCaseFilterDto, PageQueryDto, ThreatCaseReadQueryDto) {
-  @ApiPropertyOptional({ enum: THREAT_CASE_SORT_FIELDS, enumName: 'ThreatCaseSortField', default: 'created_at', description: 'Field to sort by; id breaks ties' })
+  @ApiQueryEnum({ enum: THREAT_CASE_SORT_FIELDS, enumName: 'ThreatCaseSortField', default: 'created_at', description: 'Field to sort by; id breaks ties' })
   @IsOptional() @IsIn(THREAT_CASE_SORT_FIELDS)
   sort_by?: ThreatCaseSortField;
 }
