@@ -10,6 +10,7 @@ import { JsonLogger } from '../logging/json-logger';
 import { ProblemResponder } from '../problem/problem-responder';
 import { AppValidationPipe } from '../validation/validation.pipe';
 import { installHttpHooks } from './http-hooks';
+import { jsonBody } from './json-body';
 import { MetricsService } from './metrics.service';
 import { ProblemFastifyAdapter } from './problem-fastify-adapter';
 import { installRouteBodyLimits } from './route-body-limit';
@@ -38,6 +39,7 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, confi
   responder = app.get(ProblemResponder);
 
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.setReplySerializer(jsonBody as unknown as (payload: unknown) => string);
   installHttpHooks(fastify, { logger, metrics: app.get(MetricsService), routes: app.get(RouteIndex) });
   installRouteBodyLimits(fastify, config);
   // CORS only when origins are configured: its hook would otherwise run on every request for nothing.
