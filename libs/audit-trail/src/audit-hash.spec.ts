@@ -1,4 +1,6 @@
-import { canonicalJson, GENESIS_HASH, hashEvent, HashedEvent } from './audit-hash';
+import { createHash } from 'node:crypto';
+
+import { canonicalJson, eventFields, GENESIS_HASH, hashEvent, HashedEvent } from './audit-hash';
 
 const event: HashedEvent = {
   tenantId: 'tnt_1', seq: 1n, at: new Date('2026-01-01T00:00:00.000Z'), actor: 'alice', actorType: 'jwt', action: 'tenant.create',
@@ -20,6 +22,17 @@ describe('audit hash', () => {
     expect(base).toMatch(/^[0-9a-f]{64}$/);
     for (const change of [{ actor: 'mallory' }, { seq: 2n }, { prevHash: 'f'.repeat(64) }, { details: { b: 2, a: [] } }, { at: new Date('2026-01-01T00:00:00.001Z') }]) {
       expect(hashEvent({ ...event, ...change })).not.toBe(base);
+    }
+  });
+
+  it('should hash exactly the canonical JSON of the covered fields, whatever they hold', () => {
+    const variants: HashedEvent[] = [
+      event,
+      { ...event, resourceId: null, ip: null, userAgent: 'Mozilla/5.0 "quoted" \\ 한국어', requestId: null, traceId: null, details: {} },
+      { ...event, seq: 123456789012n, details: { nested: { z: [null, true, 1.5], a: '告警' } }, at: new Date(Date.UTC(1999, 11, 31, 23, 59, 59, 999)) },
+    ];
+    for (const variant of variants) {
+      expect(hashEvent(variant)).toBe(createHash('sha256').update(canonicalJson(eventFields(variant))).digest('hex'));
     }
   });
 });

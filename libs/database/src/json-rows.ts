@@ -1,3 +1,5 @@
+import { isoUtc } from '@app/common';
+
 import { Prisma } from './generated/prisma/client';
 
 /**
@@ -10,5 +12,21 @@ import { Prisma } from './generated/prisma/client';
  */
 export function insertJsonRows(table: string, columns: readonly string[], rows: readonly Record<string, unknown>[]): Prisma.Sql {
   const list = Prisma.raw(columns.join(', '));
-  return Prisma.sql`INSERT INTO ${Prisma.raw(table)} (${list}) SELECT ${list} FROM jsonb_populate_recordset(NULL::${Prisma.raw(table)}, ${JSON.stringify(rows)}::jsonb)`;
+  return Prisma.sql`INSERT INTO ${Prisma.raw(table)} (${list}) SELECT ${list} FROM jsonb_populate_recordset(NULL::${Prisma.raw(table)}, ${jsonRows(rows, columns)}::jsonb)`;
+}
+
+/**
+ * The rows as one JSON array, their top-level dates written by isoUtc: JSON.stringify would call each
+ * Date's toJSON (toISOString), which was most of the cost of serialising an ingestion payload.
+ */
+export function jsonRows(rows: readonly Record<string, unknown>[], columns: readonly string[]): string {
+  const plain = rows.map((row) => {
+    const copy: Record<string, unknown> = {};
+    for (const column of columns) {
+      const value = row[column];
+      copy[column] = value instanceof Date ? isoUtc(value) : value;
+    }
+    return copy;
+  });
+  return JSON.stringify(plain);
 }
