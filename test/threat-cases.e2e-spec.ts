@@ -23,7 +23,20 @@ interface CaseBody {
 type One = { data: CaseBody };
 type List = { items: CaseBody[]; total: number | null; pagination: { next_cursor: string | null; has_next: boolean; total_pages: number | null } };
 interface SeedCase { uuid: string; createdAtMillis: number; status: string; [field: string]: unknown }
-type QueryAnswer = { data: { threatCases: SeedCase[]; lastEvaluatedKey: string | null } };
+type QueryAnswer = { data: { threatCases: SeedCase[]; lastEvaluatedKey: string | null; [field: string]: unknown } };
+
+/** Every field seed 003 documents, of its answer, a threat case and a timeline event. */
+const SEED_ANSWER_FIELDS = ['error', 'errorMsg', 'lastEvaluatedKey', 'threatCases', 'warningMsg'];
+const SEED_CASE_FIELDS = [
+  'associatedDeviceUuids', 'createdAtMillis', 'deleted', 'deviceUuid', 'locationName', 'locationUuid', 'noonlightAlarmId', 'noonlightVerificationId', 'orgUuid', 'policyAlertUuid',
+  'policyAlertUuids', 'promptTheme', 'promptTitle', 'sharedClipGroupUuid', 'sirenSettings', 'status', 'subLocationsHierarchyKey', 'submissionTimestampMs', 'submitDelayExpireTimestampMs',
+  'timelineEventList', 'uuid', 'verificationHistory',
+];
+const SEED_EVENT_FIELDS = ['alertUuid', 'message', 'noonlightVerificationId', 'timestampSec', 'type', 'userUuid'];
+const SEED_VERIFICATION_FIELDS = [
+  'alertUuid', 'clipVerificationId', 'failedAsClip', 'failedAsStream', 'initiatedAsClip', 'sentAsClip', 'sentAsClipAtMs', 'sentAsWindowedStream', 'sentAsWindowedStreamAtMs', 'streamVerificationId',
+];
+const sortedKeys = (value: unknown) => Object.keys(value as object).sort();
 type Problem = { type: string; errors?: { field: string; pointer: string; code: string }[]; [field: string]: unknown };
 
 /** A case row straight in the database, for list and query data with chosen times. */
@@ -447,6 +460,20 @@ describe('threat cases', () => {
         currentVerification: expect.objectContaining({ alertUuid: alertId, sentAsClip: true, sentAsClipAtMs: Date.parse('2025-05-01T00:00:00Z'), failedAsClip: false }),
         verificationRecords: [expect.objectContaining({ alertUuid: alertId })],
       });
+
+      // Every field seed 003 documents is there; those without a counterpart here are null, not missing.
+      expect(sortedKeys(answer.body.data)).toEqual(SEED_ANSWER_FIELDS);
+      expect(answer.body.data).toEqual(expect.objectContaining({ error: false, errorMsg: null, warningMsg: null }));
+      expect(sortedKeys(tc)).toEqual(SEED_CASE_FIELDS);
+      expect(tc).toEqual(expect.objectContaining({ noonlightAlarmId: null, noonlightVerificationId: null, sharedClipGroupUuid: null, submitDelayExpireTimestampMs: null }));
+      for (const event of tc.timelineEventList as Record<string, unknown>[]) {
+        expect(sortedKeys(event)).toEqual(SEED_EVENT_FIELDS);
+        expect(event.noonlightVerificationId).toBeNull();
+      }
+      const history = tc.verificationHistory as { currentVerification: unknown; verificationRecords: unknown[] };
+      expect(sortedKeys(history)).toEqual(['alertIndex', 'currentVerification', 'verificationRecords']);
+      expect(sortedKeys(history.currentVerification)).toEqual(SEED_VERIFICATION_FIELDS);
+      expect(sortedKeys(tc.sirenSettings)).toEqual(['clipUuid', 'durationSeconds', 'playCount']);
     });
 
     it('should parse seed 003’s example body as written, refusing only its placeholder key', async () => {
@@ -459,7 +486,7 @@ describe('threat cases', () => {
       expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'lastEvaluatedKey', pointer: '/body/lastEvaluatedKey' })]);
       const accepted = await query({ ...seedExample, lastEvaluatedKey: null });
       expect(accepted.status).toBe(200);
-      expect(accepted.body.data).toEqual({ threatCases: [], lastEvaluatedKey: null });
+      expect(accepted.body.data).toEqual({ error: false, errorMsg: null, warningMsg: null, threatCases: [], lastEvaluatedKey: null });
     });
 
     it('should answer 400 invalid-cursor for a tampered lastEvaluatedKey or one of another filter', async () => {

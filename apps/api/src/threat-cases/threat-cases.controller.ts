@@ -5,7 +5,7 @@ import type { FastifyReply } from 'fastify';
 import { Authenticated, CurrentPrincipal } from '@app/auth';
 import { ApiEnvelope, ApiListEnvelope, envelope, Envelope, listEnvelope, ListEnvelope, Operation, Principal } from '@app/common';
 import {
-  CloseApprovalDto, CreateThreatCaseDto, CreateVerificationDto, ListThreatCasesQueryDto, MonitoringThreatCaseDto, ThreatCaseAlertIdsDto, ThreatCaseChangesService,
+  CloseApprovalDto, CreateThreatCaseDto, CreateVerificationDto, ListThreatCasesQueryDto, ThreatCaseAlertIdsDto, ThreatCaseChangesService,
   ThreatCaseDto, ThreatCaseNoteDto, ThreatCaseQueryDto, ThreatCaseQueryResultDto, ThreatCaseQueryService, ThreatCaseReadQueryDto, ThreatCasesService,
   TransitionThreatCaseDto,
 } from '@app/threat-cases';
@@ -46,8 +46,7 @@ export class ThreatCasesController {
   @ApiEnvelope(ThreatCaseQueryResultDto)
   @Operation({ id: 'queryThreatCases', summary: 'Seed 003 (Rhombus getAlertMonitoringThreatCases): query cases with its body, paged by lastEvaluatedKey', problems: [400, 413, 415] })
   async query(@Body() body: ThreatCaseQueryDto, @CurrentPrincipal() principal: Principal): Promise<Envelope<ThreatCaseQueryResultDto>> {
-    const page = await this.queries.query(body, principal);
-    return envelope({ threatCases: page.cases.map(MonitoringThreatCaseDto.from), lastEvaluatedKey: page.lastEvaluatedKey });
+    return envelope(ThreatCaseQueryResultDto.from(await this.queries.query(body, principal)));
   }
 
   @Get(':id')

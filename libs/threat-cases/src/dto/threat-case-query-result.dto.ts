@@ -2,6 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 
 import type { ThreatCaseEvent, ThreatCaseVerification } from '@app/database';
 
+import type { ThreatCaseQueryPage } from '../threat-case-query.service';
 import type { ThreatCaseDetail } from '../threat-cases.repository';
 import { currentAlertIndex } from './threat-case.dto';
 import { THREAT_CASE_EVENT_TYPES, THREAT_CASE_STATUSES } from './threat-case-enums';
@@ -10,16 +11,20 @@ function ms(date: Date | null): number | null {
   return date ? date.getTime() : null;
 }
 
+/** Seed 003's fields that have no counterpart here: always present, always null (docs/API-DECISIONS.md). */
+const NO_COUNTERPART = { nullable: true, description: 'No counterpart in Alert Ledger: always null' } as const;
+
 /** Seed 003's timeline event. */
 export class MonitoringTimelineEventDto {
   @ApiProperty({ type: String, nullable: true }) alertUuid: string | null;
   @ApiProperty({ type: String, nullable: true }) message: string | null;
+  @ApiProperty({ type: String, ...NO_COUNTERPART }) noonlightVerificationId: null;
   @ApiProperty({ description: 'Seconds since the epoch' }) timestampSec: number;
   @ApiProperty({ enum: THREAT_CASE_EVENT_TYPES, enumName: 'ThreatCaseEventType' }) type: string;
   @ApiProperty() userUuid: string;
 
   static from(event: ThreatCaseEvent): MonitoringTimelineEventDto {
-    return { alertUuid: event.alertId, message: event.message, timestampSec: Math.floor(event.at.getTime() / 1000), type: event.type, userUuid: event.userId };
+    return { alertUuid: event.alertId, message: event.message, noonlightVerificationId: null, timestampSec: Math.floor(event.at.getTime() / 1000), type: event.type, userUuid: event.userId };
   }
 }
 
@@ -76,6 +81,10 @@ export class MonitoringThreatCaseDto {
   @ApiProperty({ type: String, nullable: true }) locationUuid: string | null;
   @ApiProperty({ type: String, nullable: true }) locationName: string | null;
   @ApiProperty({ type: String, nullable: true }) subLocationsHierarchyKey: string | null;
+  @ApiProperty({ type: Number, ...NO_COUNTERPART }) submitDelayExpireTimestampMs: null;
+  @ApiProperty({ type: String, ...NO_COUNTERPART }) noonlightAlarmId: null;
+  @ApiProperty({ type: String, ...NO_COUNTERPART }) noonlightVerificationId: null;
+  @ApiProperty({ type: String, ...NO_COUNTERPART }) sharedClipGroupUuid: null;
   @ApiProperty({ type: String, nullable: true, description: 'The first linked alert' }) policyAlertUuid: string | null;
   @ApiProperty({ type: [String] }) policyAlertUuids: string[];
   @ApiProperty({ example: 'THREAT' }) promptTheme: string;
@@ -100,6 +109,10 @@ export class MonitoringThreatCaseDto {
       locationUuid: detail.locationId,
       locationName: detail.locationName,
       subLocationsHierarchyKey: detail.subLocationsHierarchyKey,
+      submitDelayExpireTimestampMs: null,
+      noonlightAlarmId: null,
+      noonlightVerificationId: null,
+      sharedClipGroupUuid: null,
       policyAlertUuid: alertIds[0] ?? null,
       policyAlertUuids: alertIds,
       promptTheme: detail.promptTheme,
@@ -112,8 +125,19 @@ export class MonitoringThreatCaseDto {
   }
 }
 
-/** Seed 003's answer: one page of cases and the key that continues it (null on the last page). */
+/**
+ * Seed 003's answer: one page of cases and the key that continues it (null on the last page). A failure is
+ * a problem details answer, never this body, so `error` is always false and `errorMsg` null; no warning is
+ * ever given, so `warningMsg` is null.
+ */
 export class ThreatCaseQueryResultDto {
+  @ApiProperty({ type: Boolean, nullable: true, description: 'Always false: failures are problem details (application/problem+json)' }) error: false;
+  @ApiProperty({ type: String, nullable: true, description: 'Always null: failures are problem details' }) errorMsg: null;
+  @ApiProperty({ type: String, ...NO_COUNTERPART }) warningMsg: null;
   @ApiProperty({ type: [MonitoringThreatCaseDto] }) threatCases: MonitoringThreatCaseDto[];
   @ApiProperty({ type: String, nullable: true, description: 'Send it back as lastEvaluatedKey for the next page; null when there is none' }) lastEvaluatedKey: string | null;
+
+  static from(page: ThreatCaseQueryPage): ThreatCaseQueryResultDto {
+    return { error: false, errorMsg: null, warningMsg: null, threatCases: page.cases.map(MonitoringThreatCaseDto.from), lastEvaluatedKey: page.lastEvaluatedKey };
+  }
 }
