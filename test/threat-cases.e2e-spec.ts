@@ -516,6 +516,21 @@ describe('threat cases', () => {
       expect(result.body.errors).toEqual([expect.objectContaining({ field, code })]);
     });
 
+    it('should take seed 003’s API key headers (x-auth-apikey with x-auth-scheme) like X-API-Key', async () => {
+      const { headers: key } = await world.apiKey(queryTenant, ['cases:read']);
+      const rhombus = { 'x-auth-apikey': key['x-api-key'], 'x-auth-scheme': 'api-token' };
+      const answer = await query({ locationFilter: ['site-q'], maxPageSize: 200 }, rhombus);
+      expect(answer.status).toBe(200);
+      expect(answer.body.data.threatCases.map((c) => c.uuid)).toEqual([...ids].reverse());
+      const refused = await query({}, { 'x-auth-apikey': `ak_${'x'.repeat(43)}`, 'x-auth-scheme': 'api-token' });
+      expect(refused.status).toBe(401);
+      expect(refused.body.type).toBe('/problems/invalid-api-key');
+      const unscoped = await world.apiKey(queryTenant, ['alerts:read']);
+      const forbidden = await query({}, { 'x-auth-apikey': unscoped.headers['x-api-key'] });
+      expect(forbidden.status).toBe(403);
+      expect(forbidden.body.type).toBe('/problems/missing-scope');
+    });
+
     it('should show only the caller’s tenant', async () => {
       const answer = await query({ locationFilter: ['site-q'], maxPageSize: 200 });
       expect(answer.body.data.threatCases).toHaveLength(25);

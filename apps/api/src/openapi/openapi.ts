@@ -11,7 +11,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     )
     .setVersion('1.0.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A JWT (HS256 with the configured secret or RS256 through the configured JWKS; claims sub, tenant_id, scopes), or an API key (ak_…) where a client can only send a bearer token, such as Alertmanager’s http_config.authorization' }, 'bearer')
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An API key (ak_…) bound to one tenant and its scopes' }, 'api_key')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An API key (ak_…) bound to one tenant and its scopes. Seed 003 (Rhombus) clients may send it as x-auth-apikey instead; X-API-Key wins when both are sent' }, 'api_key')
     .build();
   return withQueryEnumDefaults(
     SwaggerModule.createDocument(app, config, {

@@ -7,7 +7,22 @@ import { Principal } from '@app/common';
 
 import { ApiKeyAuthenticator } from '../api-keys/api-key-authenticator';
 
-/** `X-API-Key: ak_…`, looked up by its SHA-256. Without the header it passes to the next strategy. */
+/**
+ * The headers an API key may come in, in the order they are read: ours, then seed 003's (Rhombus sends
+ * `x-auth-apikey` with `x-auth-scheme: api-token`; the scheme header is not needed and not read).
+ */
+export const API_KEY_HEADERS = ['x-api-key', 'x-auth-apikey'] as const;
+
+/** The API key a request carries in one of API_KEY_HEADERS (the first one sent), or undefined. */
+export function apiKeyHeader(headers: FastifyRequest['headers']): string | undefined {
+  for (const name of API_KEY_HEADERS) {
+    const header = headers[name];
+    if (header !== undefined) return Array.isArray(header) ? header[0] : header;
+  }
+  return undefined;
+}
+
+/** `X-API-Key: ak_…` (or seed 003's `x-auth-apikey`), looked up by its SHA-256. Without one it passes to the next strategy. */
 @Injectable()
 export class ApiKeyStrategy extends PassportStrategy(Strategy, 'api-key') {
   constructor(private readonly apiKeys: ApiKeyAuthenticator) {
@@ -15,8 +30,8 @@ export class ApiKeyStrategy extends PassportStrategy(Strategy, 'api-key') {
   }
 
   async validate(request: FastifyRequest): Promise<Principal | null> {
-    const header = request.headers['x-api-key'];
-    if (header === undefined) return null;
-    return this.apiKeys.authenticate(Array.isArray(header) ? header[0] : header);
+    const secret = apiKeyHeader(request.headers);
+    if (secret === undefined) return null;
+    return this.apiKeys.authenticate(secret);
   }
 }
