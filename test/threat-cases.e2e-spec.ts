@@ -178,6 +178,17 @@ describe('threat cases', () => {
       await expectEveryForbiddenRefused(tc.id, 'PSAP_CONTACTED', ['VERIFIED', 'UNVERIFIABLE', 'CLOSED']);
     });
 
+    // API.md's state machine, written out here rather than taken from the code under test.
+    it.each<[ThreatCaseStatus, ThreatCaseStatus[], ThreatCaseStatus[]]>([
+      ['INITIATED', [], ['REQUESTED', 'FOLLOW_ON', 'ESCALATED', 'DISMISSED', 'CANCELLED', 'TIMEOUT', 'ERROR', 'CLOSED']],
+      ['TIMEOUT', ['TIMEOUT'], ['REQUESTED', 'CLOSED']],
+      ['VERIFIED', ['ESCALATED', 'VERIFIED'], ['PSAP_CONTACTED', 'CLOSED']],
+    ])('should refuse every status not allowed from %s with 409 naming the allowed ones, changing nothing', async (current, path, allowed) => {
+      const tc = await openCase();
+      for (const status of path) expect((await moveTo(tc.id, status)).status).toBe(200);
+      await expectEveryForbiddenRefused(tc.id, current, allowed);
+    });
+
     it('should refuse every status from CLOSED with 409, changing nothing', async () => {
       const tc = await openCase();
       expect((await moveTo(tc.id, 'CLOSED')).status).toBe(200);
@@ -416,6 +427,37 @@ describe('threat cases', () => {
       expect(new Set(seen).size).toBe(25);
     });
 
+    it.each([true, false])('should visit every case that existed at the start exactly once while cases are inserted between pages (mostRecent %s)', async (mostRecent) => {
+      const pagingTenant = await world.tenant(`Case query paging ${String(mostRecent)}`);
+      const as = world.bearer(pagingTenant, ['cases:read', 'cases:write'], 'pager');
+      // 12 cases, three to a millisecond, so that ties on created_at are broken by the id.
+      const initial = Array.from({ length: 12 }, (_, i) => caseRow(pagingTenant.id, { createdAt: new Date(base + Math.floor(i / 3) * 1_000), locationId: 'site-p' }));
+      for (const row of initial) await world.prisma.threatCase.create({ data: row });
+      const byKey = (a: Prisma.ThreatCaseUncheckedCreateInput, b: Prisma.ThreatCaseUncheckedCreateInput) => (a.createdAt as Date).getTime() - (b.createdAt as Date).getTime() || (a.id < b.id ? -1 : 1);
+      const startIds = [...initial].sort(byKey).map((row) => row.id as string);
+      const [alertId] = await alerts(pagingTenant, 1);
+      const seen: string[] = [];
+      let lastEvaluatedKey: string | null = null;
+      let pages = 0;
+      do {
+        const page = await query({ locationFilter: ['site-p'], maxPageSize: 2, mostRecent, lastEvaluatedKey }, as);
+        expect(page.status).toBe(200);
+        seen.push(...page.body.data.threatCases.map((c) => c.uuid));
+        lastEvaluatedKey = page.body.data.lastEvaluatedKey;
+        // Between pages: a case through the API (created now) and one sharing the millisecond of every
+        // third initial case (its id falls before or after theirs), ahead of and behind the walk.
+        const created = await http<One>(api, 'POST', '/v1/threat-cases', { body: { alert_ids: [alertId], location_id: 'site-p' }, headers: as });
+        expect(created.status).toBe(201);
+        const twin = initial[(pages * 3) % initial.length].createdAt as Date;
+        await world.prisma.threatCase.create({ data: caseRow(pagingTenant.id, { createdAt: twin, locationId: 'site-p' }) });
+        pages += 1;
+      } while (lastEvaluatedKey && pages < 50);
+      expect(lastEvaluatedKey).toBeNull();
+      expect(new Set(seen).size).toBe(seen.length);
+      const expected = mostRecent ? [...startIds].reverse() : startIds;
+      expect(seen.filter((id) => startIds.includes(id))).toEqual(expected);
+    });
+
     it('should page oldest first with mostRecent false, and continue from lastTimestampMs + lastUuid like from lastEvaluatedKey', async () => {
       const first = await query({ locationFilter: ['site-q'], maxResults: 5, mostRecent: false });
       expect(first.body.data.threatCases.map((c) => c.uuid)).toEqual(ids.slice(0, 5));
@@ -539,18 +581,31 @@ describe('threat cases', () => {
   });
 
   describe('tenancy and authorisation', () => {
-    it('should answer 404 for another tenant’s case on read, transition, note, link and delete, and change nothing', async () => {
+    it('should answer 404 for another tenant’s case on read and on every change and sub-resource, and change nothing', async () => {
       const [foreignAlert] = await alerts(other, 1);
       const foreign = (await http<One>(api, 'POST', '/v1/threat-cases', { body: { alert_ids: [foreignAlert] }, headers: world.bearer(other, ['cases:write']) })).body.data;
       const [ownAlert] = await alerts(tenant, 1);
-      expect((await http(api, 'GET', `/v1/threat-cases/${foreign.id}`, { headers: reader })).status).toBe(404);
-      expect((await moveTo(foreign.id, 'REQUESTED')).status).toBe(404);
-      expect((await http(api, 'POST', `/v1/threat-cases/${foreign.id}/timeline`, { body: { message: 'x' }, headers: writer })).status).toBe(404);
-      expect((await http(api, 'POST', `/v1/threat-cases/${foreign.id}/alerts`, { body: { alert_ids: [ownAlert] }, headers: writer })).status).toBe(404);
-      expect((await http(api, 'DELETE', `/v1/threat-cases/${foreign.id}`, { headers: writer })).status).toBe(404);
+      const requests: [string, string, unknown][] = [
+        ['GET', '', undefined],
+        ['POST', '/transitions', { status: 'REQUESTED' }],
+        ['POST', '/timeline', { message: 'x' }],
+        // Bodies that would succeed on the foreign tenant's side: only the tenancy can refuse them.
+        ['POST', '/verifications', { alert_id: foreignAlert, clip_verification_id: 'clip-v-x', sent_as_clip: true }],
+        ['POST', '/alerts', { alert_ids: [ownAlert] }],
+        ['DELETE', '/alerts', { alert_ids: [foreignAlert] }],
+        ['POST', '/approvals', { decision: 'approve' }],
+        ['DELETE', '', undefined],
+      ];
+      for (const [method, suffix, body] of requests) {
+        const result = await http<Problem>(api, method, `/v1/threat-cases/${foreign.id}${suffix}`, { body, headers: method === 'GET' ? reader : writer });
+        expect([method, suffix, result.status, result.body.type]).toEqual([method, suffix, 404, '/problems/resource-not-found']);
+      }
       const row = await world.prisma.threatCase.findUniqueOrThrow({ where: { id: foreign.id } });
-      expect(row).toEqual(expect.objectContaining({ status: 'INITIATED', deleted: false, version: 1 }));
+      expect(row).toEqual(expect.objectContaining({ status: 'INITIATED', deleted: false, version: 1, closeRequestedBy: null }));
       expect(await world.prisma.threatCaseEvent.count({ where: { caseId: foreign.id } })).toBe(2);
+      expect(await world.prisma.threatCaseVerification.count({ where: { caseId: foreign.id } })).toBe(0);
+      expect((await world.prisma.threatCaseAlert.findMany({ where: { caseId: foreign.id } })).map((link) => link.alertId)).toEqual([foreignAlert]);
+      expect(await world.prisma.auditEvent.count({ where: { resourceId: foreign.id } })).toBe(1);
     });
 
     it('should answer 404 for an unknown id and 400 for a malformed one', async () => {
