@@ -44,7 +44,7 @@ async function startWorker(url: string, exportDir: string, env: Record<string, s
 }
 
 /** One export through the api and a fresh worker: rows/s from the job's own start and end, and the worker's peak RSS. */
-async function exportRun(label: string, url: string, exportDir: string, headers: Record<string, string>, body: object, workerEnv: Record<string, string> = {}): Promise<Run> {
+export async function exportRun(label: string, url: string, exportDir: string, headers: Record<string, string>, body: object, workerEnv: Record<string, string> = {}): Promise<Run> {
   const worker = await startWorker(url, exportDir, workerEnv);
   try {
     const created = await fetch(`http://127.0.0.1:${API_PORT}/v1/exports`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -66,7 +66,7 @@ async function exportRun(label: string, url: string, exportDir: string, headers:
 }
 
 /** The CSV limit: PostgreSQL's own COPY of the same rows, in the same order, into a file. */
-async function copyRun(url: string, tenant: string, dir: string): Promise<Run> {
+export async function copyRun(url: string, tenant: string, dir: string): Promise<Run> {
   const pool = new Pool({ connectionString: url, max: 1 });
   const client = await pool.connect();
   try {

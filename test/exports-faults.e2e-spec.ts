@@ -100,7 +100,7 @@ describe('exports under faults', () => {
 
     function startWorker(port: number): ChildProcess {
       // Its own process group, so killing the group also kills its Chromium, as when a container dies.
-      const child = spawn(process.execPath, ['-r', './test/utils/ts-register.js', 'apps/worker/src/main.ts'], {
+      const child = spawn(process.execPath, ['-r', './scripts/ts-register.js', 'apps/worker/src/main.ts'], {
         cwd: resolve(__dirname, '..'),
         env: { ...process.env, EXPORTS_IN_PROCESS: 'false', WORKER_PORT: String(port), EXPORT_STALLED_SECONDS: '2', LOG_LEVEL: 'fatal' },
         detached: true,

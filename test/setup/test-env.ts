@@ -15,5 +15,9 @@ export function testEnvironment(runId: string): Record<string, string> {
     EXPORT_DIR: `/tmp/alert-ledger-test-${runId}/exports`,
     // Specs share one database: a scheduled purge of every tenant would delete other specs' old alerts.
     RETENTION_PURGE_CRON: '',
+    // CSV and NDJSON exports of 10 records or more are written by part threads, 7 records a part, so the
+    // specs' small exports go through the parallel path (and smaller ones through the job's own thread).
+    EXPORT_PARALLEL_MIN_RECORDS: '10',
+    EXPORT_PART_RECORDS: '7',
   };
 }

@@ -38,6 +38,9 @@ export class AppConfig {
   get exportMaxRecords(): number { return this.env.EXPORT_MAX_RECORDS; }
   get exportStalledSeconds(): number { return this.env.EXPORT_STALLED_SECONDS; }
   get exportPdfPages(): number { return this.env.EXPORT_PDF_PAGES; }
+  get exportThreads(): number { return this.env.EXPORT_THREADS; }
+  get exportParallelMinRecords(): number { return this.env.EXPORT_PARALLEL_MIN_RECORDS; }
+  get exportPartRecords(): number { return this.env.EXPORT_PART_RECORDS; }
   /** Cron (UTC) of the daily retention purge; null: never scheduled. */
   get retentionPurgeCron(): string | null { return this.env.RETENTION_PURGE_CRON; }
 }

@@ -104,6 +104,9 @@ export const ENV_SCHEMA = {
   EXPORT_MAX_RECORDS: { expects: 'the most records one export may hold (0: no limit); a larger export is marked incomplete', default: '0', parse: integer(0, 100_000_000) },
   EXPORT_STALLED_SECONDS: { expects: 'seconds after which a job of a silent worker is taken over, from 1 to 3600', default: '30', parse: integer(1, 3600) },
   EXPORT_PDF_PAGES: { expects: 'Chromium pages rendering one PDF in parallel, from 1 to 8', default: '2', parse: integer(1, 8) },
+  EXPORT_THREADS: { expects: 'threads formatting the parts of a large CSV or NDJSON export in parallel, from 1 (none: the job’s own thread writes it) to 8', default: '2', parse: integer(1, 8) },
+  EXPORT_PARALLEL_MIN_RECORDS: { expects: 'records from which a CSV or NDJSON export is written in parts by threads, from 1 to 100000000', default: '20000', parse: integer(1, 100_000_000) },
+  EXPORT_PART_RECORDS: { expects: 'records in one part of an export written by threads, from 1 to 1000000', default: '5000', parse: integer(1, 1_000_000) },
   RETENTION_PURGE_CRON: { expects: 'when the retention purge runs, five cron fields in UTC (such as 30 2 * * *), or empty for never', default: '30 2 * * *', parse: optional(cron) },
 } satisfies Record<string, EnvVariable<unknown>>;
 

@@ -18,6 +18,7 @@ import { ExportStorage } from '../storage/export-storage';
 import { FormatWriter, WriterContext } from '../writers/format-writer';
 import { ExportWriters } from '../writers/export-writers';
 import { describeFailure, ExportCancelled } from './export-failures';
+import { writeInParts } from './export-parts';
 import { ProgressTicker } from './progress-ticker';
 import { firstRecords, ndjsonLineOf } from './record-lines';
 
@@ -159,23 +160,47 @@ export class ExportRunner {
       signal,
     };
     await writer.open(context);
-    const hash = createHash('sha256');
+    let digest: string;
     let written = 0;
-    for await (const batch of rows()) {
-      if (signal.aborted) throw new ExportCancelled();
-      const lines = batch.map(lineOf);
-      hash.update(lines.join(''));
-      await writer.write({ rows: batch, lines });
-      written += batch.length;
-      onWritten(batch.length);
+    if (this.inParts(writer, rowCount)) {
+      const parts = await writeInParts({
+        run,
+        source,
+        selection,
+        job: { databaseUrl: this.config.databaseUrl, format: job.format as 'csv' | 'ndjson', timezone: job.timezone, batchSize: BATCH },
+        rowCount,
+        partRecords: this.config.exportPartRecords,
+        threads: this.config.exportThreads,
+        workDir,
+        writer,
+        signal,
+        onRows: onWritten,
+      });
+      digest = parts.dataSha256;
+      written = parts.rows;
+    } else {
+      const hash = createHash('sha256');
+      for await (const batch of rows()) {
+        if (signal.aborted) throw new ExportCancelled();
+        const lines = batch.map(lineOf);
+        hash.update(lines.join(''));
+        await writer.write({ rows: batch, lines });
+        written += batch.length;
+        onWritten(batch.length);
+      }
+      digest = hash.digest('hex');
     }
-    const digest = hash.digest('hex');
     if (writer.needsDigestFirst && digest !== manifest.data_sha256) throw new Error('the data changed between the digest and the rendering pass');
     manifest.data_sha256 = digest;
     manifest.row_count = written;
     const file = await writer.finish();
     if (signal.aborted) throw new ExportCancelled();
     return { file, manifest };
+  }
+
+  /** Whether part threads write this export: a format they can write, more than one thread, and records enough to be worth them. */
+  private inParts(writer: FormatWriter, rowCount: number): boolean {
+    return writer.writeFormatted !== undefined && this.config.exportThreads > 1 && rowCount >= this.config.exportParallelMinRecords;
   }
 
   private async manifest(job: ExportJob, source: RecordSource, selection: ExportSelection, matched: number, rowCount: number): Promise<ExportManifestDto> {

@@ -1,6 +1,7 @@
-import { ZonedFormatter } from '@app/common';
+// The formatter's own file, not the @app/common barrel (Nest): part threads load this file.
+import { ZonedFormatter } from '@app/common/dates/zoned-time';
 
-import { ExportColumn } from '../sources/record-source';
+import type { ExportColumn } from '../sources/record-source';
 
 /**
  * The NDJSON line of a record for these columns: the columns' keys in order, dates in UTC (RFC 3339),

@@ -1,51 +1,10 @@
 import { Injectable } from '@nestjs/common';
 
-import { ALERT_COLUMNS, AlertFilterDto, alertWhere, responseTimesSql, SEVERITIES, STATUSES, timeToAcknowledge, timeToResolve, toResponseTimes } from '@app/alerts';
+import { ALERT_COLUMNS, AlertFilterDto, alertWhere, responseTimesSql, SEVERITIES, STATUSES, toResponseTimes } from '@app/alerts';
 import { Alert, Prisma } from '@app/database';
 
-import { andWhere, ExportColumn, ExportSelection, keysetBatches, missingIn, PdfColumn, RecordSource, SqlRun, SummaryTable, Translate, windowOf } from './record-source';
-
-const COLUMNS: ExportColumn<Alert>[] = [
-  { key: 'id', kind: 'id', width: 30, value: (a) => a.id },
-  { key: 'created_at', kind: 'date', width: 20, value: (a) => a.createdAt },
-  { key: 'severity', kind: 'text', width: 13, value: (a) => a.severity },
-  { key: 'status', kind: 'text', width: 13, value: (a) => a.status },
-  { key: 'type', kind: 'text', width: 18, value: (a) => a.type },
-  { key: 'source', kind: 'text', width: 18, value: (a) => a.source },
-  { key: 'title', kind: 'text', width: 40, value: (a) => a.title },
-  { key: 'message', kind: 'text', width: 50, value: (a) => a.message },
-  { key: 'assignee', kind: 'text', width: 16, value: (a) => a.assignee },
-  { key: 'alertable_type', kind: 'text', width: 12, value: (a) => a.alertableType },
-  { key: 'alertable_id', kind: 'id', width: 24, value: (a) => a.alertableId },
-  { key: 'alert_rule_id', kind: 'id', width: 16, value: (a) => a.alertRuleId },
-  { key: 'alert_rule_name', kind: 'text', width: 24, value: (a) => a.alertRuleName },
-  { key: 'system_key', kind: 'text', width: 18, value: (a) => a.systemKey },
-  { key: 'alertname', kind: 'text', width: 18, value: (a) => a.alertname },
-  { key: 'fingerprint', kind: 'id', width: 18, value: (a) => a.fingerprint },
-  { key: 'stream_id', kind: 'id', width: 18, value: (a) => a.streamId },
-  { key: 'site_id', kind: 'id', width: 18, value: (a) => a.siteId },
-  { key: 'labels', kind: 'json', width: 30, value: (a) => a.labels as Record<string, unknown> },
-  { key: 'annotations', kind: 'json', width: 30, value: (a) => a.annotations as Record<string, unknown> },
-  { key: 'receiver', kind: 'text', width: 16, value: (a) => a.receiver },
-  { key: 'generator_url', kind: 'text', width: 40, value: (a) => a.generatorUrl },
-  { key: 'follow_up_status', kind: 'text', width: 16, value: (a) => a.followUpStatus },
-  { key: 'follow_up_notes', kind: 'text', width: 30, value: (a) => a.followUpNotes },
-  { key: 'starts_at', kind: 'date', width: 20, value: (a) => a.startsAt },
-  { key: 'ends_at', kind: 'date', width: 20, value: (a) => a.endsAt },
-  { key: 'updated_at', kind: 'date', width: 20, value: (a) => a.updatedAt },
-  { key: 'acknowledged_at', kind: 'date', width: 20, value: (a) => a.acknowledgedAt },
-  { key: 'acknowledged_by', kind: 'text', width: 16, value: (a) => a.acknowledgedBy },
-  { key: 'escalated_at', kind: 'date', width: 20, value: (a) => a.escalatedAt },
-  { key: 'escalated_by', kind: 'text', width: 16, value: (a) => a.escalatedBy },
-  { key: 'resolved_at', kind: 'date', width: 20, value: (a) => a.resolvedAt },
-  { key: 'resolved_by', kind: 'text', width: 16, value: (a) => a.resolvedBy },
-  { key: 'dismissed_at', kind: 'date', width: 20, value: (a) => a.dismissedAt },
-  { key: 'dismissed_by', kind: 'text', width: 16, value: (a) => a.dismissedBy },
-  { key: 'version', kind: 'number', width: 8, value: (a) => a.version },
-  { key: 'controls', kind: 'json', width: 30, value: (a) => a.controls ?? [] },
-  { key: 'time_to_acknowledge_seconds', kind: 'number', width: 12, value: (a) => timeToAcknowledge(a) },
-  { key: 'time_to_resolve_seconds', kind: 'number', width: 12, value: (a) => timeToResolve(a) },
-];
+import { ALERT_EXPORT_COLUMNS } from './alert-columns';
+import { andWhere, createdAtPartQuery, createdAtPartStarts, ExportSelection, keysetBatches, missingIn, PdfColumn, RecordSource, SqlRun, SummaryTable, Translate, windowOf } from './record-source';
 
 /** Alerts, oldest first: (created_at, id) keyset on the (tenant_id, created_at, id) index. */
 @Injectable()
@@ -53,7 +12,7 @@ export class AlertSource implements RecordSource<Alert> {
   readonly resource = 'alerts' as const;
   readonly readScope = 'alerts:read';
   readonly filterType = AlertFilterDto;
-  readonly columns = COLUMNS;
+  readonly columns = ALERT_EXPORT_COLUMNS;
   readonly pdfColumns: PdfColumn[] = [
     { key: 'created_at', mm: 31 }, { key: 'severity', mm: 15 }, { key: 'status', mm: 22 }, { key: 'type', mm: 22 }, { key: 'title', mm: null },
     { key: 'source', mm: 22 }, { key: 'assignee', mm: 20 }, { key: 'resolved_at', mm: 31 }, { key: 'id', mm: 48, mono: true },
@@ -72,15 +31,15 @@ export class AlertSource implements RecordSource<Alert> {
   }
 
   batches(run: SqlRun, selection: ExportSelection, size: number): AsyncGenerator<Alert[]> {
-    const where = this.where(selection);
-    return keysetBatches(
-      size,
-      (after: [Date, string] | null) => {
-        const keyset = after ? Prisma.sql`AND (a.created_at, a.id) > (${after[0]}::timestamptz, ${after[1]})` : Prisma.empty;
-        return run<Alert>(Prisma.sql`SELECT ${ALERT_COLUMNS} FROM alerts a ${where} ${keyset} ORDER BY a.created_at, a.id LIMIT ${size}`);
-      },
-      (alert): [Date, string] => [alert.createdAt, alert.id],
-    );
+    return keysetBatches(size, (after: [Date, string] | null) => run<Alert>(this.partQuery(selection, after, size)), (alert): [Date, string] => [alert.createdAt, alert.id]);
+  }
+
+  partQuery(selection: ExportSelection, after: [Date, string] | null, rows: number): Prisma.Sql {
+    return createdAtPartQuery(Prisma.sql`alerts`, Prisma.sql`a`, ALERT_COLUMNS, this.where(selection), after, rows);
+  }
+
+  partStarts(run: SqlRun, selection: ExportSelection, every: number, limit: number): Promise<([Date, string] | null)[]> {
+    return createdAtPartStarts(run, Prisma.sql`alerts`, Prisma.sql`a`, this.where(selection), every, limit);
   }
 
   missingIds(run: SqlRun, tenantId: string, ids: string[]): Promise<string[]> {

@@ -4,45 +4,10 @@ import { AuditTrailFilterDto } from '@app/audit-trail';
 import { dateRange } from '@app/common';
 import { Prisma } from '@app/database';
 
-import { andWhere, ExportColumn, ExportSelection, keysetBatches, missingIn, PdfColumn, RecordSource, SqlRun, SummaryTable, Translate, windowOf } from './record-source';
+import { AUDIT_TRAIL_EXPORT_COLUMNS, AuditRow } from './audit-trail-columns';
+import { andWhere, ExportSelection, keysetBatches, missingIn, partStartsOf, PdfColumn, RecordSource, SqlRun, SummaryTable, Translate, windowOf } from './record-source';
 
-interface AuditRow {
-  id: string;
-  seq: string;
-  at: Date;
-  actor: string;
-  actorType: string;
-  action: string;
-  resourceType: string;
-  resourceId: string | null;
-  outcome: string;
-  ip: string | null;
-  userAgent: string | null;
-  requestId: string | null;
-  traceId: string | null;
-  details: Record<string, unknown>;
-  prevHash: string;
-  hash: string;
-}
 
-const COLUMNS: ExportColumn<AuditRow>[] = [
-  { key: 'id', kind: 'id', width: 30, value: (e) => e.id },
-  { key: 'seq', kind: 'id', width: 8, value: (e) => e.seq },
-  { key: 'at', kind: 'date', width: 20, value: (e) => e.at },
-  { key: 'actor', kind: 'text', width: 20, value: (e) => e.actor },
-  { key: 'actor_type', kind: 'text', width: 10, value: (e) => e.actorType },
-  { key: 'action', kind: 'text', width: 20, value: (e) => e.action },
-  { key: 'resource_type', kind: 'text', width: 14, value: (e) => e.resourceType },
-  { key: 'resource_id', kind: 'id', width: 30, value: (e) => e.resourceId },
-  { key: 'outcome', kind: 'text', width: 10, value: (e) => e.outcome },
-  { key: 'ip', kind: 'text', width: 16, value: (e) => e.ip },
-  { key: 'user_agent', kind: 'text', width: 24, value: (e) => e.userAgent },
-  { key: 'request_id', kind: 'id', width: 24, value: (e) => e.requestId },
-  { key: 'trace_id', kind: 'id', width: 24, value: (e) => e.traceId },
-  { key: 'details', kind: 'json', width: 40, value: (e) => e.details },
-  { key: 'prev_hash', kind: 'id', width: 30, value: (e) => e.prevHash },
-  { key: 'hash', kind: 'id', width: 30, value: (e) => e.hash },
-];
 
 const SELECT = Prisma.sql`e.id, e.seq::text AS seq, e.at, e.actor, e.actor_type AS "actorType", e.action, e.resource_type AS "resourceType",
   e.resource_id AS "resourceId", e.outcome, e.ip, e.user_agent AS "userAgent", e.request_id AS "requestId", e.trace_id AS "traceId",
@@ -54,7 +19,7 @@ export class AuditTrailSource implements RecordSource<AuditRow> {
   readonly resource = 'audit_trail' as const;
   readonly readScope = 'audit:read';
   readonly filterType = AuditTrailFilterDto;
-  readonly columns = COLUMNS;
+  readonly columns = AUDIT_TRAIL_EXPORT_COLUMNS;
   readonly pdfColumns: PdfColumn[] = [
     { key: 'seq', mm: 14 }, { key: 'at', mm: 31 }, { key: 'actor', mm: 40 }, { key: 'action', mm: 36 }, { key: 'resource_type', mm: 24 },
     { key: 'resource_id', mm: null, mono: true }, { key: 'outcome', mm: 16 }, { key: 'ip', mm: 26 },
@@ -84,12 +49,16 @@ export class AuditTrailSource implements RecordSource<AuditRow> {
   }
 
   batches(run: SqlRun, selection: ExportSelection, size: number): AsyncGenerator<AuditRow[]> {
-    const where = this.where(selection);
-    return keysetBatches(
-      size,
-      (after: string | null) => run<AuditRow>(Prisma.sql`SELECT ${SELECT} FROM audit_events e ${where} AND e.seq > ${after ?? '0'}::bigint ORDER BY e.seq LIMIT ${size}`),
-      (event) => event.seq,
-    );
+    return keysetBatches(size, (after: string | null) => run<AuditRow>(this.partQuery(selection, after, size)), (event) => event.seq);
+  }
+
+  partQuery(selection: ExportSelection, after: string | null, rows: number): Prisma.Sql {
+    return Prisma.sql`SELECT ${SELECT} FROM audit_events e ${this.where(selection)} AND e.seq > ${after ?? '0'}::bigint ORDER BY e.seq LIMIT ${rows}`;
+  }
+
+  partStarts(run: SqlRun, selection: ExportSelection, every: number, limit: number): Promise<(string | null)[]> {
+    const keys = Prisma.sql`SELECT e.seq::text AS k0, row_number() OVER (ORDER BY e.seq) AS n FROM audit_events e ${this.where(selection)}`;
+    return partStartsOf(run, keys, every, limit, (row) => row.k0 as string);
   }
 
   missingIds(run: SqlRun, tenantId: string, ids: string[]): Promise<string[]> {

@@ -18,6 +18,9 @@ export interface ExportSelection {
   asOf: Date;
 }
 
+/** A record's position in its resource's keyset order: structured-cloneable, so it can be sent to a part thread. */
+export type RecordKey = string | [Date, string];
+
 export type CellKind = 'id' | 'text' | 'number' | 'date' | 'json';
 export type CellValue = string | number | Date | null | Record<string, unknown> | unknown[];
 
@@ -64,6 +67,13 @@ export interface RecordSource<R extends { id: string } = { id: string }> {
   count(run: SqlRun, selection: ExportSelection): Promise<number>;
   /** Every selected record, in a stable order, `size` at a time (keyset, never the whole set in memory). */
   batches(run: SqlRun, selection: ExportSelection, size: number): AsyncGenerator<R[]>;
+  /** The statement of one part: the `rows` records after `after` (null: from the start), in the batches' order and shape. */
+  partQuery(selection: ExportSelection, after: RecordKey | null, rows: number): Prisma.Sql;
+  /**
+   * Where the parts of `every` records begin within the first `limit` records: null (the start), then the
+   * key of every `every`-th record. Part threads write the parts in parallel (runner/export-parts.ts).
+   */
+  partStarts(run: SqlRun, selection: ExportSelection, every: number, limit: number): Promise<(RecordKey | null)[]>;
   /** The ids among `ids` that are not the tenant's records of this resource. */
   missingIds(run: SqlRun, tenantId: string, ids: string[]): Promise<string[]>;
   summary(run: SqlRun, selection: ExportSelection, t: Translate): Promise<SummaryTable[]>;
@@ -108,4 +118,26 @@ export async function* keysetBatches<R, K>(size: number, read: (after: K | null)
     // A consumer that stops early (a record limit, a failure) leaves no read unobserved.
     await next?.catch(() => undefined);
   }
+}
+
+/**
+ * The part starts of a keyset walk (RecordSource.partStarts): `keys` is a statement over the selection
+ * answering the walk's key columns as "k0", "k1"… with its position as "n" (row_number over the key order);
+ * the keys of the positions every, 2·every… below limit follow null.
+ */
+export async function partStartsOf<K extends RecordKey>(run: SqlRun, keys: Prisma.Sql, every: number, limit: number, keyOf: (row: Record<string, unknown>) => K): Promise<(K | null)[]> {
+  const rows = await run<Record<string, unknown>>(Prisma.sql`SELECT * FROM (${keys}) k WHERE k.n % ${every} = 0 AND k.n < ${limit} ORDER BY k.n`);
+  return [null, ...rows.map(keyOf)];
+}
+
+/** The statement of a part of a table read in (created_at, id) order, `alias` naming the table in `select` and `where` (alerts, threat cases). */
+export function createdAtPartQuery(table: Prisma.Sql, alias: Prisma.Sql, select: Prisma.Sql, where: Prisma.Sql, after: [Date, string] | null, rows: number): Prisma.Sql {
+  const keyset = after ? Prisma.sql`AND (${alias}.created_at, ${alias}.id) > (${after[0]}::timestamptz, ${after[1]})` : Prisma.empty;
+  return Prisma.sql`SELECT ${select} FROM ${table} ${alias} ${where} ${keyset} ORDER BY ${alias}.created_at, ${alias}.id LIMIT ${rows}`;
+}
+
+/** The part starts (RecordSource.partStarts) of a table read in (created_at, id) order. */
+export function createdAtPartStarts(run: SqlRun, table: Prisma.Sql, alias: Prisma.Sql, where: Prisma.Sql, every: number, limit: number): Promise<([Date, string] | null)[]> {
+  const keys = Prisma.sql`SELECT ${alias}.created_at AS k0, ${alias}.id AS k1, row_number() OVER (ORDER BY ${alias}.created_at, ${alias}.id) AS n FROM ${table} ${alias} ${where}`;
+  return partStartsOf(run, keys, every, limit, (row) => [row.k0 as Date, row.k1 as string]);
 }

@@ -4,46 +4,10 @@ import { dateRange } from '@app/common';
 import { Prisma } from '@app/database';
 import { THREAT_CASE_STATUSES, ThreatCaseFilterDto } from '@app/threat-cases';
 
-import { andWhere, ExportColumn, ExportSelection, keysetBatches, missingIn, PdfColumn, RecordSource, SqlRun, SummaryTable, Translate, windowOf } from './record-source';
+import { CaseRow, THREAT_CASE_EXPORT_COLUMNS } from './threat-case-columns';
+import { andWhere, createdAtPartQuery, createdAtPartStarts, ExportSelection, keysetBatches, missingIn, PdfColumn, RecordSource, SqlRun, SummaryTable, Translate, windowOf } from './record-source';
 
-interface CaseRow {
-  id: string;
-  status: string;
-  title: string | null;
-  promptTheme: string;
-  deviceId: string | null;
-  associatedDeviceIds: string[];
-  locationId: string | null;
-  locationName: string | null;
-  subLocationsHierarchyKey: string | null;
-  alertIds: string[];
-  createdAt: Date;
-  createdBy: string;
-  updatedAt: Date;
-  submittedAt: Date | null;
-  version: number;
-  controls: string[] | null;
-}
 
-const COLUMNS: ExportColumn<CaseRow>[] = [
-  { key: 'id', kind: 'id', width: 30, value: (c) => c.id },
-  { key: 'created_at', kind: 'date', width: 20, value: (c) => c.createdAt },
-  { key: 'status', kind: 'text', width: 16, value: (c) => c.status },
-  { key: 'title', kind: 'text', width: 40, value: (c) => c.title },
-  { key: 'prompt_theme', kind: 'text', width: 12, value: (c) => c.promptTheme },
-  { key: 'device_id', kind: 'id', width: 24, value: (c) => c.deviceId },
-  { key: 'associated_device_ids', kind: 'json', width: 30, value: (c) => c.associatedDeviceIds },
-  { key: 'location_id', kind: 'id', width: 24, value: (c) => c.locationId },
-  { key: 'location_name', kind: 'text', width: 24, value: (c) => c.locationName },
-  { key: 'sub_locations_hierarchy_key', kind: 'id', width: 30, value: (c) => c.subLocationsHierarchyKey },
-  { key: 'alert_ids', kind: 'json', width: 40, value: (c) => c.alertIds },
-  { key: 'alert_count', kind: 'number', width: 8, value: (c) => c.alertIds.length },
-  { key: 'created_by', kind: 'text', width: 16, value: (c) => c.createdBy },
-  { key: 'updated_at', kind: 'date', width: 20, value: (c) => c.updatedAt },
-  { key: 'submitted_at', kind: 'date', width: 20, value: (c) => c.submittedAt },
-  { key: 'version', kind: 'number', width: 8, value: (c) => c.version },
-  { key: 'controls', kind: 'json', width: 30, value: (c) => c.controls ?? [] },
-];
 
 const SELECT = Prisma.sql`c.id, c.status::text AS status, c.title, c.prompt_theme AS "promptTheme", c.device_id AS "deviceId",
   c.associated_device_ids AS "associatedDeviceIds", c.location_id AS "locationId", c.location_name AS "locationName",
@@ -57,7 +21,7 @@ export class ThreatCaseSource implements RecordSource<CaseRow> {
   readonly resource = 'threat_cases' as const;
   readonly readScope = 'cases:read';
   readonly filterType = ThreatCaseFilterDto;
-  readonly columns = COLUMNS;
+  readonly columns = THREAT_CASE_EXPORT_COLUMNS;
   readonly pdfColumns: PdfColumn[] = [
     { key: 'created_at', mm: 31 }, { key: 'status', mm: 28 }, { key: 'title', mm: null }, { key: 'device_id', mm: 36 },
     { key: 'location_name', mm: 36 }, { key: 'alert_count', mm: 14 }, { key: 'id', mm: 48, mono: true },
@@ -87,15 +51,15 @@ export class ThreatCaseSource implements RecordSource<CaseRow> {
   }
 
   batches(run: SqlRun, selection: ExportSelection, size: number): AsyncGenerator<CaseRow[]> {
-    const where = this.where(selection);
-    return keysetBatches(
-      size,
-      (after: [Date, string] | null) => {
-        const keyset = after ? Prisma.sql`AND (c.created_at, c.id) > (${after[0]}::timestamptz, ${after[1]})` : Prisma.empty;
-        return run<CaseRow>(Prisma.sql`SELECT ${SELECT} FROM threat_cases c ${where} ${keyset} ORDER BY c.created_at, c.id LIMIT ${size}`);
-      },
-      (row): [Date, string] => [row.createdAt, row.id],
-    );
+    return keysetBatches(size, (after: [Date, string] | null) => run<CaseRow>(this.partQuery(selection, after, size)), (row): [Date, string] => [row.createdAt, row.id]);
+  }
+
+  partQuery(selection: ExportSelection, after: [Date, string] | null, rows: number): Prisma.Sql {
+    return createdAtPartQuery(Prisma.sql`threat_cases`, Prisma.sql`c`, SELECT, this.where(selection), after, rows);
+  }
+
+  partStarts(run: SqlRun, selection: ExportSelection, every: number, limit: number): Promise<([Date, string] | null)[]> {
+    return createdAtPartStarts(run, Prisma.sql`threat_cases`, Prisma.sql`c`, this.where(selection), every, limit);
   }
 
   missingIds(run: SqlRun, tenantId: string, ids: string[]): Promise<string[]> {

@@ -1,6 +1,6 @@
-import { ZonedFormatter } from '@app/common';
+import type { ZonedFormatter } from '@app/common';
 
-import { CellKind, CellValue } from '../sources/record-source';
+import type { CellKind, CellValue } from '../sources/record-source';
 
 const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const NEEDS_QUOTES = /[",\r\n]/;

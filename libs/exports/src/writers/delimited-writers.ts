@@ -1,8 +1,24 @@
 import { join } from 'node:path';
 
+import type { ZonedFormatter } from '@app/common';
+
+import type { ExportColumn } from '../sources/record-source';
 import { csvField } from './csv-cell';
 import { FileSink } from './file-sink';
-import { FormatWriter, RecordBatch, WriterContext } from './format-writer';
+import type { FormatWriter, RecordBatch, WriterContext } from './format-writer';
+
+/** The CSV lines of records (CRLF after each), without the header. */
+export function csvRows<R>(rows: R[], columns: ExportColumn<R>[], zone: ZonedFormatter): string {
+  let out = '';
+  for (const row of rows) {
+    for (let i = 0; i < columns.length; i++) {
+      if (i > 0) out += ',';
+      out += csvField(columns[i].value(row), columns[i].kind, zone);
+    }
+    out += '\r\n';
+  }
+  return out;
+}
 
 /** CSV for spreadsheets: UTF-8 with BOM (Excel then reads non-Latin text right), CRLF, a header row of field names. */
 export class CsvWriter implements FormatWriter {
@@ -19,16 +35,11 @@ export class CsvWriter implements FormatWriter {
   }
 
   async write(batch: RecordBatch): Promise<void> {
-    const { columns, zone } = this.context;
-    let out = '';
-    for (const row of batch.rows) {
-      for (let i = 0; i < columns.length; i++) {
-        if (i > 0) out += ',';
-        out += csvField(columns[i].value(row), columns[i].kind, zone);
-      }
-      out += '\r\n';
-    }
-    await this.sink.write(out);
+    await this.sink.write(csvRows(batch.rows, this.context.columns, this.context.zone));
+  }
+
+  async writeFormatted(data: Buffer): Promise<void> {
+    await this.sink.write(data);
   }
 
   async finish(): Promise<string> {
@@ -54,6 +65,10 @@ export class NdjsonWriter implements FormatWriter {
 
   async write(batch: RecordBatch): Promise<void> {
     await this.sink.write(batch.lines.join(''));
+  }
+
+  async writeFormatted(data: Buffer): Promise<void> {
+    await this.sink.write(data);
   }
 
   async finish(): Promise<string> {

@@ -13,7 +13,7 @@ export class FileSink {
     });
   }
 
-  async write(text: string): Promise<void> {
+  async write(text: string | Buffer): Promise<void> {
     if (this.failure) throw this.failure;
     if (!this.stream.write(text)) await this.drained();
   }

@@ -41,6 +41,11 @@ export interface FormatWriter {
   readonly needsDigestFirst: boolean;
   open(context: WriterContext): Promise<void>;
   write(batch: RecordBatch): Promise<void>;
+  /**
+   * Appends records a part thread has already formatted (CSV lines, NDJSON lines), in order: the
+   * writers of formats that part threads write (runner/export-parts.ts) have it.
+   */
+  writeFormatted?(data: Buffer): Promise<void>;
   /** Rows whose output is done, where that lags the rows handed to `write` (the PDF prints chunks after it is given them). */
   rowsDone?(): number;
   finish(): Promise<string>;

@@ -2,14 +2,14 @@
  * Runs the TypeScript sources in a plain Node process (the e2e tests start real worker processes and
  * kill them): each .ts file is transpiled on require with the project's compiler options, decorator
  * metadata included (which tsx/esbuild cannot emit and Nest's dependency injection needs), and the
- * `@app/*` path aliases resolve to libs/. Usage: node -r ./test/utils/ts-register.js apps/worker/src/main.ts
+ * `@app/*` path aliases resolve to libs/. Usage: node -r ./scripts/ts-register.js apps/worker/src/main.ts
  */
 const fs = require('node:fs');
 const path = require('node:path');
 const Module = require('node:module');
 const ts = require('typescript');
 
-const root = path.resolve(__dirname, '../..');
+const root = path.resolve(__dirname, '..');
 const { compilerOptions } = require(path.join(root, 'tsconfig.json'));
 const options = { ...ts.convertCompilerOptionsFromJson(compilerOptions, root).options, sourceMap: false, inlineSourceMap: true, declaration: false, noEmit: false, incremental: false };
 
