@@ -176,6 +176,23 @@ describe('exports', () => {
       const fields = Object.fromEntries((manifest?.getSheetValues() ?? []).slice(2).map((row) => [(row as unknown[])[1], (row as unknown[])[2]]));
       expect(fields).toEqual(expect.objectContaining({ export_id: id, row_count: String(expected.length), data_sha256: status.manifest?.data_sha256 }));
     });
+
+    it('should count cells cut to Excel\'s limit in the manifest and call the export incomplete', async () => {
+      const long = await world.tenant('Long cells');
+      const headers = world.bearer(long, ['alerts:read', 'exports:read', 'exports:write'], 'auditor-3');
+      await world.prisma.alert.createMany({ data: [alertRow(long.id, { message: 'm'.repeat(40_000), createdAt: new Date(base) }), alertRow(long.id, { createdAt: new Date(base + 1000) })] });
+      const xlsx = await finished(await start({ resource: 'alerts', format: 'xlsx', scope: 'all' }, headers), headers);
+      expect(xlsx.manifest).toEqual(expect.objectContaining({ row_count: 2, truncated_cells: 1, complete: false, incomplete_reason: expect.stringMatching(/^XLSX cells cut to Excel's limit of 32767 characters: 1 /) }));
+      const book = new Workbook();
+      await book.xlsx.load((await downloadExport(api, xlsx.job_id, headers)).bytes as unknown as ArrayBuffer);
+      const sheet = book.getWorksheet('Records');
+      const header = (sheet?.getRow(1).values as unknown[]).slice(1);
+      expect(String(sheet?.getRow(2).getCell(header.indexOf('message') + 1).value)).toMatch(/^m+ \[…cut: Excel's cell limit; see CSV\]$/);
+      const csv = await finished(await start({ resource: 'alerts', format: 'csv', scope: 'all' }, headers), headers);
+      expect(csv.manifest).toEqual(expect.objectContaining({ truncated_cells: 0, complete: true, incomplete_reason: null }));
+      const [csvHeader, ...rows] = parseCsv((await downloadExport(api, csv.job_id, headers)).bytes.toString('utf8').slice(1));
+      expect(rows[0][csvHeader.indexOf('message')]).toBe('m'.repeat(40_000));
+    });
   });
 
   describe('PDF', () => {

@@ -200,6 +200,7 @@ export class ExportRunner {
       matched_count: matched,
       complete,
       incomplete_reason: complete ? null : `EXPORT_MAX_RECORDS is ${this.config.exportMaxRecords}: ${rowCount} of ${matched} matching records are in the file`,
+      truncated_cells: 0,
       data_sha256: '',
       file_sha256: null,
       generated_at: new Date().toISOString(),

@@ -7,7 +7,8 @@ import { CellValue } from '../sources/record-source';
 import { FormatWriter, RecordBatch, WriterContext } from './format-writer';
 
 /** Excel's limit for one cell. */
-const MAX_CELL_TEXT = 32_767;
+export const MAX_CELL_TEXT = 32_767;
+const CUT_MARK = " […cut: Excel's cell limit; see CSV]";
 const DATE_FORMAT = 'yyyy-mm-dd hh:mm:ss';
 
 /**
@@ -33,6 +34,8 @@ export class XlsxWriter implements FormatWriter {
   private failure: NodeJS.ErrnoException | null = null;
   /** Rejects with the file's first error; raced against the commit, which would otherwise wait forever. */
   private failed!: Promise<never>;
+  /** Cells longer than Excel's limit, cut with a mark (counted in the manifest). */
+  private truncatedCells = 0;
 
   async open(context: WriterContext): Promise<void> {
     this.context = context;
@@ -72,6 +75,7 @@ export class XlsxWriter implements FormatWriter {
   async finish(): Promise<string> {
     if (this.failure) throw this.failure;
     this.sheet.commit();
+    this.recordTruncation();
     const manifest = this.workbook.addWorksheet('Manifest');
     manifest.columns = [{ header: 'field', key: 'field', width: 24 }, { header: 'value', key: 'value', width: 100 }];
     for (const [field, value] of Object.entries(this.context.manifest)) {
@@ -92,12 +96,26 @@ export class XlsxWriter implements FormatWriter {
     await new Promise<void>((resolve) => file.destroy().once('close', () => resolve()));
   }
 
+  /** The manifest says how many cells were cut, and the file is then not complete (docs/API-DECISIONS.md). */
+  private recordTruncation(): void {
+    const manifest = this.context.manifest;
+    manifest.truncated_cells = this.truncatedCells;
+    if (this.truncatedCells === 0) return;
+    const reason = `XLSX cells cut to Excel's limit of ${MAX_CELL_TEXT} characters: ${this.truncatedCells} (each marked "[…cut"); the CSV and NDJSON exports hold them in full`;
+    manifest.incomplete_reason = manifest.complete ? reason : `${manifest.incomplete_reason}; ${reason}`;
+    manifest.complete = false;
+  }
+
   private cell(value: CellValue): string | number | Date | null {
     if (value === null || value === undefined) return null;
     if (value instanceof Date) return this.context.zone.wallClock(value);
     if (typeof value === 'number') return value;
     const text = typeof value === 'object' ? JSON.stringify(value) : value;
-    // Never silently: a cell Excel cannot hold says so, and the CSV/NDJSON hold the whole text.
-    return text.length > MAX_CELL_TEXT ? `${text.slice(0, MAX_CELL_TEXT - 40)} […cut: Excel's cell limit; see CSV]` : text;
+    if (text.length <= MAX_CELL_TEXT) return text;
+    // Never silently: the cell says so, the manifest counts it, and the CSV/NDJSON hold the whole text.
+    this.truncatedCells++;
+    let end = MAX_CELL_TEXT - CUT_MARK.length;
+    if (/[\uD800-\uDBFF]/.test(text[end - 1])) end--; // never half a surrogate pair
+    return `${text.slice(0, end)}${CUT_MARK}`;
   }
 }
