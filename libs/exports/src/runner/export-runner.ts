@@ -19,7 +19,7 @@ import { FormatWriter, WriterContext } from '../writers/format-writer';
 import { ExportWriters } from '../writers/export-writers';
 import { describeFailure, ExportCancelled } from './export-failures';
 import { ProgressTicker } from './progress-ticker';
-import { firstRecords, ndjsonLineOf } from './record-lines';
+import { dataDigest, firstRecords, ndjsonLineOf } from './record-lines';
 
 /**
  * Records per keyset read. Small batches keep what is alive at each young-generation GC small (a batch,
@@ -139,11 +139,7 @@ export class ExportRunner {
     const lineOf = ndjsonLineOf(columns);
 
     const manifest = await this.manifest(job, source, selection, matched, rowCount);
-    if (writer.needsDigestFirst) {
-      const hash = createHash('sha256');
-      for await (const batch of rows()) hash.update(batch.map(lineOf).join(''));
-      manifest.data_sha256 = hash.digest('hex');
-    }
+    if (writer.needsDigestFirst) manifest.data_sha256 = await dataDigest(rows(), lineOf, signal);
     const context: WriterContext = {
       exportId: job.id,
       workDir,

@@ -1,6 +1,9 @@
+import { createHash } from 'node:crypto';
+
 import { ZonedFormatter } from '@app/common';
 
 import { ExportColumn } from '../sources/record-source';
+import { ExportCancelled } from './export-failures';
 
 /**
  * The NDJSON line of a record for these columns: the columns' keys in order, dates in UTC (RFC 3339),
@@ -31,4 +34,18 @@ export async function* firstRecords<R>(batches: AsyncGenerator<R[]>, limit: numb
     yield take;
     if (left <= 0) return;
   }
+}
+
+/**
+ * The data digest of a batch stream read ahead of the writing (the PDF prints it on every page): the
+ * SHA-256 of the records' lines. A cancellation is noticed before every batch, so a long pre-pass
+ * stops within a batch of it rather than after the whole read.
+ */
+export async function dataDigest<R>(batches: AsyncGenerator<R[]>, lineOf: (row: R) => string, signal: AbortSignal): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const batch of batches) {
+    if (signal.aborted) throw new ExportCancelled();
+    hash.update(batch.map(lineOf).join(''));
+  }
+  return hash.digest('hex');
 }
