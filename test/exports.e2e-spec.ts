@@ -177,6 +177,19 @@ describe('exports', () => {
       expect(fields).toEqual(expect.objectContaining({ export_id: id, row_count: String(expected.length), data_sha256: status.manifest?.data_sha256 }));
     });
 
+    it('should take seed 000\'s format "excel" as xlsx', async () => {
+      const id = await start({ resource: 'alerts', format: 'excel', scope: 'filtered', filters: { severity: ['critical'] } });
+      const status = await finished(id);
+      expect(status).toEqual(expect.objectContaining({ format: 'xlsx', file_name: expect.stringMatching(/\.xlsx$/) }));
+      const file = await downloadExport(api, id, auditor);
+      expect(file.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      const book = new Workbook();
+      await book.xlsx.load(file.bytes as unknown as ArrayBuffer);
+      expect(book.getWorksheet('Records')?.rowCount).toBe(1 + (await world.prisma.alert.count({ where: { tenantId: tenant.id, severity: 'critical' } })));
+      const created = await world.prisma.auditEvent.findFirstOrThrow({ where: { resourceId: id, action: 'export.create' } });
+      expect(created.details).toEqual(expect.objectContaining({ format: 'xlsx' }));
+    });
+
     it('should count cells cut to Excel\'s limit in the manifest and call the export incomplete', async () => {
       const long = await world.tenant('Long cells');
       const headers = world.bearer(long, ['alerts:read', 'exports:read', 'exports:write'], 'auditor-3');
