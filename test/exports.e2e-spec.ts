@@ -9,7 +9,7 @@ import { Tenant } from '@app/database';
 import { ExportSweeper, ROWS_PER_PAGE } from '@app/exports';
 
 import { http, startApi, TestApi } from './utils/api';
-import { downloadExport, ExportStatus, parseCsv, pdfText, waitForExport } from './utils/exports';
+import { downloadExport, ExportStatus, parseCsv, pdfPageTexts, pdfText, waitForExport } from './utils/exports';
 import { alertRow, World } from './utils/world';
 
 type Accepted = { data: { job_id: string; status: string; estimated_time_seconds: number; total_records: number } };
@@ -176,6 +176,36 @@ describe('exports', () => {
       const fields = Object.fromEntries((manifest?.getSheetValues() ?? []).slice(2).map((row) => [(row as unknown[])[1], (row as unknown[])[2]]));
       expect(fields).toEqual(expect.objectContaining({ export_id: id, row_count: String(expected.length), data_sha256: status.manifest?.data_sha256 }));
     });
+
+    it('should take seed 000\'s format "excel" as xlsx', async () => {
+      const id = await start({ resource: 'alerts', format: 'excel', scope: 'filtered', filters: { severity: ['critical'] } });
+      const status = await finished(id);
+      expect(status).toEqual(expect.objectContaining({ format: 'xlsx', file_name: expect.stringMatching(/\.xlsx$/) }));
+      const file = await downloadExport(api, id, auditor);
+      expect(file.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      const book = new Workbook();
+      await book.xlsx.load(file.bytes as unknown as ArrayBuffer);
+      expect(book.getWorksheet('Records')?.rowCount).toBe(1 + (await world.prisma.alert.count({ where: { tenantId: tenant.id, severity: 'critical' } })));
+      const created = await world.prisma.auditEvent.findFirstOrThrow({ where: { resourceId: id, action: 'export.create' } });
+      expect(created.details).toEqual(expect.objectContaining({ format: 'xlsx' }));
+    });
+
+    it('should count cells cut to Excel\'s limit in the manifest and call the export incomplete', async () => {
+      const long = await world.tenant('Long cells');
+      const headers = world.bearer(long, ['alerts:read', 'exports:read', 'exports:write'], 'auditor-3');
+      await world.prisma.alert.createMany({ data: [alertRow(long.id, { message: 'm'.repeat(40_000), createdAt: new Date(base) }), alertRow(long.id, { createdAt: new Date(base + 1000) })] });
+      const xlsx = await finished(await start({ resource: 'alerts', format: 'xlsx', scope: 'all' }, headers), headers);
+      expect(xlsx.manifest).toEqual(expect.objectContaining({ row_count: 2, truncated_cells: 1, complete: false, incomplete_reason: expect.stringMatching(/^XLSX cells cut to Excel's limit of 32767 characters: 1 /) }));
+      const book = new Workbook();
+      await book.xlsx.load((await downloadExport(api, xlsx.job_id, headers)).bytes as unknown as ArrayBuffer);
+      const sheet = book.getWorksheet('Records');
+      const header = (sheet?.getRow(1).values as unknown[]).slice(1);
+      expect(String(sheet?.getRow(2).getCell(header.indexOf('message') + 1).value)).toMatch(/^m+ \[…cut: Excel's cell limit; see CSV\]$/);
+      const csv = await finished(await start({ resource: 'alerts', format: 'csv', scope: 'all' }, headers), headers);
+      expect(csv.manifest).toEqual(expect.objectContaining({ truncated_cells: 0, complete: true, incomplete_reason: null }));
+      const [csvHeader, ...rows] = parseCsv((await downloadExport(api, csv.job_id, headers)).bytes.toString('utf8').slice(1));
+      expect(rows[0][csvHeader.indexOf('message')]).toBe('m'.repeat(40_000));
+    });
   });
 
   describe('PDF', () => {
@@ -209,6 +239,46 @@ describe('exports', () => {
         expect(text).toContain(alert.id);
         expect(text).toContain(alert.createdAt.toISOString().slice(0, 19).replace('T', ' '));
       }
+    });
+
+    /** Per page: "page i of N" as the locale says it, the export id and the data digest in the footer; the table's ids in order. */
+    async function checkPages(id: string, status: ExportStatus, pageOf: (page: number, pages: number) => string, expectedIds: string[]): Promise<string[]> {
+      const pages = await pdfPageTexts((await downloadExport(api, id, auditor)).bytes);
+      expect(pages).toHaveLength(3 + Math.max(1, Math.ceil(expectedIds.length / ROWS_PER_PAGE)));
+      pages.forEach((text, i) => {
+        expect({ page: i + 1, footer: text.includes(pageOf(i + 1, pages.length)), id: text.includes(id), digest: text.includes(status.manifest?.data_sha256 as string) }).toEqual({ page: i + 1, footer: true, id: true, digest: true });
+      });
+      pages.slice(3).forEach((text, i) => {
+        expect({ page: i + 4, ids: text.match(/alr_[0-9A-Z]{26}/g) ?? [] }).toEqual({ page: i + 4, ids: expectedIds.slice(i * ROWS_PER_PAGE, (i + 1) * ROWS_PER_PAGE) });
+      });
+      return pages;
+    }
+
+    it('should print on every page its number of the total, the export id and the data digest, and each page\'s records in order', async () => {
+      const id = await start({ resource: 'alerts', format: 'pdf', scope: 'all', timezone: 'UTC', title: 'Q2 evidence for the auditors' });
+      const status = await finished(id);
+      const expected = await world.prisma.alert.findMany({ where: { tenantId: tenant.id }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], select: { id: true } });
+      const pages = await checkPages(id, status, (page, total) => `Page ${page} of ${total}`, expected.map((a) => a.id));
+      const cover = pages[0];
+      for (const field of ['Q2 evidence for the auditors', `${tenant.name} (${tenant.id})`, 'Records in this report', 'Complete: every selected record is included.', 'All records of the tenant', 'auditor-1', 'UTC']) {
+        expect({ field, onCover: cover.includes(field) }).toEqual({ field, onCover: true });
+      }
+      expect(cover).toMatch(new RegExp(`SHA-256 of the data\\s+${status.manifest?.data_sha256}`));
+      expect(cover).toMatch(new RegExp(`Export id\\s+${id}`));
+      expect(pages[1]).toContain('Alerts by severity');
+      expect(pages[2]).toContain('PCI DSS v4.0 Requirement 10');
+    });
+
+    it.each([
+      ['id', (page: number, total: number) => `Halaman ${page} dari ${total}`, 'Laporan bukti alert keamanan'],
+      ['ko', (page: number, total: number) => `${total}쪽 중 ${page}쪽`, '보안 알림 증적 보고서'],
+    ] as const)('should translate the footer on every page of a %s report', async (locale, pageOf, title) => {
+      const id = await start({ resource: 'alerts', format: 'pdf', scope: 'filtered', filters: { severity: ['high', 'critical'] }, locale });
+      const status = await finished(id);
+      const expected = await world.prisma.alert.findMany({ where: { tenantId: tenant.id, severity: { in: ['high', 'critical'] } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], select: { id: true } });
+      const pages = await checkPages(id, status, pageOf, expected.map((a) => a.id));
+      expect(pages[0]).toContain(title);
+      expect(pages[0]).toContain(`${tenant.name} (${tenant.id})`);
     });
 
     it('should translate the report by locale', async () => {

@@ -78,3 +78,12 @@ export async function pdfText(bytes: Buffer): Promise<{ text: string; pages: num
   const [{ stdout: text }, { stdout: info }] = await Promise.all([run('pdftotext', ['-layout', file, '-'], { maxBuffer: 64 * 1024 * 1024 }), run('pdfinfo', [file])]);
   return { text, pages: Number(/Pages:\s+(\d+)/.exec(info)?.[1]) };
 }
+
+/** The text of each page of a PDF, in order (pdftotext ends every page with a form feed). */
+export async function pdfPageTexts(bytes: Buffer): Promise<string[]> {
+  const { text, pages } = await pdfText(bytes);
+  const texts = text.split('\f');
+  if (texts.at(-1) === '') texts.pop();
+  if (texts.length !== pages) throw new Error(`pdftotext gave ${texts.length} pages of ${pages}`);
+  return texts;
+}

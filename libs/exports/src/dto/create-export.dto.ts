@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
 import { IsTimeZone } from '@app/common';
@@ -11,7 +12,8 @@ export class CreateExportDto {
   @IsIn(EXPORT_RESOURCES)
   resource: ExportResourceName;
 
-  @ApiProperty({ enum: EXPORT_FORMATS, enumName: 'ExportFormat', example: 'pdf', description: 'evidence-pack: one zip of report.pdf, data.csv, manifest.json, audit-trail-verification.json and SHA256SUMS (check with `sha256sum -c SHA256SUMS`)' })
+  @ApiProperty({ enum: EXPORT_FORMATS, enumName: 'ExportFormat', example: 'pdf', description: 'evidence-pack: one zip of report.pdf, data.csv, manifest.json, audit-trail-verification.json and SHA256SUMS (check with `sha256sum -c SHA256SUMS`). `excel` (seed 000\'s name) is taken as xlsx.' })
+  @Transform(({ value }: { value: unknown }) => (value === 'excel' ? 'xlsx' : value))
   @IsIn(EXPORT_FORMATS)
   format: ExportFormatName;
 

@@ -5,7 +5,7 @@ import type { ExportFormat } from '@app/database';
 export const EXPORT_FORMATS = ['pdf', 'xlsx', 'csv', 'ndjson', 'evidence-pack'] as const;
 export const EXPORT_SCOPES = ['all', 'filtered', 'selected'] as const;
 export const EXPORT_STATUSES = ['pending', 'processing', 'completed', 'failed', 'cancelled', 'expired'] as const;
-/** Languages of report texts (PDF cover, headings, column names, XLSX headers). */
+/** Languages of the report texts (the PDF's cover, headings, column names and values); the data files (CSV, XLSX, NDJSON) keep field names and values as they are. */
 export const REPORT_LOCALES = ['en', 'id', 'ko', 'zh'] as const;
 
 export type ExportResourceName = (typeof EXPORT_RESOURCES)[number];

@@ -28,8 +28,9 @@ export class ExportManifestDto {
   @ApiPropertyOptional({ nullable: true, type: String }) request_id: string | null;
   @ApiProperty({ description: 'Records written to the file' }) row_count: number;
   @ApiProperty({ description: 'Records the query selected' }) matched_count: number;
-  @ApiProperty({ description: 'Whether every selected record is in the file' }) complete: boolean;
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'Why not, when complete is false' }) incomplete_reason: string | null;
+  @ApiProperty({ description: 'Whether every selected record is in the file, every cell whole' }) complete: boolean;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'Why not, when complete is false: the EXPORT_MAX_RECORDS limit, cut XLSX cells, or both' }) incomplete_reason: string | null;
+  @ApiProperty({ description: "XLSX cells cut to Excel's limit of 32,767 characters (each ends in a `[…cut` mark; the CSV and NDJSON hold them whole); 0 in the other formats" }) truncated_cells: number;
   @ApiProperty({ description: 'SHA-256 (hex) over the records as NDJSON lines, in file order: the same data gives the same digest in every format' }) data_sha256: string;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'SHA-256 (hex) of the file' }) file_sha256: string | null;
   @ApiProperty() generated_at: string;

@@ -6,6 +6,7 @@ import { Logger } from '@nestjs/common';
 import type { Page } from 'puppeteer-core';
 
 import { ExportColumn, PdfColumn } from '../sources/record-source';
+import { asStorageFailure } from '../runner/export-failures';
 import { FormatWriter, RecordBatch, WriterContext } from '../writers/format-writer';
 import { ChromiumService } from './chromium.service';
 import { FRONT_PAGES, frontPages, reportDocument, ROWS_PER_PAGE, tablePages, totalPages } from './report-html';
@@ -21,6 +22,15 @@ const ATTEMPTS = 3;
 /** Table pages per chunk for a report of `tablePageCount` pages printed by `concurrency` Chromium pages. */
 export function pagesPerChunk(tablePageCount: number, concurrency: number): number {
   return Math.min(MAX_PAGES_PER_CHUNK, Math.max(MIN_PAGES_PER_CHUNK, Math.ceil(tablePageCount / (concurrency * CHUNKS_PER_PAGE))));
+}
+
+/** Merges PDFs in order into `output` with qpdf; a full disk is the storage failure, as when we write it ourselves. */
+export async function mergePdfs(files: string[], output: string): Promise<void> {
+  try {
+    await run('qpdf', ['--empty', '--pages', ...files, '--', output], { maxBuffer: 16 * 1024 * 1024 });
+  } catch (error) {
+    throw asStorageFailure(error, output);
+  }
 }
 
 /**
@@ -77,7 +87,7 @@ export class PdfWriter implements FormatWriter {
     if (this.failure) throw this.failure;
     const output = join(this.context.workDir, `${this.context.exportId}.pdf`);
     const started = Date.now();
-    await run('qpdf', ['--empty', '--pages', ...this.chunkFiles, '--', output], { maxBuffer: 16 * 1024 * 1024 });
+    await mergePdfs(this.chunkFiles, output);
     this.logger.log(`${this.context.exportId}: merged ${this.chunkFiles.length} chunks (${this.total} pages) in ${Date.now() - started} ms`);
     return output;
   }

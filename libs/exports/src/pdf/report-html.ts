@@ -34,7 +34,8 @@ export function reportDocument(context: WriterContext, pages: string[]): string 
 body { margin: 0; font-family: ${FONTS[locale] ?? LATIN}; font-size: 8.5pt; color: #111 }
 .page { width: 297mm; height: 210mm; padding: 11mm 12mm 0 12mm; position: relative; overflow: hidden; page-break-after: always }
 .page:last-child { page-break-after: auto }
-header { display: flex; justify-content: space-between; font-size: 8pt; color: #444; border-bottom: 0.3mm solid #999; padding-bottom: 1.5mm; margin-bottom: 3mm; white-space: nowrap }
+header { display: flex; justify-content: space-between; gap: 4mm; font-size: 8pt; color: #444; border-bottom: 0.3mm solid #999; padding-bottom: 1.5mm; margin-bottom: 3mm; white-space: nowrap }
+header .title { flex: 0 1 auto; min-width: 0; overflow: hidden; text-overflow: ellipsis } header .info { flex: none }
 footer { position: absolute; left: 12mm; right: 12mm; bottom: 6mm; display: flex; justify-content: space-between; gap: 4mm; font-size: 7pt; color: #555; border-top: 0.2mm solid #999; padding-top: 1.5mm; white-space: nowrap }
 h1 { font-size: 20pt; margin: 18mm 0 2mm } h2 { font-size: 12pt; margin: 0 0 3mm } h3 { font-size: 9.5pt; margin: 3mm 0 1.5mm }
 .subtitle { font-size: 11pt; color: #444; margin-bottom: 8mm }
@@ -54,8 +55,9 @@ ul.controls li { margin-bottom: 2mm }
  * Shortens, before printing, every table cell whose text is wider than its column to the longest
  * prefix that fits with an ellipsis, measured with the cell's own font on a canvas. CSS would do the
  * same with overflow: hidden and text-overflow: ellipsis, but then every cell becomes a clip path in
- * the PDF, which made printing 1.7 times slower (docs/BENCHMARKS.md). Plain JavaScript in a string, so
- * no compiler or coverage tool rewrites it.
+ * the PDF, which made printing 1.7 times slower (docs/BENCHMARKS.md); the page header's title, one
+ * line a page, does use CSS (a long title ends in an ellipsis, the tenant and time stay whole). Plain
+ * JavaScript in a string, so no compiler or coverage tool rewrites it.
  */
 const FIT_CELLS = `(function () {
   var ctx = document.createElement('canvas').getContext('2d');
@@ -68,7 +70,8 @@ const FIT_CELLS = `(function () {
         for (var c = 0; c < cells.length; c++) {
           var style = getComputedStyle(cells[c]);
           widths[c] = cells[c].getBoundingClientRect().width - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
-          fonts[c] = style.fontSize + ' ' + style.fontFamily;
+          // The whole font: a bold header (th) is wider than regular text of its size.
+          fonts[c] = style.fontStyle + ' ' + style.fontWeight + ' ' + style.fontSize + ' ' + style.fontFamily;
         }
       }
       for (var i = 0; i < cells.length; i++) {
@@ -89,7 +92,7 @@ const FIT_CELLS = `(function () {
 
 function page(context: WriterContext, number: number, total: number, body: string): string {
   const m = context.manifest;
-  return `<section class="page"><header><span>${escapeHtml(context.title)}</span><span>${escapeHtml(context.tenantName)} · ${escapeHtml(context.zone.dateTime(new Date(m.generated_at)))} (${escapeHtml(context.zone.zone)})</span></header>${body}
+  return `<section class="page"><header><span class="title">${escapeHtml(context.title)}</span><span class="info">${escapeHtml(context.tenantName)} · ${escapeHtml(context.zone.dateTime(new Date(m.generated_at)))} (${escapeHtml(context.zone.zone)})</span></header>${body}
 <footer><span>${escapeHtml(context.t('footer.page', { page: number, pages: total }))}</span><span>${escapeHtml(m.export_id)}</span><span>${escapeHtml(context.t('cover.data_sha256'))}: ${m.data_sha256}</span></footer></section>`;
 }
 

@@ -1,3 +1,5 @@
+import { THREAT_CASE_STATUSES } from '@app/threat-cases';
+
 import { REPORT_TEXTS, reportTranslator } from './report-texts';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
@@ -11,6 +13,16 @@ describe('report texts', () => {
         expect({ locale, key, args: placeholders(text) }).toEqual({ locale, key, args: placeholders(english[key]) });
       }
     }
+  });
+
+  it('should name every threat case status in every language, not fall back to the stored value', () => {
+    for (const [locale, texts] of Object.entries(REPORT_TEXTS)) {
+      for (const status of THREAT_CASE_STATUSES) {
+        const text = (texts as Record<string, string>)[`values.${status}`];
+        expect({ locale, status, text: typeof text === 'string' && text.length > 0 && text !== status }).toEqual({ locale, status, text: true });
+      }
+    }
+    expect(reportTranslator('id')('values.PSAP_CONTACTED')).toBe('PSAP dihubungi');
   });
 
   it('should fill placeholders and fall back to the key’s last segment for values it does not know', () => {

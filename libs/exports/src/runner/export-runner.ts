@@ -20,7 +20,7 @@ import { ExportWriters } from '../writers/export-writers';
 import { describeFailure, ExportCancelled } from './export-failures';
 import { writeInParts } from './export-parts';
 import { ProgressTicker } from './progress-ticker';
-import { firstRecords, ndjsonLineOf } from './record-lines';
+import { dataDigest, firstRecords, ndjsonLineOf } from './record-lines';
 
 /**
  * Records per keyset read. Small batches keep what is alive at each young-generation GC small (a batch,
@@ -140,11 +140,7 @@ export class ExportRunner {
     const lineOf = ndjsonLineOf(columns);
 
     const manifest = await this.manifest(job, source, selection, matched, rowCount);
-    if (writer.needsDigestFirst) {
-      const hash = createHash('sha256');
-      for await (const batch of rows()) hash.update(batch.map(lineOf).join(''));
-      manifest.data_sha256 = hash.digest('hex');
-    }
+    if (writer.needsDigestFirst) manifest.data_sha256 = await dataDigest(rows(), lineOf, signal);
     const context: WriterContext = {
       exportId: job.id,
       workDir,
@@ -225,6 +221,7 @@ export class ExportRunner {
       matched_count: matched,
       complete,
       incomplete_reason: complete ? null : `EXPORT_MAX_RECORDS is ${this.config.exportMaxRecords}: ${rowCount} of ${matched} matching records are in the file`,
+      truncated_cells: 0,
       data_sha256: '',
       file_sha256: null,
       generated_at: new Date().toISOString(),

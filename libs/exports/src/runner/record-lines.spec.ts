@@ -1,5 +1,8 @@
 import { keysetBatches } from '../sources/record-source';
-import { firstRecords, ndjsonLineOf } from './record-lines';
+import { createHash } from 'node:crypto';
+
+import { ExportCancelled } from './export-failures';
+import { dataDigest, firstRecords, ndjsonLineOf } from './record-lines';
 
 describe('record lines', () => {
   it('should write a record as one NDJSON line in column order with UTC dates', () => {
@@ -32,5 +35,29 @@ describe('record lines', () => {
     expect(all).toEqual([[0, 1, 2], [3, 4]]);
     // The batch after [3, 4, 5] was asked for while [3, 4] was being consumed; nothing after it.
     expect(reads).toEqual([null, 2, 5]);
+  });
+
+  it('should digest the lines of every batch, and stop at the next batch once cancelled', async () => {
+    const lineOf = (n: number) => `${n}\n`;
+    let read = 0;
+    async function* batches(): AsyncGenerator<number[]> {
+      for (let b = 0; b < 1_000; b++) {
+        read++;
+        yield [b * 2, b * 2 + 1];
+      }
+    }
+    const whole = Array.from({ length: 2_000 }, (_, n) => lineOf(n)).join('');
+    expect(await dataDigest(batches(), lineOf, new AbortController().signal)).toBe(createHash('sha256').update(whole).digest('hex'));
+
+    read = 0;
+    const cancel = new AbortController();
+    async function* cancelledAfterThree(): AsyncGenerator<number[]> {
+      for await (const batch of batches()) {
+        if (read === 3) cancel.abort(new ExportCancelled());
+        yield batch;
+      }
+    }
+    await expect(dataDigest(cancelledAfterThree(), lineOf, cancel.signal)).rejects.toBeInstanceOf(ExportCancelled);
+    expect(read).toBe(3);
   });
 });

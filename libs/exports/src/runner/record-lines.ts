@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto';
+
 // The formatter's own file, not the @app/common barrel (Nest): part threads load this file.
 import { ZonedFormatter } from '@app/common/dates/zoned-time';
 
 import type { ExportColumn } from '../sources/record-source';
+import { ExportCancelled } from './export-failures';
 
 /**
  * The NDJSON line of a record for these columns: the columns' keys in order, dates in UTC (RFC 3339),
@@ -32,4 +35,18 @@ export async function* firstRecords<R>(batches: AsyncGenerator<R[]>, limit: numb
     yield take;
     if (left <= 0) return;
   }
+}
+
+/**
+ * The data digest of a batch stream read ahead of the writing (the PDF prints it on every page): the
+ * SHA-256 of the records' lines. A cancellation is noticed before every batch, so a long pre-pass
+ * stops within a batch of it rather than after the whole read.
+ */
+export async function dataDigest<R>(batches: AsyncGenerator<R[]>, lineOf: (row: R) => string, signal: AbortSignal): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const batch of batches) {
+    if (signal.aborted) throw new ExportCancelled();
+    hash.update(batch.map(lineOf).join(''));
+  }
+  return hash.digest('hex');
 }

@@ -68,7 +68,7 @@ export class ThreatCaseSource implements RecordSource<CaseRow> {
 
   async summary(run: SqlRun, selection: ExportSelection, t: Translate): Promise<SummaryTable[]> {
     const counts = await run<{ value: string; n: number }>(Prisma.sql`SELECT c.status::text AS value, count(*)::int AS n FROM threat_cases c ${this.where(selection)} GROUP BY 1`);
-    return [{ heading: t('summary.by_status'), columns: [t('columns.status'), t('summary.count')], rows: THREAT_CASE_STATUSES.map((s) => [s, counts.find((c) => c.value === s)?.n ?? 0]) }];
+    return [{ heading: t('summary.by_status'), columns: [t('columns.status'), t('summary.count')], rows: THREAT_CASE_STATUSES.map((s) => [t(`values.${s}`), counts.find((c) => c.value === s)?.n ?? 0]) }];
   }
 
   timeWindow(selection: ExportSelection): { from: Date | null; to: Date } {

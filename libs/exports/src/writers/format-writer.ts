@@ -17,7 +17,10 @@ export interface WriterContext {
   tenantName: string;
   /** Rows the file will hold (known from the snapshot before writing). */
   rowCount: number;
-  /** The manifest as it will be, without the file digest (the PDF prints it on the cover). */
+  /**
+   * The manifest as it will be, without the file digest (the PDF prints it on the cover). The runner
+   * stores this object: a writer records here what only it knows (the XLSX's cut cells) before `finish`.
+   */
   manifest: Omit<ExportManifestDto, 'file_sha256'>;
   summary: SummaryTable[];
   /** Called when Chromium or another step needs to say the attempt cannot go on (cancellation). */

@@ -89,4 +89,17 @@ export const en = {
   'values.escalated': 'Escalated',
   'values.resolved': 'Resolved',
   'values.dismissed': 'Dismissed',
+  // Threat case statuses (upper case, as stored; the alert statuses above are lower case).
+  'values.INITIATED': 'Initiated',
+  'values.REQUESTED': 'Requested',
+  'values.FOLLOW_ON': 'Follow-on',
+  'values.ESCALATED': 'Escalated',
+  'values.PSAP_CONTACTED': 'PSAP contacted',
+  'values.VERIFIED': 'Verified',
+  'values.DISMISSED': 'Dismissed',
+  'values.CANCELLED': 'Cancelled',
+  'values.UNVERIFIABLE': 'Unverifiable',
+  'values.TIMEOUT': 'Timed out',
+  'values.ERROR': 'Error',
+  'values.CLOSED': 'Closed',
 };

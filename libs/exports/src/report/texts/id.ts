@@ -91,4 +91,17 @@ export const id: Record<keyof typeof en, string> = {
   'values.escalated': 'Dieskalasi',
   'values.resolved': 'Diselesaikan',
   'values.dismissed': 'Diabaikan',
+  // Threat case statuses (upper case, as stored; the alert statuses above are lower case).
+  'values.INITIATED': 'Dimulai',
+  'values.REQUESTED': 'Diminta',
+  'values.FOLLOW_ON': 'Tindak lanjut',
+  'values.ESCALATED': 'Dieskalasi',
+  'values.PSAP_CONTACTED': 'PSAP dihubungi',
+  'values.VERIFIED': 'Terverifikasi',
+  'values.DISMISSED': 'Diabaikan',
+  'values.CANCELLED': 'Dibatalkan',
+  'values.UNVERIFIABLE': 'Tidak dapat diverifikasi',
+  'values.TIMEOUT': 'Waktu habis',
+  'values.ERROR': 'Galat',
+  'values.CLOSED': 'Ditutup',
 };

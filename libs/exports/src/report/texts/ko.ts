@@ -91,4 +91,17 @@ export const ko: Record<keyof typeof en, string> = {
   'values.escalated': '에스컬레이션됨',
   'values.resolved': '해결됨',
   'values.dismissed': '무시됨',
+  // Threat case statuses (upper case, as stored; the alert statuses above are lower case).
+  'values.INITIATED': '시작됨',
+  'values.REQUESTED': '요청됨',
+  'values.FOLLOW_ON': '후속 조치',
+  'values.ESCALATED': '에스컬레이션됨',
+  'values.PSAP_CONTACTED': 'PSAP 연락됨',
+  'values.VERIFIED': '검증됨',
+  'values.DISMISSED': '무시됨',
+  'values.CANCELLED': '취소됨',
+  'values.UNVERIFIABLE': '검증 불가',
+  'values.TIMEOUT': '시간 초과',
+  'values.ERROR': '오류',
+  'values.CLOSED': '종결됨',
 };

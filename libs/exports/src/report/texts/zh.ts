@@ -91,4 +91,17 @@ export const zh: Record<keyof typeof en, string> = {
   'values.escalated': '已升级',
   'values.resolved': '已解决',
   'values.dismissed': '已忽略',
+  // Threat case statuses (upper case, as stored; the alert statuses above are lower case).
+  'values.INITIATED': '已发起',
+  'values.REQUESTED': '已请求',
+  'values.FOLLOW_ON': '后续跟进',
+  'values.ESCALATED': '已升级',
+  'values.PSAP_CONTACTED': '已联系 PSAP',
+  'values.VERIFIED': '已核实',
+  'values.DISMISSED': '已忽略',
+  'values.CANCELLED': '已取消',
+  'values.UNVERIFIABLE': '无法核实',
+  'values.TIMEOUT': '超时',
+  'values.ERROR': '错误',
+  'values.CLOSED': '已关闭',
 };
