@@ -5,8 +5,8 @@ import { dirname, join, resolve } from 'node:path';
 import { Tenant } from '@app/database';
 import { ChromiumService, ROWS_PER_PAGE } from '@app/exports';
 
-import { http, startApi, TestApi } from './utils/api';
-import { downloadExport, ExportStatus, parseCsv, pdfText, waitForExport } from './utils/exports';
+import { http, TestApi, withApiEnv } from './utils/api';
+import { downloadExport, ExportStatus, parseCsv, pdfText, startExport, waitForExport } from './utils/exports';
 import { alertRow, World } from './utils/world';
 
 /**
@@ -17,7 +17,6 @@ describe('exports under faults', () => {
   const world = new World();
   let tenant: Tenant;
   let auditor: Record<string, string>;
-  const saved = { ...process.env };
 
   beforeAll(async () => {
     tenant = await world.tenant('Faults');
@@ -30,31 +29,14 @@ describe('exports under faults', () => {
     await world.close();
   });
 
-  async function withApi(env: Record<string, string>, work: (api: TestApi) => Promise<void>): Promise<void> {
-    Object.assign(process.env, env);
-    const api = await startApi();
-    try {
-      await work(api);
-    } finally {
-      await api.close();
-      for (const key of Object.keys(env)) {
-        if (saved[key] === undefined) delete process.env[key];
-        else process.env[key] = saved[key];
-      }
-    }
-  }
+  const start = (api: TestApi, body: Record<string, unknown>): Promise<string> => startExport(api, body, auditor);
 
-  async function start(api: TestApi, body: Record<string, unknown>): Promise<string> {
-    const result = await http<{ data: { job_id: string } }>(api, 'POST', '/v1/exports', { body, headers: auditor });
-    expect(result.status).toBe(202);
-    return result.body.data.job_id;
-  }
 
   it('should fail the job with a clear error_message when the export directory cannot be written, without retrying', async () => {
     const blocker = join(resolve(process.env.EXPORT_DIR as string, '..'), 'not-a-directory');
     await mkdir(dirname(blocker), { recursive: true });
     await writeFile(blocker, 'a file where the export directory should be');
-    await withApi({ EXPORTS_IN_PROCESS: 'true', EXPORT_DIR: join(blocker, 'exports') }, async (api) => {
+    await withApiEnv({ EXPORTS_IN_PROCESS: 'true', EXPORT_DIR: join(blocker, 'exports') }, async (api) => {
       const id = await start(api, { resource: 'alerts', format: 'csv', scope: 'filtered', filters: { type: ['small'] } });
       const status = await waitForExport(api, id, auditor);
       expect(status.status).toBe('failed');
@@ -66,7 +48,7 @@ describe('exports under faults', () => {
   });
 
   it('should mark an export over EXPORT_MAX_RECORDS incomplete, visibly, in the status, the manifest and the PDF', async () => {
-    await withApi({ EXPORTS_IN_PROCESS: 'true', EXPORT_MAX_RECORDS: '5' }, async (api) => {
+    await withApiEnv({ EXPORTS_IN_PROCESS: 'true', EXPORT_MAX_RECORDS: '5' }, async (api) => {
       const csv = await waitForExport(api, await start(api, { resource: 'alerts', format: 'csv', scope: 'filtered', filters: { type: ['small'] } }), auditor);
       expect(csv.status).toBe('completed');
       expect(csv.manifest).toEqual(expect.objectContaining({ complete: false, row_count: 5, matched_count: 12, incomplete_reason: 'EXPORT_MAX_RECORDS is 5: 5 of 12 matching records are in the file' }));
@@ -80,7 +62,7 @@ describe('exports under faults', () => {
   });
 
   it('should finish a PDF when Chromium is killed mid-report: only the chunks being printed are retried', async () => {
-    await withApi({ EXPORTS_IN_PROCESS: 'true' }, async (api) => {
+    await withApiEnv({ EXPORTS_IN_PROCESS: 'true' }, async (api) => {
       const id = await start(api, { resource: 'alerts', format: 'pdf', scope: 'filtered', filters: { type: ['large'] } });
       await waitForExport(api, id, auditor, (s) => s.status === 'processing' && s.progress.processed > 0);
       const pid = api.app.get(ChromiumService).pid();
@@ -121,7 +103,7 @@ describe('exports under faults', () => {
     });
 
     it('should have its job taken over by another worker through Bull’s stalled-job handling, never left processing', async () => {
-      await withApi({ EXPORTS_IN_PROCESS: 'false', EXPORT_STALLED_SECONDS: '2' }, async (api) => {
+      await withApiEnv({ EXPORTS_IN_PROCESS: 'false', EXPORT_STALLED_SECONDS: '2' }, async (api) => {
         const first = startWorker(39_000 + (process.pid % 1000));
         const id = await start(api, { resource: 'alerts', format: 'pdf', scope: 'filtered', filters: { type: ['large'] } });
         const running: ExportStatus = await waitForExport(api, id, auditor, (s) => s.status === 'processing' && s.progress.processed > 0);

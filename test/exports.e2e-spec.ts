@@ -9,7 +9,7 @@ import { Tenant } from '@app/database';
 import { ExportSweeper, ROWS_PER_PAGE } from '@app/exports';
 
 import { http, startApi, TestApi } from './utils/api';
-import { downloadExport, ExportStatus, parseCsv, pdfPageTexts, pdfText, waitForExport } from './utils/exports';
+import { cancelRunningExport, downloadExport, ExportStatus, parseCsv, pdfPageTexts, pdfText, waitForExport } from './utils/exports';
 import { alertRow, World } from './utils/world';
 
 type Accepted = { data: { job_id: string; status: string; estimated_time_seconds: number; total_records: number } };
@@ -342,12 +342,7 @@ describe('exports', () => {
       await world.prisma.alert.createMany({ data: Array.from({ length: 3_000 }, (_, i) => alertRow(tenant.id, { type: 'bulk', createdAt: new Date(base + 2 * DAY + i * 1000) })) });
       const id = await start({ resource: 'alerts', format: 'pdf', scope: 'filtered', filters: { type: ['bulk'] } });
       await waitForExport(api, id, auditor, (s) => s.status === 'processing' && s.progress.processed > 0);
-      const cancelled = await http<{ data: ExportStatus }>(api, 'DELETE', `/v1/exports/${id}`, { headers: auditor });
-      expect(cancelled.status).toBe(200);
-      expect(cancelled.body.data.status).toBe('cancelled');
-      const stoppedBy = Date.now() + 10_000;
-      while (existsSync(join(exportDir, '.work', id)) && Date.now() < stoppedBy) await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(existsSync(join(exportDir, '.work', id))).toBe(false);
+      await cancelRunningExport(api, id, auditor, exportDir);
       const after = await waitForExport(api, id, auditor);
       expect(after.status).toBe('cancelled');
       expect(after.file_ready).toBe(false);

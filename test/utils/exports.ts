@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +22,24 @@ export interface ExportStatus {
   attempts: number;
   expires_at: string | null;
   manifest: Record<string, unknown> & { row_count: number; complete: boolean; data_sha256: string; file_sha256: string | null; incomplete_reason: string | null } | null;
+}
+
+/** POST /v1/exports, which must answer 202; the job's id. */
+export async function startExport(api: TestApi, body: Record<string, unknown>, headers: Record<string, string>): Promise<string> {
+  const result = await http<{ data: { job_id: string } }>(api, 'POST', '/v1/exports', { body, headers });
+  expect(result.status).toBe(202);
+  return result.body.data.job_id;
+}
+
+/** Cancels a running job (200, cancelled) and waits up to 10 s for its work directory (partial files) to be gone. */
+export async function cancelRunningExport(api: TestApi, id: string, headers: Record<string, string>, exportDir: string): Promise<void> {
+  const cancelled = await http<{ data: ExportStatus }>(api, 'DELETE', `/v1/exports/${id}`, { headers });
+  expect(cancelled.status).toBe(200);
+  expect(cancelled.body.data.status).toBe('cancelled');
+  const work = join(exportDir, '.work', id);
+  const stoppedBy = Date.now() + 10_000;
+  while (existsSync(work) && Date.now() < stoppedBy) await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(existsSync(work)).toBe(false);
 }
 
 /** Polls the status endpoint until `done` holds (default: the job left pending/processing). */

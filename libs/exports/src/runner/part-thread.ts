@@ -45,6 +45,9 @@ export type PartMessage =
   | { type: 'done'; index: number; rows: number }
   | { type: 'failed'; message: string; code?: string };
 
+/** The connections of part threads say so in pg_stat_activity. */
+export const PART_THREAD_APPLICATION = 'alert-ledger export part';
+
 const SNAPSHOT_ID = /^[0-9A-F]+-[0-9A-F]+-[0-9]+$/i;
 
 async function main(job: PartJob): Promise<void> {
@@ -53,7 +56,7 @@ async function main(job: PartJob): Promise<void> {
   const columns = EXPORT_COLUMNS[job.resource];
   if (!columns) throw new Error(`resource ${job.resource} cannot be exported`);
   if (!SNAPSHOT_ID.test(job.snapshot)) throw new Error(`not a snapshot id: ${job.snapshot}`);
-  const client = new Client({ connectionString: job.databaseUrl, types: PG_TYPES });
+  const client = new Client({ connectionString: job.databaseUrl, types: PG_TYPES, application_name: PART_THREAD_APPLICATION });
   client.on('error', () => undefined); // a lost connection fails the running query, which reports it
   await client.connect();
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
