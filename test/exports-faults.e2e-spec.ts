@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Tenant } from '@app/database';
 import { ChromiumService, ROWS_PER_PAGE } from '@app/exports';
 
-import { http, TestApi, withApiEnv } from './utils/api';
+import { TestApi, withApiEnv } from './utils/api';
 import { downloadExport, ExportStatus, parseCsv, pdfText, startExport, waitForExport } from './utils/exports';
 import { alertRow, World } from './utils/world';
 
