@@ -89,6 +89,16 @@ describe('exports written in parts by threads', () => {
     expect(rows[1][header.indexOf('message')]).toBe('line one\r\nline "two", with comma');
   });
 
+  it('should hold exactly the first EXPORT_MAX_RECORDS records when parts write them, marked incomplete', async () => {
+    await withApiEnv({ ...inParts, EXPORT_MAX_RECORDS: '20' }, async (api) => {
+      const { status, bytes } = await exported(api, { resource: 'alerts', format: 'csv', scope: 'filtered', filters: { type: ['many'] } });
+      expect(status.manifest).toEqual(expect.objectContaining({ row_count: 20, matched_count: 6_000, complete: false }));
+      const [header, ...rows] = parseCsv(bytes.toString('utf8').slice(1));
+      const expected = await world.prisma.alert.findMany({ where: { tenantId: tenant.id, type: 'many' }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: 20, select: { id: true } });
+      expect(rows.map((r) => r[header.indexOf('id')])).toEqual(expected.map((a) => a.id));
+    });
+  });
+
   it('should stop its part threads within seconds on cancel and leave no part file', async () => {
     await withApiEnv({ ...inParts, EXPORT_PART_RECORDS: '100' }, async (api) => {
       const id = await start(api, { resource: 'alerts', format: 'csv', scope: 'filtered', filters: { type: ['many'] } });
