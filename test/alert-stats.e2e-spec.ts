@@ -42,6 +42,12 @@ describe('alert statistics', () => {
       { key: 'critical', count: 2 }, { key: 'high', count: 0 }, { key: 'medium', count: 1 }, { key: 'low', count: 0 }, { key: 'info', count: 2 },
     ]);
     expect(result.body.data.total).toBe(5);
+    // limit bounds open dimensions only: severity and status still count every value.
+    const limited = await http<Groups>(api, 'GET', '/v1/alerts/stats/severity?limit=1', { headers });
+    expect(limited.body.data).toEqual(result.body.data);
+    const status = await http<Groups>(api, 'GET', '/v1/alerts/stats/status?limit=1', { headers });
+    expect(status.body.data.total).toBe(5);
+    expect(status.body.data.groups).toHaveLength(5);
   });
 
   it('should count by source (largest first), by type and by status, with the list filters applied', async () => {

@@ -6,6 +6,7 @@ import { publicId } from '@app/common';
 import { Tenant } from '@app/database';
 
 import { http, startApi, TestApi } from './utils/api';
+import { downloadExport, waitForExport } from './utils/exports';
 import { alertRow, World } from './utils/world';
 
 const run = promisify(execFile);
@@ -23,6 +24,7 @@ describe('compliance: the auditor', () => {
   let auditor: { id: string; headers: Record<string, string> };
 
   beforeAll(async () => {
+    process.env.EXPORTS_IN_PROCESS = 'true';
     api = await startApi();
     [tenant, other] = await Promise.all([world.tenant('Audited'), world.tenant('Not audited')]);
     auditor = await world.apiKey(tenant, ['auditor'], new Date(Date.now() + 30 * 86_400_000));
@@ -32,6 +34,7 @@ describe('compliance: the auditor', () => {
   afterAll(async () => {
     await api.close();
     await world.close();
+    delete process.env.EXPORTS_IN_PROCESS;
   });
 
   const trail = (actor: string) => world.prisma.auditEvent.findMany({ where: { tenantId: tenant.id, actor, action: 'auditor.request' }, orderBy: { seq: 'asc' } });
@@ -58,6 +61,31 @@ describe('compliance: the auditor', () => {
     const result = await http<Problem>(api, method, path, { body, headers: auditor.headers });
     expect(result.status).toBe(403);
     expect(result.body).toEqual(expect.objectContaining({ type: '/problems/missing-scope', i18n_args: { scope } }));
+  });
+
+  it('should let an auditor cancel or delete only its own exports, and keep every finished export while the tenant is under a legal hold', async () => {
+    const exporter = world.bearer(tenant, ['alerts:read', 'exports:read', 'exports:write'], 'records-officer');
+    const othersJob = (await http<{ data: { job_id: string } }>(api, 'POST', '/v1/exports', { body: { resource: 'alerts', format: 'ndjson', scope: 'all' }, headers: exporter })).body.data.job_id;
+    const ownJob = (await http<{ data: { job_id: string } }>(api, 'POST', '/v1/exports', { body: { resource: 'alerts', format: 'ndjson', scope: 'all' }, headers: auditor.headers })).body.data.job_id;
+    await Promise.all([waitForExport(api, othersJob, exporter), waitForExport(api, ownJob, auditor.headers)]);
+
+    const refused = await http<Problem>(api, 'DELETE', `/v1/exports/${othersJob}`, { headers: auditor.headers });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toEqual(expect.objectContaining({ type: '/problems/export-not-yours', requested_by: 'records-officer' }));
+    expect((await http(api, 'GET', `/v1/exports/${othersJob}`, { headers: exporter })).status).toBe(200);
+
+    const officer = world.bearer(tenant, ['compliance:read', 'compliance:write'], 'compliance-officer');
+    const hold = await http<{ data: { id: string } }>(api, 'POST', '/v1/compliance/legal-holds', { body: { scope: 'tenant', reason: 'Regulator request' }, headers: officer });
+    expect(hold.status).toBe(201);
+    for (const [job, headers] of [[ownJob, auditor.headers], [othersJob, exporter]] as const) {
+      const held = await http<Problem>(api, 'DELETE', `/v1/exports/${job}`, { headers });
+      expect(held.status).toBe(409);
+      expect(held.body).toEqual(expect.objectContaining({ type: '/problems/export-under-legal-hold', hold_id: hold.body.data.id }));
+      expect((await downloadExport(api, job, headers)).status).toBe(200);
+    }
+    expect((await http(api, 'POST', `/v1/compliance/legal-holds/${hold.body.data.id}/release`, { body: { note: 'Answered' }, headers: officer })).status).toBe(200);
+    expect((await http(api, 'DELETE', `/v1/exports/${ownJob}`, { headers: auditor.headers })).status).toBe(204);
+    expect((await http(api, 'DELETE', `/v1/exports/${othersJob}`, { headers: exporter })).status).toBe(204);
   });
 
   it('should give an auditor only the auditor’s scopes, whatever else the credential names', async () => {

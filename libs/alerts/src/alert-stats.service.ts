@@ -34,10 +34,12 @@ export class AlertStatsService {
 
   async groups(dimension: Dimension, query: GroupStatsQueryDto, principal: Principal): Promise<GroupStatsDto> {
     const where = alertWhere(query, queryTenant(principal, query));
-    const rows = await this.sql.rows<{ key: string; count: number }>(
-      Prisma.sql`SELECT ${COLUMN[dimension]} AS key, count(*)::int AS count FROM alerts a ${where} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${query.limit ?? 50}`,
-    );
     const all = ALL_VALUES[dimension];
+    // An enumerated dimension always answers every value, so `limit` applies to the open ones only.
+    const limit = all ? Prisma.empty : Prisma.sql`LIMIT ${query.limit ?? 50}`;
+    const rows = await this.sql.rows<{ key: string; count: number }>(
+      Prisma.sql`SELECT ${COLUMN[dimension]} AS key, count(*)::int AS count FROM alerts a ${where} GROUP BY 1 ORDER BY 2 DESC, 1 ${limit}`,
+    );
     const groups = all ? all.map((key) => ({ key, count: rows.find((row) => row.key === key)?.count ?? 0 })) : rows;
     const total = all ? groups.reduce((sum, group) => sum + group.count, 0) : await this.total(query, principal);
     return { dimension, total, groups };

@@ -30,3 +30,11 @@ export function resourceUnavailable(resource: string): ProblemException {
 export function invalidExportRequest(errors: FieldViolation[]): ProblemException {
   return new ProblemException(ProblemTypes.validationError, { errors });
 }
+
+export function exportNotYours(job: ExportJob): ProblemException {
+  return new ProblemException(ProblemTypes.exportNotYours, { args: { requested_by: job.requestedBy }, extensions: { job_id: job.id, requested_by: job.requestedBy } });
+}
+
+export function exportUnderLegalHold(job: ExportJob, holdId: string): ProblemException {
+  return new ProblemException(ProblemTypes.exportUnderLegalHold, { args: { id: job.id, hold_id: holdId }, extensions: { job_id: job.id, hold_id: holdId } });
+}

@@ -10,7 +10,7 @@ import { CreateExportDto } from './dto/create-export.dto';
 import { ExportFormatName, storedFormat } from './dto/export-enums';
 import { ExportAcceptedDto } from './dto/export-job.dto';
 import { ListExportsQueryDto } from './dto/list-exports-query.dto';
-import { exportNotFound, resourceUnavailable, unknownIds } from './export-errors';
+import { exportNotFound, exportNotYours, exportUnderLegalHold, resourceUnavailable, unknownIds } from './export-errors';
 import { EXPORT_JOBS, EXPORTS_QUEUE, RENDER_JOB_OPTIONS, RenderExportPayload } from './export-queue';
 import { validatedFilters } from './export-request';
 import { RecordSources } from './sources/record-sources';
@@ -112,10 +112,17 @@ export class ExportsService {
   /**
    * A pending or processing job is cancelled (the worker notices at its next batch and removes its
    * partial file); a finished one is deleted with its file. Answers the cancelled job, or null when deleted.
+   * An auditor may do this only to its own jobs (it reads and exports, it does not remove others'
+   * evidence), and no finished export is deleted while the tenant is under a legal hold.
    */
   async cancel(id: string, principal: Principal): Promise<ExportJob | null> {
     const job = await this.get(id);
+    if (principal.scopes.has('auditor') && job.requestedBy !== principal.subject) throw exportNotYours(job);
     const running = job.status === 'pending' || job.status === 'processing';
+    if (!running) {
+      const hold = await this.db.legalHold.findFirst({ where: { tenantId: job.tenantId, scope: 'tenant', releasedAt: null }, select: { id: true } });
+      if (hold) throw exportUnderLegalHold(job, hold.id);
+    }
     const result = await this.db.$transaction(async (tx) => {
       let cancelled: ExportJob | null = null;
       if (running) {

@@ -66,7 +66,7 @@ export class ExportsController {
   @ApiParam(JOB_ID)
   @ApiEnvelope(ExportJobDto, 200, 'The job was running and is now cancelled')
   @ApiNoContentResponse({ description: 'The job had finished; it and its file are deleted' })
-  @Operation({ id: 'cancelExport', summary: 'Cancel a running export, or delete a finished one with its file', problems: [404] })
+  @Operation({ id: 'cancelExport', summary: 'Cancel a running export, or delete a finished one with its file (an auditor: its own only; none under a legal hold)', problems: [403, 404, 409] })
   async cancel(@Param('job_id') id: string, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<ExportJobDto> | void> {
     const cancelled = await this.exports.cancel(id, principal);
     if (!cancelled) {

@@ -41,6 +41,8 @@ export const en = {
     'range-not-satisfiable': { title: 'Range not satisfiable', detail: 'The range {range} does not fit the file of {size} bytes.' },
     'export-unknown-ids': { title: 'Unknown ids in the selection', detail: '{count} selected ids are not {resource} of this tenant: {ids}.' },
     'export-resource-unavailable': { title: 'Resource cannot be exported', detail: 'The resource {resource} cannot be exported here.' },
+    'export-not-yours': { title: 'Not your export', detail: 'An auditor may cancel or delete only its own exports; this one was requested by {requested_by}.' },
+    'export-under-legal-hold': { title: 'Export under legal hold', detail: 'The tenant is under legal hold {hold_id}; the finished export {id} is kept until the hold is released.' },
     'threat-case-invalid-transition': { title: 'Status change not allowed', detail: 'The threat case is {current_status}; allowed statuses: {allowed_statuses}.' },
     'threat-case-alerts-not-found': { title: 'Alerts not found', detail: 'These alerts do not exist for this tenant: {alert_ids}.' },
     'threat-case-alerts-not-linked': { title: 'Alerts not linked to the case', detail: 'These alerts are not linked to the threat case: {alert_ids}.' },

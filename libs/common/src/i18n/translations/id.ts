@@ -43,6 +43,8 @@ export const id: Translations = {
     'range-not-satisfiable': { title: 'Rentang tidak dapat dipenuhi', detail: 'Rentang {range} tidak sesuai dengan berkas berukuran {size} byte.' },
     'export-unknown-ids': { title: 'ID tidak dikenal dalam pilihan', detail: '{count} ID terpilih bukan {resource} milik tenant ini: {ids}.' },
     'export-resource-unavailable': { title: 'Sumber daya tidak dapat diekspor', detail: 'Sumber daya {resource} tidak dapat diekspor di sini.' },
+    'export-not-yours': { title: 'Bukan ekspor Anda', detail: 'Auditor hanya boleh membatalkan atau menghapus ekspornya sendiri; ekspor ini diminta oleh {requested_by}.' },
+    'export-under-legal-hold': { title: 'Ekspor dalam legal hold', detail: 'Tenant berada dalam legal hold {hold_id}; ekspor selesai {id} disimpan sampai hold dilepas.' },
     'threat-case-invalid-transition': { title: 'Perubahan status tidak diizinkan', detail: 'Kasus ancaman berstatus {current_status}; status yang diizinkan: {allowed_statuses}.' },
     'threat-case-alerts-not-found': { title: 'Alert tidak ditemukan', detail: 'Alert berikut tidak ada untuk tenant ini: {alert_ids}.' },
     'threat-case-alerts-not-linked': { title: 'Alert tidak terhubung ke kasus', detail: 'Alert berikut tidak terhubung ke kasus ancaman: {alert_ids}.' },

@@ -43,6 +43,8 @@ export const ko: Translations = {
     'range-not-satisfiable': { title: '범위를 충족할 수 없음', detail: '범위 {range}가 {size}바이트 파일에 맞지 않습니다.' },
     'export-unknown-ids': { title: '선택에 알 수 없는 ID', detail: '선택한 ID 중 {count}개가 이 테넌트의 {resource}이(가) 아닙니다: {ids}.' },
     'export-resource-unavailable': { title: '내보낼 수 없는 리소스', detail: '리소스 {resource}은(는) 여기에서 내보낼 수 없습니다.' },
+    'export-not-yours': { title: '본인의 내보내기가 아님', detail: '감사자는 자신이 요청한 내보내기만 취소하거나 삭제할 수 있습니다. 이 내보내기는 {requested_by}이(가) 요청했습니다.' },
+    'export-under-legal-hold': { title: '법적 보존 중인 내보내기', detail: '테넌트가 법적 보존 {hold_id} 상태입니다. 완료된 내보내기 {id}은(는) 보존이 해제될 때까지 유지됩니다.' },
     'threat-case-invalid-transition': { title: '허용되지 않는 상태 변경', detail: '위협 케이스 상태가 {current_status}입니다. 허용되는 상태: {allowed_statuses}.' },
     'threat-case-alerts-not-found': { title: '알림을 찾을 수 없음', detail: '이 테넌트에 다음 알림이 없습니다: {alert_ids}.' },
     'threat-case-alerts-not-linked': { title: '케이스에 연결되지 않은 알림', detail: '다음 알림은 위협 케이스에 연결되어 있지 않습니다: {alert_ids}.' },

@@ -43,6 +43,8 @@ export const zh: Translations = {
     'range-not-satisfiable': { title: '范围无法满足', detail: '范围 {range} 与 {size} 字节的文件不符。' },
     'export-unknown-ids': { title: '所选 ID 未知', detail: '所选 ID 中有 {count} 个不是本租户的 {resource}：{ids}。' },
     'export-resource-unavailable': { title: '资源无法导出', detail: '资源 {resource} 无法在此导出。' },
+    'export-not-yours': { title: '不是您的导出', detail: '审计员只能取消或删除自己请求的导出；此导出由 {requested_by} 请求。' },
+    'export-under-legal-hold': { title: '导出处于法律保全中', detail: '租户处于法律保全 {hold_id} 之下；已完成的导出 {id} 在保全解除前保留。' },
     'threat-case-invalid-transition': { title: '不允许的状态变更', detail: '威胁案例状态为 {current_status}；允许的状态：{allowed_statuses}。' },
     'threat-case-alerts-not-found': { title: '未找到告警', detail: '此租户下不存在以下告警：{alert_ids}。' },
     'threat-case-alerts-not-linked': { title: '告警未关联到案例', detail: '以下告警未关联到该威胁案例：{alert_ids}。' },
