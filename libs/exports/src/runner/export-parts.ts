@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFile, unlink } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { unlink } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
@@ -81,10 +82,13 @@ export async function writeInParts(request: PartsRequest): Promise<PartsResult> 
           .then(async () => {
             while (!failed && finished.has(assembled)) {
               const task = tasks[assembled];
-              const data = await readFile(task.dataPath);
-              await append(data);
-              hash.update(task.linesPath ? await readFile(task.linesPath) : data);
-              await Promise.all([unlink(task.dataPath), task.linesPath ? unlink(task.linesPath) : null]);
+              const { linesPath } = task;
+              await eachChunk(task.dataPath, async (chunk) => {
+                await append(chunk);
+                if (!linesPath) hash.update(chunk);
+              });
+              if (linesPath) await eachChunk(linesPath, (chunk) => void hash.update(chunk));
+              await Promise.all([unlink(task.dataPath), linesPath ? unlink(linesPath) : null]);
               finished.delete(assembled);
               assembled++;
             }
@@ -128,6 +132,11 @@ export async function writeInParts(request: PartsRequest): Promise<PartsResult> 
     await Promise.all(threads.map((thread) => thread.terminate()));
   }
   return { dataSha256: hash.digest('hex'), rows: written };
+}
+
+/** A file in chunks of 1 MiB: a part's size follows its records', so it is never read whole. */
+async function eachChunk(path: string, use: (chunk: Buffer) => Promise<void> | void): Promise<void> {
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) await use(chunk as Buffer);
 }
 
 /** The thread runs this file's compiled sibling; from the TypeScript sources (tests), through the project's transpiler. */
