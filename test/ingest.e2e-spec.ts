@@ -57,8 +57,12 @@ describe('Alertmanager ingestion', () => {
     expect(alert).toEqual(expect.objectContaining({ status: 'open', severity: 'critical', title: 'web-01 is down', receiver: 'severity-critical-receiver', ends_at: null, generator_url: 'http://prometheus:9090/graph' }));
     expect(alert.labels.severity).toBe('critical');
 
+    const stored = () => world.prisma.alert.findUniqueOrThrow({ where: { id: alert.id }, select: { version: true, updatedAt: true } });
+    const beforeReplay = await stored();
     const replay = await http<Result>(api, 'POST', '/v1/ingest/alertmanager', { body: webhook('firing', [amAlert('11a9302b0fa6526e', 'firing')]), headers: ingest });
     expect(replay.body.data).toEqual(expect.objectContaining({ created: 0, updated: 0, unchanged: 1 }));
+    expect(await stored()).toEqual(beforeReplay);
+    expect(await world.prisma.alertTimelineEntry.count({ where: { alertId: alert.id } })).toBe(1);
 
     const resolved = await http<Result>(api, 'POST', '/v1/ingest/alertmanager', {
       body: webhook('resolved', [amAlert('11a9302b0fa6526e', 'resolved', { endsAt: '2026-05-12T07:51:50Z' })]),
@@ -167,6 +171,14 @@ describe('Alertmanager ingestion', () => {
       expect(await detail(stored.id)).toEqual(expect.objectContaining({ status: 'dismissed', resolved_at: null, resolved_by: null, version: 2 }));
       expect(await world.prisma.alertTimelineEntry.count({ where: { alertId: stored.id, action: 'resolved' } })).toBe(0);
     });
+  });
+
+  it('should take the message from annotations.description and the title from alertname when there is no summary', async () => {
+    const body = webhook('firing', [amAlert('no-summary', 'firing', { labels: { alertname: 'DiskAlmostFull' }, annotations: { summary: undefined, description: '/var is 97% full' } })]);
+    expect((await http<Result>(api, 'POST', '/v1/ingest/alertmanager', { body, headers: ingest })).body.data.created).toBe(1);
+    const [alert] = await list('alertname=DiskAlmostFull');
+    const detail = await http<{ data: AlertItem & { message: string | null; annotations: Record<string, string> } }>(api, 'GET', `/v1/alerts/${alert.id}`, { headers: reader });
+    expect(detail.body.data).toEqual(expect.objectContaining({ title: 'DiskAlmostFull', message: '/var is 97% full', annotations: { description: '/var is 97% full' } }));
   });
 
   it('should update a known alert whose annotations or generatorURL changed instead of duplicating it', async () => {
