@@ -181,6 +181,39 @@ describe('Alertmanager ingestion', () => {
     expect(detail.body.data).toEqual(expect.objectContaining({ title: 'DiskAlmostFull', message: '/var is 97% full', annotations: { description: '/var is 97% full' } }));
   });
 
+  it('should store nothing of a payload (alerts, timeline, audit events) when the store fails partway, and answer a problem', async () => {
+    // Fails the audit event of the payload's last alert: ingestion writes it after the alerts and their timeline.
+    const marker = `tx-marker-${tenant.id}`;
+    const trigger = `fail_ingest_${tenant.id.toLowerCase()}`;
+    await world.prisma.$executeRawUnsafe(`CREATE FUNCTION ${trigger}() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.details->>'fingerprint' = '${marker}' THEN RAISE EXCEPTION 'refused by the test'; END IF;
+        RETURN NEW;
+      END $$`);
+    const body = webhook('firing', ['tx-1', 'tx-2', marker].map((fingerprint) => amAlert(fingerprint, 'firing', { labels: { alertname: 'TxRollback' } })));
+    const counts = async () =>
+      Promise.all([
+        world.prisma.alert.count({ where: { tenantId: tenant.id, alertname: 'TxRollback' } }),
+        world.prisma.alertTimelineEntry.count({ where: { tenantId: tenant.id } }),
+        world.prisma.auditEvent.count({ where: { tenantId: tenant.id } }),
+      ]);
+    const before = await counts();
+    try {
+      await world.prisma.$executeRawUnsafe(`CREATE TRIGGER ${trigger} BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION ${trigger}()`);
+      const failed = await http<{ type: string; status: number }>(api, 'POST', '/v1/ingest/alertmanager', { body, headers: ingest });
+      expect(failed.status).toBe(500);
+      expect(failed.headers.get('content-type')).toContain('application/problem+json');
+      expect(failed.body.status).toBe(500);
+      expect(await counts()).toEqual(before);
+      expect(before[0]).toBe(0);
+    } finally {
+      await world.prisma.$executeRawUnsafe(`DROP TRIGGER IF EXISTS ${trigger} ON audit_events`);
+      await world.prisma.$executeRawUnsafe(`DROP FUNCTION IF EXISTS ${trigger}()`);
+    }
+    // Nothing was left half-stored: the same payload now creates all three.
+    expect((await http<Result>(api, 'POST', '/v1/ingest/alertmanager', { body, headers: ingest })).body.data.created).toBe(3);
+  });
+
   it('should update a known alert whose annotations or generatorURL changed instead of duplicating it', async () => {
     await http(api, 'POST', '/v1/ingest/alertmanager', { body: webhook('firing', [amAlert('aa01', 'firing')]), headers: ingest });
     const changed = await http<Result>(api, 'POST', '/v1/ingest/alertmanager', { body: webhook('firing', [amAlert('aa01', 'firing', { annotations: { summary: 'web-01 still down' } })]), headers: ingest });
