@@ -6,7 +6,7 @@ import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
 
 import { publicId } from '@app/common';
-import { RETENTION_JOBS, RETENTION_QUEUE } from '@app/compliance';
+import { RETENTION_JOBS, RETENTION_QUEUE, RetentionPurgeService } from '@app/compliance';
 import { Prisma, Tenant } from '@app/database';
 
 import { http, startApi, TestApi } from './utils/api';
@@ -212,6 +212,37 @@ describe('compliance: retention and legal holds', () => {
     } finally {
       await scheduled.close();
       process.env.RETENTION_PURGE_CRON = saved;
+    }
+  });
+
+  /**
+   * What the daily job (RetentionProcessor → purgeAll) does for each tenant, outside any request. purgeAll
+   * itself is not run: it would purge other specs' old closed alerts and append a retention.purge event to
+   * every tenant's audit trail, which other specs count. Its per-tenant step is run for this test's tenants.
+   */
+  it('should purge in the daily run an unheld tenant’s expired alerts, keep a tenant-held one’s, and record each as the system', async () => {
+    const [free, held] = await Promise.all([world.tenant('Daily purge'), world.tenant('Daily purge held')]);
+    const closed = (tenant: Tenant, days: number) => alertRow(tenant.id, { status: 'resolved', createdAt: daysAgo(days + 1), updatedAt: daysAgo(days), resolvedAt: daysAgo(days), resolvedBy: 'analyst' });
+    const rows = { freeExpired: closed(free, 800), freeKept: closed(free, 600), heldExpired: closed(held, 800) };
+    try {
+      await world.prisma.alert.createMany({ data: Object.values(rows) });
+      expect((await http(api, 'PATCH', '/v1/compliance/settings', { body: { retention_days: 700 }, headers: officerOf(free) })).status).toBe(200);
+      await hold(held, { scope: 'tenant', reference: 'DAILY-RUN' });
+      const purger = api.app.get(RetentionPurgeService);
+      const now = new Date();
+      const [freeRun, heldRun] = [await purger.purgeTenant(free.id, now), await purger.purgeTenant(held.id, now)];
+
+      const exists = async (row: Prisma.AlertUncheckedCreateInput) => (await world.prisma.alert.count({ where: { id: row.id as string } })) === 1;
+      expect(await Promise.all(Object.values(rows).map(exists))).toEqual([false, true, true]);
+      expect(freeRun).toEqual(expect.objectContaining({ tenant_id: free.id, retention_days: 700, held: false, alerts_purged: 1, alert_ids_sha256: sortedIdsSha256([rows.freeExpired.id as string]) }));
+      expect(heldRun).toEqual(expect.objectContaining({ tenant_id: held.id, retention_days: 400, held: true, alerts_purged: 0, alert_ids_sha256: sortedIdsSha256([]) }));
+      for (const [tenant, run] of [[free, freeRun], [held, heldRun]] as const) {
+        const events = await world.prisma.auditEvent.findMany({ where: { tenantId: tenant.id, action: 'retention.purge' } });
+        expect(events.map((e) => [e.id, e.actor, e.actorType, e.outcome, e.resourceId])).toEqual([[run.audit_event_id, 'retention-purge', 'system', 'success', tenant.id]]);
+        expect(events[0].details).toEqual(expect.objectContaining({ held: run.held, alerts_purged: run.alerts_purged, cutoff: run.cutoff }));
+      }
+    } finally {
+      await world.prisma.alert.deleteMany({ where: { tenantId: { in: [free.id, held.id] } } });
     }
   });
 

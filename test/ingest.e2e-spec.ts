@@ -57,8 +57,12 @@ describe('Alertmanager ingestion', () => {
     expect(alert).toEqual(expect.objectContaining({ status: 'open', severity: 'critical', title: 'web-01 is down', receiver: 'severity-critical-receiver', ends_at: null, generator_url: 'http://prometheus:9090/graph' }));
     expect(alert.labels.severity).toBe('critical');
 
+    const stored = () => world.prisma.alert.findUniqueOrThrow({ where: { id: alert.id }, select: { version: true, updatedAt: true } });
+    const beforeReplay = await stored();
     const replay = await http<Result>(api, 'POST', '/v1/ingest/alertmanager', { body: webhook('firing', [amAlert('11a9302b0fa6526e', 'firing')]), headers: ingest });
     expect(replay.body.data).toEqual(expect.objectContaining({ created: 0, updated: 0, unchanged: 1 }));
+    expect(await stored()).toEqual(beforeReplay);
+    expect(await world.prisma.alertTimelineEntry.count({ where: { alertId: alert.id } })).toBe(1);
 
     const resolved = await http<Result>(api, 'POST', '/v1/ingest/alertmanager', {
       body: webhook('resolved', [amAlert('11a9302b0fa6526e', 'resolved', { endsAt: '2026-05-12T07:51:50Z' })]),
@@ -167,6 +171,47 @@ describe('Alertmanager ingestion', () => {
       expect(await detail(stored.id)).toEqual(expect.objectContaining({ status: 'dismissed', resolved_at: null, resolved_by: null, version: 2 }));
       expect(await world.prisma.alertTimelineEntry.count({ where: { alertId: stored.id, action: 'resolved' } })).toBe(0);
     });
+  });
+
+  it('should take the message from annotations.description and the title from alertname when there is no summary', async () => {
+    const body = webhook('firing', [amAlert('no-summary', 'firing', { labels: { alertname: 'DiskAlmostFull' }, annotations: { summary: undefined, description: '/var is 97% full' } })]);
+    expect((await http<Result>(api, 'POST', '/v1/ingest/alertmanager', { body, headers: ingest })).body.data.created).toBe(1);
+    const [alert] = await list('alertname=DiskAlmostFull');
+    const detail = await http<{ data: AlertItem & { message: string | null; annotations: Record<string, string> } }>(api, 'GET', `/v1/alerts/${alert.id}`, { headers: reader });
+    expect(detail.body.data).toEqual(expect.objectContaining({ title: 'DiskAlmostFull', message: '/var is 97% full', annotations: { description: '/var is 97% full' } }));
+  });
+
+  it('should store nothing of a payload (alerts, timeline, audit events) when the store fails partway, and answer a problem', async () => {
+    // Fails the audit event of the payload's last alert: ingestion writes it after the alerts and their timeline.
+    const marker = `tx-marker-${tenant.id}`;
+    const trigger = `fail_ingest_${tenant.id.toLowerCase()}`;
+    await world.prisma.$executeRawUnsafe(`CREATE FUNCTION ${trigger}() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.details->>'fingerprint' = '${marker}' THEN RAISE EXCEPTION 'refused by the test'; END IF;
+        RETURN NEW;
+      END $$`);
+    const body = webhook('firing', ['tx-1', 'tx-2', marker].map((fingerprint) => amAlert(fingerprint, 'firing', { labels: { alertname: 'TxRollback' } })));
+    const counts = async () =>
+      Promise.all([
+        world.prisma.alert.count({ where: { tenantId: tenant.id, alertname: 'TxRollback' } }),
+        world.prisma.alertTimelineEntry.count({ where: { tenantId: tenant.id } }),
+        world.prisma.auditEvent.count({ where: { tenantId: tenant.id } }),
+      ]);
+    const before = await counts();
+    try {
+      await world.prisma.$executeRawUnsafe(`CREATE TRIGGER ${trigger} BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION ${trigger}()`);
+      const failed = await http<{ type: string; status: number }>(api, 'POST', '/v1/ingest/alertmanager', { body, headers: ingest });
+      expect(failed.status).toBe(500);
+      expect(failed.headers.get('content-type')).toContain('application/problem+json');
+      expect(failed.body.status).toBe(500);
+      expect(await counts()).toEqual(before);
+      expect(before[0]).toBe(0);
+    } finally {
+      await world.prisma.$executeRawUnsafe(`DROP TRIGGER IF EXISTS ${trigger} ON audit_events`);
+      await world.prisma.$executeRawUnsafe(`DROP FUNCTION IF EXISTS ${trigger}()`);
+    }
+    // Nothing was left half-stored: the same payload now creates all three.
+    expect((await http<Result>(api, 'POST', '/v1/ingest/alertmanager', { body, headers: ingest })).body.data.created).toBe(3);
   });
 
   it('should update a known alert whose annotations or generatorURL changed instead of duplicating it', async () => {
