@@ -87,7 +87,7 @@ describe('exports written in parts by threads', () => {
     expect(rows[0][header.indexOf('title')]).toBe(`'=cmd|"/c calc"!A1`);
     expect(rows[0][header.indexOf('created_at')]).toBe('2025-03-01T05:30:00.000+05:30');
     expect(rows[1][header.indexOf('message')]).toBe('line one\r\nline "two", with comma');
-  });
+  }, 240_000); // eight exports on three api instances: minutes when the whole suite shares two cores
 
   it('should hold exactly the first EXPORT_MAX_RECORDS records when parts write them, marked incomplete', async () => {
     await withApiEnv({ ...inParts, EXPORT_MAX_RECORDS: '20' }, async (api) => {
