@@ -127,6 +127,9 @@ describe('compliance: the auditor', () => {
     const refused = await http<Problem>(api, 'GET', '/v1/alerts', { headers: expired.headers });
     expect(refused.status).toBe(401);
     expect(refused.body).toEqual(expect.objectContaining({ type: '/problems/expired-api-key', code: 10010015 }));
+    // Refused, yet the auditor's: the attempt is in the trail under the expired key.
+    const attempts = await trail(expired.id);
+    expect(attempts.map((e) => [e.resourceId, e.outcome, (e.details as { status: number }).status, e.actorType])).toEqual([['GET /v1/alerts', 'failure', 401, 'api_key']]);
     const forever = signHs256({ sub: 'timeless', tenant_id: tenant.id, scopes: ['auditor'] }, process.env.JWT_SECRET as string);
     const noExp = await http<Problem>(api, 'GET', '/v1/alerts', { headers: { authorization: `Bearer ${forever}` } });
     expect(noExp.status).toBe(401);

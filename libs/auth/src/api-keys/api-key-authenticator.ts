@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import { JsonLogger, Principal, ProblemTypes } from '@app/common';
+import { JsonLogger, Principal, ProblemTypes, RequestContextStore } from '@app/common';
 
 import { authProblem } from '../auth-problems';
 import { principalFromApiKey } from '../principals';
@@ -22,8 +22,14 @@ export class ApiKeyAuthenticator {
     if (!looksLikeApiKey(secret)) throw authProblem(ProblemTypes.invalidApiKey);
     const key = await this.keys.findBySecret(secret);
     if (!key) throw authProblem(ProblemTypes.invalidApiKey);
+    const expired = key.expiresAt !== null && key.expiresAt.getTime() <= Date.now();
+    if ((key.revokedAt || expired) && key.scopes.includes('auditor')) {
+      // Refused, but known to be an auditor's: the request is recorded as the auditor's (an auditor's every call is in the trail).
+      const context = RequestContextStore.current();
+      if (context) context.refusedAuditor = principalFromApiKey(key);
+    }
     if (key.revokedAt) throw authProblem(ProblemTypes.revokedApiKey);
-    if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) throw authProblem(ProblemTypes.expiredApiKey, { expired_at: key.expiresAt.toISOString() });
+    if (expired && key.expiresAt) throw authProblem(ProblemTypes.expiredApiKey, { expired_at: key.expiresAt.toISOString() });
     this.keys.touch(key).catch((error: unknown) => this.logger.failure('could not record API key use', error, 'auth'));
     return principalFromApiKey(key);
   }

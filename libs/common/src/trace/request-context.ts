@@ -9,6 +9,11 @@ export interface RequestContext {
   startedAt: bigint;
   /** Set once the request is authenticated. */
   principal?: Principal;
+  /**
+   * An auditor's credential that is known but refused (revoked or expired): there is no principal, but
+   * the request is still the auditor's and goes into the audit trail (compliance's auditor request trail).
+   */
+  refusedAuditor?: Principal;
   ip?: string;
   userAgent?: string;
 }

@@ -7,7 +7,8 @@ import { Prisma } from '@app/database';
 
 /**
  * Every request an auditor makes is recorded in the audit trail (`auditor.request`: method, route,
- * status, query), successes and failures alike once the credential is known, in one place: a Fastify
+ * status, query), successes and failures alike once the credential is known (a revoked or expired
+ * auditor key included: 401, recorded as its auditor's), in one place: a Fastify
  * onSend hook, which every answer passes through (handlers, guards' 403 and 429, problems). The event is
  * written before the answer leaves, so a client that has the answer finds it in the trail.
  */
@@ -15,7 +16,7 @@ export function installAuditorRequestTrail(app: NestFastifyApplication): void {
   const trail = app.get(AuditTrailService);
   const logger = app.get(JsonLogger);
   app.getHttpAdapter().getInstance().addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-    const principal = request.context?.principal;
+    const principal = request.context?.principal ?? request.context?.refusedAuditor;
     if (!principal?.scopes.has('auditor')) return payload;
     const route = request.routeOptions?.url ?? request.url.split('?')[0];
     const status = reply.statusCode;
@@ -26,6 +27,7 @@ export function installAuditorRequestTrail(app: NestFastifyApplication): void {
         resourceType: 'api',
         resourceId: `${request.method} ${route}`.slice(0, 100),
         outcome: status < 400 ? 'success' : 'failure',
+        actor: { id: principal.subject, type: principal.kind },
         details: { method: request.method, route, path: request.url.split('?')[0], status, query: (request.query ?? {}) as Prisma.InputJsonObject },
       }),
     ).catch((error: unknown) => logger.failure(`could not record the auditor request ${request.method} ${route}`, error, 'auditor'));
