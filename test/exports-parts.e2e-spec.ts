@@ -1,4 +1,5 @@
-import { readdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { Tenant } from '@app/database';
@@ -110,6 +111,19 @@ describe('exports written in parts by threads', () => {
       const threads = await world.prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = ${PART_THREAD_APPLICATION} AND datname = current_database()`;
       expect(threads[0].n).toBe(0);
       expect((await waitForExport(api, id, auditor)).status).toBe('cancelled');
+    });
+  });
+
+  it('should fail the job at once with the storage error when a part thread cannot write its part, and leave no part file', async () => {
+    await withApiEnv({ ...inParts, EXPORT_PART_RECORDS: '50' }, async (api) => {
+      const id = await start(api, { resource: 'alerts', format: 'csv', scope: 'filtered', filters: { type: ['many'] } });
+      await waitForExport(api, id, auditor, (s) => s.status !== 'pending');
+      // The last of 120 parts finds a directory where its file should go: EISDIR in a part thread.
+      await mkdir(join(exportDir, '.work', id, 'part-119.csv'), { recursive: true });
+      const status = await waitForExport(api, id, auditor);
+      expect(status).toEqual(expect.objectContaining({ status: 'failed', attempts: 1, file_ready: false }));
+      expect(status.error_message).toMatch(/^Could not write the export file: a directory stands where the export file should be \(EISDIR at .*part-119\.csv\)\.$/);
+      expect(existsSync(join(exportDir, '.work', id))).toBe(false);
     });
   });
 

@@ -46,66 +46,76 @@ export async function writeInParts(request: PartsRequest): Promise<PartsResult> 
   const { run, source, selection, rowCount, partRecords, workDir, writer, signal } = request;
   const append = writer.writeFormatted?.bind(writer);
   if (!append) throw new Error(`the ${request.job.format} writer cannot append formatted parts`);
+  // This transaction only holds the snapshot while the threads read: a server-side idle timeout must not end it.
+  await run(Prisma.sql`SET LOCAL idle_in_transaction_session_timeout = 0`);
   const [{ snapshot }] = await run<{ snapshot: string }>(Prisma.sql`SELECT pg_export_snapshot() AS snapshot`);
   const starts = await source.partStarts(run, selection, partRecords, rowCount);
   const csv = request.job.format === 'csv';
-  const tasks: PartTask[] = starts.map((after, index) => {
+  const task = (index: number): PartTask => {
     const rows = Math.min(partRecords, rowCount - index * partRecords);
-    const { text, values } = source.partQuery(selection, after, rows);
+    const { text, values } = source.partQuery(selection, starts[index], rows);
     const dataPath = join(workDir, `part-${index}.${request.job.format}`);
     return { index, query: { text, values }, rows, dataPath, linesPath: csv ? join(workDir, `part-${index}.ndjson`) : null };
-  });
+  };
   const job: PartJob = { ...request.job, snapshot, resource: source.resource };
   const hash = createHash('sha256');
   const threads: Worker[] = [];
+  const count = Math.min(request.threads, starts.length);
+  // Finished parts wait on disk for the ones before them; this many at most, so disk use stays near the file's.
+  const ahead = count * 2;
   let written = 0;
+  let failed = false;
+  let assembling = Promise.resolve();
+  let onAbort = (): void => undefined;
 
   try {
     await new Promise<void>((done, fail) => {
-      const finished = new Set<number>();
+      const finished = new Map<number, PartTask>();
+      const idle: Worker[] = [];
+      const released = new Set<Worker>(); // the threads told there is nothing left
       let next = 0;
       let assembled = 0;
-      let assembling = Promise.resolve();
-      let failed = false;
       const stop = (error: unknown): void => {
         if (failed) return;
         failed = true;
         fail(error);
       };
-      const cancelled = (): void => stop(new ExportCancelled());
-      signal.addEventListener('abort', cancelled, { once: true });
-      if (signal.aborted) return cancelled();
+      onAbort = () => stop(new ExportCancelled());
+      signal.addEventListener('abort', onAbort, { once: true });
+      if (signal.aborted) return onAbort();
 
+      // Hands a thread its next part, null when there is none left, or parks it while too many finished parts wait.
+      const give = (thread: Worker): void => {
+        if (next < starts.length && next - assembled >= ahead) {
+          idle.push(thread);
+          return;
+        }
+        if (next < starts.length) return thread.postMessage(task(next++));
+        released.add(thread);
+        thread.postMessage(null);
+      };
       // Appends the finished parts that are next in order; one append at a time.
       const assemble = (): void => {
         assembling = assembling
           .then(async () => {
             while (!failed && finished.has(assembled)) {
-              const task = tasks[assembled];
-              const { linesPath } = task;
-              await eachChunk(task.dataPath, async (chunk) => {
+              const { dataPath, linesPath } = finished.get(assembled) as PartTask;
+              await eachChunk(dataPath, () => failed, async (chunk) => {
                 await append(chunk);
                 if (!linesPath) hash.update(chunk);
               });
-              if (linesPath) await eachChunk(linesPath, (chunk) => void hash.update(chunk));
-              await Promise.all([unlink(task.dataPath), linesPath ? unlink(linesPath) : null]);
+              if (linesPath) await eachChunk(linesPath, () => failed, (chunk) => void hash.update(chunk));
+              await Promise.all([unlink(dataPath), linesPath ? unlink(linesPath) : null]);
               finished.delete(assembled);
               assembled++;
+              while (idle.length > 0 && next - assembled < ahead) give(idle.pop() as Worker);
             }
-            if (!failed && assembled === tasks.length) {
-              signal.removeEventListener('abort', cancelled);
-              done();
-            }
+            if (!failed && assembled === starts.length) done();
           })
           .catch(stop);
       };
-      const give = (thread: Worker): void => {
-        const task = tasks[next++];
-        thread.postMessage(task ?? null);
-      };
 
-      if (tasks.length === 0) return assemble();
-      for (let i = 0; i < Math.min(request.threads, tasks.length); i++) {
+      for (let i = 0; i < count; i++) {
         const thread = startThread(job);
         threads.push(thread);
         thread.on('message', (message: PartMessage) => {
@@ -113,30 +123,50 @@ export async function writeInParts(request: PartsRequest): Promise<PartsResult> 
             written += message.rows;
             request.onRows(message.rows);
           } else if (message.type === 'done') {
-            if (message.rows !== tasks[message.index].rows) return stop(new Error(`part ${message.index} held ${message.rows} records, not ${tasks[message.index].rows}`));
-            finished.add(message.index);
+            const part = task(message.index);
+            if (message.rows !== part.rows) return stop(new Error(`part ${message.index} held ${message.rows} records, not ${part.rows}`));
+            finished.set(message.index, part);
             give(thread);
             assemble();
           } else {
-            stop(Object.assign(new Error(message.message), message.code ? { code: message.code } : {}));
+            stop(Object.assign(new Error(message.message), message.details));
           }
         });
         thread.on('error', stop);
         thread.on('exit', (code) => {
-          if (code !== 0) stop(new Error(`an export part thread exited with code ${code}`));
+          // A thread ends by itself only after its null; any other end is a failure.
+          if (code !== 0 || !released.has(thread)) stop(new Error(`an export part thread exited (code ${code}) before its parts were written`));
         });
         give(thread);
       }
     });
+    // Each thread has its null by now and is committing: let it close its connection before it goes.
+    await Promise.all(threads.map((thread) => exited(thread, 2_000)));
   } finally {
+    signal.removeEventListener('abort', onAbort);
     await Promise.all(threads.map((thread) => thread.terminate()));
+    await assembling.catch(() => undefined); // a failed attempt's assembly stops at its next chunk
   }
   return { dataSha256: hash.digest('hex'), rows: written };
 }
 
-/** A file in chunks of 1 MiB: a part's size follows its records', so it is never read whole. */
-async function eachChunk(path: string, use: (chunk: Buffer) => Promise<void> | void): Promise<void> {
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) await use(chunk as Buffer);
+/** Resolves when the thread has exited, or after `ms`. */
+function exited(thread: Worker, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    thread.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/** A file in chunks of 1 MiB (a part's size follows its records', so it is never read whole), until `stopped`. */
+async function eachChunk(path: string, stopped: () => boolean, use: (chunk: Buffer) => Promise<void> | void): Promise<void> {
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    if (stopped()) return;
+    await use(chunk as Buffer);
+  }
 }
 
 /**
@@ -147,8 +177,8 @@ async function eachChunk(path: string, use: (chunk: Buffer) => Promise<void> | v
 function startThread(job: PartJob): Worker {
   const extension = extname(__filename);
   const file = join(__dirname, `part-thread${extension}`);
-  // Node's own flags (heap size, profiling) carry over to the thread either way.
-  const execArgv = extension === '.ts' ? [...process.execArgv, '--require', require.resolve('tsx/cjs')] : undefined;
+  // Compiled, the thread inherits Node's own flags; from sources it gets only the hook (a thread refuses V8 flags in execArgv).
+  const execArgv = extension === '.ts' ? ['--require', require.resolve('tsx/cjs')] : undefined;
   // A larger young generation than the default: a part's rows, lines and CSV text die young, and fewer
   // scavenges of that churn measured 10–15% less CPU for a CSV part (docs/BENCHMARKS.md).
   return new Worker(file, { workerData: job, execArgv, resourceLimits: { maxYoungGenerationSizeMb: 32 } });

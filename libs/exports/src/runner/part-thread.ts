@@ -43,12 +43,19 @@ export interface PartTask {
 export type PartMessage =
   | { type: 'rows'; rows: number }
   | { type: 'done'; index: number; rows: number }
-  | { type: 'failed'; message: string; code?: string };
+  | { type: 'failed'; message: string; details: Record<string, unknown> };
 
 /** The connections of part threads say so in pg_stat_activity. */
 export const PART_THREAD_APPLICATION = 'alert-ledger export part';
 
 const SNAPSHOT_ID = /^[0-9A-F]+-[0-9A-F]+-[0-9]+$/i;
+
+/** An error as the job's thread rebuilds it: the message, and what describeFailure and an operator read (errno code and path, pg's detail and hint). */
+function failure(error: unknown): PartMessage {
+  const source = (error ?? {}) as Record<string, unknown>;
+  const details = Object.fromEntries(['code', 'path', 'syscall', 'errno', 'detail', 'hint'].filter((key) => source[key] !== undefined).map((key) => [key, source[key]]));
+  return { type: 'failed', message: error instanceof Error ? error.message : String(error), details };
+}
 
 async function main(job: PartJob): Promise<void> {
   const port = parentPort;
@@ -110,16 +117,10 @@ async function main(job: PartJob): Promise<void> {
         await client.end();
         port.close();
       })
-      .catch((error: unknown) => {
-        const { message, code } = error as { message?: string; code?: string };
-        port.postMessage({ type: 'failed', message: message ?? String(error), code } satisfies PartMessage);
-      });
+      .catch((error: unknown) => port.postMessage(failure(error)));
   });
 }
 
 if (parentPort && (workerData as PartJob | null)?.snapshot) {
-  main(workerData as PartJob).catch((error: unknown) => {
-    const { message, code } = error as { message?: string; code?: string };
-    parentPort?.postMessage({ type: 'failed', message: message ?? String(error), code } satisfies PartMessage);
-  });
+  main(workerData as PartJob).catch((error: unknown) => parentPort?.postMessage(failure(error)));
 }

@@ -24,11 +24,15 @@ export class FileSink {
       const done = (error?: Error): void => {
         this.stream.off('drain', done);
         this.stream.off('error', done);
+        this.stream.off('close', closed);
         if (error) reject(error);
         else resolve();
       };
+      // A destroyed stream emits neither drain nor error: a writer waiting on it must not wait forever.
+      const closed = (): void => done(this.failure ?? new Error(`${this.path} was closed while being written`));
       this.stream.on('drain', done);
       this.stream.on('error', done);
+      this.stream.on('close', closed);
     });
   }
 
