@@ -60,6 +60,7 @@ export async function writeInParts(request: PartsRequest): Promise<PartsResult> 
   const job: PartJob = { ...request.job, snapshot, resource: source.resource };
   const hash = createHash('sha256');
   const threads: Worker[] = [];
+  const gone = new Set<Worker>(); // the threads that have exited
   const count = Math.min(request.threads, starts.length);
   // Finished parts wait on disk for the ones before them; this many at most, so disk use stays near the file's.
   const ahead = count * 2;
@@ -134,6 +135,7 @@ export async function writeInParts(request: PartsRequest): Promise<PartsResult> 
         });
         thread.on('error', stop);
         thread.on('exit', (code) => {
+          gone.add(thread);
           // A thread ends by itself only after its null; any other end is a failure.
           if (code !== 0 || !released.has(thread)) stop(new Error(`an export part thread exited (code ${code}) before its parts were written`));
         });
@@ -141,7 +143,7 @@ export async function writeInParts(request: PartsRequest): Promise<PartsResult> 
       }
     });
     // Each thread has its null by now and is committing: let it close its connection before it goes.
-    await Promise.all(threads.map((thread) => exited(thread, 2_000)));
+    await Promise.all(threads.map((thread) => (gone.has(thread) ? undefined : exited(thread, 2_000))));
   } finally {
     signal.removeEventListener('abort', onAbort);
     await Promise.all(threads.map((thread) => thread.terminate()));
@@ -150,7 +152,7 @@ export async function writeInParts(request: PartsRequest): Promise<PartsResult> 
   return { dataSha256: hash.digest('hex'), rows: written };
 }
 
-/** Resolves when the thread has exited, or after `ms`. */
+/** Resolves when the (still running) thread exits, or after `ms`. */
 function exited(thread: Worker, ms: number): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
