@@ -101,28 +101,33 @@ describe('exports written in parts by threads', () => {
   });
 
   it('should stop its part threads within seconds on cancel and leave no part file', async () => {
-    await withApiEnv({ ...inParts, EXPORT_PART_RECORDS: '100' }, async (api) => {
+    // 1,200 parts of 5: long enough that the cancel lands while they are written.
+    await withApiEnv({ ...inParts, EXPORT_PART_RECORDS: '5' }, async (api) => {
       const id = await start(api, { resource: 'alerts', format: 'csv', scope: 'filtered', filters: { type: ['many'] } });
       const running = await waitForExport(api, id, auditor, (s) => s.status !== 'pending' && (s.status !== 'processing' || s.progress.processed > 0));
       expect(running.status).toBe('processing');
       expect(running.progress.processed).toBeLessThan(6_000);
       await cancelRunningExport(api, id, auditor, exportDir);
       expect(await readdir(join(exportDir, tenant.id)).catch(() => [])).not.toContain(`${id}.csv`);
-      const threads = await world.prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = ${PART_THREAD_APPLICATION} AND datname = current_database()`;
-      expect(threads[0].n).toBe(0);
+      // A terminated thread's backend goes as soon as PostgreSQL sees the socket close.
+      let connections = -1;
+      for (const deadline = Date.now() + 5_000; connections !== 0 && Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 50))) {
+        connections = (await world.prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = ${PART_THREAD_APPLICATION} AND datname = current_database()`)[0].n;
+      }
+      expect(connections).toBe(0);
       expect((await waitForExport(api, id, auditor)).status).toBe('cancelled');
     });
   });
 
   it('should fail the job at once with the storage error when a part thread cannot write its part, and leave no part file', async () => {
-    await withApiEnv({ ...inParts, EXPORT_PART_RECORDS: '50' }, async (api) => {
+    await withApiEnv({ ...inParts, EXPORT_PART_RECORDS: '5' }, async (api) => {
       const id = await start(api, { resource: 'alerts', format: 'csv', scope: 'filtered', filters: { type: ['many'] } });
       await waitForExport(api, id, auditor, (s) => s.status !== 'pending');
-      // The last of 120 parts finds a directory where its file should go: EISDIR in a part thread.
-      await mkdir(join(exportDir, '.work', id, 'part-119.csv'), { recursive: true });
+      // The last of 1,200 parts finds a directory where its file should go: EISDIR in a part thread.
+      await mkdir(join(exportDir, '.work', id, 'part-1199.csv'), { recursive: true });
       const status = await waitForExport(api, id, auditor);
       expect(status).toEqual(expect.objectContaining({ status: 'failed', attempts: 1, file_ready: false }));
-      expect(status.error_message).toMatch(/^Could not write the export file: a directory stands where the export file should be \(EISDIR at .*part-119\.csv\)\.$/);
+      expect(status.error_message).toMatch(/^Could not write the export file: a directory stands where the export file should be \(EISDIR at .*part-1199\.csv\)\.$/);
       expect(existsSync(join(exportDir, '.work', id))).toBe(false);
     });
   });
