@@ -8,6 +8,7 @@ export * from './controls/control-rules.service';
 export * from './controls/dto/control-rule.dto';
 export * from './holds/dto/legal-hold.dto';
 export * from './holds/legal-holds.service';
+export * from './holds/tenant-hold';
 export * from './retention/dto/retention-purge.dto';
 export * from './retention/retention-lock';
 export * from './retention/retention-purge.service';

@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bull';
 
 import { AuditTrailService } from '@app/audit-trail';
+import { activeTenantHoldSql } from '@app/compliance';
 import { Page, Paginator, Principal, ProblemException, ProblemTypes, publicId, RequestContextStore } from '@app/common';
 import { ExportJob, InjectScopedPrisma, keysetOrder, keysetWhere, PlainSql, Prisma, ScopedPrismaClient } from '@app/database';
 
@@ -120,7 +121,7 @@ export class ExportsService {
     if (principal.scopes.has('auditor') && job.requestedBy !== principal.subject) throw exportNotYours(job);
     const running = job.status === 'pending' || job.status === 'processing';
     if (!running) {
-      const hold = await this.db.legalHold.findFirst({ where: { tenantId: job.tenantId, scope: 'tenant', releasedAt: null }, select: { id: true } });
+      const [hold] = await this.sql.rows<{ id: string }>(activeTenantHoldSql(job.tenantId));
       if (hold) throw exportUnderLegalHold(job, hold.id);
     }
     const result = await this.db.$transaction(async (tx) => {

@@ -5,6 +5,7 @@ import { currentPrincipal, ProblemException, ProblemTypes } from '@app/common';
 import { PlainSql, Prisma, PrismaService, SqlRun } from '@app/database';
 
 import { refreshCaseControlsSql } from '../controls/case-controls';
+import { activeTenantHoldSql } from '../holds/tenant-hold';
 import { DEFAULT_SETTINGS } from '../settings/tenant-settings';
 import { RetentionPurgeResultDto, TenantPurgeDto } from './dto/retention-purge.dto';
 import { retentionLock } from './retention-lock';
@@ -94,7 +95,7 @@ export class RetentionPurgeService {
   }
 
   private async tenantHeld(tenantId: string): Promise<boolean> {
-    const rows = await this.sql.rows(Prisma.sql`SELECT 1 FROM legal_holds WHERE tenant_id = ${tenantId} AND scope = 'tenant' AND released_at IS NULL LIMIT 1`);
+    const rows = await this.sql.rows(activeTenantHoldSql(tenantId));
     return rows.length > 0;
   }
 
@@ -121,7 +122,7 @@ export class RetentionPurgeService {
       const eligible = await run<{ id: string; created_at: Date }>(Prisma.sql`
         SELECT a.id, a.created_at FROM alerts a
          WHERE a.id = ANY(${candidates}) AND a.tenant_id = ${tenantId} AND a.status IN ('resolved', 'dismissed') AND a.updated_at < ${cutoff}
-           AND NOT EXISTS (SELECT 1 FROM legal_holds h WHERE h.tenant_id = ${tenantId} AND h.scope = 'tenant' AND h.released_at IS NULL)
+           AND NOT EXISTS (${activeTenantHoldSql(tenantId)})
            AND NOT EXISTS (SELECT 1 FROM threat_case_alerts l JOIN legal_holds h ON h.threat_case_id = l.case_id AND h.released_at IS NULL WHERE l.alert_id = a.id)
          FOR UPDATE OF a`);
       if (eligible.length === 0) return;
@@ -155,7 +156,7 @@ export class RetentionPurgeService {
       after = jobs[jobs.length - 1].id;
       await this.sql.transaction(async (run) => {
         await run(retentionLock(tenantId));
-        if ((await run(Prisma.sql`SELECT 1 FROM legal_holds WHERE tenant_id = ${tenantId} AND scope = 'tenant' AND released_at IS NULL`)).length) return;
+        if ((await run(activeTenantHoldSql(tenantId))).length) return;
         const deleted = new Set((await run<{ id: string }>(Prisma.sql`DELETE FROM export_jobs WHERE id = ANY(${jobs.map((job) => job.id)}) AND status NOT IN ('pending', 'processing') RETURNING id`)).map((row) => row.id));
         for (const job of jobs) {
           if (!deleted.has(job.id)) continue;
