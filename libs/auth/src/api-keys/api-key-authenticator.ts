@@ -23,10 +23,10 @@ export class ApiKeyAuthenticator {
     const key = await this.keys.findBySecret(secret);
     if (!key) throw authProblem(ProblemTypes.invalidApiKey);
     const expired = key.expiresAt !== null && key.expiresAt.getTime() <= Date.now();
-    if ((key.revokedAt || expired) && key.scopes.includes('auditor')) {
-      // Refused, but known to be an auditor's: the request is recorded as the auditor's (an auditor's every call is in the trail).
+    if (key.revokedAt || expired) {
+      // Refused, but known: whose request it was stays on the request context (an auditor's goes into the trail).
       const context = RequestContextStore.current();
-      if (context) context.refusedAuditor = principalFromApiKey(key);
+      if (context) context.refusedPrincipal = principalFromApiKey(key);
     }
     if (key.revokedAt) throw authProblem(ProblemTypes.revokedApiKey);
     if (expired && key.expiresAt) throw authProblem(ProblemTypes.expiredApiKey, { expired_at: key.expiresAt.toISOString() });

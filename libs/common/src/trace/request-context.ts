@@ -10,10 +10,10 @@ export interface RequestContext {
   /** Set once the request is authenticated. */
   principal?: Principal;
   /**
-   * An auditor's credential that is known but refused (revoked or expired): there is no principal, but
-   * the request is still the auditor's and goes into the audit trail (compliance's auditor request trail).
+   * Whose credential was refused though known (a revoked or expired API key): there is no principal,
+   * but the request is still theirs (compliance records an auditor's in the audit trail).
    */
-  refusedAuditor?: Principal;
+  refusedPrincipal?: Principal;
   ip?: string;
   userAgent?: string;
 }

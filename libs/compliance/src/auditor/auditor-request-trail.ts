@@ -16,7 +16,7 @@ export function installAuditorRequestTrail(app: NestFastifyApplication): void {
   const trail = app.get(AuditTrailService);
   const logger = app.get(JsonLogger);
   app.getHttpAdapter().getInstance().addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-    const principal = request.context?.principal ?? request.context?.refusedAuditor;
+    const principal = request.context?.principal ?? request.context?.refusedPrincipal;
     if (!principal?.scopes.has('auditor')) return payload;
     const route = request.routeOptions?.url ?? request.url.split('?')[0];
     const status = reply.statusCode;
