@@ -71,7 +71,8 @@ export async function writeInParts(request: PartsRequest): Promise<PartsResult> 
 
   try {
     await new Promise<void>((done, fail) => {
-      const finished = new Map<number, PartTask>();
+      const handed = new Map<number, PartTask>(); // given to a thread, not yet assembled
+      const finished = new Set<number>();
       const idle: Worker[] = [];
       const released = new Set<Worker>(); // the threads told there is nothing left
       let next = 0;
@@ -91,7 +92,11 @@ export async function writeInParts(request: PartsRequest): Promise<PartsResult> 
           idle.push(thread);
           return;
         }
-        if (next < starts.length) return thread.postMessage(task(next++));
+        if (next < starts.length) {
+          const part = task(next++);
+          handed.set(part.index, part);
+          return thread.postMessage(part);
+        }
         released.add(thread);
         thread.postMessage(null);
       };
@@ -100,7 +105,7 @@ export async function writeInParts(request: PartsRequest): Promise<PartsResult> 
         assembling = assembling
           .then(async () => {
             while (!failed && finished.has(assembled)) {
-              const { dataPath, linesPath } = finished.get(assembled) as PartTask;
+              const { dataPath, linesPath } = handed.get(assembled) as PartTask;
               await eachChunk(dataPath, () => failed, async (chunk) => {
                 await append(chunk);
                 if (!linesPath) hash.update(chunk);
@@ -108,6 +113,7 @@ export async function writeInParts(request: PartsRequest): Promise<PartsResult> 
               if (linesPath) await eachChunk(linesPath, () => failed, (chunk) => void hash.update(chunk));
               await Promise.all([unlink(dataPath), linesPath ? unlink(linesPath) : null]);
               finished.delete(assembled);
+              handed.delete(assembled);
               assembled++;
               while (idle.length > 0 && next - assembled < ahead) give(idle.pop() as Worker);
             }
@@ -124,9 +130,9 @@ export async function writeInParts(request: PartsRequest): Promise<PartsResult> 
             written += message.rows;
             request.onRows(message.rows);
           } else if (message.type === 'done') {
-            const part = task(message.index);
-            if (message.rows !== part.rows) return stop(new Error(`part ${message.index} held ${message.rows} records, not ${part.rows}`));
-            finished.set(message.index, part);
+            const expected = handed.get(message.index)?.rows;
+            if (message.rows !== expected) return stop(new Error(`part ${message.index} held ${message.rows} records, not ${expected}`));
+            finished.add(message.index);
             give(thread);
             assemble();
           } else {
