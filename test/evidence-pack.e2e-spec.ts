@@ -132,6 +132,41 @@ describe('evidence pack exports', () => {
     expect(verification).toEqual(expect.objectContaining({ valid: false, first_broken_id: forged.id }));
   });
 
+  it('should pack threat cases and the audit trail with the same files and checks as alerts', async () => {
+    const tenant = await world.tenant('Evidence resources');
+    const writer = world.bearer(tenant, ['alerts:read', 'alerts:write', 'cases:read', 'cases:write'], 'analyst');
+    const ids = await alerts(tenant, writer, 2);
+    const created = await http<{ data: { id: string } }>(api, 'POST', '/v1/threat-cases', { body: { alert_ids: ids, title: 'Badge cloning at door 4' }, headers: writer });
+    expect(created.status).toBe(201);
+    const reader = world.bearer(tenant, ['cases:read', 'audit:read', 'exports:read', 'exports:write'], 'reviewer');
+    const files = ['SHA256SUMS', 'audit-trail-verification.json', 'data.csv', 'manifest.json', 'report.pdf'];
+    // CSV cells of ids that look like numbers (an event's seq) are written as ="…" so that Excel keeps them as text.
+    const column = async (dir: string, name: string) => {
+      const [header, ...rows] = parseCsv((await readFile(join(dir, 'data.csv'), 'utf8')).slice(1));
+      return rows.map((row) => row[header.indexOf(name)].replace(/^="(.*)"$/, '$1'));
+    };
+
+    const cases = await pack(reader, { resource: 'threat_cases', scope: 'all' });
+    expect(cases.status.file_name).toMatch(/^threat-cases-\d{8}-exp_[0-9A-Z]{26}\.zip$/);
+    expect(cases.files).toEqual(files);
+    expect((await run('sha256sum', ['-c', '--quiet', 'SHA256SUMS'], { cwd: cases.dir })).stdout).toBe('');
+    expect(await column(cases.dir, 'id')).toEqual([created.body.data.id]);
+    expect((await pdfText(await readFile(join(cases.dir, 'report.pdf')))).text).toContain(cases.status.manifest?.data_sha256 as string);
+
+    const trail = await pack(reader, { resource: 'audit_trail', scope: 'all' });
+    expect(trail.files).toEqual(files);
+    expect((await run('sha256sum', ['-c', '--quiet', 'SHA256SUMS'], { cwd: trail.dir })).stdout).toBe('');
+    const seqs = (await column(trail.dir, 'seq')).map(Number);
+    expect(seqs.length).toBeGreaterThan(3);
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+    const hashes = await column(trail.dir, 'hash');
+    const chain = await world.prisma.auditEvent.findMany({ where: { tenantId: tenant.id, seq: { lte: BigInt(seqs.length) } }, orderBy: { seq: 'asc' } });
+    expect(hashes).toEqual(chain.map((event) => event.hash));
+    const verification = JSON.parse(await readFile(join(trail.dir, 'audit-trail-verification.json'), 'utf8')) as Verification;
+    expect(verification).toEqual(expect.objectContaining({ tenant_id: tenant.id, valid: true, first_seq: 1 }));
+    expect(verification.last_seq).toBeGreaterThanOrEqual(seqs.length);
+  });
+
   it('should refuse the format under another spelling with 400', async () => {
     const tenant = await world.tenant('Evidence bad');
     const result = await http<{ errors: { field: string; code: string }[] }>(api, 'POST', '/v1/exports', { body: { resource: 'alerts', format: 'evidence_pack', scope: 'all' }, headers: world.bearer(tenant, ['alerts:read', 'exports:write']) });
