@@ -3,8 +3,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bull';
 
 import { AuditTrailService } from '@app/audit-trail';
-import { activeTenantHoldSql } from '@app/compliance';
 import { Page, Paginator, Principal, ProblemException, ProblemTypes, publicId, RequestContextStore } from '@app/common';
+import { activeTenantHoldSql } from '@app/compliance';
 import { ExportJob, InjectScopedPrisma, keysetOrder, keysetWhere, PlainSql, Prisma, ScopedPrismaClient } from '@app/database';
 
 import { CreateExportDto } from './dto/create-export.dto';
