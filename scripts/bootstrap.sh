@@ -23,20 +23,22 @@ fi
 
 # Debian packages the exports need: Chromium prints the PDF reports, qpdf merges their chunks, the Noto
 # CJK fonts render Korean and Chinese reports, DejaVu sets the tables (Sans Mono for ids), poppler-utils
-# (pdftotext) lets the tests read PDFs back, and unzip opens evidence packs in the tests as an auditor would.
+# (pdftotext) lets the tests read PDFs back, and unzip opens evidence packs in the tests as an auditor would;
+# the tests start Alertmanager (prometheus-alertmanager) to deliver real webhooks.
 chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
 missing=()
 [ -x "$chromium" ] || missing+=(chromium)
 command -v qpdf >/dev/null || missing+=(qpdf)
 command -v pdftotext >/dev/null || missing+=(poppler-utils)
 command -v unzip >/dev/null || missing+=(unzip)
+command -v "${ALERTMANAGER_BIN:-prometheus-alertmanager}" >/dev/null || missing+=(prometheus-alertmanager)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
 fc-list 2>/dev/null | grep -qi "DejaVu Sans Mono" || missing+=(fonts-dejavu-core)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "bootstrap: installing Debian packages: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >/dev/null && apt-get install -y -qq "${missing[@]}" >/dev/null
+    apt-get update -qq >/dev/null && apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${missing[@]}" >/dev/null
   else
     echo "bootstrap: missing Debian packages: ${missing[*]}. Install them (sudo apt-get install -y ${missing[*]}); PDF exports need them." >&2
   fi
