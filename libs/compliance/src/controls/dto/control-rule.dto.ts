@@ -36,7 +36,7 @@ export class CreateControlRuleDto {
   @IsArray() @ArrayMinSize(1) @IsControlIdList()
   controls: string[];
 
-  @ValidateNested() @Type(() => ControlRuleMatchDto)
+  @IsObject() @ValidateNested() @Type(() => ControlRuleMatchDto)
   match: ControlRuleMatchDto;
 
   /** Disabled rules are kept but not applied (default true). */
@@ -57,7 +57,7 @@ export class UpdateControlRuleDto {
   @IsOptional() @IsArray() @ArrayMinSize(1) @IsControlIdList()
   controls?: string[];
 
-  @IsOptional() @ValidateNested() @Type(() => ControlRuleMatchDto)
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => ControlRuleMatchDto)
   match?: ControlRuleMatchDto;
 
   @IsOptional() @IsBoolean()
