@@ -61,10 +61,11 @@ describe(`hostile requests over every operation of /openapi.json (seed ${SEED})`
     const alertIds = created.map((r) => r.body.data.id);
     const threatCase = await http<{ data: { id: string } }>(api, 'POST', '/v1/threat-cases', { body: { alert_ids: alertIds.slice(0, 2) }, headers: member });
     const rule = await http<{ data: { id: string } }>(api, 'POST', '/v1/compliance/control-rules', { body: { name: 'fuzz', controls: ['PCI:10.2.1.1'], match: { types: ['brute_force'] } }, headers: member });
+    const hold = await http<{ data: { id: string } }>(api, 'POST', '/v1/compliance/legal-holds', { body: { scope: 'threat_case', threat_case_id: threatCase.body.data.id, reason: 'fuzz' }, headers: member });
     const exported = await http<{ data: { job_id: string } }>(api, 'POST', '/v1/exports', { body: { resource: 'alerts', format: 'csv', scope: 'all' }, headers: member });
     const page = await http<{ pagination: { next_cursor: string } }>(api, 'GET', '/v1/alerts?pagination=cursor&page_size=1', { headers: member });
     const casePage = await http<{ pagination: { next_cursor: string } }>(api, 'GET', '/v1/threat-cases?pagination=cursor&page_size=1', { headers: member });
-    const ids = [...alertIds, threatCase.body.data.id, rule.body.data.id, exported.body.data.job_id, tenant.id];
+    const ids = [...alertIds, threatCase.body.data.id, rule.body.data.id, hold.body.data.id, exported.body.data.job_id, tenant.id];
     const known: Record<string, string[]> = {
       id: ids, alert_id: alertIds, job_id: [exported.body.data.job_id], case_id: [threatCase.body.data.id], tenant_id: [tenant.id],
       cursor: [page.body.pagination.next_cursor, casePage.body.pagination.next_cursor].filter(Boolean),
@@ -74,10 +75,9 @@ describe(`hostile requests over every operation of /openapi.json (seed ${SEED})`
     const operations = operationsOf(document).filter((o) => o.id !== 'runRetentionPurge');
     expect(operations.length).toBeGreaterThan(50);
     const factory = new RequestFactory(document, new Random(SEED), known);
-    const requests = Array.from({ length: REQUESTS }, (_, i) => {
-      const operation = operations[i % operations.length];
-      return factory.request(operation, operation.scopes.includes('admin') ? admin : member);
-    });
+    const credential = (operation: (typeof operations)[number]) => (operation.scopes.includes('admin') ? admin : member);
+    const requests = operations.flatMap((operation) => factory.memberRequests(operation, credential(operation)));
+    for (let i = 0; requests.length < REQUESTS; i++) requests.push(factory.request(operations[i % operations.length], credential(operations[i % operations.length])));
 
     const faults: string[] = [];
     const answered = new Set<string>();

@@ -111,6 +111,9 @@ function deep(depth: number): unknown {
   return value;
 }
 
+/** The id prefix of the resource under each path segment. */
+const ID_PREFIXES: Record<string, string> = { alerts: 'alr_', 'threat-cases': 'tc_', 'control-rules': 'cr_', 'legal-holds': 'lh_', exports: 'exp_', tenants: 'tnt_' };
+
 /** Percent-escapes that do not decode to UTF-8, and NUL, for query strings and paths (written as is). */
 const BAD_ESCAPES = ['%00', '%FF', '%C0%AF', '%ED%A0%80', '%E0%A4', '%', '%zz', '%F4%90%80%80', 'a%00b'];
 
@@ -155,7 +158,7 @@ export class RequestFactory {
         const required = new Set((s.required ?? []) as string[]);
         const value: Record<string, unknown> = {};
         for (const [name, property] of Object.entries(properties)) {
-          if (required.has(name) || this.random.chance(0.4)) value[name] = this.valid(property, depth + 1);
+          if (required.has(name) || this.random.chance(0.6)) value[name] = this.valid(property, depth + 1);
         }
         return value;
       }
@@ -169,7 +172,8 @@ export class RequestFactory {
     if (typeof value !== 'object' || value === null) return JSON.stringify(value);
     const members = Object.keys(value);
     const target = this.random.chance(0.8) && members.length ? this.random.pick(members) : this.random.pick(['__proto__', 'constructor', 'tenant_id', 'unknown_field']);
-    const replacement = this.random.chance(0.5) ? this.random.pick(HOSTILE_STRINGS) : this.random.pick(hostileValues(this.random));
+    const roll = this.random.next();
+    const replacement = roll < 0.2 ? null : roll < 0.6 ? this.random.pick(HOSTILE_STRINGS) : this.random.pick(hostileValues(this.random));
     if (target === '__proto__') return JSON.stringify(value).replace(/^\{/, `{"__proto__":${JSON.stringify(replacement)}${members.length ? ',' : ''}`);
     const nested = value[target];
     if (this.random.chance(0.3) && typeof nested === 'object' && nested !== null && !Array.isArray(nested) && Object.keys(nested).length) {
@@ -188,8 +192,9 @@ export class RequestFactory {
     return encode(hostile.length > 4_000 ? hostile.slice(0, 4_000) : hostile);
   }
 
-  private validText(name: string, schema: Schema | undefined): string {
-    if (this.known[name]?.length && this.random.chance(0.8)) return encode(this.random.pick(this.known[name]));
+  private validText(name: string, schema: Schema | undefined, prefix?: string): string {
+    const known = (this.known[name] ?? []).filter((value) => !prefix || value.startsWith(prefix));
+    if (known.length && this.random.chance(0.8)) return encode(this.random.pick(known));
     const value = this.valid(schema);
     return encode(Array.isArray(value) ? value.join(',') : String(value));
   }
@@ -207,15 +212,34 @@ export class RequestFactory {
   }
 
   /**
+   * Requests that break one body member at a time, each member of each operation's body in turn: null, then
+   * a value of the wrong type, the rest of the request valid. Random requests alone reach a given member
+   * with a given value too rarely.
+   */
+  memberRequests(operation: Operation, headers: Record<string, string>): FuzzRequest[] {
+    const schema = this.resolve(operation.body);
+    const members = Object.keys((schema.properties ?? {}) as Record<string, Schema>);
+    return members.flatMap((member) =>
+      [null, this.random.pick([0, true, [], {}, 'x'.repeat(5_000), '\u0000', '2026-02-30T24:00:00Z'])].map((replacement) => {
+        const request = this.request(operation, headers, 'none');
+        const body = { ...(this.valid(operation.body) as Record<string, unknown>), [member]: replacement };
+        return { ...request, body: JSON.stringify(body), headers: { ...request.headers, 'content-type': 'application/json' } };
+      }),
+    );
+  }
+
+  /**
    * One request for an operation. Each request attacks one part (path, query, body or headers) and keeps
    * the others valid (real ids, plausible values), so that the attack reaches the code behind the checks.
    */
-  request(operation: Operation, headers: Record<string, string>): FuzzRequest {
-    const focus = this.random.pick(['path', 'query', 'query', 'body', 'body', 'header', 'none'] as const);
+  request(operation: Operation, headers: Record<string, string>, only?: 'none'): FuzzRequest {
+    const focus = only ?? this.random.pick(['path', 'query', 'query', 'body', 'body', 'header', 'none'] as const);
     const parameterOf = (name: string) => operation.parameters.find((p) => p.name === name);
     const pathNames = [...operation.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
     const attackedPath = focus === 'path' && pathNames.length ? this.random.pick(pathNames) : undefined;
-    const path = operation.path.replace(/\{([^}]+)\}/g, (_, name: string) => (name === attackedPath ? this.hostileText(name) : this.validText(name, parameterOf(name)?.schema)));
+    // A path parameter gets an id of the resource its path names (`/v1/compliance/control-rules/{id}`: a rule's).
+    const prefixOf = (name: string) => Object.entries(ID_PREFIXES).find(([segment]) => operation.path.includes(`/${segment}/{${name}}`))?.[1];
+    const path = operation.path.replace(/\{([^}]+)\}/g, (_, name: string) => (name === attackedPath ? this.hostileText(name) : this.validText(name, parameterOf(name)?.schema, prefixOf(name))));
     const queryParameters = operation.parameters.filter((p) => p.in === 'query');
     const attackedQuery = focus === 'query' && queryParameters.length ? this.random.pick(queryParameters).name : undefined;
     const query: string[] = [];

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested,
+  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateIf, ValidateNested,
 } from 'class-validator';
 
 import { CommaSeparated, PageQueryDto, ToBoolean } from '@app/common';
@@ -44,9 +44,12 @@ export class CreateControlRuleDto {
   enabled?: boolean;
 }
 
+/** Left out, a field keeps its value; null is not "left out" where the field cannot be null (name, enabled): it is refused. */
+const given = (_: unknown, value: unknown): boolean => value !== undefined;
+
 /** The fields to change; those left out keep their value. */
 export class UpdateControlRuleDto {
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200)
+  @ValidateIf(given) @IsString() @IsNotEmpty() @MaxLength(200)
   name?: string;
 
   @ApiPropertyOptional({ type: String, nullable: true })
@@ -60,7 +63,7 @@ export class UpdateControlRuleDto {
   @IsOptional() @IsObject() @ValidateNested() @Type(() => ControlRuleMatchDto)
   match?: ControlRuleMatchDto;
 
-  @IsOptional() @IsBoolean()
+  @ValidateIf(given) @IsBoolean()
   enabled?: boolean;
 }
 
