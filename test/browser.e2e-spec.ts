@@ -136,7 +136,7 @@ describe('browsers: a console on another origin, and Swagger UI on any host name
     expect([...preflight.headers.keys()].filter((name) => name.startsWith('access-control-'))).toEqual([]);
   });
 
-  it('should answer a listed origin’s preflight with every method and the headers it asks for', async () => {
+  it('should answer a listed origin’s preflight with every method and the headers it asks for, and expose what the API sends', async () => {
     const requested = 'authorization, x-api-key, content-type, if-match, if-none-match, idempotency-key, accept-language, traceparent, x-request-id';
     const preflight = await http(api, 'OPTIONS', '/v1/alerts/alr_x/follow-up-status', { headers: { origin: `http://127.0.0.1:${consolePort}`, 'access-control-request-method': 'PATCH', 'access-control-request-headers': requested } });
     expect(preflight.status).toBe(204);
@@ -144,6 +144,9 @@ describe('browsers: a console on another origin, and Swagger UI on any host name
     expect(preflight.headers.get('access-control-allow-methods')).toBe('GET, HEAD, POST, PUT, PATCH, DELETE');
     expect(preflight.headers.get('access-control-allow-headers')).toBe(requested);
     expect(preflight.headers.get('access-control-max-age')).toBe('600');
+    const answer = await http(api, 'GET', '/health/live', { headers: { origin: `http://127.0.0.1:${consolePort}` } });
+    const exposed = answer.headers.get('access-control-expose-headers')?.split(', ');
+    expect(exposed).toEqual(expect.arrayContaining(['ETag', 'Location', 'X-Request-Id', 'traceparent', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After', 'Content-Disposition', 'Repr-Digest']));
   });
 
   it('should render Swagger UI over plain HTTP on a host name that is not localhost, with optional filters empty, and execute the list', async () => {
