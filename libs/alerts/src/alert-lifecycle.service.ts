@@ -137,8 +137,9 @@ export class AlertLifecycleService {
   }
 
   /**
-   * Checks the If-Match header's form (400), reads the alert (404 across tenants), checks If-Match (412), applies the change only if nobody
-   * changed the alert since it was read (version in the WHERE), else reads again (or 412 with If-Match).
+   * Checks the If-Match header's form (400), reads the alert (404 across tenants), checks If-Match (412),
+   * applies the change only if nobody changed the alert since it was read (version in the WHERE), else
+   * reads again (or 412 with If-Match).
    */
   private async change(id: string, ifMatch: string | undefined, principal: Principal, build: (alert: Alert, now: Date) => Promise<Change>): Promise<Alert> {
     checkIfMatch(ifMatch);
