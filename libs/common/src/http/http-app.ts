@@ -7,6 +7,7 @@ import { AppConfig } from '@app/config';
 
 import { JsonLogger } from '../logging/json-logger';
 import { ProblemResponder } from '../problem/problem-responder';
+import { KnownQueryGuard } from '../validation/known-query.guard';
 import { AppValidationPipe } from '../validation/validation.pipe';
 import { installCors } from './cors';
 import { installHttpHooks } from './http-hooks';
@@ -47,6 +48,9 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, confi
   // JSON only (bodyParser: false keeps Nest from adding a form parser): other bodies are a 415.
   fastify.removeContentTypeParser('text/plain');
 
+  // After the modules' guards (APP_GUARD providers are registered by NestFactory.create): a request is
+  // authenticated before a query parameter of an operation that takes none is refused.
+  app.useGlobalGuards(new KnownQueryGuard());
   app.useGlobalPipes(new AppValidationPipe());
   app.enableShutdownHooks();
   return app;
