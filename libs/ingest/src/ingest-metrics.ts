@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Counter } from 'prom-client';
+import type { Counter } from 'prom-client';
 
 import { MetricsService } from '@app/common';
 
@@ -14,10 +14,9 @@ export class IngestMetrics {
   private readonly adjusted: Counter<'adjustment'>;
 
   constructor(metrics: MetricsService) {
-    const registers = [metrics.registry];
-    this.ingested = new Counter({ name: 'alert_ledger_alerts_ingested_total', help: 'Alerts of Alertmanager webhooks taken in (created, updated, resolved or already stored as sent)', registers });
-    this.refused = new Counter({ name: 'alert_ledger_alerts_refused_total', help: 'Alerts of Alertmanager webhooks not stored, by reason', labelNames: ['reason'], registers });
-    this.adjusted = new Counter({ name: 'alert_ledger_alerts_adjusted_total', help: 'Alerts of Alertmanager webhooks stored with fields cut to their limit (truncated) or NUL characters replaced (nul_replaced)', labelNames: ['adjustment'], registers });
+    this.ingested = metrics.counter({ name: 'alert_ledger_alerts_ingested_total', help: 'Alerts of Alertmanager webhooks taken in (created, updated, resolved or already stored as sent)' });
+    this.refused = metrics.counter({ name: 'alert_ledger_alerts_refused_total', help: 'Alerts of Alertmanager webhooks not stored, by reason', labelNames: ['reason'] as const });
+    this.adjusted = metrics.counter({ name: 'alert_ledger_alerts_adjusted_total', help: 'Alerts of Alertmanager webhooks stored with fields cut to their limit (truncated) or NUL characters replaced (nul_replaced)', labelNames: ['adjustment'] as const });
   }
 
   ingestedAlerts(count: number): void {
