@@ -155,8 +155,9 @@ export class AlertLifecycleService {
         await tx.alertTimelineEntry.create({
           data: { id: publicId('atl', now.getTime()), tenantId: alert.tenantId, alertId: id, at: now, actor: principal.subject, ...change.timeline, note: change.timeline.note ?? null },
         });
-        await appendAuditEvent(tx, { tenantId: alert.tenantId, action: change.audit.action, resourceType: 'alert', resourceId: id, details: change.audit.details });
+        // Cases before the tenant's audit lock, as case changes take them: the other order deadlocked with them.
         if (change.controlsChanged) await tx.$executeRaw(refreshCaseControlsOfAlertsSql([id]));
+        await appendAuditEvent(tx, { tenantId: alert.tenantId, action: change.audit.action, resourceType: 'alert', resourceId: id, details: change.audit.details });
         return tx.alert.findUniqueOrThrow({ where: { id } });
       });
       if (result) return result;
