@@ -1,7 +1,7 @@
 import { applyDecorators, HttpStatus, Type } from '@nestjs/common';
 import { ApiExtraModels, ApiOperation, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 
-import { PaginationSchema, ProblemSchema } from './schemas';
+import { PaginationSchema, ProblemSchema, TOTAL_IS_ESTIMATE } from './schemas';
 
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid request (validation-error, malformed-json, invalid-cursor)',
@@ -80,12 +80,13 @@ export function ApiListEnvelope(model: Type<unknown>): MethodDecorator {
       description: 'One page of the list',
       schema: {
         type: 'object',
-        required: ['code', 'message', 'items', 'total', 'pagination', 'timestamp', 'request_id'],
+        required: ['code', 'message', 'items', 'total', 'total_is_estimate', 'pagination', 'timestamp', 'request_id'],
         properties: {
           code: { type: 'integer', example: 0 },
           message: { type: 'string', example: 'OK' },
           items: { type: 'array', items: { $ref: getSchemaPath(model) } },
           total: { type: 'integer', nullable: true },
+          total_is_estimate: { type: 'boolean', description: TOTAL_IS_ESTIMATE },
           pagination: { $ref: getSchemaPath(PaginationSchema) },
           timestamp: { type: 'string', format: 'date-time' },
           request_id: { type: 'string' },
