@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 
-import { AlertFilterDto, countUpToSql, lockBulkChunkSql } from '@app/alerts';
+import { alertByIdSql, AlertFilterDto, countUpToSql, lockBulkChunkSql } from '@app/alerts';
 import { EXACT_TOTAL_UP_TO } from '@app/common';
 import { PG_TYPES, Prisma, Tenant } from '@app/database';
 import { updateSql } from '@app/ingest';
@@ -91,6 +91,14 @@ describe('plans in a large tenant', () => {
   ])('should lock a bulk chunk by primary key in a %s tenant', async (_, tenant) => {
     const ids = (await sample(tenant())).map((alert) => alert.id);
     expect(alertReads(await explain(lockBulkChunkSql(ids, tenant().id)))).toEqual(['Index Scan alerts_pkey']);
+  });
+
+  it.each([
+    ['large', () => big],
+    ['newer than the statistics', () => fresh],
+  ])('should read an alert of a %s tenant by primary key', async (_, tenant) => {
+    const [alert] = await sample(tenant());
+    expect(alertReads(await explain(alertByIdSql(alert.id, tenant().id)))).toEqual(['Index Scan alerts_pkey']);
   });
 
   it('should answer the default offset total of a large filter as an estimate, and the exact count when asked', async () => {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { cursorColumns, CursorValue, dateRange, parseInstant, SortDirection, SortValue } from '@app/common';
-import { Alert, Prisma, PlainSql } from '@app/database';
+import { Alert, Prisma, PlainSql, tenantParam } from '@app/database';
 
 import { AlertSortKey } from './dto/alert-enums';
 import { AlertFilterDto } from './dto/alert-filter.dto';
@@ -125,6 +125,12 @@ export function countUpToSql(filter: AlertFilterDto, tenantId: string | null, li
   return Prisma.sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM alerts a ${alertWhere(filter, tenantId)} LIMIT ${limit}) matching`;
 }
 
+/** One alert by primary key (the tenant as tenantParam, so a tenant newer than the statistics is not walked). */
+export function alertByIdSql(id: string, tenantId: string | null): Prisma.Sql {
+  const tenant = tenantId ? Prisma.sql`AND a.tenant_id = ${tenantParam(tenantId)}` : Prisma.empty;
+  return Prisma.sql`SELECT ${ALERT_COLUMNS} FROM alerts a WHERE a.id = ${id} ${tenant}`;
+}
+
 /** Alert reads in SQL: keyset conditions as row comparisons, which the (tenant, column, id) indexes serve. */
 @Injectable()
 export class AlertsRepository {
@@ -187,8 +193,7 @@ export class AlertsRepository {
 
   /** One alert, if the tenant (null: any, for admin) may see it. */
   async findById(id: string, tenantId: string | null): Promise<Alert | null> {
-    const tenant = tenantId ? Prisma.sql`AND a.tenant_id = ${tenantId}` : Prisma.empty;
-    const [alert] = await this.sql.rows<Alert>(Prisma.sql`SELECT ${ALERT_COLUMNS} FROM alerts a WHERE a.id = ${id} ${tenant}`);
+    const [alert] = await this.sql.rows<Alert>(alertByIdSql(id, tenantId));
     return alert ?? null;
   }
 }
