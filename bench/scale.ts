@@ -6,6 +6,7 @@
  * ROUNDS times, interleaved, as the machine is shared.
  */
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 
 import { Pool } from 'pg';
 
@@ -19,7 +20,6 @@ import { load, LoadResult } from './load';
 import { machine, writeSection } from './report';
 
 const ALERTS = 1_000_000;
-const PORT = 3915;
 const SECONDS = Number(process.env.BENCH_SCALE_SECONDS ?? 30);
 const ROUNDS = Number(process.env.BENCH_SCALE_ROUNDS ?? 2);
 const WORKERS = 8;
@@ -70,7 +70,19 @@ interface IngestResult {
  * WORKERS clients for SECONDS, each payload 87 new alerts, 10 repeats of the previous payload's (unchanged)
  * and 3 resolutions of alerts the same client sent two payloads or more before.
  */
-async function ingest(token: string): Promise<IngestResult> {
+/** A port nothing listens on (the machine is shared: a fixed port may be another engineer's api). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+async function ingest(port: number, token: string): Promise<IngestResult> {
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   let sent = 0;
   let failed = 0;
@@ -87,7 +99,7 @@ async function ingest(token: string): Promise<IngestResult> {
       open.push(...previous.slice(10));
       previous = fresh;
       const started = Date.now();
-      const response = await fetch(`http://127.0.0.1:${PORT}/v1/ingest/alertmanager`, {
+      const response = await fetch(`http://127.0.0.1:${port}/v1/ingest/alertmanager`, {
         method: 'POST',
         headers,
         body: JSON.stringify({ version: '4', status: 'firing', receiver: RECEIVER, groupKey: `bench-${w}`, truncatedAlerts: 0, alerts }),
@@ -113,7 +125,9 @@ export async function runScale(): Promise<void> {
   const pool = new Pool({ connectionString: url, max: 4, types: PG_TYPES });
   const big = (await pool.query<{ id: string }>("SELECT id FROM tenants WHERE slug = 'demo-tenant-01'")).rows[0].id;
   const jwt = (tenant: string, scopes: string[]) => mintDevToken(process.env.JWT_SECRET as string, { sub: 'bench', tenantId: tenant, scopes, issuer: process.env.JWT_ISSUER || null, audience: process.env.JWT_AUDIENCE || null });
-  const api = await startApi(url, PORT);
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const api = await startApi(url, port);
   try {
     // Ingestion, interleaved: a new empty tenant, then the large one, ROUNDS times.
     const ingestRows: string[] = [];
@@ -123,27 +137,28 @@ export async function runScale(): Promise<void> {
       await pool.query('INSERT INTO tenants (id, name, slug) VALUES ($1, $2, $3)', [empty, 'Bench scale (empty)', `bench-scale-${Date.now()}`]);
       for (const [kind, tenant] of [['empty', empty], ['large', big]] as const) {
         const before = Number((await pool.query('SELECT count(*) AS n FROM alerts WHERE tenant_id = $1', [tenant])).rows[0].n);
-        const result = await ingest(jwt(tenant, ['alerts:ingest']));
+        const result = await ingest(port, jwt(tenant, ['alerts:ingest']));
         rates[kind].push(result.alertsPerSecond);
         ingestRows.push(`| ${round} | ${kind} (${before.toLocaleString('en')} alerts before) | ${result.alertsPerSecond} | ${result.p50} | ${result.p99} | ${result.resolved} | ${result.failed} |`);
         console.log(`scale: ingest round ${round}, ${kind}: ${result.alertsPerSecond} alerts/s, p50 ${result.p50} ms, resolved ${result.resolved}`);
       }
     }
-    const ratio = Math.min(...rates.large) / Math.max(...rates.empty);
-    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-    const medianRatio = median(rates.large) / median(rates.empty);
+    const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+    const ratio = sum(rates.large) / sum(rates.empty);
+    const worstRatio = Math.min(...rates.large) / Math.max(...rates.empty);
 
-    // The list's default request beside cursor mode, on the large tenant, interleaved.
+    // The list's default request beside cursor mode, on the large tenant (as seeded again), interleaved.
+    await removeScaleAlerts(pool, big);
     const headers = { authorization: `Bearer ${jwt(big, ['alerts:read'])}` };
     const paths = { default: `/v1/alerts?${FILTER}`, cursor: `/v1/alerts?${FILTER}&pagination=cursor`, exact: `/v1/alerts?${FILTER}&include_total=true` };
-    const sample = (await (await fetch(`http://127.0.0.1:${PORT}${paths.default}`, { headers })).json()) as { total: number; total_is_estimate: boolean };
+    const sample = (await (await fetch(`${base}${paths.default}`, { headers })).json()) as { total: number; total_is_estimate: boolean };
     const counting = countSql({ severity: ['high'], status: ['open'] }, big);
     const exactTotal = Number((await pool.query(counting.text, counting.values)).rows[0].n);
     const listRows: string[] = [];
     const lists: Record<'default' | 'cursor', { one: LoadResult[]; many: LoadResult[] }> = { default: { one: [], many: [] }, cursor: { one: [], many: [] } };
     for (let round = 1; round <= ROUNDS; round++) {
       for (const mode of ['default', 'cursor'] as const) {
-        const target = `http://127.0.0.1:${PORT}${paths[mode]}`;
+        const target = `${base}${paths[mode]}`;
         await load(target, { seconds: 2, headers, connections: 16 });
         const one = await load(target, { seconds: 10, headers, connections: 1 });
         const many = await load(target, { seconds: 10, headers, connections: 16 });
@@ -153,7 +168,7 @@ export async function runScale(): Promise<void> {
         console.log(`scale: list round ${round}, ${mode}: 1 client p50 ${one.p50} ms; 16 connections ${many.requestsPerSecond}/s`);
       }
     }
-    const exact = await load(`http://127.0.0.1:${PORT}${paths.exact}`, { seconds: 10, headers, connections: 1 });
+    const exact = await load(`${base}${paths.exact}`, { seconds: 10, headers, connections: 1 });
     listRows.push(`| 1 | \`GET ${paths.exact}\` (the exact count, for comparison) | ${exact.p50} | ${exact.requestsPerSecond} | – | – | – | ${exact.errors + exact.non2xx} |`);
     const worstP50 = Math.max(...lists.default.one.map((r) => r.p50));
     const throughput = Math.min(...lists.default.many.map((r, i) => r.requestsPerSecond / lists.cursor.many[i].requestsPerSecond));
@@ -183,8 +198,8 @@ the table's statistics do not know, as a new customer's) and into the tenant of 
 |---|---|---|---|---|---|---|
 ${ingestRows.join('\n')}
 
-Target: the large tenant's alerts/s at least 80% of the empty tenant's: **${medianRatio >= 0.8 ? 'met' : 'not met'}**
-(median ${Math.round(medianRatio * 100)}%; the slowest large-tenant run against the fastest empty-tenant run ${Math.round(ratio * 100)}%).
+Target: the large tenant's alerts/s at least 80% of the empty tenant's: **${ratio >= 0.8 ? 'met' : 'not met'}**
+(${Math.round(ratio * 100)}% over all rounds; the slowest large-tenant run against the fastest empty-tenant run ${Math.round(worstRatio * 100)}%).
 
 **The list's default request** on the large tenant: no paging parameters, \`${FILTER}\` (${exactTotal.toLocaleString('en')}
 matching alerts), beside the same filter in cursor mode. One client (autocannon, 1 connection, 10 s) and 16

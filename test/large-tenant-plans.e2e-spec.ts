@@ -73,9 +73,9 @@ describe('plans in a large tenant', () => {
   });
 
   it.each([
-    ['large', () => big],
-    ['newer than the statistics', () => fresh],
-  ])('should lock and update the alerts an Alertmanager payload changes by primary key in a %s tenant', async (_, tenant) => {
+    ['a large tenant', () => big],
+    ['a tenant newer than the statistics', () => fresh],
+  ])('should lock and update the alerts an Alertmanager payload changes by primary key in %s', async (_, tenant) => {
     const rows = (await sample(tenant())).map((alert) => ({
       id: alert.id, read_status: alert.status, read_version: alert.version, title: 't', message: null, severity: 'high', receiver: 'r', source: 's', generator_url: null,
       labels: {}, annotations: {}, resolve: true, resolved_at: new Date().toISOString(),
@@ -86,17 +86,17 @@ describe('plans in a large tenant', () => {
   });
 
   it.each([
-    ['large', () => big],
-    ['newer than the statistics', () => fresh],
-  ])('should lock a bulk chunk by primary key in a %s tenant', async (_, tenant) => {
+    ['a large tenant', () => big],
+    ['a tenant newer than the statistics', () => fresh],
+  ])('should lock a bulk chunk by primary key in %s', async (_, tenant) => {
     const ids = (await sample(tenant())).map((alert) => alert.id);
     expect(alertReads(await explain(lockBulkChunkSql(ids, tenant().id)))).toEqual(['Index Scan alerts_pkey']);
   });
 
   it.each([
-    ['large', () => big],
-    ['newer than the statistics', () => fresh],
-  ])('should read an alert of a %s tenant by primary key', async (_, tenant) => {
+    ['a large tenant', () => big],
+    ['a tenant newer than the statistics', () => fresh],
+  ])('should read an alert of %s by primary key', async (_, tenant) => {
     const [alert] = await sample(tenant());
     expect(alertReads(await explain(alertByIdSql(alert.id, tenant().id)))).toEqual(['Index Scan alerts_pkey']);
   });
@@ -114,6 +114,18 @@ describe('plans in a large tenant', () => {
     expect([counted.body.total, counted.body.total_is_estimate, counted.body.pagination.total_is_estimate]).toEqual([exact, false, false]);
     const none = await list(big, 'severity=high&status=open&include_total=false');
     expect([none.body.total, none.body.total_is_estimate]).toEqual([null, false]);
+  });
+
+  it('should document total_is_estimate and the default total in the OpenAPI document', async () => {
+    type Schema = { required?: string[]; properties: Record<string, { type?: string; description?: string }> };
+    type Doc = { paths: Record<string, { get: { parameters: { name: string; description?: string }[]; responses: Record<string, { content: Record<string, { schema: Schema }> }> } }>; components: { schemas: Record<string, Schema> } };
+    const doc = (await http<Doc>(api, 'GET', '/openapi.json')).body;
+    const page = doc.paths['/v1/alerts'].get.responses['200'].content['application/json'].schema;
+    expect(page.required).toContain('total_is_estimate');
+    expect(page.properties.total_is_estimate).toEqual(expect.objectContaining({ type: 'boolean', description: expect.stringContaining('estimate') }));
+    expect(doc.components.schemas.PaginationSchema.properties.total_is_estimate).toEqual(expect.objectContaining({ type: 'boolean' }));
+    const includeTotal = doc.paths['/v1/alerts'].get.parameters.find((parameter) => parameter.name === 'include_total');
+    expect(includeTotal?.description).toContain('estimate');
   });
 
   it('should count the default total exactly when the filter matches at most 1,000 alerts, whatever the estimate', async () => {

@@ -247,7 +247,7 @@ function matchKnown(alerts: KnownAlert[], latest: Map<string, Incoming>): Map<st
  * `resolve`. The status and version guard makes it a no-op for a row changed since it was read.
  * The alerts are found by primary key (the ids as an array parameter, the tenant as tenantParam): joined
  * to the JSON rows, which the planner estimates at 100 whatever their number, or with the tenant as a
- * literal, they were found by walking all the tenant's rows (test/ingest-plans.e2e-spec.ts).
+ * literal, they were found by walking all the tenant's rows (test/large-tenant-plans.e2e-spec.ts).
  */
 export function updateSql(tenantId: string, now: Date, rows: Record<string, unknown>[]): Prisma.Sql {
   const ids = rows.map((row) => row.id as string);
