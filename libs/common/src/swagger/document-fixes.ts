@@ -1,0 +1,105 @@
+import type { OpenAPIObject, OperationObject, ReferenceObject, ResponseObject, SchemaObject } from '@nestjs/swagger';
+
+type Schemas = Record<string, SchemaObject | ReferenceObject>;
+
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+function operationsOf(document: OpenAPIObject): OperationObject[] {
+  return Object.values(document.paths).flatMap((item) => METHODS.map((method) => item[method]).filter((operation): operation is OperationObject => operation !== undefined));
+}
+
+/** Names of the component schemas reachable from `roots` through `$ref`s. */
+function reachable(schemas: Schemas, roots: unknown[]): Set<string> {
+  const seen = new Set<string>();
+  const walk = (node: unknown): void => {
+    if (node === null || typeof node !== 'object') return;
+    const ref = (node as ReferenceObject).$ref;
+    if (typeof ref === 'string' && ref.startsWith('#/components/schemas/')) {
+      const name = ref.slice('#/components/schemas/'.length);
+      if (seen.has(name)) return;
+      seen.add(name);
+      walk(schemas[name]);
+    }
+    for (const value of Object.values(node)) walk(value);
+  };
+  roots.forEach(walk);
+  return seen;
+}
+
+/**
+ * A request body property that the server fills in when it is left out keeps its `default`, one level
+ * down (`allOf: [schema, { default }]`). openapi-typescript reads a `default` beside a property as "always
+ * present" (right for answers, wrong for requests, and it cannot tell a request's component schema from an
+ * answer's), so `locale`, `alertable_type` and `decision` came out required. Schemas that answers use
+ * too are left alone.
+ */
+export function withOptionalRequestDefaults(document: OpenAPIObject): OpenAPIObject {
+  const schemas = (document.components?.schemas ?? {}) as Schemas;
+  const operations = operationsOf(document);
+  const answers = reachable(schemas, operations.map((operation) => operation.responses));
+  for (const name of reachable(schemas, operations.map((operation) => operation.requestBody))) {
+    if (answers.has(name)) continue;
+    const schema = schemas[name] as SchemaObject;
+    for (const [key, property] of Object.entries(schema.properties ?? {})) {
+      if (!('default' in property) || schema.required?.includes(key)) continue;
+      const { default: fallback, description, example, ...rest } = property;
+      const base = rest.allOf && Object.keys(rest).length === 1 ? rest.allOf : [rest];
+      schema.properties![key] = { ...(description === undefined ? {} : { description }), ...(example === undefined ? {} : { example }), allOf: [...base, { default: fallback }] };
+    }
+  }
+  return document;
+}
+
+/** Operations that need no credential say so (`security: []`) instead of leaving it unsaid. */
+export function withPublicOperationsDeclared(document: OpenAPIObject): OpenAPIObject {
+  for (const operation of operationsOf(document)) operation.security ??= [];
+  return document;
+}
+
+
+const LIMIT_HEADERS = {
+  'RateLimit-Limit': { description: 'Requests the credential may make in the current one-minute window', schema: { type: 'integer', format: 'int32', minimum: 1, maximum: 1_000_000 } },
+  'RateLimit-Remaining': { description: 'Requests left in the current window', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 1_000_000 } },
+  'RateLimit-Reset': { description: 'Seconds until the window ends', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 60 } },
+  'Retry-After': { description: 'Seconds to wait before the next request', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 60 } },
+};
+
+/**
+ * Statuses answered before the credential is counted against its limit: 401 (no valid credential), 413
+ * and 415 (the body is refused while it is read, before any guard runs).
+ */
+const UNCOUNTED = new Set(['401', '413', '415']);
+
+/**
+ * The RateLimit headers (RateLimitGuard) on every 2xx and 4xx answer of an operation that needs a
+ * credential, and Retry-After on its 429.
+ */
+export function withRateLimitHeaders(document: OpenAPIObject): OpenAPIObject {
+  document.components = { ...document.components, headers: { ...document.components?.headers, ...LIMIT_HEADERS } };
+  const ref = (name: string): ReferenceObject => ({ $ref: `#/components/headers/${name}` });
+  for (const operation of operationsOf(document)) {
+    if (!operation.security?.length) continue;
+    for (const [status, response] of Object.entries(operation.responses) as [string, ResponseObject][]) {
+      if (!/^[24]/.test(status) || UNCOUNTED.has(status)) continue;
+      response.headers = { ...response.headers, 'RateLimit-Limit': ref('RateLimit-Limit'), 'RateLimit-Remaining': ref('RateLimit-Remaining'), 'RateLimit-Reset': ref('RateLimit-Reset') };
+      if (status === '429') response.headers['Retry-After'] = ref('Retry-After');
+    }
+  }
+  return document;
+}
+
+/**
+ * A nullable property that is only an `allOf` of one named schema (a nullable enum) gets that schema's
+ * `type` beside `nullable`, which OpenAPI 3.0 needs for `nullable` to mean anything.
+ */
+export function withNullableTypes(document: OpenAPIObject): OpenAPIObject {
+  const schemas = (document.components?.schemas ?? {}) as Schemas;
+  for (const schema of Object.values(schemas) as SchemaObject[]) {
+    for (const property of Object.values(schema.properties ?? {}) as SchemaObject[]) {
+      const target = property.allOf?.length === 1 ? (property.allOf[0] as ReferenceObject).$ref?.split('/').pop() : undefined;
+      const type = target ? (schemas[target] as SchemaObject | undefined)?.type : undefined;
+      if (property.nullable && property.type === undefined && type) property.type = type;
+    }
+  }
+  return document;
+}
