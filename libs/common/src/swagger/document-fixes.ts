@@ -57,11 +57,12 @@ export function withPublicOperationsDeclared(document: OpenAPIObject): OpenAPIOb
 }
 
 
-const LIMIT_HEADERS = {
+const ANSWER_HEADERS = {
   'RateLimit-Limit': { description: 'Requests the credential may make in the current one-minute window', schema: { type: 'integer', format: 'int32', minimum: 1, maximum: 1_000_000 } },
   'RateLimit-Remaining': { description: 'Requests left in the current window', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 1_000_000 } },
   'RateLimit-Reset': { description: 'Seconds until the window ends', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 60 } },
   'Retry-After': { description: 'Seconds to wait before the next request', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 60 } },
+  'Access-Control-Allow-Origin': { description: 'The request’s Origin, when it is one of CORS_ORIGINS (absent otherwise)', schema: { type: 'string', maxLength: 2048, format: 'uri' } },
 };
 
 /**
@@ -75,13 +76,13 @@ const UNCOUNTED = new Set(['401', '413', '415']);
  * credential, and Retry-After on its 429.
  */
 export function withRateLimitHeaders(document: OpenAPIObject): OpenAPIObject {
-  document.components = { ...document.components, headers: { ...document.components?.headers, ...LIMIT_HEADERS } };
+  document.components = { ...document.components, headers: { ...document.components?.headers, ...ANSWER_HEADERS } };
   const ref = (name: string): ReferenceObject => ({ $ref: `#/components/headers/${name}` });
   for (const operation of operationsOf(document)) {
     if (!operation.security?.length) continue;
     for (const [status, response] of Object.entries(operation.responses) as [string, ResponseObject][]) {
       if (!/^[24]/.test(status) || UNCOUNTED.has(status)) continue;
-      response.headers = { ...response.headers, 'RateLimit-Limit': ref('RateLimit-Limit'), 'RateLimit-Remaining': ref('RateLimit-Remaining'), 'RateLimit-Reset': ref('RateLimit-Reset') };
+      response.headers = { ...response.headers, 'RateLimit-Limit': ref('RateLimit-Limit'), 'RateLimit-Remaining': ref('RateLimit-Remaining'), 'RateLimit-Reset': ref('RateLimit-Reset'), 'Access-Control-Allow-Origin': ref('Access-Control-Allow-Origin') };
       if (status === '429') response.headers['Retry-After'] = ref('Retry-After');
     }
   }
@@ -102,4 +103,54 @@ export function withNullableTypes(document: OpenAPIObject): OpenAPIObject {
     }
   }
   return document;
+}
+
+const INT32 = 2 ** 31;
+
+/** Every integer says how wide it is, from the bounds its validation enforces: int32 within ±2^31, int64 beyond or unbounded. */
+export function withIntegerFormats(document: OpenAPIObject): OpenAPIObject {
+  const walk = (node: unknown): void => {
+    if (node === null || typeof node !== 'object') return;
+    const schema = node as SchemaObject;
+    if (schema.type === 'integer' && schema.format === undefined) {
+      const narrow = schema.minimum !== undefined && schema.maximum !== undefined && schema.minimum >= -INT32 && schema.maximum < INT32;
+      schema.format = narrow ? 'int32' : 'int64';
+    }
+    Object.values(node).forEach(walk);
+  };
+  walk(document.paths);
+  walk(document.components);
+  return document;
+}
+
+const ITEM_KEYWORDS = ['maxLength', 'minLength', 'pattern', 'format'] as const;
+
+/**
+ * The Swagger plugin's classValidatorShim writes `@MaxLength(n, { each: true })` (and minLength, pattern)
+ * onto the array itself, where it means nothing; they are moved to the array's string items, which is
+ * what the validation checks.
+ */
+export function withArrayItemConstraints(document: OpenAPIObject): OpenAPIObject {
+  const walk = (node: unknown): void => {
+    if (node === null || typeof node !== 'object') return;
+    const schema = node as SchemaObject & Record<string, unknown>;
+    const items = schema.items as Record<string, unknown> | undefined;
+    if (schema.type === 'array' && items?.type === 'string') {
+      for (const keyword of ITEM_KEYWORDS) {
+        if (schema[keyword] === undefined) continue;
+        items[keyword] ??= schema[keyword];
+        delete schema[keyword];
+      }
+    }
+    Object.values(node).forEach(walk);
+  };
+  walk(document.paths);
+  walk(document.components);
+  return document;
+}
+
+/** The fixes above, in order: what @nestjs/swagger writes, made exact for generators and linters. */
+export function withDocumentFixes(document: OpenAPIObject): OpenAPIObject {
+  const fixes = [withOptionalRequestDefaults, withNullableTypes, withPublicOperationsDeclared, withRateLimitHeaders, withIntegerFormats, withArrayItemConstraints];
+  return fixes.reduce((fixed, fix) => fix(fixed), document);
 }

@@ -57,9 +57,9 @@ export function Operation({ id, summary, description, problems = [] }: Operation
   );
 }
 
-/** 200 with `{ code, message, data: Model (or Model[] with isArray), timestamp, request_id }`. */
-export function ApiEnvelope(model: Type<unknown>, status = 200, description = 'OK', isArray = false): MethodDecorator {
-  const data = isArray ? { type: 'array', items: { $ref: getSchemaPath(model) } } : { $ref: getSchemaPath(model) };
+/** 200 with `{ code, message, data: Model (or Model[] with isArray, at most maxItems), timestamp, request_id }`. */
+export function ApiEnvelope(model: Type<unknown>, status = 200, description = 'OK', isArray = false, maxItems?: number): MethodDecorator {
+  const data = isArray ? { type: 'array', maxItems, items: { $ref: getSchemaPath(model) } } : { $ref: getSchemaPath(model) };
   return applyDecorators(
     ApiExtraModels(model),
     ApiResponse({
