@@ -93,7 +93,7 @@ describe('operations', () => {
       const schemasOf = (path: string, method = 'get'): Record<string, Schema> =>
         Object.fromEntries((document.paths[path][method] as unknown as { parameters: { name: string; schema: Schema }[] }).parameters.map((p) => [p.name, p.schema]));
       const named = (name: string, fallback: string) => ({ allOf: [{ $ref: `#/components/schemas/${name}` }], default: fallback });
-      const arrayOf = (name: string) => ({ type: 'array', items: { $ref: `#/components/schemas/${name}` } });
+      const arrayOf = (name: string) => ({ type: 'array', maxItems: 50, items: { $ref: `#/components/schemas/${name}` } });
       const components = document.components.schemas as Record<string, { enum?: string[]; properties?: Record<string, Schema> }>;
 
       const list = schemasOf('/v1/alerts');

@@ -1,14 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
-import { CommaSeparated, DateRangeQueryDto, IsInstant, ToLowerCase } from '@app/common';
-import { CONTROL_ID, CONTROL_ID_MAX_LENGTH, CONTROL_ID_MESSAGE, MAX_CONTROLS } from '@app/compliance';
+import { CommaSeparated, DateRangeQueryDto, IsInstant, queryListMaxItems, ToLowerCase } from '@app/common';
+import { CONTROL_ID, CONTROL_ID_MESSAGE, MAX_CONTROLS } from '@app/compliance';
 
 import { ALERTABLE_TYPES, FOLLOW_UP_STATUSES, SEVERITIES, SEVERITY_FILTER, STATUSES } from './alert-enums';
 
 const LIST = { each: true } as const;
-/** The most values one multi-value filter takes. */
-const MAX_VALUES = 50;
 
 /**
  * Every filter of the alert list, shared by the list, bulk actions, statistics and exports. Multi-value
@@ -16,15 +14,15 @@ const MAX_VALUES = 50;
  */
 export class AlertFilterDto extends DateRangeQueryDto {
   @ApiPropertyOptional({ type: [String], description: 'Alert types (OR)', example: ['brute_force'] })
-  @IsOptional() @CommaSeparated() @IsString(LIST) @MaxLength(100, LIST) @ArrayMaxSize(MAX_VALUES)
+  @IsOptional() @CommaSeparated() @IsString(LIST) @MaxLength(100, LIST) @ArrayMaxSize(50)
   type?: string[];
 
-  @ApiPropertyOptional({ enum: SEVERITIES, enumName: 'AlertSeverity', isArray: true, maxItems: MAX_VALUES, description: 'Severities (OR), in any case' })
-  @IsOptional() @CommaSeparated() @ToLowerCase() @IsIn(SEVERITIES, SEVERITY_FILTER) @ArrayMaxSize(MAX_VALUES)
+  @ApiPropertyOptional({ enum: SEVERITIES, enumName: 'AlertSeverity', isArray: true, ...queryListMaxItems(50), description: 'Severities (OR), in any case' })
+  @IsOptional() @CommaSeparated() @ToLowerCase() @IsIn(SEVERITIES, SEVERITY_FILTER) @ArrayMaxSize(50)
   severity?: (typeof SEVERITIES)[number][];
 
-  @ApiPropertyOptional({ enum: STATUSES, enumName: 'AlertStatus', isArray: true, maxItems: MAX_VALUES, description: 'Statuses (OR)' })
-  @IsOptional() @CommaSeparated() @IsIn(STATUSES, LIST) @ArrayMaxSize(MAX_VALUES)
+  @ApiPropertyOptional({ enum: STATUSES, enumName: 'AlertStatus', isArray: true, ...queryListMaxItems(50), description: 'Statuses (OR)' })
+  @IsOptional() @CommaSeparated() @IsIn(STATUSES, LIST) @ArrayMaxSize(50)
   status?: (typeof STATUSES)[number][];
 
   /** Case-insensitive substring of the source. */
@@ -32,15 +30,15 @@ export class AlertFilterDto extends DateRangeQueryDto {
   source?: string;
 
   @ApiPropertyOptional({ type: [String], description: 'Alertmanager alertnames (OR)' })
-  @IsOptional() @CommaSeparated() @IsString(LIST) @MaxLength(200, LIST) @ArrayMaxSize(MAX_VALUES)
+  @IsOptional() @CommaSeparated() @IsString(LIST) @MaxLength(200, LIST) @ArrayMaxSize(50)
   alertname?: string[];
 
   @ApiPropertyOptional({ type: [String], description: 'Assignees (OR)' })
-  @IsOptional() @CommaSeparated() @IsString(LIST) @MaxLength(200, LIST) @ArrayMaxSize(MAX_VALUES)
+  @IsOptional() @CommaSeparated() @IsString(LIST) @MaxLength(200, LIST) @ArrayMaxSize(50)
   assignee?: string[];
 
-  @ApiPropertyOptional({ enum: ALERTABLE_TYPES, enumName: 'AlertableType', isArray: true, maxItems: MAX_VALUES, description: 'What raised the alert (OR)' })
-  @IsOptional() @CommaSeparated() @IsIn(ALERTABLE_TYPES, LIST) @ArrayMaxSize(MAX_VALUES)
+  @ApiPropertyOptional({ enum: ALERTABLE_TYPES, enumName: 'AlertableType', isArray: true, ...queryListMaxItems(50), description: 'What raised the alert (OR)' })
+  @IsOptional() @CommaSeparated() @IsIn(ALERTABLE_TYPES, LIST) @ArrayMaxSize(50)
   alertable_type?: (typeof ALERTABLE_TYPES)[number][];
 
   /** The id of the entity that raised the alert. */
@@ -48,38 +46,39 @@ export class AlertFilterDto extends DateRangeQueryDto {
   alertable_id?: string;
 
   @ApiPropertyOptional({ type: [String], description: 'Alert rule ids (OR)' })
-  @IsOptional() @CommaSeparated() @IsString(LIST) @MaxLength(100, LIST) @ArrayMaxSize(MAX_VALUES)
+  @IsOptional() @CommaSeparated() @IsString(LIST) @MaxLength(100, LIST) @ArrayMaxSize(50)
   alert_rule_id?: string[];
 
   @ApiPropertyOptional({ type: [String], description: 'System keys (OR)' })
-  @IsOptional() @CommaSeparated() @IsString(LIST) @MaxLength(200, LIST) @ArrayMaxSize(MAX_VALUES)
+  @IsOptional() @CommaSeparated() @IsString(LIST) @MaxLength(200, LIST) @ArrayMaxSize(50)
   system_key?: string[];
 
   @ApiPropertyOptional({ type: [String], description: 'Stream ids (OR)' })
-  @IsOptional() @CommaSeparated() @IsString(LIST) @MaxLength(200, LIST) @ArrayMaxSize(MAX_VALUES)
+  @IsOptional() @CommaSeparated() @IsString(LIST) @MaxLength(200, LIST) @ArrayMaxSize(50)
   stream_id?: string[];
 
   @ApiPropertyOptional({ type: [String], description: 'Site ids: every stream of the site (OR)' })
-  @IsOptional() @CommaSeparated() @IsString(LIST) @MaxLength(200, LIST) @ArrayMaxSize(MAX_VALUES)
+  @IsOptional() @CommaSeparated() @IsString(LIST) @MaxLength(200, LIST) @ArrayMaxSize(50)
   site_id?: string[];
 
-  @ApiPropertyOptional({ enum: FOLLOW_UP_STATUSES, enumName: 'FollowUpStatus', isArray: true, maxItems: MAX_VALUES })
-  @IsOptional() @CommaSeparated() @IsIn(FOLLOW_UP_STATUSES, LIST) @ArrayMaxSize(MAX_VALUES)
+  @ApiPropertyOptional({ enum: FOLLOW_UP_STATUSES, enumName: 'FollowUpStatus', isArray: true, ...queryListMaxItems(50) })
+  @IsOptional() @CommaSeparated() @IsIn(FOLLOW_UP_STATUSES, LIST) @ArrayMaxSize(50)
   follow_up_status?: (typeof FOLLOW_UP_STATUSES)[number][];
 
   @ApiPropertyOptional({ type: [String], description: '`key:value` label matches; repeat for more (AND)', example: ['env:prod'] })
-  @IsOptional() @CommaSeparated() @Matches(/^[^:]{1,100}:.{0,200}$/, { each: true, message: 'label must be key:value' }) @MaxLength(301, LIST) @ArrayMaxSize(20)
+  @IsOptional() @CommaSeparated() @Matches(/^[^:]{1,100}:.{0,200}$/, { each: true, message: 'label must be key:value' }) @ArrayMaxSize(20)
   label?: string[];
 
-  @ApiPropertyOptional({ type: [String], description: 'Control ids (OR): alerts that evidence any of them (`ISO27001:A.<n>.<n>`, `PCI:<n>(.<n>)*`)', maxItems: MAX_CONTROLS, items: { type: 'string', maxLength: CONTROL_ID_MAX_LENGTH }, example: ['ISO27001:A.8.15', 'PCI:10.2.1.1'] })
-  @IsOptional() @CommaSeparated() @Matches(CONTROL_ID, { each: true, message: CONTROL_ID_MESSAGE }) @ArrayMaxSize(MAX_CONTROLS)
+  @ApiPropertyOptional({ type: [String], description: 'Control ids (OR): alerts that evidence any of them (`ISO27001:A.<n>.<n>`, `PCI:<n>(.<n>)*`)', maxItems: MAX_CONTROLS, example: ['ISO27001:A.8.15', 'PCI:10.2.1.1'] })
+  // 22 is CONTROL_ID_MAX_LENGTH, written out: the Swagger plugin reads a literal, not an imported constant.
+  @IsOptional() @CommaSeparated() @Matches(CONTROL_ID, { each: true, message: CONTROL_ID_MESSAGE }) @MaxLength(22, LIST) @ArrayMaxSize(MAX_CONTROLS)
   control?: string[];
 
   /**
    * Alerts open at this instant (created by then and not resolved or dismissed then, reopenings
    * included), from their recorded lifecycle: RFC 3339, or a date read in `timezone`. @example "2025-04-01T00:00:00Z"
    */
-  @IsOptional() @IsString() @IsInstant()
+  @IsOptional() @IsString() @MaxLength(40) @IsInstant()
   open_at?: string;
 
   /** Free text over title, message, source, alertable_id and the rule name (case-insensitive). */
@@ -87,7 +86,6 @@ export class AlertFilterDto extends DateRangeQueryDto {
   q?: string;
 
   /** Admin only: one tenant. */
-  @ApiPropertyOptional({ maxLength: 30 })
   @IsOptional() @Matches(/^tnt_[0-9A-Z]{26}$/, { message: 'tenant_id must be a tenant id (tnt_…)' })
   tenant_id?: string;
 }

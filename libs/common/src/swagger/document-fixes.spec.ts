@@ -1,6 +1,6 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 
-import { withArrayItemConstraints, withDocumentFixes, withIntegerFormats, withOptionalRequestDefaults } from './document-fixes';
+import { patternMaxLength, withArrayItemConstraints, withDocumentFixes, withIntegerFormats, withOptionalRequestDefaults } from './document-fixes';
 
 function documentOf(paths: Record<string, unknown>, schemas: Record<string, unknown> = {}): OpenAPIObject {
   return { openapi: '3.0.0', info: { title: 't', version: '1' }, paths, components: { schemas } } as unknown as OpenAPIObject;
@@ -47,5 +47,21 @@ describe('the OpenAPI document fixes', () => {
     expect(responses('/private')[413].headers).toBeUndefined();
     expect(responses('/public')[200].headers).toBeUndefined();
     expect(document.paths['/public'].get?.security).toEqual([]);
+  });
+});
+
+describe('the longest string a pattern matches', () => {
+  it.each([
+    ['^tnt_[0-9A-Z]{26}$', 30],
+    ['^[^:]{1,100}:.{0,200}$', 301],
+    ['^(ISO27001:A\\.\\d{1,2}\\.\\d{1,2}|PCI:\\d{1,2}(\\.\\d{1,3}){0,4})$', 22],
+    ['^[A-Za-z0-9._:@-]{1,128}$', 128],
+    ['^(?:ab|c)?d$', 3],
+  ])('should bound %s at %d', (pattern, length) => {
+    expect(patternMaxLength(pattern)).toBe(length);
+  });
+
+  it.each(['^a+$', '^a*$', '^a{2,}$', 'abc', '^(a)\\1$', '^[^\\u0000-\\u001f]*$'])('should find no bound for %s', (pattern) => {
+    expect(patternMaxLength(pattern)).toBeUndefined();
   });
 });

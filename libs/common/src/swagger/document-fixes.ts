@@ -149,8 +149,78 @@ export function withArrayItemConstraints(document: OpenAPIObject): OpenAPIObject
   return document;
 }
 
+
+/**
+ * The longest string an anchored pattern matches, when it has a bound (literals, classes, `.`, groups with
+ * alternatives, and `?`, `{n}` or `{m,n}`); undefined for `*`, `+`, `{m,}`, back references or anything else.
+ */
+export function patternMaxLength(pattern: string): number | undefined {
+  if (!pattern.startsWith('^') || !pattern.endsWith('$') || pattern.endsWith('\\$')) return undefined;
+  const source = pattern.slice(1, -1);
+  let at = 0;
+  const quantified = (length: number): number | undefined => {
+    const quantifier = /^(\?|\{(\d+)(,(\d+))?\})/.exec(source.slice(at));
+    if (source[at] === '*' || source[at] === '+' || /^\{\d+,\}/.test(source.slice(at))) return undefined;
+    if (!quantifier) return length;
+    at += quantifier[0].length;
+    return quantifier[1] === '?' ? length : length * Number(quantifier[4] ?? quantifier[2]);
+  };
+  const sequence = (): number | undefined => {
+    let best = 0;
+    let total = 0;
+    while (at < source.length && source[at] !== ')') {
+      if (source[at] === '|') {
+        best = Math.max(best, total);
+        total = 0;
+        at++;
+        continue;
+      }
+      let atom: number | undefined = 1;
+      if (source[at] === '(') {
+        at += source.startsWith('(?:', at) ? 3 : 1;
+        atom = sequence();
+        if (atom === undefined || source[at] !== ')') return undefined;
+        at++;
+      } else if (source[at] === '[') {
+        const end = /^\[\^?\]?(\\.|[^\]\\])*\]/.exec(source.slice(at));
+        if (!end) return undefined;
+        at += end[0].length;
+      } else if (source[at] === '\\') {
+        if (/[1-9bBk]/.test(source[at + 1] ?? '')) return undefined;
+        at += 2;
+      } else if ('^$*+?{'.includes(source[at])) {
+        return undefined;
+      } else {
+        at++;
+      }
+      const length = quantified(atom);
+      if (length === undefined) return undefined;
+      total += length;
+    }
+    return Math.max(best, total);
+  };
+  const length = sequence();
+  return at === source.length ? length : undefined;
+}
+
+/** A string whose pattern bounds its length declares that length too (the pattern is what validation enforces). */
+export function withPatternLengths(document: OpenAPIObject): OpenAPIObject {
+  const walk = (node: unknown): void => {
+    if (node === null || typeof node !== 'object') return;
+    const schema = node as SchemaObject;
+    if (schema.type === 'string' && typeof schema.pattern === 'string' && schema.maxLength === undefined) {
+      const length = patternMaxLength(schema.pattern);
+      if (length !== undefined) schema.maxLength = length;
+    }
+    Object.values(node).forEach(walk);
+  };
+  walk(document.paths);
+  walk(document.components);
+  return document;
+}
+
 /** The fixes above, in order: what @nestjs/swagger writes, made exact for generators and linters. */
 export function withDocumentFixes(document: OpenAPIObject): OpenAPIObject {
-  const fixes = [withOptionalRequestDefaults, withNullableTypes, withPublicOperationsDeclared, withRateLimitHeaders, withIntegerFormats, withArrayItemConstraints];
+  const fixes = [withOptionalRequestDefaults, withNullableTypes, withPublicOperationsDeclared, withRateLimitHeaders, withIntegerFormats, withArrayItemConstraints, withPatternLengths];
   return fixes.reduce((fixed, fix) => fix(fixed), document);
 }
