@@ -99,11 +99,14 @@ const ALERT_FILTER_FIELDS = [
 /** Fields that do not narrow the alerts by themselves: how dates are read, and (admin) the whole of one tenant. */
 const NOT_NARROWING = new Set<string>(['timezone', 'tenant_id']);
 
-/** Whether a filter selects fewer than all of the tenant's alerts: some field other than `timezone` and `tenant_id` is given. */
+/**
+ * Whether a filter selects fewer than all of the tenant's alerts: some field other than `timezone` and
+ * `tenant_id` is given. An empty string or list counts as not given, as the where-builder skips it.
+ */
 export function narrowsAlerts(filter: AlertFilterDto): boolean {
   return ALERT_FILTER_FIELDS.some((field) => {
     const value = filter[field];
-    return !NOT_NARROWING.has(field) && value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0);
+    return !NOT_NARROWING.has(field) && value !== undefined && value !== null && value !== '' && !(Array.isArray(value) && value.length === 0);
   });
 }
 
