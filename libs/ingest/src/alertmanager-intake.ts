@@ -8,6 +8,9 @@ import { AlertmanagerAlertDto, AlertmanagerWebhookDto, GENERATOR_URL_MAX_LENGTH 
 /** What takes a NUL's place: PostgreSQL text cannot hold U+0000, and a label is not worth a group. */
 export const NUL_REPLACEMENT = '\uFFFD';
 
+/** At most this many errors are listed for one refused alert (a label set of 5,000 bad labels would list them all). */
+const MAX_LISTED_ERRORS = 50;
+
 /** An alert of the payload that will be stored, and what was done to fit it. */
 export interface AdmittedAlert {
   alert: AlertmanagerAlertDto;
@@ -107,7 +110,7 @@ export function admitAlerts(payload: AlertmanagerWebhookDto): Intake {
       return;
     }
     const fingerprint = typeof plain.fingerprint === 'string' ? plain.fingerprint.slice(0, 100) : null;
-    intake.refused.push({ index, fingerprint, errors: toFieldViolations(errors, `alerts[${index}]`, `/body/alerts/${index}`) });
+    intake.refused.push({ index, fingerprint, errors: toFieldViolations(errors, `alerts[${index}]`, `/body/alerts/${index}`).slice(0, MAX_LISTED_ERRORS) });
   });
   return intake;
 }

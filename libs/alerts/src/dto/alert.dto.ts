@@ -39,7 +39,9 @@ export class AlertDto {
   @ApiProperty({ type: String, nullable: true, description: 'Alertmanager’s generatorURL: the Prometheus expression that raised the alert; null for alerts from elsewhere', example: 'http://prometheus:9090/graph?g0.expr=up+%3D%3D+0' })
   generator_url: string | null;
   @ApiProperty({
-    type: [String],
+    type: 'array',
+    items: { type: 'string', maxLength: 220 },
+    maxItems: 151,
     description: 'Fields Alertmanager sent longer than their documented limit, cut to it on ingestion (label values 2,000 characters, annotation values 10,000, generator_url 8,192); empty when nothing was cut',
     example: ['annotations.description'],
   })

@@ -84,8 +84,8 @@ export class AlertmanagerWebhookDto {
 
 export class RefusedAlertDto {
   @ApiProperty({ description: 'Position of the alert in the payload\'s alerts' }) index: number;
-  @ApiProperty({ type: String, nullable: true }) fingerprint: string | null;
-  @ApiProperty({ type: [FieldViolationSchema], description: 'What is wrong with it, as a validation-error problem lists it' }) errors: FieldViolationSchema[];
+  @ApiProperty({ type: String, nullable: true, maxLength: 100 }) fingerprint: string | null;
+  @ApiProperty({ type: [FieldViolationSchema], maxItems: 50, description: 'What is wrong with it, as a validation-error problem lists it (at most 50)' }) errors: FieldViolationSchema[];
 }
 
 export class IngestResultDto {
@@ -96,5 +96,5 @@ export class IngestResultDto {
   @ApiProperty({ type: Number, nullable: true, description: 'As Alertmanager reported it' }) truncated_alerts: number;
   @ApiProperty({ description: 'Alerts stored with fields cut to their limit (listed in each alert\'s truncated_fields)' }) truncated: number;
   @ApiProperty({ description: 'Alerts that could not be stored; the rest of the payload was' }) refused: number;
-  @ApiProperty({ type: [RefusedAlertDto] }) refused_alerts: RefusedAlertDto[];
+  @ApiProperty({ type: [RefusedAlertDto], maxItems: 5_000 }) refused_alerts: RefusedAlertDto[];
 }
