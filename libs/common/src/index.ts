@@ -36,3 +36,4 @@ export * from './dates/date-range-query.dto';
 export * from './validation/field-violations';
 export * from './validation/string-record';
 export * from './validation/one-of';
+export * from './problem/connection-errors';

@@ -15,3 +15,4 @@ export * from './readiness';
 export * from './plain-sql';
 export * from './pg-types';
 export * from './json-rows';
+export * from './pg-connection';
