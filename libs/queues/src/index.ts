@@ -1,1 +1,2 @@
 export * from './queues.module';
+export * from './queue-calls';
