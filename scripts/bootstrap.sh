@@ -32,11 +32,16 @@ command -v pdftotext >/dev/null || missing+=(poppler-utils)
 command -v unzip >/dev/null || missing+=(unzip)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
 fc-list 2>/dev/null | grep -qi "DejaVu Sans Mono" || missing+=(fonts-dejavu-core)
+# The fault tests (test/faults.e2e-spec.ts) stop and start servers of their own: a private Redis and a
+# private PostgreSQL cluster (pg_createcluster), never the shared ones.
+command -v redis-server >/dev/null || missing+=(redis-server)
+command -v pg_createcluster >/dev/null || missing+=(postgresql-common)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "bootstrap: installing Debian packages: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >/dev/null && apt-get install -y -qq "${missing[@]}" >/dev/null
+    apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null && apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${missing[@]}" >/dev/null
   else
     echo "bootstrap: missing Debian packages: ${missing[*]}. Install them (sudo apt-get install -y ${missing[*]}); PDF exports need them." >&2
   fi

@@ -5,7 +5,7 @@ import { isConnectionError } from '@app/common';
 import { AppConfig } from '@app/config';
 
 import { Prisma } from './generated/prisma/client';
-import { CONNECT_TIMEOUT_MS, watchConnection } from './pg-connection';
+import { resilientPool, watchConnection } from './pg-connection';
 import { PG_TYPES } from './pg-types';
 
 /** Runs one statement on the connection of a transaction. */
@@ -23,8 +23,7 @@ export class PlainSql implements OnModuleDestroy {
   private readonly pool: Pool;
 
   constructor(config: AppConfig) {
-    this.pool = new Pool({ connectionString: config.databaseUrl, max: config.databasePoolSize, types: PG_TYPES, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
-    this.pool.on('error', () => undefined); // a dropped idle connection is replaced on the next query
+    this.pool = resilientPool({ connectionString: config.databaseUrl, max: config.databasePoolSize, types: PG_TYPES });
   }
 
   async rows<T>(query: Prisma.Sql): Promise<T[]> {
@@ -54,7 +53,7 @@ export class PlainSql implements OnModuleDestroy {
 
   private async inTransaction<T>(begin: string, work: (run: SqlRun, client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
-    // Checked out, the client has no listener of the pool's: a connection ended between two queries must not end the process.
+    // Whether the connection was lost while checked out: then it is discarded, not handed to the next request.
     const connection = watchConnection(client);
     let failed: unknown;
     try {
@@ -68,7 +67,6 @@ export class PlainSql implements OnModuleDestroy {
       throw error;
     } finally {
       connection.stop();
-      // A broken connection is discarded, not handed to the next request.
       client.release(connection.lost() ?? (failed && isConnectionError(failed) ? (failed as Error) : undefined));
     }
   }

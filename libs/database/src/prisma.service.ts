@@ -1,20 +1,25 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { Pool } from 'pg';
 
 import { AppConfig } from '@app/config';
 
 import { PrismaClient } from './generated/prisma/client';
-import { CONNECT_TIMEOUT_MS } from './pg-connection';
+import { resilientPool } from './pg-connection';
 
 /**
- * The one Prisma client of a process, on the pg driver adapter with a bounded pool. The adapter listens
- * for errors of idle and transaction connections itself (a lost one is dropped and replaced); a
- * connection that cannot be made within CONNECT_TIMEOUT_MS fails the request (503) instead of hanging it.
+ * The one Prisma client of a process, on the pg driver adapter with a bounded pool of our own
+ * (`resilientPool`: a lost connection fails its request with 503 and is replaced; a connection that
+ * cannot be made within CONNECT_TIMEOUT_MS fails the request instead of holding it).
  */
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleDestroy {
+  private readonly pool: Pool;
+
   constructor(config: AppConfig) {
-    super({ adapter: new PrismaPg({ connectionString: config.databaseUrl, max: config.databasePoolSize, connectionTimeoutMillis: CONNECT_TIMEOUT_MS }) });
+    const pool = resilientPool({ connectionString: config.databaseUrl, max: config.databasePoolSize });
+    super({ adapter: new PrismaPg(pool) });
+    this.pool = pool;
   }
 
   /** Answers whether the database takes a query now (readiness). */
@@ -29,5 +34,6 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     await this.$disconnect();
+    await this.pool.end();
   }
 }

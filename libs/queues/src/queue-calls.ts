@@ -32,3 +32,16 @@ export async function queueCall<T>(queue: Queue, call: () => Promise<T>, timeout
     clearTimeout(timer);
   }
 }
+
+/**
+ * Calls `work` each time the queue's Redis connection becomes ready again (after the first time): a Redis
+ * that comes back empty has lost every repeatable schedule, which its owner then writes again. Answers
+ * the function that stops listening.
+ */
+export function onQueueReconnect(queue: Queue, work: () => Promise<unknown>, onError: (error: Error) => void): () => void {
+  const listener = (): void => {
+    work().catch(onError);
+  };
+  queue.client.on('ready', listener);
+  return () => queue.client.off('ready', listener);
+}

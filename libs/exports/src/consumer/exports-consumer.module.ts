@@ -3,6 +3,7 @@ import { Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdo
 import { Queue } from 'bull';
 
 import { AppConfig } from '@app/config';
+import { onQueueReconnect } from '@app/queues';
 
 import { EXPORT_JOBS, EXPORTS_QUEUE } from '../export-queue';
 import { ExportsModule } from '../exports.module';
@@ -19,19 +20,17 @@ import { ExportProcessor } from './export.processor';
 @Injectable()
 export class ExportSweepSchedule implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ExportSweepSchedule.name);
-  private readonly onReconnect = (): void => {
-    this.schedule(true).catch((error: Error) => this.logger.warn(`could not schedule the export sweep again: ${error.message}`));
-  };
+  private stopListening = (): void => undefined;
 
   constructor(@InjectQueue(EXPORTS_QUEUE) private readonly queue: Queue, private readonly config: AppConfig) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.schedule(false);
-    this.queue.client.on('ready', this.onReconnect);
+    this.stopListening = onQueueReconnect(this.queue, () => this.schedule(true), (error) => this.logger.warn(`could not schedule the export sweep again: ${error.message}`));
   }
 
   onApplicationShutdown(): void {
-    this.queue.client.off('ready', this.onReconnect);
+    this.stopListening();
   }
 
   private async schedule(sweepNow: boolean): Promise<void> {
