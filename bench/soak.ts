@@ -8,18 +8,17 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, openSync, writeFileSync } from 'node:fs';
 
 import { Pool } from 'pg';
 
 import { mintDevToken } from '../libs/auth/src/hs256';
 import { publicId } from '../libs/common/src/ids/public-id';
 import { applyMigrations, dropDatabase } from '../libs/database/src/migrator/migrator';
+import { freePort } from '../scripts/free-port';
 import { waitForHttp } from '../scripts/wait-for-http';
 import { machine, writeSection } from './report';
 
-const API_PORT = 3915;
-const WORKER_PORT = 3916;
 const REQUESTS_PER_SECOND = 20;
 const SAMPLE_MS = 10_000;
 const CHART = 'docs/soak-rss.svg';
@@ -39,8 +38,13 @@ function soakMinutes(): number {
   return minutes;
 }
 
-function start(script: string, env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, [script], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+const LOG_DIR = '/tmp/alert-ledger-soak';
+
+/** A built app; its log (errors only) goes to LOG_DIR/<name>.log, where every 5xx's cause can be read. */
+function start(name: string, script: string, env: NodeJS.ProcessEnv): ChildProcess {
+  mkdirSync(LOG_DIR, { recursive: true });
+  const log = openSync(`${LOG_DIR}/${name}.log`, 'w');
+  return spawn(process.execPath, [script], { env, stdio: ['ignore', log, log] });
 }
 
 /** RSS and heap used (bytes) from a Prometheus body of prom-client's default metrics. */
@@ -167,9 +171,11 @@ export async function runSoak(): Promise<void> {
   await pool.end();
   const token = mintDevToken(process.env.JWT_SECRET as string, { sub: 'soak', tenantId, scopes: ['alerts:read', 'alerts:write', 'alerts:ingest', 'cases:read', 'audit:read', 'exports:read', 'exports:write'], issuer: process.env.JWT_ISSUER || null, audience: process.env.JWT_AUDIENCE || null });
   const headers = { authorization: `Bearer ${token}` };
-  const env = { ...process.env, DATABASE_URL: url.toString(), HOST: '127.0.0.1', PORT: String(API_PORT), WORKER_PORT: String(WORKER_PORT), LOG_LEVEL: 'error', METRICS_PUBLIC: 'true', RATE_LIMIT_PER_MINUTE: '1000000', REDIS_PREFIX: `alert-ledger-soak-${process.pid}`, EXPORTS_IN_PROCESS: 'false', EXPORT_DIR: '/tmp/alert-ledger-soak/exports', RETENTION_PURGE_CRON: '' };
-  const api = start('dist/apps/api/apps/api/src/main.js', env);
-  const worker = start('dist/apps/worker/apps/worker/src/main.js', env);
+  // Free ports, never fixed ones: another process on this machine may hold any given port and send it traffic.
+  const [API_PORT, WORKER_PORT] = [await freePort(), await freePort()];
+  const env = { ...process.env, DATABASE_URL: url.toString(), HOST: '127.0.0.1', PORT: String(API_PORT), WORKER_PORT: String(WORKER_PORT), LOG_LEVEL: 'error', METRICS_PUBLIC: 'true', RATE_LIMIT_PER_MINUTE: '1000000', REDIS_PREFIX: `alert-ledger-soak-${process.pid}`, EXPORTS_IN_PROCESS: 'false', EXPORT_DIR: `${LOG_DIR}/exports`, RETENTION_PURGE_CRON: '' };
+  const api = start('api', 'dist/apps/api/apps/api/src/main.js', env);
+  const worker = start('worker', 'dist/apps/worker/apps/worker/src/main.js', env);
   const base = `http://127.0.0.1:${API_PORT}`;
   const counts: Counts = { sent: 0, byStatus: new Map(), failed: 0 };
   const samples: Sample[] = [];

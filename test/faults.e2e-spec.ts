@@ -259,7 +259,7 @@ describe('faults of real infrastructure', () => {
       expect(await db.exportJob.count()).toBe(jobsBefore);
       const ready = await fetch(`${api.baseUrl}/health/ready`);
       expect(ready.status).toBe(503);
-      expect(((await ready.json()) as { checks: Record<string, string> }).checks).toEqual({ database: 'up', redis: 'down' });
+      expect(((await ready.json()) as { checks: Record<string, string> }).checks).toEqual(expect.objectContaining({ database: 'up', redis: 'down' }));
       const metrics = await (await fetch(`${api.baseUrl}/metrics`)).text();
       expect(Number(/^alert_ledger_rate_limiter_fail_open_total (\d+)/m.exec(metrics)?.[1])).toBeGreaterThan(0);
 

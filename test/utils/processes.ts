@@ -1,25 +1,14 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
+import { freePort } from '../../scripts/free-port';
+
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '../..');
-
-/** A TCP port free on 127.0.0.1 right now (the kernel picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => done(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** Polls `url` until `ok` holds for its status, or fails after `timeoutMs` (or when `child` exits). */
 export async function waitForStatus(url: string, ok: (status: number) => boolean, options: { child?: ChildProcess; timeoutMs?: number } = {}): Promise<void> {

@@ -61,8 +61,12 @@ export class ExportSweeper {
     let lost = 0;
     for (const { id } of candidates) {
       const queued = await this.queue.getJob(id);
-      const state = queued ? await queued.getState() : 'missing';
-      if (state === 'missing') {
+      // A husk without its payload is lost too: a worker cut off while Redis restarted empty can write a
+      // job's failure fields for a job id it had fetched before, creating an entry in no list.
+      const intact = queued?.data?.exportId === id;
+      const state = intact ? await queued.getState() : 'missing';
+      if (state === 'missing' || state === 'stuck') {
+        await queued?.remove();
         // Same job id: a second sweep (another worker) adding it again is a no-op.
         await this.queue.add(EXPORT_JOBS.render, { exportId: id }, { ...RENDER_JOB_OPTIONS, jobId: id });
         requeued++;
