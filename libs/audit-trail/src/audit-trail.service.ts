@@ -4,6 +4,7 @@ import { dateRange, Page, Paginator, Principal } from '@app/common';
 import { AuditEvent, InjectScopedPrisma, keysetOrder, keysetWhere, Prisma, ScopedPrismaClient } from '@app/database';
 
 import { ChainReader, verifyChain } from './audit-chain';
+import { AuditChainMetrics } from './audit-chain-metrics';
 import { appendAuditEvent, AuditEntry } from './audit-trail.writer';
 import { AuditVerificationDto } from './dto/audit-event.dto';
 import { ListAuditTrailQueryDto } from './dto/list-audit-trail-query.dto';
@@ -16,6 +17,7 @@ export class AuditTrailService {
   constructor(
     @InjectScopedPrisma() private readonly db: ScopedPrismaClient,
     private readonly paginator: Paginator,
+    private readonly metrics: AuditChainMetrics,
   ) {}
 
   /** Records an event in its own transaction (reads; changes record inside theirs with `recordIn`). */
@@ -69,6 +71,7 @@ export class AuditTrailService {
       firstBroken = check.firstBrokenId;
       if (firstBroken) break;
     }
+    this.metrics.verified('chain', firstBroken === null);
     await this.record({ tenantId: principal.tenantId, action: 'audit_trail.verify', resourceType: 'audit_trail', details: { checked, valid: firstBroken === null, first_broken_id: firstBroken } });
     return { valid: firstBroken === null, checked, first_broken_id: firstBroken, tenants: tenants.length };
   }

@@ -12,6 +12,7 @@ import { CreateExportDto } from './dto/create-export.dto';
 import { ExportFormatName, storedFormat } from './dto/export-enums';
 import { ExportAcceptedDto } from './dto/export-job.dto';
 import { ListExportsQueryDto } from './dto/list-exports-query.dto';
+import { ExportMetrics } from './export-metrics';
 import { exportNotFound, exportNotYours, exportUnderLegalHold, resourceUnavailable, unknownIds } from './export-errors';
 import { EXPORT_JOBS, EXPORTS_QUEUE, RENDER_JOB_OPTIONS, RenderExportPayload } from './export-queue';
 import { validatedFilters } from './export-request';
@@ -34,6 +35,7 @@ export class ExportsService {
     private readonly storage: ExportStorage,
     private readonly paginator: Paginator,
     private readonly auditTrail: AuditTrailService,
+    private readonly metrics: ExportMetrics,
   ) {}
 
   async create(body: CreateExportDto, principal: Principal): Promise<ExportAcceptedDto> {
@@ -140,6 +142,7 @@ export class ExportsService {
     });
     if (result === 'raced') return this.cancel(id, principal);
     if (running) {
+      this.metrics.ended(job.format, 'cancelled');
       await queueCall(this.queue, () => this.queue.getJob(id).then((queued) => queued?.remove())).catch(() => undefined); // a running job is locked; the worker stops itself
     } else if (job.storageKey) {
       await this.storage.remove(job.storageKey);
@@ -153,6 +156,7 @@ export class ExportsService {
     } catch (error) {
       this.logger.error(`${job.id}: could not be queued: ${(error as Error).message}`);
       await this.db.exportJob.updateMany({ where: { id: job.id }, data: { status: 'failed', errorMessage: 'The job could not be queued (Redis unavailable). Start it again.' } });
+      this.metrics.ended(job.format, 'failed');
       throw new ProblemException(ProblemTypes.serviceUnavailable, { cause: error, headers: { 'Retry-After': '5' } });
     }
   }

@@ -2,13 +2,13 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
 
-import { ApiEnvelope, ApiListEnvelope, envelope, Envelope, listEnvelope, ListEnvelope, Operation, Principal } from '@app/common';
+import { AdminOnly, ApiEnvelope, ApiListEnvelope, envelope, Envelope, listEnvelope, ListEnvelope, Operation, Principal } from '@app/common';
 import { AuditEventDto, AuditTrailService, AuditVerificationDto, ListAuditTrailQueryDto } from '@app/audit-trail';
 import { Authenticated, CurrentPrincipal } from '@app/auth';
 
 export class VerifyAuditTrailQuery {
-  /** Admin only: verify one tenant's chain instead of all of them. */
-  @IsOptional() @Matches(/^tnt_[0-9A-Z]{26}$/, { message: 'tenant_id must be a tenant id (tnt_…)' })
+  /** Admin only: verify one tenant's chain instead of all of them (400 from any other principal). */
+  @IsOptional() @AdminOnly() @Matches(/^tnt_[0-9A-Z]{26}$/, { message: 'tenant_id must be a tenant id (tnt_…)' })
   tenant_id?: string;
 }
 

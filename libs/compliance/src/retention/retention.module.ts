@@ -3,7 +3,7 @@ import { DynamicModule, InjectionToken, Injectable, Logger, Module, ModuleMetada
 import { Queue } from 'bull';
 
 import { AppConfig } from '@app/config';
-import { onQueueReconnect, QueuesModule } from '@app/queues';
+import { onQueueReconnect, queueMetricsProvider, QueuesModule } from '@app/queues';
 
 import { RetentionPurgeService } from './retention-purge.service';
 import { RETAINED_FILES, RETENTION_JOBS, RETENTION_QUEUE } from './retention-queue';
@@ -83,7 +83,7 @@ export class RetentionConsumerModule {
     return {
       module: RetentionConsumerModule,
       imports: [RetentionModule.register(options), QueuesModule, BullModule.registerQueue({ name: RETENTION_QUEUE })],
-      providers: [RetentionProcessor, RetentionSchedule],
+      providers: [RetentionProcessor, RetentionSchedule, queueMetricsProvider(RETENTION_QUEUE)],
     };
   }
 }

@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bull';
 
+import { AuditTrailModule } from '@app/audit-trail';
 import { AppConfig } from '@app/config';
 import { onQueueReconnect } from '@app/queues';
 
@@ -48,7 +49,7 @@ export class ExportSweepSchedule implements OnApplicationBootstrap, OnApplicatio
  * set (the demo), which is why it is a library module rather than a part of apps/worker.
  */
 @Module({
-  imports: [ExportsModule],
+  imports: [ExportsModule, AuditTrailModule],
   providers: [ExportWriters, ExportRunner, ExportSweeper, ExportProcessor, ExportSweepSchedule],
 })
 export class ExportsConsumerModule {}

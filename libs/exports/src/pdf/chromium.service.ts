@@ -7,7 +7,8 @@ import { AppConfig } from '@app/config';
 
 import { createProfile, reapOrphanedBrowsers, recordBrowser, removeProfile } from './chromium-profiles';
 
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--font-render-hinting=none'];
+/** How every Chromium of ours starts (headless, as root in a container); the e2e browser tests use them too. */
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--font-render-hinting=none'];
 
 /**
  * One Chromium for every PDF of the process, launched on first use and relaunched when it dies; every
@@ -89,7 +90,7 @@ export class ChromiumService implements OnModuleInit, OnModuleDestroy {
     const started = Date.now();
     // Over a pipe rather than a WebSocket: Chromium then exits when this process dies, even by SIGKILL.
     const profile = await createProfile();
-    const browser = await launch({ executablePath: this.config.chromiumPath, headless: true, args: ARGS, pipe: true, protocolTimeout: 300_000, userDataDir: profile }).catch(async (error: unknown) => {
+    const browser = await launch({ executablePath: this.config.chromiumPath, headless: true, args: CHROMIUM_ARGS, pipe: true, protocolTimeout: 300_000, userDataDir: profile }).catch(async (error: unknown) => {
       await removeProfile(profile);
       throw error;
     });
