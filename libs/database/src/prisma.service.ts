@@ -34,6 +34,7 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     await this.$disconnect();
-    await this.pool.end();
+    // Prisma's disconnect may already have ended the pool it was given.
+    if (!this.pool.ending) await this.pool.end();
   }
 }
