@@ -1,6 +1,7 @@
 /**
- * Whether an error means that a dependency's connection is gone or cannot be made (PostgreSQL restarted,
- * failed over or ended the session; Redis down), as opposed to a fault of the request or of our code.
+ * Whether an error means that a dependency's connection is gone or cannot be had in time (PostgreSQL
+ * restarted, failed over, ended the session or is saturated; Redis down), as opposed to a fault of the
+ * request or of our code.
  * Such a request answers 503 with Retry-After: retrying it later can succeed. Recognised here, once:
  * pg's and Prisma's errors (through the pg driver adapter), Node's socket errors and ioredis's.
  */
@@ -8,8 +9,12 @@
 /** SQLSTATEs of a lost or refused PostgreSQL connection: class 08, the server shutting down (57P01–57P03), too many connections. */
 const CONNECTION_SQLSTATE = /^(08[0-9A-Z]{3}|57P0[1-3]|53300)$/;
 
-/** Prisma's codes for an unreachable database, a closed connection and a pool that gave no connection in time. */
-const PRISMA_CONNECTION_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+/**
+ * Prisma's codes for an unreachable database, a closed connection, a pool that gave no connection in time
+ * (P2024) and an interactive transaction that could not start or finish in time (P2028: the pool or the
+ * locks were saturated; PostgreSQL rolled it back, so a retry later can succeed).
+ */
+const PRISMA_CONNECTION_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028']);
 
 /** The pg driver adapter's kinds of connection failure (meta.driverAdapterError.cause.kind). */
 const ADAPTER_CONNECTION_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections', 'DatabaseDoesNotExist', 'TlsConnectionError']);
