@@ -6,9 +6,10 @@ import { runAlerts } from './alerts';
 import { runExports } from './exports';
 import { runIngest } from './ingest';
 import { runOverhead } from './overhead';
+import { runScale } from './scale';
 import { runSoak } from './soak';
 
-const SUITES: Record<string, () => Promise<void>> = { overhead: runOverhead, alerts: runAlerts, ingest: runIngest, exports: runExports, soak: runSoak };
+const SUITES: Record<string, () => Promise<void>> = { overhead: runOverhead, alerts: runAlerts, ingest: runIngest, exports: runExports, scale: runScale, soak: runSoak };
 
 async function main(): Promise<void> {
   ensureDotEnv();

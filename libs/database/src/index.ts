@@ -16,3 +16,4 @@ export * from './plain-sql';
 export * from './pg-types';
 export * from './json-rows';
 export * from './pg-connection';
+export * from './tenant-param';
