@@ -39,6 +39,11 @@ command -v promtool >/dev/null || missing+=(prometheus)
 fonts="$(fc-list 2>/dev/null || true)"
 grep -qi "Noto Sans CJK" <<<"$fonts" || missing+=(fonts-noto-cjk)
 grep -qi "DejaVu Sans Mono" <<<"$fonts" || missing+=(fonts-dejavu-core)
+# The fault tests (test/faults.e2e-spec.ts) stop and start servers of their own: a private Redis and a
+# private PostgreSQL cluster (pg_createcluster), never the shared ones.
+command -v redis-server >/dev/null || missing+=(redis-server)
+command -v pg_createcluster >/dev/null || missing+=(postgresql-common)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "bootstrap: installing Debian packages: ${missing[*]}"

@@ -41,4 +41,5 @@ export * from './validation/string-record';
 export * from './validation/one-of';
 export * from './validation/text-input';
 export * from './http/text-input-hooks';
+export * from './problem/connection-errors';
 export * from './validation/admin-only';

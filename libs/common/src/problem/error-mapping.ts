@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 
+import { CONNECTION_RETRY_AFTER_SECONDS, isConnectionError } from './connection-errors';
 import { ProblemException } from './problem.exception';
 import { ProblemTypes, problemTypeForStatus } from './problem-types';
 
@@ -68,10 +69,15 @@ function routeProblem(request: ErrorRequest): ProblemException {
 
 /**
  * Classifies any thrown value as a ProblemException. Prisma and Fastify error codes are translated
- * here and nowhere else; whatever is not recognised becomes a 500 whose cause stays in the log.
+ * here and nowhere else (connection errors of any dependency: 503 with Retry-After); whatever is not recognised becomes a 500 whose cause stays in the log.
  */
 export function toProblemException(error: unknown, request: ErrorRequest): ProblemException {
   if (error instanceof ProblemException) return error;
+
+  // A lost or refused database or Redis connection: the pools reconnect, so the same request can succeed later.
+  if (isConnectionError(error)) {
+    return new ProblemException(ProblemTypes.serviceUnavailable, { headers: { 'Retry-After': String(CONNECTION_RETRY_AFTER_SECONDS) }, cause: error });
+  }
 
   if (isPrismaKnownError(error)) {
     if (error.code === 'P2002') {
