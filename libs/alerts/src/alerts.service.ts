@@ -4,7 +4,7 @@ import { validateSync } from 'class-validator';
 import { createHash } from 'node:crypto';
 
 import { appendAuditEvent, appendAuditEvents, canonicalJson } from '@app/audit-trail';
-import { FieldViolation, Page, Paginator, Principal, ProblemException, ProblemTypes, publicId } from '@app/common';
+import { FieldViolation, Page, Paginator, Principal, ProblemException, ProblemTypes, parseTimestamp, publicId } from '@app/common';
 import { CompiledRule, CompliancePolicies, matchControls } from '@app/compliance';
 import { Alert, AlertTimelineEntry, InjectScopedPrisma, Prisma, ScopedPrismaClient } from '@app/database';
 
@@ -50,7 +50,7 @@ function alertData(dto: CreateAlertDto, tenantId: string, now: Date, rules: read
     streamId: dto.stream_id ?? null,
     siteId: dto.site_id ?? null,
     assignee: dto.assignee ?? null,
-    startsAt: dto.starts_at ? new Date(dto.starts_at) : now,
+    startsAt: (dto.starts_at && parseTimestamp(dto.starts_at)) || now,
     createdAt: now,
     updatedAt: now,
     controls: matchControls(rules, { type: dto.type, source: dto.source, labels: dto.labels ?? {} }, dto.controls ?? []),

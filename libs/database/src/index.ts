@@ -14,4 +14,5 @@ export * from './scoped-prisma';
 export * from './readiness';
 export * from './plain-sql';
 export * from './pg-types';
+export * from './tolerant-dates';
 export * from './json-rows';

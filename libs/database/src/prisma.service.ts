@@ -1,15 +1,15 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { PrismaPg } from '@prisma/adapter-pg';
 
 import { AppConfig } from '@app/config';
 
 import { PrismaClient } from './generated/prisma/client';
+import { tolerantPrismaPg } from './tolerant-dates';
 
 /** The one Prisma client of a process, on the pg driver adapter with a bounded pool. */
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleDestroy {
   constructor(config: AppConfig) {
-    super({ adapter: new PrismaPg({ connectionString: config.databaseUrl, max: config.databasePoolSize }) });
+    super({ adapter: tolerantPrismaPg({ connectionString: config.databaseUrl, max: config.databasePoolSize }) });
   }
 
   /** Answers whether the database takes a query now (readiness). */
