@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
 
 import { ANNOTATION_LIMITS, IsStringRecord, IsTimestamp, LABEL_LIMITS } from '@app/common';
 
@@ -71,7 +71,7 @@ export class AlertmanagerWebhookDto {
   externalURL?: string;
 
   @ApiProperty({ type: [AlertmanagerAlertDto] })
-  @IsArray() @ArrayMaxSize(5_000) @ValidateNested({ each: true }) @Type(() => AlertmanagerAlertDto)
+  @IsArray() @ArrayMaxSize(5_000) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => AlertmanagerAlertDto)
   alerts: AlertmanagerAlertDto[];
 }
 

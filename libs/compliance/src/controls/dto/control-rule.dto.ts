@@ -4,7 +4,7 @@ import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested,
 } from 'class-validator';
 
-import { CommaSeparated, PageQueryDto, ToBoolean } from '@app/common';
+import { CommaSeparated, IsOmittable, PageQueryDto, ToBoolean } from '@app/common';
 import type { ControlRule } from '@app/database';
 
 import { CONTROL_ID, CONTROL_ID_MESSAGE, IsControlIdList } from '../control-ids';
@@ -46,7 +46,7 @@ export class CreateControlRuleDto {
 
 /** The fields to change; those left out keep their value. */
 export class UpdateControlRuleDto {
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200)
+  @IsOmittable() @IsString() @IsNotEmpty() @MaxLength(200)
   name?: string;
 
   @ApiPropertyOptional({ type: String, nullable: true })
@@ -54,13 +54,13 @@ export class UpdateControlRuleDto {
   description?: string | null;
 
   @ApiPropertyOptional({ type: [String], minItems: 1, maxItems: 50, example: ['ISO27001:A.8.16'] })
-  @IsOptional() @IsArray() @ArrayMinSize(1) @IsControlIdList()
+  @IsOmittable() @IsArray() @ArrayMinSize(1) @IsControlIdList()
   controls?: string[];
 
-  @IsOptional() @ValidateNested() @Type(() => ControlRuleMatchDto)
+  @IsOmittable() @IsObject() @ValidateNested() @Type(() => ControlRuleMatchDto)
   match?: ControlRuleMatchDto;
 
-  @IsOptional() @IsBoolean()
+  @IsOmittable() @IsBoolean()
   enabled?: boolean;
 }
 
