@@ -9,6 +9,7 @@ import { AppConfig } from '@app/config';
 import { JsonLogger } from '../logging/json-logger';
 import { ProblemResponder } from '../problem/problem-responder';
 import { AppValidationPipe } from '../validation/validation.pipe';
+import { installClientLimits } from './client-limits';
 import { installHttpHooks } from './http-hooks';
 import { jsonBody } from './json-body';
 import { MetricsService } from './metrics.service';
@@ -18,7 +19,7 @@ import { RouteIndex } from './route-index';
 
 /**
  * A Nest application on Fastify as every process of ours serves HTTP: the body limits (per route where
- * declared, @BodyLimit), JSON logs with
+ * declared, @BodyLimit), the body deadline and connections per client (client-limits), JSON logs with
  * request and trace ids, metrics, problem+json for every failure (including Fastify's own errors),
  * the validation pipe. The module must import CommonModule.
  */
@@ -42,6 +43,7 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, confi
   fastify.setReplySerializer(jsonBody as unknown as (payload: unknown) => string);
   installHttpHooks(fastify, { logger, metrics: app.get(MetricsService), routes: app.get(RouteIndex) });
   installRouteBodyLimits(fastify, config);
+  installClientLimits(fastify, config, send);
   // CORS only when origins are configured: its hook would otherwise run on every request for nothing.
   if (config.corsOrigins.length) {
     await app.register(cors as never, {
