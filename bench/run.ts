@@ -6,8 +6,9 @@ import { runAlerts } from './alerts';
 import { runExports } from './exports';
 import { runIngest } from './ingest';
 import { runOverhead } from './overhead';
+import { runWriters } from './writers';
 
-const SUITES: Record<string, () => Promise<void>> = { overhead: runOverhead, alerts: runAlerts, ingest: runIngest, exports: runExports };
+const SUITES: Record<string, () => Promise<void>> = { overhead: runOverhead, alerts: runAlerts, ingest: runIngest, exports: runExports, writers: runWriters };
 
 async function main(): Promise<void> {
   ensureDotEnv();

@@ -153,9 +153,11 @@ export class AlertLifecycleService {
         await tx.alertTimelineEntry.create({
           data: { id: publicId('atl', now.getTime()), tenantId: alert.tenantId, alertId: id, at: now, actor: principal.subject, ...change.timeline, note: change.timeline.note ?? null },
         });
-        await appendAuditEvent(tx, { tenantId: alert.tenantId, action: change.audit.action, resourceType: 'alert', resourceId: id, details: change.audit.details });
         if (change.controlsChanged) await tx.$executeRaw(refreshCaseControlsOfAlertsSql([id]));
-        return tx.alert.findUniqueOrThrow({ where: { id } });
+        const changed = await tx.alert.findUniqueOrThrow({ where: { id } });
+        // Last: the audit append takes the tenant's chain lock, held until the commit (docs/ARCHITECTURE.md).
+        await appendAuditEvent(tx, { tenantId: alert.tenantId, action: change.audit.action, resourceType: 'alert', resourceId: id, details: change.audit.details });
+        return changed;
       });
       if (result) return result;
       if (ifMatch !== undefined || attempt >= OPTIMISTIC_RETRIES) {
