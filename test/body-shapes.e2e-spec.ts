@@ -1,34 +1,28 @@
 import { Tenant } from '@app/database';
 
-import { http, startApi, TestApi } from './utils/api';
-import { World } from './utils/world';
+import { http } from './utils/api';
+import { apiWithWorld } from './utils/world';
 
 type Problem = { type: string; errors?: { field: string; pointer: string }[] };
 
 /** Bodies of the right JSON but the wrong shape, which reached the database or the service and answered 500. */
 describe('body shapes', () => {
-  let api: TestApi;
-  const world = new World();
+  const run = apiWithWorld();
+  const { world } = run;
   let tenant: Tenant;
   let admin: Record<string, string>;
 
   beforeAll(async () => {
-    api = await startApi();
     tenant = await world.tenant('Shapes');
     admin = world.bearer(tenant, ['compliance:read', 'compliance:write', 'alerts:ingest']);
   });
 
-  afterAll(async () => {
-    await api.close();
-    await world.close();
-  });
-
   it.each([['name'], ['enabled'], ['controls'], ['match']])('should refuse a control rule PATCH setting %s to null with 400 and change nothing', async (field) => {
-    const created = await http<{ data: { id: string; version: number } }>(api, 'POST', '/v1/compliance/control-rules', {
+    const created = await http<{ data: { id: string; version: number } }>(run.api, 'POST', '/v1/compliance/control-rules', {
       body: { name: 'Logins', controls: ['ISO27001:A.8.15'], match: { types: ['login'] } }, headers: admin,
     });
     expect(created.status).toBe(201);
-    const refused = await http<Problem>(api, 'PATCH', `/v1/compliance/control-rules/${created.body.data.id}`, { body: { [field]: null }, headers: admin });
+    const refused = await http<Problem>(run.api, 'PATCH', `/v1/compliance/control-rules/${created.body.data.id}`, { body: { [field]: null }, headers: admin });
     expect(refused.status).toBe(400);
     expect(refused.body.type).toBe('/problems/validation-error');
     expect(refused.body.errors?.map((error) => error.pointer)).toContain(`/body/${field}`);
@@ -37,10 +31,10 @@ describe('body shapes', () => {
   });
 
   it('should still clear a rule’s description with null', async () => {
-    const created = await http<{ data: { id: string } }>(api, 'POST', '/v1/compliance/control-rules', {
+    const created = await http<{ data: { id: string } }>(run.api, 'POST', '/v1/compliance/control-rules', {
       body: { name: 'Described', description: 'x', controls: ['ISO27001:A.8.15'], match: { types: ['login'] } }, headers: admin,
     });
-    const cleared = await http<{ data: { description: string | null } }>(api, 'PATCH', `/v1/compliance/control-rules/${created.body.data.id}`, { body: { description: null }, headers: admin });
+    const cleared = await http<{ data: { description: string | null } }>(run.api, 'PATCH', `/v1/compliance/control-rules/${created.body.data.id}`, { body: { description: null }, headers: admin });
     expect(cleared.status).toBe(200);
     expect(cleared.body.data.description).toBeNull();
   });
@@ -50,7 +44,7 @@ describe('body shapes', () => {
     ['an array holding null and a number', [null, 7]],
   ])('should refuse an Alertmanager payload whose alerts is %s with 400 and store nothing', async (_name, alerts) => {
     const before = await world.prisma.alert.count({ where: { tenantId: tenant.id } });
-    const refused = await http<Problem>(api, 'POST', '/v1/ingest/alertmanager', {
+    const refused = await http<Problem>(run.api, 'POST', '/v1/ingest/alertmanager', {
       body: { version: '4', status: 'firing', receiver: 'r', groupKey: 'g', alerts }, headers: admin,
     });
     expect(refused.status).toBe(400);

@@ -1,28 +1,22 @@
 import { publicId } from '@app/common';
 import { Tenant } from '@app/database';
 
-import { http, startApi, TestApi } from './utils/api';
-import { alertRow, World } from './utils/world';
+import { http } from './utils/api';
+import { alertRow, apiWithWorld } from './utils/world';
 
 type Problem = { type: string; errors?: { field: string; code: string }[] };
 type One = { data: { id: string; version: number; starts_at: string } };
 
 /** Dates outside the one range every date goes through (1970–9999, no 24:00), and rows that already hold them. */
 describe('dates', () => {
-  let api: TestApi;
-  const world = new World();
+  const run = apiWithWorld();
+  const { world } = run;
   let tenant: Tenant;
   let writer: Record<string, string>;
 
   beforeAll(async () => {
-    api = await startApi();
     tenant = await world.tenant('Dates');
     writer = world.bearer(tenant, ['alerts:read', 'alerts:write', 'cases:read', 'cases:write', 'alerts:ingest']);
-  });
-
-  afterAll(async () => {
-    await api.close();
-    await world.close();
   });
 
   const alertBody = (startsAt: string) => ({ type: 'intrusion', source: 'ids', title: 'Date probe', severity: 'low', alertable_type: 'manual', alertable_id: `e-${startsAt}`, starts_at: startsAt });
@@ -31,7 +25,7 @@ describe('dates', () => {
     'should refuse starts_at %s with 400 and store nothing',
     async (startsAt) => {
       const before = await world.prisma.alert.count({ where: { tenantId: tenant.id } });
-      const refused = await http<Problem>(api, 'POST', '/v1/alerts', { body: alertBody(startsAt), headers: writer });
+      const refused = await http<Problem>(run.api, 'POST', '/v1/alerts', { body: alertBody(startsAt), headers: writer });
       expect(refused.status).toBe(400);
       expect(refused.body.errors?.[0]).toEqual(expect.objectContaining({ field: 'starts_at' }));
       expect(await world.prisma.alert.count({ where: { tenantId: tenant.id } })).toBe(before);
@@ -39,30 +33,30 @@ describe('dates', () => {
   );
 
   it('should accept the range’s edges', async () => {
-    const late = await http<One>(api, 'POST', '/v1/alerts', { body: alertBody('9999-12-31T23:59:59.999Z'), headers: writer });
+    const late = await http<One>(run.api, 'POST', '/v1/alerts', { body: alertBody('9999-12-31T23:59:59.999Z'), headers: writer });
     expect(late.status).toBe(201);
     expect(late.body.data.starts_at).toBe('9999-12-31T23:59:59.999Z');
-    const early = await http<One>(api, 'POST', '/v1/alerts', { body: alertBody('1970-01-01T00:00:00+00:00'), headers: writer });
+    const early = await http<One>(run.api, 'POST', '/v1/alerts', { body: alertBody('1970-01-01T00:00:00+00:00'), headers: writer });
     expect(early.status).toBe(201);
   });
 
   it('should refuse a verification date of 24:00 and a query bound past 9999', async () => {
     const alert = await world.prisma.alert.create({ data: alertRow(tenant.id) });
-    const created = await http<One>(api, 'POST', '/v1/threat-cases', { body: { alert_ids: [alert.id], title: 'Dates' }, headers: writer });
+    const created = await http<One>(run.api, 'POST', '/v1/threat-cases', { body: { alert_ids: [alert.id], title: 'Dates' }, headers: writer });
     expect(created.status).toBe(201);
-    const refused = await http<Problem>(api, 'POST', `/v1/threat-cases/${created.body.data.id}/verifications`, { body: { alert_id: alert.id, sent_as_clip_at: '9999-12-31T24:00:00Z' }, headers: writer });
+    const refused = await http<Problem>(run.api, 'POST', `/v1/threat-cases/${created.body.data.id}/verifications`, { body: { alert_id: alert.id, sent_as_clip_at: '9999-12-31T24:00:00Z' }, headers: writer });
     expect(refused.status).toBe(400);
     expect(refused.body.errors?.[0]).toEqual(expect.objectContaining({ field: 'sent_as_clip_at' }));
     expect(await world.prisma.threatCaseVerification.count({ where: { caseId: created.body.data.id } })).toBe(0);
-    const query = await http<Problem>(api, 'GET', '/v1/alerts?created_to=9999-12-31T24:00:00Z', { headers: writer });
+    const query = await http<Problem>(run.api, 'GET', '/v1/alerts?created_to=9999-12-31T24:00:00Z', { headers: writer });
     expect(query.status).toBe(400);
-    const openAt = await http<Problem>(api, 'GET', '/v1/alerts?open_at=10000-01-01', { headers: writer });
+    const openAt = await http<Problem>(run.api, 'GET', '/v1/alerts?open_at=10000-01-01', { headers: writer });
     expect(openAt.status).toBe(400);
   });
 
   it('should refuse an Alertmanager startsAt past 9999', async () => {
     const payload = { version: '4', status: 'firing', receiver: 'r', groupKey: 'g', alerts: [{ status: 'firing', labels: { alertname: 'X' }, annotations: {}, startsAt: '9999-12-31T24:00:00Z', fingerprint: 'f1' }] };
-    const refused = await http<Problem>(api, 'POST', '/v1/ingest/alertmanager', { body: payload, headers: writer });
+    const refused = await http<Problem>(run.api, 'POST', '/v1/ingest/alertmanager', { body: payload, headers: writer });
     expect(refused.status).toBe(400);
   });
 
@@ -86,21 +80,21 @@ describe('dates', () => {
     });
 
     it('should list and show the alert, and let it be acknowledged', async () => {
-      const list = await http<{ items: { id: string; starts_at: string }[] }>(api, 'GET', '/v1/alerts', { headers: writer });
+      const list = await http<{ items: { id: string; starts_at: string }[] }>(run.api, 'GET', '/v1/alerts', { headers: writer });
       expect(list.status).toBe(200);
       expect(list.body.items.find((item) => item.id === alertId)?.starts_at).toBe('+010000-01-01T00:00:00.000Z');
-      const detail = await http<One>(api, 'GET', `/v1/alerts/${alertId}`, { headers: writer });
+      const detail = await http<One>(run.api, 'GET', `/v1/alerts/${alertId}`, { headers: writer });
       expect(detail.status).toBe(200);
-      const ack = await http<One>(api, 'POST', `/v1/alerts/${alertId}/acknowledge`, { body: {}, headers: writer });
+      const ack = await http<One>(run.api, 'POST', `/v1/alerts/${alertId}/acknowledge`, { body: {}, headers: writer });
       expect(ack.status).toBe(200);
       expect(ack.body.data.version).toBe(2);
     });
 
     it('should list and show the threat case', async () => {
-      const list = await http<{ items: { id: string }[] }>(api, 'GET', '/v1/threat-cases', { headers: writer });
+      const list = await http<{ items: { id: string }[] }>(run.api, 'GET', '/v1/threat-cases', { headers: writer });
       expect(list.status).toBe(200);
       expect(list.body.items.map((item) => item.id)).toContain(caseId);
-      const detail = await http(api, 'GET', `/v1/threat-cases/${caseId}`, { headers: writer });
+      const detail = await http(run.api, 'GET', `/v1/threat-cases/${caseId}`, { headers: writer });
       expect(detail.status).toBe(200);
     });
   });

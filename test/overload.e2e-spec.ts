@@ -1,19 +1,10 @@
-import { http, startApi, TestApi } from './utils/api';
-import { World } from './utils/world';
+import { http } from './utils/api';
+import { apiWithWorld } from './utils/world';
 
 /** 50 writers on one tenant at once: whatever the pool and the audit chain's lock can take, nobody gets a 500. */
 describe('concurrent writers on one tenant', () => {
-  let api: TestApi;
-  const world = new World();
-
-  beforeAll(async () => {
-    api = await startApi();
-  });
-
-  afterAll(async () => {
-    await api.close();
-    await world.close();
-  });
+  const run = apiWithWorld();
+  const { world } = run;
 
   it('should answer every write 2xx, or 503 with Retry-After, never 500, and keep the audit chain whole', async () => {
     const tenant = await world.tenant('Crowded');
@@ -31,7 +22,7 @@ describe('concurrent writers on one tenant', () => {
     await Promise.all(Array.from({ length: 50 }, async () => {
       while (Date.now() < until) {
         const i = ++n;
-        const answer = await http(api, 'POST', '/v1/alerts', { body: { type: 'intrusion', source: 'ids', title: `Crowd ${i}`, severity: 'low', alertable_type: 'manual', alertable_id: `c-${i}` }, headers: writer });
+        const answer = await http(run.api, 'POST', '/v1/alerts', { body: { type: 'intrusion', source: 'ids', title: `Crowd ${i}`, severity: 'low', alertable_type: 'manual', alertable_id: `c-${i}` }, headers: writer });
         statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
         if (answer.status === 503 && !answer.headers.get('retry-after')) withoutRetryAfter++;
       }
@@ -43,7 +34,7 @@ describe('concurrent writers on one tenant', () => {
     expect(statuses.get(503)).toBeGreaterThan(0);
     const created = await world.prisma.alert.count({ where: { tenantId: tenant.id } });
     expect(created).toBe(statuses.get(201));
-    const verified = await http<{ data: { valid: boolean; checked: number } }>(api, 'GET', '/v1/audit-trail/verify', { headers: writer });
+    const verified = await http<{ data: { valid: boolean; checked: number } }>(run.api, 'GET', '/v1/audit-trail/verify', { headers: writer });
     expect(verified.body.data).toEqual(expect.objectContaining({ valid: true, checked: created }));
   });
 });
