@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what a fresh clone is missing, and nothing when it is all there (runs before `npm run demo`
 # and `npm test`): npm packages from the lockfile, the generated Prisma client, Debian's Chromium, qpdf,
-# CJK fonts and poppler-utils.
+# CJK fonts, poppler-utils and promtool (Debian's prometheus package).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,13 +30,20 @@ missing=()
 command -v qpdf >/dev/null || missing+=(qpdf)
 command -v pdftotext >/dev/null || missing+=(poppler-utils)
 command -v unzip >/dev/null || missing+=(unzip)
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
-fc-list 2>/dev/null | grep -qi "DejaVu Sans Mono" || missing+=(fonts-dejavu-core)
+# promtool (Debian's prometheus package) checks the api's and the worker's /metrics in the tests.
+command -v promtool >/dev/null || missing+=(prometheus)
+# The font list is read once into a variable: `fc-list | grep -q` under pipefail fails when grep stops
+# at the first match and fc-list dies of SIGPIPE, which reported installed fonts as missing.
+fonts="$(fc-list 2>/dev/null || true)"
+grep -qi "Noto Sans CJK" <<<"$fonts" || missing+=(fonts-noto-cjk)
+grep -qi "DejaVu Sans Mono" <<<"$fonts" || missing+=(fonts-dejavu-core)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "bootstrap: installing Debian packages: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >/dev/null && apt-get install -y -qq "${missing[@]}" >/dev/null
+    # Other installs may hold the dpkg lock (several clones on one machine): wait for it.
+    apt_get() { apt-get -o DPkg::Lock::Timeout=600 "$@"; }
+    apt_get update -qq >/dev/null && apt_get install -y -qq "${missing[@]}" >/dev/null
   else
     echo "bootstrap: missing Debian packages: ${missing[*]}. Install them (sudo apt-get install -y ${missing[*]}); PDF exports need them." >&2
   fi

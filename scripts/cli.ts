@@ -5,19 +5,54 @@
  *   api-keys list [--tenant <id|slug>]
  *   api-keys revoke <ak_id>
  *   token mint --tenant <id|slug> --scopes a,b [--sub <subject>] [--ttl <seconds>]             a development JWT (HS256, JWT_SECRET; ttl up to JWT_MAX_TTL_SECONDS)
+ *   tenants create --slug <slug> --name <name> [--id tnt_…]                                    idempotent: the same tenant again changes nothing
  *   tenants list
  * Every change is written to the tenant's audit trail with the actor `cli`.
  */
 import { PrismaPg } from '@prisma/adapter-pg';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
 
 import { appendAuditEvent } from '../libs/audit-trail/src/audit-trail.writer';
 import { ApiKeyStore } from '../libs/auth/src/api-keys/api-key-store';
 import { mintDevToken } from '../libs/auth/src/hs256';
 import { isScope, SCOPES } from '../libs/auth/src/scopes';
 import { AppConfig, loadDotEnv } from '../libs/config/src';
+import { publicId } from '../libs/common/src/ids/public-id';
 import { PrismaClient, Tenant } from '../libs/database/src/generated/prisma/client';
+import { CreateTenantDto } from '../libs/tenants/src/dto/create-tenant.dto';
 
 class UsageError extends Error {}
+/** The request conflicts with what is stored (exit 65, EX_DATAERR). */
+class ConflictError extends Error {}
+
+const TENANT_ID = /^tnt_[0-9A-Z]{26}$/;
+
+/**
+ * `tenants create`: validated as POST /v1/tenants validates (CreateTenantDto), written with its audit event
+ * as the API writes it. The same slug, name (and id, when given) again is not an error: it changes nothing.
+ */
+async function createTenant(prisma: PrismaClient, flags: Record<string, string>, cli: { id: string; type: 'system' }): Promise<void> {
+  const name = flags.name?.trim();
+  const dto = plainToInstance(CreateTenantDto, { slug: flags.slug, name });
+  const problems = validateSync(dto).flatMap((error) => Object.values(error.constraints ?? {}).map((message) => `--${error.property}: ${message}`));
+  if (flags.id !== undefined && !TENANT_ID.test(flags.id)) problems.push('--id: a tenant id is tnt_ and 26 characters of Crockford base32 (leave it out to have one made)');
+  if (problems.length) throw new UsageError(problems.join('; '));
+  const existing = await prisma.tenant.findFirst({ where: { OR: [{ slug: dto.slug }, ...(flags.id ? [{ id: flags.id }] : [])] } });
+  if (existing) {
+    if (existing.slug === dto.slug && existing.name === dto.name && (!flags.id || existing.id === flags.id)) {
+      console.log(`Tenant exists: ${existing.id}\t${existing.slug}\t${existing.name} (nothing changed).`);
+      return;
+    }
+    throw new ConflictError(`tenant ${existing.id} (slug ${existing.slug}, name "${existing.name}") already holds this ${existing.slug === dto.slug ? 'slug' : 'id'}; nothing changed`);
+  }
+  const tenant = await prisma.$transaction(async (tx) => {
+    const created = await tx.tenant.create({ data: { id: flags.id ?? publicId('tnt'), name: dto.name, slug: dto.slug } });
+    await appendAuditEvent(tx, { tenantId: created.id, action: 'tenant.create', resourceType: 'tenant', resourceId: created.id, actor: cli, details: { name: created.name, slug: created.slug } });
+    return created;
+  });
+  console.log(`Created ${tenant.id}\t${tenant.slug}\t${tenant.name}.`);
+}
 
 function options(args: string[]): { positional: string[]; flags: Record<string, string> } {
   const positional: string[] = [];
@@ -116,12 +151,14 @@ async function run(prisma: PrismaClient, config: AppConfig, argv: string[]): Pro
       console.log(mintDevToken(config.jwtSecret, { sub: flags.sub ?? 'cli-user', tenantId: tenant.id, scopes: scopesOf(flags.scopes), ttlSeconds: ttl, issuer: config.jwtIssuer, audience: config.jwtAudience }));
       return;
     }
+    case 'tenants create':
+      return createTenant(prisma, flags, cli);
     case 'tenants list': {
       for (const tenant of await prisma.tenant.findMany({ orderBy: { createdAt: 'asc' } })) console.log(`${tenant.id}\t${tenant.slug}\t${tenant.name}`);
       return;
     }
     default:
-      throw new UsageError('commands: api-keys create|list|revoke, token mint, tenants list (see scripts/cli.ts)');
+      throw new UsageError('commands: api-keys create|list|revoke, token mint, tenants create|list (see scripts/cli.ts)');
   }
 }
 
@@ -137,6 +174,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof UsageError ? `cli: ${error.message}` : error instanceof Error ? error.message : error);
-  process.exit(error instanceof UsageError ? 64 : 1);
+  const known = error instanceof UsageError || error instanceof ConflictError;
+  console.error(known ? `cli: ${error.message}` : error instanceof Error ? error.message : error);
+  process.exit(error instanceof UsageError ? 64 : error instanceof ConflictError ? 65 : 1);
 });

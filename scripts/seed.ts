@@ -27,6 +27,8 @@ function parseArgs(argv: string[]): SeedOptions {
       case '--until': {
         const until = Date.parse(value ?? '');
         if (Number.isNaN(until)) throw new Error('--until takes a date such as 2026-11-01');
+        // Alerts are created, acknowledged and resolved up to --until: a later one would put them in the future.
+        if (until > Date.now()) throw new Error('--until must not be in the future (alerts would be resolved after now)');
         options.until = until;
         break;
       }

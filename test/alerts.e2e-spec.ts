@@ -537,7 +537,7 @@ describe('alerts', () => {
 
       it('should end the streamed array with data.error when a later chunk fails, keeping the chunks done and changing nothing of the failed one', async () => {
         const { tenant: bulkTenant, headers, ids } = await poisoned(600, 599);
-        const result = await http<Bulk>(api, 'POST', '/v1/alerts/bulk/acknowledge', { body: { filter: {} }, headers });
+        const result = await http<Bulk>(api, 'POST', '/v1/alerts/bulk/acknowledge', { body: { filter: {}, all: true }, headers });
         expect(result.status).toBe(200);
         const { data } = result.body;
         expect(data.outcomes.map((o) => o.id)).toEqual(ids.slice(0, 500));
@@ -550,7 +550,7 @@ describe('alerts', () => {
 
       it('should answer a 500 problem and change nothing when the first chunk fails', async () => {
         const { tenant: bulkTenant, headers } = await poisoned(20, 10);
-        const result = await http(api, 'POST', '/v1/alerts/bulk/acknowledge', { body: { filter: {} }, headers });
+        const result = await http(api, 'POST', '/v1/alerts/bulk/acknowledge', { body: { filter: {}, all: true }, headers });
         expect(result.status).toBe(500);
         expect(result.headers.get('content-type')).toMatch(/^application\/problem\+json/);
         expect(result.body).toEqual(expect.objectContaining({ type: '/problems/internal-error', code: 10000016 }));

@@ -145,9 +145,10 @@ describe('authentication, scopes and tenancy', () => {
     const onlyB = await http<{ items: { tenant_id: string; actor: string }[] }>(api, 'GET', `/v1/audit-trail?tenant_id=${tenantB.id}`, { headers: admin });
     expect(onlyB.body.items.length).toBeGreaterThan(0);
     expect(onlyB.body.items.every((e) => e.tenant_id === tenantB.id)).toBe(true);
-    // a tenant principal's tenant_id filter is ignored: it never widens the view
-    const sneaky = await http<{ items: { tenant_id: string }[] }>(api, 'GET', `/v1/audit-trail?tenant_id=${tenantB.id}`, { headers: world.bearer(tenantA, ['audit:read']) });
-    expect(sneaky.body.items.every((e) => e.tenant_id === tenantA.id)).toBe(true);
+    // a tenant principal's tenant_id filter is refused (400), never ignored: it can neither widen nor quietly drop the view
+    const sneaky = await http<{ errors: { field: string; code: string }[] }>(api, 'GET', `/v1/audit-trail?tenant_id=${tenantB.id}`, { headers: world.bearer(tenantA, ['audit:read']) });
+    expect(sneaky.status).toBe(400);
+    expect(sneaky.body.errors).toEqual([expect.objectContaining({ field: 'tenant_id', code: 'unknown' })]);
   });
 
   it('should send security headers on every response', async () => {

@@ -140,7 +140,7 @@ describe('evidence pack exports', () => {
     expect(created.status).toBe(201);
     const reader = world.bearer(tenant, ['cases:read', 'audit:read', 'exports:read', 'exports:write'], 'reviewer');
     const files = ['SHA256SUMS', 'audit-trail-verification.json', 'data.csv', 'manifest.json', 'report.pdf'];
-    // CSV cells of ids that look like numbers (an event's seq) are written as ="…" so that Excel keeps them as text.
+    // CSV cells of ids that look like numbers are written as ="…" so that Excel keeps them as text (an event's seq is a number).
     const column = async (dir: string, name: string) => {
       const [header, ...rows] = parseCsv((await readFile(join(dir, 'data.csv'), 'utf8')).slice(1));
       return rows.map((row) => row[header.indexOf(name)].replace(/^="(.*)"$/, '$1'));

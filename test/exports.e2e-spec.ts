@@ -314,10 +314,16 @@ describe('exports', () => {
     it('should export the tenant’s audit trail in chain order', async () => {
       const id = await start({ resource: 'audit_trail', format: 'ndjson', scope: 'all' });
       await finished(id);
-      const lines = (await downloadExport(api, id, auditor)).bytes.toString('utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { seq: string; prev_hash: string; hash: string });
+      const lines = (await downloadExport(api, id, auditor)).bytes.toString('utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { id: string; seq: number; prev_hash: string; hash: string });
       expect(lines.length).toBeGreaterThan(3);
+      // seq is a number, as GET /v1/audit-trail answers it
+      const listed = await http<{ items: { id: string; seq: number }[] }>(api, 'GET', '/v1/audit-trail?page_size=200', { headers: auditor });
+      const listedSeq = new Map(listed.body.items.map((event) => [event.id, event.seq]));
+      const both = lines.filter((line) => listedSeq.has(line.id));
+      expect(both.length).toBeGreaterThan(3);
+      expect(both.every((line) => line.seq === listedSeq.get(line.id))).toBe(true);
       lines.forEach((line, i) => {
-        expect(Number(line.seq)).toBe(i + 1);
+        expect(line.seq).toBe(i + 1);
         if (i > 0) expect(line.prev_hash).toBe(lines[i - 1].hash);
       });
     });

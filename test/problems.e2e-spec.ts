@@ -89,6 +89,15 @@ describe('problem details over HTTP', () => {
     expect(result.headers.get('allow')).toBe('GET, POST');
   });
 
+  it('should answer OPTIONS with 204 and Allow, never 405, and without CORS headers when CORS_ORIGINS is empty', async () => {
+    const preflight = await http(api, 'OPTIONS', '/v1/tenants', { headers: { origin: 'https://console.example', 'access-control-request-method': 'POST' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('allow')).toBe('GET, POST, OPTIONS');
+    expect([...preflight.headers.keys()].filter((name) => name.startsWith('access-control-'))).toEqual([]);
+    expect((await http(api, 'OPTIONS', '/v1/alerts/alr_x/follow-up-status')).status).toBe(204);
+    expectProblem(await http(api, 'OPTIONS', '/v1/nothing-here'), 404, 'route-not-found');
+  });
+
   it('should answer a unique violation with 409 naming the field, and store nothing twice', async () => {
     const first = await http(api, 'POST', '/v1/tenants', { body: { name: 'Dup', slug: 'dup-tenant' }, headers: admin });
     expect(first.status).toBe(201);

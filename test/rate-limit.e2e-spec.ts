@@ -1,4 +1,5 @@
 import { http, HttpResult, startApi, TestApi } from './utils/api';
+import { sample } from './utils/metrics';
 import { World } from './utils/world';
 
 describe('rate limits', () => {
@@ -15,7 +16,7 @@ describe('rate limits', () => {
     await world.close();
   });
 
-  it('should answer 429 with retry_after and Retry-After once a principal passes its limit, and count principals apart', async () => {
+  it('should answer 429 with retry_after and Retry-After once a principal passes its limit, count it in /metrics, and count principals apart', async () => {
     const tenant = await world.tenant('Limited');
     const alice = world.bearer(tenant, ['audit:read'], 'alice');
     const statuses: number[] = [];
@@ -31,6 +32,7 @@ describe('rate limits', () => {
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect(last?.body.retry_after).toBe(retryAfter);
     expect(last?.headers.get('ratelimit-remaining')).toBe('0');
+    expect(sample((await http(api, 'GET', '/metrics')).text, 'alert_ledger_rate_limited_requests_total')).toBe(1);
     const bob = await http(api, 'GET', '/v1/tenants', { headers: world.bearer(tenant, ['audit:read'], 'bob') });
     expect(bob.status).toBe(200);
     expect(bob.headers.get('ratelimit-remaining')).toBe('4');

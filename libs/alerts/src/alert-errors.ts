@@ -23,7 +23,23 @@ export function etag(version: number): string {
   return `"${version}"`;
 }
 
-/** Whether an If-Match header (absent, `*`, or a list of tags) accepts the current version. */
+/** An entity tag as RFC 9110 writes it: in double quotes, optionally weak (`W/"5"`). */
+const ENTITY_TAG = /^(?:W\/)?"[\x21\x23-\x7e\x80-\xff]*"$/;
+
+/**
+ * The If-Match header checked before anything is read: absent, `*`, or a comma-separated list of quoted
+ * entity tags. Anything else (an unquoted `5`) is a 400 naming the header: it can never match, and a 412
+ * would send the client to re-read and retry with the same malformed header (docs/API-DECISIONS.md).
+ */
+export function checkIfMatch(header: string | undefined): void {
+  if (header === undefined || header.trim() === '*') return;
+  if (header.split(',').every((tag) => ENTITY_TAG.test(tag.trim()))) return;
+  throw new ProblemException(ProblemTypes.validationError, {
+    errors: [{ field: 'If-Match', pointer: '/headers/if-match', code: 'format', description: 'If-Match must be the ETag as the API sent it, in double quotes ("5"), a comma-separated list of them, or *', value: header }],
+  });
+}
+
+/** Whether a checked If-Match header (absent, `*`, or a list of tags) accepts the current version; a weak tag counts as its strong one. */
 export function ifMatchAccepts(header: string | undefined, version: number): boolean {
   if (header === undefined || header.trim() === '*') return true;
   return header.split(',').map((tag) => tag.trim().replace(/^W\//, '')).includes(etag(version));

@@ -6,7 +6,7 @@ import { CompliancePolicies, normaliseControls, noteRequired as needsNote, refre
 import { Alert, AlertSeverity, AlertStatus, InjectScopedPrisma, Prisma, ScopedPrismaClient } from '@app/database';
 
 import { ACTION_EVENT, canApply, LifecycleAction, TARGET_STATUS } from './alert-state-machine';
-import { alertNotFound, ifMatchAccepts, invalidTransition, noteRequired, staleVersion } from './alert-errors';
+import { alertNotFound, checkIfMatch, ifMatchAccepts, invalidTransition, noteRequired, staleVersion } from './alert-errors';
 import { AlertsRepository } from './alerts.repository';
 import { queryTenant } from './alerts.service';
 import { BulkActionDto, FollowUpDto, PatchAlertControlsDto, SetAlertControlsDto } from './dto/alert-actions.dto';
@@ -137,10 +137,12 @@ export class AlertLifecycleService {
   }
 
   /**
-   * Reads the alert (404 across tenants), checks If-Match (412), applies the change only if nobody
-   * changed the alert since it was read (version in the WHERE), else reads again (or 412 with If-Match).
+   * Checks the If-Match header's form (400), reads the alert (404 across tenants), checks If-Match (412),
+   * applies the change only if nobody changed the alert since it was read (version in the WHERE), else
+   * reads again (or 412 with If-Match).
    */
   private async change(id: string, ifMatch: string | undefined, principal: Principal, build: (alert: Alert, now: Date) => Promise<Change>): Promise<Alert> {
+    checkIfMatch(ifMatch);
     for (let attempt = 1; ; attempt++) {
       const result = await this.db.$transaction(async (tx) => {
         const alert = await tx.alert.findUnique({ where: { id } });
@@ -175,8 +177,18 @@ export class AlertLifecycleService {
    */
   bulk(action: LifecycleAction, dto: BulkActionDto, principal: Principal): StreamedData<BulkOutcomeDto> {
     const totals = { matched: 0, updated: 0, failed: 0 };
-    const chunks = dto.ids ? this.idChunks(action, dto.ids, dto.note, principal) : this.filterChunks(action, dto.filter as AlertFilterDto, dto.note, principal);
-    return { head: { action }, field: 'outcomes', chunks: counted(chunks, totals), tail: () => ({ ...totals }) };
+    const dryRun = dto.dry_run === true;
+    const chunks = dryRun
+      ? this.dryRun(dto, principal, totals)
+      : counted(dto.ids ? this.idChunks(action, dto.ids, dto.note, principal) : this.filterChunks(action, dto.filter as AlertFilterDto, dto.note, principal), totals);
+    return { head: { action, dry_run: dryRun }, field: 'outcomes', chunks, tail: () => ({ ...totals }) };
+  }
+
+  /** A dry run: counts the alerts the request would walk (the ids found, or the filter's matches) and yields no outcomes. */
+  private async *dryRun(dto: BulkActionDto, principal: Principal, totals: BulkTotals): AsyncGenerator<BulkOutcomeDto[], void, undefined> {
+    totals.matched = dto.ids
+      ? await this.db.alert.count({ where: { id: { in: [...new Set(dto.ids)] } } })
+      : await this.repository.count(dto.filter as AlertFilterDto, queryTenant(principal, dto.filter as AlertFilterDto));
   }
 
   private async *idChunks(action: LifecycleAction, ids: string[], note: string | undefined, principal: Principal): AsyncGenerator<BulkOutcomeDto[], void, undefined> {

@@ -6,6 +6,7 @@ import { AuditEvent, InjectScopedPrisma, keysetOrder, keysetWhere, Prisma, Scope
 
 import { ChainReader, verifyChain } from './audit-chain';
 import { GENESIS_HASH } from './audit-hash';
+import { AuditChainMetrics } from './audit-chain-metrics';
 import { appendAuditEvent, AuditEntry } from './audit-trail.writer';
 import { AuditVerificationDto } from './dto/audit-event.dto';
 import { ListAuditTrailQueryDto } from './dto/list-audit-trail-query.dto';
@@ -20,6 +21,7 @@ export class AuditTrailService {
     @InjectScopedPrisma() private readonly db: ScopedPrismaClient,
     private readonly paginator: Paginator,
     private readonly config: AppConfig,
+    private readonly metrics: AuditChainMetrics,
   ) {}
 
   /** Records an event in its own transaction (reads; changes record inside theirs with `recordIn`). */
@@ -57,11 +59,9 @@ export class AuditTrailService {
   }
 
   /**
-   * Walks each visible tenant's chain in order, recomputing every hash and checking every link.
-   * Answers the first event that does not match, in tenant order.
-   */
-  /**
-   * Verifies at most AUDIT_VERIFY_MAX_EVENTS events per call (one caller cannot make the database read
+   * Walks each visible tenant's chain in order, recomputing every hash and checking every link, and
+   * answers the first event that does not match, in tenant order. It reads at most
+   * AUDIT_VERIFY_MAX_EVENTS events per call (one caller cannot make the database read
    * a whole chain of millions of events at will): from `from_seq` (linked to the hash of the event
    * before it) of the tenant's chain, or, for an admin without tenant_id, of each tenant from
    * `from_tenant_id` on in id order, sharing the budget. An incomplete answer names where to continue.
@@ -100,6 +100,7 @@ export class AuditTrailService {
       }
     }
     const valid = firstBroken === null;
+    this.metrics.verified('chain', valid);
     await this.record({ tenantId: principal.tenantId, action: 'audit_trail.verify', resourceType: 'audit_trail', details: { checked, valid, first_broken_id: firstBroken, from_seq: Number(fromSeq), complete: next === null } });
     return {
       valid,

@@ -1,4 +1,5 @@
 export * from './audit-chain';
+export * from './audit-chain-metrics';
 export * from './audit-hash';
 export * from './audit-trail.module';
 export * from './audit-trail.service';

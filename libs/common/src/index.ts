@@ -1,10 +1,12 @@
 export * from './common.module';
 export * from './envelope/envelope';
 export * from './envelope/streamed-envelope';
+export * from './http/cors';
 export * from './http/http-hooks';
 export * from './http/metrics.service';
 export * from './http/route-body-limit';
 export * from './http/route-index';
+export * from './http/security-headers';
 export * from './i18n/language';
 export * from './i18n/translations.loader';
 export * from './ids/public-id';
@@ -37,3 +39,4 @@ export * from './dates/date-range-query.dto';
 export * from './validation/field-violations';
 export * from './validation/string-record';
 export * from './validation/one-of';
+export * from './validation/admin-only';

@@ -28,7 +28,7 @@ export async function validatedFilters(body: CreateExportDto, source: RecordSour
   if ('tenant_id' in body.filters) throw invalidExportRequest([violation('filters.tenant_id', 'unknown', 'an export covers the caller’s tenant; filters.tenant_id is not accepted')]);
   const raw = { ...body.filters, timezone: body.filters.timezone ?? body.timezone };
   const instance = plainToInstance(source.filterType, raw) as Record<string, unknown>;
-  const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: true } });
+  const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: true, value: true } });
   if (errors.length) {
     const violations = toFieldViolations(errors, 'filters', '/filters');
     for (const v of violations) v.pointer = `/body${v.pointer}`;

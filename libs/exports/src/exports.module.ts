@@ -5,9 +5,10 @@ import { AuditTrailModule } from '@app/audit-trail';
 import { OperationsOptions, RedisService } from '@app/common';
 import { AppConfig } from '@app/config';
 import { PrismaService } from '@app/database';
-import { QueuesModule } from '@app/queues';
+import { queueMetricsProvider, QueuesModule } from '@app/queues';
 
 import { ExportDownloadsService } from './export-downloads.service';
+import { ExportMetrics } from './export-metrics';
 import { EXPORTS_QUEUE } from './export-queue';
 import { ExportsService } from './exports.service';
 import { ChromiumService } from './pdf/chromium.service';
@@ -31,8 +32,8 @@ import { ExportStorage, LocalExportStorage } from './storage/export-storage';
       }),
     }),
   ],
-  providers: [ExportsService, ExportDownloadsService, ChromiumService, ...RECORD_SOURCE_PROVIDERS, { provide: ExportStorage, useClass: LocalExportStorage }],
-  exports: [BullModule, ExportsService, ExportDownloadsService, ChromiumService, RecordSources, ExportStorage],
+  providers: [queueMetricsProvider(EXPORTS_QUEUE), ExportsService, ExportDownloadsService, ExportMetrics, ChromiumService, ...RECORD_SOURCE_PROVIDERS, { provide: ExportStorage, useClass: LocalExportStorage }],
+  exports: [BullModule, ExportsService, ExportDownloadsService, ExportMetrics, ChromiumService, RecordSources, ExportStorage],
 })
 export class ExportsModule {}
 

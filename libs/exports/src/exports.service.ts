@@ -11,6 +11,7 @@ import { CreateExportDto } from './dto/create-export.dto';
 import { ExportFormatName, storedFormat } from './dto/export-enums';
 import { ExportAcceptedDto } from './dto/export-job.dto';
 import { ListExportsQueryDto } from './dto/list-exports-query.dto';
+import { ExportMetrics } from './export-metrics';
 import { exportNotFound, exportNotYours, exportUnderLegalHold, resourceUnavailable, unknownIds } from './export-errors';
 import { EXPORT_JOBS, EXPORTS_QUEUE, RENDER_JOB_OPTIONS, RenderExportPayload } from './export-queue';
 import { validatedFilters } from './export-request';
@@ -33,6 +34,7 @@ export class ExportsService {
     private readonly storage: ExportStorage,
     private readonly paginator: Paginator,
     private readonly auditTrail: AuditTrailService,
+    private readonly metrics: ExportMetrics,
   ) {}
 
   async create(body: CreateExportDto, principal: Principal): Promise<ExportAcceptedDto> {
@@ -138,6 +140,7 @@ export class ExportsService {
     });
     if (result === 'raced') return this.cancel(id, principal);
     if (running) {
+      this.metrics.ended(job.format, 'cancelled');
       await this.queue.getJob(id).then((queued) => queued?.remove()).catch(() => undefined); // a running job is locked; the worker stops itself
     } else if (job.storageKey) {
       await this.storage.remove(job.storageKey);
@@ -151,6 +154,7 @@ export class ExportsService {
     } catch (error) {
       this.logger.error(`${job.id}: could not be queued: ${(error as Error).message}`);
       await this.db.exportJob.updateMany({ where: { id: job.id }, data: { status: 'failed', errorMessage: 'The job could not be queued (Redis unavailable). Start it again.' } });
+      this.metrics.ended(job.format, 'failed');
       throw new ProblemException(ProblemTypes.serviceUnavailable, { cause: error, headers: { 'Retry-After': '5' } });
     }
   }

@@ -4,6 +4,7 @@ export * from './dto/export-enums';
 export * from './dto/export-job.dto';
 export * from './dto/list-exports-query.dto';
 export * from './export-downloads.service';
+export * from './export-metrics';
 export * from './export-queue';
 export * from './exports.module';
 export * from './exports.service';

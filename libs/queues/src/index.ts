@@ -1,1 +1,2 @@
+export * from './queue-metrics';
 export * from './queues.module';

@@ -3,9 +3,12 @@ import { Module } from '@nestjs/common';
 
 import { AppConfig } from '@app/config';
 
+import { QueueMetrics } from './queue-metrics';
+
 /**
- * The Bull connection shared by producers (api) and consumers (worker). Queue names, job payloads and
- * producer services live beside it; consumers live in apps/worker.
+ * The Bull connection shared by producers (api) and consumers (worker), and the queues' gauges (a module
+ * that registers a queue adds `queueMetricsProvider(name)`). Queue names, job payloads and producer
+ * services live beside it; consumers live in apps/worker.
  */
 @Module({
   imports: [
@@ -17,6 +20,7 @@ import { AppConfig } from '@app/config';
       }),
     }),
   ],
-  exports: [BullModule],
+  providers: [QueueMetrics],
+  exports: [BullModule, QueueMetrics],
 })
 export class QueuesModule {}

@@ -1,7 +1,9 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 
-import { FieldViolationSchema, PaginationSchema, ProblemSchema, withQueryEnumDefaults } from '@app/common';
+import { DOCS_PATH, FieldViolationSchema, PaginationSchema, ProblemSchema, withQueryEnumDefaults } from '@app/common';
+
+import { forSwaggerUi } from './swagger-ui-document';
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -21,9 +23,15 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   );
 }
 
-/** Swagger UI at /docs and the document at /openapi.json. */
+/** Swagger UI at /docs (with optional filters empty: forSwaggerUi) and the document at /openapi.json. */
 export function serveOpenApi(app: INestApplication): OpenAPIObject {
   const document = buildOpenApiDocument(app);
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
+  const uiDocument = forSwaggerUi(document);
+  SwaggerModule.setup(DOCS_PATH.slice(1), app, document, {
+    jsonDocumentUrl: 'openapi.json',
+    yamlDocumentUrl: 'openapi.yaml',
+    // Swagger UI's page embeds its document in swagger-ui-init.js; /openapi.json and .yaml stay as built.
+    patchDocumentOnRequest: (request, _reply, built) => ((request as { url?: string }).url?.includes('swagger-ui-init.js') ? uiDocument : built),
+  });
   return document;
 }

@@ -1,12 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, registerDecorator, ValidateIf, ValidateNested, ValidationArguments } from 'class-validator';
 
 import { isGiven, NotWith } from '@app/common';
 import { IsControlIdList } from '@app/compliance';
 
 import { FOLLOW_UP_STATUSES } from './alert-enums';
-import { AlertFilterDto } from './alert-filter.dto';
+import { AlertFilterDto, narrowsAlerts } from './alert-filter.dto';
 
 export class AlertActionDto {
   /** Why; kept in the timeline. @example "Confirmed with the account owner" */
@@ -36,9 +36,28 @@ export class FollowUpDto {
 
 export const MAX_BULK_IDS = 1_000;
 
+/** A bulk filter must narrow the alerts, or come with `"all": true`: an empty one would change every alert of the tenant. */
+function NarrowsOrAll(): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'narrowsOrAll',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: 'an empty filter matches every alert of the tenant: give at least one filter field, or send "all": true to act on all of them' },
+      validator: {
+        // With ids too, the collision is the one violation (NotWith); a filter that is no object, IsObject's.
+        validate: (value: unknown, args?: ValidationArguments) => {
+          const body = args?.object as BulkActionDto;
+          return body.all === true || isGiven(body.ids) || !(value instanceof AlertFilterDto) || narrowsAlerts(value);
+        },
+      },
+    });
+}
+
 /**
  * Exactly one of `ids` (1 to 1,000 alert ids) or `filter`; null counts as not given. Whichever is given
- * is validated in full, also when both are (which is itself a violation, on `filter`).
+ * is validated in full, also when both are (which is itself a violation, on `filter`). A filter that
+ * narrows nothing needs `all: true`; `dry_run` answers the count and changes nothing.
  */
 export class BulkActionDto {
   @ApiPropertyOptional({ type: [String], minItems: 1, maxItems: MAX_BULK_IDS, description: 'Alert ids; exactly one of ids or filter' })
@@ -48,10 +67,18 @@ export class BulkActionDto {
   @Matches(/^alr_[0-9A-Z]{26}$/, { each: true, message: 'each id must be an alert id (alr_…)' })
   ids?: string[] | null;
 
-  @ApiPropertyOptional({ type: AlertFilterDto, description: 'Every alert the list would show with these filters; exactly one of ids or filter' })
+  @ApiPropertyOptional({ type: AlertFilterDto, description: 'Every alert the list would show with these filters; exactly one of ids or filter. A filter that narrows nothing (`{}`) needs `"all": true`' })
   @ValidateIf((body: BulkActionDto) => isGiven(body.filter))
-  @NotWith('ids') @IsObject() @ValidateNested() @Type(() => AlertFilterDto)
+  @NotWith('ids') @IsObject() @ValidateNested() @Type(() => AlertFilterDto) @NarrowsOrAll()
   filter?: AlertFilterDto | null;
+
+  /** With a filter only: confirms that a filter narrowing nothing (`{}`) means every alert of the tenant. @example true */
+  @IsOptional() @IsBoolean() @NotWith('ids', { message: 'all is only taken with a filter, not with ids' })
+  all?: boolean;
+
+  /** Answers how many alerts the request would act on (`matched`), with no outcomes, and changes nothing. @example true */
+  @IsOptional() @IsBoolean()
+  dry_run?: boolean;
 
   @IsOptional() @IsString() @MaxLength(5_000)
   note?: string;

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
-import { CommaSeparated, DateRangeQueryDto, IsInstant, ToLowerCase } from '@app/common';
+import { AdminOnly, CommaSeparated, DateRangeQueryDto, IsInstant, ToLowerCase } from '@app/common';
 import { CONTROL_ID, CONTROL_ID_MESSAGE, MAX_CONTROLS } from '@app/compliance';
 
 import { ALERTABLE_TYPES, FOLLOW_UP_STATUSES, SEVERITIES, SEVERITY_FILTER, STATUSES } from './alert-enums';
@@ -84,8 +84,8 @@ export class AlertFilterDto extends DateRangeQueryDto {
   @IsOptional() @IsString() @MaxLength(200)
   q?: string;
 
-  /** Admin only: one tenant. */
-  @IsOptional() @Matches(/^tnt_[0-9A-Z]{26}$/, { message: 'tenant_id must be a tenant id (tnt_…)' })
+  /** Admin only: one tenant (400 from any other principal). */
+  @IsOptional() @AdminOnly() @Matches(/^tnt_[0-9A-Z]{26}$/, { message: 'tenant_id must be a tenant id (tnt_…)' })
   tenant_id?: string;
 }
 
@@ -94,6 +94,17 @@ const ALERT_FILTER_FIELDS = [
   'type', 'severity', 'status', 'source', 'alertname', 'assignee', 'alertable_type', 'alertable_id', 'alert_rule_id', 'system_key',
   'stream_id', 'site_id', 'follow_up_status', 'label', 'q', 'created_from', 'created_to', 'timezone', 'tenant_id', 'control', 'open_at',
 ] as const satisfies readonly (keyof AlertFilterDto)[];
+
+/** Fields that do not narrow the alerts by themselves: how dates are read, and (admin) the whole of one tenant. */
+const NOT_NARROWING = new Set<string>(['timezone', 'tenant_id']);
+
+/** Whether a filter selects fewer than all of the tenant's alerts: some field other than `timezone` and `tenant_id` is given. */
+export function narrowsAlerts(filter: AlertFilterDto): boolean {
+  return ALERT_FILTER_FIELDS.some((field) => {
+    const value = filter[field];
+    return !NOT_NARROWING.has(field) && value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0);
+  });
+}
 
 /** Just the filter of a larger query (a list query with paging, a statistics query with a limit). */
 export function pickAlertFilter(query: AlertFilterDto): AlertFilterDto {

@@ -150,8 +150,9 @@ export class BulkOutcomeDto {
 /** The answer of a bulk action, streamed: the outcomes a chunk at a time, the totals after them. */
 export class BulkResultDto {
   @ApiProperty() action: string;
-  @ApiProperty({ type: [BulkOutcomeDto], description: 'One per matched id, in the order walked (ids as listed; a filter in id order)' }) outcomes: BulkOutcomeDto[];
-  @ApiProperty({ description: 'Outcomes answered: updated + failed' }) matched: number;
+  @ApiProperty({ description: 'True when the request was a dry run: nothing changed, no outcomes, `matched` is the count' }) dry_run: boolean;
+  @ApiProperty({ type: [BulkOutcomeDto], description: 'One per matched id, in the order walked (ids as listed; a filter in id order); empty in a dry run' }) outcomes: BulkOutcomeDto[];
+  @ApiProperty({ description: 'Outcomes answered: updated + failed; in a dry run, the alerts the request would act on' }) matched: number;
   @ApiProperty() updated: number;
   @ApiProperty() failed: number;
   @ApiPropertyOptional({

@@ -1,7 +1,7 @@
 import { IntersectionType } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
-import { CommaSeparated, DateRangeQueryDto, PageQueryDto } from '@app/common';
+import { AdminOnly, CommaSeparated, DateRangeQueryDto, PageQueryDto } from '@app/common';
 
 export const AUDIT_SORT_FIELDS = ['at'] as const;
 
@@ -31,8 +31,8 @@ export class AuditTrailFilterDto extends DateRangeQueryDto {
 
 /** The audit trail list: its filters and paging. */
 export class ListAuditTrailQueryDto extends IntersectionType(PageQueryDto, AuditTrailFilterDto) {
-  /** Admin only: one tenant's trail. */
-  @IsOptional() @Matches(/^tnt_[0-9A-Z]{26}$/, { message: 'tenant_id must be a tenant id (tnt_…)' })
+  /** Admin only: one tenant's trail (400 from any other principal). */
+  @IsOptional() @AdminOnly() @Matches(/^tnt_[0-9A-Z]{26}$/, { message: 'tenant_id must be a tenant id (tnt_…)' })
   tenant_id?: string;
 
   /** Field to sort by (events sort by time, id breaking ties). */

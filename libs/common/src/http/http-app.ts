@@ -1,15 +1,16 @@
 import { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import cors from '@fastify/cors';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { AppConfig } from '@app/config';
 
 import { JsonLogger } from '../logging/json-logger';
 import { ProblemResponder } from '../problem/problem-responder';
+import { KnownQueryGuard } from '../validation/known-query.guard';
 import { AppValidationPipe } from '../validation/validation.pipe';
 import { installClientLimits } from './client-limits';
+import { installCors } from './cors';
 import { installHttpHooks } from './http-hooks';
 import { jsonBody } from './json-body';
 import { MetricsService } from './metrics.service';
@@ -41,19 +42,17 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, confi
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.setReplySerializer(jsonBody as unknown as (payload: unknown) => string);
-  installHttpHooks(fastify, { logger, metrics: app.get(MetricsService), routes: app.get(RouteIndex) });
+  const routes = app.get(RouteIndex);
+  installHttpHooks(fastify, { logger, metrics: app.get(MetricsService), routes });
   installRouteBodyLimits(fastify, config);
   installClientLimits(fastify, config, send);
-  // CORS only when origins are configured: its hook would otherwise run on every request for nothing.
-  if (config.corsOrigins.length) {
-    await app.register(cors as never, {
-      origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
-      exposedHeaders: ['X-Request-Id', 'traceparent', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Content-Language'],
-    });
-  }
+  await installCors(app, config, routes);
   // JSON only (bodyParser: false keeps Nest from adding a form parser): other bodies are a 415.
   fastify.removeContentTypeParser('text/plain');
 
+  // After the modules' guards (APP_GUARD providers are registered by NestFactory.create): a request is
+  // authenticated before a query parameter of an operation that takes none is refused.
+  app.useGlobalGuards(new KnownQueryGuard());
   app.useGlobalPipes(new AppValidationPipe());
   app.enableShutdownHooks();
   return app;

@@ -18,3 +18,22 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'x-permitted-cross-domain-policies': 'none',
   'x-xss-protection': '0',
 };
+
+/** Where Swagger UI is served (its page and assets). */
+export const DOCS_PATH = '/docs';
+
+/**
+ * Swagger UI's: the same, without `upgrade-insecure-requests`. Served over plain HTTP on any host but
+ * localhost, that directive moved the page's scripts and styles to https, which nothing answered, and
+ * the page stayed blank. Everything else keeps the strict policy above.
+ */
+export const DOCS_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  ...SECURITY_HEADERS,
+  'content-security-policy': SECURITY_HEADERS['content-security-policy'].replace(';upgrade-insecure-requests', ''),
+};
+
+/** The security headers of a request's answer, by its URL. */
+export function securityHeadersFor(url: string): Readonly<Record<string, string>> {
+  const isDocs = url.startsWith(DOCS_PATH) && (url.length === DOCS_PATH.length || '/?#'.includes(url[DOCS_PATH.length]));
+  return isDocs ? DOCS_SECURITY_HEADERS : SECURITY_HEADERS;
+}

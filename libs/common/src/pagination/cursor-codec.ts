@@ -25,6 +25,12 @@ function isCursorKey(key: unknown): key is [CursorValue, string] {
   return Array.isArray(key[0]) ? key[0].every(isCursorScalar) : isCursorScalar(key[0]);
 }
 
+/** JSON.stringify replacer: an array of strings, numbers or booleans becomes its sorted distinct values. */
+function asSets(_key: string, value: unknown): unknown {
+  if (!Array.isArray(value) || !value.every((item) => ['string', 'number', 'boolean'].includes(typeof item))) return value;
+  return [...new Set(value as (string | number | boolean)[])].sort((a, b) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
+}
+
 interface CursorPayload {
   v: 1;
   d: CursorDirection;
@@ -40,8 +46,13 @@ interface CursorPayload {
 export class CursorCodec {
   constructor(private readonly secret: string) {}
 
+  /**
+   * The fingerprint of a list: its scope serialised with every array of plain values as a set (sorted,
+   * each value once), since a multi-value filter means the same list whatever the order of its values
+   * (`severity=high,critical` and `critical,high`).
+   */
   static binding(scope: unknown): string {
-    return createHash('sha256').update(JSON.stringify(scope)).digest('base64url').slice(0, 16);
+    return createHash('sha256').update(JSON.stringify(scope, asSets)).digest('base64url').slice(0, 16);
   }
 
   encode(position: CursorPosition, binding: string): string {

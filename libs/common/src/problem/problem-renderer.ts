@@ -60,7 +60,8 @@ export class ProblemRenderer {
   }
 
   private violation(error: FieldViolation, lang: Language): FieldViolation {
-    const description = lang === 'en' ? error.description : this.translate(`validation.${error.code}`, lang, { field: error.field });
+    const translated = lang === 'en' ? null : violationText(error);
+    const description = translated ? this.translate(translated.key, lang, translated.args) : error.description;
     const showValue = !this.config.isProduction && error.value !== undefined && !SECRET_FIELD.test(error.field);
     return { field: error.field, pointer: error.pointer, code: error.code, description, ...(showValue ? { value: error.value } : {}) };
   }
@@ -68,6 +69,24 @@ export class ProblemRenderer {
   private translate(key: string, lang: Language, args: Record<string, string | number>): string {
     return this.i18n.translate(key, { lang, args });
   }
+}
+
+/**
+ * The translation key of a violation's description and its arguments: the sentence stating the allowed
+ * values or the limit when the violation carries them (as its English description does), else its
+ * code's sentence.
+ */
+export function violationText(error: FieldViolation): { key: string; args: Record<string, string | number> } {
+  const { limits, code, field } = error;
+  if (limits?.allowed && code === 'enum') return { key: 'validation.enum_allowed', args: { field, allowed: limits.allowed.join(', ') } };
+  const hasMin = limits?.min !== undefined;
+  const hasMax = limits?.max !== undefined;
+  if ((hasMin || hasMax) && (code === 'length' || code === 'range')) {
+    const bound = hasMin && hasMax ? 'between' : hasMin ? 'min' : 'max';
+    const kind = code === 'range' ? 'range' : (limits?.unit ?? 'characters');
+    return { key: `validation.${kind}_${bound}`, args: { field, ...(hasMin ? { min: limits?.min as number } : {}), ...(hasMax ? { max: limits?.max as number } : {}) } };
+  }
+  return { key: `validation.${code}`, args: { field } };
 }
 
 function describe(error: unknown): string {

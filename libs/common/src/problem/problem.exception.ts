@@ -2,6 +2,17 @@ import { ProblemType } from './problem-types';
 
 export type FieldViolationCode = 'required' | 'type' | 'format' | 'range' | 'length' | 'enum' | 'unknown' | 'invalid';
 
+/**
+ * What the English description of a violation states besides the field (the allowed values, a limit),
+ * so that a translated description can state it too. `unit` says what a length counts.
+ */
+export interface ViolationLimits {
+  allowed?: readonly (string | number)[];
+  min?: number;
+  max?: number;
+  unit?: 'characters' | 'items' | 'entries';
+}
+
 export interface FieldViolation {
   /** Dot notation with array indexes: `items[0].severity`. */
   field: string;
@@ -11,6 +22,8 @@ export interface FieldViolation {
   /** English description; translated by the filter where a translation exists. */
   description: string;
   value?: unknown;
+  /** For translations; not part of the answer (the description states it in English). */
+  limits?: ViolationLimits;
 }
 
 export interface ProblemOptions {

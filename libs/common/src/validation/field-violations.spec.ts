@@ -1,7 +1,8 @@
 import { Type } from 'class-transformer';
-import { IsArray, IsEnum, IsInt, IsString, Max, Min, ValidateNested, validateSync } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsEnum, IsIn, IsInt, IsString, Max, MaxLength, Min, ValidateNested, validateSync } from 'class-validator';
 import { plainToInstance } from 'class-transformer';
 
+import { violationText } from '../problem/problem-renderer';
 import { toFieldViolations } from './field-violations';
 
 enum Severity { low = 'low', high = 'high' }
@@ -35,5 +36,28 @@ describe('toFieldViolations', () => {
   it('should report a missing field as required rather than as a type error', () => {
     const violations = toFieldViolations(validateSync(plainToInstance(Address, {})));
     expect(violations).toEqual([expect.objectContaining({ field: 'city', code: 'required', description: 'city is required; city must be a string' })]);
+  });
+
+  it('should carry the limits a constraint states, and pick the translation that states them', () => {
+    class Query {
+      @IsIn(['asc', 'desc']) direction: string;
+      @IsString() @MaxLength(10) title: string;
+      @IsInt() @Min(1) @Max(200) page_size: number;
+      @IsArray() @ArrayMaxSize(2) tags: string[];
+    }
+    const violations = toFieldViolations(validateSync(plainToInstance(Query, { direction: 'up', title: 'x'.repeat(11), page_size: 0, tags: ['a', 'b', 'c'] })));
+    expect(violations.map(({ field, limits }) => [field, limits])).toEqual([
+      ['direction', { allowed: ['asc', 'desc'] }],
+      ['title', { max: 10, unit: 'characters' }],
+      ['page_size', { min: 1 }],
+      ['tags', { max: 2, unit: 'items' }],
+    ]);
+    expect(violations.map(violationText)).toEqual([
+      { key: 'validation.enum_allowed', args: { field: 'direction', allowed: 'asc, desc' } },
+      { key: 'validation.characters_max', args: { field: 'title', max: 10 } },
+      { key: 'validation.range_min', args: { field: 'page_size', min: 1 } },
+      { key: 'validation.items_max', args: { field: 'tags', max: 2 } },
+    ]);
+    expect(violationText({ field: 'x', pointer: '/x', code: 'format', description: 'x is bad' })).toEqual({ key: 'validation.format', args: { field: 'x' } });
   });
 });

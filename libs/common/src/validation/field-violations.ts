@@ -1,6 +1,6 @@
-import { ValidationError } from 'class-validator';
+import { getMetadataStorage, ValidationError } from 'class-validator';
 
-import { FieldViolation, FieldViolationCode } from '../problem/problem.exception';
+import { FieldViolation, FieldViolationCode, ViolationLimits } from '../problem/problem.exception';
 import { IS_STRING_RECORD, isPlainObject, memberField, StringRecordLimits, stringRecordProblems } from './string-record';
 
 const CODE_BY_CONSTRAINT: Record<string, FieldViolationCode> = {
@@ -9,6 +9,7 @@ const CODE_BY_CONSTRAINT: Record<string, FieldViolationCode> = {
   isNotEmptyObject: 'required',
   arrayNotEmpty: 'required',
   whitelistValidation: 'unknown',
+  adminOnly: 'unknown',
   isInt: 'type',
   isNumber: 'type',
   isBoolean: 'type',
@@ -39,6 +40,33 @@ function codeOf(constraint: string): FieldViolationCode {
   return CODE_BY_CONSTRAINT[constraint] ?? (FORMAT_CONSTRAINT.test(constraint) ? 'format' : 'invalid');
 }
 
+/** The limits a constraint states, from the arguments it was declared with (IsIn's values, MaxLength's number). */
+const LIMITS_OF: Record<string, (args: unknown[]) => ViolationLimits> = {
+  isIn: ([values]) => ({ allowed: values as string[] }),
+  isEnum: ([entity, values]) => ({ allowed: Array.isArray(values) ? (values as string[]) : Object.values(entity as object) }),
+  maxLength: ([max]) => ({ max: max as number, unit: 'characters' }),
+  minLength: ([min]) => ({ min: min as number, unit: 'characters' }),
+  length: ([min, max]) => ({ min: min as number, max: max as number | undefined, unit: 'characters' }),
+  arrayMaxSize: ([max]) => ({ max: max as number, unit: 'items' }),
+  arrayMinSize: ([min]) => ({ min: min as number, unit: 'items' }),
+  min: ([min]) => ({ min: min as number }),
+  max: ([max]) => ({ max: max as number }),
+};
+
+/**
+ * The limits behind a failed constraint, read from class-validator's metadata of the object's class
+ * (so the error must carry its target). Undefined when the constraint states none or the class is unknown.
+ */
+function limitsOf(error: ValidationError, constraint: string): ViolationLimits | undefined {
+  const limits = LIMITS_OF[constraint];
+  const target = error.target?.constructor;
+  if (!limits || !target) return undefined;
+  const metadata = getMetadataStorage()
+    .getTargetValidationMetadatas(target, '', true, false)
+    .find((m) => m.propertyName === error.property && m.name === constraint);
+  return metadata ? limits(metadata.constraints ?? []) : undefined;
+}
+
 function fieldPath(parent: string, property: string, isArrayItem: boolean): string {
   if (isArrayItem) return `${parent}[${property}]`;
   return parent ? `${parent}.${property}` : property;
@@ -53,10 +81,10 @@ function stringRecordViolations(error: ValidationError, field: string, pointer: 
   const limits = error.contexts?.[IS_STRING_RECORD] as StringRecordLimits | undefined;
   if (!limits || !error.constraints?.[IS_STRING_RECORD] || !isPlainObject(error.value)) return null;
   const record = error.value;
-  return stringRecordProblems(record, limits, field).map(({ key, code, description }) =>
+  return stringRecordProblems(record, limits, field).map(({ key, code, description, limits: stated }) =>
     key === undefined
-      ? { field, pointer, code, description, value: undefined }
-      : { field: memberField(field, key), pointer: pointerPath(pointer, key), code, description, value: record[key] },
+      ? { field, pointer, code, description, value: undefined, limits: stated }
+      : { field: memberField(field, key), pointer: pointerPath(pointer, key), code, description, value: record[key], limits: stated },
   );
 }
 
@@ -79,7 +107,8 @@ export function toFieldViolations(errors: ValidationError[], parentField = '', p
       const [constraint, message] = ordered[0];
       const missing = error.value === undefined || error.value === null;
       const code = missing && constraint !== 'whitelistValidation' ? 'required' : codeOf(constraint);
-      violations.push({ field, pointer, code, description: missing && code === 'required' ? `${field} is required; ${message}` : message, value: error.value });
+      const limits = code === 'required' ? undefined : limitsOf(error, constraint);
+      violations.push({ field, pointer, code, description: missing && code === 'required' ? `${field} is required; ${message}` : message, value: error.value, ...(limits ? { limits } : {}) });
     }
     if (error.children?.length) {
       violations.push(...toFieldViolations(error.children, field, pointer, Array.isArray(error.value)));

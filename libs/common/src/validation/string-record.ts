@@ -1,6 +1,6 @@
 import { registerDecorator, ValidationOptions } from 'class-validator';
 
-import type { FieldViolationCode } from '../problem/problem.exception';
+import type { FieldViolationCode, ViolationLimits } from '../problem/problem.exception';
 
 /** How large a string record (labels, annotations) may be. */
 export interface StringRecordLimits {
@@ -19,6 +19,7 @@ export interface StringRecordProblem {
   key?: string;
   code: FieldViolationCode;
   description: string;
+  limits?: ViolationLimits;
 }
 
 export const IS_STRING_RECORD = 'isStringRecord';
@@ -37,12 +38,12 @@ export function stringRecordProblems(value: unknown, limits: StringRecordLimits,
   if (!isPlainObject(value)) return [{ code: 'type', description: `${name} must be an object whose values are strings` }];
   const keys = Object.keys(value);
   const problems: StringRecordProblem[] = [];
-  if (keys.length > limits.maxKeys) problems.push({ code: 'length', description: `${name} may hold at most ${limits.maxKeys} entries (it holds ${keys.length})` });
+  if (keys.length > limits.maxKeys) problems.push({ code: 'length', description: `${name} may hold at most ${limits.maxKeys} entries (it holds ${keys.length})`, limits: { max: limits.maxKeys, unit: 'entries' } });
   for (const key of keys) {
     const member = value[key];
     if (key.length === 0 || key.length > limits.maxKeyLength) problems.push({ key, code: 'length', description: `the names in ${name} must be 1 to ${limits.maxKeyLength} characters long` });
     else if (typeof member !== 'string') problems.push({ key, code: 'type', description: `${memberField(name, key)} must be a string` });
-    else if (member.length > limits.maxValueLength) problems.push({ key, code: 'length', description: `${memberField(name, key)} must be at most ${limits.maxValueLength} characters long` });
+    else if (member.length > limits.maxValueLength) problems.push({ key, code: 'length', description: `${memberField(name, key)} must be at most ${limits.maxValueLength} characters long`, limits: { max: limits.maxValueLength, unit: 'characters' } });
   }
   return problems;
 }

@@ -19,7 +19,8 @@ export class AppValidationPipe extends ValidationPipe {
       forbidNonWhitelisted: true,
       transform: true,
       transformOptions: { enableImplicitConversion: false },
-      validationError: { target: false, value: true },
+      // The target lets a violation state its limits (toFieldViolations reads them from the class's metadata).
+      validationError: { target: true, value: true },
       exceptionFactory: (errors: ValidationError[]) =>
         new ProblemException(ProblemTypes.validationError, { errors: toFieldViolations(errors) }),
     });

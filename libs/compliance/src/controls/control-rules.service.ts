@@ -21,7 +21,7 @@ function matchViolations(match: ControlRuleMatchDto): FieldViolation[] {
   if (!match.types?.length && match.source === undefined && labels.length === 0) {
     violations.push({ field: 'match', pointer: '/body/match', code: 'required', description: 'match needs at least one of types, source or labels (a rule for every alert is not a mapping)' });
   }
-  if (labels.length > MAX_LABELS) violations.push({ field: 'match.labels', pointer: '/body/match/labels', code: 'length', description: `match.labels takes at most ${MAX_LABELS} labels` });
+  if (labels.length > MAX_LABELS) violations.push({ field: 'match.labels', pointer: '/body/match/labels', code: 'length', description: `match.labels takes at most ${MAX_LABELS} labels`, limits: { max: MAX_LABELS, unit: 'entries' } });
   for (const [key, value] of labels) {
     if (typeof value !== 'string' || value.length > 200 || key.length === 0 || key.length > 100) {
       violations.push({ field: `match.labels.${key}`, pointer: `/body/match/labels/${key}`, code: 'type', description: 'each label needs a key of 1 to 100 characters and a string value of at most 200' });

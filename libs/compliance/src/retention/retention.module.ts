@@ -3,7 +3,7 @@ import { DynamicModule, InjectionToken, Injectable, Logger, Module, ModuleMetada
 import { Queue } from 'bull';
 
 import { AppConfig } from '@app/config';
-import { QueuesModule } from '@app/queues';
+import { queueMetricsProvider, QueuesModule } from '@app/queues';
 
 import { RetentionPurgeService } from './retention-purge.service';
 import { RETAINED_FILES, RETENTION_JOBS, RETENTION_QUEUE } from './retention-queue';
@@ -68,7 +68,7 @@ export class RetentionConsumerModule {
     return {
       module: RetentionConsumerModule,
       imports: [RetentionModule.register(options), QueuesModule, BullModule.registerQueue({ name: RETENTION_QUEUE })],
-      providers: [RetentionProcessor, RetentionSchedule],
+      providers: [RetentionProcessor, RetentionSchedule, queueMetricsProvider(RETENTION_QUEUE)],
     };
   }
 }

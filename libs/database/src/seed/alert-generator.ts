@@ -125,7 +125,8 @@ export function seedTenants(count: number): SeedTenant[] {
 
 /**
  * The `index`-th alert of a seed: deterministic for (seed, index, tenants, epoch), spread over the year
- * before `epoch`, severities skewed toward low, and every lifecycle timestamp consistent with its status.
+ * before `epoch`, severities skewed toward low, and every lifecycle timestamp consistent with its status
+ * and at or before `epoch` (nothing is resolved in the future).
  */
 export function generateAlert(seed: number, index: number, tenants: readonly SeedTenant[], epoch: number): SeedAlert {
   const random = new Random(seed * 1_000_003 + index);
@@ -142,7 +143,9 @@ export function generateAlert(seed: number, index: number, tenants: readonly See
   const startsAt = new Date(createdAt.getTime() - random.int(0, 5) * MINUTE);
   const source = random.pick(rule.source);
   const analyst = random.pick(ANALYSTS);
-  const stamp = (after: Date, maxMinutes: number): Date => new Date(after.getTime() + random.int(1, maxMinutes) * MINUTE);
+  // A lifecycle step comes 1 to maxMinutes after the one before, but never after the epoch (the seed's
+  // "now"): an alert created minutes before it cannot have been resolved days later.
+  const stamp = (after: Date, maxMinutes: number): Date => new Date(Math.min(after.getTime() + random.int(1, maxMinutes) * MINUTE, Math.max(epoch, after.getTime())));
 
   const acknowledgedAt = status === 'open' || (status === 'dismissed' && random.chance(0.5)) ? null : stamp(createdAt, 240);
   const escalatedAt = status === 'escalated' || (status === 'resolved' && random.chance(0.15)) ? stamp(acknowledgedAt ?? createdAt, 120) : null;

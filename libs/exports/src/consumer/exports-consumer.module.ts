@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { Queue } from 'bull';
 
+import { AuditTrailModule } from '@app/audit-trail';
 import { AppConfig } from '@app/config';
 
 import { EXPORT_JOBS, EXPORTS_QUEUE } from '../export-queue';
@@ -30,7 +31,7 @@ export class ExportSweepSchedule implements OnApplicationBootstrap {
  * set (the demo), which is why it is a library module rather than a part of apps/worker.
  */
 @Module({
-  imports: [ExportsModule],
+  imports: [ExportsModule, AuditTrailModule],
   providers: [ExportWriters, ExportRunner, ExportSweeper, ExportProcessor, ExportSweepSchedule],
 })
 export class ExportsConsumerModule {}

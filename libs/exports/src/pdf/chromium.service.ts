@@ -5,7 +5,8 @@ import { Browser, launch, Page } from 'puppeteer-core';
 
 import { AppConfig } from '@app/config';
 
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--font-render-hinting=none'];
+/** How every Chromium of ours starts (headless, as root in a container); the e2e browser tests use them too. */
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--font-render-hinting=none'];
 
 /**
  * One Chromium for every PDF of the process, launched on first use and relaunched when it dies; every
@@ -77,7 +78,7 @@ export class ChromiumService implements OnModuleDestroy {
     if (this.closing) throw new Error('Chromium is shutting down');
     const started = Date.now();
     // Over a pipe rather than a WebSocket: Chromium then exits when this process dies, even by SIGKILL.
-    const browser = await launch({ executablePath: this.config.chromiumPath, headless: true, args: ARGS, pipe: true, protocolTimeout: 300_000 });
+    const browser = await launch({ executablePath: this.config.chromiumPath, headless: true, args: CHROMIUM_ARGS, pipe: true, protocolTimeout: 300_000 });
     browser.on('disconnected', () => {
       if (this.browser === browser) this.browser = null;
       if (!this.closing) this.logger.warn('Chromium disconnected; the next page relaunches it');

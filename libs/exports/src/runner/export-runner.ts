@@ -10,6 +10,7 @@ import { AppConfig } from '@app/config';
 import { ExportJob, PlainSql, Prisma, PrismaService } from '@app/database';
 
 import { ExportManifestDto } from '../dto/export-job.dto';
+import { ExportMetrics } from '../export-metrics';
 import { apiFormat, FILE_TYPES, hasReport, ReportLocale } from '../dto/export-enums';
 import { reportTranslator } from '../report/report-texts';
 import { ExportSelection, RecordSource, SqlRun } from '../sources/record-source';
@@ -62,6 +63,7 @@ export class ExportRunner {
     private readonly storage: ExportStorage,
     private readonly writers: ExportWriters,
     private readonly config: AppConfig,
+    private readonly metrics: ExportMetrics,
   ) {}
 
   async run(exportId: string, attempt: AttemptInfo): Promise<void> {
@@ -84,6 +86,7 @@ export class ExportRunner {
       );
       await progress.finish();
       await this.complete(job, file, manifest);
+      this.metrics.ended(job.format, 'completed', { seconds: (Date.now() - started) / 1000, rows: manifest.row_count });
       this.logger.log(`${job.id}: ${job.format} of ${manifest.row_count} ${job.resource} in ${Date.now() - started} ms`);
     } catch (error) {
       abort.abort();
@@ -92,7 +95,7 @@ export class ExportRunner {
         this.logger.log(`${job.id}: cancelled after ${Date.now() - started} ms; partial files removed`);
         return;
       }
-      await this.failed(job, error, attempt);
+      await this.failed(job, error, attempt, started);
     } finally {
       progress.stop();
       await this.storage.discardWork(job.id).catch(() => undefined);
@@ -260,7 +263,7 @@ export class ExportRunner {
     }
   }
 
-  private async failed(job: ExportJob, error: unknown, attempt: AttemptInfo): Promise<void> {
+  private async failed(job: ExportJob, error: unknown, attempt: AttemptInfo, started: number): Promise<void> {
     const { message, retryable } = describeFailure(error);
     const permanent = !retryable || (error as { permanent?: boolean }).permanent === true;
     const attemptNumber = attempt.attemptsMade + 1;
@@ -270,14 +273,17 @@ export class ExportRunner {
       throw error;
     }
     this.logger.error(`${job.id}: failed: ${message}`);
-    await this.fail(job, message);
+    await this.fail(job, message, (Date.now() - started) / 1000);
   }
 
-  private async fail(job: ExportJob, message: string): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
+  /** Fails a job that is still running (counted once: a job another process ended meanwhile is left alone). */
+  private async fail(job: ExportJob, message: string, seconds?: number): Promise<void> {
+    const failed = await this.prisma.$transaction(async (tx) => {
       const { count } = await tx.exportJob.updateMany({ where: { id: job.id, status: { in: ['pending', 'processing'] } }, data: { status: 'failed', errorMessage: message, completedAt: new Date() } });
       if (count > 0) await appendAuditEvent(tx, { tenantId: job.tenantId, action: 'export.fail', resourceType: 'export', resourceId: job.id, outcome: 'failure', actor: SYSTEM, details: { error_message: message } });
+      return count > 0;
     });
+    if (failed) this.metrics.ended(job.format, 'failed', { seconds });
   }
 }
 

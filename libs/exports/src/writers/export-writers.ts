@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import { verifyAuditWindow } from '@app/audit-trail';
+import { AuditChainMetrics, AuditWindowVerification, verifyAuditWindow } from '@app/audit-trail';
 import { AppConfig } from '@app/config';
 import { ExportFormat, PrismaService } from '@app/database';
 
@@ -14,7 +14,12 @@ import { XlsxWriter } from './xlsx-writer';
 /** A fresh writer per job attempt, by format. */
 @Injectable()
 export class ExportWriters {
-  constructor(private readonly chromium: ChromiumService, private readonly config: AppConfig, private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly chromium: ChromiumService,
+    private readonly config: AppConfig,
+    private readonly prisma: PrismaService,
+    private readonly auditChain: AuditChainMetrics,
+  ) {}
 
   create(format: ExportFormat): FormatWriter {
     switch (format) {
@@ -22,8 +27,14 @@ export class ExportWriters {
       case 'ndjson': return new NdjsonWriter();
       case 'xlsx': return new XlsxWriter();
       case 'pdf': return this.pdf();
-      case 'evidence_pack': return new EvidencePackWriter(this.pdf(), new CsvWriter(), (tenantId, from, to) => verifyAuditWindow(this.prisma, tenantId, from, to));
+      case 'evidence_pack': return new EvidencePackWriter(this.pdf(), new CsvWriter(), (tenantId, from, to) => this.verifyWindow(tenantId, from, to));
     }
+  }
+
+  private async verifyWindow(tenantId: string, from: Date | null, to: Date): Promise<AuditWindowVerification> {
+    const verification = await verifyAuditWindow(this.prisma, tenantId, from, to);
+    this.auditChain.verified('window', verification.valid);
+    return verification;
   }
 
   private pdf(): PdfWriter {

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { ArrayMaxSize, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
-import { ApiQueryEnum, CommaSeparated, DateRangeQueryDto, PageQueryDto, ToBoolean } from '@app/common';
+import { AdminOnly, ApiQueryEnum, CommaSeparated, DateRangeQueryDto, PageQueryDto, ToBoolean } from '@app/common';
 import { CONTROL_ID, CONTROL_ID_MESSAGE, MAX_CONTROLS } from '@app/compliance';
 import type { ThreatCaseStatus } from '@app/database';
 
@@ -34,8 +34,8 @@ export class ThreatCaseFilterDto extends DateRangeQueryDto {
   @IsOptional() @CommaSeparated() @Matches(CONTROL_ID, { each: true, message: CONTROL_ID_MESSAGE }) @ArrayMaxSize(MAX_CONTROLS)
   control?: string[];
 
-  /** Admin only: one tenant. */
-  @IsOptional() @Matches(/^tnt_[0-9A-Z]{26}$/, { message: 'tenant_id must be a tenant id (tnt_…)' })
+  /** Admin only: one tenant (400 from any other principal). */
+  @IsOptional() @AdminOnly() @Matches(/^tnt_[0-9A-Z]{26}$/, { message: 'tenant_id must be a tenant id (tnt_…)' })
   tenant_id?: string;
 }
 

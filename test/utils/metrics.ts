@@ -1,0 +1,22 @@
+import { spawnSync } from 'node:child_process';
+
+/** `promtool check metrics` (Debian's prometheus package) on a /metrics body: its exit code and complaints. */
+export function promtoolCheck(body: string): { status: number | null; output: string } {
+  const result = spawnSync('promtool', ['check', 'metrics'], { input: body, encoding: 'utf8' });
+  if (result.error) throw result.error;
+  return { status: result.status, output: `${result.stdout}${result.stderr}`.trim() };
+}
+
+/**
+ * The value of one series of a Prometheus text exposition: the sample named `name` whose labels include
+ * `labels` (0 when there is none, as Prometheus reads an absent counter series).
+ */
+export function sample(body: string, name: string, labels: Record<string, string> = {}): number {
+  for (const line of body.split('\n')) {
+    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const found = Object.fromEntries([...(match[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
+    if (Object.entries(labels).every(([key, value]) => found[key] === value)) return Number(match[3]);
+  }
+  return 0;
+}
