@@ -46,11 +46,17 @@ async function createTenant(prisma: PrismaClient, flags: Record<string, string>,
     }
     throw new ConflictError(`tenant ${existing.id} (slug ${existing.slug}, name "${existing.name}") already holds this ${existing.slug === dto.slug ? 'slug' : 'id'}; nothing changed`);
   }
-  const tenant = await prisma.$transaction(async (tx) => {
-    const created = await tx.tenant.create({ data: { id: flags.id ?? publicId('tnt'), name: dto.name, slug: dto.slug } });
-    await appendAuditEvent(tx, { tenantId: created.id, action: 'tenant.create', resourceType: 'tenant', resourceId: created.id, actor: cli, details: { name: created.name, slug: created.slug } });
-    return created;
-  });
+  const tenant = await prisma
+    .$transaction(async (tx) => {
+      const created = await tx.tenant.create({ data: { id: flags.id ?? publicId('tnt'), name: dto.name, slug: dto.slug } });
+      await appendAuditEvent(tx, { tenantId: created.id, action: 'tenant.create', resourceType: 'tenant', resourceId: created.id, actor: cli, details: { name: created.name, slug: created.slug } });
+      return created;
+    })
+    .catch((error: unknown) => {
+      // Another process took the slug or id between the look-up and the insert.
+      if ((error as { code?: string }).code === 'P2002') throw new ConflictError(`the slug ${dto.slug}${flags.id ? ` or the id ${flags.id}` : ''} was just taken by another tenant; nothing changed`);
+      throw error;
+    });
   console.log(`Created ${tenant.id}\t${tenant.slug}\t${tenant.name}.`);
 }
 

@@ -106,6 +106,16 @@ describe('authentication, scopes and tenancy', () => {
     await expectProblem(expired.headers, 401, 'expired-api-key');
   });
 
+  it('should read a bearer token repeated in X-API-Key once (hey-api’s auth callback), and a different X-API-Key instead of the token', async () => {
+    const token = signHs256(claimsFor(tenantA), SECRET);
+    expect((await http(api, 'GET', '/v1/audit-trail', { headers: { ...bearer(token), 'x-api-key': token } })).status).toBe(200);
+    await expectProblem({ ...bearer(token), 'x-api-key': `ak_${'x'.repeat(43)}` }, 401, 'invalid-api-key');
+    await expectProblem({ ...bearer(token), 'x-api-key': signHs256(claimsFor(tenantA), 'another-secret-0123456789abcdef0123456789') }, 401, 'invalid-api-key');
+    // The key's scopes are the request's, never the token's beside it.
+    const key = await world.apiKey(tenantA, ['alerts:read']);
+    await expectProblem({ ...bearer(token), ...key.headers }, 403, 'missing-scope');
+  });
+
   it('should record when an API key was last used', async () => {
     const key = await world.apiKey(tenantA, ['audit:read']);
     await http(api, 'GET', '/v1/audit-trail', { headers: key.headers });

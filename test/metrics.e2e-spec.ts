@@ -50,8 +50,12 @@ describe('/metrics of api and worker', () => {
   });
 
   afterAll(async () => {
-    if (worker?.pid) process.kill(-worker.pid, 'SIGKILL');
-    await api.close();
+    try {
+      if (worker?.pid) process.kill(-worker.pid, 'SIGKILL');
+    } catch {
+      // The worker has already gone (it failed to start: its stderr is printed then).
+    }
+    await api?.close();
     for (const [key, value] of Object.entries(saved)) {
       if (value === undefined) delete process.env[key];
       else process.env[key] = value;
@@ -83,8 +87,11 @@ describe('/metrics of api and worker', () => {
       cwd: resolve(__dirname, '..'),
       env: { ...process.env, ...env, HOST: '127.0.0.1', WORKER_PORT: String(port), LOG_LEVEL: 'fatal' },
       detached: true,
-      stdio: 'ignore',
+      stdio: ['ignore', 'ignore', 'pipe'],
     });
+    let stderr = '';
+    worker.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    worker.on('exit', (code) => code !== null && code !== 0 && console.error(`the worker exited with ${code}:\n${stderr}`));
     const csv = await startExport(api, { resource: 'alerts', format: 'csv', scope: 'all' }, headers);
     const pack = await startExport(api, { resource: 'alerts', format: 'evidence-pack', scope: 'all' }, headers);
     expect((await waitForExport(api, csv, headers, undefined, 150_000)).status).toBe('completed');

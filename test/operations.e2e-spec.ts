@@ -93,12 +93,12 @@ describe('operations', () => {
       const schemasOf = (path: string, method = 'get'): Record<string, Schema> =>
         Object.fromEntries((document.paths[path][method] as unknown as { parameters: { name: string; schema: Schema }[] }).parameters.map((p) => [p.name, p.schema]));
       const named = (name: string, fallback: string) => ({ allOf: [{ $ref: `#/components/schemas/${name}` }], default: fallback });
-      const arrayOf = (name: string) => ({ type: 'array', items: { $ref: `#/components/schemas/${name}` } });
+      const arrayOf = (name: string) => ({ type: 'array', maxItems: 50, items: { $ref: `#/components/schemas/${name}` } });
       const components = document.components.schemas as Record<string, { enum?: string[]; properties?: Record<string, Schema> }>;
 
       const list = schemasOf('/v1/alerts');
-      expect(list.page).toEqual({ type: 'integer', minimum: 1, maximum: 1_000_000, default: 1 });
-      expect(list.page_size).toEqual({ type: 'integer', minimum: 1, maximum: 200, default: 20 });
+      expect(list.page).toEqual({ type: 'integer', format: 'int32', minimum: 1, maximum: 1_000_000, default: 1 });
+      expect(list.page_size).toEqual({ type: 'integer', format: 'int32', minimum: 1, maximum: 200, default: 20 });
       expect(list.pagination).toEqual(named('PaginationMode', 'offset'));
       expect(list.sort_direction).toEqual(named('SortDirection', 'desc'));
       expect(list.sort_by).toEqual(named('AlertSortField', 'created_at'));
@@ -113,8 +113,8 @@ describe('operations', () => {
 
       const history = schemasOf('/v1/systems/{system_key}/alerts/history');
       expect(Object.keys(history).sort()).toEqual(['alertname', 'from_date', 'page', 'page_size', 'severity', 'sort_by', 'sort_direction', 'status', 'system_key', 'to_date']);
-      expect(history.page).toEqual({ type: 'integer', minimum: 1, maximum: 1_000_000, default: 1 });
-      expect(history.page_size).toEqual({ type: 'integer', minimum: 1, maximum: 200, default: 20 });
+      expect(history.page).toEqual({ type: 'integer', format: 'int32', minimum: 1, maximum: 1_000_000, default: 1 });
+      expect(history.page_size).toEqual({ type: 'integer', format: 'int32', minimum: 1, maximum: 200, default: 20 });
       expect(history.sort_by).toEqual(named('SystemHistorySortField', 'created_at'));
       expect(history.sort_direction).toEqual(named('SortDirection', 'desc'));
       expect(history.from_date).toEqual(expect.objectContaining({ type: 'string', format: 'date-time' }));
@@ -129,7 +129,7 @@ describe('operations', () => {
       expect(components.AlertSeverity.enum).toEqual(['info', 'low', 'medium', 'high', 'critical']);
       expect(components.AlertStatus.enum).toEqual(['open', 'acknowledged', 'escalated', 'resolved', 'dismissed']);
 
-      expect(schemasOf('/v1/alerts/stats/source').limit).toEqual({ type: 'integer', minimum: 1, maximum: 1_000, default: 50 });
+      expect(schemasOf('/v1/alerts/stats/source').limit).toEqual({ type: 'integer', format: 'int32', minimum: 1, maximum: 1_000, default: 50 });
       expect(schemasOf('/v1/alerts/stats/timeseries').interval).toEqual(named('StatsInterval', 'day'));
       expect(components.CreateAlertBatchDto.properties?.alerts).toEqual(expect.objectContaining({ type: 'array', minItems: 1, maxItems: 1_000 }));
       expect(components.BulkActionDto.properties?.ids).toEqual(expect.objectContaining({ type: 'array', minItems: 1, maxItems: 1_000 }));

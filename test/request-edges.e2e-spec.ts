@@ -178,7 +178,7 @@ describe('request edges', () => {
     });
 
     it('should refuse an empty filter without "all": true, and take it with it', async () => {
-      for (const filter of [{}, { timezone: 'Asia/Jakarta' }, { type: [] }]) {
+      for (const filter of [{}, { timezone: 'Asia/Jakarta' }, { type: [] }, { q: '' }, { source: '' }, { alertable_id: '' }]) {
         const refused = await http(api, 'POST', '/v1/alerts/bulk/acknowledge', { body: { filter }, headers });
         expect(refused.status).toBe(400);
         expect(problem(refused).errors).toEqual([expect.objectContaining({ field: 'filter', pointer: '/body/filter', code: 'invalid', description: expect.stringContaining('"all": true') })]);

@@ -9,14 +9,14 @@ export function promtoolCheck(body: string): { status: number | null; output: st
 
 /**
  * The value of one series of a Prometheus text exposition: the sample named `name` whose labels include
- * `labels` (0 when there is none, as Prometheus reads an absent counter series).
+ * `labels`, or undefined when the exposition has no such series (so that `toBe(0)` means a real 0).
  */
-export function sample(body: string, name: string, labels: Record<string, string> = {}): number {
+export function sample(body: string, name: string, labels: Record<string, string> = {}): number | undefined {
   for (const line of body.split('\n')) {
     const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!match || match[1] !== name) continue;
     const found = Object.fromEntries([...(match[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
     if (Object.entries(labels).every(([key, value]) => found[key] === value)) return Number(match[3]);
   }
-  return 0;
+  return undefined;
 }

@@ -22,6 +22,7 @@ export * from './redis/redis.service';
 export * from './swagger/operation.decorator';
 export * from './swagger/schemas';
 export * from './swagger/query-enum';
+export * from './swagger/document-fixes';
 export * from './trace/request-context';
 export * from './trace/trace-context';
 export * from './validation/transformers';

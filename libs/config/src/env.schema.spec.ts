@@ -48,6 +48,9 @@ describe('parseEnv', () => {
   it('should parse lists and booleans', () => {
     const env = parseEnv({ ...valid, CORS_ORIGINS: 'https://a.example, http://b.example:8080', METRICS_PUBLIC: 'false' });
     expect(env.CORS_ORIGINS).toEqual(['https://a.example', 'http://b.example:8080']);
+    // As a browser sends Origin: lower-case host, no trailing slash, the default port dropped.
+    expect(parseEnv({ ...valid, CORS_ORIGINS: 'https://Console.Example.com/,https://c.example:443' }).CORS_ORIGINS).toEqual(['https://console.example.com', 'https://c.example']);
+    expect(() => parseEnv({ ...valid, CORS_ORIGINS: 'https://console.example.com/app' })).toThrow(/CORS_ORIGINS/);
     expect(env.METRICS_PUBLIC).toBe(false);
   });
 });

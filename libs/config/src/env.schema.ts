@@ -52,9 +52,16 @@ function boolean(raw: string): boolean | undefined {
   return undefined;
 }
 
+/** Origins as a browser sends them (`https://console.example.com`: lower-case host, no path, no trailing slash). */
 function origins(raw: string): string[] | undefined {
   const list = raw.split(',').map((origin) => origin.trim()).filter(Boolean);
-  return list.every((origin) => origin === '*' || url(['http:', 'https:'])(origin)) ? list : undefined;
+  const normalised = list.map((origin) => {
+    if (origin === '*') return origin;
+    if (!url(['http:', 'https:'])(origin)) return undefined;
+    const parsed = new URL(origin);
+    return parsed.pathname === '/' && !parsed.search && !parsed.hash && !parsed.username ? parsed.origin : undefined;
+  });
+  return normalised.every((origin) => origin !== undefined) ? (normalised as string[]) : undefined;
 }
 
 function text(raw: string): string | undefined {

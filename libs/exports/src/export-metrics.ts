@@ -3,10 +3,11 @@ import { Injectable } from '@nestjs/common';
 import { MetricsService } from '@app/common';
 import type { ExportFormat } from '@app/database';
 
-import { apiFormat } from './dto/export-enums';
+import { apiFormat, EXPORT_FORMATS } from './dto/export-enums';
 
 /** How an export job ended. */
-export type ExportOutcome = 'completed' | 'failed' | 'cancelled';
+const EXPORT_OUTCOMES = ['completed', 'failed', 'cancelled'] as const;
+export type ExportOutcome = (typeof EXPORT_OUTCOMES)[number];
 
 /**
  * Export jobs in the process that decides their end: the one that ran them (the worker, or the api with
@@ -33,6 +34,8 @@ export class ExportMetrics {
       labelNames: ['format'] as const,
       buckets: [10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000],
     });
+    // Every series from the start, so that a rate() or an alert rule sees 0 before the first job ends.
+    for (const format of EXPORT_FORMATS) for (const status of EXPORT_OUTCOMES) this.jobs.inc({ format, status }, 0);
   }
 
   /** A job ended; `seconds` when this process ran its last attempt, `rows` when it completed. */

@@ -1,16 +1,17 @@
 import { applyDecorators, Controller, Get, Query, Type } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 
-import { AlertFilterDto, AlertStatsService, GroupStatsDto, GroupStatsQueryDto, ResponseTimesDto, TimeseriesDto, TimeseriesQueryDto } from '@app/alerts';
+import { AlertFilterDto, AlertStatsService, GroupStatsDto, GroupStatsQueryDto, ResponseTimesDto, SEVERITIES, TimeseriesDto, TimeseriesQueryDto } from '@app/alerts';
 import { Authenticated, CurrentPrincipal } from '@app/auth';
 import { ApiEnvelope, envelope, Envelope, Operation, Principal } from '@app/common';
 
 /** GET /v1/alerts/stats/{path} under alerts:read, documented with its envelope and 400. */
-function StatsRoute(path: string, id: string, summary: string, model: Type<unknown> = GroupStatsDto, isArray = false): MethodDecorator {
+/** A statistics route; `maxItems` makes its data an array of at most that many. */
+function StatsRoute(path: string, id: string, summary: string, model: Type<unknown> = GroupStatsDto, maxItems?: number): MethodDecorator {
   return applyDecorators(
     Get(path),
     Authenticated({ scopes: ['alerts:read'] }),
-    ApiEnvelope(model, 200, 'OK', isArray),
+    ApiEnvelope(model, 200, 'OK', maxItems !== undefined, maxItems),
     Operation({ id, summary, problems: [400] }),
   );
 }
@@ -46,7 +47,7 @@ export class AlertStatsController {
     return envelope(await this.stats.timeseries(query, principal));
   }
 
-  @StatsRoute('response-times', 'getAlertResponseTimes', 'Mean, p50 and p90 time to acknowledge and to resolve, per severity', ResponseTimesDto, true)
+  @StatsRoute('response-times', 'getAlertResponseTimes', 'Mean, p50 and p90 time to acknowledge and to resolve, per severity', ResponseTimesDto, SEVERITIES.length)
   async responseTimes(@Query() query: AlertFilterDto, @CurrentPrincipal() principal: Principal): Promise<Envelope<ResponseTimesDto[]>> {
     return envelope(await this.stats.responseTimes(query, principal));
   }

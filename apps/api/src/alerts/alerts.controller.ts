@@ -53,7 +53,7 @@ export class AlertsController {
   @Post()
   @HttpCode(201)
   @Authenticated({ scopes: ['alerts:write'] })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Repeat a create safely: the same key and body answer the first alert (with Idempotent-Replayed: true)' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Repeat a create safely: the same key and body answer the first alert (with Idempotent-Replayed: true)', schema: { type: 'string', pattern: IDEMPOTENCY_KEY.source, maxLength: 200 } })
   @ApiEnvelope(AlertDto, 201, 'The alert (created now, or earlier under the same Idempotency-Key)')
   @Operation({ id: 'createAlert', summary: 'Create a manual or external alert', problems: [400, 413, 415, 422] })
   async create(@Body() body: CreateAlertDto, @Headers('idempotency-key') key: string | undefined, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<AlertDto>> {

@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 
-import { DOCS_PATH, FieldViolationSchema, PaginationSchema, ProblemSchema, withQueryEnumDefaults } from '@app/common';
+import { DOCS_PATH, FieldViolationSchema, PaginationSchema, ProblemSchema, withDocumentFixes, withQueryEnumDefaults } from '@app/common';
 
 import { forSwaggerUi } from './swagger-ui-document';
 
@@ -12,15 +12,17 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       'History, triage and compliance evidence for security and operations alerts. Every error is an RFC 9457 problem (application/problem+json) whose `type` links to its documentation.',
     )
     .setVersion('1.0.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A JWT (HS256 with the configured secret or RS256 through the configured JWKS; claims sub, tenant_id, scopes), or an API key (ak_…) where a client can only send a bearer token, such as Alertmanager’s http_config.authorization' }, 'bearer')
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An API key (ak_…) bound to one tenant and its scopes. Seed 003 (Rhombus) clients may send it as x-auth-apikey instead; X-API-Key wins when both are sent' }, 'api_key')
+    .addServer('/', 'The server that serves this document: production, staging or local alike')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A JWT (HS256 with the configured secret or RS256 through the configured JWKS; claims sub, tenant_id, scopes; verified as RFC8725 (JSON Web Token Best Current Practices) asks: the algorithm is fixed by the key source and never `none`, exp and nbf are checked, iss and aud when configured), or an API key (ak_…) where a client can only send a bearer token, such as Alertmanager’s http_config.authorization' }, 'bearer')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An API key (ak_…) bound to one tenant and its scopes. Seed 003 (Rhombus) clients may send it as x-auth-apikey instead; X-API-Key wins when both are sent. With `Authorization: Bearer` too, a different X-API-Key is the credential read (the bearer token is not), and an X-API-Key that repeats the bearer token is the same credential sent twice, read once (docs/API-DECISIONS.md)' }, 'api_key')
     .build();
-  return withQueryEnumDefaults(
-    SwaggerModule.createDocument(app, config, {
-      extraModels: [ProblemSchema, FieldViolationSchema, PaginationSchema],
-      operationIdFactory: (_controller, method) => method,
-    }),
-  );
+  const document = SwaggerModule.createDocument(app, config, {
+    extraModels: [ProblemSchema, FieldViolationSchema, PaginationSchema],
+    operationIdFactory: (_controller, method) => method,
+  });
+  // Meant for clients outside the operator's network too (OWASP API9: say who a server is for).
+  for (const server of document.servers ?? []) Object.assign(server, { 'x-internal': false });
+  return withDocumentFixes(withQueryEnumDefaults(document));
 }
 
 /** Swagger UI at /docs (with optional filters empty: forSwaggerUi) and the document at /openapi.json. */

@@ -10,7 +10,7 @@ function shown(value: unknown): string {
  * The document as Swagger UI gets it: optional query parameters keep their examples in their
  * description only. Swagger UI fills a parameter's input with its example (the parameter's `example` or
  * `examples`, or its schema's `example`, where @nestjs/swagger writes a DTO property's example), so
- * "Execute" on the alert list sent `type=brute_force&labels=env:prod&…` and answered nothing. Defaults
+ * "Execute" on the alert list sent `type=brute_force&label=env:prod&…` and answered nothing. Defaults
  * are still filled in: they are what the server assumes anyway. /openapi.json keeps the examples where
  * they were, for generators and other tools.
  */

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
-import { AdminOnly, CommaSeparated, DateRangeQueryDto, IsInstant, ToLowerCase } from '@app/common';
+import { AdminOnly, CommaSeparated, DateRangeQueryDto, IsInstant, queryListMaxItems, ToLowerCase } from '@app/common';
 import { CONTROL_ID, CONTROL_ID_MESSAGE, MAX_CONTROLS } from '@app/compliance';
 
 import { ALERTABLE_TYPES, FOLLOW_UP_STATUSES, SEVERITIES, SEVERITY_FILTER, STATUSES } from './alert-enums';
@@ -17,12 +17,12 @@ export class AlertFilterDto extends DateRangeQueryDto {
   @IsOptional() @CommaSeparated() @IsString(LIST) @MaxLength(100, LIST) @ArrayMaxSize(50)
   type?: string[];
 
-  @ApiPropertyOptional({ enum: SEVERITIES, enumName: 'AlertSeverity', isArray: true, description: 'Severities (OR), in any case' })
-  @IsOptional() @CommaSeparated() @ToLowerCase() @IsIn(SEVERITIES, SEVERITY_FILTER)
+  @ApiPropertyOptional({ enum: SEVERITIES, enumName: 'AlertSeverity', isArray: true, ...queryListMaxItems(50), description: 'Severities (OR), in any case' })
+  @IsOptional() @CommaSeparated() @ToLowerCase() @IsIn(SEVERITIES, SEVERITY_FILTER) @ArrayMaxSize(50)
   severity?: (typeof SEVERITIES)[number][];
 
-  @ApiPropertyOptional({ enum: STATUSES, enumName: 'AlertStatus', isArray: true, description: 'Statuses (OR)' })
-  @IsOptional() @CommaSeparated() @IsIn(STATUSES, LIST)
+  @ApiPropertyOptional({ enum: STATUSES, enumName: 'AlertStatus', isArray: true, ...queryListMaxItems(50), description: 'Statuses (OR)' })
+  @IsOptional() @CommaSeparated() @IsIn(STATUSES, LIST) @ArrayMaxSize(50)
   status?: (typeof STATUSES)[number][];
 
   /** Case-insensitive substring of the source. */
@@ -37,8 +37,8 @@ export class AlertFilterDto extends DateRangeQueryDto {
   @IsOptional() @CommaSeparated() @IsString(LIST) @MaxLength(200, LIST) @ArrayMaxSize(50)
   assignee?: string[];
 
-  @ApiPropertyOptional({ enum: ALERTABLE_TYPES, enumName: 'AlertableType', isArray: true, description: 'What raised the alert (OR)' })
-  @IsOptional() @CommaSeparated() @IsIn(ALERTABLE_TYPES, LIST)
+  @ApiPropertyOptional({ enum: ALERTABLE_TYPES, enumName: 'AlertableType', isArray: true, ...queryListMaxItems(50), description: 'What raised the alert (OR)' })
+  @IsOptional() @CommaSeparated() @IsIn(ALERTABLE_TYPES, LIST) @ArrayMaxSize(50)
   alertable_type?: (typeof ALERTABLE_TYPES)[number][];
 
   /** The id of the entity that raised the alert. */
@@ -61,23 +61,24 @@ export class AlertFilterDto extends DateRangeQueryDto {
   @IsOptional() @CommaSeparated() @IsString(LIST) @MaxLength(200, LIST) @ArrayMaxSize(50)
   site_id?: string[];
 
-  @ApiPropertyOptional({ enum: FOLLOW_UP_STATUSES, enumName: 'FollowUpStatus', isArray: true })
-  @IsOptional() @CommaSeparated() @IsIn(FOLLOW_UP_STATUSES, LIST)
+  @ApiPropertyOptional({ enum: FOLLOW_UP_STATUSES, enumName: 'FollowUpStatus', isArray: true, ...queryListMaxItems(50) })
+  @IsOptional() @CommaSeparated() @IsIn(FOLLOW_UP_STATUSES, LIST) @ArrayMaxSize(50)
   follow_up_status?: (typeof FOLLOW_UP_STATUSES)[number][];
 
   @ApiPropertyOptional({ type: [String], description: '`key:value` label matches; repeat for more (AND)', example: ['env:prod'] })
   @IsOptional() @CommaSeparated() @Matches(/^[^:]{1,100}:.{0,200}$/, { each: true, message: 'label must be key:value' }) @ArrayMaxSize(20)
   label?: string[];
 
-  @ApiPropertyOptional({ type: [String], description: 'Control ids (OR): alerts that evidence any of them (`ISO27001:A.<n>.<n>`, `PCI:<n>(.<n>)*`)', example: ['ISO27001:A.8.15', 'PCI:10.2.1.1'] })
-  @IsOptional() @CommaSeparated() @Matches(CONTROL_ID, { each: true, message: CONTROL_ID_MESSAGE }) @ArrayMaxSize(MAX_CONTROLS)
+  @ApiPropertyOptional({ type: [String], description: 'Control ids (OR): alerts that evidence any of them (`ISO27001:A.<n>.<n>`, `PCI:<n>(.<n>)*`)', maxItems: MAX_CONTROLS, example: ['ISO27001:A.8.15', 'PCI:10.2.1.1'] })
+  // 22 is CONTROL_ID_MAX_LENGTH, written out: the Swagger plugin reads a literal, not an imported constant.
+  @IsOptional() @CommaSeparated() @Matches(CONTROL_ID, { each: true, message: CONTROL_ID_MESSAGE }) @MaxLength(22, LIST) @ArrayMaxSize(MAX_CONTROLS)
   control?: string[];
 
   /**
    * Alerts open at this instant (created by then and not resolved or dismissed then, reopenings
    * included), from their recorded lifecycle: RFC 3339, or a date read in `timezone`. @example "2025-04-01T00:00:00Z"
    */
-  @IsOptional() @IsString() @IsInstant()
+  @IsOptional() @IsString() @MaxLength(40) @IsInstant()
   open_at?: string;
 
   /** Free text over title, message, source, alertable_id and the rule name (case-insensitive). */
@@ -98,11 +99,14 @@ const ALERT_FILTER_FIELDS = [
 /** Fields that do not narrow the alerts by themselves: how dates are read, and (admin) the whole of one tenant. */
 const NOT_NARROWING = new Set<string>(['timezone', 'tenant_id']);
 
-/** Whether a filter selects fewer than all of the tenant's alerts: some field other than `timezone` and `tenant_id` is given. */
+/**
+ * Whether a filter selects fewer than all of the tenant's alerts: some field other than `timezone` and
+ * `tenant_id` is given. An empty string or list counts as not given, as the where-builder skips it.
+ */
 export function narrowsAlerts(filter: AlertFilterDto): boolean {
   return ALERT_FILTER_FIELDS.some((field) => {
     const value = filter[field];
-    return !NOT_NARROWING.has(field) && value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0);
+    return !NOT_NARROWING.has(field) && value !== undefined && value !== null && value !== '' && !(Array.isArray(value) && value.length === 0);
   });
 }
 

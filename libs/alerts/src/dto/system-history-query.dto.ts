@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
-import { ApiQueryEnum, CommaSeparated, DEFAULT_PAGE_SIZE, IsAfter, IsInstant, SORT_DIRECTIONS, SortDirection, ToInt, ToLowerCase } from '@app/common';
+import { ApiQueryEnum, CommaSeparated, DEFAULT_PAGE_SIZE, IsAfter, IsInstant, queryListMaxItems, SORT_DIRECTIONS, SortDirection, ToInt, ToLowerCase } from '@app/common';
 
 import { SEVERITIES, SEVERITY_FILTER, STATUSES } from './alert-enums';
 
@@ -26,22 +26,22 @@ export class SystemHistoryQueryDto {
   sort_direction?: SortDirection;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Lower bound on created_at (inclusive), RFC 3339', example: '2026-05-12T00:00:00Z' })
-  @IsOptional() @IsString() @IsInstant('utc')
+  @IsOptional() @IsString() @MaxLength(40) @IsInstant('utc')
   from_date?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Upper bound on created_at (exclusive), RFC 3339; must be after from_date', example: '2026-05-13T00:00:00Z' })
-  @IsOptional() @IsString() @IsInstant('utc') @IsAfter('from_date', 'utc')
+  @IsOptional() @IsString() @MaxLength(40) @IsInstant('utc') @IsAfter('from_date', 'utc')
   to_date?: string;
 
   @ApiPropertyOptional({ type: [String], description: 'Alertnames (OR)' })
-  @IsOptional() @CommaSeparated() @IsString({ each: true })
+  @IsOptional() @CommaSeparated() @IsString({ each: true }) @MaxLength(200, { each: true }) @ArrayMaxSize(50)
   alertname?: string[];
 
-  @ApiPropertyOptional({ enum: SEVERITIES, enumName: 'AlertSeverity', isArray: true, description: 'Severities (OR), in any case; seed 002\'s warning is medium here' })
-  @IsOptional() @CommaSeparated() @ToLowerCase() @IsIn(SEVERITIES, SEVERITY_FILTER)
+  @ApiPropertyOptional({ enum: SEVERITIES, enumName: 'AlertSeverity', isArray: true, ...queryListMaxItems(50), description: 'Severities (OR), in any case; seed 002\'s warning is medium here' })
+  @IsOptional() @CommaSeparated() @ToLowerCase() @IsIn(SEVERITIES, SEVERITY_FILTER) @ArrayMaxSize(50)
   severity?: (typeof SEVERITIES)[number][];
 
-  @ApiPropertyOptional({ enum: STATUSES, enumName: 'AlertStatus', isArray: true })
-  @IsOptional() @CommaSeparated() @IsIn(STATUSES, { each: true })
+  @ApiPropertyOptional({ enum: STATUSES, enumName: 'AlertStatus', isArray: true, ...queryListMaxItems(50) })
+  @IsOptional() @CommaSeparated() @IsIn(STATUSES, { each: true }) @ArrayMaxSize(50)
   status?: (typeof STATUSES)[number][];
 }

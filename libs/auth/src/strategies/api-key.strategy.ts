@@ -22,6 +22,19 @@ export function apiKeyHeader(headers: FastifyRequest['headers']): string | undef
   return undefined;
 }
 
+/**
+ * The API key to authenticate, or undefined when the key header only repeats the bearer token: a client
+ * that answers every security scheme with one secret (@hey-api/openapi-ts's `auth` callback sends its JWT
+ * as `Authorization: Bearer` and as `X-API-Key`) carries one credential, read once by the bearer strategy.
+ * Two different credentials keep the documented precedence: the API key is read, the bearer never.
+ */
+export function apiKeyToAuthenticate(headers: FastifyRequest['headers']): string | undefined {
+  const secret = apiKeyHeader(headers);
+  if (secret === undefined) return undefined;
+  const bearer = /^Bearer +(\S+)$/i.exec(headers.authorization?.trim() ?? '')?.[1];
+  return bearer === secret ? undefined : secret;
+}
+
 /** `X-API-Key: ak_…` (or seed 003's `x-auth-apikey`), looked up by its SHA-256. Without one it passes to the next strategy. */
 @Injectable()
 export class ApiKeyStrategy extends PassportStrategy(Strategy, 'api-key') {
@@ -30,7 +43,7 @@ export class ApiKeyStrategy extends PassportStrategy(Strategy, 'api-key') {
   }
 
   async validate(request: FastifyRequest): Promise<Principal | null> {
-    const secret = apiKeyHeader(request.headers);
+    const secret = apiKeyToAuthenticate(request.headers);
     if (secret === undefined) return null;
     return this.apiKeys.authenticate(secret);
   }

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
+import { IsOptional, IsString, MaxLength, registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
 
 import { INSTANT_RANGE, isTimeZone, parseInstant, parseTimestamp } from './zoned-time';
 
@@ -71,15 +71,15 @@ export function IsAfter(otherField: string, zoneField = 'timezone', options?: Va
 /** `created_from` (inclusive) and `created_to` (exclusive); dates without a time are read in `timezone`. */
 export class DateRangeQueryDto {
   /** Inclusive lower bound: RFC 3339, or YYYY-MM-DD read in `timezone`. @example "2025-04-01" */
-  @IsOptional() @IsString() @IsInstant()
+  @IsOptional() @IsString() @MaxLength(40) @IsInstant()
   created_from?: string;
 
   /** Exclusive upper bound; must be after created_from. @example "2025-05-01" */
-  @IsOptional() @IsString() @IsInstant() @IsAfter('created_from')
+  @IsOptional() @IsString() @MaxLength(40) @IsInstant() @IsAfter('created_from')
   created_to?: string;
 
   @ApiPropertyOptional({ default: 'UTC', description: 'IANA time zone for date-only bounds', example: 'Asia/Jakarta' })
-  @IsOptional() @IsTimeZone()
+  @IsOptional() @MaxLength(64) @IsTimeZone()
   timezone?: string;
 }
 

@@ -40,9 +40,10 @@ const PREFLIGHT_MAX_AGE_SECONDS = 600;
  * A listed origin gets `Access-Control-Allow-Origin` on every response and its preflights allow every
  * method we serve and whatever request headers it asks for (Authorization, X-API-Key, If-Match,
  * Idempotency-Key, traceparent, … and the headers of tracing SDKs that a fixed list would refuse). An
- * origin not listed gets no CORS header at all, so its browser refuses the answer. Any other OPTIONS
- * request (no CORS configured, an origin not listed, no preflight) is 204 with `Allow` when the path
- * exists, and the usual 404 when it does not: OPTIONS is never a 405 (docs/API-DECISIONS.md).
+ * origin not listed gets no CORS header at all, so its browser refuses the answer. The CORS plugin answers
+ * a listed origin's OPTIONS (every OPTIONS with `*`) itself, 204 without `Allow`; any other OPTIONS request
+ * (no CORS configured, an origin not listed, no Origin) is 204 with `Allow` when the path exists, and the
+ * usual 404 when it does not: OPTIONS is never a 405 (docs/API-DECISIONS.md).
  */
 export async function installCors(app: NestFastifyApplication, config: AppConfig, routes: RouteIndex): Promise<void> {
   // The CORS hook only when origins are configured: it would otherwise run on every request for nothing.

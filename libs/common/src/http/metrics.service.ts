@@ -47,6 +47,7 @@ export class MetricsService {
   }
 
   histogram<L extends string = string>(config: Config<HistogramConfiguration<L>>): Histogram<L> {
+    if (config.name.endsWith('_total')) throw new Error(`histogram ${config.name}: only counters end _total`);
     return this.existing(config.name) ?? new Histogram({ ...config, name: this.named(config.name), registers: [this.registry] });
   }
 

@@ -1,7 +1,16 @@
 import { applyDecorators, HttpStatus, Type } from '@nestjs/common';
 import { ApiExtraModels, ApiOperation, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 
+import { MAX_PAGE_SIZE } from '../pagination/page-query.dto';
 import { PaginationSchema, ProblemSchema } from './schemas';
+
+/** The envelope's own fields, with the bounds the server keeps: `code` is 0 on success, the request id is ours or a caller's of at most 128 characters. */
+const ENVELOPE_FIELDS = {
+  code: { type: 'integer', format: 'int32', minimum: 0, maximum: 0, example: 0 },
+  message: { type: 'string', maxLength: 200, example: 'OK' },
+  timestamp: { type: 'string', format: 'date-time', maxLength: 30 },
+  request_id: { type: 'string', maxLength: 128, pattern: '^[A-Za-z0-9._:@-]{1,128}$' },
+};
 
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid request (validation-error, malformed-json, invalid-cursor)',
@@ -48,9 +57,9 @@ export function Operation({ id, summary, description, problems = [] }: Operation
   );
 }
 
-/** 200 with `{ code, message, data: Model (or Model[] with isArray), timestamp, request_id }`. */
-export function ApiEnvelope(model: Type<unknown>, status = 200, description = 'OK', isArray = false): MethodDecorator {
-  const data = isArray ? { type: 'array', items: { $ref: getSchemaPath(model) } } : { $ref: getSchemaPath(model) };
+/** 200 with `{ code, message, data: Model (or Model[] with isArray, at most maxItems), timestamp, request_id }`. */
+export function ApiEnvelope(model: Type<unknown>, status = 200, description = 'OK', isArray = false, maxItems?: number): MethodDecorator {
+  const data = isArray ? { type: 'array', maxItems, items: { $ref: getSchemaPath(model) } } : { $ref: getSchemaPath(model) };
   return applyDecorators(
     ApiExtraModels(model),
     ApiResponse({
@@ -59,13 +68,7 @@ export function ApiEnvelope(model: Type<unknown>, status = 200, description = 'O
       schema: {
         type: 'object',
         required: ['code', 'message', 'data', 'timestamp', 'request_id'],
-        properties: {
-          code: { type: 'integer', example: 0 },
-          message: { type: 'string', example: 'OK' },
-          data,
-          timestamp: { type: 'string', format: 'date-time' },
-          request_id: { type: 'string' },
-        },
+        properties: { ...ENVELOPE_FIELDS, data },
       },
     }),
   );
@@ -82,13 +85,10 @@ export function ApiListEnvelope(model: Type<unknown>): MethodDecorator {
         type: 'object',
         required: ['code', 'message', 'items', 'total', 'pagination', 'timestamp', 'request_id'],
         properties: {
-          code: { type: 'integer', example: 0 },
-          message: { type: 'string', example: 'OK' },
-          items: { type: 'array', items: { $ref: getSchemaPath(model) } },
-          total: { type: 'integer', nullable: true },
+          ...ENVELOPE_FIELDS,
+          items: { type: 'array', maxItems: MAX_PAGE_SIZE, items: { $ref: getSchemaPath(model) } },
+          total: { type: 'integer', format: 'int64', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, nullable: true },
           pagination: { $ref: getSchemaPath(PaginationSchema) },
-          timestamp: { type: 'string', format: 'date-time' },
-          request_id: { type: 'string' },
         },
       },
     }),

@@ -6,6 +6,8 @@ import { applyDecorators } from '@nestjs/common';
  * format is checked, not the catalogue: a tenant may map to controls this build does not list.
  */
 export const CONTROL_ID = /^(ISO27001:A\.\d{1,2}\.\d{1,2}|PCI:\d{1,2}(\.\d{1,3}){0,4})$/;
+/** The longest id CONTROL_ID matches (`PCI:12.123.123.123.123`), for the OpenAPI document. */
+export const CONTROL_ID_MAX_LENGTH = 22;
 export const CONTROL_ID_MESSAGE = 'each control must be ISO27001:A.<n>.<n> (for example ISO27001:A.8.15) or PCI:<n>(.<n>)* (for example PCI:10.2.1.1)';
 /** Most controls one alert, rule or filter may name. */
 export const MAX_CONTROLS = 50;

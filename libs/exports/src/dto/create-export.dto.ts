@@ -35,7 +35,7 @@ export class CreateExportDto {
   filters?: Record<string, unknown>;
 
   /** IANA time zone of the report's dates and of date-only filter values. @example "Asia/Jakarta" */
-  @IsOptional() @IsTimeZone()
+  @IsOptional() @MaxLength(64) @IsTimeZone()
   timezone?: string;
 
   @ApiPropertyOptional({ enum: REPORT_LOCALES, enumName: 'ReportLocale', default: 'en', description: 'Language of the report' })
