@@ -1,4 +1,4 @@
-import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, Matches, Max, MaxLength, Min } from 'class-validator';
 
 import { AdminOnly, ToInt } from '@app/common';
 
@@ -11,11 +11,11 @@ const TENANT_ID = /^tnt_[0-9A-Z]{26}$/;
  */
 export class VerifyAuditTrailQuery {
   /** Admin only: verify one tenant's chain instead of all of them (400 from any other principal). */
-  @IsOptional() @AdminOnly() @Matches(TENANT_ID, { message: 'tenant_id must be a tenant id (tnt_…)' })
+  @IsOptional() @AdminOnly() @MaxLength(30) @Matches(TENANT_ID, { message: 'tenant_id must be a tenant id (tnt_…)' })
   tenant_id?: string;
 
   /** Admin only, without tenant_id: continue the walk over every tenant at this one (`next_tenant_id`; 400 from any other principal). */
-  @IsOptional() @AdminOnly() @Matches(TENANT_ID, { message: 'from_tenant_id must be a tenant id (tnt_…)' })
+  @IsOptional() @AdminOnly() @MaxLength(30) @Matches(TENANT_ID, { message: 'from_tenant_id must be a tenant id (tnt_…)' })
   from_tenant_id?: string;
 
   /** Start at this seq of the (first) chain, linked to the hash of the event before it (`next_from_seq`). @example 1 */
