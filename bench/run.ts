@@ -6,9 +6,10 @@ import { runAlerts } from './alerts';
 import { runExports } from './exports';
 import { runIngest } from './ingest';
 import { runOverhead } from './overhead';
+import { runScale } from './scale';
 import { runWriters } from './writers';
 
-const SUITES: Record<string, () => Promise<void>> = { overhead: runOverhead, alerts: runAlerts, ingest: runIngest, exports: runExports, writers: runWriters };
+const SUITES: Record<string, () => Promise<void>> = { overhead: runOverhead, alerts: runAlerts, ingest: runIngest, exports: runExports, scale: runScale, writers: runWriters };
 
 async function main(): Promise<void> {
   ensureDotEnv();

@@ -16,3 +16,4 @@ export * from './plain-sql';
 export * from './pg-types';
 export * from './tolerant-dates';
 export * from './json-rows';
+export * from './tenant-param';

@@ -2,6 +2,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 import { PAGINATION_MODES, SORT_DIRECTIONS } from '../pagination/page-query.dto';
 
+export const TOTAL_IS_ESTIMATE =
+  'True when `total` (and `total_pages`) is an estimate: the alerts list answers its default offset total exactly up to 1,000 and estimates it beyond, without counting; `include_total=true` asks for the exact count. False whenever `total` is a count or null';
+
 export class FieldViolationSchema {
   @ApiProperty({ example: 'items[0].severity', description: 'Dot notation, array items as [index].' })
   field: string;
@@ -54,6 +57,7 @@ export class PaginationSchema {
   @ApiProperty({ type: Number, nullable: true }) page: number | null;
   @ApiProperty() page_size: number;
   @ApiProperty({ type: Number, nullable: true }) total: number | null;
+  @ApiProperty({ description: TOTAL_IS_ESTIMATE }) total_is_estimate: boolean;
   @ApiProperty({ type: Number, nullable: true }) total_pages: number | null;
   @ApiProperty() has_next: boolean;
   @ApiProperty() has_prev: boolean;
