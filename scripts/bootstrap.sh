@@ -23,13 +23,15 @@ fi
 
 # Debian packages the exports need: Chromium prints the PDF reports, qpdf merges their chunks, the Noto
 # CJK fonts render Korean and Chinese reports, DejaVu sets the tables (Sans Mono for ids), poppler-utils
-# (pdftotext) lets the tests read PDFs back, and unzip opens evidence packs in the tests as an auditor would.
+# (pdftotext) lets the tests read PDFs back, and unzip opens evidence packs in the tests as an auditor would;
+# the tests start Alertmanager (prometheus-alertmanager) to deliver real webhooks.
 chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
 missing=()
 [ -x "$chromium" ] || missing+=(chromium)
 command -v qpdf >/dev/null || missing+=(qpdf)
 command -v pdftotext >/dev/null || missing+=(poppler-utils)
 command -v unzip >/dev/null || missing+=(unzip)
+command -v "${ALERTMANAGER_BIN:-prometheus-alertmanager}" >/dev/null || missing+=(prometheus-alertmanager)
 # promtool (Debian's prometheus package) checks the api's and the worker's /metrics in the tests.
 command -v promtool >/dev/null || missing+=(prometheus)
 # The font list is read once into a variable: `fc-list | grep -q` under pipefail fails when grep stops

@@ -61,6 +61,7 @@ export class AlertControlsService {
       await tx.alertTimelineEntry.createMany({
         data: changed.map((c) => ({ id: publicId('atl', now.getTime()), tenantId: c.tenantId, alertId: c.id, at: now, actor: principal.subject, action: 'controls_updated', details: { from: c.from, to: c.to, via: 'control_rules' } })),
       });
+      // Cases before the tenant's audit lock, as case changes take them: the other order deadlocked with them.
       await tx.$executeRaw(refreshCaseControlsOfAlertsSql(changed.map((c) => c.id)));
       // Last: the audit append takes the tenant's chain lock, held until the commit.
       for (const tenant of new Set(changed.map((c) => c.tenantId))) {

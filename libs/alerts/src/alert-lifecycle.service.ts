@@ -164,6 +164,7 @@ export class AlertLifecycleService {
         await tx.alertTimelineEntry.create({
           data: { id: publicId('atl', now.getTime()), tenantId: alert.tenantId, alertId: id, at: now, actor: principal.subject, ...change.timeline, note: change.timeline.note ?? null },
         });
+        // Cases before the tenant's audit lock, as case changes take them: the other order deadlocked with them.
         if (change.controlsChanged) await tx.$executeRaw(refreshCaseControlsOfAlertsSql([id]));
         const changed = await tx.alert.findUniqueOrThrow({ where: { id } });
         // Last: the audit append takes the tenant's chain lock, held until the commit (docs/ARCHITECTURE.md).

@@ -40,4 +40,6 @@ export * from './dates/date-range-query.dto';
 export * from './validation/field-violations';
 export * from './validation/string-record';
 export * from './validation/one-of';
+export * from './validation/text-input';
+export * from './http/text-input-hooks';
 export * from './validation/admin-only';

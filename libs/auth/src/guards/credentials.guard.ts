@@ -8,6 +8,7 @@ import { AppConfig } from '@app/config';
 
 import { authProblem } from '../auth-problems';
 import { AuthFailureLimiter } from '../rate-limit/auth-failure-limiter';
+import { TenantDirectory } from '../tenants/tenant-directory';
 
 export function requirementOf(reflector: Reflector, context: ExecutionContext): AuthRequirement | undefined {
   return reflector.getAllAndOverride<AuthRequirement | undefined>(AUTH_METADATA, [context.getHandler(), context.getClass()]);
@@ -22,8 +23,9 @@ export function isOpen(requirement: AuthRequirement | undefined, config: AppConf
 /**
  * Authenticates every route that is not public, through the Passport strategies (an API key first,
  * then a bearer JWT), and puts the principal into the request context, where the data layer reads
- * its tenant. A route that declares nothing is refused. Failed attempts (401) are counted per client
- * address and API key prefix; past the limit, attempts are refused with 429 before any check.
+ * its tenant, which must exist. A route that declares nothing is refused. Failed attempts (401) are
+ * counted per client address and API key prefix; past the limit, attempts are refused with 429 before
+ * any check.
  */
 @Injectable()
 export class CredentialsGuard extends AuthGuard(['api-key', 'bearer']) {
@@ -31,6 +33,7 @@ export class CredentialsGuard extends AuthGuard(['api-key', 'bearer']) {
     private readonly reflector: Reflector,
     private readonly config: AppConfig,
     private readonly failures: AuthFailureLimiter,
+    private readonly tenants: TenantDirectory,
   ) {
     super();
   }
@@ -43,11 +46,21 @@ export class CredentialsGuard extends AuthGuard(['api-key', 'bearer']) {
     await this.failures.check(request);
     try {
       await super.canActivate(context);
+      await this.requireTenant(request);
     } catch (error) {
       if (error instanceof ProblemException && error.problemType.status === 401) await this.failures.record(request);
       throw error;
     }
     return true;
+  }
+
+  /** A credential whose tenant does not exist (a signed JWT may name any) is refused before anything is read or written. */
+  private async requireTenant(request: FastifyRequest): Promise<void> {
+    const principal = request.context.principal;
+    if (!principal || (await this.tenants.exists(principal.tenantId))) return;
+    request.context.principal = undefined;
+    request.context.refusedPrincipal = principal;
+    throw authProblem(ProblemTypes.unknownTenant, { tenant_id: principal.tenantId });
   }
 
   override handleRequest<T = Principal>(error: unknown, principal: T | false, _info: unknown, context: ExecutionContext): T {

@@ -111,6 +111,12 @@ export function toProblemException(error: unknown, request: ErrorRequest): Probl
         return new ProblemException(ProblemTypes.malformedJson, { cause: error });
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
         return new ProblemException(ProblemTypes.payloadTooLarge, { args: { limit_bytes: request.bodyLimit }, cause: error });
+      case 'FST_ERR_BAD_URL':
+        // The router could not percent-decode the path (escapes that are not UTF-8, such as %FF).
+        return new ProblemException(ProblemTypes.validationError, {
+          errors: [{ field: 'path', pointer: '/path', code: 'format', description: 'path must be valid UTF-8 once percent-decoded' }],
+          cause: error,
+        });
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
         return new ProblemException(ProblemTypes.unsupportedMediaType, { args: { content_type: request.contentType?.split(';')[0] || '(none)' }, cause: error });
       default:

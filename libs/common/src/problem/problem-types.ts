@@ -133,6 +133,12 @@ export const ProblemTypes = define({
     code: 10000042,
     description: 'The service has more concurrent writes than it can take right now (no database connection or transaction became free in time). Nothing was changed; retry after `Retry-After` seconds.',
   },
+  headerFieldsTooLarge: {
+    slug: 'request-header-fields-too-large',
+    status: 431,
+    code: 10000018,
+    description: 'The request headers are larger than the server reads (16 KiB in all, Node\'s limit). Nothing was read or changed; send a shorter credential or fewer headers.',
+  },
 
   // 01: authentication and authorisation. Each bad credential has its own code.
   missingCredential: { slug: 'missing-credential', status: 401, code: 10010001, description: 'No credential was sent. Send `Authorization: Bearer <JWT>`, `X-API-Key: ak_…` or `Authorization: Bearer ak_…`.' },
@@ -151,9 +157,10 @@ export const ProblemTypes = define({
   revokedApiKey: { slug: 'revoked-api-key', status: 401, code: 10010014, description: 'The API key (`X-API-Key`, or a bearer token starting `ak_`) was revoked.' },
   expiredApiKey: { slug: 'expired-api-key', status: 401, code: 10010015, description: 'The API key (`X-API-Key`, or a bearer token starting `ak_`) has expired (`expires_at` is in the past).' },
   missingScope: { slug: 'missing-scope', status: 403, code: 10010016, description: 'The credential lacks a scope this operation needs; `i18n_args.scope` names it.' },
+  unknownTenant: { slug: 'unknown-tenant', status: 401, code: 10010018, description: 'The credential is valid, but the tenant its `tenant_id` names does not exist (`i18n_args.tenant_id`). Nothing was read or changed; ask for a credential of an existing tenant.' },
   jwksUnavailable: { slug: 'jwks-unavailable', status: 503, code: 10010017, description: 'The JWKS that verifies RS256 tokens could not be fetched. Retry shortly.' },
-  tokenLifetimeTooLong: { slug: 'token-lifetime-too-long', status: 401, code: 10010018, description: 'The token lives longer than this API accepts: `exp` is more than `JWT_MAX_TTL_SECONDS` (`i18n_args.max_ttl_seconds`) after `iat` (or after now, without `iat`). Get a token with a shorter lifetime.' },
-  tooManyAuthFailures: { slug: 'too-many-auth-failures', status: 429, code: 10010019, description: 'Too many failed authentications from this client address or with this API key prefix in the current minute (`AUTH_FAILURE_LIMIT_PER_MINUTE`). Wait `retry_after` seconds (also in `Retry-After`); further attempts are refused until then, valid or not.' },
+  tokenLifetimeTooLong: { slug: 'token-lifetime-too-long', status: 401, code: 10010020, description: 'The token lives longer than this API accepts: `exp` is more than `JWT_MAX_TTL_SECONDS` (`i18n_args.max_ttl_seconds`) after `iat` (or after now, without `iat`). Get a token with a shorter lifetime.' },
+  tooManyAuthFailures: { slug: 'too-many-auth-failures', status: 429, code: 10010021, description: 'Too many failed authentications from this client address or with this API key prefix in the current minute (`AUTH_FAILURE_LIMIT_PER_MINUTE`). Wait `retry_after` seconds (also in `Retry-After`); further attempts are refused until then, valid or not.' },
 
   // 02: alerts.
   invalidTransition: { slug: 'invalid-transition', status: 409, code: 10020001, description: 'The alert\'s status does not allow this action. `current_status` and `allowed_actions` say what does.' },
@@ -206,6 +213,7 @@ export function problemTypeForStatus(status: number): ProblemType {
     415: ProblemTypes.unsupportedMediaType,
     422: ProblemTypes.unprocessable,
     429: ProblemTypes.rateLimited,
+    431: ProblemTypes.headerFieldsTooLarge,
     503: ProblemTypes.serviceUnavailable,
   };
   return generic[status] ?? (status >= 500 ? ProblemTypes.internalError : ProblemTypes.badRequest);

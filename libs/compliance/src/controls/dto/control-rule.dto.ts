@@ -36,7 +36,7 @@ export class CreateControlRuleDto {
   @IsArray() @ArrayMinSize(1) @IsControlIdList()
   controls: string[];
 
-  @ValidateNested() @Type(() => ControlRuleMatchDto)
+  @IsObject() @ValidateNested() @Type(() => ControlRuleMatchDto)
   match: ControlRuleMatchDto;
 
   /** Disabled rules are kept but not applied (default true). */
@@ -44,7 +44,7 @@ export class CreateControlRuleDto {
   enabled?: boolean;
 }
 
-/** The fields to change; those left out keep their value. */
+/** The fields to change; those left out keep their value; null only where a field says nullable (IsOmittable). */
 export class UpdateControlRuleDto {
   @IsOmittable() @IsString() @IsNotEmpty() @MaxLength(200)
   name?: string;
