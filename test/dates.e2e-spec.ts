@@ -54,10 +54,14 @@ describe('dates', () => {
     expect(openAt.status).toBe(400);
   });
 
-  it('should refuse an Alertmanager startsAt past 9999', async () => {
+  it('should refuse an Alertmanager alert whose startsAt is past 9999, storing nothing of it', async () => {
     const payload = { version: '4', status: 'firing', receiver: 'r', groupKey: 'g', alerts: [{ status: 'firing', labels: { alertname: 'X' }, annotations: {}, startsAt: '9999-12-31T24:00:00Z', fingerprint: 'f1' }] };
-    const refused = await http<Problem>(run.api, 'POST', '/v1/ingest/alertmanager', { body: payload, headers: writer });
-    expect(refused.status).toBe(400);
+    const before = await world.prisma.alert.count({ where: { tenantId: tenant.id } });
+    // Ingestion refuses an invalid alert alone (its group is answered 200 and the rest stored).
+    const answer = await http<{ data: { created: number; refused: number } }>(run.api, 'POST', '/v1/ingest/alertmanager', { body: payload, headers: writer });
+    expect(answer.status).toBe(200);
+    expect(answer.body.data).toEqual(expect.objectContaining({ created: 0, refused: 1 }));
+    expect(await world.prisma.alert.count({ where: { tenantId: tenant.id } })).toBe(before);
   });
 
   describe('rows that already hold year 10000', () => {
