@@ -55,8 +55,8 @@ export async function ensureData(url: string, alerts = ALERTS, tenants = TENANTS
   await seedDatabase(url, { alerts, tenants, seed: 1, until: Date.UTC(2026, 10, 1) });
 }
 
-export async function startApi(url: string, port = PORT): Promise<ChildProcess> {
-  const env = { ...process.env, DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '1000000', DATABASE_POOL_SIZE: '16' };
+export async function startApi(url: string, port = PORT, overrides: Record<string, string> = {}): Promise<ChildProcess> {
+  const env = { ...process.env, DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '1000000', DATABASE_POOL_SIZE: '16', ...overrides };
   const child = spawn(process.execPath, ['dist/apps/api/apps/api/src/main.js'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   try {
     await waitForHttp(`http://127.0.0.1:${port}/health/ready`, { child, name: 'api' });

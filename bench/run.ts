@@ -8,8 +8,9 @@ import { runIngest } from './ingest';
 import { runOverhead } from './overhead';
 import { runScale } from './scale';
 import { runSoak } from './soak';
+import { runWriters } from './writers';
 
-const SUITES: Record<string, () => Promise<void>> = { overhead: runOverhead, alerts: runAlerts, ingest: runIngest, exports: runExports, scale: runScale, soak: runSoak };
+const SUITES: Record<string, () => Promise<void>> = { overhead: runOverhead, alerts: runAlerts, ingest: runIngest, exports: runExports, scale: runScale, soak: runSoak, writers: runWriters };
 
 async function main(): Promise<void> {
   ensureDotEnv();

@@ -4,7 +4,7 @@
  *                   (an `auditor` key must expire: --expires-in or --expires-at is required)
  *   api-keys list [--tenant <id|slug>]
  *   api-keys revoke <ak_id>
- *   token mint --tenant <id|slug> --scopes a,b [--sub <subject>] [--ttl <seconds>]             a development JWT (HS256, JWT_SECRET)
+ *   token mint --tenant <id|slug> --scopes a,b [--sub <subject>] [--ttl <seconds>]             a development JWT (HS256, JWT_SECRET; ttl up to JWT_MAX_TTL_SECONDS)
  *   tenants create --slug <slug> --name <name> [--id tnt_…]                                    idempotent: the same tenant again changes nothing
  *   tenants list
  * Every change is written to the tenant's audit trail with the actor `cli`.
@@ -151,8 +151,9 @@ async function run(prisma: PrismaClient, config: AppConfig, argv: string[]): Pro
     }
     case 'token mint': {
       const tenant = await tenantOf(prisma, flags.tenant);
-      const ttl = flags.ttl ? Number(flags.ttl) : 24 * 3600;
+      const ttl = flags.ttl ? Number(flags.ttl) : Math.min(24 * 3600, config.jwtMaxTtlSeconds);
       if (!Number.isInteger(ttl) || ttl < 1) throw new UsageError('--ttl takes a whole number of seconds');
+      if (ttl > config.jwtMaxTtlSeconds) throw new UsageError(`--ttl may be at most JWT_MAX_TTL_SECONDS (${config.jwtMaxTtlSeconds}): the api refuses longer-lived tokens`);
       console.log(mintDevToken(config.jwtSecret, { sub: flags.sub ?? 'cli-user', tenantId: tenant.id, scopes: scopesOf(flags.scopes), ttlSeconds: ttl, issuer: config.jwtIssuer, audience: config.jwtAudience }));
       return;
     }

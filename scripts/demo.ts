@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   const base = `http://${host}:${config.port}`;
   const credentials = tenants.map((tenant) => ({
     tenant,
-    token: mintDevToken(config.jwtSecret, { sub: `demo-operator@${tenant.slug}`, tenantId: tenant.id, scopes: SCOPES.filter((s) => s !== 'admin' && s !== 'auditor'), issuer: config.jwtIssuer, audience: config.jwtAudience }),
+    token: mintDevToken(config.jwtSecret, { sub: `demo-operator@${tenant.slug}`, tenantId: tenant.id, scopes: SCOPES.filter((s) => s !== 'admin' && s !== 'auditor'), ttlSeconds: Math.min(24 * 3600, config.jwtMaxTtlSeconds), issuer: config.jwtIssuer, audience: config.jwtAudience }),
   }));
   console.log(`
 Alert Ledger is running.
@@ -77,9 +77,9 @@ Alert Ledger is running.
 
 Demo credentials (Bearer JWTs, valid 24 h, every scope but admin and auditor):`);
   for (const { tenant, token } of credentials) console.log(`  ${tenant.name} (${tenant.id})\n    Authorization: Bearer ${token}`);
-  const admin = mintDevToken(config.jwtSecret, { sub: 'demo-admin', tenantId: tenants[0].id, scopes: ['admin'], issuer: config.jwtIssuer, audience: config.jwtAudience });
+  const admin = mintDevToken(config.jwtSecret, { sub: 'demo-admin', tenantId: tenants[0].id, scopes: ['admin'], ttlSeconds: Math.min(24 * 3600, config.jwtMaxTtlSeconds), issuer: config.jwtIssuer, audience: config.jwtAudience });
   console.log(`  Admin (every tenant)\n    Authorization: Bearer ${admin}`);
-  const auditor = mintDevToken(config.jwtSecret, { sub: 'demo-auditor', tenantId: tenants[0].id, scopes: ['auditor'], ttlSeconds: 8 * 3600, issuer: config.jwtIssuer, audience: config.jwtAudience });
+  const auditor = mintDevToken(config.jwtSecret, { sub: 'demo-auditor', tenantId: tenants[0].id, scopes: ['auditor'], ttlSeconds: Math.min(8 * 3600, config.jwtMaxTtlSeconds), issuer: config.jwtIssuer, audience: config.jwtAudience });
   console.log(`  Auditor of ${tenants[0].name} (read and export only, 8 h; every request recorded)\n    Authorization: Bearer ${auditor}`);
   console.log('More: npm run cli -- api-keys create --tenant demo-tenant-01 --name mine --scopes alerts:read,alerts:write');
   console.log('      npm run cli -- api-keys create --tenant demo-tenant-01 --name external-auditor --scopes auditor --expires-in 30d');

@@ -1,15 +1,16 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
+import { appendAuditEvents } from '@app/audit-trail';
 import { Tenant } from '@app/database';
 
-import { http, startApi, TestApi } from './utils/api';
+import { http, startApi, TestApi, withApiEnv } from './utils/api';
 import { World } from './utils/world';
 
 const run = promisify(execFile);
 
 interface Verification {
-  data: { valid: boolean; checked: number; first_broken_id: string | null; tenants: number };
+  data: { valid: boolean; checked: number; first_broken_id: string | null; tenants: number; complete: boolean; from_seq: number | null; last_seq: number | null; next_tenant_id: string | null; next_from_seq: number | null };
 }
 
 describe('the audit trail', () => {
@@ -50,7 +51,32 @@ describe('the audit trail', () => {
     expect(events.map((e) => Number(e.seq))).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     expect(events.every((e) => e.action === 'audit_trail.read' && e.actor === 'auditor-1')).toBe(true);
     const verified = await http<Verification>(api, 'GET', '/v1/audit-trail/verify', { headers: reader });
-    expect(verified.body.data).toEqual({ valid: true, checked: 50, first_broken_id: null, tenants: 1 });
+    expect(verified.body.data).toEqual({ valid: true, checked: 50, first_broken_id: null, tenants: 1, complete: true, from_seq: 1, last_seq: 50, next_tenant_id: null, next_from_seq: null });
+  });
+
+  it('should verify at most AUDIT_VERIFY_MAX_EVENTS events a call, and continue from next_from_seq linked to the event before', async () => {
+    const tenant = await world.tenant('Long chain');
+    const entries = Array.from({ length: 1_500 }, (_, i) => ({ tenantId: tenant.id, action: 'alert.create', resourceType: 'alert', resourceId: `alr_${i}`, actor: { id: 'seed', type: 'system' as const } }));
+    await world.prisma.$transaction((tx) => appendAuditEvents(tx, tenant.id, entries), { timeout: 60_000 });
+    const reader = world.bearer(tenant, ['audit:read']);
+    await withApiEnv({ AUDIT_VERIFY_MAX_EVENTS: '1000' }, async (bounded) => {
+      const first = await http<Verification>(bounded, 'GET', '/v1/audit-trail/verify', { headers: reader });
+      expect(first.body.data).toEqual({ valid: true, checked: 1_000, first_broken_id: null, tenants: 1, complete: false, from_seq: 1, last_seq: 1_000, next_tenant_id: tenant.id, next_from_seq: 1_001 });
+      // The rest: the 500 seeded events and the first call's own audit_trail.verify event.
+      const rest = await http<Verification>(bounded, 'GET', '/v1/audit-trail/verify?from_seq=1001', { headers: reader });
+      expect(rest.body.data).toEqual(expect.objectContaining({ valid: true, checked: 501, complete: true, from_seq: 1_001, last_seq: 1_501, next_from_seq: null }));
+      const events = await world.prisma.auditEvent.findMany({ where: { tenantId: tenant.id, seq: { in: [1_000n, 1_001n] } }, orderBy: { seq: 'asc' } });
+      await world.prisma.$transaction([
+        world.prisma.$executeRawUnsafe('ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only'),
+        world.prisma.$executeRaw`UPDATE audit_events SET hash = ${'f'.repeat(64)} WHERE id = ${events[0].id}`,
+        world.prisma.$executeRawUnsafe('ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only'),
+      ]);
+      // A segment starting after the altered event still checks its link to it.
+      const broken = await http<Verification>(bounded, 'GET', '/v1/audit-trail/verify?from_seq=1001', { headers: reader });
+      expect(broken.body.data).toEqual(expect.objectContaining({ valid: false, first_broken_id: events[1].id }));
+      const refused = await http(bounded, 'GET', '/v1/audit-trail/verify?from_seq=0', { headers: reader });
+      expect(refused.status).toBe(400);
+    });
   });
 
   it('should have the database refuse UPDATE and DELETE of an audit event', async () => {

@@ -15,6 +15,9 @@ export function testEnvironment(runId: string): Record<string, string> {
     EXPORT_DIR: `/tmp/alert-ledger-test-${runId}/exports`,
     // Specs share one database: a scheduled purge of every tenant would delete other specs' old alerts.
     RETENTION_PURGE_CRON: '',
+    // Every spec's refused credentials come from 127.0.0.1 within the same minutes: counted together they
+    // would pass the production limit. test/auth-hardening.e2e-spec.ts tests the limit with its own prefix.
+    AUTH_FAILURE_LIMIT_PER_MINUTE: '1000000',
     // CSV and NDJSON exports of 10 records or more are written by part threads, 7 records a part, so the
     // specs' small exports go through the parallel path (and smaller ones through the job's own thread).
     EXPORT_PARALLEL_MIN_RECORDS: '10',

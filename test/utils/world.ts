@@ -4,6 +4,8 @@ import { ApiKeyStore, mintDevToken, Scope } from '@app/auth';
 import { publicId } from '@app/common';
 import { Prisma, PrismaClient, Tenant } from '@app/database';
 
+import { startApi, TestApi } from './api';
+
 /**
  * Test data made straight in the run's database (tenants, API keys) and credentials for it, so that
  * e2e specs can act as any principal over real HTTP.
@@ -59,5 +61,28 @@ export function alertRow(tenantId: string, fields: Partial<Prisma.AlertUnchecked
     createdAt,
     updatedAt: createdAt,
     ...fields,
+  };
+}
+
+/**
+ * The api on a real port and a World for one describe block: started in beforeAll, closed in afterAll.
+ * `api` is read inside tests (it exists once beforeAll ran).
+ */
+export function apiWithWorld(): { readonly api: TestApi; world: World } {
+  const world = new World();
+  let api: TestApi | undefined;
+  beforeAll(async () => {
+    api = await startApi();
+  });
+  afterAll(async () => {
+    await api?.close();
+    await world.close();
+  });
+  return {
+    world,
+    get api(): TestApi {
+      if (!api) throw new Error('the api starts in beforeAll');
+      return api;
+    },
   };
 }

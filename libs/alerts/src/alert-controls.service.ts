@@ -63,6 +63,7 @@ export class AlertControlsService {
       });
       // Cases before the tenant's audit lock, as case changes take them: the other order deadlocked with them.
       await tx.$executeRaw(refreshCaseControlsOfAlertsSql(changed.map((c) => c.id)));
+      // Last: the audit append takes the tenant's chain lock, held until the commit.
       for (const tenant of new Set(changed.map((c) => c.tenantId))) {
         const entries = changed.filter((c) => c.tenantId === tenant).map((c) => ({ tenantId: tenant, action: 'alert.controls', resourceType: 'alert', resourceId: c.id, details: { from: c.from, to: c.to, via: 'control_rules' } as Prisma.InputJsonObject }));
         await appendAuditEvents(tx, tenant, entries, now);

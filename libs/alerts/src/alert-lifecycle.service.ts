@@ -166,8 +166,10 @@ export class AlertLifecycleService {
         });
         // Cases before the tenant's audit lock, as case changes take them: the other order deadlocked with them.
         if (change.controlsChanged) await tx.$executeRaw(refreshCaseControlsOfAlertsSql([id]));
+        const changed = await tx.alert.findUniqueOrThrow({ where: { id } });
+        // Last: the audit append takes the tenant's chain lock, held until the commit (docs/ARCHITECTURE.md).
         await appendAuditEvent(tx, { tenantId: alert.tenantId, action: change.audit.action, resourceType: 'alert', resourceId: id, details: change.audit.details });
-        return tx.alert.findUniqueOrThrow({ where: { id } });
+        return changed;
       });
       if (result) return result;
       if (ifMatch !== undefined || attempt >= OPTIMISTIC_RETRIES) {

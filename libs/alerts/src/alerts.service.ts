@@ -4,7 +4,7 @@ import { validateSync } from 'class-validator';
 import { createHash } from 'node:crypto';
 
 import { appendAuditEvent, appendAuditEvents, canonicalJson } from '@app/audit-trail';
-import { FieldViolation, Page, Paginator, Principal, ProblemException, ProblemTypes, publicId } from '@app/common';
+import { FieldViolation, Page, Paginator, Principal, ProblemException, ProblemTypes, parseTimestamp, publicId } from '@app/common';
 import { CompiledRule, CompliancePolicies, matchControls } from '@app/compliance';
 import { Alert, AlertTimelineEntry, InjectScopedPrisma, Prisma, ScopedPrismaClient } from '@app/database';
 
@@ -50,7 +50,7 @@ function alertData(dto: CreateAlertDto, tenantId: string, now: Date, rules: read
     streamId: dto.stream_id ?? null,
     siteId: dto.site_id ?? null,
     assignee: dto.assignee ?? null,
-    startsAt: dto.starts_at ? new Date(dto.starts_at) : now,
+    startsAt: (dto.starts_at && parseTimestamp(dto.starts_at)) || now,
     createdAt: now,
     updatedAt: now,
     controls: matchControls(rules, { type: dto.type, source: dto.source, labels: dto.labels ?? {} }, dto.controls ?? []),
@@ -123,8 +123,9 @@ export class AlertsService {
         const now = new Date();
         const created = await tx.alert.create({ data: alertData(dto, principal.tenantId, now, rules) });
         await tx.alertTimelineEntry.create({ data: createdTimeline(created, principal.subject, now) });
-        await appendAuditEvent(tx, { tenantId: created.tenantId, action: 'alert.create', resourceType: 'alert', resourceId: created.id, details: { severity: created.severity, type: created.type, title: created.title, controls: created.controls } });
         if (idempotencyKey) await tx.idempotencyKey.create({ data: { tenantId: principal.tenantId, key: idempotencyKey, requestHash, resourceId: created.id } });
+        // Last: the audit append takes the tenant's chain lock, held until the commit.
+        await appendAuditEvent(tx, { tenantId: created.tenantId, action: 'alert.create', resourceType: 'alert', resourceId: created.id, details: { severity: created.severity, type: created.type, title: created.title, controls: created.controls } });
         return created;
       });
       return { alert, replayed: false };
@@ -161,8 +162,10 @@ export class AlertsService {
           const rows = valid.map(({ dto }) => alertData(dto, principal.tenantId, now, rules));
           await tx.alert.createMany({ data: rows });
           await tx.alertTimelineEntry.createMany({ data: rows.map((row) => createdTimeline({ id: row.id as string, tenantId: principal.tenantId }, principal.subject, now)) });
+          const stored = await tx.alert.findMany({ where: { id: { in: rows.map((row) => row.id as string) } } });
+          // Last: the audit append takes the tenant's chain lock, held until the commit.
           await appendAuditEvents(tx, principal.tenantId, rows.map((row) => ({ tenantId: principal.tenantId, action: 'alert.create', resourceType: 'alert', resourceId: row.id as string, details: { severity: row.severity, type: row.type, title: row.title, controls: row.controls as string[], batch: true } })));
-          return tx.alert.findMany({ where: { id: { in: rows.map((row) => row.id as string) } } });
+          return stored;
         })
       : [];
     // Ids are monotonic ULIDs made in item order, so id order is the order of `valid`.

@@ -39,7 +39,12 @@ function db(events: AuditEvent[]) {
 
 describe('audit chain verification', () => {
   it('should accept an intact chain and count every event', async () => {
-    expect(await verifyChain(reader(chain(5)), 'tnt_1')).toEqual({ checked: 5, firstBrokenId: null, lastSeq: 5n, lastHash: chain(5)[4].hash });
+    expect(await verifyChain(reader(chain(5)), 'tnt_1')).toEqual({ checked: 5, firstBrokenId: null, lastSeq: 5n, lastHash: chain(5)[4].hash, complete: true });
+  });
+
+  it('should stop after maxEvents and say the chain goes on, but not when it ends there', async () => {
+    expect(await verifyChain(reader(chain(5)), 'tnt_1', { maxEvents: 3 })).toEqual(expect.objectContaining({ checked: 3, lastSeq: 3n, complete: false }));
+    expect(await verifyChain(reader(chain(5)), 'tnt_1', { maxEvents: 5 })).toEqual(expect.objectContaining({ checked: 5, lastSeq: 5n, complete: true }));
   });
 
   it('should name the first event whose content no longer matches its hash', async () => {

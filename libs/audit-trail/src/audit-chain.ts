@@ -13,19 +13,26 @@ export interface ChainCheck {
   firstBrokenId: string | null;
   lastSeq: bigint | null;
   lastHash: string | null;
+  /** False when `maxEvents` stopped the walk before the chain (or `toSeq`) ended. */
+  complete: boolean;
 }
 
 /**
  * Walks a tenant's chain from `fromSeq` (default 1) to `toSeq` (default its end), recomputing every hash
  * and checking every link; the event before `fromSeq` must have `previousHash` (the genesis hash for seq 1).
+ * With `maxEvents`, it reads at most that many events (and one more, to know whether the chain goes on).
  */
-export async function verifyChain(read: ChainReader, tenantId: string, options: { fromSeq?: bigint; toSeq?: bigint; previousHash?: string } = {}): Promise<ChainCheck> {
+export async function verifyChain(read: ChainReader, tenantId: string, options: { fromSeq?: bigint; toSeq?: bigint; previousHash?: string; maxEvents?: number } = {}): Promise<ChainCheck> {
   let previousHash = options.previousHash ?? GENESIS_HASH;
   let expectedSeq = options.fromSeq ?? 1n;
   let after = expectedSeq - 1n;
-  const result: ChainCheck = { checked: 0, firstBrokenId: null, lastSeq: null, lastHash: null };
+  const result: ChainCheck = { checked: 0, firstBrokenId: null, lastSeq: null, lastHash: null, complete: true };
   for (;;) {
-    const batch = (await read(tenantId, after, BATCH)).filter((event) => options.toSeq === undefined || event.seq <= options.toSeq);
+    const remaining = (options.maxEvents ?? Infinity) - result.checked;
+    const take = Math.min(BATCH, remaining + 1);
+    const fetched = (await read(tenantId, after, take)).filter((event) => options.toSeq === undefined || event.seq <= options.toSeq);
+    const batch = fetched.slice(0, remaining);
+    if (batch.length < fetched.length) result.complete = false;
     for (const event of batch) {
       result.checked++;
       const intact = event.seq === expectedSeq && event.prevHash === previousHash && hashEvent(event) === event.hash;
@@ -35,7 +42,7 @@ export async function verifyChain(read: ChainReader, tenantId: string, options: 
       result.lastSeq = event.seq;
       result.lastHash = event.hash;
     }
-    if (batch.length < BATCH) return result;
+    if (!result.complete || fetched.length < take) return result;
     after = batch[batch.length - 1].seq;
   }
 }

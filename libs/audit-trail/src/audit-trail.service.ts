@@ -1,13 +1,16 @@
 import { Injectable } from '@nestjs/common';
 
 import { dateRange, Page, Paginator, Principal } from '@app/common';
+import { AppConfig } from '@app/config';
 import { AuditEvent, InjectScopedPrisma, keysetOrder, keysetWhere, Prisma, ScopedPrismaClient } from '@app/database';
 
 import { ChainReader, verifyChain } from './audit-chain';
+import { GENESIS_HASH } from './audit-hash';
 import { AuditChainMetrics } from './audit-chain-metrics';
 import { appendAuditEvent, AuditEntry } from './audit-trail.writer';
 import { AuditVerificationDto } from './dto/audit-event.dto';
 import { ListAuditTrailQueryDto } from './dto/list-audit-trail-query.dto';
+import { VerifyAuditTrailQuery } from './dto/verify-audit-trail-query.dto';
 
 /** Interactive transactions of the scoped client (tenant filters apply inside them too). */
 export type ScopedTx = Parameters<Parameters<ScopedPrismaClient['$transaction']>[0]>[0];
@@ -17,6 +20,7 @@ export class AuditTrailService {
   constructor(
     @InjectScopedPrisma() private readonly db: ScopedPrismaClient,
     private readonly paginator: Paginator,
+    private readonly config: AppConfig,
     private readonly metrics: AuditChainMetrics,
   ) {}
 
@@ -55,24 +59,59 @@ export class AuditTrailService {
   }
 
   /**
-   * Walks each visible tenant's chain in order, recomputing every hash and checking every link.
-   * Answers the first event that does not match, in tenant order.
+   * Walks each visible tenant's chain in order, recomputing every hash and checking every link, and
+   * answers the first event that does not match, in tenant order. It reads at most
+   * AUDIT_VERIFY_MAX_EVENTS events per call (one caller cannot make the database read
+   * a whole chain of millions of events at will): from `from_seq` (linked to the hash of the event
+   * before it) of the tenant's chain, or, for an admin without tenant_id, of each tenant from
+   * `from_tenant_id` on in id order, sharing the budget. An incomplete answer names where to continue.
    */
-  async verify(principal: Principal, tenantId?: string): Promise<AuditVerificationDto> {
+  async verify(principal: Principal, query: VerifyAuditTrailQuery = {}): Promise<AuditVerificationDto> {
     const tenants = principal.isAdmin
-      ? tenantId ? [tenantId] : (await this.db.tenant.findMany({ select: { id: true }, orderBy: { id: 'asc' } })).map((t) => t.id)
+      ? query.tenant_id
+        ? [query.tenant_id]
+        : (await this.db.tenant.findMany({ where: query.from_tenant_id ? { id: { gte: query.from_tenant_id } } : {}, select: { id: true }, orderBy: { id: 'asc' } })).map((t) => t.id)
       : [principal.tenantId];
     const read: ChainReader = (tenant, after, take) => this.db.auditEvent.findMany({ where: { tenantId: tenant, seq: { gt: after } }, orderBy: { seq: 'asc' }, take });
+    const fromSeq = BigInt(query.from_seq ?? 1);
+    let budget = this.config.auditVerifyMaxEvents;
     let checked = 0;
+    let walked = 0;
     let firstBroken: string | null = null;
-    for (const tenant of tenants) {
-      const check = await verifyChain(read, tenant);
+    let lastSeq: bigint | null = null;
+    let next: { tenant: string; seq: bigint } | null = null;
+    for (const [index, tenant] of tenants.entries()) {
+      const start = index === 0 ? fromSeq : 1n;
+      if (budget === 0) {
+        next = { tenant, seq: start };
+        break;
+      }
+      const before = start > 1n ? await this.db.auditEvent.findFirst({ where: { tenantId: tenant, seq: start - 1n }, select: { hash: true } }) : null;
+      const check = await verifyChain(read, tenant, { fromSeq: start, previousHash: before?.hash ?? GENESIS_HASH, maxEvents: budget });
+      walked++;
       checked += check.checked;
+      budget -= check.checked;
+      lastSeq = check.lastSeq ?? lastSeq;
       firstBroken = check.firstBrokenId;
       if (firstBroken) break;
+      if (!check.complete) {
+        next = { tenant, seq: (check.lastSeq ?? start - 1n) + 1n };
+        break;
+      }
     }
-    this.metrics.verified('chain', firstBroken === null);
-    await this.record({ tenantId: principal.tenantId, action: 'audit_trail.verify', resourceType: 'audit_trail', details: { checked, valid: firstBroken === null, first_broken_id: firstBroken } });
-    return { valid: firstBroken === null, checked, first_broken_id: firstBroken, tenants: tenants.length };
+    const valid = firstBroken === null;
+    this.metrics.verified('chain', valid);
+    await this.record({ tenantId: principal.tenantId, action: 'audit_trail.verify', resourceType: 'audit_trail', details: { checked, valid, first_broken_id: firstBroken, from_seq: Number(fromSeq), complete: next === null } });
+    return {
+      valid,
+      checked,
+      first_broken_id: firstBroken,
+      tenants: walked,
+      complete: next === null,
+      from_seq: Number(fromSeq),
+      last_seq: lastSeq === null ? null : Number(lastSeq),
+      next_tenant_id: next?.tenant ?? null,
+      next_from_seq: next === null ? null : Number(next.seq),
+    };
   }
 }

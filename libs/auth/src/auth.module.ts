@@ -12,6 +12,7 @@ import { RateLimitGuard } from './guards/rate-limit.guard';
 import { ScopesGuard } from './guards/scopes.guard';
 import { JwksCache } from './jwt/jwks-cache';
 import { JwtVerifier } from './jwt/jwt-verifier';
+import { AuthFailureLimiter } from './rate-limit/auth-failure-limiter';
 import { RateLimiter } from './rate-limit/rate-limiter';
 import { ApiKeyStrategy } from './strategies/api-key.strategy';
 import { BearerStrategy } from './strategies/bearer.strategy';
@@ -31,6 +32,8 @@ import { TenantDirectory } from './tenants/tenant-directory';
           issuer: config.jwtIssuer,
           audience: config.jwtAudience,
           jwks: config.jwtJwksUrl ? new JwksCache(config.jwtJwksUrl) : null,
+          maxTtlSeconds: config.jwtMaxTtlSeconds,
+          allowNoExp: config.jwtAllowNoExp,
         }),
     },
     // API keys are looked up before there is a principal, across tenants: the unscoped client.
@@ -38,6 +41,7 @@ import { TenantDirectory } from './tenants/tenant-directory';
     ApiKeyAuthenticator,
     TenantDirectory,
     RateLimiter,
+    AuthFailureLimiter,
     BearerStrategy,
     ApiKeyStrategy,
     { provide: APP_GUARD, useClass: CredentialsGuard },

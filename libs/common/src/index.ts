@@ -26,6 +26,7 @@ export * from './swagger/document-fixes';
 export * from './trace/request-context';
 export * from './trace/trace-context';
 export * from './validation/transformers';
+export * from './validation/omittable';
 export * from './validation/validation.pipe';
 export * from './health/health.controller';
 export * from './health/operations.module';

@@ -22,12 +22,20 @@ export class AppConfig {
   get jwtIssuer(): string | null { return this.env.JWT_ISSUER; }
   get jwtAudience(): string | null { return this.env.JWT_AUDIENCE; }
   get jwtJwksUrl(): string | null { return this.env.JWT_JWKS_URL; }
+  /** The longest a JWT may live (exp − iat). */
+  get jwtMaxTtlSeconds(): number { return this.env.JWT_MAX_TTL_SECONDS; }
+  /** Development only: HS256 tokens without exp are accepted (never an auditor's). */
+  get jwtAllowNoExp(): boolean { return this.env.JWT_ALLOW_NO_EXP; }
+  get authFailureLimitPerMinute(): number { return this.env.AUTH_FAILURE_LIMIT_PER_MINUTE; }
   get cursorSecret(): string { return this.env.CURSOR_SECRET; }
   get exportDir(): string { return this.env.EXPORT_DIR; }
   get logLevel(): LogLevel { return this.env.LOG_LEVEL; }
   get bodyLimitBytes(): number { return this.env.BODY_LIMIT_BYTES; }
   /** The Alertmanager webhook's own body limit: its payloads hold up to 5,000 alerts. */
   get ingestBodyLimitBytes(): number { return this.env.INGEST_BODY_LIMIT_BYTES; }
+  /** A request's headers and body must have arrived within this many seconds (408 otherwise). */
+  get bodyTimeoutSeconds(): number { return this.env.BODY_TIMEOUT_SECONDS; }
+  get maxConnectionsPerClient(): number { return this.env.MAX_CONNECTIONS_PER_CLIENT; }
   get corsOrigins(): string[] { return this.env.CORS_ORIGINS ?? []; }
   get rateLimitPerMinute(): number { return this.env.RATE_LIMIT_PER_MINUTE; }
   get metricsPublic(): boolean { return this.env.METRICS_PUBLIC; }
@@ -41,6 +49,8 @@ export class AppConfig {
   get exportThreads(): number { return this.env.EXPORT_THREADS; }
   get exportParallelMinRecords(): number { return this.env.EXPORT_PARALLEL_MIN_RECORDS; }
   get exportPartRecords(): number { return this.env.EXPORT_PART_RECORDS; }
+  /** The most audit events one verification reads (GET /v1/audit-trail/verify continues from next_from_seq). */
+  get auditVerifyMaxEvents(): number { return this.env.AUDIT_VERIFY_MAX_EVENTS; }
   /** Cron (UTC) of the daily retention purge; null: never scheduled. */
   get retentionPurgeCron(): string | null { return this.env.RETENTION_PURGE_CRON; }
 }

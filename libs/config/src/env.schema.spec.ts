@@ -11,6 +11,11 @@ describe('parseEnv', () => {
     expect(env.METRICS_PUBLIC).toBe(true);
   });
 
+  it('should accept JWTs without exp only in development', () => {
+    expect(parseEnv({ ...valid, NODE_ENV: 'development', JWT_ALLOW_NO_EXP: 'true' }).JWT_ALLOW_NO_EXP).toBe(true);
+    expect(() => parseEnv({ ...valid, NODE_ENV: 'production', JWT_ALLOW_NO_EXP: 'true' })).toThrow('JWT_ALLOW_NO_EXP is malformed ("true"): expected false unless NODE_ENV=development');
+  });
+
   it('should name a missing required variable and what it expects', () => {
     expect(() => parseEnv({ CURSOR_SECRET: valid.CURSOR_SECRET })).toThrow(
       'JWT_SECRET is missing: expected a secret of at least 32 characters (HS256 signing key)',

@@ -92,6 +92,9 @@ export const ENV_SCHEMA = {
   JWT_ISSUER: { expects: 'the expected `iss` claim, or empty to skip the check', default: '', parse: optional(text) },
   JWT_AUDIENCE: { expects: 'the expected `aud` claim, or empty to skip the check', default: '', parse: optional(text) },
   JWT_JWKS_URL: { expects: 'an https:// or http:// URL of a JWKS document, or empty', default: '', parse: optional(url(['http:', 'https:'])) },
+  JWT_MAX_TTL_SECONDS: { expects: 'the longest lifetime a JWT may have (exp − iat, or exp − now without iat), in seconds from 60 to 31536000', default: '86400', parse: integer(60, 31_536_000) },
+  JWT_ALLOW_NO_EXP: { expects: 'true or false: whether an HS256 JWT (a development token) may omit exp; true only with NODE_ENV=development', default: 'false', parse: boolean },
+  AUTH_FAILURE_LIMIT_PER_MINUTE: { expects: 'failed authentications a client address, or an API key prefix, may have per minute before 429, from 1 to 1000000', default: '30', parse: integer(1, 1_000_000) },
   CURSOR_SECRET: { expects: 'a secret of at least 32 characters (signs pagination cursors)', parse: secret },
   EXPORT_DIR: { expects: 'a directory path for export files', default: './var/exports', parse: text },
   LOG_LEVEL: { expects: `one of ${LOG_LEVELS.join(', ')}`, default: 'info', parse: oneOf(LOG_LEVELS) },
@@ -101,6 +104,8 @@ export const ENV_SCHEMA = {
     default: '16777216',
     parse: integer(1024, 104_857_600),
   },
+  BODY_TIMEOUT_SECONDS: { expects: 'seconds a request (headers and body) may take to arrive before 408, from 1 to 3600', default: '30', parse: integer(1, 3600) },
+  MAX_CONNECTIONS_PER_CLIENT: { expects: 'open connections one client address may hold; more are closed at once, from 1 to 100000', default: '256', parse: integer(1, 100_000) },
   CORS_ORIGINS: { expects: 'a comma-separated list of http(s) origins, * or empty for none', default: '', parse: optional(origins) },
   RATE_LIMIT_PER_MINUTE: { expects: 'requests a principal may make per minute, from 1 to 1000000', default: '1200', parse: integer(1, 1_000_000) },
   METRICS_PUBLIC: { expects: 'true or false: whether /metrics needs no credential', default: 'true', parse: boolean },
@@ -114,6 +119,7 @@ export const ENV_SCHEMA = {
   EXPORT_THREADS: { expects: 'threads formatting the parts of a large CSV or NDJSON export in parallel, from 1 (none: the job’s own thread writes it) to 8', default: '2', parse: integer(1, 8) },
   EXPORT_PARALLEL_MIN_RECORDS: { expects: 'records from which a CSV or NDJSON export is written in parts by threads, from 1 to 100000000', default: '20000', parse: integer(1, 100_000_000) },
   EXPORT_PART_RECORDS: { expects: 'records in one part of an export written by threads, from 1 to 1000000', default: '5000', parse: integer(1, 1_000_000) },
+  AUDIT_VERIFY_MAX_EVENTS: { expects: 'audit events one GET /v1/audit-trail/verify may read, from 1000 to 100000000', default: '100000', parse: integer(1000, 100_000_000) },
   RETENTION_PURGE_CRON: { expects: 'when the retention purge runs, five cron fields in UTC (such as 30 2 * * *), or empty for never', default: '30 2 * * *', parse: optional(cron) },
 } satisfies Record<string, EnvVariable<unknown>>;
 
@@ -156,6 +162,7 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
     }
     values[name] = value;
   }
+  if (values.JWT_ALLOW_NO_EXP === true && values.NODE_ENV !== 'development') problems.push('JWT_ALLOW_NO_EXP is malformed ("true"): expected false unless NODE_ENV=development');
   if (problems.length > 0) throw new ConfigError(problems);
   return values as Env;
 }

@@ -14,6 +14,7 @@ export * from './scoped-prisma';
 export * from './readiness';
 export * from './plain-sql';
 export * from './pg-types';
+export * from './tolerant-dates';
 export * from './json-rows';
 export * from './pg-connection';
 export * from './tenant-param';

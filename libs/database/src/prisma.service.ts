@@ -1,11 +1,11 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
 
 import { AppConfig } from '@app/config';
 
 import { PrismaClient } from './generated/prisma/client';
 import { resilientPool } from './pg-connection';
+import { tolerantPrismaPg } from './tolerant-dates';
 
 /**
  * The one Prisma client of a process, on the pg driver adapter with a bounded pool of our own
@@ -18,7 +18,7 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
 
   constructor(config: AppConfig) {
     const pool = resilientPool({ connectionString: config.databaseUrl, max: config.databasePoolSize });
-    super({ adapter: new PrismaPg(pool) });
+    super({ adapter: tolerantPrismaPg(pool) });
     this.pool = pool;
   }
 

@@ -1,5 +1,6 @@
 import { canApply } from '@app/alerts';
 import { canonicalJson } from '@app/audit-trail';
+import { parseTimestamp } from '@app/common';
 import type { Alert } from '@app/database';
 
 import { AlertmanagerAlertDto } from './dto/alertmanager-webhook.dto';
@@ -8,11 +9,9 @@ import { mapSeverity } from './severity-mapping';
 /** Who ingestion acts as, in timeline entries and resolved_by. */
 export const ALERTMANAGER = 'alertmanager';
 
-/** Alertmanager's zero time ("0001-01-01T00:00:00Z") and anything unparsable mean "no end yet". */
+/** Alertmanager's zero time ("0001-01-01T00:00:00Z", outside the range parseTimestamp takes) means "no end yet". */
 export function endOf(alert: AlertmanagerAlertDto): Date | null {
-  if (!alert.endsAt) return null;
-  const end = new Date(alert.endsAt);
-  return Number.isNaN(end.getTime()) || end.getUTCFullYear() < 1970 ? null : end;
+  return alert.endsAt ? parseTimestamp(alert.endsAt) : null;
 }
 
 /** An alert's identity: fingerprint and startsAt (to the millisecond, as stored). */

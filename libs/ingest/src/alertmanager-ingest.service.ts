@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { appendAuditEventsSql, AuditEntry } from '@app/audit-trail';
-import { Principal, publicId } from '@app/common';
+import { parseTimestamp, Principal, publicId } from '@app/common';
 import { CompliancePolicies, matchControls } from '@app/compliance';
 import { insertJsonRows, PlainSql, Prisma, SqlRun, tenantParam } from '@app/database';
 
@@ -104,7 +104,7 @@ export class AlertmanagerIngestService {
     // Within one payload the last word on an alert wins.
     const latest = new Map<string, Incoming>();
     for (const { alert, truncatedFields } of alerts) {
-      const startsAt = new Date(alert.startsAt);
+      const startsAt = parseTimestamp(alert.startsAt) as Date;
       latest.set(alertKey(alert.fingerprint, startsAt), { alert, fields: describedFields(alert, payload.receiver), startsAt, end: endOf(alert), truncatedFields });
     }
     const resolvedFingerprints = [...new Set([...latest.values()].filter((i) => i.alert.status === 'resolved').map((i) => i.alert.fingerprint))];

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { appendAuditEvents, AuditEntry } from '@app/audit-trail';
-import { Principal, publicId } from '@app/common';
+import { parseTimestamp, Principal, publicId } from '@app/common';
 import { CompliancePolicies } from '@app/compliance';
 import { InjectScopedPrisma, Prisma, ScopedPrismaClient, ThreatCase, ThreatCaseEventType, ThreatCaseStatus } from '@app/database';
 
@@ -37,7 +37,7 @@ async function linkedIds(tx: ScopedTx, caseId: string): Promise<Set<string>> {
 }
 
 function date(value: string | undefined): Date | null {
-  return value ? new Date(value) : null;
+  return value ? parseTimestamp(value) : null;
 }
 
 /**

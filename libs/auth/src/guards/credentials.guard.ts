@@ -3,10 +3,11 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 
-import { AUTH_METADATA, AuthRequirement, Principal, ProblemTypes } from '@app/common';
+import { AUTH_METADATA, AuthRequirement, Principal, ProblemException, ProblemTypes } from '@app/common';
 import { AppConfig } from '@app/config';
 
 import { authProblem } from '../auth-problems';
+import { AuthFailureLimiter } from '../rate-limit/auth-failure-limiter';
 import { TenantDirectory } from '../tenants/tenant-directory';
 
 export function requirementOf(reflector: Reflector, context: ExecutionContext): AuthRequirement | undefined {
@@ -22,13 +23,16 @@ export function isOpen(requirement: AuthRequirement | undefined, config: AppConf
 /**
  * Authenticates every route that is not public, through the Passport strategies (an API key first,
  * then a bearer JWT), and puts the principal into the request context, where the data layer reads
- * its tenant, which must exist. A route that declares nothing is refused.
+ * its tenant, which must exist. A route that declares nothing is refused. Failed attempts (401) are
+ * counted per client address and API key prefix; past the limit, attempts are refused with 429 before
+ * any check.
  */
 @Injectable()
 export class CredentialsGuard extends AuthGuard(['api-key', 'bearer']) {
   constructor(
     private readonly reflector: Reflector,
     private readonly config: AppConfig,
+    private readonly failures: AuthFailureLimiter,
     private readonly tenants: TenantDirectory,
   ) {
     super();
@@ -38,8 +42,15 @@ export class CredentialsGuard extends AuthGuard(['api-key', 'bearer']) {
     const requirement = requirementOf(this.reflector, context);
     if (requirement === undefined) throw new Error(`${context.getClass().name}.${context.getHandler().name} declares neither @Public nor @Authenticated`);
     if (isOpen(requirement, this.config)) return true;
-    await super.canActivate(context);
-    await this.requireTenant(context.switchToHttp().getRequest<FastifyRequest>());
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    await this.failures.check(request);
+    try {
+      await super.canActivate(context);
+      await this.requireTenant(request);
+    } catch (error) {
+      if (error instanceof ProblemException && error.problemType.status === 401) await this.failures.record(request);
+      throw error;
+    }
     return true;
   }
 

@@ -40,7 +40,7 @@ describe('JwtVerifier', () => {
     fetches++;
     return new Response(JSON.stringify({ keys: [jwk] }), { status: 200 });
   }) as typeof fetch;
-  const verifier = new JwtVerifier({ secret: SECRET, issuer: 'https://idp.example', audience: 'alert-ledger', jwks: new JwksCache('http://127.0.0.1/jwks', fetcher), now: () => NOW });
+  const verifier = new JwtVerifier({ secret: SECRET, issuer: 'https://idp.example', audience: 'alert-ledger', jwks: new JwksCache('http://127.0.0.1/jwks', fetcher), now: () => NOW, maxTtlSeconds: 3600 });
   const good = { ...claims, iss: 'https://idp.example', aud: ['other', 'alert-ledger'] };
 
   it('should accept an HS256 token with the configured secret and read scopes given as a string', async () => {
@@ -69,6 +69,27 @@ describe('JwtVerifier', () => {
     expect(await failure(verifier, token)).toBe(slug);
   });
 
+  it.each([
+    ['invalid-claims', { ...good, exp: undefined }],
+    ['invalid-claims', { ...good, scopes: ['admin'], exp: undefined }],
+    ['token-lifetime-too-long', { ...good, iat: NOW - 100, exp: NOW + 3600 }],
+    ['token-lifetime-too-long', { ...good, exp: NOW + 3600 + 31 }],
+  ])('should require exp within the maximum lifetime of every principal (%s)', async (slug, payload) => {
+    expect(await failure(verifier, signHs256(payload, SECRET))).toBe(slug);
+    expect(await failure(verifier, rs256(payload))).toBe(slug);
+  });
+
+  it('should accept a lifetime of exactly the maximum (exp − iat)', async () => {
+    expect((await verifier.verify(signHs256({ ...good, iat: NOW - 600, exp: NOW + 3000 }, SECRET))).sub).toBe('user-1');
+  });
+
+  it('should let only development HS256 tokens of non-auditors omit exp when allowed', async () => {
+    const development = new JwtVerifier({ secret: SECRET, issuer: null, audience: null, jwks: new JwksCache('http://127.0.0.1/jwks', fetcher), now: () => NOW, maxTtlSeconds: 3600, allowNoExp: true });
+    expect((await development.verify(signHs256({ ...claims, exp: undefined }, SECRET))).sub).toBe('user-1');
+    expect(await failure(development, rs256({ ...claims, exp: undefined }))).toBe('invalid-claims');
+    expect(await failure(development, signHs256({ ...claims, scopes: ['auditor'], exp: undefined }, SECRET))).toBe('invalid-claims');
+  });
+
   it('should tolerate a little clock skew', async () => {
     expect((await verifier.verify(signHs256({ ...good, exp: NOW - 5 }, SECRET))).sub).toBe('user-1');
   });
@@ -85,7 +106,7 @@ describe('JwtVerifier', () => {
   });
 
   it('should refuse RS256 when no JWKS is configured', async () => {
-    const hsOnly = new JwtVerifier({ secret: SECRET, issuer: null, audience: null, jwks: null, now: () => NOW });
+    const hsOnly = new JwtVerifier({ secret: SECRET, issuer: null, audience: null, jwks: null, now: () => NOW, maxTtlSeconds: 3600 });
     expect(await failure(hsOnly, rs256(claims))).toBe('unsupported-algorithm');
   });
 });

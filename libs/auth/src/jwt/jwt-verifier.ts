@@ -18,6 +18,10 @@ export interface JwtVerifierOptions {
   issuer: string | null;
   audience: string | null;
   jwks: JwksCache | null;
+  /** The longest a token may live: exp − iat, or exp − now without iat (JWT_MAX_TTL_SECONDS). */
+  maxTtlSeconds: number;
+  /** Development only (JWT_ALLOW_NO_EXP): an HS256 token of a non-auditor may omit exp. */
+  allowNoExp?: boolean;
   /** Tolerated clock difference for exp and nbf, in seconds. */
   clockToleranceSeconds?: number;
   now?: () => number;
@@ -81,19 +85,27 @@ export class JwtVerifier {
       throw authProblem(ProblemTypes.unsupportedAlgorithm, { alg: header.alg.slice(0, 20) });
     }
 
-    this.checkTime(claims);
+    this.checkTime(claims, header.alg === 'HS256');
     this.checkIssuerAndAudience(claims);
     return this.readClaims(claims);
   }
 
-  private checkTime(claims: Record<string, unknown>): void {
+  /**
+   * Every token expires (docs/API-DECISIONS.md): `exp` is required and at most JWT_MAX_TTL_SECONDS after
+   * `iat` (or after now, without `iat`). Only a development HS256 token may omit it, when
+   * JWT_ALLOW_NO_EXP is set (NODE_ENV=development only); an auditor's never (readClaims).
+   */
+  private checkTime(claims: Record<string, unknown>, hs256: boolean): void {
     const now = this.now();
     for (const name of ['exp', 'nbf', 'iat']) {
-      if (claims[name] !== undefined && typeof claims[name] !== 'number') throw authProblem(ProblemTypes.invalidClaims, { claim: name });
+      if (claims[name] !== undefined && (typeof claims[name] !== 'number' || !Number.isFinite(claims[name]))) throw authProblem(ProblemTypes.invalidClaims, { claim: name });
     }
     const exp = claims.exp as number | undefined;
     const nbf = claims.nbf as number | undefined;
+    const iat = claims.iat as number | undefined;
+    if (exp === undefined && !(hs256 && this.options.allowNoExp)) throw authProblem(ProblemTypes.invalidClaims, { claim: 'exp' });
     if (exp !== undefined && now - this.tolerance >= exp) throw authProblem(ProblemTypes.tokenExpired, { expired_at: iso(exp) });
+    if (exp !== undefined && exp - Math.min(iat ?? now, now) > this.options.maxTtlSeconds + this.tolerance) throw authProblem(ProblemTypes.tokenLifetimeTooLong, { max_ttl_seconds: this.options.maxTtlSeconds });
     if (nbf !== undefined && now + this.tolerance < nbf) throw authProblem(ProblemTypes.tokenNotYetValid, { not_before: iso(nbf) });
   }
 

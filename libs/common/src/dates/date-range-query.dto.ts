@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength, registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
 
-import { isTimeZone, parseInstant } from './zoned-time';
+import { INSTANT_RANGE, isTimeZone, parseInstant, parseTimestamp } from './zoned-time';
 
 /** An IANA time zone name. */
 export function IsTimeZone(options?: ValidationOptions): PropertyDecorator {
@@ -27,8 +27,23 @@ export function IsInstant(zoneField = 'timezone', options?: ValidationOptions): 
       name: 'isInstant',
       target: target.constructor,
       propertyName: propertyName as string,
-      options: { message: `${String(propertyName)} must be an RFC 3339 timestamp or a date (YYYY-MM-DD)`, ...options },
+      options: { message: `${String(propertyName)} must be an RFC 3339 timestamp or a date (YYYY-MM-DD), ${INSTANT_RANGE.text}`, ...options },
       validator: { validate: (value: unknown, args: ValidationArguments) => typeof value === 'string' && parseInstant(value, zoneOf(args, zoneField)) !== null },
+    });
+}
+
+/** Alertmanager's "no end yet" (`endsAt` of a firing alert), the one date outside the range a body may send where `orZeroTime` says so. */
+export const ZERO_TIME = '0001-01-01T00:00:00Z';
+
+/** An RFC 3339 timestamp with a time (a body's dates), through the same parser and range as every other date. */
+export function IsTimestamp(settings: { orZeroTime?: boolean } = {}, options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isTimestamp',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: `${String(propertyName)} must be an RFC 3339 timestamp ${INSTANT_RANGE.text}`, ...options },
+      validator: { validate: (value: unknown) => typeof value === 'string' && ((settings.orZeroTime === true && value === ZERO_TIME) || parseTimestamp(value) !== null) },
     });
 }
 

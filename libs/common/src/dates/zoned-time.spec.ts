@@ -1,4 +1,4 @@
-import { isTimeZone, parseInstant, ZonedFormatter, zoneOffsetMs } from './zoned-time';
+import { isTimeZone, parseInstant, parseTimestamp, ZonedFormatter, zoneOffsetMs } from './zoned-time';
 
 describe('zoned time', () => {
   it('should read a date without time as midnight in the zone', () => {
@@ -19,6 +19,18 @@ describe('zoned time', () => {
     expect(parseInstant('2025-02-30', 'UTC')).toBeNull();
     expect(parseInstant('yesterday', 'UTC')).toBeNull();
     expect(parseInstant('2025-04-30 08:15', 'UTC')).toBeNull();
+  });
+
+  it('should take only instants from 1970 to 9999 that exist, with no 24:00', () => {
+    for (const text of ['9999-12-31T24:00:00Z', '9999-12-31T24:00Z', '2026-01-01T23:60:00Z', '2026-01-01T23:59:60Z', '2026-02-29T00:00:00Z', '1969-12-31T23:59:59.999Z', '0001-01-01T00:00:00Z', '9999-12-31T23:00:00-05:00', '2026-01-01T00:00:00+24:00', '+010000-01-01T00:00:00Z']) {
+      expect([text, parseTimestamp(text)]).toEqual([text, null]);
+    }
+    expect(parseTimestamp('9999-12-31T23:59:59.999Z')?.toISOString()).toBe('9999-12-31T23:59:59.999Z');
+    expect(parseTimestamp('1970-01-01T00:00:00Z')?.getTime()).toBe(0);
+    expect(parseTimestamp('2026-05-12T07:46:50.123456789Z')?.toISOString()).toBe('2026-05-12T07:46:50.123Z');
+    expect(parseInstant('10000-01-01', 'UTC')).toBeNull();
+    expect(parseInstant('1970-01-01', 'Asia/Jakarta')).toBeNull();
+    expect(parseInstant('9999-12-31T24:00:00Z', 'UTC')).toBeNull();
   });
 
   it('should know IANA zones only', () => {

@@ -37,23 +37,47 @@ export function zonedTimeToUtc(year: number, month: number, day: number, hour: n
 }
 
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/i;
+
+/** The one range of instants the API takes, in query and body alike: years 1970 to 9999 (UTC). */
+export const INSTANT_RANGE = { minMs: Date.UTC(1970, 0, 1), maxMs: Date.UTC(10_000, 0, 1) - 1, text: 'from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z' } as const;
+
+function isDay(y: number, m: number, d: number): boolean {
+  const check = new Date(Date.UTC(y, m - 1, d));
+  return check.getUTCMonth() === m - 1 && check.getUTCDate() === d;
+}
+
+function inRange(instant: Date): Date | null {
+  const ms = instant.getTime();
+  return ms >= INSTANT_RANGE.minMs && ms <= INSTANT_RANGE.maxMs ? instant : null;
+}
 
 /**
- * An RFC 3339 timestamp, or a date without a time read as midnight in `zone`. Answers null when the
- * text is neither (or names a day that does not exist).
+ * An RFC 3339 timestamp (`2026-05-01T12:00:00Z`, `…+07:00`, up to nanoseconds), within INSTANT_RANGE.
+ * Null for anything else: a day or hour that does not exist (`24:00`, February 30), an offset past
+ * 23:59, or an instant before 1970 or after 9999 (which the database would store, and a Date could not
+ * read back). Every date the API takes goes through here.
+ */
+export function parseTimestamp(text: string): Date | null {
+  const match = DATE_TIME.exec(text);
+  if (!match) return null;
+  const [, y, mo, d, h, mi, s = '0', oh = '0', om = '0'] = match;
+  if (!isDay(Number(y), Number(mo), Number(d)) || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59 || Number(oh) > 23 || Number(om) > 59) return null;
+  const instant = new Date(text);
+  return Number.isNaN(instant.getTime()) ? null : inRange(instant);
+}
+
+/**
+ * An RFC 3339 timestamp (parseTimestamp), or a date without a time read as midnight in `zone`, within
+ * INSTANT_RANGE. Answers null when the text is neither (or names a day that does not exist).
  */
 export function parseInstant(text: string, zone: string): Date | null {
   const dateOnly = DATE_ONLY.exec(text);
   if (dateOnly) {
     const [, y, m, d] = dateOnly.map(Number);
-    const check = new Date(Date.UTC(y, m - 1, d));
-    if (check.getUTCMonth() !== m - 1 || check.getUTCDate() !== d) return null;
-    return zonedTimeToUtc(y, m, d, 0, 0, 0, zone);
+    return isDay(y, m, d) ? inRange(zonedTimeToUtc(y, m, d, 0, 0, 0, zone)) : null;
   }
-  if (!DATE_TIME.test(text)) return null;
-  const instant = new Date(text);
-  return Number.isNaN(instant.getTime()) ? null : instant;
+  return parseTimestamp(text);
 }
 
 const DAY_MS = 86_400_000;

@@ -11,6 +11,7 @@ import { JsonLogger } from '../logging/json-logger';
 import { ProblemResponder } from '../problem/problem-responder';
 import { KnownQueryGuard } from '../validation/known-query.guard';
 import { AppValidationPipe } from '../validation/validation.pipe';
+import { installClientLimits } from './client-limits';
 import { installCors } from './cors';
 import { installHttpHooks } from './http-hooks';
 import { jsonBody } from './json-body';
@@ -22,7 +23,7 @@ import { installTextInputChecks, queryStringParser } from './text-input-hooks';
 
 /**
  * A Nest application on Fastify as every process of ours serves HTTP: the body limits (per route where
- * declared, @BodyLimit), JSON logs with
+ * declared, @BodyLimit), the body deadline and connections per client (client-limits), JSON logs with
  * request and trace ids, metrics, problem+json for every failure (including Fastify's own errors),
  * the validation pipe. The module must import CommonModule.
  */
@@ -50,6 +51,7 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, confi
   const routes = app.get(RouteIndex);
   installHttpHooks(fastify, { logger, metrics: app.get(MetricsService), routes });
   installRouteBodyLimits(fastify, config);
+  installClientLimits(fastify, config, send);
   await installCors(app, config, routes);
   // JSON only (bodyParser: false keeps Nest from adding a form parser): other bodies are a 415.
   fastify.removeContentTypeParser('text/plain');

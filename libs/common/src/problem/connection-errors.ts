@@ -10,11 +10,10 @@
 const CONNECTION_SQLSTATE = /^(08[0-9A-Z]{3}|57P0[1-3]|53300)$/;
 
 /**
- * Prisma's codes for an unreachable database, a closed connection, a pool that gave no connection in time
- * (P2024) and an interactive transaction that could not start or finish in time (P2028: the pool or the
- * locks were saturated; PostgreSQL rolled it back, so a retry later can succeed).
+ * Prisma's codes for an unreachable database and a closed connection. Its codes for more work than
+ * connections and time (P2024, P2028, P2037) are overload, mapped beside this to 503 `overloaded`.
  */
-const PRISMA_CONNECTION_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028']);
+const PRISMA_CONNECTION_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017']);
 
 /** The pg driver adapter's kinds of connection failure (meta.driverAdapterError.cause.kind). */
 const ADAPTER_CONNECTION_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections', 'DatabaseDoesNotExist', 'TlsConnectionError']);

@@ -55,6 +55,16 @@ function uniqueFields(error: PrismaLikeError): string[] {
   return [];
 }
 
+/**
+ * Prisma's codes for "more work than connections and time": P2028, a transaction that could not start
+ * within its maxWait (the pool was busy) or that outlived its timeout waiting (the tenant's audit lock);
+ * P2024, no pool connection in time; P2037, the database refused more connections. Each is overload,
+ * not a bug, and nothing was committed: 503 overloaded with Retry-After, never 500.
+ */
+const OVERLOAD_CODES = new Set(['P2024', 'P2028', 'P2037']);
+/** Seconds an overloaded caller is asked to wait: the queue it met drains within about that. */
+export const OVERLOAD_RETRY_AFTER_SECONDS = 1;
+
 function routeProblem(request: ErrorRequest): ProblemException {
   const path = request.url.split('?')[0];
   const allowed = request.allowedMethods(path);
@@ -85,6 +95,13 @@ export function toProblemException(error: unknown, request: ErrorRequest): Probl
       return new ProblemException(ProblemTypes.conflict, {
         args: { resource: error.meta?.modelName ?? 'resource', fields: fields.join(', ') || 'key' },
         errors: fields.map((field) => ({ field, pointer: `/body/${field}`, code: 'invalid', description: `${field} is already taken.` })),
+        cause: error,
+      });
+    }
+    if (OVERLOAD_CODES.has(error.code)) {
+      return new ProblemException(ProblemTypes.overloaded, {
+        args: { retry_after: OVERLOAD_RETRY_AFTER_SECONDS },
+        headers: { 'Retry-After': String(OVERLOAD_RETRY_AFTER_SECONDS) },
         cause: error,
       });
     }

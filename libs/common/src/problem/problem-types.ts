@@ -121,6 +121,18 @@ export const ProblemTypes = define({
     code: 10000017,
     description: 'A dependency (database, Redis or the browser) is not reachable. Retry after `Retry-After` seconds.',
   },
+  requestTimeout: {
+    slug: 'request-timeout',
+    status: 408,
+    code: 10000041,
+    description: 'The request body did not arrive within `BODY_TIMEOUT_SECONDS` (`i18n_args.timeout_seconds`). Nothing was changed; send the request again.',
+  },
+  overloaded: {
+    slug: 'overloaded',
+    status: 503,
+    code: 10000042,
+    description: 'The service has more concurrent writes than it can take right now (no database connection or transaction became free in time). Nothing was changed; retry after `Retry-After` seconds.',
+  },
   headerFieldsTooLarge: {
     slug: 'request-header-fields-too-large',
     status: 431,
@@ -147,6 +159,8 @@ export const ProblemTypes = define({
   missingScope: { slug: 'missing-scope', status: 403, code: 10010016, description: 'The credential lacks a scope this operation needs; `i18n_args.scope` names it.' },
   unknownTenant: { slug: 'unknown-tenant', status: 401, code: 10010018, description: 'The credential is valid, but the tenant its `tenant_id` names does not exist (`i18n_args.tenant_id`). Nothing was read or changed; ask for a credential of an existing tenant.' },
   jwksUnavailable: { slug: 'jwks-unavailable', status: 503, code: 10010017, description: 'The JWKS that verifies RS256 tokens could not be fetched. Retry shortly.' },
+  tokenLifetimeTooLong: { slug: 'token-lifetime-too-long', status: 401, code: 10010020, description: 'The token lives longer than this API accepts: `exp` is more than `JWT_MAX_TTL_SECONDS` (`i18n_args.max_ttl_seconds`) after `iat` (or after now, without `iat`). Get a token with a shorter lifetime.' },
+  tooManyAuthFailures: { slug: 'too-many-auth-failures', status: 429, code: 10010021, description: 'Too many failed authentications from this client address or with this API key prefix in the current minute (`AUTH_FAILURE_LIMIT_PER_MINUTE`). Wait `retry_after` seconds (also in `Retry-After`); further attempts are refused until then, valid or not.' },
 
   // 02: alerts.
   invalidTransition: { slug: 'invalid-transition', status: 409, code: 10020001, description: 'The alert\'s status does not allow this action. `current_status` and `allowed_actions` say what does.' },
@@ -192,6 +206,7 @@ export function problemTypeForStatus(status: number): ProblemType {
     403: ProblemTypes.forbidden,
     404: ProblemTypes.resourceNotFound,
     405: ProblemTypes.methodNotAllowed,
+    408: ProblemTypes.requestTimeout,
     409: ProblemTypes.conflict,
     412: ProblemTypes.preconditionFailed,
     413: ProblemTypes.payloadTooLarge,

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsDateString, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
 
-import { ANNOTATION_LIMITS, FieldViolationSchema, IsStringRecord, LABEL_LIMITS } from '@app/common';
+import { ANNOTATION_LIMITS, FieldViolationSchema, IsStringRecord, IsTimestamp, LABEL_LIMITS } from '@app/common';
 
 /** generatorURL longer than this is cut to it (and named in the alert's truncated_fields). */
 export const GENERATOR_URL_MAX_LENGTH = 8_192;
@@ -25,11 +25,11 @@ export class AlertmanagerAlertDto {
   annotations?: Record<string, string>;
 
   /** @example "2026-05-12T07:46:50Z" */
-  @IsDateString()
+  @IsTimestamp()
   startsAt: string;
 
   /** The zero time (0001-01-01T00:00:00Z) while firing. */
-  @IsOptional() @IsDateString()
+  @IsOptional() @IsTimestamp({ orZeroTime: true })
   endsAt?: string;
 
   /** Stored as the alert's `generator_url`; longer than 8,192 characters it is cut (truncated_fields). @example "http://prometheus:9090/graph?g0.expr=up+%3D%3D+0" */

@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
+import { INSTANT_RANGE } from '@app/common';
 import type { ThreatCaseStatus } from '@app/database';
 
 import { THREAT_CASE_STATUSES } from './threat-case-enums';
@@ -11,7 +12,8 @@ function WithoutNulls(): PropertyDecorator {
   return Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? value.filter((item) => item !== null) : value));
 }
 
-const MS_MAX = 8_640_000_000_000_000;
+/** The one range of instants every date goes through (years 1970–9999). */
+const MS_MAX = INSTANT_RANGE.maxMs;
 const INT64 = { type: 'integer', format: 'int64', nullable: true } as const;
 const INT32 = { type: 'integer', format: 'int32', nullable: true } as const;
 

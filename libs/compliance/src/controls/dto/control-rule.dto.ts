@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateIf, ValidateNested,
+  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested,
 } from 'class-validator';
 
-import { CommaSeparated, PageQueryDto, ToBoolean } from '@app/common';
+import { CommaSeparated, IsOmittable, PageQueryDto, ToBoolean } from '@app/common';
 import type { ControlRule } from '@app/database';
 
 import { CONTROL_ID, CONTROL_ID_MESSAGE, IsControlIdList } from '../control-ids';
@@ -44,12 +44,9 @@ export class CreateControlRuleDto {
   enabled?: boolean;
 }
 
-/** Left out, a field keeps its value; null is not "left out" where the field cannot be null (name, enabled): it is refused. */
-const given = (_: unknown, value: unknown): boolean => value !== undefined;
-
-/** The fields to change; those left out keep their value. */
+/** The fields to change; those left out keep their value; null only where a field says nullable (IsOmittable). */
 export class UpdateControlRuleDto {
-  @ValidateIf(given) @IsString() @IsNotEmpty() @MaxLength(200)
+  @IsOmittable() @IsString() @IsNotEmpty() @MaxLength(200)
   name?: string;
 
   @ApiPropertyOptional({ type: String, nullable: true })
@@ -57,13 +54,13 @@ export class UpdateControlRuleDto {
   description?: string | null;
 
   @ApiPropertyOptional({ type: [String], minItems: 1, maxItems: 50, example: ['ISO27001:A.8.16'] })
-  @IsOptional() @IsArray() @ArrayMinSize(1) @IsControlIdList()
+  @IsOmittable() @IsArray() @ArrayMinSize(1) @IsControlIdList()
   controls?: string[];
 
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => ControlRuleMatchDto)
+  @IsOmittable() @IsObject() @ValidateNested() @Type(() => ControlRuleMatchDto)
   match?: ControlRuleMatchDto;
 
-  @ValidateIf(given) @IsBoolean()
+  @IsOmittable() @IsBoolean()
   enabled?: boolean;
 }
 

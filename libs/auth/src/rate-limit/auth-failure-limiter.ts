@@ -1,0 +1,77 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+
+import { ProblemException, ProblemTypes, RedisService } from '@app/common';
+import { AppConfig } from '@app/config';
+
+import { API_KEY_MARK, apiKeyPrefix } from '../api-keys/api-key-secret';
+
+const WINDOW_MS = 60_000;
+
+// One round trip: count a failure under each key of the attempt, give each key the window's life.
+const RECORD = `
+for i, key in ipairs(KEYS) do
+  if redis.call('INCR', key) == 1 then redis.call('PEXPIRE', key, ARGV[1]) end
+end
+return 1
+`;
+
+type FailureClient = RedisService['client'] & { authFailureRecord(...args: string[]): Promise<number> };
+
+/** Who an attempt counts against: its client address, and the API key prefix it sent (if any). */
+export function attemptKeys(request: Pick<FastifyRequest, 'ip' | 'headers'>, window: number): string[] {
+  const keys = [`authfail:ip:${request.ip}:${window}`];
+  const header = request.headers['x-api-key'];
+  const bearer = /^Bearer +(ak_\S*)$/i.exec(request.headers.authorization?.trim() ?? '')?.[1];
+  const key = typeof header === 'string' ? header : bearer;
+  if (key?.startsWith(API_KEY_MARK)) keys.push(`authfail:key:${apiKeyPrefix(key)}:${window}`);
+  return keys;
+}
+
+/**
+ * Failed authentications per client address and per API key prefix, in fixed one-minute windows in
+ * Redis shared by every api process. Past AUTH_FAILURE_LIMIT_PER_MINUTE, every attempt of that address
+ * or prefix is refused with 429 until the window ends, a valid credential too: guessing gets no answer
+ * at all. Separate from the per-principal RateLimiter, which counts authenticated requests. Redis
+ * being down lets attempts through (authentication still decides), as a limiter must not take the
+ * service down with it.
+ */
+@Injectable()
+export class AuthFailureLimiter {
+  private readonly logger = new Logger(AuthFailureLimiter.name);
+  private readonly client: FailureClient;
+
+  constructor(
+    redis: RedisService,
+    private readonly config: AppConfig,
+  ) {
+    redis.client.defineCommand('authFailureRecord', { lua: RECORD });
+    this.client = redis.client as FailureClient;
+  }
+
+  /** Throws 429 too-many-auth-failures when the address or key prefix is over the limit in this window. */
+  async check(request: Pick<FastifyRequest, 'ip' | 'headers'>, now = Date.now()): Promise<void> {
+    const keys = attemptKeys(request, Math.floor(now / WINDOW_MS));
+    let counts: (string | null)[];
+    try {
+      counts = await this.client.mget(...keys);
+    } catch (error) {
+      this.logger.warn(`auth failure counts unavailable, attempt let through: ${(error as Error).message}`);
+      return;
+    }
+    if (counts.some((count) => Number(count ?? 0) >= this.config.authFailureLimitPerMinute)) {
+      const retryAfter = Math.max(1, Math.ceil((WINDOW_MS - (now % WINDOW_MS)) / 1000));
+      throw new ProblemException(ProblemTypes.tooManyAuthFailures, { args: { retry_after: retryAfter }, headers: { 'Retry-After': String(retryAfter) } });
+    }
+  }
+
+  /** Counts one failed attempt against its address and key prefix. */
+  async record(request: Pick<FastifyRequest, 'ip' | 'headers'>, now = Date.now()): Promise<void> {
+    const keys = attemptKeys(request, Math.floor(now / WINDOW_MS));
+    try {
+      await this.client.authFailureRecord(String(keys.length), ...keys, String(WINDOW_MS));
+    } catch (error) {
+      this.logger.warn(`auth failure not counted: ${(error as Error).message}`);
+    }
+  }
+}
