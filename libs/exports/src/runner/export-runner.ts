@@ -95,6 +95,8 @@ export class ExportRunner {
         this.logger.log(`${job.id}: cancelled after ${Date.now() - started} ms; partial files removed`);
         return;
       }
+      // The work folder goes before the job is marked failed, so nobody who sees `failed` finds its parts.
+      await this.storage.discardWork(job.id).catch(() => undefined);
       await this.failed(job, error, attempt, started);
     } finally {
       progress.stop();
