@@ -6,7 +6,6 @@
  * ROUNDS times, interleaved, as the machine is shared.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 
 import { Pool } from 'pg';
 
@@ -18,6 +17,7 @@ import { PG_TYPES } from '../libs/database/src/pg-types';
 import { benchUrl, ensureData, startApi } from './alerts';
 import { load, LoadResult } from './load';
 import { machine, writeSection } from './report';
+import { freePort } from '../scripts/free-port';
 
 const ALERTS = 1_000_000;
 const SECONDS = Number(process.env.BENCH_SCALE_SECONDS ?? 30);
@@ -70,18 +70,6 @@ interface IngestResult {
  * WORKERS clients for SECONDS, each payload 87 new alerts, 10 repeats of the previous payload's (unchanged)
  * and 3 resolutions of alerts the same client sent two payloads or more before.
  */
-/** A port nothing listens on (the machine is shared: a fixed port may be another engineer's api). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
 async function ingest(port: number, token: string): Promise<IngestResult> {
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   let sent = 0;

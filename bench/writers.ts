@@ -4,7 +4,6 @@
  * pool of 10 connections. Reports the writes/s one tenant sustains, latency, and every answer that was
  * not 201 (503 overloaded with Retry-After is the only other allowed answer; a 500 is a defect).
  */
-import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
 
 import { Pool } from 'pg';
@@ -14,6 +13,7 @@ import { publicId } from '../libs/common/src/ids/public-id';
 import { applyMigrations } from '../libs/database/src/migrator/migrator';
 import { startApi } from './alerts';
 import { machine, writeSection } from './report';
+import { freePort } from '../scripts/free-port';
 
 const WRITERS = 50;
 const SECONDS = Number(process.env.BENCH_WRITERS_SECONDS ?? 60);
@@ -22,18 +22,6 @@ function writersUrl(): string {
   const url = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/alert_ledger');
   url.pathname = '/alert_ledger_bench_writers';
   return url.toString();
-}
-
-/** A port nobody listens on now (the machine is shared: a fixed port may be another run's). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 function percentile(sorted: number[], p: number): number {

@@ -1,5 +1,4 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 
 import { Tenant } from '@app/database';
@@ -8,16 +7,7 @@ import { http, startApi, TestApi } from './utils/api';
 import { startExport, waitForExport } from './utils/exports';
 import { promtoolCheck, sample } from './utils/metrics';
 import { alertRow, World } from './utils/world';
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-    server.on('error', fail);
-  });
-}
+import { freePort } from '../scripts/free-port';
 
 async function scrape(url: string): Promise<string> {
   const response = await fetch(`${url}/metrics`);

@@ -2,6 +2,7 @@
  * Hostile requests generated from an OpenAPI document, deterministically: the same seed gives the same
  * requests, so a failure found once is found again. Used by test/fuzz.e2e-spec.ts.
  */
+import { Random } from '../../libs/database/src/seed/random';
 
 type Schema = Record<string, unknown>;
 
@@ -61,30 +62,8 @@ export function operationsOf(document: OpenApiDocument): Operation[] {
   return operations;
 }
 
-/** mulberry32: a small, fast, seeded generator. */
-export class Random {
-  private state: number;
-
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)];
-  }
-}
+/** The seed's mulberry32 generator: the same seed sends the same requests. */
+export { Random };
 
 /** Strings that have broken APIs: NUL, lone surrogates, huge and unusual Unicode, LIKE and SQL metacharacters, ids of nothing. */
 export const HOSTILE_STRINGS: readonly string[] = [
