@@ -22,7 +22,7 @@ export class TimeseriesQueryDto extends AlertFilterDto {
 }
 
 export class CountDto {
-  @ApiProperty({ description: 'The group: a severity, status, source or type' }) key: string;
+  @ApiProperty({ description: 'The group: a severity, status, source or type', maxLength: 200 }) key: string;
   @ApiProperty() count: number;
 }
 
@@ -34,13 +34,13 @@ export class GroupStatsDto {
 
 export class TimeseriesBucketDto {
   @ApiProperty({ format: 'date-time', description: 'Bucket start (UTC)' }) start: string;
-  @ApiProperty({ example: '2025-03-30T00:00:00+02:00', description: 'Bucket start in the request time zone' }) local_start: string;
+  @ApiProperty({ example: '2025-03-30T00:00:00+02:00', description: 'Bucket start in the request time zone', maxLength: 40 }) local_start: string;
   @ApiProperty() count: number;
 }
 
 export class TimeseriesDto {
   @ApiProperty({ enum: STATS_INTERVALS, enumName: 'StatsInterval' }) interval: string;
-  @ApiProperty() timezone: string;
+  @ApiProperty({ maxLength: 64 }) timezone: string;
   @ApiProperty({ format: 'date-time' }) from: string;
   @ApiProperty({ format: 'date-time' }) to: string;
   @ApiProperty({ type: [TimeseriesBucketDto] }) buckets: TimeseriesBucketDto[];

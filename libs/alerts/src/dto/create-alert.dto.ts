@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDateString, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 
-import { ANNOTATION_LIMITS, IsStringRecord, LABEL_LIMITS } from '@app/common';
+import { ANNOTATION_LIMITS, IsDateTimeText, IsStringRecord, LABEL_LIMITS } from '@app/common';
 import { IsControlIdList } from '@app/compliance';
 
 import { SEVERITIES } from './alert-enums';
@@ -83,7 +83,7 @@ export class CreateAlertDto {
   controls?: string[];
 
   /** When the condition began; defaults to now. */
-  @IsOptional() @IsDateString({ strict: true })
+  @IsOptional() @IsDateTimeText(false, { strict: true })
   starts_at?: string;
 }
 

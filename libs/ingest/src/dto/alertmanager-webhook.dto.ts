@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsDateString, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
 
-import { ANNOTATION_LIMITS, IsStringRecord, LABEL_LIMITS } from '@app/common';
+import { ANNOTATION_LIMITS, IsDateTimeText, IsStringRecord, LABEL_LIMITS } from '@app/common';
 
 /** One alert of an Alertmanager webhook (https://prometheus.io/docs/alerting/latest/configuration/#webhook_config). */
 export class AlertmanagerAlertDto {
@@ -19,11 +19,11 @@ export class AlertmanagerAlertDto {
   annotations?: Record<string, string>;
 
   /** @example "2026-05-12T07:46:50Z" */
-  @IsDateString()
+  @IsDateTimeText(true)
   startsAt: string;
 
   /** The zero time (0001-01-01T00:00:00Z) while firing. */
-  @IsOptional() @IsDateString()
+  @IsOptional() @IsDateTimeText(false)
   endsAt?: string;
 
   /** Stored as the alert's `generator_url`. @example "http://prometheus:9090/graph?g0.expr=up+%3D%3D+0" */

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsDateString, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 
+import { IsDateTimeText } from '@app/common';
 import type { ThreatCaseStatus } from '@app/database';
 
 import { ALERT_ID, CLOSE_DECISIONS, CloseDecision, THREAT_CASE_STATUSES } from './threat-case-enums';
@@ -42,7 +43,7 @@ export class CreateVerificationDto {
   sent_as_clip?: boolean;
 
   /** When the clip was sent, RFC 3339. */
-  @IsOptional() @IsDateString({ strict: true })
+  @IsOptional() @IsDateTimeText(false, { strict: true })
   sent_as_clip_at?: string;
 
   @IsOptional() @IsBoolean()
@@ -52,7 +53,7 @@ export class CreateVerificationDto {
   sent_as_windowed_stream?: boolean;
 
   /** When the windowed stream was sent, RFC 3339. */
-  @IsOptional() @IsDateString({ strict: true })
+  @IsOptional() @IsDateTimeText(false, { strict: true })
   sent_as_windowed_stream_at?: string;
 
   @IsOptional() @IsBoolean()

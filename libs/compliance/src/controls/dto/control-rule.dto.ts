@@ -81,21 +81,21 @@ export class ListControlRulesQueryDto extends PageQueryDto {
 }
 
 export class ControlRuleMatchViewDto {
-  @ApiProperty({ type: [String] }) types: string[];
-  @ApiProperty({ type: String, nullable: true }) source: string | null;
+  @ApiProperty({ type: [String], maxLength: 100 }) types: string[];
+  @ApiProperty({ type: String, nullable: true, maxLength: 200 }) source: string | null;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) labels: Record<string, string>;
 }
 
 export class ControlRuleDto {
-  @ApiProperty({ example: 'cr_01JQ3Z6V1B9W3C7KJ6T2X9P8R4' }) id: string;
-  @ApiProperty() tenant_id: string;
-  @ApiProperty() name: string;
-  @ApiProperty({ type: String, nullable: true }) description: string | null;
-  @ApiProperty({ type: [String], example: ['ISO27001:A.8.15', 'PCI:10.2.1.1'] }) controls: string[];
+  @ApiProperty({ example: 'cr_01JQ3Z6V1B9W3C7KJ6T2X9P8R4', maxLength: 40 }) id: string;
+  @ApiProperty({ maxLength: 40 }) tenant_id: string;
+  @ApiProperty({ maxLength: 200 }) name: string;
+  @ApiProperty({ type: String, nullable: true, maxLength: 2000 }) description: string | null;
+  @ApiProperty({ type: [String], example: ['ISO27001:A.8.15', 'PCI:10.2.1.1'], maxLength: 22 }) controls: string[];
   @ApiProperty({ type: ControlRuleMatchViewDto }) match: ControlRuleMatchViewDto;
   @ApiProperty() enabled: boolean;
   @ApiProperty({ format: 'date-time' }) created_at: string;
-  @ApiProperty() created_by: string;
+  @ApiProperty({ maxLength: 200 }) created_by: string;
   @ApiProperty({ format: 'date-time' }) updated_at: string;
   @ApiProperty() version: number;
 
