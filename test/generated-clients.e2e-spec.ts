@@ -21,7 +21,7 @@ const SLOW = 240_000;
  * answered before any credential is counted. Every other rule of both rulesets must stay at 0, and these
  * may only go down (lower the numbers as they do).
  */
-const SPECTRAL_ERRORS_LEFT: Record<string, number> = { 'owasp:api4:2023-string-limit': 260, 'owasp:api4:2023-array-limit': 29 };
+const SPECTRAL_ERRORS_LEFT: Record<string, number> = { 'owasp:api4:2023-string-limit': 14, 'owasp:api4:2023-array-limit': 15 };
 
 /** What orval is told: its fetch client, through the mutator test/clients/orval-fetch.ts. */
 const ORVAL_CONFIG = `module.exports = { api: { input: './openapi.json', output: { target: './orval/api.ts', client: 'fetch', mode: 'single', override: { mutator: { path: './orval-fetch.ts', name: 'customFetch' } } } } };\n`;

@@ -105,7 +105,7 @@ describe('operations', () => {
       expect(list.timezone).toEqual(expect.objectContaining({ type: 'string', default: 'UTC' }));
       // true in offset mode, false in cursor mode: one default would be wrong in one of them.
       expect(list.include_total).toEqual({ type: 'boolean' });
-      expect(list.cursor).toEqual({ type: 'string', maxLength: 2048 });
+      expect(list.cursor).toEqual({ type: 'string', maxLength: 8192 });
       expect(list.severity).toEqual(arrayOf('AlertSeverity'));
       expect(list.status).toEqual(arrayOf('AlertStatus'));
       expect(list.alertable_type).toEqual(arrayOf('AlertableType'));

@@ -6,6 +6,7 @@ import type { Alert, AlertTimelineEntry } from '@app/database';
 import { LIFECYCLE_ACTIONS } from '../alert-state-machine';
 import { timeToAcknowledge, timeToResolve } from '../response-times';
 import { ALERTABLE_TYPES, FOLLOW_UP_STATUSES, SEVERITIES, STATUSES } from './alert-enums';
+import { MAX_BATCH } from './create-alert.dto';
 
 function iso(date: Date | null): string | null {
   return date ? isoUtc(date) : null;
@@ -135,9 +136,9 @@ export class BatchItemErrorDto {
 }
 
 export class BatchResultDto {
-  @ApiProperty({ type: [AlertDto] }) created: AlertDto[];
-  @ApiProperty({ type: [Number], description: 'Index in `alerts` of each created alert, in the same order' }) created_indexes: number[];
-  @ApiProperty({ type: [BatchItemErrorDto] }) errors: BatchItemErrorDto[];
+  @ApiProperty({ type: [AlertDto], maxItems: MAX_BATCH }) created: AlertDto[];
+  @ApiProperty({ type: [Number], maxItems: MAX_BATCH, description: 'Index in `alerts` of each created alert, in the same order' }) created_indexes: number[];
+  @ApiProperty({ type: [BatchItemErrorDto], maxItems: MAX_BATCH }) errors: BatchItemErrorDto[];
 }
 
 export const BULK_OUTCOMES = ['updated', 'not_found', 'invalid_transition', 'note_required'] as const;

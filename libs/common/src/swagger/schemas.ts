@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
-import { PAGINATION_MODES, SORT_DIRECTIONS } from '../pagination/page-query.dto';
+import { CURSOR_MAX_LENGTH, PAGINATION_MODES, SORT_DIRECTIONS } from '../pagination/page-query.dto';
 
 export class FieldViolationSchema {
   @ApiProperty({ example: 'items[0].severity', description: 'Dot notation, array items as [index].' })
@@ -59,8 +59,8 @@ export class PaginationSchema {
   @ApiProperty() has_prev: boolean;
   @ApiProperty({ type: Number, nullable: true }) next_page: number | null;
   @ApiProperty({ type: Number, nullable: true }) prev_page: number | null;
-  @ApiProperty({ type: String, nullable: true }) next_cursor: string | null;
-  @ApiProperty({ type: String, nullable: true }) prev_cursor: string | null;
-  @ApiProperty() sort_by: string;
+  @ApiProperty({ type: String, nullable: true, maxLength: CURSOR_MAX_LENGTH }) next_cursor: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: CURSOR_MAX_LENGTH }) prev_cursor: string | null;
+  @ApiProperty({ maxLength: 50, description: 'One of the list’s sort fields (its sort_by parameter names them)' }) sort_by: string;
   @ApiProperty({ enum: SORT_DIRECTIONS, enumName: 'SortDirection' }) sort_direction: string;
 }

@@ -5,7 +5,7 @@ import { ExportJob } from '@app/database';
 
 import { ERROR_MESSAGE_MAX_LENGTH } from '../runner/export-failures';
 
-import { apiFormat, EXPORT_FORMATS, EXPORT_RESOURCES, EXPORT_SCOPES, EXPORT_STATUSES } from './export-enums';
+import { apiFormat, EXPORT_FORMATS, EXPORT_RESOURCES, EXPORT_SCOPES, EXPORT_STATUSES, MAX_SELECTED_IDS } from './export-enums';
 
 export class ExportProgressDto {
   @ApiProperty() processed: number;
@@ -20,7 +20,7 @@ export class ExportManifestDto {
   @ApiProperty({ enum: EXPORT_FORMATS, enumName: 'ExportFormat' }) format: string;
   @ApiProperty({ enum: EXPORT_SCOPES, enumName: 'ExportScope' }) scope: string;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'The filters as validated (scope filtered)' }) filters: Record<string, unknown>;
-  @ApiProperty({ type: [String], maxLength: 40, description: 'The selected ids (scope selected)' }) ids: string[];
+  @ApiProperty({ type: [String], maxLength: 40, maxItems: MAX_SELECTED_IDS, description: 'The selected ids (scope selected)' }) ids: string[];
   @ApiProperty({ description: 'IANA zone of the report and of date-only filters', maxLength: 64 }) timezone: string;
   @ApiProperty({ maxLength: 8 }) locale: string;
   @ApiProperty({ type: 'object', properties: { from: { type: 'string', format: 'date-time', nullable: true, maxLength: DATE_TIME_MAX_LENGTH }, to: { type: 'string', format: 'date-time', maxLength: DATE_TIME_MAX_LENGTH } }, required: ['from', 'to'], description: 'Records created in [from, to) as instants (RFC 3339); `to` is at most `as_of`' }) time_window: { from: string | null; to: string };

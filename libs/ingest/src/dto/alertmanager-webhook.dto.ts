@@ -58,12 +58,15 @@ export class AlertmanagerWebhookDto {
   @IsString() @MaxLength(200)
   receiver: string;
 
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string', maxLength: LABEL_LIMITS.maxValueLength }, maxProperties: LABEL_LIMITS.maxKeys })
   @IsOptional() @IsStringRecord(LABEL_LIMITS)
   groupLabels?: Record<string, string>;
 
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string', maxLength: LABEL_LIMITS.maxValueLength }, maxProperties: LABEL_LIMITS.maxKeys })
   @IsOptional() @IsStringRecord(LABEL_LIMITS)
   commonLabels?: Record<string, string>;
 
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string', maxLength: ANNOTATION_LIMITS.maxValueLength }, maxProperties: ANNOTATION_LIMITS.maxKeys })
   @IsOptional() @IsStringRecord(ANNOTATION_LIMITS)
   commonAnnotations?: Record<string, string>;
 

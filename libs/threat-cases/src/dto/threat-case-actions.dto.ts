@@ -25,6 +25,7 @@ export class ThreatCaseNoteDto {
 /** One verification attempt (seed 003's verification record). */
 export class CreateVerificationDto {
   /** The linked alert being verified. @example "alr_01JQ3Z6V1B9W3C7KJ6T2X9P8R4" */
+  @ApiPropertyOptional({ pattern: ALERT_ID.source })
   @IsOptional() @Matches(ALERT_ID, { message: 'alert_id must be an alert id (alr_ followed by 26 characters)' })
   alert_id?: string;
 

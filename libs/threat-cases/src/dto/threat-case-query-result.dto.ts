@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 
+import { CURSOR_MAX_LENGTH, MAX_PAGE_SIZE } from '@app/common';
 import type { ThreatCaseEvent, ThreatCaseVerification } from '@app/database';
 
 import type { ThreatCaseQueryPage } from '../threat-case-query.service';
@@ -77,7 +78,7 @@ export class MonitoringThreatCaseDto {
   @ApiProperty() createdAtMillis: number;
   @ApiProperty({ type: Number, nullable: true, description: 'When the case was first REQUESTED (ms)' }) submissionTimestampMs: number | null;
   @ApiProperty({ type: String, nullable: true, maxLength: 200 }) deviceUuid: string | null;
-  @ApiProperty({ type: [String], maxLength: 200 }) associatedDeviceUuids: string[];
+  @ApiProperty({ type: [String], maxLength: 200, maxItems: 50 }) associatedDeviceUuids: string[];
   @ApiProperty({ type: String, nullable: true, maxLength: 200 }) locationUuid: string | null;
   @ApiProperty({ type: String, nullable: true, maxLength: 200 }) locationName: string | null;
   @ApiProperty({ type: String, nullable: true, maxLength: 1000 }) subLocationsHierarchyKey: string | null;
@@ -134,8 +135,8 @@ export class ThreatCaseQueryResultDto {
   @ApiProperty({ type: Boolean, nullable: true, description: 'Always false: failures are problem details (application/problem+json)' }) error: false;
   @ApiProperty({ type: String, nullable: true, description: 'Always null: failures are problem details', maxLength: 0 }) errorMsg: null;
   @ApiProperty({ type: String, ...NO_COUNTERPART, maxLength: 0 }) warningMsg: null;
-  @ApiProperty({ type: [MonitoringThreatCaseDto] }) threatCases: MonitoringThreatCaseDto[];
-  @ApiProperty({ type: String, nullable: true, description: 'Send it back as lastEvaluatedKey for the next page; null when there is none' }) lastEvaluatedKey: string | null;
+  @ApiProperty({ type: [MonitoringThreatCaseDto], maxItems: MAX_PAGE_SIZE }) threatCases: MonitoringThreatCaseDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'Send it back as lastEvaluatedKey for the next page; null when there is none', maxLength: CURSOR_MAX_LENGTH }) lastEvaluatedKey: string | null;
 
   static from(page: ThreatCaseQueryPage): ThreatCaseQueryResultDto {
     return { error: false, errorMsg: null, warningMsg: null, threatCases: page.cases.map(MonitoringThreatCaseDto.from), lastEvaluatedKey: page.lastEvaluatedKey };

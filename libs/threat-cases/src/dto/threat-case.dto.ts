@@ -104,7 +104,7 @@ export class ThreatCaseDto {
   @ApiProperty({ type: String, nullable: true, maxLength: 500 }) title: string | null;
   @ApiProperty({ example: 'THREAT', maxLength: 50 }) prompt_theme: string;
   @ApiProperty({ type: String, nullable: true, maxLength: 200 }) device_id: string | null;
-  @ApiProperty({ type: [String], maxLength: 200 }) associated_device_ids: string[];
+  @ApiProperty({ type: [String], maxLength: 200, maxItems: 50 }) associated_device_ids: string[];
   @ApiProperty({ type: String, nullable: true, maxLength: 200 }) location_id: string | null;
   @ApiProperty({ type: String, nullable: true, maxLength: 200 }) location_name: string | null;
   @ApiProperty({ type: String, nullable: true, maxLength: 1000 }) sub_locations_hierarchy_key: string | null;

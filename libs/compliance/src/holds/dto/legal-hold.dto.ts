@@ -14,6 +14,7 @@ export class CreateLegalHoldDto {
   scope: LegalHoldScopeName;
 
   /** The held case (scope threat_case only). @example "tc_01JQ3Z6V1B9W3C7KJ6T2X9P8R4" */
+  @ApiPropertyOptional({ pattern: THREAT_CASE_ID.source })
   @ValidateIf((body: CreateLegalHoldDto) => body.scope === 'threat_case' || body.threat_case_id !== undefined)
   @Matches(THREAT_CASE_ID, { message: 'threat_case_id must be a threat case id (tc_ followed by 26 characters); scope threat_case needs it' })
   threat_case_id?: string;
@@ -43,6 +44,7 @@ export class ListLegalHoldsQueryDto extends PageQueryDto {
   scope?: LegalHoldScopeName;
 
   /** Holds on this threat case. */
+  @ApiPropertyOptional({ pattern: THREAT_CASE_ID.source })
   @IsOptional() @Matches(THREAT_CASE_ID, { message: 'threat_case_id must be a threat case id (tc_…)' })
   threat_case_id?: string;
 
