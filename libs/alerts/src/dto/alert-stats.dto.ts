@@ -5,6 +5,9 @@ import { ApiQueryEnum, ToInt } from '@app/common';
 
 import { AlertFilterDto } from './alert-filter.dto';
 
+/** The longest range, in buckets of its interval; a series answers at most MAX_BUCKETS + 2 (a partial bucket at each end). */
+export const MAX_BUCKETS = 2_000;
+
 export const STATS_INTERVALS = ['hour', 'day', 'week'] as const;
 export type StatsInterval = (typeof STATS_INTERVALS)[number];
 
@@ -43,7 +46,7 @@ export class TimeseriesDto {
   @ApiProperty({ maxLength: 64 }) timezone: string;
   @ApiProperty({ format: 'date-time' }) from: string;
   @ApiProperty({ format: 'date-time' }) to: string;
-  @ApiProperty({ type: [TimeseriesBucketDto] }) buckets: TimeseriesBucketDto[];
+  @ApiProperty({ type: [TimeseriesBucketDto], maxItems: MAX_BUCKETS + 2 }) buckets: TimeseriesBucketDto[];
 }
 
 export class DurationStatsDto {
