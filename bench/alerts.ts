@@ -21,9 +21,9 @@ const ALERTS = Number(process.env.BENCH_ALERTS ?? 1_000_000);
 const TENANTS = 20;
 const PORT = 3911;
 
-export function benchUrl(): string {
+export function benchUrl(database = 'alert_ledger_bench'): string {
   const url = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/alert_ledger');
-  url.pathname = '/alert_ledger_bench';
+  url.pathname = `/${database}`;
   return url.toString();
 }
 
@@ -34,10 +34,12 @@ function sql(where: Prisma.Sql, tail: string): SqlQuery {
   return { text: query.text, values: query.values };
 }
 
-export async function ensureData(url: string): Promise<void> {
+/** Seeds the database of `url` with `alerts` over `tenants` unless its seeded tenants hold that many already. */
+export async function ensureData(url: string, alerts = ALERTS, tenants = TENANTS): Promise<void> {
   await applyMigrations(url);
-  const pool = new Pool({ connectionString: url.replace(/\/alert_ledger_bench/, '/postgres'), max: 1 });
-  const exists = (await pool.query('SELECT 1 FROM pg_database WHERE datname = $1', ['alert_ledger_bench'])).rowCount;
+  const database = new URL(url).pathname.slice(1);
+  const pool = new Pool({ connectionString: benchUrl('postgres'), max: 1 });
+  const exists = (await pool.query('SELECT 1 FROM pg_database WHERE datname = $1', [database])).rowCount;
   await pool.end();
   if (exists) {
     // The seeded tenants' alerts only: other suites add tenants of their own (and remove their alerts).
@@ -46,11 +48,11 @@ export async function ensureData(url: string): Promise<void> {
     // A VACUUM that ran while another session held an old snapshot (a test run, say) leaves the
     // visibility map empty, and every count then reads the heap: do what autovacuum would do.
     const { rows } = await bench.query<{ visible: number }>("SELECT relallvisible::float / greatest(relpages, 1) AS visible FROM pg_class WHERE relname = 'alerts'");
-    if (count === ALERTS && rows[0].visible < 0.9) await bench.query('VACUUM (ANALYZE) alerts');
+    if (count === alerts && rows[0].visible < 0.9) await bench.query('VACUUM (ANALYZE) alerts');
     await bench.end();
-    if (count === ALERTS) return;
+    if (count === alerts) return;
   }
-  await seedDatabase(url, { alerts: ALERTS, tenants: TENANTS, seed: 1, until: Date.UTC(2026, 10, 1) });
+  await seedDatabase(url, { alerts, tenants, seed: 1, until: Date.UTC(2026, 10, 1) });
 }
 
 export async function startApi(url: string, port = PORT): Promise<ChildProcess> {

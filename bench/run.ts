@@ -1,4 +1,4 @@
-/** `npm run bench [-- suite …]`: builds, runs the suites and writes docs/BENCHMARKS.md. */
+/** `npm run bench [-- suite … --flag=value]`: builds, runs the suites and writes docs/BENCHMARKS.md. */
 import { spawnSync } from 'node:child_process';
 
 import { ensureDotEnv, loadDotEnv } from '../libs/config/src';
@@ -6,13 +6,16 @@ import { runAlerts } from './alerts';
 import { runExports } from './exports';
 import { runIngest } from './ingest';
 import { runOverhead } from './overhead';
+import { runScale } from './scale';
+import { runSoak } from './soak';
 
-const SUITES: Record<string, () => Promise<void>> = { overhead: runOverhead, alerts: runAlerts, ingest: runIngest, exports: runExports };
+const SUITES: Record<string, () => Promise<void>> = { overhead: runOverhead, alerts: runAlerts, ingest: runIngest, exports: runExports, scale: runScale, soak: runSoak };
 
 async function main(): Promise<void> {
   ensureDotEnv();
   loadDotEnv();
-  const asked = process.argv.slice(2);
+  // Flags (`--soak-minutes=2`) are read by the suites themselves.
+  const asked = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
   const unknown = asked.filter((name) => !SUITES[name]);
   if (unknown.length) throw new Error(`Unknown suite(s) ${unknown.join(', ')}; suites: ${Object.keys(SUITES).join(', ')}`);
   if (spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' }).status !== 0) throw new Error('npm run build failed');

@@ -23,13 +23,15 @@ fi
 
 # Debian packages the exports need: Chromium prints the PDF reports, qpdf merges their chunks, the Noto
 # CJK fonts render Korean and Chinese reports, DejaVu sets the tables (Sans Mono for ids), poppler-utils
-# (pdftotext) lets the tests read PDFs back, and unzip opens evidence packs in the tests as an auditor would.
+# (pdftotext) lets the tests read PDFs back, and unzip opens evidence packs in the tests as an auditor would;
+# the tests start Alertmanager (prometheus-alertmanager) to deliver real webhooks.
 chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
 missing=()
 [ -x "$chromium" ] || missing+=(chromium)
 command -v qpdf >/dev/null || missing+=(qpdf)
 command -v pdftotext >/dev/null || missing+=(poppler-utils)
 command -v unzip >/dev/null || missing+=(unzip)
+command -v "${ALERTMANAGER_BIN:-prometheus-alertmanager}" >/dev/null || missing+=(prometheus-alertmanager)
 # promtool (Debian's prometheus package) checks the api's and the worker's /metrics in the tests.
 command -v promtool >/dev/null || missing+=(prometheus)
 # The font list is read once into a variable: `fc-list | grep -q` under pipefail fails when grep stops
@@ -37,6 +39,11 @@ command -v promtool >/dev/null || missing+=(prometheus)
 fonts="$(fc-list 2>/dev/null || true)"
 grep -qi "Noto Sans CJK" <<<"$fonts" || missing+=(fonts-noto-cjk)
 grep -qi "DejaVu Sans Mono" <<<"$fonts" || missing+=(fonts-dejavu-core)
+# The fault tests (test/faults.e2e-spec.ts) stop and start servers of their own: a private Redis and a
+# private PostgreSQL cluster (pg_createcluster), never the shared ones.
+command -v redis-server >/dev/null || missing+=(redis-server)
+command -v pg_createcluster >/dev/null || missing+=(postgresql-common)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "bootstrap: installing Debian packages: ${missing[*]}"

@@ -269,21 +269,54 @@ describe('Alertmanager ingestion', () => {
     expect(await world.prisma.alertTimelineEntry.count({ where: { alertId: rows[0].id } })).toBe(2);
   });
 
-  it.each([
-    ['another payload version', webhook('firing', [amAlert('v3', 'firing')], { version: '3' }), 'version'],
-    ['an alert without a fingerprint', webhook('firing', [{ status: 'firing', labels: {}, startsAt: '2026-05-12T07:46:50Z' }]), 'alerts[0].fingerprint'],
-    ['an unknown alert status', webhook('firing', [{ ...amAlert('bad', 'firing'), status: 'pending' }]), 'alerts[0].status'],
-    ['a numeric severity label', webhook('firing', [amAlert('num-1', 'firing'), amAlert('num-2', 'firing', { labels: { severity: 2 } })]), 'alerts[1].labels.severity'],
-    ['an object as an annotation', webhook('firing', [amAlert('obj-1', 'firing', { annotations: { summary: { text: 'web-01 is down' } } })]), 'alerts[0].annotations.summary'],
-    ['labels given as an array', webhook('firing', [{ ...amAlert('arr-1', 'firing'), labels: ['alertname=InstanceDown'] }]), 'alerts[0].labels'],
-  ])('should answer 400 for %s and store nothing', async (_, body, field) => {
+  it('should answer 400 for another payload version and store nothing', async () => {
     const before = await world.prisma.alert.count({ where: { tenantId: tenant.id } });
-    const result = await http<{ type: string; errors: { field: string; pointer: string }[] }>(api, 'POST', '/v1/ingest/alertmanager', { body, headers: ingest });
-    expect(result.status).toBe(400);
-    expect(result.body.type).toBe('/problems/validation-error');
-    expect(result.body.errors.map((e) => e.field)).toEqual([field]);
-    expect(result.body.errors[0].pointer).toBe(`/body/${field.replace(/\[(\d+)\]/g, '.$1').replace(/\./g, '/')}`);
+    const result = await http<{ type: string; errors: { field: string; pointer: string }[] }>(api, 'POST', '/v1/ingest/alertmanager', { body: webhook('firing', [amAlert('v3', 'firing')], { version: '3' }), headers: ingest });
+    expect([result.status, result.body.type, result.body.errors.map((e) => [e.field, e.pointer])]).toEqual([400, '/problems/validation-error', [['version', '/body/version']]]);
     expect(await world.prisma.alert.count({ where: { tenantId: tenant.id } })).toBe(before);
+  });
+
+  it.each([
+    ['an alert without a fingerprint', { status: 'firing', labels: {}, startsAt: '2026-05-12T07:46:50Z' }, 'alerts[1].fingerprint'],
+    ['an unknown alert status', { ...amAlert('bad', 'firing'), status: 'pending' }, 'alerts[1].status'],
+    ['a numeric severity label', amAlert('num-2', 'firing', { labels: { severity: 2 } }), 'alerts[1].labels.severity'],
+    ['an object as an annotation', amAlert('obj-1', 'firing', { annotations: { summary: { text: 'web-01 is down' } } }), 'alerts[1].annotations.summary'],
+    ['labels given as an array', { ...amAlert('arr-1', 'firing'), labels: ['alertname=InstanceDown'] }, 'alerts[1].labels'],
+  ])('should refuse %s alone, naming the field, and store the rest of its group', async (name, bad, field) => {
+    const good = `kept-beside-${name.replace(/\W+/g, '-')}`;
+    const result = await http<{ data: Result['data'] & { refused: number; refused_alerts: { index: number; errors: { field: string; pointer: string }[] }[] } }>(api, 'POST', '/v1/ingest/alertmanager', {
+      body: webhook('firing', [amAlert(good, 'firing'), bad]),
+      headers: ingest,
+    });
+    expect(result.status).toBe(200);
+    expect(result.body.data).toEqual(expect.objectContaining({ created: 1, refused: 1 }));
+    expect(result.body.data.refused_alerts.map((r) => [r.index, r.errors.map((e) => e.field)])).toEqual([[1, [field]]]);
+    expect(result.body.data.refused_alerts[0].errors[0].pointer).toBe(`/body/${field.replace(/\[(\d+)\]/g, '.$1').replace(/\./g, '/')}`);
+    expect(await world.prisma.alert.count({ where: { tenantId: tenant.id, fingerprint: good } })).toBe(1);
+  });
+
+  it('should cut a field over its limit, mark the alert, replace a NUL, and count both in the metrics', async () => {
+    const metric = async (name: string) => {
+      const text = (await http(api, 'GET', '/metrics')).text;
+      return text.split('\n').filter((line) => line.startsWith(name)).reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+    };
+    const [ingestedBefore, truncatedBefore] = [await metric('alert_ledger_alerts_ingested_total'), await metric('alert_ledger_alerts_adjusted_total{adjustment="truncated"}')];
+    const long = 'x'.repeat(13_600);
+    const body = webhook('firing', [
+      amAlert('cut-1', 'firing', { annotations: { description: long }, labels: { pod: 'p'.repeat(2_500) } }),
+      amAlert('nul-1', 'firing', { labels: { alertname: 'Nul\u0000Label' } }),
+      amAlert('fine-1', 'firing'),
+    ]);
+    const result = await http<{ data: Result['data'] & { truncated: number; refused: number } }>(api, 'POST', '/v1/ingest/alertmanager', { body, headers: ingest });
+    expect([result.status, result.body.data.created, result.body.data.truncated, result.body.data.refused]).toEqual([200, 3, 1, 0]);
+    const rows = await world.prisma.alert.findMany({ where: { tenantId: tenant.id, fingerprint: { in: ['cut-1', 'nul-1'] } }, orderBy: { fingerprint: 'asc' } });
+    const [cut, nul] = rows;
+    expect([cut.message?.length, (cut.labels as Record<string, string>).pod.length, cut.truncatedFields]).toEqual([10_000, 2_000, ['labels.pod', 'annotations.description']]);
+    expect([nul.alertname, nul.truncatedFields]).toEqual(['Nul\uFFFDLabel', []]);
+    const detail = await http<{ data: { truncated_fields: string[] } }>(api, 'GET', `/v1/alerts/${cut.id}`, { headers: reader });
+    expect(detail.body.data.truncated_fields).toEqual(['labels.pod', 'annotations.description']);
+    expect(await metric('alert_ledger_alerts_ingested_total')).toBe(ingestedBefore + 3);
+    expect(await metric('alert_ledger_alerts_adjusted_total{adjustment="truncated"}')).toBe(truncatedBefore + 1);
   });
 
   describe('body limit', () => {

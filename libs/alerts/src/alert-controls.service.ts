@@ -61,11 +61,12 @@ export class AlertControlsService {
       await tx.alertTimelineEntry.createMany({
         data: changed.map((c) => ({ id: publicId('atl', now.getTime()), tenantId: c.tenantId, alertId: c.id, at: now, actor: principal.subject, action: 'controls_updated', details: { from: c.from, to: c.to, via: 'control_rules' } })),
       });
+      // Cases before the tenant's audit lock, as case changes take them: the other order deadlocked with them.
+      await tx.$executeRaw(refreshCaseControlsOfAlertsSql(changed.map((c) => c.id)));
       for (const tenant of new Set(changed.map((c) => c.tenantId))) {
         const entries = changed.filter((c) => c.tenantId === tenant).map((c) => ({ tenantId: tenant, action: 'alert.controls', resourceType: 'alert', resourceId: c.id, details: { from: c.from, to: c.to, via: 'control_rules' } as Prisma.InputJsonObject }));
         await appendAuditEvents(tx, tenant, entries, now);
       }
-      await tx.$executeRaw(refreshCaseControlsOfAlertsSql(changed.map((c) => c.id)));
       return changed.length;
     }, { timeout: 60_000 });
   }

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { appendAuditEvent, appendAuditEvents } from '@app/audit-trail';
 import { Principal, publicId, StreamedData } from '@app/common';
 import { CompliancePolicies, normaliseControls, noteRequired as needsNote, refreshCaseControlsOfAlertsSql, TenantSettings } from '@app/compliance';
-import { Alert, AlertSeverity, AlertStatus, InjectScopedPrisma, Prisma, ScopedPrismaClient } from '@app/database';
+import { Alert, AlertSeverity, AlertStatus, InjectScopedPrisma, Prisma, ScopedPrismaClient, tenantParam } from '@app/database';
 
 import { ACTION_EVENT, canApply, LifecycleAction, TARGET_STATUS } from './alert-state-machine';
 import { alertNotFound, checkIfMatch, ifMatchAccepts, invalidTransition, noteRequired, staleVersion } from './alert-errors';
@@ -63,6 +63,15 @@ function controlsChange(alert: Alert, controls: string[], note: string | undefin
     audit: { action: 'alert.controls', details: { from: alert.controls, to: controls } },
     controlsChanged: true,
   };
+}
+
+/**
+ * A bulk chunk's alerts of the tenant (null: any, for admin), locked in id order. Found by primary key:
+ * with the tenant as a literal, a tenant newer than the statistics was walked instead (tenantParam).
+ */
+export function lockBulkChunkSql(ids: string[], tenantId: string | null): Prisma.Sql {
+  const tenantCondition = tenantId ? Prisma.sql`AND tenant_id = ${tenantParam(tenantId)}` : Prisma.empty;
+  return Prisma.sql`SELECT id, tenant_id, status::text AS status, severity::text AS severity FROM alerts WHERE id = ANY(${ids}::text[]) ${tenantCondition} ORDER BY id FOR UPDATE`;
 }
 
 /** Passes the outcomes through, adding each chunk to the totals (matched = updated + failed). */
@@ -155,8 +164,9 @@ export class AlertLifecycleService {
         await tx.alertTimelineEntry.create({
           data: { id: publicId('atl', now.getTime()), tenantId: alert.tenantId, alertId: id, at: now, actor: principal.subject, ...change.timeline, note: change.timeline.note ?? null },
         });
-        await appendAuditEvent(tx, { tenantId: alert.tenantId, action: change.audit.action, resourceType: 'alert', resourceId: id, details: change.audit.details });
+        // Cases before the tenant's audit lock, as case changes take them: the other order deadlocked with them.
         if (change.controlsChanged) await tx.$executeRaw(refreshCaseControlsOfAlertsSql([id]));
+        await appendAuditEvent(tx, { tenantId: alert.tenantId, action: change.audit.action, resourceType: 'alert', resourceId: id, details: change.audit.details });
         return tx.alert.findUniqueOrThrow({ where: { id } });
       });
       if (result) return result;
@@ -207,9 +217,7 @@ export class AlertLifecycleService {
   private bulkChunk(action: LifecycleAction, ids: string[], note: string | undefined, principal: Principal): Promise<BulkOutcomeDto[]> {
     const tenantId = principal.isAdmin ? null : principal.tenantId;
     return this.db.$transaction(async (tx) => {
-      const tenantCondition = tenantId ? Prisma.sql`AND tenant_id = ${tenantId}` : Prisma.empty;
-      const rows = await tx.$queryRaw<{ id: string; tenant_id: string; status: AlertStatus; severity: AlertSeverity }[]>`
-        SELECT id, tenant_id, status::text AS status, severity::text AS severity FROM alerts WHERE id = ANY(${ids}) ${tenantCondition} ORDER BY id FOR UPDATE`;
+      const rows = await tx.$queryRaw<{ id: string; tenant_id: string; status: AlertStatus; severity: AlertSeverity }[]>(lockBulkChunkSql(ids, tenantId));
       const found = new Map(rows.map((row) => [row.id, row]));
       const settings = new Map<string, TenantSettings>();
       for (const tenant of new Set(rows.map((row) => row.tenant_id))) settings.set(tenant, (await this.policies.get(tenant)).settings);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { cursorColumns, CursorValue, dateRange, parseInstant, SortDirection, SortValue } from '@app/common';
-import { Alert, Prisma, PlainSql } from '@app/database';
+import { Alert, Prisma, PlainSql, tenantParam } from '@app/database';
 
 import { AlertSortKey } from './dto/alert-enums';
 import { AlertFilterDto } from './dto/alert-filter.dto';
@@ -11,7 +11,7 @@ export const ALERT_COLUMNS = Prisma.sql`a.id, a.tenant_id AS "tenantId", a.type,
   a.status::text AS status, a.assignee, a.alertable_type::text AS "alertableType", a.alertable_id AS "alertableId",
   a.alert_rule_id AS "alertRuleId", a.alert_rule_name AS "alertRuleName", a.system_key AS "systemKey", a.alertname,
   a.fingerprint, a.stream_id AS "streamId", a.site_id AS "siteId", a.labels, a.annotations, a.receiver, a.generator_url AS "generatorUrl",
-  a.follow_up_status::text AS "followUpStatus", a.follow_up_notes AS "followUpNotes", a.starts_at AS "startsAt",
+  a.truncated_fields AS "truncatedFields", a.follow_up_status::text AS "followUpStatus", a.follow_up_notes AS "followUpNotes", a.starts_at AS "startsAt",
   a.ends_at AS "endsAt", a.created_at AS "createdAt", a.updated_at AS "updatedAt", a.acknowledged_at AS "acknowledgedAt",
   a.acknowledged_by AS "acknowledgedBy", a.escalated_at AS "escalatedAt", a.escalated_by AS "escalatedBy",
   a.resolved_at AS "resolvedAt", a.resolved_by AS "resolvedBy", a.dismissed_at AS "dismissedAt",
@@ -115,6 +115,22 @@ export interface AlertPageRequest {
   take: number;
 }
 
+/** The exact count of the alerts a filter matches. */
+export function countSql(filter: AlertFilterDto, tenantId: string | null): Prisma.Sql {
+  return Prisma.sql`SELECT count(*)::int AS n FROM alerts a ${alertWhere(filter, tenantId)}`;
+}
+
+/** The count, stopping after `limit` matching rows (read in any order, so through whichever index serves the filter). */
+export function countUpToSql(filter: AlertFilterDto, tenantId: string | null, limit: number): Prisma.Sql {
+  return Prisma.sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM alerts a ${alertWhere(filter, tenantId)} LIMIT ${limit}) matching`;
+}
+
+/** One alert by primary key (the tenant as tenantParam, so a tenant newer than the statistics is not walked). */
+export function alertByIdSql(id: string, tenantId: string | null): Prisma.Sql {
+  const tenant = tenantId ? Prisma.sql`AND a.tenant_id = ${tenantParam(tenantId)}` : Prisma.empty;
+  return Prisma.sql`SELECT ${ALERT_COLUMNS} FROM alerts a WHERE a.id = ${id} ${tenant}`;
+}
+
 /** Alert reads in SQL: keyset conditions as row comparisons, which the (tenant, column, id) indexes serve. */
 @Injectable()
 export class AlertsRepository {
@@ -125,7 +141,22 @@ export class AlertsRepository {
   }
 
   count(filter: AlertFilterDto, tenantId: string | null): Promise<number> {
-    return this.sql.rows<{ n: number }>(Prisma.sql`SELECT count(*)::int AS n FROM alerts a ${alertWhere(filter, tenantId)}`).then((rows) => rows[0].n);
+    return this.sql.rows<{ n: number }>(countSql(filter, tenantId)).then((rows) => rows[0].n);
+  }
+
+  countUpTo(filter: AlertFilterDto, tenantId: string | null, limit: number): Promise<number> {
+    return this.sql.rows<{ n: number }>(countUpToSql(filter, tenantId, limit)).then((rows) => rows[0].n);
+  }
+
+  /**
+   * The planner's estimate of the count: the rows EXPLAIN expects of the matching rows' query, which is
+   * planned and not run (the statistics of the tenant, severity, status, … columns, multiplied as if
+   * independent).
+   */
+  estimateCount(filter: AlertFilterDto, tenantId: string | null): Promise<number> {
+    return this.sql
+      .rows<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(Prisma.sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM alerts a ${alertWhere(filter, tenantId)}`)
+      .then((rows) => Math.round(rows[0]['QUERY PLAN'][0].Plan['Plan Rows']));
   }
 
   readOffset(request: AlertPageRequest, skip: number): Promise<Alert[]> {
@@ -162,8 +193,7 @@ export class AlertsRepository {
 
   /** One alert, if the tenant (null: any, for admin) may see it. */
   async findById(id: string, tenantId: string | null): Promise<Alert | null> {
-    const tenant = tenantId ? Prisma.sql`AND a.tenant_id = ${tenantId}` : Prisma.empty;
-    const [alert] = await this.sql.rows<Alert>(Prisma.sql`SELECT ${ALERT_COLUMNS} FROM alerts a WHERE a.id = ${id} ${tenant}`);
+    const [alert] = await this.sql.rows<Alert>(alertByIdSql(id, tenantId));
     return alert ?? null;
   }
 }

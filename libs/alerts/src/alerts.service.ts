@@ -85,6 +85,7 @@ export class AlertsService {
       sortValue: (alert) => this.repository.sortValue(sortBy, alert),
       id: (alert) => alert.id,
       count: () => this.repository.count(filter, tenantId),
+      estimate: { rows: () => this.repository.estimateCount(filter, tenantId), countUpTo: (limit) => this.repository.countUpTo(filter, tenantId, limit) },
       readOffset: (skip, take, direction) => this.repository.readOffset({ ...request, direction, take }, skip),
       readKeyset: (after, take, direction) => this.repository.readKeyset({ ...request, direction, take }, after),
     });

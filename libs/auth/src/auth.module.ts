@@ -15,6 +15,7 @@ import { JwtVerifier } from './jwt/jwt-verifier';
 import { RateLimiter } from './rate-limit/rate-limiter';
 import { ApiKeyStrategy } from './strategies/api-key.strategy';
 import { BearerStrategy } from './strategies/bearer.strategy';
+import { TenantDirectory } from './tenants/tenant-directory';
 
 /** Authentication (Passport: bearer JWT or API key, X-API-Key), rate limits and scopes, as global guards in that order. */
 @Global()
@@ -35,6 +36,7 @@ import { BearerStrategy } from './strategies/bearer.strategy';
     // API keys are looked up before there is a principal, across tenants: the unscoped client.
     { provide: ApiKeyStore, inject: [PrismaService], useFactory: (prisma: PrismaService) => new ApiKeyStore(prisma) },
     ApiKeyAuthenticator,
+    TenantDirectory,
     RateLimiter,
     BearerStrategy,
     ApiKeyStrategy,

@@ -40,4 +40,7 @@ export * from './dates/date-time-text';
 export * from './validation/field-violations';
 export * from './validation/string-record';
 export * from './validation/one-of';
+export * from './validation/text-input';
+export * from './http/text-input-hooks';
+export * from './problem/connection-errors';
 export * from './validation/admin-only';

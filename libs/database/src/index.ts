@@ -15,3 +15,5 @@ export * from './readiness';
 export * from './plain-sql';
 export * from './pg-types';
 export * from './json-rows';
+export * from './pg-connection';
+export * from './tenant-param';

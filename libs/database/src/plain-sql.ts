@@ -1,9 +1,11 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Pool, PoolClient } from 'pg';
 
+import { isConnectionError } from '@app/common';
 import { AppConfig } from '@app/config';
 
 import { Prisma } from './generated/prisma/client';
+import { resilientPool, watchConnection } from './pg-connection';
 import { PG_TYPES } from './pg-types';
 
 /** Runs one statement on the connection of a transaction. */
@@ -21,8 +23,7 @@ export class PlainSql implements OnModuleDestroy {
   private readonly pool: Pool;
 
   constructor(config: AppConfig) {
-    this.pool = new Pool({ connectionString: config.databaseUrl, max: config.databasePoolSize, types: PG_TYPES });
-    this.pool.on('error', () => undefined); // a dropped idle connection is replaced on the next query
+    this.pool = resilientPool({ connectionString: config.databaseUrl, max: config.databasePoolSize, types: PG_TYPES });
   }
 
   async rows<T>(query: Prisma.Sql): Promise<T[]> {
@@ -52,16 +53,21 @@ export class PlainSql implements OnModuleDestroy {
 
   private async inTransaction<T>(begin: string, work: (run: SqlRun, client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // Whether the connection was lost while checked out: then it is discarded, not handed to the next request.
+    const connection = watchConnection(client);
+    let failed: unknown;
     try {
       await client.query(begin);
       const result = await work(async <R>(query: Prisma.Sql) => (await client.query(query.text, query.values)).rows as R[], client);
       await client.query('COMMIT');
       return result;
     } catch (error) {
+      failed = error;
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      client.release();
+      connection.stop();
+      client.release(connection.lost() ?? (failed && isConnectionError(failed) ? (failed as Error) : undefined));
     }
   }
 

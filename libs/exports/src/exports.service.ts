@@ -6,6 +6,7 @@ import { AuditTrailService } from '@app/audit-trail';
 import { Page, Paginator, Principal, ProblemException, ProblemTypes, publicId, RequestContextStore } from '@app/common';
 import { activeTenantHoldSql } from '@app/compliance';
 import { ExportJob, InjectScopedPrisma, keysetOrder, keysetWhere, PlainSql, Prisma, ScopedPrismaClient } from '@app/database';
+import { assertQueueConnected, queueCall } from '@app/queues';
 
 import { CreateExportDto } from './dto/create-export.dto';
 import { ExportFormatName, storedFormat } from './dto/export-enums';
@@ -42,6 +43,7 @@ export class ExportsService {
     if (!source) throw resourceUnavailable(body.resource);
     if (!principal.isAdmin && !principal.scopes.has(source.readScope)) throw new ProblemException(ProblemTypes.missingScope, { args: { scope: source.readScope } });
     const filters = await validatedFilters(body, source);
+    assertQueueConnected(this.queue); // Redis down: 503 before anything is written
     const asOf = new Date();
     const selection = { tenantId: principal.tenantId, scope: body.scope, ids: body.ids ?? [], filters, asOf };
     const total = await this.sql.snapshot(async (run) => {
@@ -141,7 +143,7 @@ export class ExportsService {
     if (result === 'raced') return this.cancel(id, principal);
     if (running) {
       this.metrics.ended(job.format, 'cancelled');
-      await this.queue.getJob(id).then((queued) => queued?.remove()).catch(() => undefined); // a running job is locked; the worker stops itself
+      await queueCall(this.queue, () => this.queue.getJob(id).then((queued) => queued?.remove())).catch(() => undefined); // a running job is locked; the worker stops itself
     } else if (job.storageKey) {
       await this.storage.remove(job.storageKey);
     }
@@ -150,7 +152,7 @@ export class ExportsService {
 
   private async enqueue(job: ExportJob): Promise<void> {
     try {
-      await this.queue.add(EXPORT_JOBS.render, { exportId: job.id }, { ...RENDER_JOB_OPTIONS, jobId: job.id });
+      await queueCall(this.queue, () => this.queue.add(EXPORT_JOBS.render, { exportId: job.id }, { ...RENDER_JOB_OPTIONS, jobId: job.id }));
     } catch (error) {
       this.logger.error(`${job.id}: could not be queued: ${(error as Error).message}`);
       await this.db.exportJob.updateMany({ where: { id: job.id }, data: { status: 'failed', errorMessage: 'The job could not be queued (Redis unavailable). Start it again.' } });

@@ -3,14 +3,15 @@ import { Injectable } from '@nestjs/common';
 import { appendAuditEventsSql, AuditEntry } from '@app/audit-trail';
 import { Principal, publicId } from '@app/common';
 import { CompliancePolicies, matchControls } from '@app/compliance';
-import { insertJsonRows, PlainSql, Prisma, SqlRun } from '@app/database';
+import { insertJsonRows, PlainSql, Prisma, SqlRun, tenantParam } from '@app/database';
 
 import { ALERTMANAGER, alertKey, DescribedFields, describedFields, differs, endOf, KnownAlert, resolutionEnd, resolves } from './alertmanager-alert';
+import { AdmittedAlert } from './alertmanager-intake';
 import { AlertmanagerAlertDto, AlertmanagerWebhookDto, IngestResultDto } from './dto/alertmanager-webhook.dto';
 
 const ALERT_COLUMNS = [
   'id', 'tenant_id', 'type', 'source', 'title', 'message', 'severity', 'status', 'alertable_type', 'alertable_id', 'alert_rule_id', 'alert_rule_name', 'system_key',
-  'alertname', 'fingerprint', 'labels', 'annotations', 'receiver', 'generator_url', 'starts_at', 'ends_at', 'created_at', 'updated_at', 'resolved_at', 'resolved_by', 'version', 'controls',
+  'alertname', 'fingerprint', 'labels', 'annotations', 'receiver', 'generator_url', 'truncated_fields', 'starts_at', 'ends_at', 'created_at', 'updated_at', 'resolved_at', 'resolved_by', 'version', 'controls',
 ];
 const TIMELINE_COLUMNS = ['id', 'tenant_id', 'alert_id', 'at', 'actor', 'action', 'from_status', 'to_status', 'details'];
 /** Rounds of the conditional update: a row another writer changed since it was read is read again and decided again. */
@@ -22,6 +23,8 @@ interface Incoming {
   fields: DescribedFields;
   startsAt: Date;
   end: Date | null;
+  /** Fields cut to their limit on the way in (admitAlerts). */
+  truncatedFields: string[];
 }
 
 /** A stored alert and the payload's word on it. */
@@ -94,20 +97,21 @@ class PayloadEffects {
 export class AlertmanagerIngestService {
   constructor(private readonly sql: PlainSql, private readonly policies: CompliancePolicies) {}
 
-  async ingest(payload: AlertmanagerWebhookDto, principal: Principal): Promise<IngestResultDto> {
+  /** Stores the alerts of the payload that admitAlerts admitted (`alerts`); the others were refused before. */
+  async ingest(payload: AlertmanagerWebhookDto, principal: Principal, alerts: AdmittedAlert[]): Promise<IngestResultDto> {
     const tenantId = principal.tenantId;
     const { rules } = await this.policies.get(tenantId);
     // Within one payload the last word on an alert wins.
     const latest = new Map<string, Incoming>();
-    for (const alert of payload.alerts) {
+    for (const { alert, truncatedFields } of alerts) {
       const startsAt = new Date(alert.startsAt);
-      latest.set(alertKey(alert.fingerprint, startsAt), { alert, fields: describedFields(alert, payload.receiver), startsAt, end: endOf(alert) });
+      latest.set(alertKey(alert.fingerprint, startsAt), { alert, fields: describedFields(alert, payload.receiver), startsAt, end: endOf(alert), truncatedFields });
     }
     const resolvedFingerprints = [...new Set([...latest.values()].filter((i) => i.alert.status === 'resolved').map((i) => i.alert.fingerprint))];
     return this.sql.transaction(async (run) => {
-      const effects = new PayloadEffects(tenantId, new Date(), payload, { created: 0, updated: 0, resolved: 0, unchanged: 0, truncated_alerts: payload.truncatedAlerts ?? 0 });
+      const effects = new PayloadEffects(tenantId, new Date(), payload, { created: 0, updated: 0, resolved: 0, unchanged: 0, truncated_alerts: payload.truncatedAlerts ?? 0, truncated: 0, refused: 0, refused_alerts: [] });
       const read = (where: Prisma.Sql) => this.read(run, tenantId, where, resolvedFingerprints);
-      const fingerprints = [...new Set(payload.alerts.map((a) => a.fingerprint))];
+      const fingerprints = [...new Set(alerts.map((a) => a.alert.fingerprint))];
       const known = fingerprints.length ? matchKnown(await read(Prisma.sql`a.fingerprint = ANY(${fingerprints})`), latest) : new Map<string, KnownAlert>();
 
       const updates: KnownIncoming[] = [];
@@ -163,11 +167,11 @@ export class AlertmanagerIngestService {
   private async insert(run: SqlRun, fresh: NewAlert[], effects: PayloadEffects): Promise<NewAlert[]> {
     if (fresh.length === 0) return [];
     const { tenantId, now } = effects;
-    const rows = fresh.map(({ id, controls, alert, fields: f, startsAt, end, resolvedAt }) => ({
+    const rows = fresh.map(({ id, controls, alert, fields: f, startsAt, end, resolvedAt, truncatedFields }) => ({
       id, tenant_id: tenantId, type: f.type, source: f.source, title: f.title, message: f.message, severity: f.severity, status: resolvedAt ? 'resolved' : 'open',
       alertable_type: 'external', alertable_id: alert.fingerprint, alert_rule_id: f.alertRuleId, alert_rule_name: f.alertRuleName, system_key: f.systemKey,
       alertname: f.alertname, fingerprint: alert.fingerprint, labels: f.labels, annotations: f.annotations, receiver: f.receiver, generator_url: f.generatorUrl,
-      starts_at: startsAt, ends_at: resolvedAt ?? end, created_at: now, updated_at: now, resolved_at: resolvedAt, resolved_by: resolvedAt ? ALERTMANAGER : null,
+      truncated_fields: truncatedFields, starts_at: startsAt, ends_at: resolvedAt ?? end, created_at: now, updated_at: now, resolved_at: resolvedAt, resolved_by: resolvedAt ? ALERTMANAGER : null,
       version: resolvedAt ? 2 : 1, controls,
     }));
     const inserted = await run<{ id: string }>(Prisma.sql`${insertJsonRows('alerts', ALERT_COLUMNS, rows)} ON CONFLICT (tenant_id, fingerprint, starts_at) DO NOTHING RETURNING id`);
@@ -201,9 +205,9 @@ export class AlertmanagerIngestService {
         return [];
       });
       if (planned.length === 0) return;
-      const rows = planned.map(({ item: { current, fields: f, end }, resolving }) => ({
+      const rows = planned.map(({ item: { current, fields: f, end, truncatedFields }, resolving }) => ({
         id: current.id, read_status: current.status, read_version: current.version, title: f.title, message: f.message, severity: f.severity, receiver: f.receiver,
-        source: f.source, generator_url: f.generatorUrl, labels: f.labels, annotations: f.annotations, resolve: resolving, resolved_at: end ?? effects.now,
+        source: f.source, generator_url: f.generatorUrl, labels: f.labels, annotations: f.annotations, truncated_fields: truncatedFields, resolve: resolving, resolved_at: end ?? effects.now,
       }));
       const updated = new Set((await run<{ id: string }>(updateSql(effects.tenantId, effects.now, rows))).map((row) => row.id));
       const lost: KnownIncoming[] = [];
@@ -245,22 +249,27 @@ function matchKnown(alerts: KnownAlert[], latest: Map<string, Incoming>): Map<st
  * One UPDATE for a round of known alerts, the rows as one JSON parameter. Descriptive fields are written as
  * the payload says (equal to the stored ones when only the status changes); the resolution only where
  * `resolve`. The status and version guard makes it a no-op for a row changed since it was read.
+ * The alerts are found by primary key (the ids as an array parameter, the tenant as tenantParam): joined
+ * to the JSON rows, which the planner estimates at 100 whatever their number, or with the tenant as a
+ * literal, they were found by walking all the tenant's rows (test/large-tenant-plans.e2e-spec.ts).
  */
-function updateSql(tenantId: string, now: Date, rows: Record<string, unknown>[]): Prisma.Sql {
+export function updateSql(tenantId: string, now: Date, rows: Record<string, unknown>[]): Prisma.Sql {
+  const ids = rows.map((row) => row.id as string);
+  const tenant = tenantParam(tenantId);
   return Prisma.sql`
     WITH u AS (
            SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS u(id text, read_status text, read_version int, title text, message text, severity text,
-                  receiver text, source text, generator_url text, labels jsonb, annotations jsonb, resolve boolean, resolved_at timestamptz)),
-         locked AS (SELECT a.id FROM alerts a WHERE a.tenant_id = ${tenantId} AND a.id IN (SELECT u.id FROM u) ORDER BY a.id FOR UPDATE OF a)
+                  receiver text, source text, generator_url text, labels jsonb, annotations jsonb, truncated_fields text[], resolve boolean, resolved_at timestamptz)),
+         locked AS (SELECT a.id FROM alerts a WHERE a.id = ANY(${ids}::text[]) AND a.tenant_id = ${tenant} ORDER BY a.id FOR UPDATE OF a)
     UPDATE alerts a
        SET title = u.title, message = u.message, severity = u.severity::alert_severity, receiver = u.receiver, source = u.source, generator_url = u.generator_url,
-           labels = u.labels, annotations = u.annotations,
+           labels = u.labels, annotations = u.annotations, truncated_fields = u.truncated_fields,
            status = CASE WHEN u.resolve THEN 'resolved'::alert_status ELSE a.status END,
            resolved_at = CASE WHEN u.resolve THEN u.resolved_at ELSE a.resolved_at END,
            resolved_by = CASE WHEN u.resolve THEN ${ALERTMANAGER} ELSE a.resolved_by END,
            ends_at = CASE WHEN u.resolve THEN u.resolved_at ELSE a.ends_at END,
            updated_at = ${now}, version = a.version + 1
       FROM u JOIN locked l ON l.id = u.id
-     WHERE a.id = u.id AND a.tenant_id = ${tenantId} AND a.status = u.read_status::alert_status AND a.version = u.read_version
+     WHERE a.id = ANY(${ids}::text[]) AND a.id = u.id AND a.tenant_id = ${tenant} AND a.status = u.read_status::alert_status AND a.version = u.read_version
     RETURNING a.id`;
 }

@@ -1,2 +1,3 @@
 export * from './queue-metrics';
 export * from './queues.module';
+export * from './queue-calls';

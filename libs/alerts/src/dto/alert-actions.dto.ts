@@ -113,6 +113,6 @@ export class PatchAlertControlsDto {
 /** Re-applies the control rules to the alerts a filter selects (every alert of the tenant without one). */
 export class ApplyControlRulesDto {
   @ApiPropertyOptional({ type: AlertFilterDto, description: 'The alerts to re-evaluate, as the list would select them' })
-  @IsOptional() @ValidateNested() @Type(() => AlertFilterDto)
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => AlertFilterDto)
   filter?: AlertFilterDto;
 }

@@ -40,6 +40,14 @@ export class AlertDto {
   @ApiProperty({ type: String, nullable: true, maxLength: 200 }) receiver: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'Alertmanager’s generatorURL: the Prometheus expression that raised the alert; null for alerts from elsewhere', example: 'http://prometheus:9090/graph?g0.expr=up+%3D%3D+0', maxLength: 8192 })
   generator_url: string | null;
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'string', maxLength: 220 },
+    maxItems: 151,
+    description: 'Fields Alertmanager sent longer than their documented limit, cut to it on ingestion (label values 2,000 characters, annotation values 10,000, generator_url 8,192); empty when nothing was cut',
+    example: ['annotations.description'],
+  })
+  truncated_fields: string[];
   @ApiProperty({ enum: FOLLOW_UP_STATUSES, enumName: 'FollowUpStatus' }) follow_up_status: string;
   @ApiProperty({ type: String, nullable: true, maxLength: 5000 }) follow_up_notes: string | null;
   @ApiProperty({ format: 'date-time' }) starts_at: string;
@@ -84,6 +92,7 @@ export class AlertDto {
       annotations: alert.annotations as Record<string, string>,
       receiver: alert.receiver,
       generator_url: alert.generatorUrl,
+      truncated_fields: alert.truncatedFields ?? [],
       follow_up_status: alert.followUpStatus,
       follow_up_notes: alert.followUpNotes,
       starts_at: isoUtc(alert.startsAt),

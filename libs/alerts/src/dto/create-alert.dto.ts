@@ -46,7 +46,7 @@ export class CreateAlertDto {
   @IsOptional() @IsString() @MaxLength(200)
   alertable_id?: string;
 
-  @IsOptional() @ValidateNested() @Type(() => AlertRuleRefDto)
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => AlertRuleRefDto)
   alert_rule?: AlertRuleRefDto;
 
   @IsOptional() @IsString() @MaxLength(200)

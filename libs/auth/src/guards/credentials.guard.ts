@@ -7,6 +7,7 @@ import { AUTH_METADATA, AuthRequirement, Principal, ProblemTypes } from '@app/co
 import { AppConfig } from '@app/config';
 
 import { authProblem } from '../auth-problems';
+import { TenantDirectory } from '../tenants/tenant-directory';
 
 export function requirementOf(reflector: Reflector, context: ExecutionContext): AuthRequirement | undefined {
   return reflector.getAllAndOverride<AuthRequirement | undefined>(AUTH_METADATA, [context.getHandler(), context.getClass()]);
@@ -21,13 +22,14 @@ export function isOpen(requirement: AuthRequirement | undefined, config: AppConf
 /**
  * Authenticates every route that is not public, through the Passport strategies (an API key first,
  * then a bearer JWT), and puts the principal into the request context, where the data layer reads
- * its tenant. A route that declares nothing is refused.
+ * its tenant, which must exist. A route that declares nothing is refused.
  */
 @Injectable()
 export class CredentialsGuard extends AuthGuard(['api-key', 'bearer']) {
   constructor(
     private readonly reflector: Reflector,
     private readonly config: AppConfig,
+    private readonly tenants: TenantDirectory,
   ) {
     super();
   }
@@ -37,7 +39,17 @@ export class CredentialsGuard extends AuthGuard(['api-key', 'bearer']) {
     if (requirement === undefined) throw new Error(`${context.getClass().name}.${context.getHandler().name} declares neither @Public nor @Authenticated`);
     if (isOpen(requirement, this.config)) return true;
     await super.canActivate(context);
+    await this.requireTenant(context.switchToHttp().getRequest<FastifyRequest>());
     return true;
+  }
+
+  /** A credential whose tenant does not exist (a signed JWT may name any) is refused before anything is read or written. */
+  private async requireTenant(request: FastifyRequest): Promise<void> {
+    const principal = request.context.principal;
+    if (!principal || (await this.tenants.exists(principal.tenantId))) return;
+    request.context.principal = undefined;
+    request.context.refusedPrincipal = principal;
+    throw authProblem(ProblemTypes.unknownTenant, { tenant_id: principal.tenantId });
   }
 
   override handleRequest<T = Principal>(error: unknown, principal: T | false, _info: unknown, context: ExecutionContext): T {

@@ -16,6 +16,7 @@ export interface ListEnvelope<T> {
   message: string;
   items: T[];
   total: number | null;
+  total_is_estimate: boolean;
   pagination: Pagination;
   timestamp: string;
   request_id: string;
@@ -35,6 +36,7 @@ export function listEnvelope<T, R = T>(page: Page<T>, map: (item: T) => R, messa
     message,
     items: page.items.map(map),
     total: page.total,
+    total_is_estimate: page.total_is_estimate,
     pagination: page.pagination,
     timestamp: new Date().toISOString(),
     request_id: requestId(),

@@ -1,3 +1,5 @@
+import type { Socket } from 'node:net';
+
 import { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -16,6 +18,7 @@ import { MetricsService } from './metrics.service';
 import { ProblemFastifyAdapter } from './problem-fastify-adapter';
 import { installRouteBodyLimits } from './route-body-limit';
 import { RouteIndex } from './route-index';
+import { installTextInputChecks, queryStringParser } from './text-input-hooks';
 
 /**
  * A Nest application on Fastify as every process of ours serves HTTP: the body limits (per route where
@@ -30,9 +33,12 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, confi
     bodyLimit: config.bodyLimitBytes,
     logger: false,
     trustProxy: false,
-    // Errors Fastify raises before routing (a malformed URL) also leave as problems.
+    // Errors Fastify raises before routing (a malformed URL) also leave as problems, and so do requests
+    // Node's HTTP parser refuses (a NUL in a header, 431 for headers over 16 KiB).
     frameworkErrors: send,
-  });
+    clientErrorHandler: (error: Error, socket: Socket) => responder?.sendClientError(error, socket),
+    routerOptions: { querystringParser: queryStringParser },
+  } as ConstructorParameters<typeof ProblemFastifyAdapter>[0]);
   adapter.onError(send);
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true, abortOnError: false, bodyParser: false });
   const logger = app.get(JsonLogger);
@@ -47,6 +53,7 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, confi
   await installCors(app, config, routes);
   // JSON only (bodyParser: false keeps Nest from adding a form parser): other bodies are a 415.
   fastify.removeContentTypeParser('text/plain');
+  installTextInputChecks(fastify);
 
   // After the modules' guards (APP_GUARD providers are registered by NestFactory.create): a request is
   // authenticated before a query parameter of an operation that takes none is refused.

@@ -38,7 +38,7 @@ export class JsonLogger implements LoggerService {
     const stack = context !== undefined ? stackOrContext : undefined;
     this.write('error', message, context ?? stackOrContext, stack ? { stack } : undefined);
   }
-  warn(message: unknown, context?: string): void { this.write('warn', message, context); }
+  warn(message: unknown, context?: string, fields?: Record<string, unknown>): void { this.write('warn', message, context, fields); }
   debug(message: unknown, context?: string): void { this.write('debug', message, context); }
   verbose(message: unknown, context?: string): void { this.write('trace', message, context); }
   fatal(message: unknown, context?: string): void { this.write('fatal', message, context); }

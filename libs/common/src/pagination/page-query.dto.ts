@@ -37,8 +37,10 @@ export class PageQueryDto {
   pagination?: PaginationMode;
 
   /**
-   * Adds the total count (a COUNT query). Its default depends on the mode, so the parameter declares
-   * none: true in offset mode, false in cursor mode.
+   * `true` adds the exact total count (a COUNT query), `false` leaves the total out. Its default depends
+   * on the mode, so the parameter declares none: without it an offset page has a total (the alerts list
+   * counts it up to 1,000 and answers the planner's estimate beyond, with `total_is_estimate: true`) and
+   * a cursor page has none.
    */
   @IsOptional() @ToBoolean() @IsBoolean()
   include_total?: boolean;

@@ -6,6 +6,8 @@ export interface Pagination {
   page: number | null;
   page_size: number;
   total: number | null;
+  /** True when `total` is the planner's estimate (the default of a large offset list), not a count. */
+  total_is_estimate: boolean;
   total_pages: number | null;
   has_next: boolean;
   has_prev: boolean;
@@ -20,7 +22,16 @@ export interface Pagination {
 export interface Page<T> {
   items: T[];
   total: number | null;
+  total_is_estimate: boolean;
   pagination: Pagination;
+}
+
+/** Up to this many matching rows the default offset total is counted; beyond, estimated (ListSource.estimate). */
+export const EXACT_TOTAL_UP_TO = 1000;
+
+interface Total {
+  total: number;
+  estimate: boolean;
 }
 
 /** One sort column's value of a row (null only for nullable sort columns). */
@@ -40,6 +51,12 @@ export interface ListSource<T> {
   /** What a cursor is bound to besides the sort: resource, tenant and filters. */
   scope: unknown;
   count(): Promise<number>;
+  /**
+   * A list whose exact count grows costly with the data (alerts) offers this: the planner's estimate of
+   * the count (no rows read) and a count that stops after `limit` rows. Offset pages without
+   * `include_total` then answer the count up to EXACT_TOTAL_UP_TO and the estimate beyond.
+   */
+  estimate?: { rows(): Promise<number>; countUpTo(limit: number): Promise<number> };
   /** Rows in the given order, after `skip` rows. */
   readOffset(skip: number, take: number, direction: SortDirection): Promise<T[]>;
   /** Rows strictly after `after` (sort value, id) in the given order; from the start when null. */
@@ -83,8 +100,25 @@ export function cursorColumns(value: CursorValue, columns: number): SortScalar[]
   throw invalidCursor();
 }
 
+function exactTotal(source: ListSource<unknown>): Promise<Total> {
+  return source.count().then((total) => ({ total, estimate: false }));
+}
+
 /**
- * The one paginator every list uses: offset pages (with total by default) or keyset cursor pages in
+ * The default total of an offset page of a list that estimates: the estimate when it is above
+ * EXACT_TOTAL_UP_TO, else a count of at most one row more than that (so a low estimate costs a bounded
+ * count); a count that reached the bound is not exact and answers the larger of it and the estimate.
+ */
+async function defaultTotal(estimate: NonNullable<ListSource<unknown>['estimate']>): Promise<Total> {
+  const rows = await estimate.rows();
+  if (rows > EXACT_TOTAL_UP_TO) return { total: rows, estimate: true };
+  const counted = await estimate.countUpTo(EXACT_TOTAL_UP_TO + 1);
+  return counted > EXACT_TOTAL_UP_TO ? { total: Math.max(counted, rows), estimate: true } : { total: counted, estimate: false };
+}
+
+/**
+ * The one paginator every list uses: offset pages (with a total by default, estimated
+ * beyond EXACT_TOTAL_UP_TO for lists that offer an estimate) or keyset cursor pages in
  * both directions on (sort value, id), stable under concurrent inserts. The sort value may be composite
  * (several columns before the id); the source says how its rows compare.
  */
@@ -102,21 +136,22 @@ export class Paginator {
 
   private async offsetPage<T>(query: PageQueryDto, source: ListSource<T>, pageSize: number, direction: SortDirection): Promise<Page<T>> {
     const page = query.page ?? 1;
-    const withTotal = query.include_total ?? true;
-    const [rows, total] = await Promise.all([
-      source.readOffset((page - 1) * pageSize, pageSize + 1, direction),
-      withTotal ? source.count() : Promise.resolve(null),
-    ]);
+    const counted = query.include_total === false ? null : query.include_total === undefined && source.estimate ? defaultTotal(source.estimate) : exactTotal(source);
+    const [rows, found] = await Promise.all([source.readOffset((page - 1) * pageSize, pageSize + 1, direction), counted]);
     const hasNext = rows.length > pageSize;
+    const total = found?.total ?? null;
+    const estimate = found?.estimate ?? false;
     const totalPages = total === null ? null : Math.ceil(total / pageSize);
     return {
       items: rows.slice(0, pageSize),
       total,
+      total_is_estimate: estimate,
       pagination: {
         mode: 'offset',
         page,
         page_size: pageSize,
         total,
+        total_is_estimate: estimate,
         total_pages: totalPages,
         has_next: hasNext,
         has_prev: page > 1,
@@ -151,11 +186,13 @@ export class Paginator {
     return {
       items,
       total,
+      total_is_estimate: false,
       pagination: {
         mode: 'cursor',
         page: null,
         page_size: pageSize,
         total,
+        total_is_estimate: false,
         total_pages: total === null ? null : Math.ceil(total / pageSize),
         has_next: hasNext && last !== undefined,
         has_prev: hasPrev && first !== undefined,

@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 
+import { CONNECTION_RETRY_AFTER_SECONDS, isConnectionError } from './connection-errors';
 import { ProblemException } from './problem.exception';
 import { ProblemTypes, problemTypeForStatus } from './problem-types';
 
@@ -68,10 +69,15 @@ function routeProblem(request: ErrorRequest): ProblemException {
 
 /**
  * Classifies any thrown value as a ProblemException. Prisma and Fastify error codes are translated
- * here and nowhere else; whatever is not recognised becomes a 500 whose cause stays in the log.
+ * here and nowhere else (connection errors of any dependency: 503 with Retry-After); whatever is not recognised becomes a 500 whose cause stays in the log.
  */
 export function toProblemException(error: unknown, request: ErrorRequest): ProblemException {
   if (error instanceof ProblemException) return error;
+
+  // A lost or refused database or Redis connection: the pools reconnect, so the same request can succeed later.
+  if (isConnectionError(error)) {
+    return new ProblemException(ProblemTypes.serviceUnavailable, { headers: { 'Retry-After': String(CONNECTION_RETRY_AFTER_SECONDS) }, cause: error });
+  }
 
   if (isPrismaKnownError(error)) {
     if (error.code === 'P2002') {
@@ -94,6 +100,12 @@ export function toProblemException(error: unknown, request: ErrorRequest): Probl
         return new ProblemException(ProblemTypes.malformedJson, { cause: error });
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
         return new ProblemException(ProblemTypes.payloadTooLarge, { args: { limit_bytes: request.bodyLimit }, cause: error });
+      case 'FST_ERR_BAD_URL':
+        // The router could not percent-decode the path (escapes that are not UTF-8, such as %FF).
+        return new ProblemException(ProblemTypes.validationError, {
+          errors: [{ field: 'path', pointer: '/path', code: 'format', description: 'path must be valid UTF-8 once percent-decoded' }],
+          cause: error,
+        });
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
         return new ProblemException(ProblemTypes.unsupportedMediaType, { args: { content_type: request.contentType?.split(';')[0] || '(none)' }, cause: error });
       default:

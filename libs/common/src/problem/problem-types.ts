@@ -121,6 +121,12 @@ export const ProblemTypes = define({
     code: 10000017,
     description: 'A dependency (database, Redis or the browser) is not reachable. Retry after `Retry-After` seconds.',
   },
+  headerFieldsTooLarge: {
+    slug: 'request-header-fields-too-large',
+    status: 431,
+    code: 10000018,
+    description: 'The request headers are larger than the server reads (16 KiB in all, Node\'s limit). Nothing was read or changed; send a shorter credential or fewer headers.',
+  },
 
   // 01: authentication and authorisation. Each bad credential has its own code.
   missingCredential: { slug: 'missing-credential', status: 401, code: 10010001, description: 'No credential was sent. Send `Authorization: Bearer <JWT>`, `X-API-Key: ak_…` or `Authorization: Bearer ak_…`.' },
@@ -139,6 +145,7 @@ export const ProblemTypes = define({
   revokedApiKey: { slug: 'revoked-api-key', status: 401, code: 10010014, description: 'The API key (`X-API-Key`, or a bearer token starting `ak_`) was revoked.' },
   expiredApiKey: { slug: 'expired-api-key', status: 401, code: 10010015, description: 'The API key (`X-API-Key`, or a bearer token starting `ak_`) has expired (`expires_at` is in the past).' },
   missingScope: { slug: 'missing-scope', status: 403, code: 10010016, description: 'The credential lacks a scope this operation needs; `i18n_args.scope` names it.' },
+  unknownTenant: { slug: 'unknown-tenant', status: 401, code: 10010018, description: 'The credential is valid, but the tenant its `tenant_id` names does not exist (`i18n_args.tenant_id`). Nothing was read or changed; ask for a credential of an existing tenant.' },
   jwksUnavailable: { slug: 'jwks-unavailable', status: 503, code: 10010017, description: 'The JWKS that verifies RS256 tokens could not be fetched. Retry shortly.' },
 
   // 02: alerts.
@@ -191,6 +198,7 @@ export function problemTypeForStatus(status: number): ProblemType {
     415: ProblemTypes.unsupportedMediaType,
     422: ProblemTypes.unprocessable,
     429: ProblemTypes.rateLimited,
+    431: ProblemTypes.headerFieldsTooLarge,
     503: ProblemTypes.serviceUnavailable,
   };
   return generic[status] ?? (status >= 500 ? ProblemTypes.internalError : ProblemTypes.badRequest);

@@ -2,7 +2,7 @@ import { applyDecorators, HttpStatus, Type } from '@nestjs/common';
 import { ApiExtraModels, ApiOperation, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 
 import { MAX_PAGE_SIZE } from '../pagination/page-query.dto';
-import { PaginationSchema, ProblemSchema } from './schemas';
+import { PaginationSchema, ProblemSchema, TOTAL_IS_ESTIMATE } from './schemas';
 
 /** The envelope's own fields, with the bounds the server keeps: `code` is 0 on success, the request id is ours or a caller's of at most 128 characters. */
 const ENVELOPE_FIELDS = {
@@ -83,11 +83,12 @@ export function ApiListEnvelope(model: Type<unknown>): MethodDecorator {
       description: 'One page of the list',
       schema: {
         type: 'object',
-        required: ['code', 'message', 'items', 'total', 'pagination', 'timestamp', 'request_id'],
+        required: ['code', 'message', 'items', 'total', 'total_is_estimate', 'pagination', 'timestamp', 'request_id'],
         properties: {
           ...ENVELOPE_FIELDS,
           items: { type: 'array', maxItems: MAX_PAGE_SIZE, items: { $ref: getSchemaPath(model) } },
           total: { type: 'integer', format: 'int64', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, nullable: true },
+          total_is_estimate: { type: 'boolean', description: TOTAL_IS_ESTIMATE },
           pagination: { $ref: getSchemaPath(PaginationSchema) },
         },
       },

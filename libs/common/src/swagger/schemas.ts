@@ -9,6 +9,9 @@ import { ProblemTypes } from '../problem/problem-types';
 export const PROBLEM_SLUGS = Object.values(ProblemTypes).map((type) => type.slug);
 const SLUG_MAX_LENGTH = Math.max(...PROBLEM_SLUGS.map((slug) => slug.length));
 
+export const TOTAL_IS_ESTIMATE =
+  'True when `total` (and `total_pages`) is an estimate: the alerts list answers its default offset total exactly up to 1,000 and estimates it beyond, without counting; `include_total=true` asks for the exact count. False whenever `total` is a count or null';
+
 export class FieldViolationSchema {
   @ApiProperty({ example: 'items[0].severity', description: 'Dot notation, array items as [index].' })
   field: string;
@@ -61,6 +64,7 @@ export class PaginationSchema {
   @ApiProperty({ type: Number, nullable: true }) page: number | null;
   @ApiProperty() page_size: number;
   @ApiProperty({ type: Number, nullable: true }) total: number | null;
+  @ApiProperty({ description: TOTAL_IS_ESTIMATE }) total_is_estimate: boolean;
   @ApiProperty({ type: Number, nullable: true }) total_pages: number | null;
   @ApiProperty() has_next: boolean;
   @ApiProperty() has_prev: boolean;

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import { appendAuditEvent, AuditEntry } from '@app/audit-trail';
 import { currentPrincipal, ProblemException, ProblemTypes } from '@app/common';
-import { PlainSql, Prisma, PrismaService, SqlRun } from '@app/database';
+import { PlainSql, Prisma, PrismaService, SqlRun, tenantParam } from '@app/database';
 
 import { refreshCaseControlsSql } from '../controls/case-controls';
 import { activeTenantHoldSql } from '../holds/tenant-hold';
@@ -121,7 +121,7 @@ export class RetentionPurgeService {
       await run(retentionLock(tenantId));
       const eligible = await run<{ id: string; created_at: Date }>(Prisma.sql`
         SELECT a.id, a.created_at FROM alerts a
-         WHERE a.id = ANY(${candidates}) AND a.tenant_id = ${tenantId} AND a.status IN ('resolved', 'dismissed') AND a.updated_at < ${cutoff}
+         WHERE a.id = ANY(${candidates}) AND a.tenant_id = ${tenantParam(tenantId)} AND a.status IN ('resolved', 'dismissed') AND a.updated_at < ${cutoff}
            AND NOT EXISTS (${activeTenantHoldSql(tenantId)})
            AND NOT EXISTS (SELECT 1 FROM threat_case_alerts l JOIN legal_holds h ON h.threat_case_id = l.case_id AND h.released_at IS NULL WHERE l.alert_id = a.id)
          FOR UPDATE OF a`);

@@ -1,9 +1,9 @@
 import { BullModule, InjectQueue, Process, Processor } from '@nestjs/bull';
-import { DynamicModule, InjectionToken, Injectable, Logger, Module, ModuleMetadata, OnApplicationBootstrap } from '@nestjs/common';
+import { DynamicModule, InjectionToken, Injectable, Logger, Module, ModuleMetadata, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bull';
 
 import { AppConfig } from '@app/config';
-import { queueMetricsProvider, QueuesModule } from '@app/queues';
+import { onQueueReconnect, queueMetricsProvider, QueuesModule } from '@app/queues';
 
 import { RetentionPurgeService } from './retention-purge.service';
 import { RETAINED_FILES, RETENTION_JOBS, RETENTION_QUEUE } from './retention-queue';
@@ -23,12 +23,27 @@ export class RetentionProcessor {
   }
 }
 
-/** Keeps exactly one repeatable purge on the queue, at RETENTION_PURGE_CRON (none when it is empty). */
+/**
+ * Keeps exactly one repeatable purge on the queue, at RETENTION_PURGE_CRON (none when it is empty),
+ * written again whenever Redis comes back (it may have come back empty).
+ */
 @Injectable()
-export class RetentionSchedule implements OnApplicationBootstrap {
+export class RetentionSchedule implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(RetentionSchedule.name);
+  private stopListening = (): void => undefined;
+
   constructor(@InjectQueue(RETENTION_QUEUE) private readonly queue: Queue, private readonly config: AppConfig) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.schedule();
+    this.stopListening = onQueueReconnect(this.queue, () => this.schedule(), (error) => this.logger.warn(`could not schedule the retention purge again: ${error.message}`));
+  }
+
+  onApplicationShutdown(): void {
+    this.stopListening();
+  }
+
+  private async schedule(): Promise<void> {
     const cron = this.config.retentionPurgeCron;
     for (const repeatable of await this.queue.getRepeatableJobs()) {
       if (repeatable.name === RETENTION_JOBS.purge && repeatable.cron !== cron) await this.queue.removeRepeatableByKey(repeatable.key);

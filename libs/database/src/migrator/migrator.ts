@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 
 import { Client } from 'pg';
 
+import { CONNECT_TIMEOUT_MS, watchConnection } from '../pg-connection';
 import { openSchemaEngine, SchemaEngine } from './schema-engine';
 
 /** Commands run from the repository root (npm scripts, Jest), where prisma/ lives. */
@@ -53,12 +54,14 @@ export function databaseName(url: string): string {
 }
 
 async function withMaintenanceClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: withDatabase(url, 'postgres') });
+  const client = new Client({ connectionString: withDatabase(url, 'postgres'), connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  const connection = watchConnection(client); // a lost connection fails the query, never the process
   await client.connect();
   try {
     return await work(client);
   } finally {
-    await client.end();
+    await client.end().catch(() => undefined);
+    connection.stop();
   }
 }
 

@@ -5,6 +5,7 @@ import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 
 import { applyMigrations } from '../migrator/migrator';
+import { watchConnection } from '../pg-connection';
 import { ALERT_COLUMNS, generateAlert, seedTenants, SeedTenant, toCopyLine } from './alert-generator';
 
 export interface SeedOptions {
@@ -25,6 +26,7 @@ export async function seedDatabase(url: string, options: SeedOptions): Promise<S
   await applyMigrations(url);
   const wanted = seedTenants(options.tenants);
   const client = new Client({ connectionString: url });
+  watchConnection(client); // a lost connection fails the running statement, which rolls the seed back
   await client.connect();
   const started = Date.now();
   try {

@@ -30,7 +30,8 @@ export class ExportProcessor {
     const spent = job.attemptsMade >= (job.opts.attempts ?? 1);
     if (spent || /stalled/i.test(error.message)) {
       this.logger.warn(`${job.data.exportId}: the queue gave up: ${error.message}`);
-      await this.runner.markFailed(job.data.exportId, `The worker stopped while exporting and the job could not be resumed: ${error.message}`);
+      // An event handler's rejection would be unhandled (and end the process); the sweep marks the job failed later if this write is lost.
+      await this.runner.markFailed(job.data.exportId, `The worker stopped while exporting and the job could not be resumed: ${error.message}`).catch((lost: Error) => this.logger.warn(`${job.data.exportId}: could not mark it failed: ${lost.message}`));
     }
   }
 }

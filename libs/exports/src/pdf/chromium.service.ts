@@ -1,19 +1,22 @@
 import { access, constants } from 'node:fs/promises';
 
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Browser, launch, Page } from 'puppeteer-core';
 
 import { AppConfig } from '@app/config';
+
+import { createProfile, reapOrphanedBrowsers, recordBrowser, removeProfile } from './chromium-profiles';
 
 /** How every Chromium of ours starts (headless, as root in a container); the e2e browser tests use them too. */
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--font-render-hinting=none'];
 
 /**
  * One Chromium for every PDF of the process, launched on first use and relaunched when it dies; every
- * page it hands out is closed in `finally`, whatever the work did.
+ * page it hands out is closed in `finally`, whatever the work did. Each launch gets a profile directory
+ * that names this process, so a process that starts ends the browsers a killed one left behind.
  */
 @Injectable()
-export class ChromiumService implements OnModuleDestroy {
+export class ChromiumService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ChromiumService.name);
   private browser: Browser | null = null;
   private launching: Promise<Browser> | null = null;
@@ -60,6 +63,14 @@ export class ChromiumService implements OnModuleDestroy {
     return this.browser?.process()?.pid;
   }
 
+  async onModuleInit(): Promise<void> {
+    const ended = await reapOrphanedBrowsers().catch((error: Error) => {
+      this.logger.warn(`could not look for Chromium processes of dead workers: ${error.message}`);
+      return 0;
+    });
+    if (ended) this.logger.warn(`ended ${ended} Chromium processes left by a worker that is gone`);
+  }
+
   async onModuleDestroy(): Promise<void> {
     this.closing = true;
     const browser = this.browser ?? (await this.launching?.catch(() => null));
@@ -78,9 +89,15 @@ export class ChromiumService implements OnModuleDestroy {
     if (this.closing) throw new Error('Chromium is shutting down');
     const started = Date.now();
     // Over a pipe rather than a WebSocket: Chromium then exits when this process dies, even by SIGKILL.
-    const browser = await launch({ executablePath: this.config.chromiumPath, headless: true, args: CHROMIUM_ARGS, pipe: true, protocolTimeout: 300_000 });
+    const profile = await createProfile();
+    const browser = await launch({ executablePath: this.config.chromiumPath, headless: true, args: CHROMIUM_ARGS, pipe: true, protocolTimeout: 300_000, userDataDir: profile }).catch(async (error: unknown) => {
+      await removeProfile(profile);
+      throw error;
+    });
+    await recordBrowser(profile, browser.process()?.pid);
     browser.on('disconnected', () => {
       if (this.browser === browser) this.browser = null;
+      void removeProfile(profile).catch(() => undefined);
       if (!this.closing) this.logger.warn('Chromium disconnected; the next page relaunches it');
     });
     this.browser = browser;

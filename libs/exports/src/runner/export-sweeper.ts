@@ -6,7 +6,7 @@ import { appendAuditEvent } from '@app/audit-trail';
 import { AppConfig } from '@app/config';
 import { PrismaService } from '@app/database';
 
-import { EXPORTS_QUEUE, RenderExportPayload } from '../export-queue';
+import { EXPORT_JOBS, EXPORTS_QUEUE, RENDER_JOB_OPTIONS, RenderExportPayload } from '../export-queue';
 import { ExportStorage } from '../storage/export-storage';
 import { ExportRunner } from './export-runner';
 
@@ -15,8 +15,9 @@ const SYSTEM = { id: 'export-sweeper', type: 'system' } as const;
 
 /**
  * The periodic sweep: files past their expiry are removed (status expired, recorded in the audit
- * trail), and jobs whose queue entry is gone or failed (a worker that died for good) are marked failed
- * instead of staying pending or processing forever.
+ * trail); jobs that PostgreSQL records as pending or processing but whose queue entry is gone (Redis
+ * restarted empty, or was flushed) are queued again; jobs that the queue gave up on (failed) are marked
+ * failed. No job stays pending or processing forever.
  */
 @Injectable()
 export class ExportSweeper {
@@ -30,8 +31,8 @@ export class ExportSweeper {
     @InjectQueue(EXPORTS_QUEUE) private readonly queue: Queue<RenderExportPayload>,
   ) {}
 
-  async sweep(now = new Date()): Promise<{ expired: number; lost: number }> {
-    return { expired: await this.expire(now), lost: await this.failLost(now) };
+  async sweep(now = new Date()): Promise<{ expired: number; requeued: number; lost: number }> {
+    return { expired: await this.expire(now), ...(await this.recoverLost(now)) };
   }
 
   private async expire(now: Date): Promise<number> {
@@ -52,18 +53,29 @@ export class ExportSweeper {
     return expired;
   }
 
-  private async failLost(now: Date): Promise<number> {
+  private async recoverLost(now: Date): Promise<{ requeued: number; lost: number }> {
+    // The grace covers the moment between the api's insert and its queue.add.
     const grace = new Date(now.getTime() - 2 * this.config.exportStalledSeconds * 1000);
     const candidates = await this.prisma.exportJob.findMany({ where: { status: { in: ['pending', 'processing'] }, createdAt: { lt: grace } }, select: { id: true }, take: BATCH });
+    let requeued = 0;
     let lost = 0;
     for (const { id } of candidates) {
       const queued = await this.queue.getJob(id);
-      const state = queued ? await queued.getState() : 'missing';
-      if (state === 'missing' || state === 'failed' || state === 'completed') {
+      // A husk without its payload is lost too: a worker cut off while Redis restarted empty can write a
+      // job's failure fields for a job id it had fetched before, creating an entry in no list.
+      const intact = queued?.data?.exportId === id;
+      const state = intact ? await queued.getState() : 'missing';
+      if (state === 'missing' || state === 'stuck') {
+        await queued?.remove();
+        // Same job id: a second sweep (another worker) adding it again is a no-op.
+        await this.queue.add(EXPORT_JOBS.render, { exportId: id }, { ...RENDER_JOB_OPTIONS, jobId: id });
+        requeued++;
+      } else if (state === 'failed' || state === 'completed') {
         await this.runner.markFailed(id, state === 'failed' ? `The worker gave up: ${queued?.failedReason ?? 'unknown reason'}` : 'The job left the queue without finishing (its worker stopped); start the export again.');
         lost++;
       }
     }
-    return lost;
+    if (requeued) this.logger.warn(`queued ${requeued} export jobs again whose queue entries were gone (Redis lost them)`);
+    return { requeued, lost };
   }
 }

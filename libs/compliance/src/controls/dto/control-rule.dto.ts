@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested,
+  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateIf, ValidateNested,
 } from 'class-validator';
 
 import { CommaSeparated, IsStringRecord, LABEL_LIMITS, PageQueryDto, ToBoolean } from '@app/common';
@@ -36,7 +36,7 @@ export class CreateControlRuleDto {
   @IsArray() @ArrayMinSize(1) @IsControlIdList()
   controls: string[];
 
-  @ValidateNested() @Type(() => ControlRuleMatchDto)
+  @IsObject() @ValidateNested() @Type(() => ControlRuleMatchDto)
   match: ControlRuleMatchDto;
 
   /** Disabled rules are kept but not applied (default true). */
@@ -44,9 +44,12 @@ export class CreateControlRuleDto {
   enabled?: boolean;
 }
 
+/** Left out, a field keeps its value; null is not "left out" where the field cannot be null (name, enabled): it is refused. */
+const given = (_: unknown, value: unknown): boolean => value !== undefined;
+
 /** The fields to change; those left out keep their value. */
 export class UpdateControlRuleDto {
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200)
+  @ValidateIf(given) @IsString() @IsNotEmpty() @MaxLength(200)
   name?: string;
 
   @ApiPropertyOptional({ type: String, nullable: true })
@@ -57,10 +60,10 @@ export class UpdateControlRuleDto {
   @IsOptional() @IsArray() @ArrayMinSize(1) @IsControlIdList()
   controls?: string[];
 
-  @IsOptional() @ValidateNested() @Type(() => ControlRuleMatchDto)
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => ControlRuleMatchDto)
   match?: ControlRuleMatchDto;
 
-  @IsOptional() @IsBoolean()
+  @ValidateIf(given) @IsBoolean()
   enabled?: boolean;
 }
 

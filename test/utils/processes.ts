@@ -1,0 +1,170 @@
+import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+import { freePort } from '../../scripts/free-port';
+
+const run = promisify(execFile);
+const ROOT = resolve(__dirname, '../..');
+
+/** Polls `url` until `ok` holds for its status, or fails after `timeoutMs` (or when `child` exits). */
+export async function waitForStatus(url: string, ok: (status: number) => boolean, options: { child?: ChildProcess; timeoutMs?: number } = {}): Promise<void> {
+  const deadline = Date.now() + (options.timeoutMs ?? 90_000);
+  for (;;) {
+    if (options.child && options.child.exitCode !== null) throw new Error(`${url}: its process exited with ${options.child.exitCode}`);
+    const status = await fetch(url).then((response) => response.status, () => 0);
+    if (ok(status)) return;
+    if (Date.now() > deadline) throw new Error(`${url} still answers ${status}`);
+    await new Promise((done) => setTimeout(done, 250));
+  }
+}
+
+/** A real api or worker process (the TypeScript sources through scripts/ts-register.js) on a free port. */
+export interface AppProcess {
+  child: ChildProcess;
+  pid: number;
+  baseUrl: string;
+  /** Whether the process is still the one started (it never exited). */
+  alive(): boolean;
+  stop(): Promise<void>;
+}
+
+export async function startApp(app: 'api' | 'worker', env: Record<string, string>): Promise<AppProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['-r', './scripts/ts-register.js', `apps/${app}/src/main.ts`], {
+    cwd: ROOT,
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), WORKER_PORT: String(port), LOG_LEVEL: 'fatal', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const started: AppProcess = {
+    child,
+    pid: child.pid as number,
+    baseUrl,
+    alive: () => child.exitCode === null && child.signalCode === null,
+    stop: async () => {
+      if (!started.alive()) return;
+      const exited = new Promise((done) => child.once('exit', done));
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((done) => setTimeout(done, 10_000))]);
+      if (started.alive()) child.kill('SIGKILL');
+    },
+  };
+  try {
+    await waitForStatus(`${baseUrl}/health/live`, (status) => status === 200, { child });
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  return started;
+}
+
+/** A private redis-server on a free port, keeping nothing on disk (as a Redis without persistence). */
+export interface PrivateRedis {
+  url: string;
+  start(): Promise<void>;
+  /** SIGKILL: Redis is gone at once, with every key. */
+  kill(): Promise<void>;
+}
+
+export async function privateRedis(): Promise<PrivateRedis> {
+  const port = await freePort();
+  let child: ChildProcess | null = null;
+  const redis: PrivateRedis = {
+    url: `redis://127.0.0.1:${port}`,
+    start: async () => {
+      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmpdir()], { stdio: 'ignore' });
+      const deadline = Date.now() + 10_000;
+      while ((await run('redis-cli', ['-p', String(port), 'ping']).then(({ stdout }) => stdout.trim(), () => '')) !== 'PONG') {
+        if (Date.now() > deadline) throw new Error(`redis-server on ${port} did not start`);
+        await new Promise((done) => setTimeout(done, 100));
+      }
+    },
+    kill: async () => {
+      const running = child;
+      child = null;
+      if (!running || running.exitCode !== null) return;
+      const exited = new Promise((done) => running.once('exit', done));
+      running.kill('SIGKILL');
+      await exited;
+    },
+  };
+  await redis.start();
+  return redis;
+}
+
+/**
+ * A private PostgreSQL cluster (pg_createcluster, trust auth) on a free port, to be stopped and started
+ * by a test; `drop` removes it with its data. The shared cluster is never touched.
+ */
+export interface PrivateCluster {
+  url(database: string): string;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  drop(): Promise<void>;
+}
+
+export async function privateCluster(): Promise<PrivateCluster> {
+  const versions = (await readdir('/usr/lib/postgresql')).filter((v) => existsSync(`/usr/lib/postgresql/${v}/bin/initdb`)).sort((a, b) => Number(b) - Number(a));
+  const version = versions[0];
+  if (!version) throw new Error('no PostgreSQL server binaries in /usr/lib/postgresql (scripts/bootstrap.sh installs them)');
+  const port = await freePort();
+  const name = `alert_ledger_faults_${process.pid}_${port}`;
+  const dir = join(tmpdir(), name);
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  await run('chown', ['postgres:postgres', dir]);
+  await run('pg_createcluster', [version, name, '--port', String(port), '-d', dir, '--start-conf=manual', '--', '--auth=trust']);
+  const ctl = (action: string, ...options: string[]) => run('pg_ctlcluster', [version, name, action, ...options]);
+  await ctl('start');
+  return {
+    url: (database) => `postgresql://postgres@127.0.0.1:${port}/${database}`,
+    stop: async () => {
+      await ctl('stop', '-m', 'fast');
+    },
+    start: async () => {
+      await ctl('start');
+    },
+    drop: async () => {
+      await run('pg_dropcluster', ['--stop', version, name]).catch(() => undefined);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Whether a process runs (a zombie, dead but not yet reaped, does not). */
+export async function isRunning(pid: number): Promise<boolean> {
+  const fields = await statFields(pid);
+  return fields.length > 0 && fields[0] !== 'Z';
+}
+
+async function statFields(pid: number): Promise<string[]> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  return stat ? stat.slice(stat.lastIndexOf(')') + 2).split(' ') : [];
+}
+
+/** Every running process in the process groups of `pids` (Chromium's zygotes, renderers and GPU process share the browser's). */
+export async function processGroupsOf(pids: number[]): Promise<number[]> {
+  const groups = new Set((await Promise.all(pids.map(statFields))).map((fields) => fields[2]).filter(Boolean));
+  const all = (await readdir('/proc')).filter((name) => /^\d+$/.test(name)).map(Number);
+  const members: number[] = [];
+  for (const pid of all) {
+    const fields = await statFields(pid);
+    if (groups.has(fields[2]) && fields[0] !== 'Z') members.push(pid);
+  }
+  return members;
+}
+
+/** Running processes whose command line contains `text`. */
+export async function processesWith(text: string): Promise<number[]> {
+  const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name)).map(Number);
+  const found: number[] = [];
+  for (const pid of pids) {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.includes(text) && (await isRunning(pid))) found.push(pid);
+  }
+  return found;
+}
