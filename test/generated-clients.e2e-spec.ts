@@ -15,13 +15,12 @@ const CLIENTS = join(__dirname, 'clients');
 const QUIET = { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NO_COLOR: '1' };
 const SLOW = 240_000;
 /**
- * Spectral errors still left (issue 15 asks for none; docs/API-DECISIONS.md says what they are): strings of
- * answers without a bound (the document declares only limits something enforces), a few path and header
- * parameters the server does not bound yet, and RateLimit headers on 401, 413, 415 and public operations,
- * answered before any credential is counted. Every other rule of both rulesets must stay at 0, and these
+ * Spectral errors still left (issue 15 asks for none; docs/API-DECISIONS.md says what they are): texts of
+ * problem bodies that can echo a request, and lists of answers that grow with use; each needs a cap in the
+ * server before the document may state one. Every other rule of both rulesets must stay at 0, and these
  * may only go down (lower the numbers as they do).
  */
-const SPECTRAL_ERRORS_LEFT: Record<string, number> = { 'owasp:api4:2023-string-limit': 260, 'owasp:api4:2023-array-limit': 29, 'owasp:api4:2023-rate-limit': 108 };
+const SPECTRAL_ERRORS_LEFT: Record<string, number> = { 'owasp:api4:2023-string-limit': 7, 'owasp:api4:2023-array-limit': 13 };
 
 /** What orval is told: its fetch client, through the mutator test/clients/orval-fetch.ts. */
 const ORVAL_CONFIG = `module.exports = { api: { input: './openapi.json', output: { target: './orval/api.ts', client: 'fetch', mode: 'single', override: { mutator: { path: './orval-fetch.ts', name: 'customFetch' } } } } };\n`;
@@ -66,7 +65,9 @@ describe('generated clients and the linted OpenAPI document (the served /openapi
   });
 
   it('should pass Spectral (spectral:oas and the OWASP API Security ruleset) with no error but the ones still left, and no more of those', async () => {
-    const result = await cli(dir, 'spectral', ['lint', 'openapi.json', '--ruleset', join(ROOT, '.spectral.yaml'), '--format', 'json', '--output', 'spectral.json', '--fail-severity', 'error', '--quiet']);
+    // The ruleset's overrides name `openapi.json#/…` relative to the ruleset, so it is linted beside a copy.
+    copyFileSync(join(ROOT, '.spectral.yaml'), join(dir, '.spectral.yaml'));
+    const result = await cli(dir, 'spectral', ['lint', 'openapi.json', '--ruleset', '.spectral.yaml', '--format', 'json', '--output', 'spectral.json', '--fail-severity', 'error', '--quiet']);
     const findings = JSON.parse(readFileSync(join(dir, 'spectral.json'), 'utf8')) as { code: string; severity: number; path: string[]; message: string }[];
     const errors = findings.filter((finding) => finding.severity === 0);
     const counts: Record<string, number> = {};

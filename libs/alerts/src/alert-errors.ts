@@ -26,6 +26,12 @@ export function etag(version: number): string {
 /** An entity tag as RFC 9110 writes it: in double quotes, optionally weak (`W/"5"`). */
 const ENTITY_TAG = /^(?:W\/)?"[\x21\x23-\x7e\x80-\xff]*"$/;
 
+/** The longest If-Match header read: room for dozens of this API's ETags (`"<version>"`); longer is a 400. */
+export const IF_MATCH_MAX_LENGTH = 1_024;
+
+/** If-Match as the OpenAPI document states it: `*` or a comma-separated list of (weak or strong) quoted tags. */
+export const IF_MATCH_PATTERN = '^\\s*(\\*|(W/)?"[^",]*"(\\s*,\\s*(W/)?"[^",]*")*)\\s*$';
+
 /**
  * The If-Match header checked before anything is read: absent, `*`, or a comma-separated list of quoted
  * entity tags. Anything else (an unquoted `5`) is a 400 naming the header: it can never match, and a 412
@@ -33,6 +39,11 @@ const ENTITY_TAG = /^(?:W\/)?"[\x21\x23-\x7e\x80-\xff]*"$/;
  */
 export function checkIfMatch(header: string | undefined): void {
   if (header === undefined || header.trim() === '*') return;
+  if (header.length > IF_MATCH_MAX_LENGTH) {
+    throw new ProblemException(ProblemTypes.validationError, {
+      errors: [{ field: 'If-Match', pointer: '/headers/if-match', code: 'length', description: `If-Match must be at most ${IF_MATCH_MAX_LENGTH} characters long`, limits: { max: IF_MATCH_MAX_LENGTH, unit: 'characters' } }],
+    });
+  }
   if (header.split(',').every((tag) => ENTITY_TAG.test(tag.trim()))) return;
   throw new ProblemException(ProblemTypes.validationError, {
     errors: [{ field: 'If-Match', pointer: '/headers/if-match', code: 'format', description: 'If-Match must be the ETag as the API sent it, in double quotes ("5"), a comma-separated list of them, or *', value: header }],

@@ -7,7 +7,7 @@ import { alertWhere } from './alerts.repository';
 import { queryTenant } from './alerts.service';
 import { SEVERITIES, STATUSES } from './dto/alert-enums';
 import { AlertFilterDto } from './dto/alert-filter.dto';
-import { GroupStatsDto, GroupStatsQueryDto, ResponseTimesDto, StatsInterval, TimeseriesDto, TimeseriesQueryDto } from './dto/alert-stats.dto';
+import { GroupStatsDto, GroupStatsQueryDto, MAX_BUCKETS, ResponseTimesDto, StatsInterval, TimeseriesDto, TimeseriesQueryDto } from './dto/alert-stats.dto';
 
 type Dimension = 'severity' | 'status' | 'source' | 'type';
 
@@ -21,7 +21,6 @@ const COLUMN: Record<Dimension, Prisma.Sql> = {
 const ALL_VALUES: Partial<Record<Dimension, readonly string[]>> = { severity: [...SEVERITIES].reverse(), status: STATUSES };
 const DEFAULT_SPAN_MS: Record<StatsInterval, number> = { hour: 48 * 3_600_000, day: 30 * 86_400_000, week: 26 * 7 * 86_400_000 };
 const BUCKET_MS: Record<StatsInterval, number> = { hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000 };
-const MAX_BUCKETS = 2_000;
 
 function round(value: number | null): number | null {
   return value === null ? null : Math.round(value * 10) / 10;

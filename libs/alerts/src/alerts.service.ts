@@ -61,6 +61,9 @@ function createdTimeline(alert: { id: string; tenantId: string }, actor: string,
   return { id: publicId('atl', now.getTime()), tenantId: alert.tenantId, alertId: alert.id, at: now, actor, action: 'created', toStatus: 'open' };
 }
 
+/** The most entries one timeline answer holds: the oldest ones; the audit trail keeps every change. */
+export const TIMELINE_MAX_ENTRIES = 10_000;
+
 /** Reading and creating alerts. Lifecycle changes live in AlertLifecycleService. */
 @Injectable()
 export class AlertsService {
@@ -173,8 +176,9 @@ export class AlertsService {
     return { created: ordered, createdIndexes: valid.map((v) => v.index), errors };
   }
 
+  /** The alert's timeline, oldest first: its first TIMELINE_MAX_ENTRIES entries (docs/API-DECISIONS.md). */
   async timeline(id: string, principal: Principal): Promise<AlertTimelineEntry[]> {
     await this.get(id, principal);
-    return this.db.alertTimelineEntry.findMany({ where: { alertId: id }, orderBy: [{ at: 'asc' }, { id: 'asc' }], take: 10_000 });
+    return this.db.alertTimelineEntry.findMany({ where: { alertId: id }, orderBy: [{ at: 'asc' }, { id: 'asc' }], take: TIMELINE_MAX_ENTRIES });
   }
 }

@@ -37,6 +37,7 @@ export * from './auth/principal';
 export * from './auth/auth-metadata';
 export * from './dates/zoned-time';
 export * from './dates/date-range-query.dto';
+export * from './dates/date-time-text';
 export * from './validation/field-violations';
 export * from './validation/string-record';
 export * from './validation/one-of';

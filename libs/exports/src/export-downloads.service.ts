@@ -16,8 +16,12 @@ export interface Download {
   body: Readable;
 }
 
+/** The longest Range header read; a longer one is not satisfiable (416). */
+export const RANGE_MAX_LENGTH = 200;
+
 /** `bytes=a-b`, `bytes=a-` or `bytes=-n` against a size; null when the header asks for several ranges (the whole file is sent). */
 export function parseRange(header: string, size: number): { start: number; end: number } | null | 'unsatisfiable' {
+  if (header.length > RANGE_MAX_LENGTH) return 'unsatisfiable';
   const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!match) return header.includes(',') ? null : 'unsatisfiable';
   const [, from, to] = match;

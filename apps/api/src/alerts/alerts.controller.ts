@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import {
   AlertActionDto, AlertDto, AlertLifecycleService, AlertsService, AssignAlertDto, BatchResultDto, BulkActionDto, BulkResultDto,
-  CreateAlertBatchDto, CreateAlertDto, etag, FollowUpDto, LifecycleAction, ListAlertsQueryDto, PatchAlertControlsDto, SetAlertControlsDto, TimelineEntryDto,
+  CreateAlertBatchDto, CreateAlertDto, etag, FollowUpDto, IF_MATCH_MAX_LENGTH, IF_MATCH_PATTERN, TIMELINE_MAX_ENTRIES, LifecycleAction, ListAlertsQueryDto, PatchAlertControlsDto, SetAlertControlsDto, TimelineEntryDto,
 } from '@app/alerts';
 import { Authenticated, CurrentPrincipal } from '@app/auth';
 import { ApiEnvelope, ApiListEnvelope, envelope, Envelope, EnvelopeStreamer, listEnvelope, ListEnvelope, Operation, Principal, ProblemException, ProblemTypes } from '@app/common';
@@ -12,7 +12,7 @@ import type { Alert } from '@app/database';
 
 import { AlertableParams, AlertIdParams, BulkActionParams } from './alert-params.dto';
 
-const IF_MATCH = { name: 'If-Match', required: false, description: 'The ETag of the version the change is based on; a stale one answers 412' };
+const IF_MATCH = { name: 'If-Match', required: false, description: 'The ETag of the version the change is based on; a stale one answers 412', schema: { type: 'string', maxLength: IF_MATCH_MAX_LENGTH, pattern: IF_MATCH_PATTERN } } as const;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 /** One lifecycle action's route: POST /v1/alerts/{id}/{action}, alerts:write, If-Match, 409 and 412. */
@@ -103,7 +103,7 @@ export class AlertsController {
 
   @Get(':id/timeline')
   @Authenticated({ scopes: ['alerts:read'] })
-  @ApiEnvelope(TimelineEntryDto, 200, 'The timeline, oldest first', true)
+  @ApiEnvelope(TimelineEntryDto, 200, 'The timeline, oldest first: its first 10,000 entries (docs/API-DECISIONS.md)', true, TIMELINE_MAX_ENTRIES)
   @Operation({ id: 'getAlertTimeline', summary: 'Every change of an alert: who, when, from → to, note (oldest first)', problems: [400, 404] })
   async timeline(@Param() params: AlertIdParams, @CurrentPrincipal() principal: Principal): Promise<Envelope<TimelineEntryDto[]>> {
     return envelope((await this.alerts.timeline(params.id, principal)).map(TimelineEntryDto.from));

@@ -1,12 +1,13 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
-import { ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiParam, ApiPartialContentResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiPartialContentResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 
 import { Authenticated, CurrentPrincipal } from '@app/auth';
 import { ApiEnvelope, ApiListEnvelope, envelope, Envelope, listEnvelope, ListEnvelope, Operation, Principal } from '@app/common';
-import { CreateExportDto, ExportAcceptedDto, ExportDownloadsService, ExportJobDto, ExportsService, ListExportsQueryDto } from '@app/exports';
+import { CreateExportDto, ExportAcceptedDto, ExportDownloadsService, ExportJobDto, ExportsService, ListExportsQueryDto, RANGE_MAX_LENGTH } from '@app/exports';
 
-const JOB_ID = { name: 'job_id', description: 'The export job id (`exp_…`)', example: 'exp_01JSZ0Q3M8X4N2B7C5D6E7F8G9' };
+import { ExportJobIdParams } from './export-params.dto';
+
 const FILE = { schema: { type: 'string', format: 'binary' } };
 const FILE_TYPES = ['text/csv', 'application/x-ndjson', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/pdf', 'application/zip'];
 
@@ -39,23 +40,21 @@ export class ExportsController {
 
   @Get(':job_id')
   @Authenticated({ scopes: ['exports:read'] })
-  @ApiParam(JOB_ID)
   @ApiEnvelope(ExportJobDto)
   @Operation({ id: 'getExport', summary: 'Status, progress and manifest of an export job', problems: [404] })
-  async get(@Param('job_id') id: string): Promise<Envelope<ExportJobDto>> {
+  async get(@Param() { job_id: id }: ExportJobIdParams): Promise<Envelope<ExportJobDto>> {
     return envelope(ExportJobDto.from(await this.exports.get(id)));
   }
 
   @Get(':job_id/download')
   @Authenticated({ scopes: ['exports:read'] })
-  @ApiParam(JOB_ID)
-  @ApiHeader({ name: 'Range', required: false, description: 'One byte range, `bytes=start-end`' })
-  @ApiHeader({ name: 'If-Range', required: false, description: 'The ETag; the range applies only while the file is the same' })
+  @ApiHeader({ name: 'Range', required: false, description: 'One byte range, `bytes=start-end`, `bytes=start-` or `bytes=-length` (a list of several is answered with the whole file; longer than 200 characters: 416)', schema: { type: 'string', maxLength: RANGE_MAX_LENGTH, pattern: '^bytes=[0-9 ,-]+$' } })
+  @ApiHeader({ name: 'If-Range', required: false, description: 'The ETag; the range applies only while the file is the same (any other value: the whole file is sent)', schema: { type: 'string', maxLength: 66, pattern: '^"[0-9a-f]{64}"$' } })
   @ApiProduces(...FILE_TYPES)
   @ApiOkResponse({ description: 'The file, with Repr-Digest (SHA-256), ETag and Content-Disposition', content: Object.fromEntries(FILE_TYPES.map((type) => [type, FILE])) })
   @ApiPartialContentResponse({ description: 'The requested byte range', content: Object.fromEntries(FILE_TYPES.map((type) => [type, FILE])) })
   @Operation({ id: 'downloadExport', summary: 'Download a completed export (whole, or a byte range)', problems: [404, 409, 410, 416] })
-  async download(@Param('job_id') id: string, @Headers('range') range: string | undefined, @Headers('if-range') ifRange: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<StreamableFile> {
+  async download(@Param() { job_id: id }: ExportJobIdParams, @Headers('range') range: string | undefined, @Headers('if-range') ifRange: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<StreamableFile> {
     const file = await this.downloads.open(id, range, ifRange);
     void reply.status(file.status).headers(file.headers);
     return new StreamableFile(file.body);
@@ -63,11 +62,10 @@ export class ExportsController {
 
   @Delete(':job_id')
   @Authenticated({ scopes: ['exports:write'] })
-  @ApiParam(JOB_ID)
   @ApiEnvelope(ExportJobDto, 200, 'The job was running and is now cancelled')
   @ApiNoContentResponse({ description: 'The job had finished; it and its file are deleted' })
   @Operation({ id: 'cancelExport', summary: 'Cancel a running export, or delete a finished one with its file (an auditor: its own only; none under a legal hold)', problems: [403, 404, 409] })
-  async cancel(@Param('job_id') id: string, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<ExportJobDto> | void> {
+  async cancel(@Param() { job_id: id }: ExportJobIdParams, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<ExportJobDto> | void> {
     const cancelled = await this.exports.cancel(id, principal);
     if (!cancelled) {
       void reply.status(204);

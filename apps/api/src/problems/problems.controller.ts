@@ -1,9 +1,9 @@
 import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { I18nService } from 'nestjs-i18n';
 
-import { negotiateLanguage, Operation, ProblemException, problemTypeBySlug, ProblemTypes, Public } from '@app/common';
+import { negotiateLanguage, Operation, PROBLEM_SLUGS, ProblemException, problemTypeBySlug, ProblemTypes, Public } from '@app/common';
 
 import { renderProblemPage } from './problem-page';
 
@@ -15,6 +15,7 @@ export class ProblemsController {
 
   /** The documentation page a problem's `type` URI dereferences to (HTML; JSON with Accept: application/json). */
   @Get(':slug')
+  @ApiParam({ name: 'slug', description: 'A problem type of the catalogue (docs/ERRORS.md); any other answers 404', schema: { type: 'string', enum: PROBLEM_SLUGS } })
   @ApiProduces('text/html', 'application/json')
   @ApiOkResponse({ description: 'The problem type: title, status, code and what to do' })
   @Operation({ id: 'getProblemType', summary: 'Documentation of a problem type', problems: [404] })

@@ -5,6 +5,8 @@ import { ApiEnvelope, ApiListEnvelope, envelope, Envelope, listEnvelope, ListEnv
 import { Authenticated } from '@app/auth';
 import { CreateTenantDto, ListTenantsQueryDto, TenantDto, TenantsService } from '@app/tenants';
 
+import { TenantIdParams } from './tenant-params.dto';
+
 @ApiTags('tenants')
 @Controller('v1/tenants')
 export class TenantsController {
@@ -31,7 +33,7 @@ export class TenantsController {
   @Authenticated({ scopes: [] })
   @ApiEnvelope(TenantDto)
   @Operation({ id: 'getTenant', summary: 'Get a tenant', problems: [404] })
-  async get(@Param('id') id: string): Promise<Envelope<TenantDto>> {
+  async get(@Param() { id }: TenantIdParams): Promise<Envelope<TenantDto>> {
     return envelope(TenantDto.from(await this.tenants.get(id)));
   }
 }

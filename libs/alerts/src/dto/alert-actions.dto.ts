@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, registerDecorator, ValidateIf, ValidateNested, ValidationArguments } from 'class-validator';
 
 import { isGiven, NotWith } from '@app/common';
-import { IsControlIdList } from '@app/compliance';
+import { CONTROL_ID, CONTROL_ID_MAX_LENGTH, IsControlIdList } from '@app/compliance';
 
 import { FOLLOW_UP_STATUSES } from './alert-enums';
 import { AlertFilterDto, narrowsAlerts } from './alert-filter.dto';
@@ -86,7 +86,7 @@ export class BulkActionDto {
 
 /** PUT /v1/alerts/{id}/controls: the alert's controls from now on (replacing the rules' and earlier edits). */
 export class SetAlertControlsDto {
-  @ApiProperty({ type: [String], maxItems: 50, description: 'Control ids; [] clears them', example: ['ISO27001:A.8.15', 'PCI:10.2.1.1'] })
+  @ApiProperty({ type: [String], maxLength: CONTROL_ID_MAX_LENGTH, pattern: CONTROL_ID.source, maxItems: 50, description: 'Control ids; [] clears them', example: ['ISO27001:A.8.15', 'PCI:10.2.1.1'] })
   @IsArray() @IsControlIdList()
   controls: string[];
 
@@ -97,12 +97,12 @@ export class SetAlertControlsDto {
 
 /** PATCH /v1/alerts/{id}/controls: controls to add and to remove (at least one of the two). */
 export class PatchAlertControlsDto {
-  @ApiPropertyOptional({ type: [String], maxItems: 50, example: ['PCI:10.6.1'] })
+  @ApiPropertyOptional({ type: [String], maxLength: CONTROL_ID_MAX_LENGTH, pattern: CONTROL_ID.source, maxItems: 50, example: ['PCI:10.6.1'] })
   @ValidateIf((body: PatchAlertControlsDto) => body.add !== undefined || body.remove === undefined)
   @IsArray() @IsControlIdList()
   add?: string[];
 
-  @ApiPropertyOptional({ type: [String], maxItems: 50, example: ['ISO27001:A.8.16'] })
+  @ApiPropertyOptional({ type: [String], maxLength: CONTROL_ID_MAX_LENGTH, pattern: CONTROL_ID.source, maxItems: 50, example: ['ISO27001:A.8.16'] })
   @IsOptional() @IsArray() @IsControlIdList()
   remove?: string[];
 

@@ -5,6 +5,9 @@ import { ApiQueryEnum, ToInt } from '@app/common';
 
 import { AlertFilterDto } from './alert-filter.dto';
 
+/** The longest range, in buckets of its interval; a series answers at most MAX_BUCKETS + 2 (a partial bucket at each end). */
+export const MAX_BUCKETS = 2_000;
+
 export const STATS_INTERVALS = ['hour', 'day', 'week'] as const;
 export type StatsInterval = (typeof STATS_INTERVALS)[number];
 
@@ -22,7 +25,7 @@ export class TimeseriesQueryDto extends AlertFilterDto {
 }
 
 export class CountDto {
-  @ApiProperty({ description: 'The group: a severity, status, source or type' }) key: string;
+  @ApiProperty({ description: 'The group: a severity, status, source or type', maxLength: 200 }) key: string;
   @ApiProperty() count: number;
 }
 
@@ -34,16 +37,16 @@ export class GroupStatsDto {
 
 export class TimeseriesBucketDto {
   @ApiProperty({ format: 'date-time', description: 'Bucket start (UTC)' }) start: string;
-  @ApiProperty({ example: '2025-03-30T00:00:00+02:00', description: 'Bucket start in the request time zone' }) local_start: string;
+  @ApiProperty({ example: '2025-03-30T00:00:00+02:00', description: 'Bucket start in the request time zone', maxLength: 40 }) local_start: string;
   @ApiProperty() count: number;
 }
 
 export class TimeseriesDto {
   @ApiProperty({ enum: STATS_INTERVALS, enumName: 'StatsInterval' }) interval: string;
-  @ApiProperty() timezone: string;
+  @ApiProperty({ maxLength: 64 }) timezone: string;
   @ApiProperty({ format: 'date-time' }) from: string;
   @ApiProperty({ format: 'date-time' }) to: string;
-  @ApiProperty({ type: [TimeseriesBucketDto] }) buckets: TimeseriesBucketDto[];
+  @ApiProperty({ type: [TimeseriesBucketDto], maxItems: MAX_BUCKETS + 2 }) buckets: TimeseriesBucketDto[];
 }
 
 export class DurationStatsDto {

@@ -1,42 +1,44 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
-import { isoUtc, ProblemSchema } from '@app/common';
+import { ANNOTATION_LIMITS, isoUtc, LABEL_LIMITS, ProblemSchema } from '@app/common';
 import type { Alert, AlertTimelineEntry } from '@app/database';
 
+import { LIFECYCLE_ACTIONS } from '../alert-state-machine';
 import { timeToAcknowledge, timeToResolve } from '../response-times';
 import { ALERTABLE_TYPES, FOLLOW_UP_STATUSES, SEVERITIES, STATUSES } from './alert-enums';
+import { MAX_BATCH } from './create-alert.dto';
 
 function iso(date: Date | null): string | null {
   return date ? isoUtc(date) : null;
 }
 
 export class AlertRuleDto {
-  @ApiProperty() id: string;
-  @ApiProperty({ type: String, nullable: true }) name: string | null;
+  @ApiProperty({ maxLength: 100 }) id: string;
+  @ApiProperty({ type: String, nullable: true, maxLength: 200 }) name: string | null;
 }
 
 export class AlertDto {
-  @ApiProperty({ example: 'alr_01JQ3Z6V1B9W3C7KJ6T2X9P8R4' }) id: string;
-  @ApiProperty() tenant_id: string;
-  @ApiProperty({ example: 'brute_force' }) type: string;
-  @ApiProperty({ example: 'auth-gateway' }) source: string;
-  @ApiProperty() title: string;
-  @ApiProperty({ type: String, nullable: true }) message: string | null;
+  @ApiProperty({ example: 'alr_01JQ3Z6V1B9W3C7KJ6T2X9P8R4', maxLength: 40 }) id: string;
+  @ApiProperty({ maxLength: 40 }) tenant_id: string;
+  @ApiProperty({ example: 'brute_force', maxLength: 100 }) type: string;
+  @ApiProperty({ example: 'auth-gateway', maxLength: 200 }) source: string;
+  @ApiProperty({ maxLength: 500 }) title: string;
+  @ApiProperty({ type: String, nullable: true, maxLength: 10000 }) message: string | null;
   @ApiProperty({ enum: SEVERITIES, enumName: 'AlertSeverity' }) severity: string;
   @ApiProperty({ enum: STATUSES, enumName: 'AlertStatus' }) status: string;
-  @ApiProperty({ type: String, nullable: true }) assignee: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 200 }) assignee: string | null;
   @ApiProperty({ enum: ALERTABLE_TYPES, enumName: 'AlertableType' }) alertable_type: string;
-  @ApiProperty({ type: String, nullable: true }) alertable_id: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 200 }) alertable_id: string | null;
   @ApiProperty({ type: AlertRuleDto, nullable: true }) alert_rule: AlertRuleDto | null;
-  @ApiProperty({ type: String, nullable: true }) system_key: string | null;
-  @ApiProperty({ type: String, nullable: true }) alertname: string | null;
-  @ApiProperty({ type: String, nullable: true }) fingerprint: string | null;
-  @ApiProperty({ type: String, nullable: true }) stream_id: string | null;
-  @ApiProperty({ type: String, nullable: true }) site_id: string | null;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) labels: Record<string, string>;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) annotations: Record<string, string>;
-  @ApiProperty({ type: String, nullable: true }) receiver: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'Alertmanager’s generatorURL: the Prometheus expression that raised the alert; null for alerts from elsewhere', example: 'http://prometheus:9090/graph?g0.expr=up+%3D%3D+0' })
+  @ApiProperty({ type: String, nullable: true, maxLength: 200 }) system_key: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 200 }) alertname: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 100 }) fingerprint: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 200 }) stream_id: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 200 }) site_id: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string', maxLength: LABEL_LIMITS.maxValueLength } }) labels: Record<string, string>;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string', maxLength: ANNOTATION_LIMITS.maxValueLength } }) annotations: Record<string, string>;
+  @ApiProperty({ type: String, nullable: true, maxLength: 200 }) receiver: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Alertmanager’s generatorURL: the Prometheus expression that raised the alert; null for alerts from elsewhere', example: 'http://prometheus:9090/graph?g0.expr=up+%3D%3D+0', maxLength: 8192 })
   generator_url: string | null;
   @ApiProperty({
     type: 'array',
@@ -47,21 +49,21 @@ export class AlertDto {
   })
   truncated_fields: string[];
   @ApiProperty({ enum: FOLLOW_UP_STATUSES, enumName: 'FollowUpStatus' }) follow_up_status: string;
-  @ApiProperty({ type: String, nullable: true }) follow_up_notes: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 5000 }) follow_up_notes: string | null;
   @ApiProperty({ format: 'date-time' }) starts_at: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) ends_at: string | null;
   @ApiProperty({ format: 'date-time' }) created_at: string;
   @ApiProperty({ format: 'date-time' }) updated_at: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) acknowledged_at: string | null;
-  @ApiProperty({ type: String, nullable: true }) acknowledged_by: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 200 }) acknowledged_by: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) escalated_at: string | null;
-  @ApiProperty({ type: String, nullable: true }) escalated_by: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 200 }) escalated_by: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) resolved_at: string | null;
-  @ApiProperty({ type: String, nullable: true }) resolved_by: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 200 }) resolved_by: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) dismissed_at: string | null;
-  @ApiProperty({ type: String, nullable: true }) dismissed_by: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 200 }) dismissed_by: string | null;
   @ApiProperty({ description: 'Optimistic-concurrency version; the ETag is "<version>"' }) version: number;
-  @ApiProperty({ type: [String], description: 'Control ids the alert evidences (control rules and edits)', example: ['ISO27001:A.8.15', 'PCI:10.2.1.1'] }) controls: string[];
+  @ApiProperty({ type: [String], description: 'Control ids the alert evidences (control rules and edits)', example: ['ISO27001:A.8.15', 'PCI:10.2.1.1'], maxLength: 22 }) controls: string[];
   @ApiProperty({ type: Number, nullable: true, description: 'acknowledged_at − created_at in seconds (the latest acknowledgement); null until acknowledged. As in /stats/response-times', example: 95.5 })
   time_to_acknowledge_seconds: number | null;
   @ApiProperty({ type: Number, nullable: true, description: 'resolved_at − the earlier of starts_at and created_at (when the condition began), in seconds, never negative; null unless resolved (a reopening clears it). As in /stats/response-times', example: 3600 })
@@ -114,13 +116,13 @@ export class AlertDto {
 }
 
 export class TimelineEntryDto {
-  @ApiProperty() id: string;
+  @ApiProperty({ maxLength: 40 }) id: string;
   @ApiProperty({ format: 'date-time' }) at: string;
-  @ApiProperty({ description: 'Who made the change' }) actor: string;
-  @ApiProperty({ example: 'acknowledged' }) action: string;
-  @ApiProperty({ type: String, nullable: true }) from_status: string | null;
-  @ApiProperty({ type: String, nullable: true }) to_status: string | null;
-  @ApiProperty({ type: String, nullable: true }) note: string | null;
+  @ApiProperty({ description: 'Who made the change', maxLength: 200 }) actor: string;
+  @ApiProperty({ example: 'acknowledged', maxLength: 50 }) action: string;
+  @ApiProperty({ type: String, nullable: true, maxLength: 20 }) from_status: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 20 }) to_status: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 5000 }) note: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true }) details: Record<string, unknown>;
 
   static from(entry: AlertTimelineEntry): TimelineEntryDto {
@@ -143,22 +145,22 @@ export class BatchItemErrorDto {
 }
 
 export class BatchResultDto {
-  @ApiProperty({ type: [AlertDto] }) created: AlertDto[];
-  @ApiProperty({ type: [Number], description: 'Index in `alerts` of each created alert, in the same order' }) created_indexes: number[];
-  @ApiProperty({ type: [BatchItemErrorDto] }) errors: BatchItemErrorDto[];
+  @ApiProperty({ type: [AlertDto], maxItems: MAX_BATCH }) created: AlertDto[];
+  @ApiProperty({ type: [Number], maxItems: MAX_BATCH, description: 'Index in `alerts` of each created alert, in the same order' }) created_indexes: number[];
+  @ApiProperty({ type: [BatchItemErrorDto], maxItems: MAX_BATCH }) errors: BatchItemErrorDto[];
 }
 
 export const BULK_OUTCOMES = ['updated', 'not_found', 'invalid_transition', 'note_required'] as const;
 
 export class BulkOutcomeDto {
-  @ApiProperty() id: string;
+  @ApiProperty({ maxLength: 40 }) id: string;
   @ApiProperty({ enum: BULK_OUTCOMES, enumName: 'BulkOutcome', description: 'note_required: the alert’s severity needs a note (the tenant’s note_required_from) and none was given' }) outcome: (typeof BULK_OUTCOMES)[number];
-  @ApiProperty({ type: String, nullable: true, description: 'The status after (updated) or as found (invalid_transition)' }) status: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The status after (updated) or as found (invalid_transition)', maxLength: 20 }) status: string | null;
 }
 
 /** The answer of a bulk action, streamed: the outcomes a chunk at a time, the totals after them. */
 export class BulkResultDto {
-  @ApiProperty() action: string;
+  @ApiProperty({ enum: LIFECYCLE_ACTIONS, enumName: 'AlertAction' }) action: string;
   @ApiProperty({ description: 'True when the request was a dry run: nothing changed, no outcomes, `matched` is the count' }) dry_run: boolean;
   @ApiProperty({ type: [BulkOutcomeDto], description: 'One per matched id, in the order walked (ids as listed; a filter in id order); empty in a dry run' }) outcomes: BulkOutcomeDto[];
   @ApiProperty({ description: 'Outcomes answered: updated + failed; in a dry run, the alerts the request would act on' }) matched: number;

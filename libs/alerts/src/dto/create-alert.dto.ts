@@ -2,8 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 
-import { ANNOTATION_LIMITS, IsStringRecord, IsTimestamp, LABEL_LIMITS } from '@app/common';
-import { IsControlIdList } from '@app/compliance';
+import { ANNOTATION_LIMITS, IsDateTimeText, IsStringRecord, LABEL_LIMITS } from '@app/common';
+import { CONTROL_ID, CONTROL_ID_MAX_LENGTH, IsControlIdList } from '@app/compliance';
 
 import { SEVERITIES } from './alert-enums';
 
@@ -78,12 +78,12 @@ export class CreateAlertDto {
   @IsOptional() @IsString() @MaxLength(200)
   assignee?: string;
 
-  @ApiPropertyOptional({ type: [String], maxItems: 50, description: 'Control ids the alert evidences, besides those the tenant’s control rules assign', example: ['ISO27001:A.8.16'] })
+  @ApiPropertyOptional({ type: [String], maxLength: CONTROL_ID_MAX_LENGTH, pattern: CONTROL_ID.source, maxItems: 50, description: 'Control ids the alert evidences, besides those the tenant’s control rules assign', example: ['ISO27001:A.8.16'] })
   @IsOptional() @IsControlIdList()
   controls?: string[];
 
   /** When the condition began; defaults to now. */
-  @IsOptional() @IsTimestamp()
+  @IsOptional() @IsDateTimeText(false)
   starts_at?: string;
 }
 

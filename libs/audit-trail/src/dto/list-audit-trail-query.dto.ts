@@ -1,7 +1,7 @@
-import { IntersectionType } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { ArrayMaxSize, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
-import { AdminOnly, CommaSeparated, DateRangeQueryDto, PageQueryDto } from '@app/common';
+import { AdminOnly, CommaSeparated, DateRangeQueryDto, PageQueryDto, queryListMaxItems } from '@app/common';
 
 export const AUDIT_SORT_FIELDS = ['at'] as const;
 
@@ -12,7 +12,8 @@ export class AuditTrailFilterDto extends DateRangeQueryDto {
   actor?: string;
 
   /** One or more actions (`tenant.create`, `audit_trail.read`, …), comma-separated or repeated. */
-  @IsOptional() @CommaSeparated() @IsString({ each: true }) @MaxLength(100, { each: true })
+  @ApiPropertyOptional({ type: [String], maxLength: 100, ...queryListMaxItems(50) })
+  @IsOptional() @CommaSeparated() @IsString({ each: true }) @MaxLength(100, { each: true }) @ArrayMaxSize(50)
   action?: string[];
 
   /** The kind of resource acted on (`tenant`, `alert`, `export`, `api_key`, `audit_trail`). */

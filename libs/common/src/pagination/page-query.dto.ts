@@ -11,6 +11,12 @@ export type SortDirection = (typeof SORT_DIRECTIONS)[number];
 export const PAGINATION_MODES = ['offset', 'cursor'] as const;
 export type PaginationMode = (typeof PAGINATION_MODES)[number];
 
+/**
+ * The longest cursor the API writes or reads: one sort value (at most 500 characters, a title; each at most
+ * 6 bytes as JSON), the id and the list binding, base64url-encoded, then a dot and an HMAC: under 4,600.
+ */
+export const CURSOR_MAX_LENGTH = 8_192;
+
 /** Paging parameters every list accepts. Lists add `sort_by` with their own allowed fields. */
 export class PageQueryDto {
   @ApiPropertyOptional({ type: 'integer', default: 1, description: 'Page number for offset paging, from 1' })
@@ -22,7 +28,8 @@ export class PageQueryDto {
   page_size?: number;
 
   /** Opaque cursor from `next_cursor` or `prev_cursor`; switches to cursor paging. */
-  @IsOptional() @IsString() @MaxLength(2048)
+  @ApiPropertyOptional({ type: String, maxLength: CURSOR_MAX_LENGTH })
+  @IsOptional() @IsString() @MaxLength(CURSOR_MAX_LENGTH)
   cursor?: string;
 
   @ApiQueryEnum({ enum: PAGINATION_MODES, enumName: 'PaginationMode', default: 'offset', description: '`cursor` asks for cursor paging from the first page (a `cursor` implies it)' })

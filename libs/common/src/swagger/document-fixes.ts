@@ -1,5 +1,7 @@
 import type { OpenAPIObject, OperationObject, ReferenceObject, ResponseObject, SchemaObject } from '@nestjs/swagger';
 
+import { DATE_TIME_MAX_LENGTH } from '../dates/date-time-text';
+
 type Schemas = Record<string, SchemaObject | ReferenceObject>;
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
@@ -71,6 +73,29 @@ const ANSWER_HEADERS = {
  */
 const UNCOUNTED = new Set(['401', '413', '415']);
 
+const SHARED_RESPONSES: Record<string, string> = { '401': 'Unauthorized', '413': 'ContentTooLarge', '415': 'UnsupportedMediaType' };
+
+/**
+ * The uncounted answers (401, 413, 415) are one shared response each (`#/components/responses/…`, the
+ * description most operations give), so .spectral.yaml can say once why they carry no RateLimit headers.
+ */
+export function withSharedUncountedResponses(document: OpenAPIObject): OpenAPIObject {
+  const shared: Record<string, ResponseObject> = {};
+  for (const [status, name] of Object.entries(SHARED_RESPONSES)) {
+    const seen = new Map<string, number>();
+    for (const operation of operationsOf(document)) {
+      const response = operation.responses[status] as ResponseObject | ReferenceObject | undefined;
+      if (response && !('$ref' in response)) seen.set(JSON.stringify(response), (seen.get(JSON.stringify(response)) ?? 0) + 1);
+    }
+    const common = [...seen.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+    if (common === undefined) continue;
+    shared[name] = JSON.parse(common) as ResponseObject;
+    for (const operation of operationsOf(document)) if (operation.responses[status]) operation.responses[status] = { $ref: `#/components/responses/${name}` };
+  }
+  document.components = { ...document.components, responses: { ...document.components?.responses, ...shared } };
+  return document;
+}
+
 /**
  * The RateLimit headers (RateLimitGuard) on every 2xx and 4xx answer of an operation that needs a
  * credential, and Retry-After on its 429.
@@ -99,7 +124,11 @@ export function withNullableTypes(document: OpenAPIObject): OpenAPIObject {
     for (const property of Object.values(schema.properties ?? {}) as SchemaObject[]) {
       const target = property.allOf?.length === 1 ? (property.allOf[0] as ReferenceObject).$ref?.split('/').pop() : undefined;
       const type = target ? (schemas[target] as SchemaObject | undefined)?.type : undefined;
-      if (property.nullable && property.type === undefined && type) property.type = type;
+      if (!property.nullable || property.type !== undefined || !type) continue;
+      property.type = type;
+      // The enum is beside the `allOf`, not here: its longest value bounds the string.
+      const values = (schemas[target!] as SchemaObject).enum;
+      if (type === 'string' && values?.length) property.maxLength = Math.max(...values.map((value: unknown) => String(value).length));
     }
   }
   return document;
@@ -219,8 +248,21 @@ export function withPatternLengths(document: OpenAPIObject): OpenAPIObject {
   return document;
 }
 
+/** A date-time string without a bound gets the one every date-time the API reads or writes keeps (DATE_TIME_MAX_LENGTH). */
+export function withDateTimeLengths(document: OpenAPIObject): OpenAPIObject {
+  const walk = (node: unknown): void => {
+    if (node === null || typeof node !== 'object') return;
+    const schema = node as SchemaObject;
+    if (schema.type === 'string' && schema.format === 'date-time' && schema.maxLength === undefined) schema.maxLength = DATE_TIME_MAX_LENGTH;
+    Object.values(node).forEach(walk);
+  };
+  walk(document.paths);
+  walk(document.components);
+  return document;
+}
+
 /** The fixes above, in order: what @nestjs/swagger writes, made exact for generators and linters. */
 export function withDocumentFixes(document: OpenAPIObject): OpenAPIObject {
-  const fixes = [withOptionalRequestDefaults, withNullableTypes, withPublicOperationsDeclared, withRateLimitHeaders, withIntegerFormats, withArrayItemConstraints, withPatternLengths];
+  const fixes = [withOptionalRequestDefaults, withNullableTypes, withPublicOperationsDeclared, withRateLimitHeaders, withSharedUncountedResponses, withIntegerFormats, withArrayItemConstraints, withPatternLengths, withDateTimeLengths];
   return fixes.reduce((fixed, fix) => fix(fixed), document);
 }

@@ -1,6 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
-import { PAGINATION_MODES, SORT_DIRECTIONS } from '../pagination/page-query.dto';
+import { DATE_TIME_MAX_LENGTH } from '../dates/date-time-text';
+import { CURSOR_MAX_LENGTH, PAGINATION_MODES, SORT_DIRECTIONS } from '../pagination/page-query.dto';
+import { problemTypeUri } from '../problem/problem-document';
+import { ProblemTypes } from '../problem/problem-types';
+
+/** The slugs of the problem catalogue: what `type` and `i18n_key` are made of. */
+export const PROBLEM_SLUGS = Object.values(ProblemTypes).map((type) => type.slug);
+const SLUG_MAX_LENGTH = Math.max(...PROBLEM_SLUGS.map((slug) => slug.length));
 
 export const TOTAL_IS_ESTIMATE =
   'True when `total` (and `total_pages`) is an estimate: the alerts list answers its default offset total exactly up to 1,000 and estimates it beyond, without counting; `include_total=true` asks for the exact count. False whenever `total` is a count or null';
@@ -20,7 +27,7 @@ export class FieldViolationSchema {
 
 /** RFC 9457 problem details as this API returns them (application/problem+json). */
 export class ProblemSchema {
-  @ApiProperty({ example: '/problems/validation-error', description: 'URI of the problem type; GET it for its documentation.' })
+  @ApiProperty({ example: '/problems/validation-error', maxLength: problemTypeUri('').length + SLUG_MAX_LENGTH, description: 'URI of the problem type; GET it for its documentation.' })
   type: string;
   @ApiProperty({ example: 'Invalid request parameters' })
   title: string;
@@ -32,21 +39,21 @@ export class ProblemSchema {
   instance: string;
   @ApiProperty({ example: 10000001, description: '8-digit business code: service, module, error (docs/ERRORS.md).' })
   code: number;
-  @ApiProperty({ example: 'problems.validation-error' })
+  @ApiProperty({ example: 'problems.validation-error', maxLength: 'problems.'.length + SLUG_MAX_LENGTH })
   i18n_key: string;
   @ApiProperty({ type: 'object', additionalProperties: true, example: { count: 1 } })
   i18n_args: Record<string, unknown>;
   @ApiPropertyOptional({ type: [FieldViolationSchema] })
   errors?: FieldViolationSchema[];
-  @ApiProperty({ example: 'req_550e8400-e29b-41d4-a716-446655440000' })
+  @ApiProperty({ example: 'req_550e8400-e29b-41d4-a716-446655440000', maxLength: 128, description: 'X-Request-Id as sent (at most 128 characters of A-Z a-z 0-9 . _ : @ -), or req_<uuid>' })
   request_id: string;
-  @ApiProperty({ example: '4bf92f3577b34da6a3ce929d0e0e4736' })
+  @ApiProperty({ example: '4bf92f3577b34da6a3ce929d0e0e4736', maxLength: 32, pattern: '^[0-9a-f]{32}$' })
   trace_id: string;
-  @ApiProperty({ example: '00f067aa0ba902b7' })
+  @ApiProperty({ example: '00f067aa0ba902b7', maxLength: 16, pattern: '^[0-9a-f]{16}$' })
   span_id: string;
   @ApiProperty({ example: 'alert-ledger' })
   service: string;
-  @ApiProperty({ example: '2026-04-03T12:00:00.000Z' })
+  @ApiProperty({ example: '2026-04-03T12:00:00.000Z', format: 'date-time', maxLength: DATE_TIME_MAX_LENGTH })
   timestamp: string;
   @ApiPropertyOptional({ example: 30, description: 'Seconds to wait (429 and 503).' })
   retry_after?: number;
@@ -63,8 +70,8 @@ export class PaginationSchema {
   @ApiProperty() has_prev: boolean;
   @ApiProperty({ type: Number, nullable: true }) next_page: number | null;
   @ApiProperty({ type: Number, nullable: true }) prev_page: number | null;
-  @ApiProperty({ type: String, nullable: true }) next_cursor: string | null;
-  @ApiProperty({ type: String, nullable: true }) prev_cursor: string | null;
-  @ApiProperty() sort_by: string;
+  @ApiProperty({ type: String, nullable: true, maxLength: CURSOR_MAX_LENGTH }) next_cursor: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: CURSOR_MAX_LENGTH }) prev_cursor: string | null;
+  @ApiProperty({ maxLength: 50, description: 'One of the list’s sort fields (its sort_by parameter names them)' }) sort_by: string;
   @ApiProperty({ enum: SORT_DIRECTIONS, enumName: 'SortDirection' }) sort_direction: string;
 }

@@ -1,8 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
+import { DATE_TIME_MAX_LENGTH } from '@app/common';
 import { ExportJob } from '@app/database';
 
-import { apiFormat, EXPORT_FORMATS, EXPORT_RESOURCES, EXPORT_SCOPES, EXPORT_STATUSES } from './export-enums';
+import { ERROR_MESSAGE_MAX_LENGTH } from '../runner/export-failures';
+
+import { apiFormat, EXPORT_FORMATS, EXPORT_RESOURCES, EXPORT_SCOPES, EXPORT_STATUSES, MAX_SELECTED_IDS } from './export-enums';
 
 export class ExportProgressDto {
   @ApiProperty() processed: number;
@@ -12,49 +15,49 @@ export class ExportProgressDto {
 
 /** What an auditor relies on: the frozen query, when and by whom, how many rows, whether complete, and digests. */
 export class ExportManifestDto {
-  @ApiProperty() export_id: string;
+  @ApiProperty({ maxLength: 40 }) export_id: string;
   @ApiProperty({ enum: EXPORT_RESOURCES, enumName: 'ExportResource' }) resource: string;
   @ApiProperty({ enum: EXPORT_FORMATS, enumName: 'ExportFormat' }) format: string;
   @ApiProperty({ enum: EXPORT_SCOPES, enumName: 'ExportScope' }) scope: string;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'The filters as validated (scope filtered)' }) filters: Record<string, unknown>;
-  @ApiProperty({ type: [String], description: 'The selected ids (scope selected)' }) ids: string[];
-  @ApiProperty({ description: 'IANA zone of the report and of date-only filters' }) timezone: string;
-  @ApiProperty() locale: string;
-  @ApiProperty({ description: 'Records created in [from, to) as instants (RFC 3339); `to` is at most `as_of`' }) time_window: { from: string | null; to: string };
-  @ApiProperty({ description: 'The point in time of the data: records created before it, as they stood then' }) as_of: string;
-  @ApiProperty() tenant_id: string;
-  @ApiProperty({ description: 'Who asked: a JWT subject or an API key id' }) requested_by: string;
-  @ApiProperty() requested_at: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) request_id: string | null;
+  @ApiProperty({ type: [String], maxLength: 40, maxItems: MAX_SELECTED_IDS, description: 'The selected ids (scope selected)' }) ids: string[];
+  @ApiProperty({ description: 'IANA zone of the report and of date-only filters', maxLength: 64 }) timezone: string;
+  @ApiProperty({ maxLength: 8 }) locale: string;
+  @ApiProperty({ type: 'object', properties: { from: { type: 'string', format: 'date-time', nullable: true, maxLength: DATE_TIME_MAX_LENGTH }, to: { type: 'string', format: 'date-time', maxLength: DATE_TIME_MAX_LENGTH } }, required: ['from', 'to'], description: 'Records created in [from, to) as instants (RFC 3339); `to` is at most `as_of`' }) time_window: { from: string | null; to: string };
+  @ApiProperty({ description: 'The point in time of the data: records created before it, as they stood then', maxLength: 40 }) as_of: string;
+  @ApiProperty({ maxLength: 40 }) tenant_id: string;
+  @ApiProperty({ description: 'Who asked: a JWT subject or an API key id', maxLength: 200 }) requested_by: string;
+  @ApiProperty({ maxLength: 40 }) requested_at: string;
+  @ApiPropertyOptional({ nullable: true, type: String, maxLength: 128 }) request_id: string | null;
   @ApiProperty({ description: 'Records written to the file' }) row_count: number;
   @ApiProperty({ description: 'Records the query selected' }) matched_count: number;
   @ApiProperty({ description: 'Whether every selected record is in the file, every cell whole' }) complete: boolean;
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'Why not, when complete is false: the EXPORT_MAX_RECORDS limit, cut XLSX cells, or both' }) incomplete_reason: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, maxLength: 500, description: 'Why not, when complete is false: the EXPORT_MAX_RECORDS limit, cut XLSX cells, or both' }) incomplete_reason: string | null;
   @ApiProperty({ description: "XLSX cells cut to Excel's limit of 32,767 characters (each ends in a `[…cut` mark; the CSV and NDJSON hold them whole); 0 in the other formats" }) truncated_cells: number;
-  @ApiProperty({ description: 'SHA-256 (hex) over the records as NDJSON lines, in file order: the same data gives the same digest in every format' }) data_sha256: string;
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'SHA-256 (hex) of the file' }) file_sha256: string | null;
-  @ApiProperty() generated_at: string;
+  @ApiProperty({ description: 'SHA-256 (hex) over the records as NDJSON lines, in file order: the same data gives the same digest in every format', maxLength: 64 }) data_sha256: string;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'SHA-256 (hex) of the file', maxLength: 64 }) file_sha256: string | null;
+  @ApiProperty({ maxLength: 40 }) generated_at: string;
 }
 
 export class ExportJobDto {
-  @ApiProperty({ example: 'exp_01JSZ0Q3M8X4N2B7C5D6E7F8G9' }) job_id: string;
+  @ApiProperty({ example: 'exp_01JSZ0Q3M8X4N2B7C5D6E7F8G9', maxLength: 40 }) job_id: string;
   @ApiProperty({ enum: EXPORT_STATUSES, enumName: 'ExportStatus' }) status: string;
   @ApiProperty({ enum: EXPORT_RESOURCES, enumName: 'ExportResource' }) resource: string;
   @ApiProperty({ enum: EXPORT_FORMATS, enumName: 'ExportFormat' }) format: string;
   @ApiProperty({ enum: EXPORT_SCOPES, enumName: 'ExportScope' }) scope: string;
   @ApiProperty({ type: ExportProgressDto }) progress: ExportProgressDto;
   @ApiProperty({ description: 'Whether GET …/download answers the file now' }) file_ready: boolean;
-  @ApiPropertyOptional({ nullable: true, type: String }) error_message: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) file_name: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, maxLength: ERROR_MESSAGE_MAX_LENGTH }) error_message: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, maxLength: 255 }) file_name: string | null;
   @ApiPropertyOptional({ nullable: true, type: Number }) size_bytes: number | null;
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'SHA-256 (hex) of the file' }) sha256: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'SHA-256 (hex) of the file', maxLength: 64 }) sha256: string | null;
   @ApiProperty() total_records: number;
   @ApiProperty() attempts: number;
-  @ApiProperty() requested_by: string;
-  @ApiProperty() created_at: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) started_at: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) completed_at: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) expires_at: string | null;
+  @ApiProperty({ maxLength: 200 }) requested_by: string;
+  @ApiProperty({ maxLength: 40 }) created_at: string;
+  @ApiPropertyOptional({ nullable: true, type: String, maxLength: 40 }) started_at: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, maxLength: 40 }) completed_at: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, maxLength: 40 }) expires_at: string | null;
   @ApiPropertyOptional({ nullable: true, type: ExportManifestDto, description: 'Set when the job completes' }) manifest: ExportManifestDto | null;
 
   static from(job: ExportJob, now = new Date()): ExportJobDto {
@@ -86,9 +89,9 @@ export class ExportJobDto {
 
 /** 202 of POST /v1/exports (seed 000's answer, plus where to poll). */
 export class ExportAcceptedDto {
-  @ApiProperty() job_id: string;
+  @ApiProperty({ maxLength: 40 }) job_id: string;
   @ApiProperty({ enum: EXPORT_STATUSES, enumName: 'ExportStatus', example: 'pending' }) status: string;
   @ApiProperty({ description: 'A rough estimate from the record count and the format' }) estimated_time_seconds: number;
   @ApiProperty() total_records: number;
-  @ApiProperty({ example: '/v1/exports/exp_01JSZ0Q3M8X4N2B7C5D6E7F8G9' }) status_url: string;
+  @ApiProperty({ example: '/v1/exports/exp_01JSZ0Q3M8X4N2B7C5D6E7F8G9', maxLength: 52 }) status_url: string;
 }

@@ -1,7 +1,7 @@
-import { IsIn, IsOptional } from 'class-validator';
+import { ArrayMaxSize, IsIn, IsOptional } from 'class-validator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 
-import { CommaSeparated, PageQueryDto } from '@app/common';
+import { CommaSeparated, PageQueryDto, queryListMaxItems } from '@app/common';
 
 import { EXPORT_STATUSES, ExportStatusName } from './export-enums';
 
@@ -9,8 +9,8 @@ export const EXPORT_SORT_FIELDS = ['created_at'] as const;
 
 /** The caller's export jobs, newest first, in either paging mode. */
 export class ListExportsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: EXPORT_STATUSES, enumName: 'ExportStatus', isArray: true, description: 'Statuses (OR)' })
-  @IsOptional() @CommaSeparated() @IsIn(EXPORT_STATUSES, { each: true })
+  @ApiPropertyOptional({ enum: EXPORT_STATUSES, enumName: 'ExportStatus', isArray: true, ...queryListMaxItems(50), description: 'Statuses (OR)' })
+  @IsOptional() @CommaSeparated() @IsIn(EXPORT_STATUSES, { each: true }) @ArrayMaxSize(50)
   status?: ExportStatusName[];
 
   /** Jobs sort by creation time, id breaking ties. */

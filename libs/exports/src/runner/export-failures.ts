@@ -16,6 +16,14 @@ const STORAGE_CODES: Record<string, string> = {
   EISDIR: 'a directory stands where the export file should be',
 };
 
+/** The longest error_message an export job keeps (and answers): a longer failure text is cut, ending in "…". */
+export const ERROR_MESSAGE_MAX_LENGTH = 2_000;
+
+/** `text`, cut to ERROR_MESSAGE_MAX_LENGTH characters. */
+export function boundedErrorMessage(text: string): string {
+  return text.length <= ERROR_MESSAGE_MAX_LENGTH ? text : `${text.slice(0, ERROR_MESSAGE_MAX_LENGTH - 1)}…`;
+}
+
 /**
  * What to tell the user about a failure, and whether another attempt could help. Storage faults are
  * permanent for this job (retrying fills the same disk); Chromium, database and network faults retry.

@@ -18,7 +18,7 @@ import { RecordSources } from '../sources/record-sources';
 import { ExportStorage } from '../storage/export-storage';
 import { FormatWriter, WriterContext } from '../writers/format-writer';
 import { ExportWriters } from '../writers/export-writers';
-import { describeFailure, ExportCancelled } from './export-failures';
+import { boundedErrorMessage, describeFailure, ExportCancelled } from './export-failures';
 import { writeInParts } from './export-parts';
 import { ProgressTicker } from './progress-ticker';
 import { dataDigest, firstRecords, ndjsonLineOf } from './record-lines';
@@ -271,7 +271,7 @@ export class ExportRunner {
     const attemptNumber = attempt.attemptsMade + 1;
     if (!permanent && attemptNumber < attempt.maxAttempts) {
       this.logger.warn(`${job.id}: attempt ${attemptNumber} of ${attempt.maxAttempts} failed: ${message}`);
-      await this.prisma.exportJob.updateMany({ where: { id: job.id, status: 'processing' }, data: { status: 'pending', errorMessage: `Attempt ${attemptNumber} failed, retrying: ${message}` } });
+      await this.prisma.exportJob.updateMany({ where: { id: job.id, status: 'processing' }, data: { status: 'pending', errorMessage: boundedErrorMessage(`Attempt ${attemptNumber} failed, retrying: ${message}`) } });
       throw error;
     }
     this.logger.error(`${job.id}: failed: ${message}`);
@@ -281,7 +281,7 @@ export class ExportRunner {
   /** Fails a job that is still running (counted once: a job another process ended meanwhile is left alone). */
   private async fail(job: ExportJob, message: string, seconds?: number): Promise<void> {
     const failed = await this.prisma.$transaction(async (tx) => {
-      const { count } = await tx.exportJob.updateMany({ where: { id: job.id, status: { in: ['pending', 'processing'] } }, data: { status: 'failed', errorMessage: message, completedAt: new Date() } });
+      const { count } = await tx.exportJob.updateMany({ where: { id: job.id, status: { in: ['pending', 'processing'] } }, data: { status: 'failed', errorMessage: boundedErrorMessage(message), completedAt: new Date() } });
       if (count > 0) await appendAuditEvent(tx, { tenantId: job.tenantId, action: 'export.fail', resourceType: 'export', resourceId: job.id, outcome: 'failure', actor: SYSTEM, details: { error_message: message } });
       return count > 0;
     });

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
 
-import { ANNOTATION_LIMITS, FieldViolationSchema, IsStringRecord, IsTimestamp, LABEL_LIMITS } from '@app/common';
+import { ANNOTATION_LIMITS, FieldViolationSchema, IsDateTimeText, IsStringRecord, LABEL_LIMITS } from '@app/common';
 
 /** generatorURL longer than this is cut to it (and named in the alert's truncated_fields). */
 export const GENERATOR_URL_MAX_LENGTH = 8_192;
@@ -25,11 +25,11 @@ export class AlertmanagerAlertDto {
   annotations?: Record<string, string>;
 
   /** @example "2026-05-12T07:46:50Z" */
-  @IsTimestamp()
+  @IsDateTimeText(true)
   startsAt: string;
 
   /** The zero time (0001-01-01T00:00:00Z) while firing. */
-  @IsOptional() @IsTimestamp({ orZeroTime: true })
+  @IsOptional() @IsDateTimeText(false, { orZeroTime: true })
   endsAt?: string;
 
   /** Stored as the alert's `generator_url`; longer than 8,192 characters it is cut (truncated_fields). @example "http://prometheus:9090/graph?g0.expr=up+%3D%3D+0" */
@@ -64,12 +64,15 @@ export class AlertmanagerWebhookDto {
   @IsString() @MaxLength(200)
   receiver: string;
 
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string', maxLength: LABEL_LIMITS.maxValueLength }, maxProperties: LABEL_LIMITS.maxKeys })
   @IsOptional() @IsStringRecord(LABEL_LIMITS)
   groupLabels?: Record<string, string>;
 
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string', maxLength: LABEL_LIMITS.maxValueLength }, maxProperties: LABEL_LIMITS.maxKeys })
   @IsOptional() @IsStringRecord(LABEL_LIMITS)
   commonLabels?: Record<string, string>;
 
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string', maxLength: ANNOTATION_LIMITS.maxValueLength }, maxProperties: ANNOTATION_LIMITS.maxKeys })
   @IsOptional() @IsStringRecord(ANNOTATION_LIMITS)
   commonAnnotations?: Record<string, string>;
 

@@ -8,7 +8,7 @@ const ALERT_ID_MESSAGE = { each: true, message: 'each alert id must be an alert 
 
 /** The alert ids of a request: 1 to 100 alerts of the caller's tenant. */
 export class ThreatCaseAlertIdsDto {
-  @ApiProperty({ type: [String], minItems: 1, maxItems: MAX_ALERT_IDS, example: ['alr_01JQ3Z6V1B9W3C7KJ6T2X9P8R4'] })
+  @ApiProperty({ type: [String], minItems: 1, maxItems: MAX_ALERT_IDS, pattern: ALERT_ID.source, example: ['alr_01JQ3Z6V1B9W3C7KJ6T2X9P8R4'] })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_ALERT_IDS) @Matches(ALERT_ID, ALERT_ID_MESSAGE)
   alert_ids: string[];
 }

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { ArrayMaxSize, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
-import { AdminOnly, ApiQueryEnum, CommaSeparated, DateRangeQueryDto, PageQueryDto, ToBoolean } from '@app/common';
+import { AdminOnly, ApiQueryEnum, CommaSeparated, DateRangeQueryDto, PageQueryDto, queryListMaxItems, ToBoolean } from '@app/common';
 import { CONTROL_ID, CONTROL_ID_MESSAGE, MAX_CONTROLS } from '@app/compliance';
 import type { ThreatCaseStatus } from '@app/database';
 
@@ -26,11 +26,11 @@ export class ThreatCaseFilterDto extends DateRangeQueryDto {
   @IsOptional() @CommaSeparated() @IsString(LIST) @MaxLength(200, LIST) @ArrayMaxSize(50)
   location_id?: string[];
 
-  @ApiPropertyOptional({ enum: THREAT_CASE_STATUSES, enumName: 'ThreatCaseStatus', isArray: true, description: 'Statuses (OR)' })
-  @IsOptional() @CommaSeparated() @IsIn(THREAT_CASE_STATUSES, LIST)
+  @ApiPropertyOptional({ enum: THREAT_CASE_STATUSES, enumName: 'ThreatCaseStatus', isArray: true, ...queryListMaxItems(50), description: 'Statuses (OR)' })
+  @IsOptional() @CommaSeparated() @IsIn(THREAT_CASE_STATUSES, LIST) @ArrayMaxSize(50)
   status?: ThreatCaseStatus[];
 
-  @ApiPropertyOptional({ type: [String], description: 'Control ids (OR): cases whose alerts evidence any of them', example: ['ISO27001:A.5.26'] })
+  @ApiPropertyOptional({ type: [String], maxItems: MAX_CONTROLS, pattern: CONTROL_ID.source, description: 'Control ids (OR): cases whose alerts evidence any of them', example: ['ISO27001:A.5.26'] })
   @IsOptional() @CommaSeparated() @Matches(CONTROL_ID, { each: true, message: CONTROL_ID_MESSAGE }) @ArrayMaxSize(MAX_CONTROLS)
   control?: string[];
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 
-import { IsTimestamp } from '@app/common';
+import { IsDateTimeText } from '@app/common';
 import type { ThreatCaseStatus } from '@app/database';
 
 import { ALERT_ID, CLOSE_DECISIONS, CloseDecision, THREAT_CASE_STATUSES } from './threat-case-enums';
@@ -25,6 +25,7 @@ export class ThreatCaseNoteDto {
 /** One verification attempt (seed 003's verification record). */
 export class CreateVerificationDto {
   /** The linked alert being verified. @example "alr_01JQ3Z6V1B9W3C7KJ6T2X9P8R4" */
+  @ApiPropertyOptional({ pattern: ALERT_ID.source })
   @IsOptional() @Matches(ALERT_ID, { message: 'alert_id must be an alert id (alr_ followed by 26 characters)' })
   alert_id?: string;
 
@@ -43,7 +44,7 @@ export class CreateVerificationDto {
   sent_as_clip?: boolean;
 
   /** When the clip was sent, RFC 3339. */
-  @IsOptional() @IsTimestamp()
+  @IsOptional() @IsDateTimeText(false)
   sent_as_clip_at?: string;
 
   @IsOptional() @IsBoolean()
@@ -53,7 +54,7 @@ export class CreateVerificationDto {
   sent_as_windowed_stream?: boolean;
 
   /** When the windowed stream was sent, RFC 3339. */
-  @IsOptional() @IsTimestamp()
+  @IsOptional() @IsDateTimeText(false)
   sent_as_windowed_stream_at?: string;
 
   @IsOptional() @IsBoolean()

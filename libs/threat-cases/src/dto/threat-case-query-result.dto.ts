@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 
+import { CURSOR_MAX_LENGTH, MAX_PAGE_SIZE } from '@app/common';
 import type { ThreatCaseEvent, ThreatCaseVerification } from '@app/database';
 
 import type { ThreatCaseQueryPage } from '../threat-case-query.service';
@@ -16,12 +17,12 @@ const NO_COUNTERPART = { nullable: true, description: 'No counterpart in Alert L
 
 /** Seed 003's timeline event. */
 export class MonitoringTimelineEventDto {
-  @ApiProperty({ type: String, nullable: true }) alertUuid: string | null;
-  @ApiProperty({ type: String, nullable: true }) message: string | null;
-  @ApiProperty({ type: String, ...NO_COUNTERPART }) noonlightVerificationId: null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 40 }) alertUuid: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 5000 }) message: string | null;
+  @ApiProperty({ type: String, ...NO_COUNTERPART, maxLength: 0 }) noonlightVerificationId: null;
   @ApiProperty({ description: 'Seconds since the epoch' }) timestampSec: number;
   @ApiProperty({ enum: THREAT_CASE_EVENT_TYPES, enumName: 'ThreatCaseEventType' }) type: string;
-  @ApiProperty() userUuid: string;
+  @ApiProperty({ maxLength: 200 }) userUuid: string;
 
   static from(event: ThreatCaseEvent): MonitoringTimelineEventDto {
     return { alertUuid: event.alertId, message: event.message, noonlightVerificationId: null, timestampSec: Math.floor(event.at.getTime() / 1000), type: event.type, userUuid: event.userId };
@@ -30,8 +31,8 @@ export class MonitoringTimelineEventDto {
 
 /** Seed 003's verification record. */
 export class MonitoringVerificationDto {
-  @ApiProperty({ type: String, nullable: true }) alertUuid: string | null;
-  @ApiProperty({ type: String, nullable: true }) clipVerificationId: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 40 }) alertUuid: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 200 }) clipVerificationId: string | null;
   @ApiProperty() failedAsClip: boolean;
   @ApiProperty() failedAsStream: boolean;
   @ApiProperty() initiatedAsClip: boolean;
@@ -39,7 +40,7 @@ export class MonitoringVerificationDto {
   @ApiProperty({ type: Number, nullable: true }) sentAsClipAtMs: number | null;
   @ApiProperty() sentAsWindowedStream: boolean;
   @ApiProperty({ type: Number, nullable: true }) sentAsWindowedStreamAtMs: number | null;
-  @ApiProperty({ type: String, nullable: true }) streamVerificationId: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 200 }) streamVerificationId: string | null;
 
   static from(record: ThreatCaseVerification): MonitoringVerificationDto {
     return {
@@ -64,31 +65,31 @@ export class MonitoringVerificationHistoryDto {
 }
 
 export class MonitoringSirenSettingsDto {
-  @ApiProperty({ type: String, nullable: true }) clipUuid: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 200 }) clipUuid: string | null;
   @ApiProperty({ type: Number, nullable: true }) durationSeconds: number | null;
   @ApiProperty({ type: Number, nullable: true }) playCount: number | null;
 }
 
 /** A threat case in seed 003's shape (camelCase, milliseconds). */
 export class MonitoringThreatCaseDto {
-  @ApiProperty({ example: 'tc_01JQ3Z6V1B9W3C7KJ6T2X9P8R4' }) uuid: string;
-  @ApiProperty({ description: 'The tenant id' }) orgUuid: string;
+  @ApiProperty({ example: 'tc_01JQ3Z6V1B9W3C7KJ6T2X9P8R4', maxLength: 40 }) uuid: string;
+  @ApiProperty({ description: 'The tenant id', maxLength: 40 }) orgUuid: string;
   @ApiProperty({ enum: THREAT_CASE_STATUSES, enumName: 'ThreatCaseStatus' }) status: string;
   @ApiProperty() createdAtMillis: number;
   @ApiProperty({ type: Number, nullable: true, description: 'When the case was first REQUESTED (ms)' }) submissionTimestampMs: number | null;
-  @ApiProperty({ type: String, nullable: true }) deviceUuid: string | null;
-  @ApiProperty({ type: [String] }) associatedDeviceUuids: string[];
-  @ApiProperty({ type: String, nullable: true }) locationUuid: string | null;
-  @ApiProperty({ type: String, nullable: true }) locationName: string | null;
-  @ApiProperty({ type: String, nullable: true }) subLocationsHierarchyKey: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 200 }) deviceUuid: string | null;
+  @ApiProperty({ type: [String], maxLength: 200, maxItems: 50 }) associatedDeviceUuids: string[];
+  @ApiProperty({ type: String, nullable: true, maxLength: 200 }) locationUuid: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 200 }) locationName: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 1000 }) subLocationsHierarchyKey: string | null;
   @ApiProperty({ type: Number, ...NO_COUNTERPART }) submitDelayExpireTimestampMs: null;
-  @ApiProperty({ type: String, ...NO_COUNTERPART }) noonlightAlarmId: null;
-  @ApiProperty({ type: String, ...NO_COUNTERPART }) noonlightVerificationId: null;
-  @ApiProperty({ type: String, ...NO_COUNTERPART }) sharedClipGroupUuid: null;
-  @ApiProperty({ type: String, nullable: true, description: 'The first linked alert' }) policyAlertUuid: string | null;
-  @ApiProperty({ type: [String] }) policyAlertUuids: string[];
-  @ApiProperty({ example: 'THREAT' }) promptTheme: string;
-  @ApiProperty({ type: String, nullable: true }) promptTitle: string | null;
+  @ApiProperty({ type: String, ...NO_COUNTERPART, maxLength: 0 }) noonlightAlarmId: null;
+  @ApiProperty({ type: String, ...NO_COUNTERPART, maxLength: 0 }) noonlightVerificationId: null;
+  @ApiProperty({ type: String, ...NO_COUNTERPART, maxLength: 0 }) sharedClipGroupUuid: null;
+  @ApiProperty({ type: String, nullable: true, description: 'The first linked alert', maxLength: 40 }) policyAlertUuid: string | null;
+  @ApiProperty({ type: [String], maxLength: 40 }) policyAlertUuids: string[];
+  @ApiProperty({ example: 'THREAT', maxLength: 50 }) promptTheme: string;
+  @ApiProperty({ type: String, nullable: true, maxLength: 500 }) promptTitle: string | null;
   @ApiProperty({ type: MonitoringSirenSettingsDto, nullable: true }) sirenSettings: MonitoringSirenSettingsDto | null;
   @ApiProperty({ type: [MonitoringTimelineEventDto] }) timelineEventList: MonitoringTimelineEventDto[];
   @ApiProperty({ type: MonitoringVerificationHistoryDto }) verificationHistory: MonitoringVerificationHistoryDto;
@@ -132,10 +133,10 @@ export class MonitoringThreatCaseDto {
  */
 export class ThreatCaseQueryResultDto {
   @ApiProperty({ type: Boolean, nullable: true, description: 'Always false: failures are problem details (application/problem+json)' }) error: false;
-  @ApiProperty({ type: String, nullable: true, description: 'Always null: failures are problem details' }) errorMsg: null;
-  @ApiProperty({ type: String, ...NO_COUNTERPART }) warningMsg: null;
-  @ApiProperty({ type: [MonitoringThreatCaseDto] }) threatCases: MonitoringThreatCaseDto[];
-  @ApiProperty({ type: String, nullable: true, description: 'Send it back as lastEvaluatedKey for the next page; null when there is none' }) lastEvaluatedKey: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Always null: failures are problem details', maxLength: 0 }) errorMsg: null;
+  @ApiProperty({ type: String, ...NO_COUNTERPART, maxLength: 0 }) warningMsg: null;
+  @ApiProperty({ type: [MonitoringThreatCaseDto], maxItems: MAX_PAGE_SIZE }) threatCases: MonitoringThreatCaseDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'Send it back as lastEvaluatedKey for the next page; null when there is none', maxLength: CURSOR_MAX_LENGTH }) lastEvaluatedKey: string | null;
 
   static from(page: ThreatCaseQueryPage): ThreatCaseQueryResultDto {
     return { error: false, errorMsg: null, warningMsg: null, threatCases: page.cases.map(MonitoringThreatCaseDto.from), lastEvaluatedKey: page.lastEvaluatedKey };

@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
-import { INSTANT_RANGE } from '@app/common';
+import { CURSOR_MAX_LENGTH, INSTANT_RANGE } from '@app/common';
 import type { ThreatCaseStatus } from '@app/database';
 
 import { THREAT_CASE_STATUSES } from './threat-case-enums';
@@ -42,12 +42,13 @@ export class ThreatCaseQueryDto {
   @IsOptional() @WithoutNulls() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(200, { each: true })
   locationFilter?: string[] | null;
 
-  @ApiPropertyOptional({ enum: THREAT_CASE_STATUSES, enumName: 'ThreatCaseStatus', isArray: true, nullable: true, description: 'Statuses (OR)' })
-  @IsOptional() @WithoutNulls() @IsArray() @IsIn(THREAT_CASE_STATUSES, { each: true })
+  @ApiPropertyOptional({ enum: THREAT_CASE_STATUSES, enumName: 'ThreatCaseStatus', isArray: true, nullable: true, maxItems: 50, description: 'Statuses (OR)' })
+  @IsOptional() @WithoutNulls() @IsArray() @ArrayMaxSize(50) @IsIn(THREAT_CASE_STATUSES, { each: true })
   statusFilter?: ThreatCaseStatus[] | null;
 
   /** The previous answer's lastEvaluatedKey: opaque and tamper-checked; only for the same filters and order. */
-  @IsOptional() @IsString() @MaxLength(2_048)
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: CURSOR_MAX_LENGTH })
+  @IsOptional() @IsString() @MaxLength(CURSOR_MAX_LENGTH)
   lastEvaluatedKey?: string | null;
 
   /** With lastUuid, instead of lastEvaluatedKey: the createdAtMillis of the last case seen. @example 1640995200000 */

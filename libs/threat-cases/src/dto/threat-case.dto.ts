@@ -10,11 +10,11 @@ function iso(date: Date | null): string | null {
 }
 
 export class ThreatCaseEventDto {
-  @ApiProperty({ example: 'tce_01JQ3Z6V1B9W3C7KJ6T2X9P8R4' }) id: string;
+  @ApiProperty({ example: 'tce_01JQ3Z6V1B9W3C7KJ6T2X9P8R4', maxLength: 40 }) id: string;
   @ApiProperty({ enum: THREAT_CASE_EVENT_TYPES, enumName: 'ThreatCaseEventType' }) type: string;
-  @ApiProperty({ type: String, nullable: true, description: 'The note, or what happened' }) message: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'The alert the event is about (ALERT, ALERT_UNLINKED, VERIFICATION)' }) alert_id: string | null;
-  @ApiProperty({ description: 'Who made the change' }) user_id: string;
+  @ApiProperty({ type: String, nullable: true, description: 'The note, or what happened', maxLength: 5000 }) message: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The alert the event is about (ALERT, ALERT_UNLINKED, VERIFICATION)', maxLength: 40 }) alert_id: string | null;
+  @ApiProperty({ description: 'Who made the change', maxLength: 200 }) user_id: string;
   @ApiProperty({ format: 'date-time' }) timestamp: string;
   @ApiProperty({ enum: THREAT_CASE_STATUSES, enumName: 'ThreatCaseStatus', nullable: true }) from_status: string | null;
   @ApiProperty({ enum: THREAT_CASE_STATUSES, enumName: 'ThreatCaseStatus', nullable: true }) to_status: string | null;
@@ -34,10 +34,10 @@ export class ThreatCaseEventDto {
 }
 
 export class VerificationRecordDto {
-  @ApiProperty({ example: 'tcv_01JQ3Z6V1B9W3C7KJ6T2X9P8R4' }) id: string;
-  @ApiProperty({ type: String, nullable: true }) alert_id: string | null;
-  @ApiProperty({ type: String, nullable: true }) clip_verification_id: string | null;
-  @ApiProperty({ type: String, nullable: true }) stream_verification_id: string | null;
+  @ApiProperty({ example: 'tcv_01JQ3Z6V1B9W3C7KJ6T2X9P8R4', maxLength: 40 }) id: string;
+  @ApiProperty({ type: String, nullable: true, maxLength: 40 }) alert_id: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 200 }) clip_verification_id: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 200 }) stream_verification_id: string | null;
   @ApiProperty() initiated_as_clip: boolean;
   @ApiProperty() sent_as_clip: boolean;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) sent_as_clip_at: string | null;
@@ -46,7 +46,7 @@ export class VerificationRecordDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) sent_as_windowed_stream_at: string | null;
   @ApiProperty() failed_as_stream: boolean;
   @ApiProperty({ format: 'date-time' }) created_at: string;
-  @ApiProperty() created_by: string;
+  @ApiProperty({ maxLength: 200 }) created_by: string;
 
   static from(record: ThreatCaseVerification): VerificationRecordDto {
     return {
@@ -81,7 +81,7 @@ export class VerificationHistoryDto {
 }
 
 export class SirenSettingsDto {
-  @ApiProperty({ type: String, nullable: true }) clip_id: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 200 }) clip_id: string | null;
   @ApiProperty({ type: Number, nullable: true }) duration_seconds: number | null;
   @ApiProperty({ type: Number, nullable: true }) play_count: number | null;
 
@@ -92,35 +92,35 @@ export class SirenSettingsDto {
 
 /** A pending close request (four eyes): a second person must approve it. */
 export class CloseRequestDto {
-  @ApiProperty({ description: 'Who asked to close the case' }) requested_by: string;
+  @ApiProperty({ description: 'Who asked to close the case', maxLength: 200 }) requested_by: string;
   @ApiProperty({ format: 'date-time' }) requested_at: string;
-  @ApiProperty({ type: String, nullable: true }) note: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 5000 }) note: string | null;
 }
 
 export class ThreatCaseDto {
-  @ApiProperty({ example: 'tc_01JQ3Z6V1B9W3C7KJ6T2X9P8R4' }) id: string;
-  @ApiProperty() tenant_id: string;
+  @ApiProperty({ example: 'tc_01JQ3Z6V1B9W3C7KJ6T2X9P8R4', maxLength: 40 }) id: string;
+  @ApiProperty({ maxLength: 40 }) tenant_id: string;
   @ApiProperty({ enum: THREAT_CASE_STATUSES, enumName: 'ThreatCaseStatus' }) status: string;
-  @ApiProperty({ type: String, nullable: true }) title: string | null;
-  @ApiProperty({ example: 'THREAT' }) prompt_theme: string;
-  @ApiProperty({ type: String, nullable: true }) device_id: string | null;
-  @ApiProperty({ type: [String] }) associated_device_ids: string[];
-  @ApiProperty({ type: String, nullable: true }) location_id: string | null;
-  @ApiProperty({ type: String, nullable: true }) location_name: string | null;
-  @ApiProperty({ type: String, nullable: true }) sub_locations_hierarchy_key: string | null;
-  @ApiProperty({ type: [String], description: 'The linked alerts, in the order they were linked' }) alert_ids: string[];
+  @ApiProperty({ type: String, nullable: true, maxLength: 500 }) title: string | null;
+  @ApiProperty({ example: 'THREAT', maxLength: 50 }) prompt_theme: string;
+  @ApiProperty({ type: String, nullable: true, maxLength: 200 }) device_id: string | null;
+  @ApiProperty({ type: [String], maxLength: 200, maxItems: 50 }) associated_device_ids: string[];
+  @ApiProperty({ type: String, nullable: true, maxLength: 200 }) location_id: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 200 }) location_name: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 1000 }) sub_locations_hierarchy_key: string | null;
+  @ApiProperty({ type: [String], description: 'The linked alerts, in the order they were linked', maxLength: 40 }) alert_ids: string[];
   @ApiProperty({ type: [ThreatCaseEventDto], description: 'Every change, oldest first' }) timeline: ThreatCaseEventDto[];
   @ApiProperty({ type: VerificationHistoryDto }) verification_history: VerificationHistoryDto;
   @ApiProperty({ type: SirenSettingsDto, nullable: true }) siren_settings: SirenSettingsDto | null;
   @ApiProperty({ format: 'date-time' }) created_at: string;
-  @ApiProperty() created_by: string;
+  @ApiProperty({ maxLength: 200 }) created_by: string;
   @ApiProperty({ format: 'date-time' }) updated_at: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the case was first REQUESTED' }) submitted_at: string | null;
   @ApiProperty() deleted: boolean;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) deleted_at: string | null;
-  @ApiProperty({ type: String, nullable: true }) deleted_by: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 200 }) deleted_by: string | null;
   @ApiProperty({ description: 'Incremented by every change' }) version: number;
-  @ApiProperty({ type: [String], description: 'The union of the linked alerts’ controls', example: ['ISO27001:A.5.26'] }) controls: string[];
+  @ApiProperty({ type: [String], description: 'The union of the linked alerts’ controls', example: ['ISO27001:A.5.26'], maxLength: 22 }) controls: string[];
   @ApiProperty({ type: CloseRequestDto, nullable: true, description: 'The pending close request, when the tenant needs a second person to close cases' }) close_request: CloseRequestDto | null;
 
   static from(detail: ThreatCaseDetail): ThreatCaseDto {

@@ -4,10 +4,10 @@ import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested,
 } from 'class-validator';
 
-import { CommaSeparated, IsOmittable, PageQueryDto, ToBoolean } from '@app/common';
+import { CommaSeparated, IsOmittable, IsStringRecord, LABEL_LIMITS, PageQueryDto, ToBoolean } from '@app/common';
 import type { ControlRule } from '@app/database';
 
-import { CONTROL_ID, CONTROL_ID_MESSAGE, IsControlIdList } from '../control-ids';
+import { CONTROL_ID, CONTROL_ID_MAX_LENGTH, CONTROL_ID_MESSAGE, IsControlIdList, MAX_CONTROLS } from '../control-ids';
 
 /** What an alert must match; every condition given must hold, and at least one must be given. */
 export class ControlRuleMatchDto {
@@ -19,8 +19,8 @@ export class ControlRuleMatchDto {
   @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200)
   source?: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, description: 'Labels the alert must all carry with these values', example: { env: 'prod' } })
-  @IsOptional() @IsObject()
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string', maxLength: LABEL_LIMITS.maxValueLength }, maxProperties: LABEL_LIMITS.maxKeys, description: 'Labels the alert must all carry with these values', example: { env: 'prod' } })
+  @IsOptional() @IsStringRecord(LABEL_LIMITS)
   labels?: Record<string, string>;
 }
 
@@ -32,7 +32,7 @@ export class CreateControlRuleDto {
   @IsOptional() @IsString() @MaxLength(2_000)
   description?: string;
 
-  @ApiProperty({ type: [String], minItems: 1, maxItems: 50, description: 'Control ids the matching alerts evidence', example: ['ISO27001:A.8.15', 'PCI:10.2.1.1'] })
+  @ApiProperty({ type: [String], maxLength: CONTROL_ID_MAX_LENGTH, pattern: CONTROL_ID.source, minItems: 1, maxItems: 50, description: 'Control ids the matching alerts evidence', example: ['ISO27001:A.8.15', 'PCI:10.2.1.1'] })
   @IsArray() @ArrayMinSize(1) @IsControlIdList()
   controls: string[];
 
@@ -53,7 +53,7 @@ export class UpdateControlRuleDto {
   @IsOptional() @IsString() @MaxLength(2_000)
   description?: string | null;
 
-  @ApiPropertyOptional({ type: [String], minItems: 1, maxItems: 50, example: ['ISO27001:A.8.16'] })
+  @ApiPropertyOptional({ type: [String], maxLength: CONTROL_ID_MAX_LENGTH, pattern: CONTROL_ID.source, minItems: 1, maxItems: 50, example: ['ISO27001:A.8.16'] })
   @IsOmittable() @IsArray() @ArrayMinSize(1) @IsControlIdList()
   controls?: string[];
 
@@ -71,7 +71,7 @@ export class ListControlRulesQueryDto extends PageQueryDto {
   @IsOptional() @ToBoolean() @IsBoolean()
   enabled?: boolean;
 
-  @ApiPropertyOptional({ type: [String], description: 'Rules assigning any of these controls (OR)', example: ['ISO27001:A.8.15'] })
+  @ApiPropertyOptional({ type: [String], maxItems: 50, pattern: CONTROL_ID.source, description: 'Rules assigning any of these controls (OR)', example: ['ISO27001:A.8.15'] })
   @IsOptional() @CommaSeparated() @Matches(CONTROL_ID, { each: true, message: CONTROL_ID_MESSAGE }) @ArrayMaxSize(50)
   control?: string[];
 
@@ -81,21 +81,21 @@ export class ListControlRulesQueryDto extends PageQueryDto {
 }
 
 export class ControlRuleMatchViewDto {
-  @ApiProperty({ type: [String] }) types: string[];
-  @ApiProperty({ type: String, nullable: true }) source: string | null;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) labels: Record<string, string>;
+  @ApiProperty({ type: [String], maxLength: 100, maxItems: 50 }) types: string[];
+  @ApiProperty({ type: String, nullable: true, maxLength: 200 }) source: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string', maxLength: LABEL_LIMITS.maxValueLength } }) labels: Record<string, string>;
 }
 
 export class ControlRuleDto {
-  @ApiProperty({ example: 'cr_01JQ3Z6V1B9W3C7KJ6T2X9P8R4' }) id: string;
-  @ApiProperty() tenant_id: string;
-  @ApiProperty() name: string;
-  @ApiProperty({ type: String, nullable: true }) description: string | null;
-  @ApiProperty({ type: [String], example: ['ISO27001:A.8.15', 'PCI:10.2.1.1'] }) controls: string[];
+  @ApiProperty({ example: 'cr_01JQ3Z6V1B9W3C7KJ6T2X9P8R4', maxLength: 40 }) id: string;
+  @ApiProperty({ maxLength: 40 }) tenant_id: string;
+  @ApiProperty({ maxLength: 200 }) name: string;
+  @ApiProperty({ type: String, nullable: true, maxLength: 2000 }) description: string | null;
+  @ApiProperty({ type: [String], example: ['ISO27001:A.8.15', 'PCI:10.2.1.1'], maxLength: 22, maxItems: MAX_CONTROLS }) controls: string[];
   @ApiProperty({ type: ControlRuleMatchViewDto }) match: ControlRuleMatchViewDto;
   @ApiProperty() enabled: boolean;
   @ApiProperty({ format: 'date-time' }) created_at: string;
-  @ApiProperty() created_by: string;
+  @ApiProperty({ maxLength: 200 }) created_by: string;
   @ApiProperty({ format: 'date-time' }) updated_at: string;
   @ApiProperty() version: number;
 

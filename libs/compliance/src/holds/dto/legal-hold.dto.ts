@@ -14,6 +14,7 @@ export class CreateLegalHoldDto {
   scope: LegalHoldScopeName;
 
   /** The held case (scope threat_case only). @example "tc_01JQ3Z6V1B9W3C7KJ6T2X9P8R4" */
+  @ApiPropertyOptional({ pattern: THREAT_CASE_ID.source })
   @ValidateIf((body: CreateLegalHoldDto) => body.scope === 'threat_case' || body.threat_case_id !== undefined)
   @Matches(THREAT_CASE_ID, { message: 'threat_case_id must be a threat case id (tc_ followed by 26 characters); scope threat_case needs it' })
   threat_case_id?: string;
@@ -43,6 +44,7 @@ export class ListLegalHoldsQueryDto extends PageQueryDto {
   scope?: LegalHoldScopeName;
 
   /** Holds on this threat case. */
+  @ApiPropertyOptional({ pattern: THREAT_CASE_ID.source })
   @IsOptional() @Matches(THREAT_CASE_ID, { message: 'threat_case_id must be a threat case id (tc_…)' })
   threat_case_id?: string;
 
@@ -52,18 +54,18 @@ export class ListLegalHoldsQueryDto extends PageQueryDto {
 }
 
 export class LegalHoldDto {
-  @ApiProperty({ example: 'lh_01JQ3Z6V1B9W3C7KJ6T2X9P8R4' }) id: string;
-  @ApiProperty() tenant_id: string;
+  @ApiProperty({ example: 'lh_01JQ3Z6V1B9W3C7KJ6T2X9P8R4', maxLength: 40 }) id: string;
+  @ApiProperty({ maxLength: 40 }) tenant_id: string;
   @ApiProperty({ enum: LEGAL_HOLD_SCOPES, enumName: 'LegalHoldScope' }) scope: string;
-  @ApiProperty({ type: String, nullable: true }) threat_case_id: string | null;
-  @ApiProperty() reason: string;
-  @ApiProperty({ type: String, nullable: true }) reference: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 40 }) threat_case_id: string | null;
+  @ApiProperty({ maxLength: 2000 }) reason: string;
+  @ApiProperty({ type: String, nullable: true, maxLength: 200 }) reference: string | null;
   @ApiProperty({ description: 'Not released yet: the purge keeps what it covers' }) active: boolean;
   @ApiProperty({ format: 'date-time' }) placed_at: string;
-  @ApiProperty() placed_by: string;
+  @ApiProperty({ maxLength: 200 }) placed_by: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) released_at: string | null;
-  @ApiProperty({ type: String, nullable: true }) released_by: string | null;
-  @ApiProperty({ type: String, nullable: true }) release_note: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 200 }) released_by: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 2000 }) release_note: string | null;
 
   static from(hold: LegalHold): LegalHoldDto {
     return {

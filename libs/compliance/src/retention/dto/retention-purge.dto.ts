@@ -13,7 +13,7 @@ export class PurgeTimeRangeDto {
 }
 
 export class TenantPurgeDto {
-  @ApiProperty() tenant_id: string;
+  @ApiProperty({ maxLength: 40 }) tenant_id: string;
   @ApiProperty() retention_days: number;
   @ApiProperty({ format: 'date-time', description: 'Closed alerts and finished export jobs last changed before this instant expired' }) cutoff: string;
   @ApiProperty({ description: 'A tenant-wide legal hold is active: nothing was purged' }) held: boolean;
@@ -22,10 +22,10 @@ export class TenantPurgeDto {
   @ApiProperty({ description: 'Links of purged alerts to threat cases (cases themselves are kept)' }) threat_case_links_removed: number;
   @ApiProperty() export_jobs_purged: number;
   @ApiProperty() export_files_removed: number;
-  @ApiProperty({ description: 'SHA-256 (hex) of the purged alert ids in byte order, each followed by a newline (`LC_ALL=C sort | sha256sum`)' }) alert_ids_sha256: string;
-  @ApiProperty({ description: 'The same over the purged export job ids' }) export_job_ids_sha256: string;
+  @ApiProperty({ description: 'SHA-256 (hex) of the purged alert ids in byte order, each followed by a newline (`LC_ALL=C sort | sha256sum`)', maxLength: 64 }) alert_ids_sha256: string;
+  @ApiProperty({ description: 'The same over the purged export job ids', maxLength: 64 }) export_job_ids_sha256: string;
   @ApiProperty({ type: PurgeTimeRangeDto }) time_range: PurgeTimeRangeDto;
-  @ApiProperty({ description: 'The retention.purge event in the tenant’s audit trail' }) audit_event_id: string;
+  @ApiProperty({ description: 'The retention.purge event in the tenant’s audit trail', maxLength: 40 }) audit_event_id: string;
 }
 
 export class RetentionPurgeResultDto {

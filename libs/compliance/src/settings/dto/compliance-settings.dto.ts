@@ -8,7 +8,7 @@ import { DEFAULT_SETTINGS, MAX_RETENTION_DAYS, MIN_RETENTION_DAYS, settingsOf } 
 const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
 
 export class ComplianceSettingsDto {
-  @ApiProperty() tenant_id: string;
+  @ApiProperty({ maxLength: 40 }) tenant_id: string;
   @ApiProperty({ description: `Days a closed alert (with its timeline) and an export job are kept after their last change; default ${DEFAULT_SETTINGS.retentionDays}`, example: 400 })
   retention_days: number;
   @ApiProperty({ enum: SEVERITIES, enumName: 'AlertSeverity', nullable: true, description: 'Resolving or dismissing an alert of this severity or above needs a note; null: never (default high)' })
@@ -17,7 +17,7 @@ export class ComplianceSettingsDto {
   four_eyes_close: boolean;
   @ApiProperty({ description: 'True while the tenant has never changed its settings (the defaults apply)' }) defaults: boolean;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) updated_at: string | null;
-  @ApiProperty({ type: String, nullable: true }) updated_by: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 200 }) updated_by: string | null;
   @ApiProperty({ description: 'Incremented by every change' }) version: number;
 
   static from(tenantId: string, row: ComplianceSettings | null): ComplianceSettingsDto {
