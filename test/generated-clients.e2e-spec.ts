@@ -15,12 +15,11 @@ const CLIENTS = join(__dirname, 'clients');
 const QUIET = { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NO_COLOR: '1' };
 const SLOW = 240_000;
 /**
- * Spectral errors still left (issue 15 asks for none; docs/API-DECISIONS.md says what they are): texts of
- * problem bodies that can echo a request, and lists of answers that grow with use; each needs a cap in the
- * server before the document may state one. Every other rule of both rulesets must stay at 0, and these
+ * Spectral errors still left (issue 15 asks for none; docs/API-DECISIONS.md says what they are): lists
+ * of answers that grow with use; each needs a cap (or paging) in the server before the document may state one. Every other rule of both rulesets must stay at 0, and these
  * may only go down (lower the numbers as they do).
  */
-const SPECTRAL_ERRORS_LEFT: Record<string, number> = { 'owasp:api4:2023-string-limit': 7, 'owasp:api4:2023-array-limit': 13 };
+const SPECTRAL_ERRORS_LEFT: Record<string, number> = { 'owasp:api4:2023-array-limit': 10 };
 
 /** What orval is told: its fetch client, through the mutator test/clients/orval-fetch.ts. */
 const ORVAL_CONFIG = `module.exports = { api: { input: './openapi.json', output: { target: './orval/api.ts', client: 'fetch', mode: 'single', override: { mutator: { path: './orval-fetch.ts', name: 'customFetch' } } } } };\n`;

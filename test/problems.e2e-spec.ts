@@ -165,4 +165,21 @@ describe('problem details over HTTP', () => {
     expect(json.body).toEqual(expect.objectContaining({ type: '/problems/conflict', status: 409, code: 10000010 }));
     expectProblem(await http(api, 'GET', '/problems/no-such-problem'), 404, 'resource-not-found');
   });
+  it('should list at most 100 violations, count them all, and cut echoed names and paths to their documented bounds', async () => {
+    const body = Object.fromEntries(Array.from({ length: 150 }, (_, i) => [`unknown_${'n'.repeat(600)}_${i}`, 1]));
+    const result = await http<{ errors: { field: string; pointer: string }[]; i18n_args: { count: number } }>(api, 'POST', '/v1/tenants', { headers: admin, body });
+    expect(result.status).toBe(400);
+    expect(result.body.errors).toHaveLength(100);
+    expect(result.body.i18n_args.count).toBeGreaterThanOrEqual(150);
+    for (const error of result.body.errors) {
+      expect(error.field.length).toBeLessThanOrEqual(500);
+      expect(error.pointer.length).toBeLessThanOrEqual(500);
+    }
+    expect(result.body.errors.some((error) => error.field.endsWith('…'))).toBe(true);
+
+    const missing = await http<{ instance: string }>(api, 'GET', `/v1/${'x'.repeat(3_000)}`, { headers: admin });
+    expect(missing.status).toBe(404);
+    expect(missing.body.instance).toHaveLength(2_048);
+    expect(missing.body.instance).toMatch(/^\/v1\/x+…$/);
+  });
 });

@@ -4,7 +4,7 @@ import { validateSync } from 'class-validator';
 import { createHash } from 'node:crypto';
 
 import { appendAuditEvent, appendAuditEvents, canonicalJson } from '@app/audit-trail';
-import { FieldViolation, Page, Paginator, Principal, ProblemException, ProblemTypes, parseTimestamp, publicId } from '@app/common';
+import { FieldViolation, Page, Paginator, Principal, PROBLEM_LIMITS, ProblemException, ProblemTypes, parseTimestamp, publicId } from '@app/common';
 import { CompiledRule, CompliancePolicies, matchControls } from '@app/compliance';
 import { Alert, AlertTimelineEntry, InjectScopedPrisma, Prisma, ScopedPrismaClient } from '@app/database';
 
@@ -155,7 +155,8 @@ export class AlertsService {
       }
       const dto = plainToInstance(CreateAlertDto, item);
       const violations = toFieldViolationsOf(validateSync(dto, { whitelist: true, forbidNonWhitelisted: true }), field, pointer);
-      if (violations.length) errors.push({ index, errors: violations });
+      // At most as many violations an item as a problem lists (PROBLEM_LIMITS.errors), the first found.
+      if (violations.length) errors.push({ index, errors: violations.slice(0, PROBLEM_LIMITS.errors) });
       else valid.push({ index, dto });
     });
     const { rules } = await this.policies.get(principal.tenantId);

@@ -7,6 +7,8 @@ import { AlertFilterDto } from './alert-filter.dto';
 
 /** The longest range, in buckets of its interval; a series answers at most MAX_BUCKETS + 2 (a partial bucket at each end). */
 export const MAX_BUCKETS = 2_000;
+/** The most groups a grouped count answers (`limit`'s bound; severity and status have fewer values). */
+export const MAX_GROUPS = 1_000;
 
 export const STATS_INTERVALS = ['hour', 'day', 'week'] as const;
 export type StatsInterval = (typeof STATS_INTERVALS)[number];
@@ -14,7 +16,7 @@ export type StatsInterval = (typeof STATS_INTERVALS)[number];
 /** Statistics take the list's filters; grouped counts over many values take a limit. */
 export class GroupStatsQueryDto extends AlertFilterDto {
   @ApiPropertyOptional({ type: 'integer', default: 50, description: 'Most groups answered, largest first (source and type; severity and status always list every value)' })
-  @IsOptional() @ToInt() @IsInt() @Min(1) @Max(1_000)
+  @IsOptional() @ToInt() @IsInt() @Min(1) @Max(MAX_GROUPS)
   limit?: number;
 }
 
@@ -32,7 +34,7 @@ export class CountDto {
 export class GroupStatsDto {
   @ApiProperty({ enum: ['severity', 'status', 'source', 'type'], enumName: 'StatsDimension' }) dimension: string;
   @ApiProperty() total: number;
-  @ApiProperty({ type: [CountDto] }) groups: CountDto[];
+  @ApiProperty({ type: [CountDto], maxItems: MAX_GROUPS, description: 'At most `limit` groups (source and type); every value (severity, status)' }) groups: CountDto[];
 }
 
 export class TimeseriesBucketDto {

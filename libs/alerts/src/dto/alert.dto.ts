@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
-import { ANNOTATION_LIMITS, isoUtc, LABEL_LIMITS, ProblemSchema } from '@app/common';
+import { ANNOTATION_LIMITS, isoUtc, LABEL_LIMITS, PROBLEM_LIMITS, ProblemSchema } from '@app/common';
 import type { Alert, AlertTimelineEntry } from '@app/database';
 
 import { LIFECYCLE_ACTIONS } from '../alert-state-machine';
@@ -141,7 +141,7 @@ export class TimelineEntryDto {
 
 export class BatchItemErrorDto {
   @ApiProperty({ description: 'Position of the item in `alerts`' }) index: number;
-  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'Field violations, as in a validation problem' }) errors: unknown[];
+  @ApiProperty({ type: 'array', items: { type: 'object' }, maxItems: PROBLEM_LIMITS.errors, description: 'Field violations, as in a validation problem (the first 100 found)' }) errors: unknown[];
 }
 
 export class BatchResultDto {

@@ -6,7 +6,7 @@ import { AppConfig } from '@app/config';
 import { Language } from '../i18n/translations.loader';
 import { JsonLogger } from '../logging/json-logger';
 import { RequestContext } from '../trace/request-context';
-import { ProblemDocument, problemTypeUri } from './problem-document';
+import { cutText, PROBLEM_LIMITS, ProblemDocument, problemTypeUri } from './problem-document';
 import { FieldViolation, ProblemException } from './problem.exception';
 
 const SECRET_FIELD = /pass(word)?|secret|token|api[_-]?key|authorization|credential/i;
@@ -35,18 +35,18 @@ export class ProblemRenderer {
     const key = `problems.${type.slug}`;
     const body: ProblemDocument = {
       type: problemTypeUri(type.slug),
-      title: this.translate(`${key}.title`, lang, {}),
+      title: cutText(this.translate(`${key}.title`, lang, {}), PROBLEM_LIMITS.text),
       status: type.status,
-      detail: type.status >= 500 ? this.translate(`${key}.detail`, lang, args) : (options.detail ?? this.translate(`${key}.detail`, lang, args)),
-      instance,
+      detail: cutText(type.status >= 500 ? this.translate(`${key}.detail`, lang, args) : (options.detail ?? this.translate(`${key}.detail`, lang, args)), PROBLEM_LIMITS.text),
+      instance: cutText(instance, PROBLEM_LIMITS.instance),
       code: type.code,
       i18n_key: key,
       i18n_args: args,
-      ...(options.errors ? { errors: options.errors.map((error) => this.violation(error, lang)) } : {}),
+      ...(options.errors ? { errors: options.errors.slice(0, PROBLEM_LIMITS.errors).map((error) => this.violation(error, lang)) } : {}),
       request_id: context.requestId,
       trace_id: context.trace.traceId,
       span_id: context.trace.spanId,
-      service: this.config.serviceName,
+      service: cutText(this.config.serviceName, PROBLEM_LIMITS.service),
       timestamp: new Date().toISOString(),
       ...options.extensions,
     };
@@ -63,7 +63,13 @@ export class ProblemRenderer {
     const translated = lang === 'en' ? null : violationText(error);
     const description = translated ? this.translate(translated.key, lang, translated.args) : error.description;
     const showValue = !this.config.isProduction && error.value !== undefined && !SECRET_FIELD.test(error.field);
-    return { field: error.field, pointer: error.pointer, code: error.code, description, ...(showValue ? { value: error.value } : {}) };
+    return {
+      field: cutText(error.field, PROBLEM_LIMITS.name),
+      pointer: cutText(error.pointer, PROBLEM_LIMITS.name),
+      code: error.code,
+      description: cutText(description, PROBLEM_LIMITS.text),
+      ...(showValue ? { value: error.value } : {}),
+    };
   }
 
   private translate(key: string, lang: Language, args: Record<string, string | number>): string {

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 import { DATE_TIME_MAX_LENGTH } from '../dates/date-time-text';
 import { CURSOR_MAX_LENGTH, PAGINATION_MODES, SORT_DIRECTIONS } from '../pagination/page-query.dto';
-import { problemTypeUri } from '../problem/problem-document';
+import { PROBLEM_LIMITS, problemTypeUri } from '../problem/problem-document';
 import { ProblemTypes } from '../problem/problem-types';
 
 /** The slugs of the problem catalogue: what `type` and `i18n_key` are made of. */
@@ -13,13 +13,13 @@ export const TOTAL_IS_ESTIMATE =
   'True when `total` (and `total_pages`) is an estimate: the alerts list answers its default offset total exactly up to 1,000 and estimates it beyond, without counting; `include_total=true` asks for the exact count. False whenever `total` is a count or null';
 
 export class FieldViolationSchema {
-  @ApiProperty({ example: 'items[0].severity', description: 'Dot notation, array items as [index].' })
+  @ApiProperty({ example: 'items[0].severity', maxLength: PROBLEM_LIMITS.name, description: 'Dot notation, array items as [index].' })
   field: string;
-  @ApiProperty({ example: '/body/items/0/severity', description: 'JSON Pointer into the request part (body, query or path).' })
+  @ApiProperty({ example: '/body/items/0/severity', maxLength: PROBLEM_LIMITS.name, description: 'JSON Pointer into the request part (body, query or path).' })
   pointer: string;
   @ApiProperty({ enum: ['required', 'type', 'format', 'range', 'length', 'enum', 'unknown', 'invalid'], enumName: 'FieldViolationCode' })
   code: string;
-  @ApiProperty({ example: 'severity must be one of the following values: info, low, medium, high, critical' })
+  @ApiProperty({ example: 'severity must be one of the following values: info, low, medium, high, critical', maxLength: PROBLEM_LIMITS.text })
   description: string;
   @ApiPropertyOptional({ description: 'The offending value; only outside production and never for secrets.' })
   value?: unknown;
@@ -29,13 +29,13 @@ export class FieldViolationSchema {
 export class ProblemSchema {
   @ApiProperty({ example: '/problems/validation-error', maxLength: problemTypeUri('').length + SLUG_MAX_LENGTH, description: 'URI of the problem type; GET it for its documentation.' })
   type: string;
-  @ApiProperty({ example: 'Invalid request parameters' })
+  @ApiProperty({ example: 'Invalid request parameters', maxLength: PROBLEM_LIMITS.text })
   title: string;
   @ApiProperty({ example: 400 })
   status: number;
-  @ApiProperty({ example: '1 field(s) of the request are invalid.' })
+  @ApiProperty({ example: '1 field(s) of the request are invalid.', maxLength: PROBLEM_LIMITS.text })
   detail: string;
-  @ApiProperty({ example: '/v1/alerts?page_size=500' })
+  @ApiProperty({ example: '/v1/alerts?page_size=500', maxLength: PROBLEM_LIMITS.instance, description: 'The request path and query (cut to its bound, ending in …)' })
   instance: string;
   @ApiProperty({ example: 10000001, description: '8-digit business code: service, module, error (docs/ERRORS.md).' })
   code: number;
@@ -43,7 +43,7 @@ export class ProblemSchema {
   i18n_key: string;
   @ApiProperty({ type: 'object', additionalProperties: true, example: { count: 1 } })
   i18n_args: Record<string, unknown>;
-  @ApiPropertyOptional({ type: [FieldViolationSchema] })
+  @ApiPropertyOptional({ type: [FieldViolationSchema], maxItems: PROBLEM_LIMITS.errors, description: 'The first violations found (i18n_args.count is how many there were)' })
   errors?: FieldViolationSchema[];
   @ApiProperty({ example: 'req_550e8400-e29b-41d4-a716-446655440000', maxLength: 128, description: 'X-Request-Id as sent (at most 128 characters of A-Z a-z 0-9 . _ : @ -), or req_<uuid>' })
   request_id: string;
@@ -51,7 +51,7 @@ export class ProblemSchema {
   trace_id: string;
   @ApiProperty({ example: '00f067aa0ba902b7', maxLength: 16, pattern: '^[0-9a-f]{16}$' })
   span_id: string;
-  @ApiProperty({ example: 'alert-ledger' })
+  @ApiProperty({ example: 'alert-ledger', maxLength: PROBLEM_LIMITS.service })
   service: string;
   @ApiProperty({ example: '2026-04-03T12:00:00.000Z', format: 'date-time', maxLength: DATE_TIME_MAX_LENGTH })
   timestamp: string;
