@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-custom';
@@ -6,6 +6,7 @@ import { Strategy } from 'passport-custom';
 import { Principal } from '@app/common';
 
 import { ApiKeyAuthenticator } from '../api-keys/api-key-authenticator';
+import { strategyStarted, strategyStopped } from './live-strategies';
 
 /**
  * The headers an API key may come in, in the order they are read: ours, then seed 003's (Rhombus sends
@@ -37,9 +38,14 @@ export function apiKeyToAuthenticate(headers: FastifyRequest['headers']): string
 
 /** `X-API-Key: ak_…` (or seed 003's `x-auth-apikey`), looked up by its SHA-256. Without one it passes to the next strategy. */
 @Injectable()
-export class ApiKeyStrategy extends PassportStrategy(Strategy, 'api-key') {
+export class ApiKeyStrategy extends PassportStrategy(Strategy, 'api-key') implements OnModuleDestroy {
   constructor(private readonly apiKeys: ApiKeyAuthenticator) {
     super();
+    strategyStarted('api-key', this);
+  }
+
+  onModuleDestroy(): void {
+    strategyStopped('api-key', this);
   }
 
   async validate(request: FastifyRequest): Promise<Principal | null> {

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-custom';
@@ -10,6 +10,7 @@ import { API_KEY_MARK } from '../api-keys/api-key-secret';
 import { authProblem } from '../auth-problems';
 import { JwtVerifier } from '../jwt/jwt-verifier';
 import { principalFromToken } from '../principals';
+import { strategyStarted, strategyStopped } from './live-strategies';
 
 const BEARER = /^Bearer +([A-Za-z0-9._~+/=-]+)$/i;
 
@@ -20,12 +21,17 @@ const BEARER = /^Bearer +([A-Za-z0-9._~+/=-]+)$/i;
  * strategy may answer.
  */
 @Injectable()
-export class BearerStrategy extends PassportStrategy(Strategy, 'bearer') {
+export class BearerStrategy extends PassportStrategy(Strategy, 'bearer') implements OnModuleDestroy {
   constructor(
     private readonly verifier: JwtVerifier,
     private readonly apiKeys: ApiKeyAuthenticator,
   ) {
     super();
+    strategyStarted('bearer', this);
+  }
+
+  onModuleDestroy(): void {
+    strategyStopped('bearer', this);
   }
 
   async validate(request: FastifyRequest): Promise<Principal | null> {
