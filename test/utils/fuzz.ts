@@ -70,7 +70,7 @@ export const HOSTILE_STRINGS: readonly string[] = [
   '', ' ', '\u0000', 'a\u0000b', '\ud800', 'x\udc00y', '\ufffd', '\u202eevil', 'ℌ𝔢𝔩𝔩𝔬 🚨 서버 过载', '🚨'.repeat(3_000), 'x'.repeat(20_000), 'y'.repeat(1_000_001),
   "' OR 1=1 --", '"; DROP TABLE alerts; --', "\\'; SELECT pg_sleep(5); --", '%', '_', '\\', '%_\\%', '%%%%', '[a-z]*', '(', ')', '*', '$1', '{}', '[]',
   'null', 'undefined', 'NaN', 'Infinity', '-1', '0', '1e309', '9007199254740993', '0x10', 'true',
-  '2026-13-45', '0000-00-00T00:00:00Z', '2026-02-30', '1969-12-31T23:59:59Z', 'not a date', '+275760-09-13T00:00:00Z',
+  '2026-13-45', '0000-00-00T00:00:00Z', '2026-02-30', '9999-12-31T24:00', '9999-12-31T24:00:00Z', '1969-12-31T23:59:59Z', 'not a date', '+275760-09-13T00:00:00Z',
   '../../etc/passwd', '<script>alert(1)</script>', '{"$gt":""}', '__proto__', 'constructor', 'prototype',
   'tnt_00000000000000000000000000', 'alr_01JQ3Z6V1B9W3C7KJ6T2X9P8R4', 'ak_' + 'A'.repeat(43), 'a,b,,c,', ',,,', 'high,critical,high', ' critical ',
 ];
