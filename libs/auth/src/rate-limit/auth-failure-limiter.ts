@@ -5,8 +5,8 @@ import { ProblemException, ProblemTypes, RedisService } from '@app/common';
 import { AppConfig } from '@app/config';
 
 import { API_KEY_MARK, apiKeyPrefix } from '../api-keys/api-key-secret';
-
-const WINDOW_MS = 60_000;
+import { apiKeyHeader } from '../strategies/api-key.strategy';
+import { redisDown, WINDOW_MS, windowResetSeconds } from './rate-limiter';
 
 // One round trip: count a failure under each key of the attempt, give each key the window's life.
 const RECORD = `
@@ -21,9 +21,8 @@ type FailureClient = RedisService['client'] & { authFailureRecord(...args: strin
 /** Who an attempt counts against: its client address, and the API key prefix it sent (if any). */
 export function attemptKeys(request: Pick<FastifyRequest, 'ip' | 'headers'>, window: number): string[] {
   const keys = [`authfail:ip:${request.ip}:${window}`];
-  const header = request.headers['x-api-key'];
   const bearer = /^Bearer +(ak_\S*)$/i.exec(request.headers.authorization?.trim() ?? '')?.[1];
-  const key = typeof header === 'string' ? header : bearer;
+  const key = apiKeyHeader(request.headers) ?? bearer;
   if (key?.startsWith(API_KEY_MARK)) keys.push(`authfail:key:${apiKeyPrefix(key)}:${window}`);
   return keys;
 }
@@ -40,6 +39,7 @@ export function attemptKeys(request: Pick<FastifyRequest, 'ip' | 'headers'>, win
 export class AuthFailureLimiter {
   private readonly logger = new Logger(AuthFailureLimiter.name);
   private readonly client: FailureClient;
+  private available = true;
 
   constructor(
     redis: RedisService,
@@ -54,13 +54,16 @@ export class AuthFailureLimiter {
     const keys = attemptKeys(request, Math.floor(now / WINDOW_MS));
     let counts: (string | null)[];
     try {
+      // While Redis is down nothing is sent: the request must not wait for it (as RateLimiter).
+      if (redisDown(this.client)) throw new Error(`Redis ${this.client.status}`);
       counts = await this.client.mget(...keys);
     } catch (error) {
-      this.logger.warn(`auth failure counts unavailable, attempt let through: ${(error as Error).message}`);
+      this.unavailable(error as Error);
       return;
     }
+    this.available = true;
     if (counts.some((count) => Number(count ?? 0) >= this.config.authFailureLimitPerMinute)) {
-      const retryAfter = Math.max(1, Math.ceil((WINDOW_MS - (now % WINDOW_MS)) / 1000));
+      const retryAfter = windowResetSeconds(now);
       throw new ProblemException(ProblemTypes.tooManyAuthFailures, { args: { retry_after: retryAfter }, headers: { 'Retry-After': String(retryAfter) } });
     }
   }
@@ -69,9 +72,17 @@ export class AuthFailureLimiter {
   async record(request: Pick<FastifyRequest, 'ip' | 'headers'>, now = Date.now()): Promise<void> {
     const keys = attemptKeys(request, Math.floor(now / WINDOW_MS));
     try {
+      if (redisDown(this.client)) throw new Error(`Redis ${this.client.status}`);
       await this.client.authFailureRecord(String(keys.length), ...keys, String(WINDOW_MS));
     } catch (error) {
-      this.logger.warn(`auth failure not counted: ${(error as Error).message}`);
+      this.unavailable(error as Error);
     }
+  }
+
+  /** Logged once an outage, not once a request. */
+  private unavailable(error: Error): void {
+    if (!this.available) return;
+    this.available = false;
+    this.logger.warn(`failed authentications are not counted until Redis is back (${error.message})`);
   }
 }

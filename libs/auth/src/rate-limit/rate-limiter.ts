@@ -12,7 +12,13 @@ export interface RateDecision {
   resetSeconds: number;
 }
 
-const WINDOW_MS = 60_000;
+/** Both limiters count in fixed one-minute windows. */
+export const WINDOW_MS = 60_000;
+
+/** Seconds until the window of `now` ends (at least 1): Retry-After and RateLimit-Reset. */
+export function windowResetSeconds(now: number): number {
+  return Math.max(1, Math.ceil((WINDOW_MS - (now % WINDOW_MS)) / 1000));
+}
 
 // One round trip: count the request in the current window and read how long the window lives.
 const SCRIPT = `
@@ -20,6 +26,11 @@ local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return { count, redis.call('PTTL', KEYS[1]) }
 `;
+
+/** Whether ioredis knows its connection is gone (reconnecting or closed): a limiter then sends nothing, so no request waits for Redis. */
+export function redisDown(client: Pick<RedisService['client'], 'status'>): boolean {
+  return client.status === 'reconnecting' || client.status === 'end' || client.status === 'close';
+}
 
 type RateLimitClient = RedisService['client'] & { rateLimitHit(key: string, windowMs: string): Promise<[number, number]> };
 
@@ -54,7 +65,7 @@ export class RateLimiter {
     let ttl: number;
     try {
       // While Redis is down (ioredis reconnecting) nothing is sent: the request must not wait for it.
-      if (this.client.status === 'reconnecting' || this.client.status === 'end' || this.client.status === 'close') throw new Error(`Redis ${this.client.status}`);
+      if (redisDown(this.client)) throw new Error(`Redis ${this.client.status}`);
       [count, ttl] = await this.client.rateLimitHit(`ratelimit:${credentialId}:${window}`, String(WINDOW_MS));
     } catch (error) {
       return this.passUncounted(error as Error, limit, now);
@@ -73,6 +84,6 @@ export class RateLimiter {
       this.failingOpen = true;
       this.logger.warn(`rate limits are not enforced until Redis is back (${error.message})`);
     }
-    return { allowed: true, limit, remaining: limit, resetSeconds: Math.max(1, Math.ceil((WINDOW_MS - (now % WINDOW_MS)) / 1000)) };
+    return { allowed: true, limit, remaining: limit, resetSeconds: windowResetSeconds(now) };
   }
 }

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 import { FieldViolation, ProblemException } from '../problem/problem.exception';
 import { ProblemTypes } from '../problem/problem-types';
+import { escapePointer } from '../validation/field-violations';
 import { flatTextViolations, jsonTextViolations, parseQuery, textViolation } from '../validation/text-input';
 import { addRouteConfig, routeConfigEntry } from './route-config';
 
@@ -68,7 +69,7 @@ export function installTextInputChecks(fastify: FastifyInstance): void {
     const query = (request.query ?? {}) as Record<string | symbol, unknown>;
     const undecodable = (query[UNDECODABLE] as string[] | undefined) ?? [];
     const violations = [
-      ...undecodable.map((name) => textViolation(name, `/query/${name}`, 'utf8')),
+      ...undecodable.map((name) => textViolation(name, `/query/${escapePointer(name)}`, 'utf8')),
       ...flatTextViolations(query as Record<string, unknown>, '/query').filter((v) => !undecodable.includes(v.field)),
       ...flatTextViolations((request.params ?? {}) as Record<string, unknown>, '/path'),
       ...headerViolations(request),

@@ -72,8 +72,13 @@ function fieldPath(parent: string, property: string, isArrayItem: boolean): stri
   return parent ? `${parent}.${property}` : property;
 }
 
+/** One reference token of a JSON Pointer (RFC 6901): `~` as `~0`, `/` as `~1`. */
+export function escapePointer(token: string): string {
+  return token.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
 function pointerPath(parent: string, property: string): string {
-  return `${parent}/${property.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  return `${parent}/${escapePointer(property)}`;
 }
 
 /** A string record's violations point at the members that broke it (`labels.severity`), not at the record. */

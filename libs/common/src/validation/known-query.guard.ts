@@ -5,6 +5,7 @@ import type { FastifyRequest } from 'fastify';
 
 import { ProblemException } from '../problem/problem.exception';
 import { ProblemTypes } from '../problem/problem-types';
+import { escapePointer } from './field-violations';
 
 /** Whether a handler declares a `@Query()` parameter; its DTO and the validation pipe then judge the query. */
 function takesQuery(controller: object, handler: string): boolean {
@@ -36,7 +37,7 @@ export class KnownQueryGuard implements CanActivate {
     throw new ProblemException(ProblemTypes.validationError, {
       errors: names.map((name) => ({
         field: name,
-        pointer: `/query/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+        pointer: `/query/${escapePointer(name)}`,
         code: 'unknown' as const,
         description: `${name} is not a query parameter of this operation, which takes none`,
       })),

@@ -1,5 +1,6 @@
 import { FieldViolation } from '../problem/problem.exception';
 import { memberField } from './string-record';
+import { escapePointer } from './field-violations';
 
 /** How deep a JSON body may nest objects and arrays (our deepest DTO needs 5). */
 export const MAX_JSON_DEPTH = 32;
@@ -39,10 +40,6 @@ const DESCRIPTIONS: Record<TextFault, string> = {
 /** The validation-error entry of a text fault in one field. */
 export function textViolation(field: string, pointer: string, fault: TextFault, value?: unknown): FieldViolation {
   return { field, pointer, code: 'format', description: `${field} ${DESCRIPTIONS[fault]}`, value };
-}
-
-function escapePointer(key: string): string {
-  return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 interface Pending {
