@@ -4,9 +4,10 @@ import { validateSync } from 'class-validator';
 import { ANNOTATION_LIMITS, FieldViolation, LABEL_LIMITS, memberField, StringRecordLimits, toFieldViolations } from '@app/common';
 
 import { AlertmanagerAlertDto, AlertmanagerWebhookDto, GENERATOR_URL_MAX_LENGTH } from './dto/alertmanager-webhook.dto';
+import { cutText as cutCommon } from '@app/common';
 
 /** What takes a NUL's place: PostgreSQL text cannot hold U+0000, and a label is not worth a group. */
-export const NUL_REPLACEMENT = '\uFFFD';
+const NUL_REPLACEMENT = '\uFFFD';
 
 /** At most this many errors are listed for one refused alert (a label set of 5,000 bad labels would list them all). */
 const MAX_LISTED_ERRORS = 50;
@@ -34,9 +35,7 @@ export interface Intake {
 
 /** A text cut to `max` UTF-16 units, never between the two halves of a surrogate pair. */
 export function cutText(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const end = /[\uD800-\uDBFF]/.test(text[max - 1]) ? max - 1 : max;
-  return text.slice(0, end);
+  return cutCommon(text, max, '');
 }
 
 function withoutNul(text: string): string {

@@ -1,7 +1,7 @@
 import type { Queue } from 'bull';
 
 /** How long a request waits for a queue operation before it answers 503 (Bull would otherwise wait for Redis to return). */
-export const QUEUE_CALL_TIMEOUT_MS = 3_000;
+const QUEUE_CALL_TIMEOUT_MS = 3_000;
 
 function unavailable(message: string, code: string): Error {
   // A socket error code, so that the central problem mapping answers 503 with Retry-After.

@@ -8,13 +8,13 @@ import { FieldViolation } from './problem.exception';
  */
 export const PROBLEM_LIMITS = { text: 2_000, instance: 2_048, name: 500, service: 100, errors: 100 } as const;
 
-/** `text` cut to at most `max` UTF-16 units, never inside a surrogate pair, ending in … when cut. */
-export function cutText(text: string, max: number): string {
+/** `text` cut to at most `max` UTF-16 units, never inside a surrogate pair, ending in `marker` when cut. */
+export function cutText(text: string, max: number, marker = '…'): string {
   if (text.length <= max) return text;
-  let end = max - 1;
+  let end = max - marker.length;
   const last = text.charCodeAt(end - 1);
   if (last >= 0xd800 && last <= 0xdbff) end--;
-  return `${text.slice(0, end)}…`;
+  return `${text.slice(0, end)}${marker}`;
 }
 
 /** The RFC 9457 body every failure answers with (seed 004's Problem, extended). */

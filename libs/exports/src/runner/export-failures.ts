@@ -1,3 +1,6 @@
+// A deep import: part threads load this file through record-lines.ts, and the library's barrel would slow their start.
+import { cutText } from '@app/common/problem/problem-document';
+
 /** Thrown inside a run when the job was cancelled (or removed) while it ran. */
 export class ExportCancelled extends Error {
   constructor() {
@@ -21,7 +24,7 @@ export const ERROR_MESSAGE_MAX_LENGTH = 2_000;
 
 /** `text`, cut to ERROR_MESSAGE_MAX_LENGTH characters. */
 export function boundedErrorMessage(text: string): string {
-  return text.length <= ERROR_MESSAGE_MAX_LENGTH ? text : `${text.slice(0, ERROR_MESSAGE_MAX_LENGTH - 1)}…`;
+  return cutText(text, ERROR_MESSAGE_MAX_LENGTH);
 }
 
 /**
