@@ -17,6 +17,7 @@ import { publicId } from '../libs/common/src/ids/public-id';
 import { applyMigrations, dropDatabase } from '../libs/database/src/migrator/migrator';
 import { freePort } from '../scripts/free-port';
 import { waitForHttp } from '../scripts/wait-for-http';
+import { benchUrl } from './alerts';
 import { machine, writeSection } from './report';
 
 const REQUESTS_PER_SECOND = 20;
@@ -161,11 +162,10 @@ function growth(samples: Sample[], key: keyof Sample, warmupSeconds: number): nu
 
 export async function runSoak(): Promise<void> {
   const minutes = soakMinutes();
-  const url = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/alert_ledger');
-  url.pathname = '/alert_ledger_soak';
-  await dropDatabase(url.toString());
-  await applyMigrations(url.toString());
-  const pool = new Pool({ connectionString: url.toString(), max: 1 });
+  const url = benchUrl('alert_ledger_soak');
+  await dropDatabase(url);
+  await applyMigrations(url);
+  const pool = new Pool({ connectionString: url, max: 1 });
   const tenantId = publicId('tnt');
   await pool.query('INSERT INTO tenants (id, name, slug) VALUES ($1, $2, $3)', [tenantId, 'Soak', 'soak']);
   await pool.end();
@@ -173,7 +173,7 @@ export async function runSoak(): Promise<void> {
   const headers = { authorization: `Bearer ${token}` };
   // Free ports, never fixed ones: another process on this machine may hold any given port and send it traffic.
   const [API_PORT, WORKER_PORT] = [await freePort(), await freePort()];
-  const env = { ...process.env, DATABASE_URL: url.toString(), HOST: '127.0.0.1', PORT: String(API_PORT), WORKER_PORT: String(WORKER_PORT), LOG_LEVEL: 'error', METRICS_PUBLIC: 'true', RATE_LIMIT_PER_MINUTE: '1000000', REDIS_PREFIX: `alert-ledger-soak-${process.pid}`, EXPORTS_IN_PROCESS: 'false', EXPORT_DIR: `${LOG_DIR}/exports`, RETENTION_PURGE_CRON: '' };
+  const env = { ...process.env, DATABASE_URL: url, HOST: '127.0.0.1', PORT: String(API_PORT), WORKER_PORT: String(WORKER_PORT), LOG_LEVEL: 'error', METRICS_PUBLIC: 'true', RATE_LIMIT_PER_MINUTE: '1000000', REDIS_PREFIX: `alert-ledger-soak-${process.pid}`, EXPORTS_IN_PROCESS: 'false', EXPORT_DIR: `${LOG_DIR}/exports`, RETENTION_PURGE_CRON: '' };
   const api = start('api', 'dist/apps/api/apps/api/src/main.js', env);
   const worker = start('worker', 'dist/apps/worker/apps/worker/src/main.js', env);
   const base = `http://127.0.0.1:${API_PORT}`;

@@ -11,7 +11,8 @@ import { Pool } from 'pg';
 import { mintDevToken } from '../libs/auth/src/hs256';
 import { publicId } from '../libs/common/src/ids/public-id';
 import { applyMigrations } from '../libs/database/src/migrator/migrator';
-import { startApi } from './alerts';
+import { benchUrl, startApi } from './alerts';
+import { percentile } from './sql-load';
 import { machine, writeSection } from './report';
 import { freePort } from '../scripts/free-port';
 
@@ -19,13 +20,7 @@ const WRITERS = 50;
 const SECONDS = Number(process.env.BENCH_WRITERS_SECONDS ?? 60);
 
 function writersUrl(): string {
-  const url = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/alert_ledger');
-  url.pathname = '/alert_ledger_bench_writers';
-  return url.toString();
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] : 0;
+  return benchUrl('alert_ledger_bench_writers');
 }
 
 export async function runWriters(): Promise<void> {
