@@ -70,8 +70,13 @@ function controlsChange(alert: Alert, controls: string[], note: string | undefin
  * with the tenant as a literal, a tenant newer than the statistics was walked instead (tenantParam).
  */
 export function lockBulkChunkSql(ids: string[], tenantId: string | null): Prisma.Sql {
+  return Prisma.sql`SELECT id, tenant_id, status::text AS status, severity::text AS severity FROM alerts WHERE ${bulkIdsCondition(ids, tenantId)} ORDER BY id FOR UPDATE`;
+}
+
+/** The alerts of these ids (of the tenant, unless admin), read by primary key: the tenant as a parameter the planner cannot misjudge. */
+function bulkIdsCondition(ids: string[], tenantId: string | null): Prisma.Sql {
   const tenantCondition = tenantId ? Prisma.sql`AND tenant_id = ${tenantParam(tenantId)}` : Prisma.empty;
-  return Prisma.sql`SELECT id, tenant_id, status::text AS status, severity::text AS severity FROM alerts WHERE id = ANY(${ids}::text[]) ${tenantCondition} ORDER BY id FOR UPDATE`;
+  return Prisma.sql`id = ANY(${ids}::text[]) ${tenantCondition}`;
 }
 
 /** Passes the outcomes through, adding each chunk to the totals (matched = updated + failed). */
@@ -197,7 +202,7 @@ export class AlertLifecycleService {
   /** A dry run: counts the alerts the request would walk (the ids found, or the filter's matches) and yields no outcomes. */
   private async *dryRun(dto: BulkActionDto, principal: Principal, totals: BulkTotals): AsyncGenerator<BulkOutcomeDto[], void, undefined> {
     totals.matched = dto.ids
-      ? await this.db.alert.count({ where: { id: { in: [...new Set(dto.ids)] } } })
+      ? (await this.db.$queryRaw<{ n: number }[]>(Prisma.sql`SELECT count(*)::int AS n FROM alerts WHERE ${bulkIdsCondition([...new Set(dto.ids)], principal.isAdmin ? null : principal.tenantId)}`))[0].n
       : await this.repository.count(dto.filter as AlertFilterDto, queryTenant(principal, dto.filter as AlertFilterDto));
   }
 
