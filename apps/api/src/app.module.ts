@@ -11,6 +11,7 @@ import { DatabaseModule } from '@app/database';
 import { EXPORTS_READINESS, ExportsConsumerModule, ExportsModule, ExportStorage } from '@app/exports';
 import { TenantsModule } from '@app/tenants';
 import { ThreatCasesModule } from '@app/threat-cases';
+import { WebhooksModule } from '@app/webhooks';
 
 import { AlertStatsController } from './alerts/alert-stats.controller';
 import { AlertsController } from './alerts/alerts.controller';
@@ -25,6 +26,7 @@ import { IngestController } from './ingest/ingest.controller';
 import { ProblemsController } from './problems/problems.controller';
 import { TenantsController } from './tenants/tenants.controller';
 import { ThreatCasesController } from './threat-cases/threat-cases.controller';
+import { WebhooksController } from './webhooks/webhooks.controller';
 
 /** The retention purge removes export files through the exports storage. */
 const EXPORT_FILES = { imports: [ExportsModule], files: ExportStorage };
@@ -44,10 +46,12 @@ const EXPORT_FILES = { imports: [ExportsModule], files: ExportStorage };
     ThreatCasesModule,
     ComplianceModule,
     RetentionModule.register(EXPORT_FILES),
+    WebhooksModule,
   ],
   controllers: [
     ProblemsController, TenantsController, AuditTrailController, AlertStatsController, AlertsController, SystemsController, IngestController, ThreatCasesController,
     ExportsController, ComplianceSettingsController, ControlRulesController, LegalHoldsController, RetentionController,
+    WebhooksController,
   ],
 })
 export class AppModule {

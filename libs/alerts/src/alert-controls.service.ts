@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { appendAuditEvents } from '@app/audit-trail';
+import { alertChangedEvents, appendOutboxEvents } from '@app/events';
 import { Principal, publicId } from '@app/common';
 import { CompliancePolicies, matchControls, refreshCaseControlsOfAlertsSql } from '@app/compliance';
 import { InjectScopedPrisma, Prisma, ScopedPrismaClient } from '@app/database';
@@ -61,6 +62,8 @@ export class AlertControlsService {
       await tx.alertTimelineEntry.createMany({
         data: changed.map((c) => ({ id: publicId('atl', now.getTime()), tenantId: c.tenantId, alertId: c.id, at: now, actor: principal.subject, action: 'controls_updated', details: { from: c.from, to: c.to, via: 'control_rules' } })),
       });
+      const updated = await tx.alert.findMany({ where: { id: { in: changed.map((c) => c.id) } } });
+      await appendOutboxEvents(tx, updated.flatMap((alert) => alertChangedEvents(alert, alert.status)), now);
       // Cases before the tenant's audit lock, as case changes take them: the other order deadlocked with them.
       await tx.$executeRaw(refreshCaseControlsOfAlertsSql(changed.map((c) => c.id)));
       // Last: the audit append takes the tenant's chain lock, held until the commit.

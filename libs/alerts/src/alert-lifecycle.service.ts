@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { appendAuditEvent, appendAuditEvents } from '@app/audit-trail';
+import { alertChangedEvents, appendOutboxEvents } from '@app/events';
 import { Principal, publicId, StreamedData } from '@app/common';
 import { CompliancePolicies, normaliseControls, noteRequired as needsNote, refreshCaseControlsOfAlertsSql, TenantSettings } from '@app/compliance';
 import { Alert, AlertSeverity, AlertStatus, InjectScopedPrisma, Prisma, ScopedPrismaClient, tenantParam } from '@app/database';
@@ -172,6 +173,7 @@ export class AlertLifecycleService {
         // Cases before the tenant's audit lock, as case changes take them: the other order deadlocked with them.
         if (change.controlsChanged) await tx.$executeRaw(refreshCaseControlsOfAlertsSql([id]));
         const changed = await tx.alert.findUniqueOrThrow({ where: { id } });
+        await appendOutboxEvents(tx, alertChangedEvents(changed, alert.status), now);
         // Last: the audit append takes the tenant's chain lock, held until the commit (docs/ARCHITECTURE.md).
         await appendAuditEvent(tx, { tenantId: alert.tenantId, action: change.audit.action, resourceType: 'alert', resourceId: id, details: change.audit.details });
         return changed;
@@ -238,6 +240,9 @@ export class AlertLifecycleService {
         await tx.alertTimelineEntry.createMany({
           data: applicable.map((row) => ({ id: publicId('atl', now.getTime()), tenantId: row.tenant_id, alertId: row.id, at: now, actor: principal.subject, action: ACTION_EVENT[action], fromStatus: row.status, toStatus: TARGET_STATUS[action], note: note ?? null, details: { bulk: true } })),
         });
+        const previous = new Map(applicable.map((row) => [row.id, row.status]));
+        const updated = await tx.alert.findMany({ where: { id: { in: applicable.map((row) => row.id) } } });
+        await appendOutboxEvents(tx, updated.flatMap((alert) => alertChangedEvents(alert, previous.get(alert.id) as string)), now);
         const byTenant = new Map<string, typeof applicable>();
         for (const row of applicable) byTenant.set(row.tenant_id, [...(byTenant.get(row.tenant_id) ?? []), row]);
         for (const [tenant, tenantRows] of byTenant) {

@@ -4,6 +4,7 @@ import { validateSync } from 'class-validator';
 import { createHash } from 'node:crypto';
 
 import { appendAuditEvent, appendAuditEvents, canonicalJson } from '@app/audit-trail';
+import { alertCreatedEvent, appendOutboxEvents } from '@app/events';
 import { FieldViolation, Page, Paginator, Principal, PROBLEM_LIMITS, ProblemException, ProblemTypes, parseTimestamp, publicId } from '@app/common';
 import { CompiledRule, CompliancePolicies, matchControls } from '@app/compliance';
 import { Alert, AlertTimelineEntry, InjectScopedPrisma, Prisma, ScopedPrismaClient } from '@app/database';
@@ -127,6 +128,7 @@ export class AlertsService {
         const created = await tx.alert.create({ data: alertData(dto, principal.tenantId, now, rules) });
         await tx.alertTimelineEntry.create({ data: createdTimeline(created, principal.subject, now) });
         if (idempotencyKey) await tx.idempotencyKey.create({ data: { tenantId: principal.tenantId, key: idempotencyKey, requestHash, resourceId: created.id } });
+        await appendOutboxEvents(tx, [alertCreatedEvent(created)], now);
         // Last: the audit append takes the tenant's chain lock, held until the commit.
         await appendAuditEvent(tx, { tenantId: created.tenantId, action: 'alert.create', resourceType: 'alert', resourceId: created.id, details: { severity: created.severity, type: created.type, title: created.title, controls: created.controls } });
         return created;
@@ -167,6 +169,7 @@ export class AlertsService {
           await tx.alert.createMany({ data: rows });
           await tx.alertTimelineEntry.createMany({ data: rows.map((row) => createdTimeline({ id: row.id as string, tenantId: principal.tenantId }, principal.subject, now)) });
           const stored = await tx.alert.findMany({ where: { id: { in: rows.map((row) => row.id as string) } } });
+          await appendOutboxEvents(tx, stored.map(alertCreatedEvent), now);
           // Last: the audit append takes the tenant's chain lock, held until the commit.
           await appendAuditEvents(tx, principal.tenantId, rows.map((row) => ({ tenantId: principal.tenantId, action: 'alert.create', resourceType: 'alert', resourceId: row.id as string, details: { severity: row.severity, type: row.type, title: row.title, controls: row.controls as string[], batch: true } })));
           return stored;

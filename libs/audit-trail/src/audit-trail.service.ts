@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 
 import { dateRange, Page, Paginator, Principal } from '@app/common';
 import { AppConfig } from '@app/config';
+import { appendOutboxEvents } from '@app/events';
 import { AuditEvent, InjectScopedPrisma, keysetOrder, keysetWhere, Prisma, ScopedPrismaClient } from '@app/database';
 
 import { ChainReader, verifyChain } from './audit-chain';
@@ -78,6 +79,7 @@ export class AuditTrailService {
     let checked = 0;
     let walked = 0;
     let firstBroken: string | null = null;
+    let brokenTenant: string | null = null;
     let lastSeq: bigint | null = null;
     let next: { tenant: string; seq: bigint } | null = null;
     for (const [index, tenant] of tenants.entries()) {
@@ -93,7 +95,10 @@ export class AuditTrailService {
       budget -= check.checked;
       lastSeq = check.lastSeq ?? lastSeq;
       firstBroken = check.firstBrokenId;
-      if (firstBroken) break;
+      if (firstBroken) {
+        brokenTenant = tenant;
+        break;
+      }
       if (!check.complete) {
         next = { tenant, seq: (check.lastSeq ?? start - 1n) + 1n };
         break;
@@ -101,7 +106,12 @@ export class AuditTrailService {
     }
     const valid = firstBroken === null;
     this.metrics.verified('chain', valid);
-    await this.record({ tenantId: principal.tenantId, action: 'audit_trail.verify', resourceType: 'audit_trail', details: { checked, valid, first_broken_id: firstBroken, from_seq: Number(fromSeq), complete: next === null } });
+    const entry: AuditEntry = { tenantId: principal.tenantId, action: 'audit_trail.verify', resourceType: 'audit_trail', details: { checked, valid, first_broken_id: firstBroken, from_seq: Number(fromSeq), complete: next === null } };
+    await this.db.$transaction(async (tx) => {
+      // A broken chain is told to the tenant's webhooks and live streams (audit.chain_failed), with the verification's record.
+      if (brokenTenant) await appendOutboxEvents(tx, [{ tenantId: brokenTenant, type: 'audit.chain_failed', data: { tenant_id: brokenTenant, first_broken_id: firstBroken, checked, verified_by: principal.subject } }]);
+      await appendAuditEvent(tx, entry);
+    });
     return {
       valid,
       checked,

@@ -10,6 +10,8 @@ export const SCOPES = [
   'audit:read',
   'compliance:read',
   'compliance:write',
+  'webhooks:read',
+  'webhooks:write',
   'auditor',
   'admin',
 ] as const;

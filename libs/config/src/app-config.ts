@@ -51,6 +51,17 @@ export class AppConfig {
   get exportPartRecords(): number { return this.env.EXPORT_PART_RECORDS; }
   /** The most audit events one verification reads (GET /v1/audit-trail/verify continues from next_from_seq). */
   get auditVerifyMaxEvents(): number { return this.env.AUDIT_VERIFY_MAX_EVENTS; }
+  get webhookAllowHttp(): boolean { return this.env.WEBHOOK_ALLOW_HTTP; }
+  get webhookAllowPrivateTargets(): boolean { return this.env.WEBHOOK_ALLOW_PRIVATE_TARGETS; }
+  get webhookTimeoutSeconds(): number { return this.env.WEBHOOK_TIMEOUT_SECONDS; }
+  get webhookMaxAttempts(): number { return this.env.WEBHOOK_MAX_ATTEMPTS; }
+  get webhookRetryBaseMs(): number { return this.env.WEBHOOK_RETRY_BASE_MS; }
+  get webhookDisableAfterSeconds(): number { return this.env.WEBHOOK_DISABLE_AFTER_SECONDS; }
+  get webhookSecretGraceSeconds(): number { return this.env.WEBHOOK_SECRET_GRACE_SECONDS; }
+  get webhookStalledSeconds(): number { return this.env.WEBHOOK_STALLED_SECONDS; }
+  get eventsResumeWindow(): number { return this.env.EVENTS_RESUME_WINDOW; }
+  get eventsHeartbeatSeconds(): number { return this.env.EVENTS_HEARTBEAT_SECONDS; }
+  get eventsMaxBufferedBytes(): number { return this.env.EVENTS_MAX_BUFFERED_BYTES; }
   /** Cron (UTC) of the daily retention purge; null: never scheduled. */
   get retentionPurgeCron(): string | null { return this.env.RETENTION_PURGE_CRON; }
 }

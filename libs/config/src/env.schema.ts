@@ -120,6 +120,17 @@ export const ENV_SCHEMA = {
   EXPORT_PARALLEL_MIN_RECORDS: { expects: 'records from which a CSV or NDJSON export is written in parts by threads, from 1 to 100000000', default: '20000', parse: integer(1, 100_000_000) },
   EXPORT_PART_RECORDS: { expects: 'records in one part of an export written by threads, from 1 to 1000000', default: '5000', parse: integer(1, 1_000_000) },
   AUDIT_VERIFY_MAX_EVENTS: { expects: 'audit events one GET /v1/audit-trail/verify may read, from 1000 to 100000000', default: '100000', parse: integer(1000, 100_000_000) },
+  WEBHOOK_ALLOW_HTTP: { expects: 'true or false: whether webhook URLs may be http (development only; https otherwise)', default: 'false', parse: boolean },
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: { expects: 'true or false: whether webhooks may be delivered to private, loopback or link-local addresses', default: 'false', parse: boolean },
+  WEBHOOK_TIMEOUT_SECONDS: { expects: 'seconds one webhook delivery attempt may take, from 1 to 60', default: '10', parse: integer(1, 60) },
+  WEBHOOK_MAX_ATTEMPTS: { expects: 'attempts of one webhook delivery before it fails, from 1 to 20', default: '8', parse: integer(1, 20) },
+  WEBHOOK_RETRY_BASE_MS: { expects: 'milliseconds before the first retry of a webhook delivery (each later one waits 3 times longer, with jitter), from 1 to 3600000', default: '60000', parse: integer(1, 3_600_000) },
+  WEBHOOK_DISABLE_AFTER_SECONDS: { expects: 'seconds of failing deliveries after which a subscription is disabled, from 1 to 2592000', default: '86400', parse: integer(1, 2_592_000) },
+  WEBHOOK_SECRET_GRACE_SECONDS: { expects: 'seconds a rotated webhook secret still signs beside the new one, from 0 to 604800', default: '86400', parse: integer(0, 604_800) },
+  WEBHOOK_STALLED_SECONDS: { expects: 'seconds after which a delivery of a silent worker is taken over, from 1 to 3600', default: '30', parse: integer(1, 3600) },
+  EVENTS_RESUME_WINDOW: { expects: 'events per tenant kept for Last-Event-ID resumption of GET /v1/events, from 10 to 100000', default: '1000', parse: integer(10, 100_000) },
+  EVENTS_HEARTBEAT_SECONDS: { expects: 'seconds between heartbeats of GET /v1/events, from 1 to 300', default: '15', parse: integer(1, 300) },
+  EVENTS_MAX_BUFFERED_BYTES: { expects: 'bytes a slow reader of GET /v1/events may leave unread before it is dropped, from 1024 to 67108864', default: '1048576', parse: integer(1024, 67_108_864) },
   RETENTION_PURGE_CRON: { expects: 'when the retention purge runs, five cron fields in UTC (such as 30 2 * * *), or empty for never', default: '30 2 * * *', parse: optional(cron) },
 } satisfies Record<string, EnvVariable<unknown>>;
 

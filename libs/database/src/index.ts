@@ -3,10 +3,10 @@ export * from './prisma.service';
 export { Prisma, PrismaClient } from './generated/prisma/client';
 export type {
   Alert, AlertTimelineEntry, ApiKey, AuditEvent, ComplianceSettings, ControlRule, ExportJob, IdempotencyKey, LegalHold, Tenant, ThreatCase, ThreatCaseAlert,
-  ThreatCaseEvent, ThreatCaseSirenSettings, ThreatCaseVerification,
+  ThreatCaseEvent, ThreatCaseSirenSettings, ThreatCaseVerification, OutboxEvent, WebhookDelivery, WebhookSubscription,
 } from './generated/prisma/client';
 export {
-  AlertSeverity, AlertStatus, AlertableType, ExportFormat, FollowUpStatus, LegalHoldScope, ThreatCaseEventType, ThreatCaseStatus,
+  AlertSeverity, AlertStatus, AlertableType, ExportFormat, FollowUpStatus, LegalHoldScope, ThreatCaseEventType, ThreatCaseStatus, WebhookDeliveryStatus,
 } from './generated/prisma/enums';
 export * from './keyset';
 export * from './tenancy';

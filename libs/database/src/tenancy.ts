@@ -20,6 +20,9 @@ const TENANT_FIELD: Record<string, string> = {
   ComplianceSettings: 'tenantId',
   ControlRule: 'tenantId',
   LegalHold: 'tenantId',
+  OutboxEvent: 'tenantId',
+  WebhookSubscription: 'tenantId',
+  WebhookDelivery: 'tenantId',
 };
 
 const FILTERED = new Set([

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { appendAuditEventsSql, AuditEntry } from '@app/audit-trail';
+import { AlertEventFields, alertChangedEvents, alertCreatedEvent, OutboxEntry, outboxEventsSql } from '@app/events';
 import { parseTimestamp, Principal, publicId } from '@app/common';
 import { CompliancePolicies, matchControls } from '@app/compliance';
 import { insertJsonRows, PlainSql, Prisma, SqlRun, tenantParam } from '@app/database';
@@ -32,6 +33,9 @@ interface KnownIncoming extends Incoming {
   current: KnownAlert;
 }
 
+/** What the update of a known alert answers: the alert as an event tells it. */
+type UpdatedAlert = Omit<AlertEventFields, 'tenantId'>;
+
 interface NewAlert extends Incoming {
   id: string;
   /** From the tenant's control rules, evaluated in memory (the rules are cached per tenant). */
@@ -43,6 +47,8 @@ interface NewAlert extends Incoming {
 class PayloadEffects {
   readonly timeline: Record<string, unknown>[] = [];
   readonly audit: AuditEntry[] = [];
+  /** The outbox events of the payload (alert.created, alert.updated, alert.status_changed), written in its transaction. */
+  readonly events: OutboxEntry[] = [];
   private readonly details: Record<string, unknown>;
 
   constructor(
@@ -140,6 +146,8 @@ export class AlertmanagerIngestService {
       await this.update(run, updates, effects, read);
 
       if (effects.timeline.length > 0) await run(insertJsonRows('alert_timeline', TIMELINE_COLUMNS, effects.timeline));
+      const events = outboxEventsSql(effects.events, effects.now);
+      if (events) await run(events);
       await appendAuditEventsSql(run, tenantId, effects.audit, effects.now);
       return effects.result;
     });
@@ -184,6 +192,10 @@ export class AlertmanagerIngestService {
       }
       effects.created(alert);
       if (alert.resolvedAt) effects.resolved(alert.id, 'open', alert.end);
+      effects.events.push(alertCreatedEvent({
+        id: alert.id, tenantId, status: alert.resolvedAt ? 'resolved' : 'open', severity: alert.fields.severity, type: alert.fields.type, source: alert.fields.source,
+        title: alert.fields.title, controls: alert.controls, version: alert.resolvedAt ? 2 : 1, updatedAt: now,
+      }));
     }
     return lost;
   }
@@ -209,7 +221,7 @@ export class AlertmanagerIngestService {
         id: current.id, read_status: current.status, read_version: current.version, title: f.title, message: f.message, severity: f.severity, receiver: f.receiver,
         source: f.source, generator_url: f.generatorUrl, labels: f.labels, annotations: f.annotations, truncated_fields: truncatedFields, resolve: resolving, resolved_at: end ?? effects.now,
       }));
-      const updated = new Set((await run<{ id: string }>(updateSql(effects.tenantId, effects.now, rows))).map((row) => row.id));
+      const updated = new Map((await run<UpdatedAlert>(updateSql(effects.tenantId, effects.now, rows))).map((row) => [row.id, row]));
       const lost: KnownIncoming[] = [];
       for (const { item, changed, resolving } of planned) {
         if (!updated.has(item.current.id)) {
@@ -218,6 +230,7 @@ export class AlertmanagerIngestService {
         }
         if (changed) effects.updated(item.current.id);
         if (resolving) effects.resolved(item.current.id, item.current.status, item.end);
+        effects.events.push(...alertChangedEvents({ ...(updated.get(item.current.id) as UpdatedAlert), tenantId: effects.tenantId }, item.current.status));
       }
       if (lost.length === 0) return;
       if (attempt >= UPDATE_ROUNDS) {
@@ -271,5 +284,5 @@ export function updateSql(tenantId: string, now: Date, rows: Record<string, unkn
            updated_at = ${now}, version = a.version + 1
       FROM u JOIN locked l ON l.id = u.id
      WHERE a.id = ANY(${ids}::text[]) AND a.id = u.id AND a.tenant_id = ${tenant} AND a.status = u.read_status::alert_status AND a.version = u.read_version
-    RETURNING a.id`;
+    RETURNING a.id, a.status::text AS status, a.severity::text AS severity, a.type, a.source, a.title, a.controls, a.version, a.updated_at AS "updatedAt"`;
 }

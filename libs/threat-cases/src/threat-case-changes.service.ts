@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { appendAuditEvents, AuditEntry } from '@app/audit-trail';
+import { appendOutboxEvents, threatCaseEvent } from '@app/events';
 import { parseTimestamp, Principal, publicId } from '@app/common';
 import { CompliancePolicies } from '@app/compliance';
 import { InjectScopedPrisma, Prisma, ScopedPrismaClient, ThreatCase, ThreatCaseEventType, ThreatCaseStatus } from '@app/database';
@@ -194,6 +195,8 @@ export class ThreatCaseChangesService {
       for (const event of change.events ?? []) {
         await tx.threatCaseEvent.create({ data: { id: publicId('tce', now.getTime()), tenantId: tc.tenantId, caseId: id, userId: principal.subject, at: now, ...event } });
       }
+      const after = await tx.threatCase.findFirstOrThrow({ where: { id } });
+      if (after.status !== tc.status) await appendOutboxEvents(tx, [threatCaseEvent('threat_case.transitioned', after, tc.status)], now);
       const audit: AuditEntry = { tenantId: tc.tenantId, action: change.audit.action, resourceType: 'threat_case', resourceId: id, details: change.audit.details };
       await appendAuditEvents(tx, tc.tenantId, [audit, ...(change.moreAudit ?? [])], now);
     });

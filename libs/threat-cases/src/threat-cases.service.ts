@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { appendAuditEvents } from '@app/audit-trail';
+import { appendOutboxEvents, threatCaseEvent } from '@app/events';
 import { dateRange, Page, Paginator, Principal, publicId } from '@app/common';
 import { InjectScopedPrisma, ScopedPrismaClient } from '@app/database';
 
@@ -77,6 +78,7 @@ export class ThreatCasesService {
       }
       await tx.threatCaseEvent.create({ data: { id: publicId('tce', now.getTime()), tenantId, caseId: id, type: 'CREATED', toStatus: 'INITIATED', message: dto.note ?? null, userId: actor, at: now } });
       const alertAudit = await linkAlerts(tx, { caseId: id, tenantId, actor, now }, alertIds);
+      await appendOutboxEvents(tx, [threatCaseEvent('threat_case.created', await tx.threatCase.findFirstOrThrow({ where: { id } }))], now);
       await appendAuditEvents(tx, tenantId, [
         { tenantId, action: 'threat_case.create', resourceType: 'threat_case', resourceId: id, details: { status: 'INITIATED', alert_ids: alertIds } },
         ...alertAudit,

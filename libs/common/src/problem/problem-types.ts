@@ -2,7 +2,7 @@
  * The catalogue of problem types. Each has a stable slug (its `type` URI is /problems/{slug}), an HTTP
  * status and an 8-digit business code: 2 digits service (10 = Alert Ledger API), 2 module
  * (00 HTTP and common, 01 auth, 02 alerts, 03 threat cases, 04 exports, 05 audit trail, 06 ingestion,
- * 07 compliance),
+ * 07 compliance, 08 webhooks and events),
  * 4 error. Titles and details are translated under `problems.<slug>` in libs/common/src/i18n.
  * docs/ERRORS.md is checked against this list by a test.
  */
@@ -189,6 +189,10 @@ export const ProblemTypes = define({
   // 07: compliance (control rules, settings, legal holds, retention).
   legalHoldReleased: { slug: 'legal-hold-released', status: 409, code: 10070001, description: 'The legal hold was released already (`released_at` says when). A released hold stays on record and cannot be released again; place a new one if needed.' },
   legalHoldUnknownThreatCase: { slug: 'legal-hold-unknown-threat-case', status: 422, code: 10070002, description: '`threat_case_id` does not name a threat case of this tenant (unknown, deleted, or another tenant\'s); no hold was placed.' },
+
+  // 08: webhooks and events.
+  webhookDisabled: { slug: 'webhook-disabled', status: 409, code: 10080001, description: 'The webhook subscription is disabled (`disabled_reason` says why: a day of failed deliveries, or a person). Nothing was sent; PATCH it with `"enabled": true` first.' },
+  webhookDeliveryPending: { slug: 'webhook-delivery-pending', status: 409, code: 10080002, description: 'The delivery is still pending (its next attempt is due at `next_attempt_at`); only a delivery that succeeded or failed can be sent again. Nothing was changed.' },
 });
 
 export type ProblemTypeKey = keyof typeof ProblemTypes;

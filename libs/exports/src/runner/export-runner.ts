@@ -5,6 +5,7 @@ import { stat } from 'node:fs/promises';
 import { Injectable, Logger } from '@nestjs/common';
 
 import { appendAuditEvent } from '@app/audit-trail';
+import { appendOutboxEvents, exportEvent } from '@app/events';
 import { ZonedFormatter } from '@app/common';
 import { AppConfig } from '@app/config';
 import { ExportJob, PlainSql, Prisma, PrismaService } from '@app/database';
@@ -256,6 +257,7 @@ export class ExportRunner {
         },
       });
       if (count === 0) return false;
+      await appendOutboxEvents(tx, [exportEvent(job, { status: 'completed', sha256, records: manifest.row_count })], now);
       await appendAuditEvent(tx, { tenantId: job.tenantId, action: 'export.complete', resourceType: 'export', resourceId: job.id, actor: SYSTEM, details: finished as unknown as Prisma.InputJsonObject });
       return true;
     });
@@ -282,8 +284,10 @@ export class ExportRunner {
   private async fail(job: ExportJob, message: string, seconds?: number): Promise<void> {
     const failed = await this.prisma.$transaction(async (tx) => {
       const { count } = await tx.exportJob.updateMany({ where: { id: job.id, status: { in: ['pending', 'processing'] } }, data: { status: 'failed', errorMessage: boundedErrorMessage(message), completedAt: new Date() } });
-      if (count > 0) await appendAuditEvent(tx, { tenantId: job.tenantId, action: 'export.fail', resourceType: 'export', resourceId: job.id, outcome: 'failure', actor: SYSTEM, details: { error_message: message } });
-      return count > 0;
+      if (count === 0) return false;
+      await appendOutboxEvents(tx, [exportEvent(job, { status: 'failed', error: boundedErrorMessage(message) })]);
+      await appendAuditEvent(tx, { tenantId: job.tenantId, action: 'export.fail', resourceType: 'export', resourceId: job.id, outcome: 'failure', actor: SYSTEM, details: { error_message: message } });
+      return true;
     });
     if (failed) this.metrics.ended(job.format, 'failed', { seconds });
   }

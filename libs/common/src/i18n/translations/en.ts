@@ -58,6 +58,8 @@ export const en = {
     'threat-case-no-close-request': { title: 'No pending close request', detail: 'The threat case is {current_status} and has no pending close request.' },
     'legal-hold-released': { title: 'Legal hold already released', detail: 'The legal hold {id} was released at {released_at}.' },
     'legal-hold-unknown-threat-case': { title: 'Threat case not found', detail: 'The threat case {threat_case_id} does not exist for this tenant.' },
+    'webhook-disabled': { title: 'Webhook disabled', detail: 'The webhook {id} is disabled; enable it before sending to it.' },
+    'webhook-delivery-pending': { title: 'Delivery still pending', detail: 'The delivery {id} is still pending; it can be sent again once it has succeeded or failed.' },
   },
   validation: {
     required: '{field} is required.',

@@ -60,6 +60,8 @@ export const id: Translations = {
     'threat-case-no-close-request': { title: 'Tidak ada permintaan penutupan', detail: 'Kasus ancaman berstatus {current_status} dan tidak memiliki permintaan penutupan yang menunggu.' },
     'legal-hold-released': { title: 'Legal hold sudah dilepas', detail: 'Legal hold {id} telah dilepas pada {released_at}.' },
     'legal-hold-unknown-threat-case': { title: 'Kasus ancaman tidak ditemukan', detail: 'Kasus ancaman {threat_case_id} tidak ada untuk tenant ini.' },
+    'webhook-disabled': { title: 'Webhook dinonaktifkan', detail: 'Webhook {id} dinonaktifkan; aktifkan sebelum mengirim ke sana.' },
+    'webhook-delivery-pending': { title: 'Pengiriman masih tertunda', detail: 'Pengiriman {id} masih tertunda; dapat dikirim ulang setelah berhasil atau gagal.' },
   },
   validation: {
     required: '{field} wajib diisi.',

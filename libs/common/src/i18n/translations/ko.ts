@@ -60,6 +60,8 @@ export const ko: Translations = {
     'threat-case-no-close-request': { title: '대기 중인 종료 요청 없음', detail: '위협 사례는 {current_status} 상태이며 대기 중인 종료 요청이 없습니다.' },
     'legal-hold-released': { title: '법적 보존이 이미 해제됨', detail: '법적 보존 {id}은(는) {released_at}에 해제되었습니다.' },
     'legal-hold-unknown-threat-case': { title: '위협 사례를 찾을 수 없음', detail: '위협 사례 {threat_case_id}이(가) 이 테넌트에 없습니다.' },
+    'webhook-disabled': { title: '웹훅이 비활성화됨', detail: '웹훅 {id}이(가) 비활성화되었습니다. 보내기 전에 활성화하세요.' },
+    'webhook-delivery-pending': { title: '전송 대기 중', detail: '전송 {id}이(가) 아직 대기 중입니다. 성공하거나 실패한 뒤에 다시 보낼 수 있습니다.' },
   },
   validation: {
     required: '{field}은(는) 필수입니다.',

@@ -60,6 +60,8 @@ export const zh: Translations = {
     'threat-case-no-close-request': { title: '没有待处理的关闭请求', detail: '威胁案例状态为 {current_status}，没有待处理的关闭请求。' },
     'legal-hold-released': { title: '法律保全已解除', detail: '法律保全 {id} 已于 {released_at} 解除。' },
     'legal-hold-unknown-threat-case': { title: '未找到威胁案例', detail: '此租户下不存在威胁案例 {threat_case_id}。' },
+    'webhook-disabled': { title: 'Webhook 已停用', detail: 'Webhook {id} 已停用；发送前请先启用。' },
+    'webhook-delivery-pending': { title: '投递仍在等待', detail: '投递 {id} 仍在等待中；成功或失败后才能重新发送。' },
   },
   validation: {
     required: '{field} 为必填项。',

@@ -1,0 +1,22 @@
+/** What a subscription or a live stream narrows events by; each condition given must hold (OR within its values). */
+export interface EventFilter {
+  severity?: string[];
+  source?: string[];
+  control?: string[];
+}
+
+/**
+ * Whether an event's data passes the filter. A condition applies to the events that carry its field
+ * (severity and source: alert events; control: alert and threat case events); other events pass it.
+ */
+export function matchesFilter(filter: EventFilter, data: Record<string, unknown>): boolean {
+  if (filter.severity?.length && typeof data.severity === 'string' && !filter.severity.includes(data.severity)) return false;
+  if (filter.source?.length && typeof data.source === 'string' && !filter.source.includes(data.source)) return false;
+  if (filter.control?.length && Array.isArray(data.controls) && !data.controls.some((control) => filter.control?.includes(control as string))) return false;
+  return true;
+}
+
+/** The Standard Webhooks payload, `{type, timestamp, data}`: the body of a delivery and the `data:` of a live event. */
+export function eventPayload(type: string, occurredAt: Date, data: unknown): string {
+  return JSON.stringify({ type, timestamp: occurredAt.toISOString(), data });
+}

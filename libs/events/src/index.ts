@@ -1,0 +1,4 @@
+export * from './event-data';
+export * from './event-filter';
+export * from './event-types';
+export * from './outbox-event';

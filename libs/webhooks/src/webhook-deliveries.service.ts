@@ -1,0 +1,90 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable } from '@nestjs/common';
+import { Queue } from 'bull';
+
+import { Page, Paginator, Principal, ProblemException, ProblemTypes, publicId } from '@app/common';
+import { AppConfig } from '@app/config';
+import { InjectScopedPrisma, keysetReads, Prisma, ScopedPrismaClient, WebhookDelivery, WebhookSubscription } from '@app/database';
+import { eventPayload, PING_EVENT_TYPE } from '@app/events';
+import { assertQueueConnected, queueCall } from '@app/queues';
+
+import { ListWebhookDeliveriesQueryDto } from './dto/webhook-delivery.dto';
+import { deliveryJobOptions, WEBHOOK_JOBS, WEBHOOKS_QUEUE } from './webhook-queue';
+import { webhookNotFound } from './webhook-subscriptions.service';
+
+function deliveryNotFound(id: string): ProblemException {
+  return new ProblemException(ProblemTypes.resourceNotFound, { args: { resource: 'webhook delivery', id } });
+}
+
+/** The deliveries of a subscription (its attempts), a resend of one, and the test ping. */
+@Injectable()
+export class WebhookDeliveriesService {
+  constructor(
+    @InjectScopedPrisma() private readonly db: ScopedPrismaClient,
+    @InjectQueue(WEBHOOKS_QUEUE) private readonly queue: Queue,
+    private readonly paginator: Paginator,
+    private readonly config: AppConfig,
+  ) {}
+
+  async list(webhookId: string, query: ListWebhookDeliveriesQueryDto, principal: Principal): Promise<Page<WebhookDelivery>> {
+    await this.subscription(webhookId);
+    const where: Prisma.WebhookDeliveryWhereInput = { subscriptionId: webhookId, ...(query.status ? { status: query.status } : {}) };
+    return this.paginator.paginate<WebhookDelivery>(query, {
+      sortBy: 'created_at',
+      scope: { resource: 'webhook-deliveries', tenant: principal.isAdmin ? '*' : principal.tenantId, where },
+      sortValue: (delivery) => delivery.createdAt,
+      id: (delivery) => delivery.id,
+      ...keysetReads<WebhookDelivery>(this.db.webhookDelivery, where, 'createdAt'),
+    });
+  }
+
+  /** Sends a delivery that has ended (succeeded or failed) once more, with a fresh round of attempts. */
+  async retry(webhookId: string, deliveryId: string): Promise<WebhookDelivery> {
+    const subscription = await this.subscription(webhookId);
+    requireEnabled(subscription);
+    assertQueueConnected(this.queue);
+    const now = new Date();
+    const delivery = await this.db.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT 1 FROM webhook_deliveries WHERE id = ${deliveryId} FOR UPDATE`;
+      const found = await tx.webhookDelivery.findFirst({ where: { id: deliveryId, subscriptionId: webhookId } });
+      if (!found) throw deliveryNotFound(deliveryId);
+      if (found.status === 'pending') throw new ProblemException(ProblemTypes.webhookDeliveryPending, { args: { id: deliveryId }, extensions: { next_attempt_at: found.nextAttemptAt?.toISOString() ?? null } });
+      return tx.webhookDelivery.update({ where: { id: deliveryId }, data: { status: 'pending', nextAttemptAt: now, error: null, updatedAt: now } });
+    });
+    await this.enqueue(delivery, `${delivery.id}:${delivery.attempts}`);
+    return delivery;
+  }
+
+  /** A `webhook.ping` event to this subscription alone (never stored as an outbox event), delivered like any other. */
+  async test(webhookId: string): Promise<WebhookDelivery> {
+    const subscription = await this.subscription(webhookId);
+    requireEnabled(subscription);
+    assertQueueConnected(this.queue);
+    const now = new Date();
+    const eventId = publicId('evt', now.getTime());
+    const delivery = await this.db.webhookDelivery.create({
+      data: {
+        id: publicId('whd', now.getTime()), tenantId: subscription.tenantId, subscriptionId: subscription.id, eventId, eventType: PING_EVENT_TYPE,
+        payload: eventPayload(PING_EVENT_TYPE, now, { webhook_id: subscription.id, tenant_id: subscription.tenantId }), nextAttemptAt: now, createdAt: now, updatedAt: now,
+      },
+    });
+    await this.enqueue(delivery, delivery.id);
+    return delivery;
+  }
+
+  private async subscription(id: string): Promise<WebhookSubscription> {
+    const subscription = await this.db.webhookSubscription.findFirst({ where: { id } });
+    if (!subscription) throw webhookNotFound(id);
+    return subscription;
+  }
+
+  private async enqueue(delivery: WebhookDelivery, jobId: string): Promise<void> {
+    await queueCall(this.queue, () => this.queue.add(WEBHOOK_JOBS.deliver, { deliveryId: delivery.id }, deliveryJobOptions(this.config.webhookMaxAttempts, jobId)));
+  }
+}
+
+function requireEnabled(subscription: WebhookSubscription): void {
+  if (!subscription.enabled) {
+    throw new ProblemException(ProblemTypes.webhookDisabled, { args: { id: subscription.id }, extensions: { disabled_reason: subscription.disabledReason } });
+  }
+}

@@ -1,0 +1,42 @@
+import { BullModule } from '@nestjs/bull';
+import { Module } from '@nestjs/common';
+
+import { AuditTrailModule } from '@app/audit-trail';
+import { AppConfig } from '@app/config';
+import { queueMetricsProvider, QueuesModule } from '@app/queues';
+
+import { WebhookDeliveriesService } from './webhook-deliveries.service';
+import { WEBHOOK_BACKOFF, WEBHOOKS_QUEUE } from './webhook-queue';
+import { WebhookSubscriptionsService } from './webhook-subscriptions.service';
+
+/** The delay a failed attempt chose (Retry-After, or exponential with jitter), carried by its error. */
+function chosenDelay(_attemptsMade: number, error: Error & { retryDelayMs?: number }): number {
+  return error.retryDelayMs ?? 0;
+}
+
+/**
+ * Subscriptions, deliveries and the webhooks queue, for both sides: the api changes subscriptions and
+ * queues pings and resends; WebhooksConsumerModule relays the outbox and delivers. The queue's lock
+ * settings (how soon a delivery of a killed worker is taken over) and its backoff strategy are shared.
+ */
+@Module({
+  imports: [
+    QueuesModule,
+    AuditTrailModule,
+    BullModule.registerQueueAsync({
+      name: WEBHOOKS_QUEUE,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        settings: {
+          lockDuration: config.webhookStalledSeconds * 1000,
+          stalledInterval: config.webhookStalledSeconds * 1000,
+          maxStalledCount: 2,
+          backoffStrategies: { [WEBHOOK_BACKOFF]: chosenDelay },
+        },
+      }),
+    }),
+  ],
+  providers: [queueMetricsProvider(WEBHOOKS_QUEUE), WebhookSubscriptionsService, WebhookDeliveriesService],
+  exports: [BullModule, WebhookSubscriptionsService, WebhookDeliveriesService],
+})
+export class WebhooksModule {}
