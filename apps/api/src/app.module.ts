@@ -11,7 +11,7 @@ import { DatabaseModule } from '@app/database';
 import { EXPORTS_READINESS, ExportsConsumerModule, ExportsModule, ExportStorage } from '@app/exports';
 import { TenantsModule } from '@app/tenants';
 import { ThreatCasesModule } from '@app/threat-cases';
-import { WebhooksModule } from '@app/webhooks';
+import { WebhooksConsumerModule, WebhooksModule } from '@app/webhooks';
 
 import { AlertStatsController } from './alerts/alert-stats.controller';
 import { AlertsController } from './alerts/alerts.controller';
@@ -56,10 +56,10 @@ const EXPORT_FILES = { imports: [ExportsModule], files: ExportStorage };
 })
 export class AppModule {
   /**
-   * The api; with EXPORTS_IN_PROCESS it also consumes the worker's queues, exports and the retention
-   * purge (one process for small setups and the e2e tests).
+   * The api; with EXPORTS_IN_PROCESS it also consumes the worker's queues, exports, the retention
+   * purge and webhooks (with the outbox relay) (one process for small setups and the e2e tests).
    */
   static register(config: AppConfig): DynamicModule {
-    return { module: AppModule, imports: config.exportsInProcess ? [ExportsConsumerModule, RetentionConsumerModule.register(EXPORT_FILES)] : [] };
+    return { module: AppModule, imports: config.exportsInProcess ? [ExportsConsumerModule, RetentionConsumerModule.register(EXPORT_FILES), WebhooksConsumerModule] : [] };
   }
 }

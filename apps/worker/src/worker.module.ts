@@ -5,8 +5,9 @@ import { RetentionConsumerModule } from '@app/compliance';
 import { ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { EXPORTS_READINESS, ExportsConsumerModule, ExportsModule, ExportStorage } from '@app/exports';
+import { WebhooksConsumerModule } from '@app/webhooks';
 
-/** The queue consumers (exports, the daily retention purge) and the worker's health endpoints. */
+/** The queue consumers (exports, the daily retention purge, webhooks with the outbox relay) and the worker's health endpoints. */
 @Module({
   imports: [
     ConfigModule,
@@ -15,6 +16,7 @@ import { EXPORTS_READINESS, ExportsConsumerModule, ExportsModule, ExportStorage 
     OperationsModule.register(EXPORTS_READINESS),
     ExportsConsumerModule,
     RetentionConsumerModule.register({ imports: [ExportsModule], files: ExportStorage }),
+    WebhooksConsumerModule,
   ],
 })
 export class WorkerModule {}

@@ -6,3 +6,6 @@ export * from './webhook-signing';
 export * from './webhook-subscriptions.service';
 export * from './webhook-targets';
 export * from './webhooks.module';
+export * from './consumer/outbox-relay';
+export * from './consumer/webhook-deliverer';
+export * from './consumer/webhooks-consumer.module';

@@ -1,0 +1,162 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Queue } from 'bull';
+import { Client } from 'pg';
+
+import { publicId } from '@app/common';
+import { AppConfig } from '@app/config';
+import { OutboxEvent, Prisma, PrismaService, WebhookSubscription } from '@app/database';
+import { eventPayload, EventFilter, LiveEventPublisher, matchesFilter } from '@app/events';
+import { queueCall } from '@app/queues';
+
+import { deliveryJobOptions, WEBHOOK_JOBS, WEBHOOKS_QUEUE } from '../webhook-queue';
+
+const CHANNEL = 'alert_ledger_outbox';
+const BATCH = 500;
+const POLL_MS = 1_000;
+/** Deliveries without a first attempt this long after they were made lost their queue entry (a process died, Redis was emptied). */
+const ORPHAN_AFTER_MS = 60_000;
+const SWEEP_EVERY_MS = 60_000;
+
+interface RelayedEvent {
+  tenantId: string;
+  id: string;
+  type: string;
+  payload: string;
+}
+
+/**
+ * Relays the outbox after the commit: each event becomes a delivery per matching enabled subscription
+ * (one transaction: the events are claimed with FOR UPDATE SKIP LOCKED, so several relays share the work,
+ * the deliveries written and the events marked dispatched), then the deliveries are queued and the
+ * events published to the live stream. A LISTEN on the outbox trigger's channel wakes it at each commit;
+ * a poll every second covers a lost notification or connection. A process that dies after the commit but
+ * before queueing leaves deliveries without a queue entry: the sweep queues them again (the job id is the
+ * delivery id, so a delivery is never queued twice).
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private listener: Client | null = null;
+  private timers: NodeJS.Timeout[] = [];
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    @InjectQueue(WEBHOOKS_QUEUE) private readonly queue: Queue,
+    private readonly live: LiveEventPublisher,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    void this.listen();
+    this.timers.push(setInterval(() => this.kick(), POLL_MS), setInterval(() => void this.sweep(), SWEEP_EVERY_MS));
+    this.kick();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    this.timers.forEach(clearInterval);
+    await this.running;
+    await this.listener?.end().catch(() => undefined);
+  }
+
+  /** Runs the relay now, or once more after the current run. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain()
+      .catch((error: Error) => this.logger.warn(`outbox relay: ${error.message}`))
+      .finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  /** Relays batches until the outbox is empty. */
+  async drain(): Promise<void> {
+    while (!this.stopped && (await this.relayBatch()) === BATCH);
+  }
+
+  private async listen(): Promise<void> {
+    const client = new Client({ connectionString: this.config.databaseUrl });
+    client.on('error', () => {
+      // The connection is gone (restart, failover): the poll goes on, and a new listener is tried.
+      this.listener = null;
+      if (!this.stopped) setTimeout(() => void this.listen(), POLL_MS).unref();
+    });
+    client.on('notification', () => this.kick());
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANNEL}`);
+      if (this.stopped) await client.end();
+      else this.listener = client;
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      if (!this.stopped) setTimeout(() => void this.listen(), POLL_MS * 5).unref();
+      this.logger.warn(`outbox relay: no LISTEN (${(error as Error).message}); polling every ${POLL_MS} ms`);
+    }
+  }
+
+  private async relayBatch(): Promise<number> {
+    const { events, deliveries } = await this.prisma.$transaction(async (tx) => {
+      const claimed = await tx.$queryRaw<OutboxEvent[]>`
+        SELECT id, tenant_id AS "tenantId", type, data, occurred_at AS "occurredAt" FROM outbox_events
+         WHERE dispatched_at IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`;
+      if (claimed.length === 0) return { events: [] as RelayedEvent[], deliveries: [] as string[] };
+      const tenants = [...new Set(claimed.map((event) => event.tenantId))];
+      const subscriptions = await tx.webhookSubscription.findMany({ where: { tenantId: { in: tenants }, enabled: true } });
+      const now = new Date();
+      const relayed = claimed.map((event) => ({ tenantId: event.tenantId, id: event.id, type: event.type, payload: eventPayload(event.type, event.occurredAt, event.data) }));
+      const rows: Prisma.WebhookDeliveryCreateManyInput[] = [];
+      relayed.forEach((event, index) => {
+        for (const subscription of subscriptions) {
+          if (wants(subscription, claimed[index])) {
+            rows.push({ id: publicId('whd', now.getTime()), tenantId: event.tenantId, subscriptionId: subscription.id, eventId: event.id, eventType: event.type, payload: event.payload, nextAttemptAt: now, createdAt: now, updatedAt: now });
+          }
+        }
+      });
+      if (rows.length) await tx.webhookDelivery.createMany({ data: rows });
+      await tx.$executeRaw`UPDATE outbox_events SET dispatched_at = ${now} WHERE id = ANY(${claimed.map((event) => event.id)}::text[])`;
+      return { events: relayed, deliveries: rows.map((row) => row.id) };
+    });
+    if (events.length === 0) return 0;
+    await this.enqueue(deliveries).catch((error: Error) => this.logger.warn(`outbox relay: ${deliveries.length} deliveries not queued (${error.message}); the sweep queues them`));
+    await this.live.publish(events).catch((error: Error) => this.logger.warn(`outbox relay: ${events.length} events not published live (${error.message})`));
+    return events.length;
+  }
+
+  private async enqueue(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const options = (id: string) => deliveryJobOptions(this.config.webhookMaxAttempts, id);
+    await queueCall(this.queue, () => this.queue.addBulk(ids.map((id) => ({ name: WEBHOOK_JOBS.deliver, data: { deliveryId: id }, opts: options(id) }))));
+  }
+
+  /** Queues again the deliveries that never had an attempt long after they were made (their queue entry was lost). */
+  private async sweep(): Promise<void> {
+    try {
+      const orphans = await this.prisma.webhookDelivery.findMany({
+        where: { status: 'pending', attempts: 0, createdAt: { lt: new Date(Date.now() - ORPHAN_AFTER_MS) } },
+        select: { id: true },
+        take: 1_000,
+      });
+      const missing: string[] = [];
+      for (const { id } of orphans) if (!(await this.queue.getJob(id))) missing.push(id);
+      await this.enqueue(missing);
+    } catch (error) {
+      this.logger.warn(`webhook sweep: ${(error as Error).message}`);
+    }
+  }
+}
+
+function wants(subscription: WebhookSubscription, event: OutboxEvent): boolean {
+  return subscription.tenantId === event.tenantId && subscription.eventTypes.includes(event.type) && matchesFilter(subscription.filter as EventFilter, event.data as Record<string, unknown>);
+}
