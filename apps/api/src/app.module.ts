@@ -8,6 +8,7 @@ import { ComplianceModule, RetentionConsumerModule, RetentionModule } from '@app
 import { IngestModule } from '@app/ingest';
 import { AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
+import { EventsModule } from '@app/events';
 import { EXPORTS_READINESS, ExportsConsumerModule, ExportsModule, ExportStorage } from '@app/exports';
 import { TenantsModule } from '@app/tenants';
 import { ThreatCasesModule } from '@app/threat-cases';
@@ -17,6 +18,7 @@ import { AlertStatsController } from './alerts/alert-stats.controller';
 import { AlertsController } from './alerts/alerts.controller';
 import { SystemsController } from './alerts/systems.controller';
 import { AuditTrailController } from './audit-trail/audit-trail.controller';
+import { EventsController } from './events/events.controller';
 import { ComplianceSettingsController } from './compliance/compliance-settings.controller';
 import { ControlRulesController } from './compliance/control-rules.controller';
 import { LegalHoldsController } from './compliance/legal-holds.controller';
@@ -47,11 +49,12 @@ const EXPORT_FILES = { imports: [ExportsModule], files: ExportStorage };
     ComplianceModule,
     RetentionModule.register(EXPORT_FILES),
     WebhooksModule,
+    EventsModule,
   ],
   controllers: [
     ProblemsController, TenantsController, AuditTrailController, AlertStatsController, AlertsController, SystemsController, IngestController, ThreatCasesController,
     ExportsController, ComplianceSettingsController, ControlRulesController, LegalHoldsController, RetentionController,
-    WebhooksController,
+    WebhooksController, EventsController,
   ],
 })
 export class AppModule {

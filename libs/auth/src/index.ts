@@ -4,6 +4,7 @@ export * from './auth-problems';
 export * from './auth.module';
 export * from './decorators/authenticated.decorator';
 export * from './decorators/current-principal.decorator';
+export * from './decorators/query-credential.decorator';
 export * from './hs256';
 export * from './jwt/jwks-cache';
 export * from './jwt/jwt-verifier';

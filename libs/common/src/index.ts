@@ -45,3 +45,4 @@ export * from './validation/text-input';
 export * from './http/text-input-hooks';
 export * from './problem/connection-errors';
 export * from './validation/admin-only';
+export * from './http/route-config';

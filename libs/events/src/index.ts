@@ -4,3 +4,8 @@ export * from './event-types';
 export * from './outbox-event';
 export * from './live/live-event-channel';
 export * from './live/live-event-publisher';
+export * from './live/event-streams';
+export * from './live/live-event-hub';
+export * from './events.module';
+export * from './dto/events-query.dto';
+export * from './live/stream-types';

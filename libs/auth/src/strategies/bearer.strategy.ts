@@ -8,8 +8,10 @@ import { Principal, ProblemTypes } from '@app/common';
 import { ApiKeyAuthenticator } from '../api-keys/api-key-authenticator';
 import { API_KEY_MARK } from '../api-keys/api-key-secret';
 import { authProblem } from '../auth-problems';
+import { queryCredential } from '../decorators/query-credential.decorator';
 import { JwtVerifier } from '../jwt/jwt-verifier';
 import { principalFromToken } from '../principals';
+import { apiKeyHeader } from './api-key.strategy';
 import { strategyStarted, strategyStopped } from './live-strategies';
 
 const BEARER = /^Bearer +([A-Za-z0-9._~+/=-]+)$/i;
@@ -35,7 +37,8 @@ export class BearerStrategy extends PassportStrategy(Strategy, 'bearer') impleme
   }
 
   async validate(request: FastifyRequest): Promise<Principal | null> {
-    const header = request.headers.authorization;
+    const fromQuery = request.headers.authorization === undefined && apiKeyHeader(request.headers) === undefined ? queryCredential(request) : undefined;
+    const header = request.headers.authorization ?? (fromQuery === undefined ? undefined : `Bearer ${fromQuery}`);
     if (header === undefined) return null;
     const match = BEARER.exec(header.trim());
     if (!match) throw authProblem(ProblemTypes.malformedAuthorization);

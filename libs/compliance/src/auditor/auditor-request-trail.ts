@@ -12,6 +12,12 @@ import { Prisma } from '@app/database';
  * onSend hook, which every answer passes through (handlers, guards' 403 and 429, problems). The event is
  * written before the answer leaves, so a client that has the answer finds it in the trail.
  */
+/** The query as recorded: a credential sent as `?access_token=` (GET /v1/events) never enters the trail. */
+function withoutCredential(query: unknown): Prisma.InputJsonObject {
+  const { access_token: _credential, ...rest } = (query ?? {}) as Record<string, unknown>;
+  return rest as Prisma.InputJsonObject;
+}
+
 export function installAuditorRequestTrail(app: NestFastifyApplication): void {
   const trail = app.get(AuditTrailService);
   const logger = app.get(JsonLogger);
@@ -28,7 +34,7 @@ export function installAuditorRequestTrail(app: NestFastifyApplication): void {
         resourceId: `${request.method} ${route}`.slice(0, 100),
         outcome: status < 400 ? 'success' : 'failure',
         actor: { id: principal.subject, type: principal.kind },
-        details: { method: request.method, route, path: request.url.split('?')[0], status, query: (request.query ?? {}) as Prisma.InputJsonObject },
+        details: { method: request.method, route, path: request.url.split('?')[0], status, query: withoutCredential(request.query) },
       }),
     ).catch((error: unknown) => logger.failure(`could not record the auditor request ${request.method} ${route}`, error, 'auditor'));
     return payload;

@@ -87,6 +87,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private async listen(): Promise<void> {
+    if (this.stopped) return;
     const client = new Client({ connectionString: this.config.databaseUrl });
     client.on('error', () => {
       // The connection is gone (restart, failover): the poll goes on, and a new listener is tried.
