@@ -32,6 +32,45 @@ function amAlert(fingerprint: string, startsAt: string, i: number): object {
   };
 }
 
+export interface IngestLoad {
+  /** Alerts sent in payloads that were accepted. */
+  sent: number;
+  failed: number;
+  /** Milliseconds a payload, sorted. */
+  latencies: number[];
+  elapsed: number;
+}
+
+/** `workers` clients posting payloads of 100 alerts (90 new, 10 repeats of the previous payload) for `seconds`. */
+export async function postAlertmanagerLoad(port: number, headers: Record<string, string>, seconds: number, workers: number): Promise<IngestLoad> {
+  let sent = 0;
+  let failed = 0;
+  const latencies: number[] = [];
+  const deadline = Date.now() + seconds * 1000;
+  const worker = async (w: number): Promise<void> => {
+    let previous: object[] = [];
+    for (let batch = 0; Date.now() < deadline; batch++) {
+      const fresh = Array.from({ length: 90 }, (_, i) => amAlert(randomBytes(8).toString('hex'), new Date().toISOString(), w * 1_000_000 + batch * 100 + i));
+      const alerts = [...fresh, ...previous.slice(0, 10)];
+      previous = fresh;
+      const started = Date.now();
+      const response = await fetch(`http://127.0.0.1:${port}/v1/ingest/alertmanager`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ version: '4', status: 'firing', receiver: 'bench', groupKey: 'bench', truncatedAlerts: 0, alerts }),
+      });
+      await response.arrayBuffer();
+      latencies.push(Date.now() - started);
+      if (response.ok) sent += alerts.length;
+      else failed++;
+    }
+  };
+  const startedAt = Date.now();
+  await Promise.all(Array.from({ length: workers }, (_, w) => worker(w)));
+  latencies.sort((a, b) => a - b);
+  return { sent, failed, latencies, elapsed: (Date.now() - startedAt) / 1000 };
+}
+
 export async function runIngest(): Promise<void> {
   const url = benchUrl();
   await ensureData(url);
@@ -43,32 +82,7 @@ export async function runIngest(): Promise<void> {
   try {
     // Ingestion: each payload has 90 new alerts and repeats 10 of the previous payload's.
     const ingestHeaders = { authorization: `Bearer ${jwt(tenantId, ['alerts:ingest'])}`, 'content-type': 'application/json' };
-    let sent = 0;
-    let failed = 0;
-    const latencies: number[] = [];
-    const deadline = Date.now() + SECONDS * 1000;
-    const worker = async (w: number): Promise<void> => {
-      let previous: object[] = [];
-      for (let batch = 0; Date.now() < deadline; batch++) {
-        const fresh = Array.from({ length: 90 }, (_, i) => amAlert(randomBytes(8).toString('hex'), new Date().toISOString(), w * 1_000_000 + batch * 100 + i));
-        const alerts = [...fresh, ...previous.slice(0, 10)];
-        previous = fresh;
-        const started = Date.now();
-        const response = await fetch(`http://127.0.0.1:${PORT}/v1/ingest/alertmanager`, {
-          method: 'POST',
-          headers: ingestHeaders,
-          body: JSON.stringify({ version: '4', status: 'firing', receiver: 'bench', groupKey: 'bench', truncatedAlerts: 0, alerts }),
-        });
-        await response.arrayBuffer();
-        latencies.push(Date.now() - started);
-        if (response.ok) sent += alerts.length;
-        else failed++;
-      }
-    };
-    const startedAt = Date.now();
-    await Promise.all(Array.from({ length: WORKERS }, (_, w) => worker(w)));
-    const elapsed = (Date.now() - startedAt) / 1000;
-    latencies.sort((a, b) => a - b);
+    const { sent, failed, latencies, elapsed } = await postAlertmanagerLoad(PORT, ingestHeaders, SECONDS, WORKERS);
     const ingestRate = Math.round(sent / elapsed);
     const stored = Number((await pool.query('SELECT count(*) AS n FROM alerts WHERE tenant_id = $1', [tenantId])).rows[0].n);
 

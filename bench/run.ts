@@ -8,9 +8,10 @@ import { runIngest } from './ingest';
 import { runOverhead } from './overhead';
 import { runScale } from './scale';
 import { runSoak } from './soak';
+import { runWebhooks } from './webhooks';
 import { runWriters } from './writers';
 
-const SUITES: Record<string, () => Promise<void>> = { overhead: runOverhead, alerts: runAlerts, ingest: runIngest, exports: runExports, scale: runScale, soak: runSoak, writers: runWriters };
+const SUITES: Record<string, () => Promise<void>> = { overhead: runOverhead, alerts: runAlerts, ingest: runIngest, exports: runExports, scale: runScale, soak: runSoak, writers: runWriters, webhooks: runWebhooks };
 
 async function main(): Promise<void> {
   ensureDotEnv();

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 
-import { CommaSeparated } from '@app/common';
+import { CommaSeparated, queryListMaxItems } from '@app/common';
 
 import { EVENT_TYPES, EventType } from '../event-types';
 
@@ -9,11 +9,11 @@ const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
 
 /** GET /v1/events: which events, with the webhook filters, and the credential of a client that cannot send headers. */
 export class EventsQueryDto {
-  @ApiPropertyOptional({ enum: EVENT_TYPES, enumName: 'EventType', isArray: true, maxItems: EVENT_TYPES.length, description: 'Comma-separated; default: every type the credential may read. Each needs its read scope (403 otherwise).', example: ['alert.created', 'alert.status_changed'] })
+  @ApiPropertyOptional({ enum: EVENT_TYPES, enumName: 'EventType', isArray: true, ...queryListMaxItems(EVENT_TYPES.length), description: 'Comma-separated; default: every type the credential may read. Each needs its read scope (403 otherwise).', example: ['alert.created', 'alert.status_changed'] })
   @IsOptional() @CommaSeparated() @ArrayMaxSize(EVENT_TYPES.length) @IsIn(EVENT_TYPES, { each: true })
   types?: EventType[];
 
-  @ApiPropertyOptional({ enum: SEVERITIES, enumName: 'AlertSeverity', isArray: true, maxItems: 5, description: 'Alert events of these severities only' })
+  @ApiPropertyOptional({ enum: SEVERITIES, enumName: 'AlertSeverity', isArray: true, ...queryListMaxItems(5), description: 'Alert events of these severities only' })
   @IsOptional() @CommaSeparated() @ArrayMaxSize(5) @IsIn(SEVERITIES, { each: true })
   severity?: string[];
 

@@ -1,0 +1,181 @@
+/**
+ * Issue 19: webhooks and the live stream. Alertmanager ingestion with 3 webhook subscriptions on the
+ * tenant beside the same without; deliveries a second to a receiver on loopback; 1,000 GET /v1/events
+ * readers on one api process: commit-to-event latency and the api's memory. The api and a worker (the
+ * outbox relay and the delivery consumer) run as the built processes, against a database of this suite's
+ * own (100,000 seeded alerts), dropped at the end.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { createServer, request } from 'node:http';
+import { AddressInfo } from 'node:net';
+
+import { Pool } from 'pg';
+
+import { mintDevToken } from '../libs/auth/src/hs256';
+import { publicId } from '../libs/common/src/ids/public-id';
+import { dropDatabase } from '../libs/database/src/migrator/migrator';
+import { waitForHttp } from '../scripts/wait-for-http';
+import { benchUrl, ensureData, startApi } from './alerts';
+import { postAlertmanagerLoad } from './ingest';
+import { machine, writeSection } from './report';
+
+const PORT = 3915;
+const WORKER_PORT = 3916;
+const SECONDS = Number(process.env.BENCH_WEBHOOKS_SECONDS ?? 30);
+const WORKERS = 8;
+const STREAMS = Number(process.env.BENCH_SSE_STREAMS ?? 1000);
+const SSE_ALERTS = 100;
+const ENV = { WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true', MAX_CONNECTIONS_PER_CLIENT: '5000', EVENTS_MAX_BUFFERED_BYTES: '4194304' };
+
+async function rssMb(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024);
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] : NaN;
+}
+
+async function startWorker(url: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['dist/apps/worker/apps/worker/src/main.js'], {
+    env: { ...process.env, DATABASE_URL: url, WORKER_PORT: String(WORKER_PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn', EXPORTS_IN_PROCESS: 'false', ...ENV },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await waitForHttp(`http://127.0.0.1:${WORKER_PORT}/health/live`, { child, name: 'worker' });
+  return child;
+}
+
+/** Opens one GET /v1/events reader; calls `onEvent` with the arrival time and the data of each event. */
+function openReader(token: string, onEvent: (at: number, data: { updated_at: string }) => void): Promise<() => void> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: PORT, path: '/v1/events?types=alert.created', headers: { authorization: `Bearer ${token}` }, agent: false }, (response) => {
+      if (response.statusCode !== 200) return reject(new Error(`GET /v1/events answered ${response.statusCode}`));
+      let buffer = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        const at = Date.now();
+        buffer += chunk;
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (data) onEvent(at, (JSON.parse(data) as { data: { updated_at: string } }).data);
+        }
+      });
+      resolve(() => req.destroy());
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+export async function runWebhooks(): Promise<void> {
+  const url = benchUrl('alert_ledger_bench_webhooks');
+  await ensureData(url, 100_000, 5);
+  const pool = new Pool({ connectionString: url, max: 4 });
+  const jwt = (tenant: string, scopes: string[]) => mintDevToken(process.env.JWT_SECRET as string, { sub: 'bench', tenantId: tenant, scopes, issuer: process.env.JWT_ISSUER || null, audience: process.env.JWT_AUDIENCE || null });
+  const tenant = async (name: string) => {
+    const id = publicId('tnt');
+    await pool.query('INSERT INTO tenants (id, name, slug) VALUES ($1, $2, $3)', [id, name, `bench-webhooks-${id.slice(-10).toLowerCase()}`]);
+    return id;
+  };
+  const received: number[] = [];
+  const receiver = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      received.push(Date.now());
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((done) => receiver.listen(0, '127.0.0.1', done));
+  const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  const api = await startApi(url, PORT, ENV);
+  const worker = await startWorker(url);
+  try {
+    // Ingestion without, then with, 3 subscriptions to the alert events on the tenant.
+    const plain = await tenant('Bench plain');
+    const ingestHeaders = (id: string) => ({ authorization: `Bearer ${jwt(id, ['alerts:ingest'])}`, 'content-type': 'application/json' });
+    await postAlertmanagerLoad(PORT, ingestHeaders(plain), 5, WORKERS); // warm-up
+    const without = await postAlertmanagerLoad(PORT, ingestHeaders(plain), SECONDS, WORKERS);
+    const hooked = await tenant('Bench hooked');
+    const writer = { authorization: `Bearer ${jwt(hooked, ['webhooks:write', 'alerts:read'])}`, 'content-type': 'application/json' };
+    for (let i = 0; i < 3; i++) {
+      const created = await fetch(`http://127.0.0.1:${PORT}/v1/webhooks`, { method: 'POST', headers: writer, body: JSON.stringify({ url: `${receiverUrl}?s=${i}`, event_types: ['alert.created', 'alert.updated', 'alert.status_changed'] }) });
+      if (created.status !== 201) throw new Error(`POST /v1/webhooks answered ${created.status}`);
+    }
+    received.length = 0;
+    const withHooks = await postAlertmanagerLoad(PORT, ingestHeaders(hooked), SECONDS, WORKERS);
+    const expected = Number((await pool.query("SELECT count(*) AS n FROM webhook_deliveries WHERE tenant_id = $1", [hooked])).rows[0].n);
+    const drainDeadline = Date.now() + 600_000;
+    let pendingLeft = Infinity;
+    while (Date.now() < drainDeadline) {
+      pendingLeft = Number((await pool.query("SELECT count(*) AS n FROM outbox_events WHERE dispatched_at IS NULL")).rows[0].n)
+        + Number((await pool.query("SELECT count(*) AS n FROM webhook_deliveries WHERE tenant_id = $1 AND status = 'pending'", [hooked])).rows[0].n);
+      if (pendingLeft === 0) break;
+      await new Promise((done) => setTimeout(done, 1000));
+    }
+    const delivered = Number((await pool.query("SELECT count(*) AS n FROM webhook_deliveries WHERE tenant_id = $1 AND status = 'succeeded'", [hooked])).rows[0].n);
+    const deliverySeconds = received.length > 1 ? (received[received.length - 1] - received[0]) / 1000 : NaN;
+    const rate = (load: { sent: number; elapsed: number }) => Math.round(load.sent / load.elapsed);
+
+    // The live stream: STREAMS readers of one tenant, SSE_ALERTS alerts created one after another.
+    const live = await tenant('Bench live');
+    const readerToken = jwt(live, ['alerts:read']);
+    const rssBefore = await rssMb(api.pid as number);
+    const latencies: number[] = [];
+    const closers: (() => void)[] = [];
+    for (let i = 0; i < STREAMS; i += 50) {
+      closers.push(...(await Promise.all(Array.from({ length: Math.min(50, STREAMS - i) }, () => openReader(readerToken, (at, data) => latencies.push(at - Date.parse(data.updated_at)))))));
+    }
+    await new Promise((done) => setTimeout(done, 2000));
+    const rssOpen = await rssMb(api.pid as number);
+    const creator = { authorization: `Bearer ${jwt(live, ['alerts:write'])}`, 'content-type': 'application/json' };
+    for (let i = 0; i < SSE_ALERTS; i++) {
+      await fetch(`http://127.0.0.1:${PORT}/v1/alerts`, { method: 'POST', headers: creator, body: JSON.stringify({ type: 'bench', source: 'bench', title: `Live ${i}`, severity: 'high' }) }).then((r) => r.arrayBuffer());
+      await new Promise((done) => setTimeout(done, 50));
+    }
+    const waitUntil = Date.now() + 30_000;
+    while (latencies.length < STREAMS * SSE_ALERTS && Date.now() < waitUntil) await new Promise((done) => setTimeout(done, 200));
+    const rssPeak = await rssMb(api.pid as number, 'VmHWM');
+    closers.forEach((close) => close());
+    latencies.sort((a, b) => a - b);
+    console.log(`webhooks: ingest ${rate(without)} → ${rate(withHooks)} alerts/s, ${delivered}/${expected} delivered, SSE p99 ${percentile(latencies, 0.99)} ms`);
+
+    writeSection(
+      'webhooks',
+      `## Webhooks and the live stream (issue 19)
+
+Machine: ${machine()}. A database of this suite's own (100,000 seeded alerts over 5 tenants); the built api
+and one worker (the outbox relay and the delivery consumer) as processes, LOG_LEVEL=warn; a receiver
+answering 204 and every client in the bench's process; everything shares the machine's 2 cores.
+
+**Ingestion** (${WORKERS} clients, Alertmanager payloads of 100 alerts with 10% repeats, ${SECONDS} s each; the
+outbox rows are written either way, the subscriptions add the relay's deliveries and their sending):
+
+| tenant | alerts/s | p50 ms a payload | p99 ms a payload | failed payloads |
+|---|---|---|---|---|
+| no subscription | ${rate(without)} | ${percentile(without.latencies, 0.5)} | ${percentile(without.latencies, 0.99)} | ${without.failed} |
+| 3 subscriptions (alert.created, .updated, .status_changed) | ${rate(withHooks)} | ${percentile(withHooks.latencies, 0.5)} | ${percentile(withHooks.latencies, 0.99)} | ${withHooks.failed} |
+
+With subscriptions: ${((rate(withHooks) / rate(without) - 1) * 100).toFixed(1)}% (target: within 10%).
+
+**Deliveries**: ${expected} made for the run above, ${delivered} succeeded${pendingLeft ? ` (${pendingLeft} still pending or unrelayed when the bench stopped waiting)` : ''}; the
+receiver saw ${received.length} requests in ${deliverySeconds.toFixed(1)} s from the first to the last: **${Math.round(received.length / deliverySeconds)} deliveries/s**
+to a loopback receiver, the worker's consumer at 32 deliveries at once, while ingestion ran for the first ${SECONDS} s.
+
+**Live stream**: ${STREAMS} GET /v1/events readers on one api process; ${SSE_ALERTS} alerts created one every
+50 ms; latency from the alert's \`updated_at\` (taken in its transaction, just before the commit) to each
+reader's arrival: ${latencies.length} events received of ${STREAMS * SSE_ALERTS}, p50 ${percentile(latencies, 0.5)} ms, p99 **${percentile(latencies, 0.99)} ms**, max ${latencies[latencies.length - 1]} ms
+(target: p99 under 200 ms). Api RSS ${rssBefore} MB before the readers, ${rssOpen} MB with them open (${((rssOpen - rssBefore) * 1024 / STREAMS).toFixed(0)} KiB a reader), peak ${rssPeak} MB.`,
+    );
+  } finally {
+    api.kill('SIGTERM');
+    worker.kill('SIGTERM');
+    await Promise.all([api, worker].map((child) => new Promise((done) => (child.exitCode === null ? child.once('exit', done) : done(null)))));
+    receiver.close();
+    await pool.end();
+    await dropDatabase(url);
+  }
+}
