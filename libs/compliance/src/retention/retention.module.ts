@@ -17,9 +17,8 @@ export class RetentionProcessor {
 
   @Process({ name: RETENTION_JOBS.purge, concurrency: 1 })
   async purge(): Promise<void> {
-    const { tenants } = await this.purger.purgeAll();
-    const alerts = tenants.reduce((sum, t) => sum + t.alerts_purged, 0);
-    this.logger.log(`retention purge: ${tenants.length} tenants, ${alerts} alerts purged`);
+    const { tenant_count: tenants, alerts_purged: alerts } = await this.purger.purgeAll();
+    this.logger.log(`retention purge: ${tenants} tenants, ${alerts} alerts purged`);
   }
 }
 
