@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 
 import { appendAuditEvent, appendAuditEvents } from '@app/audit-trail';
-import { Principal, publicId, StreamedData } from '@app/common';
+import { checkIfMatch, ifMatchAccepts, Principal, publicId, StreamedData } from '@app/common';
 import { CompliancePolicies, normaliseControls, noteRequired as needsNote, refreshCaseControlsOfAlertsSql, TenantSettings } from '@app/compliance';
 import { Alert, AlertSeverity, AlertStatus, InjectScopedPrisma, Prisma, ScopedPrismaClient, tenantParam } from '@app/database';
 
 import { ACTION_EVENT, canApply, LifecycleAction, TARGET_STATUS } from './alert-state-machine';
-import { alertNotFound, checkIfMatch, ifMatchAccepts, invalidTransition, noteRequired, staleVersion } from './alert-errors';
+import { alertNotFound, invalidTransition, noteRequired, staleVersion } from './errors/alert-errors';
 import { AlertsRepository } from './alerts.repository';
 import { queryTenant } from './alerts.service';
 import { BulkActionDto, FollowUpDto, MAX_BULK_FILTER_ALERTS, PatchAlertControlsDto, SetAlertControlsDto } from './dto/alert-actions.dto';
