@@ -206,6 +206,7 @@ export class AlertLifecycleService {
     totals.matched = dto.ids
       ? (await this.db.$queryRaw<{ n: number }[]>(Prisma.sql`SELECT count(*)::int AS n FROM alerts WHERE ${bulkIdsCondition([...new Set(dto.ids)], principal.isAdmin ? null : principal.tenantId)}`))[0].n
       : await this.repository.count(dto.filter as AlertFilterDto, queryTenant(principal, dto.filter as AlertFilterDto));
+    yield* [];
   }
 
   private async *idChunks(action: LifecycleAction, ids: string[], note: string | undefined, principal: Principal): AsyncGenerator<BulkOutcomeDto[], void, undefined> {

@@ -149,7 +149,7 @@ export async function writeInParts(request: PartsRequest): Promise<PartsResult> 
       }
     });
     // Each thread has its null by now and is committing: let it close its connection before it goes.
-    await Promise.all(threads.map((thread) => (gone.has(thread) ? undefined : exited(thread, 2_000))));
+    await Promise.all(threads.map((thread) => (gone.has(thread) ? Promise.resolve() : exited(thread, 2_000))));
   } finally {
     signal.removeEventListener('abort', onAbort);
     await Promise.all(threads.map((thread) => thread.terminate()));
