@@ -1,9 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsOptional, Matches } from 'class-validator';
+import { IsOptional } from 'class-validator';
+
+import { IsTenantId } from '@app/common';
 
 export class RunRetentionPurgeDto {
   /** One tenant; without it every tenant is purged, as the daily job does. @example "tnt_01JQ3Z6V1B9W3C7KJ6T2X9P8R4" */
-  @IsOptional() @Matches(/^tnt_[0-9A-Z]{26}$/, { message: 'tenant_id must be a tenant id (tnt_…)' })
+  @IsOptional() @IsTenantId()
   tenant_id?: string;
 }
 
