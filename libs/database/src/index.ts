@@ -17,3 +17,4 @@ export * from './tolerant-dates';
 export * from './json-rows';
 export * from './pg-connection';
 export * from './tenant-param';
+export * from './tenant-scope';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { ALERT_COLUMNS, AlertFilterDto, alertWhere, responseTimesSql, SEVERITIES, STATUSES, toResponseTimes } from '@app/alerts';
-import { Alert, Prisma } from '@app/database';
+import { Alert, oneTenant, Prisma } from '@app/database';
 
 import { ALERT_EXPORT_COLUMNS } from './alert-columns';
 import { andWhere, createdAtPartQuery, createdAtPartStarts, ExportSelection, keysetBatches, missingIn, PdfColumn, RecordSource, SqlRun, SummaryTable, Translate, windowOf } from './record-source';
@@ -22,7 +22,7 @@ export class AlertSource implements RecordSource<Alert> {
     const filter = selection.scope === 'filtered' ? (selection.filters as AlertFilterDto) : {};
     const extra = [Prisma.sql`a.created_at < ${selection.asOf}`];
     if (selection.scope === 'selected') extra.push(Prisma.sql`a.id = ANY(${selection.ids})`);
-    return andWhere(alertWhere(filter, selection.tenantId), extra);
+    return andWhere(alertWhere(filter, oneTenant(selection.tenantId)), extra);
   }
 
   async count(run: SqlRun, selection: ExportSelection): Promise<number> {
