@@ -81,13 +81,6 @@ export interface RecordSource<R extends { id: string } = { id: string }> {
   timeWindow(selection: ExportSelection): { from: Date | null; to: Date };
 }
 
-/** ANDs conditions onto a WHERE clause that may be empty. */
-export function andWhere(where: Prisma.Sql, conditions: Prisma.Sql[]): Prisma.Sql {
-  if (conditions.length === 0) return where;
-  const joined = Prisma.join(conditions, ' AND ');
-  return where === Prisma.empty ? Prisma.sql`WHERE ${joined}` : Prisma.sql`${where} AND ${joined}`;
-}
-
 /** Missing ids of a resource table, in request order. */
 export async function missingIn(run: SqlRun, table: Prisma.Sql, tenantId: string, ids: string[]): Promise<string[]> {
   const found = await run<{ id: string }>(Prisma.sql`SELECT id FROM ${table} WHERE tenant_id = ${tenantId} AND id = ANY(${ids})`);
