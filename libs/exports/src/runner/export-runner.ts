@@ -13,7 +13,7 @@ import { ExportMetrics } from '../export-metrics';
 import { ExportJobsRepository } from '../jobs/export-jobs.repository';
 import { apiFormat, FILE_TYPES, hasReport, ReportLocale } from '../dto/export-enums';
 import { reportTranslator } from '../report/report-texts';
-import { ExportSelection, RecordSource, SqlRun } from '../sources/record-source';
+import { ExportSelection, isSplittable, RecordSource, SqlRun } from '../sources/record-source';
 import { RecordSources } from '../sources/record-sources';
 import { ExportStorage } from '../storage/export-storage';
 import { FormatWriter, WriterContext } from '../writers/format-writer';
@@ -148,7 +148,7 @@ export class ExportRunner {
     await writer.open(context);
     let digest: string;
     let written = 0;
-    if (this.inParts(writer, rowCount)) {
+    if (isSplittable(source) && this.inParts(writer, rowCount)) {
       const parts = await writeInParts({
         run,
         source,
@@ -184,7 +184,7 @@ export class ExportRunner {
     return { file, manifest };
   }
 
-  /** Whether part threads write this export: a format they can write, more than one thread, and records enough to be worth them. */
+  /** Whether part threads write this export (of a splittable source): a format they can write, more than one thread, and records enough to be worth them. */
   private inParts(writer: FormatWriter, rowCount: number): boolean {
     return writer.writeFormatted !== undefined && this.config.exportThreads > 1 && rowCount >= this.config.exportParallelMinRecords;
   }

@@ -4,11 +4,11 @@ import { ALERT_COLUMNS, AlertFilterDto, alertWhere, responseTimesSql, SEVERITIES
 import { Alert, andWhere, Prisma } from '@app/database';
 
 import { ALERT_EXPORT_COLUMNS } from './alert-columns';
-import { createdAtPartQuery, createdAtPartStarts, ExportSelection, keysetBatches, missingIn, PdfColumn, RecordSource, SqlRun, SummaryTable, Translate, windowOf } from './record-source';
+import { createdAtPartQuery, createdAtPartStarts, ExportSelection, keysetBatches, missingIn, PdfColumn, SplittableSource, SqlRun, SummaryTable, Translate, windowOf } from './record-source';
 
 /** Alerts, oldest first: (created_at, id) keyset on the (tenant_id, created_at, id) index. */
 @Injectable()
-export class AlertSource implements RecordSource<Alert> {
+export class AlertSource implements SplittableSource<Alert> {
   readonly resource = 'alerts' as const;
   readonly readScope = 'alerts:read';
   readonly filterType = AlertFilterDto;

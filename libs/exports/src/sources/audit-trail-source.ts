@@ -4,11 +4,11 @@ import { AUDIT_EVENT_COLUMNS, AuditTrailFilterDto, auditTrailWhere } from '@app/
 import { andWhere, Prisma } from '@app/database';
 
 import { AUDIT_TRAIL_EXPORT_COLUMNS, AuditRow } from './audit-trail-columns';
-import { ExportSelection, keysetBatches, missingIn, partStartsOf, PdfColumn, RecordSource, SqlRun, SummaryTable, Translate, windowOf } from './record-source';
+import { ExportSelection, keysetBatches, missingIn, partStartsOf, PdfColumn, SplittableSource, SqlRun, SummaryTable, Translate, windowOf } from './record-source';
 
 /** The audit trail in chain order (seq), so a reader can re-check every link of the exported part. */
 @Injectable()
-export class AuditTrailSource implements RecordSource<AuditRow> {
+export class AuditTrailSource implements SplittableSource<AuditRow> {
   readonly resource = 'audit_trail' as const;
   readonly readScope = 'audit:read';
   readonly filterType = AuditTrailFilterDto;

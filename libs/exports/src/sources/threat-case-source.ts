@@ -4,7 +4,7 @@ import { andWhere, Prisma } from '@app/database';
 import { caseWhere, filterCriteria, THREAT_CASE_STATUSES, ThreatCaseFilterDto } from '@app/threat-cases';
 
 import { CaseRow, THREAT_CASE_EXPORT_COLUMNS } from './threat-case-columns';
-import { createdAtPartQuery, createdAtPartStarts, ExportSelection, keysetBatches, missingIn, PdfColumn, RecordSource, SqlRun, SummaryTable, Translate, windowOf } from './record-source';
+import { createdAtPartQuery, createdAtPartStarts, ExportSelection, keysetBatches, missingIn, PdfColumn, SplittableSource, SqlRun, SummaryTable, Translate, windowOf } from './record-source';
 
 
 const SELECT = Prisma.sql`c.id, c.status::text AS status, c.title, c.prompt_theme AS "promptTheme", c.device_id AS "deviceId",
@@ -15,7 +15,7 @@ const SELECT = Prisma.sql`c.id, c.status::text AS status, c.title, c.prompt_them
 
 /** Threat cases that are not deleted, oldest first, each with its linked alert ids. */
 @Injectable()
-export class ThreatCaseSource implements RecordSource<CaseRow> {
+export class ThreatCaseSource implements SplittableSource<CaseRow> {
   readonly resource = 'threat_cases' as const;
   readonly readScope = 'cases:read';
   readonly filterType = ThreatCaseFilterDto;
