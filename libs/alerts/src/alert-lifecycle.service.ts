@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 
 import { appendAuditEvent, appendAuditEvents } from '@app/audit-trail';
-import { Principal, publicId, StreamedData } from '@app/common';
+import { checkIfMatch, ifMatchAccepts, Principal, publicId, StreamedData } from '@app/common';
 import { CompliancePolicies, normaliseControls, noteRequired as needsNote, refreshCaseControlsOfAlertsSql, TenantSettings } from '@app/compliance';
 import { Alert, AlertSeverity, AlertStatus, InjectScopedPrisma, Prisma, ScopedPrismaClient, tenantParam } from '@app/database';
 
 import { ACTION_EVENT, canApply, LifecycleAction, TARGET_STATUS } from './alert-state-machine';
-import { alertNotFound, checkIfMatch, ifMatchAccepts, invalidTransition, noteRequired, staleVersion } from './alert-errors';
+import { alertNotFound, invalidTransition, noteRequired, staleVersion } from './errors/alert-errors';
 import { AlertsRepository } from './alerts.repository';
 import { queryTenant } from './alerts.service';
-import { BulkActionDto, FollowUpDto, PatchAlertControlsDto, SetAlertControlsDto } from './dto/alert-actions.dto';
+import { BulkActionDto, FollowUpDto, MAX_BULK_FILTER_ALERTS, PatchAlertControlsDto, SetAlertControlsDto } from './dto/alert-actions.dto';
 import { AlertFilterDto } from './dto/alert-filter.dto';
 import { BulkOutcomeDto } from './dto/alert.dto';
 
@@ -20,6 +20,8 @@ interface BulkTotals {
   matched: number;
   updated: number;
   failed: number;
+  /** A filter's walk stopped at MAX_BULK_FILTER_ALERTS with more to go: the last id acted on. */
+  next_after: string | null;
 }
 
 interface Change {
@@ -185,17 +187,17 @@ export class AlertLifecycleService {
   }
 
   /**
-   * One action over listed ids or every alert a filter matches, 500 at a time (a filter walked in id
-   * order), each chunk in its own transaction. The outcomes are produced a chunk at a time as they are read
+   * One action over listed ids or the alerts a filter matches, 500 at a time (a filter walked in id
+   * order, at most MAX_BULK_FILTER_ALERTS a request, after `dto.after`), each chunk in its own transaction. The outcomes are produced a chunk at a time as they are read
    * (EnvelopeStreamer writes them as they come), so memory is bounded by a chunk however many alerts match;
    * nothing runs before the first chunk is asked for, and a reader that stops stops the walk.
    */
   bulk(action: LifecycleAction, dto: BulkActionDto, principal: Principal): StreamedData<BulkOutcomeDto> {
-    const totals = { matched: 0, updated: 0, failed: 0 };
+    const totals: BulkTotals = { matched: 0, updated: 0, failed: 0, next_after: null };
     const dryRun = dto.dry_run === true;
     const chunks = dryRun
       ? this.dryRun(dto, principal, totals)
-      : counted(dto.ids ? this.idChunks(action, dto.ids, dto.note, principal) : this.filterChunks(action, dto.filter as AlertFilterDto, dto.note, principal), totals);
+      : counted(dto.ids ? this.idChunks(action, dto.ids, dto.note, principal) : this.filterChunks(action, dto, principal, totals), totals);
     return { head: { action, dry_run: dryRun }, field: 'outcomes', chunks, tail: () => ({ ...totals }) };
   }
 
@@ -204,6 +206,7 @@ export class AlertLifecycleService {
     totals.matched = dto.ids
       ? (await this.db.$queryRaw<{ n: number }[]>(Prisma.sql`SELECT count(*)::int AS n FROM alerts WHERE ${bulkIdsCondition([...new Set(dto.ids)], principal.isAdmin ? null : principal.tenantId)}`))[0].n
       : await this.repository.count(dto.filter as AlertFilterDto, queryTenant(principal, dto.filter as AlertFilterDto));
+    yield* [];
   }
 
   private async *idChunks(action: LifecycleAction, ids: string[], note: string | undefined, principal: Principal): AsyncGenerator<BulkOutcomeDto[], void, undefined> {
@@ -211,14 +214,19 @@ export class AlertLifecycleService {
     for (let i = 0; i < unique.length; i += BULK_CHUNK) yield await this.bulkChunk(action, unique.slice(i, i + BULK_CHUNK), note, principal);
   }
 
-  private async *filterChunks(action: LifecycleAction, filter: AlertFilterDto, note: string | undefined, principal: Principal): AsyncGenerator<BulkOutcomeDto[], void, undefined> {
+  /** The filter's matches after `dto.after`, until MAX_BULK_FILTER_ALERTS were walked; then `next_after` tells where to go on, if anything is left. */
+  private async *filterChunks(action: LifecycleAction, dto: BulkActionDto, principal: Principal, totals: BulkTotals): AsyncGenerator<BulkOutcomeDto[], void, undefined> {
+    const filter = dto.filter as AlertFilterDto;
     const tenantId = queryTenant(principal, filter);
-    for (let after = ''; ; ) {
-      const ids = await this.repository.idsAfter(filter, tenantId, after, BULK_CHUNK);
+    let after = dto.after ?? '';
+    for (let walked = 0; walked < MAX_BULK_FILTER_ALERTS; ) {
+      const ids = await this.repository.idsAfter(filter, tenantId, after, Math.min(BULK_CHUNK, MAX_BULK_FILTER_ALERTS - walked));
       if (ids.length === 0) return;
-      yield await this.bulkChunk(action, ids, note, principal);
+      yield await this.bulkChunk(action, ids, dto.note, principal);
+      walked += ids.length;
       after = ids[ids.length - 1];
     }
+    if ((await this.repository.idsAfter(filter, tenantId, after, 1)).length) totals.next_after = after;
   }
 
   private bulkChunk(action: LifecycleAction, ids: string[], note: string | undefined, principal: Principal): Promise<BulkOutcomeDto[]> {

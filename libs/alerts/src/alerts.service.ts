@@ -8,7 +8,7 @@ import { FieldViolation, Page, Paginator, Principal, PROBLEM_LIMITS, ProblemExce
 import { CompiledRule, CompliancePolicies, matchControls } from '@app/compliance';
 import { Alert, AlertTimelineEntry, InjectScopedPrisma, Prisma, ScopedPrismaClient } from '@app/database';
 
-import { alertNotFound } from './alert-errors';
+import { alertNotFound } from './errors/alert-errors';
 import { AlertsRepository } from './alerts.repository';
 import { AlertSortKey } from './dto/alert-enums';
 import { AlertFilterDto, pickAlertFilter } from './dto/alert-filter.dto';

@@ -11,7 +11,6 @@ export {
 export * from './keyset';
 export * from './tenancy';
 export * from './scoped-prisma';
-export * from './readiness';
 export * from './plain-sql';
 export * from './pg-types';
 export * from './tolerant-dates';

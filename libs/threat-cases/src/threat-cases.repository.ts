@@ -3,14 +3,17 @@ import { Injectable } from '@nestjs/common';
 import { CursorValue, SortDirection } from '@app/common';
 import { andWhere, InjectScopedPrisma, Prisma, ScopedPrismaClient, sqlKeyset } from '@app/database';
 
-import { ThreatCaseSortField } from './dto/threat-case-enums';
+import { CASE_TIMELINE_MAX_ENTRIES, MAX_CASE_ALERTS, MAX_CASE_VERIFICATIONS, ThreatCaseSortField } from './dto/threat-case-enums';
 import { CaseCriteria, caseWhere } from './threat-case-where';
 
-/** What a case is answered with: its alerts, timeline and verifications (oldest first) and siren. */
+/**
+ * What a case is answered with: its alerts, timeline and verifications (oldest first) and siren. The
+ * takes are the bounds the OpenAPI document states; writes keep alerts and verifications within theirs.
+ */
 export const CASE_INCLUDE = {
-  alerts: { select: { alertId: true }, orderBy: [{ linkedAt: 'asc' }, { alertId: 'asc' }] },
-  timeline: { orderBy: [{ at: 'asc' }, { id: 'asc' }] },
-  verifications: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
+  alerts: { select: { alertId: true }, orderBy: [{ linkedAt: 'asc' }, { alertId: 'asc' }], take: MAX_CASE_ALERTS },
+  timeline: { orderBy: [{ at: 'asc' }, { id: 'asc' }], take: CASE_TIMELINE_MAX_ENTRIES },
+  verifications: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: MAX_CASE_VERIFICATIONS },
   sirenSettings: true,
 } satisfies Prisma.ThreatCaseInclude;
 
