@@ -4,7 +4,8 @@ import { CursorCodec, CursorValue, MAX_PAGE_SIZE, Principal, ProblemException, P
 
 import { ThreatCaseQueryDto } from './dto/threat-case-query.dto';
 import { invalidField } from './errors/threat-case-errors';
-import { CaseCriteria, ThreatCaseDetail, ThreatCasesRepository } from './threat-cases.repository';
+import { CaseCriteria } from './threat-case-where';
+import { ThreatCaseDetail, ThreatCasesRepository } from './threat-cases.repository';
 
 /** Cases per answer when the body names neither maxPageSize nor maxResults. */
 export const DEFAULT_QUERY_PAGE = 100;
