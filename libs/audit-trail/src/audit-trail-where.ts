@@ -1,5 +1,5 @@
 import { dateRange } from '@app/common';
-import { Prisma, whereOf } from '@app/database';
+import { Prisma, tenantCondition, TenantScope, whereOf } from '@app/database';
 
 import type { AuditTrailFilterDto } from './dto/list-audit-trail-query.dto';
 
@@ -10,13 +10,13 @@ export const AUDIT_EVENT_COLUMNS = Prisma.sql`e.id, e.tenant_id AS "tenantId", e
 
 /**
  * The WHERE of an audit trail query over `audit_events e`, the one definition of its filters (the list
- * and exports). `tenantId` null means every tenant (admin without a tenant filter); raw SQL is not
- * covered by the tenancy extension, so this is where the tenant is applied.
+ * and exports) within `scope`; raw SQL is not covered by the tenancy extension, so this is where the
+ * tenant is applied.
  */
-export function auditTrailWhere(filter: AuditTrailFilterDto, tenantId: string | null): Prisma.Sql {
+export function auditTrailWhere(filter: AuditTrailFilterDto, scope: TenantScope): Prisma.Sql {
   const range = dateRange(filter);
   return whereOf([
-    tenantId ? Prisma.sql`e.tenant_id = ${tenantId}` : null,
+    tenantCondition(scope, Prisma.sql`e.tenant_id`),
     filter.actor ? Prisma.sql`e.actor = ${filter.actor}` : null,
     filter.action?.length ? Prisma.sql`e.action = ANY(${filter.action})` : null,
     filter.resource_type ? Prisma.sql`e.resource_type = ${filter.resource_type}` : null,

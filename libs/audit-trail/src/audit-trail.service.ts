@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 
 import { CursorValue, Page, Paginator, Principal, SortDirection } from '@app/common';
 import { AppConfig } from '@app/config';
-import { andWhere, AuditEvent, InjectScopedPrisma, Prisma, ScopedPrismaClient, sqlKeyset } from '@app/database';
+import { andWhere, AuditEvent, InjectScopedPrisma, Prisma, requestScope, ScopedPrismaClient, sqlKeyset } from '@app/database';
 
 import { ChainReader, verifyChain } from './audit-chain';
 import { GENESIS_HASH } from './audit-hash';
@@ -35,7 +35,7 @@ export class AuditTrailService {
   }
 
   async list(query: ListAuditTrailQueryDto, principal: Principal): Promise<Page<AuditEvent>> {
-    const where = auditTrailWhere(query, principal.isAdmin ? (query.tenant_id ?? null) : principal.tenantId);
+    const where = auditTrailWhere(query, requestScope(principal, query.tenant_id));
     const read = (after: [CursorValue, string] | null, take: number, skip: number, direction: SortDirection) => {
       const keyset = sqlKeyset(Prisma.sql`e.at`, 'timestamptz', Prisma.sql`e.id`, after, direction);
       return this.db.$queryRaw<AuditEvent[]>(Prisma.sql`SELECT ${AUDIT_EVENT_COLUMNS} FROM audit_events e ${andWhere(where, keyset.after)} ${keyset.orderBy} LIMIT ${take} OFFSET ${skip}`);

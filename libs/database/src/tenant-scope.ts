@@ -25,6 +25,11 @@ export function scopedTenant(scope: TenantScope): string | null {
   return 'tenantId' in scope ? scope.tenantId : null;
 }
 
+/** The scope as a Prisma `where` part: `{ tenantId }`, or nothing for every tenant. */
+export function tenantWhere(scope: TenantScope): { tenantId?: string } {
+  return 'tenantId' in scope ? { tenantId: scope.tenantId } : {};
+}
+
 /** `<column> = tenant` for raw SQL, or null for every tenant (to leave out of a WHERE). */
 export function tenantCondition(scope: TenantScope, column: Prisma.Sql): Prisma.Sql | null {
   return 'tenantId' in scope ? Prisma.sql`${column} = ${scope.tenantId}` : null;

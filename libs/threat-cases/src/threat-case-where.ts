@@ -1,12 +1,12 @@
 import { dateRange } from '@app/common';
-import { Prisma, ThreatCaseStatus, whereOf } from '@app/database';
+import { Prisma, tenantCondition, TenantScope, ThreatCaseStatus, whereOf } from '@app/database';
 
 import type { ThreatCaseFilterDto } from './dto/list-threat-cases-query.dto';
 
 /** The cases a read selects, whichever endpoint it came from (the list's query, seed 003's body, an export's frozen filters). */
 export interface CaseCriteria {
-  /** null: every tenant (admin without a tenant filter). */
-  tenantId: string | null;
+  /** One tenant, or every tenant (an admin without a tenant filter). */
+  scope: TenantScope;
   createdFrom?: Date;
   createdTo?: Date;
   deviceIds?: string[];
@@ -18,10 +18,10 @@ export interface CaseCriteria {
 }
 
 /** The criteria of the list's filters: the list and an export of the same filters select by this. */
-export function filterCriteria(filter: ThreatCaseFilterDto, tenantId: string | null, includeDeleted = false): CaseCriteria {
+export function filterCriteria(filter: ThreatCaseFilterDto, scope: TenantScope, includeDeleted = false): CaseCriteria {
   const range = dateRange(filter);
   return {
-    tenantId,
+    scope,
     createdFrom: range.gte,
     createdTo: range.lt,
     deviceIds: filter.device_id,
@@ -39,7 +39,7 @@ export function filterCriteria(filter: ThreatCaseFilterDto, tenantId: string | n
 export function caseWhere(criteria: CaseCriteria): Prisma.Sql {
   const { deviceIds, locationIds, statuses, controls } = criteria;
   return whereOf([
-    criteria.tenantId ? Prisma.sql`c.tenant_id = ${criteria.tenantId}` : null,
+    tenantCondition(criteria.scope, Prisma.sql`c.tenant_id`),
     criteria.includeDeleted ? null : Prisma.sql`NOT c.deleted`,
     criteria.createdFrom ? Prisma.sql`c.created_at >= ${criteria.createdFrom}` : null,
     criteria.createdTo ? Prisma.sql`c.created_at < ${criteria.createdTo}` : null,

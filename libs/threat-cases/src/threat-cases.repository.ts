@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { CursorValue, SortDirection } from '@app/common';
-import { andWhere, InjectScopedPrisma, Prisma, ScopedPrismaClient, sqlKeyset } from '@app/database';
+import { andWhere, InjectScopedPrisma, Prisma, ScopedPrismaClient, sqlKeyset, TenantScope, tenantWhere } from '@app/database';
 
 import { CASE_TIMELINE_MAX_ENTRIES, MAX_CASE_ALERTS, MAX_CASE_VERIFICATIONS, ThreatCaseSortField } from './dto/threat-case-enums';
 import { CaseCriteria, caseWhere } from './threat-case-where';
@@ -66,7 +66,7 @@ export class ThreatCasesRepository {
   }
 
   /** One case the principal's scope may see; deleted ones only when asked for. */
-  find(id: string, tenantId: string | null, includeDeleted: boolean): Promise<ThreatCaseDetail | null> {
-    return this.db.threatCase.findFirst({ where: { id, ...(tenantId ? { tenantId } : {}), ...(includeDeleted ? {} : { deleted: false }) }, include: CASE_INCLUDE });
+  find(id: string, scope: TenantScope, includeDeleted: boolean): Promise<ThreatCaseDetail | null> {
+    return this.db.threatCase.findFirst({ where: { id, ...tenantWhere(scope), ...(includeDeleted ? {} : { deleted: false }) }, include: CASE_INCLUDE });
   }
 }

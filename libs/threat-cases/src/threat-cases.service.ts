@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 
 import { appendAuditEvents } from '@app/audit-trail';
 import { Page, Paginator, Principal, publicId } from '@app/common';
-import { InjectScopedPrisma, ScopedPrismaClient } from '@app/database';
+import { InjectScopedPrisma, requestScope, ScopedPrismaClient } from '@app/database';
 
 import { CreateThreatCaseDto } from './dto/create-threat-case.dto';
 import { ListThreatCasesQueryDto } from './dto/list-threat-cases-query.dto';
@@ -23,7 +23,7 @@ export class ThreatCasesService {
   list(query: ListThreatCasesQueryDto, principal: Principal): Promise<Page<ThreatCaseDetail>> {
     assertMaySeeDeleted(principal, query.include_deleted);
     const sortBy = query.sort_by ?? 'created_at';
-    const criteria = filterCriteria(query, principal.isAdmin ? (query.tenant_id ?? null) : principal.tenantId, query.include_deleted ?? false);
+    const criteria = filterCriteria(query, requestScope(principal, query.tenant_id), query.include_deleted ?? false);
     const request = { criteria, sortBy, take: 0 } as const;
     return this.paginator.paginate<ThreatCaseDetail>(query, {
       sortBy,
@@ -39,7 +39,7 @@ export class ThreatCasesService {
   /** One case the principal may see: another tenant's, and a deleted one unless admin asks, answer 404. */
   async get(id: string, principal: Principal, includeDeleted = false): Promise<ThreatCaseDetail> {
     assertMaySeeDeleted(principal, includeDeleted);
-    const found = await this.repository.find(id, principal.isAdmin ? null : principal.tenantId, includeDeleted);
+    const found = await this.repository.find(id, requestScope(principal), includeDeleted);
     if (!found) throw threatCaseNotFound(id);
     return found;
   }

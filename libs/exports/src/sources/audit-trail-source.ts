@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { AUDIT_EVENT_COLUMNS, AuditTrailFilterDto, auditTrailWhere } from '@app/audit-trail';
-import { andWhere, Prisma } from '@app/database';
+import { andWhere, oneTenant, Prisma } from '@app/database';
 
 import { AUDIT_TRAIL_EXPORT_COLUMNS, AuditRow } from './audit-trail-columns';
 import { ExportSelection, keysetBatches, missingIn, partStartsOf, PdfColumn, SplittableSource, SqlRun, SummaryTable, Translate, windowOf } from './record-source';
@@ -23,7 +23,7 @@ export class AuditTrailSource implements SplittableSource<AuditRow> {
     const filter = selection.scope === 'filtered' ? (selection.filters as AuditTrailFilterDto) : {};
     const extra = [Prisma.sql`e.at < ${selection.asOf}`];
     if (selection.scope === 'selected') extra.push(Prisma.sql`e.id = ANY(${selection.ids})`);
-    return andWhere(auditTrailWhere(filter, selection.tenantId), extra);
+    return andWhere(auditTrailWhere(filter, oneTenant(selection.tenantId)), extra);
   }
 
   async count(run: SqlRun, selection: ExportSelection): Promise<number> {

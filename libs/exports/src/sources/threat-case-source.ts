@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import { andWhere, Prisma } from '@app/database';
+import { andWhere, oneTenant, Prisma } from '@app/database';
 import { caseWhere, filterCriteria, THREAT_CASE_STATUSES, ThreatCaseFilterDto } from '@app/threat-cases';
 
 import { CaseRow, THREAT_CASE_EXPORT_COLUMNS } from './threat-case-columns';
@@ -30,7 +30,7 @@ export class ThreatCaseSource implements SplittableSource<CaseRow> {
     const filter = selection.scope === 'filtered' ? (selection.filters as ThreatCaseFilterDto) : {};
     const extra = [Prisma.sql`c.created_at < ${selection.asOf}`];
     if (selection.scope === 'selected') extra.push(Prisma.sql`c.id = ANY(${selection.ids})`);
-    return andWhere(caseWhere(filterCriteria(filter, selection.tenantId)), extra);
+    return andWhere(caseWhere(filterCriteria(filter, oneTenant(selection.tenantId))), extra);
   }
 
   async count(run: SqlRun, selection: ExportSelection): Promise<number> {
