@@ -161,7 +161,7 @@ outbox rows are written either way, the subscriptions add the relay's deliveries
 
 With subscriptions: ${((rate(withHooks) / rate(without) - 1) * 100).toFixed(1)}% (target: within 10%).
 
-**Deliveries**: ${expected} made for the run above, ${delivered} succeeded${pendingLeft ? ` (${pendingLeft} still pending or unrelayed when the bench stopped waiting)` : ''}; the
+**Deliveries**: ${expected} made by the relay when ingestion ended, ${delivered} succeeded in all${pendingLeft ? ` (${pendingLeft} still pending or unrelayed when the bench stopped waiting)` : ''}; the
 receiver saw ${received.length} requests in ${deliverySeconds.toFixed(1)} s from the first to the last: **${Math.round(received.length / deliverySeconds)} deliveries/s**
 to a loopback receiver, the worker's consumer at 32 deliveries at once, while ingestion ran for the first ${SECONDS} s.
 

@@ -46,10 +46,9 @@ export class WebhookDeliverer {
     });
     const attempts = delivery.attempts + 1;
     if (outcome.kind === 'delivered') {
-      await this.prisma.$transaction([
-        this.prisma.webhookDelivery.update({ where: { id: deliveryId }, data: { status: 'succeeded', attempts, responseStatus: outcome.status, durationMs: outcome.durationMs, error: null, nextAttemptAt: null, updatedAt: new Date() } }),
-        this.prisma.webhookSubscription.updateMany({ where: { id: subscription.id, failingSince: { not: null } }, data: { failingSince: null } }),
-      ]);
+      // One statement in the usual case: the subscription is written only when it was failing.
+      await this.prisma.webhookDelivery.update({ where: { id: deliveryId }, data: { status: 'succeeded', attempts, responseStatus: outcome.status, durationMs: outcome.durationMs, error: null, nextAttemptAt: null, updatedAt: new Date() } });
+      if (subscription.failingSince) await this.prisma.webhookSubscription.updateMany({ where: { id: subscription.id, failingSince: { not: null } }, data: { failingSince: null } });
       return;
     }
     const last = outcome.kind === 'give-up' || attempt >= maxAttempts;
