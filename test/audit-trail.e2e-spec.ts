@@ -88,10 +88,11 @@ describe('the audit trail', () => {
     expect((await world.prisma.auditEvent.findUniqueOrThrow({ where: { id: event.id } })).actor).toBe(event.actor);
   });
 
-  it('should report a row altered behind the trigger as the first broken event', async () => {
+  it('should report a row altered behind the trigger as the first broken event, and tell the tenant’s webhooks and streams', async () => {
     const tenant: Tenant = await world.tenant('Tampered');
     const reader = world.bearer(tenant, ['audit:read']);
     for (let i = 0; i < 4; i++) await http(api, 'GET', '/v1/audit-trail', { headers: reader });
+    expect((await http<Verification>(api, 'GET', '/v1/audit-trail/verify', { headers: reader })).body.data.valid).toBe(true);
     const events = await world.prisma.auditEvent.findMany({ where: { tenantId: tenant.id }, orderBy: { seq: 'asc' } });
     const victim = events[1];
     await world.prisma.$transaction([
@@ -101,6 +102,8 @@ describe('the audit trail', () => {
     ]);
     const verified = await http<Verification>(api, 'GET', '/v1/audit-trail/verify', { headers: reader });
     expect(verified.body.data).toEqual(expect.objectContaining({ valid: false, first_broken_id: victim.id }));
+    const told = await world.prisma.outboxEvent.findMany({ where: { tenantId: tenant.id, type: 'audit.chain_failed' } });
+    expect(told.map((event) => event.data)).toEqual([expect.objectContaining({ tenant_id: tenant.id, first_broken_id: victim.id })]);
   });
 
   it('should filter by actor, action and time range, with cursor paging', async () => {
