@@ -17,6 +17,9 @@ const POLL_MS = 1_000;
 /** Deliveries without a first attempt this long after they were made lost their queue entry (a process died, Redis was emptied). */
 const ORPHAN_AFTER_MS = 60_000;
 const SWEEP_EVERY_MS = 60_000;
+/** Relayed events are kept a week (the live stream resumes from Redis, deliveries carry their own body), then removed in batches. */
+const KEEP_DISPATCHED_MS = 7 * 86_400_000;
+const PURGE_BATCH = 10_000;
 
 interface RelayedEvent {
   tenantId: string;
@@ -141,8 +144,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     await queueCall(this.queue, () => this.queue.addBulk(ids.map((id) => ({ name: WEBHOOK_JOBS.deliver, data: { deliveryId: id }, opts: options(id) }))));
   }
 
-  /** Queues again the deliveries that never had an attempt long after they were made (their queue entry was lost). */
-  private async sweep(): Promise<void> {
+  /** Queues again the deliveries that never had an attempt long after they were made (their queue entry was lost), and removes old relayed events. */
+  async sweep(): Promise<void> {
     try {
       const orphans = await this.prisma.webhookDelivery.findMany({
         where: { status: 'pending', attempts: 0, createdAt: { lt: new Date(Date.now() - ORPHAN_AFTER_MS) } },
@@ -152,6 +155,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       const missing: string[] = [];
       for (const { id } of orphans) if (!(await this.queue.getJob(id))) missing.push(id);
       await this.enqueue(missing);
+      const before = new Date(Date.now() - KEEP_DISPATCHED_MS);
+      await this.prisma.$executeRaw`DELETE FROM outbox_events WHERE id IN (SELECT id FROM outbox_events WHERE dispatched_at < ${before} ORDER BY dispatched_at LIMIT ${PURGE_BATCH})`;
     } catch (error) {
       this.logger.warn(`webhook sweep: ${(error as Error).message}`);
     }
