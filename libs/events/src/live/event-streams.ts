@@ -1,3 +1,5 @@
+import type { ServerResponse } from 'node:http';
+
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 
@@ -29,13 +31,13 @@ export const DROPPED_EVENT = 'stream.dropped';
  */
 @Injectable()
 export class EventStreams implements OnModuleDestroy {
-  /** The open readers' close functions: a closing app ends them (the server would otherwise wait for them forever). */
-  private readonly open = new Set<() => void>();
+  /** The open readers' sockets: a closing app destroys them (the server would otherwise wait for them forever, and for a reader that reads nothing). */
+  private readonly open = new Set<ServerResponse>();
 
   constructor(private readonly hub: LiveEventHub, private readonly config: AppConfig) {}
 
   onModuleDestroy(): void {
-    for (const close of [...this.open]) close();
+    for (const raw of [...this.open]) raw.destroy();
   }
 
   async stream(reply: FastifyReply, request: StreamRequest): Promise<void> {
@@ -55,7 +57,7 @@ export class EventStreams implements OnModuleDestroy {
     const close = (final?: string) => {
       if (closed) return;
       closed = true;
-      this.open.delete(close);
+      this.open.delete(raw);
       stop();
       clearInterval(heartbeat);
       if (final) raw.end(final);
@@ -73,7 +75,7 @@ export class EventStreams implements OnModuleDestroy {
     };
     const stop = this.hub.listen(request.tenantId, (event) => (waiting ? waiting.push(event) : send(event)));
     const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), this.config.eventsHeartbeatSeconds * 1000);
-    this.open.add(close);
+    this.open.add(raw);
     raw.on('close', () => close());
     raw.on('error', () => close());
     if (request.lastEventId) {
