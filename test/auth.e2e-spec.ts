@@ -176,6 +176,29 @@ describe('authentication, scopes and tenancy', () => {
     expect(result.headers.get('content-security-policy')).toContain("default-src 'self'");
   });
 
+  it('should keep the API routes’ policy as strict as before helmet, and drop only upgrade-insecure-requests for Swagger UI', async () => {
+    const strict =
+      "default-src 'self';base-uri 'self';font-src 'self' https: data:;form-action 'self';frame-ancestors 'self';img-src 'self' data:;object-src 'none';script-src 'self' 'unsafe-inline';script-src-attr 'none';style-src 'self' https: 'unsafe-inline';upgrade-insecure-requests";
+    const headers = (await http(api, 'GET', '/v1/audit-trail', { headers: bearer(signHs256(claimsFor(tenantA), SECRET)) })).headers;
+    expect(Object.fromEntries(['content-security-policy', 'cross-origin-opener-policy', 'cross-origin-resource-policy', 'origin-agent-cluster', 'referrer-policy', 'strict-transport-security', 'x-content-type-options', 'x-dns-prefetch-control', 'x-download-options', 'x-frame-options', 'x-permitted-cross-domain-policies', 'x-xss-protection'].map((name) => [name, headers.get(name)]))).toEqual({
+      'content-security-policy': strict,
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-resource-policy': 'same-origin',
+      'origin-agent-cluster': '?1',
+      'referrer-policy': 'no-referrer',
+      'strict-transport-security': 'max-age=31536000; includeSubDomains',
+      'x-content-type-options': 'nosniff',
+      'x-dns-prefetch-control': 'off',
+      'x-download-options': 'noopen',
+      'x-frame-options': 'SAMEORIGIN',
+      'x-permitted-cross-domain-policies': 'none',
+      'x-xss-protection': '0',
+    });
+    for (const path of ['/docs', '/docs/swagger-ui-init.js']) {
+      expect((await http(api, 'GET', path)).headers.get('content-security-policy')).toBe(strict.replace(';upgrade-insecure-requests', ''));
+    }
+  });
+
   it('should declare both security schemes and the scopes of each operation in OpenAPI', async () => {
     const doc = (await http<{ components: { securitySchemes: Record<string, unknown> }; paths: Record<string, Record<string, Record<string, unknown>>> }>(api, 'GET', '/openapi.json')).body;
     expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['api_key', 'bearer']);

@@ -1,39 +1,36 @@
-/**
- * Security headers on every response: helmet's defaults, as a constant. @fastify/helmet computed them
- * per request and halved the requests/s of the whole stack (docs/BENCHMARKS.md); they never change.
- * The CSP lets Swagger UI (/docs) run its inline bootstrap.
- */
-export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'content-security-policy':
-    "default-src 'self';base-uri 'self';font-src 'self' https: data:;form-action 'self';frame-ancestors 'self';img-src 'self' data:;object-src 'none';script-src 'self' 'unsafe-inline';script-src-attr 'none';style-src 'self' https: 'unsafe-inline';upgrade-insecure-requests",
-  'cross-origin-opener-policy': 'same-origin',
-  'cross-origin-resource-policy': 'same-origin',
-  'origin-agent-cluster': '?1',
-  'referrer-policy': 'no-referrer',
-  'strict-transport-security': 'max-age=31536000; includeSubDomains',
-  'x-content-type-options': 'nosniff',
-  'x-dns-prefetch-control': 'off',
-  'x-download-options': 'noopen',
-  'x-frame-options': 'SAMEORIGIN',
-  'x-permitted-cross-domain-policies': 'none',
-  'x-xss-protection': '0',
-};
+import helmet, { FastifyHelmetOptions } from '@fastify/helmet';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 /** Where Swagger UI is served (its page and assets). */
 export const DOCS_PATH = '/docs';
 
 /**
- * Swagger UI's: the same, without `upgrade-insecure-requests`. Served over plain HTTP on any host but
- * localhost, that directive moved the page's scripts and styles to https, which nothing answered, and
- * the page stayed blank. Everything else keeps the strict policy above.
+ * Security headers on every response through @fastify/helmet: helmet's defaults, with inline scripts
+ * allowed so that Swagger UI (/docs) can run its bootstrap.
  */
-export const DOCS_SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  ...SECURITY_HEADERS,
-  'content-security-policy': SECURITY_HEADERS['content-security-policy'].replace(';upgrade-insecure-requests', ''),
+export const HELMET_OPTIONS: FastifyHelmetOptions = {
+  contentSecurityPolicy: { directives: { 'script-src': ["'self'", "'unsafe-inline'"] } },
 };
 
-/** The security headers of a request's answer, by its URL. */
-export function securityHeadersFor(url: string): Readonly<Record<string, string>> {
-  const isDocs = url.startsWith(DOCS_PATH) && (url.length === DOCS_PATH.length || '/?#'.includes(url[DOCS_PATH.length]));
-  return isDocs ? DOCS_SECURITY_HEADERS : SECURITY_HEADERS;
+/**
+ * Swagger UI's: the same, without `upgrade-insecure-requests`. Served over plain HTTP on any host but
+ * localhost, that directive moved the page's scripts and styles to https, which nothing answered, and
+ * the page stayed blank. Every other route keeps the strict policy above.
+ */
+export const DOCS_HELMET_OPTIONS: FastifyHelmetOptions = {
+  contentSecurityPolicy: { directives: { 'script-src': ["'self'", "'unsafe-inline'"], 'upgrade-insecure-requests': null } },
+};
+
+export function isDocsUrl(url: string): boolean {
+  return url.startsWith(DOCS_PATH) && (url.length === DOCS_PATH.length || '/?#'.includes(url[DOCS_PATH.length]));
+}
+
+/** Registers @fastify/helmet before any route exists, the docs routes with their own policy. */
+export async function installSecurityHeaders(app: NestFastifyApplication): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+  // Runs before helmet's own onRoute hook, which reads `helmet` from the route's options.
+  fastify.addHook('onRoute', (route) => {
+    if (isDocsUrl(route.url)) (route as { helmet?: FastifyHelmetOptions }).helmet = DOCS_HELMET_OPTIONS;
+  });
+  await app.register(helmet as unknown as Parameters<NestFastifyApplication['register']>[0], HELMET_OPTIONS);
 }
