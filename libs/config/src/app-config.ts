@@ -34,6 +34,8 @@ export class AppConfig {
   get cursorSecret(): string { return this.env.CURSOR_SECRET; }
   get exportDir(): string { return this.env.EXPORT_DIR; }
   get logLevel(): LogLevel { return this.env.LOG_LEVEL; }
+  /** Log lines for people at a terminal (pino-pretty) rather than JSON. */
+  get logPretty(): boolean { return this.env.LOG_PRETTY; }
   get bodyLimitBytes(): number { return this.env.BODY_LIMIT_BYTES; }
   /** The Alertmanager webhook's own body limit: its payloads hold up to 5,000 alerts. */
   get ingestBodyLimitBytes(): number { return this.env.INGEST_BODY_LIMIT_BYTES; }

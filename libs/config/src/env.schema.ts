@@ -100,6 +100,7 @@ export const ENV_SCHEMA = {
   AUTH_FAILURE_LIMIT_PER_MINUTE: { expects: 'failed authentications a client address, or an API key prefix, may have per minute before 429, from 1 to 1000000', default: '30', parse: integer(1, 1_000_000) },
   CURSOR_SECRET: { expects: 'a secret of at least 32 characters (signs pagination cursors)', parse: secret },
   EXPORT_DIR: { expects: 'a directory path for export files', default: './var/exports', parse: text },
+  LOG_PRETTY: { expects: 'true or false: whether log lines are printed coloured for a terminal (pino-pretty) instead of JSON', default: 'false', parse: boolean },
   LOG_LEVEL: { expects: `one of ${LOG_LEVELS.join(', ')}`, default: 'info', parse: oneOf(LOG_LEVELS) },
   BODY_LIMIT_BYTES: { expects: 'a request body limit in bytes from 1024 to 104857600', default: '1048576', parse: integer(1024, 104_857_600) },
   INGEST_BODY_LIMIT_BYTES: {
