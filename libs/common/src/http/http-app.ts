@@ -20,7 +20,6 @@ import { MetricsService } from './metrics.service';
 import { ProblemFastifyAdapter } from './problem-fastify-adapter';
 import { installRouteBodyLimits } from './route-body-limit';
 import { RouteIndex } from './route-index';
-import { installSecurityHeaders } from './security-headers';
 import { installTextInputChecks, queryStringParser } from './text-input-hooks';
 
 /**
@@ -52,7 +51,6 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, confi
   fastify.setReplySerializer(jsonBody as unknown as (payload: unknown) => string);
   const routes = app.get(RouteIndex);
   installHttpHooks(fastify, { logger, metrics: app.get(MetricsService), routes });
-  await installSecurityHeaders(app);
   installRouteBodyLimits(fastify, config);
   installClientLimits(fastify, config, send);
   await installCors(app, config, routes);

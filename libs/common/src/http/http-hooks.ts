@@ -5,6 +5,7 @@ import { RequestContext, RequestContextStore } from '../trace/request-context';
 import { acceptRequestId, continueTrace, formatTraceparent } from '../trace/trace-context';
 import { MetricsService } from './metrics.service';
 import { RouteIndex } from './route-index';
+import { securityHeadersFor } from './security-headers';
 import './request-state';
 
 function header(request: FastifyRequest, name: string): string | undefined {
@@ -22,7 +23,7 @@ export function startRequestContext(request: FastifyRequest, reply: FastifyReply
     userAgent: header(request, 'user-agent')?.slice(0, 500),
   };
   request.context = context;
-  void reply.header('x-request-id', context.requestId).header('traceparent', formatTraceparent(context.trace));
+  void reply.headers(securityHeadersFor(request.url)).header('x-request-id', context.requestId).header('traceparent', formatTraceparent(context.trace));
   return context;
 }
 
