@@ -1,4 +1,4 @@
-/** Unit specs beside the code, e2e specs in test/; one database and Redis prefix per run (test/setup). */
+/** Unit and integration specs beside the code, e2e specs in test/; one database and Redis prefix per run (test/setup). */
 const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.json');
 
@@ -30,6 +30,8 @@ module.exports = {
   globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
+    // A library's providers on a database of the suite's own, without HTTP (test/utils/integration.ts).
+    { ...shared, displayName: 'integration', testMatch: ['<rootDir>/libs/**/*.int-spec.ts', '<rootDir>/apps/**/*.int-spec.ts'] },
     { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
   ],
 };

@@ -10,6 +10,7 @@ import { alertWhere, AlertFilterDto } from '../libs/alerts/src';
 import { mintDevToken } from '../libs/auth/src/hs256';
 import { Prisma } from '../libs/database/src/generated/prisma/client';
 import { PG_TYPES } from '../libs/database/src/pg-types';
+import { oneTenant } from '../libs/database/src/tenant-scope';
 import { applyMigrations } from '../libs/database/src/migrator/migrator';
 import { seedDatabase } from '../libs/database/src/seed/seed-database';
 import { waitForHttp } from '../scripts/wait-for-http';
@@ -87,9 +88,9 @@ export async function runAlerts(): Promise<void> {
     const until = new Date(Date.UTC(2026, 10, 1));
     const from = new Date(until.getTime() - 30 * 86_400_000);
     const filterA: AlertFilterDto = { severity: ['high', 'critical'], status: ['open', 'acknowledged'], created_from: from.toISOString(), created_to: until.toISOString() };
-    const whereA = alertWhere(filterA, tenant);
-    const whereTenant = alertWhere({}, tenant);
-    const whereQ = alertWhere({ q: 'kim.minjun' }, tenant);
+    const whereA = alertWhere(filterA, oneTenant(tenant));
+    const whereTenant = alertWhere({}, oneTenant(tenant));
+    const whereQ = alertWhere({ q: 'kim.minjun' }, oneTenant(tenant));
     const order = 'ORDER BY a.created_at DESC, a.id DESC LIMIT 51';
 
     // (b): walk to page 1,000 of the tenant's list to get its cursor (and its keyset position for SQL)

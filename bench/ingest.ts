@@ -12,6 +12,7 @@ import { mintDevToken } from '../libs/auth/src/hs256';
 import { publicId } from '../libs/common/src/ids/public-id';
 import { Prisma } from '../libs/database/src/generated/prisma/client';
 import { PG_TYPES } from '../libs/database/src/pg-types';
+import { oneTenant } from '../libs/database/src/tenant-scope';
 import { benchUrl, ensureData, startApi } from './alerts';
 import { load } from './load';
 import { machine, writeSection } from './report';
@@ -93,11 +94,11 @@ export async function runIngest(): Promise<void> {
     // Statistics over demo-tenant-01 (50,000 alerts over a year).
     const tenant = (await pool.query<{ id: string }>("SELECT id FROM tenants WHERE slug = 'demo-tenant-01'")).rows[0].id;
     const headers = { authorization: `Bearer ${jwt(tenant, ['alerts:read'])}` };
-    const where = alertWhere({}, tenant);
+    const where = alertWhere({}, oneTenant(tenant));
     const severitySql = Prisma.sql`SELECT a.severity::text AS key, count(*)::int AS count FROM alerts a ${where} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 50`;
     const from = new Date(Date.UTC(2025, 10, 1));
     const to = new Date(Date.UTC(2026, 10, 1));
-    const seriesWhere = alertWhere({ created_from: from.toISOString(), created_to: to.toISOString() }, tenant);
+    const seriesWhere = alertWhere({ created_from: from.toISOString(), created_to: to.toISOString() }, oneTenant(tenant));
     const seriesSql = Prisma.sql`WITH counts AS (SELECT date_trunc('day', a.created_at) AS bucket, count(*)::int AS n FROM alerts a ${seriesWhere} GROUP BY 1)
       SELECT s.bucket, COALESCE(c.n, 0) FROM generate_series(date_trunc('day', ${from}::timestamptz), ${to}::timestamptz - interval '1 microsecond', '1 day'::interval) s(bucket) LEFT JOIN counts c ON c.bucket = s.bucket ORDER BY 1`;
     const cases = [

@@ -14,6 +14,7 @@ import { mintDevToken } from '../libs/auth/src/hs256';
 import { publicId } from '../libs/common/src/ids/public-id';
 import { Prisma } from '../libs/database/src/generated/prisma/client';
 import { PG_TYPES } from '../libs/database/src/pg-types';
+import { oneTenant } from '../libs/database/src/tenant-scope';
 import { benchUrl, ensureData, startApi } from './alerts';
 import { load, LoadResult } from './load';
 import { machine, writeSection } from './report';
@@ -140,7 +141,7 @@ export async function runScale(): Promise<void> {
     const headers = { authorization: `Bearer ${jwt(big, ['alerts:read'])}` };
     const paths = { default: `/v1/alerts?${FILTER}`, cursor: `/v1/alerts?${FILTER}&pagination=cursor`, exact: `/v1/alerts?${FILTER}&include_total=true` };
     const sample = (await (await fetch(`${base}${paths.default}`, { headers })).json()) as { total: number; total_is_estimate: boolean };
-    const counting = countSql({ severity: ['high'], status: ['open'] }, big);
+    const counting = countSql({ severity: ['high'], status: ['open'] }, oneTenant(big));
     const exactTotal = Number((await pool.query(counting.text, counting.values)).rows[0].n);
     const listRows: string[] = [];
     const lists: Record<'default' | 'cursor', { one: LoadResult[]; many: LoadResult[] }> = { default: { one: [], many: [] }, cursor: { one: [], many: [] } };
@@ -161,7 +162,7 @@ export async function runScale(): Promise<void> {
     const worstP50 = Math.max(...lists.default.one.map((r) => r.p50));
     const throughput = Math.min(...lists.default.many.map((r, i) => r.requestsPerSecond / lists.cursor.many[i].requestsPerSecond));
 
-    const where = alertWhere({ severity: ['high'], status: ['open'] }, big);
+    const where = alertWhere({ severity: ['high'], status: ['open'] }, oneTenant(big));
     const pageSql = Prisma.sql`SELECT a.* FROM alerts a ${where} ORDER BY a.created_at DESC, a.id DESC LIMIT 21 OFFSET 0`;
     const estimateSql = Prisma.sql`SELECT 1 FROM alerts a ${where}`;
     const plan = async (prefix: string, query: Prisma.Sql) => (await pool.query(`${prefix} ${query.text}`, query.values)).rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');

@@ -102,7 +102,7 @@ interface Counts {
 async function request(base: string, headers: Record<string, string>, i: number, ids: string[], counts: Counts): Promise<void> {
   const json = { ...headers, 'content-type': 'application/json' };
   const kind = i % 20;
-  let path = '/v1/alerts?page_size=50';
+  let path: string;
   let init: RequestInit = { headers };
   if (kind < 6) path = pick(['/v1/alerts?page_size=50', '/v1/alerts?severity=high,critical&sort_by=severity', '/v1/alerts/stats/severity', '/v1/alerts/stats/status', '/v1/threat-cases', '/v1/audit-trail?page_size=20']);
   else if (kind < 8 && ids.length) path = `/v1/alerts/${pick(ids)}${pick(['', '/timeline'])}`;

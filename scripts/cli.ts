@@ -18,15 +18,13 @@ import { ApiKeyStore } from '../libs/auth/src/api-keys/api-key-store';
 import { mintDevToken } from '../libs/auth/src/hs256';
 import { isScope, SCOPES } from '../libs/auth/src/scopes';
 import { AppConfig, loadDotEnv } from '../libs/config/src';
-import { publicId } from '../libs/common/src/ids/public-id';
+import { publicId, TENANT_ID } from '../libs/common/src/ids/public-id';
 import { PrismaClient, Tenant } from '../libs/database/src/generated/prisma/client';
 import { CreateTenantDto } from '../libs/tenants/src/dto/create-tenant.dto';
 
 class UsageError extends Error {}
 /** The request conflicts with what is stored (exit 65, EX_DATAERR). */
 class ConflictError extends Error {}
-
-const TENANT_ID = /^tnt_[0-9A-Z]{26}$/;
 
 /**
  * `tenants create`: validated as POST /v1/tenants validates (CreateTenantDto), written with its audit event

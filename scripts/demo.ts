@@ -52,8 +52,8 @@ async function main(): Promise<void> {
   if (build.status !== 0) throw new Error('npm run build failed');
 
   step('Start api and worker');
-  const api = start('api', 'dist/apps/api/apps/api/src/main.js');
-  const worker = start('worker', 'dist/apps/worker/apps/worker/src/main.js');
+  const api = start('api', 'dist/apps/api/src/main.js');
+  const worker = start('worker', 'dist/apps/worker/src/main.js');
   const stop = (): void => {
     stopping = true;
     for (const child of children) child.kill('SIGTERM');

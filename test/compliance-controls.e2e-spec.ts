@@ -172,6 +172,17 @@ describe('compliance: control mapping', () => {
     });
   });
 
+  it('should answer an alert’s first 1,000 controls with their count, and filter and export by one past them', async () => {
+    const controls = Array.from({ length: 1_001 }, (_, i) => `PCI:${Math.floor(i / 100) + 1}.${i % 100}`).sort();
+    const row = alertRow(tenant.id, { controls });
+    await world.prisma.alert.create({ data: row });
+    const read = (await http<{ data: AlertBody & { controls_count: number } }>(api, 'GET', `/v1/alerts/${row.id as string}`, { headers: analyst })).body.data;
+    expect(read.controls).toEqual(controls.slice(0, 1_000));
+    expect(read.controls_count).toBe(1_001);
+    const listed = await http<{ items: (AlertBody & { controls_count: number })[] }>(api, 'GET', `/v1/alerts?control=${controls[1_000]}`, { headers: analyst });
+    expect(listed.body.items.map((a) => [a.id, a.controls.length, a.controls_count])).toEqual([[row.id, 1_000, 1_001]]);
+  });
+
   describe('the control filter', () => {
     let pci: string[];
 

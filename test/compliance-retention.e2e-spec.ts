@@ -51,9 +51,10 @@ describe('compliance: retention and legal holds', () => {
   const officerOf = (tenant: Tenant) => world.bearer(tenant, ['compliance:read', 'compliance:write', 'cases:read', 'cases:write'], 'officer');
 
   async function purge(tenant: Pick<Tenant, 'id'>): Promise<TenantPurge> {
-    const result = await http<{ data: { tenants: TenantPurge[] } }>(api, 'POST', '/v1/compliance/retention/purge', { body: { tenant_id: tenant.id }, headers: admin });
+    const result = await http<{ data: { tenants: TenantPurge[]; tenant_count: number; alerts_purged: number } }>(api, 'POST', '/v1/compliance/retention/purge', { body: { tenant_id: tenant.id }, headers: admin });
     expect(result.status).toBe(200);
     expect(result.body.data.tenants).toHaveLength(1);
+    expect(result.body.data).toEqual(expect.objectContaining({ tenant_count: 1, alerts_purged: result.body.data.tenants[0].alerts_purged }));
     return result.body.data.tenants[0];
   }
 

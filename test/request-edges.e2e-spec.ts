@@ -173,7 +173,7 @@ describe('request edges', () => {
     it('should answer the count of a dry run and change nothing', async () => {
       const result = await http<Bulk>(api, 'POST', '/v1/alerts/bulk/acknowledge', { body: { filter: { severity: ['low', 'info'] }, dry_run: true }, headers });
       expect(result.status).toBe(200);
-      expect(result.body.data).toEqual({ action: 'acknowledge', dry_run: true, outcomes: [], matched: 3, updated: 0, failed: 0 });
+      expect(result.body.data).toEqual({ action: 'acknowledge', dry_run: true, outcomes: [], matched: 3, updated: 0, failed: 0, next_after: null });
       await unchanged();
     });
 
@@ -192,6 +192,27 @@ describe('request edges', () => {
       const done = await http<Bulk>(api, 'POST', '/v1/alerts/bulk/acknowledge', { body: { filter: {}, all: true }, headers });
       expect(done.body.data).toEqual(expect.objectContaining({ dry_run: false, matched: 4, updated: 4 }));
     });
+
+    it('should act on at most 10,000 alerts a request and go on from next_after, each alert once', async () => {
+      const many = await world.tenant('Bulk beyond the cap');
+      const manyHeaders = world.bearer(many, ['alerts:write'], 'bulker');
+      await world.prisma.alert.createMany({ data: Array.from({ length: 10_003 }, () => alertRow(many.id, { severity: 'low' })) });
+      await world.prisma.alert.create({ data: alertRow(many.id, { severity: 'high' }) });
+      const ids = (await world.prisma.alert.findMany({ where: { tenantId: many.id, severity: 'low' }, select: { id: true }, orderBy: { id: 'asc' } })).map((a) => a.id);
+      const body = { filter: { severity: ['low'] } };
+      const first = (await http<Bulk & { data: { next_after: string | null } }>(api, 'POST', '/v1/alerts/bulk/acknowledge', { body, headers: manyHeaders })).body.data;
+      expect(first).toEqual(expect.objectContaining({ matched: 10_000, updated: 10_000, failed: 0, next_after: ids[9_999] }));
+      expect(first.outcomes.map((o) => o.id)).toEqual(ids.slice(0, 10_000));
+      expect(await world.prisma.alert.count({ where: { tenantId: many.id, status: 'acknowledged' } })).toBe(10_000);
+      const rest = (await http<Bulk & { data: { next_after: string | null } }>(api, 'POST', '/v1/alerts/bulk/acknowledge', { body: { ...body, after: first.next_after }, headers: manyHeaders })).body.data;
+      expect(rest).toEqual(expect.objectContaining({ matched: 3, updated: 3, next_after: null }));
+      expect(rest.outcomes.map((o) => o.id)).toEqual(ids.slice(10_000));
+      expect(await world.prisma.alert.count({ where: { tenantId: many.id, status: 'acknowledged' } })).toBe(10_003);
+      const withIds = await http(api, 'POST', '/v1/alerts/bulk/acknowledge', { body: { ids: [ids[0]], after: ids[0] }, headers: manyHeaders });
+      expect(problem(withIds).errors).toEqual([expect.objectContaining({ field: 'after', code: 'invalid' })]);
+      const notAnId = await http(api, 'POST', '/v1/alerts/bulk/acknowledge', { body: { ...body, after: "x' OR 1=1" }, headers: manyHeaders });
+      expect(problem(notAnId).errors).toEqual([expect.objectContaining({ field: 'after' })]);
+    }, 120_000);
 
     it('should document dry_run and all in the OpenAPI document', async () => {
       const doc = (await http<{ components: { schemas: Record<string, { properties: Record<string, { type?: string; description?: string }> }> } }>(api, 'GET', '/openapi.json')).body;

@@ -293,6 +293,50 @@ describe('threat cases', () => {
     });
   });
 
+  describe('bounds the document states', () => {
+    it('should refuse a link past 1,000 alerts with 409, linking nothing, and keep linking up to it', async () => {
+      const tc = await openCase();
+      const held = await alerts(tenant, 998);
+      await world.prisma.threatCaseAlert.createMany({ data: held.map((alertId) => ({ caseId: tc.id, alertId, tenantId: tenant.id, linkedBy: 'seed', linkedAt: new Date() })) });
+      const [last, beyond, further] = await alerts(tenant, 3);
+      const refused = await http<Problem>(api, 'POST', `/v1/threat-cases/${tc.id}/alerts`, { body: { alert_ids: [last, beyond] }, headers: writer });
+      expect(refused.status).toBe(409);
+      expect(refused.body).toEqual(expect.objectContaining({ type: '/problems/threat-case-alert-limit', linked: 999, limit: 1_000, threat_case_id: tc.id }));
+      expect(await world.prisma.threatCaseAlert.count({ where: { caseId: tc.id } })).toBe(999);
+      expect(await world.prisma.auditEvent.count({ where: { resourceId: tc.id, action: 'threat_case.link_alerts' } })).toBe(0);
+      const linked = await http<One>(api, 'POST', `/v1/threat-cases/${tc.id}/alerts`, { body: { alert_ids: [last] }, headers: writer });
+      expect(linked.status).toBe(200);
+      expect(linked.body.data.alert_ids).toHaveLength(1_000);
+      expect((await http<Problem>(api, 'POST', `/v1/threat-cases/${tc.id}/alerts`, { body: { alert_ids: [last, further] }, headers: writer })).status).toBe(409);
+      const query = await http<QueryAnswer>(api, 'POST', '/v1/threat-cases/query', { body: { maxPageSize: 5 }, headers: reader });
+      expect((query.body.data.threatCases.find((c) => c.uuid === tc.id)?.policyAlertUuids as string[]).length).toBe(1_000);
+    });
+
+    it('should refuse a verification past 1,000 records with 409, recording nothing', async () => {
+      const tc = await openCase();
+      await world.prisma.threatCaseVerification.createMany({ data: Array.from({ length: 1_000 }, (_, i) => ({ id: publicId('tcv', Date.now() + i), tenantId: tenant.id, caseId: tc.id, createdBy: 'seed', createdAt: new Date(Date.now() + i) })) });
+      const refused = await http<Problem>(api, 'POST', `/v1/threat-cases/${tc.id}/verifications`, { body: { clip_verification_id: 'clip-over' }, headers: writer });
+      expect(refused.status).toBe(409);
+      expect(refused.body).toEqual(expect.objectContaining({ type: '/problems/threat-case-verification-limit', limit: 1_000 }));
+      expect(await world.prisma.threatCaseVerification.count({ where: { caseId: tc.id } })).toBe(1_000);
+      expect((await http<One>(api, 'GET', `/v1/threat-cases/${tc.id}`, { headers: reader })).body.data.version).toBe(tc.version);
+    });
+
+    it('should answer the oldest 10,000 timeline events and at most 1,000 controls with their count', async () => {
+      const tc = await openCase();
+      const start = Date.now() - 86_400_000;
+      await world.prisma.threatCaseEvent.createMany({ data: Array.from({ length: 10_000 }, (_, i) => ({ id: publicId('tce', start + i), tenantId: tenant.id, caseId: tc.id, type: 'NOTE' as const, message: `n${i}`, userId: 'seed', at: new Date(start + i) })) });
+      const controls = Array.from({ length: 1_001 }, (_, i) => `PCI:${Math.floor(i / 100) + 1}.${i % 100}`).sort();
+      await world.prisma.threatCase.update({ where: { id: tc.id }, data: { controls } });
+      const read = (await http<{ data: CaseBody & { controls: string[]; controls_count: number } }>(api, 'GET', `/v1/threat-cases/${tc.id}`, { headers: reader })).body.data;
+      expect(read.timeline).toHaveLength(10_000);
+      expect(read.timeline[0].message).toBe('n0');
+      expect(read.timeline.at(-1)?.message).toBe('n9999');
+      expect(read.controls).toEqual(controls.slice(0, 1_000));
+      expect(read.controls_count).toBe(1_001);
+    }, 60_000);
+  });
+
   describe('soft deletion', () => {
     it('should hide a deleted case from reads, lists and changes, and show it to admin with include_deleted', async () => {
       const tc = await openCase({ device_id: 'cam-deleted' });

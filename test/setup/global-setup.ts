@@ -1,14 +1,18 @@
 import { randomBytes } from 'node:crypto';
 
-import { applyMigrations } from '../../libs/database/src/migrator/migrator';
+import { applyMigrations, createDatabase, databaseName } from '../../libs/database/src/migrator/migrator';
 import { testEnvironment } from './test-env';
 
 /**
- * One database and one Redis key prefix for this test run, migrated from prisma/migrations; the
- * variables reach every Jest worker through process.env. global-teardown drops both.
+ * One database and one Redis key prefix for this test run: a template database migrated from
+ * prisma/migrations, and the run's database copied from it (integration suites copy their own from it
+ * too, test/setup/suite-database.ts); the variables reach every Jest worker through process.env.
+ * global-teardown drops them all.
  */
 export default async function globalSetup(): Promise<void> {
   const runId = `${process.pid}_${randomBytes(3).toString('hex')}`;
   Object.assign(process.env, testEnvironment(runId));
-  await applyMigrations(process.env.DATABASE_URL as string);
+  const template = process.env.TEST_TEMPLATE_DATABASE_URL as string;
+  await applyMigrations(template);
+  await createDatabase(process.env.DATABASE_URL as string, databaseName(template));
 }

@@ -2,10 +2,14 @@
 export function testEnvironment(runId: string): Record<string, string> {
   const base = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/alert_ledger');
   base.pathname = `/alert_ledger_test_${runId}`;
+  const template = new URL(base);
+  template.pathname = `${base.pathname}_template`;
   return {
     NODE_ENV: 'test',
     TEST_RUN_ID: runId,
     DATABASE_URL: base.toString(),
+    // Migrated once per run; the run's database and each integration suite's are copies of it.
+    TEST_TEMPLATE_DATABASE_URL: template.toString(),
     DATABASE_POOL_SIZE: '5',
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     REDIS_PREFIX: `alert-ledger-test-${runId}`,

@@ -64,6 +64,11 @@ export function alertRow(tenantId: string, fields: Partial<Prisma.AlertUnchecked
   };
 }
 
+/** An export job row (pending, a CSV of every alert) with sensible defaults, for inserting straight into the database. */
+export function exportJobRow(tenantId: string, fields: Partial<Prisma.ExportJobUncheckedCreateInput> = {}): Prisma.ExportJobUncheckedCreateInput {
+  return { id: publicId('exp'), tenantId, resource: 'alerts', format: 'csv', scope: 'all', timezone: 'UTC', locale: 'en', totalRecords: 0, requestedBy: 'tester', requestedByType: 'jwt', asOf: new Date(), ...fields };
+}
+
 /**
  * The api on a real port and a World for one describe block: started in beforeAll, closed in afterAll.
  * `api` is read inside tests (it exists once beforeAll ran).

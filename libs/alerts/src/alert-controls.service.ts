@@ -3,10 +3,9 @@ import { Injectable } from '@nestjs/common';
 import { appendAuditEvents } from '@app/audit-trail';
 import { Principal, publicId } from '@app/common';
 import { CompliancePolicies, matchControls, refreshCaseControlsOfAlertsSql } from '@app/compliance';
-import { InjectScopedPrisma, Prisma, ScopedPrismaClient } from '@app/database';
+import { InjectScopedPrisma, Prisma, requestScope, ScopedPrismaClient } from '@app/database';
 
 import { AlertsRepository } from './alerts.repository';
-import { queryTenant } from './alerts.service';
 import { ControlRulesAppliedDto } from './dto/alert.dto';
 import { AlertFilterDto } from './dto/alert-filter.dto';
 
@@ -27,11 +26,11 @@ export class AlertControlsService {
   ) {}
 
   async reapply(filter: AlertFilterDto, principal: Principal): Promise<ControlRulesAppliedDto> {
-    const tenantId = queryTenant(principal, filter);
+    const scope = requestScope(principal, filter.tenant_id);
     const result = { matched: 0, updated: 0 };
     let after = '';
     for (;;) {
-      const ids = await this.repository.idsAfter(filter, tenantId, after, CHUNK);
+      const ids = await this.repository.idsAfter(filter, scope, after, CHUNK);
       if (ids.length === 0) break;
       result.matched += ids.length;
       result.updated += await this.applyChunk(ids, principal);

@@ -1,15 +1,14 @@
 import { Injectable } from '@nestjs/common';
 
 import { appendAuditEvent, appendAuditEvents } from '@app/audit-trail';
-import { Principal, publicId, StreamedData } from '@app/common';
+import { checkIfMatch, ifMatchAccepts, Principal, publicId, StreamedData } from '@app/common';
 import { CompliancePolicies, normaliseControls, noteRequired as needsNote, refreshCaseControlsOfAlertsSql, TenantSettings } from '@app/compliance';
-import { Alert, AlertSeverity, AlertStatus, InjectScopedPrisma, Prisma, ScopedPrismaClient, tenantParam } from '@app/database';
+import { Alert, AlertSeverity, AlertStatus, InjectScopedPrisma, Prisma, requestScope, ScopedPrismaClient, tenantKeyCondition, TenantScope } from '@app/database';
 
 import { ACTION_EVENT, canApply, LifecycleAction, TARGET_STATUS } from './alert-state-machine';
-import { alertNotFound, checkIfMatch, ifMatchAccepts, invalidTransition, noteRequired, staleVersion } from './alert-errors';
+import { alertNotFound, invalidTransition, noteRequired, staleVersion } from './errors/alert-errors';
 import { AlertsRepository } from './alerts.repository';
-import { queryTenant } from './alerts.service';
-import { BulkActionDto, FollowUpDto, PatchAlertControlsDto, SetAlertControlsDto } from './dto/alert-actions.dto';
+import { BulkActionDto, FollowUpDto, MAX_BULK_FILTER_ALERTS, PatchAlertControlsDto, SetAlertControlsDto } from './dto/alert-actions.dto';
 import { AlertFilterDto } from './dto/alert-filter.dto';
 import { BulkOutcomeDto } from './dto/alert.dto';
 
@@ -20,6 +19,8 @@ interface BulkTotals {
   matched: number;
   updated: number;
   failed: number;
+  /** A filter's walk stopped at MAX_BULK_FILTER_ALERTS with more to go: the last id acted on. */
+  next_after: string | null;
 }
 
 interface Change {
@@ -66,17 +67,17 @@ function controlsChange(alert: Alert, controls: string[], note: string | undefin
 }
 
 /**
- * A bulk chunk's alerts of the tenant (null: any, for admin), locked in id order. Found by primary key:
- * with the tenant as a literal, a tenant newer than the statistics was walked instead (tenantParam).
+ * A bulk chunk's alerts within the scope, locked in id order. Found by primary key: with the tenant as
+ * a literal, a tenant newer than the statistics was walked instead (tenantParam).
  */
-export function lockBulkChunkSql(ids: string[], tenantId: string | null): Prisma.Sql {
-  return Prisma.sql`SELECT id, tenant_id, status::text AS status, severity::text AS severity FROM alerts WHERE ${bulkIdsCondition(ids, tenantId)} ORDER BY id FOR UPDATE`;
+export function lockBulkChunkSql(ids: string[], scope: TenantScope): Prisma.Sql {
+  return Prisma.sql`SELECT id, tenant_id, status::text AS status, severity::text AS severity FROM alerts WHERE ${bulkIdsCondition(ids, scope)} ORDER BY id FOR UPDATE`;
 }
 
-/** The alerts of these ids (of the tenant, unless admin), read by primary key: the tenant as a parameter the planner cannot misjudge. */
-function bulkIdsCondition(ids: string[], tenantId: string | null): Prisma.Sql {
-  const tenantCondition = tenantId ? Prisma.sql`AND tenant_id = ${tenantParam(tenantId)}` : Prisma.empty;
-  return Prisma.sql`id = ANY(${ids}::text[]) ${tenantCondition}`;
+/** The alerts of these ids within the scope, read by primary key: the tenant as a parameter the planner cannot misjudge. */
+function bulkIdsCondition(ids: string[], scope: TenantScope): Prisma.Sql {
+  const tenant = tenantKeyCondition(scope, Prisma.sql`tenant_id`);
+  return Prisma.sql`id = ANY(${ids}::text[]) ${tenant ? Prisma.sql`AND ${tenant}` : Prisma.empty}`;
 }
 
 /** Passes the outcomes through, adding each chunk to the totals (matched = updated + failed). */
@@ -185,25 +186,26 @@ export class AlertLifecycleService {
   }
 
   /**
-   * One action over listed ids or every alert a filter matches, 500 at a time (a filter walked in id
-   * order), each chunk in its own transaction. The outcomes are produced a chunk at a time as they are read
+   * One action over listed ids or the alerts a filter matches, 500 at a time (a filter walked in id
+   * order, at most MAX_BULK_FILTER_ALERTS a request, after `dto.after`), each chunk in its own transaction. The outcomes are produced a chunk at a time as they are read
    * (EnvelopeStreamer writes them as they come), so memory is bounded by a chunk however many alerts match;
    * nothing runs before the first chunk is asked for, and a reader that stops stops the walk.
    */
   bulk(action: LifecycleAction, dto: BulkActionDto, principal: Principal): StreamedData<BulkOutcomeDto> {
-    const totals = { matched: 0, updated: 0, failed: 0 };
+    const totals: BulkTotals = { matched: 0, updated: 0, failed: 0, next_after: null };
     const dryRun = dto.dry_run === true;
     const chunks = dryRun
       ? this.dryRun(dto, principal, totals)
-      : counted(dto.ids ? this.idChunks(action, dto.ids, dto.note, principal) : this.filterChunks(action, dto.filter as AlertFilterDto, dto.note, principal), totals);
+      : counted(dto.ids ? this.idChunks(action, dto.ids, dto.note, principal) : this.filterChunks(action, dto, principal, totals), totals);
     return { head: { action, dry_run: dryRun }, field: 'outcomes', chunks, tail: () => ({ ...totals }) };
   }
 
   /** A dry run: counts the alerts the request would walk (the ids found, or the filter's matches) and yields no outcomes. */
   private async *dryRun(dto: BulkActionDto, principal: Principal, totals: BulkTotals): AsyncGenerator<BulkOutcomeDto[], void, undefined> {
     totals.matched = dto.ids
-      ? (await this.db.$queryRaw<{ n: number }[]>(Prisma.sql`SELECT count(*)::int AS n FROM alerts WHERE ${bulkIdsCondition([...new Set(dto.ids)], principal.isAdmin ? null : principal.tenantId)}`))[0].n
-      : await this.repository.count(dto.filter as AlertFilterDto, queryTenant(principal, dto.filter as AlertFilterDto));
+      ? (await this.db.$queryRaw<{ n: number }[]>(Prisma.sql`SELECT count(*)::int AS n FROM alerts WHERE ${bulkIdsCondition([...new Set(dto.ids)], requestScope(principal))}`))[0].n
+      : await this.repository.count(dto.filter as AlertFilterDto, requestScope(principal, dto.filter?.tenant_id));
+    yield* [];
   }
 
   private async *idChunks(action: LifecycleAction, ids: string[], note: string | undefined, principal: Principal): AsyncGenerator<BulkOutcomeDto[], void, undefined> {
@@ -211,20 +213,24 @@ export class AlertLifecycleService {
     for (let i = 0; i < unique.length; i += BULK_CHUNK) yield await this.bulkChunk(action, unique.slice(i, i + BULK_CHUNK), note, principal);
   }
 
-  private async *filterChunks(action: LifecycleAction, filter: AlertFilterDto, note: string | undefined, principal: Principal): AsyncGenerator<BulkOutcomeDto[], void, undefined> {
-    const tenantId = queryTenant(principal, filter);
-    for (let after = ''; ; ) {
-      const ids = await this.repository.idsAfter(filter, tenantId, after, BULK_CHUNK);
+  /** The filter's matches after `dto.after`, until MAX_BULK_FILTER_ALERTS were walked; then `next_after` tells where to go on, if anything is left. */
+  private async *filterChunks(action: LifecycleAction, dto: BulkActionDto, principal: Principal, totals: BulkTotals): AsyncGenerator<BulkOutcomeDto[], void, undefined> {
+    const filter = dto.filter as AlertFilterDto;
+    const scope = requestScope(principal, filter.tenant_id);
+    let after = dto.after ?? '';
+    for (let walked = 0; walked < MAX_BULK_FILTER_ALERTS; ) {
+      const ids = await this.repository.idsAfter(filter, scope, after, Math.min(BULK_CHUNK, MAX_BULK_FILTER_ALERTS - walked));
       if (ids.length === 0) return;
-      yield await this.bulkChunk(action, ids, note, principal);
+      yield await this.bulkChunk(action, ids, dto.note, principal);
+      walked += ids.length;
       after = ids[ids.length - 1];
     }
+    if ((await this.repository.idsAfter(filter, scope, after, 1)).length) totals.next_after = after;
   }
 
   private bulkChunk(action: LifecycleAction, ids: string[], note: string | undefined, principal: Principal): Promise<BulkOutcomeDto[]> {
-    const tenantId = principal.isAdmin ? null : principal.tenantId;
     return this.db.$transaction(async (tx) => {
-      const rows = await tx.$queryRaw<{ id: string; tenant_id: string; status: AlertStatus; severity: AlertSeverity }[]>(lockBulkChunkSql(ids, tenantId));
+      const rows = await tx.$queryRaw<{ id: string; tenant_id: string; status: AlertStatus; severity: AlertSeverity }[]>(lockBulkChunkSql(ids, requestScope(principal)));
       const found = new Map(rows.map((row) => [row.id, row]));
       const settings = new Map<string, TenantSettings>();
       for (const tenant of new Set(rows.map((row) => row.tenant_id))) settings.set(tenant, (await this.policies.get(tenant)).settings);

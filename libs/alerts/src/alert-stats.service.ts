@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 
 import { dateRange, Principal, ProblemException, ProblemTypes } from '@app/common';
-import { Prisma, PlainSql } from '@app/database';
+import { PlainSql, Prisma, requestScope } from '@app/database';
 
 import { alertWhere } from './alerts.repository';
-import { queryTenant } from './alerts.service';
 import { SEVERITIES, STATUSES } from './dto/alert-enums';
 import { AlertFilterDto } from './dto/alert-filter.dto';
 import { GroupStatsDto, GroupStatsQueryDto, MAX_BUCKETS, ResponseTimesDto, StatsInterval, TimeseriesDto, TimeseriesQueryDto } from './dto/alert-stats.dto';
@@ -32,7 +31,7 @@ export class AlertStatsService {
   constructor(private readonly sql: PlainSql) {}
 
   async groups(dimension: Dimension, query: GroupStatsQueryDto, principal: Principal): Promise<GroupStatsDto> {
-    const where = alertWhere(query, queryTenant(principal, query));
+    const where = alertWhere(query, requestScope(principal, query.tenant_id));
     const all = ALL_VALUES[dimension];
     // An enumerated dimension always answers every value, so `limit` applies to the open ones only.
     const limit = all ? Prisma.empty : Prisma.sql`LIMIT ${query.limit ?? 50}`;
@@ -45,7 +44,7 @@ export class AlertStatsService {
   }
 
   private async total(filter: AlertFilterDto, principal: Principal): Promise<number> {
-    const [row] = await this.sql.rows<{ n: number }>(Prisma.sql`SELECT count(*)::int AS n FROM alerts a ${alertWhere(filter, queryTenant(principal, filter))}`);
+    const [row] = await this.sql.rows<{ n: number }>(Prisma.sql`SELECT count(*)::int AS n FROM alerts a ${alertWhere(filter, requestScope(principal, filter.tenant_id))}`);
     return row.n;
   }
 
@@ -65,7 +64,7 @@ export class AlertStatsService {
       });
     }
     const filter: AlertFilterDto = { ...query, created_from: from.toISOString(), created_to: to.toISOString() };
-    const where = alertWhere(filter, queryTenant(principal, query));
+    const where = alertWhere(filter, requestScope(principal, query.tenant_id));
     const unit = Prisma.raw(`'${interval}'`);
     const step = Prisma.raw(`'1 ${interval}'`);
     const rows = await this.sql.rowsInTimeZone<{ start: Date; local_start: string; count: number }>(
@@ -88,7 +87,7 @@ export class AlertStatsService {
 
   /** Mean, p50 and p90 of time to acknowledge and to resolve, per severity, over alerts that got there. */
   async responseTimes(query: AlertFilterDto, principal: Principal): Promise<ResponseTimesDto[]> {
-    const where = alertWhere(query, queryTenant(principal, query));
+    const where = alertWhere(query, requestScope(principal, query.tenant_id));
     return toResponseTimes(await this.sql.rows(responseTimesSql(where)));
   }
 }

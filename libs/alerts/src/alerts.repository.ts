@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { cursorColumns, CursorValue, dateRange, parseInstant, SortDirection, SortValue } from '@app/common';
-import { Alert, Prisma, PlainSql, tenantParam } from '@app/database';
+import { Alert, PlainSql, Prisma, tenantCondition, tenantKeyCondition, TenantScope } from '@app/database';
 
 import { AlertSortKey } from './dto/alert-enums';
 import { AlertFilterDto } from './dto/alert-filter.dto';
@@ -73,13 +73,13 @@ function openAt(t: Date): Prisma.Sql {
 }
 
 /**
- * The WHERE of an alert query. `tenantId` null means every tenant (admin without a tenant filter);
- * raw SQL is not covered by the tenancy extension, so this is where the tenant is applied.
+ * The WHERE of an alert query within `scope` (one tenant, or every tenant for admin); raw SQL is not
+ * covered by the tenancy extension, so this is where the tenant is applied.
  */
-export function alertWhere(filter: AlertFilterDto, tenantId: string | null): Prisma.Sql {
+export function alertWhere(filter: AlertFilterDto, scope: TenantScope): Prisma.Sql {
   const range = dateRange(filter);
   const conditions = [
-    tenantId ? Prisma.sql`a.tenant_id = ${tenantId}` : null,
+    tenantCondition(scope, Prisma.sql`a.tenant_id`),
     anyOf(Prisma.sql`a.type`, filter.type),
     anyOf(Prisma.sql`a.severity`, filter.severity, 'alert_severity'),
     anyOf(Prisma.sql`a.status`, filter.status, 'alert_status'),
@@ -109,26 +109,26 @@ export function alertWhere(filter: AlertFilterDto, tenantId: string | null): Pri
 
 export interface AlertPageRequest {
   filter: AlertFilterDto;
-  tenantId: string | null;
+  scope: TenantScope;
   sortBy: AlertSortKey;
   direction: SortDirection;
   take: number;
 }
 
 /** The exact count of the alerts a filter matches. */
-export function countSql(filter: AlertFilterDto, tenantId: string | null): Prisma.Sql {
-  return Prisma.sql`SELECT count(*)::int AS n FROM alerts a ${alertWhere(filter, tenantId)}`;
+export function countSql(filter: AlertFilterDto, scope: TenantScope): Prisma.Sql {
+  return Prisma.sql`SELECT count(*)::int AS n FROM alerts a ${alertWhere(filter, scope)}`;
 }
 
 /** The count, stopping after `limit` matching rows (read in any order, so through whichever index serves the filter). */
-export function countUpToSql(filter: AlertFilterDto, tenantId: string | null, limit: number): Prisma.Sql {
-  return Prisma.sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM alerts a ${alertWhere(filter, tenantId)} LIMIT ${limit}) matching`;
+export function countUpToSql(filter: AlertFilterDto, scope: TenantScope, limit: number): Prisma.Sql {
+  return Prisma.sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM alerts a ${alertWhere(filter, scope)} LIMIT ${limit}) matching`;
 }
 
 /** One alert by primary key (the tenant as tenantParam, so a tenant newer than the statistics is not walked). */
-export function alertByIdSql(id: string, tenantId: string | null): Prisma.Sql {
-  const tenant = tenantId ? Prisma.sql`AND a.tenant_id = ${tenantParam(tenantId)}` : Prisma.empty;
-  return Prisma.sql`SELECT ${ALERT_COLUMNS} FROM alerts a WHERE a.id = ${id} ${tenant}`;
+export function alertByIdSql(id: string, scope: TenantScope): Prisma.Sql {
+  const tenant = tenantKeyCondition(scope, Prisma.sql`a.tenant_id`);
+  return Prisma.sql`SELECT ${ALERT_COLUMNS} FROM alerts a WHERE a.id = ${id} ${tenant ? Prisma.sql`AND ${tenant}` : Prisma.empty}`;
 }
 
 /** Alert reads in SQL: keyset conditions as row comparisons, which the (tenant, column, id) indexes serve. */
@@ -140,12 +140,12 @@ export class AlertsRepository {
     return SORTS[sortBy].value(alert);
   }
 
-  count(filter: AlertFilterDto, tenantId: string | null): Promise<number> {
-    return this.sql.rows<{ n: number }>(countSql(filter, tenantId)).then((rows) => rows[0].n);
+  count(filter: AlertFilterDto, scope: TenantScope): Promise<number> {
+    return this.sql.rows<{ n: number }>(countSql(filter, scope)).then((rows) => rows[0].n);
   }
 
-  countUpTo(filter: AlertFilterDto, tenantId: string | null, limit: number): Promise<number> {
-    return this.sql.rows<{ n: number }>(countUpToSql(filter, tenantId, limit)).then((rows) => rows[0].n);
+  countUpTo(filter: AlertFilterDto, scope: TenantScope, limit: number): Promise<number> {
+    return this.sql.rows<{ n: number }>(countUpToSql(filter, scope, limit)).then((rows) => rows[0].n);
   }
 
   /**
@@ -153,9 +153,9 @@ export class AlertsRepository {
    * planned and not run (the statistics of the tenant, severity, status, … columns, multiplied as if
    * independent).
    */
-  estimateCount(filter: AlertFilterDto, tenantId: string | null): Promise<number> {
+  estimateCount(filter: AlertFilterDto, scope: TenantScope): Promise<number> {
     return this.sql
-      .rows<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(Prisma.sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM alerts a ${alertWhere(filter, tenantId)}`)
+      .rows<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(Prisma.sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM alerts a ${alertWhere(filter, scope)}`)
       .then((rows) => Math.round(rows[0]['QUERY PLAN'][0].Plan['Plan Rows']));
   }
 
@@ -169,7 +169,7 @@ export class AlertsRepository {
 
   private read(request: AlertPageRequest, after: [CursorValue, string] | null, skip: number): Promise<Alert[]> {
     const { columns } = SORTS[request.sortBy];
-    const where = alertWhere(request.filter, request.tenantId);
+    const where = alertWhere(request.filter, request.scope);
     const dir = Prisma.raw(request.direction === 'asc' ? 'ASC' : 'DESC');
     const key = [...columns.map((c) => c.expr), Prisma.sql`a.id`];
     let keyset = Prisma.empty;
@@ -185,15 +185,15 @@ export class AlertsRepository {
   }
 
   /** Ids matching a filter after `afterId`, in id order: bulk actions walk a filter with this. */
-  idsAfter(filter: AlertFilterDto, tenantId: string | null, afterId: string, take: number): Promise<string[]> {
-    const where = alertWhere(filter, tenantId);
+  idsAfter(filter: AlertFilterDto, scope: TenantScope, afterId: string, take: number): Promise<string[]> {
+    const where = alertWhere(filter, scope);
     const keyset = where === Prisma.empty ? Prisma.sql`WHERE a.id > ${afterId}` : Prisma.sql`AND a.id > ${afterId}`;
     return this.sql.rows<{ id: string }>(Prisma.sql`SELECT a.id FROM alerts a ${where} ${keyset} ORDER BY a.id LIMIT ${take}`).then((rows) => rows.map((row) => row.id));
   }
 
-  /** One alert, if the tenant (null: any, for admin) may see it. */
-  async findById(id: string, tenantId: string | null): Promise<Alert | null> {
-    const [alert] = await this.sql.rows<Alert>(alertByIdSql(id, tenantId));
+  /** One alert, if it is within the scope. */
+  async findById(id: string, scope: TenantScope): Promise<Alert | null> {
+    const [alert] = await this.sql.rows<Alert>(alertByIdSql(id, scope));
     return alert ?? null;
   }
 }

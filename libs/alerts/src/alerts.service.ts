@@ -6,12 +6,12 @@ import { createHash } from 'node:crypto';
 import { appendAuditEvent, appendAuditEvents, canonicalJson } from '@app/audit-trail';
 import { FieldViolation, Page, Paginator, Principal, PROBLEM_LIMITS, ProblemException, ProblemTypes, parseTimestamp, publicId } from '@app/common';
 import { CompiledRule, CompliancePolicies, matchControls } from '@app/compliance';
-import { Alert, AlertTimelineEntry, InjectScopedPrisma, Prisma, ScopedPrismaClient } from '@app/database';
+import { Alert, AlertTimelineEntry, InjectScopedPrisma, Prisma, requestScope, ScopedPrismaClient, scopedTenant } from '@app/database';
 
-import { alertNotFound } from './alert-errors';
+import { alertNotFound } from './errors/alert-errors';
 import { AlertsRepository } from './alerts.repository';
 import { AlertSortKey } from './dto/alert-enums';
-import { AlertFilterDto, pickAlertFilter } from './dto/alert-filter.dto';
+import { pickAlertFilter } from './dto/alert-filter.dto';
 import { CreateAlertDto } from './dto/create-alert.dto';
 import { ListAlertsQueryDto } from './dto/list-alerts-query.dto';
 import { toFieldViolationsOf } from './validation';
@@ -23,10 +23,6 @@ export interface CreatedAlert {
 }
 
 /** The tenant a principal's alert query runs in: its own, or for admin the filter's (null: all). */
-export function queryTenant(principal: Principal, filter: AlertFilterDto): string | null {
-  return principal.isAdmin ? (filter.tenant_id ?? null) : principal.tenantId;
-}
-
 /** The new alert's row; its controls are the tenant's rules' plus those the request names. */
 function alertData(dto: CreateAlertDto, tenantId: string, now: Date, rules: readonly CompiledRule[]): Prisma.AlertUncheckedCreateInput {
   return {
@@ -76,16 +72,16 @@ export class AlertsService {
 
   list(query: Omit<ListAlertsQueryDto, 'sort_by'> & { sort_by?: AlertSortKey }, principal: Principal): Promise<Page<Alert>> {
     const sortBy = query.sort_by ?? 'created_at';
-    const tenantId = queryTenant(principal, query);
+    const scope = requestScope(principal, query.tenant_id);
     const filter = pickAlertFilter(query);
-    const request = { filter, tenantId, sortBy, direction: query.sort_direction ?? 'desc', take: 0 } as const;
+    const request = { filter, scope, sortBy, direction: query.sort_direction ?? 'desc', take: 0 } as const;
     return this.paginator.paginate<Alert>(query, {
       sortBy,
-      scope: { resource: 'alerts', tenantId: tenantId ?? '*', filter },
+      scope: { resource: 'alerts', tenantId: scopedTenant(scope) ?? '*', filter },
       sortValue: (alert) => this.repository.sortValue(sortBy, alert),
       id: (alert) => alert.id,
-      count: () => this.repository.count(filter, tenantId),
-      estimate: { rows: () => this.repository.estimateCount(filter, tenantId), countUpTo: (limit) => this.repository.countUpTo(filter, tenantId, limit) },
+      count: () => this.repository.count(filter, scope),
+      estimate: { rows: () => this.repository.estimateCount(filter, scope), countUpTo: (limit) => this.repository.countUpTo(filter, scope, limit) },
       readOffset: (skip, take, direction) => this.repository.readOffset({ ...request, direction, take }, skip),
       readKeyset: (after, take, direction) => this.repository.readKeyset({ ...request, direction, take }, after),
     });
@@ -93,7 +89,7 @@ export class AlertsService {
 
   /** One alert the principal may see (another tenant's answers 404). */
   async get(id: string, principal: Principal): Promise<Alert> {
-    const alert = await this.repository.findById(id, principal.isAdmin ? null : principal.tenantId);
+    const alert = await this.repository.findById(id, requestScope(principal));
     if (!alert) throw alertNotFound(id);
     return alert;
   }

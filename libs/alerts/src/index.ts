@@ -1,5 +1,5 @@
 export * from './alert-controls.service';
-export * from './alert-errors';
+export * from './errors/alert-errors';
 export * from './alert-lifecycle.service';
 export * from './alert-stats.service';
 export * from './dto/alert-stats.dto';

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 
-import { dateRange, Page, Paginator, Principal } from '@app/common';
+import { CursorValue, Page, Paginator, Principal, SortDirection } from '@app/common';
 import { AppConfig } from '@app/config';
-import { AuditEvent, InjectScopedPrisma, keysetOrder, keysetWhere, Prisma, ScopedPrismaClient } from '@app/database';
+import { andWhere, AuditEvent, InjectScopedPrisma, Prisma, requestScope, ScopedPrismaClient, sqlKeyset } from '@app/database';
 
 import { ChainReader, verifyChain } from './audit-chain';
 import { GENESIS_HASH } from './audit-hash';
 import { AuditChainMetrics } from './audit-chain-metrics';
+import { AUDIT_EVENT_COLUMNS, auditTrailWhere } from './audit-trail-where';
 import { appendAuditEvent, AuditEntry } from './audit-trail.writer';
 import { AuditVerificationDto } from './dto/audit-event.dto';
 import { ListAuditTrailQueryDto } from './dto/list-audit-trail-query.dto';
@@ -34,25 +35,19 @@ export class AuditTrailService {
   }
 
   async list(query: ListAuditTrailQueryDto, principal: Principal): Promise<Page<AuditEvent>> {
-    const where: Prisma.AuditEventWhereInput = {
-      ...(principal.isAdmin && query.tenant_id ? { tenantId: query.tenant_id } : {}),
-      ...(query.actor ? { actor: query.actor } : {}),
-      ...(query.action?.length ? { action: { in: query.action } } : {}),
-      ...(query.resource_type ? { resourceType: query.resource_type } : {}),
-      ...(query.resource_id ? { resourceId: query.resource_id } : {}),
-      ...(query.outcome ? { outcome: query.outcome } : {}),
+    const where = auditTrailWhere(query, requestScope(principal, query.tenant_id));
+    const read = (after: [CursorValue, string] | null, take: number, skip: number, direction: SortDirection) => {
+      const keyset = sqlKeyset(Prisma.sql`e.at`, 'timestamptz', Prisma.sql`e.id`, after, direction);
+      return this.db.$queryRaw<AuditEvent[]>(Prisma.sql`SELECT ${AUDIT_EVENT_COLUMNS} FROM audit_events e ${andWhere(where, keyset.after)} ${keyset.orderBy} LIMIT ${take} OFFSET ${skip}`);
     };
-    const range = dateRange(query);
-    if (range.gte || range.lt) where.at = range;
     const page = await this.paginator.paginate<AuditEvent>(query, {
       sortBy: 'at',
-      scope: { resource: 'audit-trail', tenant: principal.isAdmin ? (query.tenant_id ?? '*') : principal.tenantId, where },
+      scope: { resource: 'audit-trail', where: [where.sql, where.values] },
       sortValue: (event) => event.at,
       id: (event) => event.id,
-      count: () => this.db.auditEvent.count({ where }),
-      readOffset: (skip, take, direction) => this.db.auditEvent.findMany({ where, skip, take, orderBy: keysetOrder('at', direction) }),
-      readKeyset: (after, take, direction) =>
-        this.db.auditEvent.findMany({ where: { AND: [where, keysetWhere('at', after, direction)] }, take, orderBy: keysetOrder('at', direction) }),
+      count: async () => (await this.db.$queryRaw<{ n: number }[]>(Prisma.sql`SELECT count(*)::int AS n FROM audit_events e ${where}`))[0].n,
+      readOffset: (skip, take, direction) => read(null, take, skip, direction),
+      readKeyset: (after, take, direction) => read(after, take, 0, direction),
     });
     await this.record({ tenantId: principal.tenantId, action: 'audit_trail.read', resourceType: 'audit_trail', details: { filters: query as unknown as Prisma.InputJsonObject, returned: page.items.length } });
     return page;

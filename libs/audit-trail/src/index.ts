@@ -3,6 +3,7 @@ export * from './audit-chain-metrics';
 export * from './audit-hash';
 export * from './audit-trail.module';
 export * from './audit-trail.service';
+export * from './audit-trail-where';
 export * from './audit-trail.writer';
 export * from './dto/audit-event.dto';
 export * from './dto/list-audit-trail-query.dto';

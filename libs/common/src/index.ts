@@ -7,6 +7,7 @@ export * from './http/metrics.service';
 export * from './http/route-body-limit';
 export * from './http/route-index';
 export * from './http/security-headers';
+export * from './http/etag';
 export * from './i18n/language';
 export * from './i18n/translations.loader';
 export * from './ids/public-id';

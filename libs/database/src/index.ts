@@ -11,10 +11,10 @@ export {
 export * from './keyset';
 export * from './tenancy';
 export * from './scoped-prisma';
-export * from './readiness';
 export * from './plain-sql';
 export * from './pg-types';
 export * from './tolerant-dates';
 export * from './json-rows';
 export * from './pg-connection';
 export * from './tenant-param';
+export * from './tenant-scope';

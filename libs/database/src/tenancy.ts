@@ -34,6 +34,13 @@ export class CrossTenantWriteError extends Error {
   }
 }
 
+/** The scoped client used where nobody said whose data it may touch: a bug, never run unscoped. */
+export class TenantScopeMissingError extends Error {
+  constructor(model: string, operation: string) {
+    super(`refused ${model}.${operation} through the tenant-scoped client outside a request: use PrismaService, or runInTenantScope`);
+  }
+}
+
 function scopeData(model: string, field: string, tenantId: string, data: unknown): unknown {
   const rows = Array.isArray(data) ? data : [data];
   for (const row of rows as Record<string, unknown>[]) {
@@ -68,8 +75,10 @@ export function scopeArgs(model: string, operation: string, args: unknown, tenan
 
 /**
  * A Prisma extension that applies the tenant of `scope()` to every query and write of tenant-owned
- * models (see scopeArgs). Without a scope (no request: migrations, seeds, the CLI) or with allTenants,
- * nothing is added. Raw SQL is not covered: repositories that use it add the tenant themselves.
+ * models (see scopeArgs). With allTenants nothing is added: "every tenant" is always a scope someone
+ * chose (an admin principal, runInTenantScope). Without a scope the query is refused
+ * (TenantScopeMissingError) rather than run unscoped. Raw SQL is not covered: repositories that use it
+ * add the tenant themselves (tenantCondition).
  */
 export function tenancyExtension(scope: () => TenantScope | undefined) {
   return Prisma.defineExtension({
@@ -78,7 +87,9 @@ export function tenancyExtension(scope: () => TenantScope | undefined) {
       $allModels: {
         $allOperations({ model, operation, args, query }) {
           const current = scope();
-          if (!current || 'allTenants' in current || !TENANT_FIELD[model]) return query(args);
+          if (!TENANT_FIELD[model]) return query(args);
+          if (!current) throw new TenantScopeMissingError(model, operation);
+          if ('allTenants' in current) return query(args);
           return query(scopeArgs(model, operation, args, current.tenantId) as typeof args);
         },
       },

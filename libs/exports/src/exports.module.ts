@@ -11,6 +11,7 @@ import { ExportDownloadsService } from './export-downloads.service';
 import { ExportMetrics } from './export-metrics';
 import { EXPORTS_QUEUE } from './export-queue';
 import { ExportsService } from './exports.service';
+import { ExportJobsRepository } from './jobs/export-jobs.repository';
 import { ChromiumService } from './pdf/chromium.service';
 import { RECORD_SOURCE_PROVIDERS, RecordSources } from './sources/record-sources';
 import { ExportStorage, LocalExportStorage } from './storage/export-storage';
@@ -32,8 +33,8 @@ import { ExportStorage, LocalExportStorage } from './storage/export-storage';
       }),
     }),
   ],
-  providers: [queueMetricsProvider(EXPORTS_QUEUE), ExportsService, ExportDownloadsService, ExportMetrics, ChromiumService, ...RECORD_SOURCE_PROVIDERS, { provide: ExportStorage, useClass: LocalExportStorage }],
-  exports: [BullModule, ExportsService, ExportDownloadsService, ExportMetrics, ChromiumService, RecordSources, ExportStorage],
+  providers: [queueMetricsProvider(EXPORTS_QUEUE), ExportJobsRepository, ExportsService, ExportDownloadsService, ExportMetrics, ChromiumService, ...RECORD_SOURCE_PROVIDERS, { provide: ExportStorage, useClass: LocalExportStorage }],
+  exports: [BullModule, ExportJobsRepository, ExportsService, ExportDownloadsService, ExportMetrics, ChromiumService, RecordSources, ExportStorage],
 })
 export class ExportsModule {}
 

@@ -13,6 +13,8 @@ import { ExportFormatName, storedFormat } from './dto/export-enums';
 import { ExportAcceptedDto } from './dto/export-job.dto';
 import { ListExportsQueryDto } from './dto/list-exports-query.dto';
 import { ExportMetrics } from './export-metrics';
+import { isRunning } from './jobs/export-job-states';
+import { ExportJobsRepository } from './jobs/export-jobs.repository';
 import { exportNotFound, exportNotYours, exportUnderLegalHold, resourceUnavailable, unknownIds } from './export-errors';
 import { EXPORT_JOBS, EXPORTS_QUEUE, RENDER_JOB_OPTIONS, RenderExportPayload } from './export-queue';
 import { validatedFilters } from './export-request';
@@ -31,6 +33,7 @@ export class ExportsService {
     @InjectScopedPrisma() private readonly db: ScopedPrismaClient,
     @InjectQueue(EXPORTS_QUEUE) private readonly queue: Queue<RenderExportPayload>,
     private readonly sql: PlainSql,
+    private readonly jobs: ExportJobsRepository,
     private readonly sources: RecordSources,
     private readonly storage: ExportStorage,
     private readonly paginator: Paginator,
@@ -123,7 +126,7 @@ export class ExportsService {
   async cancel(id: string, principal: Principal): Promise<ExportJob | null> {
     const job = await this.get(id);
     if (principal.scopes.has('auditor') && job.requestedBy !== principal.subject) throw exportNotYours(job);
-    const running = job.status === 'pending' || job.status === 'processing';
+    const running = isRunning(job.status);
     if (!running) {
       const [hold] = await this.sql.rows<{ id: string }>(activeTenantHoldSql(job.tenantId));
       if (hold) throw exportUnderLegalHold(job, hold.id);
@@ -131,8 +134,7 @@ export class ExportsService {
     const result = await this.db.$transaction(async (tx) => {
       let cancelled: ExportJob | null = null;
       if (running) {
-        const { count } = await tx.exportJob.updateMany({ where: { id, status: { in: ['pending', 'processing'] } }, data: { status: 'cancelled', completedAt: new Date(), errorMessage: `Cancelled by ${principal.subject}` } });
-        if (count === 0) return 'raced' as const;
+        if (!(await this.jobs.cancel(tx, id, principal.subject))) return 'raced' as const;
         cancelled = await tx.exportJob.findFirst({ where: { id } });
       } else {
         await tx.exportJob.delete({ where: { id } });
@@ -155,7 +157,7 @@ export class ExportsService {
       await queueCall(this.queue, () => this.queue.add(EXPORT_JOBS.render, { exportId: job.id }, { ...RENDER_JOB_OPTIONS, jobId: job.id }));
     } catch (error) {
       this.logger.error(`${job.id}: could not be queued: ${(error as Error).message}`);
-      await this.db.exportJob.updateMany({ where: { id: job.id }, data: { status: 'failed', errorMessage: 'The job could not be queued (Redis unavailable). Start it again.' } });
+      await this.jobs.failUnqueued(job.id, 'The job could not be queued (Redis unavailable). Start it again.');
       this.metrics.ended(job.format, 'failed');
       throw new ProblemException(ProblemTypes.serviceUnavailable, { cause: error, headers: { 'Retry-After': '5' } });
     }

@@ -8,6 +8,8 @@ export * from './export-metrics';
 export * from './export-queue';
 export * from './exports.module';
 export * from './exports.service';
+export * from './jobs/export-job-states';
+export * from './jobs/export-jobs.repository';
 export * from './pdf/chromium.service';
 export { reportDocument, ROWS_PER_PAGE, tablePages } from './pdf/report-html';
 export * from './runner/export-runner';

@@ -9,6 +9,7 @@ export * from './errors/threat-case-errors';
 export * from './threat-case-changes.service';
 export * from './threat-case-query.service';
 export * from './threat-case-state-machine';
+export * from './threat-case-where';
 export * from './threat-cases.module';
 export * from './threat-cases.repository';
 export * from './threat-cases.service';

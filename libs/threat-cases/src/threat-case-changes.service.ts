@@ -6,7 +6,8 @@ import { CompliancePolicies } from '@app/compliance';
 import { InjectScopedPrisma, Prisma, ScopedPrismaClient, ThreatCase, ThreatCaseEventType, ThreatCaseStatus } from '@app/database';
 
 import { CloseApprovalDto, CreateVerificationDto, ThreatCaseNoteDto, TransitionThreatCaseDto } from './dto/threat-case-actions.dto';
-import { alertsNotLinked, invalidCaseTransition, noCloseRequest, selfApproval, threatCaseNotFound } from './errors/threat-case-errors';
+import { MAX_CASE_ALERTS, MAX_CASE_VERIFICATIONS } from './dto/threat-case-enums';
+import { alertsNotLinked, caseAlertLimit, caseVerificationLimit, invalidCaseTransition, noCloseRequest, selfApproval, threatCaseNotFound } from './errors/threat-case-errors';
 import { linkAlerts, LinkContext, requireTenantAlerts, ScopedTx, uniqueIds, unlinkAlerts } from './threat-case-alert-links';
 import { canTransition } from './threat-case-state-machine';
 import { CASE_INCLUDE, ThreatCaseDetail } from './threat-cases.repository';
@@ -118,10 +119,11 @@ export class ThreatCaseChangesService {
     }));
   }
 
-  /** Records a verification attempt; its alert, when named, must be linked to the case (422). */
+  /** Records a verification attempt (409 past MAX_CASE_VERIFICATIONS); its alert, when named, must be linked to the case (422). */
   verify(id: string, dto: CreateVerificationDto, principal: Principal): Promise<ThreatCaseDetail> {
     return this.change(id, principal, async (tx, tc, now) => {
       if (dto.alert_id && !(await linkedIds(tx, tc.id)).has(dto.alert_id)) throw alertsNotLinked([dto.alert_id]);
+      if ((await tx.threatCaseVerification.count({ where: { caseId: tc.id } })) >= MAX_CASE_VERIFICATIONS) throw caseVerificationLimit(tc.id);
       const record = await tx.threatCaseVerification.create({
         data: {
           id: publicId('tcv', now.getTime()), tenantId: tc.tenantId, caseId: tc.id, alertId: dto.alert_id ?? null,
@@ -139,7 +141,7 @@ export class ThreatCaseChangesService {
     });
   }
 
-  /** Links alerts of the case's tenant (422 naming others); already linked ones are left as they are. */
+  /** Links alerts of the case's tenant (422 naming others; 409 past MAX_CASE_ALERTS); already linked ones are left as they are. */
   link(id: string, alertIds: string[], principal: Principal): Promise<ThreatCaseDetail> {
     return this.change(id, principal, async (tx, tc, now) => {
       const ids = uniqueIds(alertIds);
@@ -147,6 +149,7 @@ export class ThreatCaseChangesService {
       const linked = await linkedIds(tx, tc.id);
       const added = ids.filter((alertId) => !linked.has(alertId));
       if (added.length === 0) return null;
+      if (linked.size + added.length > MAX_CASE_ALERTS) throw caseAlertLimit(tc.id, linked.size);
       const moreAudit = await linkAlerts(tx, this.context(tc, principal, now), added);
       return { audit: { action: 'threat_case.link_alerts', details: { alert_ids: added } }, moreAudit };
     });

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 
 import { CursorCodec, CursorValue, MAX_PAGE_SIZE, Principal, ProblemException, ProblemTypes, toCursorValue } from '@app/common';
+import { requestScope } from '@app/database';
 
 import { ThreatCaseQueryDto } from './dto/threat-case-query.dto';
 import { invalidField } from './errors/threat-case-errors';
-import { CaseCriteria, ThreatCaseDetail, ThreatCasesRepository } from './threat-cases.repository';
+import { CaseCriteria } from './threat-case-where';
+import { ThreatCaseDetail, ThreatCasesRepository } from './threat-cases.repository';
 
 /** Cases per answer when the body names neither maxPageSize nor maxResults. */
 export const DEFAULT_QUERY_PAGE = 100;
@@ -23,7 +25,7 @@ export function queryCriteria(body: ThreatCaseQueryDto, principal: Principal): C
   const { afterTimestampMs: after, beforeTimestampMs: before } = body;
   if (after != null && before != null && before <= after) throw violation('beforeTimestampMs', 'range', 'beforeTimestampMs must be after afterTimestampMs');
   return {
-    tenantId: principal.isAdmin ? null : principal.tenantId,
+    scope: requestScope(principal),
     createdFrom: after != null ? new Date(after) : undefined,
     createdTo: before != null ? new Date(before) : undefined,
     deviceIds: body.deviceFilter ?? undefined,

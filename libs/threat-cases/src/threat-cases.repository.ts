@@ -1,33 +1,23 @@
 import { Injectable } from '@nestjs/common';
 
 import { CursorValue, SortDirection } from '@app/common';
-import { InjectScopedPrisma, keysetOrder, keysetWhere, Prisma, ScopedPrismaClient, ThreatCaseStatus } from '@app/database';
+import { andWhere, InjectScopedPrisma, Prisma, ScopedPrismaClient, sqlKeyset, TenantScope, tenantWhere } from '@app/database';
 
-import { ThreatCaseSortField } from './dto/threat-case-enums';
+import { CASE_TIMELINE_MAX_ENTRIES, MAX_CASE_ALERTS, MAX_CASE_VERIFICATIONS, ThreatCaseSortField } from './dto/threat-case-enums';
+import { CaseCriteria, caseWhere } from './threat-case-where';
 
-/** What a case is answered with: its alerts, timeline and verifications (oldest first) and siren. */
+/**
+ * What a case is answered with: its alerts, timeline and verifications (oldest first) and siren. The
+ * takes are the bounds the OpenAPI document states; writes keep alerts and verifications within theirs.
+ */
 export const CASE_INCLUDE = {
-  alerts: { select: { alertId: true }, orderBy: [{ linkedAt: 'asc' }, { alertId: 'asc' }] },
-  timeline: { orderBy: [{ at: 'asc' }, { id: 'asc' }] },
-  verifications: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
+  alerts: { select: { alertId: true }, orderBy: [{ linkedAt: 'asc' }, { alertId: 'asc' }], take: MAX_CASE_ALERTS },
+  timeline: { orderBy: [{ at: 'asc' }, { id: 'asc' }], take: CASE_TIMELINE_MAX_ENTRIES },
+  verifications: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: MAX_CASE_VERIFICATIONS },
   sirenSettings: true,
 } satisfies Prisma.ThreatCaseInclude;
 
 export type ThreatCaseDetail = Prisma.ThreatCaseGetPayload<{ include: typeof CASE_INCLUDE }>;
-
-/** The cases a read selects, whichever endpoint it came from (the list's query or seed 003's body). */
-export interface CaseCriteria {
-  /** null: every tenant (admin without a tenant filter). */
-  tenantId: string | null;
-  createdFrom?: Date;
-  createdTo?: Date;
-  deviceIds?: string[];
-  locationIds?: string[];
-  statuses?: ThreatCaseStatus[];
-  /** Any of these controls. */
-  controls?: string[];
-  includeDeleted: boolean;
-}
 
 export interface CasePageRequest {
   criteria: CaseCriteria;
@@ -37,22 +27,12 @@ export interface CasePageRequest {
 }
 
 const SORT_FIELDS: Record<ThreatCaseSortField, 'createdAt' | 'updatedAt'> = { created_at: 'createdAt', updated_at: 'updatedAt' };
-
-export function caseWhere(criteria: CaseCriteria): Prisma.ThreatCaseWhereInput {
-  const conditions: Prisma.ThreatCaseWhereInput[] = [];
-  if (criteria.tenantId) conditions.push({ tenantId: criteria.tenantId });
-  if (!criteria.includeDeleted) conditions.push({ deleted: false });
-  if (criteria.createdFrom || criteria.createdTo) conditions.push({ createdAt: { gte: criteria.createdFrom, lt: criteria.createdTo } });
-  if (criteria.deviceIds?.length) conditions.push({ OR: [{ deviceId: { in: criteria.deviceIds } }, { associatedDeviceIds: { hasSome: criteria.deviceIds } }] });
-  if (criteria.locationIds?.length) conditions.push({ locationId: { in: criteria.locationIds } });
-  if (criteria.statuses?.length) conditions.push({ status: { in: criteria.statuses } });
-  if (criteria.controls?.length) conditions.push({ controls: { hasSome: criteria.controls } });
-  return { AND: conditions };
-}
+const SORT_COLUMNS: Record<ThreatCaseSortField, Prisma.Sql> = { created_at: Prisma.sql`c.created_at`, updated_at: Prisma.sql`c.updated_at` };
 
 /**
- * Threat case reads through the tenant-scoped client (the tenancy extension adds the principal's
- * tenant; `criteria.tenantId` narrows an admin). Keyset pages on (sort field, id).
+ * Threat case reads: the page's ids in SQL (caseWhere, the filters' one definition, which exports use
+ * too; keyset pages on (sort field, id) as a row comparison), then those cases with their relations
+ * through the tenant-scoped client (the tenancy extension adds the principal's tenant once more).
  */
 @Injectable()
 export class ThreatCasesRepository {
@@ -62,8 +42,9 @@ export class ThreatCasesRepository {
     return row[SORT_FIELDS[sortBy]];
   }
 
-  count(criteria: CaseCriteria): Promise<number> {
-    return this.db.threatCase.count({ where: caseWhere(criteria) });
+  async count(criteria: CaseCriteria): Promise<number> {
+    const [row] = await this.db.$queryRaw<{ n: number }[]>(Prisma.sql`SELECT count(*)::int AS n FROM threat_cases c ${caseWhere(criteria)}`);
+    return row.n;
   }
 
   readOffset(request: CasePageRequest, skip: number): Promise<ThreatCaseDetail[]> {
@@ -74,19 +55,18 @@ export class ThreatCasesRepository {
     return this.read(request, after, 0);
   }
 
-  private read(request: CasePageRequest, after: [CursorValue, string] | null, skip: number): Promise<ThreatCaseDetail[]> {
-    const field = SORT_FIELDS[request.sortBy];
-    return this.db.threatCase.findMany({
-      where: { AND: [caseWhere(request.criteria), keysetWhere(field, after, request.direction) as Prisma.ThreatCaseWhereInput] },
-      orderBy: keysetOrder(field, request.direction) as Prisma.ThreatCaseOrderByWithRelationInput[],
-      skip,
-      take: request.take,
-      include: CASE_INCLUDE,
-    });
+  private async read(request: CasePageRequest, after: [CursorValue, string] | null, skip: number): Promise<ThreatCaseDetail[]> {
+    const keyset = sqlKeyset(SORT_COLUMNS[request.sortBy], 'timestamptz', Prisma.sql`c.id`, after, request.direction);
+    const where = andWhere(caseWhere(request.criteria), keyset.after);
+    const page = await this.db.$queryRaw<{ id: string }[]>(Prisma.sql`SELECT c.id FROM threat_cases c ${where} ${keyset.orderBy} LIMIT ${request.take} OFFSET ${skip}`);
+    if (page.length === 0) return [];
+    const rows = await this.db.threatCase.findMany({ where: { id: { in: page.map((row) => row.id) } }, include: CASE_INCLUDE });
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return page.map((row) => byId.get(row.id)).filter((row): row is ThreatCaseDetail => row !== undefined);
   }
 
   /** One case the principal's scope may see; deleted ones only when asked for. */
-  find(id: string, tenantId: string | null, includeDeleted: boolean): Promise<ThreatCaseDetail | null> {
-    return this.db.threatCase.findFirst({ where: { AND: [{ id }, caseWhere({ tenantId, includeDeleted })] }, include: CASE_INCLUDE });
+  find(id: string, scope: TenantScope, includeDeleted: boolean): Promise<ThreatCaseDetail | null> {
+    return this.db.threatCase.findFirst({ where: { id, ...tenantWhere(scope), ...(includeDeleted ? {} : { deleted: false }) }, include: CASE_INCLUDE });
   }
 }

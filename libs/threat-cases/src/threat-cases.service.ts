@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
 
 import { appendAuditEvents } from '@app/audit-trail';
-import { dateRange, Page, Paginator, Principal, publicId } from '@app/common';
-import { InjectScopedPrisma, ScopedPrismaClient } from '@app/database';
+import { Page, Paginator, Principal, publicId } from '@app/common';
+import { InjectScopedPrisma, requestScope, ScopedPrismaClient } from '@app/database';
 
 import { CreateThreatCaseDto } from './dto/create-threat-case.dto';
 import { ListThreatCasesQueryDto } from './dto/list-threat-cases-query.dto';
 import { assertMaySeeDeleted, threatCaseNotFound } from './errors/threat-case-errors';
 import { linkAlerts, requireTenantAlerts, uniqueIds } from './threat-case-alert-links';
-import { CASE_INCLUDE, CaseCriteria, ThreatCaseDetail, ThreatCasesRepository } from './threat-cases.repository';
+import { filterCriteria } from './threat-case-where';
+import { CASE_INCLUDE, ThreatCaseDetail, ThreatCasesRepository } from './threat-cases.repository';
 
 /** Reading threat cases and opening them from alerts. Changes live in ThreatCaseChangesService. */
 @Injectable()
@@ -22,17 +23,7 @@ export class ThreatCasesService {
   list(query: ListThreatCasesQueryDto, principal: Principal): Promise<Page<ThreatCaseDetail>> {
     assertMaySeeDeleted(principal, query.include_deleted);
     const sortBy = query.sort_by ?? 'created_at';
-    const range = dateRange(query);
-    const criteria: CaseCriteria = {
-      tenantId: principal.isAdmin ? (query.tenant_id ?? null) : principal.tenantId,
-      createdFrom: range.gte,
-      createdTo: range.lt,
-      deviceIds: query.device_id,
-      locationIds: query.location_id,
-      statuses: query.status,
-      controls: query.control,
-      includeDeleted: query.include_deleted ?? false,
-    };
+    const criteria = filterCriteria(query, requestScope(principal, query.tenant_id), query.include_deleted ?? false);
     const request = { criteria, sortBy, take: 0 } as const;
     return this.paginator.paginate<ThreatCaseDetail>(query, {
       sortBy,
@@ -48,7 +39,7 @@ export class ThreatCasesService {
   /** One case the principal may see: another tenant's, and a deleted one unless admin asks, answer 404. */
   async get(id: string, principal: Principal, includeDeleted = false): Promise<ThreatCaseDetail> {
     assertMaySeeDeleted(principal, includeDeleted);
-    const found = await this.repository.find(id, principal.isAdmin ? null : principal.tenantId, includeDeleted);
+    const found = await this.repository.find(id, requestScope(principal), includeDeleted);
     if (!found) throw threatCaseNotFound(id);
     return found;
   }

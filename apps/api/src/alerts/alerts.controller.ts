@@ -4,10 +4,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import {
   AlertActionDto, AlertDto, AlertLifecycleService, AlertsService, AssignAlertDto, BatchResultDto, BulkActionDto, BulkResultDto,
-  CreateAlertBatchDto, CreateAlertDto, etag, FollowUpDto, IF_MATCH_MAX_LENGTH, IF_MATCH_PATTERN, TIMELINE_MAX_ENTRIES, LifecycleAction, ListAlertsQueryDto, PatchAlertControlsDto, SetAlertControlsDto, TimelineEntryDto,
+  CreateAlertBatchDto, CreateAlertDto, FollowUpDto, TIMELINE_MAX_ENTRIES, LifecycleAction, ListAlertsQueryDto, PatchAlertControlsDto, SetAlertControlsDto, TimelineEntryDto,
 } from '@app/alerts';
 import { Authenticated, CurrentPrincipal } from '@app/auth';
-import { ApiEnvelope, ApiListEnvelope, envelope, Envelope, EnvelopeStreamer, listEnvelope, ListEnvelope, Operation, Principal, ProblemException, ProblemTypes } from '@app/common';
+import { ApiEnvelope, ApiListEnvelope, envelope, Envelope, EnvelopeStreamer, etag, IF_MATCH_MAX_LENGTH, IF_MATCH_PATTERN, listEnvelope, ListEnvelope, Operation, Principal, ProblemException, ProblemTypes } from '@app/common';
 import type { Alert } from '@app/database';
 
 import { AlertableParams, AlertIdParams, BulkActionParams } from './alert-params.dto';

@@ -57,8 +57,8 @@ export class ControlRulesController {
   @Authenticated({ scopes: ['compliance:write'] })
   @ApiEnvelope(ControlRuleDto)
   @Operation({ id: 'updateControlRule', summary: 'Change a control rule (audited)', problems: [400, 404, 413, 415] })
-  async update(@Param() params: ControlRuleIdParams, @Body() body: UpdateControlRuleDto, @CurrentPrincipal() principal: Principal): Promise<Envelope<ControlRuleDto>> {
-    return envelope(ControlRuleDto.from(await this.rules.update(params.id, body, principal)));
+  async update(@Param() params: ControlRuleIdParams, @Body() body: UpdateControlRuleDto): Promise<Envelope<ControlRuleDto>> {
+    return envelope(ControlRuleDto.from(await this.rules.update(params.id, body)));
   }
 
   @Delete(':id')

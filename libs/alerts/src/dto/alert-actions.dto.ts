@@ -35,6 +35,8 @@ export class FollowUpDto {
 }
 
 export const MAX_BULK_IDS = 1_000;
+/** Most alerts one bulk request by filter acts on; the answer's `next_after` goes on from there. */
+export const MAX_BULK_FILTER_ALERTS = 10_000;
 
 /** A bulk filter must narrow the alerts, or come with `"all": true`: an empty one would change every alert of the tenant. */
 function NarrowsOrAll(): PropertyDecorator {
@@ -75,6 +77,14 @@ export class BulkActionDto {
   /** With a filter only: confirms that a filter narrowing nothing (`{}`) means every alert of the tenant. @example true */
   @IsOptional() @IsBoolean() @NotWith('ids', { message: 'all is only taken with a filter, not with ids' })
   all?: boolean;
+
+  /**
+   * With a filter only: acts on the alerts after this id (in id order), the `next_after` of the answer
+   * before, when the filter matched more than one request acts on. @example "alr_01JQ3Z6V1B9W3C7KJ6T2X9P8R4"
+   */
+  @IsOptional() @NotWith('ids', { message: 'after is only taken with a filter, not with ids' })
+  @IsString() @Matches(/^alr_[0-9A-Z]{26}$/, { message: 'after must be an alert id (alr_…)' })
+  after?: string;
 
   /** Answers how many alerts the request would act on (`matched`), with no outcomes, and changes nothing. @example true */
   @IsOptional() @IsBoolean()

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
-import { AdminOnly, CommaSeparated, DateRangeQueryDto, IsInstant, queryListMaxItems, ToLowerCase } from '@app/common';
+import { AdminOnly, CommaSeparated, DateRangeQueryDto, IsInstant, IsTenantId, queryListMaxItems, ToLowerCase } from '@app/common';
 import { CONTROL_ID, CONTROL_ID_MESSAGE, MAX_CONTROLS } from '@app/compliance';
 
 import { ALERTABLE_TYPES, FOLLOW_UP_STATUSES, SEVERITIES, SEVERITY_FILTER, STATUSES } from './alert-enums';
@@ -86,7 +86,7 @@ export class AlertFilterDto extends DateRangeQueryDto {
   q?: string;
 
   /** Admin only: one tenant (400 from any other principal). */
-  @IsOptional() @AdminOnly() @Matches(/^tnt_[0-9A-Z]{26}$/, { message: 'tenant_id must be a tenant id (tnt_…)' })
+  @IsOptional() @AdminOnly() @IsTenantId()
   tenant_id?: string;
 }
 

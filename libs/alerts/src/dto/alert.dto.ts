@@ -1,10 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
+import { MAX_ANSWERED_CONTROLS } from '@app/compliance';
 import { ANNOTATION_LIMITS, isoUtc, LABEL_LIMITS, PROBLEM_LIMITS, ProblemSchema } from '@app/common';
 import type { Alert, AlertTimelineEntry } from '@app/database';
 
 import { LIFECYCLE_ACTIONS } from '../alert-state-machine';
 import { timeToAcknowledge, timeToResolve } from '../response-times';
+import { MAX_BULK_FILTER_ALERTS } from './alert-actions.dto';
 import { ALERTABLE_TYPES, FOLLOW_UP_STATUSES, SEVERITIES, STATUSES } from './alert-enums';
 import { MAX_BATCH } from './create-alert.dto';
 
@@ -63,7 +65,9 @@ export class AlertDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) dismissed_at: string | null;
   @ApiProperty({ type: String, nullable: true, maxLength: 200 }) dismissed_by: string | null;
   @ApiProperty({ description: 'Optimistic-concurrency version; the ETag is "<version>"' }) version: number;
-  @ApiProperty({ type: [String], description: 'Control ids the alert evidences (control rules and edits)', example: ['ISO27001:A.8.15', 'PCI:10.2.1.1'], maxLength: 22 }) controls: string[];
+  @ApiProperty({ type: [String], description: `Control ids the alert evidences (control rules and edits), in byte order: the first ${MAX_ANSWERED_CONTROLS.toLocaleString('en')} (exports hold them all)`, example: ['ISO27001:A.8.15', 'PCI:10.2.1.1'], maxLength: 22, maxItems: MAX_ANSWERED_CONTROLS })
+  controls: string[];
+  @ApiProperty({ description: 'How many controls the alert evidences (more than `controls` lists only past its bound)', example: 2 }) controls_count: number;
   @ApiProperty({ type: Number, nullable: true, description: 'acknowledged_at − created_at in seconds (the latest acknowledgement); null until acknowledged. As in /stats/response-times', example: 95.5 })
   time_to_acknowledge_seconds: number | null;
   @ApiProperty({ type: Number, nullable: true, description: 'resolved_at − the earlier of starts_at and created_at (when the condition began), in seconds, never negative; null unless resolved (a reopening clears it). As in /stats/response-times', example: 3600 })
@@ -108,7 +112,8 @@ export class AlertDto {
       dismissed_at: iso(alert.dismissedAt),
       dismissed_by: alert.dismissedBy,
       version: alert.version,
-      controls: alert.controls ?? [],
+      controls: (alert.controls ?? []).slice(0, MAX_ANSWERED_CONTROLS),
+      controls_count: alert.controls?.length ?? 0,
       time_to_acknowledge_seconds: timeToAcknowledge(alert),
       time_to_resolve_seconds: timeToResolve(alert),
     };
@@ -162,10 +167,15 @@ export class BulkOutcomeDto {
 export class BulkResultDto {
   @ApiProperty({ enum: LIFECYCLE_ACTIONS, enumName: 'AlertAction' }) action: string;
   @ApiProperty({ description: 'True when the request was a dry run: nothing changed, no outcomes, `matched` is the count' }) dry_run: boolean;
-  @ApiProperty({ type: [BulkOutcomeDto], description: 'One per matched id, in the order walked (ids as listed; a filter in id order); empty in a dry run' }) outcomes: BulkOutcomeDto[];
-  @ApiProperty({ description: 'Outcomes answered: updated + failed; in a dry run, the alerts the request would act on' }) matched: number;
+  @ApiProperty({ type: [BulkOutcomeDto], maxItems: MAX_BULK_FILTER_ALERTS, description: `One per matched id, in the order walked (ids as listed; a filter in id order, at most ${MAX_BULK_FILTER_ALERTS.toLocaleString('en')} alerts a request); empty in a dry run` }) outcomes: BulkOutcomeDto[];
+  @ApiProperty({ description: 'Outcomes answered: updated + failed; in a dry run, the ids found or every alert the filter matches (whatever `after` says; one request acts on at most 10,000 of them)' }) matched: number;
   @ApiProperty() updated: number;
   @ApiProperty() failed: number;
+  @ApiProperty({
+    type: String, nullable: true, maxLength: 30,
+    description: `A filter that matched more than the ${MAX_BULK_FILTER_ALERTS.toLocaleString('en')} alerts one request acts on: the last id acted on; send it as \`after\` with the same filter to go on. null when the walk reached the end, with ids, and in a dry run`,
+  })
+  next_after: string | null;
   @ApiPropertyOptional({
     type: ProblemSchema,
     description: 'Only when the work broke off after the answer had begun (the status was already sent): the problem it would have answered. The outcomes and totals cover the chunks done; nothing of the failed chunk was changed',

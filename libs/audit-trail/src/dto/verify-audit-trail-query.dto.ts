@@ -1,8 +1,6 @@
-import { IsInt, IsOptional, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, Max, MaxLength, Min } from 'class-validator';
 
-import { AdminOnly, ToInt } from '@app/common';
-
-const TENANT_ID = /^tnt_[0-9A-Z]{26}$/;
+import { AdminOnly, IsTenantId, ToInt } from '@app/common';
 
 /**
  * Which part of the chain to verify. One call reads at most AUDIT_VERIFY_MAX_EVENTS events; a longer
@@ -11,11 +9,11 @@ const TENANT_ID = /^tnt_[0-9A-Z]{26}$/;
  */
 export class VerifyAuditTrailQuery {
   /** Admin only: verify one tenant's chain instead of all of them (400 from any other principal). */
-  @IsOptional() @AdminOnly() @MaxLength(30) @Matches(TENANT_ID, { message: 'tenant_id must be a tenant id (tnt_…)' })
+  @IsOptional() @AdminOnly() @MaxLength(30) @IsTenantId()
   tenant_id?: string;
 
   /** Admin only, without tenant_id: continue the walk over every tenant at this one (`next_tenant_id`; 400 from any other principal). */
-  @IsOptional() @AdminOnly() @MaxLength(30) @Matches(TENANT_ID, { message: 'from_tenant_id must be a tenant id (tnt_…)' })
+  @IsOptional() @AdminOnly() @MaxLength(30) @IsTenantId('from_tenant_id')
   from_tenant_id?: string;
 
   /** Start at this seq of the (first) chain, linked to the hash of the event before it (`next_from_seq`). @example 1 */

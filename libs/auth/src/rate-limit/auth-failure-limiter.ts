@@ -19,7 +19,7 @@ return 1
 type FailureClient = RedisService['client'] & { authFailureRecord(...args: string[]): Promise<number> };
 
 /** Who an attempt counts against: its client address, and the API key prefix it sent (if any). */
-export function attemptKeys(request: Pick<FastifyRequest, 'ip' | 'headers'>, window: number): string[] {
+function attemptKeys(request: Pick<FastifyRequest, 'ip' | 'headers'>, window: number): string[] {
   const keys = [`authfail:ip:${request.ip}:${window}`];
   const bearer = /^Bearer +(ak_\S*)$/i.exec(request.headers.authorization?.trim() ?? '')?.[1];
   const key = apiKeyHeader(request.headers) ?? bearer;

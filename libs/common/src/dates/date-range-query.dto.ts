@@ -33,7 +33,7 @@ export function IsInstant(zoneField = 'timezone', options?: ValidationOptions): 
 }
 
 /** Alertmanager's "no end yet" (`endsAt` of a firing alert), the one date outside the range a body may send where `orZeroTime` says so. */
-export const ZERO_TIME = '0001-01-01T00:00:00Z';
+const ZERO_TIME = '0001-01-01T00:00:00Z';
 
 /** An RFC 3339 timestamp with a time (a body's dates), through the same parser and range as every other date. */
 export function IsTimestamp(settings: { orZeroTime?: boolean } = {}, options?: ValidationOptions): PropertyDecorator {

@@ -6,13 +6,13 @@ import { AppConfig } from '@app/config';
 import { RouteIndex } from './route-index';
 
 /** Every method a route of ours answers; a preflight allows them all. */
-export const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 /**
  * Response headers a console reads besides the CORS-safelisted ones (Content-Type, Content-Length, …):
  * versions and links of what it changed, request and trace ids, rate limits, downloads and problems.
  */
-export const CORS_EXPOSED_HEADERS = [
+const CORS_EXPOSED_HEADERS = [
   'ETag',
   'Location',
   'X-Request-Id',

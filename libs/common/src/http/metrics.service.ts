@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, CounterConfiguration, Gauge, GaugeConfiguration, Histogram, HistogramConfiguration, Registry } from 'prom-client';
 
 /** Every application metric's name starts so (Prometheus' naming conventions: one prefix per application). */
-export const METRIC_PREFIX = 'alert_ledger_';
+const METRIC_PREFIX = 'alert_ledger_';
 
 /**
  * Default metrics promtool refuses: gauges named `_total` (`promtool check metrics`: non-counter metrics

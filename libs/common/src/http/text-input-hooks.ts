@@ -56,7 +56,7 @@ export function installTextInputChecks(fastify: FastifyInstance): void {
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     const bytes = body as Buffer;
-    parseJson(request, bytes.toString('utf8'), (error: Error | null, value?: unknown) => {
+    void parseJson(request, bytes.toString('utf8'), (error: Error | null, value?: unknown) => {
       if (error) return done(error, undefined);
       const lossy = !isUtf8(bytes);
       const violations = jsonTextViolations(value, { lossy, allowNul: routeConfigEntry<boolean>(request.routeOptions.config, ALLOW_NUL) === true });

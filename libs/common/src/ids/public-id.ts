@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
+import { Matches } from 'class-validator';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 let lastTime = -1;
@@ -46,4 +49,19 @@ export type IdPrefix = 'alr' | 'atl' | 'tc' | 'tce' | 'tcv' | 'exp' | 'tnt' | 'a
 /** Public ids carry their type: `alr_01J…`, `tnt_01J…`. */
 export function publicId(prefix: IdPrefix, now?: number): string {
   return `${prefix}_${ulid(now)}`;
+}
+
+/** A tenant's public id (`tnt_` + ULID), as every request names one. */
+export const TENANT_ID = /^tnt_[0-9A-Z]{26}$/;
+
+/**
+ * Validates a tenant id field (a query, body or path parameter), naming the field in the message, and
+ * states its pattern in the OpenAPI document (the Swagger plugin reads only `@Matches` written on the
+ * property itself). Optional unless `required` (a path parameter).
+ */
+export function IsTenantId(field = 'tenant_id', required = false): PropertyDecorator {
+  return applyDecorators(
+    Matches(TENANT_ID, { message: `${field} must be a tenant id (tnt_ followed by 26 characters)` }),
+    ApiProperty({ type: String, pattern: TENANT_ID.source, required }),
+  );
 }

@@ -63,7 +63,7 @@ function uniqueFields(error: PrismaLikeError): string[] {
  */
 const OVERLOAD_CODES = new Set(['P2024', 'P2028', 'P2037']);
 /** Seconds an overloaded caller is asked to wait: the queue it met drains within about that. */
-export const OVERLOAD_RETRY_AFTER_SECONDS = 1;
+const OVERLOAD_RETRY_AFTER_SECONDS = 1;
 
 function routeProblem(request: ErrorRequest): ProblemException {
   const path = request.url.split('?')[0];

@@ -11,6 +11,12 @@ export const CONTROL_ID_MAX_LENGTH = 22;
 export const CONTROL_ID_MESSAGE = 'each control must be ISO27001:A.<n>.<n> (for example ISO27001:A.8.15) or PCI:<n>(.<n>)* (for example PCI:10.2.1.1)';
 /** Most controls one alert, rule or filter may name. */
 export const MAX_CONTROLS = 50;
+/**
+ * Most controls an alert or a case answers (the first in byte order, beside the full `controls_count`).
+ * Rules add to an alert's controls and a case holds the union of its alerts', so neither has a bound of
+ * its own; the stored lists stay whole (filters and exports read them).
+ */
+export const MAX_ANSWERED_CONTROLS = 1_000;
 
 export function isControlId(value: unknown): value is string {
   return typeof value === 'string' && CONTROL_ID.test(value);

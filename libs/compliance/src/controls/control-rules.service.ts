@@ -82,7 +82,7 @@ export class ControlRulesService {
     return rule;
   }
 
-  async update(id: string, dto: UpdateControlRuleDto, principal: Principal): Promise<ControlRule> {
+  async update(id: string, dto: UpdateControlRuleDto): Promise<ControlRule> {
     if (dto.match) {
       const violations = matchViolations(dto.match);
       if (violations.length) throw new ProblemException(ProblemTypes.validationError, { errors: violations });

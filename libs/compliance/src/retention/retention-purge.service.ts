@@ -7,7 +7,7 @@ import { PlainSql, Prisma, PrismaService, SqlRun, tenantParam } from '@app/datab
 import { refreshCaseControlsSql } from '../controls/case-controls';
 import { activeTenantHoldSql } from '../holds/tenant-hold';
 import { DEFAULT_SETTINGS } from '../settings/tenant-settings';
-import { RetentionPurgeResultDto, TenantPurgeDto } from './dto/retention-purge.dto';
+import { MAX_LISTED_PURGES, RetentionPurgeResultDto, TenantPurgeDto } from './dto/retention-purge.dto';
 import { retentionLock } from './retention-lock';
 import { SortedIdsDigest } from './sorted-ids-digest';
 import { RETAINED_FILES, RetainedFiles } from './retention-queue';
@@ -56,7 +56,8 @@ export class RetentionPurgeService {
     if (!tenantId) return this.purgeAll(now);
     const [tenant] = await this.sql.rows(Prisma.sql`SELECT 1 FROM tenants WHERE id = ${tenantId}`);
     if (!tenant) throw new ProblemException(ProblemTypes.resourceNotFound, { args: { resource: 'tenant', id: tenantId } });
-    return { tenants: [await this.purgeTenant(tenantId, now)] };
+    const result = await this.purgeTenant(tenantId, now);
+    return { tenants: [result], tenant_count: 1, alerts_purged: result.alerts_purged };
   }
 
   /** Every tenant, one after another (the daily job). A tenant that fails is reported and the rest go on. */
@@ -64,16 +65,19 @@ export class RetentionPurgeService {
     const tenants = await this.sql.rows<{ id: string }>(Prisma.sql`SELECT id FROM tenants ORDER BY id`);
     const results: TenantPurgeDto[] = [];
     const failures: string[] = [];
+    let alertsPurged = 0;
     for (const { id } of tenants) {
       try {
-        results.push(await this.purgeTenant(id, now));
+        const result = await this.purgeTenant(id, now);
+        alertsPurged += result.alerts_purged;
+        if (results.length < MAX_LISTED_PURGES) results.push(result);
       } catch (error) {
         failures.push(`${id}: ${(error as Error).message}`);
         this.logger.error(`retention purge of ${id} failed: ${(error as Error).message}`);
       }
     }
     if (failures.length) throw new Error(`retention purge failed for ${failures.length} tenant(s): ${failures.join('; ')}`);
-    return { tenants: results };
+    return { tenants: results, tenant_count: tenants.length, alerts_purged: alertsPurged };
   }
 
   async purgeTenant(tenantId: string, now = new Date()): Promise<TenantPurgeDto> {

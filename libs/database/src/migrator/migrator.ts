@@ -43,7 +43,7 @@ export function readMigrationList(migrationsDir: string): object {
   };
 }
 
-function withDatabase(url: string, database: string): string {
+export function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${database}`;
   return parsed.toString();

@@ -38,12 +38,37 @@ function loadBindings(): Promise<SchemaEngineBindings> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const bg = require(modulePath) as SchemaEngineBindings;
     const wasmBytes = readFileSync(join(dirname(modulePath), 'schema_engine_bg.wasm'));
-    const { instance } = await WebAssembly.instantiate(wasmBytes, { './schema_engine_bg.js': bg });
+    const { instance } = await WebAssembly.instantiate(wasmBytes, { './schema_engine_bg.js': withTrackedTimers(bg) });
     bg.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
     return bg;
   })();
   return bindings;
+}
+
+/** Timers the engine set and that have not fired: an engine freed leaves its 10 s timers behind. */
+const engineTimers = new Set<NodeJS.Timeout>();
+let openEngines = 0;
+
+/**
+ * The bindings with the engine's setTimeout recorded, so that closing the last open engine clears its
+ * timers: the engine never clears them itself, and each held the process (a CLI, Jest's global setup)
+ * alive for ten seconds after the work was done.
+ */
+function withTrackedTimers(bg: SchemaEngineBindings): Record<string, unknown> {
+  const imports: Record<string, unknown> = { ...bg };
+  for (const [name, value] of Object.entries(imports)) {
+    if (!name.startsWith('__wbg_setTimeout_') || typeof value !== 'function') continue;
+    imports[name] = (callback: () => void, ms: number) => {
+      const timer: NodeJS.Timeout = (value as (callback: () => void, ms: number) => NodeJS.Timeout)(() => {
+        engineTimers.delete(timer);
+        callback();
+      }, ms);
+      engineTimers.add(timer);
+      return timer;
+    };
+  }
+  return imports;
 }
 
 /**
@@ -82,10 +107,15 @@ export async function openSchemaEngine(connectionString: string, schema: string)
   const opened: { dispose(): Promise<void> }[] = [];
   const adapter = bindMigrationAwareSqlAdapterFactory(withCharAsText(new PrismaPg({ connectionString }), opened));
   const engine = await SchemaEngine.new({ datamodels: [['schema.prisma', schema]] }, log, adapter);
+  openEngines++;
   return {
     engine,
     close: async () => {
       engine.free();
+      if (--openEngines === 0) {
+        for (const timer of engineTimers) clearTimeout(timer);
+        engineTimers.clear();
+      }
       await Promise.all(opened.map((connection) => connection.dispose()));
     },
   };

@@ -14,9 +14,6 @@ export type ExportScopeName = (typeof EXPORT_SCOPES)[number];
 export type ExportStatusName = (typeof EXPORT_STATUSES)[number];
 export type ReportLocale = (typeof REPORT_LOCALES)[number];
 
-/** Statuses a job can still leave: cancelling one stops it. */
-export const RUNNING_STATUSES: readonly ExportStatusName[] = ['pending', 'processing'];
-
 export const MAX_SELECTED_IDS = 10_000;
 
 /** The stored format of an API format name, and back. */

@@ -6,14 +6,15 @@ import { Worker } from 'node:worker_threads';
 
 import { Prisma } from '@app/database';
 
-import { ExportSelection, RecordSource, SqlRun } from '../sources/record-source';
+import { ExportSelection, SplittableSource, SqlRun } from '../sources/record-source';
 import { FormatWriter } from '../writers/format-writer';
 import { ExportCancelled } from './export-failures';
+import { runInOrder } from './part-pool';
 import type { PartJob, PartMessage, PartTask } from './part-thread';
 
 export interface PartsRequest {
   run: SqlRun;
-  source: RecordSource;
+  source: SplittableSource;
   selection: ExportSelection;
   job: Omit<PartJob, 'snapshot' | 'resource'>;
   /** Records to write (the first of the selection; the manifest's row count). */
@@ -36,11 +37,12 @@ export interface PartsResult {
 /**
  * Writes a CSV or NDJSON export with part threads (part-thread.ts), so that its formatting, the most
  * of its CPU, uses every core: the selection is cut into parts of `partRecords` records at keyset
- * positions (RecordSource.partStarts), each thread joins the job's snapshot (pg_export_snapshot) and
- * writes one part at a time to its own files, and this thread appends the finished parts to the
- * writer in order and hashes their NDJSON lines, so the file and the data digest are byte for byte
- * what one thread would have written. A thread's failure or a cancellation stops all of them; the
- * part files are in the attempt's work directory, which the runner removes.
+ * positions (SplittableSource.partStarts), each thread joins the job's snapshot (pg_export_snapshot)
+ * and writes one part at a time to its own files, and this thread appends the finished parts to the
+ * writer in order and hashes their NDJSON lines (an ordered part pool, part-pool.ts, with a thread per
+ * lane), so the file and the data digest are byte for byte what one thread would have written. A
+ * thread's failure or a cancellation stops all of them; the part files are in the attempt's work
+ * directory, which the runner removes.
  */
 export async function writeInParts(request: PartsRequest): Promise<PartsResult> {
   const { run, source, selection, rowCount, partRecords, workDir, writer, signal } = request;
@@ -59,120 +61,114 @@ export async function writeInParts(request: PartsRequest): Promise<PartsResult> 
   };
   const job: PartJob = { ...request.job, snapshot, resource: source.resource };
   const hash = createHash('sha256');
-  const threads: Worker[] = [];
-  const gone = new Set<Worker>(); // the threads that have exited
-  const count = Math.min(request.threads, starts.length);
-  // Finished parts wait on disk for the ones before them; this many at most, so disk use stays near the file's.
-  const ahead = count * 2;
   let written = 0;
-  let failed = false;
-  let assembling = Promise.resolve();
-  let onAbort = (): void => undefined;
-
+  const threads = Array.from({ length: Math.min(request.threads, starts.length) }, () =>
+    new PartThread(job, (rows) => {
+      written += rows;
+      request.onRows(rows);
+    }),
+  );
   try {
-    await new Promise<void>((done, fail) => {
-      const handed = new Map<number, PartTask>(); // given to a thread, not yet assembled
-      const finished = new Set<number>();
-      const idle: Worker[] = [];
-      const released = new Set<Worker>(); // the threads told there is nothing left
-      let next = 0;
-      let assembled = 0;
-      const stop = (error: unknown): void => {
-        if (failed) return;
-        failed = true;
-        fail(error);
-      };
-      onAbort = () => stop(new ExportCancelled());
-      signal.addEventListener('abort', onAbort, { once: true });
-      if (signal.aborted) return onAbort();
-
-      // Hands a thread its next part, null when there is none left, or parks it while too many finished parts wait.
-      const give = (thread: Worker): void => {
-        if (next < starts.length && next - assembled >= ahead) {
-          idle.push(thread);
-          return;
-        }
-        if (next < starts.length) {
-          const part = task(next++);
-          handed.set(part.index, part);
-          return thread.postMessage(part);
-        }
-        released.add(thread);
-        thread.postMessage(null);
-      };
-      // Appends the finished parts that are next in order; one append at a time.
-      const assemble = (): void => {
-        assembling = assembling
-          .then(async () => {
-            while (!failed && finished.has(assembled)) {
-              const { dataPath, linesPath } = handed.get(assembled) as PartTask;
-              await eachChunk(dataPath, () => failed, async (chunk) => {
-                await append(chunk);
-                if (!linesPath) hash.update(chunk);
-              });
-              if (linesPath) await eachChunk(linesPath, () => failed, (chunk) => void hash.update(chunk));
-              await Promise.all([unlink(dataPath), linesPath ? unlink(linesPath) : null]);
-              finished.delete(assembled);
-              handed.delete(assembled);
-              assembled++;
-              while (idle.length > 0 && next - assembled < ahead) give(idle.pop() as Worker);
-            }
-            if (!failed && assembled === starts.length) done();
-          })
-          .catch(stop);
-      };
-
-      for (let i = 0; i < count; i++) {
-        const thread = startThread(job);
-        threads.push(thread);
-        thread.on('message', (message: PartMessage) => {
-          if (message.type === 'rows') {
-            written += message.rows;
-            request.onRows(message.rows);
-          } else if (message.type === 'done') {
-            const expected = handed.get(message.index)?.rows;
-            if (message.rows !== expected) return stop(new Error(`part ${message.index} held ${message.rows} records, not ${expected}`));
-            finished.add(message.index);
-            give(thread);
-            assemble();
-          } else {
-            stop(Object.assign(new Error(message.message), message.details));
-          }
+    await runInOrder<PartTask>({
+      count: starts.length,
+      lanes: threads.length,
+      // Finished parts wait on disk for the ones before them; this many at most, so disk use stays near the file's.
+      ahead: threads.length * 2,
+      signal,
+      failure: Promise.race(threads.map((thread) => thread.lost)),
+      run: (index, lane) => threads[lane].write(task(index)),
+      drained: (lane) => threads[lane].release(),
+      // Appends each finished part's file to the writer and its NDJSON lines to the digest, then removes both.
+      consume: async (_index, { dataPath, linesPath }, stopped) => {
+        await eachChunk(dataPath, stopped, async (chunk) => {
+          await append(chunk);
+          if (!linesPath) hash.update(chunk);
         });
-        thread.on('error', stop);
-        thread.on('exit', (code) => {
-          gone.add(thread);
-          // A thread ends by itself only after its null; any other end is a failure.
-          if (code !== 0 || !released.has(thread)) stop(new Error(`an export part thread exited (code ${code}) before its parts were written`));
-        });
-        give(thread);
-      }
+        if (linesPath) await eachChunk(linesPath, stopped, (chunk) => void hash.update(chunk));
+        await Promise.all([unlink(dataPath), linesPath ? unlink(linesPath) : null]);
+      },
+    }).catch((error: unknown) => {
+      throw signal.aborted && error === signal.reason ? new ExportCancelled() : error;
     });
     // Each thread has its null by now and is committing: let it close its connection before it goes.
-    await Promise.all(threads.map((thread) => (gone.has(thread) ? undefined : exited(thread, 2_000))));
+    await Promise.all(threads.map((thread) => thread.exited(2_000)));
   } finally {
-    signal.removeEventListener('abort', onAbort);
     await Promise.all(threads.map((thread) => thread.terminate()));
-    await assembling.catch(() => undefined); // a failed attempt's assembly stops at its next chunk
   }
   return { dataSha256: hash.digest('hex'), rows: written };
 }
 
-/** Resolves when the (still running) thread exits, or after `ms`. */
-function exited(thread: Worker, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    thread.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
+/**
+ * One part thread, which writes the parts it is given one at a time: `write` resolves when the part is
+ * written (refusing a part whose record count is not the task's), `release` tells it there is nothing
+ * left (it commits and ends), and `lost` rejects when it fails or ends otherwise.
+ */
+class PartThread {
+  readonly lost: Promise<never>;
+  private readonly worker: Worker;
+  private part: { index: number; rows: number; done(): void; failed(error: Error): void } | null = null;
+  private released = false;
+  private gone = false;
+
+  constructor(job: PartJob, onRows: (rows: number) => void) {
+    this.worker = startThread(job);
+    let lose: (error: Error) => void = () => undefined;
+    this.lost = new Promise<never>((_, reject) => (lose = reject));
+    this.lost.catch(() => undefined); // observed by the pool; a thread lost after the pool ended is nobody's failure
+    const fail = (error: Error): void => {
+      this.part?.failed(error);
+      this.part = null;
+      lose(error);
+    };
+    this.worker.on('message', (message: PartMessage) => {
+      if (message.type === 'rows') return onRows(message.rows);
+      if (message.type === 'failed') return fail(Object.assign(new Error(message.message), message.details));
+      const part = this.part;
+      this.part = null;
+      if (part?.index !== message.index || message.rows !== part.rows) return fail(new Error(`part ${message.index} held ${message.rows} records, not ${part?.rows}`));
+      part.done();
     });
-  });
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => {
+      this.gone = true;
+      // A thread ends by itself only after its null; any other end is a failure.
+      if (code !== 0 || !this.released) fail(new Error(`an export part thread exited (code ${code}) before its parts were written`));
+    });
+  }
+
+  write(task: PartTask): Promise<PartTask> {
+    return new Promise((resolve, reject) => {
+      this.part = { index: task.index, rows: task.rows, done: () => resolve(task), failed: reject };
+      this.worker.postMessage(task);
+    });
+  }
+
+  release(): void {
+    this.released = true;
+    this.worker.postMessage(null);
+  }
+
+  /** Resolves when the (released) thread has exited, or after `ms`. */
+  exited(ms: number): Promise<void> {
+    if (this.gone) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.worker.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  async terminate(): Promise<void> {
+    await this.worker.terminate();
+  }
 }
 
 /** A file in chunks of 1 MiB (a part's size follows its records', so it is never read whole), until `stopped`. */
-async function eachChunk(path: string, stopped: () => boolean, use: (chunk: Buffer) => Promise<void> | void): Promise<void> {
+async function eachChunk(path: string, stopped: AbortSignal, use: (chunk: Buffer) => Promise<void> | void): Promise<void> {
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-    if (stopped()) return;
+    if (stopped.aborted) return;
     await use(chunk as Buffer);
   }
 }

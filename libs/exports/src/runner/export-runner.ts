@@ -4,21 +4,21 @@ import { stat } from 'node:fs/promises';
 
 import { Injectable, Logger } from '@nestjs/common';
 
-import { appendAuditEvent } from '@app/audit-trail';
 import { ZonedFormatter } from '@app/common';
 import { AppConfig } from '@app/config';
 import { ExportJob, PlainSql, Prisma, PrismaService } from '@app/database';
 
 import { ExportManifestDto } from '../dto/export-job.dto';
 import { ExportMetrics } from '../export-metrics';
+import { ExportJobsRepository } from '../jobs/export-jobs.repository';
 import { apiFormat, FILE_TYPES, hasReport, ReportLocale } from '../dto/export-enums';
 import { reportTranslator } from '../report/report-texts';
-import { ExportSelection, RecordSource, SqlRun } from '../sources/record-source';
+import { ExportSelection, isSplittable, RecordSource, SqlRun } from '../sources/record-source';
 import { RecordSources } from '../sources/record-sources';
 import { ExportStorage } from '../storage/export-storage';
 import { FormatWriter, WriterContext } from '../writers/format-writer';
 import { ExportWriters } from '../writers/export-writers';
-import { boundedErrorMessage, describeFailure, ExportCancelled } from './export-failures';
+import { describeFailure, ExportCancelled } from './export-failures';
 import { writeInParts } from './export-parts';
 import { ProgressTicker } from './progress-ticker';
 import { dataDigest, firstRecords, ndjsonLineOf } from './record-lines';
@@ -29,7 +29,6 @@ import { dataDigest, firstRecords, ndjsonLineOf } from './record-lines';
  * (docs/BENCHMARKS.md); the reads overlap the writing, so the extra round trips cost nothing.
  */
 const BATCH = 250;
-const SYSTEM = { id: 'export-worker', type: 'system' } as const;
 
 export interface AttemptInfo {
   /** Attempts made before this one. */
@@ -58,6 +57,7 @@ export class ExportRunner {
 
   constructor(
     private readonly prisma: PrismaService,
+    private readonly jobs: ExportJobsRepository,
     private readonly sql: PlainSql,
     private readonly sources: RecordSources,
     private readonly storage: ExportStorage,
@@ -67,14 +67,14 @@ export class ExportRunner {
   ) {}
 
   async run(exportId: string, attempt: AttemptInfo): Promise<void> {
-    const job = await this.claim(exportId);
+    const job = await this.jobs.claim(exportId);
     if (!job) return;
     const started = Date.now();
     const source = this.sources.find(job.resource);
     const abort = new AbortController();
     let writer: FormatWriter | null = null;
     let written = 0;
-    const progress = new ProgressTicker(this.prisma, job.id, () => writer?.rowsDone?.() ?? written, abort);
+    const progress = new ProgressTicker(this.jobs, job.id, () => writer?.rowsDone?.() ?? written, abort);
     try {
       if (!source) throw Object.assign(new Error(`resource ${job.resource} cannot be exported`), { permanent: true });
       const workDir = await this.storage.workDir(job.id);
@@ -91,7 +91,7 @@ export class ExportRunner {
     } catch (error) {
       abort.abort();
       await writer?.abort().catch(() => undefined);
-      if (error instanceof ExportCancelled || (abort.signal.reason instanceof ExportCancelled && !(await this.stillProcessing(job.id)))) {
+      if (error instanceof ExportCancelled || (abort.signal.reason instanceof ExportCancelled && !(await this.jobs.isProcessing(job.id)))) {
         this.logger.log(`${job.id}: cancelled after ${Date.now() - started} ms; partial files removed`);
         return;
       }
@@ -104,25 +104,10 @@ export class ExportRunner {
     }
   }
 
-  private async stillProcessing(exportId: string): Promise<boolean> {
-    return (await this.prisma.exportJob.findUnique({ where: { id: exportId }, select: { status: true } }))?.status === 'processing';
-  }
-
   /** Marks a job failed (Bull gave up on it, e.g. its worker stalled too often). */
   async markFailed(exportId: string, message: string): Promise<void> {
     const job = await this.prisma.exportJob.findUnique({ where: { id: exportId } });
     if (job) await this.fail(job, message);
-  }
-
-  private async claim(exportId: string): Promise<ExportJob | null> {
-    const claimed = await this.prisma.exportJob.updateManyAndReturn({
-      where: { id: exportId, status: { in: ['pending', 'processing'] } },
-      data: { status: 'processing', attempts: { increment: 1 }, processed: 0, errorMessage: null },
-    });
-    const job = claimed[0];
-    if (!job) return null;
-    if (!job.startedAt) await this.prisma.exportJob.update({ where: { id: job.id }, data: { startedAt: new Date() } });
-    return job;
   }
 
   private async write(
@@ -139,7 +124,7 @@ export class ExportRunner {
     const matched = await source.count(run, selection);
     const limit = this.config.exportMaxRecords;
     const rowCount = limit > 0 ? Math.min(matched, limit) : matched;
-    await this.prisma.exportJob.update({ where: { id: job.id }, data: { totalRecords: rowCount } });
+    await this.jobs.counted(job.id, rowCount);
     const rows = () => firstRecords(source.batches(run, selection, BATCH), rowCount);
     const columns = source.columns;
     const lineOf = ndjsonLineOf(columns);
@@ -163,7 +148,7 @@ export class ExportRunner {
     await writer.open(context);
     let digest: string;
     let written = 0;
-    if (this.inParts(writer, rowCount)) {
+    if (isSplittable(source) && this.inParts(writer, rowCount)) {
       const parts = await writeInParts({
         run,
         source,
@@ -199,7 +184,7 @@ export class ExportRunner {
     return { file, manifest };
   }
 
-  /** Whether part threads write this export: a format they can write, more than one thread, and records enough to be worth them. */
+  /** Whether part threads write this export (of a splittable source): a format they can write, more than one thread, and records enough to be worth them. */
   private inParts(writer: FormatWriter, rowCount: number): boolean {
     return writer.writeFormatted !== undefined && this.config.exportThreads > 1 && rowCount >= this.config.exportParallelMinRecords;
   }
@@ -238,26 +223,14 @@ export class ExportRunner {
     const key = storageKey(job);
     await this.storage.put(file, key);
     const finished = { ...manifest, file_sha256: sha256 };
-    const now = new Date();
-    const stored = await this.prisma.$transaction(async (tx) => {
-      const { count } = await tx.exportJob.updateMany({
-        where: { id: job.id, status: 'processing' },
-        data: {
-          status: 'completed',
-          processed: manifest.row_count,
-          totalRecords: manifest.row_count,
-          fileName: fileName(job),
-          storageKey: key,
-          sizeBytes: BigInt(size),
-          sha256,
-          manifest: finished as unknown as Prisma.InputJsonObject,
-          completedAt: now,
-          expiresAt: new Date(now.getTime() + this.config.exportTtlSeconds * 1000),
-        },
-      });
-      if (count === 0) return false;
-      await appendAuditEvent(tx, { tenantId: job.tenantId, action: 'export.complete', resourceType: 'export', resourceId: job.id, actor: SYSTEM, details: finished as unknown as Prisma.InputJsonObject });
-      return true;
+    const stored = await this.jobs.complete(job, {
+      rows: manifest.row_count,
+      fileName: fileName(job),
+      storageKey: key,
+      sizeBytes: size,
+      sha256,
+      manifest: finished as unknown as Prisma.InputJsonObject,
+      ttlSeconds: this.config.exportTtlSeconds,
     });
     if (!stored) {
       await this.storage.remove(key);
@@ -271,7 +244,7 @@ export class ExportRunner {
     const attemptNumber = attempt.attemptsMade + 1;
     if (!permanent && attemptNumber < attempt.maxAttempts) {
       this.logger.warn(`${job.id}: attempt ${attemptNumber} of ${attempt.maxAttempts} failed: ${message}`);
-      await this.prisma.exportJob.updateMany({ where: { id: job.id, status: 'processing' }, data: { status: 'pending', errorMessage: boundedErrorMessage(`Attempt ${attemptNumber} failed, retrying: ${message}`) } });
+      await this.jobs.retry(job.id, `Attempt ${attemptNumber} failed, retrying: ${message}`);
       throw error;
     }
     this.logger.error(`${job.id}: failed: ${message}`);
@@ -280,12 +253,7 @@ export class ExportRunner {
 
   /** Fails a job that is still running (counted once: a job another process ended meanwhile is left alone). */
   private async fail(job: ExportJob, message: string, seconds?: number): Promise<void> {
-    const failed = await this.prisma.$transaction(async (tx) => {
-      const { count } = await tx.exportJob.updateMany({ where: { id: job.id, status: { in: ['pending', 'processing'] } }, data: { status: 'failed', errorMessage: boundedErrorMessage(message), completedAt: new Date() } });
-      if (count > 0) await appendAuditEvent(tx, { tenantId: job.tenantId, action: 'export.fail', resourceType: 'export', resourceId: job.id, outcome: 'failure', actor: SYSTEM, details: { error_message: message } });
-      return count > 0;
-    });
-    if (failed) this.metrics.ended(job.format, 'failed', { seconds });
+    if (await this.jobs.fail(job, message)) this.metrics.ended(job.format, 'failed', { seconds });
   }
 }
 

@@ -2,16 +2,14 @@ import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bull';
 
-import { appendAuditEvent } from '@app/audit-trail';
 import { AppConfig } from '@app/config';
-import { PrismaService } from '@app/database';
 
+import { ExportJobsRepository } from '../jobs/export-jobs.repository';
 import { EXPORT_JOBS, EXPORTS_QUEUE, RENDER_JOB_OPTIONS, RenderExportPayload } from '../export-queue';
 import { ExportStorage } from '../storage/export-storage';
 import { ExportRunner } from './export-runner';
 
 const BATCH = 200;
-const SYSTEM = { id: 'export-sweeper', type: 'system' } as const;
 
 /**
  * The periodic sweep: files past their expiry are removed (status expired, recorded in the audit
@@ -24,7 +22,7 @@ export class ExportSweeper {
   private readonly logger = new Logger(ExportSweeper.name);
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly jobs: ExportJobsRepository,
     private readonly storage: ExportStorage,
     private readonly runner: ExportRunner,
     private readonly config: AppConfig,
@@ -38,13 +36,10 @@ export class ExportSweeper {
   private async expire(now: Date): Promise<number> {
     let expired = 0;
     for (;;) {
-      const due = await this.prisma.exportJob.findMany({ where: { status: 'completed', expiresAt: { lte: now } }, take: BATCH, orderBy: { expiresAt: 'asc' } });
+      const due = await this.jobs.dueToExpire(now, BATCH);
       for (const job of due) {
         if (job.storageKey) await this.storage.remove(job.storageKey);
-        await this.prisma.$transaction(async (tx) => {
-          const { count } = await tx.exportJob.updateMany({ where: { id: job.id, status: 'completed' }, data: { status: 'expired' } });
-          if (count > 0) await appendAuditEvent(tx, { tenantId: job.tenantId, action: 'export.expire', resourceType: 'export', resourceId: job.id, actor: SYSTEM, details: { file_name: job.fileName, sha256: job.sha256, expired_at: job.expiresAt?.toISOString() ?? null } });
-        });
+        await this.jobs.expire(job);
         expired++;
       }
       if (due.length < BATCH) break;
@@ -56,10 +51,10 @@ export class ExportSweeper {
   private async recoverLost(now: Date): Promise<{ requeued: number; lost: number }> {
     // The grace covers the moment between the api's insert and its queue.add.
     const grace = new Date(now.getTime() - 2 * this.config.exportStalledSeconds * 1000);
-    const candidates = await this.prisma.exportJob.findMany({ where: { status: { in: ['pending', 'processing'] }, createdAt: { lt: grace } }, select: { id: true }, take: BATCH });
+    const candidates = await this.jobs.unfinished(grace, BATCH);
     let requeued = 0;
     let lost = 0;
-    for (const { id } of candidates) {
+    for (const id of candidates) {
       const queued = await this.queue.getJob(id);
       // A husk without its payload is lost too: a worker cut off while Redis restarted empty can write a
       // job's failure fields for a job id it had fetched before, creating an entry in no list.

@@ -1,5 +1,4 @@
-import { PrismaService } from '@app/database';
-
+import { ExportJobsRepository } from '../jobs/export-jobs.repository';
 import { ExportCancelled } from './export-failures';
 
 /** How often a running job writes its progress, and so notices its own cancellation. */
@@ -17,7 +16,7 @@ export class ProgressTicker {
   private inFlight: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly jobs: ExportJobsRepository,
     private readonly exportId: string,
     private readonly processed: () => number,
     private readonly abort: AbortController,
@@ -41,16 +40,13 @@ export class ProgressTicker {
   private async tick(): Promise<void> {
     if (this.abort.signal.aborted) return;
     const processed = this.processed();
-    const processing =
-      processed === this.reported
-        ? (await this.prisma.exportJob.findUnique({ where: { id: this.exportId }, select: { status: true } }))?.status === 'processing'
-        : await this.write(processed);
+    const processing = processed === this.reported ? await this.jobs.isProcessing(this.exportId) : await this.write(processed);
     if (!processing) this.abort.abort(new ExportCancelled());
   }
 
   private async write(processed: number): Promise<boolean> {
-    const { count } = await this.prisma.exportJob.updateMany({ where: { id: this.exportId, status: 'processing' }, data: { processed } });
-    if (count > 0) this.reported = processed;
-    return count > 0;
+    const processing = await this.jobs.progress(this.exportId, processed);
+    if (processing) this.reported = processed;
+    return processing;
   }
 }

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 
 import { ALERT_COLUMNS, AlertFilterDto, alertWhere, responseTimesSql, SEVERITIES, STATUSES, toResponseTimes } from '@app/alerts';
-import { Alert, Prisma } from '@app/database';
+import { Alert, andWhere, oneTenant, Prisma } from '@app/database';
 
 import { ALERT_EXPORT_COLUMNS } from './alert-columns';
-import { andWhere, createdAtPartQuery, createdAtPartStarts, ExportSelection, keysetBatches, missingIn, PdfColumn, RecordSource, SqlRun, SummaryTable, Translate, windowOf } from './record-source';
+import { createdAtPartQuery, createdAtPartStarts, ExportSelection, keysetBatches, missingIn, PdfColumn, SplittableSource, SqlRun, SummaryTable, Translate, windowOf } from './record-source';
 
 /** Alerts, oldest first: (created_at, id) keyset on the (tenant_id, created_at, id) index. */
 @Injectable()
-export class AlertSource implements RecordSource<Alert> {
+export class AlertSource implements SplittableSource<Alert> {
   readonly resource = 'alerts' as const;
   readonly readScope = 'alerts:read';
   readonly filterType = AlertFilterDto;
@@ -22,7 +22,7 @@ export class AlertSource implements RecordSource<Alert> {
     const filter = selection.scope === 'filtered' ? (selection.filters as AlertFilterDto) : {};
     const extra = [Prisma.sql`a.created_at < ${selection.asOf}`];
     if (selection.scope === 'selected') extra.push(Prisma.sql`a.id = ANY(${selection.ids})`);
-    return andWhere(alertWhere(filter, selection.tenantId), extra);
+    return andWhere(alertWhere(filter, oneTenant(selection.tenantId)), extra);
   }
 
   async count(run: SqlRun, selection: ExportSelection): Promise<number> {

@@ -24,7 +24,7 @@ export interface AuditRow {
 /** The exported fields of an audit event, in file order. */
 export const AUDIT_TRAIL_EXPORT_COLUMNS: ExportColumn<AuditRow>[] = [
   { key: 'id', kind: 'id', width: 30, value: (e) => e.id },
-  // A number, as the API answers it (a tenant's chain stays far below 2^53 events); read as text for the keyset.
+  // A number, as the API answers it (a tenant's chain stays far below 2^53 events); pg reads bigint as text, which the keyset keeps.
   { key: 'seq', kind: 'number', width: 8, value: (e) => Number(e.seq) },
   { key: 'at', kind: 'date', width: 20, value: (e) => e.at },
   { key: 'actor', kind: 'text', width: 20, value: (e) => e.actor },

@@ -1,21 +1,14 @@
 import { Injectable } from '@nestjs/common';
 
-import { AuditTrailFilterDto } from '@app/audit-trail';
-import { dateRange } from '@app/common';
-import { Prisma } from '@app/database';
+import { AUDIT_EVENT_COLUMNS, AuditTrailFilterDto, auditTrailWhere } from '@app/audit-trail';
+import { andWhere, oneTenant, Prisma } from '@app/database';
 
 import { AUDIT_TRAIL_EXPORT_COLUMNS, AuditRow } from './audit-trail-columns';
-import { andWhere, ExportSelection, keysetBatches, missingIn, partStartsOf, PdfColumn, RecordSource, SqlRun, SummaryTable, Translate, windowOf } from './record-source';
-
-
-
-const SELECT = Prisma.sql`e.id, e.seq::text AS seq, e.at, e.actor, e.actor_type AS "actorType", e.action, e.resource_type AS "resourceType",
-  e.resource_id AS "resourceId", e.outcome, e.ip, e.user_agent AS "userAgent", e.request_id AS "requestId", e.trace_id AS "traceId",
-  e.details, e.prev_hash AS "prevHash", e.hash`;
+import { ExportSelection, keysetBatches, missingIn, partStartsOf, PdfColumn, SplittableSource, SqlRun, SummaryTable, Translate, windowOf } from './record-source';
 
 /** The audit trail in chain order (seq), so a reader can re-check every link of the exported part. */
 @Injectable()
-export class AuditTrailSource implements RecordSource<AuditRow> {
+export class AuditTrailSource implements SplittableSource<AuditRow> {
   readonly resource = 'audit_trail' as const;
   readonly readScope = 'audit:read';
   readonly filterType = AuditTrailFilterDto;
@@ -25,22 +18,12 @@ export class AuditTrailSource implements RecordSource<AuditRow> {
     { key: 'resource_id', mm: null, mono: true }, { key: 'outcome', mm: 16 }, { key: 'ip', mm: 26 },
   ];
 
+  /** The list's own WHERE (auditTrailWhere) of the frozen filters, in the job's tenant, before as_of. */
   private where(selection: ExportSelection): Prisma.Sql {
-    const f = selection.scope === 'filtered' ? (selection.filters as AuditTrailFilterDto) : {};
-    const range = dateRange(f);
-    const conditions = [
-      Prisma.sql`e.tenant_id = ${selection.tenantId}`,
-      Prisma.sql`e.at < ${selection.asOf}`,
-      selection.scope === 'selected' ? Prisma.sql`e.id = ANY(${selection.ids})` : null,
-      f.actor ? Prisma.sql`e.actor = ${f.actor}` : null,
-      f.action?.length ? Prisma.sql`e.action = ANY(${f.action})` : null,
-      f.resource_type ? Prisma.sql`e.resource_type = ${f.resource_type}` : null,
-      f.resource_id ? Prisma.sql`e.resource_id = ${f.resource_id}` : null,
-      f.outcome ? Prisma.sql`e.outcome = ${f.outcome}` : null,
-      range.gte ? Prisma.sql`e.at >= ${range.gte}` : null,
-      range.lt ? Prisma.sql`e.at < ${range.lt}` : null,
-    ].filter((c): c is Prisma.Sql => c !== null);
-    return andWhere(Prisma.empty, conditions);
+    const filter = selection.scope === 'filtered' ? (selection.filters as AuditTrailFilterDto) : {};
+    const extra = [Prisma.sql`e.at < ${selection.asOf}`];
+    if (selection.scope === 'selected') extra.push(Prisma.sql`e.id = ANY(${selection.ids})`);
+    return andWhere(auditTrailWhere(filter, oneTenant(selection.tenantId)), extra);
   }
 
   async count(run: SqlRun, selection: ExportSelection): Promise<number> {
@@ -53,7 +36,7 @@ export class AuditTrailSource implements RecordSource<AuditRow> {
   }
 
   partQuery(selection: ExportSelection, after: string | null, rows: number): Prisma.Sql {
-    return Prisma.sql`SELECT ${SELECT} FROM audit_events e ${this.where(selection)} AND e.seq > ${after ?? '0'}::bigint ORDER BY e.seq LIMIT ${rows}`;
+    return Prisma.sql`SELECT ${AUDIT_EVENT_COLUMNS} FROM audit_events e ${this.where(selection)} AND e.seq > ${after ?? '0'}::bigint ORDER BY e.seq LIMIT ${rows}`;
   }
 
   partStarts(run: SqlRun, selection: ExportSelection, every: number, limit: number): Promise<(string | null)[]> {

@@ -67,13 +67,6 @@ export interface RecordSource<R extends { id: string } = { id: string }> {
   count(run: SqlRun, selection: ExportSelection): Promise<number>;
   /** Every selected record, in a stable order, `size` at a time (keyset, never the whole set in memory). */
   batches(run: SqlRun, selection: ExportSelection, size: number): AsyncGenerator<R[]>;
-  /** The statement of one part: the `rows` records after `after` (null: from the start), in the batches' order and shape. */
-  partQuery(selection: ExportSelection, after: RecordKey | null, rows: number): Prisma.Sql;
-  /**
-   * Where the parts of `every` records begin within the first `limit` records: null (the start), then the
-   * key of every `every`-th record. Part threads write the parts in parallel (runner/export-parts.ts).
-   */
-  partStarts(run: SqlRun, selection: ExportSelection, every: number, limit: number): Promise<(RecordKey | null)[]>;
   /** The ids among `ids` that are not the tenant's records of this resource. */
   missingIds(run: SqlRun, tenantId: string, ids: string[]): Promise<string[]>;
   summary(run: SqlRun, selection: ExportSelection, t: Translate): Promise<SummaryTable[]>;
@@ -81,11 +74,22 @@ export interface RecordSource<R extends { id: string } = { id: string }> {
   timeWindow(selection: ExportSelection): { from: Date | null; to: Date };
 }
 
-/** ANDs conditions onto a WHERE clause that may be empty. */
-export function andWhere(where: Prisma.Sql, conditions: Prisma.Sql[]): Prisma.Sql {
-  if (conditions.length === 0) return where;
-  const joined = Prisma.join(conditions, ' AND ');
-  return where === Prisma.empty ? Prisma.sql`WHERE ${joined}` : Prisma.sql`${where} AND ${joined}`;
+/**
+ * A source whose selection can be cut into parts at keyset positions, which part threads write in
+ * parallel (runner/export-parts.ts); a source without these is written by the job's thread alone.
+ */
+export interface SplittableSource<R extends { id: string } = { id: string }> extends RecordSource<R> {
+  /** The statement of one part: the `rows` records after `after` (null: from the start), in the batches' order and shape. */
+  partQuery(selection: ExportSelection, after: RecordKey | null, rows: number): Prisma.Sql;
+  /**
+   * Where the parts of `every` records begin within the first `limit` records: null (the start), then the
+   * key of every `every`-th record. Part threads write the parts in parallel (runner/export-parts.ts).
+   */
+  partStarts(run: SqlRun, selection: ExportSelection, every: number, limit: number): Promise<(RecordKey | null)[]>;
+}
+
+export function isSplittable(source: RecordSource): source is SplittableSource {
+  return typeof (source as Partial<SplittableSource>).partQuery === 'function' && typeof (source as Partial<SplittableSource>).partStarts === 'function';
 }
 
 /** Missing ids of a resource table, in request order. */
@@ -121,7 +125,7 @@ export async function* keysetBatches<R, K>(size: number, read: (after: K | null)
 }
 
 /**
- * The part starts of a keyset walk (RecordSource.partStarts): `keys` is a statement over the selection
+ * The part starts of a keyset walk (SplittableSource.partStarts): `keys` is a statement over the selection
  * answering the walk's key columns as "k0", "k1"… with its position as "n" (row_number over the key order);
  * the keys of the positions every, 2·every… below limit follow null.
  */
@@ -136,7 +140,7 @@ export function createdAtPartQuery(table: Prisma.Sql, alias: Prisma.Sql, select:
   return Prisma.sql`SELECT ${select} FROM ${table} ${alias} ${where} ${keyset} ORDER BY ${alias}.created_at, ${alias}.id LIMIT ${rows}`;
 }
 
-/** The part starts (RecordSource.partStarts) of a table read in (created_at, id) order. */
+/** The part starts (SplittableSource.partStarts) of a table read in (created_at, id) order. */
 export function createdAtPartStarts(run: SqlRun, table: Prisma.Sql, alias: Prisma.Sql, where: Prisma.Sql, every: number, limit: number): Promise<([Date, string] | null)[]> {
   const keys = Prisma.sql`SELECT ${alias}.created_at AS k0, ${alias}.id AS k1, row_number() OVER (ORDER BY ${alias}.created_at, ${alias}.id) AS n FROM ${table} ${alias} ${where}`;
   return partStartsOf(run, keys, every, limit, (row) => [row.k0 as Date, row.k1 as string]);

@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
 
-import { dateRange } from '@app/common';
-import { Prisma } from '@app/database';
-import { THREAT_CASE_STATUSES, ThreatCaseFilterDto } from '@app/threat-cases';
+import { andWhere, oneTenant, Prisma } from '@app/database';
+import { caseWhere, filterCriteria, THREAT_CASE_STATUSES, ThreatCaseFilterDto } from '@app/threat-cases';
 
 import { CaseRow, THREAT_CASE_EXPORT_COLUMNS } from './threat-case-columns';
-import { andWhere, createdAtPartQuery, createdAtPartStarts, ExportSelection, keysetBatches, missingIn, PdfColumn, RecordSource, SqlRun, SummaryTable, Translate, windowOf } from './record-source';
-
+import { createdAtPartQuery, createdAtPartStarts, ExportSelection, keysetBatches, missingIn, PdfColumn, SplittableSource, SqlRun, SummaryTable, Translate, windowOf } from './record-source';
 
 
 const SELECT = Prisma.sql`c.id, c.status::text AS status, c.title, c.prompt_theme AS "promptTheme", c.device_id AS "deviceId",
@@ -17,7 +15,7 @@ const SELECT = Prisma.sql`c.id, c.status::text AS status, c.title, c.prompt_them
 
 /** Threat cases that are not deleted, oldest first, each with its linked alert ids. */
 @Injectable()
-export class ThreatCaseSource implements RecordSource<CaseRow> {
+export class ThreatCaseSource implements SplittableSource<CaseRow> {
   readonly resource = 'threat_cases' as const;
   readonly readScope = 'cases:read';
   readonly filterType = ThreatCaseFilterDto;
@@ -27,22 +25,12 @@ export class ThreatCaseSource implements RecordSource<CaseRow> {
     { key: 'location_name', mm: 36 }, { key: 'alert_count', mm: 14 }, { key: 'id', mm: 48, mono: true },
   ];
 
+  /** The list's own WHERE (caseWhere) of the frozen filters, in the job's tenant, before as_of. */
   private where(selection: ExportSelection): Prisma.Sql {
-    const f = selection.scope === 'filtered' ? (selection.filters as ThreatCaseFilterDto) : {};
-    const range = dateRange(f);
-    const conditions = [
-      Prisma.sql`c.tenant_id = ${selection.tenantId}`,
-      Prisma.sql`NOT c.deleted`,
-      Prisma.sql`c.created_at < ${selection.asOf}`,
-      selection.scope === 'selected' ? Prisma.sql`c.id = ANY(${selection.ids})` : null,
-      f.status?.length ? Prisma.sql`c.status::text = ANY(${f.status})` : null,
-      f.device_id?.length ? Prisma.sql`(c.device_id = ANY(${f.device_id}) OR c.associated_device_ids && ${f.device_id}::varchar[])` : null,
-      f.location_id?.length ? Prisma.sql`c.location_id = ANY(${f.location_id})` : null,
-      f.control?.length ? Prisma.sql`c.controls && ${f.control}::text[]` : null,
-      range.gte ? Prisma.sql`c.created_at >= ${range.gte}` : null,
-      range.lt ? Prisma.sql`c.created_at < ${range.lt}` : null,
-    ].filter((c): c is Prisma.Sql => c !== null);
-    return andWhere(Prisma.empty, conditions);
+    const filter = selection.scope === 'filtered' ? (selection.filters as ThreatCaseFilterDto) : {};
+    const extra = [Prisma.sql`c.created_at < ${selection.asOf}`];
+    if (selection.scope === 'selected') extra.push(Prisma.sql`c.id = ANY(${selection.ids})`);
+    return andWhere(caseWhere(filterCriteria(filter, oneTenant(selection.tenantId))), extra);
   }
 
   async count(run: SqlRun, selection: ExportSelection): Promise<number> {

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { ArrayMaxSize, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
-import { AdminOnly, ApiQueryEnum, CommaSeparated, DateRangeQueryDto, PageQueryDto, queryListMaxItems, ToBoolean } from '@app/common';
+import { AdminOnly, ApiQueryEnum, CommaSeparated, DateRangeQueryDto, IsTenantId, PageQueryDto, queryListMaxItems, ToBoolean } from '@app/common';
 import { CONTROL_ID, CONTROL_ID_MESSAGE, MAX_CONTROLS } from '@app/compliance';
 import type { ThreatCaseStatus } from '@app/database';
 
@@ -35,7 +35,7 @@ export class ThreatCaseFilterDto extends DateRangeQueryDto {
   control?: string[];
 
   /** Admin only: one tenant (400 from any other principal). */
-  @IsOptional() @AdminOnly() @Matches(/^tnt_[0-9A-Z]{26}$/, { message: 'tenant_id must be a tenant id (tnt_…)' })
+  @IsOptional() @AdminOnly() @IsTenantId()
   tenant_id?: string;
 }
 

@@ -19,3 +19,9 @@ export const THREAT_CASE_ID = /^tc_[0-9A-Z]{26}$/;
 export const ALERT_ID = /^alr_[0-9A-Z]{26}$/;
 /** Most alert ids one request may name. */
 export const MAX_ALERT_IDS = 100;
+/** Most alerts one case holds (linking past it is 409 threat-case-alert-limit). */
+export const MAX_CASE_ALERTS = 1_000;
+/** Most verification records one case keeps (409 threat-case-verification-limit beyond). */
+export const MAX_CASE_VERIFICATIONS = 1_000;
+/** A case answers the oldest this many timeline events, as an alert its timeline (docs/API-DECISIONS.md). */
+export const CASE_TIMELINE_MAX_ENTRIES = 10_000;

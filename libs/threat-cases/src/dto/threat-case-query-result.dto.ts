@@ -6,7 +6,7 @@ import type { ThreatCaseEvent, ThreatCaseVerification } from '@app/database';
 import type { ThreatCaseQueryPage } from '../threat-case-query.service';
 import type { ThreatCaseDetail } from '../threat-cases.repository';
 import { currentAlertIndex } from './threat-case.dto';
-import { THREAT_CASE_EVENT_TYPES, THREAT_CASE_STATUSES } from './threat-case-enums';
+import { CASE_TIMELINE_MAX_ENTRIES, MAX_CASE_ALERTS, MAX_CASE_VERIFICATIONS, THREAT_CASE_EVENT_TYPES, THREAT_CASE_STATUSES } from './threat-case-enums';
 
 function ms(date: Date | null): number | null {
   return date ? date.getTime() : null;
@@ -61,7 +61,7 @@ export class MonitoringVerificationDto {
 export class MonitoringVerificationHistoryDto {
   @ApiProperty({ type: Number, nullable: true }) alertIndex: number | null;
   @ApiProperty({ type: MonitoringVerificationDto, nullable: true }) currentVerification: MonitoringVerificationDto | null;
-  @ApiProperty({ type: [MonitoringVerificationDto] }) verificationRecords: MonitoringVerificationDto[];
+  @ApiProperty({ type: [MonitoringVerificationDto], maxItems: MAX_CASE_VERIFICATIONS }) verificationRecords: MonitoringVerificationDto[];
 }
 
 export class MonitoringSirenSettingsDto {
@@ -87,11 +87,11 @@ export class MonitoringThreatCaseDto {
   @ApiProperty({ type: String, ...NO_COUNTERPART, maxLength: 0 }) noonlightVerificationId: null;
   @ApiProperty({ type: String, ...NO_COUNTERPART, maxLength: 0 }) sharedClipGroupUuid: null;
   @ApiProperty({ type: String, nullable: true, description: 'The first linked alert', maxLength: 40 }) policyAlertUuid: string | null;
-  @ApiProperty({ type: [String], maxLength: 40 }) policyAlertUuids: string[];
+  @ApiProperty({ type: [String], maxLength: 40, maxItems: MAX_CASE_ALERTS }) policyAlertUuids: string[];
   @ApiProperty({ example: 'THREAT', maxLength: 50 }) promptTheme: string;
   @ApiProperty({ type: String, nullable: true, maxLength: 500 }) promptTitle: string | null;
   @ApiProperty({ type: MonitoringSirenSettingsDto, nullable: true }) sirenSettings: MonitoringSirenSettingsDto | null;
-  @ApiProperty({ type: [MonitoringTimelineEventDto] }) timelineEventList: MonitoringTimelineEventDto[];
+  @ApiProperty({ type: [MonitoringTimelineEventDto], description: `Oldest first: the first ${CASE_TIMELINE_MAX_ENTRIES.toLocaleString('en')}`, maxItems: CASE_TIMELINE_MAX_ENTRIES }) timelineEventList: MonitoringTimelineEventDto[];
   @ApiProperty({ type: MonitoringVerificationHistoryDto }) verificationHistory: MonitoringVerificationHistoryDto;
   @ApiProperty() deleted: boolean;
 

@@ -1,9 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 
+import { MAX_ANSWERED_CONTROLS } from '@app/compliance';
 import type { ThreatCaseEvent, ThreatCaseSirenSettings, ThreatCaseVerification } from '@app/database';
 
 import type { ThreatCaseDetail } from '../threat-cases.repository';
-import { THREAT_CASE_EVENT_TYPES, THREAT_CASE_STATUSES } from './threat-case-enums';
+import { CASE_TIMELINE_MAX_ENTRIES, MAX_CASE_ALERTS, MAX_CASE_VERIFICATIONS, THREAT_CASE_EVENT_TYPES, THREAT_CASE_STATUSES } from './threat-case-enums';
 
 function iso(date: Date | null): string | null {
   return date ? date.toISOString() : null;
@@ -77,7 +78,7 @@ export function currentAlertIndex(detail: ThreatCaseDetail): number | null {
 export class VerificationHistoryDto {
   @ApiProperty({ type: Number, nullable: true, description: 'Index in alert_ids of the alert the current verification is about' }) alert_index: number | null;
   @ApiProperty({ type: VerificationRecordDto, nullable: true, description: 'The newest record' }) current: VerificationRecordDto | null;
-  @ApiProperty({ type: [VerificationRecordDto], description: 'Every record, oldest first' }) records: VerificationRecordDto[];
+  @ApiProperty({ type: [VerificationRecordDto], description: `Every record, oldest first (a case keeps at most ${MAX_CASE_VERIFICATIONS.toLocaleString('en')})`, maxItems: MAX_CASE_VERIFICATIONS }) records: VerificationRecordDto[];
 }
 
 export class SirenSettingsDto {
@@ -108,8 +109,8 @@ export class ThreatCaseDto {
   @ApiProperty({ type: String, nullable: true, maxLength: 200 }) location_id: string | null;
   @ApiProperty({ type: String, nullable: true, maxLength: 200 }) location_name: string | null;
   @ApiProperty({ type: String, nullable: true, maxLength: 1000 }) sub_locations_hierarchy_key: string | null;
-  @ApiProperty({ type: [String], description: 'The linked alerts, in the order they were linked', maxLength: 40 }) alert_ids: string[];
-  @ApiProperty({ type: [ThreatCaseEventDto], description: 'Every change, oldest first' }) timeline: ThreatCaseEventDto[];
+  @ApiProperty({ type: [String], description: `The linked alerts, in the order they were linked (at most ${MAX_CASE_ALERTS.toLocaleString('en')})`, maxLength: 40, maxItems: MAX_CASE_ALERTS }) alert_ids: string[];
+  @ApiProperty({ type: [ThreatCaseEventDto], description: `Every change, oldest first: the first ${CASE_TIMELINE_MAX_ENTRIES.toLocaleString('en')} (the audit trail holds them all)`, maxItems: CASE_TIMELINE_MAX_ENTRIES }) timeline: ThreatCaseEventDto[];
   @ApiProperty({ type: VerificationHistoryDto }) verification_history: VerificationHistoryDto;
   @ApiProperty({ type: SirenSettingsDto, nullable: true }) siren_settings: SirenSettingsDto | null;
   @ApiProperty({ format: 'date-time' }) created_at: string;
@@ -120,7 +121,9 @@ export class ThreatCaseDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) deleted_at: string | null;
   @ApiProperty({ type: String, nullable: true, maxLength: 200 }) deleted_by: string | null;
   @ApiProperty({ description: 'Incremented by every change' }) version: number;
-  @ApiProperty({ type: [String], description: 'The union of the linked alerts’ controls', example: ['ISO27001:A.5.26'], maxLength: 22 }) controls: string[];
+  @ApiProperty({ type: [String], description: `The union of the linked alerts’ controls, in byte order: the first ${MAX_ANSWERED_CONTROLS.toLocaleString('en')}`, example: ['ISO27001:A.5.26'], maxLength: 22, maxItems: MAX_ANSWERED_CONTROLS })
+  controls: string[];
+  @ApiProperty({ description: 'How many controls the union holds (more than `controls` lists only past its bound)', example: 1 }) controls_count: number;
   @ApiProperty({ type: CloseRequestDto, nullable: true, description: 'The pending close request, when the tenant needs a second person to close cases' }) close_request: CloseRequestDto | null;
 
   static from(detail: ThreatCaseDetail): ThreatCaseDto {
@@ -148,7 +151,8 @@ export class ThreatCaseDto {
       deleted_at: iso(detail.deletedAt),
       deleted_by: detail.deletedBy,
       version: detail.version,
-      controls: detail.controls ?? [],
+      controls: (detail.controls ?? []).slice(0, MAX_ANSWERED_CONTROLS),
+      controls_count: detail.controls?.length ?? 0,
       close_request: detail.closeRequestedBy && detail.closeRequestedAt
         ? { requested_by: detail.closeRequestedBy, requested_at: detail.closeRequestedAt.toISOString(), note: detail.closeRequestNote }
         : null,

@@ -1,6 +1,7 @@
 import { FieldViolation, Principal, ProblemException, ProblemTypes } from '@app/common';
 import type { ThreatCaseStatus } from '@app/database';
 
+import { MAX_CASE_ALERTS, MAX_CASE_VERIFICATIONS } from '../dto/threat-case-enums';
 import { allowedTargets } from '../threat-case-state-machine';
 
 export function threatCaseNotFound(id: string): ProblemException {
@@ -19,6 +20,16 @@ export function invalidCaseTransition(id: string, current: ThreatCaseStatus, req
 /** 422 listing alert ids that are unknown or another tenant's (the two are not told apart). */
 export function alertsNotFound(ids: string[]): ProblemException {
   return new ProblemException(ProblemTypes.threatCaseAlertsNotFound, { args: { alert_ids: ids.join(', ') }, extensions: { alert_ids: ids } });
+}
+
+/** 409: the case would hold more than MAX_CASE_ALERTS alerts. */
+export function caseAlertLimit(id: string, linked: number): ProblemException {
+  return new ProblemException(ProblemTypes.threatCaseAlertLimit, { args: { linked, limit: MAX_CASE_ALERTS }, extensions: { threat_case_id: id, linked, limit: MAX_CASE_ALERTS } });
+}
+
+/** 409: the case keeps MAX_CASE_VERIFICATIONS records already. */
+export function caseVerificationLimit(id: string): ProblemException {
+  return new ProblemException(ProblemTypes.threatCaseVerificationLimit, { args: { limit: MAX_CASE_VERIFICATIONS }, extensions: { threat_case_id: id, limit: MAX_CASE_VERIFICATIONS } });
 }
 
 export function alertsNotLinked(ids: string[]): ProblemException {

@@ -56,6 +56,8 @@ export const en = {
     'alert-note-required': { title: 'Note required', detail: 'A {severity} alert needs a note to be {action} (required from {required_from} up).' },
     'threat-case-self-approval': { title: 'Own request cannot be approved', detail: 'The close request of this threat case was made by {requested_by}; another person must decide on it.' },
     'threat-case-no-close-request': { title: 'No pending close request', detail: 'The threat case is {current_status} and has no pending close request.' },
+    'threat-case-alert-limit': { title: 'Too many alerts for one threat case', detail: 'The threat case holds {linked} alerts; with these it would pass the limit of {limit}.' },
+    'threat-case-verification-limit': { title: 'Too many verifications for one threat case', detail: 'The threat case already holds {limit} verification records, the most one case keeps.' },
     'legal-hold-released': { title: 'Legal hold already released', detail: 'The legal hold {id} was released at {released_at}.' },
     'legal-hold-unknown-threat-case': { title: 'Threat case not found', detail: 'The threat case {threat_case_id} does not exist for this tenant.' },
   },

@@ -58,6 +58,8 @@ export const id: Translations = {
     'alert-note-required': { title: 'Catatan wajib diisi', detail: 'Alert {severity} memerlukan catatan untuk tindakan {action} (wajib mulai {required_from}).' },
     'threat-case-self-approval': { title: 'Permintaan sendiri tidak dapat disetujui', detail: 'Permintaan penutupan kasus ancaman ini dibuat oleh {requested_by}; orang lain yang harus memutuskannya.' },
     'threat-case-no-close-request': { title: 'Tidak ada permintaan penutupan', detail: 'Kasus ancaman berstatus {current_status} dan tidak memiliki permintaan penutupan yang menunggu.' },
+    'threat-case-alert-limit': { title: 'Terlalu banyak peringatan untuk satu kasus ancaman', detail: 'Kasus ancaman memuat {linked} peringatan; dengan ini akan melewati batas {limit}.' },
+    'threat-case-verification-limit': { title: 'Terlalu banyak verifikasi untuk satu kasus ancaman', detail: 'Kasus ancaman sudah memuat {limit} catatan verifikasi, jumlah terbanyak untuk satu kasus.' },
     'legal-hold-released': { title: 'Legal hold sudah dilepas', detail: 'Legal hold {id} telah dilepas pada {released_at}.' },
     'legal-hold-unknown-threat-case': { title: 'Kasus ancaman tidak ditemukan', detail: 'Kasus ancaman {threat_case_id} tidak ada untuk tenant ini.' },
   },

@@ -58,6 +58,8 @@ export const ko: Translations = {
     'alert-note-required': { title: '메모 필요', detail: '{severity} 경보를 {action} 처리하려면 메모가 필요합니다({required_from} 이상 필수).' },
     'threat-case-self-approval': { title: '본인 요청은 승인할 수 없음', detail: '이 위협 사례의 종료 요청은 {requested_by}이(가) 했습니다. 다른 사람이 결정해야 합니다.' },
     'threat-case-no-close-request': { title: '대기 중인 종료 요청 없음', detail: '위협 사례는 {current_status} 상태이며 대기 중인 종료 요청이 없습니다.' },
+    'threat-case-alert-limit': { title: '하나의 위협 사례에 경보가 너무 많음', detail: '위협 사례에 경보 {linked}개가 연결되어 있으며, 이를 추가하면 한도 {limit}개를 넘습니다.' },
+    'threat-case-verification-limit': { title: '하나의 위협 사례에 검증이 너무 많음', detail: '위협 사례에 이미 검증 기록 {limit}개가 있어 한 사례가 보관하는 최대치입니다.' },
     'legal-hold-released': { title: '법적 보존이 이미 해제됨', detail: '법적 보존 {id}은(는) {released_at}에 해제되었습니다.' },
     'legal-hold-unknown-threat-case': { title: '위협 사례를 찾을 수 없음', detail: '위협 사례 {threat_case_id}이(가) 이 테넌트에 없습니다.' },
   },

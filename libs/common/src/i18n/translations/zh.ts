@@ -58,6 +58,8 @@ export const zh: Translations = {
     'alert-note-required': { title: '需要备注', detail: '{severity} 告警执行 {action} 需要填写备注（自 {required_from} 起必填）。' },
     'threat-case-self-approval': { title: '不能批准自己的请求', detail: '该威胁案例的关闭请求由 {requested_by} 提出，必须由其他人决定。' },
     'threat-case-no-close-request': { title: '没有待处理的关闭请求', detail: '威胁案例状态为 {current_status}，没有待处理的关闭请求。' },
+    'threat-case-alert-limit': { title: '一个威胁案例的告警过多', detail: '威胁案例已关联 {linked} 条告警；加上这些将超过上限 {limit}。' },
+    'threat-case-verification-limit': { title: '一个威胁案例的验证记录过多', detail: '威胁案例已有 {limit} 条验证记录，这是一个案例保留的上限。' },
     'legal-hold-released': { title: '法律保全已解除', detail: '法律保全 {id} 已于 {released_at} 解除。' },
     'legal-hold-unknown-threat-case': { title: '未找到威胁案例', detail: '此租户下不存在威胁案例 {threat_case_id}。' },
   },

@@ -1,9 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsOptional, Matches } from 'class-validator';
+import { IsOptional } from 'class-validator';
+
+import { IsTenantId } from '@app/common';
 
 export class RunRetentionPurgeDto {
   /** One tenant; without it every tenant is purged, as the daily job does. @example "tnt_01JQ3Z6V1B9W3C7KJ6T2X9P8R4" */
-  @IsOptional() @Matches(/^tnt_[0-9A-Z]{26}$/, { message: 'tenant_id must be a tenant id (tnt_…)' })
+  @IsOptional() @IsTenantId()
   tenant_id?: string;
 }
 
@@ -28,6 +30,12 @@ export class TenantPurgeDto {
   @ApiProperty({ description: 'The retention.purge event in the tenant’s audit trail', maxLength: 40 }) audit_event_id: string;
 }
 
+/** Most tenants a purge of every tenant lists (each has its whole result in its retention.purge audit event). */
+export const MAX_LISTED_PURGES = 1_000;
+
 export class RetentionPurgeResultDto {
-  @ApiProperty({ type: [TenantPurgeDto] }) tenants: TenantPurgeDto[];
+  @ApiProperty({ type: [TenantPurgeDto], maxItems: MAX_LISTED_PURGES, description: `One per tenant in id order: the first ${MAX_LISTED_PURGES.toLocaleString('en')}; every tenant's result is also its retention.purge audit event` })
+  tenants: TenantPurgeDto[];
+  @ApiProperty({ description: 'Tenants purged, listed or not' }) tenant_count: number;
+  @ApiProperty({ description: 'Alerts purged over every tenant, listed or not' }) alerts_purged: number;
 }

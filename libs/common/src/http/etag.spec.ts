@@ -1,6 +1,5 @@
-import { ProblemException } from '@app/common';
-
-import { checkIfMatch, ifMatchAccepts } from './alert-errors';
+import { ProblemException } from '../problem/problem.exception';
+import { checkIfMatch, ifMatchAccepts } from './etag';
 
 describe('If-Match', () => {
   it.each([[undefined], ['*'], ['"5"'], ['W/"5"'], ['"4", "5"'], [' "4" ,W/"5" ']])('should take %p as a well-formed header', (header) => {
