@@ -5,7 +5,7 @@ export * from './auth.module';
 export * from './decorators/authenticated.decorator';
 export * from './decorators/current-principal.decorator';
 export * from './hs256';
-export * from './jwt/jwks-cache';
 export * from './jwt/jwt-verifier';
+export * from './jwt/oidc-issuer';
 export * from './principals';
 export * from './scopes';
