@@ -9,3 +9,4 @@ export * from './jwt/jwt-verifier';
 export * from './jwt/oidc-issuer';
 export * from './principals';
 export * from './scopes';
+export * from './errors/auth-problems';

@@ -1,8 +1,9 @@
 import { errors } from 'jose';
 
-import { ProblemException, ProblemTypes } from '@app/common';
+import { ProblemException } from '@app/common';
 
 import { authProblem } from '../auth-problems';
+import { AuthProblems } from '../errors/auth-problems';
 
 function iso(seconds: unknown): string {
   return typeof seconds === 'number' ? new Date(seconds * 1000).toISOString() : String(seconds);
@@ -14,16 +15,16 @@ function iso(seconds: unknown): string {
  */
 export function joseFailure(error: unknown): ProblemException {
   if (error instanceof ProblemException) return error;
-  if (error instanceof errors.JWTExpired) return authProblem(ProblemTypes.tokenExpired, { expired_at: iso(error.payload.exp) }, error);
+  if (error instanceof errors.JWTExpired) return authProblem(AuthProblems.tokenExpired, { expired_at: iso(error.payload.exp) }, error);
   if (error instanceof errors.JWTClaimValidationFailed) {
-    if (error.claim === 'nbf' && error.reason === 'check_failed') return authProblem(ProblemTypes.tokenNotYetValid, { not_before: iso(error.payload.nbf) }, error);
-    if (error.claim === 'iss') return authProblem(ProblemTypes.invalidIssuer, {}, error);
-    if (error.claim === 'aud') return authProblem(ProblemTypes.invalidAudience, {}, error);
-    return authProblem(ProblemTypes.invalidClaims, { claim: error.claim }, error);
+    if (error.claim === 'nbf' && error.reason === 'check_failed') return authProblem(AuthProblems.tokenNotYetValid, { not_before: iso(error.payload.nbf) }, error);
+    if (error.claim === 'iss') return authProblem(AuthProblems.invalidIssuer, {}, error);
+    if (error.claim === 'aud') return authProblem(AuthProblems.invalidAudience, {}, error);
+    return authProblem(AuthProblems.invalidClaims, { claim: error.claim }, error);
   }
-  if (error instanceof errors.JWSSignatureVerificationFailed) return authProblem(ProblemTypes.invalidSignature, {}, error);
-  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) return authProblem(ProblemTypes.unsupportedAlgorithm, {}, error);
-  if (error instanceof errors.JWKSNoMatchingKey) return authProblem(ProblemTypes.unknownSigningKey, { kid: '(none)' }, error);
-  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) return authProblem(ProblemTypes.malformedToken, {}, error);
+  if (error instanceof errors.JWSSignatureVerificationFailed) return authProblem(AuthProblems.invalidSignature, {}, error);
+  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) return authProblem(AuthProblems.unsupportedAlgorithm, {}, error);
+  if (error instanceof errors.JWKSNoMatchingKey) return authProblem(AuthProblems.unknownSigningKey, { kid: '(none)' }, error);
+  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) return authProblem(AuthProblems.malformedToken, {}, error);
   throw error;
 }

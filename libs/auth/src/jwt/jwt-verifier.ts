@@ -2,12 +2,12 @@ import { createSecretKey, KeyObject } from 'node:crypto';
 
 import { decodeJwt, decodeProtectedHeader, JWTPayload, jwtVerify, ProtectedHeaderParameters } from 'jose';
 
-import { ProblemTypes } from '@app/common';
 
 import { authProblem } from '../auth-problems';
 import { isScope } from '../scopes';
 import { joseFailure } from './jose-failures';
 import { ISSUER_ALGORITHMS, OidcIssuer } from './oidc-issuer';
+import { AuthProblems } from '../errors/auth-problems';
 
 export interface VerifiedClaims {
   sub: string;
@@ -58,7 +58,7 @@ export class JwtVerifier {
   async verify(token: string): Promise<VerifiedClaims> {
     const header = this.header(token);
     if (header.alg === 'HS256') return this.verifyHs256(token);
-    if (!ISSUER_ALGORITHMS.includes(header.alg as string) || this.issuers.size === 0) throw authProblem(ProblemTypes.unsupportedAlgorithm, { alg: String(header.alg).slice(0, 20) });
+    if (!ISSUER_ALGORITHMS.includes(header.alg as string) || this.issuers.size === 0) throw authProblem(AuthProblems.unsupportedAlgorithm, { alg: String(header.alg).slice(0, 20) });
     const issuer = this.issuerOf(token);
     const options = { algorithms: ISSUER_ALGORITHMS, issuer: issuer.config.issuer, audience: issuer.config.audience, requiredClaims: ['exp'], ...this.clock() };
     const { payload } = await jwtVerify(token, issuer.key, options).catch((error: unknown) => Promise.reject(joseFailure(error)));
@@ -74,10 +74,10 @@ export class JwtVerifier {
       header = decodeProtectedHeader(token);
       decodeJwt(token);
     } catch (error) {
-      throw authProblem(ProblemTypes.malformedToken, {}, error);
+      throw authProblem(AuthProblems.malformedToken, {}, error);
     }
-    if (typeof header.alg !== 'string') throw authProblem(ProblemTypes.malformedToken);
-    if (header.alg.toLowerCase() === 'none') throw authProblem(ProblemTypes.unsignedToken);
+    if (typeof header.alg !== 'string') throw authProblem(AuthProblems.malformedToken);
+    if (header.alg.toLowerCase() === 'none') throw authProblem(AuthProblems.unsignedToken);
     return header;
   }
 
@@ -85,14 +85,14 @@ export class JwtVerifier {
   private issuerOf(token: string): OidcIssuer {
     const { iss } = decodeJwt(token);
     const issuer = typeof iss === 'string' ? this.issuers.get(iss) : undefined;
-    if (!issuer) throw authProblem(ProblemTypes.invalidIssuer);
+    if (!issuer) throw authProblem(AuthProblems.invalidIssuer);
     return issuer;
   }
 
   private async verifyHs256(token: string): Promise<VerifiedClaims> {
     const { iss } = decodeJwt(token);
     // An issuer signs with its own keys: an HMAC token naming it was not made by it.
-    if (typeof iss === 'string' && this.issuers.has(iss)) throw authProblem(ProblemTypes.unsupportedAlgorithm, { alg: 'HS256' });
+    if (typeof iss === 'string' && this.issuers.has(iss)) throw authProblem(AuthProblems.unsupportedAlgorithm, { alg: 'HS256' });
     const { issuer, audience, allowNoExp } = this.options;
     const options = {
       algorithms: ['HS256'],
@@ -118,12 +118,12 @@ export class JwtVerifier {
     const { exp, iat } = payload;
     if (exp === undefined) return;
     const now = this.now();
-    if (exp - Math.min(iat ?? now, now) > this.options.maxTtlSeconds + this.tolerance) throw authProblem(ProblemTypes.tokenLifetimeTooLong, { max_ttl_seconds: this.options.maxTtlSeconds });
+    if (exp - Math.min(iat ?? now, now) > this.options.maxTtlSeconds + this.tolerance) throw authProblem(AuthProblems.tokenLifetimeTooLong, { max_ttl_seconds: this.options.maxTtlSeconds });
   }
 
   private subjectOf(payload: JWTPayload): { sub: string; jti?: string } {
     const { sub, jti } = payload;
-    if (typeof sub !== 'string' || sub === '' || sub.length > 200) throw authProblem(ProblemTypes.invalidClaims, { claim: 'sub' });
+    if (typeof sub !== 'string' || sub === '' || sub.length > 200) throw authProblem(AuthProblems.invalidClaims, { claim: 'sub' });
     return { sub, jti: typeof jti === 'string' ? jti : undefined };
   }
 
@@ -131,11 +131,11 @@ export class JwtVerifier {
   private ownClaims(payload: JWTPayload): VerifiedClaims {
     const subject = this.subjectOf(payload);
     const { tenant_id: tenantId, scopes } = payload;
-    if (typeof tenantId !== 'string' || !/^tnt_[0-9A-Z]{26}$/.test(tenantId)) throw authProblem(ProblemTypes.invalidClaims, { claim: 'tenant_id' });
+    if (typeof tenantId !== 'string' || !/^tnt_[0-9A-Z]{26}$/.test(tenantId)) throw authProblem(AuthProblems.invalidClaims, { claim: 'tenant_id' });
     const list = typeof scopes === 'string' ? scopes.split(' ').filter(Boolean) : scopes;
-    if (!Array.isArray(list) || !list.every((scope) => typeof scope === 'string' && isScope(scope))) throw authProblem(ProblemTypes.invalidClaims, { claim: 'scopes' });
+    if (!Array.isArray(list) || !list.every((scope) => typeof scope === 'string' && isScope(scope))) throw authProblem(AuthProblems.invalidClaims, { claim: 'scopes' });
     // An auditor's credentials expire (docs/API-DECISIONS.md): a development token without exp is refused.
-    if (list.includes('auditor') && payload.exp === undefined) throw authProblem(ProblemTypes.invalidClaims, { claim: 'exp' });
+    if (list.includes('auditor') && payload.exp === undefined) throw authProblem(AuthProblems.invalidClaims, { claim: 'exp' });
     return { ...subject, tenantId, scopes: list as string[] };
   }
 }

@@ -1,10 +1,10 @@
 import { createRemoteJWKSet, customFetch, errors, JWSHeaderParameters, JWTPayload, FlattenedJWSInput, KeyObject, CryptoKey } from 'jose';
 
-import { ProblemTypes } from '@app/common';
 import { OidcIssuerConfig } from '@app/config';
 
 import { authProblem } from '../auth-problems';
 import { isScope } from '../scopes';
+import { AuthProblems } from '../errors/auth-problems';
 
 /** The signing algorithms an issuer's token may use: asymmetric only, never `none` or HMAC. */
 export const ISSUER_ALGORITHMS = ['RS256', 'PS256', 'ES256', 'EdDSA'];
@@ -62,9 +62,9 @@ export class OidcIssuer {
     try {
       return await keys(header, token);
     } catch (error) {
-      if (error instanceof errors.JWKSNoMatchingKey) throw authProblem(ProblemTypes.unknownSigningKey, { kid: header.kid ?? '(none)' }, error);
+      if (error instanceof errors.JWKSNoMatchingKey) throw authProblem(AuthProblems.unknownSigningKey, { kid: header.kid ?? '(none)' }, error);
       if (error instanceof errors.JWKSMultipleMatchingKeys || error instanceof errors.JOSENotSupported) throw error;
-      throw authProblem(ProblemTypes.jwksUnavailable, {}, error);
+      throw authProblem(AuthProblems.jwksUnavailable, {}, error);
     }
   };
 
@@ -72,7 +72,7 @@ export class OidcIssuer {
   claims(payload: JWTPayload): IssuerClaims {
     const { tenant, tenantClaim, scopeClaims, scopeMap } = this.config;
     const tenantId = tenant ?? claimAt(payload, tenantClaim as string);
-    if (typeof tenantId !== 'string' || !/^tnt_[0-9A-Z]{26}$/.test(tenantId)) throw authProblem(ProblemTypes.invalidClaims, { claim: tenantClaim as string });
+    if (typeof tenantId !== 'string' || !/^tnt_[0-9A-Z]{26}$/.test(tenantId)) throw authProblem(AuthProblems.invalidClaims, { claim: tenantClaim as string });
     const granted = scopeClaims.flatMap((claim) => values(claimAt(payload, claim)));
     // Providers add scopes of their own (openid, profile, offline_access): only ours, or the mapped ones, count.
     const scopes = scopeMap ? granted.flatMap((value) => (Object.hasOwn(scopeMap, value) ? scopeMap[value] : [])) : granted.filter(isScope);
@@ -80,7 +80,7 @@ export class OidcIssuer {
   }
 
   private keys(): Promise<KeyFunction> {
-    if (!this.keySet && Date.now() - this.failedAt < DISCOVERY_RETRY_MS) return Promise.reject(authProblem(ProblemTypes.jwksUnavailable));
+    if (!this.keySet && Date.now() - this.failedAt < DISCOVERY_RETRY_MS) return Promise.reject(authProblem(AuthProblems.jwksUnavailable));
     this.keySet ??= this.discover().then(
       (jwksUri) =>
         createRemoteJWKSet(new URL(jwksUri), {
@@ -92,7 +92,7 @@ export class OidcIssuer {
       (error: unknown) => {
         this.keySet = null;
         this.failedAt = Date.now();
-        throw authProblem(ProblemTypes.jwksUnavailable, {}, error);
+        throw authProblem(AuthProblems.jwksUnavailable, {}, error);
       },
     );
     return this.keySet;
