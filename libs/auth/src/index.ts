@@ -1,6 +1,6 @@
 export * from './api-keys/api-key-secret';
 export * from './api-keys/api-key-store';
-export * from './auth-problems';
+export * from './errors/auth-errors';
 export * from './auth.module';
 export * from './decorators/authenticated.decorator';
 export * from './decorators/current-principal.decorator';

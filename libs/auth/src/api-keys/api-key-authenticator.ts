@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 
 import { JsonLogger, Principal, RequestContextStore } from '@app/common';
 
-import { authProblem } from '../auth-problems';
+import { authProblem } from '../errors/auth-errors';
 import { principalFromApiKey } from '../principals';
 import { looksLikeApiKey } from './api-key-secret';
 import { ApiKeyStore } from './api-key-store';

@@ -6,7 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import { AUTH_METADATA, AuthRequirement, Principal, ProblemException } from '@app/common';
 import { AppConfig } from '@app/config';
 
-import { authProblem } from '../auth-problems';
+import { authProblem } from '../errors/auth-errors';
 import { AuthFailureLimiter } from '../rate-limit/auth-failure-limiter';
 import { TenantDirectory } from '../tenants/tenant-directory';
 import { AuthProblems } from '../errors/auth-problems';

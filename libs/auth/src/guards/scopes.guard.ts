@@ -5,7 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import { ProblemTypes } from '@app/common';
 import { AppConfig } from '@app/config';
 
-import { authProblem } from '../auth-problems';
+import { authProblem } from '../errors/auth-errors';
 import { isOpen, requirementOf } from './credentials.guard';
 import { AuthProblems } from '../errors/auth-problems';
 

@@ -2,7 +2,7 @@ import { errors } from 'jose';
 
 import { ProblemException } from '@app/common';
 
-import { authProblem } from '../auth-problems';
+import { authProblem } from '../errors/auth-errors';
 import { AuthProblems } from '../errors/auth-problems';
 
 function iso(seconds: unknown): string {

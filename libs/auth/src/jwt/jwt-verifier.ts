@@ -3,7 +3,7 @@ import { createSecretKey, KeyObject } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, JWTPayload, jwtVerify, ProtectedHeaderParameters } from 'jose';
 
 
-import { authProblem } from '../auth-problems';
+import { authProblem } from '../errors/auth-errors';
 import { isScope } from '../scopes';
 import { joseFailure } from './jose-failures';
 import { ISSUER_ALGORITHMS, OidcIssuer } from './oidc-issuer';

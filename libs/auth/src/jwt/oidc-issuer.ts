@@ -2,7 +2,7 @@ import { createRemoteJWKSet, customFetch, errors, JWSHeaderParameters, JWTPayloa
 
 import { OidcIssuerConfig } from '@app/config';
 
-import { authProblem } from '../auth-problems';
+import { authProblem } from '../errors/auth-errors';
 import { isScope } from '../scopes';
 import { AuthProblems } from '../errors/auth-problems';
 

@@ -7,7 +7,7 @@ import { Principal } from '@app/common';
 
 import { ApiKeyAuthenticator } from '../api-keys/api-key-authenticator';
 import { API_KEY_MARK } from '../api-keys/api-key-secret';
-import { authProblem } from '../auth-problems';
+import { authProblem } from '../errors/auth-errors';
 import { JwtVerifier } from '../jwt/jwt-verifier';
 import { principalFromToken } from '../principals';
 import { strategyStarted, strategyStopped } from './live-strategies';
