@@ -14,10 +14,10 @@ const transform = {
     },
   ],
 };
-// Two dependencies ship ESM only: content-disposition 3 (used by @fastify/static, which serves Swagger UI)
-// and the schema engine's wasm bindings. Node 20 runs them through require(esm), Jest does not, so
+// Three dependencies ship ESM only: content-disposition 3 (used by @fastify/static, which serves Swagger UI),
+// the schema engine's wasm bindings and jose 6 (JWT verification). Node 20 runs them through require(esm), Jest does not, so
 // Jest compiles them to CommonJS.
-const esmOnly = ['content-disposition', '@prisma/schema-engine-wasm'];
+const esmOnly = ['content-disposition', '@prisma/schema-engine-wasm', 'jose'];
 transform[`^.+/node_modules/(${esmOnly.join('|')})/.+\\.js$`] = ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022' }, isolatedModules: true }];
 const transformIgnorePatterns = [`/node_modules/(?!(${esmOnly.join('|')})/)`];
 const moduleNameMapper = pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' });

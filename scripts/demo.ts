@@ -18,7 +18,8 @@ function step(message: string): void {
 
 
 function start(name: string, script: string): ChildProcess {
-  const child = spawn(process.execPath, ['--enable-source-maps', script], { stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
+  // Readable lines (pino-pretty) between the demo's own output, so its credentials are not buried in JSON.
+  const child = spawn(process.execPath, ['--enable-source-maps', script], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, LOG_PRETTY: 'true' } });
   children.push(child);
   child.on('exit', (code, signal) => {
     if (!stopping) console.error(`${name} stopped (${signal ?? code})`);

@@ -29,7 +29,9 @@ describe('authentication, scopes and tenancy', () => {
   let tenantA: Tenant;
   let tenantB: Tenant;
   const now = () => Math.floor(Date.now() / 1000);
-  const claimsFor = (tenant: Tenant, extra: object = {}) => ({ sub: 'alice', tenant_id: tenant.id, scopes: ['audit:read'], iss: 'https://idp.test', aud: 'alert-ledger', exp: now() + 600, ...extra });
+  const claimsFor = (tenant: Tenant, extra: object = {}) => ({ sub: 'alice', tenant_id: tenant.id, scopes: ['audit:read'], iss: 'https://dev.test', aud: 'alert-ledger', exp: now() + 600, ...extra });
+  // An OIDC issuer's token: its own `iss`, its scopes space-separated in `scopes` (scope_claims below), the provider's own (openid) ignored.
+  const issuerClaims = (tenant: Tenant, extra: object = {}) => ({ ...claimsFor(tenant), scopes: 'openid audit:read', iss: 'https://idp.test', ...extra });
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
   beforeAll(async () => {
@@ -40,9 +42,12 @@ describe('authentication, scopes and tenancy', () => {
     });
     await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
     Object.assign(process.env, {
-      JWT_ISSUER: 'https://idp.test',
+      JWT_ISSUER: 'https://dev.test',
       JWT_AUDIENCE: 'alert-ledger',
-      JWT_JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`,
+      // A provider without discovery: its JWKS named in the issuer's entry.
+      OIDC_ISSUERS: JSON.stringify([
+        { issuer: 'https://idp.test', audience: 'alert-ledger', jwks_uri: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`, tenant_claim: 'tenant_id', scope_claims: ['scopes'] },
+      ]),
     });
     api = await startApi();
     [tenantA, tenantB] = await Promise.all([world.tenant('Alpha'), world.tenant('Bravo')]);
@@ -83,16 +88,18 @@ describe('authentication, scopes and tenancy', () => {
     ['invalid-issuer', () => signHs256(claimsFor(tenantA, { iss: 'https://evil.test' }), SECRET)],
     ['invalid-audience', () => signHs256(claimsFor(tenantA, { aud: 'another-api' }), SECRET)],
     ['invalid-claims', () => signHs256(claimsFor(tenantA, { scopes: ['audit:read', 'superuser'] }), SECRET)],
-    ['unknown-signing-key', () => rs256(claimsFor(tenantA), 'retired-key')],
+    ['unknown-signing-key', () => rs256(issuerClaims(tenantA), 'retired-key')],
+    ['invalid-issuer', () => rs256(issuerClaims(tenantA, { iss: 'https://evil.test' }))],
+    ['unsupported-algorithm', () => signHs256(issuerClaims(tenantA), SECRET)],
   ])('should answer 401 %s with its own code', async (slug, token) => {
     const body = await expectProblem(bearer(token()), 401, slug);
     expect(String(body.code)).toMatch(/^1001\d{4}$/);
   });
 
-  it('should accept HS256 and RS256 tokens, fetching the JWKS once and caching it', async () => {
+  it('should accept HS256 and an issuer’s RS256 tokens, fetching the JWKS once and caching it', async () => {
     expect((await http(api, 'GET', '/v1/audit-trail', { headers: bearer(signHs256(claimsFor(tenantA), SECRET)) })).status).toBe(200);
     const before = jwksHits;
-    for (let i = 0; i < 3; i++) expect((await http(api, 'GET', '/v1/audit-trail', { headers: bearer(rs256(claimsFor(tenantA))) })).status).toBe(200);
+    for (let i = 0; i < 3; i++) expect((await http(api, 'GET', '/v1/audit-trail', { headers: bearer(rs256(issuerClaims(tenantA))) })).status).toBe(200);
     expect(jwksHits - before).toBeLessThanOrEqual(1);
   });
 
@@ -167,6 +174,29 @@ describe('authentication, scopes and tenancy', () => {
     expect(result.headers.get('x-frame-options')).toBe('SAMEORIGIN');
     expect(result.headers.get('strict-transport-security')).toContain('max-age=');
     expect(result.headers.get('content-security-policy')).toContain("default-src 'self'");
+  });
+
+  it('should keep the API routes’ policy as strict as before helmet, and drop only upgrade-insecure-requests for Swagger UI', async () => {
+    const strict =
+      "default-src 'self';base-uri 'self';font-src 'self' https: data:;form-action 'self';frame-ancestors 'self';img-src 'self' data:;object-src 'none';script-src 'self' 'unsafe-inline';script-src-attr 'none';style-src 'self' https: 'unsafe-inline';upgrade-insecure-requests";
+    const headers = (await http(api, 'GET', '/v1/audit-trail', { headers: bearer(signHs256(claimsFor(tenantA), SECRET)) })).headers;
+    expect(Object.fromEntries(['content-security-policy', 'cross-origin-opener-policy', 'cross-origin-resource-policy', 'origin-agent-cluster', 'referrer-policy', 'strict-transport-security', 'x-content-type-options', 'x-dns-prefetch-control', 'x-download-options', 'x-frame-options', 'x-permitted-cross-domain-policies', 'x-xss-protection'].map((name) => [name, headers.get(name)]))).toEqual({
+      'content-security-policy': strict,
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-resource-policy': 'same-origin',
+      'origin-agent-cluster': '?1',
+      'referrer-policy': 'no-referrer',
+      'strict-transport-security': 'max-age=31536000; includeSubDomains',
+      'x-content-type-options': 'nosniff',
+      'x-dns-prefetch-control': 'off',
+      'x-download-options': 'noopen',
+      'x-frame-options': 'SAMEORIGIN',
+      'x-permitted-cross-domain-policies': 'none',
+      'x-xss-protection': '0',
+    });
+    for (const path of ['/docs', '/docs/swagger-ui-init.js']) {
+      expect((await http(api, 'GET', path)).headers.get('content-security-policy')).toBe(strict.replace(';upgrade-insecure-requests', ''));
+    }
   });
 
   it('should declare both security schemes and the scopes of each operation in OpenAPI', async () => {

@@ -32,12 +32,13 @@ export interface AppProcess {
   stop(): Promise<void>;
 }
 
-export async function startApp(app: 'api' | 'worker', env: Record<string, string>): Promise<AppProcess> {
+/** `stdout: 'pipe'` keeps the process's log lines readable on `child.stdout`. */
+export async function startApp(app: 'api' | 'worker', env: Record<string, string>, options: { stdout?: 'pipe' } = {}): Promise<AppProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, ['-r', './scripts/ts-register.js', `apps/${app}/src/main.ts`], {
     cwd: ROOT,
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), WORKER_PORT: String(port), LOG_LEVEL: 'fatal', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', options.stdout ?? 'ignore', 'inherit'],
   });
   const baseUrl = `http://127.0.0.1:${port}`;
   const started: AppProcess = {

@@ -16,6 +16,7 @@ import { pickAlertFilter } from './dto/alert-filter.dto';
 import { CreateAlertDto } from './dto/create-alert.dto';
 import { ListAlertsQueryDto } from './dto/list-alerts-query.dto';
 import { toFieldViolationsOf } from './validation';
+import { AlertProblems } from './errors/alert-problems';
 
 export interface CreatedAlert {
   alert: Alert;
@@ -112,7 +113,7 @@ export class AlertsService {
       if (!idempotencyKey) return null;
       const previous = await this.db.idempotencyKey.findUnique({ where: { tenantId_key: { tenantId: principal.tenantId, key: idempotencyKey } } });
       if (!previous) return null;
-      if (previous.requestHash !== requestHash) throw new ProblemException(ProblemTypes.idempotencyKeyReused, { args: { key: idempotencyKey } });
+      if (previous.requestHash !== requestHash) throw new ProblemException(AlertProblems.idempotencyKeyReused, { args: { key: idempotencyKey } });
       return { alert: await this.get(previous.resourceId, principal), replayed: true };
     };
     const earlier = await replay();

@@ -15,3 +15,4 @@ export * from './dto/create-alert.dto';
 export * from './dto/list-alerts-query.dto';
 export * from './dto/system-history-query.dto';
 export * from './response-times';
+export * from './errors/alert-problems';

@@ -10,8 +10,8 @@ import { ApiKeyStore } from './api-keys/api-key-store';
 import { CredentialsGuard } from './guards/credentials.guard';
 import { RateLimitGuard } from './guards/rate-limit.guard';
 import { ScopesGuard } from './guards/scopes.guard';
-import { JwksCache } from './jwt/jwks-cache';
 import { JwtVerifier } from './jwt/jwt-verifier';
+import { OidcIssuer } from './jwt/oidc-issuer';
 import { AuthFailureLimiter } from './rate-limit/auth-failure-limiter';
 import { RateLimiter } from './rate-limit/rate-limiter';
 import { ApiKeyStrategy } from './strategies/api-key.strategy';
@@ -31,7 +31,7 @@ import { TenantDirectory } from './tenants/tenant-directory';
           secret: config.jwtSecret,
           issuer: config.jwtIssuer,
           audience: config.jwtAudience,
-          jwks: config.jwtJwksUrl ? new JwksCache(config.jwtJwksUrl) : null,
+          issuers: config.oidcIssuers.map((issuer) => new OidcIssuer(issuer, config.oidcJwksRefreshSeconds)),
           maxTtlSeconds: config.jwtMaxTtlSeconds,
           allowNoExp: config.jwtAllowNoExp,
         }),

@@ -11,7 +11,9 @@ function principal(kind: Principal['kind'], subject: string, tenantId: string, s
 }
 
 export function principalFromToken(claims: VerifiedClaims): Principal {
-  return principal('jwt', claims.sub, claims.tenantId, claims.scopes, `jwt:${claims.tenantId}:${claims.sub}`);
+  // Subjects of two issuers may coincide: an issuer's token counts under its issuer too.
+  const credentialId = claims.issuer ? `jwt:${claims.tenantId}:${claims.issuer}:${claims.sub}` : `jwt:${claims.tenantId}:${claims.sub}`;
+  return principal('jwt', claims.sub, claims.tenantId, claims.scopes, credentialId);
 }
 
 export function principalFromApiKey(key: ApiKey): Principal {

@@ -1,6 +1,8 @@
 import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { AcceptLanguageResolver, I18nModule } from 'nestjs-i18n';
+import { LoggerModule, Params, PARAMS_PROVIDER_TOKEN } from 'nestjs-pino';
+import type { Logger } from 'pino';
 
 import { AppConfig } from '@app/config';
 
@@ -9,6 +11,7 @@ import { MetricsService } from './http/metrics.service';
 import { RouteIndex } from './http/route-index';
 import { FALLBACK_LANGUAGE, TranslationsLoader } from './i18n/translations.loader';
 import { JsonLogger } from './logging/json-logger';
+import { createPinoLogger } from './logging/pino';
 import { CursorCodec } from './pagination/cursor-codec';
 import { Paginator } from './pagination/pagination';
 import { ProblemFilter } from './problem/problem.filter';
@@ -31,6 +34,10 @@ function withoutRequestInterceptor(module: DynamicModule): DynamicModule {
 @Global()
 @Module({
   imports: [
+    // Nest's own lines (and any `new Logger(…)`) through nestjs-pino, on the process's pino logger. Its
+    // pino-http middleware is mounted on no route: the request line is ours (http-hooks), one a request,
+    // with the request ids from the request context, not a child logger made per request.
+    LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: (config: AppConfig): Params => ({ pinoHttp: { logger: createPinoLogger(config), autoLogging: false }, forRoutes: [] }) }),
     withoutRequestInterceptor(I18nModule.forRoot({
       fallbackLanguage: FALLBACK_LANGUAGE,
       loader: TranslationsLoader,
@@ -42,7 +49,11 @@ function withoutRequestInterceptor(module: DynamicModule): DynamicModule {
     })),
   ],
   providers: [
-    { provide: JsonLogger, useFactory: (config: AppConfig) => new JsonLogger(config), inject: [AppConfig] },
+    {
+      provide: JsonLogger,
+      useFactory: (config: AppConfig, params: Params) => new JsonLogger(config, undefined, (params.pinoHttp as { logger: Logger }).logger),
+      inject: [AppConfig, PARAMS_PROVIDER_TOKEN],
+    },
     MetricsService,
     RouteIndex,
     ProblemRenderer,

@@ -19,6 +19,7 @@ export * from './problem/problem-document';
 export * from './problem/problem.exception';
 export * from './problem/problem-responder';
 export * from './problem/problem-types';
+export * from './problem/errors-doc';
 export * from './redis/redis.service';
 export * from './swagger/operation.decorator';
 export * from './swagger/schemas';

@@ -17,3 +17,4 @@ export * from './retention/retention.module';
 export * from './settings/compliance-settings.service';
 export * from './settings/dto/compliance-settings.dto';
 export * from './settings/tenant-settings';
+export * from './errors/compliance-problems';

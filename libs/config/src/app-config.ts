@@ -1,4 +1,5 @@
 import { Env, LogLevel, NodeEnv, parseEnv } from './env.schema';
+import { OidcIssuerConfig } from './oidc-issuers';
 
 /** The validated configuration, read through typed getters only. */
 export class AppConfig {
@@ -21,7 +22,10 @@ export class AppConfig {
   get jwtSecret(): string { return this.env.JWT_SECRET; }
   get jwtIssuer(): string | null { return this.env.JWT_ISSUER; }
   get jwtAudience(): string | null { return this.env.JWT_AUDIENCE; }
-  get jwtJwksUrl(): string | null { return this.env.JWT_JWKS_URL; }
+  /** The OpenID Connect providers whose access tokens are accepted (none: HS256 and API keys only). */
+  get oidcIssuers(): readonly OidcIssuerConfig[] { return this.env.OIDC_ISSUERS ?? []; }
+  /** The fewest seconds between two JWKS fetches of one issuer for unknown `kid`s. */
+  get oidcJwksRefreshSeconds(): number { return this.env.OIDC_JWKS_REFRESH_SECONDS; }
   /** The longest a JWT may live (exp − iat). */
   get jwtMaxTtlSeconds(): number { return this.env.JWT_MAX_TTL_SECONDS; }
   /** Development only: HS256 tokens without exp are accepted (never an auditor's). */
@@ -30,6 +34,8 @@ export class AppConfig {
   get cursorSecret(): string { return this.env.CURSOR_SECRET; }
   get exportDir(): string { return this.env.EXPORT_DIR; }
   get logLevel(): LogLevel { return this.env.LOG_LEVEL; }
+  /** Log lines for people at a terminal (pino-pretty) rather than JSON. */
+  get logPretty(): boolean { return this.env.LOG_PRETTY; }
   get bodyLimitBytes(): number { return this.env.BODY_LIMIT_BYTES; }
   /** The Alertmanager webhook's own body limit: its payloads hold up to 5,000 alerts. */
   get ingestBodyLimitBytes(): number { return this.env.INGEST_BODY_LIMIT_BYTES; }

@@ -54,3 +54,29 @@ describe('parseEnv', () => {
     expect(env.METRICS_PUBLIC).toBe(false);
   });
 });
+
+describe('OIDC_ISSUERS', () => {
+  const base = { JWT_SECRET: 'j'.repeat(32), CURSOR_SECRET: 'c'.repeat(32) };
+  const keycloak = { issuer: 'https://sso.example/realms/acme', audience: 'alert-ledger', tenant_claim: 'tenant_id', scope_claims: ['realm_access.roles'], scope_map: { 'alert-readers': ['alerts:read'] } };
+
+  it('should read issuers with their claims, defaulting to scope and scp', () => {
+    const [issuer, entra] = parseEnv({ ...base, OIDC_ISSUERS: JSON.stringify([keycloak, { issuer: 'https://login.example/t/v2.0', audience: 'api://alert-ledger', tenant: 'tnt_01JQ3Z6V1B9W3C7KJ6T2X9P8R4' }]) }).OIDC_ISSUERS ?? [];
+    expect(issuer).toEqual({ issuer: keycloak.issuer, audience: 'alert-ledger', jwksUri: null, tenantClaim: 'tenant_id', tenant: null, scopeClaims: ['realm_access.roles'], scopeMap: keycloak.scope_map });
+    expect(entra).toEqual(expect.objectContaining({ tenant: 'tnt_01JQ3Z6V1B9W3C7KJ6T2X9P8R4', tenantClaim: null, scopeClaims: ['scope', 'scp'], scopeMap: null }));
+  });
+
+  it.each([
+    ['not JSON', '{'],
+    ['no tenant', JSON.stringify([{ ...keycloak, tenant_claim: undefined }])],
+    ['both tenant ways', JSON.stringify([{ ...keycloak, tenant: 'tnt_01JQ3Z6V1B9W3C7KJ6T2X9P8R4' }])],
+    ['an unknown key', JSON.stringify([{ ...keycloak, algorithms: ['HS256'] }])],
+    ['an issuer twice', JSON.stringify([keycloak, keycloak])],
+    ['no audience', JSON.stringify([{ ...keycloak, audience: '' }])],
+  ])('should refuse %s', (_case, value) => {
+    expect(() => parseEnv({ ...base, OIDC_ISSUERS: value })).toThrow('OIDC_ISSUERS is malformed');
+  });
+
+  it('should refuse JWT_JWKS_URL, which is no longer read', () => {
+    expect(() => parseEnv({ ...base, JWT_JWKS_URL: 'https://idp.example/jwks' })).toThrow('JWT_JWKS_URL is no longer read');
+  });
+});

@@ -1,3 +1,5 @@
+import { OIDC_ISSUERS_EXPECTS, parseOidcIssuers } from './oidc-issuers';
+
 /**
  * Every environment variable the services read, with what it expects.
  * `parseEnv` checks all of them at once so that a bad start names every problem in one line.
@@ -91,12 +93,14 @@ export const ENV_SCHEMA = {
   JWT_SECRET: { expects: 'a secret of at least 32 characters (HS256 signing key)', parse: secret },
   JWT_ISSUER: { expects: 'the expected `iss` claim, or empty to skip the check', default: '', parse: optional(text) },
   JWT_AUDIENCE: { expects: 'the expected `aud` claim, or empty to skip the check', default: '', parse: optional(text) },
-  JWT_JWKS_URL: { expects: 'an https:// or http:// URL of a JWKS document, or empty', default: '', parse: optional(url(['http:', 'https:'])) },
+  OIDC_ISSUERS: { expects: OIDC_ISSUERS_EXPECTS, default: '', parse: optional(parseOidcIssuers) },
+  OIDC_JWKS_REFRESH_SECONDS: { expects: 'the fewest seconds between two fetches of an issuer\'s JWKS for a token whose kid is unknown, from 0 to 3600', default: '30', parse: integer(0, 3600) },
   JWT_MAX_TTL_SECONDS: { expects: 'the longest lifetime a JWT may have (exp − iat, or exp − now without iat), in seconds from 60 to 31536000', default: '86400', parse: integer(60, 31_536_000) },
   JWT_ALLOW_NO_EXP: { expects: 'true or false: whether an HS256 JWT (a development token) may omit exp; true only with NODE_ENV=development', default: 'false', parse: boolean },
   AUTH_FAILURE_LIMIT_PER_MINUTE: { expects: 'failed authentications a client address, or an API key prefix, may have per minute before 429, from 1 to 1000000', default: '30', parse: integer(1, 1_000_000) },
   CURSOR_SECRET: { expects: 'a secret of at least 32 characters (signs pagination cursors)', parse: secret },
   EXPORT_DIR: { expects: 'a directory path for export files', default: './var/exports', parse: text },
+  LOG_PRETTY: { expects: 'true or false: whether log lines are printed coloured for a terminal (pino-pretty) instead of JSON', default: 'false', parse: boolean },
   LOG_LEVEL: { expects: `one of ${LOG_LEVELS.join(', ')}`, default: 'info', parse: oneOf(LOG_LEVELS) },
   BODY_LIMIT_BYTES: { expects: 'a request body limit in bytes from 1024 to 104857600', default: '1048576', parse: integer(1024, 104_857_600) },
   INGEST_BODY_LIMIT_BYTES: {
@@ -173,6 +177,8 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
     }
     values[name] = value;
   }
+  // Its RS256 keys are an OIDC issuer's now; silently ignoring it would refuse every token it verified.
+  if (source.JWT_JWKS_URL) problems.push('JWT_JWKS_URL is no longer read: name the issuer in OIDC_ISSUERS (with "jwks_uri" when it has no discovery document)');
   if (values.JWT_ALLOW_NO_EXP === true && values.NODE_ENV !== 'development') problems.push('JWT_ALLOW_NO_EXP is malformed ("true"): expected false unless NODE_ENV=development');
   if (problems.length > 0) throw new ConfigError(problems);
   return values as Env;

@@ -6,7 +6,7 @@ import { AuditTrailService } from '@app/audit-trail';
 import { ExportJob } from '@app/database';
 
 import { FILE_TYPES } from './dto/export-enums';
-import { exportExpired, exportNotReady, rangeNotSatisfiable } from './export-errors';
+import { exportExpired, exportNotReady, rangeNotSatisfiable } from './errors/export-errors';
 import { ExportsService } from './exports.service';
 import { ExportStorage } from './storage/export-storage';
 

@@ -14,9 +14,12 @@ export interface RenderExportPayload {
   exportId: string;
 }
 
-/** Attempts with exponential backoff; a failure that retrying cannot fix is recorded and not rethrown. */
+/**
+ * Attempts with exponential backoff (2, 4, 8, 16 and 32 s: a database or storage outage of about a
+ * minute is waited out); a failure that retrying cannot fix is recorded and not rethrown.
+ */
 export const RENDER_JOB_OPTIONS: JobOptions = {
-  attempts: 3,
+  attempts: 6,
   backoff: { type: 'exponential', delay: 2_000 },
   removeOnComplete: true,
   removeOnFail: 1_000,

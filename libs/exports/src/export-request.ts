@@ -4,7 +4,7 @@ import { validate } from 'class-validator';
 import { FieldViolation, toFieldViolations } from '@app/common';
 
 import { CreateExportDto } from './dto/create-export.dto';
-import { invalidExportRequest } from './export-errors';
+import { invalidExportRequest } from './errors/export-errors';
 import { RecordSource } from './sources/record-source';
 
 function violation(field: string, code: FieldViolation['code'], description: string): FieldViolation {

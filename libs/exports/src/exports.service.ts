@@ -15,7 +15,7 @@ import { ListExportsQueryDto } from './dto/list-exports-query.dto';
 import { ExportMetrics } from './export-metrics';
 import { isRunning } from './jobs/export-job-states';
 import { ExportJobsRepository } from './jobs/export-jobs.repository';
-import { exportNotFound, exportNotYours, exportUnderLegalHold, resourceUnavailable, unknownIds } from './export-errors';
+import { exportNotFound, exportNotYours, exportUnderLegalHold, resourceUnavailable, unknownIds } from './errors/export-errors';
 import { EXPORT_JOBS, EXPORTS_QUEUE, RENDER_JOB_OPTIONS, RenderExportPayload } from './export-queue';
 import { validatedFilters } from './export-request';
 import { RecordSources } from './sources/record-sources';

@@ -15,3 +15,4 @@ export { reportDocument, ROWS_PER_PAGE, tablePages } from './pdf/report-html';
 export * from './runner/export-runner';
 export * from './runner/export-sweeper';
 export * from './storage/export-storage';
+export * from './errors/export-problems';

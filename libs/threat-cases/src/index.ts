@@ -13,3 +13,4 @@ export * from './threat-case-where';
 export * from './threat-cases.module';
 export * from './threat-cases.repository';
 export * from './threat-cases.service';
+export * from './errors/threat-case-problems';

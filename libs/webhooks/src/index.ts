@@ -1,5 +1,6 @@
 export * from './dto/webhook-delivery.dto';
 export * from './dto/webhook-subscription.dto';
+export * from './errors/webhook-problems';
 export * from './webhook-deliveries.service';
 export * from './webhook-queue';
 export * from './webhook-signing';

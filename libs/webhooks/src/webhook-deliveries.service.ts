@@ -9,6 +9,7 @@ import { eventPayload, PING_EVENT_TYPE } from '@app/events';
 import { assertQueueConnected, queueCall } from '@app/queues';
 
 import { ListWebhookDeliveriesQueryDto } from './dto/webhook-delivery.dto';
+import { WebhookProblems } from './errors/webhook-problems';
 import { deliveryJobOptions, WEBHOOK_JOBS, WEBHOOKS_QUEUE } from './webhook-queue';
 import { webhookNotFound } from './webhook-subscriptions.service';
 
@@ -48,7 +49,7 @@ export class WebhookDeliveriesService {
       await tx.$queryRaw`SELECT 1 FROM webhook_deliveries WHERE id = ${deliveryId} FOR UPDATE`;
       const found = await tx.webhookDelivery.findFirst({ where: { id: deliveryId, subscriptionId: webhookId } });
       if (!found) throw deliveryNotFound(deliveryId);
-      if (found.status === 'pending') throw new ProblemException(ProblemTypes.webhookDeliveryPending, { args: { id: deliveryId }, extensions: { next_attempt_at: found.nextAttemptAt?.toISOString() ?? null } });
+      if (found.status === 'pending') throw new ProblemException(WebhookProblems.webhookDeliveryPending, { args: { id: deliveryId }, extensions: { next_attempt_at: found.nextAttemptAt?.toISOString() ?? null } });
       return tx.webhookDelivery.update({ where: { id: deliveryId }, data: { status: 'pending', nextAttemptAt: now, error: null, updatedAt: now } });
     });
     await this.enqueue(delivery, `${delivery.id}:${delivery.attempts}`);
@@ -85,6 +86,6 @@ export class WebhookDeliveriesService {
 
 function requireEnabled(subscription: WebhookSubscription): void {
   if (!subscription.enabled) {
-    throw new ProblemException(ProblemTypes.webhookDisabled, { args: { id: subscription.id }, extensions: { disabled_reason: subscription.disabledReason } });
+    throw new ProblemException(WebhookProblems.webhookDisabled, { args: { id: subscription.id }, extensions: { disabled_reason: subscription.disabledReason } });
   }
 }

@@ -3,8 +3,9 @@ import { ApiOkResponse, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { I18nService } from 'nestjs-i18n';
 
-import { negotiateLanguage, Operation, PROBLEM_SLUGS, ProblemException, problemTypeBySlug, ProblemTypes, Public } from '@app/common';
+import { negotiateLanguage, Operation, ProblemException, ProblemTypes, Public } from '@app/common';
 
+import { PROBLEM_SLUGS, problemTypeBySlug } from './problem-catalogue';
 import { renderProblemPage } from './problem-page';
 
 @ApiTags('operations')

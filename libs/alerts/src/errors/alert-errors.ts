@@ -2,6 +2,7 @@ import { etag, ProblemException, ProblemTypes } from '@app/common';
 import type { AlertSeverity, AlertStatus } from '@app/database';
 
 import { allowedActions, LifecycleAction } from '../alert-state-machine';
+import { AlertProblems } from './alert-problems';
 
 export function alertNotFound(id: string): ProblemException {
   return new ProblemException(ProblemTypes.resourceNotFound, { args: { resource: 'alert', id } });
@@ -9,7 +10,7 @@ export function alertNotFound(id: string): ProblemException {
 
 export function invalidTransition(id: string, status: AlertStatus, action: LifecycleAction): ProblemException {
   const allowed = allowedActions(status);
-  return new ProblemException(ProblemTypes.invalidTransition, {
+  return new ProblemException(AlertProblems.invalidTransition, {
     args: { current_status: status, allowed_actions: allowed.join(', ') },
     extensions: { alert_id: id, action, current_status: status, allowed_actions: allowed },
   });
@@ -22,7 +23,7 @@ export function staleVersion(expected: string, current: number): ProblemExceptio
 /** 422: resolving or dismissing an alert of this severity needs a note (the tenant's note_required_from). */
 export function noteRequired(id: string, severity: AlertSeverity, action: 'resolve' | 'dismiss', requiredFrom: AlertSeverity): ProblemException {
   const done = action === 'resolve' ? 'resolved' : 'dismissed';
-  return new ProblemException(ProblemTypes.alertNoteRequired, {
+  return new ProblemException(AlertProblems.alertNoteRequired, {
     args: { severity, action: done, required_from: requiredFrom },
     extensions: { alert_id: id, severity, note_required_from: requiredFrom },
     errors: [{ field: 'note', pointer: '/body/note', code: 'required', description: `a ${severity} alert needs a note to be ${done} (note_required_from is ${requiredFrom})` }],

@@ -3,12 +3,13 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 
-import { AUTH_METADATA, AuthRequirement, Principal, ProblemException, ProblemTypes } from '@app/common';
+import { AUTH_METADATA, AuthRequirement, Principal, ProblemException } from '@app/common';
 import { AppConfig } from '@app/config';
 
-import { authProblem } from '../auth-problems';
+import { authProblem } from '../errors/auth-errors';
 import { AuthFailureLimiter } from '../rate-limit/auth-failure-limiter';
 import { TenantDirectory } from '../tenants/tenant-directory';
+import { AuthProblems } from '../errors/auth-problems';
 
 export function requirementOf(reflector: Reflector, context: ExecutionContext): AuthRequirement | undefined {
   return reflector.getAllAndOverride<AuthRequirement | undefined>(AUTH_METADATA, [context.getHandler(), context.getClass()]);
@@ -60,12 +61,12 @@ export class CredentialsGuard extends AuthGuard(['api-key', 'bearer']) {
     if (!principal || (await this.tenants.exists(principal.tenantId))) return;
     request.context.principal = undefined;
     request.context.refusedPrincipal = principal;
-    throw authProblem(ProblemTypes.unknownTenant, { tenant_id: principal.tenantId });
+    throw authProblem(AuthProblems.unknownTenant, { tenant_id: principal.tenantId });
   }
 
   override handleRequest<T = Principal>(error: unknown, principal: T | false, _info: unknown, context: ExecutionContext): T {
     if (error) throw error;
-    if (!principal) throw authProblem(ProblemTypes.missingCredential);
+    if (!principal) throw authProblem(AuthProblems.missingCredential);
     context.switchToHttp().getRequest<FastifyRequest>().context.principal = principal as unknown as Principal;
     return principal;
   }

@@ -1,23 +1,30 @@
-import { createHmac, timingSafeEqual, verify as verifySignature } from 'node:crypto';
+import { createSecretKey, KeyObject } from 'node:crypto';
 
-import { ProblemTypes } from '@app/common';
+import { decodeJwt, decodeProtectedHeader, JWTPayload, jwtVerify, ProtectedHeaderParameters } from 'jose';
 
-import { authProblem } from '../auth-problems';
+
+import { authProblem } from '../errors/auth-errors';
 import { isScope } from '../scopes';
-import { JwksCache } from './jwks-cache';
+import { joseFailure } from './jose-failures';
+import { ISSUER_ALGORITHMS, OidcIssuer } from './oidc-issuer';
+import { AuthProblems } from '../errors/auth-problems';
 
 export interface VerifiedClaims {
   sub: string;
   tenantId: string;
   scopes: string[];
   jti?: string;
+  /** The OIDC issuer that signed the token; absent for a token of the HS256 secret. */
+  issuer?: string;
 }
 
 export interface JwtVerifierOptions {
   secret: string;
+  /** The `iss` and `aud` an HS256 token must carry (JWT_ISSUER, JWT_AUDIENCE); null: not checked. */
   issuer: string | null;
   audience: string | null;
-  jwks: JwksCache | null;
+  /** The trusted OpenID Connect providers (OIDC_ISSUERS). */
+  issuers: readonly OidcIssuer[];
   /** The longest a token may live: exp − iat, or exp − now without iat (JWT_MAX_TTL_SECONDS). */
   maxTtlSeconds: number;
   /** Development only (JWT_ALLOW_NO_EXP): an HS256 token of a non-auditor may omit exp. */
@@ -27,108 +34,108 @@ export interface JwtVerifierOptions {
   now?: () => number;
 }
 
-interface Header {
-  alg?: unknown;
-  kid?: unknown;
-  typ?: unknown;
-}
-
-function decodePart<T>(part: string): T {
-  if (!/^[A-Za-z0-9_-]+$/.test(part)) throw authProblem(ProblemTypes.malformedToken);
-  try {
-    const value = JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as unknown;
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object');
-    return value as T;
-  } catch (error) {
-    throw authProblem(ProblemTypes.malformedToken, {}, error);
-  }
-}
-
-function iso(seconds: number): string {
-  return new Date(seconds * 1000).toISOString();
-}
-
 /**
- * Verifies a bearer JWT: HS256 with the configured secret, or RS256 with a key from the JWKS (chosen
- * by `kid`). Each way a token can be wrong has its own problem type, checked in this order: shape,
- * algorithm, signature, time, issuer, audience, claims. The algorithm is fixed by the key source, never
- * by the token: an HS256 token is never checked against an RSA public key.
+ * Verifies a bearer JWT through `jose`: HS256 with the configured secret, or an OIDC issuer's token
+ * (RS256, PS256, ES256, EdDSA) with that issuer's keys, the issuer chosen by `iss` before anything is
+ * fetched. The key source fixes the algorithms, never the token: an HS256 token is never checked
+ * against a public key, and a token naming an OIDC issuer is never accepted with the secret. Each way
+ * a token can be wrong has its own problem type (jose-failures).
  */
 export class JwtVerifier {
   private readonly tolerance: number;
   private readonly now: () => number;
+  private readonly secret: KeyObject;
+  private readonly issuers: ReadonlyMap<string, OidcIssuer>;
 
   constructor(private readonly options: JwtVerifierOptions) {
     this.tolerance = options.clockToleranceSeconds ?? 30;
     this.now = options.now ?? (() => Math.floor(Date.now() / 1000));
+    // Imported once: jose keeps the WebCrypto key of a KeyObject, where raw bytes are imported per token.
+    this.secret = createSecretKey(Buffer.from(options.secret));
+    this.issuers = new Map(options.issuers.map((issuer) => [issuer.config.issuer, issuer]));
   }
 
   async verify(token: string): Promise<VerifiedClaims> {
-    const parts = token.split('.');
-    if (parts.length !== 3) throw authProblem(ProblemTypes.malformedToken);
-    const [headerPart, payloadPart, signaturePart] = parts;
-    const header = decodePart<Header>(headerPart);
-    const claims = decodePart<Record<string, unknown>>(payloadPart);
-    if (typeof header.alg !== 'string') throw authProblem(ProblemTypes.malformedToken);
-    if (header.alg.toLowerCase() === 'none') throw authProblem(ProblemTypes.unsignedToken);
-    if (!/^[A-Za-z0-9_-]+$/.test(signaturePart)) throw authProblem(ProblemTypes.malformedToken);
-    const signed = Buffer.from(`${headerPart}.${payloadPart}`);
-    const signature = Buffer.from(signaturePart, 'base64url');
+    const header = this.header(token);
+    if (header.alg === 'HS256') return this.verifyHs256(token);
+    if (!ISSUER_ALGORITHMS.includes(header.alg as string) || this.issuers.size === 0) throw authProblem(AuthProblems.unsupportedAlgorithm, { alg: String(header.alg).slice(0, 20) });
+    const issuer = this.issuerOf(token);
+    const options = { algorithms: ISSUER_ALGORITHMS, issuer: issuer.config.issuer, audience: issuer.config.audience, requiredClaims: ['exp'], ...this.clock() };
+    const { payload } = await jwtVerify(token, issuer.key, options).catch((error: unknown) => Promise.reject(joseFailure(error)));
+    this.checkLifetime(payload);
+    const subject = this.subjectOf(payload);
+    const { tenantId, scopes } = issuer.claims(payload);
+    return { ...subject, tenantId, scopes, issuer: issuer.config.issuer };
+  }
 
-    if (header.alg === 'HS256') {
-      const expected = createHmac('sha256', this.options.secret).update(signed).digest();
-      if (expected.length !== signature.length || !timingSafeEqual(expected, signature)) throw authProblem(ProblemTypes.invalidSignature);
-    } else if (header.alg === 'RS256' && this.options.jwks) {
-      const key = await this.options.jwks.key(typeof header.kid === 'string' ? header.kid : undefined);
-      if (!verifySignature('RSA-SHA256', signed, key, signature)) throw authProblem(ProblemTypes.invalidSignature);
-    } else {
-      throw authProblem(ProblemTypes.unsupportedAlgorithm, { alg: header.alg.slice(0, 20) });
+  private header(token: string): ProtectedHeaderParameters {
+    let header: ProtectedHeaderParameters;
+    try {
+      header = decodeProtectedHeader(token);
+      decodeJwt(token);
+    } catch (error) {
+      throw authProblem(AuthProblems.malformedToken, {}, error);
     }
+    if (typeof header.alg !== 'string') throw authProblem(AuthProblems.malformedToken);
+    if (header.alg.toLowerCase() === 'none') throw authProblem(AuthProblems.unsignedToken);
+    return header;
+  }
 
-    this.checkTime(claims, header.alg === 'HS256');
-    this.checkIssuerAndAudience(claims);
-    return this.readClaims(claims);
+  /** The trusted issuer the token names (read before its signature is checked, only to choose the keys). */
+  private issuerOf(token: string): OidcIssuer {
+    const { iss } = decodeJwt(token);
+    const issuer = typeof iss === 'string' ? this.issuers.get(iss) : undefined;
+    if (!issuer) throw authProblem(AuthProblems.invalidIssuer);
+    return issuer;
+  }
+
+  private async verifyHs256(token: string): Promise<VerifiedClaims> {
+    const { iss } = decodeJwt(token);
+    // An issuer signs with its own keys: an HMAC token naming it was not made by it.
+    if (typeof iss === 'string' && this.issuers.has(iss)) throw authProblem(AuthProblems.unsupportedAlgorithm, { alg: 'HS256' });
+    const { issuer, audience, allowNoExp } = this.options;
+    const options = {
+      algorithms: ['HS256'],
+      ...(issuer ? { issuer } : {}),
+      ...(audience ? { audience } : {}),
+      requiredClaims: allowNoExp ? [] : ['exp'],
+      ...this.clock(),
+    };
+    const { payload } = await jwtVerify(token, this.secret, options).catch((error: unknown) => Promise.reject(joseFailure(error)));
+    this.checkLifetime(payload);
+    return this.ownClaims(payload);
+  }
+
+  private clock(): { clockTolerance: number; currentDate: Date } {
+    return { clockTolerance: this.tolerance, currentDate: new Date(this.now() * 1000) };
   }
 
   /**
-   * Every token expires (docs/API-DECISIONS.md): `exp` is required and at most JWT_MAX_TTL_SECONDS after
-   * `iat` (or after now, without `iat`). Only a development HS256 token may omit it, when
-   * JWT_ALLOW_NO_EXP is set (NODE_ENV=development only); an auditor's never (readClaims).
+   * Every token expires (docs/API-DECISIONS.md): `exp` at most JWT_MAX_TTL_SECONDS after `iat` (or after
+   * now, without `iat`). jose has checked that exp and iat are numbers and exp is not past.
    */
-  private checkTime(claims: Record<string, unknown>, hs256: boolean): void {
+  private checkLifetime(payload: JWTPayload): void {
+    const { exp, iat } = payload;
+    if (exp === undefined) return;
     const now = this.now();
-    for (const name of ['exp', 'nbf', 'iat']) {
-      if (claims[name] !== undefined && (typeof claims[name] !== 'number' || !Number.isFinite(claims[name]))) throw authProblem(ProblemTypes.invalidClaims, { claim: name });
-    }
-    const exp = claims.exp as number | undefined;
-    const nbf = claims.nbf as number | undefined;
-    const iat = claims.iat as number | undefined;
-    if (exp === undefined && !(hs256 && this.options.allowNoExp)) throw authProblem(ProblemTypes.invalidClaims, { claim: 'exp' });
-    if (exp !== undefined && now - this.tolerance >= exp) throw authProblem(ProblemTypes.tokenExpired, { expired_at: iso(exp) });
-    if (exp !== undefined && exp - Math.min(iat ?? now, now) > this.options.maxTtlSeconds + this.tolerance) throw authProblem(ProblemTypes.tokenLifetimeTooLong, { max_ttl_seconds: this.options.maxTtlSeconds });
-    if (nbf !== undefined && now + this.tolerance < nbf) throw authProblem(ProblemTypes.tokenNotYetValid, { not_before: iso(nbf) });
+    if (exp - Math.min(iat ?? now, now) > this.options.maxTtlSeconds + this.tolerance) throw authProblem(AuthProblems.tokenLifetimeTooLong, { max_ttl_seconds: this.options.maxTtlSeconds });
   }
 
-  private checkIssuerAndAudience(claims: Record<string, unknown>): void {
-    const { issuer, audience } = this.options;
-    if (issuer && claims.iss !== issuer) throw authProblem(ProblemTypes.invalidIssuer);
-    if (audience) {
-      const aud = claims.aud;
-      const audiences = Array.isArray(aud) ? aud : [aud];
-      if (!audiences.includes(audience)) throw authProblem(ProblemTypes.invalidAudience);
-    }
+  private subjectOf(payload: JWTPayload): { sub: string; jti?: string } {
+    const { sub, jti } = payload;
+    if (typeof sub !== 'string' || sub === '' || sub.length > 200) throw authProblem(AuthProblems.invalidClaims, { claim: 'sub' });
+    return { sub, jti: typeof jti === 'string' ? jti : undefined };
   }
 
-  private readClaims(claims: Record<string, unknown>): VerifiedClaims {
-    const { sub, tenant_id: tenantId, scopes, jti } = claims;
-    if (typeof sub !== 'string' || sub === '' || sub.length > 200) throw authProblem(ProblemTypes.invalidClaims, { claim: 'sub' });
-    if (typeof tenantId !== 'string' || !/^tnt_[0-9A-Z]{26}$/.test(tenantId)) throw authProblem(ProblemTypes.invalidClaims, { claim: 'tenant_id' });
+  /** The claims of a token of our own secret: `tenant_id` and `scopes` (an array or a space-separated string). */
+  private ownClaims(payload: JWTPayload): VerifiedClaims {
+    const subject = this.subjectOf(payload);
+    const { tenant_id: tenantId, scopes } = payload;
+    if (typeof tenantId !== 'string' || !/^tnt_[0-9A-Z]{26}$/.test(tenantId)) throw authProblem(AuthProblems.invalidClaims, { claim: 'tenant_id' });
     const list = typeof scopes === 'string' ? scopes.split(' ').filter(Boolean) : scopes;
-    if (!Array.isArray(list) || !list.every((scope) => typeof scope === 'string' && isScope(scope))) {
-      throw authProblem(ProblemTypes.invalidClaims, { claim: 'scopes' });
-    }
-    // An auditor's credentials expire (docs/API-DECISIONS.md): a token without exp is refused.
-    if (list.includes('auditor') && typeof claims.exp !== 'number') throw authProblem(ProblemTypes.invalidClaims, { claim: 'exp' });
-    return { sub, tenantId, scopes: list as string[], jti: typeof jti === 'string' ? jti : undefined };
+    if (!Array.isArray(list) || !list.every((scope) => typeof scope === 'string' && isScope(scope))) throw authProblem(AuthProblems.invalidClaims, { claim: 'scopes' });
+    // An auditor's credentials expire (docs/API-DECISIONS.md): a development token without exp is refused.
+    if (list.includes('auditor') && payload.exp === undefined) throw authProblem(AuthProblems.invalidClaims, { claim: 'exp' });
+    return { ...subject, tenantId, scopes: list as string[] };
   }
 }

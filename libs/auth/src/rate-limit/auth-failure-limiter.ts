@@ -1,12 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 
-import { ProblemException, ProblemTypes, RedisService } from '@app/common';
+import { ProblemException, RedisService } from '@app/common';
 import { AppConfig } from '@app/config';
 
 import { API_KEY_MARK, apiKeyPrefix } from '../api-keys/api-key-secret';
 import { apiKeyHeader } from '../strategies/api-key.strategy';
 import { redisDown, WINDOW_MS, windowResetSeconds } from './rate-limiter';
+import { AuthProblems } from '../errors/auth-problems';
 
 // One round trip: count a failure under each key of the attempt, give each key the window's life.
 const RECORD = `
@@ -64,7 +65,7 @@ export class AuthFailureLimiter {
     this.available = true;
     if (counts.some((count) => Number(count ?? 0) >= this.config.authFailureLimitPerMinute)) {
       const retryAfter = windowResetSeconds(now);
-      throw new ProblemException(ProblemTypes.tooManyAuthFailures, { args: { retry_after: retryAfter }, headers: { 'Retry-After': String(retryAfter) } });
+      throw new ProblemException(AuthProblems.tooManyAuthFailures, { args: { retry_after: retryAfter }, headers: { 'Retry-After': String(retryAfter) } });
     }
   }
 

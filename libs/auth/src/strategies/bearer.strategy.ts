@@ -3,16 +3,17 @@ import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-custom';
 
-import { Principal, ProblemTypes } from '@app/common';
+import { Principal } from '@app/common';
 
 import { ApiKeyAuthenticator } from '../api-keys/api-key-authenticator';
 import { API_KEY_MARK } from '../api-keys/api-key-secret';
-import { authProblem } from '../auth-problems';
+import { authProblem } from '../errors/auth-errors';
 import { queryCredential } from '../decorators/query-credential.decorator';
 import { JwtVerifier } from '../jwt/jwt-verifier';
 import { principalFromToken } from '../principals';
 import { apiKeyHeader } from './api-key.strategy';
 import { strategyStarted, strategyStopped } from './live-strategies';
+import { AuthProblems } from '../errors/auth-problems';
 
 const BEARER = /^Bearer +([A-Za-z0-9._~+/=-]+)$/i;
 
@@ -41,7 +42,7 @@ export class BearerStrategy extends PassportStrategy(Strategy, 'bearer') impleme
     const header = request.headers.authorization ?? (fromQuery === undefined ? undefined : `Bearer ${fromQuery}`);
     if (header === undefined) return null;
     const match = BEARER.exec(header.trim());
-    if (!match) throw authProblem(ProblemTypes.malformedAuthorization);
+    if (!match) throw authProblem(AuthProblems.malformedAuthorization);
     const token = match[1];
     if (token.startsWith(API_KEY_MARK)) return this.apiKeys.authenticate(token);
     return principalFromToken(await this.verifier.verify(token));

@@ -4,6 +4,7 @@ import { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Logger } from 'nestjs-pino';
 
 import { AppConfig } from '@app/config';
 
@@ -43,7 +44,7 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, confi
   adapter.onError(send);
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true, abortOnError: false, bodyParser: false });
   const logger = app.get(JsonLogger);
-  app.useLogger(logger);
+  app.useLogger(app.get(Logger));
   responder = app.get(ProblemResponder);
 
   const fastify = app.getHttpAdapter().getInstance();

@@ -49,7 +49,15 @@ export function installHttpHooks(fastify: FastifyInstance, { logger, metrics, ro
     const seconds = context ? Number(process.hrtime.bigint() - context.startedAt) / 1e9 : 0;
     const route = request.routeOptions?.url ?? 'unmatched';
     RequestContextStore.run(context, () => {
-      logger.request({ method: request.method, route, url: request.url, status: reply.statusCode, duration_ms: Math.round(seconds * 1e4) / 10 });
+      logger.request({
+        method: request.method,
+        route,
+        url: request.url,
+        status: reply.statusCode,
+        duration_ms: Math.round(seconds * 1e4) / 10,
+        principal: context?.principal?.credentialId,
+        ...(logger.enabled('debug') ? { headers: request.headers } : {}),
+      });
     });
     metrics.observeRequest(request.method, route, reply.statusCode, seconds);
     done();

@@ -1,10 +1,9 @@
 import { Injectable, LoggerService } from '@nestjs/common';
+import type { DestinationStream, Logger } from 'pino';
 
 import { AppConfig, LogLevel } from '@app/config';
 
-import { RequestContextStore } from '../trace/request-context';
-
-const RANK: Record<LogLevel, number> = { fatal: 60, error: 50, warn: 40, info: 30, debug: 20, trace: 10 };
+import { createPinoLogger } from './pino';
 
 export interface LogSink {
   write(line: string): unknown;
@@ -16,21 +15,24 @@ export interface RequestLogEntry {
   url: string;
   status: number;
   duration_ms: number;
+  /** The credential that made the request (`jwt:…`, `key:…`), when one was accepted. */
+  principal?: string;
+  /** The request headers, at debug level only (credentials redacted by pino). */
+  headers?: Record<string, unknown>;
 }
 
 /**
- * JSON lines on stdout: one object per line with level, time, service and, inside a request, its
- * request_id, trace_id and span_id, so that every line of a request can be found by either id.
+ * Our log lines through pino (the same logger nestjs-pino gives Nest): level, time, service, context,
+ * msg and, inside a request, its request_id, trace_id and span_id, so that every line of a request can
+ * be found by either id. The methods beyond Nest's: one line per request, failures with their cause,
+ * warnings with fields.
  */
 @Injectable()
 export class JsonLogger implements LoggerService {
-  private readonly threshold: number;
+  readonly pino: Logger;
 
-  constructor(
-    private readonly config: AppConfig,
-    private readonly sink: LogSink = process.stdout,
-  ) {
-    this.threshold = RANK[config.logLevel];
+  constructor(config: AppConfig, sink?: LogSink, logger?: Logger) {
+    this.pino = logger ?? createPinoLogger(config, sink as DestinationStream | undefined);
   }
 
   log(message: unknown, context?: string): void { this.write('info', message, context); }
@@ -42,6 +44,11 @@ export class JsonLogger implements LoggerService {
   debug(message: unknown, context?: string): void { this.write('debug', message, context); }
   verbose(message: unknown, context?: string): void { this.write('trace', message, context); }
   fatal(message: unknown, context?: string): void { this.write('fatal', message, context); }
+
+  /** Whether lines of `level` are written (to skip building what would be dropped). */
+  enabled(level: LogLevel): boolean {
+    return this.pino.isLevelEnabled(level);
+  }
 
   /** The one line written per request when its response is sent. */
   request(entry: RequestLogEntry): void {
@@ -56,21 +63,8 @@ export class JsonLogger implements LoggerService {
   }
 
   private write(level: LogLevel, message: unknown, context: string | undefined, fields?: Record<string, unknown>): void {
-    if (RANK[level] < this.threshold) return;
-    const request = RequestContextStore.current();
-    const line: Record<string, unknown> = {
-      level,
-      time: new Date().toISOString(),
-      service: this.config.serviceName,
-      context,
-      msg: typeof message === 'string' ? message : message instanceof Error ? message.message : JSON.stringify(message),
-      ...fields,
-    };
-    if (request) {
-      line.request_id = request.requestId;
-      line.trace_id = request.trace.traceId;
-      line.span_id = request.trace.spanId;
-    }
-    this.sink.write(`${JSON.stringify(line)}\n`);
+    if (!this.pino.isLevelEnabled(level)) return;
+    const msg = typeof message === 'string' ? message : message instanceof Error ? message.message : JSON.stringify(message);
+    this.pino[level]({ context, ...fields }, msg);
   }
 }

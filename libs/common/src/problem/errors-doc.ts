@@ -1,10 +1,10 @@
 import { en } from '../i18n/translations/en';
-import { ALL_PROBLEM_TYPES } from './problem-types';
+import type { ProblemType } from './problem-types';
 
 /** docs/ERRORS.md, generated from the catalogue (`npm run docs:errors`); a test keeps the file current. */
-export function renderErrorsDoc(): string {
+export function renderErrorsDoc(catalogue: readonly ProblemType[]): string {
   const titles = en.problems as Record<string, { title: string }>;
-  const rows = ALL_PROBLEM_TYPES.map(
+  const rows = catalogue.map(
     (type) => `| ${type.code} | ${type.status} | [\`${type.slug}\`](/problems/${type.slug}) | ${titles[type.slug].title} | ${type.description.replace(/\|/g, '\\|')} |`,
   );
   return `# Problem types
@@ -15,7 +15,8 @@ a page the API serves; \`code\` is the stable business code: 2 digits service (1
 06 ingestion, 07 compliance), 4 digits error. \`title\` and \`detail\` are translated by \`Accept-Language\` (en, id, ko, zh);
 \`i18n_key\` and \`i18n_args\` let a client translate them itself.
 
-Generated from libs/common/src/problem/problem-types.ts by \`npm run docs:errors\`; do not edit by hand.
+Generated from the catalogue (apps/api/src/problems/problem-catalogue.ts, which gathers each library's
+types) by \`npm run docs:errors\`; do not edit by hand.
 
 | code | status | type | title (en) | meaning |
 |---|---|---|---|---|

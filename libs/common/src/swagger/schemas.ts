@@ -3,11 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { DATE_TIME_MAX_LENGTH } from '../dates/date-time-text';
 import { CURSOR_MAX_LENGTH, PAGINATION_MODES, SORT_DIRECTIONS } from '../pagination/page-query.dto';
 import { PROBLEM_LIMITS, problemTypeUri } from '../problem/problem-document';
-import { ProblemTypes } from '../problem/problem-types';
-
-/** The slugs of the problem catalogue: what `type` and `i18n_key` are made of. */
-export const PROBLEM_SLUGS = Object.values(ProblemTypes).map((type) => type.slug);
-const SLUG_MAX_LENGTH = Math.max(...PROBLEM_SLUGS.map((slug) => slug.length));
+import { PROBLEM_SLUG_MAX_LENGTH as SLUG_MAX_LENGTH } from '../problem/problem-types';
 
 export const TOTAL_IS_ESTIMATE =
   'True when `total` (and `total_pages`) is an estimate: the alerts list answers its default offset total exactly up to 1,000 and estimates it beyond, without counting; `include_total=true` asks for the exact count. False whenever `total` is a count or null';

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { AuditTrailService } from '@app/audit-trail';
 import { JsonLogger, RequestContextStore } from '@app/common';
-import { Prisma } from '@app/database';
+import { oneTenant, Prisma, runInTenantScope } from '@app/database';
 
 /**
  * Every request an auditor makes is recorded in the audit trail (`auditor.request`: method, route,
@@ -26,7 +26,8 @@ export function installAuditorRequestTrail(app: NestFastifyApplication): void {
     if (!principal?.scopes.has('auditor')) return payload;
     const route = request.routeOptions?.url ?? request.url.split('?')[0];
     const status = reply.statusCode;
-    await RequestContextStore.run(request.context, () =>
+    // A refused credential leaves no principal to scope by: the auditor's own tenant is the scope.
+    await RequestContextStore.run(request.context, () => runInTenantScope(oneTenant(principal.tenantId), () =>
       trail.record({
         tenantId: principal.tenantId,
         action: 'auditor.request',
@@ -35,7 +36,7 @@ export function installAuditorRequestTrail(app: NestFastifyApplication): void {
         outcome: status < 400 ? 'success' : 'failure',
         actor: { id: principal.subject, type: principal.kind },
         details: { method: request.method, route, path: request.url.split('?')[0], status, query: withoutCredential(request.query) },
-      }),
+      })),
     ).catch((error: unknown) => logger.failure(`could not record the auditor request ${request.method} ${route}`, error, 'auditor'));
     return payload;
   });

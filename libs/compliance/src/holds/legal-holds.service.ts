@@ -6,6 +6,7 @@ import { InjectScopedPrisma, keysetReads, LegalHold, Prisma, ScopedPrismaClient 
 
 import { retentionLock } from '../retention/retention-lock';
 import { CreateLegalHoldDto, ListLegalHoldsQueryDto, ReleaseLegalHoldDto } from './dto/legal-hold.dto';
+import { ComplianceProblems } from '../errors/compliance-problems';
 
 function holdNotFound(id: string): ProblemException {
   return new ProblemException(ProblemTypes.resourceNotFound, { args: { resource: 'legal hold', id } });
@@ -52,7 +53,7 @@ export class LegalHoldsService {
       await tx.$executeRaw(retentionLock(tenantId));
       if (dto.scope === 'threat_case') {
         const held = await tx.threatCase.findFirst({ where: { id: dto.threat_case_id, tenantId, deleted: false }, select: { id: true } });
-        if (!held) throw new ProblemException(ProblemTypes.legalHoldUnknownThreatCase, { args: { threat_case_id: dto.threat_case_id as string }, extensions: { threat_case_id: dto.threat_case_id } });
+        if (!held) throw new ProblemException(ComplianceProblems.legalHoldUnknownThreatCase, { args: { threat_case_id: dto.threat_case_id as string }, extensions: { threat_case_id: dto.threat_case_id } });
       }
       const now = new Date();
       const hold = await tx.legalHold.create({
@@ -77,7 +78,7 @@ export class LegalHoldsService {
       await tx.$executeRaw(retentionLock(found.tenantId));
       const hold = await tx.legalHold.findFirstOrThrow({ where: { id } });
       if (hold.releasedAt) {
-        throw new ProblemException(ProblemTypes.legalHoldReleased, { args: { id, released_at: hold.releasedAt.toISOString() }, extensions: { released_at: hold.releasedAt.toISOString(), released_by: hold.releasedBy } });
+        throw new ProblemException(ComplianceProblems.legalHoldReleased, { args: { id, released_at: hold.releasedAt.toISOString() }, extensions: { released_at: hold.releasedAt.toISOString(), released_by: hold.releasedBy } });
       }
       const now = new Date();
       const released = await tx.legalHold.update({ where: { id }, data: { releasedAt: now, releasedBy: principal.subject, releaseNote: dto.note } });

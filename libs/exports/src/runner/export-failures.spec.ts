@@ -1,4 +1,4 @@
-import { asStorageFailure, describeFailure } from './export-failures';
+import { describeFailure } from './export-failures';
 
 describe('describeFailure', () => {
   it('should explain storage faults and not retry them', () => {
@@ -9,22 +9,5 @@ describe('describeFailure', () => {
 
   it('should retry anything else, saying what happened', () => {
     expect(describeFailure(new Error('Chromium disconnected while printing'))).toEqual({ message: 'The export failed: Chromium disconnected while printing', retryable: true });
-  });
-});
-
-describe('asStorageFailure', () => {
-  const toolError = (stderr: string) => Object.assign(new Error(`Command failed: qpdf --empty --pages a.pdf -- out.pdf\n${stderr}`), { code: 2, stderr });
-
-  it('should read the storage fault a tool prints on stderr, with the file it could not write', () => {
-    const failure = asStorageFailure(toolError('qpdf: qpdf output: Pl_StdioFile::write: No space left on device\n'), '/var/exports/.work/exp_1/exp_1.pdf');
-    expect(failure).toEqual(expect.objectContaining({ code: 'ENOSPC', path: '/var/exports/.work/exp_1/exp_1.pdf' }));
-    expect(describeFailure(failure)).toEqual({ message: 'Could not write the export file: the disk is full (ENOSPC at /var/exports/.work/exp_1/exp_1.pdf).', retryable: false });
-    expect(describeFailure(asStorageFailure(toolError('qpdf: out.pdf: Disk quota exceeded'), 'out.pdf')).message).toContain('the disk quota is exhausted (EDQUOT at out.pdf)');
-  });
-
-  it('should pass any other failure through unchanged', () => {
-    const other = toolError('qpdf: a.pdf: not a PDF file');
-    expect(asStorageFailure(other, 'out.pdf')).toBe(other);
-    expect(describeFailure(asStorageFailure(other, 'out.pdf')).retryable).toBe(true);
   });
 });

@@ -11,7 +11,7 @@ import { ExportJob, PlainSql, Prisma, PrismaService } from '@app/database';
 import { ExportManifestDto } from '../dto/export-job.dto';
 import { ExportMetrics } from '../export-metrics';
 import { ExportJobsRepository } from '../jobs/export-jobs.repository';
-import { apiFormat, FILE_TYPES, hasReport, ReportLocale } from '../dto/export-enums';
+import { apiFormat, hasReport, ReportLocale } from '../dto/export-enums';
 import { reportTranslator } from '../report/report-texts';
 import { ExportSelection, isSplittable, RecordSource, SqlRun } from '../sources/record-source';
 import { RecordSources } from '../sources/record-sources';
@@ -19,6 +19,7 @@ import { ExportStorage } from '../storage/export-storage';
 import { FormatWriter, WriterContext } from '../writers/format-writer';
 import { ExportWriters } from '../writers/export-writers';
 import { describeFailure, ExportCancelled } from './export-failures';
+import { fileName, storageKey } from '../storage/export-files';
 import { writeInParts } from './export-parts';
 import { ProgressTicker } from './progress-ticker';
 import { dataDigest, firstRecords, ndjsonLineOf } from './record-lines';
@@ -34,16 +35,6 @@ export interface AttemptInfo {
   /** Attempts made before this one. */
   attemptsMade: number;
   maxAttempts: number;
-}
-
-/** The storage key of a job's file: tenant folder, job id and format. */
-export function storageKey(job: Pick<ExportJob, 'tenantId' | 'id' | 'format'>): string {
-  return `${job.tenantId}/${job.id}.${FILE_TYPES[job.format].extension}`;
-}
-
-/** `alerts-20250430-exp_01….csv`: ASCII only, so every browser and shell takes it as it is. */
-export function fileName(job: Pick<ExportJob, 'resource' | 'createdAt' | 'id' | 'format'>): string {
-  return `${job.resource.replace(/_/g, '-')}-${job.createdAt.toISOString().slice(0, 10).replace(/-/g, '')}-${job.id}.${FILE_TYPES[job.format].extension}`;
 }
 
 /**

@@ -20,23 +20,15 @@ export function csvRows<R>(rows: R[], columns: ExportColumn<R>[], zone: ZonedFor
   return out;
 }
 
-/** CSV for spreadsheets: UTF-8 with BOM (Excel then reads non-Latin text right), CRLF, a header row of field names. */
-export class CsvWriter implements FormatWriter {
-  readonly extension = 'csv';
-  readonly contentType = 'text/csv; charset=utf-8';
+/** A text format written straight to one file: parts written by threads arrive formatted and are appended as they are. */
+abstract class FileSinkWriter implements FormatWriter {
+  abstract readonly extension: string;
+  abstract readonly contentType: string;
   readonly needsDigestFirst = false;
-  private sink!: FileSink;
-  private context!: WriterContext;
+  protected sink!: FileSink;
 
-  async open(context: WriterContext): Promise<void> {
-    this.context = context;
-    this.sink = new FileSink(join(context.workDir, `${context.exportId}.csv`));
-    await this.sink.write(`\uFEFF${context.columns.map((c) => c.key).join(',')}\r\n`);
-  }
-
-  async write(batch: RecordBatch): Promise<void> {
-    await this.sink.write(csvRows(batch.rows, this.context.columns, this.context.zone));
-  }
+  abstract open(context: WriterContext): Promise<void>;
+  abstract write(batch: RecordBatch): Promise<void>;
 
   async writeFormatted(data: Buffer): Promise<void> {
     await this.sink.write(data);
@@ -52,12 +44,27 @@ export class CsvWriter implements FormatWriter {
   }
 }
 
+/** CSV for spreadsheets: UTF-8 with BOM (Excel then reads non-Latin text right), CRLF, a header row of field names. */
+export class CsvWriter extends FileSinkWriter {
+  readonly extension = 'csv';
+  readonly contentType = 'text/csv; charset=utf-8';
+  private context!: WriterContext;
+
+  async open(context: WriterContext): Promise<void> {
+    this.context = context;
+    this.sink = new FileSink(join(context.workDir, `${context.exportId}.csv`));
+    await this.sink.write(`\uFEFF${context.columns.map((c) => c.key).join(',')}\r\n`);
+  }
+
+  async write(batch: RecordBatch): Promise<void> {
+    await this.sink.write(csvRows(batch.rows, this.context.columns, this.context.zone));
+  }
+}
+
 /** NDJSON: exactly the lines the data digest is computed over, so the file's SHA-256 is the data's. */
-export class NdjsonWriter implements FormatWriter {
+export class NdjsonWriter extends FileSinkWriter {
   readonly extension = 'ndjson';
   readonly contentType = 'application/x-ndjson';
-  readonly needsDigestFirst = false;
-  private sink!: FileSink;
 
   async open(context: WriterContext): Promise<void> {
     this.sink = new FileSink(join(context.workDir, `${context.exportId}.ndjson`));
@@ -65,18 +72,5 @@ export class NdjsonWriter implements FormatWriter {
 
   async write(batch: RecordBatch): Promise<void> {
     await this.sink.write(batch.lines.join(''));
-  }
-
-  async writeFormatted(data: Buffer): Promise<void> {
-    await this.sink.write(data);
-  }
-
-  async finish(): Promise<string> {
-    await this.sink.close();
-    return this.sink.path;
-  }
-
-  async abort(): Promise<void> {
-    this.sink?.destroy();
   }
 }

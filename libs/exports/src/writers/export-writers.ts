@@ -5,7 +5,7 @@ import { AppConfig } from '@app/config';
 import { ExportFormat, PrismaService } from '@app/database';
 
 import { ChromiumService } from '../pdf/chromium.service';
-import { PdfWriter } from '../pdf/pdf-writer';
+import { PdfWriter } from './pdf-writer';
 import { CsvWriter, NdjsonWriter } from './delimited-writers';
 import { EvidencePackWriter } from './evidence-pack-writer';
 import { FormatWriter } from './format-writer';

@@ -52,7 +52,6 @@ export const en = {
     'threat-case-invalid-transition': { title: 'Status change not allowed', detail: 'The threat case is {current_status}; allowed statuses: {allowed_statuses}.' },
     'threat-case-alerts-not-found': { title: 'Alerts not found', detail: 'These alerts do not exist for this tenant: {alert_ids}.' },
     'threat-case-alerts-not-linked': { title: 'Alerts not linked to the case', detail: 'These alerts are not linked to the threat case: {alert_ids}.' },
-    'audit-trail-append-only': { title: 'Audit trail is append-only', detail: 'Audit events cannot be changed or removed.' },
     'alert-note-required': { title: 'Note required', detail: 'A {severity} alert needs a note to be {action} (required from {required_from} up).' },
     'threat-case-self-approval': { title: 'Own request cannot be approved', detail: 'The close request of this threat case was made by {requested_by}; another person must decide on it.' },
     'threat-case-no-close-request': { title: 'No pending close request', detail: 'The threat case is {current_status} and has no pending close request.' },

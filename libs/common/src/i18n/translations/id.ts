@@ -54,7 +54,6 @@ export const id: Translations = {
     'threat-case-invalid-transition': { title: 'Perubahan status tidak diizinkan', detail: 'Kasus ancaman berstatus {current_status}; status yang diizinkan: {allowed_statuses}.' },
     'threat-case-alerts-not-found': { title: 'Alert tidak ditemukan', detail: 'Alert berikut tidak ada untuk tenant ini: {alert_ids}.' },
     'threat-case-alerts-not-linked': { title: 'Alert tidak terhubung ke kasus', detail: 'Alert berikut tidak terhubung ke kasus ancaman: {alert_ids}.' },
-    'audit-trail-append-only': { title: 'Jejak audit hanya dapat ditambah', detail: 'Peristiwa audit tidak dapat diubah atau dihapus.' },
     'alert-note-required': { title: 'Catatan wajib diisi', detail: 'Alert {severity} memerlukan catatan untuk tindakan {action} (wajib mulai {required_from}).' },
     'threat-case-self-approval': { title: 'Permintaan sendiri tidak dapat disetujui', detail: 'Permintaan penutupan kasus ancaman ini dibuat oleh {requested_by}; orang lain yang harus memutuskannya.' },
     'threat-case-no-close-request': { title: 'Tidak ada permintaan penutupan', detail: 'Kasus ancaman berstatus {current_status} dan tidak memiliki permintaan penutupan yang menunggu.' },

@@ -54,7 +54,6 @@ export const ko: Translations = {
     'threat-case-invalid-transition': { title: '허용되지 않는 상태 변경', detail: '위협 케이스 상태가 {current_status}입니다. 허용되는 상태: {allowed_statuses}.' },
     'threat-case-alerts-not-found': { title: '알림을 찾을 수 없음', detail: '이 테넌트에 다음 알림이 없습니다: {alert_ids}.' },
     'threat-case-alerts-not-linked': { title: '케이스에 연결되지 않은 알림', detail: '다음 알림은 위협 케이스에 연결되어 있지 않습니다: {alert_ids}.' },
-    'audit-trail-append-only': { title: '감사 기록은 추가만 가능', detail: '감사 이벤트는 변경하거나 삭제할 수 없습니다.' },
     'alert-note-required': { title: '메모 필요', detail: '{severity} 경보를 {action} 처리하려면 메모가 필요합니다({required_from} 이상 필수).' },
     'threat-case-self-approval': { title: '본인 요청은 승인할 수 없음', detail: '이 위협 사례의 종료 요청은 {requested_by}이(가) 했습니다. 다른 사람이 결정해야 합니다.' },
     'threat-case-no-close-request': { title: '대기 중인 종료 요청 없음', detail: '위협 사례는 {current_status} 상태이며 대기 중인 종료 요청이 없습니다.' },

@@ -6,10 +6,10 @@ import { Logger } from '@nestjs/common';
 import type { Page } from 'puppeteer-core';
 
 import { ExportColumn, PdfColumn } from '../sources/record-source';
-import { asStorageFailure } from '../runner/export-failures';
-import { FormatWriter, RecordBatch, WriterContext } from '../writers/format-writer';
-import { ChromiumService } from './chromium.service';
-import { FRONT_PAGES, frontPages, reportDocument, ROWS_PER_PAGE, tablePages, totalPages } from './report-html';
+import { asStorageFailure } from '../storage/storage-failures';
+import { FormatWriter, RecordBatch, WriterContext } from './format-writer';
+import { ChromiumService } from '../pdf/chromium.service';
+import { FRONT_PAGES, frontPages, reportDocument, ROWS_PER_PAGE, tablePages, totalPages } from '../pdf/report-html';
 
 const run = promisify(execFile);
 /** The most pages one chunk prints: enough to amortise a page's setup, few enough that one print stays well inside its timeout. */
