@@ -42,8 +42,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly logger = new Logger(OutboxRelay.name);
   private listener: Client | null = null;
   private timers: NodeJS.Timeout[] = [];
-  private running: Promise<void> | null = null;
-  private again = false;
+  /** Runs of this process, one after another (several processes share the work through SKIP LOCKED). */
+  private chain: Promise<void> = Promise.resolve();
+  private queued = false;
   private stopped = false;
 
   constructor(
@@ -62,31 +63,25 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     this.timers.forEach(clearInterval);
-    await this.running;
+    await this.chain;
     await this.listener?.end().catch(() => undefined);
   }
 
-  /** Runs the relay now, or once more after the current run. */
+  /** Runs the relay after the current run, unless a run is already waiting (it will see what woke this one). */
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.drain()
-      .catch((error: Error) => this.logger.warn(`outbox relay: ${error.message}`))
-      .finally(() => {
-        this.running = null;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    if (this.stopped || this.queued) return;
+    this.queued = true;
+    this.drain().catch(() => undefined); // logged by the chain
   }
 
-  /** Relays batches until the outbox is empty. */
-  async drain(): Promise<void> {
-    while (!this.stopped && (await this.relayBatch()) === BATCH);
+  /** Relays batches until the outbox is empty, after the run in progress. */
+  drain(): Promise<void> {
+    const run = this.chain.then(async () => {
+      this.queued = false;
+      while (!this.stopped && (await this.relayBatch()) === BATCH);
+    });
+    this.chain = run.catch((error: Error) => this.logger.warn(`outbox relay: ${error.message}`));
+    return run;
   }
 
   private async listen(): Promise<void> {
