@@ -200,6 +200,11 @@ describe('request edges', () => {
       await world.prisma.alert.create({ data: alertRow(many.id, { severity: 'high' }) });
       const ids = (await world.prisma.alert.findMany({ where: { tenantId: many.id, severity: 'low' }, select: { id: true }, orderBy: { id: 'asc' } })).map((a) => a.id);
       const body = { filter: { severity: ['low'] } };
+      const dry = (await http<Bulk & { data: { next_after: string | null } }>(api, 'POST', '/v1/alerts/bulk/acknowledge', { body: { ...body, dry_run: true }, headers: manyHeaders })).body.data;
+      expect(dry).toEqual(expect.objectContaining({ dry_run: true, matched: 10_000, next_after: ids[9_999], outcomes: [] }));
+      const dryRest = (await http<Bulk & { data: { next_after: string | null } }>(api, 'POST', '/v1/alerts/bulk/acknowledge', { body: { ...body, dry_run: true, after: ids[9_999] }, headers: manyHeaders })).body.data;
+      expect(dryRest).toEqual(expect.objectContaining({ matched: 3, next_after: null }));
+      expect(await world.prisma.alert.count({ where: { tenantId: many.id, status: 'acknowledged' } })).toBe(0);
       const first = (await http<Bulk & { data: { next_after: string | null } }>(api, 'POST', '/v1/alerts/bulk/acknowledge', { body, headers: manyHeaders })).body.data;
       expect(first).toEqual(expect.objectContaining({ matched: 10_000, updated: 10_000, failed: 0, next_after: ids[9_999] }));
       expect(first.outcomes.map((o) => o.id)).toEqual(ids.slice(0, 10_000));

@@ -202,11 +202,19 @@ export class AlertLifecycleService {
     return { head: { action, dry_run: dryRun }, field: 'outcomes', chunks, tail: () => ({ ...totals }) };
   }
 
-  /** A dry run: counts the alerts the request would walk (the ids found, or the filter's matches) and yields no outcomes. */
+  /**
+   * A dry run: counts the alerts the request would walk (the ids found, or the filter's matches after
+   * `after`, at most MAX_BULK_FILTER_ALERTS, with the `next_after` the request would answer) and yields no outcomes.
+   */
   private async *dryRun(dto: BulkActionDto, principal: Principal, totals: BulkTotals): AsyncGenerator<BulkOutcomeDto[], void, undefined> {
-    totals.matched = dto.ids
-      ? (await this.db.$queryRaw<{ n: number }[]>(Prisma.sql`SELECT count(*)::int AS n FROM alerts WHERE ${bulkIdsCondition([...new Set(dto.ids)], requestScope(principal))}`))[0].n
-      : await this.repository.count(dto.filter as AlertFilterDto, requestScope(principal, dto.filter?.tenant_id));
+    if (dto.ids) {
+      totals.matched = (await this.db.$queryRaw<{ n: number }[]>(Prisma.sql`SELECT count(*)::int AS n FROM alerts WHERE ${bulkIdsCondition([...new Set(dto.ids)], requestScope(principal))}`))[0].n;
+    } else {
+      const filter = dto.filter as AlertFilterDto;
+      const ids = await this.repository.idsAfter(filter, requestScope(principal, filter.tenant_id), dto.after ?? '', MAX_BULK_FILTER_ALERTS + 1);
+      totals.matched = Math.min(ids.length, MAX_BULK_FILTER_ALERTS);
+      if (ids.length > MAX_BULK_FILTER_ALERTS) totals.next_after = ids[MAX_BULK_FILTER_ALERTS - 1];
+    }
     yield* [];
   }
 

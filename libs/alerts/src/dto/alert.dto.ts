@@ -168,12 +168,12 @@ export class BulkResultDto {
   @ApiProperty({ enum: LIFECYCLE_ACTIONS, enumName: 'AlertAction' }) action: string;
   @ApiProperty({ description: 'True when the request was a dry run: nothing changed, no outcomes, `matched` is the count' }) dry_run: boolean;
   @ApiProperty({ type: [BulkOutcomeDto], maxItems: MAX_BULK_FILTER_ALERTS, description: `One per matched id, in the order walked (ids as listed; a filter in id order, at most ${MAX_BULK_FILTER_ALERTS.toLocaleString('en')} alerts a request); empty in a dry run` }) outcomes: BulkOutcomeDto[];
-  @ApiProperty({ description: 'Outcomes answered: updated + failed; in a dry run, the ids found or every alert the filter matches (whatever `after` says; one request acts on at most 10,000 of them)' }) matched: number;
+  @ApiProperty({ description: 'Outcomes answered: updated + failed; in a dry run, the alerts the request would act on (the ids found, or the filter\'s matches after `after`, at most 10,000)' }) matched: number;
   @ApiProperty() updated: number;
   @ApiProperty() failed: number;
   @ApiProperty({
     type: String, nullable: true, maxLength: 30,
-    description: `A filter that matched more than the ${MAX_BULK_FILTER_ALERTS.toLocaleString('en')} alerts one request acts on: the last id acted on; send it as \`after\` with the same filter to go on. null when the walk reached the end, with ids, and in a dry run`,
+    description: `A filter that matched more than the ${MAX_BULK_FILTER_ALERTS.toLocaleString('en')} alerts one request acts on: the last id acted on (in a dry run, the one it would be); send it as \`after\` with the same filter to go on. null when the walk reached the end, and with ids`,
   })
   next_after: string | null;
   @ApiPropertyOptional({

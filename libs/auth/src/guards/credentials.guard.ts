@@ -60,7 +60,6 @@ export class CredentialsGuard extends AuthGuard(['api-key', 'bearer']) {
     const principal = request.context.principal;
     if (!principal || (await this.tenants.exists(principal.tenantId))) return;
     request.context.principal = undefined;
-    request.context.refusedPrincipal = principal;
     throw authProblem(AuthProblems.unknownTenant, { tenant_id: principal.tenantId });
   }
 

@@ -25,6 +25,8 @@ export function joseFailure(error: unknown): ProblemException {
   if (error instanceof errors.JWSSignatureVerificationFailed) return authProblem(AuthProblems.invalidSignature, {}, error);
   if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) return authProblem(AuthProblems.unsupportedAlgorithm, {}, error);
   if (error instanceof errors.JWKSNoMatchingKey) return authProblem(AuthProblems.unknownSigningKey, { kid: '(none)' }, error);
-  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) return authProblem(AuthProblems.malformedToken, {}, error);
+  if (error instanceof errors.JWKSMultipleMatchingKeys) return authProblem(AuthProblems.invalidSignature, {}, error);
+  // Any other refusal of jose is the token's fault: a 401 (counted by the failure limiter), never a 500.
+  if (error instanceof errors.JOSEError) return authProblem(AuthProblems.malformedToken, {}, error);
   throw error;
 }

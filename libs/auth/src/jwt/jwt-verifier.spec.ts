@@ -165,6 +165,14 @@ describe('JwtVerifier', () => {
     expect((await mapped.verify(token)).scopes).toEqual(['alerts:read', 'alerts:write', 'auditor']);
   });
 
+  it('should grant admin from an issuer only where its scope map names it, never from a claim as it stands', async () => {
+    const plain = verifierWith({ scopeClaims: ['scope', 'roles'] });
+    const claimed = await sign({ ...good, scopes: undefined, scope: 'admin alerts:read', roles: 'Tenant admin' });
+    expect((await plain.verify(claimed)).scopes).toEqual(['alerts:read']);
+    const mapped = verifierWith({ scopeClaims: ['roles'], scopeMap: { 'platform-operators': ['admin'] } });
+    expect((await mapped.verify(await sign({ ...good, scopes: undefined, roles: ['platform-operators'] }))).scopes).toEqual(['admin']);
+  });
+
   it('should take the tenant from the configured claim, or the fixed tenant', async () => {
     const nested = verifierWith({ tenantClaim: 'ext.tenant' });
     expect((await nested.verify(await sign({ ...good, tenant_id: undefined, ext: { tenant: TENANT } }))).tenantId).toBe(TENANT);
@@ -196,5 +204,16 @@ describe('JwtVerifier', () => {
     expect(await failure(verifierWith({}, 0, provider('https://impostor.example').fetcher), sign(good))).toBe('jwks-unavailable');
     const down = (async () => new Response('down', { status: 503 })) as typeof fetch;
     expect(await failure(verifierWith({ jwksUri: 'https://idp.example/keys' }, 0, down), sign(good))).toBe('jwks-unavailable');
+  });
+
+  it('should try each key when a token without kid matches several, and answer 401 when none verifies', async () => {
+    const second = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const stranger = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const twoKeys = { keys: [rsa, second].map((pair, i) => ({ ...pair.publicKey.export({ format: 'jwk' }), kid: `rot-${i}`, use: 'sig', alg: 'RS256' })) };
+    const fetcher = (async (url: string | URL) => (String(url).endsWith('/.well-known/openid-configuration') ? Response.json({ issuer: ISSUER, jwks_uri: 'https://idp.example/keys' }) : Response.json(twoKeys))) as typeof fetch;
+    const rotating = verifierWith({}, 0, fetcher);
+    const noKid = (key: KeyObject) => new SignJWT({ ...good }).setProtectedHeader({ alg: 'RS256' }).sign(key);
+    expect(await rotating.verify(await noKid(second.privateKey))).toEqual(expect.objectContaining({ tenantId: TENANT, issuer: ISSUER }));
+    expect(await failure(rotating, noKid(stranger.privateKey))).toBe('invalid-signature');
   });
 });

@@ -1,6 +1,6 @@
 import { createSecretKey, KeyObject } from 'node:crypto';
 
-import { decodeJwt, decodeProtectedHeader, JWTPayload, jwtVerify, ProtectedHeaderParameters } from 'jose';
+import { decodeJwt, decodeProtectedHeader, errors, JWTPayload, jwtVerify, JWTVerifyOptions, JWTVerifyResult, ProtectedHeaderParameters } from 'jose';
 
 
 import { authProblem } from '../errors/auth-errors';
@@ -35,6 +35,27 @@ export interface JwtVerifierOptions {
 }
 
 /**
+ * Verifies an issuer's token. A token without `kid` (or with one several keys share, as during a
+ * rotation) matches more than one of the issuer's keys: each is tried in turn, and none verifying is an
+ * invalid signature (401), never a failure of ours.
+ */
+async function verifyWithIssuer(token: string, issuer: OidcIssuer, options: JWTVerifyOptions): Promise<JWTVerifyResult> {
+  try {
+    return await jwtVerify(token, issuer.key, options);
+  } catch (error) {
+    if (!(error instanceof errors.JWKSMultipleMatchingKeys)) throw joseFailure(error);
+    for await (const key of error) {
+      try {
+        return await jwtVerify(token, key, options);
+      } catch (attempt) {
+        if (!(attempt instanceof errors.JWSSignatureVerificationFailed)) throw joseFailure(attempt);
+      }
+    }
+    throw authProblem(AuthProblems.invalidSignature, {}, error);
+  }
+}
+
+/**
  * Verifies a bearer JWT through `jose`: HS256 with the configured secret, or an OIDC issuer's token
  * (RS256, PS256, ES256, EdDSA) with that issuer's keys, the issuer chosen by `iss` before anything is
  * fetched. The key source fixes the algorithms, never the token: an HS256 token is never checked
@@ -61,7 +82,7 @@ export class JwtVerifier {
     if (!ISSUER_ALGORITHMS.includes(header.alg as string) || this.issuers.size === 0) throw authProblem(AuthProblems.unsupportedAlgorithm, { alg: String(header.alg).slice(0, 20) });
     const issuer = this.issuerOf(token);
     const options = { algorithms: ISSUER_ALGORITHMS, issuer: issuer.config.issuer, audience: issuer.config.audience, requiredClaims: ['exp'], ...this.clock() };
-    const { payload } = await jwtVerify(token, issuer.key, options).catch((error: unknown) => Promise.reject(joseFailure(error)));
+    const { payload } = await verifyWithIssuer(token, issuer, options);
     this.checkLifetime(payload);
     const subject = this.subjectOf(payload);
     const { tenantId, scopes } = issuer.claims(payload);

@@ -9,6 +9,7 @@ import { AuthProblems } from '../errors/auth-problems';
 /** The signing algorithms an issuer's token may use: asymmetric only, never `none` or HMAC. */
 export const ISSUER_ALGORITHMS = ['RS256', 'PS256', 'ES256', 'EdDSA'];
 
+const ADMIN_SCOPE = 'admin';
 const FETCH_TIMEOUT_MS = 5_000;
 /** Keys are fetched again after this long even when every kid is known (a revoked key leaves). */
 const KEYS_MAX_AGE_MS = 10 * 60_000;
@@ -75,7 +76,9 @@ export class OidcIssuer {
     if (typeof tenantId !== 'string' || !/^tnt_[0-9A-Z]{26}$/.test(tenantId)) throw authProblem(AuthProblems.invalidClaims, { claim: tenantClaim as string });
     const granted = scopeClaims.flatMap((claim) => values(claimAt(payload, claim)));
     // Providers add scopes of their own (openid, profile, offline_access): only ours, or the mapped ones, count.
-    const scopes = scopeMap ? granted.flatMap((value) => (Object.hasOwn(scopeMap, value) ? scopeMap[value] : [])) : granted.filter(isScope);
+    // `admin` crosses every tenant: it is granted only where the operator's scope_map names it, never
+    // because a claim happens to hold the word (a user-editable attribute, a role called "admin").
+    const scopes = scopeMap ? granted.flatMap((value) => (Object.hasOwn(scopeMap, value) ? scopeMap[value] : [])) : granted.filter((value) => isScope(value) && value !== ADMIN_SCOPE);
     return { tenantId, scopes: [...new Set(scopes)] };
   }
 

@@ -12,7 +12,7 @@ import { RequestContextStore } from '../trace/request-context';
  */
 const SECRET_FIELDS = ['authorization', 'cookie', 'password', 'secret', 'client_secret', 'token', 'access_token', 'refresh_token', 'api_key'];
 export const REDACTED_PATHS = [
-  ...['authorization', '["x-api-key"]', '["x-auth-apikey"]', 'cookie', '["set-cookie"]'].map((header) => `headers${header.startsWith('[') ? '' : '.'}${header}`),
+  ...['authorization', '["proxy-authorization"]', '["x-api-key"]', '["x-auth-apikey"]', 'cookie', '["set-cookie"]'].map((header) => `headers${header.startsWith('[') ? '' : '.'}${header}`),
   ...SECRET_FIELDS,
 ];
 

@@ -12,7 +12,7 @@ export function renderErrorsDoc(catalogue: readonly ProblemType[]): string {
 Every failure of the API is an RFC 9457 problem (\`application/problem+json\`). \`type\` is \`/problems/{slug}\`,
 a page the API serves; \`code\` is the stable business code: 2 digits service (10 = Alert Ledger API),
 2 digits module (00 HTTP and common, 01 auth, 02 alerts, 03 threat cases, 04 exports, 05 audit trail,
-06 ingestion, 07 compliance), 4 digits error. \`title\` and \`detail\` are translated by \`Accept-Language\` (en, id, ko, zh);
+06 ingestion, 07 compliance, 08 webhooks), 4 digits error. \`title\` and \`detail\` are translated by \`Accept-Language\` (en, id, ko, zh);
 \`i18n_key\` and \`i18n_args\` let a client translate them itself.
 
 Generated from the catalogue (apps/api/src/problems/problem-catalogue.ts, which gathers each library's
