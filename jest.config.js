@@ -18,10 +18,21 @@ const transform = {
 // the schema engine's wasm bindings and jose 6 (JWT verification). Node 20 runs them through require(esm), Jest does not, so
 // Jest compiles them to CommonJS.
 const esmOnly = ['content-disposition', '@prisma/schema-engine-wasm', 'jose'];
-transform[`^.+/node_modules/(${esmOnly.join('|')})/.+\\.js$`] = ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022' }, isolatedModules: true }];
+transform[`^.+/node_modules/(${esmOnly.join('|')})/.+\\.js$`] = [
+  'ts-jest',
+  { tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022' }, isolatedModules: true },
+];
 const transformIgnorePatterns = [`/node_modules/(?!(${esmOnly.join('|')})/)`];
 const moduleNameMapper = pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' });
-const shared = { rootDir: __dirname, setupFiles: ['reflect-metadata'], testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'], transform, transformIgnorePatterns, moduleNameMapper };
+const shared = {
+  rootDir: __dirname,
+  setupFiles: ['reflect-metadata'],
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  transform,
+  transformIgnorePatterns,
+  moduleNameMapper,
+};
 
 module.exports = {
   // e2e specs start servers, Chromium and CLI processes; no timing is asserted anywhere.

@@ -45,10 +45,14 @@ export async function ensureData(url: string, alerts = ALERTS, tenants = TENANTS
   if (exists) {
     // The seeded tenants' alerts only: other suites add tenants of their own (and remove their alerts).
     const bench = new Pool({ connectionString: url, max: 1 });
-    const count = Number((await bench.query("SELECT count(*) AS n FROM alerts a JOIN tenants t ON t.id = a.tenant_id WHERE t.slug LIKE 'demo-tenant-%'")).rows[0].n);
+    const count = Number(
+      (await bench.query("SELECT count(*) AS n FROM alerts a JOIN tenants t ON t.id = a.tenant_id WHERE t.slug LIKE 'demo-tenant-%'")).rows[0].n,
+    );
     // A VACUUM that ran while another session held an old snapshot (a test run, say) leaves the
     // visibility map empty, and every count then reads the heap: do what autovacuum would do.
-    const { rows } = await bench.query<{ visible: number }>("SELECT relallvisible::float / greatest(relpages, 1) AS visible FROM pg_class WHERE relname = 'alerts'");
+    const { rows } = await bench.query<{ visible: number }>(
+      "SELECT relallvisible::float / greatest(relpages, 1) AS visible FROM pg_class WHERE relname = 'alerts'",
+    );
     if (count === alerts && rows[0].visible < 0.9) await bench.query('VACUUM (ANALYZE) alerts');
     await bench.end();
     if (count === alerts) return;
@@ -57,7 +61,16 @@ export async function ensureData(url: string, alerts = ALERTS, tenants = TENANTS
 }
 
 export async function startApi(url: string, port = PORT, overrides: Record<string, string> = {}): Promise<ChildProcess> {
-  const env = { ...process.env, DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '1000000', DATABASE_POOL_SIZE: '16', ...overrides };
+  const env = {
+    ...process.env,
+    DATABASE_URL: url,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    DATABASE_POOL_SIZE: '16',
+    ...overrides,
+  };
   const child = spawn(process.execPath, ['dist/apps/api/apps/api/src/main.js'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   try {
     await waitForHttp(`http://127.0.0.1:${port}/health/ready`, { child, name: 'api' });
@@ -81,13 +94,24 @@ export async function runAlerts(): Promise<void> {
   // The twins parse rows with the api's own type parsers, so HTTP/SQL measures the HTTP stack alone.
   const pool = new Pool({ connectionString: url, max: 16, types: PG_TYPES });
   const tenant = (await pool.query<{ id: string }>("SELECT id FROM tenants WHERE slug = 'demo-tenant-01'")).rows[0].id;
-  const token = mintDevToken(process.env.JWT_SECRET as string, { sub: 'bench', tenantId: tenant, scopes: ['alerts:read'], issuer: process.env.JWT_ISSUER || null, audience: process.env.JWT_AUDIENCE || null });
+  const token = mintDevToken(process.env.JWT_SECRET as string, {
+    sub: 'bench',
+    tenantId: tenant,
+    scopes: ['alerts:read'],
+    issuer: process.env.JWT_ISSUER || null,
+    audience: process.env.JWT_AUDIENCE || null,
+  });
   const headers = { authorization: `Bearer ${token}` };
   const api = await startApi(url);
   try {
     const until = new Date(Date.UTC(2026, 10, 1));
     const from = new Date(until.getTime() - 30 * 86_400_000);
-    const filterA: AlertFilterDto = { severity: ['high', 'critical'], status: ['open', 'acknowledged'], created_from: from.toISOString(), created_to: until.toISOString() };
+    const filterA: AlertFilterDto = {
+      severity: ['high', 'critical'],
+      status: ['open', 'acknowledged'],
+      created_from: from.toISOString(),
+      created_to: until.toISOString(),
+    };
     const whereA = alertWhere(filterA, oneTenant(tenant));
     const whereTenant = alertWhere({}, oneTenant(tenant));
     const whereQ = alertWhere({ q: 'kim.minjun' }, oneTenant(tenant));
@@ -99,22 +123,51 @@ export async function runAlerts(): Promise<void> {
       const body = (await (await fetch(`http://127.0.0.1:${PORT}${cursorPath}`, { headers })).json()) as { pagination: { next_cursor: string } };
       cursorPath = `/v1/alerts?page_size=50&cursor=${encodeURIComponent(body.pagination.next_cursor)}`;
     }
-    const deep = (await pool.query<{ created_at: Date; id: string }>(`SELECT created_at, id FROM alerts WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC OFFSET 49949 LIMIT 1`, [tenant])).rows[0];
+    const deep = (
+      await pool.query<{ created_at: Date; id: string }>(
+        `SELECT created_at, id FROM alerts WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC OFFSET 49949 LIMIT 1`,
+        [tenant],
+      )
+    ).rows[0];
     const deepWhere = Prisma.sql`${whereTenant} AND (a.created_at, a.id) < (${deep.created_at}::timestamptz, ${deep.id})`;
     const detailId = (await pool.query<{ id: string }>('SELECT id FROM alerts WHERE tenant_id = $1 LIMIT 1 OFFSET 777', [tenant])).rows[0].id;
-    const qs = new URLSearchParams({ severity: 'high,critical', status: 'open,acknowledged', created_from: from.toISOString(), created_to: until.toISOString(), pagination: 'cursor', page_size: '50' });
+    const qs = new URLSearchParams({
+      severity: 'high,critical',
+      status: 'open,acknowledged',
+      created_from: from.toISOString(),
+      created_to: until.toISOString(),
+      pagination: 'cursor',
+      page_size: '50',
+    });
 
     const cases: Case[] = [
-      { name: '(a) first cursor page: tenant + severity + status + 30 days', path: `/v1/alerts?${qs}`, twin: () => [sql(whereA, order)], explain: sql(whereA, order) },
+      {
+        name: '(a) first cursor page: tenant + severity + status + 30 days',
+        path: `/v1/alerts?${qs}`,
+        twin: () => [sql(whereA, order)],
+        explain: sql(whereA, order),
+      },
       { name: '(b) the tenant list 1,000 pages deep (cursor)', path: cursorPath, twin: () => [sql(deepWhere, order)], explain: sql(deepWhere, order) },
       {
         name: '(c) offset page 1 with include_total (tenant, 50,000 rows)',
         path: '/v1/alerts?page=1&page_size=50&include_total=true',
-        twin: () => [sql(whereTenant, `${order} OFFSET 0`), { text: Prisma.sql`SELECT count(*)::int AS n FROM alerts a ${whereTenant}`.text, values: [tenant] }],
+        twin: () => [
+          sql(whereTenant, `${order} OFFSET 0`),
+          { text: Prisma.sql`SELECT count(*)::int AS n FROM alerts a ${whereTenant}`.text, values: [tenant] },
+        ],
         explain: { text: Prisma.sql`SELECT count(*)::int AS n FROM alerts a ${whereTenant}`.text, values: [tenant] },
       },
-      { name: '(d) q search (`kim.minjun`), first cursor page', path: '/v1/alerts?q=kim.minjun&page_size=50&pagination=cursor', twin: () => [sql(whereQ, order)], explain: sql(whereQ, order) },
-      { name: '(e) detail read', path: `/v1/alerts/${detailId}`, twin: () => [{ text: 'SELECT * FROM alerts WHERE id = $1 AND tenant_id = $2', values: [detailId, tenant] }] },
+      {
+        name: '(d) q search (`kim.minjun`), first cursor page',
+        path: '/v1/alerts?q=kim.minjun&page_size=50&pagination=cursor',
+        twin: () => [sql(whereQ, order)],
+        explain: sql(whereQ, order),
+      },
+      {
+        name: '(e) detail read',
+        path: `/v1/alerts/${detailId}`,
+        twin: () => [{ text: 'SELECT * FROM alerts WHERE id = $1 AND tenant_id = $2', values: [detailId, tenant] }],
+      },
     ];
 
     const rows: string[] = [];
@@ -126,7 +179,9 @@ export async function runAlerts(): Promise<void> {
       const straight = await sqlLoad(pool, c.twin, { seconds: 10, connections: 16 });
       const alone = await load(`http://127.0.0.1:${PORT}${c.path}`, { seconds: 3, headers, connections: 1 });
       results[c.name] = { http, sql: straight, alone };
-      rows.push(`| ${c.name} | ${http.requestsPerSecond} | ${http.p50} | ${http.p99} | ${alone.p50} | ${straight.requestsPerSecond} | ${straight.p50} | ${straight.p99} | ${Math.round((http.requestsPerSecond / straight.requestsPerSecond) * 100)}% | ${http.errors + http.non2xx} |`);
+      rows.push(
+        `| ${c.name} | ${http.requestsPerSecond} | ${http.p50} | ${http.p99} | ${alone.p50} | ${straight.requestsPerSecond} | ${straight.p50} | ${straight.p99} | ${Math.round((http.requestsPerSecond / straight.requestsPerSecond) * 100)}% | ${http.errors + http.non2xx} |`,
+      );
       console.log(`alerts: ${c.name}: http ${http.requestsPerSecond}/s p50 ${http.p50} ms, sql ${straight.requestsPerSecond}/s`);
       if (c.explain) {
         const plan = await pool.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${c.explain.text}`, c.explain.values);

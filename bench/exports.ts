@@ -36,7 +36,16 @@ async function peakRssMb(pid: number): Promise<number> {
 
 async function startWorker(url: string, exportDir: string, env: Record<string, string>): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['dist/apps/worker/apps/worker/src/main.js'], {
-    env: { ...process.env, DATABASE_URL: url, WORKER_PORT: String(WORKER_PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn', EXPORT_DIR: exportDir, EXPORTS_IN_PROCESS: 'false', ...env },
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      WORKER_PORT: String(WORKER_PORT),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      EXPORT_DIR: exportDir,
+      EXPORTS_IN_PROCESS: 'false',
+      ...env,
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   await waitForHttp(`http://127.0.0.1:${WORKER_PORT}/health/live`, { child, name: 'worker' });
@@ -44,17 +53,38 @@ async function startWorker(url: string, exportDir: string, env: Record<string, s
 }
 
 /** One export through the api and a fresh worker: rows/s from the job's own start and end, and the worker's peak RSS. */
-export async function exportRun(label: string, url: string, exportDir: string, headers: Record<string, string>, body: object, workerEnv: Record<string, string> = {}): Promise<Run> {
+export async function exportRun(
+  label: string,
+  url: string,
+  exportDir: string,
+  headers: Record<string, string>,
+  body: object,
+  workerEnv: Record<string, string> = {},
+): Promise<Run> {
   const worker = await startWorker(url, exportDir, workerEnv);
   try {
-    const created = await fetch(`http://127.0.0.1:${API_PORT}/v1/exports`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const created = await fetch(`http://127.0.0.1:${API_PORT}/v1/exports`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     const { data } = (await created.json()) as { data: { job_id: string } };
     for (;;) {
       const response = await fetch(`http://127.0.0.1:${API_PORT}/v1/exports/${data.job_id}`, { headers });
-      const job = ((await response.json()) as { data: { status: string; started_at: string; completed_at: string; total_records: number; size_bytes: number; error_message: string | null } }).data;
+      const job = (
+        (await response.json()) as {
+          data: { status: string; started_at: string; completed_at: string; total_records: number; size_bytes: number; error_message: string | null };
+        }
+      ).data;
       if (job.status === 'completed') {
         const seconds = (Date.parse(job.completed_at) - Date.parse(job.started_at)) / 1000;
-        return { label, rows: job.total_records, seconds, peakRssMb: await peakRssMb(worker.pid as number), sizeMb: Math.round((job.size_bytes / 2 ** 20) * 10) / 10 };
+        return {
+          label,
+          rows: job.total_records,
+          seconds,
+          peakRssMb: await peakRssMb(worker.pid as number),
+          sizeMb: Math.round((job.size_bytes / 2 ** 20) * 10) / 10,
+        };
       }
       if (!['pending', 'processing'].includes(job.status)) throw new Error(`${label}: export ${job.status}: ${job.error_message}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -70,7 +100,11 @@ export async function copyRun(url: string, tenant: string, dir: string): Promise
   const pool = new Pool({ connectionString: url, max: 1 });
   const client = await pool.connect();
   try {
-    const copy = () => pipeline(client.query(copyTo(`COPY (SELECT * FROM alerts WHERE tenant_id = '${tenant}' ORDER BY created_at, id) TO STDOUT WITH (FORMAT csv, HEADER)`)), createWriteStream(join(dir, 'copy.csv')));
+    const copy = () =>
+      pipeline(
+        client.query(copyTo(`COPY (SELECT * FROM alerts WHERE tenant_id = '${tenant}' ORDER BY created_at, id) TO STDOUT WITH (FORMAT csv, HEADER)`)),
+        createWriteStream(join(dir, 'copy.csv')),
+      );
     // Once to warm the cache (the exports after it find the rows cached too), then measured.
     await copy();
     const started = Date.now();
@@ -90,7 +124,13 @@ export async function runExports(): Promise<void> {
   const pool = new Pool({ connectionString: url, max: 1 });
   const tenant = (await pool.query<{ id: string }>("SELECT id FROM tenants WHERE slug = 'demo-tenant-01'")).rows[0].id;
   await pool.end();
-  const token = mintDevToken(process.env.JWT_SECRET as string, { sub: 'bench', tenantId: tenant, scopes: ['alerts:read', 'exports:read', 'exports:write'], issuer: process.env.JWT_ISSUER || null, audience: process.env.JWT_AUDIENCE || null });
+  const token = mintDevToken(process.env.JWT_SECRET as string, {
+    sub: 'bench',
+    tenantId: tenant,
+    scopes: ['alerts:read', 'exports:read', 'exports:write'],
+    issuer: process.env.JWT_ISSUER || null,
+    audience: process.env.JWT_AUDIENCE || null,
+  });
   const headers = { authorization: `Bearer ${token}` };
   const dir = await mkdtemp(join(tmpdir(), 'alert-ledger-bench-exports-'));
   const exportDir = join(dir, 'exports');
@@ -102,7 +142,9 @@ export async function runExports(): Promise<void> {
     const all = { resource: 'alerts', scope: 'all', timezone: 'Asia/Jakarta' };
     runs.push(await copyRun(url, tenant, dir));
     runs.push(await exportRun('CSV export (two part threads, the default)', url, exportDir, headers, { ...all, format: 'csv' }));
-    runs.push(await exportRun('CSV export, the job’s own thread only (EXPORT_THREADS=1)', url, exportDir, headers, { ...all, format: 'csv' }, { EXPORT_THREADS: '1' }));
+    runs.push(
+      await exportRun('CSV export, the job’s own thread only (EXPORT_THREADS=1)', url, exportDir, headers, { ...all, format: 'csv' }, { EXPORT_THREADS: '1' }),
+    );
     runs.push(await exportRun('XLSX export', url, exportDir, headers, { ...all, format: 'xlsx' }));
     runs.push(await exportRun('PDF, one Chromium page (the single-page limit)', url, exportDir, headers, { ...all, format: 'pdf' }, { EXPORT_PDF_PAGES: '1' }));
     runs.push(await exportRun('PDF, two pages (both cores)', url, exportDir, headers, { ...all, format: 'pdf' }, { EXPORT_PDF_PAGES: '2' }));
@@ -112,8 +154,15 @@ export async function runExports(): Promise<void> {
   }
   const rate = (run: Run) => Math.round(run.rows / run.seconds);
   const [copy, csv, csvOneThread, xlsx, pdfOne, pdfTwo] = runs;
-  const table = runs.map((run) => `| ${run.label} | ${run.rows.toLocaleString('en')} | ${run.seconds.toFixed(1)} | ${rate(run).toLocaleString('en')} | ${run.peakRssMb ? `${run.peakRssMb} MB` : '–'} | ${run.sizeMb ? `${run.sizeMb} MB` : '–'} |`).join('\n');
-  writeSection('exports', `
+  const table = runs
+    .map(
+      (run) =>
+        `| ${run.label} | ${run.rows.toLocaleString('en')} | ${run.seconds.toFixed(1)} | ${rate(run).toLocaleString('en')} | ${run.peakRssMb ? `${run.peakRssMb} MB` : '–'} | ${run.sizeMb ? `${run.sizeMb} MB` : '–'} |`,
+    )
+    .join('\n');
+  writeSection(
+    'exports',
+    `
 ## Exports (issue: asynchronous exports)
 
 Machine: ${machine()}. All alerts of one tenant of the 1,000,000-alert data set, time zone Asia/Jakarta, each
@@ -127,5 +176,6 @@ ${table}
 - CSV reaches **${Math.round((rate(csv) / rate(copy)) * 100)}%** of COPY's rows/s (target: at least 50%); ${Math.round((rate(csvOneThread) / rate(copy)) * 100)}% with the job's own thread only.
 - Worker peak RSS: CSV ${csv.peakRssMb} MB (${csvOneThread.peakRssMb} MB with one thread), XLSX ${xlsx.peakRssMb} MB, PDF ${pdfTwo.peakRssMb} MB (target: under 512 MB whatever the size).
 - PDF: **${rate(pdfTwo).toLocaleString('en')} rows/s** with two pages (target: at least 1,500 rows/s using both cores), ${rate(pdfOne).toLocaleString('en')} rows/s with one.
-`);
+`,
+  );
 }

@@ -16,7 +16,6 @@ f.get('/health/live', (req, reply) => { reply.type('application/json').send(${JS
 f.listen({ port: ${port}, host: '127.0.0.1' });`;
 }
 
-
 async function measure(child: ChildProcess, url: string): Promise<LoadResult> {
   try {
     await waitForHttp(url, { child });

@@ -13,7 +13,9 @@ export function writeSection(suite: string, markdown: string): void {
   const start = `<!-- bench:${suite}:start -->`;
   const end = `<!-- bench:${suite}:end -->`;
   const section = `${start}\n${markdown.trim()}\n${end}`;
-  let text = existsSync(FILE) ? readFileSync(FILE, 'utf8') : '# Benchmarks\n\nWritten by `npm run bench` (`npm run bench -- <suite>` for one suite). Numbers are from one run on the machine named in each section; tests never assert timings.\n';
+  let text = existsSync(FILE)
+    ? readFileSync(FILE, 'utf8')
+    : '# Benchmarks\n\nWritten by `npm run bench` (`npm run bench -- <suite>` for one suite). Numbers are from one run on the machine named in each section; tests never assert timings.\n';
   const from = text.indexOf(start);
   const to = text.indexOf(end);
   text = from >= 0 && to > from ? `${text.slice(0, from)}${section}${text.slice(to + end.length)}` : `${text.trimEnd()}\n\n${section}\n`;

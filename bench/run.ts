@@ -11,7 +11,16 @@ import { runSoak } from './soak';
 import { runWebhooks } from './webhooks';
 import { runWriters } from './writers';
 
-const SUITES: Record<string, () => Promise<void>> = { overhead: runOverhead, alerts: runAlerts, ingest: runIngest, exports: runExports, scale: runScale, soak: runSoak, writers: runWriters, webhooks: runWebhooks };
+const SUITES: Record<string, () => Promise<void>> = {
+  overhead: runOverhead,
+  alerts: runAlerts,
+  ingest: runIngest,
+  exports: runExports,
+  scale: runScale,
+  soak: runSoak,
+  writers: runWriters,
+  webhooks: runWebhooks,
+};
 
 async function main(): Promise<void> {
   ensureDotEnv();

@@ -44,8 +44,15 @@ function firing(n: number): AmAlert {
   return {
     status: 'firing',
     labels: {
-      alertname: name, severity: ['critical', 'warning', 'info'][n % 3], instance, job: ['node', 'kubelet', 'api'][n % 3], namespace: `team-${n % 12}`,
-      pod: `svc-${n % 40}-${randomBytes(3).toString('hex')}`, cluster: `eu-${n % 3}`, team: `team-${n % 12}`, service: `svc-${n % 40}`,
+      alertname: name,
+      severity: ['critical', 'warning', 'info'][n % 3],
+      instance,
+      job: ['node', 'kubelet', 'api'][n % 3],
+      namespace: `team-${n % 12}`,
+      pod: `svc-${n % 40}-${randomBytes(3).toString('hex')}`,
+      cluster: `eu-${n % 3}`,
+      team: `team-${n % 12}`,
+      service: `svc-${n % 40}`,
     },
     annotations: {
       summary: `${name} on ${instance}`,
@@ -105,7 +112,13 @@ async function ingest(port: number, token: string): Promise<IngestResult> {
   await Promise.all(Array.from({ length: WORKERS }, (_, w) => worker(w)));
   const elapsed = (Date.now() - startedAt) / 1000;
   latencies.sort((a, b) => a - b);
-  return { alertsPerSecond: Math.round(sent / elapsed), p50: latencies[Math.floor(latencies.length / 2)], p99: latencies[Math.floor(latencies.length * 0.99)], failed, resolved };
+  return {
+    alertsPerSecond: Math.round(sent / elapsed),
+    p50: latencies[Math.floor(latencies.length / 2)],
+    p99: latencies[Math.floor(latencies.length * 0.99)],
+    failed,
+    resolved,
+  };
 }
 
 export async function runScale(): Promise<void> {
@@ -113,7 +126,14 @@ export async function runScale(): Promise<void> {
   await ensureData(url, ALERTS, 1);
   const pool = new Pool({ connectionString: url, max: 4, types: PG_TYPES });
   const big = (await pool.query<{ id: string }>("SELECT id FROM tenants WHERE slug = 'demo-tenant-01'")).rows[0].id;
-  const jwt = (tenant: string, scopes: string[]) => mintDevToken(process.env.JWT_SECRET as string, { sub: 'bench', tenantId: tenant, scopes, issuer: process.env.JWT_ISSUER || null, audience: process.env.JWT_AUDIENCE || null });
+  const jwt = (tenant: string, scopes: string[]) =>
+    mintDevToken(process.env.JWT_SECRET as string, {
+      sub: 'bench',
+      tenantId: tenant,
+      scopes,
+      issuer: process.env.JWT_ISSUER || null,
+      audience: process.env.JWT_AUDIENCE || null,
+    });
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const api = await startApi(url, port);
@@ -124,11 +144,16 @@ export async function runScale(): Promise<void> {
     for (let round = 1; round <= ROUNDS; round++) {
       const empty = publicId('tnt');
       await pool.query('INSERT INTO tenants (id, name, slug) VALUES ($1, $2, $3)', [empty, 'Bench scale (empty)', `bench-scale-${Date.now()}`]);
-      for (const [kind, tenant] of [['empty', empty], ['large', big]] as const) {
+      for (const [kind, tenant] of [
+        ['empty', empty],
+        ['large', big],
+      ] as const) {
         const before = Number((await pool.query('SELECT count(*) AS n FROM alerts WHERE tenant_id = $1', [tenant])).rows[0].n);
         const result = await ingest(port, jwt(tenant, ['alerts:ingest']));
         rates[kind].push(result.alertsPerSecond);
-        ingestRows.push(`| ${round} | ${kind} (${before.toLocaleString('en')} alerts before) | ${result.alertsPerSecond} | ${result.p50} | ${result.p99} | ${result.resolved} | ${result.failed} |`);
+        ingestRows.push(
+          `| ${round} | ${kind} (${before.toLocaleString('en')} alerts before) | ${result.alertsPerSecond} | ${result.p50} | ${result.p99} | ${result.resolved} | ${result.failed} |`,
+        );
         console.log(`scale: ingest round ${round}, ${kind}: ${result.alertsPerSecond} alerts/s, p50 ${result.p50} ms, resolved ${result.resolved}`);
       }
     }
@@ -153,19 +178,24 @@ export async function runScale(): Promise<void> {
         const many = await load(target, { seconds: 10, headers, connections: 16 });
         lists[mode].one.push(one);
         lists[mode].many.push(many);
-        listRows.push(`| ${round} | ${mode === 'default' ? `\`GET ${paths.default}\` (offset, default total)` : `\`GET ${paths.cursor}\``} | ${one.p50} | ${one.requestsPerSecond} | ${many.requestsPerSecond} | ${many.p50} | ${many.p99} | ${one.errors + one.non2xx + many.errors + many.non2xx} |`);
+        listRows.push(
+          `| ${round} | ${mode === 'default' ? `\`GET ${paths.default}\` (offset, default total)` : `\`GET ${paths.cursor}\``} | ${one.p50} | ${one.requestsPerSecond} | ${many.requestsPerSecond} | ${many.p50} | ${many.p99} | ${one.errors + one.non2xx + many.errors + many.non2xx} |`,
+        );
         console.log(`scale: list round ${round}, ${mode}: 1 client p50 ${one.p50} ms; 16 connections ${many.requestsPerSecond}/s`);
       }
     }
     const exact = await load(`${base}${paths.exact}`, { seconds: 10, headers, connections: 1 });
-    listRows.push(`| 1 | \`GET ${paths.exact}\` (the exact count, for comparison) | ${exact.p50} | ${exact.requestsPerSecond} | – | – | – | ${exact.errors + exact.non2xx} |`);
+    listRows.push(
+      `| 1 | \`GET ${paths.exact}\` (the exact count, for comparison) | ${exact.p50} | ${exact.requestsPerSecond} | – | – | – | ${exact.errors + exact.non2xx} |`,
+    );
     const worstP50 = Math.max(...lists.default.one.map((r) => r.p50));
     const throughput = Math.min(...lists.default.many.map((r, i) => r.requestsPerSecond / lists.cursor.many[i].requestsPerSecond));
 
     const where = alertWhere({ severity: ['high'], status: ['open'] }, oneTenant(big));
     const pageSql = Prisma.sql`SELECT a.* FROM alerts a ${where} ORDER BY a.created_at DESC, a.id DESC LIMIT 21 OFFSET 0`;
     const estimateSql = Prisma.sql`SELECT 1 FROM alerts a ${where}`;
-    const plan = async (prefix: string, query: Prisma.Sql) => (await pool.query(`${prefix} ${query.text}`, query.values)).rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');
+    const plan = async (prefix: string, query: Prisma.Sql) =>
+      (await pool.query(`${prefix} ${query.text}`, query.values)).rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');
     const pagePlan = await plan('EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)', pageSql);
     const estimatePlan = await plan('EXPLAIN', estimateSql);
     const countPlan = await plan('EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)', counting);

@@ -59,10 +59,29 @@ const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * ite
 
 /** A valid alert body, or one with a field broken in a random way (fuzzed input: 4xx expected, never 5xx). */
 function alertBody(fuzz: boolean): string {
-  const body: Record<string, unknown> = { type: pick(['brute_force', 'malware', 'disk_full']), source: `host-${Math.floor(Math.random() * 50)}`, title: `Soak alert ${randomBytes(4).toString('hex')}`, severity: pick(['low', 'medium', 'high', 'critical']), labels: { env: 'soak' } };
+  const body: Record<string, unknown> = {
+    type: pick(['brute_force', 'malware', 'disk_full']),
+    source: `host-${Math.floor(Math.random() * 50)}`,
+    title: `Soak alert ${randomBytes(4).toString('hex')}`,
+    severity: pick(['low', 'medium', 'high', 'critical']),
+    labels: { env: 'soak' },
+  };
   if (!fuzz) return JSON.stringify(body);
   const field = pick(Object.keys(body));
-  const junk = pick<unknown>([null, 42, -1e308, true, [], {}, '', 'x'.repeat(5000), '\u202e\ud83d\ude00', { $gt: '' }, '../../etc/passwd', '<script>alert(1)</script>']);
+  const junk = pick<unknown>([
+    null,
+    42,
+    -1e308,
+    true,
+    [],
+    {},
+    '',
+    'x'.repeat(5000),
+    '\u202e\ud83d\ude00',
+    { $gt: '' },
+    '../../etc/passwd',
+    '<script>alert(1)</script>',
+  ]);
   const mutated = { ...body, [field]: junk, [randomBytes(3).toString('hex')]: junk };
   const text = JSON.stringify(mutated);
   // Sometimes not JSON at all: cut short, or random bytes.
@@ -104,10 +123,19 @@ async function request(base: string, headers: Record<string, string>, i: number,
   const kind = i % 20;
   let path: string;
   let init: RequestInit = { headers };
-  if (kind < 6) path = pick(['/v1/alerts?page_size=50', '/v1/alerts?severity=high,critical&sort_by=severity', '/v1/alerts/stats/severity', '/v1/alerts/stats/status', '/v1/threat-cases', '/v1/audit-trail?page_size=20']);
+  if (kind < 6)
+    path = pick([
+      '/v1/alerts?page_size=50',
+      '/v1/alerts?severity=high,critical&sort_by=severity',
+      '/v1/alerts/stats/severity',
+      '/v1/alerts/stats/status',
+      '/v1/threat-cases',
+      '/v1/audit-trail?page_size=20',
+    ]);
   else if (kind < 8 && ids.length) path = `/v1/alerts/${pick(ids)}${pick(['', '/timeline'])}`;
   else if (kind < 10) [path, init] = ['/v1/alerts', { method: 'POST', headers: json, body: alertBody(false) }];
-  else if (kind < 12 && ids.length) [path, init] = [`/v1/alerts/${pick(ids)}/${pick(['acknowledge', 'escalate', 'reopen'])}`, { method: 'POST', headers: json, body: '{}' }];
+  else if (kind < 12 && ids.length)
+    [path, init] = [`/v1/alerts/${pick(ids)}/${pick(['acknowledge', 'escalate', 'reopen'])}`, { method: 'POST', headers: json, body: '{}' }];
   else if (kind < 14) [path, init] = ['/v1/ingest/alertmanager', { method: 'POST', headers: json, body: amPayload(i) }];
   else if (kind < 17) [path, init] = ['/v1/alerts', { method: 'POST', headers: json, body: alertBody(true) }];
   else if (kind < 19) path = `/v1/alerts${fuzzedQuery()}`;
@@ -124,7 +152,11 @@ async function request(base: string, headers: Record<string, string>, i: number,
 }
 
 async function startExport(base: string, headers: Record<string, string>): Promise<void> {
-  const response = await fetch(`${base}/v1/exports`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ resource: 'alerts', format: 'csv', scope: 'all' }) });
+  const response = await fetch(`${base}/v1/exports`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify({ resource: 'alerts', format: 'csv', scope: 'all' }),
+  });
   await response.arrayBuffer();
 }
 
@@ -132,13 +164,19 @@ async function startExport(base: string, headers: Record<string, string>): Promi
 export function rssChart(samples: Sample[], warmupSeconds: number): string {
   const [width, height, left, bottom, top, right] = [760, 340, 60, 40, 30, 20];
   const maxSeconds = Math.max(60, samples.at(-1)?.seconds ?? 60);
-  const maxMb = Math.ceil((Math.max(...samples.flatMap((s) => [s.apiRss, s.workerRss])) / 2 ** 20) * 1.15 / 50) * 50 || 100;
+  const maxMb = Math.ceil(((Math.max(...samples.flatMap((s) => [s.apiRss, s.workerRss])) / 2 ** 20) * 1.15) / 50) * 50 || 100;
   const x = (seconds: number) => left + ((width - left - right) * seconds) / maxSeconds;
   const y = (bytes: number) => height - bottom - ((height - bottom - top) * bytes) / 2 ** 20 / maxMb;
-  const line = (key: 'apiRss' | 'workerRss', colour: string) => `<polyline fill="none" stroke="${colour}" stroke-width="2" points="${samples.map((s) => `${x(s.seconds).toFixed(1)},${y(s[key]).toFixed(1)}`).join(' ')}"/>`;
+  const line = (key: 'apiRss' | 'workerRss', colour: string) =>
+    `<polyline fill="none" stroke="${colour}" stroke-width="2" points="${samples.map((s) => `${x(s.seconds).toFixed(1)},${y(s[key]).toFixed(1)}`).join(' ')}"/>`;
   const minuteStep = Math.max(1, Math.ceil(maxSeconds / 60 / 10));
-  const xTicks = Array.from({ length: Math.floor(maxSeconds / 60 / minuteStep) + 1 }, (_, i) => i * minuteStep).map((m) => `<text x="${x(m * 60)}" y="${height - bottom + 16}" text-anchor="middle">${m}</text>`);
-  const yTicks = Array.from({ length: 6 }, (_, i) => (maxMb * i) / 5).map((mb) => `<text x="${left - 6}" y="${y(mb * 2 ** 20) + 4}" text-anchor="end">${Math.round(mb)}</text><line x1="${left}" x2="${width - right}" y1="${y(mb * 2 ** 20)}" y2="${y(mb * 2 ** 20)}" stroke="#ddd"/>`);
+  const xTicks = Array.from({ length: Math.floor(maxSeconds / 60 / minuteStep) + 1 }, (_, i) => i * minuteStep).map(
+    (m) => `<text x="${x(m * 60)}" y="${height - bottom + 16}" text-anchor="middle">${m}</text>`,
+  );
+  const yTicks = Array.from({ length: 6 }, (_, i) => (maxMb * i) / 5).map(
+    (mb) =>
+      `<text x="${left - 6}" y="${y(mb * 2 ** 20) + 4}" text-anchor="end">${Math.round(mb)}</text><line x1="${left}" x2="${width - right}" y1="${y(mb * 2 ** 20)}" y2="${y(mb * 2 ** 20)}" stroke="#ddd"/>`,
+  );
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">
 <rect width="100%" height="100%" fill="white"/>
 <text x="${left}" y="18" font-size="14">RSS of the api and the worker under steady mixed traffic (MB over minutes)</text>
@@ -169,11 +207,30 @@ export async function runSoak(): Promise<void> {
   const tenantId = publicId('tnt');
   await pool.query('INSERT INTO tenants (id, name, slug) VALUES ($1, $2, $3)', [tenantId, 'Soak', 'soak']);
   await pool.end();
-  const token = mintDevToken(process.env.JWT_SECRET as string, { sub: 'soak', tenantId, scopes: ['alerts:read', 'alerts:write', 'alerts:ingest', 'cases:read', 'audit:read', 'exports:read', 'exports:write'], issuer: process.env.JWT_ISSUER || null, audience: process.env.JWT_AUDIENCE || null });
+  const token = mintDevToken(process.env.JWT_SECRET as string, {
+    sub: 'soak',
+    tenantId,
+    scopes: ['alerts:read', 'alerts:write', 'alerts:ingest', 'cases:read', 'audit:read', 'exports:read', 'exports:write'],
+    issuer: process.env.JWT_ISSUER || null,
+    audience: process.env.JWT_AUDIENCE || null,
+  });
   const headers = { authorization: `Bearer ${token}` };
   // Free ports, never fixed ones: another process on this machine may hold any given port and send it traffic.
   const [API_PORT, WORKER_PORT] = [await freePort(), await freePort()];
-  const env = { ...process.env, DATABASE_URL: url, HOST: '127.0.0.1', PORT: String(API_PORT), WORKER_PORT: String(WORKER_PORT), LOG_LEVEL: 'error', METRICS_PUBLIC: 'true', RATE_LIMIT_PER_MINUTE: '1000000', REDIS_PREFIX: `alert-ledger-soak-${process.pid}`, EXPORTS_IN_PROCESS: 'false', EXPORT_DIR: `${LOG_DIR}/exports`, RETENTION_PURGE_CRON: '' };
+  const env = {
+    ...process.env,
+    DATABASE_URL: url,
+    HOST: '127.0.0.1',
+    PORT: String(API_PORT),
+    WORKER_PORT: String(WORKER_PORT),
+    LOG_LEVEL: 'error',
+    METRICS_PUBLIC: 'true',
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    REDIS_PREFIX: `alert-ledger-soak-${process.pid}`,
+    EXPORTS_IN_PROCESS: 'false',
+    EXPORT_DIR: `${LOG_DIR}/exports`,
+    RETENTION_PURGE_CRON: '',
+  };
   const api = start('api', 'dist/apps/api/apps/api/src/main.js', env);
   const worker = start('worker', 'dist/apps/worker/apps/worker/src/main.js', env);
   const base = `http://127.0.0.1:${API_PORT}`;
@@ -188,7 +245,9 @@ export async function runSoak(): Promise<void> {
     const sample = async () => {
       const [a, w] = await Promise.all([memory(API_PORT), memory(WORKER_PORT)]);
       samples.push({ seconds: Math.round((Date.now() - startedAt) / 1000), apiRss: a.rss, apiHeap: a.heap, workerRss: w.rss, workerHeap: w.heap });
-      console.log(`soak: ${samples.at(-1)?.seconds} s api ${(a.rss / 2 ** 20).toFixed(0)} MB worker ${(w.rss / 2 ** 20).toFixed(0)} MB, ${counts.sent} requests`);
+      console.log(
+        `soak: ${samples.at(-1)?.seconds} s api ${(a.rss / 2 ** 20).toFixed(0)} MB worker ${(w.rss / 2 ** 20).toFixed(0)} MB, ${counts.sent} requests`,
+      );
     };
     await sample();
     const sampler = setInterval(() => void sample().catch(() => undefined), SAMPLE_MS);
@@ -220,11 +279,21 @@ export async function runSoak(): Promise<void> {
     const heap = growth(samples, `${name}Heap`, warmup);
     const first = samples[0];
     const last = samples.at(-1) as Sample;
-    return { name, rss, heap, line: `| ${name} | ${mb(first[`${name}Rss`])} | ${mb(last[`${name}Rss`])} | ${pct(rss)} | ${mb(first[`${name}Heap`])} | ${mb(last[`${name}Heap`])} | ${pct(heap)} |` };
+    return {
+      name,
+      rss,
+      heap,
+      line: `| ${name} | ${mb(first[`${name}Rss`])} | ${mb(last[`${name}Rss`])} | ${pct(rss)} | ${mb(first[`${name}Heap`])} | ${mb(last[`${name}Heap`])} | ${pct(heap)} |`,
+    };
   });
   const flat = rows.every((row) => row.rss < 0.1 && row.heap < 0.1);
-  const statuses = [...counts.byStatus.entries()].sort(([a], [b]) => a - b).map(([status, n]) => `${status}: ${n}`).join(', ');
-  writeSection('soak', `## Memory soak (issue: faults of real infrastructure)
+  const statuses = [...counts.byStatus.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([status, n]) => `${status}: ${n}`)
+    .join(', ');
+  writeSection(
+    'soak',
+    `## Memory soak (issue: faults of real infrastructure)
 
 ${machine()}. \`npm run bench -- soak\` (\`--soak-minutes=N\`, default 20): the built api and worker, ${minutes} minutes of steady
 mixed traffic at ${REQUESTS_PER_SECOND} requests a second (reads and statistics, creations, lifecycle changes, Alertmanager ingestion, fuzzed
@@ -237,6 +306,9 @@ ${rows.map((row) => row.line).join('\n')}
 
 Verdict: **${flat ? 'flat' : 'growing'}** (${flat ? 'less' : 'not less'} than 10% growth after warm-up). ${counts.sent} requests; statuses ${statuses}; ${counts.failed} without an answer.
 
-![RSS of the api and the worker over the soak](soak-rss.svg)`);
-  console.log(`soak: ${flat ? 'flat' : 'GROWING'}; ${rows.map((row) => `${row.name} RSS ${pct(row.rss)} heap ${pct(row.heap)}`).join('; ')}; statuses ${statuses}`);
+![RSS of the api and the worker over the soak](soak-rss.svg)`,
+  );
+  console.log(
+    `soak: ${flat ? 'flat' : 'GROWING'}; ${rows.map((row) => `${row.name} RSS ${pct(row.rss)} heap ${pct(row.heap)}`).join('; ')}; statuses ${statuses}`,
+  );
 }

@@ -49,23 +49,26 @@ async function startWorker(url: string): Promise<ChildProcess> {
 /** Opens one GET /v1/events reader; calls `onEvent` with the arrival time and the data of each event. */
 function openReader(token: string, onEvent: (at: number, data: { updated_at: string }) => void): Promise<() => void> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: PORT, path: '/v1/events?types=alert.created', headers: { authorization: `Bearer ${token}` }, agent: false }, (response) => {
-      if (response.statusCode !== 200) return reject(new Error(`GET /v1/events answered ${response.statusCode}`));
-      let buffer = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => {
-        const at = Date.now();
-        buffer += chunk;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (data) onEvent(at, (JSON.parse(data) as { data: { updated_at: string } }).data);
-        }
-      });
-      resolve(() => req.destroy());
-    });
+    const req = request(
+      { host: '127.0.0.1', port: PORT, path: '/v1/events?types=alert.created', headers: { authorization: `Bearer ${token}` }, agent: false },
+      (response) => {
+        if (response.statusCode !== 200) return reject(new Error(`GET /v1/events answered ${response.statusCode}`));
+        let buffer = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          const at = Date.now();
+          buffer += chunk;
+          let end: number;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const data = /^data: (.*)$/m.exec(block)?.[1];
+            if (data) onEvent(at, (JSON.parse(data) as { data: { updated_at: string } }).data);
+          }
+        });
+        resolve(() => req.destroy());
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -75,7 +78,14 @@ export async function runWebhooks(): Promise<void> {
   const url = benchUrl('alert_ledger_bench_webhooks');
   await ensureData(url, 100_000, 5);
   const pool = new Pool({ connectionString: url, max: 4 });
-  const jwt = (tenant: string, scopes: string[]) => mintDevToken(process.env.JWT_SECRET as string, { sub: 'bench', tenantId: tenant, scopes, issuer: process.env.JWT_ISSUER || null, audience: process.env.JWT_AUDIENCE || null });
+  const jwt = (tenant: string, scopes: string[]) =>
+    mintDevToken(process.env.JWT_SECRET as string, {
+      sub: 'bench',
+      tenantId: tenant,
+      scopes,
+      issuer: process.env.JWT_ISSUER || null,
+      audience: process.env.JWT_AUDIENCE || null,
+    });
   const tenant = async (name: string) => {
     const id = publicId('tnt');
     await pool.query('INSERT INTO tenants (id, name, slug) VALUES ($1, $2, $3)', [id, name, `bench-webhooks-${id.slice(-10).toLowerCase()}`]);
@@ -102,21 +112,28 @@ export async function runWebhooks(): Promise<void> {
     const hooked = await tenant('Bench hooked');
     const writer = { authorization: `Bearer ${jwt(hooked, ['webhooks:write', 'alerts:read'])}`, 'content-type': 'application/json' };
     for (let i = 0; i < 3; i++) {
-      const created = await fetch(`http://127.0.0.1:${PORT}/v1/webhooks`, { method: 'POST', headers: writer, body: JSON.stringify({ url: `${receiverUrl}?s=${i}`, event_types: ['alert.created', 'alert.updated', 'alert.status_changed'] }) });
+      const created = await fetch(`http://127.0.0.1:${PORT}/v1/webhooks`, {
+        method: 'POST',
+        headers: writer,
+        body: JSON.stringify({ url: `${receiverUrl}?s=${i}`, event_types: ['alert.created', 'alert.updated', 'alert.status_changed'] }),
+      });
       if (created.status !== 201) throw new Error(`POST /v1/webhooks answered ${created.status}`);
     }
     received.length = 0;
     const withHooks = await postAlertmanagerLoad(PORT, ingestHeaders(hooked), SECONDS, WORKERS);
-    const expected = Number((await pool.query("SELECT count(*) AS n FROM webhook_deliveries WHERE tenant_id = $1", [hooked])).rows[0].n);
+    const expected = Number((await pool.query('SELECT count(*) AS n FROM webhook_deliveries WHERE tenant_id = $1', [hooked])).rows[0].n);
     const drainDeadline = Date.now() + 600_000;
     let pendingLeft = Infinity;
     while (Date.now() < drainDeadline) {
-      pendingLeft = Number((await pool.query("SELECT count(*) AS n FROM outbox_events WHERE dispatched_at IS NULL")).rows[0].n)
-        + Number((await pool.query("SELECT count(*) AS n FROM webhook_deliveries WHERE tenant_id = $1 AND status = 'pending'", [hooked])).rows[0].n);
+      pendingLeft =
+        Number((await pool.query('SELECT count(*) AS n FROM outbox_events WHERE dispatched_at IS NULL')).rows[0].n) +
+        Number((await pool.query("SELECT count(*) AS n FROM webhook_deliveries WHERE tenant_id = $1 AND status = 'pending'", [hooked])).rows[0].n);
       if (pendingLeft === 0) break;
       await new Promise((done) => setTimeout(done, 1000));
     }
-    const delivered = Number((await pool.query("SELECT count(*) AS n FROM webhook_deliveries WHERE tenant_id = $1 AND status = 'succeeded'", [hooked])).rows[0].n);
+    const delivered = Number(
+      (await pool.query("SELECT count(*) AS n FROM webhook_deliveries WHERE tenant_id = $1 AND status = 'succeeded'", [hooked])).rows[0].n,
+    );
     const deliverySeconds = received.length > 1 ? (received[received.length - 1] - received[0]) / 1000 : NaN;
     const rate = (load: { sent: number; elapsed: number }) => Math.round(load.sent / load.elapsed);
 
@@ -127,13 +144,21 @@ export async function runWebhooks(): Promise<void> {
     const latencies: number[] = [];
     const closers: (() => void)[] = [];
     for (let i = 0; i < STREAMS; i += 50) {
-      closers.push(...(await Promise.all(Array.from({ length: Math.min(50, STREAMS - i) }, () => openReader(readerToken, (at, data) => latencies.push(at - Date.parse(data.updated_at)))))));
+      closers.push(
+        ...(await Promise.all(
+          Array.from({ length: Math.min(50, STREAMS - i) }, () => openReader(readerToken, (at, data) => latencies.push(at - Date.parse(data.updated_at)))),
+        )),
+      );
     }
     await new Promise((done) => setTimeout(done, 2000));
     const rssOpen = await rssMb(api.pid as number);
     const creator = { authorization: `Bearer ${jwt(live, ['alerts:write'])}`, 'content-type': 'application/json' };
     for (let i = 0; i < SSE_ALERTS; i++) {
-      await fetch(`http://127.0.0.1:${PORT}/v1/alerts`, { method: 'POST', headers: creator, body: JSON.stringify({ type: 'bench', source: 'bench', title: `Live ${i}`, severity: 'high' }) }).then((r) => r.arrayBuffer());
+      await fetch(`http://127.0.0.1:${PORT}/v1/alerts`, {
+        method: 'POST',
+        headers: creator,
+        body: JSON.stringify({ type: 'bench', source: 'bench', title: `Live ${i}`, severity: 'high' }),
+      }).then((r) => r.arrayBuffer());
       await new Promise((done) => setTimeout(done, 50));
     }
     const waitUntil = Date.now() + 30_000;
@@ -141,7 +166,9 @@ export async function runWebhooks(): Promise<void> {
     const rssPeak = await rssMb(api.pid as number, 'VmHWM');
     closers.forEach((close) => close());
     latencies.sort((a, b) => a - b);
-    console.log(`webhooks: ingest ${rate(without)} → ${rate(withHooks)} alerts/s, ${delivered}/${expected} delivered, SSE p99 ${percentile(latencies, 0.99)} ms`);
+    console.log(
+      `webhooks: ingest ${rate(without)} → ${rate(withHooks)} alerts/s, ${delivered}/${expected} delivered, SSE p99 ${percentile(latencies, 0.99)} ms`,
+    );
 
     writeSection(
       'webhooks',
@@ -168,7 +195,7 @@ to a loopback receiver, the worker's consumer at 32 deliveries at once, while in
 **Live stream**: ${STREAMS} GET /v1/events readers on one api process; ${SSE_ALERTS} alerts created one every
 50 ms; latency from the alert's \`updated_at\` (taken in its transaction, just before the commit) to each
 reader's arrival: ${latencies.length} events received of ${STREAMS * SSE_ALERTS}, p50 ${percentile(latencies, 0.5)} ms, p99 **${percentile(latencies, 0.99)} ms**, max ${latencies[latencies.length - 1]} ms
-(target: p99 under 200 ms). Api RSS ${rssBefore} MB before the readers, ${rssOpen} MB with them open (${((rssOpen - rssBefore) * 1024 / STREAMS).toFixed(0)} KiB a reader), peak ${rssPeak} MB.`,
+(target: p99 under 200 ms). Api RSS ${rssBefore} MB before the readers, ${rssOpen} MB with them open (${(((rssOpen - rssBefore) * 1024) / STREAMS).toFixed(0)} KiB a reader), peak ${rssPeak} MB.`,
     );
   } finally {
     api.kill('SIGTERM');

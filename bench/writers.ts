@@ -29,7 +29,13 @@ export async function runWriters(): Promise<void> {
   const pool = new Pool({ connectionString: url, max: 1 });
   const tenantId = publicId('tnt');
   await pool.query('INSERT INTO tenants (id, name, slug) VALUES ($1, $2, $3)', [tenantId, 'Bench writers', `bench-writers-${Date.now()}`]);
-  const token = mintDevToken(process.env.JWT_SECRET as string, { sub: 'bench', tenantId, scopes: ['alerts:write'], issuer: process.env.JWT_ISSUER || null, audience: process.env.JWT_AUDIENCE || null });
+  const token = mintDevToken(process.env.JWT_SECRET as string, {
+    sub: 'bench',
+    tenantId,
+    scopes: ['alerts:write'],
+    issuer: process.env.JWT_ISSUER || null,
+    audience: process.env.JWT_AUDIENCE || null,
+  });
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const port = await freePort();
   const api = await startApi(url, port, { DATABASE_POOL_SIZE: '10' });
@@ -63,10 +69,16 @@ export async function runWriters(): Promise<void> {
     const created = statuses.get(201) ?? 0;
     const stored = Number((await pool.query('SELECT count(*) AS n FROM alerts WHERE tenant_id = $1', [tenantId])).rows[0].n);
     const events = Number((await pool.query('SELECT count(*) AS n FROM audit_events WHERE tenant_id = $1', [tenantId])).rows[0].n);
-    const others = [...statuses.entries()].filter(([status]) => status !== 201).map(([status, count]) => `${count} × ${status}`).join(', ') || 'none';
+    const others =
+      [...statuses.entries()]
+        .filter(([status]) => status !== 201)
+        .map(([status, count]) => `${count} × ${status}`)
+        .join(', ') || 'none';
     const line = `| ${WRITERS} writers, ${SECONDS} s, pool 10 | ${Math.round(created / elapsed)} | ${percentile(latencies, 50)} ms | ${percentile(latencies, 99)} ms | ${others} |`;
     console.log(line);
-    writeSection('writers', `## 50 writers on one tenant (issue 24: hardening)
+    writeSection(
+      'writers',
+      `## 50 writers on one tenant (issue 24: hardening)
 
 ${machine()}. \`npm run bench -- writers\`: ${WRITERS} clients each POST /v1/alerts in a loop for ${SECONDS} s against one
 tenant (api with DATABASE_POOL_SIZE=10, its own database \`alert_ledger_bench_writers\`). Every alert appends
@@ -82,7 +94,8 @@ ${line}
 Target: no error (no 500; no 503 at this load) and p99 under 1 s. The machine is shared with other
 engineers' test runs (2 cores; one-minute load average ${load} the run), so these numbers are a floor, not
 a steady state: the writes are serialised by the lock, and the lock holder's next statement waits for a
-busy event loop and busy cores like everything else. p50 is the queue (50 writers ÷ writes/s).`);
+busy event loop and busy cores like everything else. p50 is the queue (50 writers ÷ writes/s).`,
+    );
   } finally {
     api.kill();
     await pool.end();

@@ -34,7 +34,8 @@ async function createTenant(prisma: PrismaClient, flags: Record<string, string>,
   const name = flags.name?.trim();
   const dto = plainToInstance(CreateTenantDto, { slug: flags.slug, name });
   const problems = validateSync(dto).flatMap((error) => Object.values(error.constraints ?? {}).map((message) => `--${error.property}: ${message}`));
-  if (flags.id !== undefined && !TENANT_ID.test(flags.id)) problems.push('--id: a tenant id is tnt_ and 26 characters of Crockford base32 (leave it out to have one made)');
+  if (flags.id !== undefined && !TENANT_ID.test(flags.id))
+    problems.push('--id: a tenant id is tnt_ and 26 characters of Crockford base32 (leave it out to have one made)');
   if (problems.length) throw new UsageError(problems.join('; '));
   const existing = await prisma.tenant.findFirst({ where: { OR: [{ slug: dto.slug }, ...(flags.id ? [{ id: flags.id }] : [])] } });
   if (existing) {
@@ -42,17 +43,27 @@ async function createTenant(prisma: PrismaClient, flags: Record<string, string>,
       console.log(`Tenant exists: ${existing.id}\t${existing.slug}\t${existing.name} (nothing changed).`);
       return;
     }
-    throw new ConflictError(`tenant ${existing.id} (slug ${existing.slug}, name "${existing.name}") already holds this ${existing.slug === dto.slug ? 'slug' : 'id'}; nothing changed`);
+    throw new ConflictError(
+      `tenant ${existing.id} (slug ${existing.slug}, name "${existing.name}") already holds this ${existing.slug === dto.slug ? 'slug' : 'id'}; nothing changed`,
+    );
   }
   const tenant = await prisma
     .$transaction(async (tx) => {
       const created = await tx.tenant.create({ data: { id: flags.id ?? publicId('tnt'), name: dto.name, slug: dto.slug } });
-      await appendAuditEvent(tx, { tenantId: created.id, action: 'tenant.create', resourceType: 'tenant', resourceId: created.id, actor: cli, details: { name: created.name, slug: created.slug } });
+      await appendAuditEvent(tx, {
+        tenantId: created.id,
+        action: 'tenant.create',
+        resourceType: 'tenant',
+        resourceId: created.id,
+        actor: cli,
+        details: { name: created.name, slug: created.slug },
+      });
       return created;
     })
     .catch((error: unknown) => {
       // Another process took the slug or id between the look-up and the insert.
-      if ((error as { code?: string }).code === 'P2002') throw new ConflictError(`the slug ${dto.slug}${flags.id ? ` or the id ${flags.id}` : ''} was just taken by another tenant; nothing changed`);
+      if ((error as { code?: string }).code === 'P2002')
+        throw new ConflictError(`the slug ${dto.slug}${flags.id ? ` or the id ${flags.id}` : ''} was just taken by another tenant; nothing changed`);
       throw error;
     });
   console.log(`Created ${tenant.id}\t${tenant.slug}\t${tenant.name}.`);
@@ -90,9 +101,13 @@ function expiryOf(flags: Record<string, string>, now = new Date()): Date | null 
 }
 
 function scopesOf(text: string | undefined): string[] {
-  const scopes = (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const scopes = (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = scopes.filter((s) => !isScope(s));
-  if (!scopes.length || unknown.length) throw new UsageError(`--scopes takes a comma-separated list of: ${SCOPES.join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`);
+  if (!scopes.length || unknown.length)
+    throw new UsageError(`--scopes takes a comma-separated list of: ${SCOPES.join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`);
   return scopes;
 }
 
@@ -116,8 +131,21 @@ async function run(prisma: PrismaClient, config: AppConfig, argv: string[]): Pro
       const scopes = scopesOf(flags.scopes);
       if (scopes.includes('auditor') && !expiresAt) throw new UsageError('an auditor key must expire: add --expires-in (such as 30d) or --expires-at');
       const { apiKey, secret } = await prisma.$transaction(async (tx) => {
-        const created = await new ApiKeyStore(tx as unknown as PrismaClient).create({ tenantId: tenant.id, name: flags.name, scopes, createdBy: 'cli', expiresAt });
-        await appendAuditEvent(tx, { tenantId: tenant.id, action: 'api_key.create', resourceType: 'api_key', resourceId: created.apiKey.id, actor: cli, details: { name: flags.name, scopes: created.apiKey.scopes, expires_at: expiresAt?.toISOString() ?? null } });
+        const created = await new ApiKeyStore(tx as unknown as PrismaClient).create({
+          tenantId: tenant.id,
+          name: flags.name,
+          scopes,
+          createdBy: 'cli',
+          expiresAt,
+        });
+        await appendAuditEvent(tx, {
+          tenantId: tenant.id,
+          action: 'api_key.create',
+          resourceType: 'api_key',
+          resourceId: created.apiKey.id,
+          actor: cli,
+          details: { name: flags.name, scopes: created.apiKey.scopes, expires_at: expiresAt?.toISOString() ?? null },
+        });
         return created;
       });
       console.log(`Created ${apiKey.id} for ${tenant.slug} with scopes ${apiKey.scopes.join(' ')}${expiresAt ? `, expiring ${expiresAt.toISOString()}` : ''}.`);
@@ -129,8 +157,16 @@ async function run(prisma: PrismaClient, config: AppConfig, argv: string[]): Pro
       const tenant = flags.tenant ? await tenantOf(prisma, flags.tenant) : null;
       const rows = await keys.list(tenant?.id);
       for (const key of rows) {
-        const state = key.revokedAt ? `revoked ${key.revokedAt.toISOString()}` : key.expiresAt && key.expiresAt < new Date() ? 'expired' : key.expiresAt ? `active until ${key.expiresAt.toISOString()}` : 'active';
-        console.log([key.id, key.tenantId, `${key.prefix}…`, key.name, key.scopes.join(','), state, `last used ${key.lastUsedAt?.toISOString() ?? 'never'}`].join('\t'));
+        const state = key.revokedAt
+          ? `revoked ${key.revokedAt.toISOString()}`
+          : key.expiresAt && key.expiresAt < new Date()
+            ? 'expired'
+            : key.expiresAt
+              ? `active until ${key.expiresAt.toISOString()}`
+              : 'active';
+        console.log(
+          [key.id, key.tenantId, `${key.prefix}…`, key.name, key.scopes.join(','), state, `last used ${key.lastUsedAt?.toISOString() ?? 'never'}`].join('\t'),
+        );
       }
       if (!rows.length) console.log('no API keys');
       return;
@@ -151,8 +187,18 @@ async function run(prisma: PrismaClient, config: AppConfig, argv: string[]): Pro
       const tenant = await tenantOf(prisma, flags.tenant);
       const ttl = flags.ttl ? Number(flags.ttl) : Math.min(24 * 3600, config.jwtMaxTtlSeconds);
       if (!Number.isInteger(ttl) || ttl < 1) throw new UsageError('--ttl takes a whole number of seconds');
-      if (ttl > config.jwtMaxTtlSeconds) throw new UsageError(`--ttl may be at most JWT_MAX_TTL_SECONDS (${config.jwtMaxTtlSeconds}): the api refuses longer-lived tokens`);
-      console.log(mintDevToken(config.jwtSecret, { sub: flags.sub ?? 'cli-user', tenantId: tenant.id, scopes: scopesOf(flags.scopes), ttlSeconds: ttl, issuer: config.jwtIssuer, audience: config.jwtAudience }));
+      if (ttl > config.jwtMaxTtlSeconds)
+        throw new UsageError(`--ttl may be at most JWT_MAX_TTL_SECONDS (${config.jwtMaxTtlSeconds}): the api refuses longer-lived tokens`);
+      console.log(
+        mintDevToken(config.jwtSecret, {
+          sub: flags.sub ?? 'cli-user',
+          tenantId: tenant.id,
+          scopes: scopesOf(flags.scopes),
+          ttlSeconds: ttl,
+          issuer: config.jwtIssuer,
+          audience: config.jwtAudience,
+        }),
+      );
       return;
     }
     case 'tenants create':

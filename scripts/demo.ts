@@ -16,10 +16,12 @@ function step(message: string): void {
   console.log(`\n▶ ${message}`);
 }
 
-
 function start(name: string, script: string): ChildProcess {
   // Readable lines (pino-pretty) between the demo's own output, so its credentials are not buried in JSON.
-  const child = spawn(process.execPath, ['--enable-source-maps', script], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, LOG_PRETTY: 'true' } });
+  const child = spawn(process.execPath, ['--enable-source-maps', script], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, LOG_PRETTY: 'true' },
+  });
   children.push(child);
   child.on('exit', (code, signal) => {
     if (!stopping) console.error(`${name} stopped (${signal ?? code})`);
@@ -68,7 +70,14 @@ async function main(): Promise<void> {
   const base = `http://${host}:${config.port}`;
   const credentials = tenants.map((tenant) => ({
     tenant,
-    token: mintDevToken(config.jwtSecret, { sub: `demo-operator@${tenant.slug}`, tenantId: tenant.id, scopes: SCOPES.filter((s) => s !== 'admin' && s !== 'auditor'), ttlSeconds: Math.min(24 * 3600, config.jwtMaxTtlSeconds), issuer: config.jwtIssuer, audience: config.jwtAudience }),
+    token: mintDevToken(config.jwtSecret, {
+      sub: `demo-operator@${tenant.slug}`,
+      tenantId: tenant.id,
+      scopes: SCOPES.filter((s) => s !== 'admin' && s !== 'auditor'),
+      ttlSeconds: Math.min(24 * 3600, config.jwtMaxTtlSeconds),
+      issuer: config.jwtIssuer,
+      audience: config.jwtAudience,
+    }),
   }));
   console.log(`
 Alert Ledger is running.
@@ -78,13 +87,29 @@ Alert Ledger is running.
 
 Demo credentials (Bearer JWTs, valid 24 h, every scope but admin and auditor):`);
   for (const { tenant, token } of credentials) console.log(`  ${tenant.name} (${tenant.id})\n    Authorization: Bearer ${token}`);
-  const admin = mintDevToken(config.jwtSecret, { sub: 'demo-admin', tenantId: tenants[0].id, scopes: ['admin'], ttlSeconds: Math.min(24 * 3600, config.jwtMaxTtlSeconds), issuer: config.jwtIssuer, audience: config.jwtAudience });
+  const admin = mintDevToken(config.jwtSecret, {
+    sub: 'demo-admin',
+    tenantId: tenants[0].id,
+    scopes: ['admin'],
+    ttlSeconds: Math.min(24 * 3600, config.jwtMaxTtlSeconds),
+    issuer: config.jwtIssuer,
+    audience: config.jwtAudience,
+  });
   console.log(`  Admin (every tenant)\n    Authorization: Bearer ${admin}`);
-  const auditor = mintDevToken(config.jwtSecret, { sub: 'demo-auditor', tenantId: tenants[0].id, scopes: ['auditor'], ttlSeconds: Math.min(8 * 3600, config.jwtMaxTtlSeconds), issuer: config.jwtIssuer, audience: config.jwtAudience });
+  const auditor = mintDevToken(config.jwtSecret, {
+    sub: 'demo-auditor',
+    tenantId: tenants[0].id,
+    scopes: ['auditor'],
+    ttlSeconds: Math.min(8 * 3600, config.jwtMaxTtlSeconds),
+    issuer: config.jwtIssuer,
+    audience: config.jwtAudience,
+  });
   console.log(`  Auditor of ${tenants[0].name} (read and export only, 8 h; every request recorded)\n    Authorization: Bearer ${auditor}`);
   console.log('More: npm run cli -- api-keys create --tenant demo-tenant-01 --name mine --scopes alerts:read,alerts:write');
   console.log('      npm run cli -- api-keys create --tenant demo-tenant-01 --name external-auditor --scopes auditor --expires-in 30d');
-  console.log(`\nTry:\n  export TOKEN=${credentials[0].token}\n  curl -s -H "Authorization: Bearer $TOKEN" '${base}/v1/audit-trail?page_size=5'\nCtrl-C stops both processes.`);
+  console.log(
+    `\nTry:\n  export TOKEN=${credentials[0].token}\n  curl -s -H "Authorization: Bearer $TOKEN" '${base}/v1/audit-trail?page_size=5'\nCtrl-C stops both processes.`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -11,9 +11,20 @@ const ts = require('typescript');
 
 const root = path.resolve(__dirname, '..');
 const { compilerOptions } = require(path.join(root, 'tsconfig.json'));
-const options = { ...ts.convertCompilerOptionsFromJson(compilerOptions, root).options, sourceMap: false, inlineSourceMap: true, declaration: false, noEmit: false, incremental: false };
+const options = {
+  ...ts.convertCompilerOptionsFromJson(compilerOptions, root).options,
+  sourceMap: false,
+  inlineSourceMap: true,
+  declaration: false,
+  noEmit: false,
+  incremental: false,
+};
 
-const aliases = Object.entries(compilerOptions.paths).map(([alias, [target]]) => [alias.replace('/*', ''), path.join(root, target.replace('/*', '')), alias.endsWith('/*')]);
+const aliases = Object.entries(compilerOptions.paths).map(([alias, [target]]) => [
+  alias.replace('/*', ''),
+  path.join(root, target.replace('/*', '')),
+  alias.endsWith('/*'),
+]);
 const resolve = Module._resolveFilename;
 Module._resolveFilename = function (request, parent, ...rest) {
   for (const [alias, target, wildcard] of aliases) {

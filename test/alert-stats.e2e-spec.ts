@@ -20,8 +20,26 @@ describe('alert statistics', () => {
     const created = at('2025-03-29T23:30:00Z'); // 00:30 on 30 March in Berlin, the day DST starts
     await world.prisma.alert.createMany({
       data: [
-        alertRow(tenant.id, { severity: 'critical', source: 'Equipment-01', type: 'anomaly', createdAt: created, acknowledgedAt: at('2025-03-29T23:31:00Z'), acknowledgedBy: 'a', status: 'acknowledged' }),
-        alertRow(tenant.id, { severity: 'critical', source: 'Equipment-01', type: 'anomaly', createdAt: created, acknowledgedAt: at('2025-03-29T23:33:00Z'), acknowledgedBy: 'a', resolvedAt: at('2025-03-30T00:30:00Z'), resolvedBy: 'a', status: 'resolved' }),
+        alertRow(tenant.id, {
+          severity: 'critical',
+          source: 'Equipment-01',
+          type: 'anomaly',
+          createdAt: created,
+          acknowledgedAt: at('2025-03-29T23:31:00Z'),
+          acknowledgedBy: 'a',
+          status: 'acknowledged',
+        }),
+        alertRow(tenant.id, {
+          severity: 'critical',
+          source: 'Equipment-01',
+          type: 'anomaly',
+          createdAt: created,
+          acknowledgedAt: at('2025-03-29T23:33:00Z'),
+          acknowledgedBy: 'a',
+          resolvedAt: at('2025-03-30T00:30:00Z'),
+          resolvedBy: 'a',
+          status: 'resolved',
+        }),
         alertRow(tenant.id, { severity: 'medium', source: 'Sensor-05', type: 'anomaly', createdAt: at('2025-03-31T10:00:00Z') }),
         alertRow(tenant.id, { severity: 'info', source: 'Sensor-05', type: 'availability', createdAt: at('2025-03-31T11:00:00Z') }),
         alertRow(tenant.id, { severity: 'info', source: 'System', type: 'availability', createdAt: at('2025-03-31T12:00:00Z') }),
@@ -39,7 +57,11 @@ describe('alert statistics', () => {
   it('should count every severity, zeros included, critical first, within the tenant', async () => {
     const result = await http<Groups>(api, 'GET', '/v1/alerts/stats/severity', { headers });
     expect(result.body.data.groups).toEqual([
-      { key: 'critical', count: 2 }, { key: 'high', count: 0 }, { key: 'medium', count: 1 }, { key: 'low', count: 0 }, { key: 'info', count: 2 },
+      { key: 'critical', count: 2 },
+      { key: 'high', count: 0 },
+      { key: 'medium', count: 1 },
+      { key: 'low', count: 0 },
+      { key: 'info', count: 2 },
     ]);
     expect(result.body.data.total).toBe(5);
     // limit bounds open dimensions only: severity and status still count every value.
@@ -52,7 +74,11 @@ describe('alert statistics', () => {
 
   it('should count by source (largest first), by type and by status, with the list filters applied', async () => {
     const source = await http<Groups>(api, 'GET', '/v1/alerts/stats/source', { headers });
-    expect(source.body.data.groups).toEqual([{ key: 'Equipment-01', count: 2 }, { key: 'Sensor-05', count: 2 }, { key: 'System', count: 1 }]);
+    expect(source.body.data.groups).toEqual([
+      { key: 'Equipment-01', count: 2 },
+      { key: 'Sensor-05', count: 2 },
+      { key: 'System', count: 1 },
+    ]);
     const limited = await http<Groups>(api, 'GET', '/v1/alerts/stats/source?limit=1&created_from=2025-03-31', { headers });
     expect(limited.body.data).toEqual({ dimension: 'source', total: 3, groups: [{ key: 'Sensor-05', count: 2 }] });
     const type = await http<Groups>(api, 'GET', '/v1/alerts/stats/type?severity=info', { headers });
@@ -62,7 +88,12 @@ describe('alert statistics', () => {
   });
 
   it('should bucket by day in the time zone across the DST change, empty days as zero', async () => {
-    const result = await http<Series>(api, 'GET', '/v1/alerts/stats/timeseries?interval=day&timezone=Europe/Berlin&created_from=2025-03-29&created_to=2025-04-02', { headers });
+    const result = await http<Series>(
+      api,
+      'GET',
+      '/v1/alerts/stats/timeseries?interval=day&timezone=Europe/Berlin&created_from=2025-03-29&created_to=2025-04-02',
+      { headers },
+    );
     expect(result.body.data.buckets).toEqual([
       { start: '2025-03-28T23:00:00.000Z', local_start: '2025-03-29T00:00:00+01:00', count: 0 },
       { start: '2025-03-29T23:00:00.000Z', local_start: '2025-03-30T00:00:00+01:00', count: 2 },
@@ -73,7 +104,12 @@ describe('alert statistics', () => {
 
   it('should bucket by hour on the zone’s own hours, a half-hour offset included', async () => {
     // Asia/Kolkata is UTC+05:30: its hours start at :30 UTC, so 10:00Z (15:30 local) is in the 15:00 bucket.
-    const result = await http<Series>(api, 'GET', '/v1/alerts/stats/timeseries?interval=hour&timezone=Asia/Kolkata&created_from=2025-03-31T15:00:00%2B05:30&created_to=2025-03-31T19:00:00%2B05:30', { headers });
+    const result = await http<Series>(
+      api,
+      'GET',
+      '/v1/alerts/stats/timeseries?interval=hour&timezone=Asia/Kolkata&created_from=2025-03-31T15:00:00%2B05:30&created_to=2025-03-31T19:00:00%2B05:30',
+      { headers },
+    );
     expect(result.body.data.buckets).toEqual([
       { start: '2025-03-31T09:30:00.000Z', local_start: '2025-03-31T15:00:00+05:30', count: 1 },
       { start: '2025-03-31T10:30:00.000Z', local_start: '2025-03-31T16:00:00+05:30', count: 1 },
@@ -83,18 +119,36 @@ describe('alert statistics', () => {
   });
 
   it('should bucket by hour and by week', async () => {
-    const hours = await http<Series>(api, 'GET', '/v1/alerts/stats/timeseries?interval=hour&created_from=2025-03-31T09:00:00Z&created_to=2025-03-31T13:00:00Z', { headers });
+    const hours = await http<Series>(
+      api,
+      'GET',
+      '/v1/alerts/stats/timeseries?interval=hour&created_from=2025-03-31T09:00:00Z&created_to=2025-03-31T13:00:00Z',
+      { headers },
+    );
     expect(hours.body.data.buckets.map((b) => b.count)).toEqual([0, 1, 1, 1]);
     const weeks = await http<Series>(api, 'GET', '/v1/alerts/stats/timeseries?interval=week&created_from=2025-03-24&created_to=2025-04-07', { headers });
-    expect(weeks.body.data.buckets.map((b) => [b.local_start.slice(0, 10), b.count])).toEqual([['2025-03-24', 2], ['2025-03-31', 3]]);
+    expect(weeks.body.data.buckets.map((b) => [b.local_start.slice(0, 10), b.count])).toEqual([
+      ['2025-03-24', 2],
+      ['2025-03-31', 3],
+    ]);
   });
 
   it('should give mean, p50 and p90 time to acknowledge and to resolve per severity', async () => {
-    const result = await http<{ data: { severity: string; time_to_acknowledge: object; time_to_resolve: object }[] }>(api, 'GET', '/v1/alerts/stats/response-times', { headers });
+    const result = await http<{ data: { severity: string; time_to_acknowledge: object; time_to_resolve: object }[] }>(
+      api,
+      'GET',
+      '/v1/alerts/stats/response-times',
+      { headers },
+    );
     const critical = result.body.data.find((r) => r.severity === 'critical');
     expect(critical?.time_to_acknowledge).toEqual({ count: 2, mean_seconds: 120, p50_seconds: 120, p90_seconds: 168 });
     expect(critical?.time_to_resolve).toEqual({ count: 1, mean_seconds: 3600, p50_seconds: 3600, p90_seconds: 3600 });
-    expect(result.body.data.find((r) => r.severity === 'info')?.time_to_acknowledge).toEqual({ count: 0, mean_seconds: null, p50_seconds: null, p90_seconds: null });
+    expect(result.body.data.find((r) => r.severity === 'info')?.time_to_acknowledge).toEqual({
+      count: 0,
+      mean_seconds: null,
+      p50_seconds: null,
+      p90_seconds: null,
+    });
   });
 
   it.each([
@@ -102,7 +156,9 @@ describe('alert statistics', () => {
     ['interval=hour&created_from=2020-01-01&created_to=2025-01-01', 'interval'],
     ['limit=0', 'limit'],
   ])('should answer 400 for %s', async (query, field) => {
-    const result = await http<{ errors: { field: string }[] }>(api, 'GET', `/v1/alerts/stats/${query.startsWith('limit') ? 'source' : 'timeseries'}?${query}`, { headers });
+    const result = await http<{ errors: { field: string }[] }>(api, 'GET', `/v1/alerts/stats/${query.startsWith('limit') ? 'source' : 'timeseries'}?${query}`, {
+      headers,
+    });
     expect(result.status).toBe(400);
     expect(result.body.errors.map((e) => e.field)).toEqual([field]);
   });
@@ -119,7 +175,9 @@ describe('alert statistics on the autumn DST change', () => {
     headers = world.bearer(tenant, ['alerts:read']);
     // 26 October 2025 in Berlin has 25 hours: 03:00 CEST (+02:00) falls back to 02:00 CET (+01:00), so 02:00–03:00 comes twice.
     await world.prisma.alert.createMany({
-      data: ['2025-10-26T00:30:00Z', '2025-10-26T01:30:00Z', '2025-10-26T01:45:00Z', '2025-10-26T22:30:00Z'].map((iso) => alertRow(tenant.id, { createdAt: new Date(iso) })),
+      data: ['2025-10-26T00:30:00Z', '2025-10-26T01:30:00Z', '2025-10-26T01:45:00Z', '2025-10-26T22:30:00Z'].map((iso) =>
+        alertRow(tenant.id, { createdAt: new Date(iso) }),
+      ),
     });
   });
 
@@ -129,7 +187,12 @@ describe('alert statistics on the autumn DST change', () => {
   });
 
   it('should make the fall-back day one bucket of 25 hours, from local midnight to local midnight', async () => {
-    const result = await http<Series>(api, 'GET', '/v1/alerts/stats/timeseries?interval=day&timezone=Europe/Berlin&created_from=2025-10-25&created_to=2025-10-28', { headers });
+    const result = await http<Series>(
+      api,
+      'GET',
+      '/v1/alerts/stats/timeseries?interval=day&timezone=Europe/Berlin&created_from=2025-10-25&created_to=2025-10-28',
+      { headers },
+    );
     expect(result.body.data.buckets).toEqual([
       { start: '2025-10-24T22:00:00.000Z', local_start: '2025-10-25T00:00:00+02:00', count: 0 },
       { start: '2025-10-25T22:00:00.000Z', local_start: '2025-10-26T00:00:00+02:00', count: 4 },
@@ -138,7 +201,12 @@ describe('alert statistics on the autumn DST change', () => {
   });
 
   it('should give the fall-back day 25 hour buckets, the repeated 02:00 once with each offset', async () => {
-    const result = await http<Series>(api, 'GET', '/v1/alerts/stats/timeseries?interval=hour&timezone=Europe/Berlin&created_from=2025-10-26&created_to=2025-10-27', { headers });
+    const result = await http<Series>(
+      api,
+      'GET',
+      '/v1/alerts/stats/timeseries?interval=hour&timezone=Europe/Berlin&created_from=2025-10-26&created_to=2025-10-27',
+      { headers },
+    );
     const buckets = result.body.data.buckets;
     expect(buckets).toHaveLength(25);
     expect(buckets.slice(1, 5).map((b) => [b.local_start, b.count])).toEqual([
@@ -158,10 +226,29 @@ describe('alert statistics of ingested Alertmanager alerts', () => {
   let headers: Record<string, string>;
   let ingest: Record<string, string>;
 
-  type ResponseTimes = { data: { severity: string; time_to_acknowledge: { count: number }; time_to_resolve: { count: number; mean_seconds: number | null; p50_seconds: number | null; p90_seconds: number | null } }[] };
-  const payload = (status: 'firing' | 'resolved', alerts: object[]) => ({ version: '4', groupKey: '{}:{alertname="DiskFull"}', status, receiver: 'ops', groupLabels: { alertname: 'DiskFull' }, alerts });
+  type ResponseTimes = {
+    data: {
+      severity: string;
+      time_to_acknowledge: { count: number };
+      time_to_resolve: { count: number; mean_seconds: number | null; p50_seconds: number | null; p90_seconds: number | null };
+    }[];
+  };
+  const payload = (status: 'firing' | 'resolved', alerts: object[]) => ({
+    version: '4',
+    groupKey: '{}:{alertname="DiskFull"}',
+    status,
+    receiver: 'ops',
+    groupLabels: { alertname: 'DiskFull' },
+    alerts,
+  });
   const amAlert = (fingerprint: string, status: 'firing' | 'resolved', labels: Record<string, string>, startsAt: string, endsAt = '0001-01-01T00:00:00Z') => ({
-    status, labels: { alertname: 'DiskFull', ...labels }, annotations: { summary: `${labels.instance} disk full` }, startsAt, endsAt, generatorURL: 'http://prometheus:9090/graph', fingerprint,
+    status,
+    labels: { alertname: 'DiskFull', ...labels },
+    annotations: { summary: `${labels.instance} disk full` },
+    startsAt,
+    endsAt,
+    generatorURL: 'http://prometheus:9090/graph',
+    fingerprint,
   });
   const post = async (body: object) => {
     const result = await http(api, 'POST', '/v1/ingest/alertmanager', { body, headers: ingest });
@@ -173,14 +260,20 @@ describe('alert statistics of ingested Alertmanager alerts', () => {
     const tenant = await world.tenant('Stats ingest');
     headers = world.bearer(tenant, ['alerts:read']);
     ingest = (await world.apiKey(tenant, ['alerts:ingest'])).headers;
-    await post(payload('firing', [
-      amAlert('st-1', 'firing', { severity: 'critical', instance: 'db-01:9100' }, '2026-05-12T07:46:50Z'),
-      amAlert('st-2', 'firing', { severity: 'warning', instance: 'db-01:9100' }, '2026-05-12T07:40:00Z'),
-      amAlert('st-3', 'firing', { severity: 'info', instance: 'web-01:9100' }, '2026-05-12T07:30:00Z'),
-    ]));
+    await post(
+      payload('firing', [
+        amAlert('st-1', 'firing', { severity: 'critical', instance: 'db-01:9100' }, '2026-05-12T07:46:50Z'),
+        amAlert('st-2', 'firing', { severity: 'warning', instance: 'db-01:9100' }, '2026-05-12T07:40:00Z'),
+        amAlert('st-3', 'firing', { severity: 'info', instance: 'web-01:9100' }, '2026-05-12T07:30:00Z'),
+      ]),
+    );
     // st-1 resolves five minutes after it started; st-4 arrives already resolved (its firing notification never came).
-    await post(payload('resolved', [amAlert('st-1', 'resolved', { severity: 'critical', instance: 'db-01:9100' }, '2026-05-12T07:46:50Z', '2026-05-12T07:51:50Z')]));
-    await post(payload('resolved', [amAlert('st-4', 'resolved', { severity: 'error', instance: 'web-01:9100' }, '2026-05-12T07:00:00Z', '2026-05-12T07:10:00Z')]));
+    await post(
+      payload('resolved', [amAlert('st-1', 'resolved', { severity: 'critical', instance: 'db-01:9100' }, '2026-05-12T07:46:50Z', '2026-05-12T07:51:50Z')]),
+    );
+    await post(
+      payload('resolved', [amAlert('st-4', 'resolved', { severity: 'error', instance: 'web-01:9100' }, '2026-05-12T07:00:00Z', '2026-05-12T07:10:00Z')]),
+    );
   });
 
   afterAll(async () => {
@@ -192,9 +285,19 @@ describe('alert statistics of ingested Alertmanager alerts', () => {
     const severity = await http<Groups>(api, 'GET', '/v1/alerts/stats/severity?alertname=DiskFull', { headers });
     expect(severity.body.data.groups.map((g) => `${g.key}:${g.count}`)).toEqual(['critical:1', 'high:1', 'medium:1', 'low:0', 'info:1']);
     const source = await http<Groups>(api, 'GET', '/v1/alerts/stats/source', { headers });
-    expect(source.body.data).toEqual({ dimension: 'source', total: 4, groups: [{ key: 'db-01:9100', count: 2 }, { key: 'web-01:9100', count: 2 }] });
+    expect(source.body.data).toEqual({
+      dimension: 'source',
+      total: 4,
+      groups: [
+        { key: 'db-01:9100', count: 2 },
+        { key: 'web-01:9100', count: 2 },
+      ],
+    });
     const status = await http<Groups>(api, 'GET', '/v1/alerts/stats/status', { headers });
-    expect(status.body.data.groups.filter((g) => g.count > 0)).toEqual([{ key: 'open', count: 2 }, { key: 'resolved', count: 2 }]);
+    expect(status.body.data.groups.filter((g) => g.count > 0)).toEqual([
+      { key: 'open', count: 2 },
+      { key: 'resolved', count: 2 },
+    ]);
   });
 
   it('should measure time to resolve from startsAt to endsAt, for an alert seen firing and for one that arrived already resolved', async () => {
@@ -205,9 +308,18 @@ describe('alert statistics of ingested Alertmanager alerts', () => {
     expect(of('medium')?.time_to_resolve).toEqual({ count: 0, mean_seconds: null, p50_seconds: null, p90_seconds: null });
     expect(result.body.data.every((r) => r.time_to_acknowledge.count === 0)).toBe(true);
 
-    const alerts = await http<{ items: { fingerprint: string; time_to_resolve_seconds: number | null; resolved_at: string | null; created_at: string }[] }>(api, 'GET', '/v1/alerts?alertname=DiskFull&sort_by=id&sort_direction=asc', { headers });
+    const alerts = await http<{ items: { fingerprint: string; time_to_resolve_seconds: number | null; resolved_at: string | null; created_at: string }[] }>(
+      api,
+      'GET',
+      '/v1/alerts?alertname=DiskFull&sort_by=id&sort_direction=asc',
+      { headers },
+    );
     const byFingerprint = Object.fromEntries(alerts.body.items.map((a) => [a.fingerprint, a]));
-    expect([byFingerprint['st-1'].time_to_resolve_seconds, byFingerprint['st-4'].time_to_resolve_seconds, byFingerprint['st-2'].time_to_resolve_seconds]).toEqual([300, 600, null]);
+    expect([
+      byFingerprint['st-1'].time_to_resolve_seconds,
+      byFingerprint['st-4'].time_to_resolve_seconds,
+      byFingerprint['st-2'].time_to_resolve_seconds,
+    ]).toEqual([300, 600, null]);
     // st-4 was stored long after it ended: measured from created_at it would have been negative.
     expect(Date.parse(byFingerprint['st-4'].resolved_at as string)).toBeLessThan(Date.parse(byFingerprint['st-4'].created_at));
   });

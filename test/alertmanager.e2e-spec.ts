@@ -51,7 +51,11 @@ describe('a real Alertmanager delivering webhooks', () => {
 
   const apiMetric = async (sample: string) => sumOfSamples((await http(api, 'GET', '/metrics')).text, sample);
   const alertsNamed = (alertname: string) => world.prisma.alert.findMany({ where: { tenantId: tenant.id, alertname }, orderBy: { title: 'asc' } });
-  const amAlert = (alertname: string, instance: string, extra: { labels?: Record<string, string>; annotations?: Record<string, string>; endsAt?: string } = {}) => ({
+  const amAlert = (
+    alertname: string,
+    instance: string,
+    extra: { labels?: Record<string, string>; annotations?: Record<string, string>; endsAt?: string } = {},
+  ) => ({
     labels: { alertname, instance, severity: 'critical', ...extra.labels },
     annotations: { summary: `${alertname} on ${instance}`, ...extra.annotations },
     startsAt,
@@ -67,13 +71,19 @@ describe('a real Alertmanager delivering webhooks', () => {
     await eventually('two repeats delivered', async () => (await apiMetric(`http_requests_total{method="POST",${INGEST},status="200"}`)) >= delivered + 2);
     const [alert] = await alertsNamed('AmInstanceDown');
     expect(await alertsNamed('AmInstanceDown')).toHaveLength(1);
-    expect(alert).toEqual(expect.objectContaining({ status: 'open', severity: 'critical', receiver: 'ledger', fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/) }));
+    expect(alert).toEqual(
+      expect.objectContaining({ status: 'open', severity: 'critical', receiver: 'ledger', fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/) }),
+    );
     expect(await world.prisma.alertTimelineEntry.count({ where: { alertId: alert.id } })).toBe(1);
 
     await alertmanager.post([amAlert('AmInstanceDown', 'web-01', { endsAt: new Date().toISOString() })]);
     await eventually('the alert resolved', async () => (await alertsNamed('AmInstanceDown'))[0].status === 'resolved');
     const [resolved] = await alertsNamed('AmInstanceDown');
-    expect([resolved.id, resolved.resolvedBy, await world.prisma.alert.count({ where: { tenantId: tenant.id, alertname: 'AmInstanceDown' } })]).toEqual([alert.id, 'alertmanager', 1]);
+    expect([resolved.id, resolved.resolvedBy, await world.prisma.alert.count({ where: { tenantId: tenant.id, alertname: 'AmInstanceDown' } })]).toEqual([
+      alert.id,
+      'alertmanager',
+      1,
+    ]);
   });
 
   it('should store the valid alerts of a group holding an oversized, a NUL-bearing and an invalid alert, mark the cut one, count the refused one, and never be asked again', async () => {

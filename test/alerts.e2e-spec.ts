@@ -16,13 +16,24 @@ interface AlertBody {
   alertname?: string | null;
 }
 type One = { data: AlertBody };
-type List = { items: AlertBody[]; total: number | null; pagination: { next_cursor: string | null; prev_cursor: string | null; has_next: boolean; next_page: number | null; total_pages: number | null } };
+type List = {
+  items: AlertBody[];
+  total: number | null;
+  pagination: { next_cursor: string | null; prev_cursor: string | null; has_next: boolean; next_page: number | null; total_pages: number | null };
+};
 
 /** A 400 validation-error problem (code 10000001) whose one violation is `field` of the query string. */
 function expectQueryViolation(result: HttpResult<unknown>, field: string, code: string): void {
   expect(result.status).toBe(400);
   expect(result.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(result.body).toEqual(expect.objectContaining({ type: '/problems/validation-error', status: 400, code: 10000001, errors: [expect.objectContaining({ field, pointer: `/query/${field}`, code })] }));
+  expect(result.body).toEqual(
+    expect.objectContaining({
+      type: '/problems/validation-error',
+      status: 400,
+      code: 10000001,
+      errors: [expect.objectContaining({ field, pointer: `/query/${field}`, code })],
+    }),
+  );
 }
 
 describe('alerts', () => {
@@ -73,7 +84,9 @@ describe('alerts', () => {
     });
 
     it('should store the valid items of a batch and report the invalid ones by index', async () => {
-      const result = await http<{ data: { created: AlertBody[]; created_indexes: number[]; errors: { index: number; errors: { field: string; code: string }[] }[] } }>(api, 'POST', '/v1/alerts/batch', {
+      const result = await http<{
+        data: { created: AlertBody[]; created_indexes: number[]; errors: { index: number; errors: { field: string; code: string }[] }[] };
+      }>(api, 'POST', '/v1/alerts/batch', {
         body: { alerts: [{ ...newAlert, title: 'batch 0' }, { ...newAlert, severity: 'urgent' }, { ...newAlert, title: 'batch 2' }, { title: 'no type' }] },
         headers: writer,
       });
@@ -95,17 +108,24 @@ describe('alerts', () => {
         { field: 'labels.priority', pointer: '/body/labels/priority', code: 'type' },
         { field: 'annotations.runbook', pointer: '/body/annotations/runbook', code: 'type' },
       ]);
-      const batch = await http<{ data: { created: AlertBody[]; errors: { index: number; errors: { field: string; code: string }[] }[] } }>(api, 'POST', '/v1/alerts/batch', {
-        body: { alerts: [{ ...newAlert, labels: ['env=prod'] }] },
-        headers: writer,
-      });
+      const batch = await http<{ data: { created: AlertBody[]; errors: { index: number; errors: { field: string; code: string }[] }[] } }>(
+        api,
+        'POST',
+        '/v1/alerts/batch',
+        {
+          body: { alerts: [{ ...newAlert, labels: ['env=prod'] }] },
+          headers: writer,
+        },
+      );
       expect(batch.body.data.created).toEqual([]);
       expect(batch.body.data.errors).toEqual([{ index: 0, errors: [expect.objectContaining({ field: 'alerts[0].labels', code: 'type' })] }]);
       expect(await world.prisma.alert.count({ where: { tenantId: tenant.id } })).toBe(before);
     });
 
     it('should report batch items that are not objects by index, like other invalid items, and store the rest', async () => {
-      type Batch = { data: { created: AlertBody[]; created_indexes: number[]; errors: { index: number; errors: { field: string; pointer: string; code: string }[] }[] } };
+      type Batch = {
+        data: { created: AlertBody[]; created_indexes: number[]; errors: { index: number; errors: { field: string; pointer: string; code: string }[] }[] };
+      };
       const result = await http<Batch>(api, 'POST', '/v1/alerts/batch', {
         body: { alerts: [{ ...newAlert, title: 'batch object 0' }, null, 'x', 42, [newAlert], { ...newAlert, title: 'batch object 5' }] },
         headers: writer,
@@ -145,11 +165,49 @@ describe('alerts', () => {
       const day = (d: string) => new Date(`${d}T12:00:00Z`);
       await world.prisma.alert.createMany({
         data: [
-          alertRow(listTenant.id, { title: 'Disk full on db-primary', message: 'Quota exceeded on /var', severity: 'critical', status: 'open', source: 'Prometheus-EU', labels: { env: 'prod', team: 'dba' }, createdAt: day('2025-04-01') }),
-          alertRow(listTenant.id, { title: 'Login burst', severity: 'low', status: 'acknowledged', source: 'auth-gateway', labels: { env: 'prod', team: 'sec' }, createdAt: day('2025-04-02'), alertRuleName: 'Brute force detection' }),
-          alertRow(listTenant.id, { title: 'Latency high', severity: 'high', status: 'resolved', source: 'prometheus-us', labels: { env: 'staging' }, createdAt: day('2025-04-03') }),
-          alertRow(listTenant.id, { title: 'Unknown face', severity: 'info', status: 'open', source: 'lenz', labels: {}, createdAt: day('2025-04-04'), alertableId: 'event_stream-xyz_1746000898' }),
-          alertRow(listTenant.id, { title: 'Policy violation', severity: 'critical', status: 'dismissed', source: 'casb', labels: { env: 'prod' }, createdAt: day('2025-04-05') }),
+          alertRow(listTenant.id, {
+            title: 'Disk full on db-primary',
+            message: 'Quota exceeded on /var',
+            severity: 'critical',
+            status: 'open',
+            source: 'Prometheus-EU',
+            labels: { env: 'prod', team: 'dba' },
+            createdAt: day('2025-04-01'),
+          }),
+          alertRow(listTenant.id, {
+            title: 'Login burst',
+            severity: 'low',
+            status: 'acknowledged',
+            source: 'auth-gateway',
+            labels: { env: 'prod', team: 'sec' },
+            createdAt: day('2025-04-02'),
+            alertRuleName: 'Brute force detection',
+          }),
+          alertRow(listTenant.id, {
+            title: 'Latency high',
+            severity: 'high',
+            status: 'resolved',
+            source: 'prometheus-us',
+            labels: { env: 'staging' },
+            createdAt: day('2025-04-03'),
+          }),
+          alertRow(listTenant.id, {
+            title: 'Unknown face',
+            severity: 'info',
+            status: 'open',
+            source: 'lenz',
+            labels: {},
+            createdAt: day('2025-04-04'),
+            alertableId: 'event_stream-xyz_1746000898',
+          }),
+          alertRow(listTenant.id, {
+            title: 'Policy violation',
+            severity: 'critical',
+            status: 'dismissed',
+            source: 'casb',
+            labels: { env: 'prod' },
+            createdAt: day('2025-04-05'),
+          }),
         ],
       });
       await world.prisma.alert.create({ data: alertRow(other.id, { title: 'Other tenant alert', severity: 'critical' }) });
@@ -166,7 +224,10 @@ describe('alerts', () => {
     });
 
     it('should match source case-insensitively by substring, labels by AND, and q over title, message, source, alertable id and rule name', async () => {
-      expect(titles(await http<List>(api, 'GET', '/v1/alerts?source=PROMETHEUS&sort_direction=asc', { headers }))).toEqual(['Disk full on db-primary', 'Latency high']);
+      expect(titles(await http<List>(api, 'GET', '/v1/alerts?source=PROMETHEUS&sort_direction=asc', { headers }))).toEqual([
+        'Disk full on db-primary',
+        'Latency high',
+      ]);
       expect(titles(await http<List>(api, 'GET', '/v1/alerts?label=env:prod&label=team:sec', { headers }))).toEqual(['Login burst']);
       expect(titles(await http<List>(api, 'GET', '/v1/alerts?q=brute%20FORCE', { headers }))).toEqual(['Login burst']);
       expect(titles(await http<List>(api, 'GET', '/v1/alerts?q=stream-xyz', { headers }))).toEqual(['Unknown face']);
@@ -179,7 +240,9 @@ describe('alerts', () => {
     });
 
     it('should read date-only bounds in the time zone: from inclusive, to exclusive', async () => {
-      const result = await http<List>(api, 'GET', '/v1/alerts?created_from=2025-04-02&created_to=2025-04-04&timezone=Asia/Jakarta&sort_direction=asc', { headers });
+      const result = await http<List>(api, 'GET', '/v1/alerts?created_from=2025-04-02&created_to=2025-04-04&timezone=Asia/Jakarta&sort_direction=asc', {
+        headers,
+      });
       expect(titles(result)).toEqual(['Login burst', 'Latency high']);
       const exact = await http<List>(api, 'GET', '/v1/alerts?created_from=2025-04-03T12:00:00Z&created_to=2025-04-03T12:00:00.001Z', { headers });
       expect(titles(exact)).toEqual(['Latency high']);
@@ -207,7 +270,12 @@ describe('alerts', () => {
       expect(seen.map((a) => a.title)).not.toContain('Inserted while paging');
       expect(seen).toHaveLength(5);
       expect(new Set(seen.map((a) => a.id)).size).toBe(5);
-      const back = await http<List>(api, 'GET', `/v1/alerts?sort_by=severity&sort_direction=desc&page_size=2&cursor=${encodeURIComponent(pages[2].pagination.prev_cursor as string)}`, { headers });
+      const back = await http<List>(
+        api,
+        'GET',
+        `/v1/alerts?sort_by=severity&sort_direction=desc&page_size=2&cursor=${encodeURIComponent(pages[2].pagination.prev_cursor as string)}`,
+        { headers },
+      );
       expect(back.body.items.map((a) => a.id)).toEqual(pages[1].items.map((a) => a.id));
       await world.prisma.alert.deleteMany({ where: { tenantId: listTenant.id, title: 'Inserted while paging' } });
     });
@@ -245,11 +313,22 @@ describe('alerts', () => {
     });
 
     it('should take severities in any case (seed 001 writes Info, Warning, Critical) and refuse warning, which is medium here', async () => {
-      expect(titles(await http<List>(api, 'GET', '/v1/alerts?severity=CRITICAL,Info&sort_direction=asc', { headers }))).toEqual(['Disk full on db-primary', 'Unknown face', 'Policy violation']);
-      const warning = await http<{ type: string; code: number; errors: { field: string; code: string; description: string }[] }>(api, 'GET', '/v1/alerts?severity=Warning', { headers });
+      expect(titles(await http<List>(api, 'GET', '/v1/alerts?severity=CRITICAL,Info&sort_direction=asc', { headers }))).toEqual([
+        'Disk full on db-primary',
+        'Unknown face',
+        'Policy violation',
+      ]);
+      const warning = await http<{ type: string; code: number; errors: { field: string; code: string; description: string }[] }>(
+        api,
+        'GET',
+        '/v1/alerts?severity=Warning',
+        { headers },
+      );
       expect(warning.status).toBe(400);
       expect(warning.body).toEqual(expect.objectContaining({ type: '/problems/validation-error', code: 10000001 }));
-      expect(warning.body.errors).toEqual([expect.objectContaining({ field: 'severity', code: 'enum', description: expect.stringContaining('a warning is medium here') })]);
+      expect(warning.body.errors).toEqual([
+        expect.objectContaining({ field: 'severity', code: 'enum', description: expect.stringContaining('a warning is medium here') }),
+      ]);
     });
 
     it('should answer 400 invalid-cursor for a tampered cursor', async () => {
@@ -257,7 +336,13 @@ describe('alerts', () => {
       const cursor = first.body.pagination.next_cursor as string;
       const result = await http(api, 'GET', `/v1/alerts?cursor=${encodeURIComponent(`x${cursor.slice(1)}`)}`, { headers });
       expect(result.status).toBe(400);
-      expect(result.body).toEqual(expect.objectContaining({ type: '/problems/invalid-cursor', code: 10000003, errors: [expect.objectContaining({ field: 'cursor', pointer: '/query/cursor' })] }));
+      expect(result.body).toEqual(
+        expect.objectContaining({
+          type: '/problems/invalid-cursor',
+          code: 10000003,
+          errors: [expect.objectContaining({ field: 'cursor', pointer: '/query/cursor' })],
+        }),
+      );
       const otherSort = await http(api, 'GET', `/v1/alerts?sort_by=title&cursor=${encodeURIComponent(cursor)}`, { headers });
       expect(otherSort.status).toBe(400);
       expect(otherSort.body).toEqual(expect.objectContaining({ type: '/problems/invalid-cursor', code: 10000003 }));
@@ -279,15 +364,33 @@ describe('alerts', () => {
       // Equal severities and statuses with different created_at, equal created_at with different ids, open alerts without an end.
       const at = (minute: number) => new Date(Date.UTC(2025, 5, 1, 12, minute));
       const specs: [string, string, number, number | null][] = [
-        ['high', 'open', 1, null], ['high', 'open', 7, null], ['high', 'resolved', 3, 20], ['high', 'acknowledged', 3, null],
-        ['critical', 'open', 2, null], ['critical', 'resolved', 9, 30], ['low', 'open', 5, null], ['low', 'dismissed', 5, 25],
-        ['low', 'open', 8, null], ['info', 'resolved', 4, 20], ['high', 'open', 7, null],
+        ['high', 'open', 1, null],
+        ['high', 'open', 7, null],
+        ['high', 'resolved', 3, 20],
+        ['high', 'acknowledged', 3, null],
+        ['critical', 'open', 2, null],
+        ['critical', 'resolved', 9, 30],
+        ['low', 'open', 5, null],
+        ['low', 'dismissed', 5, 25],
+        ['low', 'open', 8, null],
+        ['info', 'resolved', 4, 20],
+        ['high', 'open', 7, null],
       ];
       // Ids made in the reverse order of created_at, so an order by (rank, id) would differ from (rank, created_at, id).
       specs.forEach(([severity, status, minute, end], i) => {
-        rows.push({ id: publicId('alr', Date.UTC(2025, 0, 1) - minute * 60_000 + i), severity, status, createdAt: at(minute), endsAt: end === null ? null : at(end) });
+        rows.push({
+          id: publicId('alr', Date.UTC(2025, 0, 1) - minute * 60_000 + i),
+          severity,
+          status,
+          createdAt: at(minute),
+          endsAt: end === null ? null : at(end),
+        });
       });
-      await world.prisma.alert.createMany({ data: rows.map((row) => alertRow(sortTenant.id, { id: row.id, severity: row.severity as 'high', status: row.status as 'open', createdAt: row.createdAt, endsAt: row.endsAt })) });
+      await world.prisma.alert.createMany({
+        data: rows.map((row) =>
+          alertRow(sortTenant.id, { id: row.id, severity: row.severity as 'high', status: row.status as 'open', createdAt: row.createdAt, endsAt: row.endsAt }),
+        ),
+      });
     });
 
     const byId = (a: Row, b: Row) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -315,7 +418,12 @@ describe('alerts', () => {
     const ids = (page: Page) => page.items.map((a) => a.id);
 
     describe.each([
-      ['severity', 'desc'], ['severity', 'asc'], ['status', 'desc'], ['status', 'asc'], ['ends_at', 'asc'], ['ends_at', 'desc'],
+      ['severity', 'desc'],
+      ['severity', 'asc'],
+      ['status', 'desc'],
+      ['status', 'asc'],
+      ['ends_at', 'asc'],
+      ['ends_at', 'desc'],
     ] as const)('sort_by=%s, sort_direction=%s', (sortBy, direction) => {
       const base = `/v1/alerts?sort_by=${sortBy}&sort_direction=${direction}&page_size=3`;
 
@@ -383,13 +491,21 @@ describe('alerts', () => {
       const ack = await http<One>(api, 'POST', `/v1/alerts/${alert.id}/acknowledge`, { body: { note: 'on it' }, headers: writer });
       expect(ack.body.data).toEqual(expect.objectContaining({ status: 'acknowledged', acknowledged_by: 'analyst-1', version: 2 }));
       // A high alert: the tenant's default note_required_from (high) asks for a note.
-      const resolved = await http<One>(api, 'POST', `/v1/alerts/${alert.id}/resolve`, { body: { note: 'patched' }, headers: { ...writer, 'if-match': ack.headers.get('etag') as string } });
+      const resolved = await http<One>(api, 'POST', `/v1/alerts/${alert.id}/resolve`, {
+        body: { note: 'patched' },
+        headers: { ...writer, 'if-match': ack.headers.get('etag') as string },
+      });
       expect(resolved.body.data.status).toBe('resolved');
       expect(resolved.body.data.resolved_at).not.toBeNull();
       expect(resolved.body.data.ends_at).toBe(resolved.body.data.resolved_at);
       const reopened = await http<One>(api, 'POST', `/v1/alerts/${alert.id}/reopen`, { body: { note: 'came back' }, headers: writer });
       expect(reopened.body.data).toEqual(expect.objectContaining({ status: 'open', resolved_at: null, ends_at: null, version: 4 }));
-      const timeline = await http<{ data: { action: string; from_status: string | null; to_status: string | null; note: string | null }[] }>(api, 'GET', `/v1/alerts/${alert.id}/timeline`, { headers: reader });
+      const timeline = await http<{ data: { action: string; from_status: string | null; to_status: string | null; note: string | null }[] }>(
+        api,
+        'GET',
+        `/v1/alerts/${alert.id}/timeline`,
+        { headers: reader },
+      );
       expect(timeline.body.data.map((e) => [e.action, e.from_status, e.to_status, e.note])).toEqual([
         ['created', null, 'open', null],
         ['acknowledged', 'open', 'acknowledged', 'on it'],
@@ -406,7 +522,15 @@ describe('alerts', () => {
       const refused = await http(api, 'POST', `/v1/alerts/${alert.id}/acknowledge`, { body: {}, headers: writer });
       expect(refused.status).toBe(409);
       expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-      expect(refused.body).toEqual(expect.objectContaining({ type: '/problems/invalid-transition', status: 409, code: 10020001, current_status: 'dismissed', allowed_actions: ['reopen'] }));
+      expect(refused.body).toEqual(
+        expect.objectContaining({
+          type: '/problems/invalid-transition',
+          status: 409,
+          code: 10020001,
+          current_status: 'dismissed',
+          allowed_actions: ['reopen'],
+        }),
+      );
       expect((await world.prisma.alert.findUniqueOrThrow({ where: { id: alert.id } })).version).toBe(2);
       expect(await world.prisma.alertTimelineEntry.count({ where: { alertId: alert.id } })).toBe(2);
     });
@@ -441,7 +565,9 @@ describe('alerts', () => {
       const path = `/v1/alerts/${alert.id}/follow-up-status`;
       await http(api, 'PATCH', path, { body: { follow_up_status: 'followed_up', follow_up_notes: 'Checked by the SOC at 09:00' }, headers: writer });
       const kept = await http<FollowUp>(api, 'PATCH', path, { body: { follow_up_status: 'not_followed_up' }, headers: writer });
-      expect(kept.body.data).toEqual(expect.objectContaining({ follow_up_status: 'not_followed_up', follow_up_notes: 'Checked by the SOC at 09:00', version: 3 }));
+      expect(kept.body.data).toEqual(
+        expect.objectContaining({ follow_up_status: 'not_followed_up', follow_up_notes: 'Checked by the SOC at 09:00', version: 3 }),
+      );
       const cleared = await http<FollowUp>(api, 'PATCH', path, { body: { follow_up_status: 'followed_up', follow_up_notes: null }, headers: writer });
       expect(cleared.body.data).toEqual(expect.objectContaining({ follow_up_status: 'followed_up', follow_up_notes: null, version: 4 }));
       expect((await world.prisma.alert.findUniqueOrThrow({ where: { id: alert.id } })).followUpNotes).toBeNull();
@@ -449,7 +575,13 @@ describe('alerts', () => {
       expect(audit.map((e) => (e.details as { notes: string }).notes)).toEqual(['set', 'kept', 'cleared']);
       const wrongType = await http(api, 'PATCH', path, { body: { follow_up_status: 'followed_up', follow_up_notes: 7 }, headers: writer });
       expect(wrongType.status).toBe(400);
-      expect(wrongType.body).toEqual(expect.objectContaining({ type: '/problems/validation-error', code: 10000001, errors: [expect.objectContaining({ field: 'follow_up_notes', code: 'type' })] }));
+      expect(wrongType.body).toEqual(
+        expect.objectContaining({
+          type: '/problems/validation-error',
+          code: 10000001,
+          errors: [expect.objectContaining({ field: 'follow_up_notes', code: 'type' })],
+        }),
+      );
       expect((await world.prisma.alert.findUniqueOrThrow({ where: { id: alert.id } })).version).toBe(4);
     });
 
@@ -471,25 +603,46 @@ describe('alerts', () => {
       const open = await world.prisma.alert.create({ data: alertRow(bulkTenant.id) });
       const resolved = await world.prisma.alert.create({ data: alertRow(bulkTenant.id, { status: 'resolved' }) });
       const foreign = await world.prisma.alert.create({ data: alertRow(other.id) });
-      const result = await http<{ data: { updated: number; failed: number; outcomes: { id: string; outcome: string }[] } }>(api, 'POST', '/v1/alerts/bulk/acknowledge', {
-        body: { ids: [open.id, resolved.id, foreign.id] },
-        headers,
-      });
+      const result = await http<{ data: { updated: number; failed: number; outcomes: { id: string; outcome: string }[] } }>(
+        api,
+        'POST',
+        '/v1/alerts/bulk/acknowledge',
+        {
+          body: { ids: [open.id, resolved.id, foreign.id] },
+          headers,
+        },
+      );
       expect(result.body.data.outcomes.map((o) => o.outcome)).toEqual(['updated', 'invalid_transition', 'not_found']);
       expect(result.body.data).toEqual(expect.objectContaining({ updated: 1, failed: 2 }));
       expect((await world.prisma.alert.findUniqueOrThrow({ where: { id: foreign.id } })).status).toBe('open');
       expect(await world.prisma.alertTimelineEntry.count({ where: { alertId: open.id, action: 'acknowledged' } })).toBe(1);
     });
 
-    type Bulk = { code: number; data: { action: string; matched: number; updated: number; failed: number; outcomes: { id: string; outcome: string; status: string | null }[]; error?: { type: string; status: number; code: number; request_id: string } } };
+    type Bulk = {
+      code: number;
+      data: {
+        action: string;
+        matched: number;
+        updated: number;
+        failed: number;
+        outcomes: { id: string; outcome: string; status: string | null }[];
+        error?: { type: string; status: number; code: number; request_id: string };
+      };
+    };
 
     it('should stream one outcome per alert a filter matches, across chunks, each id once, with one audit event per change', async () => {
       const bulkTenant = await world.tenant('Bulk filter');
       const headers = world.bearer(bulkTenant, ['alerts:write'], 'bulker');
       await world.prisma.alert.createMany({
-        data: Array.from({ length: 2_600 }, (_, i) => alertRow(bulkTenant.id, { severity: i % 5 === 0 ? 'high' : 'low', status: i % 7 === 0 ? 'resolved' : 'open' })),
+        data: Array.from({ length: 2_600 }, (_, i) =>
+          alertRow(bulkTenant.id, { severity: i % 5 === 0 ? 'high' : 'low', status: i % 7 === 0 ? 'resolved' : 'open' }),
+        ),
       });
-      const low = await world.prisma.alert.findMany({ where: { tenantId: bulkTenant.id, severity: 'low' }, select: { id: true, status: true }, orderBy: { id: 'asc' } });
+      const low = await world.prisma.alert.findMany({
+        where: { tenantId: bulkTenant.id, severity: 'low' },
+        select: { id: true, status: true },
+        orderBy: { id: 'asc' },
+      });
       const result = await http<Bulk>(api, 'POST', '/v1/alerts/bulk/dismiss', { body: { filter: { severity: ['low'] }, note: 'noise' }, headers });
       expect(result.status).toBe(200);
       expect(result.headers.get('content-type')).toMatch(/^application\/json/);
@@ -502,7 +655,9 @@ describe('alerts', () => {
       expect(data.matched).toBe(data.updated + data.failed);
       // Every matched id exactly once, in id order; the resolved ones refused with their status.
       expect(data.outcomes.map((o) => o.id)).toEqual(low.map((a) => a.id));
-      expect(data.outcomes.filter((o) => o.outcome === 'invalid_transition').map((o) => o.id)).toEqual(low.filter((a) => a.status === 'resolved').map((a) => a.id));
+      expect(data.outcomes.filter((o) => o.outcome === 'invalid_transition').map((o) => o.id)).toEqual(
+        low.filter((a) => a.status === 'resolved').map((a) => a.id),
+      );
       expect(new Set(data.outcomes.filter((o) => o.outcome === 'invalid_transition').map((o) => o.status))).toEqual(new Set(['resolved']));
       expect(await world.prisma.alert.count({ where: { tenantId: bulkTenant.id, status: 'dismissed' } })).toBe(data.updated);
       expect(await world.prisma.alert.count({ where: { tenantId: bulkTenant.id, severity: 'high', status: 'dismissed' } })).toBe(0);
@@ -517,8 +672,12 @@ describe('alerts', () => {
 
       beforeAll(async () => {
         // A trigger that fails any update of the one alert titled `poison`: a database failure at a chosen chunk.
-        await world.prisma.$executeRawUnsafe(`CREATE FUNCTION e2e_poison_${suffix}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'poisoned alert'; END $$`);
-        await world.prisma.$executeRawUnsafe(`CREATE TRIGGER e2e_poison_${suffix} BEFORE UPDATE ON alerts FOR EACH ROW WHEN (OLD.title = '${poison}') EXECUTE FUNCTION e2e_poison_${suffix}()`);
+        await world.prisma.$executeRawUnsafe(
+          `CREATE FUNCTION e2e_poison_${suffix}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'poisoned alert'; END $$`,
+        );
+        await world.prisma.$executeRawUnsafe(
+          `CREATE TRIGGER e2e_poison_${suffix} BEFORE UPDATE ON alerts FOR EACH ROW WHEN (OLD.title = '${poison}') EXECUTE FUNCTION e2e_poison_${suffix}()`,
+        );
       });
 
       afterAll(async () => {
@@ -530,7 +689,9 @@ describe('alerts', () => {
       async function poisoned(n: number, poisonAt: number): Promise<{ tenant: Tenant; headers: Record<string, string>; ids: string[] }> {
         const bulkTenant = await world.tenant('Bulk failure');
         const start = Date.now();
-        const rows = Array.from({ length: n }, (_, i) => alertRow(bulkTenant.id, { createdAt: new Date(start + i), title: i === poisonAt ? poison : `fine ${i}` }));
+        const rows = Array.from({ length: n }, (_, i) =>
+          alertRow(bulkTenant.id, { createdAt: new Date(start + i), title: i === poisonAt ? poison : `fine ${i}` }),
+        );
         await world.prisma.alert.createMany({ data: rows });
         return { tenant: bulkTenant, headers: world.bearer(bulkTenant, ['alerts:write'], 'bulker'), ids: rows.map((row) => row.id as string).sort() };
       }
@@ -542,7 +703,9 @@ describe('alerts', () => {
         const { data } = result.body;
         expect(data.outcomes.map((o) => o.id)).toEqual(ids.slice(0, 500));
         expect(data).toEqual(expect.objectContaining({ matched: 500, updated: 500, failed: 0 }));
-        expect(data.error).toEqual(expect.objectContaining({ type: '/problems/internal-error', status: 500, code: 10000016, request_id: result.headers.get('x-request-id') }));
+        expect(data.error).toEqual(
+          expect.objectContaining({ type: '/problems/internal-error', status: 500, code: 10000016, request_id: result.headers.get('x-request-id') }),
+        );
         expect(await world.prisma.alert.count({ where: { tenantId: bulkTenant.id, status: 'acknowledged' } })).toBe(500);
         expect(await world.prisma.alert.count({ where: { tenantId: bulkTenant.id, status: 'open', id: { in: ids.slice(500) } } })).toBe(100);
         expect(await world.prisma.auditEvent.count({ where: { tenantId: bulkTenant.id, action: 'alert.acknowledge' } })).toBe(500);
@@ -574,8 +737,22 @@ describe('alerts', () => {
 
       it.each([
         ['both ids and filter', () => ({ ids: [alertId], filter: { status: ['open'] } }), [['filter', 'invalid']]],
-        ['both, with 1,001 ids (ids are validated whenever present)', () => ({ ids: manyIds(), filter: {} }), [['ids', 'length'], ['filter', 'invalid']]],
-        ['both, with ids that are not strings', () => ({ ids: [1, { id: alertId }], filter: {} }), [['ids', 'type'], ['filter', 'invalid']]],
+        [
+          'both, with 1,001 ids (ids are validated whenever present)',
+          () => ({ ids: manyIds(), filter: {} }),
+          [
+            ['ids', 'length'],
+            ['filter', 'invalid'],
+          ],
+        ],
+        [
+          'both, with ids that are not strings',
+          () => ({ ids: [1, { id: alertId }], filter: {} }),
+          [
+            ['ids', 'type'],
+            ['filter', 'invalid'],
+          ],
+        ],
         ['neither ids nor filter', () => ({ note: 'nothing to act on' }), [['ids', 'required']]],
         ['ids and filter both null', () => ({ ids: null, filter: null }), [['ids', 'required']]],
         ['ids that are not strings', () => ({ ids: [42, null] }), [['ids', 'type']]],
@@ -586,7 +763,10 @@ describe('alerts', () => {
         ['a filter that is an array', () => ({ filter: [] }), [['filter', 'type']]],
         ['a filter with a bad field', () => ({ filter: { severity: ['urgent'] } }), [['filter.severity', 'enum']]],
       ])('should answer 400 validation-error for %s and change nothing', async (_, body, expected) => {
-        const result = await http<{ type: string; code: number; errors: { field: string; code: string }[] }>(api, 'POST', '/v1/alerts/bulk/acknowledge', { body: body(), headers });
+        const result = await http<{ type: string; code: number; errors: { field: string; code: string }[] }>(api, 'POST', '/v1/alerts/bulk/acknowledge', {
+          body: body(),
+          headers,
+        });
         expect(result.status).toBe(400);
         expect(result.body).toEqual(expect.objectContaining({ type: '/problems/validation-error', code: 10000001 }));
         expect(result.body.errors.map((e) => [e.field, e.code])).toEqual(expected);
@@ -595,17 +775,30 @@ describe('alerts', () => {
       });
 
       it('should answer the pointer of each field and say which two fields collide', async () => {
-        const result = await http<{ errors: { field: string; pointer: string; description: string }[] }>(api, 'POST', '/v1/alerts/bulk/acknowledge', { body: { ids: [alertId], filter: {} }, headers });
-        expect(result.body.errors).toEqual([expect.objectContaining({ field: 'filter', pointer: '/body/filter', description: 'filter cannot be combined with ids: give exactly one of the two' })]);
+        const result = await http<{ errors: { field: string; pointer: string; description: string }[] }>(api, 'POST', '/v1/alerts/bulk/acknowledge', {
+          body: { ids: [alertId], filter: {} },
+          headers,
+        });
+        expect(result.body.errors).toEqual([
+          expect.objectContaining({ field: 'filter', pointer: '/body/filter', description: 'filter cannot be combined with ids: give exactly one of the two' }),
+        ]);
         const neither = await http<{ errors: { pointer: string; description: string }[] }>(api, 'POST', '/v1/alerts/bulk/acknowledge', { body: {}, headers });
-        expect(neither.body.errors).toEqual([expect.objectContaining({ pointer: '/body/ids', description: 'ids is required; give ids (1 to 1,000 alert ids) or a filter' })]);
+        expect(neither.body.errors).toEqual([
+          expect.objectContaining({ pointer: '/body/ids', description: 'ids is required; give ids (1 to 1,000 alert ids) or a filter' }),
+        ]);
       });
 
       it('should take ids with a null filter, and refuse an unknown action', async () => {
-        const result = await http<{ data: { outcomes: { id: string; outcome: string }[] } }>(api, 'POST', '/v1/alerts/bulk/escalate', { body: { ids: [alertId], filter: null }, headers });
+        const result = await http<{ data: { outcomes: { id: string; outcome: string }[] } }>(api, 'POST', '/v1/alerts/bulk/escalate', {
+          body: { ids: [alertId], filter: null },
+          headers,
+        });
         expect(result.status).toBe(200);
         expect(result.body.data.outcomes).toEqual([expect.objectContaining({ id: alertId, outcome: 'updated' })]);
-        const unknown = await http<{ type: string; code: number; errors: { field: string; code: string }[] }>(api, 'POST', '/v1/alerts/bulk/explode', { body: { ids: [alertId] }, headers });
+        const unknown = await http<{ type: string; code: number; errors: { field: string; code: string }[] }>(api, 'POST', '/v1/alerts/bulk/explode', {
+          body: { ids: [alertId] },
+          headers,
+        });
         expect(unknown.status).toBe(400);
         expect(unknown.body).toEqual(expect.objectContaining({ type: '/problems/validation-error', code: 10000001 }));
         expect(unknown.body.errors).toEqual([expect.objectContaining({ field: 'action', code: 'enum' })]);

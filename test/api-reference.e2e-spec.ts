@@ -35,7 +35,13 @@ describe('the API reference in docs/API.md', () => {
 
   it('should link nothing outside the repository from README.md or docs/', () => {
     const root = join(__dirname, '..');
-    const files = ['README.md', 'CHANGELOG.md', ...readdirSync(join(root, 'docs')).filter((name) => name.endsWith('.md')).map((name) => join('docs', name))];
+    const files = [
+      'README.md',
+      'CHANGELOG.md',
+      ...readdirSync(join(root, 'docs'))
+        .filter((name) => name.endsWith('.md'))
+        .map((name) => join('docs', name)),
+    ];
     const outside = files.flatMap((name) => {
       const text = readFileSync(join(root, name), 'utf8');
       const links = [...text.matchAll(/\]\(([^)#\s]+)[^)]*\)/g)].map((match) => match[1]).filter((target) => !/^([a-z]+:|\/)/i.test(target));

@@ -10,7 +10,17 @@ import { World } from './utils/world';
 const run = promisify(execFile);
 
 interface Verification {
-  data: { valid: boolean; checked: number; first_broken_id: string | null; tenants: number; complete: boolean; from_seq: number | null; last_seq: number | null; next_tenant_id: string | null; next_from_seq: number | null };
+  data: {
+    valid: boolean;
+    checked: number;
+    first_broken_id: string | null;
+    tenants: number;
+    complete: boolean;
+    from_seq: number | null;
+    last_seq: number | null;
+    next_tenant_id: string | null;
+    next_from_seq: number | null;
+  };
 }
 
 describe('the audit trail', () => {
@@ -35,10 +45,19 @@ describe('the audit trail', () => {
     expect(created.status).toBe(201);
     const events = await world.prisma.auditEvent.findMany({ where: { tenantId: created.body.data.id } });
     expect(events).toHaveLength(1);
-    expect(events[0]).toEqual(expect.objectContaining({
-      action: 'tenant.create', resourceType: 'tenant', resourceId: created.body.data.id, actor: 'root-operator', actorType: 'jwt', outcome: 'success',
-      requestId: created.headers.get('x-request-id'), traceId: '0af7651916cd43dd8448eb211c80319c', seq: 1n,
-    }));
+    expect(events[0]).toEqual(
+      expect.objectContaining({
+        action: 'tenant.create',
+        resourceType: 'tenant',
+        resourceId: created.body.data.id,
+        actor: 'root-operator',
+        actorType: 'jwt',
+        outcome: 'success',
+        requestId: created.headers.get('x-request-id'),
+        traceId: '0af7651916cd43dd8448eb211c80319c',
+        seq: 1n,
+      }),
+    );
   });
 
   it('should keep a verifiable chain under 50 concurrent writers, and record the reads', async () => {
@@ -51,20 +70,48 @@ describe('the audit trail', () => {
     expect(events.map((e) => Number(e.seq))).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     expect(events.every((e) => e.action === 'audit_trail.read' && e.actor === 'auditor-1')).toBe(true);
     const verified = await http<Verification>(api, 'GET', '/v1/audit-trail/verify', { headers: reader });
-    expect(verified.body.data).toEqual({ valid: true, checked: 50, first_broken_id: null, tenants: 1, complete: true, from_seq: 1, last_seq: 50, next_tenant_id: null, next_from_seq: null });
+    expect(verified.body.data).toEqual({
+      valid: true,
+      checked: 50,
+      first_broken_id: null,
+      tenants: 1,
+      complete: true,
+      from_seq: 1,
+      last_seq: 50,
+      next_tenant_id: null,
+      next_from_seq: null,
+    });
   });
 
   it('should verify at most AUDIT_VERIFY_MAX_EVENTS events a call, and continue from next_from_seq linked to the event before', async () => {
     const tenant = await world.tenant('Long chain');
-    const entries = Array.from({ length: 1_500 }, (_, i) => ({ tenantId: tenant.id, action: 'alert.create', resourceType: 'alert', resourceId: `alr_${i}`, actor: { id: 'seed', type: 'system' as const } }));
+    const entries = Array.from({ length: 1_500 }, (_, i) => ({
+      tenantId: tenant.id,
+      action: 'alert.create',
+      resourceType: 'alert',
+      resourceId: `alr_${i}`,
+      actor: { id: 'seed', type: 'system' as const },
+    }));
     await world.prisma.$transaction((tx) => appendAuditEvents(tx, tenant.id, entries), { timeout: 60_000 });
     const reader = world.bearer(tenant, ['audit:read']);
     await withApiEnv({ AUDIT_VERIFY_MAX_EVENTS: '1000' }, async (bounded) => {
       const first = await http<Verification>(bounded, 'GET', '/v1/audit-trail/verify', { headers: reader });
-      expect(first.body.data).toEqual({ valid: true, checked: 1_000, first_broken_id: null, tenants: 1, complete: false, from_seq: 1, last_seq: 1_000, next_tenant_id: tenant.id, next_from_seq: 1_001 });
+      expect(first.body.data).toEqual({
+        valid: true,
+        checked: 1_000,
+        first_broken_id: null,
+        tenants: 1,
+        complete: false,
+        from_seq: 1,
+        last_seq: 1_000,
+        next_tenant_id: tenant.id,
+        next_from_seq: 1_001,
+      });
       // The rest: the 500 seeded events and the first call's own audit_trail.verify event.
       const rest = await http<Verification>(bounded, 'GET', '/v1/audit-trail/verify?from_seq=1001', { headers: reader });
-      expect(rest.body.data).toEqual(expect.objectContaining({ valid: true, checked: 501, complete: true, from_seq: 1_001, last_seq: 1_501, next_from_seq: null }));
+      expect(rest.body.data).toEqual(
+        expect.objectContaining({ valid: true, checked: 501, complete: true, from_seq: 1_001, last_seq: 1_501, next_from_seq: null }),
+      );
       const events = await world.prisma.auditEvent.findMany({ where: { tenantId: tenant.id, seq: { in: [1_000n, 1_001n] } }, orderBy: { seq: 'asc' } });
       await world.prisma.$transaction([
         world.prisma.$executeRawUnsafe('ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only'),
@@ -117,11 +164,23 @@ describe('the audit trail', () => {
     expect(byActor.body.items.map((e) => e.actor)).toEqual(['carol', 'carol']);
     const byAction = await http<{ items: { actor: string }[] }>(api, 'GET', '/v1/audit-trail?action=audit_trail.verify', { headers: reader });
     expect(byAction.body.items.map((e) => e.actor)).toEqual(['dave']);
-    const future = await http<{ items: unknown[] }>(api, 'GET', `/v1/audit-trail?created_from=${new Date(Date.now() + 60_000).toISOString()}`, { headers: reader });
+    const future = await http<{ items: unknown[] }>(api, 'GET', `/v1/audit-trail?created_from=${new Date(Date.now() + 60_000).toISOString()}`, {
+      headers: reader,
+    });
     expect(future.body.items).toEqual([]);
-    const page = await http<{ items: unknown[]; pagination: { next_cursor: string } }>(api, 'GET', `/v1/audit-trail?pagination=cursor&page_size=2&created_from=${start.toISOString()}`, { headers: reader });
+    const page = await http<{ items: unknown[]; pagination: { next_cursor: string } }>(
+      api,
+      'GET',
+      `/v1/audit-trail?pagination=cursor&page_size=2&created_from=${start.toISOString()}`,
+      { headers: reader },
+    );
     expect(page.body.items).toHaveLength(2);
-    const next = await http<{ items: unknown[] }>(api, 'GET', `/v1/audit-trail?page_size=2&created_from=${start.toISOString()}&cursor=${encodeURIComponent(page.body.pagination.next_cursor)}`, { headers: reader });
+    const next = await http<{ items: unknown[] }>(
+      api,
+      'GET',
+      `/v1/audit-trail?page_size=2&created_from=${start.toISOString()}&cursor=${encodeURIComponent(page.body.pagination.next_cursor)}`,
+      { headers: reader },
+    );
     expect(next.status).toBe(200);
     expect(next.body.items.length).toBeGreaterThan(0);
   });
@@ -133,7 +192,9 @@ describe('the audit trail', () => {
     ['an unknown outcome', 'outcome=maybe', 'outcome'],
   ])('should answer 400 for %s', async (_, query, field) => {
     const tenant = await world.tenant('Bad input');
-    const result = await http<{ type: string; errors: { field: string }[] }>(api, 'GET', `/v1/audit-trail?${query}`, { headers: world.bearer(tenant, ['audit:read']) });
+    const result = await http<{ type: string; errors: { field: string }[] }>(api, 'GET', `/v1/audit-trail?${query}`, {
+      headers: world.bearer(tenant, ['audit:read']),
+    });
     expect(result.status).toBe(400);
     expect(result.body.errors.map((e) => e.field)).toEqual([field]);
     expect(await world.prisma.auditEvent.count({ where: { tenantId: tenant.id } })).toBe(0);

@@ -48,8 +48,16 @@ describe('authentication hardening', () => {
     it.each([
       ['an admin token without exp', 'invalid-claims', () => signHs256(claims({ scopes: ['admin'] }), process.env.JWT_SECRET as string)],
       ['a reader token without exp', 'invalid-claims', () => signHs256(claims({ iat: now() }), process.env.JWT_SECRET as string)],
-      ['a token living a year', 'token-lifetime-too-long', () => signHs256(claims({ iat: now(), exp: now() + 365 * 86_400 }), process.env.JWT_SECRET as string)],
-      ['a token without iat expiring in two days', 'token-lifetime-too-long', () => signHs256(claims({ exp: now() + 2 * 86_400 }), process.env.JWT_SECRET as string)],
+      [
+        'a token living a year',
+        'token-lifetime-too-long',
+        () => signHs256(claims({ iat: now(), exp: now() + 365 * 86_400 }), process.env.JWT_SECRET as string),
+      ],
+      [
+        'a token without iat expiring in two days',
+        'token-lifetime-too-long',
+        () => signHs256(claims({ exp: now() + 2 * 86_400 }), process.env.JWT_SECRET as string),
+      ],
     ])('should refuse %s with 401 %s', async (_name, slug, token) => {
       const refused = await http<Problem>(api, 'GET', '/v1/alerts', { headers: { authorization: `Bearer ${token()}` } });
       expect({ status: refused.status, type: refused.body.type }).toEqual({ status: 401, type: `/problems/${slug}` });
@@ -63,7 +71,10 @@ describe('authentication hardening', () => {
 
   describe('failed authentication', () => {
     // A prefix of its own: other specs' refused credentials from 127.0.0.1 must not count here.
-    const env = (limit: number) => ({ AUTH_FAILURE_LIMIT_PER_MINUTE: String(limit), REDIS_PREFIX: `${process.env.REDIS_PREFIX}-authfail-${Date.now()}-${limit}` });
+    const env = (limit: number) => ({
+      AUTH_FAILURE_LIMIT_PER_MINUTE: String(limit),
+      REDIS_PREFIX: `${process.env.REDIS_PREFIX}-authfail-${Date.now()}-${limit}`,
+    });
 
     it('should answer 429 with Retry-After past the limit of one address, refusing even a valid credential, and count nothing for public routes', async () => {
       await withApiEnv(env(5), async (api) => {

@@ -29,7 +29,15 @@ describe('authentication, scopes and tenancy', () => {
   let tenantA: Tenant;
   let tenantB: Tenant;
   const now = () => Math.floor(Date.now() / 1000);
-  const claimsFor = (tenant: Tenant, extra: object = {}) => ({ sub: 'alice', tenant_id: tenant.id, scopes: ['audit:read'], iss: 'https://dev.test', aud: 'alert-ledger', exp: now() + 600, ...extra });
+  const claimsFor = (tenant: Tenant, extra: object = {}) => ({
+    sub: 'alice',
+    tenant_id: tenant.id,
+    scopes: ['audit:read'],
+    iss: 'https://dev.test',
+    aud: 'alert-ledger',
+    exp: now() + 600,
+    ...extra,
+  });
   // An OIDC issuer's token: its own `iss`, its scopes space-separated in `scopes` (scope_claims below), the provider's own (openid) ignored.
   const issuerClaims = (tenant: Tenant, extra: object = {}) => ({ ...claimsFor(tenant), scopes: 'openid audit:read', iss: 'https://idp.test', ...extra });
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -46,7 +54,13 @@ describe('authentication, scopes and tenancy', () => {
       JWT_AUDIENCE: 'alert-ledger',
       // A provider without discovery: its JWKS named in the issuer's entry.
       OIDC_ISSUERS: JSON.stringify([
-        { issuer: 'https://idp.test', audience: 'alert-ledger', jwks_uri: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`, tenant_claim: 'tenant_id', scope_claims: ['scopes'] },
+        {
+          issuer: 'https://idp.test',
+          audience: 'alert-ledger',
+          jwks_uri: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`,
+          tenant_claim: 'tenant_id',
+          scope_claims: ['scopes'],
+        },
       ]),
     });
     api = await startApi();
@@ -136,7 +150,10 @@ describe('authentication, scopes and tenancy', () => {
     const body = await expectProblem(world.bearer(tenantA, ['alerts:read']), 403, 'missing-scope');
     expect(body.i18n_args).toEqual({ scope: 'audit:read' });
     expect(body.detail).toBe('This operation needs the scope audit:read.');
-    const created = await http(api, 'POST', '/v1/tenants', { body: { name: 'X', slug: 'nope' }, headers: world.bearer(tenantA, ['audit:read', 'alerts:write']) });
+    const created = await http(api, 'POST', '/v1/tenants', {
+      body: { name: 'X', slug: 'nope' },
+      headers: world.bearer(tenantA, ['audit:read', 'alerts:write']),
+    });
     expect(created.body.i18n_args).toEqual({ scope: 'admin' });
   });
 
@@ -153,7 +170,9 @@ describe('authentication, scopes and tenancy', () => {
 
   it('should keep each tenant’s audit trail to itself, and let admin read across tenants and filter one', async () => {
     await http(api, 'GET', '/v1/audit-trail', { headers: world.bearer(tenantB, ['audit:read'], 'bob') });
-    const trailA = await http<{ items: { tenant_id: string; actor: string }[] }>(api, 'GET', '/v1/audit-trail?page_size=200', { headers: world.bearer(tenantA, ['audit:read']) });
+    const trailA = await http<{ items: { tenant_id: string; actor: string }[] }>(api, 'GET', '/v1/audit-trail?page_size=200', {
+      headers: world.bearer(tenantA, ['audit:read']),
+    });
     expect(trailA.body.items.length).toBeGreaterThan(0);
     expect(new Set(trailA.body.items.map((e) => e.tenant_id))).toEqual(new Set([tenantA.id]));
     const admin = await world.admin();
@@ -163,7 +182,9 @@ describe('authentication, scopes and tenancy', () => {
     expect(onlyB.body.items.length).toBeGreaterThan(0);
     expect(onlyB.body.items.every((e) => e.tenant_id === tenantB.id)).toBe(true);
     // a tenant principal's tenant_id filter is refused (400), never ignored: it can neither widen nor quietly drop the view
-    const sneaky = await http<{ errors: { field: string; code: string }[] }>(api, 'GET', `/v1/audit-trail?tenant_id=${tenantB.id}`, { headers: world.bearer(tenantA, ['audit:read']) });
+    const sneaky = await http<{ errors: { field: string; code: string }[] }>(api, 'GET', `/v1/audit-trail?tenant_id=${tenantB.id}`, {
+      headers: world.bearer(tenantA, ['audit:read']),
+    });
     expect(sneaky.status).toBe(400);
     expect(sneaky.body.errors).toEqual([expect.objectContaining({ field: 'tenant_id', code: 'unknown' })]);
   });
@@ -180,7 +201,24 @@ describe('authentication, scopes and tenancy', () => {
     const strict =
       "default-src 'self';base-uri 'self';font-src 'self' https: data:;form-action 'self';frame-ancestors 'self';img-src 'self' data:;object-src 'none';script-src 'self' 'unsafe-inline';script-src-attr 'none';style-src 'self' https: 'unsafe-inline';upgrade-insecure-requests";
     const headers = (await http(api, 'GET', '/v1/audit-trail', { headers: bearer(signHs256(claimsFor(tenantA), SECRET)) })).headers;
-    expect(Object.fromEntries(['content-security-policy', 'cross-origin-opener-policy', 'cross-origin-resource-policy', 'origin-agent-cluster', 'referrer-policy', 'strict-transport-security', 'x-content-type-options', 'x-dns-prefetch-control', 'x-download-options', 'x-frame-options', 'x-permitted-cross-domain-policies', 'x-xss-protection'].map((name) => [name, headers.get(name)]))).toEqual({
+    expect(
+      Object.fromEntries(
+        [
+          'content-security-policy',
+          'cross-origin-opener-policy',
+          'cross-origin-resource-policy',
+          'origin-agent-cluster',
+          'referrer-policy',
+          'strict-transport-security',
+          'x-content-type-options',
+          'x-dns-prefetch-control',
+          'x-download-options',
+          'x-frame-options',
+          'x-permitted-cross-domain-policies',
+          'x-xss-protection',
+        ].map((name) => [name, headers.get(name)]),
+      ),
+    ).toEqual({
       'content-security-policy': strict,
       'cross-origin-opener-policy': 'same-origin',
       'cross-origin-resource-policy': 'same-origin',
@@ -200,7 +238,13 @@ describe('authentication, scopes and tenancy', () => {
   });
 
   it('should declare both security schemes and the scopes of each operation in OpenAPI', async () => {
-    const doc = (await http<{ components: { securitySchemes: Record<string, unknown> }; paths: Record<string, Record<string, Record<string, unknown>>> }>(api, 'GET', '/openapi.json')).body;
+    const doc = (
+      await http<{ components: { securitySchemes: Record<string, unknown> }; paths: Record<string, Record<string, Record<string, unknown>>> }>(
+        api,
+        'GET',
+        '/openapi.json',
+      )
+    ).body;
     expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['api_key', 'bearer']);
     for (const [path, methods] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(methods)) {

@@ -17,24 +17,39 @@ describe('body shapes', () => {
     admin = world.bearer(tenant, ['compliance:read', 'compliance:write', 'alerts:ingest']);
   });
 
-  it.each([['name'], ['enabled'], ['controls'], ['match']])('should refuse a control rule PATCH setting %s to null with 400 and change nothing', async (field) => {
-    const created = await http<{ data: { id: string; version: number } }>(run.api, 'POST', '/v1/compliance/control-rules', {
-      body: { name: 'Logins', controls: ['ISO27001:A.8.15'], match: { types: ['login'] } }, headers: admin,
-    });
-    expect(created.status).toBe(201);
-    const refused = await http<Problem>(run.api, 'PATCH', `/v1/compliance/control-rules/${created.body.data.id}`, { body: { [field]: null }, headers: admin });
-    expect(refused.status).toBe(400);
-    expect(refused.body.type).toBe('/problems/validation-error');
-    expect(refused.body.errors?.map((error) => error.pointer)).toContain(`/body/${field}`);
-    const after = await world.prisma.controlRule.findUniqueOrThrow({ where: { id: created.body.data.id } });
-    expect({ name: after.name, enabled: after.enabled, version: after.version }).toEqual({ name: 'Logins', enabled: true, version: created.body.data.version });
-  });
+  it.each([['name'], ['enabled'], ['controls'], ['match']])(
+    'should refuse a control rule PATCH setting %s to null with 400 and change nothing',
+    async (field) => {
+      const created = await http<{ data: { id: string; version: number } }>(run.api, 'POST', '/v1/compliance/control-rules', {
+        body: { name: 'Logins', controls: ['ISO27001:A.8.15'], match: { types: ['login'] } },
+        headers: admin,
+      });
+      expect(created.status).toBe(201);
+      const refused = await http<Problem>(run.api, 'PATCH', `/v1/compliance/control-rules/${created.body.data.id}`, {
+        body: { [field]: null },
+        headers: admin,
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.body.type).toBe('/problems/validation-error');
+      expect(refused.body.errors?.map((error) => error.pointer)).toContain(`/body/${field}`);
+      const after = await world.prisma.controlRule.findUniqueOrThrow({ where: { id: created.body.data.id } });
+      expect({ name: after.name, enabled: after.enabled, version: after.version }).toEqual({
+        name: 'Logins',
+        enabled: true,
+        version: created.body.data.version,
+      });
+    },
+  );
 
   it('should still clear a rule’s description with null', async () => {
     const created = await http<{ data: { id: string } }>(run.api, 'POST', '/v1/compliance/control-rules', {
-      body: { name: 'Described', description: 'x', controls: ['ISO27001:A.8.15'], match: { types: ['login'] } }, headers: admin,
+      body: { name: 'Described', description: 'x', controls: ['ISO27001:A.8.15'], match: { types: ['login'] } },
+      headers: admin,
     });
-    const cleared = await http<{ data: { description: string | null } }>(run.api, 'PATCH', `/v1/compliance/control-rules/${created.body.data.id}`, { body: { description: null }, headers: admin });
+    const cleared = await http<{ data: { description: string | null } }>(run.api, 'PATCH', `/v1/compliance/control-rules/${created.body.data.id}`, {
+      body: { description: null },
+      headers: admin,
+    });
     expect(cleared.status).toBe(200);
     expect(cleared.body.data.description).toBeNull();
   });
@@ -45,7 +60,8 @@ describe('body shapes', () => {
   ])('should refuse an Alertmanager payload whose alerts is %s with 400 and store nothing', async (_name, alerts) => {
     const before = await world.prisma.alert.count({ where: { tenantId: tenant.id } });
     const refused = await http<Problem>(run.api, 'POST', '/v1/ingest/alertmanager', {
-      body: { version: '4', status: 'firing', receiver: 'r', groupKey: 'g', alerts }, headers: admin,
+      body: { version: '4', status: 'firing', receiver: 'r', groupKey: 'g', alerts },
+      headers: admin,
     });
     expect(refused.status).toBe(400);
     expect(refused.body.type).toBe('/problems/validation-error');

@@ -51,7 +51,9 @@ describe('browsers: a console on another origin, and Swagger UI on any host name
     token = world.token(tenant, ['alerts:read', 'alerts:write', 'cases:read', 'cases:write'], 'console-user');
     const docsTenant = await world.tenant('Swagger UI');
     docsToken = world.token(docsTenant, ['alerts:read'], 'docs-reader');
-    await world.prisma.alert.createMany({ data: [tenant, docsTenant].flatMap((owner) => Array.from({ length: 3 }, () => alertRow(owner.id, { type: 'port_scan' }))) });
+    await world.prisma.alert.createMany({
+      data: [tenant, docsTenant].flatMap((owner) => Array.from({ length: 3 }, () => alertRow(owner.id, { type: 'port_scan' }))),
+    });
     browser = await launch({
       executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
       headless: true,
@@ -73,28 +75,59 @@ describe('browsers: a console on another origin, and Swagger UI on any host name
     const page = await browser.newPage();
     try {
       await page.goto(`http://127.0.0.1:${consolePort}/`);
-      const seen = await page.evaluate(async (base: string, bearer: string) => {
-        const exposed = ['etag', 'location', 'x-request-id', 'traceparent', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'content-language'];
-        const call = async (method: string, path: string, headers: Record<string, string> = {}, body?: unknown) => {
-          const response = await fetch(`${base}${path}`, {
-            method,
-            headers: { authorization: `Bearer ${bearer}`, 'accept-language': 'id', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-            body: body === undefined ? undefined : JSON.stringify(body),
+      const seen = (await page.evaluate(
+        async (base: string, bearer: string) => {
+          const exposed = ['etag', 'location', 'x-request-id', 'traceparent', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'content-language'];
+          const call = async (method: string, path: string, headers: Record<string, string> = {}, body?: unknown) => {
+            const response = await fetch(`${base}${path}`, {
+              method,
+              headers: {
+                authorization: `Bearer ${bearer}`,
+                'accept-language': 'id',
+                ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+                ...headers,
+              },
+              body: body === undefined ? undefined : JSON.stringify(body),
+            });
+            const text = await response.text();
+            return {
+              status: response.status,
+              body: text ? JSON.parse(text) : null,
+              headers: Object.fromEntries(exposed.map((name) => [name, response.headers.get(name)])),
+            };
+          };
+          const list = await call('GET', '/v1/alerts?type=port_scan', {
+            'x-request-id': 'console-list-1',
+            traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
           });
-          const text = await response.text();
-          return { status: response.status, body: text ? JSON.parse(text) : null, headers: Object.fromEntries(exposed.map((name) => [name, response.headers.get(name)])) };
-        };
-        const list = await call('GET', '/v1/alerts?type=port_scan', { 'x-request-id': 'console-list-1', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' });
-        const created = await call('POST', '/v1/alerts', { 'idempotency-key': 'browser-create-1' }, { type: 'intrusion', source: 'console', title: 'Seen in a browser', severity: 'high', alertable_type: 'manual' });
-        const id = created.body?.data?.id as string;
-        const followUp = await call('PATCH', `/v1/alerts/${id}/follow-up-status`, { 'if-match': created.headers.etag as string }, { follow_up_status: 'followed_up', follow_up_notes: 'checked' });
-        const stale = await call('PATCH', `/v1/alerts/${id}/follow-up-status`, { 'if-match': created.headers.etag as string }, { follow_up_status: 'not_followed_up' });
-        const acknowledged = await call('POST', `/v1/alerts/${id}/acknowledge`, { 'if-match': followUp.headers.etag as string }, {});
-        const assigned = await call('PUT', `/v1/alerts/${id}/assignee`, { 'if-match': acknowledged.headers.etag as string }, { assignee: 'analyst-7' });
-        const threatCase = await call('POST', '/v1/threat-cases', {}, { alert_ids: [id], title: 'From the console' });
-        const deleted = await call('DELETE', threatCase.headers.location as string);
-        return { list, created, followUp, stale, acknowledged, assigned, threatCase, deleted };
-      }, api.baseUrl, token) as Record<string, Seen>;
+          const created = await call(
+            'POST',
+            '/v1/alerts',
+            { 'idempotency-key': 'browser-create-1' },
+            { type: 'intrusion', source: 'console', title: 'Seen in a browser', severity: 'high', alertable_type: 'manual' },
+          );
+          const id = created.body?.data?.id as string;
+          const followUp = await call(
+            'PATCH',
+            `/v1/alerts/${id}/follow-up-status`,
+            { 'if-match': created.headers.etag as string },
+            { follow_up_status: 'followed_up', follow_up_notes: 'checked' },
+          );
+          const stale = await call(
+            'PATCH',
+            `/v1/alerts/${id}/follow-up-status`,
+            { 'if-match': created.headers.etag as string },
+            { follow_up_status: 'not_followed_up' },
+          );
+          const acknowledged = await call('POST', `/v1/alerts/${id}/acknowledge`, { 'if-match': followUp.headers.etag as string }, {});
+          const assigned = await call('PUT', `/v1/alerts/${id}/assignee`, { 'if-match': acknowledged.headers.etag as string }, { assignee: 'analyst-7' });
+          const threatCase = await call('POST', '/v1/threat-cases', {}, { alert_ids: [id], title: 'From the console' });
+          const deleted = await call('DELETE', threatCase.headers.location as string);
+          return { list, created, followUp, stale, acknowledged, assigned, threatCase, deleted };
+        },
+        api.baseUrl,
+        token,
+      )) as Record<string, Seen>;
 
       expect(seen.list.status).toBe(200);
       expect(seen.list.body?.items).toHaveLength(3);
@@ -123,22 +156,34 @@ describe('browsers: a console on another origin, and Swagger UI on any host name
     const page = await browser.newPage();
     try {
       await page.goto(`http://localhost:${consolePort}/`);
-      const outcomes = await page.evaluate(async (base: string, bearer: string) => {
-        const attempt = (path: string, init?: RequestInit) => fetch(`${base}${path}`, init).then((response) => `answered ${response.status}`, (error: Error) => `refused: ${error.message}`);
-        return [await attempt('/health/live'), await attempt('/v1/alerts', { headers: { authorization: `Bearer ${bearer}` } })];
-      }, api.baseUrl, token);
+      const outcomes = await page.evaluate(
+        async (base: string, bearer: string) => {
+          const attempt = (path: string, init?: RequestInit) =>
+            fetch(`${base}${path}`, init).then(
+              (response) => `answered ${response.status}`,
+              (error: Error) => `refused: ${error.message}`,
+            );
+          return [await attempt('/health/live'), await attempt('/v1/alerts', { headers: { authorization: `Bearer ${bearer}` } })];
+        },
+        api.baseUrl,
+        token,
+      );
       expect(outcomes).toEqual(['refused: Failed to fetch', 'refused: Failed to fetch']);
     } finally {
       await page.close();
     }
-    const preflight = await http(api, 'OPTIONS', '/v1/alerts', { headers: { origin: `http://localhost:${consolePort}`, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
+    const preflight = await http(api, 'OPTIONS', '/v1/alerts', {
+      headers: { origin: `http://localhost:${consolePort}`, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+    });
     expect(preflight.status).toBe(204);
     expect([...preflight.headers.keys()].filter((name) => name.startsWith('access-control-'))).toEqual([]);
   });
 
   it('should answer a listed origin’s preflight with every method and the headers it asks for, and expose what the API sends', async () => {
     const requested = 'authorization, x-api-key, content-type, if-match, if-none-match, idempotency-key, accept-language, traceparent, x-request-id';
-    const preflight = await http(api, 'OPTIONS', '/v1/alerts/alr_x/follow-up-status', { headers: { origin: `http://127.0.0.1:${consolePort}`, 'access-control-request-method': 'PATCH', 'access-control-request-headers': requested } });
+    const preflight = await http(api, 'OPTIONS', '/v1/alerts/alr_x/follow-up-status', {
+      headers: { origin: `http://127.0.0.1:${consolePort}`, 'access-control-request-method': 'PATCH', 'access-control-request-headers': requested },
+    });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe(`http://127.0.0.1:${consolePort}`);
     expect(preflight.headers.get('access-control-allow-methods')).toBe('GET, HEAD, POST, PUT, PATCH, DELETE');
@@ -146,7 +191,20 @@ describe('browsers: a console on another origin, and Swagger UI on any host name
     expect(preflight.headers.get('access-control-max-age')).toBe('600');
     const answer = await http(api, 'GET', '/health/live', { headers: { origin: `http://127.0.0.1:${consolePort}` } });
     const exposed = answer.headers.get('access-control-expose-headers')?.split(', ');
-    expect(exposed).toEqual(expect.arrayContaining(['ETag', 'Location', 'X-Request-Id', 'traceparent', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After', 'Content-Disposition', 'Repr-Digest']));
+    expect(exposed).toEqual(
+      expect.arrayContaining([
+        'ETag',
+        'Location',
+        'X-Request-Id',
+        'traceparent',
+        'RateLimit-Limit',
+        'RateLimit-Remaining',
+        'RateLimit-Reset',
+        'Retry-After',
+        'Content-Disposition',
+        'Repr-Digest',
+      ]),
+    );
   });
 
   it('should render Swagger UI over plain HTTP on a host name that is not localhost, with optional filters empty, and execute the list', async () => {
@@ -167,7 +225,9 @@ describe('browsers: a console on another origin, and Swagger UI on any host name
       await page.click('#operations-alerts-listAlerts .try-out__btn');
       // Parameters whose examples Swagger UI would put in their inputs: scalars get one input each, arrays one per item.
       const withExamples = ['created_from', 'created_to', 'open_at', 'type', 'label', 'control'];
-      const filled = await page.$$eval(withExamples.map((name) => `#operations-alerts-listAlerts tr[data-param-name="${name}"] input`).join(', '), (inputs) => inputs.map((input) => (input as unknown as { value: string }).value));
+      const filled = await page.$$eval(withExamples.map((name) => `#operations-alerts-listAlerts tr[data-param-name="${name}"] input`).join(', '), (inputs) =>
+        inputs.map((input) => (input as unknown as { value: string }).value),
+      );
       expect(filled).toEqual(['', '', '']);
 
       const answered = page.waitForResponse((response) => new URL(response.url()).pathname === '/v1/alerts');

@@ -37,10 +37,21 @@ describe('compliance: the auditor', () => {
     delete process.env.EXPORTS_IN_PROCESS;
   });
 
-  const trail = (actor: string) => world.prisma.auditEvent.findMany({ where: { tenantId: tenant.id, actor, action: 'auditor.request' }, orderBy: { seq: 'asc' } });
+  const trail = (actor: string) =>
+    world.prisma.auditEvent.findMany({ where: { tenantId: tenant.id, actor, action: 'auditor.request' }, orderBy: { seq: 'asc' } });
 
   it('should read every resource and start exports, within the tenant only', async () => {
-    for (const path of ['/v1/alerts', '/v1/alerts/stats/severity', '/v1/threat-cases', '/v1/audit-trail', '/v1/audit-trail/verify', '/v1/compliance/settings', '/v1/compliance/control-rules', '/v1/compliance/legal-holds', '/v1/exports']) {
+    for (const path of [
+      '/v1/alerts',
+      '/v1/alerts/stats/severity',
+      '/v1/threat-cases',
+      '/v1/audit-trail',
+      '/v1/audit-trail/verify',
+      '/v1/compliance/settings',
+      '/v1/compliance/control-rules',
+      '/v1/compliance/legal-holds',
+      '/v1/exports',
+    ]) {
       const result = await http(api, 'GET', path, { headers: auditor.headers });
       expect({ path, status: result.status }).toEqual({ path, status: 200 });
     }
@@ -65,8 +76,15 @@ describe('compliance: the auditor', () => {
 
   it('should let an auditor cancel or delete only its own exports, and keep every finished export while the tenant is under a legal hold', async () => {
     const exporter = world.bearer(tenant, ['alerts:read', 'exports:read', 'exports:write'], 'records-officer');
-    const othersJob = (await http<{ data: { job_id: string } }>(api, 'POST', '/v1/exports', { body: { resource: 'alerts', format: 'ndjson', scope: 'all' }, headers: exporter })).body.data.job_id;
-    const ownJob = (await http<{ data: { job_id: string } }>(api, 'POST', '/v1/exports', { body: { resource: 'alerts', format: 'ndjson', scope: 'all' }, headers: auditor.headers })).body.data.job_id;
+    const othersJob = (
+      await http<{ data: { job_id: string } }>(api, 'POST', '/v1/exports', { body: { resource: 'alerts', format: 'ndjson', scope: 'all' }, headers: exporter })
+    ).body.data.job_id;
+    const ownJob = (
+      await http<{ data: { job_id: string } }>(api, 'POST', '/v1/exports', {
+        body: { resource: 'alerts', format: 'ndjson', scope: 'all' },
+        headers: auditor.headers,
+      })
+    ).body.data.job_id;
     await Promise.all([waitForExport(api, othersJob, exporter), waitForExport(api, ownJob, auditor.headers)]);
 
     const refused = await http<Problem>(api, 'DELETE', `/v1/exports/${othersJob}`, { headers: auditor.headers });
@@ -75,21 +93,32 @@ describe('compliance: the auditor', () => {
     expect((await http(api, 'GET', `/v1/exports/${othersJob}`, { headers: exporter })).status).toBe(200);
 
     const officer = world.bearer(tenant, ['compliance:read', 'compliance:write'], 'compliance-officer');
-    const hold = await http<{ data: { id: string } }>(api, 'POST', '/v1/compliance/legal-holds', { body: { scope: 'tenant', reason: 'Regulator request' }, headers: officer });
+    const hold = await http<{ data: { id: string } }>(api, 'POST', '/v1/compliance/legal-holds', {
+      body: { scope: 'tenant', reason: 'Regulator request' },
+      headers: officer,
+    });
     expect(hold.status).toBe(201);
-    for (const [job, headers] of [[ownJob, auditor.headers], [othersJob, exporter]] as const) {
+    for (const [job, headers] of [
+      [ownJob, auditor.headers],
+      [othersJob, exporter],
+    ] as const) {
       const held = await http<Problem>(api, 'DELETE', `/v1/exports/${job}`, { headers });
       expect(held.status).toBe(409);
       expect(held.body).toEqual(expect.objectContaining({ type: '/problems/export-under-legal-hold', hold_id: hold.body.data.id }));
       expect((await downloadExport(api, job, headers)).status).toBe(200);
     }
-    expect((await http(api, 'POST', `/v1/compliance/legal-holds/${hold.body.data.id}/release`, { body: { note: 'Answered' }, headers: officer })).status).toBe(200);
+    expect((await http(api, 'POST', `/v1/compliance/legal-holds/${hold.body.data.id}/release`, { body: { note: 'Answered' }, headers: officer })).status).toBe(
+      200,
+    );
     expect((await http(api, 'DELETE', `/v1/exports/${ownJob}`, { headers: auditor.headers })).status).toBe(204);
     expect((await http(api, 'DELETE', `/v1/exports/${othersJob}`, { headers: exporter })).status).toBe(204);
   });
 
   it('should give an auditor only the auditor’s scopes, whatever else the credential names', async () => {
-    const token = signHs256({ sub: 'auditor-jwt', tenant_id: tenant.id, scopes: ['auditor', 'alerts:write', 'admin'], exp: Math.floor(Date.now() / 1000) + 600 }, process.env.JWT_SECRET as string);
+    const token = signHs256(
+      { sub: 'auditor-jwt', tenant_id: tenant.id, scopes: ['auditor', 'alerts:write', 'admin'], exp: Math.floor(Date.now() / 1000) + 600 },
+      process.env.JWT_SECRET as string,
+    );
     const headers = { authorization: `Bearer ${token}` };
     expect((await http(api, 'GET', '/v1/alerts', { headers })).status).toBe(200);
     expect((await http(api, 'POST', '/v1/alerts', { body: { type: 't', source: 's', title: 't', severity: 'low' }, headers })).status).toBe(403);
@@ -130,12 +159,16 @@ describe('compliance: the auditor', () => {
     expect(refused.body).toEqual(expect.objectContaining({ type: '/problems/expired-api-key', code: 10010015 }));
     // Refused, yet the auditor's: the attempt is in the trail under the expired key.
     const attempts = await trail(expired.id);
-    expect(attempts.map((e) => [e.resourceId, e.outcome, (e.details as { status: number }).status, e.actorType])).toEqual([['GET /v1/alerts', 'failure', 401, 'api_key']]);
+    expect(attempts.map((e) => [e.resourceId, e.outcome, (e.details as { status: number }).status, e.actorType])).toEqual([
+      ['GET /v1/alerts', 'failure', 401, 'api_key'],
+    ]);
     const forever = signHs256({ sub: 'timeless', tenant_id: tenant.id, scopes: ['auditor'] }, process.env.JWT_SECRET as string);
     const noExp = await http<Problem>(api, 'GET', '/v1/alerts', { headers: { authorization: `Bearer ${forever}` } });
     expect(noExp.status).toBe(401);
     expect(noExp.body).toEqual(expect.objectContaining({ type: '/problems/invalid-claims', i18n_args: { claim: 'exp' } }));
-    await expect(world.apiKeys.create({ tenantId: tenant.id, name: 'forever', scopes: ['auditor'], createdBy: 'e2e' })).rejects.toMatchObject({ options: { errors: [expect.objectContaining({ field: 'expires_at', code: 'required' })] } });
+    await expect(world.apiKeys.create({ tenantId: tenant.id, name: 'forever', scopes: ['auditor'], createdBy: 'e2e' })).rejects.toMatchObject({
+      options: { errors: [expect.objectContaining({ field: 'expires_at', code: 'required' })] },
+    });
   });
 
   it('should create an expiring auditor key from the CLI with --expires-in, and refuse one that never expires', async () => {
@@ -151,6 +184,8 @@ describe('compliance: the auditor', () => {
     expect((await http(api, 'GET', '/v1/audit-trail', { headers: { 'x-api-key': secret } })).status).toBe(200);
     expect((await cli('api-keys', 'list', '--tenant', tenant.slug)).stdout).toContain(`active until ${stored?.expiresAt?.toISOString()}`);
     await expect(cli('api-keys', 'create', '--tenant', tenant.slug, '--name', 'x', '--scopes', 'auditor')).rejects.toMatchObject({ code: 64 });
-    await expect(cli('api-keys', 'create', '--tenant', tenant.slug, '--name', 'x', '--scopes', 'auditor', '--expires-in', 'soon')).rejects.toMatchObject({ code: 64 });
+    await expect(cli('api-keys', 'create', '--tenant', tenant.slug, '--name', 'x', '--scopes', 'auditor', '--expires-in', 'soon')).rejects.toMatchObject({
+      code: 64,
+    });
   });
 });

@@ -4,19 +4,54 @@ import { http, startApi, TestApi } from './utils/api';
 import { downloadExport, parseCsv, waitForExport } from './utils/exports';
 import { alertRow, World } from './utils/world';
 
-interface AlertBody { id: string; type: string; controls: string[]; version: number }
-interface RuleBody { id: string; tenant_id: string; name: string; controls: string[]; match: { types: string[]; source: string | null; labels: Record<string, string> }; enabled: boolean; version: number }
-interface CaseBody { id: string; controls: string[]; alert_ids: string[] }
+interface AlertBody {
+  id: string;
+  type: string;
+  controls: string[];
+  version: number;
+}
+interface RuleBody {
+  id: string;
+  tenant_id: string;
+  name: string;
+  controls: string[];
+  match: { types: string[]; source: string | null; labels: Record<string, string> };
+  enabled: boolean;
+  version: number;
+}
+interface CaseBody {
+  id: string;
+  controls: string[];
+  alert_ids: string[];
+}
 type Problem = { type: string; code: number; errors?: { field: string; pointer: string; code: string }[] };
 
 const AUTH_RULE = { name: 'Authentication events', controls: ['PCI:10.2.1.1', 'ISO27001:A.8.15'], match: { types: ['brute_force'] } };
 
 function webhook(alerts: object[]): object {
-  return { version: '4', groupKey: '{}', truncatedAlerts: 0, status: 'firing', receiver: 'soc', groupLabels: {}, commonLabels: {}, commonAnnotations: {}, externalURL: 'http://am:9093', alerts };
+  return {
+    version: '4',
+    groupKey: '{}',
+    truncatedAlerts: 0,
+    status: 'firing',
+    receiver: 'soc',
+    groupLabels: {},
+    commonLabels: {},
+    commonAnnotations: {},
+    externalURL: 'http://am:9093',
+    alerts,
+  };
 }
 
 function amAlert(fingerprint: string, labels: Record<string, string>): object {
-  return { status: 'firing', labels: { alertname: 'Probe', severity: 'warning', instance: 'vpn-gw-01', ...labels }, annotations: { summary: 'probe' }, startsAt: '2026-05-12T07:46:50Z', endsAt: '0001-01-01T00:00:00Z', fingerprint };
+  return {
+    status: 'firing',
+    labels: { alertname: 'Probe', severity: 'warning', instance: 'vpn-gw-01', ...labels },
+    annotations: { summary: 'probe' },
+    startsAt: '2026-05-12T07:46:50Z',
+    endsAt: '0001-01-01T00:00:00Z',
+    fingerprint,
+  };
 }
 
 /**
@@ -56,7 +91,10 @@ describe('compliance: control mapping', () => {
   }
 
   async function createAlert(body: object, headers = analyst): Promise<AlertBody> {
-    const result = await http<{ data: AlertBody }>(api, 'POST', '/v1/alerts', { body: { source: 'auth-gateway', title: 'Login burst', severity: 'medium', ...body }, headers });
+    const result = await http<{ data: AlertBody }>(api, 'POST', '/v1/alerts', {
+      body: { source: 'auth-gateway', title: 'Login burst', severity: 'medium', ...body },
+      headers,
+    });
     expect(result.status).toBe(201);
     return result.body.data;
   }
@@ -64,10 +102,20 @@ describe('compliance: control mapping', () => {
   describe('rules', () => {
     it('should create a rule, answer it with its Location, list and read it, and record it in the audit trail', async () => {
       const rule = await createRule(AUTH_RULE);
-      expect(rule).toEqual(expect.objectContaining({ tenant_id: tenant.id, controls: ['ISO27001:A.8.15', 'PCI:10.2.1.1'], match: { types: ['brute_force'], source: null, labels: {} }, enabled: true, version: 1 }));
+      expect(rule).toEqual(
+        expect.objectContaining({
+          tenant_id: tenant.id,
+          controls: ['ISO27001:A.8.15', 'PCI:10.2.1.1'],
+          match: { types: ['brute_force'], source: null, labels: {} },
+          enabled: true,
+          version: 1,
+        }),
+      );
       const list = await http<{ items: RuleBody[]; total: number }>(api, 'GET', '/v1/compliance/control-rules?control=PCI:10.2.1.1', { headers: officer });
       expect(list.body.items.map((r) => r.id)).toEqual([rule.id]);
-      expect((await http<{ data: RuleBody }>(api, 'GET', `/v1/compliance/control-rules/${rule.id}`, { headers: officer })).body.data.name).toBe('Authentication events');
+      expect((await http<{ data: RuleBody }>(api, 'GET', `/v1/compliance/control-rules/${rule.id}`, { headers: officer })).body.data.name).toBe(
+        'Authentication events',
+      );
       expect(await world.prisma.auditEvent.count({ where: { tenantId: tenant.id, action: 'control_rule.create', resourceId: rule.id } })).toBe(1);
     });
 
@@ -85,7 +133,12 @@ describe('compliance: control mapping', () => {
 
     it('should apply the rules to every item of a batch', async () => {
       const result = await http<{ data: { created: AlertBody[] } }>(api, 'POST', '/v1/alerts/batch', {
-        body: { alerts: [{ type: 'brute_force', source: 's', title: 'a', severity: 'low' }, { type: 'dlp', source: 's', title: 'b', severity: 'low' }] },
+        body: {
+          alerts: [
+            { type: 'brute_force', source: 's', title: 'a', severity: 'low' },
+            { type: 'dlp', source: 's', title: 'b', severity: 'low' },
+          ],
+        },
         headers: analyst,
       });
       expect(result.body.data.created.map((a) => a.controls)).toEqual([['ISO27001:A.8.15', 'PCI:10.2.1.1'], []]);
@@ -94,14 +147,21 @@ describe('compliance: control mapping', () => {
     it('should evaluate the rules on Alertmanager ingestion and see a changed rule at once', async () => {
       const ingest = (await world.apiKey(tenant, ['alerts:ingest'])).headers;
       const rule = await createRule({ name: 'VPN probes', controls: ['ISO27001:A.8.20'], match: { labels: { alertname: 'Probe' } } });
-      expect((await http(api, 'POST', '/v1/ingest/alertmanager', { body: webhook([amAlert('fp-controls-1', { type: 'brute_force' })]), headers: ingest })).status).toBe(200);
+      expect(
+        (await http(api, 'POST', '/v1/ingest/alertmanager', { body: webhook([amAlert('fp-controls-1', { type: 'brute_force' })]), headers: ingest })).status,
+      ).toBe(200);
       const first = await world.prisma.alert.findFirstOrThrow({ where: { tenantId: tenant.id, fingerprint: 'fp-controls-1' } });
       expect(first.controls).toEqual(['ISO27001:A.8.15', 'ISO27001:A.8.20', 'PCI:10.2.1.1']);
       // The policy is cached per tenant; a change through the API invalidates it before it answers.
-      const changed = await http<{ data: RuleBody }>(api, 'PATCH', `/v1/compliance/control-rules/${rule.id}`, { body: { controls: ['ISO27001:A.8.21'] }, headers: officer });
+      const changed = await http<{ data: RuleBody }>(api, 'PATCH', `/v1/compliance/control-rules/${rule.id}`, {
+        body: { controls: ['ISO27001:A.8.21'] },
+        headers: officer,
+      });
       expect(changed.body.data).toEqual(expect.objectContaining({ controls: ['ISO27001:A.8.21'], version: 2 }));
       await http(api, 'POST', '/v1/ingest/alertmanager', { body: webhook([amAlert('fp-controls-2', {})]), headers: ingest });
-      expect((await world.prisma.alert.findFirstOrThrow({ where: { tenantId: tenant.id, fingerprint: 'fp-controls-2' } })).controls).toEqual(['ISO27001:A.8.21']);
+      expect((await world.prisma.alert.findFirstOrThrow({ where: { tenantId: tenant.id, fingerprint: 'fp-controls-2' } })).controls).toEqual([
+        'ISO27001:A.8.21',
+      ]);
       expect((await http(api, 'PATCH', `/v1/compliance/control-rules/${rule.id}`, { body: { enabled: false }, headers: officer })).status).toBe(200);
       await http(api, 'POST', '/v1/ingest/alertmanager', { body: webhook([amAlert('fp-controls-3', {})]), headers: ingest });
       expect((await world.prisma.alert.findFirstOrThrow({ where: { tenantId: tenant.id, fingerprint: 'fp-controls-3' } })).controls).toEqual([]);
@@ -122,15 +182,23 @@ describe('compliance: control mapping', () => {
       const unrelated = alertRow(tenant.id, { type: 'unrelated-type' });
       await world.prisma.alert.createMany({ data: [old, unrelated] });
       await createRule({ name: 'Privilege', controls: ['ISO27001:A.8.2'], match: { types: ['privilege_escalation'] } });
-      const applied = await http<{ data: { matched: number; updated: number } }>(api, 'POST', '/v1/compliance/control-rules/apply', { body: { filter: { type: ['privilege_escalation', 'unrelated-type'] } }, headers: officer });
+      const applied = await http<{ data: { matched: number; updated: number } }>(api, 'POST', '/v1/compliance/control-rules/apply', {
+        body: { filter: { type: ['privilege_escalation', 'unrelated-type'] } },
+        headers: officer,
+      });
       expect(applied.status).toBe(200);
       expect(applied.body.data).toEqual({ matched: 2, updated: 1 });
       const after = await world.prisma.alert.findUniqueOrThrow({ where: { id: old.id as string } });
       expect(after).toEqual(expect.objectContaining({ controls: ['ISO27001:A.8.2', 'PCI:7.2'], version: 2 }));
       const timeline = await world.prisma.alertTimelineEntry.findMany({ where: { alertId: old.id as string } });
-      expect(timeline.map((e) => [e.action, e.actor, e.details])).toEqual([['controls_updated', 'officer', { from: ['PCI:7.2'], to: ['ISO27001:A.8.2', 'PCI:7.2'], via: 'control_rules' }]]);
+      expect(timeline.map((e) => [e.action, e.actor, e.details])).toEqual([
+        ['controls_updated', 'officer', { from: ['PCI:7.2'], to: ['ISO27001:A.8.2', 'PCI:7.2'], via: 'control_rules' }],
+      ]);
       expect(await world.prisma.auditEvent.count({ where: { resourceId: old.id as string, action: 'alert.controls' } })).toBe(1);
-      const again = await http<{ data: { updated: number } }>(api, 'POST', '/v1/compliance/control-rules/apply', { body: { filter: { type: ['privilege_escalation'] } }, headers: officer });
+      const again = await http<{ data: { updated: number } }>(api, 'POST', '/v1/compliance/control-rules/apply', {
+        body: { filter: { type: ['privilege_escalation'] } },
+        headers: officer,
+      });
       expect(again.body.data.updated).toBe(0);
     });
   });
@@ -138,15 +206,26 @@ describe('compliance: control mapping', () => {
   describe('per alert', () => {
     it('should replace (PUT) and edit (PATCH) an alert’s controls, each with If-Match, a timeline entry and an audit event', async () => {
       const alert = await createAlert({ type: 'exfiltration' });
-      const put = await http<{ data: AlertBody }>(api, 'PUT', `/v1/alerts/${alert.id}/controls`, { body: { controls: ['PCI:10.2.1', 'ISO27001:A.5.25', 'PCI:10.2.1'], note: 'mapped by the SOC lead' }, headers: { ...analyst, 'if-match': '"1"' } });
+      const put = await http<{ data: AlertBody }>(api, 'PUT', `/v1/alerts/${alert.id}/controls`, {
+        body: { controls: ['PCI:10.2.1', 'ISO27001:A.5.25', 'PCI:10.2.1'], note: 'mapped by the SOC lead' },
+        headers: { ...analyst, 'if-match': '"1"' },
+      });
       expect(put.status).toBe(200);
       expect(put.body.data).toEqual(expect.objectContaining({ controls: ['ISO27001:A.5.25', 'PCI:10.2.1'], version: 2 }));
       expect(put.headers.get('etag')).toBe('"2"');
       const stale = await http(api, 'PATCH', `/v1/alerts/${alert.id}/controls`, { body: { add: ['PCI:12.10.1'] }, headers: { ...analyst, 'if-match': '"1"' } });
       expect(stale.status).toBe(412);
-      const patched = await http<{ data: AlertBody }>(api, 'PATCH', `/v1/alerts/${alert.id}/controls`, { body: { add: ['PCI:12.10.1'], remove: ['PCI:10.2.1'] }, headers: analyst });
+      const patched = await http<{ data: AlertBody }>(api, 'PATCH', `/v1/alerts/${alert.id}/controls`, {
+        body: { add: ['PCI:12.10.1'], remove: ['PCI:10.2.1'] },
+        headers: analyst,
+      });
       expect(patched.body.data.controls).toEqual(['ISO27001:A.5.25', 'PCI:12.10.1']);
-      const timeline = await http<{ data: { action: string; note: string | null; details: { from: string[]; to: string[] } }[] }>(api, 'GET', `/v1/alerts/${alert.id}/timeline`, { headers: analyst });
+      const timeline = await http<{ data: { action: string; note: string | null; details: { from: string[]; to: string[] } }[] }>(
+        api,
+        'GET',
+        `/v1/alerts/${alert.id}/timeline`,
+        { headers: analyst },
+      );
       expect(timeline.body.data.filter((e) => e.action === 'controls_updated').map((e) => [e.note, e.details.to])).toEqual([
         ['mapped by the SOC lead', ['ISO27001:A.5.25', 'PCI:10.2.1']],
         [null, ['ISO27001:A.5.25', 'PCI:12.10.1']],
@@ -159,16 +238,24 @@ describe('compliance: control mapping', () => {
       const b = await createAlert({ type: 'insider', controls: ['ISO27001:A.5.26'] });
       const created = await http<{ data: CaseBody }>(api, 'POST', '/v1/threat-cases', { body: { alert_ids: [a.id] }, headers: analyst });
       expect(created.body.data.controls).toEqual(['ISO27001:A.8.15', 'PCI:10.2.1.1']);
-      const linked = await http<{ data: CaseBody }>(api, 'POST', `/v1/threat-cases/${created.body.data.id}/alerts`, { body: { alert_ids: [b.id] }, headers: analyst });
+      const linked = await http<{ data: CaseBody }>(api, 'POST', `/v1/threat-cases/${created.body.data.id}/alerts`, {
+        body: { alert_ids: [b.id] },
+        headers: analyst,
+      });
       expect(linked.body.data.controls).toEqual(['ISO27001:A.5.26', 'ISO27001:A.8.15', 'PCI:10.2.1.1']);
       await http(api, 'PATCH', `/v1/alerts/${b.id}/controls`, { body: { add: ['PCI:12.10.1'] }, headers: analyst });
       const read = await http<{ data: CaseBody }>(api, 'GET', `/v1/threat-cases/${created.body.data.id}`, { headers: analyst });
       expect(read.body.data.controls).toEqual(['ISO27001:A.5.26', 'ISO27001:A.8.15', 'PCI:10.2.1.1', 'PCI:12.10.1']);
-      const unlinked = await http<{ data: CaseBody }>(api, 'DELETE', `/v1/threat-cases/${created.body.data.id}/alerts`, { body: { alert_ids: [a.id] }, headers: analyst });
+      const unlinked = await http<{ data: CaseBody }>(api, 'DELETE', `/v1/threat-cases/${created.body.data.id}/alerts`, {
+        body: { alert_ids: [a.id] },
+        headers: analyst,
+      });
       expect(unlinked.body.data.controls).toEqual(['ISO27001:A.5.26', 'PCI:12.10.1']);
       const filtered = await http<{ items: CaseBody[] }>(api, 'GET', '/v1/threat-cases?control=PCI:12.10.1', { headers: analyst });
       expect(filtered.body.items.map((c) => c.id)).toEqual([created.body.data.id]);
-      expect((await http<{ items: CaseBody[] }>(api, 'GET', '/v1/threat-cases?control=ISO27001:A.8.15', { headers: analyst })).body.items.map((c) => c.id)).not.toContain(created.body.data.id);
+      expect(
+        (await http<{ items: CaseBody[] }>(api, 'GET', '/v1/threat-cases?control=ISO27001:A.8.15', { headers: analyst })).body.items.map((c) => c.id),
+      ).not.toContain(created.body.data.id);
     });
   });
 
@@ -199,7 +286,9 @@ describe('compliance: control mapping', () => {
     });
 
     it('should list the alerts evidencing any of the controls, in both multi-value forms, within the tenant', async () => {
-      const one = await http<{ items: AlertBody[]; total: number }>(api, 'GET', '/v1/alerts?type=filter-test&control=PCI:10.7.2&sort_direction=asc', { headers: analyst });
+      const one = await http<{ items: AlertBody[]; total: number }>(api, 'GET', '/v1/alerts?type=filter-test&control=PCI:10.7.2&sort_direction=asc', {
+        headers: analyst,
+      });
       expect(one.body.items.map((a) => a.id)).toEqual(pci);
       const either = await http<{ total: number }>(api, 'GET', '/v1/alerts?type=filter-test&control=PCI:10.7.2&control=ISO27001:A.8.34', { headers: analyst });
       const comma = await http<{ total: number }>(api, 'GET', '/v1/alerts?type=filter-test&control=PCI:10.7.2,ISO27001:A.8.34', { headers: analyst });
@@ -207,13 +296,24 @@ describe('compliance: control mapping', () => {
     });
 
     it('should count by severity over the alerts of a control', async () => {
-      const stats = await http<{ data: { total: number; groups: { key: string; count: number }[] } }>(api, 'GET', '/v1/alerts/stats/severity?type=filter-test&control=PCI:10.7.2', { headers: analyst });
+      const stats = await http<{ data: { total: number; groups: { key: string; count: number }[] } }>(
+        api,
+        'GET',
+        '/v1/alerts/stats/severity?type=filter-test&control=PCI:10.7.2',
+        { headers: analyst },
+      );
       expect(stats.body.data.total).toBe(2);
-      expect(stats.body.data.groups.filter((g) => g.count > 0)).toEqual([{ key: 'high', count: 1 }, { key: 'low', count: 1 }]);
+      expect(stats.body.data.groups.filter((g) => g.count > 0)).toEqual([
+        { key: 'high', count: 1 },
+        { key: 'low', count: 1 },
+      ]);
     });
 
     it('should export exactly the alerts of a control, with their controls in the file', async () => {
-      const started = await http<{ data: { job_id: string; total_records: number } }>(api, 'POST', '/v1/exports', { body: { resource: 'alerts', format: 'csv', scope: 'filtered', filters: { type: ['filter-test'], control: ['PCI:10.7.2'] } }, headers: analyst });
+      const started = await http<{ data: { job_id: string; total_records: number } }>(api, 'POST', '/v1/exports', {
+        body: { resource: 'alerts', format: 'csv', scope: 'filtered', filters: { type: ['filter-test'], control: ['PCI:10.7.2'] } },
+        headers: analyst,
+      });
       expect(started.status).toBe(202);
       expect(started.body.data.total_records).toBe(2);
       await waitForExport(api, started.body.data.job_id, analyst);
@@ -226,7 +326,11 @@ describe('compliance: control mapping', () => {
   describe('tenancy and authorisation', () => {
     it('should keep each tenant’s rules to itself: another tenant’s rule is 404 to read, change and delete', async () => {
       const rule = await createRule({ name: 'Theirs', controls: ['PCI:1.2'], match: { types: ['x'] } }, otherOfficer);
-      for (const [method, body] of [['GET', undefined], ['PATCH', { enabled: false }], ['DELETE', undefined]] as const) {
+      for (const [method, body] of [
+        ['GET', undefined],
+        ['PATCH', { enabled: false }],
+        ['DELETE', undefined],
+      ] as const) {
         const result = await http(api, method, `/v1/compliance/control-rules/${rule.id}`, { body, headers: officer });
         expect({ method, status: result.status }).toEqual({ method, status: 404 });
       }
@@ -244,10 +348,16 @@ describe('compliance: control mapping', () => {
       const refused = await http<Problem & { i18n_args: { scope: string } }>(api, 'POST', '/v1/compliance/control-rules', { body: AUTH_RULE, headers: reader });
       expect(refused.status).toBe(403);
       expect(refused.body.i18n_args.scope).toBe('compliance:write');
-      const apply = await http<{ i18n_args: { scope: string } }>(api, 'POST', '/v1/compliance/control-rules/apply', { body: {}, headers: world.bearer(tenant, ['compliance:write']) });
+      const apply = await http<{ i18n_args: { scope: string } }>(api, 'POST', '/v1/compliance/control-rules/apply', {
+        body: {},
+        headers: world.bearer(tenant, ['compliance:write']),
+      });
       expect(apply.status).toBe(403);
       expect(apply.body.i18n_args.scope).toBe('alerts:write');
-      const edit = await http(api, 'PUT', `/v1/alerts/${(await createAlert({ type: 'y' })).id}/controls`, { body: { controls: [] }, headers: world.bearer(tenant, ['alerts:read']) });
+      const edit = await http(api, 'PUT', `/v1/alerts/${(await createAlert({ type: 'y' })).id}/controls`, {
+        body: { controls: [] },
+        headers: world.bearer(tenant, ['alerts:read']),
+      });
       expect(edit.status).toBe(403);
     });
   });
@@ -266,7 +376,9 @@ describe('compliance: control mapping', () => {
       const result = await http<Problem>(api, 'POST', '/v1/compliance/control-rules', { body, headers: officer });
       expect(result.status).toBe(400);
       expect(result.body).toEqual(expect.objectContaining({ type: '/problems/validation-error', code: 10000001 }));
-      expect(result.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: expect.stringMatching(new RegExp(`^${field.replace(/\./g, '\\.')}`)), code })]));
+      expect(result.body.errors).toEqual(
+        expect.arrayContaining([expect.objectContaining({ field: expect.stringMatching(new RegExp(`^${field.replace(/\./g, '\\.')}`)), code })]),
+      );
       expect(await world.prisma.controlRule.count({ where: { tenantId: tenant.id } })).toBe(before);
     });
 
@@ -279,7 +391,10 @@ describe('compliance: control mapping', () => {
       expect(edit.status).toBe(400);
       expect((await world.prisma.alert.findUniqueOrThrow({ where: { id: alert.id } })).version).toBe(1);
       expect((await http(api, 'PATCH', `/v1/alerts/${alert.id}/controls`, { body: {}, headers: analyst })).status).toBe(400);
-      const create = await http<Problem>(api, 'POST', '/v1/alerts', { body: { type: 'z', source: 's', title: 't', severity: 'low', controls: ['PCI:'] }, headers: analyst });
+      const create = await http<Problem>(api, 'POST', '/v1/alerts', {
+        body: { type: 'z', source: 's', title: 't', severity: 'low', controls: ['PCI:'] },
+        headers: analyst,
+      });
       expect(create.status).toBe(400);
       expect((await http<Problem>(api, 'GET', '/v1/threat-cases?control=nope', { headers: analyst })).status).toBe(400);
     });

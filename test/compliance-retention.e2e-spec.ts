@@ -13,16 +13,43 @@ import { http, startApi, TestApi } from './utils/api';
 import { waitForExport } from './utils/exports';
 import { alertRow, World } from './utils/world';
 
-interface HoldBody { id: string; tenant_id: string; scope: string; threat_case_id: string | null; active: boolean; released_by: string | null; release_note: string | null }
+interface HoldBody {
+  id: string;
+  tenant_id: string;
+  scope: string;
+  threat_case_id: string | null;
+  active: boolean;
+  released_by: string | null;
+  release_note: string | null;
+}
 interface TenantPurge {
-  tenant_id: string; retention_days: number; cutoff: string; held: boolean; alerts_purged: number; alert_timeline_entries_purged: number; threat_case_links_removed: number;
-  export_jobs_purged: number; export_files_removed: number; alert_ids_sha256: string; export_job_ids_sha256: string; time_range: { from: string | null; to: string | null }; audit_event_id: string;
+  tenant_id: string;
+  retention_days: number;
+  cutoff: string;
+  held: boolean;
+  alerts_purged: number;
+  alert_timeline_entries_purged: number;
+  threat_case_links_removed: number;
+  export_jobs_purged: number;
+  export_files_removed: number;
+  alert_ids_sha256: string;
+  export_job_ids_sha256: string;
+  time_range: { from: string | null; to: string | null };
+  audit_event_id: string;
 }
 type Problem = { type: string; code: number; errors?: { field: string; code: string }[]; [key: string]: unknown };
 
 const DAY = 86_400_000;
 const daysAgo = (days: number) => new Date(Date.now() - days * DAY);
-const sortedIdsSha256 = (ids: string[]) => createHash('sha256').update([...ids].sort().map((id) => `${id}\n`).join('')).digest('hex');
+const sortedIdsSha256 = (ids: string[]) =>
+  createHash('sha256')
+    .update(
+      [...ids]
+        .sort()
+        .map((id) => `${id}\n`)
+        .join(''),
+    )
+    .digest('hex');
 
 /**
  * Retention and legal hold (issue 8, item 5): holds on the tenant or a case through the API, and the
@@ -51,7 +78,12 @@ describe('compliance: retention and legal holds', () => {
   const officerOf = (tenant: Tenant) => world.bearer(tenant, ['compliance:read', 'compliance:write', 'cases:read', 'cases:write'], 'officer');
 
   async function purge(tenant: Pick<Tenant, 'id'>): Promise<TenantPurge> {
-    const result = await http<{ data: { tenants: TenantPurge[]; tenant_count: number; alerts_purged: number } }>(api, 'POST', '/v1/compliance/retention/purge', { body: { tenant_id: tenant.id }, headers: admin });
+    const result = await http<{ data: { tenants: TenantPurge[]; tenant_count: number; alerts_purged: number } }>(
+      api,
+      'POST',
+      '/v1/compliance/retention/purge',
+      { body: { tenant_id: tenant.id }, headers: admin },
+    );
     expect(result.status).toBe(200);
     expect(result.body.data.tenants).toHaveLength(1);
     expect(result.body.data).toEqual(expect.objectContaining({ tenant_count: 1, alerts_purged: result.body.data.tenants[0].alerts_purged }));
@@ -59,7 +91,10 @@ describe('compliance: retention and legal holds', () => {
   }
 
   async function hold(tenant: Tenant, body: object): Promise<HoldBody> {
-    const result = await http<{ data: HoldBody }>(api, 'POST', '/v1/compliance/legal-holds', { body: { reason: 'Litigation hold', ...body }, headers: officerOf(tenant) });
+    const result = await http<{ data: HoldBody }>(api, 'POST', '/v1/compliance/legal-holds', {
+      body: { reason: 'Litigation hold', ...body },
+      headers: officerOf(tenant),
+    });
     expect(result.status).toBe(201);
     return result.body.data;
   }
@@ -83,7 +118,14 @@ describe('compliance: retention and legal holds', () => {
     beforeAll(async () => {
       tenant = await world.tenant('Retention');
       const closed = (days: number, fields: Partial<Prisma.AlertUncheckedCreateInput> = {}) =>
-        alertRow(tenant.id, { status: 'resolved', createdAt: daysAgo(days + 1), updatedAt: daysAgo(days), resolvedAt: daysAgo(days), resolvedBy: 'analyst', ...fields });
+        alertRow(tenant.id, {
+          status: 'resolved',
+          createdAt: daysAgo(days + 1),
+          updatedAt: daysAgo(days),
+          resolvedAt: daysAgo(days),
+          resolvedBy: 'analyst',
+          ...fields,
+        });
       rows = {
         expired: closed(500),
         expiredDismissed: closed(401, { status: 'dismissed', resolvedAt: null, resolvedBy: null, dismissedAt: daysAgo(401), dismissedBy: 'analyst' }),
@@ -94,19 +136,34 @@ describe('compliance: retention and legal holds', () => {
       };
       await world.prisma.alert.createMany({ data: Object.values(rows) });
       await world.prisma.alertTimelineEntry.createMany({
-        data: [rows.expired, rows.expired, rows.recent].map((row, i) => ({ id: publicId('atl'), tenantId: tenant.id, alertId: row.id as string, at: daysAgo(500), actor: 'analyst', action: i === 1 ? 'resolved' : 'created', toStatus: i === 1 ? 'resolved' : 'open' })),
+        data: [rows.expired, rows.expired, rows.recent].map((row, i) => ({
+          id: publicId('atl'),
+          tenantId: tenant.id,
+          alertId: row.id as string,
+          at: daysAgo(500),
+          actor: 'analyst',
+          action: i === 1 ? 'resolved' : 'created',
+          toStatus: i === 1 ? 'resolved' : 'open',
+        })),
       });
-      await world.prisma.idempotencyKey.create({ data: { tenantId: tenant.id, key: 'retention-key', requestHash: 'a'.repeat(64), resourceId: rows.expired.id as string } });
+      await world.prisma.idempotencyKey.create({
+        data: { tenantId: tenant.id, key: 'retention-key', requestHash: 'a'.repeat(64), resourceId: rows.expired.id as string },
+      });
       heldCase = await caseWith(tenant, [rows.inHeldCase.id as string]);
       releasedCase = await caseWith(tenant, [rows.inReleasedCase.id as string, rows.recent.id as string]);
       await hold(tenant, { scope: 'threat_case', threat_case_id: heldCase });
       const released = await hold(tenant, { scope: 'threat_case', threat_case_id: releasedCase });
-      expect((await http(api, 'POST', `/v1/compliance/legal-holds/${released.id}/release`, { body: { note: 'Matter closed' }, headers: officerOf(tenant) })).status).toBe(200);
+      expect(
+        (await http(api, 'POST', `/v1/compliance/legal-holds/${released.id}/release`, { body: { note: 'Matter closed' }, headers: officerOf(tenant) })).status,
+      ).toBe(200);
       // The linking wrote entries on the alerts' own timelines too; they go with their alerts.
       const exporter = world.bearer(tenant, ['alerts:read', 'exports:read', 'exports:write'], 'exporter');
       const exportIds: string[] = [];
       for (let i = 0; i < 2; i++) {
-        const started = await http<{ data: { job_id: string } }>(api, 'POST', '/v1/exports', { body: { resource: 'alerts', format: 'csv', scope: 'all' }, headers: exporter });
+        const started = await http<{ data: { job_id: string } }>(api, 'POST', '/v1/exports', {
+          body: { resource: 'alerts', format: 'csv', scope: 'all' },
+          headers: exporter,
+        });
         await waitForExport(api, started.body.data.job_id, exporter);
         exportIds.push(started.body.data.job_id);
       }
@@ -124,7 +181,9 @@ describe('compliance: retention and legal holds', () => {
       expect(await exists('expired')).toBe(false);
       expect(await exists('expiredDismissed')).toBe(false);
       expect(await exists('inReleasedCase')).toBe(false);
-      expect(await world.prisma.alertTimelineEntry.count({ where: { alertId: { in: [rows.expired.id as string, rows.inReleasedCase.id as string] } } })).toBe(0);
+      expect(await world.prisma.alertTimelineEntry.count({ where: { alertId: { in: [rows.expired.id as string, rows.inReleasedCase.id as string] } } })).toBe(
+        0,
+      );
       expect(await world.prisma.idempotencyKey.count({ where: { tenantId: tenant.id, key: 'retention-key' } })).toBe(0);
       const kept = await world.prisma.threatCase.findUniqueOrThrow({ where: { id: releasedCase }, include: { alerts: true } });
       expect(kept.alerts.map((l) => l.alertId)).toEqual([rows.recent.id]);
@@ -143,7 +202,9 @@ describe('compliance: retention and legal holds', () => {
       expect(await world.prisma.exportJob.count({ where: { id: oldExport.id } })).toBe(0);
       expect(existsSync(oldExport.file)).toBe(false);
       expect(await world.prisma.exportJob.count({ where: { id: recentExport } })).toBe(1);
-      expect(result).toEqual(expect.objectContaining({ export_jobs_purged: 1, export_files_removed: 1, export_job_ids_sha256: sortedIdsSha256([oldExport.id]) }));
+      expect(result).toEqual(
+        expect.objectContaining({ export_jobs_purged: 1, export_files_removed: 1, export_job_ids_sha256: sortedIdsSha256([oldExport.id]) }),
+      );
     });
 
     it('should never purge the audit trail, and append one retention.purge event with the counts, time range and id digest', async () => {
@@ -155,14 +216,18 @@ describe('compliance: retention and legal holds', () => {
       expect(await world.prisma.auditEvent.count({ where: { tenantId: tenant.id } })).toBe(auditBefore + 1);
       const event = await world.prisma.auditEvent.findUniqueOrThrow({ where: { id: result.audit_event_id } });
       expect(event).toEqual(expect.objectContaining({ tenantId: tenant.id, action: 'retention.purge', actor: 'root-operator', outcome: 'success' }));
-      expect(event.details).toEqual(expect.objectContaining({ alerts_purged: 3, alert_ids_sha256: result.alert_ids_sha256, time_range: result.time_range, export_jobs_purged: 1 }));
+      expect(event.details).toEqual(
+        expect.objectContaining({ alerts_purged: 3, alert_ids_sha256: result.alert_ids_sha256, time_range: result.time_range, export_jobs_purged: 1 }),
+      );
       const verify = await http<{ data: { valid: boolean } }>(api, 'GET', '/v1/audit-trail/verify', { headers: world.bearer(tenant, ['audit:read']) });
       expect(verify.body.data.valid).toBe(true);
     });
 
     it('should purge nothing more when run again, and still record the run', async () => {
       const again = await purge(tenant);
-      expect(again).toEqual(expect.objectContaining({ alerts_purged: 0, export_jobs_purged: 0, alert_ids_sha256: sortedIdsSha256([]), time_range: { from: null, to: null } }));
+      expect(again).toEqual(
+        expect.objectContaining({ alerts_purged: 0, export_jobs_purged: 0, alert_ids_sha256: sortedIdsSha256([]), time_range: { from: null, to: null } }),
+      );
       expect(await world.prisma.auditEvent.count({ where: { tenantId: tenant.id, action: 'retention.purge' } })).toBe(2);
     });
   });
@@ -192,7 +257,10 @@ describe('compliance: retention and legal holds', () => {
 
   it('should let only admin run the purge, and answer 404 for an unknown tenant and 400 for a malformed one', async () => {
     const tenant = await world.tenant('Purge rights');
-    const refused = await http<Problem>(api, 'POST', '/v1/compliance/retention/purge', { body: { tenant_id: tenant.id }, headers: world.bearer(tenant, ['compliance:write', 'compliance:read']) });
+    const refused = await http<Problem>(api, 'POST', '/v1/compliance/retention/purge', {
+      body: { tenant_id: tenant.id },
+      headers: world.bearer(tenant, ['compliance:write', 'compliance:read']),
+    });
     expect(refused.status).toBe(403);
     expect(refused.body.i18n_args).toEqual({ scope: 'admin' });
     expect((await http(api, 'POST', '/v1/compliance/retention/purge', { body: { tenant_id: publicId('tnt') }, headers: admin })).status).toBe(404);
@@ -223,7 +291,8 @@ describe('compliance: retention and legal holds', () => {
    */
   it('should purge in the daily run an unheld tenant’s expired alerts, keep a tenant-held one’s, and record each as the system', async () => {
     const [free, held] = await Promise.all([world.tenant('Daily purge'), world.tenant('Daily purge held')]);
-    const closed = (tenant: Tenant, days: number) => alertRow(tenant.id, { status: 'resolved', createdAt: daysAgo(days + 1), updatedAt: daysAgo(days), resolvedAt: daysAgo(days), resolvedBy: 'analyst' });
+    const closed = (tenant: Tenant, days: number) =>
+      alertRow(tenant.id, { status: 'resolved', createdAt: daysAgo(days + 1), updatedAt: daysAgo(days), resolvedAt: daysAgo(days), resolvedBy: 'analyst' });
     const rows = { freeExpired: closed(free, 800), freeKept: closed(free, 600), heldExpired: closed(held, 800) };
     try {
       await world.prisma.alert.createMany({ data: Object.values(rows) });
@@ -235,11 +304,26 @@ describe('compliance: retention and legal holds', () => {
 
       const exists = async (row: Prisma.AlertUncheckedCreateInput) => (await world.prisma.alert.count({ where: { id: row.id as string } })) === 1;
       expect(await Promise.all(Object.values(rows).map(exists))).toEqual([false, true, true]);
-      expect(freeRun).toEqual(expect.objectContaining({ tenant_id: free.id, retention_days: 700, held: false, alerts_purged: 1, alert_ids_sha256: sortedIdsSha256([rows.freeExpired.id as string]) }));
-      expect(heldRun).toEqual(expect.objectContaining({ tenant_id: held.id, retention_days: 400, held: true, alerts_purged: 0, alert_ids_sha256: sortedIdsSha256([]) }));
-      for (const [tenant, run] of [[free, freeRun], [held, heldRun]] as const) {
+      expect(freeRun).toEqual(
+        expect.objectContaining({
+          tenant_id: free.id,
+          retention_days: 700,
+          held: false,
+          alerts_purged: 1,
+          alert_ids_sha256: sortedIdsSha256([rows.freeExpired.id as string]),
+        }),
+      );
+      expect(heldRun).toEqual(
+        expect.objectContaining({ tenant_id: held.id, retention_days: 400, held: true, alerts_purged: 0, alert_ids_sha256: sortedIdsSha256([]) }),
+      );
+      for (const [tenant, run] of [
+        [free, freeRun],
+        [held, heldRun],
+      ] as const) {
         const events = await world.prisma.auditEvent.findMany({ where: { tenantId: tenant.id, action: 'retention.purge' } });
-        expect(events.map((e) => [e.id, e.actor, e.actorType, e.outcome, e.resourceId])).toEqual([[run.audit_event_id, 'retention-purge', 'system', 'success', tenant.id]]);
+        expect(events.map((e) => [e.id, e.actor, e.actorType, e.outcome, e.resourceId])).toEqual([
+          [run.audit_event_id, 'retention-purge', 'system', 'success', tenant.id],
+        ]);
         expect(events[0].details).toEqual(expect.objectContaining({ held: run.held, alerts_purged: run.alerts_purged, cutoff: run.cutoff }));
       }
     } finally {
@@ -260,14 +344,24 @@ describe('compliance: retention and legal holds', () => {
       await world.prisma.alert.create({ data: row });
       const caseId = await caseWith(tenant, [row.id as string]);
       const placed = await hold(tenant, { scope: 'threat_case', threat_case_id: caseId, reference: 'MATTER-17' });
-      const listed = await http<{ items: HoldBody[] }>(api, 'GET', `/v1/compliance/legal-holds?active=true&threat_case_id=${caseId}`, { headers: officerOf(tenant) });
+      const listed = await http<{ items: HoldBody[] }>(api, 'GET', `/v1/compliance/legal-holds?active=true&threat_case_id=${caseId}`, {
+        headers: officerOf(tenant),
+      });
       expect(listed.body.items.map((h) => h.id)).toEqual([placed.id]);
-      const released = await http<{ data: HoldBody }>(api, 'POST', `/v1/compliance/legal-holds/${placed.id}/release`, { body: { note: 'Settled' }, headers: officerOf(tenant) });
+      const released = await http<{ data: HoldBody }>(api, 'POST', `/v1/compliance/legal-holds/${placed.id}/release`, {
+        body: { note: 'Settled' },
+        headers: officerOf(tenant),
+      });
       expect(released.body.data).toEqual(expect.objectContaining({ active: false, released_by: 'officer', release_note: 'Settled' }));
-      const again = await http<Problem>(api, 'POST', `/v1/compliance/legal-holds/${placed.id}/release`, { body: { note: 'Twice' }, headers: officerOf(tenant) });
+      const again = await http<Problem>(api, 'POST', `/v1/compliance/legal-holds/${placed.id}/release`, {
+        body: { note: 'Twice' },
+        headers: officerOf(tenant),
+      });
       expect(again.status).toBe(409);
       expect(again.body).toEqual(expect.objectContaining({ type: '/problems/legal-hold-released', code: 10070001 }));
-      expect((await http<{ data: HoldBody }>(api, 'GET', `/v1/compliance/legal-holds/${placed.id}`, { headers: officerOf(tenant) })).body.data.release_note).toBe('Settled');
+      expect(
+        (await http<{ data: HoldBody }>(api, 'GET', `/v1/compliance/legal-holds/${placed.id}`, { headers: officerOf(tenant) })).body.data.release_note,
+      ).toBe('Settled');
       const audit = await world.prisma.auditEvent.findMany({ where: { resourceId: placed.id }, orderBy: { seq: 'asc' } });
       expect(audit.map((e) => e.action)).toEqual(['legal_hold.place', 'legal_hold.release']);
       expect(audit[1].details).toEqual(expect.objectContaining({ note: 'Settled', threat_case_id: caseId }));
@@ -278,13 +372,18 @@ describe('compliance: retention and legal holds', () => {
       await world.prisma.alert.create({ data: theirs });
       const theirCase = await caseWith(other, [theirs.id as string]);
       for (const caseId of [theirCase, publicId('tc')]) {
-        const refused = await http<Problem>(api, 'POST', '/v1/compliance/legal-holds', { body: { scope: 'threat_case', threat_case_id: caseId, reason: 'x' }, headers: officerOf(tenant) });
+        const refused = await http<Problem>(api, 'POST', '/v1/compliance/legal-holds', {
+          body: { scope: 'threat_case', threat_case_id: caseId, reason: 'x' },
+          headers: officerOf(tenant),
+        });
         expect(refused.status).toBe(422);
         expect(refused.body).toEqual(expect.objectContaining({ type: '/problems/legal-hold-unknown-threat-case', code: 10070002, threat_case_id: caseId }));
       }
       const theirHold = await hold(other, { scope: 'tenant' });
       expect((await http(api, 'GET', `/v1/compliance/legal-holds/${theirHold.id}`, { headers: officerOf(tenant) })).status).toBe(404);
-      expect((await http(api, 'POST', `/v1/compliance/legal-holds/${theirHold.id}/release`, { body: { note: 'not mine' }, headers: officerOf(tenant) })).status).toBe(404);
+      expect(
+        (await http(api, 'POST', `/v1/compliance/legal-holds/${theirHold.id}/release`, { body: { note: 'not mine' }, headers: officerOf(tenant) })).status,
+      ).toBe(404);
       const mine = await http<{ items: HoldBody[] }>(api, 'GET', '/v1/compliance/legal-holds?page_size=200', { headers: officerOf(tenant) });
       expect(mine.body.items.every((h) => h.tenant_id === tenant.id)).toBe(true);
       expect((await world.prisma.legalHold.findUniqueOrThrow({ where: { id: theirHold.id } })).releasedAt).toBeNull();
@@ -292,7 +391,10 @@ describe('compliance: retention and legal holds', () => {
 
     it('should need compliance:read to list and compliance:write to place or release', async () => {
       expect((await http(api, 'GET', '/v1/compliance/legal-holds', { headers: world.bearer(tenant, ['alerts:read']) })).status).toBe(403);
-      expect((await http(api, 'POST', '/v1/compliance/legal-holds', { body: { scope: 'tenant', reason: 'x' }, headers: world.bearer(tenant, ['compliance:read']) })).status).toBe(403);
+      expect(
+        (await http(api, 'POST', '/v1/compliance/legal-holds', { body: { scope: 'tenant', reason: 'x' }, headers: world.bearer(tenant, ['compliance:read']) }))
+          .status,
+      ).toBe(403);
     });
 
     it.each([

@@ -19,7 +19,15 @@ describe('dates', () => {
     writer = world.bearer(tenant, ['alerts:read', 'alerts:write', 'cases:read', 'cases:write', 'alerts:ingest']);
   });
 
-  const alertBody = (startsAt: string) => ({ type: 'intrusion', source: 'ids', title: 'Date probe', severity: 'low', alertable_type: 'manual', alertable_id: `e-${startsAt}`, starts_at: startsAt });
+  const alertBody = (startsAt: string) => ({
+    type: 'intrusion',
+    source: 'ids',
+    title: 'Date probe',
+    severity: 'low',
+    alertable_type: 'manual',
+    alertable_id: `e-${startsAt}`,
+    starts_at: startsAt,
+  });
 
   it.each(['9999-12-31T24:00:00Z', '2026-01-01T24:00:00Z', '1969-12-31T23:59:59Z', '0001-01-01T00:00:00Z', '+010000-01-01T00:00:00Z', '2026-02-30T00:00:00Z'])(
     'should refuse starts_at %s with 400 and store nothing',
@@ -44,7 +52,10 @@ describe('dates', () => {
     const alert = await world.prisma.alert.create({ data: alertRow(tenant.id) });
     const created = await http<One>(run.api, 'POST', '/v1/threat-cases', { body: { alert_ids: [alert.id], title: 'Dates' }, headers: writer });
     expect(created.status).toBe(201);
-    const refused = await http<Problem>(run.api, 'POST', `/v1/threat-cases/${created.body.data.id}/verifications`, { body: { alert_id: alert.id, sent_as_clip_at: '9999-12-31T24:00:00Z' }, headers: writer });
+    const refused = await http<Problem>(run.api, 'POST', `/v1/threat-cases/${created.body.data.id}/verifications`, {
+      body: { alert_id: alert.id, sent_as_clip_at: '9999-12-31T24:00:00Z' },
+      headers: writer,
+    });
     expect(refused.status).toBe(400);
     expect(refused.body.errors?.[0]).toEqual(expect.objectContaining({ field: 'sent_as_clip_at' }));
     expect(await world.prisma.threatCaseVerification.count({ where: { caseId: created.body.data.id } })).toBe(0);
@@ -55,7 +66,13 @@ describe('dates', () => {
   });
 
   it('should refuse an Alertmanager alert whose startsAt is past 9999, storing nothing of it', async () => {
-    const payload = { version: '4', status: 'firing', receiver: 'r', groupKey: 'g', alerts: [{ status: 'firing', labels: { alertname: 'X' }, annotations: {}, startsAt: '9999-12-31T24:00:00Z', fingerprint: 'f1' }] };
+    const payload = {
+      version: '4',
+      status: 'firing',
+      receiver: 'r',
+      groupKey: 'g',
+      alerts: [{ status: 'firing', labels: { alertname: 'X' }, annotations: {}, startsAt: '9999-12-31T24:00:00Z', fingerprint: 'f1' }],
+    };
     const before = await world.prisma.alert.count({ where: { tenantId: tenant.id } });
     // Ingestion refuses an invalid alert alone (its group is answered 200 and the rest stored).
     const answer = await http<{ data: { created: number; refused: number } }>(run.api, 'POST', '/v1/ingest/alertmanager', { body: payload, headers: writer });
@@ -79,7 +96,9 @@ describe('dates', () => {
       await world.prisma.$executeRawUnsafe(`UPDATE alerts SET starts_at = '10000-01-01T00:00:00Z' WHERE id = $1`, alertId);
       await world.prisma.$executeRawUnsafe(
         `INSERT INTO threat_case_verifications (id, tenant_id, case_id, sent_as_clip_at, created_at, created_by) VALUES ($1, $2, $3, '10000-01-01T00:00:00Z', now(), 'seed')`,
-        publicId('tcv'), poisoned.id, caseId,
+        publicId('tcv'),
+        poisoned.id,
+        caseId,
       );
     });
 

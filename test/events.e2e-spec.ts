@@ -15,11 +15,16 @@ interface Frame {
 }
 
 /** A reader of GET /v1/events over Node's fetch: frames as they arrive. */
-async function openStream(api: TestApi, query: string, headers: Record<string, string>): Promise<{ status: number; contentType: string | null; frames: Frame[]; close(): void; text(): Promise<string> }> {
+async function openStream(
+  api: TestApi,
+  query: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; contentType: string | null; frames: Frame[]; close(): void; text(): Promise<string> }> {
   const controller = new AbortController();
   const response = await fetch(`${api.baseUrl}/v1/events${query}`, { headers, signal: controller.signal });
   const frames: Frame[] = [];
-  if (response.status !== 200 || !response.body) return { status: response.status, contentType: response.headers.get('content-type'), frames, close: () => controller.abort(), text: () => response.text() };
+  if (response.status !== 200 || !response.body)
+    return { status: response.status, contentType: response.headers.get('content-type'), frames, close: () => controller.abort(), text: () => response.text() };
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
@@ -89,7 +94,10 @@ describe('the live stream (GET /v1/events)', () => {
     await browser?.close();
     await api.close();
     await new Promise((done) => console.close(done));
-    for (const [key, value] of [['CORS_ORIGINS', saved.cors], ['EXPORTS_IN_PROCESS', saved.inProcess]] as const) {
+    for (const [key, value] of [
+      ['CORS_ORIGINS', saved.cors],
+      ['EXPORTS_IN_PROCESS', saved.inProcess],
+    ] as const) {
       if (value === undefined) delete process.env[key];
       else process.env[key] = value;
     }
@@ -97,7 +105,8 @@ describe('the live stream (GET /v1/events)', () => {
   });
 
   async function raise(title: string, severity = 'high', headers = writer): Promise<string> {
-    const send = () => http<{ data: { id: string } }>(api, 'POST', '/v1/alerts', { body: { type: 'intrusion', source: 'live-test', title, severity }, headers });
+    const send = () =>
+      http<{ data: { id: string } }>(api, 'POST', '/v1/alerts', { body: { type: 'intrusion', source: 'live-test', title, severity }, headers });
     // Once: a kept-alive connection of this process may be one the browser test just closed.
     const created = await send().catch(send);
     expect(created.status).toBe(201);
@@ -117,7 +126,11 @@ describe('the live stream (GET /v1/events)', () => {
       const [created, acknowledged] = await until('both events', () => about(stream.frames, id).length >= 2 && about(stream.frames, id));
       expect(created.event).toBe('alert.created');
       expect(created.id).toMatch(/^evt_/);
-      expect(JSON.parse(created.data)).toMatchObject({ type: 'alert.created', timestamp: expect.any(String), data: { id, status: 'open', tenant_id: tenant.id } });
+      expect(JSON.parse(created.data)).toMatchObject({
+        type: 'alert.created',
+        timestamp: expect.any(String),
+        data: { id, status: 'open', tenant_id: tenant.id },
+      });
       expect(acknowledged.event).toBe('alert.status_changed');
       expect(JSON.parse(acknowledged.data).data).toMatchObject({ status: 'acknowledged', previous_status: 'open' });
       expect(about(stream.frames, foreign)).toEqual([]);
@@ -176,12 +189,17 @@ describe('the live stream (GET /v1/events)', () => {
     const page = await browser.newPage();
     try {
       await page.goto(`${consoleOrigin}/`);
-      await page.evaluate((url: string) => {
-        const seen: { type: string; id: string; data: string }[] = [];
-        (globalThis as unknown as { seen: typeof seen }).seen = seen;
-        const source = new EventSource(url);
-        source.addEventListener('alert.created', (event) => seen.push({ type: event.type, id: (event as MessageEvent).lastEventId, data: (event as MessageEvent).data as string }));
-      }, `${api.baseUrl}/v1/events?types=alert.created&access_token=${encodeURIComponent(token)}`);
+      await page.evaluate(
+        (url: string) => {
+          const seen: { type: string; id: string; data: string }[] = [];
+          (globalThis as unknown as { seen: typeof seen }).seen = seen;
+          const source = new EventSource(url);
+          source.addEventListener('alert.created', (event) =>
+            seen.push({ type: event.type, id: (event as MessageEvent).lastEventId, data: (event as MessageEvent).data as string }),
+          );
+        },
+        `${api.baseUrl}/v1/events?types=alert.created&access_token=${encodeURIComponent(token)}`,
+      );
       const seenIn = () => page.evaluate(() => (globalThis as unknown as { seen: { type: string; id: string; data: string }[] }).seen);
       // The first alert is raised once the stream is open (EventSource connects on its own time): retried until one is seen.
       let before = '';

@@ -14,7 +14,18 @@ import { World } from './utils/world';
 
 const run = promisify(execFile);
 
-interface Verification { tenant_id: string; from: string | null; to: string; first_seq: number | null; last_seq: number | null; checked: number; valid: boolean; first_broken_id: string | null; previous_hash: string; last_hash: string | null }
+interface Verification {
+  tenant_id: string;
+  from: string | null;
+  to: string;
+  first_seq: number | null;
+  last_seq: number | null;
+  checked: number;
+  valid: boolean;
+  first_broken_id: string | null;
+  previous_hash: string;
+  last_hash: string | null;
+}
 
 /**
  * The evidence pack (issue 8, item 7): one zip with the PDF report, the CSV, the manifest, the audit
@@ -39,8 +50,14 @@ describe('evidence pack exports', () => {
     delete process.env.EXPORTS_IN_PROCESS;
   });
 
-  async function pack(headers: Record<string, string>, body: Record<string, unknown>): Promise<{ status: ExportStatus; dir: string; files: string[]; contentType: string | null }> {
-    const started = await http<{ data: { job_id: string } }>(api, 'POST', '/v1/exports', { body: { resource: 'alerts', format: 'evidence-pack', ...body }, headers });
+  async function pack(
+    headers: Record<string, string>,
+    body: Record<string, unknown>,
+  ): Promise<{ status: ExportStatus; dir: string; files: string[]; contentType: string | null }> {
+    const started = await http<{ data: { job_id: string } }>(api, 'POST', '/v1/exports', {
+      body: { resource: 'alerts', format: 'evidence-pack', ...body },
+      headers,
+    });
     expect(started.status).toBe(202);
     const status = await waitForExport(api, started.body.data.job_id, headers);
     expect(status).toEqual(expect.objectContaining({ status: 'completed', file_ready: true }));
@@ -55,7 +72,10 @@ describe('evidence pack exports', () => {
   async function alerts(tenant: Tenant, writer: Record<string, string>, count: number): Promise<string[]> {
     const ids: string[] = [];
     for (let i = 0; i < count; i++) {
-      const result = await http<{ data: { id: string } }>(api, 'POST', '/v1/alerts', { body: { type: 'evidence', source: 'waf', title: `Evidence alert ${i}`, severity: 'high', controls: ['PCI:10.2.1'] }, headers: writer });
+      const result = await http<{ data: { id: string } }>(api, 'POST', '/v1/alerts', {
+        body: { type: 'evidence', source: 'waf', title: `Evidence alert ${i}`, severity: 'high', controls: ['PCI:10.2.1'] },
+        headers: writer,
+      });
       ids.push(result.body.data.id);
     }
     return ids;
@@ -73,7 +93,12 @@ describe('evidence pack exports', () => {
     expect(status.manifest).toEqual(expect.objectContaining({ format: 'evidence-pack', row_count: 3, complete: true }));
     expect(files).toEqual(['SHA256SUMS', 'audit-trail-verification.json', 'data.csv', 'manifest.json', 'report.pdf']);
     const sums = await readFile(join(dir, 'SHA256SUMS'), 'utf8');
-    expect(sums.trimEnd().split('\n').map((line) => line.replace(/^[0-9a-f]{64} {2}/, ''))).toEqual(['report.pdf', 'data.csv', 'manifest.json', 'audit-trail-verification.json']);
+    expect(
+      sums
+        .trimEnd()
+        .split('\n')
+        .map((line) => line.replace(/^[0-9a-f]{64} {2}/, '')),
+    ).toEqual(['report.pdf', 'data.csv', 'manifest.json', 'audit-trail-verification.json']);
     const checked = await run('sha256sum', ['-c', 'SHA256SUMS'], { cwd: dir });
     expect(checked.stdout.trim().split('\n')).toEqual(['report.pdf: OK', 'data.csv: OK', 'manifest.json: OK', 'audit-trail-verification.json: OK']);
 
@@ -83,11 +108,21 @@ describe('evidence pack exports', () => {
     expect(header).toEqual(expect.arrayContaining(['time_to_acknowledge_seconds', 'time_to_resolve_seconds']));
 
     const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
-    expect(manifest).toEqual(expect.objectContaining({ export_id: status.job_id, format: 'evidence-pack', row_count: 3, data_sha256: status.manifest?.data_sha256, tenant_id: tenant.id }));
+    expect(manifest).toEqual(
+      expect.objectContaining({
+        export_id: status.job_id,
+        format: 'evidence-pack',
+        row_count: 3,
+        data_sha256: status.manifest?.data_sha256,
+        tenant_id: tenant.id,
+      }),
+    );
 
     const verification = JSON.parse(await readFile(join(dir, 'audit-trail-verification.json'), 'utf8')) as Verification;
     const chain = await world.prisma.auditEvent.findMany({ where: { tenantId: tenant.id, at: { lt: new Date(verification.to) } }, orderBy: { seq: 'asc' } });
-    expect(verification).toEqual(expect.objectContaining({ tenant_id: tenant.id, from: null, valid: true, first_broken_id: null, first_seq: 1, previous_hash: GENESIS_HASH }));
+    expect(verification).toEqual(
+      expect.objectContaining({ tenant_id: tenant.id, from: null, valid: true, first_broken_id: null, first_seq: 1, previous_hash: GENESIS_HASH }),
+    );
     expect(verification.last_seq).toBe(chain.length);
     expect(verification.checked).toBe(chain.length);
     expect(verification.last_hash).toBe(chain[chain.length - 1].hash);
@@ -125,7 +160,24 @@ describe('evidence pack exports', () => {
     await alerts(tenant, writer, 1);
     const last = await world.prisma.auditEvent.findFirstOrThrow({ where: { tenantId: tenant.id }, orderBy: { seq: 'desc' } });
     // An event slipped in with a hash that does not cover it (inserting is what the append-only trigger allows).
-    const forged = { id: publicId('aud'), tenantId: tenant.id, seq: last.seq + 1n, at: new Date(), actor: 'mallory', actorType: 'jwt', action: 'alert.delete', resourceType: 'alert', resourceId: null, outcome: 'success', ip: null, userAgent: null, requestId: null, traceId: null, details: {}, prevHash: last.hash };
+    const forged = {
+      id: publicId('aud'),
+      tenantId: tenant.id,
+      seq: last.seq + 1n,
+      at: new Date(),
+      actor: 'mallory',
+      actorType: 'jwt',
+      action: 'alert.delete',
+      resourceType: 'alert',
+      resourceId: null,
+      outcome: 'success',
+      ip: null,
+      userAgent: null,
+      requestId: null,
+      traceId: null,
+      details: {},
+      prevHash: last.hash,
+    };
     await world.prisma.auditEvent.create({ data: { ...forged, hash: hashEvent({ ...forged, actor: 'someone-else' }) } });
     const { dir } = await pack(world.bearer(tenant, ['alerts:read', 'exports:read', 'exports:write'], 'reviewer'), { scope: 'all' });
     const verification = JSON.parse(await readFile(join(dir, 'audit-trail-verification.json'), 'utf8')) as Verification;
@@ -136,7 +188,10 @@ describe('evidence pack exports', () => {
     const tenant = await world.tenant('Evidence resources');
     const writer = world.bearer(tenant, ['alerts:read', 'alerts:write', 'cases:read', 'cases:write'], 'analyst');
     const ids = await alerts(tenant, writer, 2);
-    const created = await http<{ data: { id: string } }>(api, 'POST', '/v1/threat-cases', { body: { alert_ids: ids, title: 'Badge cloning at door 4' }, headers: writer });
+    const created = await http<{ data: { id: string } }>(api, 'POST', '/v1/threat-cases', {
+      body: { alert_ids: ids, title: 'Badge cloning at door 4' },
+      headers: writer,
+    });
     expect(created.status).toBe(201);
     const reader = world.bearer(tenant, ['cases:read', 'audit:read', 'exports:read', 'exports:write'], 'reviewer');
     const files = ['SHA256SUMS', 'audit-trail-verification.json', 'data.csv', 'manifest.json', 'report.pdf'];
@@ -169,7 +224,10 @@ describe('evidence pack exports', () => {
 
   it('should refuse the format under another spelling with 400', async () => {
     const tenant = await world.tenant('Evidence bad');
-    const result = await http<{ errors: { field: string; code: string }[] }>(api, 'POST', '/v1/exports', { body: { resource: 'alerts', format: 'evidence_pack', scope: 'all' }, headers: world.bearer(tenant, ['alerts:read', 'exports:write']) });
+    const result = await http<{ errors: { field: string; code: string }[] }>(api, 'POST', '/v1/exports', {
+      body: { resource: 'alerts', format: 'evidence_pack', scope: 'all' },
+      headers: world.bearer(tenant, ['alerts:read', 'exports:write']),
+    });
     expect(result.status).toBe(400);
     expect(result.body.errors).toEqual([expect.objectContaining({ field: 'format', code: 'enum' })]);
   });

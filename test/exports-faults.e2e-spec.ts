@@ -22,7 +22,9 @@ describe('exports under faults', () => {
     tenant = await world.tenant('Faults');
     auditor = world.bearer(tenant, ['alerts:read', 'exports:read', 'exports:write'], 'auditor');
     const start = Date.UTC(2025, 5, 1);
-    await world.prisma.alert.createMany({ data: Array.from({ length: 2_400 }, (_, i) => alertRow(tenant.id, { type: i < 12 ? 'small' : 'large', createdAt: new Date(start + i * 1000) })) });
+    await world.prisma.alert.createMany({
+      data: Array.from({ length: 2_400 }, (_, i) => alertRow(tenant.id, { type: i < 12 ? 'small' : 'large', createdAt: new Date(start + i * 1000) })),
+    });
   });
 
   afterAll(async () => {
@@ -30,7 +32,6 @@ describe('exports under faults', () => {
   });
 
   const start = (api: TestApi, body: Record<string, unknown>): Promise<string> => startExport(api, body, auditor);
-
 
   it('should fail the job with a clear error_message when the export directory cannot be written, without retrying', async () => {
     const blocker = join(resolve(process.env.EXPORT_DIR as string, '..'), 'not-a-directory');
@@ -51,7 +52,14 @@ describe('exports under faults', () => {
     await withApiEnv({ EXPORTS_IN_PROCESS: 'true', EXPORT_MAX_RECORDS: '5' }, async (api) => {
       const csv = await waitForExport(api, await start(api, { resource: 'alerts', format: 'csv', scope: 'filtered', filters: { type: ['small'] } }), auditor);
       expect(csv.status).toBe('completed');
-      expect(csv.manifest).toEqual(expect.objectContaining({ complete: false, row_count: 5, matched_count: 12, incomplete_reason: 'EXPORT_MAX_RECORDS is 5: 5 of 12 matching records are in the file' }));
+      expect(csv.manifest).toEqual(
+        expect.objectContaining({
+          complete: false,
+          row_count: 5,
+          matched_count: 12,
+          incomplete_reason: 'EXPORT_MAX_RECORDS is 5: 5 of 12 matching records are in the file',
+        }),
+      );
       const [, ...rows] = parseCsv((await downloadExport(api, csv.job_id, auditor)).bytes.toString('utf8').slice(1));
       expect(rows).toHaveLength(5);
 

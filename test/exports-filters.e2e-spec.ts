@@ -179,7 +179,13 @@ describe(`exports hold what the list shows, for random filters (FILTER_SEED=${SE
 
   /** Every item of the list of these filters, walked page by page by cursor in a random sort. */
   async function walk(resource: keyof typeof LISTS, filters: Filters, random: Random): Promise<Item[]> {
-    const query = new URLSearchParams({ ...filters, pagination: 'cursor', page_size: String(random.int(3, 20)), sort_by: random.pick(SORTS[resource]), sort_direction: random.pick(['asc', 'desc']) });
+    const query = new URLSearchParams({
+      ...filters,
+      pagination: 'cursor',
+      page_size: String(random.int(3, 20)),
+      sort_by: random.pick(SORTS[resource]),
+      sort_direction: random.pick(['asc', 'desc']),
+    });
     const items: Item[] = [];
     for (let pages = 0; pages < 1_000; pages++) {
       const page = await http<List>(api, 'GET', `${LISTS[resource]}?${query}`, { headers });

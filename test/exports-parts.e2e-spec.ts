@@ -35,7 +35,12 @@ describe('exports written in parts by threads', () => {
       data: [
         ...special.map((fields, i) => alertRow(tenant.id, { ...fields, severity: 'critical', createdAt: new Date(base + i) })),
         // Many in the same millisecond: the part boundaries fall inside runs of equal created_at.
-        ...Array.from({ length: 95 }, (_, i) => alertRow(tenant.id, { severity: (['info', 'low', 'medium', 'high', 'critical'] as const)[i % 5], createdAt: new Date(base + 3600_000 + Math.floor(i / 10)) })),
+        ...Array.from({ length: 95 }, (_, i) =>
+          alertRow(tenant.id, {
+            severity: (['info', 'low', 'medium', 'high', 'critical'] as const)[i % 5],
+            createdAt: new Date(base + 3600_000 + Math.floor(i / 10)),
+          }),
+        ),
         ...Array.from({ length: 6_000 }, (_, i) => alertRow(tenant.id, { type: 'many', createdAt: new Date(base + 2 * 86_400_000 + i * 1000) })),
       ],
     });
@@ -47,7 +52,6 @@ describe('exports written in parts by threads', () => {
 
   const start = (api: TestApi, body: Record<string, unknown>): Promise<string> => startExport(api, body, auditor);
 
-
   async function exported(api: TestApi, body: Record<string, unknown>): Promise<{ status: ExportStatus; bytes: Buffer }> {
     const status = await waitForExport(api, await start(api, body), auditor);
     expect(status).toEqual(expect.objectContaining({ status: 'completed', error_message: null }));
@@ -58,7 +62,10 @@ describe('exports written in parts by threads', () => {
     await withApiEnv({ EXPORTS_IN_PROCESS: 'true' }, async (api) => {
       const alerts = await world.prisma.alert.findMany({ where: { tenantId: tenant.id, severity: 'critical' }, take: 14, orderBy: { id: 'asc' } });
       for (const [i, alert] of alerts.entries()) {
-        const created = await http(api, 'POST', '/v1/threat-cases', { body: { alert_ids: [alert.id], title: i % 2 ? `Case ${i}` : `=Case "${i}", west`, device_id: `cam-${i}` }, headers: auditor });
+        const created = await http(api, 'POST', '/v1/threat-cases', {
+          body: { alert_ids: [alert.id], title: i % 2 ? `Case ${i}` : `=Case "${i}", west`, device_id: `cam-${i}` },
+          headers: auditor,
+        });
         expect(created.status).toBe(201);
       }
     });
@@ -95,7 +102,12 @@ describe('exports written in parts by threads', () => {
       const { status, bytes } = await exported(api, { resource: 'alerts', format: 'csv', scope: 'filtered', filters: { type: ['many'] } });
       expect(status.manifest).toEqual(expect.objectContaining({ row_count: 20, matched_count: 6_000, complete: false }));
       const [header, ...rows] = parseCsv(bytes.toString('utf8').slice(1));
-      const expected = await world.prisma.alert.findMany({ where: { tenantId: tenant.id, type: 'many' }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: 20, select: { id: true } });
+      const expected = await world.prisma.alert.findMany({
+        where: { tenantId: tenant.id, type: 'many' },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        take: 20,
+        select: { id: true },
+      });
       expect(rows.map((r) => r[header.indexOf('id')])).toEqual(expected.map((a) => a.id));
     });
   });
@@ -112,7 +124,11 @@ describe('exports written in parts by threads', () => {
       // A terminated thread's backend goes as soon as PostgreSQL sees the socket close.
       let connections = -1;
       for (const deadline = Date.now() + 5_000; connections !== 0 && Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 50))) {
-        connections = (await world.prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = ${PART_THREAD_APPLICATION} AND datname = current_database()`)[0].n;
+        connections = (
+          await world.prisma.$queryRaw<
+            { n: number }[]
+          >`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = ${PART_THREAD_APPLICATION} AND datname = current_database()`
+        )[0].n;
       }
       expect(connections).toBe(0);
       expect((await waitForExport(api, id, auditor)).status).toBe('cancelled');
@@ -127,7 +143,9 @@ describe('exports written in parts by threads', () => {
       await mkdir(join(exportDir, '.work', id, 'part-1199.csv'), { recursive: true });
       const status = await waitForExport(api, id, auditor);
       expect(status).toEqual(expect.objectContaining({ status: 'failed', attempts: 1, file_ready: false }));
-      expect(status.error_message).toMatch(/^Could not write the export file: a directory stands where the export file should be \(EISDIR at .*part-1199\.csv\)\.$/);
+      expect(status.error_message).toMatch(
+        /^Could not write the export file: a directory stands where the export file should be \(EISDIR at .*part-1199\.csv\)\.$/,
+      );
       expect(existsSync(join(exportDir, '.work', id))).toBe(false);
     });
   });
@@ -136,16 +154,26 @@ describe('exports written in parts by threads', () => {
     await withApiEnv({ ...inParts, EXPORT_PART_RECORDS: '100' }, async (api) => {
       const id = await start(api, { resource: 'alerts', format: 'ndjson', scope: 'filtered', filters: { type: ['many'] } });
       let killed = 0;
-      for (const deadline = Date.now() + 30_000; killed === 0 && Date.now() < deadline; ) {
-        const rows = await world.prisma.$queryRaw<{ n: number }[]>`SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name = ${PART_THREAD_APPLICATION} AND datname = current_database()`;
+      for (const deadline = Date.now() + 30_000; killed === 0 && Date.now() < deadline;) {
+        const rows = await world.prisma.$queryRaw<
+          { n: number }[]
+        >`SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name = ${PART_THREAD_APPLICATION} AND datname = current_database()`;
         killed = rows[0].n;
         if (killed === 0) await new Promise((resolve) => setTimeout(resolve, 20));
       }
       expect(killed).toBeGreaterThan(0);
       const status = await waitForExport(api, id, auditor);
       expect(status).toEqual(expect.objectContaining({ status: 'completed', attempts: 2, error_message: null }));
-      const lines = (await downloadExport(api, id, auditor)).bytes.toString('utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as { id: string });
-      const expected = await world.prisma.alert.findMany({ where: { tenantId: tenant.id, type: 'many' }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], select: { id: true } });
+      const lines = (await downloadExport(api, id, auditor)).bytes
+        .toString('utf8')
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { id: string });
+      const expected = await world.prisma.alert.findMany({
+        where: { tenantId: tenant.id, type: 'many' },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        select: { id: true },
+      });
       expect(lines.map((l) => l.id)).toEqual(expected.map((a) => a.id));
     });
   });

@@ -30,8 +30,28 @@ describe('evidence report layout', () => {
   const id = 'alr_01KH1AZ3CHJX2WM32RJP52VF2K';
   const longTitle = `Multiple failed logins for ${'very-long-user-name.'.repeat(8)}example`;
   const rows = [
-    ['2026-10-01 12:00:00', 'Critical', 'Acknowledged', 'brute_force', longTitle, 'auth-gateway.internal.example.com', 'analyst-with-a-long-name', '2026-10-02 13:59:59', id],
-    ['2026-10-01 12:00:00', '심각', '확인됨', '무차별 대입 공격', `서버 과부하 告警 ${'過負荷'.repeat(30)}`, '인증 게이트웨이', '김민준', '2026-10-02 13:59:59', id],
+    [
+      '2026-10-01 12:00:00',
+      'Critical',
+      'Acknowledged',
+      'brute_force',
+      longTitle,
+      'auth-gateway.internal.example.com',
+      'analyst-with-a-long-name',
+      '2026-10-02 13:59:59',
+      id,
+    ],
+    [
+      '2026-10-01 12:00:00',
+      '심각',
+      '확인됨',
+      '무차별 대입 공격',
+      `서버 과부하 告警 ${'過負荷'.repeat(30)}`,
+      '인증 게이트웨이',
+      '김민준',
+      '2026-10-02 13:59:59',
+      id,
+    ],
     ['2026-10-01 12:00:00', 'Info', 'Open', 'x', 'Short title', 'casb', '', '', id],
   ];
 
@@ -39,7 +59,10 @@ describe('evidence report layout', () => {
 
   function context(locale: Locale, t = reportTranslator(locale), title = 'Report'): WriterContext {
     return {
-      title, tenantName: 'Tenant', zone: new ZonedFormatter('UTC'), t,
+      title,
+      tenantName: 'Tenant',
+      zone: new ZonedFormatter('UTC'),
+      t,
       manifest: { locale, export_id: 'exp_01TEST', generated_at: '2026-10-03T00:00:00.000Z', data_sha256: 'a'.repeat(64) },
     } as unknown as WriterContext;
   }
@@ -74,10 +97,12 @@ describe('evidence report layout', () => {
 
   it('should shorten a header too long for its column by its bold width, not the width of regular text', async () => {
     // Headers that only just do not fit: measured in regular weight they would seem to, and overflow bold.
-    const t = (key: string, args?: Record<string, string | number>) => (key.startsWith('columns.') ? `${key.slice(8).toUpperCase()} WWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW` : reportTranslator('en')(key, args));
+    const t = (key: string, args?: Record<string, string | number>) =>
+      key.startsWith('columns.') ? `${key.slice(8).toUpperCase()} WWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW` : reportTranslator('en')(key, args);
     const [header] = await layout(context('en', t), columns, rows.slice(0, 1));
     expect(header.filter((cell) => cell.overflows)).toEqual([]);
-    for (const [i, cell] of header.entries()) expect({ i, text: cell.text }).toEqual({ i, text: expect.stringMatching(new RegExp(`^${columns[i].key.toUpperCase().slice(0, 1)}.*…$`)) });
+    for (const [i, cell] of header.entries())
+      expect({ i, text: cell.text }).toEqual({ i, text: expect.stringMatching(new RegExp(`^${columns[i].key.toUpperCase().slice(0, 1)}.*…$`)) });
   });
 
   const threatCases = new ThreatCaseSource().pdfColumns;
@@ -85,13 +110,27 @@ describe('evidence report layout', () => {
   const caseId = 'thc_01KH1AZ3CHJX2WM32RJP52VF2K';
   /** Long texts in every column, but ids, timestamps and numbers as they are. */
   const sample: Record<string, string> = {
-    created_at: '2026-10-01 12:00:00', at: '2026-10-01 12:00:00', id: caseId, seq: '123456', alert_count: '999',
-    status: 'PSAP_CONTACTED', title: `Tailgating at gate 3 ${'과부하 告警 '.repeat(20)}`, device_id: 'camera-north-entrance-gate-3-ptz-02', location_name: 'Gedung Utama Lantai Dasar Pintu Masuk Utara',
-    actor: 'api-key:ak_01KH1AZ3CHJX2WM32RJP52VF2K (integration)', action: 'threat_case.approval.granted', resource_type: 'compliance_settings',
-    resource_id: 'alr_01KH1AZ3CHJX2WM32RJP52VF2K', outcome: 'success', ip: '2001:0db8:85a3:0000:0000:8a2e:0370:7334',
+    created_at: '2026-10-01 12:00:00',
+    at: '2026-10-01 12:00:00',
+    id: caseId,
+    seq: '123456',
+    alert_count: '999',
+    status: 'PSAP_CONTACTED',
+    title: `Tailgating at gate 3 ${'과부하 告警 '.repeat(20)}`,
+    device_id: 'camera-north-entrance-gate-3-ptz-02',
+    location_name: 'Gedung Utama Lantai Dasar Pintu Masuk Utara',
+    actor: 'api-key:ak_01KH1AZ3CHJX2WM32RJP52VF2K (integration)',
+    action: 'threat_case.approval.granted',
+    resource_type: 'compliance_settings',
+    resource_id: 'alr_01KH1AZ3CHJX2WM32RJP52VF2K',
+    outcome: 'success',
+    ip: '2001:0db8:85a3:0000:0000:8a2e:0370:7334',
   };
 
-  describe.each([['threat cases', threatCases, ['created_at', 'id', 'alert_count']], ['audit trail', auditTrail, ['seq', 'at', 'resource_id']]] as const)('the %s table', (_name, table, whole) => {
+  describe.each([
+    ['threat cases', threatCases, ['created_at', 'id', 'alert_count']],
+    ['audit trail', auditTrail, ['seq', 'at', 'resource_id']],
+  ] as const)('the %s table', (_name, table, whole) => {
     it.each(LOCALES)('should fit its header and every cell, with %s texts', async (locale) => {
       const t = reportTranslator(locale);
       const data = [table.map((c) => (c.key === 'status' ? t(`values.${sample.status}`) : sample[c.key]))];
@@ -114,7 +153,15 @@ describe('evidence report layout', () => {
         const box = (el) => el.getBoundingClientRect();
         return { header: box(header).right, title: box(title).right, info: { left: box(info).left, right: box(info).right }, clipped: title.scrollWidth > title.clientWidth,
           ellipsis: getComputedStyle(title).textOverflow, infoText: info.textContent, infoOverflows: info.scrollWidth > info.clientWidth };
-      })()`) as Promise<{ header: number; title: number; info: { left: number; right: number }; clipped: boolean; ellipsis: string; infoText: string; infoOverflows: boolean }>;
+      })()`) as Promise<{
+        header: number;
+        title: number;
+        info: { left: number; right: number };
+        clipped: boolean;
+        ellipsis: string;
+        infoText: string;
+        infoOverflows: boolean;
+      }>;
     });
     expect(header.clipped).toBe(true);
     expect(header.ellipsis).toBe('ellipsis');

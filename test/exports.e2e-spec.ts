@@ -40,7 +40,9 @@ describe('exports', () => {
     await world.prisma.alert.createMany({
       data: [
         ...special.map((fields, i) => alertRow(tenant.id, { ...fields, createdAt: new Date(base + i * 3_600_000) })),
-        ...Array.from({ length: 57 }, (_, i) => alertRow(tenant.id, { severity: (['info', 'low', 'medium', 'high', 'critical'] as const)[i % 5], createdAt: new Date(base + DAY + i * 60_000) })),
+        ...Array.from({ length: 57 }, (_, i) =>
+          alertRow(tenant.id, { severity: (['info', 'low', 'medium', 'high', 'critical'] as const)[i % 5], createdAt: new Date(base + DAY + i * 60_000) }),
+        ),
         ...Array.from({ length: 5 }, (_, i) => alertRow(other.id, { severity: 'critical', createdAt: new Date(base + i * 60_000) })),
       ],
     });
@@ -73,17 +75,30 @@ describe('exports', () => {
       const body = { resource: 'alerts', format: 'csv', scope: 'filtered', filters: { severity: 'high,critical' }, timezone: 'Asia/Jakarta' };
       const accepted = await http<Accepted>(api, 'POST', '/v1/exports', { body, headers: auditor });
       expect(accepted.status).toBe(202);
-      const expected = await world.prisma.alert.findMany({ where: { tenantId: tenant.id, severity: { in: ['high', 'critical'] } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+      const expected = await world.prisma.alert.findMany({
+        where: { tenantId: tenant.id, severity: { in: ['high', 'critical'] } },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      });
       expect(accepted.body.data).toEqual(expect.objectContaining({ status: 'pending', total_records: expected.length }));
       expect(accepted.body.data.estimated_time_seconds).toBeGreaterThan(0);
       expect(accepted.headers.get('location')).toBe(`/v1/exports/${accepted.body.data.job_id}`);
 
       const status = await finished(accepted.body.data.job_id);
       expect(status.progress).toEqual({ processed: expected.length, total: expected.length, percent: 100 });
-      expect(status.manifest).toEqual(expect.objectContaining({
-        resource: 'alerts', scope: 'filtered', filters: expect.objectContaining({ severity: ['high', 'critical'] }), timezone: 'Asia/Jakarta',
-        requested_by: 'auditor-1', row_count: expected.length, matched_count: expected.length, complete: true, incomplete_reason: null, file_sha256: status.sha256,
-      }));
+      expect(status.manifest).toEqual(
+        expect.objectContaining({
+          resource: 'alerts',
+          scope: 'filtered',
+          filters: expect.objectContaining({ severity: ['high', 'critical'] }),
+          timezone: 'Asia/Jakarta',
+          requested_by: 'auditor-1',
+          row_count: expected.length,
+          matched_count: expected.length,
+          complete: true,
+          incomplete_reason: null,
+          file_sha256: status.sha256,
+        }),
+      );
 
       const file = await downloadExport(api, status.job_id, auditor);
       expect(file.status).toBe(200);
@@ -138,7 +153,11 @@ describe('exports', () => {
       const status = await finished(id);
       const file = await downloadExport(api, id, auditor);
       expect(file.headers.get('content-type')).toBe('application/x-ndjson');
-      const lines = file.bytes.toString('utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+      const lines = file.bytes
+        .toString('utf8')
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
       expect(lines.map((l) => l.id)).toEqual(picked.map((a) => a.id));
       expect(lines[0]).toEqual(expect.objectContaining({ severity: 'low', status: 'open', created_at: picked[0].createdAt.toISOString(), labels: {} }));
       expect(status.manifest?.data_sha256).toBe(sha256(file.bytes));
@@ -148,7 +167,13 @@ describe('exports', () => {
 
   describe('XLSX', () => {
     it('should write typed cells with dates in the export time zone, a frozen header with filters and a manifest sheet', async () => {
-      const id = await start({ resource: 'alerts', format: 'xlsx', scope: 'filtered', filters: { created_from: '2025-04-01', created_to: '2025-04-02' }, timezone: 'Asia/Jakarta' });
+      const id = await start({
+        resource: 'alerts',
+        format: 'xlsx',
+        scope: 'filtered',
+        filters: { created_from: '2025-04-01', created_to: '2025-04-02' },
+        timezone: 'Asia/Jakarta',
+      });
       const status = await finished(id);
       const file = await downloadExport(api, id, auditor);
       expect(file.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
@@ -157,7 +182,10 @@ describe('exports', () => {
       const sheet = book.getWorksheet('Records');
       if (!sheet) throw new Error('no Records sheet');
       // Midnight to midnight in Jakarta (UTC+7) is 2025-03-31T17:00Z to 2025-04-01T17:00Z: the three special alerts.
-      const expected = await world.prisma.alert.findMany({ where: { tenantId: tenant.id, createdAt: { gte: new Date('2025-03-31T17:00:00Z'), lt: new Date('2025-04-01T17:00:00Z') } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+      const expected = await world.prisma.alert.findMany({
+        where: { tenantId: tenant.id, createdAt: { gte: new Date('2025-03-31T17:00:00Z'), lt: new Date('2025-04-01T17:00:00Z') } },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      });
       expect(status.total_records).toBe(expected.length);
       expect(sheet.rowCount).toBe(expected.length + 1);
       const header = (sheet.getRow(1).values as unknown[]).slice(1);
@@ -190,12 +218,21 @@ describe('exports', () => {
       expect(created.details).toEqual(expect.objectContaining({ format: 'xlsx' }));
     });
 
-    it('should count cells cut to Excel\'s limit in the manifest and call the export incomplete', async () => {
+    it("should count cells cut to Excel's limit in the manifest and call the export incomplete", async () => {
       const long = await world.tenant('Long cells');
       const headers = world.bearer(long, ['alerts:read', 'exports:read', 'exports:write'], 'auditor-3');
-      await world.prisma.alert.createMany({ data: [alertRow(long.id, { message: 'm'.repeat(40_000), createdAt: new Date(base) }), alertRow(long.id, { createdAt: new Date(base + 1000) })] });
+      await world.prisma.alert.createMany({
+        data: [alertRow(long.id, { message: 'm'.repeat(40_000), createdAt: new Date(base) }), alertRow(long.id, { createdAt: new Date(base + 1000) })],
+      });
       const xlsx = await finished(await start({ resource: 'alerts', format: 'xlsx', scope: 'all' }, headers), headers);
-      expect(xlsx.manifest).toEqual(expect.objectContaining({ row_count: 2, truncated_cells: 1, complete: false, incomplete_reason: expect.stringMatching(/^XLSX cells cut to Excel's limit of 32767 characters: 1 /) }));
+      expect(xlsx.manifest).toEqual(
+        expect.objectContaining({
+          row_count: 2,
+          truncated_cells: 1,
+          complete: false,
+          incomplete_reason: expect.stringMatching(/^XLSX cells cut to Excel's limit of 32767 characters: 1 /),
+        }),
+      );
       const book = new Workbook();
       await book.xlsx.load((await downloadExport(api, xlsx.job_id, headers)).bytes as unknown as ArrayBuffer);
       const sheet = book.getWorksheet('Records');
@@ -246,21 +283,46 @@ describe('exports', () => {
       const pages = await pdfPageTexts((await downloadExport(api, id, auditor)).bytes);
       expect(pages).toHaveLength(3 + Math.max(1, Math.ceil(expectedIds.length / ROWS_PER_PAGE)));
       pages.forEach((text, i) => {
-        expect({ page: i + 1, footer: text.includes(pageOf(i + 1, pages.length)), id: text.includes(id), digest: text.includes(status.manifest?.data_sha256 as string) }).toEqual({ page: i + 1, footer: true, id: true, digest: true });
+        expect({
+          page: i + 1,
+          footer: text.includes(pageOf(i + 1, pages.length)),
+          id: text.includes(id),
+          digest: text.includes(status.manifest?.data_sha256 as string),
+        }).toEqual({ page: i + 1, footer: true, id: true, digest: true });
       });
       pages.slice(3).forEach((text, i) => {
-        expect({ page: i + 4, ids: text.match(/alr_[0-9A-Z]{26}/g) ?? [] }).toEqual({ page: i + 4, ids: expectedIds.slice(i * ROWS_PER_PAGE, (i + 1) * ROWS_PER_PAGE) });
+        expect({ page: i + 4, ids: text.match(/alr_[0-9A-Z]{26}/g) ?? [] }).toEqual({
+          page: i + 4,
+          ids: expectedIds.slice(i * ROWS_PER_PAGE, (i + 1) * ROWS_PER_PAGE),
+        });
       });
       return pages;
     }
 
-    it('should print on every page its number of the total, the export id and the data digest, and each page\'s records in order', async () => {
+    it("should print on every page its number of the total, the export id and the data digest, and each page's records in order", async () => {
       const id = await start({ resource: 'alerts', format: 'pdf', scope: 'all', timezone: 'UTC', title: 'Q2 evidence for the auditors' });
       const status = await finished(id);
-      const expected = await world.prisma.alert.findMany({ where: { tenantId: tenant.id }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], select: { id: true } });
-      const pages = await checkPages(id, status, (page, total) => `Page ${page} of ${total}`, expected.map((a) => a.id));
+      const expected = await world.prisma.alert.findMany({
+        where: { tenantId: tenant.id },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        select: { id: true },
+      });
+      const pages = await checkPages(
+        id,
+        status,
+        (page, total) => `Page ${page} of ${total}`,
+        expected.map((a) => a.id),
+      );
       const cover = pages[0];
-      for (const field of ['Q2 evidence for the auditors', `${tenant.name} (${tenant.id})`, 'Records in this report', 'Complete: every selected record is included.', 'All records of the tenant', 'auditor-1', 'UTC']) {
+      for (const field of [
+        'Q2 evidence for the auditors',
+        `${tenant.name} (${tenant.id})`,
+        'Records in this report',
+        'Complete: every selected record is included.',
+        'All records of the tenant',
+        'auditor-1',
+        'UTC',
+      ]) {
         expect({ field, onCover: cover.includes(field) }).toEqual({ field, onCover: true });
       }
       expect(cover).toMatch(new RegExp(`SHA-256 of the data\\s+${status.manifest?.data_sha256}`));
@@ -275,8 +337,17 @@ describe('exports', () => {
     ] as const)('should translate the footer on every page of a %s report', async (locale, pageOf, title) => {
       const id = await start({ resource: 'alerts', format: 'pdf', scope: 'filtered', filters: { severity: ['high', 'critical'] }, locale });
       const status = await finished(id);
-      const expected = await world.prisma.alert.findMany({ where: { tenantId: tenant.id, severity: { in: ['high', 'critical'] } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], select: { id: true } });
-      const pages = await checkPages(id, status, pageOf, expected.map((a) => a.id));
+      const expected = await world.prisma.alert.findMany({
+        where: { tenantId: tenant.id, severity: { in: ['high', 'critical'] } },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        select: { id: true },
+      });
+      const pages = await checkPages(
+        id,
+        status,
+        pageOf,
+        expected.map((a) => a.id),
+      );
       expect(pages[0]).toContain(title);
       expect(pages[0]).toContain(`${tenant.name} (${tenant.id})`);
     });
@@ -295,7 +366,10 @@ describe('exports', () => {
     it('should export the tenant’s cases with their linked alerts, and need cases:read', async () => {
       const writer = world.bearer(tenant, ['alerts:read', 'cases:read', 'cases:write'], 'analyst');
       const alerts = await world.prisma.alert.findMany({ where: { tenantId: tenant.id, severity: 'critical' }, take: 2, orderBy: { id: 'asc' } });
-      const created = await http<{ data: { id: string } }>(api, 'POST', '/v1/threat-cases', { body: { alert_ids: alerts.map((a) => a.id), title: 'Tailgating at gate 3', device_id: 'cam-7', location_name: 'Gate 3' }, headers: writer });
+      const created = await http<{ data: { id: string } }>(api, 'POST', '/v1/threat-cases', {
+        body: { alert_ids: alerts.map((a) => a.id), title: 'Tailgating at gate 3', device_id: 'cam-7', location_name: 'Gate 3' },
+        headers: writer,
+      });
       expect(created.status).toBe(201);
       const caseReader = world.bearer(tenant, ['cases:read', 'exports:read', 'exports:write'], 'case-auditor');
       const id = await start({ resource: 'threat_cases', format: 'csv', scope: 'filtered', filters: { device_id: ['cam-7'] } }, caseReader);
@@ -314,7 +388,11 @@ describe('exports', () => {
     it('should export the tenant’s audit trail in chain order', async () => {
       const id = await start({ resource: 'audit_trail', format: 'ndjson', scope: 'all' });
       await finished(id);
-      const lines = (await downloadExport(api, id, auditor)).bytes.toString('utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { id: string; seq: number; prev_hash: string; hash: string });
+      const lines = (await downloadExport(api, id, auditor)).bytes
+        .toString('utf8')
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { id: string; seq: number; prev_hash: string; hash: string });
       expect(lines.length).toBeGreaterThan(3);
       // seq is a number, as GET /v1/audit-trail answers it
       const listed = await http<{ items: { id: string; seq: number }[] }>(api, 'GET', '/v1/audit-trail?page_size=200', { headers: auditor });
@@ -338,14 +416,30 @@ describe('exports', () => {
 
   describe('lifecycle', () => {
     it('should answer 409 for a download before the file is ready', async () => {
-      const job = await world.prisma.exportJob.create({ data: { id: `exp_01${Date.now().toString().padStart(24, '0')}`, tenantId: tenant.id, resource: 'alerts', format: 'csv', scope: 'all', timezone: 'UTC', locale: 'en', totalRecords: 1, requestedBy: 'auditor-1', requestedByType: 'jwt', asOf: new Date() } });
+      const job = await world.prisma.exportJob.create({
+        data: {
+          id: `exp_01${Date.now().toString().padStart(24, '0')}`,
+          tenantId: tenant.id,
+          resource: 'alerts',
+          format: 'csv',
+          scope: 'all',
+          timezone: 'UTC',
+          locale: 'en',
+          totalRecords: 1,
+          requestedBy: 'auditor-1',
+          requestedByType: 'jwt',
+          asOf: new Date(),
+        },
+      });
       const result = await http(api, 'GET', `/v1/exports/${job.id}/download`, { headers: auditor });
       expect(result.status).toBe(409);
       expect(result.body).toEqual(expect.objectContaining({ type: '/problems/export-not-ready', current_status: 'pending' }));
     });
 
     it('should cancel a running export within seconds, leave no partial file, and record the cancel', async () => {
-      await world.prisma.alert.createMany({ data: Array.from({ length: 3_000 }, (_, i) => alertRow(tenant.id, { type: 'bulk', createdAt: new Date(base + 2 * DAY + i * 1000) })) });
+      await world.prisma.alert.createMany({
+        data: Array.from({ length: 3_000 }, (_, i) => alertRow(tenant.id, { type: 'bulk', createdAt: new Date(base + 2 * DAY + i * 1000) })),
+      });
       const id = await start({ resource: 'alerts', format: 'pdf', scope: 'filtered', filters: { type: ['bulk'] } });
       await waitForExport(api, id, auditor, (s) => s.status === 'processing' && s.progress.processed > 0);
       await cancelRunningExport(api, id, auditor, exportDir);
@@ -388,7 +482,10 @@ describe('exports', () => {
       const list = await http<{ items: ExportStatus[]; total: number }>(api, 'GET', '/v1/exports?page_size=3', { headers: auditor });
       expect(list.status).toBe(200);
       expect(list.body.items).toHaveLength(3);
-      const all = await world.prisma.exportJob.findMany({ where: { tenantId: tenant.id, requestedBy: 'auditor-1' }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+      const all = await world.prisma.exportJob.findMany({
+        where: { tenantId: tenant.id, requestedBy: 'auditor-1' },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      });
       expect(list.body.total).toBe(all.length);
       expect(list.body.items.map((j) => j.job_id)).toEqual(all.slice(0, 3).map((j) => j.id));
     });
@@ -398,7 +495,11 @@ describe('exports', () => {
     it('should answer 404 for another tenant’s job, on status, download and cancel', async () => {
       const id = await start({ resource: 'alerts', format: 'csv', scope: 'all' });
       await finished(id);
-      for (const [method, path] of [['GET', `/v1/exports/${id}`], ['GET', `/v1/exports/${id}/download`], ['DELETE', `/v1/exports/${id}`]]) {
+      for (const [method, path] of [
+        ['GET', `/v1/exports/${id}`],
+        ['GET', `/v1/exports/${id}/download`],
+        ['DELETE', `/v1/exports/${id}`],
+      ]) {
         const result = await http(api, method, path, { headers: otherAuditor });
         expect({ method, path, status: result.status }).toEqual({ method, path, status: 404 });
       }
@@ -408,12 +509,19 @@ describe('exports', () => {
     it('should refuse to export another tenant’s alerts by id (422 naming them) and never include them in a tenant-wide export', async () => {
       const foreign = await world.prisma.alert.findMany({ where: { tenantId: other.id }, select: { id: true } });
       const own = await world.prisma.alert.findFirstOrThrow({ where: { tenantId: tenant.id } });
-      const refused = await http<{ unknown_ids: string[] }>(api, 'POST', '/v1/exports', { body: { resource: 'alerts', format: 'csv', scope: 'selected', ids: [own.id, ...foreign.map((a) => a.id)] }, headers: auditor });
+      const refused = await http<{ unknown_ids: string[] }>(api, 'POST', '/v1/exports', {
+        body: { resource: 'alerts', format: 'csv', scope: 'selected', ids: [own.id, ...foreign.map((a) => a.id)] },
+        headers: auditor,
+      });
       expect(refused.status).toBe(422);
       expect(refused.body).toEqual(expect.objectContaining({ type: '/problems/export-unknown-ids', unknown_ids: foreign.map((a) => a.id) }));
       const id = await start({ resource: 'alerts', format: 'ndjson', scope: 'all' }, otherAuditor);
       await finished(id, otherAuditor);
-      const lines = (await downloadExport(api, id, otherAuditor)).bytes.toString('utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { id: string });
+      const lines = (await downloadExport(api, id, otherAuditor)).bytes
+        .toString('utf8')
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { id: string });
       expect(lines.map((l) => l.id).sort()).toEqual(foreign.map((a) => a.id).sort());
     });
   });
@@ -427,8 +535,18 @@ describe('exports', () => {
       ['filters with scope all', { resource: 'alerts', format: 'csv', scope: 'all', filters: { severity: ['high'] } }, 'filters', 'invalid'],
       ['a bad filter value', { resource: 'alerts', format: 'csv', scope: 'filtered', filters: { severity: ['urgent'] } }, 'filters.severity', 'enum'],
       ['an unknown filter', { resource: 'alerts', format: 'csv', scope: 'filtered', filters: { colour: 'red' } }, 'filters.colour', 'unknown'],
-      ['a filter of another tenant', { resource: 'alerts', format: 'csv', scope: 'filtered', filters: { tenant_id: 'tnt_01JSZ0Q3M8X4N2B7C5D6E7F8G9' } }, 'filters.tenant_id', 'unknown'],
-      ['an inverted date range', { resource: 'alerts', format: 'csv', scope: 'filtered', filters: { created_from: '2025-05-01', created_to: '2025-04-01' } }, 'filters.created_to', 'range'],
+      [
+        'a filter of another tenant',
+        { resource: 'alerts', format: 'csv', scope: 'filtered', filters: { tenant_id: 'tnt_01JSZ0Q3M8X4N2B7C5D6E7F8G9' } },
+        'filters.tenant_id',
+        'unknown',
+      ],
+      [
+        'an inverted date range',
+        { resource: 'alerts', format: 'csv', scope: 'filtered', filters: { created_from: '2025-05-01', created_to: '2025-04-01' } },
+        'filters.created_to',
+        'range',
+      ],
       ['an unknown time zone', { resource: 'alerts', format: 'csv', scope: 'all', timezone: 'Mars/Olympus' }, 'timezone', 'format'],
       ['an unknown locale', { resource: 'alerts', format: 'pdf', scope: 'all', locale: 'fr' }, 'locale', 'enum'],
     ];

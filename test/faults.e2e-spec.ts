@@ -20,9 +20,20 @@ import { alertRow } from './utils/world';
 describe('faults of real infrastructure', () => {
   const databaseUrl = `${process.env.DATABASE_URL as string}_faults`;
   const redisPrefix = `${process.env.REDIS_PREFIX as string}:faults`;
-  const env = { DATABASE_URL: databaseUrl, REDIS_PREFIX: redisPrefix, EXPORTS_IN_PROCESS: 'false', EXPORT_STALLED_SECONDS: '2', EXPORT_CLEANUP_INTERVAL_SECONDS: '1', RATE_LIMIT_PER_MINUTE: '100000', EXPORT_PARALLEL_MIN_RECORDS: '20000', EXPORT_PART_RECORDS: '5000' };
+  const env = {
+    DATABASE_URL: databaseUrl,
+    REDIS_PREFIX: redisPrefix,
+    EXPORTS_IN_PROCESS: 'false',
+    EXPORT_STALLED_SECONDS: '2',
+    EXPORT_CLEANUP_INTERVAL_SECONDS: '1',
+    RATE_LIMIT_PER_MINUTE: '100000',
+    EXPORT_PARALLEL_MIN_RECORDS: '20000',
+    EXPORT_PART_RECORDS: '5000',
+  };
   const tenantId = publicId('tnt');
-  const token = (scopes: Scope[]) => ({ authorization: `Bearer ${mintDevToken(process.env.JWT_SECRET as string, { sub: 'operator', tenantId, scopes, issuer: null, audience: null })}` });
+  const token = (scopes: Scope[]) => ({
+    authorization: `Bearer ${mintDevToken(process.env.JWT_SECRET as string, { sub: 'operator', tenantId, scopes, issuer: null, audience: null })}`,
+  });
   const headers = token(['alerts:read', 'alerts:write', 'alerts:ingest', 'audit:read', 'exports:read', 'exports:write']);
   const json = { ...headers, 'content-type': 'application/json' };
   let db: PrismaClient;
@@ -39,7 +50,9 @@ describe('faults of real infrastructure', () => {
     db = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
     await db.tenant.create({ data: { id: tenantId, name: 'Faults', slug: `faults-${tenantId.slice(-8).toLowerCase()}` } });
     // Enough rows that a PDF is still printing when its worker is killed.
-    await db.alert.createMany({ data: Array.from({ length: 2_400 }, (_, i) => alertRow(tenantId, { type: 'bulk', createdAt: new Date(Date.UTC(2025, 5, 1) + i * 1000) })) });
+    await db.alert.createMany({
+      data: Array.from({ length: 2_400 }, (_, i) => alertRow(tenantId, { type: 'bulk', createdAt: new Date(Date.UTC(2025, 5, 1) + i * 1000) })),
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -54,10 +67,20 @@ describe('faults of real infrastructure', () => {
     bad: string[];
   }
 
-  async function call(base: string, outcomes: Outcomes, method: string, path: string, body?: unknown): Promise<{ status: number; text: string; headers: Headers }> {
+  async function call(
+    base: string,
+    outcomes: Outcomes,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; text: string; headers: Headers }> {
     let response: Response;
     try {
-      response = await fetch(`${base}${path}`, { method, headers: body === undefined ? headers : json, body: body === undefined ? undefined : JSON.stringify(body) });
+      response = await fetch(`${base}${path}`, {
+        method,
+        headers: body === undefined ? headers : json,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
     } catch (error) {
       outcomes.bad.push(`${method} ${path}: no answer (${(error as Error).message})`);
       return { status: 0, text: '', headers: new Headers() };
@@ -81,21 +104,44 @@ describe('faults of real infrastructure', () => {
         await call(base, outcomes, 'GET', paths[n % paths.length]);
       },
       async () => {
-        const created = await call(base, outcomes, 'POST', '/v1/alerts', { type: 'fault', source: 'faults-spec', title: `Created under faults ${++n}`, severity: 'high' });
+        const created = await call(base, outcomes, 'POST', '/v1/alerts', {
+          type: 'fault',
+          source: 'faults-spec',
+          title: `Created under faults ${++n}`,
+          severity: 'high',
+        });
         if (created.status === 201) alertIds.push((JSON.parse(created.text) as { data: { id: string } }).data.id);
       },
       async () => {
-        await call(base, outcomes, 'POST', `/v1/alerts/${pick(alertIds)}/${['acknowledge', 'escalate', 'resolve', 'reopen'][n++ % 4]}`, { note: 'tried under faults' });
+        await call(base, outcomes, 'POST', `/v1/alerts/${pick(alertIds)}/${['acknowledge', 'escalate', 'resolve', 'reopen'][n++ % 4]}`, {
+          note: 'tried under faults',
+        });
       },
       async () => {
         const batch = `b${++n}`;
-        const alerts = Array.from({ length: 5 }, (_, i) => ({ status: 'firing', labels: { alertname: 'FaultSpec', batch, instance: `h${i}` }, annotations: {}, startsAt: new Date().toISOString(), endsAt: '0001-01-01T00:00:00Z', fingerprint: `${batch}-${i}` }));
-        await call(base, outcomes, 'POST', '/v1/ingest/alertmanager', { version: '4', status: 'firing', receiver: 'faults', groupKey: batch, truncatedAlerts: 0, alerts });
+        const alerts = Array.from({ length: 5 }, (_, i) => ({
+          status: 'firing',
+          labels: { alertname: 'FaultSpec', batch, instance: `h${i}` },
+          annotations: {},
+          startsAt: new Date().toISOString(),
+          endsAt: '0001-01-01T00:00:00Z',
+          fingerprint: `${batch}-${i}`,
+        }));
+        await call(base, outcomes, 'POST', '/v1/ingest/alertmanager', {
+          version: '4',
+          status: 'firing',
+          receiver: 'faults',
+          groupKey: batch,
+          truncatedAlerts: 0,
+          alerts,
+        });
       },
     ];
-    const done = Promise.all(loops.map(async (loop) => {
-      while (running) await loop();
-    }));
+    const done = Promise.all(
+      loops.map(async (loop) => {
+        while (running) await loop();
+      }),
+    );
     return {
       outcomes,
       stop: async () => {
@@ -122,7 +168,11 @@ describe('faults of real infrastructure', () => {
     beforeAll(async () => {
       [api, worker] = await Promise.all([start('api'), start('worker')]);
       for (let i = 0; i < 10; i++) {
-        const created = await fetch(`${api.baseUrl}/v1/alerts`, { method: 'POST', headers: json, body: JSON.stringify({ type: 'fault', source: 'faults-spec', title: `Before the faults ${i}`, severity: 'medium' }) });
+        const created = await fetch(`${api.baseUrl}/v1/alerts`, {
+          method: 'POST',
+          headers: json,
+          body: JSON.stringify({ type: 'fault', source: 'faults-spec', title: `Before the faults ${i}`, severity: 'medium' }),
+        });
         alertIds.push(((await created.json()) as { data: { id: string } }).data.id);
       }
     }, 180_000);
@@ -137,10 +187,18 @@ describe('faults of real infrastructure', () => {
       let terminated = 0;
       const until = Date.now() + 60_000;
       while (Date.now() < until) {
-        const { rows } = await killer.query('SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database]);
+        const { rows } = await killer.query(
+          'SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+          [database],
+        );
         terminated += rows[0].n;
         if (!exportId) {
-          const accepted = await call(api.baseUrl, load.outcomes, 'POST', '/v1/exports', { resource: 'alerts', format: 'csv', scope: 'filtered', filters: { type: ['fault'] } });
+          const accepted = await call(api.baseUrl, load.outcomes, 'POST', '/v1/exports', {
+            resource: 'alerts',
+            format: 'csv',
+            scope: 'filtered',
+            filters: { type: ['fault'] },
+          });
           if (accepted.status === 202) exportId = (JSON.parse(accepted.text) as { data: { job_id: string } }).data.job_id;
         }
         await new Promise((done) => setTimeout(done, 500));
@@ -159,7 +217,9 @@ describe('faults of real infrastructure', () => {
 
       // All or nothing: each alert's timeline and audit events agree, each ingested payload is whole, the chain verifies.
       expect(await halfWritten()).toEqual([]);
-      const partial = await db.$queryRaw<unknown[]>`SELECT labels->>'batch' AS batch, count(*)::int AS n FROM alerts WHERE tenant_id = ${tenantId} AND labels ? 'batch' GROUP BY 1 HAVING count(*) <> 5`;
+      const partial = await db.$queryRaw<
+        unknown[]
+      >`SELECT labels->>'batch' AS batch, count(*)::int AS n FROM alerts WHERE tenant_id = ${tenantId} AND labels ? 'batch' GROUP BY 1 HAVING count(*) <> 5`;
       expect(partial).toEqual([]);
       const verified = await fetch(`${api.baseUrl}/v1/audit-trail/verify`, { headers });
       expect(((await verified.json()) as { data: { valid: boolean } }).data.valid).toBe(true);
@@ -177,7 +237,11 @@ describe('faults of real infrastructure', () => {
     }, 240_000);
 
     it('should leave no Chromium process of a SIGKILLed worker once a new worker has started', async () => {
-      const pdf = await fetch(`${api.baseUrl}/v1/exports`, { method: 'POST', headers: json, body: JSON.stringify({ resource: 'alerts', format: 'pdf', scope: 'filtered', filters: { type: ['bulk'] } }) });
+      const pdf = await fetch(`${api.baseUrl}/v1/exports`, {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ resource: 'alerts', format: 'pdf', scope: 'filtered', filters: { type: ['bulk'] } }),
+      });
       expect(pdf.status).toBe(202);
       const marker = `${PROFILE_ROOT}/w${worker.pid}-`;
       const printing = Date.now() + 90_000;
@@ -209,7 +273,11 @@ describe('faults of real infrastructure', () => {
       await setup.query('INSERT INTO tenants (id, name, slug) VALUES ($1, $2, $3)', [tenantId, 'Faults', 'faults']);
       await setup.end();
       const api = await start('api', { DATABASE_URL: url });
-      const created = await fetch(`${api.baseUrl}/v1/alerts`, { method: 'POST', headers: json, body: JSON.stringify({ type: 'fault', source: 'faults-spec', title: 'Before the stop', severity: 'low' }) });
+      const created = await fetch(`${api.baseUrl}/v1/alerts`, {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ type: 'fault', source: 'faults-spec', title: 'Before the stop', severity: 'low' }),
+      });
       expect(created.status).toBe(201);
       const load = traffic(api.baseUrl, [((await created.json()) as { data: { id: string } }).data.id]);
 
@@ -245,7 +313,11 @@ describe('faults of real infrastructure', () => {
       worker.child.kill('SIGSTOP');
       const queued: string[] = [];
       for (const format of ['csv', 'ndjson']) {
-        const accepted = await fetch(`${api.baseUrl}/v1/exports`, { method: 'POST', headers: json, body: JSON.stringify({ resource: 'alerts', format, scope: 'filtered', filters: { type: ['bulk'] } }) });
+        const accepted = await fetch(`${api.baseUrl}/v1/exports`, {
+          method: 'POST',
+          headers: json,
+          body: JSON.stringify({ resource: 'alerts', format, scope: 'filtered', filters: { type: ['bulk'] } }),
+        });
         expect(accepted.status).toBe(202);
         queued.push(((await accepted.json()) as { data: { job_id: string } }).data.job_id);
       }
@@ -253,7 +325,11 @@ describe('faults of real infrastructure', () => {
 
       expect((await fetch(`${api.baseUrl}/v1/alerts?page_size=5`, { headers })).status).toBe(200);
       const jobsBefore = await db.exportJob.count();
-      const refused = await fetch(`${api.baseUrl}/v1/exports`, { method: 'POST', headers: json, body: JSON.stringify({ resource: 'alerts', format: 'csv', scope: 'all' }) });
+      const refused = await fetch(`${api.baseUrl}/v1/exports`, {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ resource: 'alerts', format: 'csv', scope: 'all' }),
+      });
       expect(refused.status).toBe(503);
       expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
       expect(await db.exportJob.count()).toBe(jobsBefore);
@@ -274,7 +350,10 @@ describe('faults of real infrastructure', () => {
         }
         expect({ id, status }).toEqual({ id, status: 'completed' });
       }
-      expect((await fetch(`${api.baseUrl}/v1/exports`, { method: 'POST', headers: json, body: JSON.stringify({ resource: 'alerts', format: 'csv', scope: 'all' }) })).status).toBe(202);
+      expect(
+        (await fetch(`${api.baseUrl}/v1/exports`, { method: 'POST', headers: json, body: JSON.stringify({ resource: 'alerts', format: 'csv', scope: 'all' }) }))
+          .status,
+      ).toBe(202);
       expect([api.alive(), worker.alive()]).toEqual([true, true]);
       await Promise.all([api.stop(), worker.stop()]);
     } finally {

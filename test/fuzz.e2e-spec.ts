@@ -55,20 +55,48 @@ describe(`hostile requests over every operation of /openapi.json (seed ${SEED})`
     // Every scope of a tenant principal; admin operations get an admin of the same tenant, except the
     // retention purge (403 for the tenant principal): as admin it would purge every tenant of the database
     // the other specs share.
-    const member = world.bearer(tenant, SCOPES.filter((s) => s !== 'admin' && s !== 'auditor'), 'fuzzer');
-    const admin = world.bearer(tenant, SCOPES.filter((s) => s !== 'auditor'), 'fuzz-admin');
+    const member = world.bearer(
+      tenant,
+      SCOPES.filter((s) => s !== 'admin' && s !== 'auditor'),
+      'fuzzer',
+    );
+    const admin = world.bearer(
+      tenant,
+      SCOPES.filter((s) => s !== 'auditor'),
+      'fuzz-admin',
+    );
 
-    const created = await Promise.all([1, 2, 3].map((i) => http<{ data: { id: string } }>(api, 'POST', '/v1/alerts', { body: { type: 'brute_force', source: 'vpn', title: `fuzz ${i}`, severity: 'high', labels: { env: 'prod' } }, headers: member })));
+    const created = await Promise.all(
+      [1, 2, 3].map((i) =>
+        http<{ data: { id: string } }>(api, 'POST', '/v1/alerts', {
+          body: { type: 'brute_force', source: 'vpn', title: `fuzz ${i}`, severity: 'high', labels: { env: 'prod' } },
+          headers: member,
+        }),
+      ),
+    );
     const alertIds = created.map((r) => r.body.data.id);
     const threatCase = await http<{ data: { id: string } }>(api, 'POST', '/v1/threat-cases', { body: { alert_ids: alertIds.slice(0, 2) }, headers: member });
-    const rule = await http<{ data: { id: string } }>(api, 'POST', '/v1/compliance/control-rules', { body: { name: 'fuzz', controls: ['PCI:10.2.1.1'], match: { types: ['brute_force'] } }, headers: member });
-    const hold = await http<{ data: { id: string } }>(api, 'POST', '/v1/compliance/legal-holds', { body: { scope: 'threat_case', threat_case_id: threatCase.body.data.id, reason: 'fuzz' }, headers: member });
-    const exported = await http<{ data: { job_id: string } }>(api, 'POST', '/v1/exports', { body: { resource: 'alerts', format: 'csv', scope: 'all' }, headers: member });
+    const rule = await http<{ data: { id: string } }>(api, 'POST', '/v1/compliance/control-rules', {
+      body: { name: 'fuzz', controls: ['PCI:10.2.1.1'], match: { types: ['brute_force'] } },
+      headers: member,
+    });
+    const hold = await http<{ data: { id: string } }>(api, 'POST', '/v1/compliance/legal-holds', {
+      body: { scope: 'threat_case', threat_case_id: threatCase.body.data.id, reason: 'fuzz' },
+      headers: member,
+    });
+    const exported = await http<{ data: { job_id: string } }>(api, 'POST', '/v1/exports', {
+      body: { resource: 'alerts', format: 'csv', scope: 'all' },
+      headers: member,
+    });
     const page = await http<{ pagination: { next_cursor: string } }>(api, 'GET', '/v1/alerts?pagination=cursor&page_size=1', { headers: member });
     const casePage = await http<{ pagination: { next_cursor: string } }>(api, 'GET', '/v1/threat-cases?pagination=cursor&page_size=1', { headers: member });
     const ids = [...alertIds, threatCase.body.data.id, rule.body.data.id, hold.body.data.id, exported.body.data.job_id, tenant.id];
     const known: Record<string, string[]> = {
-      id: ids, alert_id: alertIds, job_id: [exported.body.data.job_id], case_id: [threatCase.body.data.id], tenant_id: [tenant.id],
+      id: ids,
+      alert_id: alertIds,
+      job_id: [exported.body.data.job_id],
+      case_id: [threatCase.body.data.id],
+      tenant_id: [tenant.id],
       cursor: [page.body.pagination.next_cursor, casePage.body.pagination.next_cursor].filter(Boolean),
     };
 
@@ -76,9 +104,11 @@ describe(`hostile requests over every operation of /openapi.json (seed ${SEED})`
     const operations = operationsOf(document);
     expect(operations.length).toBeGreaterThan(50);
     const factory = new RequestFactory(document, new Random(SEED), known);
-    const credential = (operation: (typeof operations)[number]) => (operation.scopes.includes('admin') && !operation.path.endsWith('/retention/purge') ? admin : member);
+    const credential = (operation: (typeof operations)[number]) =>
+      operation.scopes.includes('admin') && !operation.path.endsWith('/retention/purge') ? admin : member;
     const requests = operations.flatMap((operation) => factory.memberRequests(operation, credential(operation)));
-    for (let i = 0; requests.length < REQUESTS; i++) requests.push(factory.request(operations[i % operations.length], credential(operations[i % operations.length])));
+    for (let i = 0; requests.length < REQUESTS; i++)
+      requests.push(factory.request(operations[i % operations.length], credential(operations[i % operations.length])));
 
     const faults: string[] = [];
     const answered = new Set<string>();
@@ -88,7 +118,12 @@ describe(`hostile requests over every operation of /openapi.json (seed ${SEED})`
         const request = requests[next++];
         let outcome: Outcome;
         try {
-          const response = await fetch(`${api.baseUrl}${request.url}`, { method: request.method, headers: request.headers, body: request.body, signal: AbortSignal.timeout(30_000) });
+          const response = await fetch(`${api.baseUrl}${request.url}`, {
+            method: request.method,
+            headers: request.headers,
+            body: request.body,
+            signal: AbortSignal.timeout(30_000),
+          });
           const contentType = response.headers.get('content-type') ?? '';
           // A live stream (GET /v1/events) that opened never ends by itself: its headers are the answer.
           const streaming = response.ok && contentType.startsWith('text/event-stream');

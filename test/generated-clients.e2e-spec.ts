@@ -18,7 +18,19 @@ const SLOW = 240_000;
 /** What orval is told: its fetch client, through the mutator test/clients/orval-fetch.ts. */
 const ORVAL_CONFIG = `module.exports = { api: { input: './openapi.json', output: { target: './orval/api.ts', client: 'fetch', mode: 'single', override: { mutator: { path: './orval-fetch.ts', name: 'customFetch' } } } } };\n`;
 /** The strictest settings a client user is likely to have. */
-const TSCONFIG = { compilerOptions: { strict: true, noEmit: true, target: 'ES2022', module: 'esnext', moduleResolution: 'bundler', lib: ['ES2022', 'DOM'], types: ['node'], skipLibCheck: true }, include: ['*.ts', 'openapi-typescript', 'hey-api', 'orval'] };
+const TSCONFIG = {
+  compilerOptions: {
+    strict: true,
+    noEmit: true,
+    target: 'ES2022',
+    module: 'esnext',
+    moduleResolution: 'bundler',
+    lib: ['ES2022', 'DOM'],
+    types: ['node'],
+    skipLibCheck: true,
+  },
+  include: ['*.ts', 'openapi-typescript', 'hey-api', 'orval'],
+};
 
 async function cli(dir: string, name: string, args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
@@ -57,23 +69,50 @@ describe('generated clients and the linted OpenAPI document (the served /openapi
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('should pass Spectral (spectral:oas and the OWASP API Security ruleset) with no error', async () => {
-    // The ruleset's overrides name `openapi.json#/…` relative to the ruleset, so it is linted beside a copy.
-    copyFileSync(join(ROOT, '.spectral.yaml'), join(dir, '.spectral.yaml'));
-    const result = await cli(dir, 'spectral', ['lint', 'openapi.json', '--ruleset', '.spectral.yaml', '--format', 'json', '--output', 'spectral.json', '--fail-severity', 'error', '--quiet']);
-    const findings = JSON.parse(readFileSync(join(dir, 'spectral.json'), 'utf8')) as { code: string; severity: number; path: string[]; message: string }[];
-    const errors = findings.filter((finding) => finding.severity === 0);
-    expect(errors.map((error) => `${error.code}: ${error.path.join('.')}: ${error.message}`)).toEqual([]);
-    expect(result.code).toBe(0);
-  }, SLOW);
+  it(
+    'should pass Spectral (spectral:oas and the OWASP API Security ruleset) with no error',
+    async () => {
+      // The ruleset's overrides name `openapi.json#/…` relative to the ruleset, so it is linted beside a copy.
+      copyFileSync(join(ROOT, '.spectral.yaml'), join(dir, '.spectral.yaml'));
+      const result = await cli(dir, 'spectral', [
+        'lint',
+        'openapi.json',
+        '--ruleset',
+        '.spectral.yaml',
+        '--format',
+        'json',
+        '--output',
+        'spectral.json',
+        '--fail-severity',
+        'error',
+        '--quiet',
+      ]);
+      const findings = JSON.parse(readFileSync(join(dir, 'spectral.json'), 'utf8')) as { code: string; severity: number; path: string[]; message: string }[];
+      const errors = findings.filter((finding) => finding.severity === 0);
+      expect(errors.map((error) => `${error.code}: ${error.path.join('.')}: ${error.message}`)).toEqual([]);
+      expect(result.code).toBe(0);
+    },
+    SLOW,
+  );
 
-  it('should pass Redocly’s recommended rules with no error', async () => {
-    const result = await cli(dir, 'redocly', ['lint', 'openapi.json', '--config', join(ROOT, 'redocly.yaml'), '--format', 'json']);
-    const report = JSON.parse(result.stdout) as { totals: { errors: number }; problems: { ruleId: string; severity: string; message: string; location: { pointer: string }[] }[] };
-    expect(report.problems.filter((problem) => problem.severity === 'error').map((problem) => `${problem.ruleId} ${problem.location[0]?.pointer}: ${problem.message}`)).toEqual([]);
-    expect(report.totals.errors).toBe(0);
-    expect(result.code).toBe(0);
-  }, SLOW);
+  it(
+    'should pass Redocly’s recommended rules with no error',
+    async () => {
+      const result = await cli(dir, 'redocly', ['lint', 'openapi.json', '--config', join(ROOT, 'redocly.yaml'), '--format', 'json']);
+      const report = JSON.parse(result.stdout) as {
+        totals: { errors: number };
+        problems: { ruleId: string; severity: string; message: string; location: { pointer: string }[] }[];
+      };
+      expect(
+        report.problems
+          .filter((problem) => problem.severity === 'error')
+          .map((problem) => `${problem.ruleId} ${problem.location[0]?.pointer}: ${problem.message}`),
+      ).toEqual([]);
+      expect(report.totals.errors).toBe(0);
+      expect(result.code).toBe(0);
+    },
+    SLOW,
+  );
 
   describe('three generators', () => {
     beforeAll(async () => {
@@ -85,19 +124,29 @@ describe('generated clients and the linted OpenAPI document (the served /openapi
       for (const result of generated) expect(result).toEqual(expect.objectContaining({ code: 0 }));
     }, SLOW);
 
-    it('should generate clients that compile under tsc --strict with no hand edits', async () => {
-      const result = await cli(dir, 'tsc', ['--project', 'tsconfig.json']);
-      expect(result.stdout + result.stderr).toBe('');
-      expect(result.code).toBe(0);
-    }, SLOW);
+    it(
+      'should generate clients that compile under tsc --strict with no hand edits',
+      async () => {
+        const result = await cli(dir, 'tsc', ['--project', 'tsconfig.json']);
+        expect(result.stdout + result.stderr).toBe('');
+        expect(result.code).toBe(0);
+      },
+      SLOW,
+    );
 
-    it.each(['openapi-fetch', 'hey-api', 'orval'])('should run the scenario through %s: filtered cursor pages, create, acknowledge with If-Match, export, poll, download with the status’s SHA-256', async (client) => {
-      const result = await run(join(BIN, 'tsx'), [`${client}.ts`], { cwd: dir, env: { ...QUIET, BASE_URL: api.baseUrl, TOKEN: token } }).catch((error: { stdout: string; stderr: string }) => error);
-      expect(result.stderr).toBe('');
-      const outcome = JSON.parse(result.stdout) as { pages: number; listed: number; acknowledged: string; bytes: number; sha256: string };
-      expect(outcome).toEqual(expect.objectContaining({ pages: 2, listed: 3, acknowledged: 'acknowledged' }));
-      expect(outcome.bytes).toBeGreaterThan(0);
-      expect(outcome.sha256).toMatch(/^[0-9a-f]{64}$/);
-    }, SLOW);
+    it.each(['openapi-fetch', 'hey-api', 'orval'])(
+      'should run the scenario through %s: filtered cursor pages, create, acknowledge with If-Match, export, poll, download with the status’s SHA-256',
+      async (client) => {
+        const result = await run(join(BIN, 'tsx'), [`${client}.ts`], { cwd: dir, env: { ...QUIET, BASE_URL: api.baseUrl, TOKEN: token } }).catch(
+          (error: { stdout: string; stderr: string }) => error,
+        );
+        expect(result.stderr).toBe('');
+        const outcome = JSON.parse(result.stdout) as { pages: number; listed: number; acknowledged: string; bytes: number; sha256: string };
+        expect(outcome).toEqual(expect.objectContaining({ pages: 2, listed: 3, acknowledged: 'acknowledged' }));
+        expect(outcome.bytes).toBeGreaterThan(0);
+        expect(outcome.sha256).toMatch(/^[0-9a-f]{64}$/);
+      },
+      SLOW,
+    );
   });
 });

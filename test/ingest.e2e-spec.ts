@@ -6,13 +6,36 @@ import { Tenant } from '@app/database';
 import { http, startApi, TestApi } from './utils/api';
 import { World } from './utils/world';
 
-interface Result { data: { created: number; updated: number; resolved: number; unchanged: number } }
-interface AlertItem { id: string; status: string; severity: string; title: string; resolved_by: string | null; ends_at: string | null; labels: Record<string, string>; alertname: string; system_key: string; receiver: string; generator_url: string | null }
+interface Result {
+  data: { created: number; updated: number; resolved: number; unchanged: number };
+}
+interface AlertItem {
+  id: string;
+  status: string;
+  severity: string;
+  title: string;
+  resolved_by: string | null;
+  ends_at: string | null;
+  labels: Record<string, string>;
+  alertname: string;
+  system_key: string;
+  receiver: string;
+  generator_url: string | null;
+}
 
 function webhook(status: 'firing' | 'resolved', alerts: object[], extra: object = {}): object {
   return {
-    version: '4', groupKey: '{}:{alertname="InstanceDown"}', truncatedAlerts: 0, status, receiver: 'severity-critical-receiver',
-    groupLabels: { alertname: 'InstanceDown' }, commonLabels: {}, commonAnnotations: {}, externalURL: 'http://alertmanager:9093', alerts, ...extra,
+    version: '4',
+    groupKey: '{}:{alertname="InstanceDown"}',
+    truncatedAlerts: 0,
+    status,
+    receiver: 'severity-critical-receiver',
+    groupLabels: { alertname: 'InstanceDown' },
+    commonLabels: {},
+    commonAnnotations: {},
+    externalURL: 'http://alertmanager:9093',
+    alerts,
+    ...extra,
   };
 }
 
@@ -50,16 +73,31 @@ describe('Alertmanager ingestion', () => {
   const list = async (query: string) => (await http<{ items: AlertItem[] }>(api, 'GET', `/v1/alerts?${query}`, { headers: reader })).body.items;
 
   it('should create a firing alert, ignore its replay, and resolve it when resolved arrives', async () => {
-    const firing = await http<Result>(api, 'POST', '/v1/ingest/alertmanager', { body: webhook('firing', [amAlert('11a9302b0fa6526e', 'firing')]), headers: ingest });
+    const firing = await http<Result>(api, 'POST', '/v1/ingest/alertmanager', {
+      body: webhook('firing', [amAlert('11a9302b0fa6526e', 'firing')]),
+      headers: ingest,
+    });
     expect(firing.status).toBe(200);
     expect(firing.body.data).toEqual(expect.objectContaining({ created: 1, updated: 0, resolved: 0 }));
     const [alert] = await list('alertname=InstanceDown&system_key=NETH-D417');
-    expect(alert).toEqual(expect.objectContaining({ status: 'open', severity: 'critical', title: 'web-01 is down', receiver: 'severity-critical-receiver', ends_at: null, generator_url: 'http://prometheus:9090/graph' }));
+    expect(alert).toEqual(
+      expect.objectContaining({
+        status: 'open',
+        severity: 'critical',
+        title: 'web-01 is down',
+        receiver: 'severity-critical-receiver',
+        ends_at: null,
+        generator_url: 'http://prometheus:9090/graph',
+      }),
+    );
     expect(alert.labels.severity).toBe('critical');
 
     const stored = () => world.prisma.alert.findUniqueOrThrow({ where: { id: alert.id }, select: { version: true, updatedAt: true } });
     const beforeReplay = await stored();
-    const replay = await http<Result>(api, 'POST', '/v1/ingest/alertmanager', { body: webhook('firing', [amAlert('11a9302b0fa6526e', 'firing')]), headers: ingest });
+    const replay = await http<Result>(api, 'POST', '/v1/ingest/alertmanager', {
+      body: webhook('firing', [amAlert('11a9302b0fa6526e', 'firing')]),
+      headers: ingest,
+    });
     expect(replay.body.data).toEqual(expect.objectContaining({ created: 0, updated: 0, unchanged: 1 }));
     expect(await stored()).toEqual(beforeReplay);
     expect(await world.prisma.alertTimelineEntry.count({ where: { alertId: alert.id } })).toBe(1);
@@ -71,18 +109,29 @@ describe('Alertmanager ingestion', () => {
     expect(resolved.body.data).toEqual(expect.objectContaining({ created: 0, resolved: 1 }));
     const detail = await http<{ data: AlertItem }>(api, 'GET', `/v1/alerts/${alert.id}`, { headers: reader });
     expect(detail.body.data).toEqual(expect.objectContaining({ status: 'resolved', resolved_by: 'alertmanager', ends_at: '2026-05-12T07:51:50.000Z' }));
-    const timeline = await http<{ data: { action: string; actor: string; details: Record<string, unknown> }[] }>(api, 'GET', `/v1/alerts/${alert.id}/timeline`, { headers: reader });
+    const timeline = await http<{ data: { action: string; actor: string; details: Record<string, unknown> }[] }>(
+      api,
+      'GET',
+      `/v1/alerts/${alert.id}/timeline`,
+      { headers: reader },
+    );
     expect(timeline.body.data.map((e) => `${e.actor}:${e.action}`)).toEqual(['alertmanager:created', 'alertmanager:resolved']);
     expect(timeline.body.data.map((e) => e.details.group_key)).toEqual(['{}:{alertname="InstanceDown"}', '{}:{alertname="InstanceDown"}']);
 
-    const again = await http<Result>(api, 'POST', '/v1/ingest/alertmanager', { body: webhook('resolved', [amAlert('11a9302b0fa6526e', 'resolved', { endsAt: '2026-05-12T07:51:50Z' })]), headers: ingest });
+    const again = await http<Result>(api, 'POST', '/v1/ingest/alertmanager', {
+      body: webhook('resolved', [amAlert('11a9302b0fa6526e', 'resolved', { endsAt: '2026-05-12T07:51:50Z' })]),
+      headers: ingest,
+    });
     expect(again.body.data).toEqual(expect.objectContaining({ resolved: 0, unchanged: 1 }));
     expect(await world.prisma.alert.count({ where: { tenantId: tenant.id, fingerprint: '11a9302b0fa6526e' } })).toBe(1);
   });
 
   describe('credentials as Alertmanager sends them', () => {
     const ingestWith = (authorization: string, fingerprint: string) =>
-      http<Result & { code: number; type: string }>(api, 'POST', '/v1/ingest/alertmanager', { body: webhook('firing', [amAlert(fingerprint, 'firing')]), headers: { authorization } });
+      http<Result & { code: number; type: string }>(api, 'POST', '/v1/ingest/alertmanager', {
+        body: webhook('firing', [amAlert(fingerprint, 'firing')]),
+        headers: { authorization },
+      });
 
     it('should ingest under a bearer JWT and under an API key sent as a bearer token (http_config.authorization), into the credential’s tenant', async () => {
       const jwt = await ingestWith(`Bearer ${world.token(tenant, ['alerts:ingest'], 'alertmanager-jwt')}`, 'cred-jwt');
@@ -119,7 +168,8 @@ describe('Alertmanager ingestion', () => {
 
   describe('resolutions racing people', () => {
     const post = (body: object) => http<Result>(api, 'POST', '/v1/ingest/alertmanager', { body, headers: ingest });
-    const detail = async (id: string) => (await http<{ data: AlertItem & { resolved_at: string | null; version: number } }>(api, 'GET', `/v1/alerts/${id}`, { headers: reader })).body.data;
+    const detail = async (id: string) =>
+      (await http<{ data: AlertItem & { resolved_at: string | null; version: number } }>(api, 'GET', `/v1/alerts/${id}`, { headers: reader })).body.data;
 
     it('should keep a person’s reopening when the same resolved notification comes again, and resolve anew for another endsAt', async () => {
       const writer = world.bearer(tenant, ['alerts:read', 'alerts:write'], 'analyst-7');
@@ -135,8 +185,12 @@ describe('Alertmanager ingestion', () => {
 
       const again = await post(webhook('resolved', [amAlert('race-reopen', 'resolved', { endsAt: '2026-05-12T09:00:00Z' })]));
       expect(again.body.data).toEqual(expect.objectContaining({ resolved: 1 }));
-      expect(await detail(alert.id)).toEqual(expect.objectContaining({ status: 'resolved', resolved_by: 'alertmanager', resolved_at: '2026-05-12T09:00:00.000Z' }));
-      const timeline = await http<{ data: { action: string; actor: string; details: { ends_at?: string } }[] }>(api, 'GET', `/v1/alerts/${alert.id}/timeline`, { headers: reader });
+      expect(await detail(alert.id)).toEqual(
+        expect.objectContaining({ status: 'resolved', resolved_by: 'alertmanager', resolved_at: '2026-05-12T09:00:00.000Z' }),
+      );
+      const timeline = await http<{ data: { action: string; actor: string; details: { ends_at?: string } }[] }>(api, 'GET', `/v1/alerts/${alert.id}/timeline`, {
+        headers: reader,
+      });
       expect(timeline.body.data.map((e) => [e.actor, e.action, e.details.ends_at])).toEqual([
         ['alertmanager', 'created', undefined],
         ['alertmanager', 'resolved', '2026-05-12T07:51:50.000Z'],
@@ -153,8 +207,13 @@ describe('Alertmanager ingestion', () => {
       await person.connect();
       try {
         await person.query('BEGIN');
-        await person.query(`UPDATE alerts SET status = 'dismissed', dismissed_at = now(), dismissed_by = 'analyst-8', updated_at = now(), version = version + 1 WHERE id = $1`, [stored.id]);
-        const { rows: [{ pid }] } = await person.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+        await person.query(
+          `UPDATE alerts SET status = 'dismissed', dismissed_at = now(), dismissed_by = 'analyst-8', updated_at = now(), version = version + 1 WHERE id = $1`,
+          [stored.id],
+        );
+        const {
+          rows: [{ pid }],
+        } = await person.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
         const ingestion = post(webhook('resolved', [amAlert('race-dismiss', 'resolved', { endsAt: '2026-05-12T07:51:50Z' })]));
         const waiting = async (): Promise<void> => {
           const { rows } = await person.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [pid]);
@@ -174,11 +233,17 @@ describe('Alertmanager ingestion', () => {
   });
 
   it('should take the message from annotations.description and the title from alertname when there is no summary', async () => {
-    const body = webhook('firing', [amAlert('no-summary', 'firing', { labels: { alertname: 'DiskAlmostFull' }, annotations: { summary: undefined, description: '/var is 97% full' } })]);
+    const body = webhook('firing', [
+      amAlert('no-summary', 'firing', { labels: { alertname: 'DiskAlmostFull' }, annotations: { summary: undefined, description: '/var is 97% full' } }),
+    ]);
     expect((await http<Result>(api, 'POST', '/v1/ingest/alertmanager', { body, headers: ingest })).body.data.created).toBe(1);
     const [alert] = await list('alertname=DiskAlmostFull');
-    const detail = await http<{ data: AlertItem & { message: string | null; annotations: Record<string, string> } }>(api, 'GET', `/v1/alerts/${alert.id}`, { headers: reader });
-    expect(detail.body.data).toEqual(expect.objectContaining({ title: 'DiskAlmostFull', message: '/var is 97% full', annotations: { description: '/var is 97% full' } }));
+    const detail = await http<{ data: AlertItem & { message: string | null; annotations: Record<string, string> } }>(api, 'GET', `/v1/alerts/${alert.id}`, {
+      headers: reader,
+    });
+    expect(detail.body.data).toEqual(
+      expect.objectContaining({ title: 'DiskAlmostFull', message: '/var is 97% full', annotations: { description: '/var is 97% full' } }),
+    );
   });
 
   it('should store nothing of a payload (alerts, timeline, audit events) when the store fails partway, and answer a problem', async () => {
@@ -190,7 +255,10 @@ describe('Alertmanager ingestion', () => {
         IF NEW.details->>'fingerprint' = '${marker}' THEN RAISE EXCEPTION 'refused by the test'; END IF;
         RETURN NEW;
       END $$`);
-    const body = webhook('firing', ['tx-1', 'tx-2', marker].map((fingerprint) => amAlert(fingerprint, 'firing', { labels: { alertname: 'TxRollback' } })));
+    const body = webhook(
+      'firing',
+      ['tx-1', 'tx-2', marker].map((fingerprint) => amAlert(fingerprint, 'firing', { labels: { alertname: 'TxRollback' } })),
+    );
     const counts = async () =>
       Promise.all([
         world.prisma.alert.count({ where: { tenantId: tenant.id, alertname: 'TxRollback' } }),
@@ -216,10 +284,15 @@ describe('Alertmanager ingestion', () => {
 
   it('should update a known alert whose annotations or generatorURL changed instead of duplicating it', async () => {
     await http(api, 'POST', '/v1/ingest/alertmanager', { body: webhook('firing', [amAlert('aa01', 'firing')]), headers: ingest });
-    const changed = await http<Result>(api, 'POST', '/v1/ingest/alertmanager', { body: webhook('firing', [amAlert('aa01', 'firing', { annotations: { summary: 'web-01 still down' } })]), headers: ingest });
+    const changed = await http<Result>(api, 'POST', '/v1/ingest/alertmanager', {
+      body: webhook('firing', [amAlert('aa01', 'firing', { annotations: { summary: 'web-01 still down' } })]),
+      headers: ingest,
+    });
     expect(changed.body.data).toEqual(expect.objectContaining({ created: 0, updated: 1 }));
     const moved = await http<Result>(api, 'POST', '/v1/ingest/alertmanager', {
-      body: webhook('firing', [{ ...amAlert('aa01', 'firing', { annotations: { summary: 'web-01 still down' } }), generatorURL: 'http://prometheus-2:9090/graph?g0.expr=up+%3D%3D+0' }]),
+      body: webhook('firing', [
+        { ...amAlert('aa01', 'firing', { annotations: { summary: 'web-01 still down' } }), generatorURL: 'http://prometheus-2:9090/graph?g0.expr=up+%3D%3D+0' },
+      ]),
       headers: ingest,
     });
     expect(moved.body.data).toEqual(expect.objectContaining({ created: 0, updated: 1 }));
@@ -250,8 +323,17 @@ describe('Alertmanager ingestion', () => {
     expect([byLabel.total, new Set(byLabel.items.map((a) => a.severity))]).toEqual([20, new Set(['high'])]);
     expect((await page('alertname=GroupTest&status=open&source=web-01')).total).toBe(100);
     expect((await page('q=grp-42&alertname=GroupTest')).items.map((a) => a.title)).toEqual(['web-01 is down']);
-    const stats = await http<{ data: { total: number; groups: { key: string; count: number }[] } }>(api, 'GET', '/v1/alerts/stats/severity?alertname=GroupTest', { headers: reader });
-    expect(stats.body.data).toEqual({ dimension: 'severity', total: 100, groups: ['critical', 'high', 'medium', 'low', 'info'].map((key) => ({ key, count: 20 })) });
+    const stats = await http<{ data: { total: number; groups: { key: string; count: number }[] } }>(
+      api,
+      'GET',
+      '/v1/alerts/stats/severity?alertname=GroupTest',
+      { headers: reader },
+    );
+    expect(stats.body.data).toEqual({
+      dimension: 'severity',
+      total: 100,
+      groups: ['critical', 'high', 'medium', 'low', 'info'].map((key) => ({ key, count: 20 })),
+    });
   });
 
   it('should keep the last word on an alert that a payload lists twice (same fingerprint and startsAt): one alert', async () => {
@@ -271,8 +353,15 @@ describe('Alertmanager ingestion', () => {
 
   it('should answer 400 for another payload version and store nothing', async () => {
     const before = await world.prisma.alert.count({ where: { tenantId: tenant.id } });
-    const result = await http<{ type: string; errors: { field: string; pointer: string }[] }>(api, 'POST', '/v1/ingest/alertmanager', { body: webhook('firing', [amAlert('v3', 'firing')], { version: '3' }), headers: ingest });
-    expect([result.status, result.body.type, result.body.errors.map((e) => [e.field, e.pointer])]).toEqual([400, '/problems/validation-error', [['version', '/body/version']]]);
+    const result = await http<{ type: string; errors: { field: string; pointer: string }[] }>(api, 'POST', '/v1/ingest/alertmanager', {
+      body: webhook('firing', [amAlert('v3', 'firing')], { version: '3' }),
+      headers: ingest,
+    });
+    expect([result.status, result.body.type, result.body.errors.map((e) => [e.field, e.pointer])]).toEqual([
+      400,
+      '/problems/validation-error',
+      [['version', '/body/version']],
+    ]);
     expect(await world.prisma.alert.count({ where: { tenantId: tenant.id } })).toBe(before);
   });
 
@@ -284,7 +373,9 @@ describe('Alertmanager ingestion', () => {
     ['labels given as an array', { ...amAlert('arr-1', 'firing'), labels: ['alertname=InstanceDown'] }, 'alerts[1].labels'],
   ])('should refuse %s alone, naming the field, and store the rest of its group', async (name, bad, field) => {
     const good = `kept-beside-${name.replace(/\W+/g, '-')}`;
-    const result = await http<{ data: Result['data'] & { refused: number; refused_alerts: { index: number; errors: { field: string; pointer: string }[] }[] } }>(api, 'POST', '/v1/ingest/alertmanager', {
+    const result = await http<{
+      data: Result['data'] & { refused: number; refused_alerts: { index: number; errors: { field: string; pointer: string }[] }[] };
+    }>(api, 'POST', '/v1/ingest/alertmanager', {
       body: webhook('firing', [amAlert(good, 'firing'), bad]),
       headers: ingest,
     });
@@ -298,20 +389,36 @@ describe('Alertmanager ingestion', () => {
   it('should cut a field over its limit, mark the alert, replace a NUL, and count both in the metrics', async () => {
     const metric = async (name: string) => {
       const text = (await http(api, 'GET', '/metrics')).text;
-      return text.split('\n').filter((line) => line.startsWith(name)).reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+      return text
+        .split('\n')
+        .filter((line) => line.startsWith(name))
+        .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
     };
-    const [ingestedBefore, truncatedBefore] = [await metric('alert_ledger_alerts_ingested_total'), await metric('alert_ledger_alerts_adjusted_total{adjustment="truncated"}')];
+    const [ingestedBefore, truncatedBefore] = [
+      await metric('alert_ledger_alerts_ingested_total'),
+      await metric('alert_ledger_alerts_adjusted_total{adjustment="truncated"}'),
+    ];
     const long = 'x'.repeat(13_600);
     const body = webhook('firing', [
       amAlert('cut-1', 'firing', { annotations: { description: long }, labels: { pod: 'p'.repeat(2_500) } }),
       amAlert('nul-1', 'firing', { labels: { alertname: 'Nul\u0000Label' } }),
       amAlert('fine-1', 'firing'),
     ]);
-    const result = await http<{ data: Result['data'] & { truncated: number; refused: number } }>(api, 'POST', '/v1/ingest/alertmanager', { body, headers: ingest });
+    const result = await http<{ data: Result['data'] & { truncated: number; refused: number } }>(api, 'POST', '/v1/ingest/alertmanager', {
+      body,
+      headers: ingest,
+    });
     expect([result.status, result.body.data.created, result.body.data.truncated, result.body.data.refused]).toEqual([200, 3, 1, 0]);
-    const rows = await world.prisma.alert.findMany({ where: { tenantId: tenant.id, fingerprint: { in: ['cut-1', 'nul-1'] } }, orderBy: { fingerprint: 'asc' } });
+    const rows = await world.prisma.alert.findMany({
+      where: { tenantId: tenant.id, fingerprint: { in: ['cut-1', 'nul-1'] } },
+      orderBy: { fingerprint: 'asc' },
+    });
     const [cut, nul] = rows;
-    expect([cut.message?.length, (cut.labels as Record<string, string>).pod.length, cut.truncatedFields]).toEqual([10_000, 2_000, ['labels.pod', 'annotations.description']]);
+    expect([cut.message?.length, (cut.labels as Record<string, string>).pod.length, cut.truncatedFields]).toEqual([
+      10_000,
+      2_000,
+      ['labels.pod', 'annotations.description'],
+    ]);
     expect([nul.alertname, nul.truncatedFields]).toEqual(['Nul\uFFFDLabel', []]);
     const detail = await http<{ data: { truncated_fields: string[] } }>(api, 'GET', `/v1/alerts/${cut.id}`, { headers: reader });
     expect(detail.body.data.truncated_fields).toEqual(['labels.pod', 'annotations.description']);
@@ -323,7 +430,12 @@ describe('Alertmanager ingestion', () => {
     const config = AppConfig.fromEnvironment();
     /** A group of `count` alerts with descriptions of `size` characters, and its size as sent. */
     const group = (prefix: string, count: number, size: number) => {
-      const body = webhook('firing', Array.from({ length: count }, (_, i) => amAlert(`${prefix}-${i}`, 'firing', { labels: { alertname: 'BodyLimit', pod: `web-${i}` }, annotations: { description: 'x'.repeat(size) } })));
+      const body = webhook(
+        'firing',
+        Array.from({ length: count }, (_, i) =>
+          amAlert(`${prefix}-${i}`, 'firing', { labels: { alertname: 'BodyLimit', pod: `web-${i}` }, annotations: { description: 'x'.repeat(size) } }),
+        ),
+      );
       return { body, bytes: Buffer.byteLength(JSON.stringify(body)) };
     };
 
@@ -375,7 +487,9 @@ describe('Alertmanager ingestion into a long audit chain', () => {
       const alerts = Array.from({ length: 4 }, (_, i) => amAlert(`chain-${round}-${i}`, 'firing'));
       expect((await http(api, 'POST', '/v1/ingest/alertmanager', { body: webhook('firing', alerts), headers })).status).toBe(200);
     }
-    const verify = await http<{ data: { valid: boolean; checked: number } }>(api, 'GET', '/v1/audit-trail/verify', { headers: world.bearer(tenant, ['audit:read']) });
+    const verify = await http<{ data: { valid: boolean; checked: number } }>(api, 'GET', '/v1/audit-trail/verify', {
+      headers: world.bearer(tenant, ['audit:read']),
+    });
     expect(verify.body.data).toEqual(expect.objectContaining({ valid: true, checked: 16 }));
   });
 });

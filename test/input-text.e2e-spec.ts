@@ -39,7 +39,10 @@ describe('text inputs, unknown tenants and errors of the HTTP layer', () => {
     api = await startApi();
     const tenant = await world.tenant('Text');
     tenantId = tenant.id;
-    writer = world.bearer(tenant, SCOPES.filter((s: Scope) => s !== 'admin' && s !== 'auditor'));
+    writer = world.bearer(
+      tenant,
+      SCOPES.filter((s: Scope) => s !== 'admin' && s !== 'auditor'),
+    );
   });
 
   afterAll(async () => {
@@ -67,9 +70,21 @@ describe('text inputs, unknown tenants and errors of the HTTP layer', () => {
 
   it.each([
     ['a NUL in a body field of an alert', '/v1/alerts', '{"type":"t","source":"s","title":"a\\u0000b","severity":"high"}', 'title', '/body/title'],
-    ['a NUL in a label of a batch', '/v1/alerts/batch', '{"items":[{"type":"t","source":"s","title":"x","severity":"high","labels":{"env":"pr\\u0000od"}}]}', 'items[0].labels.env', '/body/items/0/labels/env'],
+    [
+      'a NUL in a label of a batch',
+      '/v1/alerts/batch',
+      '{"items":[{"type":"t","source":"s","title":"x","severity":"high","labels":{"env":"pr\\u0000od"}}]}',
+      'items[0].labels.env',
+      '/body/items/0/labels/env',
+    ],
     ['a lone surrogate in a case note', `/v1/threat-cases/${publicId('tc')}/timeline`, '{"message":"door \\ud800 forced"}', 'message', '/body/message'],
-    ['a lone surrogate in an Alertmanager receiver', '/v1/ingest/alertmanager', '{"version":"4","status":"firing","receiver":"soc\\udc00","alerts":[]}', 'receiver', '/body/receiver'],
+    [
+      'a lone surrogate in an Alertmanager receiver',
+      '/v1/ingest/alertmanager',
+      '{"version":"4","status":"firing","receiver":"soc\\udc00","alerts":[]}',
+      'receiver',
+      '/body/receiver',
+    ],
     ['a NUL in a threat-case query', '/v1/threat-cases/query', '{"filter":{"title":"\\u0000"}}', 'filter.title', '/body/filter/title'],
   ])('should refuse %s with 400 naming the field, and write nothing', async (_, path, rawBody, field, pointer) => {
     const before = await alertCount();
@@ -84,15 +99,21 @@ describe('text inputs, unknown tenants and errors of the HTTP layer', () => {
     expect([response.status, problem.errors?.map((e) => e.field)]).toEqual([400, ['title']]);
   });
 
-  it.each(['/v1/alerts', '/v1/alerts/batch', '/v1/threat-cases/query', '/v1/ingest/alertmanager', '/v1/exports'])('should answer JSON nested 10,000 deep on %s with a 400 problem', async (path) => {
-    const rawBody = `{"a":${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
-    const result = await http<Problem>(api, 'POST', path, { rawBody, headers: { ...writer, 'content-type': 'application/json' } });
-    expect([result.status, result.body.type, result.body.errors?.[0].code]).toEqual([400, '/problems/validation-error', 'range']);
-  });
+  it.each(['/v1/alerts', '/v1/alerts/batch', '/v1/threat-cases/query', '/v1/ingest/alertmanager', '/v1/exports'])(
+    'should answer JSON nested 10,000 deep on %s with a 400 problem',
+    async (path) => {
+      const rawBody = `{"a":${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
+      const result = await http<Problem>(api, 'POST', path, { rawBody, headers: { ...writer, 'content-type': 'application/json' } });
+      expect([result.status, result.body.type, result.body.errors?.[0].code]).toEqual([400, '/problems/validation-error', 'range']);
+    },
+  );
 
   it('should refuse, on every route, a signed credential whose tenant does not exist, with 401 unknown-tenant, and write nothing', async () => {
     const ghost = { id: publicId('tnt') };
-    const headers = world.bearer(ghost, SCOPES.filter((s: Scope) => s !== 'auditor'));
+    const headers = world.bearer(
+      ghost,
+      SCOPES.filter((s: Scope) => s !== 'auditor'),
+    );
     const attempts: [string, string, unknown][] = [
       ['GET', '/v1/alerts', undefined],
       ['POST', '/v1/alerts', { type: 't', source: 's', title: 'ghost', severity: 'high' }],
@@ -106,7 +127,10 @@ describe('text inputs, unknown tenants and errors of the HTTP layer', () => {
       expect([method, path, result.status, result.body.type]).toEqual([method, path, 401, '/problems/unknown-tenant']);
       expect(result.body.i18n_args).toEqual({ tenant_id: ghost.id });
     }
-    const written = await Promise.all([world.prisma.alert.count({ where: { tenantId: ghost.id } }), world.prisma.auditEvent.count({ where: { tenantId: ghost.id } })]);
+    const written = await Promise.all([
+      world.prisma.alert.count({ where: { tenantId: ghost.id } }),
+      world.prisma.auditEvent.count({ where: { tenantId: ghost.id } }),
+    ]);
     expect(written).toEqual([0, 0]);
   });
 

@@ -9,7 +9,12 @@ import { http, startApi, TestApi } from './utils/api';
 import { World } from './utils/world';
 
 type PlanNode = { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; 'Actual Rows'?: number; Plans?: PlanNode[] };
-type List = { items: unknown[]; total: number | null; total_is_estimate: boolean; pagination: { total: number | null; total_is_estimate: boolean; total_pages: number | null } };
+type List = {
+  items: unknown[];
+  total: number | null;
+  total_is_estimate: boolean;
+  pagination: { total: number | null; total_is_estimate: boolean; total_pages: number | null };
+};
 
 const BIG = 50_000;
 const FRESH = 20_000;
@@ -52,7 +57,12 @@ describe('plans in a large tenant', () => {
       [tenant.id, tenant.id.slice(-12), count],
     );
   const sample = async (tenant: Tenant) =>
-    (await pool.query<{ id: string; status: string; version: number }>('SELECT id, status::text AS status, version FROM alerts WHERE tenant_id = $1 ORDER BY id LIMIT 3 OFFSET 1000', [tenant.id])).rows;
+    (
+      await pool.query<{ id: string; status: string; version: number }>(
+        'SELECT id, status::text AS status, version FROM alerts WHERE tenant_id = $1 ORDER BY id LIMIT 3 OFFSET 1000',
+        [tenant.id],
+      )
+    ).rows;
   const list = (tenant: Tenant, query: string) => http<List>(api, 'GET', `/v1/alerts?${query}`, { headers: world.bearer(tenant, ['alerts:read']) });
 
   beforeAll(async () => {
@@ -77,8 +87,19 @@ describe('plans in a large tenant', () => {
     ['a tenant newer than the statistics', () => fresh],
   ])('should lock and update the alerts an Alertmanager payload changes by primary key in %s', async (_, tenant) => {
     const rows = (await sample(tenant())).map((alert) => ({
-      id: alert.id, read_status: alert.status, read_version: alert.version, title: 't', message: null, severity: 'high', receiver: 'r', source: 's', generator_url: null,
-      labels: {}, annotations: {}, resolve: true, resolved_at: new Date().toISOString(),
+      id: alert.id,
+      read_status: alert.status,
+      read_version: alert.version,
+      title: 't',
+      message: null,
+      severity: 'high',
+      receiver: 'r',
+      source: 's',
+      generator_url: null,
+      labels: {},
+      annotations: {},
+      resolve: true,
+      resolved_at: new Date().toISOString(),
     }));
     const reads = alertReads(await explain(updateSql(tenant().id, new Date(), rows)));
     expect(reads.length).toBeGreaterThan(0);
@@ -118,7 +139,13 @@ describe('plans in a large tenant', () => {
 
   it('should document total_is_estimate and the default total in the OpenAPI document', async () => {
     type Schema = { required?: string[]; properties: Record<string, { type?: string; description?: string }> };
-    type Doc = { paths: Record<string, { get: { parameters: { name: string; description?: string }[]; responses: Record<string, { content: Record<string, { schema: Schema }> }> } }>; components: { schemas: Record<string, Schema> } };
+    type Doc = {
+      paths: Record<
+        string,
+        { get: { parameters: { name: string; description?: string }[]; responses: Record<string, { content: Record<string, { schema: Schema }> }> } }
+      >;
+      components: { schemas: Record<string, Schema> };
+    };
     const doc = (await http<Doc>(api, 'GET', '/openapi.json')).body;
     const page = doc.paths['/v1/alerts'].get.responses['200'].content['application/json'].schema;
     expect(page.required).toContain('total_is_estimate');

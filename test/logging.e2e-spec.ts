@@ -30,13 +30,27 @@ describe('logs', () => {
     const key = await world.apiKey(tenant, ['alerts:read']);
     const secretKey = key.headers['x-api-key'];
     const output = await run({ LOG_LEVEL: 'debug' }, async (app) => {
-      const response = await fetch(`${app.baseUrl}/v1/alerts`, { headers: { ...key.headers, authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.e30.c2VjcmV0', cookie: 'session=s3cr3t', 'x-request-id': 'log-test-1' } });
+      const response = await fetch(`${app.baseUrl}/v1/alerts`, {
+        headers: { ...key.headers, authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.e30.c2VjcmV0', cookie: 'session=s3cr3t', 'x-request-id': 'log-test-1' },
+      });
       expect(response.status).toBe(200);
     });
-    const lines = output.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = output
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     const line = lines.find((entry) => entry.request_id === 'log-test-1' && entry.context === 'http');
     expect(line).toEqual(
-      expect.objectContaining({ level: 'info', service: 'alert-ledger', method: 'GET', route: '/v1/alerts', status: 200, principal: `key:${key.id}`, trace_id: expect.stringMatching(/^[0-9a-f]{32}$/), span_id: expect.stringMatching(/^[0-9a-f]{16}$/) }),
+      expect.objectContaining({
+        level: 'info',
+        service: 'alert-ledger',
+        method: 'GET',
+        route: '/v1/alerts',
+        status: 200,
+        principal: `key:${key.id}`,
+        trace_id: expect.stringMatching(/^[0-9a-f]{32}$/),
+        span_id: expect.stringMatching(/^[0-9a-f]{16}$/),
+      }),
     );
     expect(typeof line?.duration_ms).toBe('number');
     expect(line?.headers).toEqual(expect.objectContaining({ authorization: '[redacted]', 'x-api-key': '[redacted]', cookie: '[redacted]' }));

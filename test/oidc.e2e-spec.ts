@@ -86,7 +86,10 @@ describe('OIDC issuers', () => {
     expect({ status: refused.status, type: refused.body.type }).toEqual({ status: 403, type: '/problems/missing-scope' });
     const triage = await trusted.clientCredentials('triage', 'urn:alert-ledger:ES256', 'cases:read');
     expect((await http(api, 'GET', '/v1/threat-cases', { headers: bearer(triage) })).status).toBe(200);
-    const created = await http<{ data: { id: string } }>(api, 'POST', '/v1/alerts', { headers: bearer(triage), body: { type: 'malware', source: 'idp-test', title: 'Written through a group', severity: 'low' } });
+    const created = await http<{ data: { id: string } }>(api, 'POST', '/v1/alerts', {
+      headers: bearer(triage),
+      body: { type: 'malware', source: 'idp-test', title: 'Written through a group', severity: 'low' },
+    });
     expect(created.status).toBe(201);
     const listB = await http<{ items: { id: string }[] }>(api, 'GET', '/v1/alerts', { headers: bearer(triage) });
     expect(listB.body.items.map((alert) => alert.id)).toEqual([created.body.data.id]);

@@ -33,7 +33,13 @@ describe('operations', () => {
   });
 
   describe('the OpenAPI document', () => {
-    let document: { paths: Record<string, Record<string, { operationId?: string; summary?: string; responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }> }>>; components: { schemas: Record<string, unknown>; responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }> } };
+    let document: {
+      paths: Record<
+        string,
+        Record<string, { operationId?: string; summary?: string; responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }> }>
+      >;
+      components: { schemas: Record<string, unknown>; responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }> };
+    };
 
     beforeAll(async () => {
       document = (await http(api, 'GET', '/openapi.json')).body as unknown as typeof document;
@@ -53,7 +59,8 @@ describe('operations', () => {
           // 401, 413 and 415 are shared responses (#/components/responses/…), read through their $ref.
           const ref = (answer as { $ref?: string }).$ref;
           const response = ref ? document.components.responses[ref.split('/').pop()!] : answer;
-          if (response.content?.['application/problem+json']?.schema?.$ref !== '#/components/schemas/ProblemSchema') faults.push(`${name} ${status}: not the problem schema`);
+          if (response.content?.['application/problem+json']?.schema?.$ref !== '#/components/schemas/ProblemSchema')
+            faults.push(`${name} ${status}: not the problem schema`);
         }
       }
       expect(faults).toEqual([]);
@@ -85,7 +92,9 @@ describe('operations', () => {
       expect(schemas.LegalHoldScope.enum).toEqual(['tenant', 'threat_case']);
       expect(schemas.CloseDecision.enum).toEqual(['approve', 'reject']);
       expect(schemas.BulkOutcome.enum).toContain('note_required');
-      expect(Object.keys(schemas.AlertDto.properties ?? {})).toEqual(expect.arrayContaining(['controls', 'time_to_acknowledge_seconds', 'time_to_resolve_seconds']));
+      expect(Object.keys(schemas.AlertDto.properties ?? {})).toEqual(
+        expect.arrayContaining(['controls', 'time_to_acknowledge_seconds', 'time_to_resolve_seconds']),
+      );
       expect(Object.keys(schemas.CreateControlRuleDto.properties ?? {}).sort()).toEqual(['controls', 'description', 'enabled', 'match', 'name']);
       expect(Object.keys(schemas.UpdateComplianceSettingsDto.properties ?? {}).sort()).toEqual(['four_eyes_close', 'note_required_from', 'retention_days']);
       expect(document.paths['/v1/threat-cases/{id}/transitions'].post.responses['202']).toBeDefined();
@@ -94,7 +103,9 @@ describe('operations', () => {
     it('should give the alert list and system history parameters their enum names, bounds and defaults, so a generated client needs no hand edits', () => {
       type Schema = Record<string, unknown>;
       const schemasOf = (path: string, method = 'get'): Record<string, Schema> =>
-        Object.fromEntries((document.paths[path][method] as unknown as { parameters: { name: string; schema: Schema }[] }).parameters.map((p) => [p.name, p.schema]));
+        Object.fromEntries(
+          (document.paths[path][method] as unknown as { parameters: { name: string; schema: Schema }[] }).parameters.map((p) => [p.name, p.schema]),
+        );
       const named = (name: string, fallback: string) => ({ allOf: [{ $ref: `#/components/schemas/${name}` }], default: fallback });
       const arrayOf = (name: string) => ({ type: 'array', maxItems: 50, items: { $ref: `#/components/schemas/${name}` } });
       const components = document.components.schemas as Record<string, { enum?: string[]; properties?: Record<string, Schema> }>;
@@ -115,7 +126,18 @@ describe('operations', () => {
       expect(list.follow_up_status).toEqual(arrayOf('FollowUpStatus'));
 
       const history = schemasOf('/v1/systems/{system_key}/alerts/history');
-      expect(Object.keys(history).sort()).toEqual(['alertname', 'from_date', 'page', 'page_size', 'severity', 'sort_by', 'sort_direction', 'status', 'system_key', 'to_date']);
+      expect(Object.keys(history).sort()).toEqual([
+        'alertname',
+        'from_date',
+        'page',
+        'page_size',
+        'severity',
+        'sort_by',
+        'sort_direction',
+        'status',
+        'system_key',
+        'to_date',
+      ]);
       expect(history.page).toEqual({ type: 'integer', format: 'int32', minimum: 1, maximum: 1_000_000, default: 1 });
       expect(history.page_size).toEqual({ type: 'integer', format: 'int32', minimum: 1, maximum: 200, default: 20 });
       expect(history.sort_by).toEqual(named('SystemHistorySortField', 'created_at'));

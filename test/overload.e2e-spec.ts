@@ -11,22 +11,30 @@ describe('concurrent writers on one tenant', () => {
     const writer = world.bearer(tenant, ['alerts:write', 'alerts:read', 'audit:read']);
     // A slow chain: the tenant's audit lock held for 6 s (as a long append would), so that writers queue
     // behind it, fill the pool and outlast Prisma's transaction waits, as 50 writers did on a busy machine.
-    const held = world.prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`audit:${tenant.id}`}, 0))`;
-      await new Promise((resolve) => setTimeout(resolve, 6_000));
-    }, { timeout: 20_000 });
+    const held = world.prisma.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`audit:${tenant.id}`}, 0))`;
+        await new Promise((resolve) => setTimeout(resolve, 6_000));
+      },
+      { timeout: 20_000 },
+    );
     const statuses = new Map<number, number>();
     let withoutRetryAfter = 0;
     const until = Date.now() + 8_000;
     let n = 0;
-    await Promise.all(Array.from({ length: 50 }, async () => {
-      while (Date.now() < until) {
-        const i = ++n;
-        const answer = await http(run.api, 'POST', '/v1/alerts', { body: { type: 'intrusion', source: 'ids', title: `Crowd ${i}`, severity: 'low', alertable_type: 'manual', alertable_id: `c-${i}` }, headers: writer });
-        statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
-        if (answer.status === 503 && !answer.headers.get('retry-after')) withoutRetryAfter++;
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 50 }, async () => {
+        while (Date.now() < until) {
+          const i = ++n;
+          const answer = await http(run.api, 'POST', '/v1/alerts', {
+            body: { type: 'intrusion', source: 'ids', title: `Crowd ${i}`, severity: 'low', alertable_type: 'manual', alertable_id: `c-${i}` },
+            headers: writer,
+          });
+          statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+          if (answer.status === 503 && !answer.headers.get('retry-after')) withoutRetryAfter++;
+        }
+      }),
+    );
     await held;
     expect([...statuses.keys()].filter((status) => status !== 201 && status !== 503)).toEqual([]);
     expect(withoutRetryAfter).toBe(0);

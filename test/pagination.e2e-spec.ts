@@ -8,7 +8,15 @@ import { World } from './utils/world';
 interface TenantList {
   items: { id: string; slug: string }[];
   total: number | null;
-  pagination: { mode: string; has_next: boolean; has_prev: boolean; next_cursor: string | null; prev_cursor: string | null; total_pages: number | null; next_page: number | null };
+  pagination: {
+    mode: string;
+    has_next: boolean;
+    has_prev: boolean;
+    next_cursor: string | null;
+    prev_cursor: string | null;
+    total_pages: number | null;
+    next_page: number | null;
+  };
 }
 
 describe('list envelope and pagination (tenants)', () => {
@@ -47,7 +55,9 @@ describe('list envelope and pagination (tenants)', () => {
     const slugs = await allSlugs();
     expect(result.body.items.map((t) => t.slug)).toEqual(slugs.slice(3, 6));
     expect(result.body.total).toBe(slugs.length);
-    expect(result.body.pagination).toEqual(expect.objectContaining({ mode: 'offset', page: 2, page_size: 3, has_prev: true, prev_page: 1, total_pages: Math.ceil(slugs.length / 3) }));
+    expect(result.body.pagination).toEqual(
+      expect.objectContaining({ mode: 'offset', page: 2, page_size: 3, has_prev: true, prev_page: 1, total_pages: Math.ceil(slugs.length / 3) }),
+    );
   });
 
   it('should walk every row forward by cursor and back again exactly, under concurrent inserts', async () => {
@@ -72,7 +82,9 @@ describe('list envelope and pagination (tenants)', () => {
     expect(pages[pages.length - 1].pagination.has_next).toBe(false);
 
     const last = pages[pages.length - 1];
-    const back = await get<TenantList>(`/v1/tenants?page_size=3&sort_by=slug&sort_direction=asc&cursor=${encodeURIComponent(last.pagination.prev_cursor as string)}`);
+    const back = await get<TenantList>(
+      `/v1/tenants?page_size=3&sort_by=slug&sort_direction=asc&cursor=${encodeURIComponent(last.pagination.prev_cursor as string)}`,
+    );
     expect(back.body.items).toEqual(pages[pages.length - 2].items);
   });
 

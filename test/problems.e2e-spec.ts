@@ -20,7 +20,21 @@ class FaultController {
 @Module({ imports: [AppModule], controllers: [FaultController] })
 class FaultyAppModule {}
 
-const PROBLEM_FIELDS = ['type', 'title', 'status', 'detail', 'instance', 'code', 'i18n_key', 'i18n_args', 'request_id', 'trace_id', 'span_id', 'service', 'timestamp'];
+const PROBLEM_FIELDS = [
+  'type',
+  'title',
+  'status',
+  'detail',
+  'instance',
+  'code',
+  'i18n_key',
+  'i18n_args',
+  'request_id',
+  'trace_id',
+  'span_id',
+  'service',
+  'timestamp',
+];
 
 describe('problem details over HTTP', () => {
   let api: TestApi;
@@ -69,7 +83,12 @@ describe('problem details over HTTP', () => {
     expectProblem(result, 400, 'validation-error');
     const errors = (result.body.errors as { pointer: string; code: string }[]).map((e) => [e.pointer, e.code]);
     expect(errors).toHaveLength(2);
-    expect(errors).toEqual(expect.arrayContaining([['/query/page_size', 'range'], ['/query/sort_by', 'enum']]));
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        ['/query/page_size', 'range'],
+        ['/query/sort_by', 'enum'],
+      ]),
+    );
     expect(result.body.instance).toBe('/v1/tenants?page_size=500&sort_by=colour');
   });
 
@@ -167,7 +186,10 @@ describe('problem details over HTTP', () => {
   });
   it('should list at most 100 violations, count them all, and cut echoed names and paths to their documented bounds', async () => {
     const body = Object.fromEntries(Array.from({ length: 150 }, (_, i) => [`unknown_${'n'.repeat(600)}_${i}`, 1]));
-    const result = await http<{ errors: { field: string; pointer: string }[]; i18n_args: { count: number } }>(api, 'POST', '/v1/tenants', { headers: admin, body });
+    const result = await http<{ errors: { field: string; pointer: string }[]; i18n_args: { count: number } }>(api, 'POST', '/v1/tenants', {
+      headers: admin,
+      body,
+    });
     expect(result.status).toBe(400);
     expect(result.body.errors).toHaveLength(100);
     expect(result.body.i18n_args.count).toBeGreaterThanOrEqual(150);

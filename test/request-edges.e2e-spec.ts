@@ -11,9 +11,19 @@ import { alertRow, World } from './utils/world';
 
 const run = promisify(execFile);
 
-interface Problem { type: string; status: number; code: number; errors: { field: string; pointer: string; code: string; description: string }[] }
-interface AlertPage { items: { id: string }[]; pagination: { next_cursor: string | null } }
-interface Bulk { data: { action: string; dry_run: boolean; outcomes: { id: string; outcome: string }[]; matched: number; updated: number; failed: number } }
+interface Problem {
+  type: string;
+  status: number;
+  code: number;
+  errors: { field: string; pointer: string; code: string; description: string }[];
+}
+interface AlertPage {
+  items: { id: string }[];
+  pagination: { next_cursor: string | null };
+}
+interface Bulk {
+  data: { action: string; dry_run: boolean; outcomes: { id: string; outcome: string }[]; matched: number; updated: number; failed: number };
+}
 
 /** The smaller edges of the HTTP contract (issue 15's "Smaller" findings, issue 24's widened bulk filter). */
 describe('request edges', () => {
@@ -49,7 +59,9 @@ describe('request edges', () => {
     const cursor = encodeURIComponent(first.body.pagination.next_cursor as string);
     const same = await http<AlertPage>(api, 'GET', `/v1/alerts?severity=high,critical&page_size=2&cursor=${cursor}`, { headers: reader });
     const reordered = await http<AlertPage>(api, 'GET', `/v1/alerts?severity=critical,high&page_size=2&cursor=${cursor}`, { headers: reader });
-    const repeated = await http<AlertPage>(api, 'GET', `/v1/alerts?severity=critical&severity=HIGH&severity=critical&page_size=2&cursor=${cursor}`, { headers: reader });
+    const repeated = await http<AlertPage>(api, 'GET', `/v1/alerts?severity=critical&severity=HIGH&severity=critical&page_size=2&cursor=${cursor}`, {
+      headers: reader,
+    });
     expect(reordered.status).toBe(200);
     expect(reordered.body.items.map((a) => a.id)).toEqual(same.body.items.map((a) => a.id));
     expect(repeated.body.items.map((a) => a.id)).toEqual(same.body.items.map((a) => a.id));
@@ -63,7 +75,9 @@ describe('request edges', () => {
       const result = await http(api, 'POST', `/v1/alerts/${alert.id}/acknowledge`, { body: {}, headers: { ...writer, 'if-match': '1' } });
       expect(result.status).toBe(400);
       expect(problem(result)).toEqual(expect.objectContaining({ type: '/problems/validation-error' }));
-      expect(problem(result).errors).toEqual([expect.objectContaining({ field: 'If-Match', pointer: '/headers/if-match', code: 'format', description: expect.stringContaining('"5"') })]);
+      expect(problem(result).errors).toEqual([
+        expect.objectContaining({ field: 'If-Match', pointer: '/headers/if-match', code: 'format', description: expect.stringContaining('"5"') }),
+      ]);
       expect(await world.prisma.alert.findUniqueOrThrow({ where: { id: alert.id } })).toEqual(expect.objectContaining({ status: 'open', version: 1 }));
       const quoted = await http(api, 'POST', `/v1/alerts/${alert.id}/acknowledge`, { body: {}, headers: { ...writer, 'if-match': '"1"' } });
       expect(quoted.status).toBe(200);
@@ -92,7 +106,9 @@ describe('request edges', () => {
       expect(result.status).toBe(400);
       const name = new URL(path(), 'http://x').searchParams.keys().next().value as string;
       expect(problem(result).errors).toEqual([expect.objectContaining({ field: name, pointer: `/query/${name}`, code: 'unknown' })]);
-      expect(await world.prisma.alert.findUniqueOrThrow({ where: { id: alertId } })).toEqual(expect.objectContaining({ status: 'open', version: 1, followUpStatus: 'not_followed_up' }));
+      expect(await world.prisma.alert.findUniqueOrThrow({ where: { id: alertId } })).toEqual(
+        expect.objectContaining({ status: 'open', version: 1, followUpStatus: 'not_followed_up' }),
+      );
     });
 
     it('should authenticate before judging the query, and answer operations without a query as before', async () => {
@@ -105,8 +121,22 @@ describe('request edges', () => {
 
   describe('translated field errors', () => {
     it.each([
-      ['id', 'harus salah satu dari: info, low, medium, high, critical', 'harus maksimal 200', 'paling banyak 500 karakter', 'harus minimal 1', 'paling banyak 2000 karakter'],
-      ['ko', '다음 중 하나여야 합니다: info, low, medium, high, critical', '200 이하여야 합니다', '500자 이하여야 합니다', '1 이상이어야 합니다', '2000자 이하여야 합니다'],
+      [
+        'id',
+        'harus salah satu dari: info, low, medium, high, critical',
+        'harus maksimal 200',
+        'paling banyak 500 karakter',
+        'harus minimal 1',
+        'paling banyak 2000 karakter',
+      ],
+      [
+        'ko',
+        '다음 중 하나여야 합니다: info, low, medium, high, critical',
+        '200 이하여야 합니다',
+        '500자 이하여야 합니다',
+        '1 이상이어야 합니다',
+        '2000자 이하여야 합니다',
+      ],
       ['zh', '必须是以下值之一：info, low, medium, high, critical', '不能大于 200', '最多 500 个字符', '不能小于 1', '最多 2000 个字符'],
     ])('should keep the allowed values and limits in %s', async (language, allowed, maxPage, maxTitle, minPage, maxLabel) => {
       const headers = { ...writer, 'accept-language': language };
@@ -118,7 +148,9 @@ describe('request edges', () => {
       expect(described(await http(api, 'GET', '/v1/alerts?page_size=0', { headers }), 'page_size')).toContain(minPage);
       const alert = { type: 'intrusion', source: 'ids', title: 't', severity: 'high' };
       expect(described(await http(api, 'POST', '/v1/alerts', { body: { ...alert, title: 'x'.repeat(501) }, headers }), 'title')).toContain(maxTitle);
-      expect(described(await http(api, 'POST', '/v1/alerts', { body: { ...alert, labels: { a: 'v'.repeat(2_001) } }, headers }), 'labels.a')).toContain(maxLabel);
+      expect(described(await http(api, 'POST', '/v1/alerts', { body: { ...alert, labels: { a: 'v'.repeat(2_001) } }, headers }), 'labels.a')).toContain(
+        maxLabel,
+      );
     });
   });
 
@@ -137,11 +169,19 @@ describe('request edges', () => {
     });
 
     it('should refuse it in a bulk filter with 400 and change nothing (it once dismissed the caller’s own alerts)', async () => {
-      const before = await world.prisma.alert.findMany({ where: { tenantId: tenant.id }, select: { id: true, status: true, version: true }, orderBy: { id: 'asc' } });
+      const before = await world.prisma.alert.findMany({
+        where: { tenantId: tenant.id },
+        select: { id: true, status: true, version: true },
+        orderBy: { id: 'asc' },
+      });
       const result = await http(api, 'POST', '/v1/alerts/bulk/dismiss', { body: { filter: { tenant_id: other.id }, note: 'sneaky' }, headers: writer });
       expect(result.status).toBe(400);
-      expect(problem(result).errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'filter.tenant_id', pointer: '/body/filter/tenant_id', code: 'unknown' })]));
-      expect(await world.prisma.alert.findMany({ where: { tenantId: tenant.id }, select: { id: true, status: true, version: true }, orderBy: { id: 'asc' } })).toEqual(before);
+      expect(problem(result).errors).toEqual(
+        expect.arrayContaining([expect.objectContaining({ field: 'filter.tenant_id', pointer: '/body/filter/tenant_id', code: 'unknown' })]),
+      );
+      expect(
+        await world.prisma.alert.findMany({ where: { tenantId: tenant.id }, select: { id: true, status: true, version: true }, orderBy: { id: 'asc' } }),
+      ).toEqual(before);
       expect(await world.prisma.alert.count({ where: { tenantId: other.id, status: 'dismissed' } })).toBe(0);
     });
 
@@ -150,7 +190,10 @@ describe('request edges', () => {
       const list = await http<AlertPage>(api, 'GET', `/v1/alerts?tenant_id=${other.id}`, { headers: admin });
       expect(list.status).toBe(200);
       expect(list.body.items).toHaveLength(2);
-      const dry = await http<Bulk>(api, 'POST', '/v1/alerts/bulk/dismiss', { body: { filter: { tenant_id: other.id }, all: true, dry_run: true }, headers: admin });
+      const dry = await http<Bulk>(api, 'POST', '/v1/alerts/bulk/dismiss', {
+        body: { filter: { tenant_id: other.id }, all: true, dry_run: true },
+        headers: admin,
+      });
       expect(dry.body.data).toEqual(expect.objectContaining({ dry_run: true, matched: 2, updated: 0, outcomes: [] }));
     });
   });
@@ -162,7 +205,9 @@ describe('request edges', () => {
     beforeAll(async () => {
       bulkTenant = await world.tenant('Bulk edges');
       headers = world.bearer(bulkTenant, ['alerts:read', 'alerts:write'], 'bulker');
-      await world.prisma.alert.createMany({ data: ['low', 'low', 'info', 'medium'].map((severity) => alertRow(bulkTenant.id, { severity: severity as 'low' })) });
+      await world.prisma.alert.createMany({
+        data: ['low', 'low', 'info', 'medium'].map((severity) => alertRow(bulkTenant.id, { severity: severity as 'low' })),
+      });
     });
 
     const unchanged = async () => {
@@ -181,13 +226,18 @@ describe('request edges', () => {
       for (const filter of [{}, { timezone: 'Asia/Jakarta' }, { type: [] }, { q: '' }, { source: '' }, { alertable_id: '' }]) {
         const refused = await http(api, 'POST', '/v1/alerts/bulk/acknowledge', { body: { filter }, headers });
         expect(refused.status).toBe(400);
-        expect(problem(refused).errors).toEqual([expect.objectContaining({ field: 'filter', pointer: '/body/filter', code: 'invalid', description: expect.stringContaining('"all": true') })]);
+        expect(problem(refused).errors).toEqual([
+          expect.objectContaining({ field: 'filter', pointer: '/body/filter', code: 'invalid', description: expect.stringContaining('"all": true') }),
+        ]);
       }
       await unchanged();
       const dry = await http<Bulk>(api, 'POST', '/v1/alerts/bulk/acknowledge', { body: { filter: {}, all: true, dry_run: true }, headers });
       expect(dry.body.data).toEqual(expect.objectContaining({ dry_run: true, matched: 4 }));
       await unchanged();
-      const withIds = await http(api, 'POST', '/v1/alerts/bulk/acknowledge', { body: { ids: [(await world.prisma.alert.findFirstOrThrow({ where: { tenantId: bulkTenant.id } })).id], all: true }, headers });
+      const withIds = await http(api, 'POST', '/v1/alerts/bulk/acknowledge', {
+        body: { ids: [(await world.prisma.alert.findFirstOrThrow({ where: { tenantId: bulkTenant.id } })).id], all: true },
+        headers,
+      });
       expect(problem(withIds).errors).toEqual([expect.objectContaining({ field: 'all', code: 'invalid' })]);
       const done = await http<Bulk>(api, 'POST', '/v1/alerts/bulk/acknowledge', { body: { filter: {}, all: true }, headers });
       expect(done.body.data).toEqual(expect.objectContaining({ dry_run: false, matched: 4, updated: 4 }));
@@ -198,18 +248,36 @@ describe('request edges', () => {
       const manyHeaders = world.bearer(many, ['alerts:write'], 'bulker');
       await world.prisma.alert.createMany({ data: Array.from({ length: 10_003 }, () => alertRow(many.id, { severity: 'low' })) });
       await world.prisma.alert.create({ data: alertRow(many.id, { severity: 'high' }) });
-      const ids = (await world.prisma.alert.findMany({ where: { tenantId: many.id, severity: 'low' }, select: { id: true }, orderBy: { id: 'asc' } })).map((a) => a.id);
+      const ids = (await world.prisma.alert.findMany({ where: { tenantId: many.id, severity: 'low' }, select: { id: true }, orderBy: { id: 'asc' } })).map(
+        (a) => a.id,
+      );
       const body = { filter: { severity: ['low'] } };
-      const dry = (await http<Bulk & { data: { next_after: string | null } }>(api, 'POST', '/v1/alerts/bulk/acknowledge', { body: { ...body, dry_run: true }, headers: manyHeaders })).body.data;
+      const dry = (
+        await http<Bulk & { data: { next_after: string | null } }>(api, 'POST', '/v1/alerts/bulk/acknowledge', {
+          body: { ...body, dry_run: true },
+          headers: manyHeaders,
+        })
+      ).body.data;
       expect(dry).toEqual(expect.objectContaining({ dry_run: true, matched: 10_000, next_after: ids[9_999], outcomes: [] }));
-      const dryRest = (await http<Bulk & { data: { next_after: string | null } }>(api, 'POST', '/v1/alerts/bulk/acknowledge', { body: { ...body, dry_run: true, after: ids[9_999] }, headers: manyHeaders })).body.data;
+      const dryRest = (
+        await http<Bulk & { data: { next_after: string | null } }>(api, 'POST', '/v1/alerts/bulk/acknowledge', {
+          body: { ...body, dry_run: true, after: ids[9_999] },
+          headers: manyHeaders,
+        })
+      ).body.data;
       expect(dryRest).toEqual(expect.objectContaining({ matched: 3, next_after: null }));
       expect(await world.prisma.alert.count({ where: { tenantId: many.id, status: 'acknowledged' } })).toBe(0);
-      const first = (await http<Bulk & { data: { next_after: string | null } }>(api, 'POST', '/v1/alerts/bulk/acknowledge', { body, headers: manyHeaders })).body.data;
+      const first = (await http<Bulk & { data: { next_after: string | null } }>(api, 'POST', '/v1/alerts/bulk/acknowledge', { body, headers: manyHeaders }))
+        .body.data;
       expect(first).toEqual(expect.objectContaining({ matched: 10_000, updated: 10_000, failed: 0, next_after: ids[9_999] }));
       expect(first.outcomes.map((o) => o.id)).toEqual(ids.slice(0, 10_000));
       expect(await world.prisma.alert.count({ where: { tenantId: many.id, status: 'acknowledged' } })).toBe(10_000);
-      const rest = (await http<Bulk & { data: { next_after: string | null } }>(api, 'POST', '/v1/alerts/bulk/acknowledge', { body: { ...body, after: first.next_after }, headers: manyHeaders })).body.data;
+      const rest = (
+        await http<Bulk & { data: { next_after: string | null } }>(api, 'POST', '/v1/alerts/bulk/acknowledge', {
+          body: { ...body, after: first.next_after },
+          headers: manyHeaders,
+        })
+      ).body.data;
       expect(rest).toEqual(expect.objectContaining({ matched: 3, updated: 3, next_after: null }));
       expect(rest.outcomes.map((o) => o.id)).toEqual(ids.slice(10_000));
       expect(await world.prisma.alert.count({ where: { tenantId: many.id, status: 'acknowledged' } })).toBe(10_003);
@@ -220,7 +288,13 @@ describe('request edges', () => {
     }, 120_000);
 
     it('should document dry_run and all in the OpenAPI document', async () => {
-      const doc = (await http<{ components: { schemas: Record<string, { properties: Record<string, { type?: string; description?: string }> }> } }>(api, 'GET', '/openapi.json')).body;
+      const doc = (
+        await http<{ components: { schemas: Record<string, { properties: Record<string, { type?: string; description?: string }> }> } }>(
+          api,
+          'GET',
+          '/openapi.json',
+        )
+      ).body;
       const body = doc.components.schemas.BulkActionDto.properties;
       expect(body.dry_run).toEqual(expect.objectContaining({ type: 'boolean', description: expect.stringContaining('changes nothing') }));
       expect(body.all).toEqual(expect.objectContaining({ type: 'boolean' }));
@@ -238,12 +312,17 @@ describe('request edges', () => {
       const stored = await world.prisma.tenant.findUniqueOrThrow({ where: { slug } });
       expect(created.stdout).toContain(stored.id);
       expect(stored.name).toBe('Acme SecOps');
-      expect(await world.prisma.auditEvent.findMany({ where: { tenantId: stored.id }, select: { actor: true, action: true } })).toEqual([{ actor: 'cli', action: 'tenant.create' }]);
+      expect(await world.prisma.auditEvent.findMany({ where: { tenantId: stored.id }, select: { actor: true, action: true } })).toEqual([
+        { actor: 'cli', action: 'tenant.create' },
+      ]);
       const again = await cli('tenants', 'create', '--slug', slug, '--name', 'Acme SecOps');
       expect(again.stdout).toContain(`exists: ${stored.id}`);
       expect(await world.prisma.tenant.count({ where: { slug } })).toBe(1);
       await expect(cli('tenants', 'create', '--slug', slug, '--name', 'Another name')).rejects.toMatchObject({ code: 65 });
-      const invalid = (await cli('tenants', 'create', '--slug', 'Not A Slug', '--name', '   ', '--id', 'acme').catch((error: unknown) => error)) as { code: number; stderr: string };
+      const invalid = (await cli('tenants', 'create', '--slug', 'Not A Slug', '--name', '   ', '--id', 'acme').catch((error: unknown) => error)) as {
+        code: number;
+        stderr: string;
+      };
       expect(invalid.code).toBe(64);
       for (const flag of ['--slug: ', '--name: ', '--id: ']) expect(invalid.stderr).toContain(flag);
       expect(await world.prisma.tenant.count({ where: { name: 'Another name' } })).toBe(0);
@@ -257,7 +336,8 @@ describe('request edges', () => {
         // A stand-in apt-get that records its arguments: the test never installs anything.
         await writeFile(join(dir, 'apt-get'), `#!/bin/sh\necho "$@" >> ${log}\n`);
         await chmod(join(dir, 'apt-get'), 0o755);
-        const bootstrap = (extra: Record<string, string>) => run('bash', ['scripts/bootstrap.sh'], { env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, ...extra } });
+        const bootstrap = (extra: Record<string, string>) =>
+          run('bash', ['scripts/bootstrap.sh'], { env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, ...extra } });
         const clean = await bootstrap({});
         expect(clean.stdout + clean.stderr).not.toContain('missing');
         await expect(readFile(log, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });

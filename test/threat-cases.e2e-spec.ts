@@ -4,9 +4,29 @@ import { Prisma, Tenant, ThreatCaseStatus } from '@app/database';
 import { http, HttpResult, startApi, TestApi } from './utils/api';
 import { alertRow, World } from './utils/world';
 
-const STATUSES: ThreatCaseStatus[] = ['INITIATED', 'REQUESTED', 'FOLLOW_ON', 'ESCALATED', 'PSAP_CONTACTED', 'VERIFIED', 'DISMISSED', 'CANCELLED', 'UNVERIFIABLE', 'TIMEOUT', 'ERROR', 'CLOSED'];
+const STATUSES: ThreatCaseStatus[] = [
+  'INITIATED',
+  'REQUESTED',
+  'FOLLOW_ON',
+  'ESCALATED',
+  'PSAP_CONTACTED',
+  'VERIFIED',
+  'DISMISSED',
+  'CANCELLED',
+  'UNVERIFIABLE',
+  'TIMEOUT',
+  'ERROR',
+  'CLOSED',
+];
 
-interface TimelineEvent { type: string; message: string | null; alert_id: string | null; user_id: string; from_status: string | null; to_status: string | null }
+interface TimelineEvent {
+  type: string;
+  message: string | null;
+  alert_id: string | null;
+  user_id: string;
+  from_status: string | null;
+  to_status: string | null;
+}
 interface CaseBody {
   id: string;
   tenant_id: string;
@@ -22,19 +42,52 @@ interface CaseBody {
 }
 type One = { data: CaseBody };
 type List = { items: CaseBody[]; total: number | null; pagination: { next_cursor: string | null; has_next: boolean; total_pages: number | null } };
-interface SeedCase { uuid: string; createdAtMillis: number; status: string; [field: string]: unknown }
+interface SeedCase {
+  uuid: string;
+  createdAtMillis: number;
+  status: string;
+  [field: string]: unknown;
+}
 type QueryAnswer = { data: { threatCases: SeedCase[]; lastEvaluatedKey: string | null; [field: string]: unknown } };
 
 /** Every field seed 003 documents, of its answer, a threat case and a timeline event. */
 const SEED_ANSWER_FIELDS = ['error', 'errorMsg', 'lastEvaluatedKey', 'threatCases', 'warningMsg'];
 const SEED_CASE_FIELDS = [
-  'associatedDeviceUuids', 'createdAtMillis', 'deleted', 'deviceUuid', 'locationName', 'locationUuid', 'noonlightAlarmId', 'noonlightVerificationId', 'orgUuid', 'policyAlertUuid',
-  'policyAlertUuids', 'promptTheme', 'promptTitle', 'sharedClipGroupUuid', 'sirenSettings', 'status', 'subLocationsHierarchyKey', 'submissionTimestampMs', 'submitDelayExpireTimestampMs',
-  'timelineEventList', 'uuid', 'verificationHistory',
+  'associatedDeviceUuids',
+  'createdAtMillis',
+  'deleted',
+  'deviceUuid',
+  'locationName',
+  'locationUuid',
+  'noonlightAlarmId',
+  'noonlightVerificationId',
+  'orgUuid',
+  'policyAlertUuid',
+  'policyAlertUuids',
+  'promptTheme',
+  'promptTitle',
+  'sharedClipGroupUuid',
+  'sirenSettings',
+  'status',
+  'subLocationsHierarchyKey',
+  'submissionTimestampMs',
+  'submitDelayExpireTimestampMs',
+  'timelineEventList',
+  'uuid',
+  'verificationHistory',
 ];
 const SEED_EVENT_FIELDS = ['alertUuid', 'message', 'noonlightVerificationId', 'timestampSec', 'type', 'userUuid'];
 const SEED_VERIFICATION_FIELDS = [
-  'alertUuid', 'clipVerificationId', 'failedAsClip', 'failedAsStream', 'initiatedAsClip', 'sentAsClip', 'sentAsClipAtMs', 'sentAsWindowedStream', 'sentAsWindowedStreamAtMs', 'streamVerificationId',
+  'alertUuid',
+  'clipVerificationId',
+  'failedAsClip',
+  'failedAsStream',
+  'initiatedAsClip',
+  'sentAsClip',
+  'sentAsClipAtMs',
+  'sentAsWindowedStream',
+  'sentAsWindowedStreamAtMs',
+  'streamVerificationId',
 ];
 const sortedKeys = (value: unknown) => Object.keys(value as object).sort();
 type Problem = { type: string; errors?: { field: string; pointer: string; code: string }[]; [field: string]: unknown };
@@ -86,19 +139,35 @@ describe('threat cases', () => {
     it('should open an INITIATED case from alerts, with timelines on the case and the alerts and one audit event per change', async () => {
       const alertIds = await alerts(tenant, 2);
       const result = await http<One>(api, 'POST', '/v1/threat-cases', {
-        body: { alert_ids: [...alertIds, alertIds[0]], title: 'Person with a weapon', device_id: 'cam-1', location_id: 'site-1', location_name: 'HQ', siren_settings: { clip_id: 'clip-1', duration_seconds: 30, play_count: 2 }, note: 'seen on camera' },
+        body: {
+          alert_ids: [...alertIds, alertIds[0]],
+          title: 'Person with a weapon',
+          device_id: 'cam-1',
+          location_id: 'site-1',
+          location_name: 'HQ',
+          siren_settings: { clip_id: 'clip-1', duration_seconds: 30, play_count: 2 },
+          note: 'seen on camera',
+        },
         headers: writer,
       });
       expect(result.status).toBe(201);
       const created = result.body.data;
       expect(result.headers.get('location')).toBe(`/v1/threat-cases/${created.id}`);
-      expect(created).toEqual(expect.objectContaining({ status: 'INITIATED', tenant_id: tenant.id, alert_ids: alertIds, deleted: false, version: 1, submitted_at: null }));
+      expect(created).toEqual(
+        expect.objectContaining({ status: 'INITIATED', tenant_id: tenant.id, alert_ids: alertIds, deleted: false, version: 1, submitted_at: null }),
+      );
       expect(created.siren_settings).toEqual({ clip_id: 'clip-1', duration_seconds: 30, play_count: 2 });
-      expect(created.timeline.map((e) => [e.type, e.alert_id, e.user_id])).toEqual([['CREATED', null, 'analyst-1'], ['ALERT', alertIds[0], 'analyst-1'], ['ALERT', alertIds[1], 'analyst-1']]);
+      expect(created.timeline.map((e) => [e.type, e.alert_id, e.user_id])).toEqual([
+        ['CREATED', null, 'analyst-1'],
+        ['ALERT', alertIds[0], 'analyst-1'],
+        ['ALERT', alertIds[1], 'analyst-1'],
+      ]);
       expect(created.timeline[0].message).toBe('seen on camera');
       for (const alertId of alertIds) {
         const entries = await world.prisma.alertTimelineEntry.findMany({ where: { alertId } });
-        expect(entries.map((e) => [e.action, e.actor, (e.details as { threat_case_id: string }).threat_case_id])).toEqual([['added_to_threat_case', 'analyst-1', created.id]]);
+        expect(entries.map((e) => [e.action, e.actor, (e.details as { threat_case_id: string }).threat_case_id])).toEqual([
+          ['added_to_threat_case', 'analyst-1', created.id],
+        ]);
         expect(await world.prisma.auditEvent.count({ where: { tenantId: tenant.id, resourceId: alertId, action: 'alert.add_to_threat_case' } })).toBe(1);
       }
       expect(await world.prisma.auditEvent.count({ where: { tenantId: tenant.id, resourceId: created.id, action: 'threat_case.create' } })).toBe(1);
@@ -165,7 +234,14 @@ describe('threat cases', () => {
       for (const status of forbidden) {
         const refused = await moveTo(id, status);
         expect([status, refused.status]).toEqual([status, 409]);
-        expect(refused.body).toEqual(expect.objectContaining({ type: '/problems/threat-case-invalid-transition', current_status: current, requested_status: status, allowed_statuses: allowed }));
+        expect(refused.body).toEqual(
+          expect.objectContaining({
+            type: '/problems/threat-case-invalid-transition',
+            current_status: current,
+            requested_status: status,
+            allowed_statuses: allowed,
+          }),
+        );
       }
       const after = await world.prisma.threatCase.findUniqueOrThrow({ where: { id } });
       expect(after).toEqual(before);
@@ -209,7 +285,10 @@ describe('threat cases', () => {
     it('should explain a refused transition in the requested language', async () => {
       const tc = await openCase();
       await moveTo(tc.id, 'CLOSED');
-      const refused = await http<Problem>(api, 'POST', `/v1/threat-cases/${tc.id}/transitions`, { body: { status: 'REQUESTED' }, headers: { ...writer, 'accept-language': 'id' } });
+      const refused = await http<Problem>(api, 'POST', `/v1/threat-cases/${tc.id}/transitions`, {
+        body: { status: 'REQUESTED' },
+        headers: { ...writer, 'accept-language': 'id' },
+      });
       expect(refused.status).toBe(409);
       expect(refused.headers.get('content-language')).toBe('id');
       expect(refused.body).toEqual(expect.objectContaining({ title: 'Perubahan status tidak diizinkan', code: 10030001 }));
@@ -229,9 +308,14 @@ describe('threat cases', () => {
   describe('notes, verifications and alert links', () => {
     it('should add a note to the timeline', async () => {
       const tc = await openCase();
-      const result = await http<One>(api, 'POST', `/v1/threat-cases/${tc.id}/timeline`, { body: { message: 'Guard reports the door forced' }, headers: writer });
+      const result = await http<One>(api, 'POST', `/v1/threat-cases/${tc.id}/timeline`, {
+        body: { message: 'Guard reports the door forced' },
+        headers: writer,
+      });
       expect(result.status).toBe(201);
-      expect(result.body.data.timeline.at(-1)).toEqual(expect.objectContaining({ type: 'NOTE', message: 'Guard reports the door forced', user_id: 'analyst-1' }));
+      expect(result.body.data.timeline.at(-1)).toEqual(
+        expect.objectContaining({ type: 'NOTE', message: 'Guard reports the door forced', user_id: 'analyst-1' }),
+      );
       expect(await world.prisma.auditEvent.count({ where: { resourceId: tc.id, action: 'threat_case.note' } })).toBe(1);
       expect((await http(api, 'POST', `/v1/threat-cases/${tc.id}/timeline`, { body: { message: '' }, headers: writer })).status).toBe(400);
     });
@@ -239,7 +323,10 @@ describe('threat cases', () => {
     it('should keep verification records, the newest as current, and refuse an alert not linked to the case', async () => {
       const alertIds = await alerts(tenant, 2);
       const tc = await openCase({ alert_ids: alertIds });
-      await http(api, 'POST', `/v1/threat-cases/${tc.id}/verifications`, { body: { alert_id: alertIds[0], clip_verification_id: 'clip-v-1', initiated_as_clip: true, failed_as_clip: true }, headers: writer });
+      await http(api, 'POST', `/v1/threat-cases/${tc.id}/verifications`, {
+        body: { alert_id: alertIds[0], clip_verification_id: 'clip-v-1', initiated_as_clip: true, failed_as_clip: true },
+        headers: writer,
+      });
       const second = await http<One>(api, 'POST', `/v1/threat-cases/${tc.id}/verifications`, {
         body: { alert_id: alertIds[1], sent_as_windowed_stream: true, sent_as_windowed_stream_at: '2025-04-30T08:15:00Z' },
         headers: writer,
@@ -247,7 +334,9 @@ describe('threat cases', () => {
       expect(second.status).toBe(201);
       const history = second.body.data.verification_history;
       expect(history.records).toHaveLength(2);
-      expect(history.current).toEqual(expect.objectContaining({ alert_id: alertIds[1], clip_verification_id: null, sent_as_windowed_stream_at: '2025-04-30T08:15:00.000Z' }));
+      expect(history.current).toEqual(
+        expect.objectContaining({ alert_id: alertIds[1], clip_verification_id: null, sent_as_windowed_stream_at: '2025-04-30T08:15:00.000Z' }),
+      );
       expect(history.alert_index).toBe(1);
       expect(second.body.data.timeline.filter((e) => e.type === 'VERIFICATION').map((e) => e.alert_id)).toEqual(alertIds);
       const [stranger] = await alerts(tenant, 1);
@@ -273,7 +362,9 @@ describe('threat cases', () => {
       expect(unlinked.status).toBe(200);
       expect(unlinked.body.data.alert_ids).toEqual([second]);
       expect(unlinked.body.data.timeline.at(-1)).toEqual(expect.objectContaining({ type: 'ALERT_UNLINKED', alert_id: first }));
-      expect((await world.prisma.alertTimelineEntry.findMany({ where: { alertId: first }, orderBy: [{ at: 'asc' }, { id: 'asc' }] })).map((e) => e.action)).toEqual(['added_to_threat_case', 'removed_from_threat_case']);
+      expect(
+        (await world.prisma.alertTimelineEntry.findMany({ where: { alertId: first }, orderBy: [{ at: 'asc' }, { id: 'asc' }] })).map((e) => e.action),
+      ).toEqual(['added_to_threat_case', 'removed_from_threat_case']);
       expect(await world.prisma.auditEvent.count({ where: { resourceId: first, action: 'alert.remove_from_threat_case' } })).toBe(1);
 
       const notLinked = await http<Problem>(api, 'DELETE', `/v1/threat-cases/${tc.id}/alerts`, { body: { alert_ids: [first] }, headers: writer });
@@ -297,7 +388,9 @@ describe('threat cases', () => {
     it('should refuse a link past 1,000 alerts with 409, linking nothing, and keep linking up to it', async () => {
       const tc = await openCase();
       const held = await alerts(tenant, 998);
-      await world.prisma.threatCaseAlert.createMany({ data: held.map((alertId) => ({ caseId: tc.id, alertId, tenantId: tenant.id, linkedBy: 'seed', linkedAt: new Date() })) });
+      await world.prisma.threatCaseAlert.createMany({
+        data: held.map((alertId) => ({ caseId: tc.id, alertId, tenantId: tenant.id, linkedBy: 'seed', linkedAt: new Date() })),
+      });
       const [last, beyond, further] = await alerts(tenant, 3);
       const refused = await http<Problem>(api, 'POST', `/v1/threat-cases/${tc.id}/alerts`, { body: { alert_ids: [last, beyond] }, headers: writer });
       expect(refused.status).toBe(409);
@@ -307,15 +400,28 @@ describe('threat cases', () => {
       const linked = await http<One>(api, 'POST', `/v1/threat-cases/${tc.id}/alerts`, { body: { alert_ids: [last] }, headers: writer });
       expect(linked.status).toBe(200);
       expect(linked.body.data.alert_ids).toHaveLength(1_000);
-      expect((await http<Problem>(api, 'POST', `/v1/threat-cases/${tc.id}/alerts`, { body: { alert_ids: [last, further] }, headers: writer })).status).toBe(409);
+      expect((await http<Problem>(api, 'POST', `/v1/threat-cases/${tc.id}/alerts`, { body: { alert_ids: [last, further] }, headers: writer })).status).toBe(
+        409,
+      );
       const query = await http<QueryAnswer>(api, 'POST', '/v1/threat-cases/query', { body: { maxPageSize: 5 }, headers: reader });
       expect((query.body.data.threatCases.find((c) => c.uuid === tc.id)?.policyAlertUuids as string[]).length).toBe(1_000);
     });
 
     it('should refuse a verification past 1,000 records with 409, recording nothing', async () => {
       const tc = await openCase();
-      await world.prisma.threatCaseVerification.createMany({ data: Array.from({ length: 1_000 }, (_, i) => ({ id: publicId('tcv', Date.now() + i), tenantId: tenant.id, caseId: tc.id, createdBy: 'seed', createdAt: new Date(Date.now() + i) })) });
-      const refused = await http<Problem>(api, 'POST', `/v1/threat-cases/${tc.id}/verifications`, { body: { clip_verification_id: 'clip-over' }, headers: writer });
+      await world.prisma.threatCaseVerification.createMany({
+        data: Array.from({ length: 1_000 }, (_, i) => ({
+          id: publicId('tcv', Date.now() + i),
+          tenantId: tenant.id,
+          caseId: tc.id,
+          createdBy: 'seed',
+          createdAt: new Date(Date.now() + i),
+        })),
+      });
+      const refused = await http<Problem>(api, 'POST', `/v1/threat-cases/${tc.id}/verifications`, {
+        body: { clip_verification_id: 'clip-over' },
+        headers: writer,
+      });
       expect(refused.status).toBe(409);
       expect(refused.body).toEqual(expect.objectContaining({ type: '/problems/threat-case-verification-limit', limit: 1_000 }));
       expect(await world.prisma.threatCaseVerification.count({ where: { caseId: tc.id } })).toBe(1_000);
@@ -325,10 +431,22 @@ describe('threat cases', () => {
     it('should answer the oldest 10,000 timeline events and at most 1,000 controls with their count', async () => {
       const tc = await openCase();
       const start = Date.now() - 86_400_000;
-      await world.prisma.threatCaseEvent.createMany({ data: Array.from({ length: 10_000 }, (_, i) => ({ id: publicId('tce', start + i), tenantId: tenant.id, caseId: tc.id, type: 'NOTE' as const, message: `n${i}`, userId: 'seed', at: new Date(start + i) })) });
+      await world.prisma.threatCaseEvent.createMany({
+        data: Array.from({ length: 10_000 }, (_, i) => ({
+          id: publicId('tce', start + i),
+          tenantId: tenant.id,
+          caseId: tc.id,
+          type: 'NOTE' as const,
+          message: `n${i}`,
+          userId: 'seed',
+          at: new Date(start + i),
+        })),
+      });
       const controls = Array.from({ length: 1_001 }, (_, i) => `PCI:${Math.floor(i / 100) + 1}.${i % 100}`).sort();
       await world.prisma.threatCase.update({ where: { id: tc.id }, data: { controls } });
-      const read = (await http<{ data: CaseBody & { controls: string[]; controls_count: number } }>(api, 'GET', `/v1/threat-cases/${tc.id}`, { headers: reader })).body.data;
+      const read = (
+        await http<{ data: CaseBody & { controls: string[]; controls_count: number } }>(api, 'GET', `/v1/threat-cases/${tc.id}`, { headers: reader })
+      ).body.data;
       expect(read.timeline).toHaveLength(10_000);
       expect(read.timeline[0].message).toBe('n0');
       expect(read.timeline.at(-1)?.message).toBe('n9999');
@@ -373,7 +491,14 @@ describe('threat cases', () => {
       headers = world.bearer(listTenant, ['cases:read']);
       for (const row of [
         caseRow(listTenant.id, { title: 'A', status: 'INITIATED', deviceId: 'cam-1', locationId: 'site-1', createdAt: day('2025-04-01') }),
-        caseRow(listTenant.id, { title: 'B', status: 'ESCALATED', deviceId: 'cam-2', associatedDeviceIds: ['cam-1'], locationId: 'site-1', createdAt: day('2025-04-02') }),
+        caseRow(listTenant.id, {
+          title: 'B',
+          status: 'ESCALATED',
+          deviceId: 'cam-2',
+          associatedDeviceIds: ['cam-1'],
+          locationId: 'site-1',
+          createdAt: day('2025-04-02'),
+        }),
         caseRow(listTenant.id, { title: 'C', status: 'CLOSED', deviceId: 'cam-3', locationId: 'site-2', createdAt: day('2025-04-03') }),
         caseRow(listTenant.id, { title: 'D', status: 'VERIFIED', deviceId: 'cam-4', locationId: 'site-3', createdAt: day('2025-04-04') }),
         caseRow(listTenant.id, { title: 'E', status: 'CLOSED', deviceId: 'cam-5', locationId: 'site-2', createdAt: day('2025-04-05') }),
@@ -391,7 +516,10 @@ describe('threat cases', () => {
       expect(titles(await http<List>(api, 'GET', '/v1/threat-cases?status=CLOSED&status=VERIFIED&sort_direction=asc', { headers }))).toEqual(['C', 'D', 'E']);
       expect(titles(await http<List>(api, 'GET', '/v1/threat-cases?device_id=cam-1&sort_direction=asc', { headers }))).toEqual(['A', 'B']);
       expect(titles(await http<List>(api, 'GET', '/v1/threat-cases?location_id=site-2,site-3&status=CLOSED', { headers }))).toEqual(['E', 'C']);
-      expect(titles(await http<List>(api, 'GET', '/v1/threat-cases?created_from=2025-04-02&created_to=2025-04-04&sort_direction=asc', { headers }))).toEqual(['B', 'C']);
+      expect(titles(await http<List>(api, 'GET', '/v1/threat-cases?created_from=2025-04-02&created_to=2025-04-04&sort_direction=asc', { headers }))).toEqual([
+        'B',
+        'C',
+      ]);
     });
 
     it('should page by offset with the total and by cursor through every case once', async () => {
@@ -440,12 +568,14 @@ describe('threat cases', () => {
       queryTenant = await world.tenant('Case query');
       headers = world.bearer(queryTenant, ['cases:read']);
       // 25 cases; pairs share a millisecond so the id has to break ties.
-      const rows = Array.from({ length: 25 }, (_, i) => caseRow(queryTenant.id, {
-        createdAt: new Date(base + Math.floor(i / 2) * 60_000),
-        deviceId: i % 5 === 0 ? 'cam-special' : `cam-${i}`,
-        locationId: 'site-q',
-        status: i % 3 === 0 ? 'REQUESTED' : 'INITIATED',
-      }));
+      const rows = Array.from({ length: 25 }, (_, i) =>
+        caseRow(queryTenant.id, {
+          createdAt: new Date(base + Math.floor(i / 2) * 60_000),
+          deviceId: i % 5 === 0 ? 'cam-special' : `cam-${i}`,
+          locationId: 'site-q',
+          status: i % 3 === 0 ? 'REQUESTED' : 'INITIATED',
+        }),
+      );
       for (const row of rows) await world.prisma.threatCase.create({ data: row });
       ids = rows.map((row) => row.id as string);
       await world.prisma.threatCase.create({ data: caseRow(other.id, { createdAt: new Date(base), locationId: 'site-q' }) });
@@ -471,36 +601,42 @@ describe('threat cases', () => {
       expect(new Set(seen).size).toBe(25);
     });
 
-    it.each([true, false])('should visit every case that existed at the start exactly once while cases are inserted between pages (mostRecent %s)', async (mostRecent) => {
-      const pagingTenant = await world.tenant(`Case query paging ${String(mostRecent)}`);
-      const as = world.bearer(pagingTenant, ['cases:read', 'cases:write'], 'pager');
-      // 12 cases, three to a millisecond, so that ties on created_at are broken by the id.
-      const initial = Array.from({ length: 12 }, (_, i) => caseRow(pagingTenant.id, { createdAt: new Date(base + Math.floor(i / 3) * 1_000), locationId: 'site-p' }));
-      for (const row of initial) await world.prisma.threatCase.create({ data: row });
-      const byKey = (a: Prisma.ThreatCaseUncheckedCreateInput, b: Prisma.ThreatCaseUncheckedCreateInput) => (a.createdAt as Date).getTime() - (b.createdAt as Date).getTime() || (a.id < b.id ? -1 : 1);
-      const startIds = [...initial].sort(byKey).map((row) => row.id as string);
-      const [alertId] = await alerts(pagingTenant, 1);
-      const seen: string[] = [];
-      let lastEvaluatedKey: string | null = null;
-      let pages = 0;
-      do {
-        const page = await query({ locationFilter: ['site-p'], maxPageSize: 2, mostRecent, lastEvaluatedKey }, as);
-        expect(page.status).toBe(200);
-        seen.push(...page.body.data.threatCases.map((c) => c.uuid));
-        lastEvaluatedKey = page.body.data.lastEvaluatedKey;
-        // Between pages: a case through the API (created now) and one sharing the millisecond of every
-        // third initial case (its id falls before or after theirs), ahead of and behind the walk.
-        const created = await http<One>(api, 'POST', '/v1/threat-cases', { body: { alert_ids: [alertId], location_id: 'site-p' }, headers: as });
-        expect(created.status).toBe(201);
-        const twin = initial[(pages * 3) % initial.length].createdAt as Date;
-        await world.prisma.threatCase.create({ data: caseRow(pagingTenant.id, { createdAt: twin, locationId: 'site-p' }) });
-        pages += 1;
-      } while (lastEvaluatedKey && pages < 50);
-      expect(lastEvaluatedKey).toBeNull();
-      expect(new Set(seen).size).toBe(seen.length);
-      const expected = mostRecent ? [...startIds].reverse() : startIds;
-      expect(seen.filter((id) => startIds.includes(id))).toEqual(expected);
-    });
+    it.each([true, false])(
+      'should visit every case that existed at the start exactly once while cases are inserted between pages (mostRecent %s)',
+      async (mostRecent) => {
+        const pagingTenant = await world.tenant(`Case query paging ${String(mostRecent)}`);
+        const as = world.bearer(pagingTenant, ['cases:read', 'cases:write'], 'pager');
+        // 12 cases, three to a millisecond, so that ties on created_at are broken by the id.
+        const initial = Array.from({ length: 12 }, (_, i) =>
+          caseRow(pagingTenant.id, { createdAt: new Date(base + Math.floor(i / 3) * 1_000), locationId: 'site-p' }),
+        );
+        for (const row of initial) await world.prisma.threatCase.create({ data: row });
+        const byKey = (a: Prisma.ThreatCaseUncheckedCreateInput, b: Prisma.ThreatCaseUncheckedCreateInput) =>
+          (a.createdAt as Date).getTime() - (b.createdAt as Date).getTime() || (a.id < b.id ? -1 : 1);
+        const startIds = [...initial].sort(byKey).map((row) => row.id as string);
+        const [alertId] = await alerts(pagingTenant, 1);
+        const seen: string[] = [];
+        let lastEvaluatedKey: string | null = null;
+        let pages = 0;
+        do {
+          const page = await query({ locationFilter: ['site-p'], maxPageSize: 2, mostRecent, lastEvaluatedKey }, as);
+          expect(page.status).toBe(200);
+          seen.push(...page.body.data.threatCases.map((c) => c.uuid));
+          lastEvaluatedKey = page.body.data.lastEvaluatedKey;
+          // Between pages: a case through the API (created now) and one sharing the millisecond of every
+          // third initial case (its id falls before or after theirs), ahead of and behind the walk.
+          const created = await http<One>(api, 'POST', '/v1/threat-cases', { body: { alert_ids: [alertId], location_id: 'site-p' }, headers: as });
+          expect(created.status).toBe(201);
+          const twin = initial[(pages * 3) % initial.length].createdAt as Date;
+          await world.prisma.threatCase.create({ data: caseRow(pagingTenant.id, { createdAt: twin, locationId: 'site-p' }) });
+          pages += 1;
+        } while (lastEvaluatedKey && pages < 50);
+        expect(lastEvaluatedKey).toBeNull();
+        expect(new Set(seen).size).toBe(seen.length);
+        const expected = mostRecent ? [...startIds].reverse() : startIds;
+        expect(seen.filter((id) => startIds.includes(id))).toEqual(expected);
+      },
+    );
 
     it('should page oldest first with mostRecent false, and continue from lastTimestampMs + lastUuid like from lastEvaluatedKey', async () => {
       const first = await query({ locationFilter: ['site-q'], maxResults: 5, mostRecent: false });
@@ -517,24 +653,59 @@ describe('threat cases', () => {
       const [alertId] = await alerts(queryTenant, 1);
       const writerQ = world.bearer(queryTenant, ['cases:read', 'cases:write'], 'operator-7');
       const created = await http<One>(api, 'POST', '/v1/threat-cases', {
-        body: { alert_ids: [alertId], title: 'Intruder', device_id: 'cam-seed', associated_device_ids: ['cam-aux'], location_id: 'site-seed', location_name: 'Warehouse', sub_locations_hierarchy_key: 'site-seed.hall', siren_settings: { clip_id: 'clip-9', duration_seconds: 10, play_count: 1 } },
+        body: {
+          alert_ids: [alertId],
+          title: 'Intruder',
+          device_id: 'cam-seed',
+          associated_device_ids: ['cam-aux'],
+          location_id: 'site-seed',
+          location_name: 'Warehouse',
+          sub_locations_hierarchy_key: 'site-seed.hall',
+          siren_settings: { clip_id: 'clip-9', duration_seconds: 10, play_count: 1 },
+        },
         headers: writerQ,
       });
-      await http(api, 'POST', `/v1/threat-cases/${created.body.data.id}/verifications`, { body: { alert_id: alertId, sent_as_clip: true, sent_as_clip_at: '2025-05-01T00:00:00Z' }, headers: writerQ });
+      await http(api, 'POST', `/v1/threat-cases/${created.body.data.id}/verifications`, {
+        body: { alert_id: alertId, sent_as_clip: true, sent_as_clip_at: '2025-05-01T00:00:00Z' },
+        headers: writerQ,
+      });
       const now = Date.now();
       const answer = await query({
-        afterTimestampMs: now - 3_600_000, beforeTimestampMs: now + 3_600_000, deviceFilter: ['cam-seed', null], lastEvaluatedKey: null, lastTimestampMs: null, lastUuid: null,
-        locationFilter: ['site-seed'], maxPageSize: 123, maxResults: 100, mostRecent: true, statusFilter: ['INITIATED'],
+        afterTimestampMs: now - 3_600_000,
+        beforeTimestampMs: now + 3_600_000,
+        deviceFilter: ['cam-seed', null],
+        lastEvaluatedKey: null,
+        lastTimestampMs: null,
+        lastUuid: null,
+        locationFilter: ['site-seed'],
+        maxPageSize: 123,
+        maxResults: 100,
+        mostRecent: true,
+        statusFilter: ['INITIATED'],
       });
       expect(answer.status).toBe(200);
       expect(answer.body.data.lastEvaluatedKey).toBeNull();
       expect(answer.body.data.threatCases).toHaveLength(1);
       const tc = answer.body.data.threatCases[0];
-      expect(tc).toEqual(expect.objectContaining({
-        uuid: created.body.data.id, orgUuid: queryTenant.id, status: 'INITIATED', deviceUuid: 'cam-seed', associatedDeviceUuids: ['cam-aux'], locationUuid: 'site-seed',
-        locationName: 'Warehouse', subLocationsHierarchyKey: 'site-seed.hall', policyAlertUuid: alertId, policyAlertUuids: [alertId], promptTheme: 'THREAT',
-        promptTitle: 'Intruder', submissionTimestampMs: null, deleted: false, sirenSettings: { clipUuid: 'clip-9', durationSeconds: 10, playCount: 1 },
-      }));
+      expect(tc).toEqual(
+        expect.objectContaining({
+          uuid: created.body.data.id,
+          orgUuid: queryTenant.id,
+          status: 'INITIATED',
+          deviceUuid: 'cam-seed',
+          associatedDeviceUuids: ['cam-aux'],
+          locationUuid: 'site-seed',
+          locationName: 'Warehouse',
+          subLocationsHierarchyKey: 'site-seed.hall',
+          policyAlertUuid: alertId,
+          policyAlertUuids: [alertId],
+          promptTheme: 'THREAT',
+          promptTitle: 'Intruder',
+          submissionTimestampMs: null,
+          deleted: false,
+          sirenSettings: { clipUuid: 'clip-9', durationSeconds: 10, playCount: 1 },
+        }),
+      );
       expect(tc.createdAtMillis).toBe(Date.parse((created.body.data as unknown as { created_at: string }).created_at));
       expect(tc.timelineEventList).toEqual([
         expect.objectContaining({ type: 'CREATED', userUuid: 'operator-7', alertUuid: null, timestampSec: Math.floor(tc.createdAtMillis / 1000) }),
@@ -543,7 +714,12 @@ describe('threat cases', () => {
       ]);
       expect(tc.verificationHistory).toEqual({
         alertIndex: 0,
-        currentVerification: expect.objectContaining({ alertUuid: alertId, sentAsClip: true, sentAsClipAtMs: Date.parse('2025-05-01T00:00:00Z'), failedAsClip: false }),
+        currentVerification: expect.objectContaining({
+          alertUuid: alertId,
+          sentAsClip: true,
+          sentAsClipAtMs: Date.parse('2025-05-01T00:00:00Z'),
+          failedAsClip: false,
+        }),
         verificationRecords: [expect.objectContaining({ alertUuid: alertId })],
       });
 
@@ -551,7 +727,9 @@ describe('threat cases', () => {
       expect(sortedKeys(answer.body.data)).toEqual(SEED_ANSWER_FIELDS);
       expect(answer.body.data).toEqual(expect.objectContaining({ error: false, errorMsg: null, warningMsg: null }));
       expect(sortedKeys(tc)).toEqual(SEED_CASE_FIELDS);
-      expect(tc).toEqual(expect.objectContaining({ noonlightAlarmId: null, noonlightVerificationId: null, sharedClipGroupUuid: null, submitDelayExpireTimestampMs: null }));
+      expect(tc).toEqual(
+        expect.objectContaining({ noonlightAlarmId: null, noonlightVerificationId: null, sharedClipGroupUuid: null, submitDelayExpireTimestampMs: null }),
+      );
       for (const event of tc.timelineEventList as Record<string, unknown>[]) {
         expect(sortedKeys(event)).toEqual(SEED_EVENT_FIELDS);
         expect(event.noonlightVerificationId).toBeNull();
@@ -564,8 +742,17 @@ describe('threat cases', () => {
 
     it('should parse seed 003’s example body as written, refusing only its placeholder key', async () => {
       const seedExample = {
-        afterTimestampMs: 1640995200000, beforeTimestampMs: 1641081600000, deviceFilter: ['AAAAAAAAAAAAAAAAAAAAAA'], lastEvaluatedKey: '<string>', lastTimestampMs: 1640995200000,
-        lastUuid: 'AAAAAAAAAAAAAAAAAAAAAA', locationFilter: ['AAAAAAAAAAAAAAAAAAAAAA'], maxPageSize: 123, maxResults: 100, mostRecent: true, statusFilter: ['INITIATED'],
+        afterTimestampMs: 1640995200000,
+        beforeTimestampMs: 1641081600000,
+        deviceFilter: ['AAAAAAAAAAAAAAAAAAAAAA'],
+        lastEvaluatedKey: '<string>',
+        lastTimestampMs: 1640995200000,
+        lastUuid: 'AAAAAAAAAAAAAAAAAAAAAA',
+        locationFilter: ['AAAAAAAAAAAAAAAAAAAAAA'],
+        maxPageSize: 123,
+        maxResults: 100,
+        mostRecent: true,
+        statusFilter: ['INITIATED'],
       };
       const refused = await query(seedExample);
       expect(refused.status).toBe(400);
@@ -627,7 +814,8 @@ describe('threat cases', () => {
   describe('tenancy and authorisation', () => {
     it('should answer 404 for another tenant’s case on read and on every change and sub-resource, and change nothing', async () => {
       const [foreignAlert] = await alerts(other, 1);
-      const foreign = (await http<One>(api, 'POST', '/v1/threat-cases', { body: { alert_ids: [foreignAlert] }, headers: world.bearer(other, ['cases:write']) })).body.data;
+      const foreign = (await http<One>(api, 'POST', '/v1/threat-cases', { body: { alert_ids: [foreignAlert] }, headers: world.bearer(other, ['cases:write']) }))
+        .body.data;
       const [ownAlert] = await alerts(tenant, 1);
       const requests: [string, string, unknown][] = [
         ['GET', '', undefined],

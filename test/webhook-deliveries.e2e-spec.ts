@@ -18,7 +18,16 @@ interface Received {
 }
 
 type Answer = { status: number; headers?: Record<string, string> };
-type Delivery = { id: string; event_id: string; event_type: string; status: string; attempts: number; response_status: number | null; error: string | null; next_attempt_at: string | null };
+type Delivery = {
+  id: string;
+  event_id: string;
+  event_type: string;
+  status: string;
+  attempts: number;
+  response_status: number | null;
+  error: string | null;
+  next_attempt_at: string | null;
+};
 
 /**
  * Webhook deliveries end to end: a real api and real worker processes (the outbox relay and the delivery
@@ -29,8 +38,15 @@ type Delivery = { id: string; event_id: string; event_type: string; status: stri
 describe('webhook deliveries', () => {
   const databaseUrl = `${process.env.DATABASE_URL as string}_webhooks`;
   const env = {
-    DATABASE_URL: databaseUrl, REDIS_PREFIX: `${process.env.REDIS_PREFIX as string}:webhooks`, EXPORTS_IN_PROCESS: 'false', RATE_LIMIT_PER_MINUTE: '100000',
-    WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true', WEBHOOK_RETRY_BASE_MS: '300', WEBHOOK_STALLED_SECONDS: '2', WEBHOOK_DISABLE_AFTER_SECONDS: '3',
+    DATABASE_URL: databaseUrl,
+    REDIS_PREFIX: `${process.env.REDIS_PREFIX as string}:webhooks`,
+    EXPORTS_IN_PROCESS: 'false',
+    RATE_LIMIT_PER_MINUTE: '100000',
+    WEBHOOK_ALLOW_HTTP: 'true',
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+    WEBHOOK_RETRY_BASE_MS: '300',
+    WEBHOOK_STALLED_SECONDS: '2',
+    WEBHOOK_DISABLE_AFTER_SECONDS: '3',
   };
   const tenantId = publicId('tnt');
   const authorization = `Bearer ${mintDevToken(process.env.JWT_SECRET as string, { sub: 'hooks', tenantId, scopes: ['webhooks:read', 'webhooks:write', 'alerts:read', 'alerts:write'] satisfies Scope[], issuer: null, audience: null })}`;
@@ -81,7 +97,11 @@ describe('webhook deliveries', () => {
   }
 
   async function subscribe(path: string, body: Record<string, unknown> = {}): Promise<{ id: string; secret: string }> {
-    const created = await call<{ data: { id: string; secret: string } }>('POST', '/v1/webhooks', { url: `${receiverUrl}${path}`, event_types: ['alert.created'], ...body });
+    const created = await call<{ data: { id: string; secret: string } }>('POST', '/v1/webhooks', {
+      url: `${receiverUrl}${path}`,
+      event_types: ['alert.created'],
+      ...body,
+    });
     expect(created.status).toBe(201);
     return created.body.data;
   }
@@ -110,7 +130,11 @@ describe('webhook deliveries', () => {
   }
 
   function verified(secret: string, request: Received): { type: string; timestamp: string; data: Record<string, unknown> } {
-    return new Webhook(secret).verify(request.body, request.headers as Record<string, string>) as { type: string; timestamp: string; data: Record<string, unknown> };
+    return new Webhook(secret).verify(request.body, request.headers as Record<string, string>) as {
+      type: string;
+      timestamp: string;
+      data: Record<string, unknown>;
+    };
   }
 
   it('should deliver a change signed as Standard Webhooks, once, after its commit', async () => {
@@ -121,7 +145,14 @@ describe('webhook deliveries', () => {
     expect(payload).toMatchObject({ type: 'alert.created', data: { id: alertId, tenant_id: tenantId, status: 'open', severity: 'high' } });
     expect(request.headers['webhook-id']).toMatch(/^evt_/);
     const [delivery] = await until('the recorded success', async () => (await deliveries(hook.id)).filter((d) => d.status === 'succeeded'));
-    expect(delivery).toMatchObject({ event_id: request.headers['webhook-id'], event_type: 'alert.created', attempts: 1, response_status: 204, error: null, next_attempt_at: null });
+    expect(delivery).toMatchObject({
+      event_id: request.headers['webhook-id'],
+      event_type: 'alert.created',
+      attempts: 1,
+      response_status: 204,
+      error: null,
+      next_attempt_at: null,
+    });
   });
 
   it('should send only the events a subscription’s filter passes', async () => {
@@ -194,10 +225,14 @@ describe('webhook deliveries', () => {
     script.set('/down', [{ status: 500 }]);
     const hook = await subscribe('/down');
     await raise('Down');
-    const disabled = await until('the subscription disabled', async () => {
-      const read = await call<{ data: { enabled: boolean; disabled_reason: string | null; failing_since: string | null } }>('GET', `/v1/webhooks/${hook.id}`);
-      return !read.body.data.enabled && read.body.data;
-    }, 30_000);
+    const disabled = await until(
+      'the subscription disabled',
+      async () => {
+        const read = await call<{ data: { enabled: boolean; disabled_reason: string | null; failing_since: string | null } }>('GET', `/v1/webhooks/${hook.id}`);
+        return !read.body.data.enabled && read.body.data;
+      },
+      30_000,
+    );
     expect(disabled.disabled_reason).toMatch(/^Disabled after deliveries failed since .*answered 500/);
     expect(disabled.failing_since).not.toBeNull();
     const sent = at('/down').length;

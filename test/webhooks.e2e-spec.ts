@@ -4,7 +4,16 @@ import { http, startApi, TestApi } from './utils/api';
 import { waitForExport } from './utils/exports';
 import { World } from './utils/world';
 
-type Webhook = { id: string; url: string; event_types: string[]; filter: Record<string, string[]>; enabled: boolean; secret?: string; version: number; previous_secret_expires_at: string | null };
+type Webhook = {
+  id: string;
+  url: string;
+  event_types: string[];
+  filter: Record<string, string[]>;
+  enabled: boolean;
+  secret?: string;
+  version: number;
+  previous_secret_expires_at: string | null;
+};
 type Problem = { type: string; status: number; errors?: { field: string }[] };
 
 describe('webhook subscriptions and the outbox', () => {
@@ -18,7 +27,17 @@ describe('webhook subscriptions and the outbox', () => {
     process.env.EXPORTS_IN_PROCESS = 'true';
     api = await startApi();
     [tenant, other] = await Promise.all([world.tenant('Hooks'), world.tenant('Elsewhere')]);
-    writer = world.bearer(tenant, ['webhooks:read', 'webhooks:write', 'alerts:read', 'alerts:write', 'cases:read', 'cases:write', 'exports:read', 'exports:write', 'audit:read']);
+    writer = world.bearer(tenant, [
+      'webhooks:read',
+      'webhooks:write',
+      'alerts:read',
+      'alerts:write',
+      'cases:read',
+      'cases:write',
+      'exports:read',
+      'exports:write',
+      'audit:read',
+    ]);
   });
 
   afterAll(async () => {
@@ -39,7 +58,11 @@ describe('webhook subscriptions and the outbox', () => {
   }
 
   it('should answer the secret once on creation and never in reads', async () => {
-    const created = await create({ url: 'https://hooks.example.com/a', event_types: ['alert.created', 'alert.created', 'export.failed'], filter: { severity: ['high', 'critical'] } });
+    const created = await create({
+      url: 'https://hooks.example.com/a',
+      event_types: ['alert.created', 'alert.created', 'export.failed'],
+      filter: { severity: ['high', 'critical'] },
+    });
     expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     expect(created.event_types).toEqual(['alert.created', 'export.failed']);
     expect(created.filter).toEqual({ severity: ['high', 'critical'] });
@@ -65,21 +88,38 @@ describe('webhook subscriptions and the outbox', () => {
 
   it('should refuse http, credentials and private addresses in the URL and change nothing', async () => {
     const before = await world.prisma.webhookSubscription.count({ where: { tenantId: tenant.id } });
-    for (const url of ['http://hooks.example.com/x', 'https://user:pw@hooks.example.com/x', 'https://127.0.0.1/x', 'https://[::1]/x', 'https://169.254.169.254/latest', 'https://10.1.2.3/x', 'https://localhost/x', 'not a url']) {
+    for (const url of [
+      'http://hooks.example.com/x',
+      'https://user:pw@hooks.example.com/x',
+      'https://127.0.0.1/x',
+      'https://[::1]/x',
+      'https://169.254.169.254/latest',
+      'https://10.1.2.3/x',
+      'https://localhost/x',
+      'not a url',
+    ]) {
       const refused = await http<Problem>(api, 'POST', '/v1/webhooks', { body: { url, event_types: ['alert.created'] }, headers: writer });
       expect(refused.status).toBe(400);
       expect(refused.body.errors?.map((error) => error.field)).toEqual(['url']);
     }
-    const unknownType = await http<Problem>(api, 'POST', '/v1/webhooks', { body: { url: 'https://hooks.example.com/x', event_types: ['alert.deleted'] }, headers: writer });
+    const unknownType = await http<Problem>(api, 'POST', '/v1/webhooks', {
+      body: { url: 'https://hooks.example.com/x', event_types: ['alert.deleted'] },
+      headers: writer,
+    });
     expect(unknownType.status).toBe(400);
     expect(await world.prisma.webhookSubscription.count({ where: { tenantId: tenant.id } })).toBe(before);
   });
 
   it('should need webhooks scopes, and the read scope of every event type subscribed to', async () => {
     const reader = world.bearer(tenant, ['webhooks:read', 'alerts:read']);
-    expect((await http(api, 'POST', '/v1/webhooks', { body: { url: 'https://hooks.example.com/x', event_types: ['alert.created'] }, headers: reader })).status).toBe(403);
+    expect(
+      (await http(api, 'POST', '/v1/webhooks', { body: { url: 'https://hooks.example.com/x', event_types: ['alert.created'] }, headers: reader })).status,
+    ).toBe(403);
     const noAudit = world.bearer(tenant, ['webhooks:write', 'alerts:read']);
-    const refused = await http<Problem & { i18n_args: { scope: string } }>(api, 'POST', '/v1/webhooks', { body: { url: 'https://hooks.example.com/x', event_types: ['alert.created', 'audit.chain_failed'] }, headers: noAudit });
+    const refused = await http<Problem & { i18n_args: { scope: string } }>(api, 'POST', '/v1/webhooks', {
+      body: { url: 'https://hooks.example.com/x', event_types: ['alert.created', 'audit.chain_failed'] },
+      headers: noAudit,
+    });
     expect(refused.status).toBe(403);
     expect(refused.body.i18n_args.scope).toBe('audit:read');
     expect((await http(api, 'GET', '/v1/webhooks', { headers: world.bearer(tenant, ['alerts:read']) })).status).toBe(403);
@@ -98,14 +138,22 @@ describe('webhook subscriptions and the outbox', () => {
 
   it('should change, disable, page through and delete subscriptions', async () => {
     const created = await create({ url: 'https://hooks.example.com/change', event_types: ['alert.created'] });
-    const changed = await http<{ data: Webhook }>(api, 'PATCH', `/v1/webhooks/${created.id}`, { body: { event_types: ['threat_case.created'], filter: { control: ['PCI:10.2.1.1'] }, enabled: false }, headers: writer });
+    const changed = await http<{ data: Webhook }>(api, 'PATCH', `/v1/webhooks/${created.id}`, {
+      body: { event_types: ['threat_case.created'], filter: { control: ['PCI:10.2.1.1'] }, enabled: false },
+      headers: writer,
+    });
     expect(changed.status).toBe(200);
     expect(changed.body.data).toMatchObject({ event_types: ['threat_case.created'], filter: { control: ['PCI:10.2.1.1'] }, enabled: false, version: 2 });
     const disabled = await http<{ items: Webhook[] }>(api, 'GET', '/v1/webhooks?enabled=false', { headers: writer });
     expect(disabled.body.items.map((webhook) => webhook.id)).toContain(created.id);
     const seen: string[] = [];
     for (let cursor: string | null = null, pages = 0; pages < 20; pages++) {
-      const page: { body: { items: Webhook[]; pagination: { next_cursor: string | null } } } = await http(api, 'GET', `/v1/webhooks?pagination=cursor&page_size=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { headers: writer });
+      const page: { body: { items: Webhook[]; pagination: { next_cursor: string | null } } } = await http(
+        api,
+        'GET',
+        `/v1/webhooks?pagination=cursor&page_size=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        { headers: writer },
+      );
       seen.push(...page.body.items.map((webhook) => webhook.id));
       cursor = page.body.pagination.next_cursor;
       if (!cursor) break;
@@ -118,10 +166,15 @@ describe('webhook subscriptions and the outbox', () => {
   });
 
   it('should write outbox events in the transactions of alert and threat case changes', async () => {
-    const alert = await http<{ data: { id: string; version: number } }>(api, 'POST', '/v1/alerts', { body: { type: 'intrusion', source: 'ids-suricata', title: 'Outbox', severity: 'high' }, headers: writer });
+    const alert = await http<{ data: { id: string; version: number } }>(api, 'POST', '/v1/alerts', {
+      body: { type: 'intrusion', source: 'ids-suricata', title: 'Outbox', severity: 'high' },
+      headers: writer,
+    });
     expect(alert.status).toBe(201);
     const id = alert.body.data.id;
-    expect(await outbox('alert.created', id)).toEqual([expect.objectContaining({ id, status: 'open', severity: 'high', source: 'ids-suricata', tenant_id: tenant.id })]);
+    expect(await outbox('alert.created', id)).toEqual([
+      expect.objectContaining({ id, status: 'open', severity: 'high', source: 'ids-suricata', tenant_id: tenant.id }),
+    ]);
     expect((await http(api, 'POST', `/v1/alerts/${id}/acknowledge`, { body: {}, headers: writer })).status).toBe(200);
     expect(await outbox('alert.status_changed', id)).toEqual([expect.objectContaining({ status: 'acknowledged', previous_status: 'open' })]);
     expect((await http(api, 'POST', `/v1/alerts/${id}/escalate`, { body: {}, headers: writer })).status).toBe(200);
@@ -139,9 +192,23 @@ describe('webhook subscriptions and the outbox', () => {
   });
 
   it('should write outbox events in the transaction of an Alertmanager payload and of a bulk action', async () => {
-    const alert = { labels: { alertname: 'DiskFull', severity: 'critical', instance: 'db-01' }, annotations: { summary: 'db-01 disk full' }, startsAt: '2026-05-12T07:46:50Z', generatorURL: 'http://prometheus:9090/graph', fingerprint: 'a1b2c3d4e5f60718' };
+    const alert = {
+      labels: { alertname: 'DiskFull', severity: 'critical', instance: 'db-01' },
+      annotations: { summary: 'db-01 disk full' },
+      startsAt: '2026-05-12T07:46:50Z',
+      generatorURL: 'http://prometheus:9090/graph',
+      fingerprint: 'a1b2c3d4e5f60718',
+    };
     const payload = (status: 'firing' | 'resolved') => ({
-      version: '4', groupKey: '{}:{alertname="DiskFull"}', truncatedAlerts: 0, status, receiver: 'ops', groupLabels: {}, commonLabels: {}, commonAnnotations: {}, externalURL: 'http://alertmanager:9093',
+      version: '4',
+      groupKey: '{}:{alertname="DiskFull"}',
+      truncatedAlerts: 0,
+      status,
+      receiver: 'ops',
+      groupLabels: {},
+      commonLabels: {},
+      commonAnnotations: {},
+      externalURL: 'http://alertmanager:9093',
       alerts: [{ ...alert, status, endsAt: status === 'resolved' ? '2026-05-12T08:00:00Z' : '0001-01-01T00:00:00Z' }],
     });
     const ingest = world.bearer(tenant, ['alerts:ingest']);
@@ -153,21 +220,31 @@ describe('webhook subscriptions and the outbox', () => {
 
     const bulk = await http(api, 'POST', '/v1/alerts/bulk/reopen', { body: { ids: [stored.id] }, headers: writer });
     expect(bulk.status).toBe(200);
-    expect(await outbox('alert.status_changed', stored.id)).toEqual([expect.objectContaining({ status: 'resolved' }), expect.objectContaining({ status: 'open', previous_status: 'resolved' })]);
+    expect(await outbox('alert.status_changed', stored.id)).toEqual([
+      expect.objectContaining({ status: 'resolved' }),
+      expect.objectContaining({ status: 'open', previous_status: 'resolved' }),
+    ]);
   });
 
   it('should write no outbox event for a change that was refused', async () => {
     const before = await world.prisma.outboxEvent.count({ where: { tenantId: tenant.id } });
-    expect((await http(api, 'POST', '/v1/alerts', { body: { type: 'intrusion', source: 's', title: 'x', severity: 'apocalyptic' }, headers: writer })).status).toBe(400);
+    expect(
+      (await http(api, 'POST', '/v1/alerts', { body: { type: 'intrusion', source: 's', title: 'x', severity: 'apocalyptic' }, headers: writer })).status,
+    ).toBe(400);
     expect((await http(api, 'POST', '/v1/alerts/alr_01JQ3Z6V1B9W3C7KJ6T2X9P8R4/acknowledge', { body: {}, headers: writer })).status).toBe(404);
     expect(await world.prisma.outboxEvent.count({ where: { tenantId: tenant.id } })).toBe(before);
   });
 
   it('should write export.completed in the transaction that completes an export', async () => {
-    const started = await http<{ data: { job_id: string } }>(api, 'POST', '/v1/exports', { body: { resource: 'alerts', format: 'ndjson', scope: 'all' }, headers: writer });
+    const started = await http<{ data: { job_id: string } }>(api, 'POST', '/v1/exports', {
+      body: { resource: 'alerts', format: 'ndjson', scope: 'all' },
+      headers: writer,
+    });
     expect(started.status).toBe(202);
     const done = await waitForExport(api, started.body.data.job_id, writer);
     expect(done.status).toBe('completed');
-    expect(await outbox('export.completed', started.body.data.job_id)).toEqual([expect.objectContaining({ status: 'completed', format: 'ndjson', sha256: done.sha256 })]);
+    expect(await outbox('export.completed', started.body.data.job_id)).toEqual([
+      expect.objectContaining({ status: 'completed', format: 'ndjson', sha256: done.sha256 }),
+    ]);
   });
 });

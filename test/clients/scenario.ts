@@ -25,7 +25,8 @@ function check(condition: boolean, what: string): void {
 export async function runScenario(client: ClientAdapter, format: ExportFileFormat): Promise<Record<string, unknown>> {
   const source = `client-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
   const created = [];
-  for (const severity of ['high', 'critical', 'high'] as const) created.push(await client.createAlert({ severity, type: 'sdk_check', source, title: `Generated client ${severity}` }));
+  for (const severity of ['high', 'critical', 'high'] as const)
+    created.push(await client.createAlert({ severity, type: 'sdk_check', source, title: `Generated client ${severity}` }));
 
   const listed: string[] = [];
   let cursor: string | undefined;
@@ -37,7 +38,14 @@ export async function runScenario(client: ClientAdapter, format: ExportFileForma
     check(++pages <= 3, 'the cursor never ends');
   } while (cursor);
   check(pages === 2, `3 alerts two a page should be 2 pages, were ${pages}`);
-  check([...listed].sort().join() === created.map((alert) => alert.id).sort().join(), `listed ${listed.join()} but created ${created.map((alert) => alert.id).join()}`);
+  check(
+    [...listed].sort().join() ===
+      created
+        .map((alert) => alert.id)
+        .sort()
+        .join(),
+    `listed ${listed.join()} but created ${created.map((alert) => alert.id).join()}`,
+  );
 
   const acknowledged = await client.acknowledge(created[0].id, created[0].etag);
   check(acknowledged.status === 'acknowledged', `acknowledge answered status ${acknowledged.status}`);

@@ -22,7 +22,11 @@ export async function runDatabases(url: string): Promise<string[]> {
   const client = new Client({ connectionString: withDatabase(url, 'postgres') });
   await client.connect();
   try {
-    const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname = $1 OR left(datname, $2) = $3', [name, name.length + 1, `${name}_`]);
+    const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname = $1 OR left(datname, $2) = $3', [
+      name,
+      name.length + 1,
+      `${name}_`,
+    ]);
     return rows.map((row) => withDatabase(url, row.datname));
   } finally {
     await client.end();

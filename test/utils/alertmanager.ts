@@ -22,9 +22,17 @@ export async function startAlertmanager(config: string): Promise<TestAlertmanage
   await writeFile(join(dir, 'alertmanager.yml'), config);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(process.env.ALERTMANAGER_BIN ?? 'prometheus-alertmanager', [
-    `--config.file=${join(dir, 'alertmanager.yml')}`, `--storage.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=', '--log.level=warn',
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn(
+    process.env.ALERTMANAGER_BIN ?? 'prometheus-alertmanager',
+    [
+      `--config.file=${join(dir, 'alertmanager.yml')}`,
+      `--storage.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+      '--log.level=warn',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let log = '';
   child.stderr?.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4_000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -35,7 +43,10 @@ export async function startAlertmanager(config: string): Promise<TestAlertmanage
   };
   const deadline = Date.now() + 20_000;
   for (;;) {
-    const ready = await fetch(`${url}/-/ready`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${url}/-/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) break;
     if (child.exitCode !== null || Date.now() > deadline) {
       await stop();
@@ -58,7 +69,10 @@ export async function startAlertmanager(config: string): Promise<TestAlertmanage
 
 /** The sum of the samples of a Prometheus text exposition whose line starts with `sample` (a name, or a name and labels). */
 export function sumOfSamples(text: string, sample: string): number {
-  return text.split('\n').filter((line) => line.startsWith(sample)).reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith(sample))
+    .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
 }
 
 /** Polls `probe` until it answers true (every 100 ms, up to `timeoutMs`). */

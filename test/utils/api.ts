@@ -41,7 +41,12 @@ export interface HttpResult<T = unknown> {
 }
 
 /** A request over real HTTP (Node's fetch); the body is parsed when it is JSON. */
-export async function http<T = Record<string, unknown>>(api: TestApi, method: string, path: string, options: { body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}): Promise<HttpResult<T>> {
+export async function http<T = Record<string, unknown>>(
+  api: TestApi,
+  method: string,
+  path: string,
+  options: { body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+): Promise<HttpResult<T>> {
   const headers: Record<string, string> = { ...options.headers };
   let body: string | undefined = options.rawBody;
   if (options.body !== undefined) {

@@ -21,7 +21,9 @@ export interface ExportStatus {
   total_records: number;
   attempts: number;
   expires_at: string | null;
-  manifest: Record<string, unknown> & { row_count: number; complete: boolean; data_sha256: string; file_sha256: string | null; incomplete_reason: string | null } | null;
+  manifest:
+    | (Record<string, unknown> & { row_count: number; complete: boolean; data_sha256: string; file_sha256: string | null; incomplete_reason: string | null })
+    | null;
 }
 
 /** POST /v1/exports, which must answer 202; the job's id. */
@@ -43,7 +45,13 @@ export async function cancelRunningExport(api: TestApi, id: string, headers: Rec
 }
 
 /** Polls the status endpoint until `done` holds (default: the job left pending/processing). */
-export async function waitForExport(api: TestApi, id: string, headers: Record<string, string>, done = (s: ExportStatus) => !['pending', 'processing'].includes(s.status), timeoutMs = 90_000): Promise<ExportStatus> {
+export async function waitForExport(
+  api: TestApi,
+  id: string,
+  headers: Record<string, string>,
+  done = (s: ExportStatus) => !['pending', 'processing'].includes(s.status),
+  timeoutMs = 90_000,
+): Promise<ExportStatus> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const result = await http<{ data: ExportStatus }>(api, 'GET', `/v1/exports/${id}`, { headers });
@@ -94,7 +102,10 @@ export function parseCsv(text: string): string[][] {
 export async function pdfText(bytes: Buffer): Promise<{ text: string; pages: number }> {
   const file = join(tmpdir(), `alert-ledger-test-${process.pid}-${Date.now()}.pdf`);
   await writeFile(file, bytes);
-  const [{ stdout: text }, { stdout: info }] = await Promise.all([run('pdftotext', ['-layout', file, '-'], { maxBuffer: 64 * 1024 * 1024 }), run('pdfinfo', [file])]);
+  const [{ stdout: text }, { stdout: info }] = await Promise.all([
+    run('pdftotext', ['-layout', file, '-'], { maxBuffer: 64 * 1024 * 1024 }),
+    run('pdfinfo', [file]),
+  ]);
   return { text, pages: Number(/Pages:\s+(\d+)/.exec(info)?.[1]) };
 }
 

@@ -67,20 +67,87 @@ export { Random };
 
 /** Strings that have broken APIs: NUL, lone surrogates, huge and unusual Unicode, LIKE and SQL metacharacters, ids of nothing. */
 export const HOSTILE_STRINGS: readonly string[] = [
-  '', ' ', '\u0000', 'a\u0000b', '\ud800', 'x\udc00y', '\ufffd', '\u202eevil', 'ℌ𝔢𝔩𝔩𝔬 🚨 서버 过载', '🚨'.repeat(3_000), 'x'.repeat(20_000), 'y'.repeat(1_000_001),
-  "' OR 1=1 --", '"; DROP TABLE alerts; --', "\\'; SELECT pg_sleep(5); --", '%', '_', '\\', '%_\\%', '%%%%', '[a-z]*', '(', ')', '*', '$1', '{}', '[]',
-  'null', 'undefined', 'NaN', 'Infinity', '-1', '0', '1e309', '9007199254740993', '0x10', 'true',
-  '2026-13-45', '0000-00-00T00:00:00Z', '2026-02-30', '9999-12-31T24:00', '9999-12-31T24:00:00Z', '1969-12-31T23:59:59Z', 'not a date', '+275760-09-13T00:00:00Z',
-  '../../etc/passwd', '<script>alert(1)</script>', '{"$gt":""}', '__proto__', 'constructor', 'prototype',
-  'tnt_00000000000000000000000000', 'alr_01JQ3Z6V1B9W3C7KJ6T2X9P8R4', 'ak_' + 'A'.repeat(43), 'a,b,,c,', ',,,', 'high,critical,high', ' critical ',
+  '',
+  ' ',
+  '\u0000',
+  'a\u0000b',
+  '\ud800',
+  'x\udc00y',
+  '\ufffd',
+  '\u202eevil',
+  'ℌ𝔢𝔩𝔩𝔬 🚨 서버 过载',
+  '🚨'.repeat(3_000),
+  'x'.repeat(20_000),
+  'y'.repeat(1_000_001),
+  "' OR 1=1 --",
+  '"; DROP TABLE alerts; --',
+  "\\'; SELECT pg_sleep(5); --",
+  '%',
+  '_',
+  '\\',
+  '%_\\%',
+  '%%%%',
+  '[a-z]*',
+  '(',
+  ')',
+  '*',
+  '$1',
+  '{}',
+  '[]',
+  'null',
+  'undefined',
+  'NaN',
+  'Infinity',
+  '-1',
+  '0',
+  '1e309',
+  '9007199254740993',
+  '0x10',
+  'true',
+  '2026-13-45',
+  '0000-00-00T00:00:00Z',
+  '2026-02-30',
+  '9999-12-31T24:00',
+  '9999-12-31T24:00:00Z',
+  '1969-12-31T23:59:59Z',
+  'not a date',
+  '+275760-09-13T00:00:00Z',
+  '../../etc/passwd',
+  '<script>alert(1)</script>',
+  '{"$gt":""}',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'tnt_00000000000000000000000000',
+  'alr_01JQ3Z6V1B9W3C7KJ6T2X9P8R4',
+  'ak_' + 'A'.repeat(43),
+  'a,b,,c,',
+  ',,,',
+  'high,critical,high',
+  ' critical ',
 ];
 
 /** Non-string values of every JSON type, nested objects that attack prototypes, and deep nesting (10,000 deep is sent as a whole body: JSON.stringify cannot write it). */
 export function hostileValues(random: Random): unknown[] {
   return [
-    null, true, false, 0, -1, 0.5, 2 ** 53 + 1, 1e308, -1e308, [], {}, [[]], [null], [1, 'a', null],
-    JSON.parse('{"__proto__": {"polluted": true}}'), { constructor: { prototype: { polluted: true } } },
-    deep(random.pick([40, 1_000])), random.pick(HOSTILE_STRINGS),
+    null,
+    true,
+    false,
+    0,
+    -1,
+    0.5,
+    2 ** 53 + 1,
+    1e308,
+    -1e308,
+    [],
+    {},
+    [[]],
+    [null],
+    [1, 'a', null],
+    JSON.parse('{"__proto__": {"polluted": true}}'),
+    { constructor: { prototype: { polluted: true } } },
+    deep(random.pick([40, 1_000])),
+    random.pick(HOSTILE_STRINGS),
   ];
 }
 
@@ -91,7 +158,14 @@ function deep(depth: number): unknown {
 }
 
 /** The id prefix of the resource under each path segment. */
-const ID_PREFIXES: Record<string, string> = { alerts: 'alr_', 'threat-cases': 'tc_', 'control-rules': 'cr_', 'legal-holds': 'lh_', exports: 'exp_', tenants: 'tnt_' };
+const ID_PREFIXES: Record<string, string> = {
+  alerts: 'alr_',
+  'threat-cases': 'tc_',
+  'control-rules': 'cr_',
+  'legal-holds': 'lh_',
+  exports: 'exp_',
+  tenants: 'tnt_',
+};
 
 /** Percent-escapes that do not decode to UTF-8, and NUL, for query strings and paths (written as is). */
 const BAD_ESCAPES = ['%00', '%FF', '%C0%AF', '%ED%A0%80', '%E0%A4', '%', '%zz', '%F4%90%80%80', 'a%00b'];
@@ -146,11 +220,22 @@ export class RequestFactory {
 
   /** The body: valid-looking, then one member broken (wrong type, hostile text, removed, a prototype key), or wholly replaced. */
   private hostileBody(schema: Schema | undefined): string {
-    if (this.random.chance(0.1)) return this.random.pick(['', '{', '[]', 'null', '"text"', '{"a":1,"a":2}', `{"a":${'['.repeat(10_000)}${']'.repeat(10_000)}}`, '{"__proto__":{"admin":true}}']);
+    if (this.random.chance(0.1))
+      return this.random.pick([
+        '',
+        '{',
+        '[]',
+        'null',
+        '"text"',
+        '{"a":1,"a":2}',
+        `{"a":${'['.repeat(10_000)}${']'.repeat(10_000)}}`,
+        '{"__proto__":{"admin":true}}',
+      ]);
     const value = this.valid(schema) as Record<string, unknown>;
     if (typeof value !== 'object' || value === null) return JSON.stringify(value);
     const members = Object.keys(value);
-    const target = this.random.chance(0.8) && members.length ? this.random.pick(members) : this.random.pick(['__proto__', 'constructor', 'tenant_id', 'unknown_field']);
+    const target =
+      this.random.chance(0.8) && members.length ? this.random.pick(members) : this.random.pick(['__proto__', 'constructor', 'tenant_id', 'unknown_field']);
     const roll = this.random.next();
     const replacement = roll < 0.2 ? null : roll < 0.6 ? this.random.pick(HOSTILE_STRINGS) : this.random.pick(hostileValues(this.random));
     if (target === '__proto__') return JSON.stringify(value).replace(/^\{/, `{"__proto__":${JSON.stringify(replacement)}${members.length ? ',' : ''}`);
@@ -218,7 +303,9 @@ export class RequestFactory {
     const attackedPath = focus === 'path' && pathNames.length ? this.random.pick(pathNames) : undefined;
     // A path parameter gets an id of the resource its path names (`/v1/compliance/control-rules/{id}`: a rule's).
     const prefixOf = (name: string) => Object.entries(ID_PREFIXES).find(([segment]) => operation.path.includes(`/${segment}/{${name}}`))?.[1];
-    const path = operation.path.replace(/\{([^}]+)\}/g, (_, name: string) => (name === attackedPath ? this.hostileText(name) : this.validText(name, parameterOf(name)?.schema, prefixOf(name))));
+    const path = operation.path.replace(/\{([^}]+)\}/g, (_, name: string) =>
+      name === attackedPath ? this.hostileText(name) : this.validText(name, parameterOf(name)?.schema, prefixOf(name)),
+    );
     const queryParameters = operation.parameters.filter((p) => p.in === 'query');
     const attackedQuery = focus === 'query' && queryParameters.length ? this.random.pick(queryParameters).name : undefined;
     const query: string[] = [];
@@ -232,8 +319,29 @@ export class RequestFactory {
     const extra: Record<string, string> = {};
     if (focus === 'header') {
       const name = this.random.pick(['if-match', 'idempotency-key', 'accept-language', 'range', 'x-request-id', 'traceparent']);
-      extra[name] = this.random.pick(['"1"', '5', 'W/"2"', '*', '"x', '"99999999999999999999"', '"-1"', 'k', 'x'.repeat(300), "' OR 1=1", '%00', 'ko', 'zz', '*;q=abc',
-        'bytes=0-', 'bytes=-1', 'bytes=9-1', 'bytes=0-0,1-1,2-2', 'items=1-2', '00-00000000000000000000000000000000-0000000000000000-00', 'é'.repeat(10)]);
+      extra[name] = this.random.pick([
+        '"1"',
+        '5',
+        'W/"2"',
+        '*',
+        '"x',
+        '"99999999999999999999"',
+        '"-1"',
+        'k',
+        'x'.repeat(300),
+        "' OR 1=1",
+        '%00',
+        'ko',
+        'zz',
+        '*;q=abc',
+        'bytes=0-',
+        'bytes=-1',
+        'bytes=9-1',
+        'bytes=0-0,1-1,2-2',
+        'items=1-2',
+        '00-00000000000000000000000000000000-0000000000000000-00',
+        'é'.repeat(10),
+      ]);
     } else if (this.random.chance(0.2)) extra['if-match'] = '"1"';
     const wantsBody = operation.body !== undefined || (focus === 'body' && operation.method !== 'GET');
     const body = wantsBody ? (focus === 'body' ? this.hostileBody(operation.body) : JSON.stringify(this.valid(operation.body))) : undefined;

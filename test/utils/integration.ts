@@ -13,7 +13,10 @@ import { World } from './world';
  * suite's own (copied from the run's migrated template) and the run's Redis prefix, without HTTP.
  * Started in beforeAll and closed in afterAll; `module` and `world` are read inside tests.
  */
-export function integrationSuite(metadata: Pick<ModuleMetadata, 'imports' | 'providers'>, env: Record<string, string> = {}): { readonly module: TestingModule; readonly world: World } {
+export function integrationSuite(
+  metadata: Pick<ModuleMetadata, 'imports' | 'providers'>,
+  env: Record<string, string> = {},
+): { readonly module: TestingModule; readonly world: World } {
   let module: TestingModule | undefined;
   let world: World | undefined;
   let drop = (): Promise<void> => Promise.resolve();
@@ -21,7 +24,10 @@ export function integrationSuite(metadata: Pick<ModuleMetadata, 'imports' | 'pro
     const database = await suiteDatabase();
     drop = database.drop;
     Object.assign(process.env, env, { DATABASE_URL: database.url });
-    module = await Test.createTestingModule({ imports: [ConfigModule, DatabaseModule, CommonModule, ...(metadata.imports ?? [])], providers: metadata.providers ?? [] }).compile();
+    module = await Test.createTestingModule({
+      imports: [ConfigModule, DatabaseModule, CommonModule, ...(metadata.imports ?? [])],
+      providers: metadata.providers ?? [],
+    }).compile();
     module.useLogger(false); // the logs of failures a spec provokes on purpose
     await module.init();
     world = new World();

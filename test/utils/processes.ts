@@ -15,7 +15,10 @@ export async function waitForStatus(url: string, ok: (status: number) => boolean
   const deadline = Date.now() + (options.timeoutMs ?? 90_000);
   for (;;) {
     if (options.child && options.child.exitCode !== null) throw new Error(`${url}: its process exited with ${options.child.exitCode}`);
-    const status = await fetch(url).then((response) => response.status, () => 0);
+    const status = await fetch(url).then(
+      (response) => response.status,
+      () => 0,
+    );
     if (ok(status)) return;
     if (Date.now() > deadline) throw new Error(`${url} still answers ${status}`);
     await new Promise((done) => setTimeout(done, 250));
@@ -77,9 +80,16 @@ export async function privateRedis(): Promise<PrivateRedis> {
   const redis: PrivateRedis = {
     url: `redis://127.0.0.1:${port}`,
     start: async () => {
-      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmpdir()], { stdio: 'ignore' });
+      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmpdir()], {
+        stdio: 'ignore',
+      });
       const deadline = Date.now() + 10_000;
-      while ((await run('redis-cli', ['-p', String(port), 'ping']).then(({ stdout }) => stdout.trim(), () => '')) !== 'PONG') {
+      while (
+        (await run('redis-cli', ['-p', String(port), 'ping']).then(
+          ({ stdout }) => stdout.trim(),
+          () => '',
+        )) !== 'PONG'
+      ) {
         if (Date.now() > deadline) throw new Error(`redis-server on ${port} did not start`);
         await new Promise((done) => setTimeout(done, 100));
       }
@@ -109,7 +119,9 @@ export interface PrivateCluster {
 }
 
 export async function privateCluster(): Promise<PrivateCluster> {
-  const versions = (await readdir('/usr/lib/postgresql')).filter((v) => existsSync(`/usr/lib/postgresql/${v}/bin/initdb`)).sort((a, b) => Number(b) - Number(a));
+  const versions = (await readdir('/usr/lib/postgresql'))
+    .filter((v) => existsSync(`/usr/lib/postgresql/${v}/bin/initdb`))
+    .sort((a, b) => Number(b) - Number(a));
   const version = versions[0];
   if (!version) throw new Error('no PostgreSQL server binaries in /usr/lib/postgresql (scripts/bootstrap.sh installs them)');
   const port = await freePort();

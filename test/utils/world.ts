@@ -21,7 +21,13 @@ export class World {
   }
 
   token(tenant: Pick<Tenant, 'id'>, scopes: Scope[], sub = 'tester'): string {
-    return mintDevToken(process.env.JWT_SECRET as string, { sub, tenantId: tenant.id, scopes, issuer: process.env.JWT_ISSUER || null, audience: process.env.JWT_AUDIENCE || null });
+    return mintDevToken(process.env.JWT_SECRET as string, {
+      sub,
+      tenantId: tenant.id,
+      scopes,
+      issuer: process.env.JWT_ISSUER || null,
+      audience: process.env.JWT_AUDIENCE || null,
+    });
   }
 
   bearer(tenant: Pick<Tenant, 'id'>, scopes: Scope[], sub = 'tester'): Record<string, string> {
@@ -66,7 +72,20 @@ export function alertRow(tenantId: string, fields: Partial<Prisma.AlertUnchecked
 
 /** An export job row (pending, a CSV of every alert) with sensible defaults, for inserting straight into the database. */
 export function exportJobRow(tenantId: string, fields: Partial<Prisma.ExportJobUncheckedCreateInput> = {}): Prisma.ExportJobUncheckedCreateInput {
-  return { id: publicId('exp'), tenantId, resource: 'alerts', format: 'csv', scope: 'all', timezone: 'UTC', locale: 'en', totalRecords: 0, requestedBy: 'tester', requestedByType: 'jwt', asOf: new Date(), ...fields };
+  return {
+    id: publicId('exp'),
+    tenantId,
+    resource: 'alerts',
+    format: 'csv',
+    scope: 'all',
+    timezone: 'UTC',
+    locale: 'en',
+    totalRecords: 0,
+    requestedBy: 'tester',
+    requestedByType: 'jwt',
+    asOf: new Date(),
+    ...fields,
+  };
 }
 
 /**

@@ -52,9 +52,21 @@ const EXPORT_FILES = { imports: [ExportsModule], files: ExportStorage };
     EventsModule,
   ],
   controllers: [
-    ProblemsController, TenantsController, AuditTrailController, AlertStatsController, AlertsController, SystemsController, IngestController, ThreatCasesController,
-    ExportsController, ComplianceSettingsController, ControlRulesController, LegalHoldsController, RetentionController,
-    WebhooksController, EventsController,
+    ProblemsController,
+    TenantsController,
+    AuditTrailController,
+    AlertStatsController,
+    AlertsController,
+    SystemsController,
+    IngestController,
+    ThreatCasesController,
+    ExportsController,
+    ComplianceSettingsController,
+    ControlRulesController,
+    LegalHoldsController,
+    RetentionController,
+    WebhooksController,
+    EventsController,
   ],
 })
 export class AppModule {
@@ -63,6 +75,9 @@ export class AppModule {
    * purge and webhooks (with the outbox relay) (one process for small setups and the e2e tests).
    */
   static register(config: AppConfig): DynamicModule {
-    return { module: AppModule, imports: config.exportsInProcess ? [ExportsConsumerModule, RetentionConsumerModule.register(EXPORT_FILES), WebhooksConsumerModule] : [] };
+    return {
+      module: AppModule,
+      imports: config.exportsInProcess ? [ExportsConsumerModule, RetentionConsumerModule.register(EXPORT_FILES), WebhooksConsumerModule] : [],
+    };
   }
 }

@@ -18,20 +18,44 @@ describe('AlertLifecycleService against PostgreSQL (no HTTP)', () => {
     [tenant, other] = await Promise.all([suite.world.tenant('Lifecycle'), suite.world.tenant('Lifecycle elsewhere')]);
   });
 
-  const principal = (of: Tenant, subject = 'analyst-1'): Principal => ({ kind: 'jwt', subject, tenantId: of.id, scopes: new Set(['alerts:write']), isAdmin: false, credentialId: subject });
+  const principal = (of: Tenant, subject = 'analyst-1'): Principal => ({
+    kind: 'jwt',
+    subject,
+    tenantId: of.id,
+    scopes: new Set(['alerts:write']),
+    isAdmin: false,
+    credentialId: subject,
+  });
 
   /** Runs a change as a request of `who` would: the tenant-scoped client reads the principal from the request context. */
   function act(id: string, action: LifecycleAction, who = principal(tenant), options: { note?: string; ifMatch?: string } = {}): Promise<Alert> {
-    return RequestContextStore.run({ requestId: 'int-spec', trace: continueTrace(undefined), startedAt: 0n, principal: who }, () => lifecycle.transition(id, action, options.note, options.ifMatch, who));
+    return RequestContextStore.run({ requestId: 'int-spec', trace: continueTrace(undefined), startedAt: 0n, principal: who }, () =>
+      lifecycle.transition(id, action, options.note, options.ifMatch, who),
+    );
   }
 
   async function alert(fields: Parameters<typeof alertRow>[1] = {}): Promise<Alert> {
     return suite.world.prisma.alert.create({ data: alertRow(tenant.id, fields) });
   }
 
-  const problem = (work: Promise<unknown>) => work.then(() => null, (error: unknown) => (error instanceof ProblemException ? error.problemType.slug : error));
-  const timeline = async (id: string) => (await suite.world.prisma.alertTimelineEntry.findMany({ where: { alertId: id }, orderBy: [{ at: 'asc' }, { id: 'asc' }] })).map((entry) => [entry.action, entry.fromStatus, entry.toStatus, entry.actor]);
-  const audit = async (id: string) => (await suite.world.prisma.auditEvent.findMany({ where: { resourceId: id }, orderBy: { seq: 'asc' } })).map((event) => [event.action, event.actor, event.details]);
+  const problem = (work: Promise<unknown>) =>
+    work.then(
+      () => null,
+      (error: unknown) => (error instanceof ProblemException ? error.problemType.slug : error),
+    );
+  const timeline = async (id: string) =>
+    (await suite.world.prisma.alertTimelineEntry.findMany({ where: { alertId: id }, orderBy: [{ at: 'asc' }, { id: 'asc' }] })).map((entry) => [
+      entry.action,
+      entry.fromStatus,
+      entry.toStatus,
+      entry.actor,
+    ]);
+  const audit = async (id: string) =>
+    (await suite.world.prisma.auditEvent.findMany({ where: { resourceId: id }, orderBy: { seq: 'asc' } })).map((event) => [
+      event.action,
+      event.actor,
+      event.details,
+    ]);
 
   it('should move an alert through acknowledge and resolve, bumping the version and writing one timeline entry and one audit event each', async () => {
     const created = await alert({ severity: 'low' });
@@ -58,13 +82,15 @@ describe('AlertLifecycleService against PostgreSQL (no HTTP)', () => {
     // The default settings ask a note of high and critical alerts to resolve them.
     expect(await problem(act(open.id, 'resolve'))).toBe('alert-note-required');
     for (const unchanged of [closed, open]) {
-      expect(await suite.world.prisma.alert.findUniqueOrThrow({ where: { id: unchanged.id } })).toEqual(expect.objectContaining({ status: unchanged.status, version: 1 }));
+      expect(await suite.world.prisma.alert.findUniqueOrThrow({ where: { id: unchanged.id } })).toEqual(
+        expect.objectContaining({ status: unchanged.status, version: 1 }),
+      );
       expect(await timeline(unchanged.id)).toEqual([]);
       expect(await audit(unchanged.id)).toEqual([]);
     }
   });
 
-  it('should answer not found for another tenant\'s alert and leave it as it was', async () => {
+  it("should answer not found for another tenant's alert and leave it as it was", async () => {
     const theirs = await suite.world.prisma.alert.create({ data: alertRow(other.id) });
     expect(await problem(act(theirs.id, 'acknowledge'))).toBe('resource-not-found');
     expect((await suite.world.prisma.alert.findUniqueOrThrow({ where: { id: theirs.id } })).status).toBe('open');
@@ -72,7 +98,10 @@ describe('AlertLifecycleService against PostgreSQL (no HTTP)', () => {
 
   it('should let one of two concurrent acknowledgements win and refuse the other as a transition from acknowledged', async () => {
     const contested = await alert();
-    const outcomes = await Promise.all([problem(act(contested.id, 'acknowledge', principal(tenant, 'alice'))), problem(act(contested.id, 'acknowledge', principal(tenant, 'bob')))]);
+    const outcomes = await Promise.all([
+      problem(act(contested.id, 'acknowledge', principal(tenant, 'alice'))),
+      problem(act(contested.id, 'acknowledge', principal(tenant, 'bob'))),
+    ]);
     expect(outcomes.sort()).toEqual(['invalid-transition', null].sort());
     const stored = await suite.world.prisma.alert.findUniqueOrThrow({ where: { id: contested.id } });
     expect(stored.version).toBe(2);

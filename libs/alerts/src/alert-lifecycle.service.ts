@@ -3,7 +3,17 @@ import { Injectable } from '@nestjs/common';
 import { appendAuditEvent, appendAuditEvents } from '@app/audit-trail';
 import { checkIfMatch, ifMatchAccepts, Principal, publicId, StreamedData } from '@app/common';
 import { CompliancePolicies, normaliseControls, noteRequired as needsNote, refreshCaseControlsOfAlertsSql, TenantSettings } from '@app/compliance';
-import { Alert, AlertSeverity, AlertStatus, InjectScopedPrisma, Prisma, requestScope, ScopedPrismaClient, tenantKeyCondition, TenantScope } from '@app/database';
+import {
+  Alert,
+  AlertSeverity,
+  AlertStatus,
+  InjectScopedPrisma,
+  Prisma,
+  requestScope,
+  ScopedPrismaClient,
+  tenantKeyCondition,
+  TenantScope,
+} from '@app/database';
 import { alertChangedEvents, appendOutboxEvents } from '@app/events';
 
 import { ACTION_EVENT, canApply, LifecycleAction, TARGET_STATUS } from './alert-state-machine';
@@ -109,7 +119,8 @@ export class AlertLifecycleService {
     return this.change(id, ifMatch, principal, async (alert, now) => {
       if (!canApply(alert.status, action)) throw invalidTransition(alert.id, alert.status, action);
       const { settings } = await this.policies.get(alert.tenantId);
-      if (lacksNote(settings, action, alert.severity, note)) throw noteRequired(alert.id, alert.severity, action as 'resolve' | 'dismiss', settings.noteRequiredFrom as AlertSeverity);
+      if (lacksNote(settings, action, alert.severity, note))
+        throw noteRequired(alert.id, alert.severity, action as 'resolve' | 'dismiss', settings.noteRequiredFrom as AlertSeverity);
       const data = transitionData(action, principal.subject, now);
       if (action === 'resolve' && !alert.endsAt) data.endsAt = now;
       return {
@@ -169,14 +180,28 @@ export class AlertLifecycleService {
         const { count } = await tx.alert.updateMany({ where: { id, version: alert.version }, data: change.data });
         if (count === 0) return null;
         await tx.alertTimelineEntry.create({
-          data: { id: publicId('atl', now.getTime()), tenantId: alert.tenantId, alertId: id, at: now, actor: principal.subject, ...change.timeline, note: change.timeline.note ?? null },
+          data: {
+            id: publicId('atl', now.getTime()),
+            tenantId: alert.tenantId,
+            alertId: id,
+            at: now,
+            actor: principal.subject,
+            ...change.timeline,
+            note: change.timeline.note ?? null,
+          },
         });
         // Cases before the tenant's audit lock, as case changes take them: the other order deadlocked with them.
         if (change.controlsChanged) await tx.$executeRaw(refreshCaseControlsOfAlertsSql([id]));
         const changed = await tx.alert.findUniqueOrThrow({ where: { id } });
         await appendOutboxEvents(tx, alertChangedEvents(changed, alert.status), now);
         // Last: the audit append takes the tenant's chain lock, held until the commit (docs/ARCHITECTURE.md).
-        await appendAuditEvent(tx, { tenantId: alert.tenantId, action: change.audit.action, resourceType: 'alert', resourceId: id, details: change.audit.details });
+        await appendAuditEvent(tx, {
+          tenantId: alert.tenantId,
+          action: change.audit.action,
+          resourceType: 'alert',
+          resourceId: id,
+          details: change.audit.details,
+        });
         return changed;
       });
       if (result) return result;
@@ -208,7 +233,11 @@ export class AlertLifecycleService {
    */
   private async *dryRun(dto: BulkActionDto, principal: Principal, totals: BulkTotals): AsyncGenerator<BulkOutcomeDto[], void, undefined> {
     if (dto.ids) {
-      totals.matched = (await this.db.$queryRaw<{ n: number }[]>(Prisma.sql`SELECT count(*)::int AS n FROM alerts WHERE ${bulkIdsCondition([...new Set(dto.ids)], requestScope(principal))}`))[0].n;
+      totals.matched = (
+        await this.db.$queryRaw<{ n: number }[]>(
+          Prisma.sql`SELECT count(*)::int AS n FROM alerts WHERE ${bulkIdsCondition([...new Set(dto.ids)], requestScope(principal))}`,
+        )
+      )[0].n;
     } else {
       const filter = dto.filter as AlertFilterDto;
       const ids = await this.repository.idsAfter(filter, requestScope(principal, filter.tenant_id), dto.after ?? '', MAX_BULK_FILTER_ALERTS + 1);
@@ -218,17 +247,27 @@ export class AlertLifecycleService {
     yield* [];
   }
 
-  private async *idChunks(action: LifecycleAction, ids: string[], note: string | undefined, principal: Principal): AsyncGenerator<BulkOutcomeDto[], void, undefined> {
+  private async *idChunks(
+    action: LifecycleAction,
+    ids: string[],
+    note: string | undefined,
+    principal: Principal,
+  ): AsyncGenerator<BulkOutcomeDto[], void, undefined> {
     const unique = [...new Set(ids)];
     for (let i = 0; i < unique.length; i += BULK_CHUNK) yield await this.bulkChunk(action, unique.slice(i, i + BULK_CHUNK), note, principal);
   }
 
   /** The filter's matches after `dto.after`, until MAX_BULK_FILTER_ALERTS were walked; then `next_after` tells where to go on, if anything is left. */
-  private async *filterChunks(action: LifecycleAction, dto: BulkActionDto, principal: Principal, totals: BulkTotals): AsyncGenerator<BulkOutcomeDto[], void, undefined> {
+  private async *filterChunks(
+    action: LifecycleAction,
+    dto: BulkActionDto,
+    principal: Principal,
+    totals: BulkTotals,
+  ): AsyncGenerator<BulkOutcomeDto[], void, undefined> {
     const filter = dto.filter as AlertFilterDto;
     const scope = requestScope(principal, filter.tenant_id);
     let after = dto.after ?? '';
-    for (let walked = 0; walked < MAX_BULK_FILTER_ALERTS; ) {
+    for (let walked = 0; walked < MAX_BULK_FILTER_ALERTS;) {
       const ids = await this.repository.idsAfter(filter, scope, after, Math.min(BULK_CHUNK, MAX_BULK_FILTER_ALERTS - walked));
       if (ids.length === 0) return;
       yield await this.bulkChunk(action, ids, dto.note, principal);
@@ -239,37 +278,75 @@ export class AlertLifecycleService {
   }
 
   private bulkChunk(action: LifecycleAction, ids: string[], note: string | undefined, principal: Principal): Promise<BulkOutcomeDto[]> {
-    return this.db.$transaction(async (tx) => {
-      const rows = await tx.$queryRaw<{ id: string; tenant_id: string; status: AlertStatus; severity: AlertSeverity }[]>(lockBulkChunkSql(ids, requestScope(principal)));
-      const found = new Map(rows.map((row) => [row.id, row]));
-      const settings = new Map<string, TenantSettings>();
-      for (const tenant of new Set(rows.map((row) => row.tenant_id))) settings.set(tenant, (await this.policies.get(tenant)).settings);
-      const refusal = (row: (typeof rows)[number]): BulkOutcomeDto['outcome'] | null =>
-        !canApply(row.status, action) ? 'invalid_transition' : lacksNote(settings.get(row.tenant_id) as TenantSettings, action, row.severity, note) ? 'note_required' : null;
-      const applicable = rows.filter((row) => refusal(row) === null);
-      const now = new Date();
-      if (applicable.length) {
-        await tx.alert.updateMany({ where: { id: { in: applicable.map((row) => row.id) }, status: { in: statusesAllowing(action) } }, data: transitionData(action, principal.subject, now) });
-        if (action === 'resolve') await tx.alert.updateMany({ where: { id: { in: applicable.map((row) => row.id) }, endsAt: null }, data: { endsAt: now } });
-        await tx.alertTimelineEntry.createMany({
-          data: applicable.map((row) => ({ id: publicId('atl', now.getTime()), tenantId: row.tenant_id, alertId: row.id, at: now, actor: principal.subject, action: ACTION_EVENT[action], fromStatus: row.status, toStatus: TARGET_STATUS[action], note: note ?? null, details: { bulk: true } })),
-        });
-        const previous = new Map(applicable.map((row) => [row.id, row.status]));
-        const updated = await tx.alert.findMany({ where: { id: { in: applicable.map((row) => row.id) } } });
-        await appendOutboxEvents(tx, updated.flatMap((alert) => alertChangedEvents(alert, previous.get(alert.id) as string)), now);
-        const byTenant = new Map<string, typeof applicable>();
-        for (const row of applicable) byTenant.set(row.tenant_id, [...(byTenant.get(row.tenant_id) ?? []), row]);
-        for (const [tenant, tenantRows] of byTenant) {
-          await appendAuditEvents(tx, tenant, tenantRows.map((row) => ({ tenantId: tenant, action: `alert.${action}`, resourceType: 'alert', resourceId: row.id, details: { from: row.status, to: TARGET_STATUS[action], note: note ?? null, bulk: true } })), now);
+    return this.db.$transaction(
+      async (tx) => {
+        const rows = await tx.$queryRaw<{ id: string; tenant_id: string; status: AlertStatus; severity: AlertSeverity }[]>(
+          lockBulkChunkSql(ids, requestScope(principal)),
+        );
+        const found = new Map(rows.map((row) => [row.id, row]));
+        const settings = new Map<string, TenantSettings>();
+        for (const tenant of new Set(rows.map((row) => row.tenant_id))) settings.set(tenant, (await this.policies.get(tenant)).settings);
+        const refusal = (row: (typeof rows)[number]): BulkOutcomeDto['outcome'] | null =>
+          !canApply(row.status, action)
+            ? 'invalid_transition'
+            : lacksNote(settings.get(row.tenant_id) as TenantSettings, action, row.severity, note)
+              ? 'note_required'
+              : null;
+        const applicable = rows.filter((row) => refusal(row) === null);
+        const now = new Date();
+        if (applicable.length) {
+          await tx.alert.updateMany({
+            where: { id: { in: applicable.map((row) => row.id) }, status: { in: statusesAllowing(action) } },
+            data: transitionData(action, principal.subject, now),
+          });
+          if (action === 'resolve') await tx.alert.updateMany({ where: { id: { in: applicable.map((row) => row.id) }, endsAt: null }, data: { endsAt: now } });
+          await tx.alertTimelineEntry.createMany({
+            data: applicable.map((row) => ({
+              id: publicId('atl', now.getTime()),
+              tenantId: row.tenant_id,
+              alertId: row.id,
+              at: now,
+              actor: principal.subject,
+              action: ACTION_EVENT[action],
+              fromStatus: row.status,
+              toStatus: TARGET_STATUS[action],
+              note: note ?? null,
+              details: { bulk: true },
+            })),
+          });
+          const previous = new Map(applicable.map((row) => [row.id, row.status]));
+          const updated = await tx.alert.findMany({ where: { id: { in: applicable.map((row) => row.id) } } });
+          await appendOutboxEvents(
+            tx,
+            updated.flatMap((alert) => alertChangedEvents(alert, previous.get(alert.id) as string)),
+            now,
+          );
+          const byTenant = new Map<string, typeof applicable>();
+          for (const row of applicable) byTenant.set(row.tenant_id, [...(byTenant.get(row.tenant_id) ?? []), row]);
+          for (const [tenant, tenantRows] of byTenant) {
+            await appendAuditEvents(
+              tx,
+              tenant,
+              tenantRows.map((row) => ({
+                tenantId: tenant,
+                action: `alert.${action}`,
+                resourceType: 'alert',
+                resourceId: row.id,
+                details: { from: row.status, to: TARGET_STATUS[action], note: note ?? null, bulk: true },
+              })),
+              now,
+            );
+          }
         }
-      }
-      return ids.map((id): BulkOutcomeDto => {
-        const row = found.get(id);
-        if (!row) return { id, outcome: 'not_found', status: null };
-        const refused = refusal(row);
-        if (refused) return { id, outcome: refused, status: row.status };
-        return { id, outcome: 'updated', status: TARGET_STATUS[action] };
-      });
-    }, { timeout: 60_000 });
+        return ids.map((id): BulkOutcomeDto => {
+          const row = found.get(id);
+          if (!row) return { id, outcome: 'not_found', status: null };
+          const refused = refusal(row);
+          if (refused) return { id, outcome: refused, status: row.status };
+          return { id, outcome: 'updated', status: TARGET_STATUS[action] };
+        });
+      },
+      { timeout: 60_000 },
+    );
   }
 }

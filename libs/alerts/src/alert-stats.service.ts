@@ -44,7 +44,9 @@ export class AlertStatsService {
   }
 
   private async total(filter: AlertFilterDto, principal: Principal): Promise<number> {
-    const [row] = await this.sql.rows<{ n: number }>(Prisma.sql`SELECT count(*)::int AS n FROM alerts a ${alertWhere(filter, requestScope(principal, filter.tenant_id))}`);
+    const [row] = await this.sql.rows<{ n: number }>(
+      Prisma.sql`SELECT count(*)::int AS n FROM alerts a ${alertWhere(filter, requestScope(principal, filter.tenant_id))}`,
+    );
     return row.n;
   }
 
@@ -60,7 +62,14 @@ export class AlertStatsService {
     const from = range.gte ?? new Date(to.getTime() - DEFAULT_SPAN_MS[interval]);
     if ((to.getTime() - from.getTime()) / BUCKET_MS[interval] > MAX_BUCKETS) {
       throw new ProblemException(ProblemTypes.validationError, {
-        errors: [{ field: 'interval', pointer: '/query/interval', code: 'range', description: `the range holds more than ${MAX_BUCKETS} ${interval} buckets; narrow created_from/created_to or use a larger interval` }],
+        errors: [
+          {
+            field: 'interval',
+            pointer: '/query/interval',
+            code: 'range',
+            description: `the range holds more than ${MAX_BUCKETS} ${interval} buckets; narrow created_from/created_to or use a larger interval`,
+          },
+        ],
       });
     }
     const filter: AlertFilterDto = { ...query, created_from: from.toISOString(), created_to: to.toISOString() };

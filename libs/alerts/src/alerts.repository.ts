@@ -188,7 +188,9 @@ export class AlertsRepository {
   idsAfter(filter: AlertFilterDto, scope: TenantScope, afterId: string, take: number): Promise<string[]> {
     const where = alertWhere(filter, scope);
     const keyset = where === Prisma.empty ? Prisma.sql`WHERE a.id > ${afterId}` : Prisma.sql`AND a.id > ${afterId}`;
-    return this.sql.rows<{ id: string }>(Prisma.sql`SELECT a.id FROM alerts a ${where} ${keyset} ORDER BY a.id LIMIT ${take}`).then((rows) => rows.map((row) => row.id));
+    return this.sql
+      .rows<{ id: string }>(Prisma.sql`SELECT a.id FROM alerts a ${where} ${keyset} ORDER BY a.id LIMIT ${take}`)
+      .then((rows) => rows.map((row) => row.id));
   }
 
   /** One alert, if it is within the scope. */

@@ -124,10 +124,17 @@ export class AlertsService {
         const now = new Date();
         const created = await tx.alert.create({ data: alertData(dto, principal.tenantId, now, rules) });
         await tx.alertTimelineEntry.create({ data: createdTimeline(created, principal.subject, now) });
-        if (idempotencyKey) await tx.idempotencyKey.create({ data: { tenantId: principal.tenantId, key: idempotencyKey, requestHash, resourceId: created.id } });
+        if (idempotencyKey)
+          await tx.idempotencyKey.create({ data: { tenantId: principal.tenantId, key: idempotencyKey, requestHash, resourceId: created.id } });
         await appendOutboxEvents(tx, [alertCreatedEvent(created)], now);
         // Last: the audit append takes the tenant's chain lock, held until the commit.
-        await appendAuditEvent(tx, { tenantId: created.tenantId, action: 'alert.create', resourceType: 'alert', resourceId: created.id, details: { severity: created.severity, type: created.type, title: created.title, controls: created.controls } });
+        await appendAuditEvent(tx, {
+          tenantId: created.tenantId,
+          action: 'alert.create',
+          resourceType: 'alert',
+          resourceId: created.id,
+          details: { severity: created.severity, type: created.type, title: created.title, controls: created.controls },
+        });
         return created;
       });
       return { alert, replayed: false };
@@ -143,13 +150,19 @@ export class AlertsService {
    * The items of a batch (1 to MAX_BATCH, checked by CreateAlertBatchDto): each validated alone, an item that
    * is not an object included; the valid ones are stored together, the rest reported by index.
    */
-  async createBatch(items: unknown[], principal: Principal): Promise<{ created: Alert[]; createdIndexes: number[]; errors: { index: number; errors: FieldViolation[] }[] }> {
+  async createBatch(
+    items: unknown[],
+    principal: Principal,
+  ): Promise<{ created: Alert[]; createdIndexes: number[]; errors: { index: number; errors: FieldViolation[] }[] }> {
     const valid: { index: number; dto: CreateAlertDto }[] = [];
     const errors: { index: number; errors: FieldViolation[] }[] = [];
     items.forEach((item, index) => {
       const [field, pointer] = [`alerts[${index}]`, `/body/alerts/${index}`];
       if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-        errors.push({ index, errors: [{ field, pointer, code: item === null ? 'required' : 'type', description: `${field} must be an alert object`, value: item }] });
+        errors.push({
+          index,
+          errors: [{ field, pointer, code: item === null ? 'required' : 'type', description: `${field} must be an alert object`, value: item }],
+        });
         return;
       }
       const dto = plainToInstance(CreateAlertDto, item);
@@ -164,11 +177,23 @@ export class AlertsService {
           const now = new Date();
           const rows = valid.map(({ dto }) => alertData(dto, principal.tenantId, now, rules));
           await tx.alert.createMany({ data: rows });
-          await tx.alertTimelineEntry.createMany({ data: rows.map((row) => createdTimeline({ id: row.id as string, tenantId: principal.tenantId }, principal.subject, now)) });
+          await tx.alertTimelineEntry.createMany({
+            data: rows.map((row) => createdTimeline({ id: row.id as string, tenantId: principal.tenantId }, principal.subject, now)),
+          });
           const stored = await tx.alert.findMany({ where: { id: { in: rows.map((row) => row.id as string) } } });
           await appendOutboxEvents(tx, stored.map(alertCreatedEvent), now);
           // Last: the audit append takes the tenant's chain lock, held until the commit.
-          await appendAuditEvents(tx, principal.tenantId, rows.map((row) => ({ tenantId: principal.tenantId, action: 'alert.create', resourceType: 'alert', resourceId: row.id as string, details: { severity: row.severity, type: row.type, title: row.title, controls: row.controls as string[], batch: true } })));
+          await appendAuditEvents(
+            tx,
+            principal.tenantId,
+            rows.map((row) => ({
+              tenantId: principal.tenantId,
+              action: 'alert.create',
+              resourceType: 'alert',
+              resourceId: row.id as string,
+              details: { severity: row.severity, type: row.type, title: row.title, controls: row.controls as string[], batch: true },
+            })),
+          );
           return stored;
         })
       : [];

@@ -11,8 +11,21 @@ function chain(n: number): AuditEvent[] {
   let prevHash = GENESIS_HASH;
   for (let i = 1; i <= n; i++) {
     const fields = {
-      tenantId: 'tnt_1', seq: BigInt(i), at: new Date(T0 + i * 60_000), actor: 'alice', actorType: 'jwt', action: 'alert.create', resourceType: 'alert',
-      resourceId: `alr_${i}`, outcome: 'success', ip: null, userAgent: null, requestId: null, traceId: null, details: { i }, prevHash,
+      tenantId: 'tnt_1',
+      seq: BigInt(i),
+      at: new Date(T0 + i * 60_000),
+      actor: 'alice',
+      actorType: 'jwt',
+      action: 'alert.create',
+      resourceType: 'alert',
+      resourceId: `alr_${i}`,
+      outcome: 'success',
+      ip: null,
+      userAgent: null,
+      requestId: null,
+      traceId: null,
+      details: { i },
+      prevHash,
     };
     const hash = hashEvent(fields);
     events.push({ id: `aud_${i}`, ...fields, hash });
@@ -21,14 +34,19 @@ function chain(n: number): AuditEvent[] {
   return events;
 }
 
-const reader = (events: AuditEvent[]): ChainReader => async (_tenant, after, take) => events.filter((e) => e.seq > after).slice(0, take);
+const reader =
+  (events: AuditEvent[]): ChainReader =>
+  async (_tenant, after, take) =>
+    events.filter((e) => e.seq > after).slice(0, take);
 
 /** What verifyAuditWindow reads, over an in-memory chain. */
 function db(events: AuditEvent[]) {
   return {
     auditEvent: {
       findFirst: async ({ where, orderBy }: { where: { at?: { gte?: Date; lt?: Date }; seq?: bigint }; orderBy: { seq: 'asc' | 'desc' } }) => {
-        const found = events.filter((e) => (where.seq === undefined || e.seq === where.seq) && (!where.at?.gte || e.at >= where.at.gte) && (!where.at?.lt || e.at < where.at.lt));
+        const found = events.filter(
+          (e) => (where.seq === undefined || e.seq === where.seq) && (!where.at?.gte || e.at >= where.at.gte) && (!where.at?.lt || e.at < where.at.lt),
+        );
         const event = orderBy.seq === 'asc' ? found[0] : found[found.length - 1];
         return event ? { seq: event.seq, hash: event.hash } : null;
       },
@@ -61,7 +79,9 @@ describe('audit chain verification', () => {
   it('should verify the segment of a period, linked to the event before it', async () => {
     const events = chain(10);
     const result = await verifyAuditWindow(db(events), 'tnt_1', new Date(T0 + 4 * 60_000), new Date(T0 + 8 * 60_000));
-    expect(result).toEqual(expect.objectContaining({ first_seq: 4, last_seq: 7, checked: 4, valid: true, previous_hash: events[2].hash, last_hash: events[6].hash }));
+    expect(result).toEqual(
+      expect.objectContaining({ first_seq: 4, last_seq: 7, checked: 4, valid: true, previous_hash: events[2].hash, last_hash: events[6].hash }),
+    );
   });
 
   it('should call a segment broken when the event before it does not link', async () => {

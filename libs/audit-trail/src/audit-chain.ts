@@ -22,7 +22,11 @@ export interface ChainCheck {
  * and checking every link; the event before `fromSeq` must have `previousHash` (the genesis hash for seq 1).
  * With `maxEvents`, it reads at most that many events (and one more, to know whether the chain goes on).
  */
-export async function verifyChain(read: ChainReader, tenantId: string, options: { fromSeq?: bigint; toSeq?: bigint; previousHash?: string; maxEvents?: number } = {}): Promise<ChainCheck> {
+export async function verifyChain(
+  read: ChainReader,
+  tenantId: string,
+  options: { fromSeq?: bigint; toSeq?: bigint; previousHash?: string; maxEvents?: number } = {},
+): Promise<ChainCheck> {
   let previousHash = options.previousHash ?? GENESIS_HASH;
   let expectedSeq = options.fromSeq ?? 1n;
   let after = expectedSeq - 1n;
@@ -69,7 +73,11 @@ export interface AuditWindowVerification {
 /** What verifyAuditWindow reads: the plain client or the scoped one, structurally. */
 export interface AuditWindowDb {
   auditEvent: {
-    findFirst(args: { where: Record<string, unknown>; orderBy: { seq: 'asc' | 'desc' }; select: { seq: true; hash: true } }): PromiseLike<{ seq: bigint; hash: string } | null>;
+    findFirst(args: {
+      where: Record<string, unknown>;
+      orderBy: { seq: 'asc' | 'desc' };
+      select: { seq: true; hash: true };
+    }): PromiseLike<{ seq: bigint; hash: string } | null>;
     findMany(args: { where: { tenantId: string; seq: { gt: bigint } }; orderBy: { seq: 'asc' }; take: number }): PromiseLike<AuditEvent[]>;
   };
 }
@@ -80,15 +88,29 @@ export interface AuditWindowDb {
  * times may interleave by a few milliseconds), linked to the hash of the event just before.
  */
 export async function verifyAuditWindow(db: AuditWindowDb, tenantId: string, from: Date | null, to: Date, now = new Date()): Promise<AuditWindowVerification> {
-  const first = await db.auditEvent.findFirst({ where: { tenantId, ...(from ? { at: { gte: from } } : {}) }, orderBy: { seq: 'asc' }, select: { seq: true, hash: true } });
+  const first = await db.auditEvent.findFirst({
+    where: { tenantId, ...(from ? { at: { gte: from } } : {}) },
+    orderBy: { seq: 'asc' },
+    select: { seq: true, hash: true },
+  });
   const last = await db.auditEvent.findFirst({ where: { tenantId, at: { lt: to } }, orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
-  const base = { tenant_id: tenantId, from: from?.toISOString() ?? null, to: to.toISOString(), algorithm: 'SHA-256 over the canonical JSON of each event, prev_hash included (docs/ARCHITECTURE.md)', verified_at: now.toISOString() };
+  const base = {
+    tenant_id: tenantId,
+    from: from?.toISOString() ?? null,
+    to: to.toISOString(),
+    algorithm: 'SHA-256 over the canonical JSON of each event, prev_hash included (docs/ARCHITECTURE.md)',
+    verified_at: now.toISOString(),
+  };
   if (!first || !last || last.seq < first.seq) {
     return { ...base, first_seq: null, last_seq: null, checked: 0, valid: true, first_broken_id: null, previous_hash: GENESIS_HASH, last_hash: null };
   }
-  const before = first.seq > 1n ? await db.auditEvent.findFirst({ where: { tenantId, seq: first.seq - 1n }, orderBy: { seq: 'asc' }, select: { seq: true, hash: true } }) : null;
+  const before =
+    first.seq > 1n
+      ? await db.auditEvent.findFirst({ where: { tenantId, seq: first.seq - 1n }, orderBy: { seq: 'asc' }, select: { seq: true, hash: true } })
+      : null;
   const previousHash = before?.hash ?? GENESIS_HASH;
-  const read: ChainReader = (tenant, afterSeq, take) => Promise.resolve(db.auditEvent.findMany({ where: { tenantId: tenant, seq: { gt: afterSeq } }, orderBy: { seq: 'asc' }, take }));
+  const read: ChainReader = (tenant, afterSeq, take) =>
+    Promise.resolve(db.auditEvent.findMany({ where: { tenantId: tenant, seq: { gt: afterSeq } }, orderBy: { seq: 'asc' }, take }));
   const check = await verifyChain(read, tenantId, { fromSeq: first.seq, toSeq: last.seq, previousHash });
   const complete = check.lastSeq === last.seq;
   return {

@@ -39,7 +39,9 @@ export class AuditTrailService {
     const where = auditTrailWhere(query, requestScope(principal, query.tenant_id));
     const read = (after: [CursorValue, string] | null, take: number, skip: number, direction: SortDirection) => {
       const keyset = sqlKeyset(Prisma.sql`e.at`, 'timestamptz', Prisma.sql`e.id`, after, direction);
-      return this.db.$queryRaw<AuditEvent[]>(Prisma.sql`SELECT ${AUDIT_EVENT_COLUMNS} FROM audit_events e ${andWhere(where, keyset.after)} ${keyset.orderBy} LIMIT ${take} OFFSET ${skip}`);
+      return this.db.$queryRaw<AuditEvent[]>(
+        Prisma.sql`SELECT ${AUDIT_EVENT_COLUMNS} FROM audit_events e ${andWhere(where, keyset.after)} ${keyset.orderBy} LIMIT ${take} OFFSET ${skip}`,
+      );
     };
     const page = await this.paginator.paginate<AuditEvent>(query, {
       sortBy: 'at',
@@ -50,7 +52,12 @@ export class AuditTrailService {
       readOffset: (skip, take, direction) => read(null, take, skip, direction),
       readKeyset: (after, take, direction) => read(after, take, 0, direction),
     });
-    await this.record({ tenantId: principal.tenantId, action: 'audit_trail.read', resourceType: 'audit_trail', details: { filters: query as unknown as Prisma.InputJsonObject, returned: page.items.length } });
+    await this.record({
+      tenantId: principal.tenantId,
+      action: 'audit_trail.read',
+      resourceType: 'audit_trail',
+      details: { filters: query as unknown as Prisma.InputJsonObject, returned: page.items.length },
+    });
     return page;
   }
 
@@ -66,9 +73,16 @@ export class AuditTrailService {
     const tenants = principal.isAdmin
       ? query.tenant_id
         ? [query.tenant_id]
-        : (await this.db.tenant.findMany({ where: query.from_tenant_id ? { id: { gte: query.from_tenant_id } } : {}, select: { id: true }, orderBy: { id: 'asc' } })).map((t) => t.id)
+        : (
+            await this.db.tenant.findMany({
+              where: query.from_tenant_id ? { id: { gte: query.from_tenant_id } } : {},
+              select: { id: true },
+              orderBy: { id: 'asc' },
+            })
+          ).map((t) => t.id)
       : [principal.tenantId];
-    const read: ChainReader = (tenant, after, take) => this.db.auditEvent.findMany({ where: { tenantId: tenant, seq: { gt: after } }, orderBy: { seq: 'asc' }, take });
+    const read: ChainReader = (tenant, after, take) =>
+      this.db.auditEvent.findMany({ where: { tenantId: tenant, seq: { gt: after } }, orderBy: { seq: 'asc' }, take });
     const fromSeq = BigInt(query.from_seq ?? 1);
     let budget = this.config.auditVerifyMaxEvents;
     let checked = 0;
@@ -101,10 +115,22 @@ export class AuditTrailService {
     }
     const valid = firstBroken === null;
     this.metrics.verified('chain', valid);
-    const entry: AuditEntry = { tenantId: principal.tenantId, action: 'audit_trail.verify', resourceType: 'audit_trail', details: { checked, valid, first_broken_id: firstBroken, from_seq: Number(fromSeq), complete: next === null } };
+    const entry: AuditEntry = {
+      tenantId: principal.tenantId,
+      action: 'audit_trail.verify',
+      resourceType: 'audit_trail',
+      details: { checked, valid, first_broken_id: firstBroken, from_seq: Number(fromSeq), complete: next === null },
+    };
     await this.db.$transaction(async (tx) => {
       // A broken chain is told to the tenant's webhooks and live streams (audit.chain_failed), with the verification's record.
-      if (brokenTenant) await appendOutboxEvents(tx, [{ tenantId: brokenTenant, type: 'audit.chain_failed', data: { tenant_id: brokenTenant, first_broken_id: firstBroken, checked, verified_by: principal.subject } }]);
+      if (brokenTenant)
+        await appendOutboxEvents(tx, [
+          {
+            tenantId: brokenTenant,
+            type: 'audit.chain_failed',
+            data: { tenant_id: brokenTenant, first_broken_id: firstBroken, checked, verified_by: principal.subject },
+          },
+        ]);
       await appendAuditEvent(tx, entry);
     });
     return {

@@ -21,7 +21,11 @@ export interface AuditEntry {
 export interface AuditTx {
   $executeRaw(query: TemplateStringsArray, ...values: unknown[]): PromiseLike<number>;
   auditEvent: {
-    findFirst(args: { where: { tenantId: string }; orderBy: { seq: 'desc' }; select: { seq: true; hash: true } }): PromiseLike<{ seq: bigint; hash: string } | null>;
+    findFirst(args: {
+      where: { tenantId: string };
+      orderBy: { seq: 'desc' };
+      select: { seq: true; hash: true };
+    }): PromiseLike<{ seq: bigint; hash: string } | null>;
     create(args: { data: Prisma.AuditEventUncheckedCreateInput }): PromiseLike<AuditEvent>;
     createMany(args: { data: Prisma.AuditEventUncheckedCreateInput[] }): PromiseLike<{ count: number }>;
   };
@@ -89,7 +93,25 @@ function eventFields(entry: AuditEntry, seq: bigint, prevHash: string, now: Date
   };
 }
 
-const AUDIT_COLUMNS = ['id', 'tenant_id', 'seq', 'at', 'actor', 'actor_type', 'action', 'resource_type', 'resource_id', 'outcome', 'ip', 'user_agent', 'request_id', 'trace_id', 'details', 'prev_hash', 'hash'];
+const AUDIT_COLUMNS = [
+  'id',
+  'tenant_id',
+  'seq',
+  'at',
+  'actor',
+  'actor_type',
+  'action',
+  'resource_type',
+  'resource_id',
+  'outcome',
+  'ip',
+  'user_agent',
+  'request_id',
+  'trace_id',
+  'details',
+  'prev_hash',
+  'hash',
+];
 
 /**
  * appendAuditEvents for a plain-pg transaction (bulk ingestion): the same lock, the same chain, one
@@ -103,9 +125,23 @@ export async function appendAuditEventsSql(run: SqlRun, tenantId: string, entrie
     Prisma.sql`SELECT seq::text AS last_seq, hash FROM audit_events WHERE tenant_id = ${tenantId} ORDER BY seq DESC LIMIT 1`,
   );
   const rows = linkEvents(last ? { seq: BigInt(last.last_seq), hash: last.hash } : null, tenantId, entries, now).map((r) => ({
-    id: r.id, tenant_id: r.tenantId, seq: (r.seq as bigint).toString(), at: r.at, actor: r.actor, actor_type: r.actorType, action: r.action,
-    resource_type: r.resourceType, resource_id: r.resourceId, outcome: r.outcome, ip: r.ip, user_agent: r.userAgent, request_id: r.requestId,
-    trace_id: r.traceId, details: r.details ?? {}, prev_hash: r.prevHash, hash: r.hash,
+    id: r.id,
+    tenant_id: r.tenantId,
+    seq: (r.seq as bigint).toString(),
+    at: r.at,
+    actor: r.actor,
+    actor_type: r.actorType,
+    action: r.action,
+    resource_type: r.resourceType,
+    resource_id: r.resourceId,
+    outcome: r.outcome,
+    ip: r.ip,
+    user_agent: r.userAgent,
+    request_id: r.requestId,
+    trace_id: r.traceId,
+    details: r.details ?? {},
+    prev_hash: r.prevHash,
+    hash: r.hash,
   }));
   await run(insertJsonRows('audit_events', AUDIT_COLUMNS, rows));
   return rows.length;

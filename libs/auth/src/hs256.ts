@@ -25,7 +25,10 @@ export function signHs256(claims: TokenClaims, secret: string, header: Record<st
 }
 
 /** A development token for one tenant, valid for `ttlSeconds`. */
-export function mintDevToken(secret: string, input: { sub: string; tenantId: string; scopes: readonly string[]; ttlSeconds?: number; issuer?: string | null; audience?: string | null }): string {
+export function mintDevToken(
+  secret: string,
+  input: { sub: string; tenantId: string; scopes: readonly string[]; ttlSeconds?: number; issuer?: string | null; audience?: string | null },
+): string {
   const now = Math.floor(Date.now() / 1000);
   return signHs256(
     {

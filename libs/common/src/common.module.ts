@@ -37,16 +37,21 @@ function withoutRequestInterceptor(module: DynamicModule): DynamicModule {
     // Nest's own lines (and any `new Logger(…)`) through nestjs-pino, on the process's pino logger. Its
     // pino-http middleware is mounted on no route: the request line is ours (http-hooks), one a request,
     // with the request ids from the request context, not a child logger made per request.
-    LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: (config: AppConfig): Params => ({ pinoHttp: { logger: createPinoLogger(config), autoLogging: false }, forRoutes: [] }) }),
-    withoutRequestInterceptor(I18nModule.forRoot({
-      fallbackLanguage: FALLBACK_LANGUAGE,
-      loader: TranslationsLoader,
-      loaderOptions: {},
-      // The problem renderer negotiates the language itself (it also runs outside Nest's pipeline).
-      resolvers: [AcceptLanguageResolver],
-      disableMiddleware: true,
-      logging: false,
-    })),
+    LoggerModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig): Params => ({ pinoHttp: { logger: createPinoLogger(config), autoLogging: false }, forRoutes: [] }),
+    }),
+    withoutRequestInterceptor(
+      I18nModule.forRoot({
+        fallbackLanguage: FALLBACK_LANGUAGE,
+        loader: TranslationsLoader,
+        loaderOptions: {},
+        // The problem renderer negotiates the language itself (it also runs outside Nest's pipeline).
+        resolvers: [AcceptLanguageResolver],
+        disableMiddleware: true,
+        logging: false,
+      }),
+    ),
   ],
   providers: [
     {

@@ -13,7 +13,9 @@ describe('parseEnv', () => {
 
   it('should accept JWTs without exp only in development', () => {
     expect(parseEnv({ ...valid, NODE_ENV: 'development', JWT_ALLOW_NO_EXP: 'true' }).JWT_ALLOW_NO_EXP).toBe(true);
-    expect(() => parseEnv({ ...valid, NODE_ENV: 'production', JWT_ALLOW_NO_EXP: 'true' })).toThrow('JWT_ALLOW_NO_EXP is malformed ("true"): expected false unless NODE_ENV=development');
+    expect(() => parseEnv({ ...valid, NODE_ENV: 'production', JWT_ALLOW_NO_EXP: 'true' })).toThrow(
+      'JWT_ALLOW_NO_EXP is malformed ("true"): expected false unless NODE_ENV=development',
+    );
   });
 
   it('should name a missing required variable and what it expects', () => {
@@ -49,7 +51,10 @@ describe('parseEnv', () => {
     const env = parseEnv({ ...valid, CORS_ORIGINS: 'https://a.example, http://b.example:8080', METRICS_PUBLIC: 'false' });
     expect(env.CORS_ORIGINS).toEqual(['https://a.example', 'http://b.example:8080']);
     // As a browser sends Origin: lower-case host, no trailing slash, the default port dropped.
-    expect(parseEnv({ ...valid, CORS_ORIGINS: 'https://Console.Example.com/,https://c.example:443' }).CORS_ORIGINS).toEqual(['https://console.example.com', 'https://c.example']);
+    expect(parseEnv({ ...valid, CORS_ORIGINS: 'https://Console.Example.com/,https://c.example:443' }).CORS_ORIGINS).toEqual([
+      'https://console.example.com',
+      'https://c.example',
+    ]);
     expect(() => parseEnv({ ...valid, CORS_ORIGINS: 'https://console.example.com/app' })).toThrow(/CORS_ORIGINS/);
     expect(env.METRICS_PUBLIC).toBe(false);
   });
@@ -57,12 +62,35 @@ describe('parseEnv', () => {
 
 describe('OIDC_ISSUERS', () => {
   const base = { JWT_SECRET: 'j'.repeat(32), CURSOR_SECRET: 'c'.repeat(32) };
-  const keycloak = { issuer: 'https://sso.example/realms/acme', audience: 'alert-ledger', tenant_claim: 'tenant_id', scope_claims: ['realm_access.roles'], scope_map: { 'alert-readers': ['alerts:read'] } };
+  const keycloak = {
+    issuer: 'https://sso.example/realms/acme',
+    audience: 'alert-ledger',
+    tenant_claim: 'tenant_id',
+    scope_claims: ['realm_access.roles'],
+    scope_map: { 'alert-readers': ['alerts:read'] },
+  };
 
   it('should read issuers with their claims, defaulting to scope and scp', () => {
-    const [issuer, entra] = parseEnv({ ...base, OIDC_ISSUERS: JSON.stringify([keycloak, { issuer: 'https://login.example/t/v2.0', audience: 'api://alert-ledger', tenant: 'tnt_01JQ3Z6V1B9W3C7KJ6T2X9P8R4' }]) }).OIDC_ISSUERS ?? [];
-    expect(issuer).toEqual({ issuer: keycloak.issuer, audience: 'alert-ledger', jwksUri: null, tenantClaim: 'tenant_id', tenant: null, scopeClaims: ['realm_access.roles'], scopeMap: keycloak.scope_map });
-    expect(entra).toEqual(expect.objectContaining({ tenant: 'tnt_01JQ3Z6V1B9W3C7KJ6T2X9P8R4', tenantClaim: null, scopeClaims: ['scope', 'scp'], scopeMap: null }));
+    const [issuer, entra] =
+      parseEnv({
+        ...base,
+        OIDC_ISSUERS: JSON.stringify([
+          keycloak,
+          { issuer: 'https://login.example/t/v2.0', audience: 'api://alert-ledger', tenant: 'tnt_01JQ3Z6V1B9W3C7KJ6T2X9P8R4' },
+        ]),
+      }).OIDC_ISSUERS ?? [];
+    expect(issuer).toEqual({
+      issuer: keycloak.issuer,
+      audience: 'alert-ledger',
+      jwksUri: null,
+      tenantClaim: 'tenant_id',
+      tenant: null,
+      scopeClaims: ['realm_access.roles'],
+      scopeMap: keycloak.scope_map,
+    });
+    expect(entra).toEqual(
+      expect.objectContaining({ tenant: 'tnt_01JQ3Z6V1B9W3C7KJ6T2X9P8R4', tenantClaim: null, scopeClaims: ['scope', 'scp'], scopeMap: null }),
+    );
   });
 
   it.each([

@@ -27,7 +27,7 @@ function integer(min: number, max: number): (raw: string) => number | undefined 
 }
 
 function oneOf<T extends string>(values: readonly T[]): (raw: string) => T | undefined {
-  return (raw) => (values as readonly string[]).includes(raw) ? (raw as T) : undefined;
+  return (raw) => ((values as readonly string[]).includes(raw) ? (raw as T) : undefined);
 }
 
 function url(protocols: readonly string[]): (raw: string) => string | undefined {
@@ -56,7 +56,10 @@ function boolean(raw: string): boolean | undefined {
 
 /** Origins as a browser sends them (`https://console.example.com`: lower-case host, no path, no trailing slash). */
 function origins(raw: string): string[] | undefined {
-  const list = raw.split(',').map((origin) => origin.trim()).filter(Boolean);
+  const list = raw
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
   const normalised = list.map((origin) => {
     if (origin === '*') return origin;
     if (!url(['http:', 'https:'])(origin)) return undefined;
@@ -94,13 +97,33 @@ export const ENV_SCHEMA = {
   JWT_ISSUER: { expects: 'the expected `iss` claim, or empty to skip the check', default: '', parse: optional(text) },
   JWT_AUDIENCE: { expects: 'the expected `aud` claim, or empty to skip the check', default: '', parse: optional(text) },
   OIDC_ISSUERS: { expects: OIDC_ISSUERS_EXPECTS, default: '', parse: optional(parseOidcIssuers) },
-  OIDC_JWKS_REFRESH_SECONDS: { expects: 'the fewest seconds between two fetches of an issuer\'s JWKS for a token whose kid is unknown, from 0 to 3600', default: '30', parse: integer(0, 3600) },
-  JWT_MAX_TTL_SECONDS: { expects: 'the longest lifetime a JWT may have (exp − iat, or exp − now without iat), in seconds from 60 to 31536000', default: '86400', parse: integer(60, 31_536_000) },
-  JWT_ALLOW_NO_EXP: { expects: 'true or false: whether an HS256 JWT (a development token) may omit exp; true only with NODE_ENV=development', default: 'false', parse: boolean },
-  AUTH_FAILURE_LIMIT_PER_MINUTE: { expects: 'failed authentications a client address, or an API key prefix, may have per minute before 429, from 1 to 1000000', default: '30', parse: integer(1, 1_000_000) },
+  OIDC_JWKS_REFRESH_SECONDS: {
+    expects: "the fewest seconds between two fetches of an issuer's JWKS for a token whose kid is unknown, from 0 to 3600",
+    default: '30',
+    parse: integer(0, 3600),
+  },
+  JWT_MAX_TTL_SECONDS: {
+    expects: 'the longest lifetime a JWT may have (exp − iat, or exp − now without iat), in seconds from 60 to 31536000',
+    default: '86400',
+    parse: integer(60, 31_536_000),
+  },
+  JWT_ALLOW_NO_EXP: {
+    expects: 'true or false: whether an HS256 JWT (a development token) may omit exp; true only with NODE_ENV=development',
+    default: 'false',
+    parse: boolean,
+  },
+  AUTH_FAILURE_LIMIT_PER_MINUTE: {
+    expects: 'failed authentications a client address, or an API key prefix, may have per minute before 429, from 1 to 1000000',
+    default: '30',
+    parse: integer(1, 1_000_000),
+  },
   CURSOR_SECRET: { expects: 'a secret of at least 32 characters (signs pagination cursors)', parse: secret },
   EXPORT_DIR: { expects: 'a directory path for export files', default: './var/exports', parse: text },
-  LOG_PRETTY: { expects: 'true or false: whether log lines are printed coloured for a terminal (pino-pretty) instead of JSON', default: 'false', parse: boolean },
+  LOG_PRETTY: {
+    expects: 'true or false: whether log lines are printed coloured for a terminal (pino-pretty) instead of JSON',
+    default: 'false',
+    parse: boolean,
+  },
   LOG_LEVEL: { expects: `one of ${LOG_LEVELS.join(', ')}`, default: 'info', parse: oneOf(LOG_LEVELS) },
   BODY_LIMIT_BYTES: { expects: 'a request body limit in bytes from 1024 to 104857600', default: '1048576', parse: integer(1024, 104_857_600) },
   INGEST_BODY_LIMIT_BYTES: {
@@ -108,34 +131,94 @@ export const ENV_SCHEMA = {
     default: '16777216',
     parse: integer(1024, 104_857_600),
   },
-  BODY_TIMEOUT_SECONDS: { expects: 'seconds a request (headers and body) may take to arrive before 408, from 1 to 3600', default: '30', parse: integer(1, 3600) },
-  MAX_CONNECTIONS_PER_CLIENT: { expects: 'open connections one client address may hold; more are closed at once, from 1 to 100000', default: '256', parse: integer(1, 100_000) },
+  BODY_TIMEOUT_SECONDS: {
+    expects: 'seconds a request (headers and body) may take to arrive before 408, from 1 to 3600',
+    default: '30',
+    parse: integer(1, 3600),
+  },
+  MAX_CONNECTIONS_PER_CLIENT: {
+    expects: 'open connections one client address may hold; more are closed at once, from 1 to 100000',
+    default: '256',
+    parse: integer(1, 100_000),
+  },
   CORS_ORIGINS: { expects: 'a comma-separated list of http(s) origins, * or empty for none', default: '', parse: optional(origins) },
   RATE_LIMIT_PER_MINUTE: { expects: 'requests a principal may make per minute, from 1 to 1000000', default: '1200', parse: integer(1, 1_000_000) },
   METRICS_PUBLIC: { expects: 'true or false: whether /metrics needs no credential', default: 'true', parse: boolean },
   CHROMIUM_PATH: { expects: 'the path of a Chromium executable', default: '/usr/bin/chromium', parse: text },
-  EXPORTS_IN_PROCESS: { expects: 'true or false: whether the api process also runs the worker’s queues (exports, retention purge)', default: 'false', parse: boolean },
+  EXPORTS_IN_PROCESS: {
+    expects: 'true or false: whether the api process also runs the worker’s queues (exports, retention purge)',
+    default: 'false',
+    parse: boolean,
+  },
   EXPORT_TTL_SECONDS: { expects: 'seconds a finished export file is kept, from 60 to 31536000', default: '604800', parse: integer(60, 31_536_000) },
   EXPORT_CLEANUP_INTERVAL_SECONDS: { expects: 'seconds between sweeps for expired export files, from 1 to 86400', default: '300', parse: integer(1, 86_400) },
-  EXPORT_MAX_RECORDS: { expects: 'the most records one export may hold (0: no limit); a larger export is marked incomplete', default: '0', parse: integer(0, 100_000_000) },
+  EXPORT_MAX_RECORDS: {
+    expects: 'the most records one export may hold (0: no limit); a larger export is marked incomplete',
+    default: '0',
+    parse: integer(0, 100_000_000),
+  },
   EXPORT_STALLED_SECONDS: { expects: 'seconds after which a job of a silent worker is taken over, from 1 to 3600', default: '30', parse: integer(1, 3600) },
   EXPORT_PDF_PAGES: { expects: 'Chromium pages rendering one PDF in parallel, from 1 to 8', default: '2', parse: integer(1, 8) },
-  EXPORT_THREADS: { expects: 'threads formatting the parts of a large CSV or NDJSON export in parallel, from 1 (none: the job’s own thread writes it) to 8', default: '2', parse: integer(1, 8) },
-  EXPORT_PARALLEL_MIN_RECORDS: { expects: 'records from which a CSV or NDJSON export is written in parts by threads, from 1 to 100000000', default: '20000', parse: integer(1, 100_000_000) },
+  EXPORT_THREADS: {
+    expects: 'threads formatting the parts of a large CSV or NDJSON export in parallel, from 1 (none: the job’s own thread writes it) to 8',
+    default: '2',
+    parse: integer(1, 8),
+  },
+  EXPORT_PARALLEL_MIN_RECORDS: {
+    expects: 'records from which a CSV or NDJSON export is written in parts by threads, from 1 to 100000000',
+    default: '20000',
+    parse: integer(1, 100_000_000),
+  },
   EXPORT_PART_RECORDS: { expects: 'records in one part of an export written by threads, from 1 to 1000000', default: '5000', parse: integer(1, 1_000_000) },
-  AUDIT_VERIFY_MAX_EVENTS: { expects: 'audit events one GET /v1/audit-trail/verify may read, from 1000 to 100000000', default: '100000', parse: integer(1000, 100_000_000) },
+  AUDIT_VERIFY_MAX_EVENTS: {
+    expects: 'audit events one GET /v1/audit-trail/verify may read, from 1000 to 100000000',
+    default: '100000',
+    parse: integer(1000, 100_000_000),
+  },
   WEBHOOK_ALLOW_HTTP: { expects: 'true or false: whether webhook URLs may be http (development only; https otherwise)', default: 'false', parse: boolean },
-  WEBHOOK_ALLOW_PRIVATE_TARGETS: { expects: 'true or false: whether webhooks may be delivered to private, loopback or link-local addresses', default: 'false', parse: boolean },
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: {
+    expects: 'true or false: whether webhooks may be delivered to private, loopback or link-local addresses',
+    default: 'false',
+    parse: boolean,
+  },
   WEBHOOK_TIMEOUT_SECONDS: { expects: 'seconds one webhook delivery attempt may take, from 1 to 60', default: '10', parse: integer(1, 60) },
   WEBHOOK_MAX_ATTEMPTS: { expects: 'attempts of one webhook delivery before it fails, from 1 to 20', default: '8', parse: integer(1, 20) },
-  WEBHOOK_RETRY_BASE_MS: { expects: 'milliseconds before the first retry of a webhook delivery (each later one waits 3 times longer, with jitter), from 1 to 3600000', default: '60000', parse: integer(1, 3_600_000) },
-  WEBHOOK_DISABLE_AFTER_SECONDS: { expects: 'seconds of failing deliveries after which a subscription is disabled, from 1 to 2592000', default: '86400', parse: integer(1, 2_592_000) },
-  WEBHOOK_SECRET_GRACE_SECONDS: { expects: 'seconds a rotated webhook secret still signs beside the new one, from 0 to 604800', default: '86400', parse: integer(0, 604_800) },
-  WEBHOOK_STALLED_SECONDS: { expects: 'seconds after which a delivery of a silent worker is taken over, from 1 to 3600', default: '30', parse: integer(1, 3600) },
-  EVENTS_RESUME_WINDOW: { expects: 'events per tenant kept for Last-Event-ID resumption of GET /v1/events, from 10 to 100000', default: '1000', parse: integer(10, 100_000) },
+  WEBHOOK_RETRY_BASE_MS: {
+    expects: 'milliseconds before the first retry of a webhook delivery (each later one waits 3 times longer, with jitter), from 1 to 3600000',
+    default: '60000',
+    parse: integer(1, 3_600_000),
+  },
+  WEBHOOK_DISABLE_AFTER_SECONDS: {
+    expects: 'seconds of failing deliveries after which a subscription is disabled, from 1 to 2592000',
+    default: '86400',
+    parse: integer(1, 2_592_000),
+  },
+  WEBHOOK_SECRET_GRACE_SECONDS: {
+    expects: 'seconds a rotated webhook secret still signs beside the new one, from 0 to 604800',
+    default: '86400',
+    parse: integer(0, 604_800),
+  },
+  WEBHOOK_STALLED_SECONDS: {
+    expects: 'seconds after which a delivery of a silent worker is taken over, from 1 to 3600',
+    default: '30',
+    parse: integer(1, 3600),
+  },
+  EVENTS_RESUME_WINDOW: {
+    expects: 'events per tenant kept for Last-Event-ID resumption of GET /v1/events, from 10 to 100000',
+    default: '1000',
+    parse: integer(10, 100_000),
+  },
   EVENTS_HEARTBEAT_SECONDS: { expects: 'seconds between heartbeats of GET /v1/events, from 1 to 300', default: '15', parse: integer(1, 300) },
-  EVENTS_MAX_BUFFERED_BYTES: { expects: 'bytes a slow reader of GET /v1/events may leave unread before it is dropped, from 1024 to 67108864', default: '1048576', parse: integer(1024, 67_108_864) },
-  RETENTION_PURGE_CRON: { expects: 'when the retention purge runs, five cron fields in UTC (such as 30 2 * * *), or empty for never', default: '30 2 * * *', parse: optional(cron) },
+  EVENTS_MAX_BUFFERED_BYTES: {
+    expects: 'bytes a slow reader of GET /v1/events may leave unread before it is dropped, from 1024 to 67108864',
+    default: '1048576',
+    parse: integer(1024, 67_108_864),
+  },
+  RETENTION_PURGE_CRON: {
+    expects: 'when the retention purge runs, five cron fields in UTC (such as 30 2 * * *), or empty for never',
+    default: '30 2 * * *',
+    parse: optional(cron),
+  },
 } satisfies Record<string, EnvVariable<unknown>>;
 
 export type EnvSchema = typeof ENV_SCHEMA;
@@ -179,7 +262,8 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
   }
   // Its RS256 keys are an OIDC issuer's now; silently ignoring it would refuse every token it verified.
   if (source.JWT_JWKS_URL) problems.push('JWT_JWKS_URL is no longer read: name the issuer in OIDC_ISSUERS (with "jwks_uri" when it has no discovery document)');
-  if (values.JWT_ALLOW_NO_EXP === true && values.NODE_ENV !== 'development') problems.push('JWT_ALLOW_NO_EXP is malformed ("true"): expected false unless NODE_ENV=development');
+  if (values.JWT_ALLOW_NO_EXP === true && values.NODE_ENV !== 'development')
+    problems.push('JWT_ALLOW_NO_EXP is malformed ("true"): expected false unless NODE_ENV=development');
   if (problems.length > 0) throw new ConfigError(problems);
   return values as Env;
 }

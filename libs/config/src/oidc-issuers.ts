@@ -42,7 +42,15 @@ function entry(raw: unknown): OidcIssuerConfig | undefined {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
   const value = raw as Record<string, unknown>;
   if (Object.keys(value).some((key) => !KEYS.has(key))) return undefined;
-  const { issuer, audience, jwks_uri: jwksUri, tenant_claim: tenantClaim, tenant, scope_claims: scopeClaims = ['scope', 'scp'], scope_map: scopeMap = null } = value;
+  const {
+    issuer,
+    audience,
+    jwks_uri: jwksUri,
+    tenant_claim: tenantClaim,
+    tenant,
+    scope_claims: scopeClaims = ['scope', 'scp'],
+    scope_map: scopeMap = null,
+  } = value;
   if (!httpUrl(issuer) || !nonEmpty(audience)) return undefined;
   if (jwksUri !== undefined && !httpUrl(jwksUri)) return undefined;
   if ((tenantClaim === undefined) === (tenant === undefined)) return undefined;

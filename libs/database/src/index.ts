@@ -2,11 +2,35 @@ export * from './database.module';
 export * from './prisma.service';
 export { Prisma, PrismaClient } from './generated/prisma/client';
 export type {
-  Alert, AlertTimelineEntry, ApiKey, AuditEvent, ComplianceSettings, ControlRule, ExportJob, IdempotencyKey, LegalHold, Tenant, ThreatCase, ThreatCaseAlert,
-  ThreatCaseEvent, ThreatCaseSirenSettings, ThreatCaseVerification, OutboxEvent, WebhookDelivery, WebhookSubscription,
+  Alert,
+  AlertTimelineEntry,
+  ApiKey,
+  AuditEvent,
+  ComplianceSettings,
+  ControlRule,
+  ExportJob,
+  IdempotencyKey,
+  LegalHold,
+  Tenant,
+  ThreatCase,
+  ThreatCaseAlert,
+  ThreatCaseEvent,
+  ThreatCaseSirenSettings,
+  ThreatCaseVerification,
+  OutboxEvent,
+  WebhookDelivery,
+  WebhookSubscription,
 } from './generated/prisma/client';
 export {
-  AlertSeverity, AlertStatus, AlertableType, ExportFormat, FollowUpStatus, LegalHoldScope, ThreatCaseEventType, ThreatCaseStatus, WebhookDeliveryStatus,
+  AlertSeverity,
+  AlertStatus,
+  AlertableType,
+  ExportFormat,
+  FollowUpStatus,
+  LegalHoldScope,
+  ThreatCaseEventType,
+  ThreatCaseStatus,
+  WebhookDeliveryStatus,
 } from './generated/prisma/enums';
 export * from './keyset';
 export * from './tenancy';

@@ -29,9 +29,12 @@ export interface PagedDelegate<T> {
 export function keysetReads<T>(delegate: PagedDelegate<T>, where: object, sortField: string) {
   return {
     count: () => Promise.resolve(delegate.count({ where })),
-    readOffset: (skip: number, take: number, direction: SortDirection) => Promise.resolve(delegate.findMany({ where, skip, take, orderBy: keysetOrder(sortField, direction) })),
+    readOffset: (skip: number, take: number, direction: SortDirection) =>
+      Promise.resolve(delegate.findMany({ where, skip, take, orderBy: keysetOrder(sortField, direction) })),
     readKeyset: (after: [CursorValue, string] | null, take: number, direction: SortDirection) =>
-      Promise.resolve(delegate.findMany({ where: { AND: [where, keysetWhere(sortField, after, direction)] }, take, orderBy: keysetOrder(sortField, direction) })),
+      Promise.resolve(
+        delegate.findMany({ where: { AND: [where, keysetWhere(sortField, after, direction)] }, take, orderBy: keysetOrder(sortField, direction) }),
+      ),
   };
 }
 
@@ -44,7 +47,10 @@ export function andWhere(where: Prisma.Sql, conditions: Prisma.Sql[]): Prisma.Sq
 
 /** The WHERE clause of the conditions that are not null; Prisma.empty when none is. */
 export function whereOf(conditions: (Prisma.Sql | null)[]): Prisma.Sql {
-  return andWhere(Prisma.empty, conditions.filter((condition): condition is Prisma.Sql => condition !== null));
+  return andWhere(
+    Prisma.empty,
+    conditions.filter((condition): condition is Prisma.Sql => condition !== null),
+  );
 }
 
 /**
@@ -52,7 +58,13 @@ export function whereOf(conditions: (Prisma.Sql | null)[]): Prisma.Sql {
  * page after `after` (null: none) and the ORDER BY, both in `direction`. The comparison is an index
  * condition of a (tenant_id, column, id) index, where Prisma's `OR` form would be a filter after it.
  */
-export function sqlKeyset(column: Prisma.Sql, type: string, id: Prisma.Sql, after: [CursorValue, string] | null, direction: SortDirection): { after: Prisma.Sql[]; orderBy: Prisma.Sql } {
+export function sqlKeyset(
+  column: Prisma.Sql,
+  type: string,
+  id: Prisma.Sql,
+  after: [CursorValue, string] | null,
+  direction: SortDirection,
+): { after: Prisma.Sql[]; orderBy: Prisma.Sql } {
   const dir = Prisma.raw(direction === 'asc' ? 'ASC' : 'DESC');
   const orderBy = Prisma.sql`ORDER BY ${column} ${dir}, ${id} ${dir}`;
   if (!after) return { after: [], orderBy };

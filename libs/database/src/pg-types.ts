@@ -27,8 +27,10 @@ function isDigits(text: string, start: number, end: number): boolean {
 export function parseTimestamptz(text: string): Date {
   const n = text.length;
   let at = 19;
-  if (n < 22 || text[4] !== '-' || text[7] !== '-' || text[10] !== ' ' || text[13] !== ':' || text[16] !== ':' || text.charCodeAt(0) === ZERO) return parseAnyTimestamptz(text);
-  if (!isDigits(text, 0, 4) || !isDigits(text, 5, 7) || !isDigits(text, 8, 10) || !isDigits(text, 11, 13) || !isDigits(text, 14, 16) || !isDigits(text, 17, 19)) return parseAnyTimestamptz(text);
+  if (n < 22 || text[4] !== '-' || text[7] !== '-' || text[10] !== ' ' || text[13] !== ':' || text[16] !== ':' || text.charCodeAt(0) === ZERO)
+    return parseAnyTimestamptz(text);
+  if (!isDigits(text, 0, 4) || !isDigits(text, 5, 7) || !isDigits(text, 8, 10) || !isDigits(text, 11, 13) || !isDigits(text, 14, 16) || !isDigits(text, 17, 19))
+    return parseAnyTimestamptz(text);
   let ms = 0;
   if (text[at] === '.') {
     let end = at + 1;

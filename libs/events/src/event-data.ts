@@ -18,8 +18,17 @@ export interface AlertEventFields {
 
 export function alertEventData(alert: AlertEventFields, previousStatus: string | null = null): Prisma.InputJsonObject {
   return {
-    id: alert.id, tenant_id: alert.tenantId, status: alert.status, previous_status: previousStatus, severity: alert.severity, type: alert.type, source: alert.source,
-    title: alert.title, controls: alert.controls, version: alert.version, updated_at: alert.updatedAt.toISOString(),
+    id: alert.id,
+    tenant_id: alert.tenantId,
+    status: alert.status,
+    previous_status: previousStatus,
+    severity: alert.severity,
+    type: alert.type,
+    source: alert.source,
+    title: alert.title,
+    controls: alert.controls,
+    version: alert.version,
+    updated_at: alert.updatedAt.toISOString(),
   };
 }
 
@@ -49,11 +58,24 @@ export interface ThreatCaseEventFields {
   updatedAt: Date;
 }
 
-export function threatCaseEvent(type: 'threat_case.created' | 'threat_case.transitioned', tc: ThreatCaseEventFields, previousStatus: string | null = null): OutboxEntry {
+export function threatCaseEvent(
+  type: 'threat_case.created' | 'threat_case.transitioned',
+  tc: ThreatCaseEventFields,
+  previousStatus: string | null = null,
+): OutboxEntry {
   return {
     tenantId: tc.tenantId,
     type,
-    data: { id: tc.id, tenant_id: tc.tenantId, status: tc.status, previous_status: previousStatus, title: tc.title, controls: tc.controls, version: tc.version, updated_at: tc.updatedAt.toISOString() },
+    data: {
+      id: tc.id,
+      tenant_id: tc.tenantId,
+      status: tc.status,
+      previous_status: previousStatus,
+      title: tc.title,
+      controls: tc.controls,
+      version: tc.version,
+      updated_at: tc.updatedAt.toISOString(),
+    },
   };
 }
 
@@ -64,7 +86,10 @@ export interface ExportEventFields {
   format: string;
 }
 
-export function exportEvent(job: ExportEventFields, outcome: { status: 'completed'; sha256: string | null; records: number } | { status: 'failed'; error: string }): OutboxEntry {
+export function exportEvent(
+  job: ExportEventFields,
+  outcome: { status: 'completed'; sha256: string | null; records: number } | { status: 'failed'; error: string },
+): OutboxEntry {
   const base = { id: job.id, tenant_id: job.tenantId, resource: job.resource, format: job.format, status: outcome.status };
   return outcome.status === 'completed'
     ? { tenantId: job.tenantId, type: 'export.completed', data: { ...base, sha256: outcome.sha256, records: outcome.records, error_message: null } }

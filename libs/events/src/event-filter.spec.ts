@@ -18,7 +18,18 @@ describe('event filters', () => {
   });
 
   it('should tell a status change (and an escalation) from an update', () => {
-    const fields = { id: 'alr_1', tenantId: 'tnt_1', status: 'escalated', severity: 'high', type: 't', source: 's', title: 'x', controls: [], version: 2, updatedAt: new Date(0) };
+    const fields = {
+      id: 'alr_1',
+      tenantId: 'tnt_1',
+      status: 'escalated',
+      severity: 'high',
+      type: 't',
+      source: 's',
+      title: 'x',
+      controls: [],
+      version: 2,
+      updatedAt: new Date(0),
+    };
     expect(alertChangedEvents(fields, 'open').map((event) => event.type)).toEqual(['alert.status_changed', 'alert.escalated']);
     expect(alertChangedEvents(fields, 'escalated').map((event) => event.type)).toEqual(['alert.updated']);
   });

@@ -34,5 +34,9 @@ const OUTBOX_COLUMNS = ['id', 'tenant_id', 'type', 'data', 'occurred_at'] as con
 /** The same rows as one statement for plain pg transactions (Alertmanager ingestion); null when there is nothing to write. */
 export function outboxEventsSql(entries: readonly OutboxEntry[], now: Date): Prisma.Sql | null {
   if (entries.length === 0) return null;
-  return insertJsonRows('outbox_events', OUTBOX_COLUMNS, rows(entries, now).map((row) => ({ id: row.id, tenant_id: row.tenantId, type: row.type, data: row.data, occurred_at: now })));
+  return insertJsonRows(
+    'outbox_events',
+    OUTBOX_COLUMNS,
+    rows(entries, now).map((row) => ({ id: row.id, tenant_id: row.tenantId, type: row.type, data: row.data, occurred_at: now })),
+  );
 }

@@ -21,7 +21,11 @@ export class ExportMetrics {
   private readonly rows;
 
   constructor(metrics: MetricsService) {
-    this.jobs = metrics.counter({ name: 'alert_ledger_export_jobs_total', help: 'Export jobs that ended, by format and final status (completed, failed, cancelled)', labelNames: ['format', 'status'] as const });
+    this.jobs = metrics.counter({
+      name: 'alert_ledger_export_jobs_total',
+      help: 'Export jobs that ended, by format and final status (completed, failed, cancelled)',
+      labelNames: ['format', 'status'] as const,
+    });
     this.durations = metrics.histogram({
       name: 'alert_ledger_export_duration_seconds',
       help: 'Time an export job’s last attempt ran, from claim to its end, by format and final status',

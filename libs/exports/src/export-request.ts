@@ -21,11 +21,13 @@ export async function validatedFilters(body: CreateExportDto, source: RecordSour
   if (body.scope === 'selected' && !body.ids) problems.push(violation('ids', 'required', 'ids is required when scope is selected'));
   if (body.scope !== 'selected' && body.ids) problems.push(violation('ids', 'invalid', `ids is only accepted when scope is selected (scope is ${body.scope})`));
   if (body.scope === 'filtered' && !body.filters) problems.push(violation('filters', 'required', 'filters is required when scope is filtered'));
-  if (body.scope !== 'filtered' && body.filters) problems.push(violation('filters', 'invalid', `filters is only accepted when scope is filtered (scope is ${body.scope})`));
+  if (body.scope !== 'filtered' && body.filters)
+    problems.push(violation('filters', 'invalid', `filters is only accepted when scope is filtered (scope is ${body.scope})`));
   if (problems.length) throw invalidExportRequest(problems);
   if (body.scope !== 'filtered' || !body.filters) return {};
 
-  if ('tenant_id' in body.filters) throw invalidExportRequest([violation('filters.tenant_id', 'unknown', 'an export covers the caller’s tenant; filters.tenant_id is not accepted')]);
+  if ('tenant_id' in body.filters)
+    throw invalidExportRequest([violation('filters.tenant_id', 'unknown', 'an export covers the caller’s tenant; filters.tenant_id is not accepted')]);
   const raw = { ...body.filters, timezone: body.filters.timezone ?? body.timezone };
   const instance = plainToInstance(source.filterType, raw) as Record<string, unknown>;
   const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: true, value: true } });

@@ -33,7 +33,16 @@ import { ExportStorage, LocalExportStorage } from './storage/export-storage';
       }),
     }),
   ],
-  providers: [queueMetricsProvider(EXPORTS_QUEUE), ExportJobsRepository, ExportsService, ExportDownloadsService, ExportMetrics, ChromiumService, ...RECORD_SOURCE_PROVIDERS, { provide: ExportStorage, useClass: LocalExportStorage }],
+  providers: [
+    queueMetricsProvider(EXPORTS_QUEUE),
+    ExportJobsRepository,
+    ExportsService,
+    ExportDownloadsService,
+    ExportMetrics,
+    ChromiumService,
+    ...RECORD_SOURCE_PROVIDERS,
+    { provide: ExportStorage, useClass: LocalExportStorage },
+  ],
   exports: [BullModule, ExportJobsRepository, ExportsService, ExportDownloadsService, ExportMetrics, ChromiumService, RecordSources, ExportStorage],
 })
 export class ExportsModule {}

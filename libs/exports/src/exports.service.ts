@@ -44,7 +44,8 @@ export class ExportsService {
   async create(body: CreateExportDto, principal: Principal): Promise<ExportAcceptedDto> {
     const source = this.sources.find(body.resource);
     if (!source) throw resourceUnavailable(body.resource);
-    if (!principal.isAdmin && !principal.scopes.has(source.readScope)) throw new ProblemException(ProblemTypes.missingScope, { args: { scope: source.readScope } });
+    if (!principal.isAdmin && !principal.scopes.has(source.readScope))
+      throw new ProblemException(ProblemTypes.missingScope, { args: { scope: source.readScope } });
     const filters = await validatedFilters(body, source);
     assertQueueConnected(this.queue); // Redis down: 503 before anything is written
     const asOf = new Date();
@@ -84,7 +85,14 @@ export class ExportsService {
         action: 'export.create',
         resourceType: 'export',
         resourceId: id,
-        details: { resource: body.resource, format: body.format, scope: body.scope, filters: filters as Prisma.InputJsonObject, ids: body.ids ?? [], total_records: total },
+        details: {
+          resource: body.resource,
+          format: body.format,
+          scope: body.scope,
+          filters: filters as Prisma.InputJsonObject,
+          ids: body.ids ?? [],
+          total_records: total,
+        },
       });
       return created;
     });
@@ -107,7 +115,8 @@ export class ExportsService {
       id: (job) => job.id,
       count: () => this.db.exportJob.count({ where }),
       readOffset: (skip, take, direction) => this.db.exportJob.findMany({ where, skip, take, orderBy: keysetOrder('createdAt', direction) }),
-      readKeyset: (after, take, direction) => this.db.exportJob.findMany({ where: { AND: [where, keysetWhere('createdAt', after, direction)] }, take, orderBy: keysetOrder('createdAt', direction) }),
+      readKeyset: (after, take, direction) =>
+        this.db.exportJob.findMany({ where: { AND: [where, keysetWhere('createdAt', after, direction)] }, take, orderBy: keysetOrder('createdAt', direction) }),
     });
   }
 
@@ -139,7 +148,13 @@ export class ExportsService {
       } else {
         await tx.exportJob.delete({ where: { id } });
       }
-      await this.auditTrail.recordIn(tx, { tenantId: job.tenantId, action: running ? 'export.cancel' : 'export.delete', resourceType: 'export', resourceId: id, details: { status_before: job.status } });
+      await this.auditTrail.recordIn(tx, {
+        tenantId: job.tenantId,
+        action: running ? 'export.cancel' : 'export.delete',
+        resourceType: 'export',
+        resourceId: id,
+        details: { status_before: job.status },
+      });
       return cancelled;
     });
     if (result === 'raced') return this.cancel(id, principal);

@@ -11,8 +11,34 @@ import { AdmittedAlert } from './alertmanager-intake';
 import { AlertmanagerAlertDto, AlertmanagerWebhookDto, IngestResultDto } from './dto/alertmanager-webhook.dto';
 
 const ALERT_COLUMNS = [
-  'id', 'tenant_id', 'type', 'source', 'title', 'message', 'severity', 'status', 'alertable_type', 'alertable_id', 'alert_rule_id', 'alert_rule_name', 'system_key',
-  'alertname', 'fingerprint', 'labels', 'annotations', 'receiver', 'generator_url', 'truncated_fields', 'starts_at', 'ends_at', 'created_at', 'updated_at', 'resolved_at', 'resolved_by', 'version', 'controls',
+  'id',
+  'tenant_id',
+  'type',
+  'source',
+  'title',
+  'message',
+  'severity',
+  'status',
+  'alertable_type',
+  'alertable_id',
+  'alert_rule_id',
+  'alert_rule_name',
+  'system_key',
+  'alertname',
+  'fingerprint',
+  'labels',
+  'annotations',
+  'receiver',
+  'generator_url',
+  'truncated_fields',
+  'starts_at',
+  'ends_at',
+  'created_at',
+  'updated_at',
+  'resolved_at',
+  'resolved_by',
+  'version',
+  'controls',
 ];
 const TIMELINE_COLUMNS = ['id', 'tenant_id', 'alert_id', 'at', 'actor', 'action', 'from_status', 'to_status', 'details'];
 /** Rounds of the conditional update: a row another writer changed since it was read is read again and decided again. */
@@ -64,7 +90,13 @@ class PayloadEffects {
   created(alert: NewAlert): void {
     this.result.created++;
     this.entry(alert.id, 'created', null, 'open');
-    this.audit.push({ tenantId: this.tenantId, action: 'alert.create', resourceType: 'alert', resourceId: alert.id, details: { via: ALERTMANAGER, fingerprint: alert.alert.fingerprint, severity: alert.fields.severity, controls: alert.controls } });
+    this.audit.push({
+      tenantId: this.tenantId,
+      action: 'alert.create',
+      resourceType: 'alert',
+      resourceId: alert.id,
+      details: { via: ALERTMANAGER, fingerprint: alert.alert.fingerprint, severity: alert.fields.severity, controls: alert.controls },
+    });
   }
 
   updated(alertId: string): void {
@@ -82,7 +114,14 @@ class PayloadEffects {
 
   private entry(alertId: string, action: string, from: string | null, to: string | null, extra: Record<string, unknown> = {}): void {
     this.timeline.push({
-      id: publicId('atl', this.now.getTime()), tenant_id: this.tenantId, alert_id: alertId, at: this.now, actor: ALERTMANAGER, action, from_status: from, to_status: to,
+      id: publicId('atl', this.now.getTime()),
+      tenant_id: this.tenantId,
+      alert_id: alertId,
+      at: this.now,
+      actor: ALERTMANAGER,
+      action,
+      from_status: from,
+      to_status: to,
       details: { ...this.details, ...extra },
     });
   }
@@ -101,7 +140,10 @@ class PayloadEffects {
  */
 @Injectable()
 export class AlertmanagerIngestService {
-  constructor(private readonly sql: PlainSql, private readonly policies: CompliancePolicies) {}
+  constructor(
+    private readonly sql: PlainSql,
+    private readonly policies: CompliancePolicies,
+  ) {}
 
   /** Stores the alerts of the payload that admitAlerts admitted (`alerts`); the others were refused before. */
   async ingest(payload: AlertmanagerWebhookDto, principal: Principal, alerts: AdmittedAlert[]): Promise<IngestResultDto> {
@@ -111,11 +153,26 @@ export class AlertmanagerIngestService {
     const latest = new Map<string, Incoming>();
     for (const { alert, truncatedFields } of alerts) {
       const startsAt = parseTimestamp(alert.startsAt) as Date;
-      latest.set(alertKey(alert.fingerprint, startsAt), { alert, fields: describedFields(alert, payload.receiver), startsAt, end: endOf(alert), truncatedFields });
+      latest.set(alertKey(alert.fingerprint, startsAt), {
+        alert,
+        fields: describedFields(alert, payload.receiver),
+        startsAt,
+        end: endOf(alert),
+        truncatedFields,
+      });
     }
     const resolvedFingerprints = [...new Set([...latest.values()].filter((i) => i.alert.status === 'resolved').map((i) => i.alert.fingerprint))];
     return this.sql.transaction(async (run) => {
-      const effects = new PayloadEffects(tenantId, new Date(), payload, { created: 0, updated: 0, resolved: 0, unchanged: 0, truncated_alerts: payload.truncatedAlerts ?? 0, truncated: 0, refused: 0, refused_alerts: [] });
+      const effects = new PayloadEffects(tenantId, new Date(), payload, {
+        created: 0,
+        updated: 0,
+        resolved: 0,
+        unchanged: 0,
+        truncated_alerts: payload.truncatedAlerts ?? 0,
+        truncated: 0,
+        refused: 0,
+        refused_alerts: [],
+      });
       const read = (where: Prisma.Sql) => this.read(run, tenantId, where, resolvedFingerprints);
       const fingerprints = [...new Set(alerts.map((a) => a.alert.fingerprint))];
       const known = fingerprints.length ? matchKnown(await read(Prisma.sql`a.fingerprint = ANY(${fingerprints})`), latest) : new Map<string, KnownAlert>();
@@ -176,13 +233,38 @@ export class AlertmanagerIngestService {
     if (fresh.length === 0) return [];
     const { tenantId, now } = effects;
     const rows = fresh.map(({ id, controls, alert, fields: f, startsAt, end, resolvedAt, truncatedFields }) => ({
-      id, tenant_id: tenantId, type: f.type, source: f.source, title: f.title, message: f.message, severity: f.severity, status: resolvedAt ? 'resolved' : 'open',
-      alertable_type: 'external', alertable_id: alert.fingerprint, alert_rule_id: f.alertRuleId, alert_rule_name: f.alertRuleName, system_key: f.systemKey,
-      alertname: f.alertname, fingerprint: alert.fingerprint, labels: f.labels, annotations: f.annotations, receiver: f.receiver, generator_url: f.generatorUrl,
-      truncated_fields: truncatedFields, starts_at: startsAt, ends_at: resolvedAt ?? end, created_at: now, updated_at: now, resolved_at: resolvedAt, resolved_by: resolvedAt ? ALERTMANAGER : null,
-      version: resolvedAt ? 2 : 1, controls,
+      id,
+      tenant_id: tenantId,
+      type: f.type,
+      source: f.source,
+      title: f.title,
+      message: f.message,
+      severity: f.severity,
+      status: resolvedAt ? 'resolved' : 'open',
+      alertable_type: 'external',
+      alertable_id: alert.fingerprint,
+      alert_rule_id: f.alertRuleId,
+      alert_rule_name: f.alertRuleName,
+      system_key: f.systemKey,
+      alertname: f.alertname,
+      fingerprint: alert.fingerprint,
+      labels: f.labels,
+      annotations: f.annotations,
+      receiver: f.receiver,
+      generator_url: f.generatorUrl,
+      truncated_fields: truncatedFields,
+      starts_at: startsAt,
+      ends_at: resolvedAt ?? end,
+      created_at: now,
+      updated_at: now,
+      resolved_at: resolvedAt,
+      resolved_by: resolvedAt ? ALERTMANAGER : null,
+      version: resolvedAt ? 2 : 1,
+      controls,
     }));
-    const inserted = await run<{ id: string }>(Prisma.sql`${insertJsonRows('alerts', ALERT_COLUMNS, rows)} ON CONFLICT (tenant_id, fingerprint, starts_at) DO NOTHING RETURNING id`);
+    const inserted = await run<{ id: string }>(
+      Prisma.sql`${insertJsonRows('alerts', ALERT_COLUMNS, rows)} ON CONFLICT (tenant_id, fingerprint, starts_at) DO NOTHING RETURNING id`,
+    );
     const stored = new Set(inserted.map((row) => row.id));
     const lost: NewAlert[] = [];
     for (const alert of fresh) {
@@ -192,10 +274,20 @@ export class AlertmanagerIngestService {
       }
       effects.created(alert);
       if (alert.resolvedAt) effects.resolved(alert.id, 'open', alert.end);
-      effects.events.push(alertCreatedEvent({
-        id: alert.id, tenantId, status: alert.resolvedAt ? 'resolved' : 'open', severity: alert.fields.severity, type: alert.fields.type, source: alert.fields.source,
-        title: alert.fields.title, controls: alert.controls, version: alert.resolvedAt ? 2 : 1, updatedAt: now,
-      }));
+      effects.events.push(
+        alertCreatedEvent({
+          id: alert.id,
+          tenantId,
+          status: alert.resolvedAt ? 'resolved' : 'open',
+          severity: alert.fields.severity,
+          type: alert.fields.type,
+          source: alert.fields.source,
+          title: alert.fields.title,
+          controls: alert.controls,
+          version: alert.resolvedAt ? 2 : 1,
+          updatedAt: now,
+        }),
+      );
     }
     return lost;
   }
@@ -218,8 +310,20 @@ export class AlertmanagerIngestService {
       });
       if (planned.length === 0) return;
       const rows = planned.map(({ item: { current, fields: f, end, truncatedFields }, resolving }) => ({
-        id: current.id, read_status: current.status, read_version: current.version, title: f.title, message: f.message, severity: f.severity, receiver: f.receiver,
-        source: f.source, generator_url: f.generatorUrl, labels: f.labels, annotations: f.annotations, truncated_fields: truncatedFields, resolve: resolving, resolved_at: end ?? effects.now,
+        id: current.id,
+        read_status: current.status,
+        read_version: current.version,
+        title: f.title,
+        message: f.message,
+        severity: f.severity,
+        receiver: f.receiver,
+        source: f.source,
+        generator_url: f.generatorUrl,
+        labels: f.labels,
+        annotations: f.annotations,
+        truncated_fields: truncatedFields,
+        resolve: resolving,
+        resolved_at: end ?? effects.now,
       }));
       const updated = new Map((await run<UpdatedAlert>(updateSql(effects.tenantId, effects.now, rows))).map((row) => [row.id, row]));
       const lost: KnownIncoming[] = [];

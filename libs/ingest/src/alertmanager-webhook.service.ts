@@ -38,7 +38,9 @@ export class AlertmanagerWebhookService {
     const context = { group_key: payload.groupKey ?? null, receiver: payload.receiver, tenant_id: principal.tenantId };
     if (refused.length > 0) {
       this.logger.warn(`Alertmanager alerts refused: ${refused.length} of ${payload.alerts.length}`, 'ingest', {
-        ...context, reason: 'invalid_alert', refused: refused.map((r) => ({ index: r.index, fingerprint: r.fingerprint, fields: r.errors.map((e) => e.field) })),
+        ...context,
+        reason: 'invalid_alert',
+        refused: refused.map((r) => ({ index: r.index, fingerprint: r.fingerprint, fields: r.errors.map((e) => e.field) })),
       });
     }
     if (truncated.length > 0 || nulReplaced.length > 0 || payloadNul.length > 0) {

@@ -14,9 +14,20 @@ export class IngestMetrics {
   private readonly adjusted: Counter<'adjustment'>;
 
   constructor(metrics: MetricsService) {
-    this.ingested = metrics.counter({ name: 'alert_ledger_alerts_ingested_total', help: 'Alerts of Alertmanager webhooks taken in (created, updated, resolved or already stored as sent)' });
-    this.refused = metrics.counter({ name: 'alert_ledger_alerts_refused_total', help: 'Alerts of Alertmanager webhooks not stored, by reason', labelNames: ['reason'] as const });
-    this.adjusted = metrics.counter({ name: 'alert_ledger_alerts_adjusted_total', help: 'Alerts of Alertmanager webhooks stored with fields cut to their limit (truncated) or NUL characters replaced (nul_replaced)', labelNames: ['adjustment'] as const });
+    this.ingested = metrics.counter({
+      name: 'alert_ledger_alerts_ingested_total',
+      help: 'Alerts of Alertmanager webhooks taken in (created, updated, resolved or already stored as sent)',
+    });
+    this.refused = metrics.counter({
+      name: 'alert_ledger_alerts_refused_total',
+      help: 'Alerts of Alertmanager webhooks not stored, by reason',
+      labelNames: ['reason'] as const,
+    });
+    this.adjusted = metrics.counter({
+      name: 'alert_ledger_alerts_adjusted_total',
+      help: 'Alerts of Alertmanager webhooks stored with fields cut to their limit (truncated) or NUL characters replaced (nul_replaced)',
+      labelNames: ['adjustment'] as const,
+    });
   }
 
   ingestedAlerts(count: number): void {

@@ -6,5 +6,9 @@ import { AlertmanagerIngestService } from './alertmanager-ingest.service';
 import { AlertmanagerWebhookService } from './alertmanager-webhook.service';
 import { IngestMetrics } from './ingest-metrics';
 
-@Module({ imports: [ComplianceModule], providers: [AlertmanagerIngestService, AlertmanagerWebhookService, IngestMetrics], exports: [AlertmanagerWebhookService, IngestMetrics] })
+@Module({
+  imports: [ComplianceModule],
+  providers: [AlertmanagerIngestService, AlertmanagerWebhookService, IngestMetrics],
+  exports: [AlertmanagerWebhookService, IngestMetrics],
+})
 export class IngestModule {}

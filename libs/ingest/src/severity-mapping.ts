@@ -5,11 +5,30 @@ import type { AlertSeverity } from '@app/database';
  * The original label stays in `labels`.
  */
 export const SEVERITY_LABELS: Record<string, AlertSeverity> = {
-  critical: 'critical', crit: 'critical', fatal: 'critical', emergency: 'critical', page: 'critical', p1: 'critical',
-  error: 'high', high: 'high', major: 'high', p2: 'high',
-  warning: 'medium', warn: 'medium', medium: 'medium', moderate: 'medium', p3: 'medium',
-  low: 'low', minor: 'low', p4: 'low',
-  info: 'info', informational: 'info', notice: 'info', none: 'info', debug: 'info', p5: 'info',
+  critical: 'critical',
+  crit: 'critical',
+  fatal: 'critical',
+  emergency: 'critical',
+  page: 'critical',
+  p1: 'critical',
+  error: 'high',
+  high: 'high',
+  major: 'high',
+  p2: 'high',
+  warning: 'medium',
+  warn: 'medium',
+  medium: 'medium',
+  moderate: 'medium',
+  p3: 'medium',
+  low: 'low',
+  minor: 'low',
+  p4: 'low',
+  info: 'info',
+  informational: 'info',
+  notice: 'info',
+  none: 'info',
+  debug: 'info',
+  p5: 'info',
 };
 
 /** Alerts without a severity label, or with one not in the table, are `medium`. */

@@ -52,5 +52,9 @@ export class QueueMetrics {
 
 /** A provider that puts the named queue (registered in the same module) on `alert_ledger_queue_jobs`. */
 export function queueMetricsProvider(name: string): Provider {
-  return { provide: `queue-metrics:${name}`, inject: [QueueMetrics, getQueueToken(name)], useFactory: (metrics: QueueMetrics, queue: Queue) => metrics.watch(queue) };
+  return {
+    provide: `queue-metrics:${name}`,
+    inject: [QueueMetrics, getQueueToken(name)],
+    useFactory: (metrics: QueueMetrics, queue: Queue) => metrics.watch(queue),
+  };
 }

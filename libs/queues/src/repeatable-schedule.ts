@@ -38,7 +38,11 @@ export class RepeatableSchedule implements OnApplicationBootstrap, OnApplication
 
   async onApplicationBootstrap(): Promise<void> {
     await this.write(false);
-    this.stopListening = onQueueReconnect(this.queue, () => this.write(true), (error) => this.logger.warn(`could not schedule ${this.job.name} again: ${error.message}`));
+    this.stopListening = onQueueReconnect(
+      this.queue,
+      () => this.write(true),
+      (error) => this.logger.warn(`could not schedule ${this.job.name} again: ${error.message}`),
+    );
   }
 
   onApplicationShutdown(): void {

@@ -27,7 +27,13 @@ export class TenantsService {
   create(input: CreateTenantDto): Promise<Tenant> {
     return this.db.$transaction(async (tx) => {
       const tenant = await tx.tenant.create({ data: { id: publicId('tnt'), name: input.name, slug: input.slug } });
-      await this.auditTrail.recordIn(tx, { tenantId: tenant.id, action: 'tenant.create', resourceType: 'tenant', resourceId: tenant.id, details: { name: tenant.name, slug: tenant.slug } });
+      await this.auditTrail.recordIn(tx, {
+        tenantId: tenant.id,
+        action: 'tenant.create',
+        resourceType: 'tenant',
+        resourceId: tenant.id,
+        details: { name: tenant.name, slug: tenant.slug },
+      });
       return tenant;
     });
   }

@@ -39,7 +39,13 @@ export async function linkAlerts(tx: ScopedTx, ctx: LinkContext, alertIds: strin
   await tx.threatCaseAlert.createMany({ data: alertIds.map((alertId) => ({ caseId, alertId, tenantId, linkedAt: now, linkedBy: actor })) });
   await tx.$executeRaw(refreshCaseControlsSql([caseId]));
   await writeLinkTimelines(tx, ctx, alertIds, 'linked');
-  return alertIds.map((alertId) => ({ tenantId, action: 'alert.add_to_threat_case', resourceType: 'alert', resourceId: alertId, details: { threat_case_id: caseId } }));
+  return alertIds.map((alertId) => ({
+    tenantId,
+    action: 'alert.add_to_threat_case',
+    resourceType: 'alert',
+    resourceId: alertId,
+    details: { threat_case_id: caseId },
+  }));
 }
 
 /** The reverse of linkAlerts: join rows removed, ALERT_UNLINKED events, alert timeline entries, audit entries. */
@@ -48,21 +54,38 @@ export async function unlinkAlerts(tx: ScopedTx, ctx: LinkContext, alertIds: str
   await tx.threatCaseAlert.deleteMany({ where: { caseId, alertId: { in: alertIds } } });
   await tx.$executeRaw(refreshCaseControlsSql([caseId]));
   await writeLinkTimelines(tx, ctx, alertIds, 'unlinked');
-  return alertIds.map((alertId) => ({ tenantId, action: 'alert.remove_from_threat_case', resourceType: 'alert', resourceId: alertId, details: { threat_case_id: caseId } }));
+  return alertIds.map((alertId) => ({
+    tenantId,
+    action: 'alert.remove_from_threat_case',
+    resourceType: 'alert',
+    resourceId: alertId,
+    details: { threat_case_id: caseId },
+  }));
 }
 
 async function writeLinkTimelines(tx: ScopedTx, ctx: LinkContext, alertIds: string[], change: 'linked' | 'unlinked'): Promise<void> {
   const { caseId, tenantId, actor, now } = ctx;
   await tx.threatCaseEvent.createMany({
     data: alertIds.map((alertId) => ({
-      id: publicId('tce', now.getTime()), tenantId, caseId, type: change === 'linked' ? ('ALERT' as const) : ('ALERT_UNLINKED' as const),
-      alertId, userId: actor, at: now, message: change === 'linked' ? 'Alert linked to the case' : 'Alert unlinked from the case',
+      id: publicId('tce', now.getTime()),
+      tenantId,
+      caseId,
+      type: change === 'linked' ? ('ALERT' as const) : ('ALERT_UNLINKED' as const),
+      alertId,
+      userId: actor,
+      at: now,
+      message: change === 'linked' ? 'Alert linked to the case' : 'Alert unlinked from the case',
     })),
   });
   await tx.alertTimelineEntry.createMany({
     data: alertIds.map((alertId) => ({
-      id: publicId('atl', now.getTime()), tenantId, alertId, at: now, actor,
-      action: change === 'linked' ? 'added_to_threat_case' : 'removed_from_threat_case', details: { threat_case_id: caseId },
+      id: publicId('atl', now.getTime()),
+      tenantId,
+      alertId,
+      at: now,
+      actor,
+      action: change === 'linked' ? 'added_to_threat_case' : 'removed_from_threat_case',
+      details: { threat_case_id: caseId },
     })),
   });
 }

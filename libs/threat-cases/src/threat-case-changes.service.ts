@@ -8,7 +8,15 @@ import { InjectScopedPrisma, Prisma, ScopedPrismaClient, ThreatCase, ThreatCaseE
 
 import { CloseApprovalDto, CreateVerificationDto, ThreatCaseNoteDto, TransitionThreatCaseDto } from './dto/threat-case-actions.dto';
 import { MAX_CASE_ALERTS, MAX_CASE_VERIFICATIONS } from './dto/threat-case-enums';
-import { alertsNotLinked, caseAlertLimit, caseVerificationLimit, invalidCaseTransition, noCloseRequest, selfApproval, threatCaseNotFound } from './errors/threat-case-errors';
+import {
+  alertsNotLinked,
+  caseAlertLimit,
+  caseVerificationLimit,
+  invalidCaseTransition,
+  noCloseRequest,
+  selfApproval,
+  threatCaseNotFound,
+} from './errors/threat-case-errors';
 import { linkAlerts, LinkContext, requireTenantAlerts, ScopedTx, uniqueIds, unlinkAlerts } from './threat-case-alert-links';
 import { canTransition } from './threat-case-state-machine';
 import { CASE_INCLUDE, ThreatCaseDetail } from './threat-cases.repository';
@@ -73,7 +81,9 @@ export class ThreatCaseChangesService {
         };
       }
       const firstRequest = dto.status === 'REQUESTED' && !tc.submittedAt;
-      const withdrawn: CaseEvent[] = tc.closeRequestedBy ? [{ type: 'CLOSE_WITHDRAWN', message: `Close request of ${tc.closeRequestedBy} withdrawn: the case moved to ${dto.status}` }] : [];
+      const withdrawn: CaseEvent[] = tc.closeRequestedBy
+        ? [{ type: 'CLOSE_WITHDRAWN', message: `Close request of ${tc.closeRequestedBy} withdrawn: the case moved to ${dto.status}` }]
+        : [];
       return {
         data: { status: dto.status, ...(firstRequest ? { submittedAt: now } : {}), ...(tc.closeRequestedBy ? NO_CLOSE_REQUEST : {}) },
         events: [...withdrawn, { type: 'STATUS_CHANGED', fromStatus: tc.status, toStatus: dto.status, message: dto.note ?? null }],
@@ -90,7 +100,12 @@ export class ThreatCaseChangesService {
   decideClose(id: string, dto: CloseApprovalDto, principal: Principal): Promise<ThreatCaseDetail> {
     return this.change(id, principal, async (_tx, tc) => {
       if (!tc.closeRequestedBy || !tc.closeRequestedAt) throw noCloseRequest(tc.id, tc.status);
-      const request = { requested_by: tc.closeRequestedBy, requested_at: tc.closeRequestedAt.toISOString(), request_note: tc.closeRequestNote, note: dto.note ?? null };
+      const request = {
+        requested_by: tc.closeRequestedBy,
+        requested_at: tc.closeRequestedAt.toISOString(),
+        request_note: tc.closeRequestNote,
+        note: dto.note ?? null,
+      };
       const own = tc.closeRequestedBy === principal.subject;
       if ((dto.decision ?? 'approve') === 'reject') {
         return {
@@ -108,7 +123,15 @@ export class ThreatCaseChangesService {
           { type: 'STATUS_CHANGED', fromStatus: tc.status, toStatus: 'CLOSED', message: tc.closeRequestNote },
         ],
         audit: { action: 'threat_case.close_approve', details: request },
-        moreAudit: [{ tenantId: tc.tenantId, action: 'threat_case.transition', resourceType: 'threat_case', resourceId: tc.id, details: { from: tc.status, to: 'CLOSED', note: tc.closeRequestNote, requested_by: tc.closeRequestedBy, approved_by: principal.subject } }],
+        moreAudit: [
+          {
+            tenantId: tc.tenantId,
+            action: 'threat_case.transition',
+            resourceType: 'threat_case',
+            resourceId: tc.id,
+            details: { from: tc.status, to: 'CLOSED', note: tc.closeRequestNote, requested_by: tc.closeRequestedBy, approved_by: principal.subject },
+          },
+        ],
       };
     });
   }
@@ -127,12 +150,21 @@ export class ThreatCaseChangesService {
       if ((await tx.threatCaseVerification.count({ where: { caseId: tc.id } })) >= MAX_CASE_VERIFICATIONS) throw caseVerificationLimit(tc.id);
       const record = await tx.threatCaseVerification.create({
         data: {
-          id: publicId('tcv', now.getTime()), tenantId: tc.tenantId, caseId: tc.id, alertId: dto.alert_id ?? null,
-          clipVerificationId: dto.clip_verification_id ?? null, streamVerificationId: dto.stream_verification_id ?? null,
-          initiatedAsClip: dto.initiated_as_clip ?? false, sentAsClip: dto.sent_as_clip ?? false, sentAsClipAt: date(dto.sent_as_clip_at),
-          failedAsClip: dto.failed_as_clip ?? false, sentAsWindowedStream: dto.sent_as_windowed_stream ?? false,
-          sentAsWindowedStreamAt: date(dto.sent_as_windowed_stream_at), failedAsStream: dto.failed_as_stream ?? false,
-          createdAt: now, createdBy: principal.subject,
+          id: publicId('tcv', now.getTime()),
+          tenantId: tc.tenantId,
+          caseId: tc.id,
+          alertId: dto.alert_id ?? null,
+          clipVerificationId: dto.clip_verification_id ?? null,
+          streamVerificationId: dto.stream_verification_id ?? null,
+          initiatedAsClip: dto.initiated_as_clip ?? false,
+          sentAsClip: dto.sent_as_clip ?? false,
+          sentAsClipAt: date(dto.sent_as_clip_at),
+          failedAsClip: dto.failed_as_clip ?? false,
+          sentAsWindowedStream: dto.sent_as_windowed_stream ?? false,
+          sentAsWindowedStreamAt: date(dto.sent_as_windowed_stream_at),
+          failedAsStream: dto.failed_as_stream ?? false,
+          createdAt: now,
+          createdBy: principal.subject,
         },
       });
       return {
@@ -186,7 +218,11 @@ export class ThreatCaseChangesService {
    * (404 for another tenant's or a deleted case), applies the change and answers the case after it.
    * `apply` answering null means there was nothing to change: nothing is written.
    */
-  private async change(id: string, principal: Principal, apply: (tx: ScopedTx, tc: ThreatCase, now: Date) => Promise<Change | null>): Promise<ThreatCaseDetail> {
+  private async change(
+    id: string,
+    principal: Principal,
+    apply: (tx: ScopedTx, tc: ThreatCase, now: Date) => Promise<Change | null>,
+  ): Promise<ThreatCaseDetail> {
     await this.db.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT 1 FROM threat_cases WHERE id = ${id} FOR UPDATE`;
       const tc = await tx.threatCase.findFirst({ where: { id, deleted: false } });
@@ -196,11 +232,19 @@ export class ThreatCaseChangesService {
       if (!change) return;
       await tx.threatCase.updateMany({ where: { id }, data: { ...change.data, updatedAt: now, version: { increment: 1 } } });
       for (const event of change.events ?? []) {
-        await tx.threatCaseEvent.create({ data: { id: publicId('tce', now.getTime()), tenantId: tc.tenantId, caseId: id, userId: principal.subject, at: now, ...event } });
+        await tx.threatCaseEvent.create({
+          data: { id: publicId('tce', now.getTime()), tenantId: tc.tenantId, caseId: id, userId: principal.subject, at: now, ...event },
+        });
       }
       const after = await tx.threatCase.findFirstOrThrow({ where: { id } });
       if (after.status !== tc.status) await appendOutboxEvents(tx, [threatCaseEvent('threat_case.transitioned', after, tc.status)], now);
-      const audit: AuditEntry = { tenantId: tc.tenantId, action: change.audit.action, resourceType: 'threat_case', resourceId: id, details: change.audit.details };
+      const audit: AuditEntry = {
+        tenantId: tc.tenantId,
+        action: change.audit.action,
+        resourceType: 'threat_case',
+        resourceId: id,
+        details: change.audit.details,
+      };
       await appendAuditEvents(tx, tc.tenantId, [audit, ...(change.moreAudit ?? [])], now);
     });
     // Read after the commit: Prisma loads an include's relations in parallel, which one transaction's

@@ -61,7 +61,8 @@ export class ThreatCaseQueryService {
     const rows = await this.repository.readKeyset({ criteria, sortBy: 'created_at', direction, take: take + 1 }, this.startAfter(body, binding));
     const cases = rows.slice(0, take);
     const last = cases[cases.length - 1];
-    const lastEvaluatedKey = rows.length > take && last ? this.codec.encode({ direction: 'next', key: [toCursorValue(last.createdAt), last.id] }, binding) : null;
+    const lastEvaluatedKey =
+      rows.length > take && last ? this.codec.encode({ direction: 'next', key: [toCursorValue(last.createdAt), last.id] }, binding) : null;
     return { cases, lastEvaluatedKey };
   }
 
@@ -85,7 +86,14 @@ export class ThreatCaseQueryService {
       return position.key;
     } catch {
       throw new ProblemException(ProblemTypes.invalidCursor, {
-        errors: [{ field: 'lastEvaluatedKey', pointer: '/body/lastEvaluatedKey', code: 'format', description: 'lastEvaluatedKey was not issued for this query (same filters and order) or was altered.' }],
+        errors: [
+          {
+            field: 'lastEvaluatedKey',
+            pointer: '/body/lastEvaluatedKey',
+            code: 'format',
+            description: 'lastEvaluatedKey was not issued for this query (same filters and order) or was altered.',
+          },
+        ],
       });
     }
   }

@@ -2,7 +2,17 @@ import type { ThreatCaseStatus } from '@app/database';
 
 import { THREAT_CASE_STATUSES } from './dto/threat-case-enums';
 
-const REQUESTED_OR_FOLLOW_ON: ThreatCaseStatus[] = ['FOLLOW_ON', 'ESCALATED', 'VERIFIED', 'UNVERIFIABLE', 'DISMISSED', 'CANCELLED', 'TIMEOUT', 'ERROR', 'CLOSED'];
+const REQUESTED_OR_FOLLOW_ON: ThreatCaseStatus[] = [
+  'FOLLOW_ON',
+  'ESCALATED',
+  'VERIFIED',
+  'UNVERIFIABLE',
+  'DISMISSED',
+  'CANCELLED',
+  'TIMEOUT',
+  'ERROR',
+  'CLOSED',
+];
 const RETRYABLE: ThreatCaseStatus[] = ['REQUESTED', 'CLOSED'];
 
 /**

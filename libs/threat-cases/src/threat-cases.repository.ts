@@ -58,7 +58,9 @@ export class ThreatCasesRepository {
   private async read(request: CasePageRequest, after: [CursorValue, string] | null, skip: number): Promise<ThreatCaseDetail[]> {
     const keyset = sqlKeyset(SORT_COLUMNS[request.sortBy], 'timestamptz', Prisma.sql`c.id`, after, request.direction);
     const where = andWhere(caseWhere(request.criteria), keyset.after);
-    const page = await this.db.$queryRaw<{ id: string }[]>(Prisma.sql`SELECT c.id FROM threat_cases c ${where} ${keyset.orderBy} LIMIT ${request.take} OFFSET ${skip}`);
+    const page = await this.db.$queryRaw<{ id: string }[]>(
+      Prisma.sql`SELECT c.id FROM threat_cases c ${where} ${keyset.orderBy} LIMIT ${request.take} OFFSET ${skip}`,
+    );
     if (page.length === 0) return [];
     const rows = await this.db.threatCase.findMany({ where: { id: { in: page.map((row) => row.id) } }, include: CASE_INCLUDE });
     const byId = new Map(rows.map((row) => [row.id, row]));

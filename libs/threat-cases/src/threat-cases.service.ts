@@ -58,22 +58,49 @@ export class ThreatCasesService {
       const id = publicId('tc', now.getTime());
       await tx.threatCase.create({
         data: {
-          id, tenantId, title: dto.title ?? null, promptTheme: dto.prompt_theme ?? 'THREAT', deviceId: dto.device_id ?? null,
-          associatedDeviceIds: dto.associated_device_ids ?? [], locationId: dto.location_id ?? null, locationName: dto.location_name ?? null,
-          subLocationsHierarchyKey: dto.sub_locations_hierarchy_key ?? null, createdAt: now, createdBy: actor, updatedAt: now,
+          id,
+          tenantId,
+          title: dto.title ?? null,
+          promptTheme: dto.prompt_theme ?? 'THREAT',
+          deviceId: dto.device_id ?? null,
+          associatedDeviceIds: dto.associated_device_ids ?? [],
+          locationId: dto.location_id ?? null,
+          locationName: dto.location_name ?? null,
+          subLocationsHierarchyKey: dto.sub_locations_hierarchy_key ?? null,
+          createdAt: now,
+          createdBy: actor,
+          updatedAt: now,
         },
       });
       const siren = dto.siren_settings;
       if (siren) {
-        await tx.threatCaseSirenSettings.create({ data: { caseId: id, tenantId, clipId: siren.clip_id ?? null, durationSeconds: siren.duration_seconds ?? null, playCount: siren.play_count ?? null } });
+        await tx.threatCaseSirenSettings.create({
+          data: { caseId: id, tenantId, clipId: siren.clip_id ?? null, durationSeconds: siren.duration_seconds ?? null, playCount: siren.play_count ?? null },
+        });
       }
-      await tx.threatCaseEvent.create({ data: { id: publicId('tce', now.getTime()), tenantId, caseId: id, type: 'CREATED', toStatus: 'INITIATED', message: dto.note ?? null, userId: actor, at: now } });
+      await tx.threatCaseEvent.create({
+        data: {
+          id: publicId('tce', now.getTime()),
+          tenantId,
+          caseId: id,
+          type: 'CREATED',
+          toStatus: 'INITIATED',
+          message: dto.note ?? null,
+          userId: actor,
+          at: now,
+        },
+      });
       const alertAudit = await linkAlerts(tx, { caseId: id, tenantId, actor, now }, alertIds);
       await appendOutboxEvents(tx, [threatCaseEvent('threat_case.created', await tx.threatCase.findFirstOrThrow({ where: { id } }))], now);
-      await appendAuditEvents(tx, tenantId, [
-        { tenantId, action: 'threat_case.create', resourceType: 'threat_case', resourceId: id, details: { status: 'INITIATED', alert_ids: alertIds } },
-        ...alertAudit,
-      ], now);
+      await appendAuditEvents(
+        tx,
+        tenantId,
+        [
+          { tenantId, action: 'threat_case.create', resourceType: 'threat_case', resourceId: id, details: { status: 'INITIATED', alert_ids: alertIds } },
+          ...alertAudit,
+        ],
+        now,
+      );
       return id;
     });
     // Read after the commit (see ThreatCaseChangesService.change).

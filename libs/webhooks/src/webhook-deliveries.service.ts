@@ -49,7 +49,11 @@ export class WebhookDeliveriesService {
       await tx.$queryRaw`SELECT 1 FROM webhook_deliveries WHERE id = ${deliveryId} FOR UPDATE`;
       const found = await tx.webhookDelivery.findFirst({ where: { id: deliveryId, subscriptionId: webhookId } });
       if (!found) throw deliveryNotFound(deliveryId);
-      if (found.status === 'pending') throw new ProblemException(WebhookProblems.webhookDeliveryPending, { args: { id: deliveryId }, extensions: { next_attempt_at: found.nextAttemptAt?.toISOString() ?? null } });
+      if (found.status === 'pending')
+        throw new ProblemException(WebhookProblems.webhookDeliveryPending, {
+          args: { id: deliveryId },
+          extensions: { next_attempt_at: found.nextAttemptAt?.toISOString() ?? null },
+        });
       return tx.webhookDelivery.update({ where: { id: deliveryId }, data: { status: 'pending', nextAttemptAt: now, error: null, updatedAt: now } });
     });
     await this.enqueue(delivery, `${delivery.id}:${delivery.attempts}`);
@@ -65,8 +69,15 @@ export class WebhookDeliveriesService {
     const eventId = publicId('evt', now.getTime());
     const delivery = await this.db.webhookDelivery.create({
       data: {
-        id: publicId('whd', now.getTime()), tenantId: subscription.tenantId, subscriptionId: subscription.id, eventId, eventType: PING_EVENT_TYPE,
-        payload: eventPayload(PING_EVENT_TYPE, now, { webhook_id: subscription.id, tenant_id: subscription.tenantId }), nextAttemptAt: now, createdAt: now, updatedAt: now,
+        id: publicId('whd', now.getTime()),
+        tenantId: subscription.tenantId,
+        subscriptionId: subscription.id,
+        eventId,
+        eventType: PING_EVENT_TYPE,
+        payload: eventPayload(PING_EVENT_TYPE, now, { webhook_id: subscription.id, tenant_id: subscription.tenantId }),
+        nextAttemptAt: now,
+        createdAt: now,
+        updatedAt: now,
       },
     });
     await this.enqueue(delivery, delivery.id);
@@ -80,12 +91,17 @@ export class WebhookDeliveriesService {
   }
 
   private async enqueue(delivery: WebhookDelivery, jobId: string): Promise<void> {
-    await queueCall(this.queue, () => this.queue.add(WEBHOOK_JOBS.deliver, { deliveryId: delivery.id }, deliveryJobOptions(this.config.webhookMaxAttempts, jobId)));
+    await queueCall(this.queue, () =>
+      this.queue.add(WEBHOOK_JOBS.deliver, { deliveryId: delivery.id }, deliveryJobOptions(this.config.webhookMaxAttempts, jobId)),
+    );
   }
 }
 
 function requireEnabled(subscription: WebhookSubscription): void {
   if (!subscription.enabled) {
-    throw new ProblemException(WebhookProblems.webhookDisabled, { args: { id: subscription.id }, extensions: { disabled_reason: subscription.disabledReason } });
+    throw new ProblemException(WebhookProblems.webhookDisabled, {
+      args: { id: subscription.id },
+      extensions: { disabled_reason: subscription.disabledReason },
+    });
   }
 }

@@ -13,7 +13,14 @@ export function newWebhookSecret(): string {
  */
 export function webhookSignature(secrets: readonly string[], messageId: string, timestampSeconds: number, body: string): string {
   const content = `${messageId}.${timestampSeconds}.${body}`;
-  return secrets.map((secret) => `v1,${createHmac('sha256', Buffer.from(secret.slice(SECRET_PREFIX.length), 'base64')).update(content).digest('base64')}`).join(' ');
+  return secrets
+    .map(
+      (secret) =>
+        `v1,${createHmac('sha256', Buffer.from(secret.slice(SECRET_PREFIX.length), 'base64'))
+          .update(content)
+          .digest('base64')}`,
+    )
+    .join(' ');
 }
 
 /** The three Standard Webhooks headers of one attempt (the timestamp is the attempt's, so a retry is signed afresh). */

@@ -69,8 +69,16 @@ export class WebhookSubscriptionsService {
     return this.db.$transaction(async (tx) => {
       const created = await tx.webhookSubscription.create({
         data: {
-          id: publicId('whk', now.getTime()), tenantId, url: dto.url, description: dto.description ?? null, eventTypes: [...new Set(dto.event_types)],
-          filter: filterJson(dto.filter), secret: newWebhookSecret(), createdAt: now, createdBy: principal.subject, updatedAt: now,
+          id: publicId('whk', now.getTime()),
+          tenantId,
+          url: dto.url,
+          description: dto.description ?? null,
+          eventTypes: [...new Set(dto.event_types)],
+          filter: filterJson(dto.filter),
+          secret: newWebhookSecret(),
+          createdAt: now,
+          createdBy: principal.subject,
+          updatedAt: now,
         },
       });
       await appendAuditEvent(tx, { tenantId, action: 'webhook.create', resourceType: 'webhook', resourceId: created.id, details: describe(created) }, now);
@@ -95,7 +103,11 @@ export class WebhookSubscriptionsService {
   /** A new secret, answered once; the previous one keeps signing (a second signature) for WEBHOOK_SECRET_GRACE_SECONDS. */
   rotateSecret(id: string): Promise<WebhookSubscription> {
     const graceEnds = new Date(Date.now() + this.config.webhookSecretGraceSeconds * 1000);
-    return this.change(id, 'webhook.rotate_secret', (before) => ({ secret: newWebhookSecret(), previousSecret: before.secret, previousSecretExpiresAt: graceEnds }));
+    return this.change(id, 'webhook.rotate_secret', (before) => ({
+      secret: newWebhookSecret(),
+      previousSecret: before.secret,
+      previousSecretExpiresAt: graceEnds,
+    }));
   }
 
   async delete(id: string): Promise<void> {
@@ -114,13 +126,18 @@ export class WebhookSubscriptionsService {
       const before = await tx.webhookSubscription.findFirst({ where: { id } });
       if (!before) throw webhookNotFound(id);
       const updated = await tx.webhookSubscription.update({ where: { id }, data: { ...data(before), updatedAt: now, version: { increment: 1 } } });
-      await appendAuditEvent(tx, { tenantId: before.tenantId, action, resourceType: 'webhook', resourceId: id, details: { from: describe(before), to: describe(updated) } }, now);
+      await appendAuditEvent(
+        tx,
+        { tenantId: before.tenantId, action, resourceType: 'webhook', resourceId: id, details: { from: describe(before), to: describe(updated) } },
+        now,
+      );
       return updated;
     });
   }
 
   private checkUrl(url: string): void {
     const problem = webhookUrlProblem(url, { allowHttp: this.config.webhookAllowHttp, allowPrivate: this.config.webhookAllowPrivateTargets });
-    if (problem) throw new ProblemException(ProblemTypes.validationError, { errors: [{ field: 'url', pointer: '/body/url', code: 'format', description: problem }] });
+    if (problem)
+      throw new ProblemException(ProblemTypes.validationError, { errors: [{ field: 'url', pointer: '/body/url', code: 'format', description: problem }] });
   }
 }

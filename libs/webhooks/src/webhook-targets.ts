@@ -8,10 +8,32 @@ import { BlockList, isIP } from 'node:net';
  */
 const NON_PUBLIC = new BlockList();
 for (const [network, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.0.2.0', 24],
-  ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24], ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) NON_PUBLIC.addSubnet(network, prefix, 'ipv4');
-for (const [network, prefix] of [['::', 128], ['::1', 128], ['64:ff9b::', 96], ['100::', 64], ['2001:db8::', 32], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8]] as const) {
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  NON_PUBLIC.addSubnet(network, prefix, 'ipv4');
+for (const [network, prefix] of [
+  ['::', 128],
+  ['::1', 128],
+  ['64:ff9b::', 96],
+  ['100::', 64],
+  ['2001:db8::', 32],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+] as const) {
   NON_PUBLIC.addSubnet(network, prefix, 'ipv6');
 }
 
@@ -46,7 +68,10 @@ export async function resolveTarget(hostname: string, allowPrivate: boolean): Pr
   if (addresses.length === 0) throw new Error(`${host} resolves to no address`);
   if (!allowPrivate) {
     const refused = addresses.find((entry) => !isPublicAddress(entry.address));
-    if (refused) throw new RefusedTargetError(`${host} resolves to ${refused.address}, a private, loopback or link-local address (WEBHOOK_ALLOW_PRIVATE_TARGETS is false)`);
+    if (refused)
+      throw new RefusedTargetError(
+        `${host} resolves to ${refused.address}, a private, loopback or link-local address (WEBHOOK_ALLOW_PRIVATE_TARGETS is false)`,
+      );
   }
   return { address: addresses[0].address, family: addresses[0].family === 6 ? 6 : 4 };
 }
@@ -59,7 +84,8 @@ export function webhookUrlProblem(raw: string, options: { allowHttp: boolean; al
   } catch {
     return 'url must be an absolute URL';
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && options.allowHttp)) return options.allowHttp ? 'url must be http or https' : 'url must be https (http only with WEBHOOK_ALLOW_HTTP)';
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && options.allowHttp))
+    return options.allowHttp ? 'url must be http or https' : 'url must be https (http only with WEBHOOK_ALLOW_HTTP)';
   if (url.username || url.password) return 'url must not carry credentials (verify the signature instead)';
   if (url.hash) return 'url must not carry a fragment';
   const host = url.hostname.replace(/^\[|\]$/g, '');

@@ -1,7 +1,16 @@
 import { applyDecorators, Controller, Get, Query, Type } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 
-import { AlertFilterDto, AlertStatsService, GroupStatsDto, GroupStatsQueryDto, ResponseTimesDto, SEVERITIES, TimeseriesDto, TimeseriesQueryDto } from '@app/alerts';
+import {
+  AlertFilterDto,
+  AlertStatsService,
+  GroupStatsDto,
+  GroupStatsQueryDto,
+  ResponseTimesDto,
+  SEVERITIES,
+  TimeseriesDto,
+  TimeseriesQueryDto,
+} from '@app/alerts';
 import { Authenticated, CurrentPrincipal } from '@app/auth';
 import { ApiEnvelope, envelope, Envelope, Operation, Principal } from '@app/common';
 
@@ -47,7 +56,13 @@ export class AlertStatsController {
     return envelope(await this.stats.timeseries(query, principal));
   }
 
-  @StatsRoute('response-times', 'getAlertResponseTimes', 'Mean, p50 and p90 time to acknowledge and to resolve, per severity', ResponseTimesDto, SEVERITIES.length)
+  @StatsRoute(
+    'response-times',
+    'getAlertResponseTimes',
+    'Mean, p50 and p90 time to acknowledge and to resolve, per severity',
+    ResponseTimesDto,
+    SEVERITIES.length,
+  )
   async responseTimes(@Query() query: AlertFilterDto, @CurrentPrincipal() principal: Principal): Promise<Envelope<ResponseTimesDto[]>> {
     return envelope(await this.stats.responseTimes(query, principal));
   }

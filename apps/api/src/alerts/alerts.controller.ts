@@ -3,16 +3,51 @@ import { ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import {
-  AlertActionDto, AlertDto, AlertLifecycleService, AlertsService, AssignAlertDto, BatchResultDto, BulkActionDto, BulkResultDto,
-  CreateAlertBatchDto, CreateAlertDto, FollowUpDto, TIMELINE_MAX_ENTRIES, LifecycleAction, ListAlertsQueryDto, PatchAlertControlsDto, SetAlertControlsDto, TimelineEntryDto,
+  AlertActionDto,
+  AlertDto,
+  AlertLifecycleService,
+  AlertsService,
+  AssignAlertDto,
+  BatchResultDto,
+  BulkActionDto,
+  BulkResultDto,
+  CreateAlertBatchDto,
+  CreateAlertDto,
+  FollowUpDto,
+  TIMELINE_MAX_ENTRIES,
+  LifecycleAction,
+  ListAlertsQueryDto,
+  PatchAlertControlsDto,
+  SetAlertControlsDto,
+  TimelineEntryDto,
 } from '@app/alerts';
 import { Authenticated, CurrentPrincipal } from '@app/auth';
-import { ApiEnvelope, ApiListEnvelope, envelope, Envelope, EnvelopeStreamer, etag, IF_MATCH_MAX_LENGTH, IF_MATCH_PATTERN, listEnvelope, ListEnvelope, Operation, Principal, ProblemException, ProblemTypes } from '@app/common';
+import {
+  ApiEnvelope,
+  ApiListEnvelope,
+  envelope,
+  Envelope,
+  EnvelopeStreamer,
+  etag,
+  IF_MATCH_MAX_LENGTH,
+  IF_MATCH_PATTERN,
+  listEnvelope,
+  ListEnvelope,
+  Operation,
+  Principal,
+  ProblemException,
+  ProblemTypes,
+} from '@app/common';
 import type { Alert } from '@app/database';
 
 import { AlertableParams, AlertIdParams, BulkActionParams } from './alert-params.dto';
 
-const IF_MATCH = { name: 'If-Match', required: false, description: 'The ETag of the version the change is based on; a stale one answers 412', schema: { type: 'string', maxLength: IF_MATCH_MAX_LENGTH, pattern: IF_MATCH_PATTERN } } as const;
+const IF_MATCH = {
+  name: 'If-Match',
+  required: false,
+  description: 'The ETag of the version the change is based on; a stale one answers 412',
+  schema: { type: 'string', maxLength: IF_MATCH_MAX_LENGTH, pattern: IF_MATCH_PATTERN },
+} as const;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 /** One lifecycle action's route: POST /v1/alerts/{id}/{action}, alerts:write, If-Match, 409 and 412. */
@@ -53,12 +88,31 @@ export class AlertsController {
   @Post()
   @HttpCode(201)
   @Authenticated({ scopes: ['alerts:write'] })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Repeat a create safely: the same key and body answer the first alert (with Idempotent-Replayed: true)', schema: { type: 'string', pattern: IDEMPOTENCY_KEY.source, maxLength: 200 } })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Repeat a create safely: the same key and body answer the first alert (with Idempotent-Replayed: true)',
+    schema: { type: 'string', pattern: IDEMPOTENCY_KEY.source, maxLength: 200 },
+  })
   @ApiEnvelope(AlertDto, 201, 'The alert (created now, or earlier under the same Idempotency-Key)')
   @Operation({ id: 'createAlert', summary: 'Create a manual or external alert', problems: [400, 413, 415, 422] })
-  async create(@Body() body: CreateAlertDto, @Headers('idempotency-key') key: string | undefined, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<AlertDto>> {
+  async create(
+    @Body() body: CreateAlertDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Envelope<AlertDto>> {
     if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
-      throw new ProblemException(ProblemTypes.validationError, { errors: [{ field: 'Idempotency-Key', pointer: '/headers/idempotency-key', code: 'format', description: 'Idempotency-Key must be 1 to 200 visible ASCII characters' }] });
+      throw new ProblemException(ProblemTypes.validationError, {
+        errors: [
+          {
+            field: 'Idempotency-Key',
+            pointer: '/headers/idempotency-key',
+            code: 'format',
+            description: 'Idempotency-Key must be 1 to 200 visible ASCII characters',
+          },
+        ],
+      });
     }
     const { alert, replayed } = await this.alerts.create(body, principal, key);
     void reply.header('Location', `/v1/alerts/${alert.id}`);
@@ -70,18 +124,34 @@ export class AlertsController {
   @HttpCode(200)
   @Authenticated({ scopes: ['alerts:write'] })
   @ApiEnvelope(BatchResultDto)
-  @Operation({ id: 'createAlertBatch', summary: 'Create up to 1,000 alerts; invalid items are reported by index, valid ones stored', problems: [400, 413, 415] })
+  @Operation({
+    id: 'createAlertBatch',
+    summary: 'Create up to 1,000 alerts; invalid items are reported by index, valid ones stored',
+    problems: [400, 413, 415],
+  })
   async batch(@Body() body: CreateAlertBatchDto, @CurrentPrincipal() principal: Principal): Promise<Envelope<BatchResultDto>> {
     const result = await this.alerts.createBatch(body.alerts, principal);
-    return envelope({ created: result.created.map(AlertDto.from), created_indexes: result.createdIndexes, errors: result.errors }, `${result.created.length} created, ${result.errors.length} rejected`);
+    return envelope(
+      { created: result.created.map(AlertDto.from), created_indexes: result.createdIndexes, errors: result.errors },
+      `${result.created.length} created, ${result.errors.length} rejected`,
+    );
   }
 
   @Post('bulk/:action')
   @HttpCode(200)
   @Authenticated({ scopes: ['alerts:write'] })
   @ApiEnvelope(BulkResultDto, 200, 'Per-id outcomes, streamed 500 at a time, then the totals; `data.error` when the work broke off after the answer had begun')
-  @Operation({ id: 'bulkAlertAction', summary: 'Apply a lifecycle action to listed ids or to every alert a filter matches; per-id outcomes', problems: [400, 413, 415] })
-  bulk(@Param() params: BulkActionParams, @Body() body: BulkActionDto, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest): Promise<StreamableFile> {
+  @Operation({
+    id: 'bulkAlertAction',
+    summary: 'Apply a lifecycle action to listed ids or to every alert a filter matches; per-id outcomes',
+    problems: [400, 413, 415],
+  })
+  bulk(
+    @Param() params: BulkActionParams,
+    @Body() body: BulkActionDto,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest,
+  ): Promise<StreamableFile> {
     return this.streamer.stream(this.lifecycle.bulk(params.action, body, principal), request);
   }
 
@@ -97,7 +167,11 @@ export class AlertsController {
   @Authenticated({ scopes: ['alerts:read'] })
   @ApiEnvelope(AlertDto)
   @Operation({ id: 'getAlert', summary: 'Get an alert (ETag: its version)', problems: [400, 404] })
-  async get(@Param() params: AlertIdParams, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<AlertDto>> {
+  async get(
+    @Param() params: AlertIdParams,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Envelope<AlertDto>> {
     return withEtag(reply, await this.alerts.get(params.id, principal));
   }
 
@@ -110,27 +184,57 @@ export class AlertsController {
   }
 
   @LifecycleRoute('acknowledge', 'acknowledgeAlert', 'Acknowledge an alert')
-  acknowledge(@Param() params: AlertIdParams, @Body() body: AlertActionDto, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<AlertDto>> {
+  acknowledge(
+    @Param() params: AlertIdParams,
+    @Body() body: AlertActionDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Envelope<AlertDto>> {
     return this.act('acknowledge', params.id, body, ifMatch, principal, reply);
   }
 
   @LifecycleRoute('escalate', 'escalateAlert', 'Escalate an alert')
-  escalate(@Param() params: AlertIdParams, @Body() body: AlertActionDto, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<AlertDto>> {
+  escalate(
+    @Param() params: AlertIdParams,
+    @Body() body: AlertActionDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Envelope<AlertDto>> {
     return this.act('escalate', params.id, body, ifMatch, principal, reply);
   }
 
   @LifecycleRoute('resolve', 'resolveAlert', 'Resolve an alert (a note is required at or above the tenant’s note_required_from: 422)')
-  resolve(@Param() params: AlertIdParams, @Body() body: AlertActionDto, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<AlertDto>> {
+  resolve(
+    @Param() params: AlertIdParams,
+    @Body() body: AlertActionDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Envelope<AlertDto>> {
     return this.act('resolve', params.id, body, ifMatch, principal, reply);
   }
 
   @LifecycleRoute('dismiss', 'dismissAlert', 'Dismiss an alert (a note is required at or above the tenant’s note_required_from: 422)')
-  dismiss(@Param() params: AlertIdParams, @Body() body: AlertActionDto, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<AlertDto>> {
+  dismiss(
+    @Param() params: AlertIdParams,
+    @Body() body: AlertActionDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Envelope<AlertDto>> {
     return this.act('dismiss', params.id, body, ifMatch, principal, reply);
   }
 
   @LifecycleRoute('reopen', 'reopenAlert', 'Reopen a resolved or dismissed alert')
-  reopen(@Param() params: AlertIdParams, @Body() body: AlertActionDto, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<AlertDto>> {
+  reopen(
+    @Param() params: AlertIdParams,
+    @Body() body: AlertActionDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Envelope<AlertDto>> {
     return this.act('reopen', params.id, body, ifMatch, principal, reply);
   }
 
@@ -139,7 +243,13 @@ export class AlertsController {
   @ApiHeader(IF_MATCH)
   @ApiEnvelope(AlertDto)
   @Operation({ id: 'assignAlert', summary: 'Set or clear the assignee', problems: [400, 404, 412, 415] })
-  async assign(@Param() params: AlertIdParams, @Body() body: AssignAlertDto, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<AlertDto>> {
+  async assign(
+    @Param() params: AlertIdParams,
+    @Body() body: AssignAlertDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Envelope<AlertDto>> {
     return withEtag(reply, await this.lifecycle.assign(params.id, body.assignee, body.note, ifMatch, principal));
   }
 
@@ -148,7 +258,13 @@ export class AlertsController {
   @ApiHeader(IF_MATCH)
   @ApiEnvelope(AlertDto)
   @Operation({ id: 'updateAlertFollowUp', summary: 'Mark an alert followed up (or not), with notes', problems: [400, 404, 412, 415] })
-  async followUp(@Param() params: AlertIdParams, @Body() body: FollowUpDto, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<AlertDto>> {
+  async followUp(
+    @Param() params: AlertIdParams,
+    @Body() body: FollowUpDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Envelope<AlertDto>> {
     return withEtag(reply, await this.lifecycle.followUp(params.id, body, ifMatch, principal));
   }
 
@@ -157,7 +273,13 @@ export class AlertsController {
   @ApiHeader(IF_MATCH)
   @ApiEnvelope(AlertDto)
   @Operation({ id: 'setAlertControls', summary: 'Replace the control ids (ISO27001:A.n.n, PCI:n.n…) the alert evidences', problems: [400, 404, 412, 415] })
-  async setControls(@Param() params: AlertIdParams, @Body() body: SetAlertControlsDto, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<AlertDto>> {
+  async setControls(
+    @Param() params: AlertIdParams,
+    @Body() body: SetAlertControlsDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Envelope<AlertDto>> {
     return withEtag(reply, await this.lifecycle.setControls(params.id, body, ifMatch, principal));
   }
 
@@ -166,11 +288,24 @@ export class AlertsController {
   @ApiHeader(IF_MATCH)
   @ApiEnvelope(AlertDto)
   @Operation({ id: 'patchAlertControls', summary: 'Add and remove control ids of an alert', problems: [400, 404, 412, 415] })
-  async patchControls(@Param() params: AlertIdParams, @Body() body: PatchAlertControlsDto, @Headers('if-match') ifMatch: string | undefined, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<AlertDto>> {
+  async patchControls(
+    @Param() params: AlertIdParams,
+    @Body() body: PatchAlertControlsDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Envelope<AlertDto>> {
     return withEtag(reply, await this.lifecycle.patchControls(params.id, body, ifMatch, principal));
   }
 
-  private async act(action: LifecycleAction, id: string, body: AlertActionDto, ifMatch: string | undefined, principal: Principal, reply: FastifyReply): Promise<Envelope<AlertDto>> {
+  private async act(
+    action: LifecycleAction,
+    id: string,
+    body: AlertActionDto,
+    ifMatch: string | undefined,
+    principal: Principal,
+    reply: FastifyReply,
+  ): Promise<Envelope<AlertDto>> {
     return withEtag(reply, await this.lifecycle.transition(id, action, body.note, ifMatch, principal));
   }
 }

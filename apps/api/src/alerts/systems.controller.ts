@@ -15,8 +15,16 @@ export class SystemsController {
   @Get(':system_key/alerts/history')
   @Authenticated({ scopes: ['alerts:read'] })
   @ApiListEnvelope(AlertDto)
-  @Operation({ id: 'getSystemAlertHistory', summary: "One system's alert history (seed 002: page/page_size ≤ 200, seven sort fields, from_date/to_date)", problems: [400] })
-  async history(@Param() params: SystemKeyParams, @Query() query: SystemHistoryQueryDto, @CurrentPrincipal() principal: Principal): Promise<ListEnvelope<AlertDto>> {
+  @Operation({
+    id: 'getSystemAlertHistory',
+    summary: "One system's alert history (seed 002: page/page_size ≤ 200, seven sort fields, from_date/to_date)",
+    problems: [400],
+  })
+  async history(
+    @Param() params: SystemKeyParams,
+    @Query() query: SystemHistoryQueryDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<ListEnvelope<AlertDto>> {
     return listEnvelope(
       await this.alerts.list(
         {

@@ -21,7 +21,11 @@ export class AuditTrailController {
   @Get('verify')
   @Authenticated({ scopes: ['audit:read'] })
   @ApiEnvelope(AuditVerificationDto)
-  @Operation({ id: 'verifyAuditTrail', summary: 'Recompute a bounded segment of the hash chain (AUDIT_VERIFY_MAX_EVENTS events at most) and report the first broken event and where to continue', problems: [400] })
+  @Operation({
+    id: 'verifyAuditTrail',
+    summary: 'Recompute a bounded segment of the hash chain (AUDIT_VERIFY_MAX_EVENTS events at most) and report the first broken event and where to continue',
+    problems: [400],
+  })
   async verify(@Query() query: VerifyAuditTrailQuery, @CurrentPrincipal() principal: Principal): Promise<Envelope<AuditVerificationDto>> {
     return envelope(await this.auditTrail.verify(principal, query));
   }

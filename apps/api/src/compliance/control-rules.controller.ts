@@ -20,7 +20,11 @@ export class ControlRulesController {
   @Get()
   @Authenticated({ scopes: ['compliance:read'] })
   @ApiListEnvelope(ControlRuleDto)
-  @Operation({ id: 'listControlRules', summary: 'The tenant’s control rules (type, source and labels → control ids), oldest first by default', problems: [400] })
+  @Operation({
+    id: 'listControlRules',
+    summary: 'The tenant’s control rules (type, source and labels → control ids), oldest first by default',
+    problems: [400],
+  })
   async list(@Query() query: ListControlRulesQueryDto, @CurrentPrincipal() principal: Principal): Promise<ListEnvelope<ControlRuleDto>> {
     return listEnvelope(await this.rules.list(query, principal), ControlRuleDto.from);
   }
@@ -29,8 +33,16 @@ export class ControlRulesController {
   @HttpCode(201)
   @Authenticated({ scopes: ['compliance:write'] })
   @ApiEnvelope(ControlRuleDto, 201, 'The rule; new alerts matching it get its controls')
-  @Operation({ id: 'createControlRule', summary: 'Add a control rule (applies to alerts created from now on; re-apply for existing ones)', problems: [400, 413, 415] })
-  async create(@Body() body: CreateControlRuleDto, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<ControlRuleDto>> {
+  @Operation({
+    id: 'createControlRule',
+    summary: 'Add a control rule (applies to alerts created from now on; re-apply for existing ones)',
+    problems: [400, 413, 415],
+  })
+  async create(
+    @Body() body: CreateControlRuleDto,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Envelope<ControlRuleDto>> {
     const rule = await this.rules.create(body, principal);
     void reply.header('Location', `/v1/compliance/control-rules/${rule.id}`);
     return envelope(ControlRuleDto.from(rule), 'Created');
@@ -40,7 +52,11 @@ export class ControlRulesController {
   @HttpCode(200)
   @Authenticated({ scopes: ['compliance:write', 'alerts:write'] })
   @ApiEnvelope(ControlRulesAppliedDto)
-  @Operation({ id: 'applyControlRules', summary: 'Re-apply the control rules to existing alerts (a filter, or all): controls are added, never removed', problems: [400, 413, 415] })
+  @Operation({
+    id: 'applyControlRules',
+    summary: 'Re-apply the control rules to existing alerts (a filter, or all): controls are added, never removed',
+    problems: [400, 413, 415],
+  })
   async apply(@Body() body: ApplyControlRulesDto, @CurrentPrincipal() principal: Principal): Promise<Envelope<ControlRulesAppliedDto>> {
     return envelope(await this.controls.reapply(body.filter ?? {}, principal));
   }

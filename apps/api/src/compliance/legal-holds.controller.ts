@@ -26,7 +26,11 @@ export class LegalHoldsController {
   @Authenticated({ scopes: ['compliance:write'] })
   @ApiEnvelope(LegalHoldDto, 201, 'The hold, active at once: the retention purge keeps what it covers')
   @Operation({ id: 'placeLegalHold', summary: 'Place a legal hold on the tenant or on one threat case (audited)', problems: [400, 413, 415, 422] })
-  async place(@Body() body: CreateLegalHoldDto, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<LegalHoldDto>> {
+  async place(
+    @Body() body: CreateLegalHoldDto,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Envelope<LegalHoldDto>> {
     const hold = await this.holds.place(body, principal);
     void reply.header('Location', `/v1/compliance/legal-holds/${hold.id}`);
     return envelope(LegalHoldDto.from(hold), 'Created');
@@ -45,7 +49,11 @@ export class LegalHoldsController {
   @Authenticated({ scopes: ['compliance:write'] })
   @ApiEnvelope(LegalHoldDto)
   @Operation({ id: 'releaseLegalHold', summary: 'Release a legal hold with a note (audited; the hold stays on record)', problems: [400, 404, 409, 413, 415] })
-  async release(@Param() params: LegalHoldIdParams, @Body() body: ReleaseLegalHoldDto, @CurrentPrincipal() principal: Principal): Promise<Envelope<LegalHoldDto>> {
+  async release(
+    @Param() params: LegalHoldIdParams,
+    @Body() body: ReleaseLegalHoldDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<Envelope<LegalHoldDto>> {
     return envelope(LegalHoldDto.from(await this.holds.release(params.id, body, principal)));
   }
 }

@@ -15,7 +15,11 @@ export class RetentionController {
   @HttpCode(200)
   @Authenticated({ scopes: ['admin'] })
   @ApiEnvelope(RetentionPurgeResultDto)
-  @Operation({ id: 'runRetentionPurge', summary: 'Run the retention purge now (admin): expired alerts, timelines and export jobs, never what a legal hold covers', problems: [400, 404, 413, 415] })
+  @Operation({
+    id: 'runRetentionPurge',
+    summary: 'Run the retention purge now (admin): expired alerts, timelines and export jobs, never what a legal hold covers',
+    problems: [400, 404, 413, 415],
+  })
   async purge(@Body() body: RunRetentionPurgeDto): Promise<Envelope<RetentionPurgeResultDto>> {
     return envelope(await this.purger.run(body.tenant_id));
   }

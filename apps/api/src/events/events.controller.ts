@@ -15,10 +15,28 @@ export class EventsController {
   @Authenticated({ scopes: [] })
   @QueryCredential()
   @ApiProduces('text/event-stream')
-  @ApiHeader({ name: 'Last-Event-ID', required: false, schema: { type: 'string', pattern: '^evt_[0-9A-Z]{26}$', maxLength: 30 }, description: 'Resume after this event (EventSource sends it when it reconnects); older than the window: a `stream.gap` event first' })
-  @ApiOkResponse({ description: 'Server-Sent Events: `event:` the type, `id:` the event id, `data:` the webhook payload `{type, timestamp, data}`; heartbeat comments; a last `stream.dropped` for a reader that fell behind', content: { 'text/event-stream': { schema: { type: 'string', maxLength: 1_000_000_000 } } } })
-  @Operation({ id: 'streamEvents', summary: 'The tenant’s changes as they happen (Server-Sent Events), by type and the webhook filters; each type needs its read scope', problems: [400] })
-  async stream(@Query() query: EventsQueryDto, @CurrentPrincipal() principal: Principal, @Headers('last-event-id') lastEventId: string | undefined, @Res() reply: FastifyReply): Promise<void> {
+  @ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    schema: { type: 'string', pattern: '^evt_[0-9A-Z]{26}$', maxLength: 30 },
+    description: 'Resume after this event (EventSource sends it when it reconnects); older than the window: a `stream.gap` event first',
+  })
+  @ApiOkResponse({
+    description:
+      'Server-Sent Events: `event:` the type, `id:` the event id, `data:` the webhook payload `{type, timestamp, data}`; heartbeat comments; a last `stream.dropped` for a reader that fell behind',
+    content: { 'text/event-stream': { schema: { type: 'string', maxLength: 1_000_000_000 } } },
+  })
+  @Operation({
+    id: 'streamEvents',
+    summary: 'The tenant’s changes as they happen (Server-Sent Events), by type and the webhook filters; each type needs its read scope',
+    problems: [400],
+  })
+  async stream(
+    @Query() query: EventsQueryDto,
+    @CurrentPrincipal() principal: Principal,
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     await this.streams.stream(reply, {
       tenantId: principal.tenantId,
       types: streamTypes(principal, query.types),

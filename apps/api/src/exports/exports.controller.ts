@@ -9,7 +9,13 @@ import { CreateExportDto, ExportAcceptedDto, ExportDownloadsService, ExportJobDt
 import { ExportJobIdParams } from './export-params.dto';
 
 const FILE = { schema: { type: 'string', format: 'binary' } };
-const FILE_TYPES = ['text/csv', 'application/x-ndjson', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/pdf', 'application/zip'];
+const FILE_TYPES = [
+  'text/csv',
+  'application/x-ndjson',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/pdf',
+  'application/zip',
+];
 
 @ApiTags('exports')
 @Controller('v1/exports')
@@ -23,8 +29,16 @@ export class ExportsController {
   @HttpCode(202)
   @Authenticated({ scopes: ['exports:write'] })
   @ApiEnvelope(ExportAcceptedDto, 202, 'Queued; poll the Location')
-  @Operation({ id: 'createExport', summary: 'Start an export job (PDF evidence report, XLSX, CSV, NDJSON, or an evidence pack zip)', problems: [400, 403, 413, 415, 422, 503] })
-  async create(@Body() body: CreateExportDto, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<ExportAcceptedDto>> {
+  @Operation({
+    id: 'createExport',
+    summary: 'Start an export job (PDF evidence report, XLSX, CSV, NDJSON, or an evidence pack zip)',
+    problems: [400, 403, 413, 415, 422, 503],
+  })
+  async create(
+    @Body() body: CreateExportDto,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Envelope<ExportAcceptedDto>> {
     const accepted = await this.exports.create(body, principal);
     void reply.header('Location', accepted.status_url);
     return envelope(accepted, 'Export job started');
@@ -48,13 +62,32 @@ export class ExportsController {
 
   @Get(':job_id/download')
   @Authenticated({ scopes: ['exports:read'] })
-  @ApiHeader({ name: 'Range', required: false, description: 'One byte range, `bytes=start-end`, `bytes=start-` or `bytes=-length` (a list of several is answered with the whole file; longer than 200 characters: 416)', schema: { type: 'string', maxLength: RANGE_MAX_LENGTH, pattern: '^bytes=[0-9 ,-]+$' } })
-  @ApiHeader({ name: 'If-Range', required: false, description: 'The ETag; the range applies only while the file is the same (any other value: the whole file is sent)', schema: { type: 'string', maxLength: 66, pattern: '^"[0-9a-f]{64}"$' } })
+  @ApiHeader({
+    name: 'Range',
+    required: false,
+    description:
+      'One byte range, `bytes=start-end`, `bytes=start-` or `bytes=-length` (a list of several is answered with the whole file; longer than 200 characters: 416)',
+    schema: { type: 'string', maxLength: RANGE_MAX_LENGTH, pattern: '^bytes=[0-9 ,-]+$' },
+  })
+  @ApiHeader({
+    name: 'If-Range',
+    required: false,
+    description: 'The ETag; the range applies only while the file is the same (any other value: the whole file is sent)',
+    schema: { type: 'string', maxLength: 66, pattern: '^"[0-9a-f]{64}"$' },
+  })
   @ApiProduces(...FILE_TYPES)
-  @ApiOkResponse({ description: 'The file, with Repr-Digest (SHA-256), ETag and Content-Disposition', content: Object.fromEntries(FILE_TYPES.map((type) => [type, FILE])) })
+  @ApiOkResponse({
+    description: 'The file, with Repr-Digest (SHA-256), ETag and Content-Disposition',
+    content: Object.fromEntries(FILE_TYPES.map((type) => [type, FILE])),
+  })
   @ApiPartialContentResponse({ description: 'The requested byte range', content: Object.fromEntries(FILE_TYPES.map((type) => [type, FILE])) })
   @Operation({ id: 'downloadExport', summary: 'Download a completed export (whole, or a byte range)', problems: [404, 409, 410, 416] })
-  async download(@Param() { job_id: id }: ExportJobIdParams, @Headers('range') range: string | undefined, @Headers('if-range') ifRange: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<StreamableFile> {
+  async download(
+    @Param() { job_id: id }: ExportJobIdParams,
+    @Headers('range') range: string | undefined,
+    @Headers('if-range') ifRange: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<StreamableFile> {
     const file = await this.downloads.open(id, range, ifRange);
     void reply.status(file.status).headers(file.headers);
     return new StreamableFile(file.body);
@@ -64,8 +97,16 @@ export class ExportsController {
   @Authenticated({ scopes: ['exports:write'] })
   @ApiEnvelope(ExportJobDto, 200, 'The job was running and is now cancelled')
   @ApiNoContentResponse({ description: 'The job had finished; it and its file are deleted' })
-  @Operation({ id: 'cancelExport', summary: 'Cancel a running export, or delete a finished one with its file (an auditor: its own only; none under a legal hold)', problems: [403, 404, 409] })
-  async cancel(@Param() { job_id: id }: ExportJobIdParams, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<ExportJobDto> | void> {
+  @Operation({
+    id: 'cancelExport',
+    summary: 'Cancel a running export, or delete a finished one with its file (an auditor: its own only; none under a legal hold)',
+    problems: [403, 404, 409],
+  })
+  async cancel(
+    @Param() { job_id: id }: ExportJobIdParams,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Envelope<ExportJobDto> | void> {
     const cancelled = await this.exports.cancel(id, principal);
     if (!cancelled) {
       void reply.status(204);

@@ -28,7 +28,11 @@ export class IngestRefusalFilter implements ExceptionFilter {
     const reason = REASON_BY_STATUS[status] ?? 'failed';
     this.metrics.refusedAlerts(reason, alerts);
     this.logger.warn(`Alertmanager payload refused with ${status}: ${alerts} alerts not stored`, 'ingest', {
-      reason, status, alerts, group_key: typeof body?.groupKey === 'string' ? body.groupKey.slice(0, 2_000) : null, receiver: typeof body?.receiver === 'string' ? body.receiver.slice(0, 200) : null,
+      reason,
+      status,
+      alerts,
+      group_key: typeof body?.groupKey === 'string' ? body.groupKey.slice(0, 2_000) : null,
+      receiver: typeof body?.receiver === 'string' ? body.receiver.slice(0, 200) : null,
     });
     this.responder.send(exception, request, http.getResponse<FastifyReply>());
   }

@@ -9,15 +9,44 @@ export const GENERATED_START = '<!-- generated from the OpenAPI document: npm ru
 export const GENERATED_END = '<!-- end of generated part -->';
 
 type Json = Record<string, unknown>;
-type Schema = Json & { $ref?: string; type?: string; items?: Schema; allOf?: Schema[]; oneOf?: Schema[]; anyOf?: Schema[]; enum?: unknown[]; properties?: Record<string, Schema>; required?: string[]; additionalProperties?: boolean | Schema; nullable?: boolean };
-interface Parameter { name: string; in: string; required?: boolean; description?: string; schema?: Schema }
-interface Operation { operationId?: string; summary?: string; description?: string; tags?: string[]; parameters?: Parameter[]; requestBody?: { required?: boolean; content?: Record<string, { schema?: Schema }> }; responses?: Record<string, { description?: string; content?: Record<string, { schema?: Schema }> }>; security?: unknown[] }
+type Schema = Json & {
+  $ref?: string;
+  type?: string;
+  items?: Schema;
+  allOf?: Schema[];
+  oneOf?: Schema[];
+  anyOf?: Schema[];
+  enum?: unknown[];
+  properties?: Record<string, Schema>;
+  required?: string[];
+  additionalProperties?: boolean | Schema;
+  nullable?: boolean;
+};
+interface Parameter {
+  name: string;
+  in: string;
+  required?: boolean;
+  description?: string;
+  schema?: Schema;
+}
+interface Operation {
+  operationId?: string;
+  summary?: string;
+  description?: string;
+  tags?: string[];
+  parameters?: Parameter[];
+  requestBody?: { required?: boolean; content?: Record<string, { schema?: Schema }> };
+  responses?: Record<string, { description?: string; content?: Record<string, { schema?: Schema }> }>;
+  security?: unknown[];
+}
 
 const METHODS = ['get', 'put', 'post', 'patch', 'delete', 'head', 'options'];
 
 /** A Markdown table cell: one line, pipes escaped. */
 function cell(text: unknown): string {
-  return String(text ?? '').replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|');
+  return String(text ?? '')
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/\|/g, '\\|');
 }
 
 function refName(ref: string): string {
@@ -33,7 +62,8 @@ export function typeOf(schema: Schema | undefined): string {
   if (schema.enum) return schema.enum.map((value) => `\`${JSON.stringify(value)}\``).join(', ') + (schema.nullable ? ' or null' : '');
   let text: string;
   if (schema.type === 'array') text = `${typeOf(schema.items)}[]`;
-  else if (schema.type === 'object' && schema.additionalProperties && typeof schema.additionalProperties === 'object') text = `map of ${typeOf(schema.additionalProperties)}`;
+  else if (schema.type === 'object' && schema.additionalProperties && typeof schema.additionalProperties === 'object')
+    text = `map of ${typeOf(schema.additionalProperties)}`;
   else text = String(schema.type ?? 'any') + (schema.format ? ` (${String(schema.format)})` : '');
   const limits = limitsOf(schema);
   return text + (limits ? ` ${limits}` : '') + (schema.nullable ? ' or null' : '');
@@ -54,7 +84,10 @@ function limitsOf(schema: Schema): string {
 }
 
 function anchor(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-');
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9 -]/g, '')
+    .replace(/ /g, '-');
 }
 
 function notes(schema: Schema | undefined, description: string | undefined): string {
@@ -72,7 +105,9 @@ function renderOperation(method: string, path: string, operation: Operation): st
   if (operation.parameters?.length) {
     lines.push('| parameter | in | type | required | notes |', '|---|---|---|---|---|');
     for (const parameter of operation.parameters) {
-      lines.push(`| \`${parameter.name}\` | ${parameter.in} | ${cell(typeOf(parameter.schema))} | ${parameter.required ? 'yes' : 'no'} | ${notes(parameter.schema, parameter.description)} |`);
+      lines.push(
+        `| \`${parameter.name}\` | ${parameter.in} | ${cell(typeOf(parameter.schema))} | ${parameter.required ? 'yes' : 'no'} | ${notes(parameter.schema, parameter.description)} |`,
+      );
     }
     lines.push('');
   }
@@ -81,7 +116,9 @@ function renderOperation(method: string, path: string, operation: Operation): st
   }
   lines.push('| status | answer |', '|---|---|');
   for (const [status, response] of Object.entries(operation.responses ?? {})) {
-    const bodies = Object.entries(response.content ?? {}).map(([mediaType, content]) => `${mediaType}${content.schema ? ` ${typeOf(envelopeData(content.schema))}` : ''}`);
+    const bodies = Object.entries(response.content ?? {}).map(
+      ([mediaType, content]) => `${mediaType}${content.schema ? ` ${typeOf(envelopeData(content.schema))}` : ''}`,
+    );
     lines.push(`| ${status} | ${cell([response.description, ...bodies].filter(Boolean).join('; '))} |`);
   }
   lines.push('');

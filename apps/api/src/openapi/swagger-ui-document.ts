@@ -18,7 +18,7 @@ export function forSwaggerUi(document: OpenAPIObject): OpenAPIObject {
   const copy = structuredClone(document);
   for (const item of Object.values(copy.paths)) {
     for (const operation of Object.values(item)) {
-      for (const parameter of ((operation as { parameters?: Parameter[] }).parameters ?? [])) {
+      for (const parameter of (operation as { parameters?: Parameter[] }).parameters ?? []) {
         if (parameter.in !== 'query' || parameter.required) continue;
         const example = parameter.example ?? parameter.schema?.example ?? parameter.schema?.items?.example;
         delete parameter.example;

@@ -10,7 +10,15 @@ import { WebhookProblems } from '@app/webhooks';
  * Every problem type the api can answer, assembled from the libraries that raise them: what /problems
  * serves and docs/ERRORS.md lists (`npm run docs:errors`), in code order.
  */
-export const PROBLEM_CATALOGUE: readonly ProblemType[] = [ProblemTypes, AuthProblems, AlertProblems, ThreatCaseProblems, ExportProblems, ComplianceProblems, WebhookProblems]
+export const PROBLEM_CATALOGUE: readonly ProblemType[] = [
+  ProblemTypes,
+  AuthProblems,
+  AlertProblems,
+  ThreatCaseProblems,
+  ExportProblems,
+  ComplianceProblems,
+  WebhookProblems,
+]
   .flatMap((types) => Object.values(types) as ProblemType[])
   .sort((a, b) => a.code - b.code);
 

@@ -16,11 +16,20 @@ export class ProblemsController {
 
   /** The documentation page a problem's `type` URI dereferences to (HTML; JSON with Accept: application/json). */
   @Get(':slug')
-  @ApiParam({ name: 'slug', description: 'A problem type of the catalogue (docs/ERRORS.md); any other answers 404', schema: { type: 'string', enum: PROBLEM_SLUGS } })
+  @ApiParam({
+    name: 'slug',
+    description: 'A problem type of the catalogue (docs/ERRORS.md); any other answers 404',
+    schema: { type: 'string', enum: PROBLEM_SLUGS },
+  })
   @ApiProduces('text/html', 'application/json')
   @ApiOkResponse({ description: 'The problem type: title, status, code and what to do' })
   @Operation({ id: 'getProblemType', summary: 'Documentation of a problem type', problems: [404] })
-  async describe(@Param('slug') slug: string, @Headers('accept') accept: string | undefined, @Headers('accept-language') language: string | undefined, @Res() reply: FastifyReply): Promise<void> {
+  async describe(
+    @Param('slug') slug: string,
+    @Headers('accept') accept: string | undefined,
+    @Headers('accept-language') language: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const type = problemTypeBySlug(slug);
     if (!type) throw new ProblemException(ProblemTypes.resourceNotFound, { args: { resource: 'problem type', id: slug } });
     const lang = negotiateLanguage(language);

@@ -5,8 +5,19 @@ import type { FastifyReply } from 'fastify';
 import { Authenticated, CurrentPrincipal } from '@app/auth';
 import { ApiEnvelope, ApiListEnvelope, envelope, Envelope, listEnvelope, ListEnvelope, Operation, Principal } from '@app/common';
 import {
-  CloseApprovalDto, CreateThreatCaseDto, CreateVerificationDto, ListThreatCasesQueryDto, ThreatCaseAlertIdsDto, ThreatCaseChangesService,
-  ThreatCaseDto, ThreatCaseNoteDto, ThreatCaseQueryDto, ThreatCaseQueryResultDto, ThreatCaseQueryService, ThreatCaseReadQueryDto, ThreatCasesService,
+  CloseApprovalDto,
+  CreateThreatCaseDto,
+  CreateVerificationDto,
+  ListThreatCasesQueryDto,
+  ThreatCaseAlertIdsDto,
+  ThreatCaseChangesService,
+  ThreatCaseDto,
+  ThreatCaseNoteDto,
+  ThreatCaseQueryDto,
+  ThreatCaseQueryResultDto,
+  ThreatCaseQueryService,
+  ThreatCaseReadQueryDto,
+  ThreatCasesService,
   TransitionThreatCaseDto,
 } from '@app/threat-cases';
 
@@ -34,7 +45,11 @@ export class ThreatCasesController {
   @Authenticated({ scopes: ['cases:write'] })
   @ApiEnvelope(ThreatCaseDto, 201, 'The case, INITIATED, with its alerts and timeline')
   @Operation({ id: 'createThreatCase', summary: 'Open a threat case from alerts of the tenant', problems: [400, 413, 415, 422] })
-  async create(@Body() body: CreateThreatCaseDto, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<ThreatCaseDto>> {
+  async create(
+    @Body() body: CreateThreatCaseDto,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Envelope<ThreatCaseDto>> {
     const created = await this.cases.create(body, principal);
     void reply.header('Location', `/v1/threat-cases/${created.id}`);
     return envelope(ThreatCaseDto.from(created), 'Created');
@@ -44,7 +59,11 @@ export class ThreatCasesController {
   @HttpCode(200)
   @Authenticated({ scopes: ['cases:read'] })
   @ApiEnvelope(ThreatCaseQueryResultDto)
-  @Operation({ id: 'queryThreatCases', summary: 'Seed 003 (Rhombus getAlertMonitoringThreatCases): query cases with its body, paged by lastEvaluatedKey', problems: [400, 413, 415] })
+  @Operation({
+    id: 'queryThreatCases',
+    summary: 'Seed 003 (Rhombus getAlertMonitoringThreatCases): query cases with its body, paged by lastEvaluatedKey',
+    problems: [400, 413, 415],
+  })
   async query(@Body() body: ThreatCaseQueryDto, @CurrentPrincipal() principal: Principal): Promise<Envelope<ThreatCaseQueryResultDto>> {
     return envelope(ThreatCaseQueryResultDto.from(await this.queries.query(body, principal)));
   }
@@ -53,7 +72,11 @@ export class ThreatCasesController {
   @Authenticated({ scopes: ['cases:read'] })
   @ApiEnvelope(ThreatCaseDto)
   @Operation({ id: 'getThreatCase', summary: 'Get a threat case with its timeline and verification history', problems: [400, 404] })
-  async get(@Param() params: ThreatCaseIdParams, @Query() query: ThreatCaseReadQueryDto, @CurrentPrincipal() principal: Principal): Promise<Envelope<ThreatCaseDto>> {
+  async get(
+    @Param() params: ThreatCaseIdParams,
+    @Query() query: ThreatCaseReadQueryDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<Envelope<ThreatCaseDto>> {
     return envelope(ThreatCaseDto.from(await this.cases.get(params.id, principal, query.include_deleted)));
   }
 
@@ -62,8 +85,17 @@ export class ThreatCasesController {
   @Authenticated({ scopes: ['cases:write'] })
   @ApiEnvelope(ThreatCaseDto)
   @ApiEnvelope(ThreatCaseDto, 202, 'Four eyes: CLOSED was asked for and now awaits a second person (close_request); POST …/approvals decides')
-  @Operation({ id: 'transitionThreatCase', summary: 'Move a threat case to another status (409 when the state machine forbids it)', problems: [400, 404, 409, 415] })
-  async transition(@Param() params: ThreatCaseIdParams, @Body() body: TransitionThreatCaseDto, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<ThreatCaseDto>> {
+  @Operation({
+    id: 'transitionThreatCase',
+    summary: 'Move a threat case to another status (409 when the state machine forbids it)',
+    problems: [400, 404, 409, 415],
+  })
+  async transition(
+    @Param() params: ThreatCaseIdParams,
+    @Body() body: TransitionThreatCaseDto,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Envelope<ThreatCaseDto>> {
     const { detail, approvalPending } = await this.changes.transition(params.id, body, principal);
     if (approvalPending) void reply.status(202);
     return envelope(ThreatCaseDto.from(detail), approvalPending ? 'Close requested; awaiting approval' : 'OK');
@@ -73,8 +105,16 @@ export class ThreatCasesController {
   @HttpCode(200)
   @Authenticated({ scopes: ['cases:write'] })
   @ApiEnvelope(ThreatCaseDto, 200, 'The case after the decision: CLOSED when approved')
-  @Operation({ id: 'decideThreatCaseClose', summary: 'Approve or reject the pending close request of a threat case (four eyes; the requester cannot approve: 403)', problems: [400, 403, 404, 409, 415] })
-  async approve(@Param() params: ThreatCaseIdParams, @Body() body: CloseApprovalDto, @CurrentPrincipal() principal: Principal): Promise<Envelope<ThreatCaseDto>> {
+  @Operation({
+    id: 'decideThreatCaseClose',
+    summary: 'Approve or reject the pending close request of a threat case (four eyes; the requester cannot approve: 403)',
+    problems: [400, 403, 404, 409, 415],
+  })
+  async approve(
+    @Param() params: ThreatCaseIdParams,
+    @Body() body: CloseApprovalDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<Envelope<ThreatCaseDto>> {
     return envelope(ThreatCaseDto.from(await this.changes.decideClose(params.id, body, principal)));
   }
 
@@ -92,7 +132,11 @@ export class ThreatCasesController {
   @Authenticated({ scopes: ['cases:write'] })
   @ApiEnvelope(ThreatCaseDto, 201, 'The case with the record as its current verification')
   @Operation({ id: 'addThreatCaseVerification', summary: 'Record a verification attempt of a threat case', problems: [400, 404, 415, 422] })
-  async verify(@Param() params: ThreatCaseIdParams, @Body() body: CreateVerificationDto, @CurrentPrincipal() principal: Principal): Promise<Envelope<ThreatCaseDto>> {
+  async verify(
+    @Param() params: ThreatCaseIdParams,
+    @Body() body: CreateVerificationDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<Envelope<ThreatCaseDto>> {
     return envelope(ThreatCaseDto.from(await this.changes.verify(params.id, body, principal)), 'Created');
   }
 
@@ -101,7 +145,11 @@ export class ThreatCasesController {
   @Authenticated({ scopes: ['cases:write'] })
   @ApiEnvelope(ThreatCaseDto)
   @Operation({ id: 'linkThreatCaseAlerts', summary: 'Link alerts of the tenant to a threat case', problems: [400, 404, 415, 422] })
-  async link(@Param() params: ThreatCaseIdParams, @Body() body: ThreatCaseAlertIdsDto, @CurrentPrincipal() principal: Principal): Promise<Envelope<ThreatCaseDto>> {
+  async link(
+    @Param() params: ThreatCaseIdParams,
+    @Body() body: ThreatCaseAlertIdsDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<Envelope<ThreatCaseDto>> {
     return envelope(ThreatCaseDto.from(await this.changes.link(params.id, body.alert_ids, principal)));
   }
 
@@ -109,7 +157,11 @@ export class ThreatCasesController {
   @Authenticated({ scopes: ['cases:write'] })
   @ApiEnvelope(ThreatCaseDto)
   @Operation({ id: 'unlinkThreatCaseAlerts', summary: 'Unlink alerts from a threat case', problems: [400, 404, 415, 422] })
-  async unlink(@Param() params: ThreatCaseIdParams, @Body() body: ThreatCaseAlertIdsDto, @CurrentPrincipal() principal: Principal): Promise<Envelope<ThreatCaseDto>> {
+  async unlink(
+    @Param() params: ThreatCaseIdParams,
+    @Body() body: ThreatCaseAlertIdsDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<Envelope<ThreatCaseDto>> {
     return envelope(ThreatCaseDto.from(await this.changes.unlink(params.id, body.alert_ids, principal)));
   }
 

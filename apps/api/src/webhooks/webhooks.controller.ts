@@ -5,8 +5,15 @@ import type { FastifyReply } from 'fastify';
 import { Authenticated, CurrentPrincipal } from '@app/auth';
 import { ApiEnvelope, ApiListEnvelope, envelope, Envelope, listEnvelope, ListEnvelope, Operation, Principal } from '@app/common';
 import {
-  CreateWebhookDto, ListWebhookDeliveriesQueryDto, ListWebhooksQueryDto, UpdateWebhookDto, WebhookDeliveriesService, WebhookDeliveryDto, WebhookDto,
-  WebhookSubscriptionsService, WebhookWithSecretDto,
+  CreateWebhookDto,
+  ListWebhookDeliveriesQueryDto,
+  ListWebhooksQueryDto,
+  UpdateWebhookDto,
+  WebhookDeliveriesService,
+  WebhookDeliveryDto,
+  WebhookDto,
+  WebhookSubscriptionsService,
+  WebhookWithSecretDto,
 } from '@app/webhooks';
 
 import { WebhookDeliveryParams, WebhookIdParams } from './webhook-params.dto';
@@ -31,8 +38,16 @@ export class WebhooksController {
   @HttpCode(201)
   @Authenticated({ scopes: ['webhooks:write'] })
   @ApiEnvelope(WebhookWithSecretDto, 201, 'The subscription with its signing secret, shown this once')
-  @Operation({ id: 'createWebhook', summary: 'Subscribe a URL to events (Standard Webhooks signatures; needs the read scope of every event type)', problems: [400, 413, 415] })
-  async create(@Body() body: CreateWebhookDto, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<Envelope<WebhookWithSecretDto>> {
+  @Operation({
+    id: 'createWebhook',
+    summary: 'Subscribe a URL to events (Standard Webhooks signatures; needs the read scope of every event type)',
+    problems: [400, 413, 415],
+  })
+  async create(
+    @Body() body: CreateWebhookDto,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Envelope<WebhookWithSecretDto>> {
     const subscription = await this.subscriptions.create(body, principal);
     void reply.header('Location', `/v1/webhooks/${subscription.id}`);
     return envelope(WebhookWithSecretDto.withSecret(subscription), 'Created');
@@ -49,7 +64,11 @@ export class WebhooksController {
   @Patch(':id')
   @Authenticated({ scopes: ['webhooks:write'] })
   @ApiEnvelope(WebhookDto)
-  @Operation({ id: 'updateWebhook', summary: 'Change a webhook subscription; `"enabled": true` re-enables a disabled one (audited)', problems: [400, 404, 413, 415] })
+  @Operation({
+    id: 'updateWebhook',
+    summary: 'Change a webhook subscription; `"enabled": true` re-enables a disabled one (audited)',
+    problems: [400, 404, 413, 415],
+  })
   async update(@Param() params: WebhookIdParams, @Body() body: UpdateWebhookDto, @CurrentPrincipal() principal: Principal): Promise<Envelope<WebhookDto>> {
     return envelope(WebhookDto.from(await this.subscriptions.update(params.id, body, principal)));
   }
@@ -75,8 +94,16 @@ export class WebhooksController {
   @Get(':id/deliveries')
   @Authenticated({ scopes: ['webhooks:read'] })
   @ApiListEnvelope(WebhookDeliveryDto)
-  @Operation({ id: 'listWebhookDeliveries', summary: 'The subscription’s deliveries with their latest attempt (status, response code, duration, next retry, error)', problems: [400, 404] })
-  async listDeliveries(@Param() params: WebhookIdParams, @Query() query: ListWebhookDeliveriesQueryDto, @CurrentPrincipal() principal: Principal): Promise<ListEnvelope<WebhookDeliveryDto>> {
+  @Operation({
+    id: 'listWebhookDeliveries',
+    summary: 'The subscription’s deliveries with their latest attempt (status, response code, duration, next retry, error)',
+    problems: [400, 404],
+  })
+  async listDeliveries(
+    @Param() params: WebhookIdParams,
+    @Query() query: ListWebhookDeliveriesQueryDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<ListEnvelope<WebhookDeliveryDto>> {
     return listEnvelope(await this.deliveries.list(params.id, query, principal), WebhookDeliveryDto.from);
   }
 

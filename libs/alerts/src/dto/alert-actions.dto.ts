@@ -1,6 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, registerDecorator, ValidateIf, ValidateNested, ValidationArguments } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  registerDecorator,
+  ValidateIf,
+  ValidateNested,
+  ValidationArguments,
+} from 'class-validator';
 
 import { isGiven, NotWith } from '@app/common';
 import { CONTROL_ID, CONTROL_ID_MAX_LENGTH, IsControlIdList } from '@app/compliance';
@@ -10,17 +26,23 @@ import { AlertFilterDto, narrowsAlerts } from './alert-filter.dto';
 
 export class AlertActionDto {
   /** Why; kept in the timeline. @example "Confirmed with the account owner" */
-  @IsOptional() @IsString() @MaxLength(5_000)
+  @IsOptional()
+  @IsString()
+  @MaxLength(5_000)
   note?: string;
 }
 
 export class AssignAlertDto {
   /** The new assignee; null unassigns. @example "analyst-002" */
   @ApiProperty({ type: String, nullable: true })
-  @ValidateIf((_, value) => value !== null) @IsString() @MaxLength(200)
+  @ValidateIf((_, value) => value !== null)
+  @IsString()
+  @MaxLength(200)
   assignee: string | null;
 
-  @IsOptional() @IsString() @MaxLength(5_000)
+  @IsOptional()
+  @IsString()
+  @MaxLength(5_000)
   note?: string;
 }
 
@@ -29,8 +51,16 @@ export class FollowUpDto {
   @IsIn(FOLLOW_UP_STATUSES)
   follow_up_status: (typeof FOLLOW_UP_STATUSES)[number];
 
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 5_000, description: 'Omitted: the notes stay as they are; null: they are cleared', example: 'Sudah diperiksa oleh tim keamanan pukul 09.00 WIB' })
-  @IsOptional() @IsString() @MaxLength(5_000)
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    maxLength: 5_000,
+    description: 'Omitted: the notes stay as they are; null: they are cleared',
+    example: 'Sudah diperiksa oleh tim keamanan pukul 09.00 WIB',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(5_000)
   follow_up_notes?: string | null;
 }
 
@@ -65,43 +95,70 @@ export class BulkActionDto {
   @ApiPropertyOptional({ type: [String], minItems: 1, maxItems: MAX_BULK_IDS, description: 'Alert ids; exactly one of ids or filter' })
   @ValidateIf((body: BulkActionDto) => isGiven(body.ids) || !isGiven(body.filter))
   @IsDefined({ message: 'give ids (1 to 1,000 alert ids) or a filter' })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_BULK_IDS) @IsString({ each: true })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_BULK_IDS)
+  @IsString({ each: true })
   @Matches(/^alr_[0-9A-Z]{26}$/, { each: true, message: 'each id must be an alert id (alr_…)' })
   ids?: string[] | null;
 
-  @ApiPropertyOptional({ type: AlertFilterDto, description: 'Every alert the list would show with these filters; exactly one of ids or filter. A filter that narrows nothing (`{}`) needs `"all": true`' })
+  @ApiPropertyOptional({
+    type: AlertFilterDto,
+    description: 'Every alert the list would show with these filters; exactly one of ids or filter. A filter that narrows nothing (`{}`) needs `"all": true`',
+  })
   @ValidateIf((body: BulkActionDto) => isGiven(body.filter))
-  @NotWith('ids') @IsObject() @ValidateNested() @Type(() => AlertFilterDto) @NarrowsOrAll()
+  @NotWith('ids')
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AlertFilterDto)
+  @NarrowsOrAll()
   filter?: AlertFilterDto | null;
 
   /** With a filter only: confirms that a filter narrowing nothing (`{}`) means every alert of the tenant. @example true */
-  @IsOptional() @IsBoolean() @NotWith('ids', { message: 'all is only taken with a filter, not with ids' })
+  @IsOptional()
+  @IsBoolean()
+  @NotWith('ids', { message: 'all is only taken with a filter, not with ids' })
   all?: boolean;
 
   /**
    * With a filter only: acts on the alerts after this id (in id order), the `next_after` of the answer
    * before, when the filter matched more than one request acts on. @example "alr_01JQ3Z6V1B9W3C7KJ6T2X9P8R4"
    */
-  @IsOptional() @NotWith('ids', { message: 'after is only taken with a filter, not with ids' })
-  @IsString() @Matches(/^alr_[0-9A-Z]{26}$/, { message: 'after must be an alert id (alr_…)' })
+  @IsOptional()
+  @NotWith('ids', { message: 'after is only taken with a filter, not with ids' })
+  @IsString()
+  @Matches(/^alr_[0-9A-Z]{26}$/, { message: 'after must be an alert id (alr_…)' })
   after?: string;
 
   /** Answers how many alerts the request would act on (`matched`), with no outcomes, and changes nothing. @example true */
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   dry_run?: boolean;
 
-  @IsOptional() @IsString() @MaxLength(5_000)
+  @IsOptional()
+  @IsString()
+  @MaxLength(5_000)
   note?: string;
 }
 
 /** PUT /v1/alerts/{id}/controls: the alert's controls from now on (replacing the rules' and earlier edits). */
 export class SetAlertControlsDto {
-  @ApiProperty({ type: [String], maxLength: CONTROL_ID_MAX_LENGTH, pattern: CONTROL_ID.source, maxItems: 50, description: 'Control ids; [] clears them', example: ['ISO27001:A.8.15', 'PCI:10.2.1.1'] })
-  @IsArray() @IsControlIdList()
+  @ApiProperty({
+    type: [String],
+    maxLength: CONTROL_ID_MAX_LENGTH,
+    pattern: CONTROL_ID.source,
+    maxItems: 50,
+    description: 'Control ids; [] clears them',
+    example: ['ISO27001:A.8.15', 'PCI:10.2.1.1'],
+  })
+  @IsArray()
+  @IsControlIdList()
   controls: string[];
 
   /** Why; kept in the timeline. */
-  @IsOptional() @IsString() @MaxLength(5_000)
+  @IsOptional()
+  @IsString()
+  @MaxLength(5_000)
   note?: string;
 }
 
@@ -109,20 +166,28 @@ export class SetAlertControlsDto {
 export class PatchAlertControlsDto {
   @ApiPropertyOptional({ type: [String], maxLength: CONTROL_ID_MAX_LENGTH, pattern: CONTROL_ID.source, maxItems: 50, example: ['PCI:10.6.1'] })
   @ValidateIf((body: PatchAlertControlsDto) => body.add !== undefined || body.remove === undefined)
-  @IsArray() @IsControlIdList()
+  @IsArray()
+  @IsControlIdList()
   add?: string[];
 
   @ApiPropertyOptional({ type: [String], maxLength: CONTROL_ID_MAX_LENGTH, pattern: CONTROL_ID.source, maxItems: 50, example: ['ISO27001:A.8.16'] })
-  @IsOptional() @IsArray() @IsControlIdList()
+  @IsOptional()
+  @IsArray()
+  @IsControlIdList()
   remove?: string[];
 
-  @IsOptional() @IsString() @MaxLength(5_000)
+  @IsOptional()
+  @IsString()
+  @MaxLength(5_000)
   note?: string;
 }
 
 /** Re-applies the control rules to the alerts a filter selects (every alert of the tenant without one). */
 export class ApplyControlRulesDto {
   @ApiPropertyOptional({ type: AlertFilterDto, description: 'The alerts to re-evaluate, as the list would select them' })
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => AlertFilterDto)
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AlertFilterDto)
   filter?: AlertFilterDto;
 }

@@ -14,86 +14,169 @@ const LIST = { each: true } as const;
  */
 export class AlertFilterDto extends DateRangeQueryDto {
   @ApiPropertyOptional({ type: [String], description: 'Alert types (OR)', example: ['brute_force'] })
-  @IsOptional() @CommaSeparated() @IsString(LIST) @MaxLength(100, LIST) @ArrayMaxSize(50)
+  @IsOptional()
+  @CommaSeparated()
+  @IsString(LIST)
+  @MaxLength(100, LIST)
+  @ArrayMaxSize(50)
   type?: string[];
 
   @ApiPropertyOptional({ enum: SEVERITIES, enumName: 'AlertSeverity', isArray: true, ...queryListMaxItems(50), description: 'Severities (OR), in any case' })
-  @IsOptional() @CommaSeparated() @ToLowerCase() @IsIn(SEVERITIES, SEVERITY_FILTER) @ArrayMaxSize(50)
+  @IsOptional()
+  @CommaSeparated()
+  @ToLowerCase()
+  @IsIn(SEVERITIES, SEVERITY_FILTER)
+  @ArrayMaxSize(50)
   severity?: (typeof SEVERITIES)[number][];
 
   @ApiPropertyOptional({ enum: STATUSES, enumName: 'AlertStatus', isArray: true, ...queryListMaxItems(50), description: 'Statuses (OR)' })
-  @IsOptional() @CommaSeparated() @IsIn(STATUSES, LIST) @ArrayMaxSize(50)
+  @IsOptional()
+  @CommaSeparated()
+  @IsIn(STATUSES, LIST)
+  @ArrayMaxSize(50)
   status?: (typeof STATUSES)[number][];
 
   /** Case-insensitive substring of the source. */
-  @IsOptional() @IsString() @MaxLength(200)
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
   source?: string;
 
   @ApiPropertyOptional({ type: [String], description: 'Alertmanager alertnames (OR)' })
-  @IsOptional() @CommaSeparated() @IsString(LIST) @MaxLength(200, LIST) @ArrayMaxSize(50)
+  @IsOptional()
+  @CommaSeparated()
+  @IsString(LIST)
+  @MaxLength(200, LIST)
+  @ArrayMaxSize(50)
   alertname?: string[];
 
   @ApiPropertyOptional({ type: [String], description: 'Assignees (OR)' })
-  @IsOptional() @CommaSeparated() @IsString(LIST) @MaxLength(200, LIST) @ArrayMaxSize(50)
+  @IsOptional()
+  @CommaSeparated()
+  @IsString(LIST)
+  @MaxLength(200, LIST)
+  @ArrayMaxSize(50)
   assignee?: string[];
 
   @ApiPropertyOptional({ enum: ALERTABLE_TYPES, enumName: 'AlertableType', isArray: true, ...queryListMaxItems(50), description: 'What raised the alert (OR)' })
-  @IsOptional() @CommaSeparated() @IsIn(ALERTABLE_TYPES, LIST) @ArrayMaxSize(50)
+  @IsOptional()
+  @CommaSeparated()
+  @IsIn(ALERTABLE_TYPES, LIST)
+  @ArrayMaxSize(50)
   alertable_type?: (typeof ALERTABLE_TYPES)[number][];
 
   /** The id of the entity that raised the alert. */
-  @IsOptional() @IsString() @MaxLength(200)
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
   alertable_id?: string;
 
   @ApiPropertyOptional({ type: [String], description: 'Alert rule ids (OR)' })
-  @IsOptional() @CommaSeparated() @IsString(LIST) @MaxLength(100, LIST) @ArrayMaxSize(50)
+  @IsOptional()
+  @CommaSeparated()
+  @IsString(LIST)
+  @MaxLength(100, LIST)
+  @ArrayMaxSize(50)
   alert_rule_id?: string[];
 
   @ApiPropertyOptional({ type: [String], description: 'System keys (OR)' })
-  @IsOptional() @CommaSeparated() @IsString(LIST) @MaxLength(200, LIST) @ArrayMaxSize(50)
+  @IsOptional()
+  @CommaSeparated()
+  @IsString(LIST)
+  @MaxLength(200, LIST)
+  @ArrayMaxSize(50)
   system_key?: string[];
 
   @ApiPropertyOptional({ type: [String], description: 'Stream ids (OR)' })
-  @IsOptional() @CommaSeparated() @IsString(LIST) @MaxLength(200, LIST) @ArrayMaxSize(50)
+  @IsOptional()
+  @CommaSeparated()
+  @IsString(LIST)
+  @MaxLength(200, LIST)
+  @ArrayMaxSize(50)
   stream_id?: string[];
 
   @ApiPropertyOptional({ type: [String], description: 'Site ids: every stream of the site (OR)' })
-  @IsOptional() @CommaSeparated() @IsString(LIST) @MaxLength(200, LIST) @ArrayMaxSize(50)
+  @IsOptional()
+  @CommaSeparated()
+  @IsString(LIST)
+  @MaxLength(200, LIST)
+  @ArrayMaxSize(50)
   site_id?: string[];
 
   @ApiPropertyOptional({ enum: FOLLOW_UP_STATUSES, enumName: 'FollowUpStatus', isArray: true, ...queryListMaxItems(50) })
-  @IsOptional() @CommaSeparated() @IsIn(FOLLOW_UP_STATUSES, LIST) @ArrayMaxSize(50)
+  @IsOptional()
+  @CommaSeparated()
+  @IsIn(FOLLOW_UP_STATUSES, LIST)
+  @ArrayMaxSize(50)
   follow_up_status?: (typeof FOLLOW_UP_STATUSES)[number][];
 
   @ApiPropertyOptional({ type: [String], description: '`key:value` label matches; repeat for more (AND)', example: ['env:prod'] })
-  @IsOptional() @CommaSeparated() @Matches(/^[^:]{1,100}:.{0,200}$/, { each: true, message: 'label must be key:value' }) @ArrayMaxSize(20)
+  @IsOptional()
+  @CommaSeparated()
+  @Matches(/^[^:]{1,100}:.{0,200}$/, { each: true, message: 'label must be key:value' })
+  @ArrayMaxSize(20)
   label?: string[];
 
-  @ApiPropertyOptional({ type: [String], description: 'Control ids (OR): alerts that evidence any of them (`ISO27001:A.<n>.<n>`, `PCI:<n>(.<n>)*`)', maxItems: MAX_CONTROLS, example: ['ISO27001:A.8.15', 'PCI:10.2.1.1'] })
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Control ids (OR): alerts that evidence any of them (`ISO27001:A.<n>.<n>`, `PCI:<n>(.<n>)*`)',
+    maxItems: MAX_CONTROLS,
+    example: ['ISO27001:A.8.15', 'PCI:10.2.1.1'],
+  })
   // 22 is CONTROL_ID_MAX_LENGTH, written out: the Swagger plugin reads a literal, not an imported constant.
-  @IsOptional() @CommaSeparated() @Matches(CONTROL_ID, { each: true, message: CONTROL_ID_MESSAGE }) @MaxLength(22, LIST) @ArrayMaxSize(MAX_CONTROLS)
+  @IsOptional()
+  @CommaSeparated()
+  @Matches(CONTROL_ID, { each: true, message: CONTROL_ID_MESSAGE })
+  @MaxLength(22, LIST)
+  @ArrayMaxSize(MAX_CONTROLS)
   control?: string[];
 
   /**
    * Alerts open at this instant (created by then and not resolved or dismissed then, reopenings
    * included), from their recorded lifecycle: RFC 3339, or a date read in `timezone`. @example "2025-04-01T00:00:00Z"
    */
-  @IsOptional() @IsString() @MaxLength(40) @IsInstant()
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  @IsInstant()
   open_at?: string;
 
   /** Free text over title, message, source, alertable_id and the rule name (case-insensitive). */
-  @IsOptional() @IsString() @MaxLength(200)
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
   q?: string;
 
   /** Admin only: one tenant (400 from any other principal). */
-  @IsOptional() @AdminOnly() @IsTenantId()
+  @IsOptional()
+  @AdminOnly()
+  @IsTenantId()
   tenant_id?: string;
 }
 
 /** Filter fields, for code that copies a filter out of a larger query object. */
 const ALERT_FILTER_FIELDS = [
-  'type', 'severity', 'status', 'source', 'alertname', 'assignee', 'alertable_type', 'alertable_id', 'alert_rule_id', 'system_key',
-  'stream_id', 'site_id', 'follow_up_status', 'label', 'q', 'created_from', 'created_to', 'timezone', 'tenant_id', 'control', 'open_at',
+  'type',
+  'severity',
+  'status',
+  'source',
+  'alertname',
+  'assignee',
+  'alertable_type',
+  'alertable_id',
+  'alert_rule_id',
+  'system_key',
+  'stream_id',
+  'site_id',
+  'follow_up_status',
+  'label',
+  'q',
+  'created_from',
+  'created_to',
+  'timezone',
+  'tenant_id',
+  'control',
+  'open_at',
 ] as const satisfies readonly (keyof AlertFilterDto)[];
 
 /** Fields that do not narrow the alerts by themselves: how dates are read, and (admin) the whole of one tenant. */

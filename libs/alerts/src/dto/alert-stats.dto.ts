@@ -15,14 +15,23 @@ export type StatsInterval = (typeof STATS_INTERVALS)[number];
 
 /** Statistics take the list's filters; grouped counts over many values take a limit. */
 export class GroupStatsQueryDto extends AlertFilterDto {
-  @ApiPropertyOptional({ type: 'integer', default: 50, description: 'Most groups answered, largest first (source and type; severity and status always list every value)' })
-  @IsOptional() @ToInt() @IsInt() @Min(1) @Max(MAX_GROUPS)
+  @ApiPropertyOptional({
+    type: 'integer',
+    default: 50,
+    description: 'Most groups answered, largest first (source and type; severity and status always list every value)',
+  })
+  @IsOptional()
+  @ToInt()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_GROUPS)
   limit?: number;
 }
 
 export class TimeseriesQueryDto extends AlertFilterDto {
   @ApiQueryEnum({ enum: STATS_INTERVALS, enumName: 'StatsInterval', default: 'day', description: 'Bucket size, in `timezone` (days and weeks follow DST)' })
-  @IsOptional() @IsIn(STATS_INTERVALS)
+  @IsOptional()
+  @IsIn(STATS_INTERVALS)
   interval?: StatsInterval;
 }
 
@@ -34,7 +43,8 @@ export class CountDto {
 export class GroupStatsDto {
   @ApiProperty({ enum: ['severity', 'status', 'source', 'type'], enumName: 'StatsDimension' }) dimension: string;
   @ApiProperty() total: number;
-  @ApiProperty({ type: [CountDto], maxItems: MAX_GROUPS, description: 'At most `limit` groups (source and type); every value (severity, status)' }) groups: CountDto[];
+  @ApiProperty({ type: [CountDto], maxItems: MAX_GROUPS, description: 'At most `limit` groups (source and type); every value (severity, status)' })
+  groups: CountDto[];
 }
 
 export class TimeseriesBucketDto {
@@ -61,5 +71,6 @@ export class DurationStatsDto {
 export class ResponseTimesDto {
   @ApiProperty({ enum: ['info', 'low', 'medium', 'high', 'critical'], enumName: 'AlertSeverity' }) severity: string;
   @ApiProperty({ type: DurationStatsDto, description: 'created_at → acknowledged_at' }) time_to_acknowledge: DurationStatsDto;
-  @ApiProperty({ type: DurationStatsDto, description: 'the earlier of starts_at and created_at → resolved_at (never negative)' }) time_to_resolve: DurationStatsDto;
+  @ApiProperty({ type: DurationStatsDto, description: 'the earlier of starts_at and created_at → resolved_at (never negative)' })
+  time_to_resolve: DurationStatsDto;
 }

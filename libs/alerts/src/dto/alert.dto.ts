@@ -40,13 +40,20 @@ export class AlertDto {
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string', maxLength: LABEL_LIMITS.maxValueLength } }) labels: Record<string, string>;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string', maxLength: ANNOTATION_LIMITS.maxValueLength } }) annotations: Record<string, string>;
   @ApiProperty({ type: String, nullable: true, maxLength: 200 }) receiver: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'Alertmanager’s generatorURL: the Prometheus expression that raised the alert; null for alerts from elsewhere', example: 'http://prometheus:9090/graph?g0.expr=up+%3D%3D+0', maxLength: 8192 })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Alertmanager’s generatorURL: the Prometheus expression that raised the alert; null for alerts from elsewhere',
+    example: 'http://prometheus:9090/graph?g0.expr=up+%3D%3D+0',
+    maxLength: 8192,
+  })
   generator_url: string | null;
   @ApiProperty({
     type: 'array',
     items: { type: 'string', maxLength: 220 },
     maxItems: 151,
-    description: 'Fields Alertmanager sent longer than their documented limit, cut to it on ingestion (label values 2,000 characters, annotation values 10,000, generator_url 8,192); empty when nothing was cut',
+    description:
+      'Fields Alertmanager sent longer than their documented limit, cut to it on ingestion (label values 2,000 characters, annotation values 10,000, generator_url 8,192); empty when nothing was cut',
     example: ['annotations.description'],
   })
   truncated_fields: string[];
@@ -65,12 +72,29 @@ export class AlertDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) dismissed_at: string | null;
   @ApiProperty({ type: String, nullable: true, maxLength: 200 }) dismissed_by: string | null;
   @ApiProperty({ description: 'Optimistic-concurrency version; the ETag is "<version>"' }) version: number;
-  @ApiProperty({ type: [String], description: `Control ids the alert evidences (control rules and edits), in byte order: the first ${MAX_ANSWERED_CONTROLS.toLocaleString('en')} (exports hold them all)`, example: ['ISO27001:A.8.15', 'PCI:10.2.1.1'], maxLength: 22, maxItems: MAX_ANSWERED_CONTROLS })
+  @ApiProperty({
+    type: [String],
+    description: `Control ids the alert evidences (control rules and edits), in byte order: the first ${MAX_ANSWERED_CONTROLS.toLocaleString('en')} (exports hold them all)`,
+    example: ['ISO27001:A.8.15', 'PCI:10.2.1.1'],
+    maxLength: 22,
+    maxItems: MAX_ANSWERED_CONTROLS,
+  })
   controls: string[];
   @ApiProperty({ description: 'How many controls the alert evidences (more than `controls` lists only past its bound)', example: 2 }) controls_count: number;
-  @ApiProperty({ type: Number, nullable: true, description: 'acknowledged_at − created_at in seconds (the latest acknowledgement); null until acknowledged. As in /stats/response-times', example: 95.5 })
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'acknowledged_at − created_at in seconds (the latest acknowledgement); null until acknowledged. As in /stats/response-times',
+    example: 95.5,
+  })
   time_to_acknowledge_seconds: number | null;
-  @ApiProperty({ type: Number, nullable: true, description: 'resolved_at − the earlier of starts_at and created_at (when the condition began), in seconds, never negative; null unless resolved (a reopening clears it). As in /stats/response-times', example: 3600 })
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description:
+      'resolved_at − the earlier of starts_at and created_at (when the condition began), in seconds, never negative; null unless resolved (a reopening clears it). As in /stats/response-times',
+    example: 3600,
+  })
   time_to_resolve_seconds: number | null;
 
   static from(alert: Alert): AlertDto {
@@ -146,7 +170,13 @@ export class TimelineEntryDto {
 
 export class BatchItemErrorDto {
   @ApiProperty({ description: 'Position of the item in `alerts`' }) index: number;
-  @ApiProperty({ type: 'array', items: { type: 'object' }, maxItems: PROBLEM_LIMITS.errors, description: 'Field violations, as in a validation problem (the first 100 found)' }) errors: unknown[];
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object' },
+    maxItems: PROBLEM_LIMITS.errors,
+    description: 'Field violations, as in a validation problem (the first 100 found)',
+  })
+  errors: unknown[];
 }
 
 export class BatchResultDto {
@@ -159,26 +189,44 @@ export const BULK_OUTCOMES = ['updated', 'not_found', 'invalid_transition', 'not
 
 export class BulkOutcomeDto {
   @ApiProperty({ maxLength: 40 }) id: string;
-  @ApiProperty({ enum: BULK_OUTCOMES, enumName: 'BulkOutcome', description: 'note_required: the alert’s severity needs a note (the tenant’s note_required_from) and none was given' }) outcome: (typeof BULK_OUTCOMES)[number];
-  @ApiProperty({ type: String, nullable: true, description: 'The status after (updated) or as found (invalid_transition)', maxLength: 20 }) status: string | null;
+  @ApiProperty({
+    enum: BULK_OUTCOMES,
+    enumName: 'BulkOutcome',
+    description: 'note_required: the alert’s severity needs a note (the tenant’s note_required_from) and none was given',
+  })
+  outcome: (typeof BULK_OUTCOMES)[number];
+  @ApiProperty({ type: String, nullable: true, description: 'The status after (updated) or as found (invalid_transition)', maxLength: 20 }) status:
+    string | null;
 }
 
 /** The answer of a bulk action, streamed: the outcomes a chunk at a time, the totals after them. */
 export class BulkResultDto {
   @ApiProperty({ enum: LIFECYCLE_ACTIONS, enumName: 'AlertAction' }) action: string;
   @ApiProperty({ description: 'True when the request was a dry run: nothing changed, no outcomes, `matched` is the count' }) dry_run: boolean;
-  @ApiProperty({ type: [BulkOutcomeDto], maxItems: MAX_BULK_FILTER_ALERTS, description: `One per matched id, in the order walked (ids as listed; a filter in id order, at most ${MAX_BULK_FILTER_ALERTS.toLocaleString('en')} alerts a request); empty in a dry run` }) outcomes: BulkOutcomeDto[];
-  @ApiProperty({ description: 'Outcomes answered: updated + failed; in a dry run, the alerts the request would act on (the ids found, or the filter\'s matches after `after`, at most 10,000)' }) matched: number;
+  @ApiProperty({
+    type: [BulkOutcomeDto],
+    maxItems: MAX_BULK_FILTER_ALERTS,
+    description: `One per matched id, in the order walked (ids as listed; a filter in id order, at most ${MAX_BULK_FILTER_ALERTS.toLocaleString('en')} alerts a request); empty in a dry run`,
+  })
+  outcomes: BulkOutcomeDto[];
+  @ApiProperty({
+    description:
+      "Outcomes answered: updated + failed; in a dry run, the alerts the request would act on (the ids found, or the filter's matches after `after`, at most 10,000)",
+  })
+  matched: number;
   @ApiProperty() updated: number;
   @ApiProperty() failed: number;
   @ApiProperty({
-    type: String, nullable: true, maxLength: 30,
+    type: String,
+    nullable: true,
+    maxLength: 30,
     description: `A filter that matched more than the ${MAX_BULK_FILTER_ALERTS.toLocaleString('en')} alerts one request acts on: the last id acted on (in a dry run, the one it would be); send it as \`after\` with the same filter to go on. null when the walk reached the end, and with ids`,
   })
   next_after: string | null;
   @ApiPropertyOptional({
     type: ProblemSchema,
-    description: 'Only when the work broke off after the answer had begun (the status was already sent): the problem it would have answered. The outcomes and totals cover the chunks done; nothing of the failed chunk was changed',
+    description:
+      'Only when the work broke off after the answer had begun (the status was already sent): the problem it would have answered. The outcomes and totals cover the chunks done; nothing of the failed chunk was changed',
   })
   error?: ProblemSchema;
 }

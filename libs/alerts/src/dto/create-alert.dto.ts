@@ -9,81 +9,139 @@ import { SEVERITIES } from './alert-enums';
 
 export class AlertRuleRefDto {
   /** @example "rule-bf-01" */
-  @IsString() @IsNotEmpty() @MaxLength(100)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
   id: string;
 
   /** @example "Brute force detection" */
-  @IsOptional() @IsString() @MaxLength(200)
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
   name?: string;
 }
 
 /** A manual or external alert. Lifecycle fields (status, timestamps, actors) are the server's. */
 export class CreateAlertDto {
   /** @example "brute_force" */
-  @IsString() @IsNotEmpty() @MaxLength(100)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
   type: string;
 
   /** @example "auth-gateway" */
-  @IsString() @IsNotEmpty() @MaxLength(200)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
   source: string;
 
   /** @example "Brute force detection on vpn-gw" */
-  @IsString() @IsNotEmpty() @MaxLength(500)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
   title: string;
 
   /** @example "User alice had 42 failed logins in 5 minutes" */
-  @IsOptional() @IsString() @MaxLength(10_000)
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
   message?: string;
 
   @ApiProperty({ enum: SEVERITIES, enumName: 'AlertSeverity', example: 'high' })
   @IsIn(SEVERITIES)
   severity: (typeof SEVERITIES)[number];
 
-  @ApiPropertyOptional({ enum: ['manual', 'external'], enumName: 'CreatableAlertableType', default: 'manual', description: 'event, system and scheduled alerts come from their own integrations' })
-  @IsOptional() @IsIn(['manual', 'external'])
+  @ApiPropertyOptional({
+    enum: ['manual', 'external'],
+    enumName: 'CreatableAlertableType',
+    default: 'manual',
+    description: 'event, system and scheduled alerts come from their own integrations',
+  })
+  @IsOptional()
+  @IsIn(['manual', 'external'])
   alertable_type?: 'manual' | 'external';
 
-  @IsOptional() @IsString() @MaxLength(200)
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
   alertable_id?: string;
 
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => AlertRuleRefDto)
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AlertRuleRefDto)
   alert_rule?: AlertRuleRefDto;
 
-  @IsOptional() @IsString() @MaxLength(200)
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
   system_key?: string;
 
-  @IsOptional() @IsString() @MaxLength(200)
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
   alertname?: string;
 
-  @IsOptional() @IsString() @MaxLength(100)
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
   fingerprint?: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string', maxLength: LABEL_LIMITS.maxValueLength }, maxProperties: LABEL_LIMITS.maxKeys, example: { env: 'prod', team: 'soc' } })
-  @IsOptional() @IsStringRecord(LABEL_LIMITS)
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string', maxLength: LABEL_LIMITS.maxValueLength },
+    maxProperties: LABEL_LIMITS.maxKeys,
+    example: { env: 'prod', team: 'soc' },
+  })
+  @IsOptional()
+  @IsStringRecord(LABEL_LIMITS)
   labels?: Record<string, string>;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string', maxLength: ANNOTATION_LIMITS.maxValueLength }, maxProperties: ANNOTATION_LIMITS.maxKeys, example: { runbook: 'https://runbooks.example.com/bf' } })
-  @IsOptional() @IsStringRecord(ANNOTATION_LIMITS)
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string', maxLength: ANNOTATION_LIMITS.maxValueLength },
+    maxProperties: ANNOTATION_LIMITS.maxKeys,
+    example: { runbook: 'https://runbooks.example.com/bf' },
+  })
+  @IsOptional()
+  @IsStringRecord(ANNOTATION_LIMITS)
   annotations?: Record<string, string>;
 
-  @IsOptional() @IsString() @MaxLength(200)
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
   receiver?: string;
 
-  @IsOptional() @IsString() @MaxLength(200)
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
   stream_id?: string;
 
-  @IsOptional() @IsString() @MaxLength(200)
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
   site_id?: string;
 
-  @IsOptional() @IsString() @MaxLength(200)
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
   assignee?: string;
 
-  @ApiPropertyOptional({ type: [String], maxLength: CONTROL_ID_MAX_LENGTH, pattern: CONTROL_ID.source, maxItems: 50, description: 'Control ids the alert evidences, besides those the tenant’s control rules assign', example: ['ISO27001:A.8.16'] })
-  @IsOptional() @IsControlIdList()
+  @ApiPropertyOptional({
+    type: [String],
+    maxLength: CONTROL_ID_MAX_LENGTH,
+    pattern: CONTROL_ID.source,
+    maxItems: 50,
+    description: 'Control ids the alert evidences, besides those the tenant’s control rules assign',
+    example: ['ISO27001:A.8.16'],
+  })
+  @IsOptional()
+  @IsControlIdList()
   controls?: string[];
 
   /** When the condition began; defaults to now. */
-  @IsOptional() @IsDateTimeText(false)
+  @IsOptional()
+  @IsDateTimeText(false)
   starts_at?: string;
 }
 
@@ -92,7 +150,14 @@ const BATCH_LENGTH = { message: `alerts must hold 1 to ${MAX_BATCH.toLocaleStrin
 
 /** Only the array is checked here: each item is validated on its own, and an invalid one (a non-object too) is reported by index. */
 export class CreateAlertBatchDto {
-  @ApiProperty({ type: [CreateAlertDto], minItems: 1, maxItems: MAX_BATCH, description: 'Up to 1,000 alerts; each is validated on its own and invalid ones are reported by index' })
-  @IsArray() @ArrayMinSize(1, BATCH_LENGTH) @ArrayMaxSize(MAX_BATCH, BATCH_LENGTH)
+  @ApiProperty({
+    type: [CreateAlertDto],
+    minItems: 1,
+    maxItems: MAX_BATCH,
+    description: 'Up to 1,000 alerts; each is validated on its own and invalid ones are reported by index',
+  })
+  @IsArray()
+  @ArrayMinSize(1, BATCH_LENGTH)
+  @ArrayMaxSize(MAX_BATCH, BATCH_LENGTH)
   alerts: unknown[];
 }

@@ -8,7 +8,13 @@ import { AlertFilterDto } from './alert-filter.dto';
 
 /** The alert list: every filter, sort and both paging modes. */
 export class ListAlertsQueryDto extends IntersectionType(AlertFilterDto, PageQueryDto) {
-  @ApiQueryEnum({ enum: ALERT_SORT_FIELDS, enumName: 'AlertSortField', default: 'created_at', description: 'Field to sort by; severity and status then sort by created_at, and id breaks ties' })
-  @IsOptional() @IsIn(ALERT_SORT_FIELDS)
+  @ApiQueryEnum({
+    enum: ALERT_SORT_FIELDS,
+    enumName: 'AlertSortField',
+    default: 'created_at',
+    description: 'Field to sort by; severity and status then sort by created_at, and id breaks ties',
+  })
+  @IsOptional()
+  @IsIn(ALERT_SORT_FIELDS)
   sort_by?: AlertSortField;
 }

@@ -26,6 +26,13 @@ export function noteRequired(id: string, severity: AlertSeverity, action: 'resol
   return new ProblemException(AlertProblems.alertNoteRequired, {
     args: { severity, action: done, required_from: requiredFrom },
     extensions: { alert_id: id, severity, note_required_from: requiredFrom },
-    errors: [{ field: 'note', pointer: '/body/note', code: 'required', description: `a ${severity} alert needs a note to be ${done} (note_required_from is ${requiredFrom})` }],
+    errors: [
+      {
+        field: 'note',
+        pointer: '/body/note',
+        code: 'required',
+        description: `a ${severity} alert needs a note to be ${done} (note_required_from is ${requiredFrom})`,
+      },
+    ],
   });
 }

@@ -2,7 +2,23 @@ import { defineProblemTypes } from '@app/common';
 
 /** Alerts (02). Titles and details are translated under `problems.<slug>` in libs/common/src/i18n. */
 export const AlertProblems = defineProblemTypes({
-  invalidTransition: { slug: 'invalid-transition', status: 409, code: 10020001, description: 'The alert\'s status does not allow this action. `current_status` and `allowed_actions` say what does.' },
-  idempotencyKeyReused: { slug: 'idempotency-key-reused', status: 422, code: 10020002, description: 'This Idempotency-Key was used before with a different request body. Use a new key for a new request.' },
-  alertNoteRequired: { slug: 'alert-note-required', status: 422, code: 10020003, description: 'Resolving or dismissing an alert of this severity needs a `note` (the tenant\'s `note_required_from` setting, GET /v1/compliance/settings). `errors[]` points at the note; nothing was changed.' },
+  invalidTransition: {
+    slug: 'invalid-transition',
+    status: 409,
+    code: 10020001,
+    description: "The alert's status does not allow this action. `current_status` and `allowed_actions` say what does.",
+  },
+  idempotencyKeyReused: {
+    slug: 'idempotency-key-reused',
+    status: 422,
+    code: 10020002,
+    description: 'This Idempotency-Key was used before with a different request body. Use a new key for a new request.',
+  },
+  alertNoteRequired: {
+    slug: 'alert-note-required',
+    status: 422,
+    code: 10020003,
+    description:
+      "Resolving or dismissing an alert of this severity needs a `note` (the tenant's `note_required_from` setting, GET /v1/compliance/settings). `errors[]` points at the note; nothing was changed.",
+  },
 });

@@ -32,11 +32,19 @@ export class AuditEventDto {
 export class AuditVerificationDto {
   @ApiProperty({ description: 'Every checked chain links and every hash recomputes' }) valid: boolean;
   @ApiProperty({ description: 'Events checked' }) checked: number;
-  @ApiProperty({ type: String, nullable: true, description: 'The first event whose hash or link does not match', maxLength: 40 }) first_broken_id: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The first event whose hash or link does not match', maxLength: 40 }) first_broken_id:
+    string | null;
   @ApiProperty({ description: 'Tenants whose chains were checked' }) tenants: number;
-  @ApiProperty({ description: 'Whether the chains were walked to their end; false when AUDIT_VERIFY_MAX_EVENTS stopped this call (continue at next_from_seq)' }) complete: boolean;
+  @ApiProperty({ description: 'Whether the chains were walked to their end; false when AUDIT_VERIFY_MAX_EVENTS stopped this call (continue at next_from_seq)' })
+  complete: boolean;
   @ApiProperty({ type: Number, nullable: true, description: 'The seq this call started at (of the first tenant walked)' }) from_seq: number | null;
   @ApiProperty({ type: Number, nullable: true, description: 'The last seq checked (of the last tenant walked)' }) last_seq: number | null;
-  @ApiProperty({ type: String, nullable: true, maxLength: 30, description: 'When incomplete: the tenant to continue with (tenant_id, or from_tenant_id for an admin walking every tenant)' }) next_tenant_id: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    maxLength: 30,
+    description: 'When incomplete: the tenant to continue with (tenant_id, or from_tenant_id for an admin walking every tenant)',
+  })
+  next_tenant_id: string | null;
   @ApiProperty({ type: Number, nullable: true, description: 'When incomplete: the from_seq of the next call' }) next_from_seq: number | null;
 }

@@ -10,8 +10,14 @@ import { RateLimiter } from '../rate-limit/rate-limiter';
 export class RateLimitGuard implements CanActivate {
   private readonly limited;
 
-  constructor(private readonly limiter: RateLimiter, metrics: MetricsService) {
-    this.limited = metrics.counter({ name: 'alert_ledger_rate_limited_requests_total', help: 'Requests refused with 429 because their principal spent its RATE_LIMIT_PER_MINUTE' });
+  constructor(
+    private readonly limiter: RateLimiter,
+    metrics: MetricsService,
+  ) {
+    this.limited = metrics.counter({
+      name: 'alert_ledger_rate_limited_requests_total',
+      help: 'Requests refused with 429 because their principal spent its RATE_LIMIT_PER_MINUTE',
+    });
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {

@@ -17,7 +17,8 @@ export function joseFailure(error: unknown): ProblemException {
   if (error instanceof ProblemException) return error;
   if (error instanceof errors.JWTExpired) return authProblem(AuthProblems.tokenExpired, { expired_at: iso(error.payload.exp) }, error);
   if (error instanceof errors.JWTClaimValidationFailed) {
-    if (error.claim === 'nbf' && error.reason === 'check_failed') return authProblem(AuthProblems.tokenNotYetValid, { not_before: iso(error.payload.nbf) }, error);
+    if (error.claim === 'nbf' && error.reason === 'check_failed')
+      return authProblem(AuthProblems.tokenNotYetValid, { not_before: iso(error.payload.nbf) }, error);
     if (error.claim === 'iss') return authProblem(AuthProblems.invalidIssuer, {}, error);
     if (error.claim === 'aud') return authProblem(AuthProblems.invalidAudience, {}, error);
     return authProblem(AuthProblems.invalidClaims, { claim: error.claim }, error);

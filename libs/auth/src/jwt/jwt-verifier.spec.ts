@@ -59,9 +59,22 @@ function provider(issuer = ISSUER): { fetcher: typeof fetch; fetches: { discover
   return { fetcher, fetches };
 }
 
-const issuerConfig: OidcIssuerConfig = { issuer: ISSUER, audience: 'alert-ledger', jwksUri: null, tenantClaim: 'tenant_id', tenant: null, scopeClaims: ['scopes'], scopeMap: null };
+const issuerConfig: OidcIssuerConfig = {
+  issuer: ISSUER,
+  audience: 'alert-ledger',
+  jwksUri: null,
+  tenantClaim: 'tenant_id',
+  tenant: null,
+  scopeClaims: ['scopes'],
+  scopeMap: null,
+};
 
-function verifierWith(config: Partial<OidcIssuerConfig> = {}, refreshSeconds = 0, fetcher = provider().fetcher, extra: Partial<ConstructorParameters<typeof JwtVerifier>[0]> = {}): JwtVerifier {
+function verifierWith(
+  config: Partial<OidcIssuerConfig> = {},
+  refreshSeconds = 0,
+  fetcher = provider().fetcher,
+  extra: Partial<ConstructorParameters<typeof JwtVerifier>[0]> = {},
+): JwtVerifier {
   const issuers = [new OidcIssuer({ ...issuerConfig, ...config }, refreshSeconds, fetcher)];
   return new JwtVerifier({ secret: SECRET, issuer: ISSUER, audience: 'alert-ledger', issuers, now: () => NOW, maxTtlSeconds: 3600, ...extra });
 }
@@ -82,7 +95,13 @@ describe('JwtVerifier', () => {
     ['ES256', 'ec-1', ec.privateKey],
     ['EdDSA', 'ed-1', ed.privateKey],
   ])('should accept an issuer token signed %s with the key its kid names', async (alg, kid, key) => {
-    expect(await verifier.verify(await sign(good, alg, kid, key))).toEqual({ sub: 'user-1', tenantId: TENANT, scopes: ['alerts:read'], jti: undefined, issuer: ISSUER });
+    expect(await verifier.verify(await sign(good, alg, kid, key))).toEqual({
+      sub: 'user-1',
+      tenantId: TENANT,
+      scopes: ['alerts:read'],
+      jti: undefined,
+      issuer: ISSUER,
+    });
   });
 
   it.each([
@@ -160,7 +179,10 @@ describe('JwtVerifier', () => {
     const plain = verifierWith({ scopeClaims: ['scope', 'scp'] });
     expect((await plain.verify(await sign({ ...good, scopes: undefined, scope: 'openid alerts:read profile' }))).scopes).toEqual(['alerts:read']);
     expect((await plain.verify(await sign({ ...good, scopes: undefined, scp: ['cases:read'] }))).scopes).toEqual(['cases:read']);
-    const mapped = verifierWith({ scopeClaims: ['realm_access.roles', 'groups'], scopeMap: { 'alert-admins': ['alerts:read', 'alerts:write'], auditors: ['auditor'] } });
+    const mapped = verifierWith({
+      scopeClaims: ['realm_access.roles', 'groups'],
+      scopeMap: { 'alert-admins': ['alerts:read', 'alerts:write'], auditors: ['auditor'] },
+    });
     const token = await sign({ ...good, scopes: undefined, realm_access: { roles: ['alert-admins', 'offline_access'] }, groups: ['auditors'] });
     expect((await mapped.verify(token)).scopes).toEqual(['alerts:read', 'alerts:write', 'auditor']);
   });
@@ -210,7 +232,10 @@ describe('JwtVerifier', () => {
     const second = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const stranger = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const twoKeys = { keys: [rsa, second].map((pair, i) => ({ ...pair.publicKey.export({ format: 'jwk' }), kid: `rot-${i}`, use: 'sig', alg: 'RS256' })) };
-    const fetcher = (async (url: string | URL) => (String(url).endsWith('/.well-known/openid-configuration') ? Response.json({ issuer: ISSUER, jwks_uri: 'https://idp.example/keys' }) : Response.json(twoKeys))) as typeof fetch;
+    const fetcher = (async (url: string | URL) =>
+      String(url).endsWith('/.well-known/openid-configuration')
+        ? Response.json({ issuer: ISSUER, jwks_uri: 'https://idp.example/keys' })
+        : Response.json(twoKeys)) as typeof fetch;
     const rotating = verifierWith({}, 0, fetcher);
     const noKid = (key: KeyObject) => new SignJWT({ ...good }).setProtectedHeader({ alg: 'RS256' }).sign(key);
     expect(await rotating.verify(await noKid(second.privateKey))).toEqual(expect.objectContaining({ tenantId: TENANT, issuer: ISSUER }));

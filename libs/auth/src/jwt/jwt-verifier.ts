@@ -2,7 +2,6 @@ import { createSecretKey, KeyObject } from 'node:crypto';
 
 import { decodeJwt, decodeProtectedHeader, errors, JWTPayload, jwtVerify, JWTVerifyOptions, JWTVerifyResult, ProtectedHeaderParameters } from 'jose';
 
-
 import { authProblem } from '../errors/auth-errors';
 import { isScope } from '../scopes';
 import { joseFailure } from './jose-failures';
@@ -79,7 +78,8 @@ export class JwtVerifier {
   async verify(token: string): Promise<VerifiedClaims> {
     const header = this.header(token);
     if (header.alg === 'HS256') return this.verifyHs256(token);
-    if (!ISSUER_ALGORITHMS.includes(header.alg as string) || this.issuers.size === 0) throw authProblem(AuthProblems.unsupportedAlgorithm, { alg: String(header.alg).slice(0, 20) });
+    if (!ISSUER_ALGORITHMS.includes(header.alg as string) || this.issuers.size === 0)
+      throw authProblem(AuthProblems.unsupportedAlgorithm, { alg: String(header.alg).slice(0, 20) });
     const issuer = this.issuerOf(token);
     const options = { algorithms: ISSUER_ALGORITHMS, issuer: issuer.config.issuer, audience: issuer.config.audience, requiredClaims: ['exp'], ...this.clock() };
     const { payload } = await verifyWithIssuer(token, issuer, options);
@@ -139,7 +139,8 @@ export class JwtVerifier {
     const { exp, iat } = payload;
     if (exp === undefined) return;
     const now = this.now();
-    if (exp - Math.min(iat ?? now, now) > this.options.maxTtlSeconds + this.tolerance) throw authProblem(AuthProblems.tokenLifetimeTooLong, { max_ttl_seconds: this.options.maxTtlSeconds });
+    if (exp - Math.min(iat ?? now, now) > this.options.maxTtlSeconds + this.tolerance)
+      throw authProblem(AuthProblems.tokenLifetimeTooLong, { max_ttl_seconds: this.options.maxTtlSeconds });
   }
 
   private subjectOf(payload: JWTPayload): { sub: string; jti?: string } {
@@ -154,7 +155,8 @@ export class JwtVerifier {
     const { tenant_id: tenantId, scopes } = payload;
     if (typeof tenantId !== 'string' || !/^tnt_[0-9A-Z]{26}$/.test(tenantId)) throw authProblem(AuthProblems.invalidClaims, { claim: 'tenant_id' });
     const list = typeof scopes === 'string' ? scopes.split(' ').filter(Boolean) : scopes;
-    if (!Array.isArray(list) || !list.every((scope) => typeof scope === 'string' && isScope(scope))) throw authProblem(AuthProblems.invalidClaims, { claim: 'scopes' });
+    if (!Array.isArray(list) || !list.every((scope) => typeof scope === 'string' && isScope(scope)))
+      throw authProblem(AuthProblems.invalidClaims, { claim: 'scopes' });
     // An auditor's credentials expire (docs/API-DECISIONS.md): a development token without exp is refused.
     if (list.includes('auditor') && payload.exp === undefined) throw authProblem(AuthProblems.invalidClaims, { claim: 'exp' });
     return { ...subject, tenantId, scopes: list as string[] };

@@ -53,7 +53,9 @@ export class OidcIssuer {
     private readonly refreshSeconds: number,
     private readonly fetcher: typeof fetch = fetch,
   ) {
-    const unknown = Object.values(config.scopeMap ?? {}).flat().filter((scope) => !isScope(scope));
+    const unknown = Object.values(config.scopeMap ?? {})
+      .flat()
+      .filter((scope) => !isScope(scope));
     if (unknown.length) throw new Error(`OIDC_ISSUERS: the scope_map of ${config.issuer} names unknown scopes: ${unknown.join(', ')}`);
   }
 
@@ -78,7 +80,9 @@ export class OidcIssuer {
     // Providers add scopes of their own (openid, profile, offline_access): only ours, or the mapped ones, count.
     // `admin` crosses every tenant: it is granted only where the operator's scope_map names it, never
     // because a claim happens to hold the word (a user-editable attribute, a role called "admin").
-    const scopes = scopeMap ? granted.flatMap((value) => (Object.hasOwn(scopeMap, value) ? scopeMap[value] : [])) : granted.filter((value) => isScope(value) && value !== ADMIN_SCOPE);
+    const scopes = scopeMap
+      ? granted.flatMap((value) => (Object.hasOwn(scopeMap, value) ? scopeMap[value] : []))
+      : granted.filter((value) => isScope(value) && value !== ADMIN_SCOPE);
     return { tenantId, scopes: [...new Set(scopes)] };
   }
 

@@ -55,7 +55,10 @@ export class RateLimiter {
     // A defined command runs by EVALSHA (the script's text is sent once, not with every request).
     redis.client.defineCommand('rateLimitHit', { numberOfKeys: 1, lua: SCRIPT });
     this.client = redis.client as RateLimitClient;
-    this.failOpen = metrics.counter({ name: 'alert_ledger_rate_limiter_fail_open_total', help: 'Requests let through without a rate limit because Redis was unavailable' });
+    this.failOpen = metrics.counter({
+      name: 'alert_ledger_rate_limiter_fail_open_total',
+      help: 'Requests let through without a rate limit because Redis was unavailable',
+    });
   }
 
   async hit(credentialId: string, now = Date.now()): Promise<RateDecision> {

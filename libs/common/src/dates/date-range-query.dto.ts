@@ -28,7 +28,9 @@ export function IsInstant(zoneField = 'timezone', options?: ValidationOptions): 
       target: target.constructor,
       propertyName: propertyName as string,
       options: { message: `${String(propertyName)} must be an RFC 3339 timestamp or a date (YYYY-MM-DD), ${INSTANT_RANGE.text}`, ...options },
-      validator: { validate: (value: unknown, args: ValidationArguments) => typeof value === 'string' && parseInstant(value, zoneOf(args, zoneField)) !== null },
+      validator: {
+        validate: (value: unknown, args: ValidationArguments) => typeof value === 'string' && parseInstant(value, zoneOf(args, zoneField)) !== null,
+      },
     });
 }
 
@@ -43,7 +45,9 @@ export function IsTimestamp(settings: { orZeroTime?: boolean } = {}, options?: V
       target: target.constructor,
       propertyName: propertyName as string,
       options: { message: `${String(propertyName)} must be an RFC 3339 timestamp ${INSTANT_RANGE.text}`, ...options },
-      validator: { validate: (value: unknown) => typeof value === 'string' && ((settings.orZeroTime === true && value === ZERO_TIME) || parseTimestamp(value) !== null) },
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && ((settings.orZeroTime === true && value === ZERO_TIME) || parseTimestamp(value) !== null),
+      },
     });
 }
 
@@ -71,15 +75,24 @@ export function IsAfter(otherField: string, zoneField = 'timezone', options?: Va
 /** `created_from` (inclusive) and `created_to` (exclusive); dates without a time are read in `timezone`. */
 export class DateRangeQueryDto {
   /** Inclusive lower bound: RFC 3339, or YYYY-MM-DD read in `timezone`. @example "2025-04-01" */
-  @IsOptional() @IsString() @MaxLength(40) @IsInstant()
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  @IsInstant()
   created_from?: string;
 
   /** Exclusive upper bound; must be after created_from. @example "2025-05-01" */
-  @IsOptional() @IsString() @MaxLength(40) @IsInstant() @IsAfter('created_from')
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  @IsInstant()
+  @IsAfter('created_from')
   created_to?: string;
 
   @ApiPropertyOptional({ default: 'UTC', description: 'IANA time zone for date-only bounds', example: 'Asia/Jakarta' })
-  @IsOptional() @MaxLength(64) @IsTimeZone()
+  @IsOptional()
+  @MaxLength(64)
+  @IsTimeZone()
   timezone?: string;
 }
 

@@ -16,5 +16,9 @@ export const DATE_TIME_MAX_LENGTH = 40;
  */
 export function IsDateTimeText(required: boolean, settings: { orZeroTime?: boolean } = {}): PropertyDecorator {
   const document = required ? ApiProperty : ApiPropertyOptional;
-  return applyDecorators(document({ type: String, format: 'date-time', maxLength: DATE_TIME_MAX_LENGTH }), MaxLength(DATE_TIME_MAX_LENGTH), IsTimestamp(settings));
+  return applyDecorators(
+    document({ type: String, format: 'date-time', maxLength: DATE_TIME_MAX_LENGTH }),
+    MaxLength(DATE_TIME_MAX_LENGTH),
+    IsTimestamp(settings),
+  );
 }

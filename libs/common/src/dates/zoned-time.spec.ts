@@ -22,7 +22,18 @@ describe('zoned time', () => {
   });
 
   it('should take only instants from 1970 to 9999 that exist, with no 24:00', () => {
-    for (const text of ['9999-12-31T24:00:00Z', '9999-12-31T24:00Z', '2026-01-01T23:60:00Z', '2026-01-01T23:59:60Z', '2026-02-29T00:00:00Z', '1969-12-31T23:59:59.999Z', '0001-01-01T00:00:00Z', '9999-12-31T23:00:00-05:00', '2026-01-01T00:00:00+24:00', '+010000-01-01T00:00:00Z']) {
+    for (const text of [
+      '9999-12-31T24:00:00Z',
+      '9999-12-31T24:00Z',
+      '2026-01-01T23:60:00Z',
+      '2026-01-01T23:59:60Z',
+      '2026-02-29T00:00:00Z',
+      '1969-12-31T23:59:59.999Z',
+      '0001-01-01T00:00:00Z',
+      '9999-12-31T23:00:00-05:00',
+      '2026-01-01T00:00:00+24:00',
+      '+010000-01-01T00:00:00Z',
+    ]) {
       expect([text, parseTimestamp(text)]).toEqual([text, null]);
     }
     expect(parseTimestamp('9999-12-31T23:59:59.999Z')?.toISOString()).toBe('9999-12-31T23:59:59.999Z');
@@ -51,7 +62,17 @@ describe('zoned time', () => {
   it('should write UTC exactly as toISOString does, and local time as the wall clock of the offset', () => {
     const utc = new ZonedFormatter('UTC');
     const jakarta = new ZonedFormatter('Asia/Jakarta');
-    const instants = [0, -1, 1, 999, 86_399_999, -86_400_001, Date.UTC(1969, 11, 31, 23, 59, 59, 1), Date.UTC(2000, 1, 29, 12, 0, 0, 5), Date.UTC(9999, 11, 31, 23, 59, 59, 999)];
+    const instants = [
+      0,
+      -1,
+      1,
+      999,
+      86_399_999,
+      -86_400_001,
+      Date.UTC(1969, 11, 31, 23, 59, 59, 1),
+      Date.UTC(2000, 1, 29, 12, 0, 0, 5),
+      Date.UTC(9999, 11, 31, 23, 59, 59, 999),
+    ];
     for (let i = 0; i < 2_000; i++) instants.push(Math.floor(Math.sin(i + 1) * 4e12));
     for (const at of instants) {
       const date = new Date(at);

@@ -13,7 +13,16 @@ export function isTimeZone(zone: string): boolean {
 function formatter(zone: string): Intl.DateTimeFormat {
   let f = formatters.get(zone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
     formatters.set(zone, f);
   }
   return f;
@@ -21,7 +30,11 @@ function formatter(zone: string): Intl.DateTimeFormat {
 
 /** The zone's offset from UTC at an instant, in milliseconds (positive east of Greenwich). */
 export function zoneOffsetMs(instant: number, zone: string): number {
-  const parts = Object.fromEntries(formatter(zone).formatToParts(new Date(instant)).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatter(zone)
+      .formatToParts(new Date(instant))
+      .map((p) => [p.type, p.value]),
+  );
   const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
   return asUtc - Math.floor(instant / 1000) * 1000;
 }
@@ -40,7 +53,11 @@ const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/i;
 
 /** The one range of instants the API takes, in query and body alike: years 1970 to 9999 (UTC). */
-export const INSTANT_RANGE = { minMs: Date.UTC(1970, 0, 1), maxMs: Date.UTC(10_000, 0, 1) - 1, text: 'from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z' } as const;
+export const INSTANT_RANGE = {
+  minMs: Date.UTC(1970, 0, 1),
+  maxMs: Date.UTC(10_000, 0, 1) - 1,
+  text: 'from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z',
+} as const;
 
 function isDay(y: number, m: number, d: number): boolean {
   const check = new Date(Date.UTC(y, m - 1, d));

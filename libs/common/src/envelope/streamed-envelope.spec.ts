@@ -18,7 +18,9 @@ const request = { method: 'POST', url: '/v1/alerts/bulk/acknowledge', headers: {
 describe('EnvelopeStreamer', () => {
   const warn = jest.fn();
   const problem = { type: '/problems/internal-error', status: 500, code: 10000016 };
-  const responder = { render: (_error: unknown, _request: FastifyRequest, ctx: RequestContext) => ({ status: 500, headers: {}, body: { ...problem, request_id: ctx.requestId } }) };
+  const responder = {
+    render: (_error: unknown, _request: FastifyRequest, ctx: RequestContext) => ({ status: 500, headers: {}, body: { ...problem, request_id: ctx.requestId } }),
+  };
   const streamer = new EnvelopeStreamer(responder as unknown as ProblemResponder, { warn } as unknown as JsonLogger);
 
   beforeEach(() => warn.mockReset());
@@ -75,7 +77,14 @@ describe('EnvelopeStreamer', () => {
     const file = await RequestContextStore.run(context, () => streamer.stream(data([chunk(0, 2), chunk(2, 2), chunk(4, 2)], { fail: 2 }), request));
     const body = JSON.parse(await read(file));
     expect(body.code).toBe(0);
-    expect(body.data).toEqual({ action: 'acknowledge', outcomes: chunk(0, 4), matched: 4, updated: 4, failed: 0, error: { ...problem, request_id: 'req_stream_1' } });
+    expect(body.data).toEqual({
+      action: 'acknowledge',
+      outcomes: chunk(0, 4),
+      matched: 4,
+      updated: 4,
+      failed: 0,
+      error: { ...problem, request_id: 'req_stream_1' },
+    });
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('broke off after 4 items'), 'envelope');
   });
 
@@ -91,7 +100,9 @@ describe('EnvelopeStreamer', () => {
     let closed!: () => void;
     const done = new Promise<void>((resolve) => (closed = resolve));
     const seen: (string | undefined)[] = [];
-    const file = await RequestContextStore.run(context, () => streamer.stream(data([chunk(0, 1), chunk(1, 1), chunk(2, 1), chunk(3, 1), chunk(4, 1)], { seen, closed }), request));
+    const file = await RequestContextStore.run(context, () =>
+      streamer.stream(data([chunk(0, 1), chunk(1, 1), chunk(2, 1), chunk(3, 1), chunk(4, 1)], { seen, closed }), request),
+    );
     const parts: string[] = [];
     for await (const part of file.getStream()) {
       parts.push(String(part));

@@ -45,7 +45,13 @@ export class EnvelopeStreamer {
     return new StreamableFile(body, { type: 'application/json; charset=utf-8' });
   }
 
-  private async *body<T>(data: StreamedData<T>, first: IteratorResult<T[], void>, request: FastifyRequest, context: RequestContext, message: string): AsyncGenerator<string> {
+  private async *body<T>(
+    data: StreamedData<T>,
+    first: IteratorResult<T[], void>,
+    request: FastifyRequest,
+    context: RequestContext,
+    message: string,
+  ): AsyncGenerator<string> {
     yield `{"code":0,"message":${JSON.stringify(message)},"data":{${[...members(data.head), `${JSON.stringify(data.field)}:[`].join(',')}`;
     let next = first;
     let written = 0;

@@ -31,13 +31,16 @@ function clear(request: FastifyRequest): void {
 export function installClientLimits(fastify: FastifyInstance, limits: ClientLimits, send: Send): void {
   const timeoutMs = limits.bodyTimeoutSeconds * 1000;
   fastify.addHook('onRequest', (request, reply, done) => {
-    timers.set(request, setTimeout(() => {
-      timers.delete(request);
-      if (reply.sent || request.raw.complete) return;
-      void reply.header('connection', 'close');
-      reply.raw.once('finish', () => request.raw.socket.destroy());
-      send(new ProblemException(ProblemTypes.requestTimeout, { args: { timeout_seconds: limits.bodyTimeoutSeconds } }), request, reply);
-    }, timeoutMs).unref());
+    timers.set(
+      request,
+      setTimeout(() => {
+        timers.delete(request);
+        if (reply.sent || request.raw.complete) return;
+        void reply.header('connection', 'close');
+        reply.raw.once('finish', () => request.raw.socket.destroy());
+        send(new ProblemException(ProblemTypes.requestTimeout, { args: { timeout_seconds: limits.bodyTimeoutSeconds } }), request, reply);
+      }, timeoutMs).unref(),
+    );
     done();
   });
   fastify.addHook('preValidation', (request, _reply, done) => {

@@ -52,7 +52,10 @@ export async function installCors(app: NestFastifyApplication, config: AppConfig
     const listed = new Set(config.corsOrigins);
     await app.register(cors as never, {
       // false (not listed): the plugin adds no CORS header and lets the request go on, to the OPTIONS hook below.
-      origin: any ? '*' : (origin: string | undefined, done: (error: null, allowed: string | false) => void) => done(null, origin !== undefined && listed.has(origin) ? origin : false),
+      origin: any
+        ? '*'
+        : (origin: string | undefined, done: (error: null, allowed: string | false) => void) =>
+            done(null, origin !== undefined && listed.has(origin) ? origin : false),
       methods: CORS_METHODS,
       exposedHeaders: CORS_EXPOSED_HEADERS,
       maxAge: PREFLIGHT_MAX_AGE_SECONDS,
@@ -60,10 +63,16 @@ export async function installCors(app: NestFastifyApplication, config: AppConfig
       strictPreflight: false,
     });
   }
-  app.getHttpAdapter().getInstance().addHook('onRequest', (request, reply, done) => {
-    if (request.method !== 'OPTIONS') return done();
-    const allowed = routes.allowedMethods(request.url);
-    if (!allowed.length) return done();
-    void reply.code(204).header('allow', [...allowed, 'OPTIONS'].join(', ')).send();
-  });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (request, reply, done) => {
+      if (request.method !== 'OPTIONS') return done();
+      const allowed = routes.allowedMethods(request.url);
+      if (!allowed.length) return done();
+      void reply
+        .code(204)
+        .header('allow', [...allowed, 'OPTIONS'].join(', '))
+        .send();
+    });
 }

@@ -24,17 +24,36 @@ export function checkIfMatch(header: string | undefined): void {
   if (header === undefined || header.trim() === '*') return;
   if (header.length > IF_MATCH_MAX_LENGTH) {
     throw new ProblemException(ProblemTypes.validationError, {
-      errors: [{ field: 'If-Match', pointer: '/headers/if-match', code: 'length', description: `If-Match must be at most ${IF_MATCH_MAX_LENGTH} characters long`, limits: { max: IF_MATCH_MAX_LENGTH, unit: 'characters' } }],
+      errors: [
+        {
+          field: 'If-Match',
+          pointer: '/headers/if-match',
+          code: 'length',
+          description: `If-Match must be at most ${IF_MATCH_MAX_LENGTH} characters long`,
+          limits: { max: IF_MATCH_MAX_LENGTH, unit: 'characters' },
+        },
+      ],
     });
   }
   if (header.split(',').every((tag) => ENTITY_TAG.test(tag.trim()))) return;
   throw new ProblemException(ProblemTypes.validationError, {
-    errors: [{ field: 'If-Match', pointer: '/headers/if-match', code: 'format', description: 'If-Match must be the ETag as the API sent it, in double quotes ("5"), a comma-separated list of them, or *', value: header }],
+    errors: [
+      {
+        field: 'If-Match',
+        pointer: '/headers/if-match',
+        code: 'format',
+        description: 'If-Match must be the ETag as the API sent it, in double quotes ("5"), a comma-separated list of them, or *',
+        value: header,
+      },
+    ],
   });
 }
 
 /** Whether a checked If-Match header (absent, `*`, or a list of tags) accepts the current version; a weak tag counts as its strong one. */
 export function ifMatchAccepts(header: string | undefined, version: number): boolean {
   if (header === undefined || header.trim() === '*') return true;
-  return header.split(',').map((tag) => tag.trim().replace(/^W\//, '')).includes(etag(version));
+  return header
+    .split(',')
+    .map((tag) => tag.trim().replace(/^W\//, ''))
+    .includes(etag(version));
 }

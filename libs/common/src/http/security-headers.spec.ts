@@ -2,7 +2,13 @@ import { DOCS_SECURITY_HEADERS, SECURITY_HEADERS, securityHeadersFor } from './s
 
 describe('securityHeadersFor', () => {
   it('should give helmet’s headers, and drop upgrade-insecure-requests for Swagger UI only', () => {
-    expect(SECURITY_HEADERS).toEqual(expect.objectContaining({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'SAMEORIGIN', 'strict-transport-security': 'max-age=31536000; includeSubDomains' }));
+    expect(SECURITY_HEADERS).toEqual(
+      expect.objectContaining({
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'SAMEORIGIN',
+        'strict-transport-security': 'max-age=31536000; includeSubDomains',
+      }),
+    );
     expect(SECURITY_HEADERS['content-security-policy']).toContain("script-src 'self' 'unsafe-inline'");
     expect(SECURITY_HEADERS['content-security-policy']).toContain('upgrade-insecure-requests');
     expect(DOCS_SECURITY_HEADERS['content-security-policy']).toBe(SECURITY_HEADERS['content-security-policy'].replace(';upgrade-insecure-requests', ''));

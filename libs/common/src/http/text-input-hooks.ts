@@ -12,7 +12,19 @@ const ALLOW_NUL = 'allowNulText';
 const UNDECODABLE = Symbol('undecodableQuery');
 
 /** The request headers the API reads (credentials, conditions, negotiation, idempotency, tracing). */
-const READ_HEADERS = ['authorization', 'x-api-key', 'x-auth-apikey', 'idempotency-key', 'if-match', 'if-none-match', 'if-range', 'range', 'accept-language', 'x-request-id', 'traceparent'];
+const READ_HEADERS = [
+  'authorization',
+  'x-api-key',
+  'x-auth-apikey',
+  'idempotency-key',
+  'if-match',
+  'if-none-match',
+  'if-range',
+  'range',
+  'accept-language',
+  'x-request-id',
+  'traceparent',
+];
 
 /**
  * The route's JSON body may hold NUL characters: the Alertmanager webhook stores what Alertmanager sends

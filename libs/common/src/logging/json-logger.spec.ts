@@ -18,7 +18,17 @@ describe('JsonLogger', () => {
       logger.request({ method: 'GET', route: '/v1/alerts/:id', url: '/v1/alerts/alr_1', status: 404, duration_ms: 3.2 });
     });
     expect(lines).toEqual([
-      expect.objectContaining({ level: 'info', service: 'svc', method: 'GET', route: '/v1/alerts/:id', status: 404, duration_ms: 3.2, request_id: 'req-1', trace_id: 'a'.repeat(32), span_id: 'b'.repeat(16) }),
+      expect.objectContaining({
+        level: 'info',
+        service: 'svc',
+        method: 'GET',
+        route: '/v1/alerts/:id',
+        status: 404,
+        duration_ms: 3.2,
+        request_id: 'req-1',
+        trace_id: 'a'.repeat(32),
+        span_id: 'b'.repeat(16),
+      }),
     ]);
   });
 
@@ -34,12 +44,32 @@ describe('JsonLogger', () => {
 
   it('should redact credentials in request headers and fields named as secrets', () => {
     const { lines, logger } = capture();
-    const headers = { authorization: 'Bearer eyJ.secret.token', 'proxy-authorization': 'Basic cHJveHk6c2VjcmV0', 'x-api-key': 'ak_live_secret', 'x-auth-apikey': 'ak_other_secret', cookie: 'session=s3cret', accept: 'application/json' };
+    const headers = {
+      authorization: 'Bearer eyJ.secret.token',
+      'proxy-authorization': 'Basic cHJveHk6c2VjcmV0',
+      'x-api-key': 'ak_live_secret',
+      'x-auth-apikey': 'ak_other_secret',
+      cookie: 'session=s3cret',
+      accept: 'application/json',
+    };
     logger.request({ method: 'GET', route: '/v1/alerts', url: '/v1/alerts', status: 200, duration_ms: 1, principal: 'key:key_1', headers });
     logger.warn('provider refused', 'auth', { client_secret: 'cs-secret', headers: { authorization: 'Basic dXNlcjpwYXNz' }, password: 'hunter2' });
     const text = JSON.stringify(lines);
-    for (const secret of ['eyJ.secret.token', 'ak_live_secret', 'ak_other_secret', 's3cret', 'cs-secret', 'dXNlcjpwYXNz', 'hunter2']) expect(text).not.toContain(secret);
-    expect(lines[0]).toEqual(expect.objectContaining({ principal: 'key:key_1', headers: { authorization: '[redacted]', 'proxy-authorization': '[redacted]', 'x-api-key': '[redacted]', 'x-auth-apikey': '[redacted]', cookie: '[redacted]', accept: 'application/json' } }));
+    for (const secret of ['eyJ.secret.token', 'ak_live_secret', 'ak_other_secret', 's3cret', 'cs-secret', 'dXNlcjpwYXNz', 'hunter2'])
+      expect(text).not.toContain(secret);
+    expect(lines[0]).toEqual(
+      expect.objectContaining({
+        principal: 'key:key_1',
+        headers: {
+          authorization: '[redacted]',
+          'proxy-authorization': '[redacted]',
+          'x-api-key': '[redacted]',
+          'x-auth-apikey': '[redacted]',
+          cookie: '[redacted]',
+          accept: 'application/json',
+        },
+      }),
+    );
     expect(lines[1]).toEqual(expect.objectContaining({ client_secret: '[redacted]', headers: { authorization: '[redacted]' }, password: '[redacted]' }));
   });
 });

@@ -35,15 +35,25 @@ export class JsonLogger implements LoggerService {
     this.pino = logger ?? createPinoLogger(config, sink as DestinationStream | undefined);
   }
 
-  log(message: unknown, context?: string): void { this.write('info', message, context); }
+  log(message: unknown, context?: string): void {
+    this.write('info', message, context);
+  }
   error(message: unknown, stackOrContext?: string, context?: string): void {
     const stack = context !== undefined ? stackOrContext : undefined;
     this.write('error', message, context ?? stackOrContext, stack ? { stack } : undefined);
   }
-  warn(message: unknown, context?: string, fields?: Record<string, unknown>): void { this.write('warn', message, context, fields); }
-  debug(message: unknown, context?: string): void { this.write('debug', message, context); }
-  verbose(message: unknown, context?: string): void { this.write('trace', message, context); }
-  fatal(message: unknown, context?: string): void { this.write('fatal', message, context); }
+  warn(message: unknown, context?: string, fields?: Record<string, unknown>): void {
+    this.write('warn', message, context, fields);
+  }
+  debug(message: unknown, context?: string): void {
+    this.write('debug', message, context);
+  }
+  verbose(message: unknown, context?: string): void {
+    this.write('trace', message, context);
+  }
+  fatal(message: unknown, context?: string): void {
+    this.write('fatal', message, context);
+  }
 
   /** Whether lines of `level` are written (to skip building what would be dropped). */
   enabled(level: LogLevel): boolean {

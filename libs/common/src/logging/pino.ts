@@ -12,7 +12,9 @@ import { RequestContextStore } from '../trace/request-context';
  */
 const SECRET_FIELDS = ['authorization', 'cookie', 'password', 'secret', 'client_secret', 'token', 'access_token', 'refresh_token', 'api_key'];
 export const REDACTED_PATHS = [
-  ...['authorization', '["proxy-authorization"]', '["x-api-key"]', '["x-auth-apikey"]', 'cookie', '["set-cookie"]'].map((header) => `headers${header.startsWith('[') ? '' : '.'}${header}`),
+  ...['authorization', '["proxy-authorization"]', '["x-api-key"]', '["x-auth-apikey"]', 'cookie', '["set-cookie"]'].map(
+    (header) => `headers${header.startsWith('[') ? '' : '.'}${header}`,
+  ),
   ...SECRET_FIELDS,
 ];
 
@@ -35,6 +37,8 @@ export function createPinoLogger(config: AppConfig, destination?: DestinationStr
       return request ? { request_id: request.requestId, trace_id: request.trace.traceId, span_id: request.trace.spanId } : {};
     },
   };
-  const stream = destination ?? (config.logPretty ? pretty({ sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'service,pid,hostname' }) : pino.destination({ dest: 1, sync: true }));
+  const stream =
+    destination ??
+    (config.logPretty ? pretty({ sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'service,pid,hostname' }) : pino.destination({ dest: 1, sync: true }));
   return pino(options, stream);
 }

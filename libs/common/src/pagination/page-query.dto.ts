@@ -20,20 +20,36 @@ export const CURSOR_MAX_LENGTH = 8_192;
 /** Paging parameters every list accepts. Lists add `sort_by` with their own allowed fields. */
 export class PageQueryDto {
   @ApiPropertyOptional({ type: 'integer', default: 1, description: 'Page number for offset paging, from 1' })
-  @IsOptional() @ToInt() @IsInt() @Min(1) @Max(1_000_000)
+  @IsOptional()
+  @ToInt()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
   page?: number;
 
   @ApiPropertyOptional({ type: 'integer', default: DEFAULT_PAGE_SIZE, description: 'Items per page' })
-  @IsOptional() @ToInt() @IsInt() @Min(1) @Max(MAX_PAGE_SIZE)
+  @IsOptional()
+  @ToInt()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
   page_size?: number;
 
   /** Opaque cursor from `next_cursor` or `prev_cursor`; switches to cursor paging. */
   @ApiPropertyOptional({ type: String, maxLength: CURSOR_MAX_LENGTH })
-  @IsOptional() @IsString() @MaxLength(CURSOR_MAX_LENGTH)
+  @IsOptional()
+  @IsString()
+  @MaxLength(CURSOR_MAX_LENGTH)
   cursor?: string;
 
-  @ApiQueryEnum({ enum: PAGINATION_MODES, enumName: 'PaginationMode', default: 'offset', description: '`cursor` asks for cursor paging from the first page (a `cursor` implies it)' })
-  @IsOptional() @IsIn(PAGINATION_MODES)
+  @ApiQueryEnum({
+    enum: PAGINATION_MODES,
+    enumName: 'PaginationMode',
+    default: 'offset',
+    description: '`cursor` asks for cursor paging from the first page (a `cursor` implies it)',
+  })
+  @IsOptional()
+  @IsIn(PAGINATION_MODES)
   pagination?: PaginationMode;
 
   /**
@@ -42,10 +58,18 @@ export class PageQueryDto {
    * counts it up to 1,000 and answers the planner's estimate beyond, with `total_is_estimate: true`) and
    * a cursor page has none.
    */
-  @IsOptional() @ToBoolean() @IsBoolean()
+  @IsOptional()
+  @ToBoolean()
+  @IsBoolean()
   include_total?: boolean;
 
-  @ApiQueryEnum({ enum: SORT_DIRECTIONS, enumName: 'SortDirection', default: 'desc', description: 'Direction of every sort column, the id tie-breaker included' })
-  @IsOptional() @IsIn(SORT_DIRECTIONS)
+  @ApiQueryEnum({
+    enum: SORT_DIRECTIONS,
+    enumName: 'SortDirection',
+    default: 'desc',
+    description: 'Direction of every sort column, the id tie-breaker included',
+  })
+  @IsOptional()
+  @IsIn(SORT_DIRECTIONS)
   sort_direction?: SortDirection;
 }

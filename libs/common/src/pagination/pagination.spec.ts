@@ -57,6 +57,11 @@ describe('Paginator totals', () => {
 
   it('should give cursor pages no total unless asked, and then the exact count', async () => {
     expect(await totals({ pagination: 'cursor' }, 25_282, 27_228)).toEqual({ total: null, estimate: false, pages: null, calls: [] });
-    expect(await totals({ pagination: 'cursor', include_total: true }, 25_282, 27_228)).toEqual({ total: 25_282, estimate: false, pages: 1265, calls: ['count'] });
+    expect(await totals({ pagination: 'cursor', include_total: true }, 25_282, 27_228)).toEqual({
+      total: 25_282,
+      estimate: false,
+      pages: 1265,
+      calls: ['count'],
+    });
   });
 });

@@ -129,14 +129,13 @@ export class Paginator {
     const pageSize = query.page_size ?? DEFAULT_PAGE_SIZE;
     const direction = query.sort_direction ?? 'desc';
     const cursorMode = query.cursor !== undefined || query.pagination === 'cursor';
-    return cursorMode
-      ? this.cursorPage(query, source, pageSize, direction)
-      : this.offsetPage(query, source, pageSize, direction);
+    return cursorMode ? this.cursorPage(query, source, pageSize, direction) : this.offsetPage(query, source, pageSize, direction);
   }
 
   private async offsetPage<T>(query: PageQueryDto, source: ListSource<T>, pageSize: number, direction: SortDirection): Promise<Page<T>> {
     const page = query.page ?? 1;
-    const counted = query.include_total === false ? null : query.include_total === undefined && source.estimate ? defaultTotal(source.estimate) : exactTotal(source);
+    const counted =
+      query.include_total === false ? null : query.include_total === undefined && source.estimate ? defaultTotal(source.estimate) : exactTotal(source);
     const [rows, found] = await Promise.all([source.readOffset((page - 1) * pageSize, pageSize + 1, direction), counted]);
     const hasNext = rows.length > pageSize;
     const total = found?.total ?? null;

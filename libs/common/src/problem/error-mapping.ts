@@ -124,7 +124,10 @@ export function toProblemException(error: unknown, request: ErrorRequest): Probl
           cause: error,
         });
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-        return new ProblemException(ProblemTypes.unsupportedMediaType, { args: { content_type: request.contentType?.split(';')[0] || '(none)' }, cause: error });
+        return new ProblemException(ProblemTypes.unsupportedMediaType, {
+          args: { content_type: request.contentType?.split(';')[0] || '(none)' },
+          cause: error,
+        });
       default:
         if (error.statusCode && error.statusCode < 500) {
           return new ProblemException(problemTypeForStatus(error.statusCode), { detail: error.message, cause: error });

@@ -5,7 +5,8 @@ import type { ProblemType } from './problem-types';
 export function renderErrorsDoc(catalogue: readonly ProblemType[]): string {
   const titles = en.problems as Record<string, { title: string }>;
   const rows = catalogue.map(
-    (type) => `| ${type.code} | ${type.status} | [\`${type.slug}\`](/problems/${type.slug}) | ${titles[type.slug].title} | ${type.description.replace(/\|/g, '\\|')} |`,
+    (type) =>
+      `| ${type.code} | ${type.status} | [\`${type.slug}\`](/problems/${type.slug}) | ${titles[type.slug].title} | ${type.description.replace(/\|/g, '\\|')} |`,
   );
   return `# Problem types
 

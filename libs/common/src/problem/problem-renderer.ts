@@ -37,7 +37,10 @@ export class ProblemRenderer {
       type: problemTypeUri(type.slug),
       title: cutText(this.translate(`${key}.title`, lang, {}), PROBLEM_LIMITS.text),
       status: type.status,
-      detail: cutText(type.status >= 500 ? this.translate(`${key}.detail`, lang, args) : (options.detail ?? this.translate(`${key}.detail`, lang, args)), PROBLEM_LIMITS.text),
+      detail: cutText(
+        type.status >= 500 ? this.translate(`${key}.detail`, lang, args) : (options.detail ?? this.translate(`${key}.detail`, lang, args)),
+        PROBLEM_LIMITS.text,
+      ),
       instance: cutText(instance, PROBLEM_LIMITS.instance),
       code: type.code,
       i18n_key: key,
@@ -90,7 +93,10 @@ export function violationText(error: FieldViolation): { key: string; args: Recor
   if ((hasMin || hasMax) && (code === 'length' || code === 'range')) {
     const bound = hasMin && hasMax ? 'between' : hasMin ? 'min' : 'max';
     const kind = code === 'range' ? 'range' : (limits?.unit ?? 'characters');
-    return { key: `validation.${kind}_${bound}`, args: { field, ...(hasMin ? { min: limits?.min as number } : {}), ...(hasMax ? { max: limits?.max as number } : {}) } };
+    return {
+      key: `validation.${kind}_${bound}`,
+      args: { field, ...(hasMin ? { min: limits?.min as number } : {}), ...(hasMax ? { max: limits?.max as number } : {}) },
+    };
   }
   return { key: `validation.${code}`, args: { field } };
 }

@@ -69,8 +69,17 @@ export class ProblemResponder {
     const detail = type.status === status ? undefined : `The HTTP request could not be read (${error.code ?? 'parse error'}).`;
     const rendered = this.renderer.render(new ProblemException(type, { detail, cause: error }), context, '', 'en');
     const body = JSON.stringify(rendered.body);
-    const headers = { ...rendered.headers, 'Content-Type': PROBLEM_CONTENT_TYPE, 'Content-Length': String(Buffer.byteLength(body)), 'X-Request-Id': context.requestId, traceparent: formatTraceparent(context.trace), Connection: 'close' };
-    const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+    const headers = {
+      ...rendered.headers,
+      'Content-Type': PROBLEM_CONTENT_TYPE,
+      'Content-Length': String(Buffer.byteLength(body)),
+      'X-Request-Id': context.requestId,
+      traceparent: formatTraceparent(context.trace),
+      Connection: 'close',
+    };
+    const head = Object.entries(headers)
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join('');
     socket.end(`HTTP/1.1 ${rendered.status} ${STATUS_CODES[rendered.status] ?? ''}\r\n${head}\r\n${body}`);
   }
 }

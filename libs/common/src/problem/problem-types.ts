@@ -25,7 +25,8 @@ export const ProblemTypes = defineProblemTypes({
     slug: 'validation-error',
     status: 400,
     code: 10000001,
-    description: 'One or more fields of the request are missing or invalid. `errors[]` lists each field (`field` in dot notation, `pointer` into the request, `code`: required, type, format, range, length, enum or unknown).',
+    description:
+      'One or more fields of the request are missing or invalid. `errors[]` lists each field (`field` in dot notation, `pointer` into the request, `code`: required, type, format, range, length, enum or unknown).',
   },
   malformedJson: {
     slug: 'malformed-json',
@@ -37,7 +38,8 @@ export const ProblemTypes = defineProblemTypes({
     slug: 'invalid-cursor',
     status: 400,
     code: 10000003,
-    description: 'The `cursor` parameter was not issued by this API for this list, sort and filter set, or was altered. Start again from the first page without a cursor.',
+    description:
+      'The `cursor` parameter was not issued by this API for this list, sort and filter set, or was altered. Start again from the first page without a cursor.',
   },
   badRequest: {
     slug: 'bad-request',
@@ -133,16 +135,23 @@ export const ProblemTypes = defineProblemTypes({
     slug: 'overloaded',
     status: 503,
     code: 10000042,
-    description: 'The service has more concurrent writes than it can take right now (no database connection or transaction became free in time). Nothing was changed; retry after `Retry-After` seconds.',
+    description:
+      'The service has more concurrent writes than it can take right now (no database connection or transaction became free in time). Nothing was changed; retry after `Retry-After` seconds.',
   },
   headerFieldsTooLarge: {
     slug: 'request-header-fields-too-large',
     status: 431,
     code: 10000018,
-    description: 'The request headers are larger than the server reads (16 KiB in all, Node\'s limit). Nothing was read or changed; send a shorter credential or fewer headers.',
+    description:
+      "The request headers are larger than the server reads (16 KiB in all, Node's limit). Nothing was read or changed; send a shorter credential or fewer headers.",
   },
   // Raised by the auth guards and by services that check a scope themselves (exports, threat cases).
-  missingScope: { slug: 'missing-scope', status: 403, code: 10010016, description: 'The credential lacks a scope this operation needs; `i18n_args.scope` names it.' },
+  missingScope: {
+    slug: 'missing-scope',
+    status: 403,
+    code: 10010016,
+    description: 'The credential lacks a scope this operation needs; `i18n_args.scope` names it.',
+  },
 });
 
 export type ProblemTypeKey = keyof typeof ProblemTypes;

@@ -43,7 +43,10 @@ export interface ProblemOptions {
  * ProblemType of their own, so services throw meaning and never HTTP details.
  */
 export class ProblemException extends Error {
-  constructor(readonly problemType: ProblemType, readonly options: ProblemOptions = {}) {
+  constructor(
+    readonly problemType: ProblemType,
+    readonly options: ProblemOptions = {},
+  ) {
     super(options.detail ?? problemType.slug, { cause: options.cause });
     this.name = 'ProblemException';
   }

@@ -7,7 +7,9 @@ type Schemas = Record<string, SchemaObject | ReferenceObject>;
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
 function operationsOf(document: OpenAPIObject): OperationObject[] {
-  return Object.values(document.paths).flatMap((item) => METHODS.map((method) => item[method]).filter((operation): operation is OperationObject => operation !== undefined));
+  return Object.values(document.paths).flatMap((item) =>
+    METHODS.map((method) => item[method]).filter((operation): operation is OperationObject => operation !== undefined),
+  );
 }
 
 /** Names of the component schemas reachable from `roots` through `$ref`s. */
@@ -38,15 +40,25 @@ function reachable(schemas: Schemas, roots: unknown[]): Set<string> {
 export function withOptionalRequestDefaults(document: OpenAPIObject): OpenAPIObject {
   const schemas = (document.components?.schemas ?? {}) as Schemas;
   const operations = operationsOf(document);
-  const answers = reachable(schemas, operations.map((operation) => operation.responses));
-  for (const name of reachable(schemas, operations.map((operation) => operation.requestBody))) {
+  const answers = reachable(
+    schemas,
+    operations.map((operation) => operation.responses),
+  );
+  for (const name of reachable(
+    schemas,
+    operations.map((operation) => operation.requestBody),
+  )) {
     if (answers.has(name)) continue;
     const schema = schemas[name] as SchemaObject;
     for (const [key, property] of Object.entries(schema.properties ?? {})) {
       if (!('default' in property) || schema.required?.includes(key)) continue;
       const { default: fallback, description, example, ...rest } = property;
       const base = rest.allOf && Object.keys(rest).length === 1 ? rest.allOf : [rest];
-      schema.properties![key] = { ...(description === undefined ? {} : { description }), ...(example === undefined ? {} : { example }), allOf: [...base, { default: fallback }] };
+      schema.properties![key] = {
+        ...(description === undefined ? {} : { description }),
+        ...(example === undefined ? {} : { example }),
+        allOf: [...base, { default: fallback }],
+      };
     }
   }
   return document;
@@ -58,13 +70,18 @@ export function withPublicOperationsDeclared(document: OpenAPIObject): OpenAPIOb
   return document;
 }
 
-
 const ANSWER_HEADERS = {
-  'RateLimit-Limit': { description: 'Requests the credential may make in the current one-minute window', schema: { type: 'integer', format: 'int32', minimum: 1, maximum: 1_000_000 } },
+  'RateLimit-Limit': {
+    description: 'Requests the credential may make in the current one-minute window',
+    schema: { type: 'integer', format: 'int32', minimum: 1, maximum: 1_000_000 },
+  },
   'RateLimit-Remaining': { description: 'Requests left in the current window', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 1_000_000 } },
   'RateLimit-Reset': { description: 'Seconds until the window ends', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 60 } },
   'Retry-After': { description: 'Seconds to wait before the next request', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 60 } },
-  'Access-Control-Allow-Origin': { description: 'The request’s Origin, when it is one of CORS_ORIGINS (absent otherwise)', schema: { type: 'string', maxLength: 2048, format: 'uri' } },
+  'Access-Control-Allow-Origin': {
+    description: 'The request’s Origin, when it is one of CORS_ORIGINS (absent otherwise)',
+    schema: { type: 'string', maxLength: 2048, format: 'uri' },
+  },
 };
 
 /**
@@ -107,7 +124,13 @@ export function withRateLimitHeaders(document: OpenAPIObject): OpenAPIObject {
     if (!operation.security?.length) continue;
     for (const [status, response] of Object.entries(operation.responses) as [string, ResponseObject][]) {
       if (!/^[24]/.test(status) || UNCOUNTED.has(status)) continue;
-      response.headers = { ...response.headers, 'RateLimit-Limit': ref('RateLimit-Limit'), 'RateLimit-Remaining': ref('RateLimit-Remaining'), 'RateLimit-Reset': ref('RateLimit-Reset'), 'Access-Control-Allow-Origin': ref('Access-Control-Allow-Origin') };
+      response.headers = {
+        ...response.headers,
+        'RateLimit-Limit': ref('RateLimit-Limit'),
+        'RateLimit-Remaining': ref('RateLimit-Remaining'),
+        'RateLimit-Reset': ref('RateLimit-Reset'),
+        'Access-Control-Allow-Origin': ref('Access-Control-Allow-Origin'),
+      };
       if (status === '429') response.headers['Retry-After'] = ref('Retry-After');
     }
   }
@@ -177,7 +200,6 @@ export function withArrayItemConstraints(document: OpenAPIObject): OpenAPIObject
   walk(document.components);
   return document;
 }
-
 
 /**
  * The longest string an anchored pattern matches, when it has a bound (literals, classes, `.`, groups with
@@ -263,6 +285,16 @@ export function withDateTimeLengths(document: OpenAPIObject): OpenAPIObject {
 
 /** The fixes above, in order: what @nestjs/swagger writes, made exact for generators and linters. */
 export function withDocumentFixes(document: OpenAPIObject): OpenAPIObject {
-  const fixes = [withOptionalRequestDefaults, withNullableTypes, withPublicOperationsDeclared, withRateLimitHeaders, withSharedUncountedResponses, withIntegerFormats, withArrayItemConstraints, withPatternLengths, withDateTimeLengths];
+  const fixes = [
+    withOptionalRequestDefaults,
+    withNullableTypes,
+    withPublicOperationsDeclared,
+    withRateLimitHeaders,
+    withSharedUncountedResponses,
+    withIntegerFormats,
+    withArrayItemConstraints,
+    withPatternLengths,
+    withDateTimeLengths,
+  ];
   return fixes.reduce((fixed, fix) => fix(fixed), document);
 }

@@ -27,7 +27,13 @@ export interface QueryEnumOptions {
  * back by `withQueryEnumDefaults`. In a body DTO the property keeps its default as usual.
  */
 export function ApiQueryEnum(options: QueryEnumOptions): PropertyDecorator {
-  const property = { enum: [...options.enum], enumName: options.enumName, default: options.default, description: options.description, [QUERY_DEFAULT]: options.default };
+  const property = {
+    enum: [...options.enum],
+    enumName: options.enumName,
+    default: options.default,
+    description: options.description,
+    [QUERY_DEFAULT]: options.default,
+  };
   return ApiPropertyOptional(property as ApiPropertyOptions);
 }
 
@@ -43,7 +49,7 @@ function isReference(schema: SchemaObject | ReferenceObject | undefined): schema
 export function withQueryEnumDefaults(document: OpenAPIObject): OpenAPIObject {
   for (const item of Object.values(document.paths)) {
     for (const operation of Object.values(item)) {
-      for (const parameter of ((operation as { parameters?: (ParameterObject & Record<string, unknown>)[] }).parameters ?? [])) {
+      for (const parameter of (operation as { parameters?: (ParameterObject & Record<string, unknown>)[] }).parameters ?? []) {
         if (QUERY_MAX_ITEMS in parameter) {
           parameter.schema = { ...parameter.schema, maxItems: parameter[QUERY_MAX_ITEMS] as number };
           delete parameter[QUERY_MAX_ITEMS];

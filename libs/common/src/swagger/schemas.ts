@@ -23,7 +23,11 @@ export class FieldViolationSchema {
 
 /** RFC 9457 problem details as this API returns them (application/problem+json). */
 export class ProblemSchema {
-  @ApiProperty({ example: '/problems/validation-error', maxLength: problemTypeUri('').length + SLUG_MAX_LENGTH, description: 'URI of the problem type; GET it for its documentation.' })
+  @ApiProperty({
+    example: '/problems/validation-error',
+    maxLength: problemTypeUri('').length + SLUG_MAX_LENGTH,
+    description: 'URI of the problem type; GET it for its documentation.',
+  })
   type: string;
   @ApiProperty({ example: 'Invalid request parameters', maxLength: PROBLEM_LIMITS.text })
   title: string;
@@ -31,7 +35,11 @@ export class ProblemSchema {
   status: number;
   @ApiProperty({ example: '1 field(s) of the request are invalid.', maxLength: PROBLEM_LIMITS.text })
   detail: string;
-  @ApiProperty({ example: '/v1/alerts?page_size=500', maxLength: PROBLEM_LIMITS.instance, description: 'The request path and query (cut to its bound, ending in …)' })
+  @ApiProperty({
+    example: '/v1/alerts?page_size=500',
+    maxLength: PROBLEM_LIMITS.instance,
+    description: 'The request path and query (cut to its bound, ending in …)',
+  })
   instance: string;
   @ApiProperty({ example: 10000001, description: '8-digit business code: service, module, error (docs/ERRORS.md).' })
   code: number;
@@ -39,9 +47,17 @@ export class ProblemSchema {
   i18n_key: string;
   @ApiProperty({ type: 'object', additionalProperties: true, example: { count: 1 } })
   i18n_args: Record<string, unknown>;
-  @ApiPropertyOptional({ type: [FieldViolationSchema], maxItems: PROBLEM_LIMITS.errors, description: 'The first violations found (i18n_args.count is how many there were)' })
+  @ApiPropertyOptional({
+    type: [FieldViolationSchema],
+    maxItems: PROBLEM_LIMITS.errors,
+    description: 'The first violations found (i18n_args.count is how many there were)',
+  })
   errors?: FieldViolationSchema[];
-  @ApiProperty({ example: 'req_550e8400-e29b-41d4-a716-446655440000', maxLength: 128, description: 'X-Request-Id as sent (at most 128 characters of A-Z a-z 0-9 . _ : @ -), or req_<uuid>' })
+  @ApiProperty({
+    example: 'req_550e8400-e29b-41d4-a716-446655440000',
+    maxLength: 128,
+    description: 'X-Request-Id as sent (at most 128 characters of A-Z a-z 0-9 . _ : @ -), or req_<uuid>',
+  })
   request_id: string;
   @ApiProperty({ example: '4bf92f3577b34da6a3ce929d0e0e4736', maxLength: 32, pattern: '^[0-9a-f]{32}$' })
   trace_id: string;

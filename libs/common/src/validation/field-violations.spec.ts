@@ -5,7 +5,10 @@ import { plainToInstance } from 'class-transformer';
 import { violationText } from '../problem/problem-renderer';
 import { toFieldViolations } from './field-violations';
 
-enum Severity { low = 'low', high = 'high' }
+enum Severity {
+  low = 'low',
+  high = 'high',
+}
 
 class Item {
   @IsEnum(Severity) severity: Severity;

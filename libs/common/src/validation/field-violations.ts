@@ -113,7 +113,14 @@ export function toFieldViolations(errors: ValidationError[], parentField = '', p
       const missing = error.value === undefined || error.value === null;
       const code = missing && constraint !== 'whitelistValidation' ? 'required' : codeOf(constraint);
       const limits = code === 'required' ? undefined : limitsOf(error, constraint);
-      violations.push({ field, pointer, code, description: missing && code === 'required' ? `${field} is required; ${message}` : message, value: error.value, ...(limits ? { limits } : {}) });
+      violations.push({
+        field,
+        pointer,
+        code,
+        description: missing && code === 'required' ? `${field} is required; ${message}` : message,
+        value: error.value,
+        ...(limits ? { limits } : {}),
+      });
     }
     if (error.children?.length) {
       violations.push(...toFieldViolations(error.children, field, pointer, Array.isArray(error.value)));

@@ -15,7 +15,8 @@ class Body {
   @IsArray() @ValidateNested({ each: true }) @Type(() => Item) items: Item[];
 }
 
-const violationsOf = (body: object) => toFieldViolations(validateSync(plainToInstance(Body, body))).map(({ field, pointer, code, value }) => ({ field, pointer, code, value }));
+const violationsOf = (body: object) =>
+  toFieldViolations(validateSync(plainToInstance(Body, body))).map(({ field, pointer, code, value }) => ({ field, pointer, code, value }));
 
 describe('IsStringRecord', () => {
   it('should accept string values within the limits, and an absent optional record', () => {
@@ -23,7 +24,9 @@ describe('IsStringRecord', () => {
   });
 
   it('should point at each member that is not a string, not at the record', () => {
-    expect(violationsOf({ items: [{ labels: { severity: 3, ok: 'x' } }, { labels: { a: 'x' }, annotations: { summary: { text: 'x' }, 'a.b/c': null } }] })).toEqual([
+    expect(
+      violationsOf({ items: [{ labels: { severity: 3, ok: 'x' } }, { labels: { a: 'x' }, annotations: { summary: { text: 'x' }, 'a.b/c': null } }] }),
+    ).toEqual([
       { field: 'items[0].labels.severity', pointer: '/items/0/labels/severity', code: 'type', value: 3 },
       { field: 'items[1].annotations.summary', pointer: '/items/1/annotations/summary', code: 'type', value: { text: 'x' } },
       { field: 'items[1].annotations["a.b/c"]', pointer: '/items/1/annotations/a.b~1c', code: 'type', value: null },

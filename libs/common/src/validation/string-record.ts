@@ -38,12 +38,24 @@ export function stringRecordProblems(value: unknown, limits: StringRecordLimits,
   if (!isPlainObject(value)) return [{ code: 'type', description: `${name} must be an object whose values are strings` }];
   const keys = Object.keys(value);
   const problems: StringRecordProblem[] = [];
-  if (keys.length > limits.maxKeys) problems.push({ code: 'length', description: `${name} may hold at most ${limits.maxKeys} entries (it holds ${keys.length})`, limits: { max: limits.maxKeys, unit: 'entries' } });
+  if (keys.length > limits.maxKeys)
+    problems.push({
+      code: 'length',
+      description: `${name} may hold at most ${limits.maxKeys} entries (it holds ${keys.length})`,
+      limits: { max: limits.maxKeys, unit: 'entries' },
+    });
   for (const key of keys) {
     const member = value[key];
-    if (key.length === 0 || key.length > limits.maxKeyLength) problems.push({ key, code: 'length', description: `the names in ${name} must be 1 to ${limits.maxKeyLength} characters long` });
+    if (key.length === 0 || key.length > limits.maxKeyLength)
+      problems.push({ key, code: 'length', description: `the names in ${name} must be 1 to ${limits.maxKeyLength} characters long` });
     else if (typeof member !== 'string') problems.push({ key, code: 'type', description: `${memberField(name, key)} must be a string` });
-    else if (member.length > limits.maxValueLength) problems.push({ key, code: 'length', description: `${memberField(name, key)} must be at most ${limits.maxValueLength} characters long`, limits: { max: limits.maxValueLength, unit: 'characters' } });
+    else if (member.length > limits.maxValueLength)
+      problems.push({
+        key,
+        code: 'length',
+        description: `${memberField(name, key)} must be at most ${limits.maxValueLength} characters long`,
+        limits: { max: limits.maxValueLength, unit: 'characters' },
+      });
   }
   return problems;
 }

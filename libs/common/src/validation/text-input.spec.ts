@@ -2,7 +2,15 @@ import { jsonTextViolations, MAX_JSON_DEPTH, parseQuery, textFault } from './tex
 
 describe('text inputs', () => {
   it('should tell a NUL, a lone surrogate and replaced bytes from clean text, paired surrogates included', () => {
-    expect(['plain', 'emoji 🚨', '서버', 'a\u0000b', 'x\ud800', '\udc00y', 'bad \ufffd'].map((text) => textFault(text, { lossy: true }))).toEqual([null, null, null, 'nul', 'surrogate', 'surrogate', 'utf8']);
+    expect(['plain', 'emoji 🚨', '서버', 'a\u0000b', 'x\ud800', '\udc00y', 'bad \ufffd'].map((text) => textFault(text, { lossy: true }))).toEqual([
+      null,
+      null,
+      null,
+      'nul',
+      'surrogate',
+      'surrogate',
+      'utf8',
+    ]);
     expect(textFault('a\u0000b', { allowNul: true })).toBeNull();
     expect(textFault('a legitimate \ufffd')).toBeNull();
   });

@@ -66,7 +66,12 @@ export function jsonTextViolations(body: unknown, rules: TextRules = {}): FieldV
     }
     if (typeof value !== 'object' || value === null) continue;
     if (depth >= MAX_JSON_DEPTH) {
-      violations.push({ field: field || 'body', pointer, code: 'range', description: `the body may nest objects and arrays at most ${MAX_JSON_DEPTH} levels deep` });
+      violations.push({
+        field: field || 'body',
+        pointer,
+        code: 'range',
+        description: `the body may nest objects and arrays at most ${MAX_JSON_DEPTH} levels deep`,
+      });
       return violations;
     }
     if (Array.isArray(value)) {

@@ -21,8 +21,7 @@ export class AppValidationPipe extends ValidationPipe {
       transformOptions: { enableImplicitConversion: false },
       // The target lets a violation state its limits (toFieldViolations reads them from the class's metadata).
       validationError: { target: true, value: true },
-      exceptionFactory: (errors: ValidationError[]) =>
-        new ProblemException(ProblemTypes.validationError, { errors: toFieldViolations(errors) }),
+      exceptionFactory: (errors: ValidationError[]) => new ProblemException(ProblemTypes.validationError, { errors: toFieldViolations(errors) }),
     });
   }
 

@@ -21,23 +21,28 @@ function withoutCredential(query: unknown): Prisma.InputJsonObject {
 export function installAuditorRequestTrail(app: NestFastifyApplication): void {
   const trail = app.get(AuditTrailService);
   const logger = app.get(JsonLogger);
-  app.getHttpAdapter().getInstance().addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-    const principal = request.context?.principal ?? request.context?.refusedPrincipal;
-    if (!principal?.scopes.has('auditor')) return payload;
-    const route = request.routeOptions?.url ?? request.url.split('?')[0];
-    const status = reply.statusCode;
-    // A refused credential leaves no principal to scope by: the auditor's own tenant is the scope.
-    await RequestContextStore.run(request.context, () => runInTenantScope(oneTenant(principal.tenantId), () =>
-      trail.record({
-        tenantId: principal.tenantId,
-        action: 'auditor.request',
-        resourceType: 'api',
-        resourceId: `${request.method} ${route}`.slice(0, 100),
-        outcome: status < 400 ? 'success' : 'failure',
-        actor: { id: principal.subject, type: principal.kind },
-        details: { method: request.method, route, path: request.url.split('?')[0], status, query: withoutCredential(request.query) },
-      })),
-    ).catch((error: unknown) => logger.failure(`could not record the auditor request ${request.method} ${route}`, error, 'auditor'));
-    return payload;
-  });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+      const principal = request.context?.principal ?? request.context?.refusedPrincipal;
+      if (!principal?.scopes.has('auditor')) return payload;
+      const route = request.routeOptions?.url ?? request.url.split('?')[0];
+      const status = reply.statusCode;
+      // A refused credential leaves no principal to scope by: the auditor's own tenant is the scope.
+      await RequestContextStore.run(request.context, () =>
+        runInTenantScope(oneTenant(principal.tenantId), () =>
+          trail.record({
+            tenantId: principal.tenantId,
+            action: 'auditor.request',
+            resourceType: 'api',
+            resourceId: `${request.method} ${route}`.slice(0, 100),
+            outcome: status < 400 ? 'success' : 'failure',
+            actor: { id: principal.subject, type: principal.kind },
+            details: { method: request.method, route, path: request.url.split('?')[0], status, query: withoutCredential(request.query) },
+          }),
+        ),
+      ).catch((error: unknown) => logger.failure(`could not record the auditor request ${request.method} ${route}`, error, 'auditor'));
+      return payload;
+    });
 }

@@ -44,7 +44,9 @@ export class CompliancePolicies implements OnModuleInit, OnModuleDestroy {
     subscriber.on('error', () => undefined);
     subscriber.on('message', (_channel: string, tenantId: string) => this.forget(tenantId));
     this.subscriber = subscriber;
-    await subscriber.subscribe(this.channel).catch((error: Error) => this.logger.warn(`policy invalidations not received (${error.message}); entries expire after ${TTL_MS / 1000} s`));
+    await subscriber
+      .subscribe(this.channel)
+      .catch((error: Error) => this.logger.warn(`policy invalidations not received (${error.message}); entries expire after ${TTL_MS / 1000} s`));
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -63,7 +65,9 @@ export class CompliancePolicies implements OnModuleInit, OnModuleDestroy {
   /** After a change of the tenant's settings or rules (call it once the change is committed). */
   async invalidate(tenantId: string): Promise<void> {
     this.forget(tenantId);
-    await this.redis.client.publish(this.channel, tenantId).catch((error: Error) => this.logger.warn(`could not publish a policy invalidation: ${error.message}`));
+    await this.redis.client
+      .publish(this.channel, tenantId)
+      .catch((error: Error) => this.logger.warn(`could not publish a policy invalidation: ${error.message}`));
   }
 
   private forget(tenantId: string): void {

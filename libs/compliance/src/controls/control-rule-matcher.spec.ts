@@ -11,9 +11,9 @@ describe('control rule matching', () => {
   ];
 
   it('should give the union of every matching rule with the given controls, sorted once each', () => {
-    expect(matchControls(rules, { type: 'brute_force', source: 'vpn-GATEWAY-1', labels: { env: 'prod', team: 'soc' } }, ['PCI:10.2.1.1', 'PCI:12.10.1'])).toEqual([
-      'ISO27001:A.5.26', 'ISO27001:A.8.15', 'ISO27001:A.8.16', 'PCI:10.2.1.1', 'PCI:12.10.1',
-    ]);
+    expect(
+      matchControls(rules, { type: 'brute_force', source: 'vpn-GATEWAY-1', labels: { env: 'prod', team: 'soc' } }, ['PCI:10.2.1.1', 'PCI:12.10.1']),
+    ).toEqual(['ISO27001:A.5.26', 'ISO27001:A.8.15', 'ISO27001:A.8.16', 'PCI:10.2.1.1', 'PCI:12.10.1']);
   });
 
   it('should need every condition of a rule: type, source substring (any case) and each label', () => {

@@ -19,12 +19,29 @@ function matchViolations(match: ControlRuleMatchDto): FieldViolation[] {
   const labels = Object.entries(match.labels ?? {});
   const violations: FieldViolation[] = [];
   if (!match.types?.length && match.source === undefined && labels.length === 0) {
-    violations.push({ field: 'match', pointer: '/body/match', code: 'required', description: 'match needs at least one of types, source or labels (a rule for every alert is not a mapping)' });
+    violations.push({
+      field: 'match',
+      pointer: '/body/match',
+      code: 'required',
+      description: 'match needs at least one of types, source or labels (a rule for every alert is not a mapping)',
+    });
   }
-  if (labels.length > MAX_LABELS) violations.push({ field: 'match.labels', pointer: '/body/match/labels', code: 'length', description: `match.labels takes at most ${MAX_LABELS} labels`, limits: { max: MAX_LABELS, unit: 'entries' } });
+  if (labels.length > MAX_LABELS)
+    violations.push({
+      field: 'match.labels',
+      pointer: '/body/match/labels',
+      code: 'length',
+      description: `match.labels takes at most ${MAX_LABELS} labels`,
+      limits: { max: MAX_LABELS, unit: 'entries' },
+    });
   for (const [key, value] of labels) {
     if (typeof value !== 'string' || value.length > 200 || key.length === 0 || key.length > 100) {
-      violations.push({ field: `match.labels.${key}`, pointer: `/body/match/labels/${key}`, code: 'type', description: 'each label needs a key of 1 to 100 characters and a string value of at most 200' });
+      violations.push({
+        field: `match.labels.${key}`,
+        pointer: `/body/match/labels/${key}`,
+        code: 'type',
+        description: 'each label needs a key of 1 to 100 characters and a string value of at most 200',
+      });
     }
   }
   return violations;
@@ -71,11 +88,23 @@ export class ControlRulesService {
     const rule = await this.db.$transaction(async (tx) => {
       const created = await tx.controlRule.create({
         data: {
-          id: publicId('cr', now.getTime()), tenantId, name: dto.name, description: dto.description ?? null, controls: normaliseControls(dto.controls),
-          ...matchData(dto.match), enabled: dto.enabled ?? true, createdAt: now, createdBy: principal.subject, updatedAt: now,
+          id: publicId('cr', now.getTime()),
+          tenantId,
+          name: dto.name,
+          description: dto.description ?? null,
+          controls: normaliseControls(dto.controls),
+          ...matchData(dto.match),
+          enabled: dto.enabled ?? true,
+          createdAt: now,
+          createdBy: principal.subject,
+          updatedAt: now,
         },
       });
-      await appendAuditEvent(tx, { tenantId, action: 'control_rule.create', resourceType: 'control_rule', resourceId: created.id, details: this.describe(created) }, now);
+      await appendAuditEvent(
+        tx,
+        { tenantId, action: 'control_rule.create', resourceType: 'control_rule', resourceId: created.id, details: this.describe(created) },
+        now,
+      );
       return created;
     });
     await this.policies.invalidate(tenantId);
@@ -104,7 +133,17 @@ export class ControlRulesService {
           version: { increment: 1 },
         },
       });
-      await appendAuditEvent(tx, { tenantId: before.tenantId, action: 'control_rule.update', resourceType: 'control_rule', resourceId: id, details: { from: this.describe(before), to: this.describe(updated) } }, now);
+      await appendAuditEvent(
+        tx,
+        {
+          tenantId: before.tenantId,
+          action: 'control_rule.update',
+          resourceType: 'control_rule',
+          resourceId: id,
+          details: { from: this.describe(before), to: this.describe(updated) },
+        },
+        now,
+      );
       return updated;
     });
     await this.policies.invalidate(rule.tenantId);
@@ -117,13 +156,24 @@ export class ControlRulesService {
       const found = await tx.controlRule.findFirst({ where: { id } });
       if (!found) throw ruleNotFound(id);
       await tx.controlRule.deleteMany({ where: { id } });
-      await appendAuditEvent(tx, { tenantId: found.tenantId, action: 'control_rule.delete', resourceType: 'control_rule', resourceId: id, details: this.describe(found) });
+      await appendAuditEvent(tx, {
+        tenantId: found.tenantId,
+        action: 'control_rule.delete',
+        resourceType: 'control_rule',
+        resourceId: id,
+        details: this.describe(found),
+      });
       return found;
     });
     await this.policies.invalidate(rule.tenantId);
   }
 
   private describe(rule: ControlRule): Prisma.InputJsonObject {
-    return { name: rule.name, controls: rule.controls, match: { types: rule.matchTypes, source: rule.matchSource, labels: rule.matchLabels as Prisma.InputJsonObject }, enabled: rule.enabled };
+    return {
+      name: rule.name,
+      controls: rule.controls,
+      match: { types: rule.matchTypes, source: rule.matchSource, labels: rule.matchLabels as Prisma.InputJsonObject },
+      enabled: rule.enabled,
+    };
   }
 }

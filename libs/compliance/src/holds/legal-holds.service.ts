@@ -47,25 +47,51 @@ export class LegalHoldsService {
   place(dto: CreateLegalHoldDto, principal: Principal): Promise<LegalHold> {
     const tenantId = principal.tenantId;
     if (dto.scope === 'tenant' && dto.threat_case_id !== undefined) {
-      throw new ProblemException(ProblemTypes.validationError, { errors: [{ field: 'threat_case_id', pointer: '/body/threat_case_id', code: 'invalid', description: 'a tenant hold covers the whole tenant: threat_case_id is only taken with scope threat_case' }] });
+      throw new ProblemException(ProblemTypes.validationError, {
+        errors: [
+          {
+            field: 'threat_case_id',
+            pointer: '/body/threat_case_id',
+            code: 'invalid',
+            description: 'a tenant hold covers the whole tenant: threat_case_id is only taken with scope threat_case',
+          },
+        ],
+      });
     }
     return this.db.$transaction(async (tx) => {
       await tx.$executeRaw(retentionLock(tenantId));
       if (dto.scope === 'threat_case') {
         const held = await tx.threatCase.findFirst({ where: { id: dto.threat_case_id, tenantId, deleted: false }, select: { id: true } });
-        if (!held) throw new ProblemException(ComplianceProblems.legalHoldUnknownThreatCase, { args: { threat_case_id: dto.threat_case_id as string }, extensions: { threat_case_id: dto.threat_case_id } });
+        if (!held)
+          throw new ProblemException(ComplianceProblems.legalHoldUnknownThreatCase, {
+            args: { threat_case_id: dto.threat_case_id as string },
+            extensions: { threat_case_id: dto.threat_case_id },
+          });
       }
       const now = new Date();
       const hold = await tx.legalHold.create({
         data: {
-          id: publicId('lh', now.getTime()), tenantId, scope: dto.scope, threatCaseId: dto.scope === 'threat_case' ? (dto.threat_case_id as string) : null,
-          reason: dto.reason, reference: dto.reference ?? null, placedAt: now, placedBy: principal.subject,
+          id: publicId('lh', now.getTime()),
+          tenantId,
+          scope: dto.scope,
+          threatCaseId: dto.scope === 'threat_case' ? (dto.threat_case_id as string) : null,
+          reason: dto.reason,
+          reference: dto.reference ?? null,
+          placedAt: now,
+          placedBy: principal.subject,
         },
       });
-      await appendAuditEvent(tx, {
-        tenantId, action: 'legal_hold.place', resourceType: 'legal_hold', resourceId: hold.id,
-        details: { scope: hold.scope, threat_case_id: hold.threatCaseId, reason: hold.reason, reference: hold.reference },
-      }, now);
+      await appendAuditEvent(
+        tx,
+        {
+          tenantId,
+          action: 'legal_hold.place',
+          resourceType: 'legal_hold',
+          resourceId: hold.id,
+          details: { scope: hold.scope, threat_case_id: hold.threatCaseId, reason: hold.reason, reference: hold.reference },
+        },
+        now,
+      );
       return hold;
     });
   }
@@ -78,14 +104,24 @@ export class LegalHoldsService {
       await tx.$executeRaw(retentionLock(found.tenantId));
       const hold = await tx.legalHold.findFirstOrThrow({ where: { id } });
       if (hold.releasedAt) {
-        throw new ProblemException(ComplianceProblems.legalHoldReleased, { args: { id, released_at: hold.releasedAt.toISOString() }, extensions: { released_at: hold.releasedAt.toISOString(), released_by: hold.releasedBy } });
+        throw new ProblemException(ComplianceProblems.legalHoldReleased, {
+          args: { id, released_at: hold.releasedAt.toISOString() },
+          extensions: { released_at: hold.releasedAt.toISOString(), released_by: hold.releasedBy },
+        });
       }
       const now = new Date();
       const released = await tx.legalHold.update({ where: { id }, data: { releasedAt: now, releasedBy: principal.subject, releaseNote: dto.note } });
-      await appendAuditEvent(tx, {
-        tenantId: hold.tenantId, action: 'legal_hold.release', resourceType: 'legal_hold', resourceId: id,
-        details: { scope: hold.scope, threat_case_id: hold.threatCaseId, placed_at: hold.placedAt.toISOString(), placed_by: hold.placedBy, note: dto.note },
-      }, now);
+      await appendAuditEvent(
+        tx,
+        {
+          tenantId: hold.tenantId,
+          action: 'legal_hold.release',
+          resourceType: 'legal_hold',
+          resourceId: id,
+          details: { scope: hold.scope, threat_case_id: hold.threatCaseId, placed_at: hold.placedAt.toISOString(), placed_by: hold.placedBy, note: dto.note },
+        },
+        now,
+      );
       return released;
     });
   }

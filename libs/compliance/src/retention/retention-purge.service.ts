@@ -81,10 +81,22 @@ export class RetentionPurgeService {
   }
 
   async purgeTenant(tenantId: string, now = new Date()): Promise<TenantPurgeDto> {
-    const [settings] = await this.sql.rows<{ retention_days: number }>(Prisma.sql`SELECT retention_days FROM compliance_settings WHERE tenant_id = ${tenantId}`);
+    const [settings] = await this.sql.rows<{ retention_days: number }>(
+      Prisma.sql`SELECT retention_days FROM compliance_settings WHERE tenant_id = ${tenantId}`,
+    );
     const retentionDays = settings?.retention_days ?? DEFAULT_SETTINGS.retentionDays;
     const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
-    const progress: Progress = { alerts: 0, timeline: 0, links: 0, exportJobs: 0, files: 0, oldest: null, newest: null, alertIds: new SortedIdsDigest(), exportIds: new SortedIdsDigest() };
+    const progress: Progress = {
+      alerts: 0,
+      timeline: 0,
+      links: 0,
+      exportJobs: 0,
+      files: 0,
+      oldest: null,
+      newest: null,
+      alertIds: new SortedIdsDigest(),
+      exportIds: new SortedIdsDigest(),
+    };
     const held = await this.tenantHeld(tenantId);
     try {
       if (!held) {
@@ -113,7 +125,12 @@ export class RetentionPurgeService {
       for (;;) {
         const batch = await read<{ id: string }>(Prisma.sql`FETCH ${Prisma.raw(String(ALERT_BATCH))} FROM expired_alerts`);
         if (batch.length === 0) break;
-        await this.deleteAlerts(tenantId, cutoff, batch.map((row) => row.id), progress);
+        await this.deleteAlerts(
+          tenantId,
+          cutoff,
+          batch.map((row) => row.id),
+          progress,
+        );
         if (batch.length < ALERT_BATCH) break;
       }
     });
@@ -161,7 +178,13 @@ export class RetentionPurgeService {
       await this.sql.transaction(async (run) => {
         await run(retentionLock(tenantId));
         if ((await run(activeTenantHoldSql(tenantId))).length) return;
-        const deleted = new Set((await run<{ id: string }>(Prisma.sql`DELETE FROM export_jobs WHERE id = ANY(${jobs.map((job) => job.id)}) AND status NOT IN ('pending', 'processing') RETURNING id`)).map((row) => row.id));
+        const deleted = new Set(
+          (
+            await run<{ id: string }>(
+              Prisma.sql`DELETE FROM export_jobs WHERE id = ANY(${jobs.map((job) => job.id)}) AND status NOT IN ('pending', 'processing') RETURNING id`,
+            )
+          ).map((row) => row.id),
+        );
         for (const job of jobs) {
           if (!deleted.has(job.id)) continue;
           progress.exportIds.add(job.id);
@@ -178,7 +201,14 @@ export class RetentionPurgeService {
   }
 
   /** The tenant's one retention.purge event (outcome failure, with what was done, when the run broke off). */
-  private async record(tenantId: string, retentionDays: number, cutoff: Date, held: boolean, progress: Progress, failure: string | null): Promise<TenantPurgeDto> {
+  private async record(
+    tenantId: string,
+    retentionDays: number,
+    cutoff: Date,
+    held: boolean,
+    progress: Progress,
+    failure: string | null,
+  ): Promise<TenantPurgeDto> {
     const result: Omit<TenantPurgeDto, 'audit_event_id'> = {
       tenant_id: tenantId,
       retention_days: retentionDays,
@@ -203,7 +233,8 @@ export class RetentionPurgeService {
       details: { ...result, ...(failure ? { error: failure } : {}) } as unknown as Prisma.InputJsonObject,
     };
     const event = await this.prisma.$transaction((tx) => appendAuditEvent(tx, entry));
-    if (progress.alerts || progress.exportJobs) this.logger.log(`${tenantId}: purged ${progress.alerts} alerts and ${progress.exportJobs} export jobs older than ${cutoff.toISOString()}`);
+    if (progress.alerts || progress.exportJobs)
+      this.logger.log(`${tenantId}: purged ${progress.alerts} alerts and ${progress.exportJobs} export jobs older than ${cutoff.toISOString()}`);
     return { ...result, audit_event_id: event.id };
   }
 }

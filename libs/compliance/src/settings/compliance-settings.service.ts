@@ -41,7 +41,17 @@ export class ComplianceSettingsService {
         update: { ...to, updatedAt: now, updatedBy: principal.subject, version: { increment: 1 } },
       });
       const snake = (s: typeof to) => ({ retention_days: s.retentionDays, note_required_from: s.noteRequiredFrom, four_eyes_close: s.fourEyesClose });
-      await appendAuditEvent(tx, { tenantId, action: 'compliance.settings_update', resourceType: 'compliance_settings', resourceId: tenantId, details: { from: snake(from), to: snake(to) } as Prisma.InputJsonObject }, now);
+      await appendAuditEvent(
+        tx,
+        {
+          tenantId,
+          action: 'compliance.settings_update',
+          resourceType: 'compliance_settings',
+          resourceId: tenantId,
+          details: { from: snake(from), to: snake(to) } as Prisma.InputJsonObject,
+        },
+        now,
+      );
       return saved;
     });
     await this.policies.invalidate(tenantId);

@@ -28,15 +28,26 @@ describe('generateAlert', () => {
     expect(new Set(alerts.map((a) => a.id)).size).toBe(alerts.length);
   });
 
-  it('should never date a lifecycle step after the epoch (the seed\'s now), however close to it the alert was created', () => {
+  it("should never date a lifecycle step after the epoch (the seed's now), however close to it the alert was created", () => {
     const alerts = Array.from({ length: 20_000 }, (_, i) => generateAlert(3, i, tenants, EPOCH));
-    const stamps = (a: (typeof alerts)[number]) => [a.created_at, a.updated_at, a.starts_at, a.ends_at, a.acknowledged_at, a.escalated_at, a.resolved_at, a.dismissed_at];
+    const stamps = (a: (typeof alerts)[number]) => [
+      a.created_at,
+      a.updated_at,
+      a.starts_at,
+      a.ends_at,
+      a.acknowledged_at,
+      a.escalated_at,
+      a.resolved_at,
+      a.dismissed_at,
+    ];
     const late = alerts.filter((a) => stamps(a).some((at) => at !== null && at.getTime() > EPOCH));
     expect(late.map((a) => a.id)).toEqual([]);
     // Alerts created in the epoch's last two days and resolved exist, so the bound is exercised.
     expect(alerts.filter((a) => a.resolved_at !== null && a.created_at.getTime() > EPOCH - 2 * 86_400_000).length).toBeGreaterThan(0);
     for (const a of alerts) {
-      const order = [a.created_at, a.acknowledged_at, a.escalated_at, a.resolved_at ?? a.dismissed_at].filter((at): at is Date => at !== null).map((at) => at.getTime());
+      const order = [a.created_at, a.acknowledged_at, a.escalated_at, a.resolved_at ?? a.dismissed_at]
+        .filter((at): at is Date => at !== null)
+        .map((at) => at.getTime());
       expect(order).toEqual([...order].sort((x, y) => x - y));
     }
   });

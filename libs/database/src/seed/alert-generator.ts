@@ -45,11 +45,42 @@ export interface SeedAlert {
 }
 
 export const ALERT_COLUMNS: (keyof SeedAlert)[] = [
-  'id', 'tenant_id', 'type', 'source', 'title', 'message', 'severity', 'status', 'assignee', 'alertable_type',
-  'alertable_id', 'alert_rule_id', 'alert_rule_name', 'system_key', 'alertname', 'fingerprint', 'stream_id',
-  'site_id', 'labels', 'annotations', 'receiver', 'follow_up_status', 'follow_up_notes', 'starts_at', 'ends_at',
-  'created_at', 'updated_at', 'acknowledged_at', 'acknowledged_by', 'escalated_at', 'escalated_by', 'resolved_at',
-  'resolved_by', 'dismissed_at', 'dismissed_by', 'version',
+  'id',
+  'tenant_id',
+  'type',
+  'source',
+  'title',
+  'message',
+  'severity',
+  'status',
+  'assignee',
+  'alertable_type',
+  'alertable_id',
+  'alert_rule_id',
+  'alert_rule_name',
+  'system_key',
+  'alertname',
+  'fingerprint',
+  'stream_id',
+  'site_id',
+  'labels',
+  'annotations',
+  'receiver',
+  'follow_up_status',
+  'follow_up_notes',
+  'starts_at',
+  'ends_at',
+  'created_at',
+  'updated_at',
+  'acknowledged_at',
+  'acknowledged_by',
+  'escalated_at',
+  'escalated_by',
+  'resolved_at',
+  'resolved_by',
+  'dismissed_at',
+  'dismissed_by',
+  'version',
 ];
 
 interface Rule {
@@ -64,16 +95,106 @@ interface Rule {
 }
 
 const RULES: Rule[] = [
-  { id: 'rule-bf-01', name: 'Brute force detection', type: 'brute_force', alertname: 'BruteForceLogin', source: ['anomaly_detector', 'auth-gateway'], title: 'Brute force detection on {host}', message: 'User {user} had {n} failed logins in 5 minutes from {ip}', alertable: 'event' },
-  { id: 'rule-ids-02', name: 'IDS signature match', type: 'intrusion', alertname: 'IdsSignatureMatch', source: ['ids-suricata', 'ids-snort'], title: 'Intrusion signature {sig} matched', message: 'Traffic from {ip} to {host} matched signature {sig}', alertable: 'event' },
-  { id: 'rule-mal-03', name: 'Malware quarantined', type: 'malware', alertname: 'MalwareDetected', source: ['edr-crowdstrike', 'edr-defender'], title: 'Malware quarantined on {host}', message: 'File with hash {hash} was quarantined for user {user}', alertable: 'external' },
-  { id: 'rule-exf-04', name: 'Unusual data egress', type: 'data_exfiltration', alertname: 'DataEgressAnomaly', source: ['dlp-gateway', 'anomaly_detector'], title: 'Unusual data egress from {host}', message: '{n} MB left {host} towards {ip} outside business hours', alertable: 'event' },
-  { id: 'rule-cfg-05', name: 'Privileged configuration change', type: 'config_change', alertname: 'PrivilegedConfigChange', source: ['siem', 'cloudtrail'], title: 'Privileged change by {user}', message: '{user} changed the firewall policy on {host}', alertable: 'system' },
-  { id: 'rule-av-06', name: 'Service unavailable', type: 'availability', alertname: 'InstanceDown', source: ['prometheus', 'Equipment-01', 'Equipment-07'], title: '{host} is down', message: 'Target {host} has not answered scrapes for {n} minutes', alertable: 'system' },
-  { id: 'rule-perf-07', name: 'Latency above SLO', type: 'performance', alertname: 'HighLatency', source: ['prometheus', 'Sensor-05'], title: 'p99 latency above SLO on {host}', message: 'p99 latency {n} ms exceeded the 500 ms objective', alertable: 'scheduled' },
-  { id: 'rule-pol-08', name: 'Policy violation', type: 'policy_violation', alertname: 'PolicyViolation', source: ['casb', 'siem'], title: 'Policy violation by {user}', message: '{user} uploaded a file classified confidential to an unsanctioned app', alertable: 'manual' },
-  { id: 'rule-fr-09', name: 'Deteksi Wajah Tidak Dikenal', type: 'anomaly', alertname: 'UnknownFace', source: ['lenz-analytics'], title: 'Unknown face at {site}', message: 'Wajah tidak terdaftar terdeteksi di {site}', alertable: 'event' },
-  { id: 'rule-mtr-10', name: 'Motor Overload', type: 'anomaly', alertname: 'MotorOverload', source: ['Equipment-01', 'Equipment-02'], title: 'Motor Overload', message: 'Motor current exceeded 80% threshold (모터 과부하)', alertable: 'system' },
+  {
+    id: 'rule-bf-01',
+    name: 'Brute force detection',
+    type: 'brute_force',
+    alertname: 'BruteForceLogin',
+    source: ['anomaly_detector', 'auth-gateway'],
+    title: 'Brute force detection on {host}',
+    message: 'User {user} had {n} failed logins in 5 minutes from {ip}',
+    alertable: 'event',
+  },
+  {
+    id: 'rule-ids-02',
+    name: 'IDS signature match',
+    type: 'intrusion',
+    alertname: 'IdsSignatureMatch',
+    source: ['ids-suricata', 'ids-snort'],
+    title: 'Intrusion signature {sig} matched',
+    message: 'Traffic from {ip} to {host} matched signature {sig}',
+    alertable: 'event',
+  },
+  {
+    id: 'rule-mal-03',
+    name: 'Malware quarantined',
+    type: 'malware',
+    alertname: 'MalwareDetected',
+    source: ['edr-crowdstrike', 'edr-defender'],
+    title: 'Malware quarantined on {host}',
+    message: 'File with hash {hash} was quarantined for user {user}',
+    alertable: 'external',
+  },
+  {
+    id: 'rule-exf-04',
+    name: 'Unusual data egress',
+    type: 'data_exfiltration',
+    alertname: 'DataEgressAnomaly',
+    source: ['dlp-gateway', 'anomaly_detector'],
+    title: 'Unusual data egress from {host}',
+    message: '{n} MB left {host} towards {ip} outside business hours',
+    alertable: 'event',
+  },
+  {
+    id: 'rule-cfg-05',
+    name: 'Privileged configuration change',
+    type: 'config_change',
+    alertname: 'PrivilegedConfigChange',
+    source: ['siem', 'cloudtrail'],
+    title: 'Privileged change by {user}',
+    message: '{user} changed the firewall policy on {host}',
+    alertable: 'system',
+  },
+  {
+    id: 'rule-av-06',
+    name: 'Service unavailable',
+    type: 'availability',
+    alertname: 'InstanceDown',
+    source: ['prometheus', 'Equipment-01', 'Equipment-07'],
+    title: '{host} is down',
+    message: 'Target {host} has not answered scrapes for {n} minutes',
+    alertable: 'system',
+  },
+  {
+    id: 'rule-perf-07',
+    name: 'Latency above SLO',
+    type: 'performance',
+    alertname: 'HighLatency',
+    source: ['prometheus', 'Sensor-05'],
+    title: 'p99 latency above SLO on {host}',
+    message: 'p99 latency {n} ms exceeded the 500 ms objective',
+    alertable: 'scheduled',
+  },
+  {
+    id: 'rule-pol-08',
+    name: 'Policy violation',
+    type: 'policy_violation',
+    alertname: 'PolicyViolation',
+    source: ['casb', 'siem'],
+    title: 'Policy violation by {user}',
+    message: '{user} uploaded a file classified confidential to an unsanctioned app',
+    alertable: 'manual',
+  },
+  {
+    id: 'rule-fr-09',
+    name: 'Deteksi Wajah Tidak Dikenal',
+    type: 'anomaly',
+    alertname: 'UnknownFace',
+    source: ['lenz-analytics'],
+    title: 'Unknown face at {site}',
+    message: 'Wajah tidak terdaftar terdeteksi di {site}',
+    alertable: 'event',
+  },
+  {
+    id: 'rule-mtr-10',
+    name: 'Motor Overload',
+    type: 'anomaly',
+    alertname: 'MotorOverload',
+    source: ['Equipment-01', 'Equipment-02'],
+    title: 'Motor Overload',
+    message: 'Motor current exceeded 80% threshold (모터 과부하)',
+    alertable: 'system',
+  },
 ];
 
 const HOSTS = ['web-01', 'web-02', 'db-primary', 'db-replica', 'vpn-gw', 'mail-01', 'k8s-node-3', 'pos-terminal-12', 'hr-laptop-44', 'fileserver'];
@@ -85,8 +206,20 @@ const RECEIVERS = ['severity-critical-receiver', 'soc-pager', 'default-receiver'
 const ENVIRONMENTS = ['prod', 'staging'];
 const REGIONS = ['ap-southeast-1', 'ap-northeast-2', 'eu-central-1'];
 
-const SEVERITY_WEIGHTS = [['info', 35], ['low', 30], ['medium', 20], ['high', 10], ['critical', 5]] as const;
-const STATUS_WEIGHTS = [['open', 25], ['acknowledged', 20], ['escalated', 8], ['resolved', 37], ['dismissed', 10]] as const;
+const SEVERITY_WEIGHTS = [
+  ['info', 35],
+  ['low', 30],
+  ['medium', 20],
+  ['high', 10],
+  ['critical', 5],
+] as const;
+const STATUS_WEIGHTS = [
+  ['open', 25],
+  ['acknowledged', 20],
+  ['escalated', 8],
+  ['resolved', 37],
+  ['dismissed', 10],
+] as const;
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -145,7 +278,8 @@ export function generateAlert(seed: number, index: number, tenants: readonly See
   const analyst = random.pick(ANALYSTS);
   // A lifecycle step comes 1 to maxMinutes after the one before, but never after the epoch (the seed's
   // "now"): an alert created minutes before it cannot have been resolved days later.
-  const stamp = (after: Date, maxMinutes: number): Date => new Date(Math.min(after.getTime() + random.int(1, maxMinutes) * MINUTE, Math.max(epoch, after.getTime())));
+  const stamp = (after: Date, maxMinutes: number): Date =>
+    new Date(Math.min(after.getTime() + random.int(1, maxMinutes) * MINUTE, Math.max(epoch, after.getTime())));
 
   const acknowledgedAt = status === 'open' || (status === 'dismissed' && random.chance(0.5)) ? null : stamp(createdAt, 240);
   const escalatedAt = status === 'escalated' || (status === 'resolved' && random.chance(0.15)) ? stamp(acknowledgedAt ?? createdAt, 120) : null;
@@ -175,7 +309,15 @@ export function generateAlert(seed: number, index: number, tenants: readonly See
     fingerprint: random.hex(16),
     stream_id: rule.alertable === 'event' ? `stream-${site}-${random.int(1, 8)}` : null,
     site_id: rule.alertable === 'event' ? site : null,
-    labels: { alertname: rule.alertname, severity, instance: host, job: source, env: random.pick(ENVIRONMENTS), region: random.pick(REGIONS), system_key: systemKey },
+    labels: {
+      alertname: rule.alertname,
+      severity,
+      instance: host,
+      job: source,
+      env: random.pick(ENVIRONMENTS),
+      region: random.pick(REGIONS),
+      system_key: systemKey,
+    },
     annotations: { summary: fill(rule.title, values), runbook: `https://runbooks.example.com/${rule.alertname}` },
     receiver: random.pick(RECEIVERS),
     follow_up_status: followedUp ? 'followed_up' : 'not_followed_up',

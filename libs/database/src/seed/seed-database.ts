@@ -93,4 +93,3 @@ async function dropSecondaryIndexes(client: Client): Promise<string[]> {
   for (const { indexname } of rows) await client.query(`DROP INDEX "${indexname.replace(/"/g, '""')}"`);
   return rows.map((row) => row.indexdef);
 }
-

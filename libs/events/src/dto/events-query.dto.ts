@@ -9,23 +9,54 @@ const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
 
 /** GET /v1/events: which events, with the webhook filters, and the credential of a client that cannot send headers. */
 export class EventsQueryDto {
-  @ApiPropertyOptional({ enum: EVENT_TYPES, enumName: 'EventType', isArray: true, ...queryListMaxItems(EVENT_TYPES.length), description: 'Comma-separated; default: every type the credential may read. Each needs its read scope (403 otherwise).', example: ['alert.created', 'alert.status_changed'] })
-  @IsOptional() @CommaSeparated() @ArrayMaxSize(EVENT_TYPES.length) @IsIn(EVENT_TYPES, { each: true })
+  @ApiPropertyOptional({
+    enum: EVENT_TYPES,
+    enumName: 'EventType',
+    isArray: true,
+    ...queryListMaxItems(EVENT_TYPES.length),
+    description: 'Comma-separated; default: every type the credential may read. Each needs its read scope (403 otherwise).',
+    example: ['alert.created', 'alert.status_changed'],
+  })
+  @IsOptional()
+  @CommaSeparated()
+  @ArrayMaxSize(EVENT_TYPES.length)
+  @IsIn(EVENT_TYPES, { each: true })
   types?: EventType[];
 
-  @ApiPropertyOptional({ enum: SEVERITIES, enumName: 'AlertSeverity', isArray: true, ...queryListMaxItems(5), description: 'Alert events of these severities only' })
-  @IsOptional() @CommaSeparated() @ArrayMaxSize(5) @IsIn(SEVERITIES, { each: true })
+  @ApiPropertyOptional({
+    enum: SEVERITIES,
+    enumName: 'AlertSeverity',
+    isArray: true,
+    ...queryListMaxItems(5),
+    description: 'Alert events of these severities only',
+  })
+  @IsOptional()
+  @CommaSeparated()
+  @ArrayMaxSize(5)
+  @IsIn(SEVERITIES, { each: true })
   severity?: string[];
 
   @ApiPropertyOptional({ type: [String], maxItems: 20, maxLength: 200, description: 'Alert events of these sources only (exact)' })
-  @IsOptional() @CommaSeparated() @ArrayMaxSize(20) @IsString({ each: true }) @IsNotEmpty({ each: true }) @MaxLength(200, { each: true })
+  @IsOptional()
+  @CommaSeparated()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @IsNotEmpty({ each: true })
+  @MaxLength(200, { each: true })
   source?: string[];
 
   @ApiPropertyOptional({ type: [String], maxItems: 50, maxLength: 22, description: 'Alert and threat case events carrying any of these controls' })
-  @IsOptional() @CommaSeparated() @ArrayMaxSize(50) @IsString({ each: true }) @IsNotEmpty({ each: true }) @MaxLength(22, { each: true })
+  @IsOptional()
+  @CommaSeparated()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @IsNotEmpty({ each: true })
+  @MaxLength(22, { each: true })
   control?: string[];
 
   /** The credential (a JWT or an `ak_` key) for clients that cannot send headers, such as EventSource; a header wins. Prefer a short-lived JWT: URLs end up in logs. */
-  @IsOptional() @IsString() @MaxLength(8192)
+  @IsOptional()
+  @IsString()
+  @MaxLength(8192)
   access_token?: string;
 }

@@ -56,7 +56,10 @@ describe('EventStreams', () => {
 
   it('should write the request hooks’ headers with the event-stream ones', async () => {
     const raw = await open();
-    expect(raw.writeHead).toHaveBeenCalledWith(200, expect.objectContaining({ 'access-control-allow-origin': 'https://console.example.com', 'content-type': 'text/event-stream; charset=utf-8' }));
+    expect(raw.writeHead).toHaveBeenCalledWith(
+      200,
+      expect.objectContaining({ 'access-control-allow-origin': 'https://console.example.com', 'content-type': 'text/event-stream; charset=utf-8' }),
+    );
   });
 
   it('should replay after Last-Event-ID, then send live events once each, in stream order', async () => {

@@ -34,7 +34,10 @@ export class EventStreams implements OnModuleDestroy {
   /** The open readers' sockets: a closing app destroys them (the server would otherwise wait for them forever, and for a reader that reads nothing). */
   private readonly open = new Set<ServerResponse>();
 
-  constructor(private readonly hub: LiveEventHub, private readonly config: AppConfig) {}
+  constructor(
+    private readonly hub: LiveEventHub,
+    private readonly config: AppConfig,
+  ) {}
 
   onModuleDestroy(): void {
     for (const raw of [...this.open]) raw.destroy();
@@ -80,7 +83,8 @@ export class EventStreams implements OnModuleDestroy {
     raw.on('error', () => close());
     if (request.lastEventId) {
       const missed = await this.hub.since(request.tenantId, request.lastEventId).catch(() => null);
-      if (missed === null) raw.write(`event: ${GAP_EVENT}\ndata: ${JSON.stringify({ last_event_id: request.lastEventId, window: this.config.eventsResumeWindow })}\n\n`);
+      if (missed === null)
+        raw.write(`event: ${GAP_EVENT}\ndata: ${JSON.stringify({ last_event_id: request.lastEventId, window: this.config.eventsResumeWindow })}\n\n`);
       for (const event of missed ?? []) send(event);
     }
     const live = waiting;

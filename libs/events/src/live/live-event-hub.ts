@@ -22,7 +22,11 @@ export function positionAfter(a: string, b: string): boolean {
 }
 
 function held(event: LiveEvent): HeldEvent {
-  return { ...event, data: (JSON.parse(event.payload) as { data: Record<string, unknown> }).data, frame: `id: ${event.id}\nevent: ${event.type}\ndata: ${event.payload}\n\n` };
+  return {
+    ...event,
+    data: (JSON.parse(event.payload) as { data: Record<string, unknown> }).data,
+    frame: `id: ${event.id}\nevent: ${event.type}\ndata: ${event.payload}\n\n`,
+  };
 }
 
 /**
@@ -36,7 +40,10 @@ export class LiveEventHub implements OnModuleInit, OnModuleDestroy {
   private readonly listeners = new Map<string, Set<LiveListener>>();
   private subscriber: Redis | null = null;
 
-  constructor(private readonly redis: RedisService, private readonly config: AppConfig) {}
+  constructor(
+    private readonly redis: RedisService,
+    private readonly config: AppConfig,
+  ) {}
 
   async onModuleInit(): Promise<void> {
     const subscriber = this.redis.client.duplicate({ keyPrefix: '' });

@@ -12,13 +12,28 @@ import { LiveEvent, liveChannel, liveStreamKey } from './live-event-channel';
  */
 @Injectable()
 export class LiveEventPublisher {
-  constructor(private readonly redis: RedisService, private readonly config: AppConfig) {}
+  constructor(
+    private readonly redis: RedisService,
+    private readonly config: AppConfig,
+  ) {}
 
   async publish(events: readonly Omit<LiveEvent, 'position'>[]): Promise<void> {
     if (events.length === 0) return;
     const append = this.redis.client.pipeline();
     for (const event of events) {
-      append.xadd(liveStreamKey(event.tenantId), 'MAXLEN', '~', String(this.config.eventsResumeWindow), '*', 'id', event.id, 'type', event.type, 'payload', event.payload);
+      append.xadd(
+        liveStreamKey(event.tenantId),
+        'MAXLEN',
+        '~',
+        String(this.config.eventsResumeWindow),
+        '*',
+        'id',
+        event.id,
+        'type',
+        event.type,
+        'payload',
+        event.payload,
+      );
     }
     const positions = (await append.exec()) ?? [];
     const announce = this.redis.client.pipeline();

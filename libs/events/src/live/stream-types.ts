@@ -20,7 +20,16 @@ const EVENT_ID = /^evt_[0-9A-Z]{26}$/;
 export function checkLastEventId(value: string | undefined): string | undefined {
   if (value === undefined || value === '') return undefined;
   if (!EVENT_ID.test(value)) {
-    throw new ProblemException(ProblemTypes.validationError, { errors: [{ field: 'Last-Event-ID', pointer: '/headers/last-event-id', code: 'format', description: 'Last-Event-ID must be an event id (evt_ followed by 26 characters)' }] });
+    throw new ProblemException(ProblemTypes.validationError, {
+      errors: [
+        {
+          field: 'Last-Event-ID',
+          pointer: '/headers/last-event-id',
+          code: 'format',
+          description: 'Last-Event-ID must be an event id (evt_ followed by 26 characters)',
+        },
+      ],
+    });
   }
   return value;
 }

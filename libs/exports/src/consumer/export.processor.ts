@@ -11,7 +11,10 @@ import { ExportSweeper } from '../runner/export-sweeper';
 export class ExportProcessor {
   private readonly logger = new Logger(ExportProcessor.name);
 
-  constructor(private readonly runner: ExportRunner, private readonly sweeper: ExportSweeper) {}
+  constructor(
+    private readonly runner: ExportRunner,
+    private readonly sweeper: ExportSweeper,
+  ) {}
 
   @Process({ name: EXPORT_JOBS.render, concurrency: 1 })
   async render(job: Job<RenderExportPayload>): Promise<void> {
@@ -31,7 +34,9 @@ export class ExportProcessor {
     if (spent || /stalled/i.test(error.message)) {
       this.logger.warn(`${job.data.exportId}: the queue gave up: ${error.message}`);
       // An event handler's rejection would be unhandled (and end the process); the sweep marks the job failed later if this write is lost.
-      await this.runner.markFailed(job.data.exportId, `The worker stopped while exporting and the job could not be resumed: ${error.message}`).catch((lost: Error) => this.logger.warn(`${job.data.exportId}: could not mark it failed: ${lost.message}`));
+      await this.runner
+        .markFailed(job.data.exportId, `The worker stopped while exporting and the job could not be resumed: ${error.message}`)
+        .catch((lost: Error) => this.logger.warn(`${job.data.exportId}: could not mark it failed: ${lost.message}`));
     }
   }
 }

@@ -23,7 +23,16 @@ export class ExportManifestDto {
   @ApiProperty({ type: [String], maxLength: 40, maxItems: MAX_SELECTED_IDS, description: 'The selected ids (scope selected)' }) ids: string[];
   @ApiProperty({ description: 'IANA zone of the report and of date-only filters', maxLength: 64 }) timezone: string;
   @ApiProperty({ maxLength: 8 }) locale: string;
-  @ApiProperty({ type: 'object', properties: { from: { type: 'string', format: 'date-time', nullable: true, maxLength: DATE_TIME_MAX_LENGTH }, to: { type: 'string', format: 'date-time', maxLength: DATE_TIME_MAX_LENGTH } }, required: ['from', 'to'], description: 'Records created in [from, to) as instants (RFC 3339); `to` is at most `as_of`' }) time_window: { from: string | null; to: string };
+  @ApiProperty({
+    type: 'object',
+    properties: {
+      from: { type: 'string', format: 'date-time', nullable: true, maxLength: DATE_TIME_MAX_LENGTH },
+      to: { type: 'string', format: 'date-time', maxLength: DATE_TIME_MAX_LENGTH },
+    },
+    required: ['from', 'to'],
+    description: 'Records created in [from, to) as instants (RFC 3339); `to` is at most `as_of`',
+  })
+  time_window: { from: string | null; to: string };
   @ApiProperty({ description: 'The point in time of the data: records created before it, as they stood then', maxLength: 40 }) as_of: string;
   @ApiProperty({ maxLength: 40 }) tenant_id: string;
   @ApiProperty({ description: 'Who asked: a JWT subject or an API key id', maxLength: 200 }) requested_by: string;
@@ -32,9 +41,23 @@ export class ExportManifestDto {
   @ApiProperty({ description: 'Records written to the file' }) row_count: number;
   @ApiProperty({ description: 'Records the query selected' }) matched_count: number;
   @ApiProperty({ description: 'Whether every selected record is in the file, every cell whole' }) complete: boolean;
-  @ApiPropertyOptional({ nullable: true, type: String, maxLength: 500, description: 'Why not, when complete is false: the EXPORT_MAX_RECORDS limit, cut XLSX cells, or both' }) incomplete_reason: string | null;
-  @ApiProperty({ description: "XLSX cells cut to Excel's limit of 32,767 characters (each ends in a `[…cut` mark; the CSV and NDJSON hold them whole); 0 in the other formats" }) truncated_cells: number;
-  @ApiProperty({ description: 'SHA-256 (hex) over the records as NDJSON lines, in file order: the same data gives the same digest in every format', maxLength: 64 }) data_sha256: string;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    maxLength: 500,
+    description: 'Why not, when complete is false: the EXPORT_MAX_RECORDS limit, cut XLSX cells, or both',
+  })
+  incomplete_reason: string | null;
+  @ApiProperty({
+    description:
+      "XLSX cells cut to Excel's limit of 32,767 characters (each ends in a `[…cut` mark; the CSV and NDJSON hold them whole); 0 in the other formats",
+  })
+  truncated_cells: number;
+  @ApiProperty({
+    description: 'SHA-256 (hex) over the records as NDJSON lines, in file order: the same data gives the same digest in every format',
+    maxLength: 64,
+  })
+  data_sha256: string;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'SHA-256 (hex) of the file', maxLength: 64 }) file_sha256: string | null;
   @ApiProperty({ maxLength: 40 }) generated_at: string;
 }
@@ -69,7 +92,11 @@ export class ExportJobDto {
       resource: job.resource,
       format: apiFormat(job.format),
       scope: job.scope,
-      progress: { processed: job.processed, total, percent: total === 0 ? (status === 'completed' ? 100 : 0) : Math.min(100, Math.floor((job.processed / total) * 100)) },
+      progress: {
+        processed: job.processed,
+        total,
+        percent: total === 0 ? (status === 'completed' ? 100 : 0) : Math.min(100, Math.floor((job.processed / total) * 100)),
+      },
       file_ready: status === 'completed',
       error_message: job.errorMessage,
       file_name: job.fileName,

@@ -7,7 +7,10 @@ export function exportNotFound(id: string): ProblemException {
 }
 
 export function exportNotReady(job: ExportJob): ProblemException {
-  return new ProblemException(ExportProblems.exportNotReady, { args: { current_status: job.status }, extensions: { job_id: job.id, current_status: job.status } });
+  return new ProblemException(ExportProblems.exportNotReady, {
+    args: { current_status: job.status },
+    extensions: { job_id: job.id, current_status: job.status },
+  });
 }
 
 export function exportExpired(job: ExportJob): ProblemException {
@@ -33,7 +36,10 @@ export function invalidExportRequest(errors: FieldViolation[]): ProblemException
 }
 
 export function exportNotYours(job: ExportJob): ProblemException {
-  return new ProblemException(ExportProblems.exportNotYours, { args: { requested_by: job.requestedBy }, extensions: { job_id: job.id, requested_by: job.requestedBy } });
+  return new ProblemException(ExportProblems.exportNotYours, {
+    args: { requested_by: job.requestedBy },
+    extensions: { job_id: job.id, requested_by: job.requestedBy },
+  });
 }
 
 export function exportUnderLegalHold(job: ExportJob, holdId: string): ProblemException {

@@ -34,7 +34,7 @@ describe('export job states', () => {
 
   it('should reach completed only through processing (no job completes without a run)', () => {
     const reachable = new Set<ExportStatusName>(['pending']);
-    for (let changed = true; changed; ) {
+    for (let changed = true; changed;) {
       changed = false;
       for (const operation of JOB_OPERATIONS) {
         const { from, to } = TRANSITIONS[operation];

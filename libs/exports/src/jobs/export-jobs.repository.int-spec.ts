@@ -31,7 +31,9 @@ describe('ExportJobsRepository against PostgreSQL', () => {
     expect(await prisma.$transaction((tx) => jobs.cancel(tx, running.id, 'alice'))).toBe(true);
     expect(await jobs.progress(running.id, 5)).toBe(false);
     expect(await jobs.complete(running, file)).toBe(false);
-    expect(await prisma.exportJob.findUniqueOrThrow({ where: { id: running.id } })).toEqual(expect.objectContaining({ status: 'cancelled', errorMessage: 'Cancelled by alice', storageKey: null }));
+    expect(await prisma.exportJob.findUniqueOrThrow({ where: { id: running.id } })).toEqual(
+      expect.objectContaining({ status: 'cancelled', errorMessage: 'Cancelled by alice', storageKey: null }),
+    );
     expect(await actions(running.id)).toEqual([]);
   });
 
@@ -62,7 +64,9 @@ describe('ExportJobsRepository against PostgreSQL', () => {
     expect(await jobs.fail(flaky, 'gave up')).toBe(false);
     expect(await jobs.failUnqueued(flaky.id, 'no Redis')).toBe(false);
     expect(await prisma.$transaction((tx) => jobs.cancel(tx, flaky.id, 'alice'))).toBe(false);
-    expect(await prisma.exportJob.findUniqueOrThrow({ where: { id: flaky.id } })).toEqual(expect.objectContaining({ status: 'failed', errorMessage: 'gave up' }));
+    expect(await prisma.exportJob.findUniqueOrThrow({ where: { id: flaky.id } })).toEqual(
+      expect.objectContaining({ status: 'failed', errorMessage: 'gave up' }),
+    );
     expect(await actions(flaky.id)).toEqual(['export.fail']);
   });
 

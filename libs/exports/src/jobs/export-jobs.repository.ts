@@ -84,26 +84,46 @@ export class ExportJobsRepository {
 
   /** Back to pending for another attempt, with the failed attempt's error shown meanwhile. */
   async retry(id: string, message: string): Promise<boolean> {
-    return (await this.prisma.exportJob.updateMany({ where: this.applies('retry', id), data: { status: TRANSITIONS.retry.to, errorMessage: boundedErrorMessage(message) } })).count > 0;
+    return (
+      (
+        await this.prisma.exportJob.updateMany({
+          where: this.applies('retry', id),
+          data: { status: TRANSITIONS.retry.to, errorMessage: boundedErrorMessage(message) },
+        })
+      ).count > 0
+    );
   }
 
   /** Fails a job that has not ended (a job another process ended meanwhile is left alone) and records export.fail. */
   fail(job: Pick<ExportJob, 'id' | 'tenantId' | 'resource' | 'format'>, message: string): Promise<boolean> {
     return this.change('fail', job, {
       data: { errorMessage: boundedErrorMessage(message), completedAt: new Date() },
-      audit: { tenantId: job.tenantId, action: 'export.fail', resourceType: 'export', resourceId: job.id, outcome: 'failure', actor: WORKER, details: { error_message: message } },
+      audit: {
+        tenantId: job.tenantId,
+        action: 'export.fail',
+        resourceType: 'export',
+        resourceId: job.id,
+        outcome: 'failure',
+        actor: WORKER,
+        details: { error_message: message },
+      },
       event: exportEvent(job, { status: 'failed', error: boundedErrorMessage(message) }),
     });
   }
 
   /** Fails a job the api could not queue: nothing ran, so nothing is recorded but the status. */
   async failUnqueued(id: string, message: string): Promise<boolean> {
-    return (await this.prisma.exportJob.updateMany({ where: this.applies('fail', id), data: { status: TRANSITIONS.fail.to, errorMessage: message } })).count > 0;
+    return (
+      (await this.prisma.exportJob.updateMany({ where: this.applies('fail', id), data: { status: TRANSITIONS.fail.to, errorMessage: message } })).count > 0
+    );
   }
 
   /** Cancels a job that has not ended, inside the caller's transaction (which records the cancel). */
   async cancel(tx: JobsTx, id: string, by: string): Promise<boolean> {
-    const { count } = await tx.exportJob.updateMany({ where: this.applies('cancel', id), data: { status: TRANSITIONS.cancel.to, completedAt: new Date(), errorMessage: `Cancelled by ${by}` } });
+    const { count } = await tx.exportJob.updateMany({
+      where: this.applies('cancel', id),
+      data: { status: TRANSITIONS.cancel.to, completedAt: new Date(), errorMessage: `Cancelled by ${by}` },
+    });
     return count > 0;
   }
 
@@ -111,18 +131,33 @@ export class ExportJobsRepository {
   expire(job: ExportJob): Promise<boolean> {
     return this.change('expire', job, {
       data: {},
-      audit: { tenantId: job.tenantId, action: 'export.expire', resourceType: 'export', resourceId: job.id, actor: SWEEPER, details: { file_name: job.fileName, sha256: job.sha256, expired_at: job.expiresAt?.toISOString() ?? null } },
+      audit: {
+        tenantId: job.tenantId,
+        action: 'export.expire',
+        resourceType: 'export',
+        resourceId: job.id,
+        actor: SWEEPER,
+        details: { file_name: job.fileName, sha256: job.sha256, expired_at: job.expiresAt?.toISOString() ?? null },
+      },
     });
   }
 
   /** Completed jobs whose files are past their expiry, oldest expiry first. */
   dueToExpire(now: Date, take: number): Promise<ExportJob[]> {
-    return this.prisma.exportJob.findMany({ where: { status: { in: [...TRANSITIONS.expire.from] }, expiresAt: { lte: now } }, take, orderBy: { expiresAt: 'asc' } });
+    return this.prisma.exportJob.findMany({
+      where: { status: { in: [...TRANSITIONS.expire.from] }, expiresAt: { lte: now } },
+      take,
+      orderBy: { expiresAt: 'asc' },
+    });
   }
 
   /** Jobs created before `before` that have not ended (pending or processing): the sweep checks their queue entries. */
   async unfinished(before: Date, take: number): Promise<string[]> {
-    const rows = await this.prisma.exportJob.findMany({ where: { status: { in: [...TRANSITIONS.fail.from] }, createdAt: { lt: before } }, select: { id: true }, take });
+    const rows = await this.prisma.exportJob.findMany({
+      where: { status: { in: [...TRANSITIONS.fail.from] }, createdAt: { lt: before } },
+      select: { id: true },
+      take,
+    });
     return rows.map((row) => row.id);
   }
 
@@ -131,7 +166,11 @@ export class ExportJobsRepository {
   }
 
   /** The transition, its outbox event (export.completed, export.failed) and its audit event, in one transaction; nothing when it does not apply. */
-  private change(operation: JobOperation, job: Pick<ExportJob, 'id'>, change: { data: Prisma.ExportJobUpdateManyMutationInput; audit: AuditEntry; event?: OutboxEntry }): Promise<boolean> {
+  private change(
+    operation: JobOperation,
+    job: Pick<ExportJob, 'id'>,
+    change: { data: Prisma.ExportJobUpdateManyMutationInput; audit: AuditEntry; event?: OutboxEntry },
+  ): Promise<boolean> {
     return this.prisma.$transaction(async (tx) => {
       const { count } = await tx.exportJob.updateMany({ where: this.applies(operation, job.id), data: { ...change.data, status: TRANSITIONS[operation].to } });
       if (count === 0) return false;

@@ -90,7 +90,14 @@ export class ChromiumService implements OnModuleInit, OnModuleDestroy {
     const started = Date.now();
     // Over a pipe rather than a WebSocket: Chromium then exits when this process dies, even by SIGKILL.
     const profile = await createProfile();
-    const browser = await launch({ executablePath: this.config.chromiumPath, headless: true, args: CHROMIUM_ARGS, pipe: true, protocolTimeout: 300_000, userDataDir: profile }).catch(async (error: unknown) => {
+    const browser = await launch({
+      executablePath: this.config.chromiumPath,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      pipe: true,
+      protocolTimeout: 300_000,
+      userDataDir: profile,
+    }).catch(async (error: unknown) => {
       await removeProfile(profile);
       throw error;
     });

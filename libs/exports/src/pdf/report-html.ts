@@ -106,7 +106,9 @@ function filtersText(context: WriterContext): string {
 export function frontPages(context: WriterContext, total: number): string[] {
   const { t, manifest: m, zone } = context;
   const at = (iso: string | null) => (iso ? `${zone.dateTime(new Date(iso))} (${zone.zone})` : t('cover.open_start'));
-  const ids = m.ids.length ? `${m.ids.length}: ${m.ids.slice(0, IDS_SHOWN).join(', ')}${m.ids.length > IDS_SHOWN ? ` … (${m.export_id}: manifest)` : ''}` : null;
+  const ids = m.ids.length
+    ? `${m.ids.length}: ${m.ids.slice(0, IDS_SHOWN).join(', ')}${m.ids.length > IDS_SHOWN ? ` … (${m.export_id}: manifest)` : ''}`
+    : null;
   const fields: [string, string, string?][] = [
     [t('cover.tenant'), `${context.tenantName} (${m.tenant_id})`],
     [t('cover.resource'), t(`resource.${m.resource}`)],
@@ -119,7 +121,11 @@ export function frontPages(context: WriterContext, total: number): string[] {
     [t('cover.generated_at'), at(m.generated_at)],
     [t('cover.generated_by'), `${m.requested_by}${m.request_id ? ` · ${t('cover.request_id')} ${m.request_id}` : ''}`],
     [t('cover.record_count'), String(m.row_count)],
-    [t('cover.completeness'), m.complete ? t('cover.complete') : t('cover.incomplete', { reason: m.incomplete_reason ?? '' }), m.complete ? undefined : 'incomplete'],
+    [
+      t('cover.completeness'),
+      m.complete ? t('cover.complete') : t('cover.incomplete', { reason: m.incomplete_reason ?? '' }),
+      m.complete ? undefined : 'incomplete',
+    ],
     [t('cover.export_id'), m.export_id],
     [t('cover.data_sha256'), m.data_sha256],
   ];
@@ -135,7 +141,9 @@ ${m.resource === 'alerts' ? `<p class="note">${escapeHtml(t('summary.definitions
 
 function summaryTable(table: SummaryTable): string {
   const head = table.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('');
-  const rows = table.rows.map((row) => `<tr>${row.map((v) => `<td${typeof v === 'number' ? ' class="n"' : ''}>${escapeHtml(v === null ? '–' : String(v))}</td>`).join('')}</tr>`).join('');
+  const rows = table.rows
+    .map((row) => `<tr>${row.map((v) => `<td${typeof v === 'number' ? ' class="n"' : ''}>${escapeHtml(v === null ? '–' : String(v))}</td>`).join('')}</tr>`)
+    .join('');
   return `<div><h3>${escapeHtml(table.heading)}</h3><table class="summary"><tr>${head}</tr>${rows}</table></div>`;
 }
 
@@ -144,10 +152,14 @@ export function tablePages(context: WriterContext, columns: PdfColumn[], rows: s
   const colgroup = `<colgroup>${columns.map((c) => (c.mm === null ? '<col>' : `<col style="width:${c.mm}mm">`)).join('')}</colgroup>`;
   const open = columns.map((c) => (c.mono ? '<td class="mono">' : '<td>'));
   const head = `<tr>${columns.map((c) => `<th>${escapeHtml(context.t(`columns.${c.key}`))}</th>`).join('')}</tr>`;
-  if (rows.length === 0) return [page(context, firstPage, total, `<h2>${escapeHtml(context.t('table.heading'))}</h2><p>${escapeHtml(context.t('table.no_records'))}</p>`)];
+  if (rows.length === 0)
+    return [page(context, firstPage, total, `<h2>${escapeHtml(context.t('table.heading'))}</h2><p>${escapeHtml(context.t('table.no_records'))}</p>`)];
   const pages: string[] = [];
   for (let start = 0; start < rows.length; start += ROWS_PER_PAGE) {
-    const body = rows.slice(start, start + ROWS_PER_PAGE).map((cells) => `<tr>${cells.map((cell, i) => `${open[i]}${escapeHtml(cell)}</td>`).join('')}</tr>`).join('');
+    const body = rows
+      .slice(start, start + ROWS_PER_PAGE)
+      .map((cells) => `<tr>${cells.map((cell, i) => `${open[i]}${escapeHtml(cell)}</td>`).join('')}</tr>`)
+      .join('');
     pages.push(page(context, firstPage + pages.length, total, `<table class="records">${colgroup}${head}${body}</table>`));
   }
   return pages;

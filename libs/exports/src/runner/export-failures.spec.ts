@@ -8,6 +8,9 @@ describe('describeFailure', () => {
   });
 
   it('should retry anything else, saying what happened', () => {
-    expect(describeFailure(new Error('Chromium disconnected while printing'))).toEqual({ message: 'The export failed: Chromium disconnected while printing', retryable: true });
+    expect(describeFailure(new Error('Chromium disconnected while printing'))).toEqual({
+      message: 'The export failed: Chromium disconnected while printing',
+      retryable: true,
+    });
   });
 });

@@ -27,7 +27,9 @@ describe('writeInParts: the part pool on real threads and PostgreSQL', () => {
     source = suite.module.get(AlertSource);
     sql = suite.module.get(PlainSql);
     const tenant: Tenant = await suite.world.tenant('Parts');
-    await suite.world.prisma.alert.createMany({ data: Array.from({ length: RECORDS }, (_, i) => alertRow(tenant.id, { createdAt: new Date(Date.UTC(2025, 0, 1) + ((i * 5) % RECORDS) * 1000) })) });
+    await suite.world.prisma.alert.createMany({
+      data: Array.from({ length: RECORDS }, (_, i) => alertRow(tenant.id, { createdAt: new Date(Date.UTC(2025, 0, 1) + ((i * 5) % RECORDS) * 1000) })),
+    });
     selection = { tenantId: tenant.id, scope: 'all', ids: [], filters: {}, asOf: new Date() };
   });
 
@@ -40,12 +42,25 @@ describe('writeInParts: the part pool on real threads and PostgreSQL', () => {
   });
 
   /** Writes the selection as NDJSON in parts of 4 records on 3 threads; the file's bytes, the result and the progress reported. */
-  async function write(parts: SplittableSource = source, signal = new AbortController().signal, onRows: (rows: number) => void = () => undefined): Promise<{ bytes: Buffer; result: PartsResult }> {
+  async function write(
+    parts: SplittableSource = source,
+    signal = new AbortController().signal,
+    onRows: (rows: number) => void = () => undefined,
+  ): Promise<{ bytes: Buffer; result: PartsResult }> {
     const writer = new NdjsonWriter();
     await writer.open({ exportId: 'exp_parts', workDir } as WriterContext);
     const result = await sql.snapshot((run) =>
       writeInParts({
-        run, source: parts, selection, rowCount: RECORDS, partRecords: 4, threads: 3, workDir, writer, signal, onRows,
+        run,
+        source: parts,
+        selection,
+        rowCount: RECORDS,
+        partRecords: 4,
+        threads: 3,
+        workDir,
+        writer,
+        signal,
+        onRows,
         job: { databaseUrl: process.env.DATABASE_URL as string, format: 'ndjson', timezone: 'UTC', batchSize: 3 },
       }),
     );
@@ -63,7 +78,7 @@ describe('writeInParts: the part pool on real threads and PostgreSQL', () => {
     });
   }
 
-  it('should append the threads\' parts in keyset order, byte for byte what the job\'s own thread writes, and report every record', async () => {
+  it("should append the threads' parts in keyset order, byte for byte what the job's own thread writes, and report every record", async () => {
     let reported = 0;
     const { bytes, result } = await write(source, undefined, (rows) => (reported += rows));
     const lineOf = ndjsonLineOf(source.columns);
@@ -77,7 +92,7 @@ describe('writeInParts: the part pool on real threads and PostgreSQL', () => {
     expect(await readdir(workDir)).toEqual(['exp_parts.ndjson']);
   });
 
-  it('should fail with a part\'s database error', async () => {
+  it("should fail with a part's database error", async () => {
     await expect(write(breaking(3, () => Prisma.sql`SELECT 1 / 0 AS id`))).rejects.toThrow(/division by zero/);
   });
 

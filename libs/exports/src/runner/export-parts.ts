@@ -62,11 +62,13 @@ export async function writeInParts(request: PartsRequest): Promise<PartsResult> 
   const job: PartJob = { ...request.job, snapshot, resource: source.resource };
   const hash = createHash('sha256');
   let written = 0;
-  const threads = Array.from({ length: Math.min(request.threads, starts.length) }, () =>
-    new PartThread(job, (rows) => {
-      written += rows;
-      request.onRows(rows);
-    }),
+  const threads = Array.from(
+    { length: Math.min(request.threads, starts.length) },
+    () =>
+      new PartThread(job, (rows) => {
+        written += rows;
+        request.onRows(rows);
+      }),
   );
   try {
     await runInOrder<PartTask>({
@@ -125,7 +127,8 @@ class PartThread {
       if (message.type === 'failed') return fail(Object.assign(new Error(message.message), message.details));
       const part = this.part;
       this.part = null;
-      if (part?.index !== message.index || message.rows !== part.rows) return fail(new Error(`part ${message.index} held ${message.rows} records, not ${part?.rows}`));
+      if (part?.index !== message.index || message.rows !== part.rows)
+        return fail(new Error(`part ${message.index} held ${message.rows} records, not ${part?.rows}`));
       part.done();
     });
     this.worker.on('error', fail);

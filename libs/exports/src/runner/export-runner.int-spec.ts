@@ -25,7 +25,9 @@ describe('ExportRunner against PostgreSQL (no HTTP)', () => {
     const other = await suite.world.tenant('Runner elsewhere');
     await suite.world.prisma.alert.createMany({
       data: [
-        ...Array.from({ length: 30 }, (_, i) => alertRow(tenant.id, { createdAt: new Date(BASE + ((i * 7) % 30) * 60_000), title: `Alert "${i}", with a comma` })),
+        ...Array.from({ length: 30 }, (_, i) =>
+          alertRow(tenant.id, { createdAt: new Date(BASE + ((i * 7) % 30) * 60_000), title: `Alert "${i}", with a comma` }),
+        ),
         ...Array.from({ length: 3 }, (_, i) => alertRow(other.id, { createdAt: new Date(BASE + i * 60_000) })),
       ],
     });
@@ -37,7 +39,8 @@ describe('ExportRunner against PostgreSQL (no HTTP)', () => {
 
   const reload = (id: string) => suite.world.prisma.exportJob.findUniqueOrThrow({ where: { id } });
   const file = async (stored: ExportJob) => readFile(join(process.env.EXPORT_DIR as string, stored.storageKey as string));
-  const auditActions = async (id: string) => (await suite.world.prisma.auditEvent.findMany({ where: { resourceId: id }, orderBy: { seq: 'asc' } })).map((event) => event.action);
+  const auditActions = async (id: string) =>
+    (await suite.world.prisma.auditEvent.findMany({ where: { resourceId: id }, orderBy: { seq: 'asc' } })).map((event) => event.action);
 
   it('should write the parts of a CSV on threads back in keyset order, with the data digest of the NDJSON of the same records', async () => {
     const [csv, ndjson] = await Promise.all([job(), job({ format: 'ndjson' })]);
@@ -45,14 +48,29 @@ describe('ExportRunner against PostgreSQL (no HTTP)', () => {
     await runner.run(ndjson.id, { attemptsMade: 0, maxAttempts: 3 });
     const [storedCsv, storedNdjson] = await Promise.all([reload(csv.id), reload(ndjson.id)]);
     expect(storedCsv).toEqual(expect.objectContaining({ status: 'completed', processed: 30, totalRecords: 30, attempts: 1, errorMessage: null }));
-    const expected = (await suite.world.prisma.alert.findMany({ where: { tenantId: tenant.id }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], select: { id: true } })).map((alert) => alert.id);
-    const csvIds = (await file(storedCsv)).toString('utf8').split('\n').slice(1).filter(Boolean).map((line) => line.replace(/^\uFEFF/, '').split(',')[0]);
+    const expected = (
+      await suite.world.prisma.alert.findMany({ where: { tenantId: tenant.id }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], select: { id: true } })
+    ).map((alert) => alert.id);
+    const csvIds = (await file(storedCsv))
+      .toString('utf8')
+      .split('\n')
+      .slice(1)
+      .filter(Boolean)
+      .map((line) => line.replace(/^\uFEFF/, '').split(',')[0]);
     const ndjsonBytes = await file(storedNdjson);
-    const ndjsonIds = ndjsonBytes.toString('utf8').split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { id: string }).id);
+    const ndjsonIds = ndjsonBytes
+      .toString('utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => (JSON.parse(line) as { id: string }).id);
     expect(csvIds).toEqual(expected);
     expect(ndjsonIds).toEqual(expected);
     expect((storedCsv.manifest as { data_sha256: string }).data_sha256).toBe(createHash('sha256').update(ndjsonBytes).digest('hex'));
-    expect(storedCsv.sha256).toBe(createHash('sha256').update(await file(storedCsv)).digest('hex'));
+    expect(storedCsv.sha256).toBe(
+      createHash('sha256')
+        .update(await file(storedCsv))
+        .digest('hex'),
+    );
     expect(await auditActions(csv.id)).toEqual(['export.complete']);
   });
 

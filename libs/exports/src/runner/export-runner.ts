@@ -110,7 +110,13 @@ export class ExportRunner {
     signal: AbortSignal,
     onWritten: (rows: number) => void,
   ): Promise<{ file: string; manifest: ExportManifestDto }> {
-    const selection: ExportSelection = { tenantId: job.tenantId, scope: job.scope, ids: job.ids, filters: job.filters as Record<string, unknown>, asOf: job.asOf };
+    const selection: ExportSelection = {
+      tenantId: job.tenantId,
+      scope: job.scope,
+      ids: job.ids,
+      filters: job.filters as Record<string, unknown>,
+      asOf: job.asOf,
+    };
     const t = reportTranslator(job.locale as ReportLocale);
     const matched = await source.count(run, selection);
     const limit = this.config.exportMaxRecords;

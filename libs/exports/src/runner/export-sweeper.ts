@@ -66,7 +66,12 @@ export class ExportSweeper {
         await this.queue.add(EXPORT_JOBS.render, { exportId: id }, { ...RENDER_JOB_OPTIONS, jobId: id });
         requeued++;
       } else if (state === 'failed' || state === 'completed') {
-        await this.runner.markFailed(id, state === 'failed' ? `The worker gave up: ${queued?.failedReason ?? 'unknown reason'}` : 'The job left the queue without finishing (its worker stopped); start the export again.');
+        await this.runner.markFailed(
+          id,
+          state === 'failed'
+            ? `The worker gave up: ${queued?.failedReason ?? 'unknown reason'}`
+            : 'The job left the queue without finishing (its worker stopped); start the export again.',
+        );
         lost++;
       }
     }

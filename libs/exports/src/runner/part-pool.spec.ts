@@ -63,9 +63,15 @@ describe('runInOrder (the ordered part pool)', () => {
   it('should run one part per lane at a time and let each lane go once no part is left', async () => {
     const p = pool({ count: 3 });
     await settle();
-    expect(p.running.map((part) => [part.index, part.lane])).toEqual([[0, 0], [1, 1]]);
+    expect(p.running.map((part) => [part.index, part.lane])).toEqual([
+      [0, 0],
+      [1, 1],
+    ]);
     await p.finish(1);
-    expect(p.running.map((part) => [part.index, part.lane])).toEqual([[0, 0], [2, 1]]);
+    expect(p.running.map((part) => [part.index, part.lane])).toEqual([
+      [0, 0],
+      [2, 1],
+    ]);
     expect(p.drained).toEqual([]);
     await p.finish(0);
     expect(p.drained).toEqual([0]);
@@ -88,7 +94,7 @@ describe('runInOrder (the ordered part pool)', () => {
     expect(p.started).toEqual([0, 1, 2, 3, 4]);
   });
 
-  it('should stop handing out parts and fail with the signal\'s reason when cancelled', async () => {
+  it("should stop handing out parts and fail with the signal's reason when cancelled", async () => {
     const cancel = new AbortController();
     const p = pool({ signal: cancel.signal });
     await settle();
@@ -109,7 +115,7 @@ describe('runInOrder (the ordered part pool)', () => {
     expect(p.consumed).toEqual([]);
   });
 
-  it('should fail with a failing part\'s error, consume nothing after it and start no further part', async () => {
+  it("should fail with a failing part's error, consume nothing after it and start no further part", async () => {
     const p = pool();
     await settle();
     await p.finish(0);
@@ -121,7 +127,7 @@ describe('runInOrder (the ordered part pool)', () => {
     expect(p.started).toEqual([0, 1, 2]);
   });
 
-  it('should fail with a failing consume\'s error, and tell a running consume to stop when something else fails', async () => {
+  it("should fail with a failing consume's error, and tell a running consume to stop when something else fails", async () => {
     const stops: AbortSignal[] = [];
     let release = (): void => undefined;
     const failing = pool({

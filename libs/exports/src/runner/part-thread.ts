@@ -41,9 +41,7 @@ export interface PartTask {
 }
 
 export type PartMessage =
-  | { type: 'rows'; rows: number }
-  | { type: 'done'; index: number; rows: number }
-  | { type: 'failed'; message: string; details: Record<string, unknown> };
+  { type: 'rows'; rows: number } | { type: 'done'; index: number; rows: number } | { type: 'failed'; message: string; details: Record<string, unknown> };
 
 /** The connections of part threads say so in pg_stat_activity. */
 export const PART_THREAD_APPLICATION = 'alert-ledger export part';
@@ -53,7 +51,9 @@ const SNAPSHOT_ID = /^[0-9A-F]+-[0-9A-F]+-[0-9]+$/i;
 /** An error as the job's thread rebuilds it: the message, and what describeFailure and an operator read (errno code and path, pg's detail and hint). */
 function failure(error: unknown): PartMessage {
   const source = (error ?? {}) as Record<string, unknown>;
-  const details = Object.fromEntries(['code', 'path', 'syscall', 'errno', 'detail', 'hint'].filter((key) => source[key] !== undefined).map((key) => [key, source[key]]));
+  const details = Object.fromEntries(
+    ['code', 'path', 'syscall', 'errno', 'detail', 'hint'].filter((key) => source[key] !== undefined).map((key) => [key, source[key]]),
+  );
   return { type: 'failed', message: error instanceof Error ? error.message : String(error), details };
 }
 

@@ -16,7 +16,22 @@ describe('record lines', () => {
   });
 
   it('should write the same text as JSON.stringify of the record, whatever the values', () => {
-    const values: unknown[] = ['plain', 'quote " back\\slash \u2028 line\nbreak 한국어', '', 0, -1.5, 2 ** 53, NaN, true, null, undefined, new Date(0), { a: [1, { b: null }] }, [], ['x']];
+    const values: unknown[] = [
+      'plain',
+      'quote " back\\slash \u2028 line\nbreak 한국어',
+      '',
+      0,
+      -1.5,
+      2 ** 53,
+      NaN,
+      true,
+      null,
+      undefined,
+      new Date(0),
+      { a: [1, { b: null }] },
+      [],
+      ['x'],
+    ];
     const columns = values.map((value, i) => ({ key: i % 2 ? `k"${i}` : `k${i}`, kind: 'text' as const, width: 1, value: () => value as never }));
     const record = Object.fromEntries(values.map((value, i) => [columns[i].key, value instanceof Date ? value.toISOString() : (value ?? null)]));
     expect(ndjsonLineOf(columns)({})).toBe(`${JSON.stringify(record)}\n`);
@@ -26,13 +41,20 @@ describe('record lines', () => {
   it('should walk a keyset one batch ahead of its consumer and stop a stream at its limit', async () => {
     const data = Array.from({ length: 7 }, (_, i) => i);
     const reads: (number | null)[] = [];
-    const walk = keysetBatches(3, async (after: number | null) => {
-      reads.push(after);
-      return data.filter((n) => after === null || n > after).slice(0, 3);
-    }, (n) => n);
+    const walk = keysetBatches(
+      3,
+      async (after: number | null) => {
+        reads.push(after);
+        return data.filter((n) => after === null || n > after).slice(0, 3);
+      },
+      (n) => n,
+    );
     const all: number[][] = [];
     for await (const batch of firstRecords(walk, 5)) all.push(batch);
-    expect(all).toEqual([[0, 1, 2], [3, 4]]);
+    expect(all).toEqual([
+      [0, 1, 2],
+      [3, 4],
+    ]);
     // The batch after [3, 4, 5] was asked for while [3, 4] was being consumed; nothing after it.
     expect(reads).toEqual([null, 2, 5]);
   });

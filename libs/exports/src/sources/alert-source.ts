@@ -4,7 +4,19 @@ import { ALERT_COLUMNS, AlertFilterDto, alertWhere, responseTimesSql, SEVERITIES
 import { Alert, andWhere, oneTenant, Prisma } from '@app/database';
 
 import { ALERT_EXPORT_COLUMNS } from './alert-columns';
-import { createdAtPartQuery, createdAtPartStarts, ExportSelection, keysetBatches, missingIn, PdfColumn, SplittableSource, SqlRun, SummaryTable, Translate, windowOf } from './record-source';
+import {
+  createdAtPartQuery,
+  createdAtPartStarts,
+  ExportSelection,
+  keysetBatches,
+  missingIn,
+  PdfColumn,
+  SplittableSource,
+  SqlRun,
+  SummaryTable,
+  Translate,
+  windowOf,
+} from './record-source';
 
 /** Alerts, oldest first: (created_at, id) keyset on the (tenant_id, created_at, id) index. */
 @Injectable()
@@ -14,8 +26,15 @@ export class AlertSource implements SplittableSource<Alert> {
   readonly filterType = AlertFilterDto;
   readonly columns = ALERT_EXPORT_COLUMNS;
   readonly pdfColumns: PdfColumn[] = [
-    { key: 'created_at', mm: 31 }, { key: 'severity', mm: 15 }, { key: 'status', mm: 22 }, { key: 'type', mm: 22 }, { key: 'title', mm: null },
-    { key: 'source', mm: 22 }, { key: 'assignee', mm: 20 }, { key: 'resolved_at', mm: 31 }, { key: 'id', mm: 48, mono: true },
+    { key: 'created_at', mm: 31 },
+    { key: 'severity', mm: 15 },
+    { key: 'status', mm: 22 },
+    { key: 'type', mm: 22 },
+    { key: 'title', mm: null },
+    { key: 'source', mm: 22 },
+    { key: 'assignee', mm: 20 },
+    { key: 'resolved_at', mm: 31 },
+    { key: 'id', mm: 48, mono: true },
   ];
 
   private where(selection: ExportSelection): Prisma.Sql {
@@ -31,7 +50,11 @@ export class AlertSource implements SplittableSource<Alert> {
   }
 
   batches(run: SqlRun, selection: ExportSelection, size: number): AsyncGenerator<Alert[]> {
-    return keysetBatches(size, (after: [Date, string] | null) => run<Alert>(this.partQuery(selection, after, size)), (alert): [Date, string] => [alert.createdAt, alert.id]);
+    return keysetBatches(
+      size,
+      (after: [Date, string] | null) => run<Alert>(this.partQuery(selection, after, size)),
+      (alert): [Date, string] => [alert.createdAt, alert.id],
+    );
   }
 
   partQuery(selection: ExportSelection, after: [Date, string] | null, rows: number): Prisma.Sql {
@@ -55,15 +78,39 @@ export class AlertSource implements SplittableSource<Alert> {
     const times = toResponseTimes(await run(responseTimesSql(where)));
     const seconds = (value: number | null) => (value === null ? '–' : formatDuration(value));
     return [
-      { heading: t('summary.by_severity'), columns: [t('columns.severity'), t('summary.count')], rows: [...SEVERITIES].reverse().map((s) => [t(`values.${s}`), countOf('severity', s)]) },
-      { heading: t('summary.by_status'), columns: [t('columns.status'), t('summary.count')], rows: STATUSES.map((s) => [t(`values.${s}`), countOf('status', s)]) },
+      {
+        heading: t('summary.by_severity'),
+        columns: [t('columns.severity'), t('summary.count')],
+        rows: [...SEVERITIES].reverse().map((s) => [t(`values.${s}`), countOf('severity', s)]),
+      },
+      {
+        heading: t('summary.by_status'),
+        columns: [t('columns.status'), t('summary.count')],
+        rows: STATUSES.map((s) => [t(`values.${s}`), countOf('status', s)]),
+      },
       {
         heading: t('summary.response_times'),
-        columns: [t('columns.severity'), t('summary.acknowledged'), t('summary.ack_mean'), t('summary.ack_p50'), t('summary.ack_p90'), t('summary.resolved'), t('summary.res_mean'), t('summary.res_p50'), t('summary.res_p90')],
+        columns: [
+          t('columns.severity'),
+          t('summary.acknowledged'),
+          t('summary.ack_mean'),
+          t('summary.ack_p50'),
+          t('summary.ack_p90'),
+          t('summary.resolved'),
+          t('summary.res_mean'),
+          t('summary.res_p50'),
+          t('summary.res_p90'),
+        ],
         rows: times.map((r) => [
           t(`values.${r.severity}`),
-          r.time_to_acknowledge.count, seconds(r.time_to_acknowledge.mean_seconds), seconds(r.time_to_acknowledge.p50_seconds), seconds(r.time_to_acknowledge.p90_seconds),
-          r.time_to_resolve.count, seconds(r.time_to_resolve.mean_seconds), seconds(r.time_to_resolve.p50_seconds), seconds(r.time_to_resolve.p90_seconds),
+          r.time_to_acknowledge.count,
+          seconds(r.time_to_acknowledge.mean_seconds),
+          seconds(r.time_to_acknowledge.p50_seconds),
+          seconds(r.time_to_acknowledge.p90_seconds),
+          r.time_to_resolve.count,
+          seconds(r.time_to_resolve.mean_seconds),
+          seconds(r.time_to_resolve.p50_seconds),
+          seconds(r.time_to_resolve.p90_seconds),
         ]),
       },
     ];

@@ -4,7 +4,18 @@ import { AUDIT_EVENT_COLUMNS, AuditTrailFilterDto, auditTrailWhere } from '@app/
 import { andWhere, oneTenant, Prisma } from '@app/database';
 
 import { AUDIT_TRAIL_EXPORT_COLUMNS, AuditRow } from './audit-trail-columns';
-import { ExportSelection, keysetBatches, missingIn, partStartsOf, PdfColumn, SplittableSource, SqlRun, SummaryTable, Translate, windowOf } from './record-source';
+import {
+  ExportSelection,
+  keysetBatches,
+  missingIn,
+  partStartsOf,
+  PdfColumn,
+  SplittableSource,
+  SqlRun,
+  SummaryTable,
+  Translate,
+  windowOf,
+} from './record-source';
 
 /** The audit trail in chain order (seq), so a reader can re-check every link of the exported part. */
 @Injectable()
@@ -14,8 +25,14 @@ export class AuditTrailSource implements SplittableSource<AuditRow> {
   readonly filterType = AuditTrailFilterDto;
   readonly columns = AUDIT_TRAIL_EXPORT_COLUMNS;
   readonly pdfColumns: PdfColumn[] = [
-    { key: 'seq', mm: 14 }, { key: 'at', mm: 31 }, { key: 'actor', mm: 40 }, { key: 'action', mm: 36 }, { key: 'resource_type', mm: 24 },
-    { key: 'resource_id', mm: null, mono: true }, { key: 'outcome', mm: 16 }, { key: 'ip', mm: 26 },
+    { key: 'seq', mm: 14 },
+    { key: 'at', mm: 31 },
+    { key: 'actor', mm: 40 },
+    { key: 'action', mm: 36 },
+    { key: 'resource_type', mm: 24 },
+    { key: 'resource_id', mm: null, mono: true },
+    { key: 'outcome', mm: 16 },
+    { key: 'ip', mm: 26 },
   ];
 
   /** The list's own WHERE (auditTrailWhere) of the frozen filters, in the job's tenant, before as_of. */
@@ -32,7 +49,11 @@ export class AuditTrailSource implements SplittableSource<AuditRow> {
   }
 
   batches(run: SqlRun, selection: ExportSelection, size: number): AsyncGenerator<AuditRow[]> {
-    return keysetBatches(size, (after: string | null) => run<AuditRow>(this.partQuery(selection, after, size)), (event) => event.seq);
+    return keysetBatches(
+      size,
+      (after: string | null) => run<AuditRow>(this.partQuery(selection, after, size)),
+      (event) => event.seq,
+    );
   }
 
   partQuery(selection: ExportSelection, after: string | null, rows: number): Prisma.Sql {
@@ -50,8 +71,12 @@ export class AuditTrailSource implements SplittableSource<AuditRow> {
 
   async summary(run: SqlRun, selection: ExportSelection, t: Translate): Promise<SummaryTable[]> {
     const where = this.where(selection);
-    const actions = await run<{ value: string; n: number }>(Prisma.sql`SELECT e.action AS value, count(*)::int AS n FROM audit_events e ${where} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 15`);
-    const outcomes = await run<{ value: string; n: number }>(Prisma.sql`SELECT e.outcome AS value, count(*)::int AS n FROM audit_events e ${where} GROUP BY 1 ORDER BY 1`);
+    const actions = await run<{ value: string; n: number }>(
+      Prisma.sql`SELECT e.action AS value, count(*)::int AS n FROM audit_events e ${where} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 15`,
+    );
+    const outcomes = await run<{ value: string; n: number }>(
+      Prisma.sql`SELECT e.outcome AS value, count(*)::int AS n FROM audit_events e ${where} GROUP BY 1 ORDER BY 1`,
+    );
     return [
       { heading: t('summary.by_action'), columns: [t('columns.action'), t('summary.count')], rows: actions.map((r) => [r.value, r.n]) },
       { heading: t('summary.by_outcome'), columns: [t('columns.outcome'), t('summary.count')], rows: outcomes.map((r) => [r.value, r.n]) },

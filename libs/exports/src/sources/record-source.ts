@@ -100,7 +100,10 @@ export async function missingIn(run: SqlRun, table: Prisma.Sql, tenantId: string
 }
 
 /** The created-at window of a selection: the filter's date bounds (scope filtered), capped by as_of. */
-export function windowOf(selection: ExportSelection, bounds: { created_from?: string; created_to?: string; timezone?: string }): { from: Date | null; to: Date } {
+export function windowOf(
+  selection: ExportSelection,
+  bounds: { created_from?: string; created_to?: string; timezone?: string },
+): { from: Date | null; to: Date } {
   const range = selection.scope === 'filtered' ? dateRange(bounds) : {};
   return { from: range.gte ?? null, to: range.lt && range.lt < selection.asOf ? range.lt : selection.asOf };
 }
@@ -129,19 +132,39 @@ export async function* keysetBatches<R, K>(size: number, read: (after: K | null)
  * answering the walk's key columns as "k0", "k1"… with its position as "n" (row_number over the key order);
  * the keys of the positions every, 2·every… below limit follow null.
  */
-export async function partStartsOf<K extends RecordKey>(run: SqlRun, keys: Prisma.Sql, every: number, limit: number, keyOf: (row: Record<string, unknown>) => K): Promise<(K | null)[]> {
+export async function partStartsOf<K extends RecordKey>(
+  run: SqlRun,
+  keys: Prisma.Sql,
+  every: number,
+  limit: number,
+  keyOf: (row: Record<string, unknown>) => K,
+): Promise<(K | null)[]> {
   const rows = await run<Record<string, unknown>>(Prisma.sql`SELECT * FROM (${keys}) k WHERE k.n % ${every} = 0 AND k.n < ${limit} ORDER BY k.n`);
   return [null, ...rows.map(keyOf)];
 }
 
 /** The statement of a part of a table read in (created_at, id) order, `alias` naming the table in `select` and `where` (alerts, threat cases). */
-export function createdAtPartQuery(table: Prisma.Sql, alias: Prisma.Sql, select: Prisma.Sql, where: Prisma.Sql, after: [Date, string] | null, rows: number): Prisma.Sql {
+export function createdAtPartQuery(
+  table: Prisma.Sql,
+  alias: Prisma.Sql,
+  select: Prisma.Sql,
+  where: Prisma.Sql,
+  after: [Date, string] | null,
+  rows: number,
+): Prisma.Sql {
   const keyset = after ? Prisma.sql`AND (${alias}.created_at, ${alias}.id) > (${after[0]}::timestamptz, ${after[1]})` : Prisma.empty;
   return Prisma.sql`SELECT ${select} FROM ${table} ${alias} ${where} ${keyset} ORDER BY ${alias}.created_at, ${alias}.id LIMIT ${rows}`;
 }
 
 /** The part starts (SplittableSource.partStarts) of a table read in (created_at, id) order. */
-export function createdAtPartStarts(run: SqlRun, table: Prisma.Sql, alias: Prisma.Sql, where: Prisma.Sql, every: number, limit: number): Promise<([Date, string] | null)[]> {
+export function createdAtPartStarts(
+  run: SqlRun,
+  table: Prisma.Sql,
+  alias: Prisma.Sql,
+  where: Prisma.Sql,
+  every: number,
+  limit: number,
+): Promise<([Date, string] | null)[]> {
   const keys = Prisma.sql`SELECT ${alias}.created_at AS k0, ${alias}.id AS k1, row_number() OVER (ORDER BY ${alias}.created_at, ${alias}.id) AS n FROM ${table} ${alias} ${where}`;
   return partStartsOf(run, keys, every, limit, (row) => [row.k0 as Date, row.k1 as string]);
 }

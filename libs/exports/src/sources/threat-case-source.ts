@@ -4,8 +4,19 @@ import { andWhere, oneTenant, Prisma } from '@app/database';
 import { caseWhere, filterCriteria, THREAT_CASE_STATUSES, ThreatCaseFilterDto } from '@app/threat-cases';
 
 import { CaseRow, THREAT_CASE_EXPORT_COLUMNS } from './threat-case-columns';
-import { createdAtPartQuery, createdAtPartStarts, ExportSelection, keysetBatches, missingIn, PdfColumn, SplittableSource, SqlRun, SummaryTable, Translate, windowOf } from './record-source';
-
+import {
+  createdAtPartQuery,
+  createdAtPartStarts,
+  ExportSelection,
+  keysetBatches,
+  missingIn,
+  PdfColumn,
+  SplittableSource,
+  SqlRun,
+  SummaryTable,
+  Translate,
+  windowOf,
+} from './record-source';
 
 const SELECT = Prisma.sql`c.id, c.status::text AS status, c.title, c.prompt_theme AS "promptTheme", c.device_id AS "deviceId",
   c.associated_device_ids AS "associatedDeviceIds", c.location_id AS "locationId", c.location_name AS "locationName",
@@ -21,8 +32,13 @@ export class ThreatCaseSource implements SplittableSource<CaseRow> {
   readonly filterType = ThreatCaseFilterDto;
   readonly columns = THREAT_CASE_EXPORT_COLUMNS;
   readonly pdfColumns: PdfColumn[] = [
-    { key: 'created_at', mm: 31 }, { key: 'status', mm: 28 }, { key: 'title', mm: null }, { key: 'device_id', mm: 36 },
-    { key: 'location_name', mm: 36 }, { key: 'alert_count', mm: 14 }, { key: 'id', mm: 48, mono: true },
+    { key: 'created_at', mm: 31 },
+    { key: 'status', mm: 28 },
+    { key: 'title', mm: null },
+    { key: 'device_id', mm: 36 },
+    { key: 'location_name', mm: 36 },
+    { key: 'alert_count', mm: 14 },
+    { key: 'id', mm: 48, mono: true },
   ];
 
   /** The list's own WHERE (caseWhere) of the frozen filters, in the job's tenant, before as_of. */
@@ -39,7 +55,11 @@ export class ThreatCaseSource implements SplittableSource<CaseRow> {
   }
 
   batches(run: SqlRun, selection: ExportSelection, size: number): AsyncGenerator<CaseRow[]> {
-    return keysetBatches(size, (after: [Date, string] | null) => run<CaseRow>(this.partQuery(selection, after, size)), (row): [Date, string] => [row.createdAt, row.id]);
+    return keysetBatches(
+      size,
+      (after: [Date, string] | null) => run<CaseRow>(this.partQuery(selection, after, size)),
+      (row): [Date, string] => [row.createdAt, row.id],
+    );
   }
 
   partQuery(selection: ExportSelection, after: [Date, string] | null, rows: number): Prisma.Sql {
@@ -55,8 +75,16 @@ export class ThreatCaseSource implements SplittableSource<CaseRow> {
   }
 
   async summary(run: SqlRun, selection: ExportSelection, t: Translate): Promise<SummaryTable[]> {
-    const counts = await run<{ value: string; n: number }>(Prisma.sql`SELECT c.status::text AS value, count(*)::int AS n FROM threat_cases c ${this.where(selection)} GROUP BY 1`);
-    return [{ heading: t('summary.by_status'), columns: [t('columns.status'), t('summary.count')], rows: THREAT_CASE_STATUSES.map((s) => [t(`values.${s}`), counts.find((c) => c.value === s)?.n ?? 0]) }];
+    const counts = await run<{ value: string; n: number }>(
+      Prisma.sql`SELECT c.status::text AS value, count(*)::int AS n FROM threat_cases c ${this.where(selection)} GROUP BY 1`,
+    );
+    return [
+      {
+        heading: t('summary.by_status'),
+        columns: [t('columns.status'), t('summary.count')],
+        rows: THREAT_CASE_STATUSES.map((s) => [t(`values.${s}`), counts.find((c) => c.value === s)?.n ?? 0]),
+      },
+    ];
   }
 
   timeWindow(selection: ExportSelection): { from: Date | null; to: Date } {

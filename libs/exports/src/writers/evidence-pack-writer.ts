@@ -11,7 +11,13 @@ import type { AuditWindowVerification } from '@app/audit-trail';
 import { FormatWriter, RecordBatch, WriterContext } from './format-writer';
 
 /** The names inside the zip, in the order they are listed in SHA256SUMS. */
-export const EVIDENCE_FILES = { report: 'report.pdf', data: 'data.csv', manifest: 'manifest.json', audit: 'audit-trail-verification.json', sums: 'SHA256SUMS' } as const;
+export const EVIDENCE_FILES = {
+  report: 'report.pdf',
+  data: 'data.csv',
+  manifest: 'manifest.json',
+  audit: 'audit-trail-verification.json',
+  sums: 'SHA256SUMS',
+} as const;
 
 /** The audit-trail verification of the export's tenant and time window. */
 export type AuditWindowCheck = (tenantId: string, from: Date | null, to: Date) => Promise<AuditWindowVerification>;
@@ -61,9 +67,19 @@ export class EvidencePackWriter implements FormatWriter {
 
   async finish(): Promise<string> {
     const { workDir, exportId, manifest } = this.context;
-    const files: [string, string][] = [[EVIDENCE_FILES.report, await this.pdf.finish()], [EVIDENCE_FILES.data, await this.csv.finish()]];
-    const verification = await this.checkAuditWindow(manifest.tenant_id, manifest.time_window.from ? new Date(manifest.time_window.from) : null, new Date(manifest.time_window.to));
-    for (const [name, content] of [[EVIDENCE_FILES.manifest, manifest], [EVIDENCE_FILES.audit, verification]] as const) {
+    const files: [string, string][] = [
+      [EVIDENCE_FILES.report, await this.pdf.finish()],
+      [EVIDENCE_FILES.data, await this.csv.finish()],
+    ];
+    const verification = await this.checkAuditWindow(
+      manifest.tenant_id,
+      manifest.time_window.from ? new Date(manifest.time_window.from) : null,
+      new Date(manifest.time_window.to),
+    );
+    for (const [name, content] of [
+      [EVIDENCE_FILES.manifest, manifest],
+      [EVIDENCE_FILES.audit, verification],
+    ] as const) {
       const path = join(workDir, name);
       await writeFile(path, `${JSON.stringify(content, null, 2)}\n`);
       files.push([name, path]);
@@ -87,4 +103,3 @@ export class EvidencePackWriter implements FormatWriter {
     await Promise.allSettled([this.csv.abort(), this.pdf.abort()]);
   }
 }
-

@@ -23,11 +23,16 @@ export class ExportWriters {
 
   create(format: ExportFormat): FormatWriter {
     switch (format) {
-      case 'csv': return new CsvWriter();
-      case 'ndjson': return new NdjsonWriter();
-      case 'xlsx': return new XlsxWriter();
-      case 'pdf': return this.pdf();
-      case 'evidence_pack': return new EvidencePackWriter(this.pdf(), new CsvWriter(), (tenantId, from, to) => this.verifyWindow(tenantId, from, to));
+      case 'csv':
+        return new CsvWriter();
+      case 'ndjson':
+        return new NdjsonWriter();
+      case 'xlsx':
+        return new XlsxWriter();
+      case 'pdf':
+        return this.pdf();
+      case 'evidence_pack':
+        return new EvidencePackWriter(this.pdf(), new CsvWriter(), (tenantId, from, to) => this.verifyWindow(tenantId, from, to));
     }
   }
 

@@ -55,13 +55,19 @@ describe('mergePdfs (qpdf)', () => {
 
   it('should report a full disk as the storage failure, which is not retried', async () => {
     // /dev/full fails every write with ENOSPC; 300 pages are more than qpdf's output buffer holds.
-    const failure = await mergePdfs(Array.from({ length: 300 }, () => page), '/dev/full').catch((error: unknown) => error);
+    const failure = await mergePdfs(
+      Array.from({ length: 300 }, () => page),
+      '/dev/full',
+    ).catch((error: unknown) => error);
     expect(failure).toEqual(expect.objectContaining({ code: 'ENOSPC', path: '/dev/full' }));
     expect(describeFailure(failure)).toEqual({ message: 'Could not write the export file: the disk is full (ENOSPC at /dev/full).', retryable: false });
   });
 
   it('should leave other qpdf failures retryable', async () => {
     const failure = await mergePdfs([join(dir, 'missing.pdf')], join(dir, 'out.pdf')).catch((error: unknown) => error);
-    expect(describeFailure(failure)).toEqual({ message: expect.stringMatching(/^The export failed: .*missing\.pdf: No such file or directory/s), retryable: true });
+    expect(describeFailure(failure)).toEqual({
+      message: expect.stringMatching(/^The export failed: .*missing\.pdf: No such file or directory/s),
+      retryable: true,
+    });
   });
 });

@@ -59,7 +59,10 @@ export class PdfWriter implements FormatWriter {
   /** Pages printing right now: an abort closes them, which ends their print at once. */
   private readonly openPages = new Set<Page>();
 
-  constructor(private readonly chromium: ChromiumService, private readonly concurrency: number) {}
+  constructor(
+    private readonly chromium: ChromiumService,
+    private readonly concurrency: number,
+  ) {}
 
   async open(context: WriterContext): Promise<void> {
     this.context = context;

@@ -71,7 +71,10 @@ describe('XlsxWriter', () => {
       return writer.finish();
     })().catch((error: unknown) => error);
     expect(failure).toEqual(expect.objectContaining({ code: 'ENOSPC' }));
-    expect(describeFailure(failure)).toEqual({ message: `Could not write the export file: the disk is full (ENOSPC at ${join(workDir, 'exp_01TEST.xlsx')}).`, retryable: false });
+    expect(describeFailure(failure)).toEqual({
+      message: `Could not write the export file: the disk is full (ENOSPC at ${join(workDir, 'exp_01TEST.xlsx')}).`,
+      retryable: false,
+    });
     await writer.abort();
     expect(await openFiles()).toEqual([]);
   }, 20_000);
@@ -80,12 +83,14 @@ describe('XlsxWriter', () => {
     await mkdir(join(workDir, 'exp_01TEST.xlsx'));
     const writer = new XlsxWriter();
     await writer.open(context());
-    await expect((async () => {
-      await writer.write(batch(10));
-      await new Promise((resolve) => setImmediate(resolve));
-      await writer.write(batch(10));
-      return writer.finish();
-    })()).rejects.toEqual(expect.objectContaining({ code: 'EISDIR' }));
+    await expect(
+      (async () => {
+        await writer.write(batch(10));
+        await new Promise((resolve) => setImmediate(resolve));
+        await writer.write(batch(10));
+        return writer.finish();
+      })(),
+    ).rejects.toEqual(expect.objectContaining({ code: 'EISDIR' }));
     await writer.abort();
   });
 
@@ -107,28 +112,45 @@ describe('XlsxWriter', () => {
     expect(await writer.finish()).toBe(join(workDir, 'exp_01TEST.xlsx'));
     expect(await openFiles()).toEqual([]);
     const book = await new Workbook().xlsx.readFile(join(workDir, 'exp_01TEST.xlsx'));
-    expect(book.getWorksheet('Records')?.getSheetValues().slice(1).map((row) => (row as unknown[]).slice(1))).toEqual([['id', 'text'], ...rows.rows.map((row) => [row.id, row.text])]);
+    expect(
+      book
+        .getWorksheet('Records')
+        ?.getSheetValues()
+        .slice(1)
+        .map((row) => (row as unknown[]).slice(1)),
+    ).toEqual([['id', 'text'], ...rows.rows.map((row) => [row.id, row.text])]);
   });
 
-  it('should cut cells over Excel\'s limit visibly and say so in the manifest: truncated_cells, complete false and why', async () => {
+  it("should cut cells over Excel's limit visibly and say so in the manifest: truncated_cells, complete false and why", async () => {
     const writer = new XlsxWriter();
     const ctx = context();
     await writer.open(ctx);
     const long = `${'界'.repeat(MAX_CELL_TEXT - 40)}${'😀'.repeat(100)}`;
-    await writer.write({ rows: [{ id: 'alr_1', text: long }, { id: 'alr_2', text: 'x'.repeat(MAX_CELL_TEXT) }, { id: 'alr_3', text: long }] as Row[], lines: [] });
+    await writer.write({
+      rows: [
+        { id: 'alr_1', text: long },
+        { id: 'alr_2', text: 'x'.repeat(MAX_CELL_TEXT) },
+        { id: 'alr_3', text: long },
+      ] as Row[],
+      lines: [],
+    });
     await writer.finish();
-    expect(ctx.manifest).toEqual(expect.objectContaining({
-      truncated_cells: 2,
-      complete: false,
-      incomplete_reason: `XLSX cells cut to Excel's limit of ${MAX_CELL_TEXT} characters: 2 (each marked "[…cut"); the CSV and NDJSON exports hold them in full`,
-    }));
+    expect(ctx.manifest).toEqual(
+      expect.objectContaining({
+        truncated_cells: 2,
+        complete: false,
+        incomplete_reason: `XLSX cells cut to Excel's limit of ${MAX_CELL_TEXT} characters: 2 (each marked "[…cut"); the CSV and NDJSON exports hold them in full`,
+      }),
+    );
     const book = await new Workbook().xlsx.readFile(join(workDir, 'exp_01TEST.xlsx'));
     const records = book.getWorksheet('Records');
     const cut = records?.getRow(2).getCell(2).value as string;
     expect(cut.length).toBeLessThanOrEqual(MAX_CELL_TEXT);
     expect(cut).toMatch(/^界+😀* \[…cut: Excel's cell limit; see CSV\]$/u);
     expect(records?.getRow(3).getCell(2).value).toBe('x'.repeat(MAX_CELL_TEXT));
-    const fields = Object.fromEntries((book.getWorksheet('Manifest')?.getSheetValues() ?? []).slice(2).map((row) => [(row as unknown[])[1], (row as unknown[])[2]]));
+    const fields = Object.fromEntries(
+      (book.getWorksheet('Manifest')?.getSheetValues() ?? []).slice(2).map((row) => [(row as unknown[])[1], (row as unknown[])[2]]),
+    );
     expect(fields).toEqual(expect.objectContaining({ truncated_cells: '2', complete: 'false', incomplete_reason: ctx.manifest.incomplete_reason }));
   });
 
@@ -139,7 +161,9 @@ describe('XlsxWriter', () => {
     await writer.open(ctx);
     await writer.write({ rows: [{ id: 'alr_1', text: 'y'.repeat(MAX_CELL_TEXT + 1) }] as Row[], lines: [] });
     await writer.finish();
-    expect(ctx.manifest.incomplete_reason).toBe(`EXPORT_MAX_RECORDS is 5: 5 of 12 matching records are in the file; XLSX cells cut to Excel's limit of ${MAX_CELL_TEXT} characters: 1 (each marked "[…cut"); the CSV and NDJSON exports hold them in full`);
+    expect(ctx.manifest.incomplete_reason).toBe(
+      `EXPORT_MAX_RECORDS is 5: 5 of 12 matching records are in the file; XLSX cells cut to Excel's limit of ${MAX_CELL_TEXT} characters: 1 (each marked "[…cut"); the CSV and NDJSON exports hold them in full`,
+    );
     expect(ctx.manifest.truncated_cells).toBe(1);
   });
 

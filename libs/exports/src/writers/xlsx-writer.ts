@@ -77,7 +77,10 @@ export class XlsxWriter implements FormatWriter {
     this.sheet.commit();
     this.recordTruncation();
     const manifest = this.workbook.addWorksheet('Manifest');
-    manifest.columns = [{ header: 'field', key: 'field', width: 24 }, { header: 'value', key: 'value', width: 100 }];
+    manifest.columns = [
+      { header: 'field', key: 'field', width: 24 },
+      { header: 'value', key: 'value', width: 100 },
+    ];
     for (const [field, value] of Object.entries(this.context.manifest)) {
       manifest.addRow([field, typeof value === 'string' ? value : JSON.stringify(value)]).commit();
     }

@@ -7,6 +7,7 @@ export type TenantSortField = (typeof TENANT_SORT_FIELDS)[number];
 
 export class ListTenantsQueryDto extends PageQueryDto {
   /** Field to sort by. */
-  @IsOptional() @IsIn(TENANT_SORT_FIELDS)
+  @IsOptional()
+  @IsIn(TENANT_SORT_FIELDS)
   sort_by?: TenantSortField;
 }

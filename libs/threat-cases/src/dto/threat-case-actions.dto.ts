@@ -12,13 +12,17 @@ export class TransitionThreatCaseDto {
   status: ThreatCaseStatus;
 
   /** Why; kept in the timeline. @example "Dispatcher confirmed the caller" */
-  @IsOptional() @IsString() @MaxLength(5_000)
+  @IsOptional()
+  @IsString()
+  @MaxLength(5_000)
   note?: string;
 }
 
 export class ThreatCaseNoteDto {
   /** The note, kept in the timeline. @example "Guard on site reports the door forced open" */
-  @IsString() @MinLength(1) @MaxLength(5_000)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(5_000)
   message: string;
 }
 
@@ -26,48 +30,68 @@ export class ThreatCaseNoteDto {
 export class CreateVerificationDto {
   /** The linked alert being verified. @example "alr_01JQ3Z6V1B9W3C7KJ6T2X9P8R4" */
   @ApiPropertyOptional({ pattern: ALERT_ID.source })
-  @IsOptional() @Matches(ALERT_ID, { message: 'alert_id must be an alert id (alr_ followed by 26 characters)' })
+  @IsOptional()
+  @Matches(ALERT_ID, { message: 'alert_id must be an alert id (alr_ followed by 26 characters)' })
   alert_id?: string;
 
   /** The verifier's id of the clip verification. */
-  @IsOptional() @IsString() @MaxLength(200)
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
   clip_verification_id?: string;
 
   /** The verifier's id of the stream verification. */
-  @IsOptional() @IsString() @MaxLength(200)
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
   stream_verification_id?: string;
 
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   initiated_as_clip?: boolean;
 
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   sent_as_clip?: boolean;
 
   /** When the clip was sent, RFC 3339. */
-  @IsOptional() @IsDateTimeText(false)
+  @IsOptional()
+  @IsDateTimeText(false)
   sent_as_clip_at?: string;
 
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   failed_as_clip?: boolean;
 
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   sent_as_windowed_stream?: boolean;
 
   /** When the windowed stream was sent, RFC 3339. */
-  @IsOptional() @IsDateTimeText(false)
+  @IsOptional()
+  @IsDateTimeText(false)
   sent_as_windowed_stream_at?: string;
 
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   failed_as_stream?: boolean;
 }
 
 /** POST /v1/threat-cases/{id}/approvals: a second person's decision on the pending close request. */
 export class CloseApprovalDto {
-  @ApiPropertyOptional({ enum: CLOSE_DECISIONS, enumName: 'CloseDecision', default: 'approve', description: 'approve closes the case; reject keeps it open and ends the request (the requester rejecting withdraws it)' })
-  @IsOptional() @IsIn(CLOSE_DECISIONS)
+  @ApiPropertyOptional({
+    enum: CLOSE_DECISIONS,
+    enumName: 'CloseDecision',
+    default: 'approve',
+    description: 'approve closes the case; reject keeps it open and ends the request (the requester rejecting withdraws it)',
+  })
+  @IsOptional()
+  @IsIn(CLOSE_DECISIONS)
   decision?: CloseDecision;
 
   /** Why; kept in the timeline. @example "Evidence reviewed, closure confirmed" */
-  @IsOptional() @IsString() @MaxLength(5_000)
+  @IsOptional()
+  @IsString()
+  @MaxLength(5_000)
   note?: string;
 }

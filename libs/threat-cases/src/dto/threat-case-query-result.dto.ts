@@ -25,7 +25,14 @@ export class MonitoringTimelineEventDto {
   @ApiProperty({ maxLength: 200 }) userUuid: string;
 
   static from(event: ThreatCaseEvent): MonitoringTimelineEventDto {
-    return { alertUuid: event.alertId, message: event.message, noonlightVerificationId: null, timestampSec: Math.floor(event.at.getTime() / 1000), type: event.type, userUuid: event.userId };
+    return {
+      alertUuid: event.alertId,
+      message: event.message,
+      noonlightVerificationId: null,
+      timestampSec: Math.floor(event.at.getTime() / 1000),
+      type: event.type,
+      userUuid: event.userId,
+    };
   }
 }
 
@@ -91,7 +98,12 @@ export class MonitoringThreatCaseDto {
   @ApiProperty({ example: 'THREAT', maxLength: 50 }) promptTheme: string;
   @ApiProperty({ type: String, nullable: true, maxLength: 500 }) promptTitle: string | null;
   @ApiProperty({ type: MonitoringSirenSettingsDto, nullable: true }) sirenSettings: MonitoringSirenSettingsDto | null;
-  @ApiProperty({ type: [MonitoringTimelineEventDto], description: `Oldest first: the first ${CASE_TIMELINE_MAX_ENTRIES.toLocaleString('en')}`, maxItems: CASE_TIMELINE_MAX_ENTRIES }) timelineEventList: MonitoringTimelineEventDto[];
+  @ApiProperty({
+    type: [MonitoringTimelineEventDto],
+    description: `Oldest first: the first ${CASE_TIMELINE_MAX_ENTRIES.toLocaleString('en')}`,
+    maxItems: CASE_TIMELINE_MAX_ENTRIES,
+  })
+  timelineEventList: MonitoringTimelineEventDto[];
   @ApiProperty({ type: MonitoringVerificationHistoryDto }) verificationHistory: MonitoringVerificationHistoryDto;
   @ApiProperty() deleted: boolean;
 
@@ -136,9 +148,21 @@ export class ThreatCaseQueryResultDto {
   @ApiProperty({ type: String, nullable: true, description: 'Always null: failures are problem details', maxLength: 0 }) errorMsg: null;
   @ApiProperty({ type: String, ...NO_COUNTERPART, maxLength: 0 }) warningMsg: null;
   @ApiProperty({ type: [MonitoringThreatCaseDto], maxItems: MAX_PAGE_SIZE }) threatCases: MonitoringThreatCaseDto[];
-  @ApiProperty({ type: String, nullable: true, description: 'Send it back as lastEvaluatedKey for the next page; null when there is none', maxLength: CURSOR_MAX_LENGTH }) lastEvaluatedKey: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Send it back as lastEvaluatedKey for the next page; null when there is none',
+    maxLength: CURSOR_MAX_LENGTH,
+  })
+  lastEvaluatedKey: string | null;
 
   static from(page: ThreatCaseQueryPage): ThreatCaseQueryResultDto {
-    return { error: false, errorMsg: null, warningMsg: null, threatCases: page.cases.map(MonitoringThreatCaseDto.from), lastEvaluatedKey: page.lastEvaluatedKey };
+    return {
+      error: false,
+      errorMsg: null,
+      warningMsg: null,
+      threatCases: page.cases.map(MonitoringThreatCaseDto.from),
+      lastEvaluatedKey: page.lastEvaluatedKey,
+    };
   }
 }

@@ -26,51 +26,91 @@ const INT32 = { type: 'integer', format: 'int32', nullable: true } as const;
 export class ThreatCaseQueryDto {
   /** Cases created at or after this instant (ms since the epoch, inclusive). @example 1640995200000 */
   @ApiPropertyOptional(INT64)
-  @IsOptional() @IsInt() @Min(0) @Max(MS_MAX)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MS_MAX)
   afterTimestampMs?: number | null;
 
   /** Cases created before this instant (ms, exclusive); must be after afterTimestampMs. @example 1641081600000 */
   @ApiPropertyOptional(INT64)
-  @IsOptional() @IsInt() @Min(0) @Max(MS_MAX)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MS_MAX)
   beforeTimestampMs?: number | null;
 
-  @ApiPropertyOptional({ type: [String], nullable: true, maxItems: 100, description: 'Devices (OR): the case\'s device or an associated one', example: ['cam-north-entrance'] })
-  @IsOptional() @WithoutNulls() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(200, { each: true })
+  @ApiPropertyOptional({
+    type: [String],
+    nullable: true,
+    maxItems: 100,
+    description: "Devices (OR): the case's device or an associated one",
+    example: ['cam-north-entrance'],
+  })
+  @IsOptional()
+  @WithoutNulls()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @MaxLength(200, { each: true })
   deviceFilter?: string[] | null;
 
   @ApiPropertyOptional({ type: [String], nullable: true, maxItems: 100, description: 'Locations (OR)', example: ['site-jakarta-hq'] })
-  @IsOptional() @WithoutNulls() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(200, { each: true })
+  @IsOptional()
+  @WithoutNulls()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @MaxLength(200, { each: true })
   locationFilter?: string[] | null;
 
   @ApiPropertyOptional({ enum: THREAT_CASE_STATUSES, enumName: 'ThreatCaseStatus', isArray: true, nullable: true, maxItems: 50, description: 'Statuses (OR)' })
-  @IsOptional() @WithoutNulls() @IsArray() @ArrayMaxSize(50) @IsIn(THREAT_CASE_STATUSES, { each: true })
+  @IsOptional()
+  @WithoutNulls()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsIn(THREAT_CASE_STATUSES, { each: true })
   statusFilter?: ThreatCaseStatus[] | null;
 
   /** The previous answer's lastEvaluatedKey: opaque and tamper-checked; only for the same filters and order. */
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: CURSOR_MAX_LENGTH })
-  @IsOptional() @IsString() @MaxLength(CURSOR_MAX_LENGTH)
+  @IsOptional()
+  @IsString()
+  @MaxLength(CURSOR_MAX_LENGTH)
   lastEvaluatedKey?: string | null;
 
   /** With lastUuid, instead of lastEvaluatedKey: the createdAtMillis of the last case seen. @example 1640995200000 */
   @ApiPropertyOptional(INT64)
-  @IsOptional() @IsInt() @Min(0) @Max(MS_MAX)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MS_MAX)
   lastTimestampMs?: number | null;
 
   /** With lastTimestampMs: the uuid of the last case seen (a case id; any string is compared as one). @example "tc_01JQ3Z6V1B9W3C7KJ6T2X9P8R4" */
-  @IsOptional() @IsString() @MaxLength(100)
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
   lastUuid?: string | null;
 
   /** Cases per answer (1 to 1,000; at most 200 are answered). @example 50 */
   @ApiPropertyOptional(INT32)
-  @IsOptional() @IsInt() @Min(1) @Max(1_000)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
   maxPageSize?: number | null;
 
   /** Cases per answer; with maxPageSize too, the smaller wins (1 to 1,000; at most 200). @example 100 */
   @ApiPropertyOptional(INT32)
-  @IsOptional() @IsInt() @Min(1) @Max(1_000)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
   maxResults?: number | null;
 
   /** true or absent: newest first; false: oldest first. @example true */
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   mostRecent?: boolean | null;
 }

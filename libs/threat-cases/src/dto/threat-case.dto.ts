@@ -14,7 +14,8 @@ export class ThreatCaseEventDto {
   @ApiProperty({ example: 'tce_01JQ3Z6V1B9W3C7KJ6T2X9P8R4', maxLength: 40 }) id: string;
   @ApiProperty({ enum: THREAT_CASE_EVENT_TYPES, enumName: 'ThreatCaseEventType' }) type: string;
   @ApiProperty({ type: String, nullable: true, description: 'The note, or what happened', maxLength: 5000 }) message: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'The alert the event is about (ALERT, ALERT_UNLINKED, VERIFICATION)', maxLength: 40 }) alert_id: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The alert the event is about (ALERT, ALERT_UNLINKED, VERIFICATION)', maxLength: 40 }) alert_id:
+    string | null;
   @ApiProperty({ description: 'Who made the change', maxLength: 200 }) user_id: string;
   @ApiProperty({ format: 'date-time' }) timestamp: string;
   @ApiProperty({ enum: THREAT_CASE_STATUSES, enumName: 'ThreatCaseStatus', nullable: true }) from_status: string | null;
@@ -78,7 +79,12 @@ export function currentAlertIndex(detail: ThreatCaseDetail): number | null {
 export class VerificationHistoryDto {
   @ApiProperty({ type: Number, nullable: true, description: 'Index in alert_ids of the alert the current verification is about' }) alert_index: number | null;
   @ApiProperty({ type: VerificationRecordDto, nullable: true, description: 'The newest record' }) current: VerificationRecordDto | null;
-  @ApiProperty({ type: [VerificationRecordDto], description: `Every record, oldest first (a case keeps at most ${MAX_CASE_VERIFICATIONS.toLocaleString('en')})`, maxItems: MAX_CASE_VERIFICATIONS }) records: VerificationRecordDto[];
+  @ApiProperty({
+    type: [VerificationRecordDto],
+    description: `Every record, oldest first (a case keeps at most ${MAX_CASE_VERIFICATIONS.toLocaleString('en')})`,
+    maxItems: MAX_CASE_VERIFICATIONS,
+  })
+  records: VerificationRecordDto[];
 }
 
 export class SirenSettingsDto {
@@ -109,8 +115,19 @@ export class ThreatCaseDto {
   @ApiProperty({ type: String, nullable: true, maxLength: 200 }) location_id: string | null;
   @ApiProperty({ type: String, nullable: true, maxLength: 200 }) location_name: string | null;
   @ApiProperty({ type: String, nullable: true, maxLength: 1000 }) sub_locations_hierarchy_key: string | null;
-  @ApiProperty({ type: [String], description: `The linked alerts, in the order they were linked (at most ${MAX_CASE_ALERTS.toLocaleString('en')})`, maxLength: 40, maxItems: MAX_CASE_ALERTS }) alert_ids: string[];
-  @ApiProperty({ type: [ThreatCaseEventDto], description: `Every change, oldest first: the first ${CASE_TIMELINE_MAX_ENTRIES.toLocaleString('en')} (the audit trail holds them all)`, maxItems: CASE_TIMELINE_MAX_ENTRIES }) timeline: ThreatCaseEventDto[];
+  @ApiProperty({
+    type: [String],
+    description: `The linked alerts, in the order they were linked (at most ${MAX_CASE_ALERTS.toLocaleString('en')})`,
+    maxLength: 40,
+    maxItems: MAX_CASE_ALERTS,
+  })
+  alert_ids: string[];
+  @ApiProperty({
+    type: [ThreatCaseEventDto],
+    description: `Every change, oldest first: the first ${CASE_TIMELINE_MAX_ENTRIES.toLocaleString('en')} (the audit trail holds them all)`,
+    maxItems: CASE_TIMELINE_MAX_ENTRIES,
+  })
+  timeline: ThreatCaseEventDto[];
   @ApiProperty({ type: VerificationHistoryDto }) verification_history: VerificationHistoryDto;
   @ApiProperty({ type: SirenSettingsDto, nullable: true }) siren_settings: SirenSettingsDto | null;
   @ApiProperty({ format: 'date-time' }) created_at: string;
@@ -121,10 +138,17 @@ export class ThreatCaseDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) deleted_at: string | null;
   @ApiProperty({ type: String, nullable: true, maxLength: 200 }) deleted_by: string | null;
   @ApiProperty({ description: 'Incremented by every change' }) version: number;
-  @ApiProperty({ type: [String], description: `The union of the linked alerts’ controls, in byte order: the first ${MAX_ANSWERED_CONTROLS.toLocaleString('en')}`, example: ['ISO27001:A.5.26'], maxLength: 22, maxItems: MAX_ANSWERED_CONTROLS })
+  @ApiProperty({
+    type: [String],
+    description: `The union of the linked alerts’ controls, in byte order: the first ${MAX_ANSWERED_CONTROLS.toLocaleString('en')}`,
+    example: ['ISO27001:A.5.26'],
+    maxLength: 22,
+    maxItems: MAX_ANSWERED_CONTROLS,
+  })
   controls: string[];
   @ApiProperty({ description: 'How many controls the union holds (more than `controls` lists only past its bound)', example: 1 }) controls_count: number;
-  @ApiProperty({ type: CloseRequestDto, nullable: true, description: 'The pending close request, when the tenant needs a second person to close cases' }) close_request: CloseRequestDto | null;
+  @ApiProperty({ type: CloseRequestDto, nullable: true, description: 'The pending close request, when the tenant needs a second person to close cases' })
+  close_request: CloseRequestDto | null;
 
   static from(detail: ThreatCaseDetail): ThreatCaseDto {
     const records = detail.verifications.map(VerificationRecordDto.from);
@@ -153,9 +177,10 @@ export class ThreatCaseDto {
       version: detail.version,
       controls: (detail.controls ?? []).slice(0, MAX_ANSWERED_CONTROLS),
       controls_count: detail.controls?.length ?? 0,
-      close_request: detail.closeRequestedBy && detail.closeRequestedAt
-        ? { requested_by: detail.closeRequestedBy, requested_at: detail.closeRequestedAt.toISOString(), note: detail.closeRequestNote }
-        : null,
+      close_request:
+        detail.closeRequestedBy && detail.closeRequestedAt
+          ? { requested_by: detail.closeRequestedBy, requested_at: detail.closeRequestedAt.toISOString(), note: detail.closeRequestNote }
+          : null,
     };
   }
 }

@@ -25,12 +25,18 @@ export function alertsNotFound(ids: string[]): ProblemException {
 
 /** 409: the case would hold more than MAX_CASE_ALERTS alerts. */
 export function caseAlertLimit(id: string, linked: number): ProblemException {
-  return new ProblemException(ThreatCaseProblems.threatCaseAlertLimit, { args: { linked, limit: MAX_CASE_ALERTS }, extensions: { threat_case_id: id, linked, limit: MAX_CASE_ALERTS } });
+  return new ProblemException(ThreatCaseProblems.threatCaseAlertLimit, {
+    args: { linked, limit: MAX_CASE_ALERTS },
+    extensions: { threat_case_id: id, linked, limit: MAX_CASE_ALERTS },
+  });
 }
 
 /** 409: the case keeps MAX_CASE_VERIFICATIONS records already. */
 export function caseVerificationLimit(id: string): ProblemException {
-  return new ProblemException(ThreatCaseProblems.threatCaseVerificationLimit, { args: { limit: MAX_CASE_VERIFICATIONS }, extensions: { threat_case_id: id, limit: MAX_CASE_VERIFICATIONS } });
+  return new ProblemException(ThreatCaseProblems.threatCaseVerificationLimit, {
+    args: { limit: MAX_CASE_VERIFICATIONS },
+    extensions: { threat_case_id: id, limit: MAX_CASE_VERIFICATIONS },
+  });
 }
 
 export function alertsNotLinked(ids: string[]): ProblemException {
@@ -49,10 +55,16 @@ export function invalidField(violation: FieldViolation): ProblemException {
 
 /** 403: four eyes, the requester of a close cannot approve it. */
 export function selfApproval(id: string, requestedBy: string): ProblemException {
-  return new ProblemException(ThreatCaseProblems.threatCaseSelfApproval, { args: { requested_by: requestedBy }, extensions: { threat_case_id: id, requested_by: requestedBy } });
+  return new ProblemException(ThreatCaseProblems.threatCaseSelfApproval, {
+    args: { requested_by: requestedBy },
+    extensions: { threat_case_id: id, requested_by: requestedBy },
+  });
 }
 
 /** 409: nothing to approve or reject. */
 export function noCloseRequest(id: string, status: ThreatCaseStatus): ProblemException {
-  return new ProblemException(ThreatCaseProblems.threatCaseNoCloseRequest, { args: { current_status: status }, extensions: { threat_case_id: id, current_status: status } });
+  return new ProblemException(ThreatCaseProblems.threatCaseNoCloseRequest, {
+    args: { current_status: status },
+    extensions: { threat_case_id: id, current_status: status },
+  });
 }

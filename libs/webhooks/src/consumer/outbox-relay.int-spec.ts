@@ -8,7 +8,10 @@ import { OutboxRelay } from './outbox-relay';
 
 describe('OutboxRelay against PostgreSQL and Redis', () => {
   // A Redis prefix of its own: the webhooks queue of the run's prefix has consumers in other specs.
-  const suite = integrationSuite({ imports: [WebhooksModule], providers: [OutboxRelay, LiveEventPublisher] }, { REDIS_PREFIX: `${process.env.REDIS_PREFIX as string}:relay` });
+  const suite = integrationSuite(
+    { imports: [WebhooksModule], providers: [OutboxRelay, LiveEventPublisher] },
+    { REDIS_PREFIX: `${process.env.REDIS_PREFIX as string}:relay` },
+  );
   let prisma: PrismaService;
   let relay: OutboxRelay;
   let tenant: Tenant;
@@ -22,11 +25,27 @@ describe('OutboxRelay against PostgreSQL and Redis', () => {
   async function subscription(fields: { eventTypes: string[]; filter?: object; enabled?: boolean }): Promise<string> {
     const now = new Date();
     const id = `whk_${Math.random().toString(36).slice(2, 12).toUpperCase().padEnd(26, '0')}`;
-    await prisma.webhookSubscription.create({ data: { id, tenantId: tenant.id, url: 'https://hooks.example.com/', secret: 'whsec_x', createdAt: now, createdBy: 'int', updatedAt: now, filter: {}, ...fields } });
+    await prisma.webhookSubscription.create({
+      data: {
+        id,
+        tenantId: tenant.id,
+        url: 'https://hooks.example.com/',
+        secret: 'whsec_x',
+        createdAt: now,
+        createdBy: 'int',
+        updatedAt: now,
+        filter: {},
+        ...fields,
+      },
+    });
     return id;
   }
 
-  const alert = (severity: string) => ({ tenantId: tenant.id, type: 'alert.created' as const, data: { id: `alr_${severity}`, severity, source: 's', controls: [] } });
+  const alert = (severity: string) => ({
+    tenantId: tenant.id,
+    type: 'alert.created' as const,
+    data: { id: `alr_${severity}`, severity, source: 's', controls: [] },
+  });
 
   it('should make a delivery per enabled subscription whose types and filter match, mark the events dispatched and publish them', async () => {
     const all = await subscription({ eventTypes: ['alert.created'] });

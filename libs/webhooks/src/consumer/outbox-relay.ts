@@ -56,7 +56,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   onApplicationBootstrap(): void {
     void this.listen();
-    this.timers.push(setInterval(() => this.kick(), POLL_MS), setInterval(() => void this.sweep(), SWEEP_EVERY_MS));
+    this.timers.push(
+      setInterval(() => this.kick(), POLL_MS),
+      setInterval(() => void this.sweep(), SWEEP_EVERY_MS),
+    );
     this.kick();
   }
 
@@ -114,12 +117,27 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       const tenants = [...new Set(claimed.map((event) => event.tenantId))];
       const subscriptions = await tx.webhookSubscription.findMany({ where: { tenantId: { in: tenants }, enabled: true } });
       const now = new Date();
-      const relayed = claimed.map((event) => ({ tenantId: event.tenantId, id: event.id, type: event.type, payload: eventPayload(event.type, event.occurredAt, event.data) }));
+      const relayed = claimed.map((event) => ({
+        tenantId: event.tenantId,
+        id: event.id,
+        type: event.type,
+        payload: eventPayload(event.type, event.occurredAt, event.data),
+      }));
       const rows: Prisma.WebhookDeliveryCreateManyInput[] = [];
       relayed.forEach((event, index) => {
         for (const subscription of subscriptions) {
           if (wants(subscription, claimed[index])) {
-            rows.push({ id: publicId('whd', now.getTime()), tenantId: event.tenantId, subscriptionId: subscription.id, eventId: event.id, eventType: event.type, payload: event.payload, nextAttemptAt: now, createdAt: now, updatedAt: now });
+            rows.push({
+              id: publicId('whd', now.getTime()),
+              tenantId: event.tenantId,
+              subscriptionId: subscription.id,
+              eventId: event.id,
+              eventType: event.type,
+              payload: event.payload,
+              nextAttemptAt: now,
+              createdAt: now,
+              updatedAt: now,
+            });
           }
         }
       });
@@ -128,7 +146,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       return { events: relayed, deliveries: rows.map((row) => row.id) };
     });
     if (events.length === 0) return 0;
-    await this.enqueue(deliveries).catch((error: Error) => this.logger.warn(`outbox relay: ${deliveries.length} deliveries not queued (${error.message}); the sweep queues them`));
+    await this.enqueue(deliveries).catch((error: Error) =>
+      this.logger.warn(`outbox relay: ${deliveries.length} deliveries not queued (${error.message}); the sweep queues them`),
+    );
     await this.live.publish(events).catch((error: Error) => this.logger.warn(`outbox relay: ${events.length} events not published live (${error.message})`));
     return events.length;
   }
@@ -151,7 +171,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       for (const { id } of orphans) if (!(await this.queue.getJob(id))) missing.push(id);
       await this.enqueue(missing);
       const before = new Date(Date.now() - KEEP_DISPATCHED_MS);
-      await this.prisma.$executeRaw`DELETE FROM outbox_events WHERE id IN (SELECT id FROM outbox_events WHERE dispatched_at < ${before} ORDER BY dispatched_at LIMIT ${PURGE_BATCH})`;
+      await this.prisma
+        .$executeRaw`DELETE FROM outbox_events WHERE id IN (SELECT id FROM outbox_events WHERE dispatched_at < ${before} ORDER BY dispatched_at LIMIT ${PURGE_BATCH})`;
     } catch (error) {
       this.logger.warn(`webhook sweep: ${(error as Error).message}`);
     }
@@ -159,5 +180,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 }
 
 function wants(subscription: WebhookSubscription, event: OutboxEvent): boolean {
-  return subscription.tenantId === event.tenantId && subscription.eventTypes.includes(event.type) && matchesFilter(subscription.filter as EventFilter, event.data as Record<string, unknown>);
+  return (
+    subscription.tenantId === event.tenantId &&
+    subscription.eventTypes.includes(event.type) &&
+    matchesFilter(subscription.filter as EventFilter, event.data as Record<string, unknown>)
+  );
 }

@@ -9,7 +9,10 @@ import { AttemptOutcome, sendWebhook } from './webhook-sender';
 
 /** Thrown to make Bull retry an attempt after `retryDelayMs` (the queue's WEBHOOK_BACKOFF strategy reads it). */
 export class RetryDelivery extends Error {
-  constructor(message: string, readonly retryDelayMs: number) {
+  constructor(
+    message: string,
+    readonly retryDelayMs: number,
+  ) {
     super(message);
   }
 }
@@ -27,7 +30,10 @@ function cut(text: string): string {
 export class WebhookDeliverer {
   private readonly logger = new Logger(WebhookDeliverer.name);
 
-  constructor(private readonly prisma: PrismaService, private readonly config: AppConfig) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly config: AppConfig,
+  ) {}
 
   /** `attempt` counts from 1 within the job's attempts (`maxAttempts`); throws RetryDelivery when another attempt is due. */
   async attempt(deliveryId: string, attempt: number, maxAttempts: number): Promise<void> {
@@ -35,11 +41,20 @@ export class WebhookDeliverer {
     if (!delivery || delivery.status !== 'pending') return; // deleted with its subscription, or already ended
     const subscription = delivery.subscription;
     if (!subscription.enabled) {
-      await this.record(deliveryId, { status: 'failed', error: `Not sent: the subscription is disabled (${subscription.disabledReason ?? 'no reason given'})`, nextAttemptAt: null });
+      await this.record(deliveryId, {
+        status: 'failed',
+        error: `Not sent: the subscription is disabled (${subscription.disabledReason ?? 'no reason given'})`,
+        nextAttemptAt: null,
+      });
       return;
     }
     const now = new Date();
-    const secrets = [subscription.secret, ...(subscription.previousSecret && subscription.previousSecretExpiresAt && subscription.previousSecretExpiresAt > now ? [subscription.previousSecret] : [])];
+    const secrets = [
+      subscription.secret,
+      ...(subscription.previousSecret && subscription.previousSecretExpiresAt && subscription.previousSecretExpiresAt > now
+        ? [subscription.previousSecret]
+        : []),
+    ];
     const outcome = await sendWebhook(subscription.url, webhookHeaders(secrets, delivery.eventId, delivery.payload, now), delivery.payload, {
       timeoutMs: this.config.webhookTimeoutSeconds * 1000,
       allowPrivate: this.config.webhookAllowPrivateTargets,
@@ -47,8 +62,20 @@ export class WebhookDeliverer {
     const attempts = delivery.attempts + 1;
     if (outcome.kind === 'delivered') {
       // One statement in the usual case: the subscription is written only when it was failing.
-      await this.prisma.webhookDelivery.update({ where: { id: deliveryId }, data: { status: 'succeeded', attempts, responseStatus: outcome.status, durationMs: outcome.durationMs, error: null, nextAttemptAt: null, updatedAt: new Date() } });
-      if (subscription.failingSince) await this.prisma.webhookSubscription.updateMany({ where: { id: subscription.id, failingSince: { not: null } }, data: { failingSince: null } });
+      await this.prisma.webhookDelivery.update({
+        where: { id: deliveryId },
+        data: {
+          status: 'succeeded',
+          attempts,
+          responseStatus: outcome.status,
+          durationMs: outcome.durationMs,
+          error: null,
+          nextAttemptAt: null,
+          updatedAt: new Date(),
+        },
+      });
+      if (subscription.failingSince)
+        await this.prisma.webhookSubscription.updateMany({ where: { id: subscription.id, failingSince: { not: null } }, data: { failingSince: null } });
       return;
     }
     const last = outcome.kind === 'give-up' || attempt >= maxAttempts;
@@ -58,7 +85,14 @@ export class WebhookDeliverer {
     if (delay !== null) throw new RetryDelivery(outcome.error, delay);
   }
 
-  private async failedAttempt(subscription: WebhookSubscription, deliveryId: string, attempts: number, outcome: Exclude<AttemptOutcome, { kind: 'delivered' }>, error: string, delay: number | null): Promise<void> {
+  private async failedAttempt(
+    subscription: WebhookSubscription,
+    deliveryId: string,
+    attempts: number,
+    outcome: Exclude<AttemptOutcome, { kind: 'delivered' }>,
+    error: string,
+    delay: number | null,
+  ): Promise<void> {
     const now = new Date();
     const failingSince = subscription.failingSince ?? now;
     const disable = now.getTime() - failingSince.getTime() >= this.config.webhookDisableAfterSeconds * 1000;
@@ -66,7 +100,15 @@ export class WebhookDeliverer {
     await this.prisma.$transaction([
       this.prisma.webhookDelivery.update({
         where: { id: deliveryId },
-        data: { status: delay === null ? 'failed' : 'pending', attempts, responseStatus: outcome.status, durationMs: outcome.durationMs, error, nextAttemptAt: delay === null ? null : new Date(now.getTime() + delay), updatedAt: now },
+        data: {
+          status: delay === null ? 'failed' : 'pending',
+          attempts,
+          responseStatus: outcome.status,
+          durationMs: outcome.durationMs,
+          error,
+          nextAttemptAt: delay === null ? null : new Date(now.getTime() + delay),
+          updatedAt: now,
+        },
       }),
       this.prisma.webhookSubscription.updateMany({
         where: { id: subscription.id },

@@ -26,7 +26,8 @@ describe('sendWebhook', () => {
     await new Promise((done) => server.close(done));
   });
 
-  const send = (path: string, allowPrivate = true, timeoutMs = 5_000) => sendWebhook(`${base}${path}`, { 'webhook-id': 'evt_1' }, '{}', { timeoutMs, allowPrivate });
+  const send = (path: string, allowPrivate = true, timeoutMs = 5_000) =>
+    sendWebhook(`${base}${path}`, { 'webhook-id': 'evt_1' }, '{}', { timeoutMs, allowPrivate });
 
   it('should refuse a host that resolves to a loopback address at delivery time, sending nothing', async () => {
     const outcome = await send('/refused', false);

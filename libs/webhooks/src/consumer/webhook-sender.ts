@@ -21,7 +21,12 @@ const RESPONSE_BYTES_READ = 4096;
  * DNS answering differently a moment later changes nothing. Redirects are not followed, the whole attempt
  * (connect, send, answer) has `timeoutMs`, and at most 4 KiB of the answer is read.
  */
-export async function sendWebhook(url: string, headers: Record<string, string>, body: string, options: { timeoutMs: number; allowPrivate: boolean }): Promise<AttemptOutcome> {
+export async function sendWebhook(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  options: { timeoutMs: number; allowPrivate: boolean },
+): Promise<AttemptOutcome> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const target = new URL(url);
@@ -30,10 +35,13 @@ export async function sendWebhook(url: string, headers: Record<string, string>, 
     address = await resolveTarget(target.hostname, options.allowPrivate);
   } catch (error) {
     const message = (error as Error).message;
-    return error instanceof RefusedTargetError ? { kind: 'give-up', status: null, durationMs: elapsed(), error: message } : { kind: 'retry', status: null, durationMs: elapsed(), error: `DNS: ${message}`, retryAfterMs: null };
+    return error instanceof RefusedTargetError
+      ? { kind: 'give-up', status: null, durationMs: elapsed(), error: message }
+      : { kind: 'retry', status: null, durationMs: elapsed(), error: `DNS: ${message}`, retryAfterMs: null };
   }
   const pinned: LookupFunction = (_hostname, lookupOptions, callback) => {
-    if ((lookupOptions as { all?: boolean }).all) (callback as unknown as (error: null, addresses: { address: string; family: number }[]) => void)(null, [address]);
+    if ((lookupOptions as { all?: boolean }).all)
+      (callback as unknown as (error: null, addresses: { address: string; family: number }[]) => void)(null, [address]);
     else callback(null, address.address, address.family);
   };
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -70,10 +78,17 @@ export async function sendWebhook(url: string, headers: Record<string, string>, 
 function classify(response: IncomingMessage, durationMs: number): AttemptOutcome {
   const status = response.statusCode ?? 0;
   if (status >= 200 && status < 300) return { kind: 'delivered', status, durationMs };
-  if (status >= 300 && status < 400) return { kind: 'give-up', status, durationMs, error: `answered ${status} (a redirect, which is not followed: point the webhook at the final URL)` };
+  if (status >= 300 && status < 400)
+    return { kind: 'give-up', status, durationMs, error: `answered ${status} (a redirect, which is not followed: point the webhook at the final URL)` };
   if (status === 429 || status >= 500) {
     const retryAfter = response.headers['retry-after'];
-    return { kind: 'retry', status, durationMs, error: `answered ${status}`, retryAfterMs: parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter) };
+    return {
+      kind: 'retry',
+      status,
+      durationMs,
+      error: `answered ${status}`,
+      retryAfterMs: parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter),
+    };
   }
   return { kind: 'give-up', status, durationMs, error: `answered ${status}` };
 }

@@ -11,60 +11,118 @@ export const WEBHOOK_URL_MAX_LENGTH = 2048;
 
 /** Narrows the events a subscription (or a live stream) receives; every condition given must hold. */
 export class EventFilterDto {
-  @ApiPropertyOptional({ enum: SEVERITIES, enumName: 'AlertSeverity', isArray: true, maxItems: 5, description: 'Alert events of these severities only', example: ['high', 'critical'] })
-  @IsOptional() @IsArray() @ArrayMaxSize(5) @IsIn(SEVERITIES, { each: true })
+  @ApiPropertyOptional({
+    enum: SEVERITIES,
+    enumName: 'AlertSeverity',
+    isArray: true,
+    maxItems: 5,
+    description: 'Alert events of these severities only',
+    example: ['high', 'critical'],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(5)
+  @IsIn(SEVERITIES, { each: true })
   severity?: string[];
 
   @ApiPropertyOptional({ type: [String], maxItems: 20, maxLength: 200, description: 'Alert events of these sources only (exact)', example: ['ids-suricata'] })
-  @IsOptional() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @IsNotEmpty({ each: true }) @MaxLength(200, { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @IsNotEmpty({ each: true })
+  @MaxLength(200, { each: true })
   source?: string[];
 
-  @ApiPropertyOptional({ type: [String], maxItems: 50, maxLength: 22, description: 'Alert and threat case events carrying any of these controls', example: ['PCI:10.2.1.1'] })
-  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @IsNotEmpty({ each: true }) @MaxLength(22, { each: true })
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: 50,
+    maxLength: 22,
+    description: 'Alert and threat case events carrying any of these controls',
+    example: ['PCI:10.2.1.1'],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @IsNotEmpty({ each: true })
+  @MaxLength(22, { each: true })
   control?: string[];
 }
 
 export class CreateWebhookDto {
   /** Where deliveries are POSTed: https (http only with WEBHOOK_ALLOW_HTTP), no credentials in the URL. @example "https://hooks.example.com/alert-ledger" */
-  @IsString() @IsNotEmpty() @MaxLength(WEBHOOK_URL_MAX_LENGTH)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(WEBHOOK_URL_MAX_LENGTH)
   url: string;
 
   @ApiPropertyOptional({ type: String, maxLength: 500, example: 'SOAR intake' })
-  @IsOptional() @IsString() @MaxLength(500)
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
   description?: string;
 
-  @ApiProperty({ enum: EVENT_TYPES, enumName: 'EventType', isArray: true, minItems: 1, maxItems: EVENT_TYPES.length, example: ['alert.created', 'alert.status_changed'] })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(EVENT_TYPES.length) @IsIn(EVENT_TYPES, { each: true })
+  @ApiProperty({
+    enum: EVENT_TYPES,
+    enumName: 'EventType',
+    isArray: true,
+    minItems: 1,
+    maxItems: EVENT_TYPES.length,
+    example: ['alert.created', 'alert.status_changed'],
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(EVENT_TYPES.length)
+  @IsIn(EVENT_TYPES, { each: true })
   event_types: EventType[];
 
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => EventFilterDto)
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => EventFilterDto)
   filter?: EventFilterDto;
 }
 
 /** The fields to change; those left out keep their value. `enabled: true` re-enables a disabled subscription. */
 export class UpdateWebhookDto {
   @ApiPropertyOptional({ type: String, maxLength: WEBHOOK_URL_MAX_LENGTH, example: 'https://hooks.example.com/alert-ledger' })
-  @IsOmittable() @IsString() @IsNotEmpty() @MaxLength(WEBHOOK_URL_MAX_LENGTH)
+  @IsOmittable()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(WEBHOOK_URL_MAX_LENGTH)
   url?: string;
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 500 })
-  @IsOptional() @IsString() @MaxLength(500)
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
   description?: string | null;
 
   @ApiPropertyOptional({ enum: EVENT_TYPES, enumName: 'EventType', isArray: true, minItems: 1, maxItems: EVENT_TYPES.length })
-  @IsOmittable() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(EVENT_TYPES.length) @IsIn(EVENT_TYPES, { each: true })
+  @IsOmittable()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(EVENT_TYPES.length)
+  @IsIn(EVENT_TYPES, { each: true })
   event_types?: EventType[];
 
-  @IsOmittable() @IsObject() @ValidateNested() @Type(() => EventFilterDto)
+  @IsOmittable()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => EventFilterDto)
   filter?: EventFilterDto;
 
-  @IsOmittable() @IsBoolean()
+  @IsOmittable()
+  @IsBoolean()
   enabled?: boolean;
 }
 
 export class ListWebhooksQueryDto extends PageQueryDto {
   /** Only enabled (true) or disabled (false) subscriptions. */
-  @IsOptional() @ToBoolean() @IsBoolean()
+  @IsOptional()
+  @ToBoolean()
+  @IsBoolean()
   enabled?: boolean;
 }
 

@@ -20,7 +20,7 @@ export const zh: Translations = {
     'internal-error': { title: '服务器内部错误', detail: '发生意外错误。报告时请提供请求 ID {request_id}。' },
     'service-unavailable': { title: '服务不可用', detail: '服务的某个依赖不可用；请稍后重试。' },
     'request-timeout': { title: '请求超时', detail: '请求正文未在 {timeout_seconds} 秒内到达。' },
-    'overloaded': { title: '服务过载', detail: '当前并发写入过多，未做任何更改。请在 {retry_after} 秒后重试。' },
+    overloaded: { title: '服务过载', detail: '当前并发写入过多，未做任何更改。请在 {retry_after} 秒后重试。' },
     'request-header-fields-too-large': { title: '请求头过大', detail: '请求头超过了服务器可读取的大小。' },
     'missing-credential': { title: '需要凭据', detail: '请在 Authorization 中发送 Bearer 令牌，或在 X-API-Key 中发送 API 密钥。' },
     'malformed-authorization': { title: 'Authorization 请求头格式错误', detail: 'Authorization 请求头必须为 "Bearer <token>"。' },

@@ -1,7 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested,
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateNested,
 } from 'class-validator';
 
 import { CommaSeparated, IsOmittable, IsStringRecord, LABEL_LIMITS, PageQueryDto, ToBoolean } from '@app/common';
@@ -12,55 +23,106 @@ import { CONTROL_ID, CONTROL_ID_MAX_LENGTH, CONTROL_ID_MESSAGE, IsControlIdList,
 /** What an alert must match; every condition given must hold, and at least one must be given. */
 export class ControlRuleMatchDto {
   @ApiPropertyOptional({ type: [String], maxItems: 50, description: 'Alert types (any of them)', example: ['brute_force', 'privilege_escalation'] })
-  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @IsNotEmpty({ each: true }) @MaxLength(100, { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @IsNotEmpty({ each: true })
+  @MaxLength(100, { each: true })
   types?: string[];
 
   /** Case-insensitive substring of the alert source. @example "auth-gateway" */
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200)
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
   source?: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string', maxLength: LABEL_LIMITS.maxValueLength }, maxProperties: LABEL_LIMITS.maxKeys, description: 'Labels the alert must all carry with these values', example: { env: 'prod' } })
-  @IsOptional() @IsStringRecord(LABEL_LIMITS)
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string', maxLength: LABEL_LIMITS.maxValueLength },
+    maxProperties: LABEL_LIMITS.maxKeys,
+    description: 'Labels the alert must all carry with these values',
+    example: { env: 'prod' },
+  })
+  @IsOptional()
+  @IsStringRecord(LABEL_LIMITS)
   labels?: Record<string, string>;
 }
 
 export class CreateControlRuleDto {
   /** @example "Authentication events are logged" */
-  @IsString() @IsNotEmpty() @MaxLength(200)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
   name: string;
 
-  @IsOptional() @IsString() @MaxLength(2_000)
+  @IsOptional()
+  @IsString()
+  @MaxLength(2_000)
   description?: string;
 
-  @ApiProperty({ type: [String], maxLength: CONTROL_ID_MAX_LENGTH, pattern: CONTROL_ID.source, minItems: 1, maxItems: 50, description: 'Control ids the matching alerts evidence', example: ['ISO27001:A.8.15', 'PCI:10.2.1.1'] })
-  @IsArray() @ArrayMinSize(1) @IsControlIdList()
+  @ApiProperty({
+    type: [String],
+    maxLength: CONTROL_ID_MAX_LENGTH,
+    pattern: CONTROL_ID.source,
+    minItems: 1,
+    maxItems: 50,
+    description: 'Control ids the matching alerts evidence',
+    example: ['ISO27001:A.8.15', 'PCI:10.2.1.1'],
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @IsControlIdList()
   controls: string[];
 
-  @IsObject() @ValidateNested() @Type(() => ControlRuleMatchDto)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ControlRuleMatchDto)
   match: ControlRuleMatchDto;
 
   /** Disabled rules are kept but not applied (default true). */
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   enabled?: boolean;
 }
 
 /** The fields to change; those left out keep their value; null only where a field says nullable (IsOmittable). */
 export class UpdateControlRuleDto {
-  @IsOmittable() @IsString() @IsNotEmpty() @MaxLength(200)
+  @IsOmittable()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
   name?: string;
 
   @ApiPropertyOptional({ type: String, nullable: true })
-  @IsOptional() @IsString() @MaxLength(2_000)
+  @IsOptional()
+  @IsString()
+  @MaxLength(2_000)
   description?: string | null;
 
-  @ApiPropertyOptional({ type: [String], maxLength: CONTROL_ID_MAX_LENGTH, pattern: CONTROL_ID.source, minItems: 1, maxItems: 50, example: ['ISO27001:A.8.16'] })
-  @IsOmittable() @IsArray() @ArrayMinSize(1) @IsControlIdList()
+  @ApiPropertyOptional({
+    type: [String],
+    maxLength: CONTROL_ID_MAX_LENGTH,
+    pattern: CONTROL_ID.source,
+    minItems: 1,
+    maxItems: 50,
+    example: ['ISO27001:A.8.16'],
+  })
+  @IsOmittable()
+  @IsArray()
+  @ArrayMinSize(1)
+  @IsControlIdList()
   controls?: string[];
 
-  @IsOmittable() @IsObject() @ValidateNested() @Type(() => ControlRuleMatchDto)
+  @IsOmittable()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ControlRuleMatchDto)
   match?: ControlRuleMatchDto;
 
-  @IsOmittable() @IsBoolean()
+  @IsOmittable()
+  @IsBoolean()
   enabled?: boolean;
 }
 
@@ -68,15 +130,27 @@ export const CONTROL_RULE_SORT_FIELDS = ['created_at'] as const;
 
 export class ListControlRulesQueryDto extends PageQueryDto {
   /** Only enabled (true) or disabled (false) rules. */
-  @IsOptional() @ToBoolean() @IsBoolean()
+  @IsOptional()
+  @ToBoolean()
+  @IsBoolean()
   enabled?: boolean;
 
-  @ApiPropertyOptional({ type: [String], maxItems: 50, pattern: CONTROL_ID.source, description: 'Rules assigning any of these controls (OR)', example: ['ISO27001:A.8.15'] })
-  @IsOptional() @CommaSeparated() @Matches(CONTROL_ID, { each: true, message: CONTROL_ID_MESSAGE }) @ArrayMaxSize(50)
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: 50,
+    pattern: CONTROL_ID.source,
+    description: 'Rules assigning any of these controls (OR)',
+    example: ['ISO27001:A.8.15'],
+  })
+  @IsOptional()
+  @CommaSeparated()
+  @Matches(CONTROL_ID, { each: true, message: CONTROL_ID_MESSAGE })
+  @ArrayMaxSize(50)
   control?: string[];
 
   /** Rules sort by creation time, id breaking ties. */
-  @IsOptional() @IsIn(CONTROL_RULE_SORT_FIELDS)
+  @IsOptional()
+  @IsIn(CONTROL_RULE_SORT_FIELDS)
   sort_by?: (typeof CONTROL_RULE_SORT_FIELDS)[number];
 }
 

@@ -9,7 +9,12 @@ export type LegalHoldScopeName = (typeof LEGAL_HOLD_SCOPES)[number];
 const THREAT_CASE_ID = /^tc_[0-9A-Z]{26}$/;
 
 export class CreateLegalHoldDto {
-  @ApiProperty({ enum: LEGAL_HOLD_SCOPES, enumName: 'LegalHoldScope', description: 'tenant: nothing of the tenant is purged; threat_case: the case’s alerts are not purged', example: 'threat_case' })
+  @ApiProperty({
+    enum: LEGAL_HOLD_SCOPES,
+    enumName: 'LegalHoldScope',
+    description: 'tenant: nothing of the tenant is purged; threat_case: the case’s alerts are not purged',
+    example: 'threat_case',
+  })
   @IsIn(LEGAL_HOLD_SCOPES)
   scope: LegalHoldScopeName;
 
@@ -20,36 +25,47 @@ export class CreateLegalHoldDto {
   threat_case_id?: string;
 
   /** Why the data must be kept. @example "Litigation hold requested by counsel" */
-  @IsString() @IsNotEmpty() @MaxLength(2_000)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2_000)
   reason: string;
 
   /** The matter, ticket or request this hold answers. @example "MATTER-2025-017" */
-  @IsOptional() @IsString() @MaxLength(200)
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
   reference?: string;
 }
 
 export class ReleaseLegalHoldDto {
   /** Why the hold ends; kept with the hold and in the audit trail. @example "Matter closed" */
-  @IsString() @IsNotEmpty() @MaxLength(2_000)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2_000)
   note: string;
 }
 
 export class ListLegalHoldsQueryDto extends PageQueryDto {
   /** Only active (true) or released (false) holds. */
-  @IsOptional() @ToBoolean() @IsBoolean()
+  @IsOptional()
+  @ToBoolean()
+  @IsBoolean()
   active?: boolean;
 
   @ApiPropertyOptional({ enum: LEGAL_HOLD_SCOPES, enumName: 'LegalHoldScope' })
-  @IsOptional() @IsIn(LEGAL_HOLD_SCOPES)
+  @IsOptional()
+  @IsIn(LEGAL_HOLD_SCOPES)
   scope?: LegalHoldScopeName;
 
   /** Holds on this threat case. */
   @ApiPropertyOptional({ pattern: THREAT_CASE_ID.source })
-  @IsOptional() @Matches(THREAT_CASE_ID, { message: 'threat_case_id must be a threat case id (tc_…)' })
+  @IsOptional()
+  @Matches(THREAT_CASE_ID, { message: 'threat_case_id must be a threat case id (tc_…)' })
   threat_case_id?: string;
 
   /** Holds sort by the time they were placed, id breaking ties. */
-  @IsOptional() @IsIn(['placed_at'])
+  @IsOptional()
+  @IsIn(['placed_at'])
   sort_by?: 'placed_at';
 }
 

@@ -5,7 +5,8 @@ import { IsTenantId } from '@app/common';
 
 export class RunRetentionPurgeDto {
   /** One tenant; without it every tenant is purged, as the daily job does. @example "tnt_01JQ3Z6V1B9W3C7KJ6T2X9P8R4" */
-  @IsOptional() @IsTenantId()
+  @IsOptional()
+  @IsTenantId()
   tenant_id?: string;
 }
 
@@ -24,7 +25,8 @@ export class TenantPurgeDto {
   @ApiProperty({ description: 'Links of purged alerts to threat cases (cases themselves are kept)' }) threat_case_links_removed: number;
   @ApiProperty() export_jobs_purged: number;
   @ApiProperty() export_files_removed: number;
-  @ApiProperty({ description: 'SHA-256 (hex) of the purged alert ids in byte order, each followed by a newline (`LC_ALL=C sort | sha256sum`)', maxLength: 64 }) alert_ids_sha256: string;
+  @ApiProperty({ description: 'SHA-256 (hex) of the purged alert ids in byte order, each followed by a newline (`LC_ALL=C sort | sha256sum`)', maxLength: 64 })
+  alert_ids_sha256: string;
   @ApiProperty({ description: 'The same over the purged export job ids', maxLength: 64 }) export_job_ids_sha256: string;
   @ApiProperty({ type: PurgeTimeRangeDto }) time_range: PurgeTimeRangeDto;
   @ApiProperty({ description: 'The retention.purge event in the tenant’s audit trail', maxLength: 40 }) audit_event_id: string;
@@ -34,7 +36,11 @@ export class TenantPurgeDto {
 export const MAX_LISTED_PURGES = 1_000;
 
 export class RetentionPurgeResultDto {
-  @ApiProperty({ type: [TenantPurgeDto], maxItems: MAX_LISTED_PURGES, description: `One per tenant in id order: the first ${MAX_LISTED_PURGES.toLocaleString('en')}; every tenant's result is also its retention.purge audit event` })
+  @ApiProperty({
+    type: [TenantPurgeDto],
+    maxItems: MAX_LISTED_PURGES,
+    description: `One per tenant in id order: the first ${MAX_LISTED_PURGES.toLocaleString('en')}; every tenant's result is also its retention.purge audit event`,
+  })
   tenants: TenantPurgeDto[];
   @ApiProperty({ description: 'Tenants purged, listed or not' }) tenant_count: number;
   @ApiProperty({ description: 'Alerts purged over every tenant, listed or not' }) alerts_purged: number;

@@ -9,9 +9,17 @@ const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
 
 export class ComplianceSettingsDto {
   @ApiProperty({ maxLength: 40 }) tenant_id: string;
-  @ApiProperty({ description: `Days a closed alert (with its timeline) and an export job are kept after their last change; default ${DEFAULT_SETTINGS.retentionDays}`, example: 400 })
+  @ApiProperty({
+    description: `Days a closed alert (with its timeline) and an export job are kept after their last change; default ${DEFAULT_SETTINGS.retentionDays}`,
+    example: 400,
+  })
   retention_days: number;
-  @ApiProperty({ enum: SEVERITIES, enumName: 'AlertSeverity', nullable: true, description: 'Resolving or dismissing an alert of this severity or above needs a note; null: never (default high)' })
+  @ApiProperty({
+    enum: SEVERITIES,
+    enumName: 'AlertSeverity',
+    nullable: true,
+    description: 'Resolving or dismissing an alert of this severity or above needs a note; null: never (default high)',
+  })
   note_required_from: AlertSeverity | null;
   @ApiProperty({ description: 'Closing a threat case needs a second person’s approval (POST /v1/threat-cases/{id}/approvals)' })
   four_eyes_close: boolean;
@@ -38,14 +46,26 @@ export class ComplianceSettingsDto {
 /** The settings to change; fields left out keep their value. */
 export class UpdateComplianceSettingsDto {
   /** Days to keep closed alerts and export jobs, 365 (PCI DSS 10.5.1) to 3,650. @example 400 */
-  @IsOptional() @IsInt() @Min(MIN_RETENTION_DAYS) @Max(MAX_RETENTION_DAYS)
+  @IsOptional()
+  @IsInt()
+  @Min(MIN_RETENTION_DAYS)
+  @Max(MAX_RETENTION_DAYS)
   retention_days?: number;
 
-  @ApiPropertyOptional({ enum: SEVERITIES, enumName: 'AlertSeverity', nullable: true, description: 'Lowest severity whose resolve or dismiss needs a note; null: never', example: 'high' })
-  @IsOptional() @ValidateIf((_, value) => value !== null) @IsIn(SEVERITIES)
+  @ApiPropertyOptional({
+    enum: SEVERITIES,
+    enumName: 'AlertSeverity',
+    nullable: true,
+    description: 'Lowest severity whose resolve or dismiss needs a note; null: never',
+    example: 'high',
+  })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsIn(SEVERITIES)
   note_required_from?: AlertSeverity | null;
 
   /** Whether closing a threat case needs a second person’s approval. */
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   four_eyes_close?: boolean;
 }

@@ -23,7 +23,8 @@ export const en = {
   'cover.complete': 'Complete: every selected record is included.',
   'cover.incomplete': 'INCOMPLETE: {reason}',
   'cover.request_id': 'Request id',
-  'cover.verify': 'The SHA-256 of the data is computed over the records as NDJSON lines in report order; an NDJSON export of the same query and point in time has this digest as its file digest. Long texts are shortened in the table; the CSV, XLSX and NDJSON exports hold them in full.',
+  'cover.verify':
+    'The SHA-256 of the data is computed over the records as NDJSON lines in report order; an NDJSON export of the same query and point in time has this digest as its file digest. Long texts are shortened in the table; the CSV, XLSX and NDJSON exports hold them in full.',
   'resource.alerts': 'Alerts',
   'resource.threat_cases': 'Threat cases',
   'resource.audit_trail': 'Audit trail events',
@@ -45,12 +46,16 @@ export const en = {
   'summary.res_mean': 'Res. mean',
   'summary.res_p50': 'Res. p50',
   'summary.res_p90': 'Res. p90',
-  'summary.definitions': 'Time to acknowledge: from created_at to acknowledged_at, over alerts that were acknowledged. Time to resolve: from when the condition began (the earlier of starts_at and created_at) to resolved_at, over alerts that were resolved, never below 0. p50 and p90 are the median and the 90th percentile.',
-  'summary.per_alert': 'Per alert, the CSV, XLSX and NDJSON exports carry time_to_acknowledge_seconds (acknowledged_at − created_at, the latest acknowledgement) and time_to_resolve_seconds (resolved_at − the earlier of starts_at and created_at, at least 0; empty until resolved and cleared by a reopening), in seconds, measured as above; controls lists the ISO/IEC 27001 and PCI DSS control ids the alert evidences.',
+  'summary.definitions':
+    'Time to acknowledge: from created_at to acknowledged_at, over alerts that were acknowledged. Time to resolve: from when the condition began (the earlier of starts_at and created_at) to resolved_at, over alerts that were resolved, never below 0. p50 and p90 are the median and the 90th percentile.',
+  'summary.per_alert':
+    'Per alert, the CSV, XLSX and NDJSON exports carry time_to_acknowledge_seconds (acknowledged_at − created_at, the latest acknowledgement) and time_to_resolve_seconds (resolved_at − the earlier of starts_at and created_at, at least 0; empty until resolved and cleared by a reopening), in seconds, measured as above; controls lists the ISO/IEC 27001 and PCI DSS control ids the alert evidences.',
   'controls.heading': 'Controls this report evidences',
   'controls.intro': 'This report is a record of security events and of how they were handled. It supports these controls:',
-  'controls.iso_a_8_15': 'ISO/IEC 27001:2022 A.8.15 Logging: logs that record activities, exceptions, faults and other relevant events are produced, stored, protected and analysed.',
-  'controls.iso_a_8_16': 'ISO/IEC 27001:2022 A.8.16 Monitoring activities: networks, systems and applications are monitored for anomalous behaviour and appropriate actions taken.',
+  'controls.iso_a_8_15':
+    'ISO/IEC 27001:2022 A.8.15 Logging: logs that record activities, exceptions, faults and other relevant events are produced, stored, protected and analysed.',
+  'controls.iso_a_8_16':
+    'ISO/IEC 27001:2022 A.8.16 Monitoring activities: networks, systems and applications are monitored for anomalous behaviour and appropriate actions taken.',
   'controls.iso_a_5_25': 'ISO/IEC 27001:2022 A.5.25 Assessment and decision on information security events.',
   'controls.iso_a_5_26': 'ISO/IEC 27001:2022 A.5.26 Response to information security incidents.',
   'controls.iso_a_5_27': 'ISO/IEC 27001:2022 A.5.27 Learning from information security incidents.',

@@ -25,7 +25,8 @@ export const id: Record<keyof typeof en, string> = {
   'cover.complete': 'Lengkap: semua data terpilih disertakan.',
   'cover.incomplete': 'TIDAK LENGKAP: {reason}',
   'cover.request_id': 'ID permintaan',
-  'cover.verify': 'SHA-256 data dihitung atas data sebagai baris NDJSON dalam urutan laporan; ekspor NDJSON dengan kueri dan titik waktu yang sama memiliki digest ini sebagai digest berkasnya. Teks panjang dipersingkat dalam tabel; ekspor CSV, XLSX, dan NDJSON memuatnya secara lengkap.',
+  'cover.verify':
+    'SHA-256 data dihitung atas data sebagai baris NDJSON dalam urutan laporan; ekspor NDJSON dengan kueri dan titik waktu yang sama memiliki digest ini sebagai digest berkasnya. Teks panjang dipersingkat dalam tabel; ekspor CSV, XLSX, dan NDJSON memuatnya secara lengkap.',
   'resource.alerts': 'Alert',
   'resource.threat_cases': 'Kasus ancaman',
   'resource.audit_trail': 'Peristiwa jejak audit',
@@ -47,12 +48,16 @@ export const id: Record<keyof typeof en, string> = {
   'summary.res_mean': 'Rata-rata selesai',
   'summary.res_p50': 'Selesai p50',
   'summary.res_p90': 'Selesai p90',
-  'summary.definitions': 'Waktu untuk mengakui: dari created_at hingga acknowledged_at, atas alert yang diakui. Waktu untuk menyelesaikan: dari saat kondisi dimulai (yang lebih awal dari starts_at dan created_at) hingga resolved_at, atas alert yang diselesaikan, tidak pernah kurang dari 0. p50 dan p90 adalah median dan persentil ke-90.',
-  'summary.per_alert': 'Untuk setiap alert, ekspor CSV, XLSX dan NDJSON memuat time_to_acknowledge_seconds (acknowledged_at − created_at, pengakuan terakhir) dan time_to_resolve_seconds (resolved_at − yang lebih awal dari starts_at dan created_at, minimal 0; kosong sampai diselesaikan dan dihapus saat dibuka kembali), dalam detik, diukur seperti di atas; controls memuat ID kontrol ISO/IEC 27001 dan PCI DSS yang dibuktikan alert tersebut.',
+  'summary.definitions':
+    'Waktu untuk mengakui: dari created_at hingga acknowledged_at, atas alert yang diakui. Waktu untuk menyelesaikan: dari saat kondisi dimulai (yang lebih awal dari starts_at dan created_at) hingga resolved_at, atas alert yang diselesaikan, tidak pernah kurang dari 0. p50 dan p90 adalah median dan persentil ke-90.',
+  'summary.per_alert':
+    'Untuk setiap alert, ekspor CSV, XLSX dan NDJSON memuat time_to_acknowledge_seconds (acknowledged_at − created_at, pengakuan terakhir) dan time_to_resolve_seconds (resolved_at − yang lebih awal dari starts_at dan created_at, minimal 0; kosong sampai diselesaikan dan dihapus saat dibuka kembali), dalam detik, diukur seperti di atas; controls memuat ID kontrol ISO/IEC 27001 dan PCI DSS yang dibuktikan alert tersebut.',
   'controls.heading': 'Kontrol yang dibuktikan laporan ini',
   'controls.intro': 'Laporan ini adalah catatan peristiwa keamanan dan cara penanganannya. Laporan ini mendukung kontrol berikut:',
-  'controls.iso_a_8_15': 'ISO/IEC 27001:2022 A.8.15 Pencatatan log: log yang mencatat aktivitas, pengecualian, kesalahan, dan peristiwa relevan lainnya dibuat, disimpan, dilindungi, dan dianalisis.',
-  'controls.iso_a_8_16': 'ISO/IEC 27001:2022 A.8.16 Aktivitas pemantauan: jaringan, sistem, dan aplikasi dipantau terhadap perilaku anomali dan tindakan yang sesuai diambil.',
+  'controls.iso_a_8_15':
+    'ISO/IEC 27001:2022 A.8.15 Pencatatan log: log yang mencatat aktivitas, pengecualian, kesalahan, dan peristiwa relevan lainnya dibuat, disimpan, dilindungi, dan dianalisis.',
+  'controls.iso_a_8_16':
+    'ISO/IEC 27001:2022 A.8.16 Aktivitas pemantauan: jaringan, sistem, dan aplikasi dipantau terhadap perilaku anomali dan tindakan yang sesuai diambil.',
   'controls.iso_a_5_25': 'ISO/IEC 27001:2022 A.5.25 Penilaian dan keputusan atas peristiwa keamanan informasi.',
   'controls.iso_a_5_26': 'ISO/IEC 27001:2022 A.5.26 Respons terhadap insiden keamanan informasi.',
   'controls.iso_a_5_27': 'ISO/IEC 27001:2022 A.5.27 Pembelajaran dari insiden keamanan informasi.',

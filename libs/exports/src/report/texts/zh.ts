@@ -25,7 +25,8 @@ export const zh: Record<keyof typeof en, string> = {
   'cover.complete': '完整：包含所有选定的记录。',
   'cover.incomplete': '不完整：{reason}',
   'cover.request_id': '请求 ID',
-  'cover.verify': '数据 SHA-256 按报告顺序对以 NDJSON 行表示的记录计算；相同查询和时间点的 NDJSON 导出文件的摘要与之相同。表格中较长的文本会被缩短；CSV、XLSX 和 NDJSON 导出包含完整内容。',
+  'cover.verify':
+    '数据 SHA-256 按报告顺序对以 NDJSON 行表示的记录计算；相同查询和时间点的 NDJSON 导出文件的摘要与之相同。表格中较长的文本会被缩短；CSV、XLSX 和 NDJSON 导出包含完整内容。',
   'resource.alerts': '告警',
   'resource.threat_cases': '威胁案例',
   'resource.audit_trail': '审计跟踪事件',
@@ -47,8 +48,10 @@ export const zh: Record<keyof typeof en, string> = {
   'summary.res_mean': '解决均值',
   'summary.res_p50': '解决 p50',
   'summary.res_p90': '解决 p90',
-  'summary.definitions': '确认时间：对已确认的告警，从 created_at 到 acknowledged_at。解决时间：对已解决的告警，从状况开始时（starts_at 与 created_at 中较早者）到 resolved_at，不小于 0。p50 和 p90 为中位数和第 90 百分位数。',
-  'summary.per_alert': '每条告警的 CSV、XLSX 和 NDJSON 导出包含 time_to_acknowledge_seconds（acknowledged_at − created_at，以最近一次确认为准）和 time_to_resolve_seconds（resolved_at − starts_at 与 created_at 中较早者，最小为 0；解决前为空，重新打开后清除），以秒为单位，计算方式同上；controls 列出该告警所证明的 ISO/IEC 27001 和 PCI DSS 控制项编号。',
+  'summary.definitions':
+    '确认时间：对已确认的告警，从 created_at 到 acknowledged_at。解决时间：对已解决的告警，从状况开始时（starts_at 与 created_at 中较早者）到 resolved_at，不小于 0。p50 和 p90 为中位数和第 90 百分位数。',
+  'summary.per_alert':
+    '每条告警的 CSV、XLSX 和 NDJSON 导出包含 time_to_acknowledge_seconds（acknowledged_at − created_at，以最近一次确认为准）和 time_to_resolve_seconds（resolved_at − starts_at 与 created_at 中较早者，最小为 0；解决前为空，重新打开后清除），以秒为单位，计算方式同上；controls 列出该告警所证明的 ISO/IEC 27001 和 PCI DSS 控制项编号。',
   'controls.heading': '本报告佐证的控制项',
   'controls.intro': '本报告记录了安全事件及其处理过程，支持以下控制项：',
   'controls.iso_a_8_15': 'ISO/IEC 27001:2022 A.8.15 日志记录：生成、存储、保护并分析记录活动、异常、故障及其他相关事件的日志。',
