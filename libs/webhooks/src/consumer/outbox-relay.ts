@@ -41,6 +41,8 @@ interface RelayedEvent {
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
   private listener: Client | null = null;
+  /** The one pending attempt to listen again: a failure is followed by one new connection, never more. */
+  private relisten: NodeJS.Timeout | null = null;
   private timers: NodeJS.Timeout[] = [];
   /** Runs of this process, one after another (several processes share the work through SKIP LOCKED). */
   private chain: Promise<void> = Promise.resolve();
@@ -66,6 +68,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     this.timers.forEach(clearInterval);
+    if (this.relisten) clearTimeout(this.relisten);
     await this.chain;
     await this.listener?.end().catch(() => undefined);
   }
@@ -87,24 +90,41 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     return run;
   }
 
+  private listenAgain(afterMs: number): void {
+    if (this.stopped || this.relisten) return;
+    this.relisten = setTimeout(() => {
+      this.relisten = null;
+      void this.listen();
+    }, afterMs);
+    this.relisten.unref();
+  }
+
+  /**
+   * One LISTEN connection. When it fails (an error event, a failed connect or LISTEN, or both for the same
+   * failure) it is closed and one new attempt is scheduled: terminated connections during an outage must
+   * not multiply into new ones, which once used up the server's connections.
+   */
   private async listen(): Promise<void> {
     if (this.stopped) return;
-    const client = new Client({ connectionString: this.config.databaseUrl });
-    client.on('error', () => {
-      // The connection is gone (restart, failover): the poll goes on, and a new listener is tried.
-      this.listener = null;
-      if (!this.stopped) setTimeout(() => void this.listen(), POLL_MS).unref();
-    });
+    const client = new Client({ connectionString: this.config.databaseUrl, connectionTimeoutMillis: 5_000 });
+    let failed = false;
+    const fail = (afterMs: number): void => {
+      if (failed) return;
+      failed = true;
+      if (this.listener === client) this.listener = null;
+      client.end().catch(() => undefined);
+      this.listenAgain(afterMs); // the poll goes on meanwhile
+    };
+    client.on('error', () => fail(POLL_MS));
     client.on('notification', () => this.kick());
     try {
       await client.connect();
       await client.query(`LISTEN ${CHANNEL}`);
       if (this.stopped) await client.end();
-      else this.listener = client;
+      else if (!failed) this.listener = client;
     } catch (error) {
-      await client.end().catch(() => undefined);
-      if (!this.stopped) setTimeout(() => void this.listen(), POLL_MS * 5).unref();
-      this.logger.warn(`outbox relay: no LISTEN (${(error as Error).message}); polling every ${POLL_MS} ms`);
+      if (!failed) this.logger.warn(`outbox relay: no LISTEN (${(error as Error).message}); polling every ${POLL_MS} ms`);
+      fail(POLL_MS * 5);
     }
   }
 
