@@ -77,7 +77,8 @@ export class EventStreams implements OnModuleDestroy {
       raw.write(event.frame);
     };
     const stop = this.hub.listen(request.tenantId, (event) => (waiting ? waiting.push(event) : send(event)));
-    const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), this.config.eventsHeartbeatSeconds * 1000);
+    // A reader's heartbeat never keeps the process alive by itself (its socket does, while it is open).
+    const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), this.config.eventsHeartbeatSeconds * 1000).unref();
     this.open.add(raw);
     raw.on('close', () => close());
     raw.on('error', () => close());
