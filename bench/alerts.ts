@@ -22,6 +22,17 @@ const ALERTS = Number(process.env.BENCH_ALERTS ?? 1_000_000);
 const TENANTS = 20;
 const PORT = 3911;
 
+/** A development token for a bench client: the api's HS256 secret, issuer and audience from the environment. */
+export function benchToken(tenantId: string, scopes: string[], sub = 'bench'): string {
+  return mintDevToken(process.env.JWT_SECRET as string, {
+    sub,
+    tenantId,
+    scopes,
+    issuer: process.env.JWT_ISSUER || null,
+    audience: process.env.JWT_AUDIENCE || null,
+  });
+}
+
 export function benchUrl(database = 'alert_ledger_bench'): string {
   const url = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/alert_ledger');
   url.pathname = `/${database}`;
@@ -94,13 +105,7 @@ export async function runAlerts(): Promise<void> {
   // The twins parse rows with the api's own type parsers, so HTTP/SQL measures the HTTP stack alone.
   const pool = new Pool({ connectionString: url, max: 16, types: PG_TYPES });
   const tenant = (await pool.query<{ id: string }>("SELECT id FROM tenants WHERE slug = 'demo-tenant-01'")).rows[0].id;
-  const token = mintDevToken(process.env.JWT_SECRET as string, {
-    sub: 'bench',
-    tenantId: tenant,
-    scopes: ['alerts:read'],
-    issuer: process.env.JWT_ISSUER || null,
-    audience: process.env.JWT_AUDIENCE || null,
-  });
+  const token = benchToken(tenant, ['alerts:read']);
   const headers = { authorization: `Bearer ${token}` };
   const api = await startApi(url);
   try {

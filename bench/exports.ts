@@ -13,9 +13,8 @@ import { pipeline } from 'node:stream/promises';
 import { Pool } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 
-import { mintDevToken } from '../libs/auth/src/hs256';
 import { waitForHttp } from '../scripts/wait-for-http';
-import { benchUrl, ensureData, startApi } from './alerts';
+import { benchToken, benchUrl, ensureData, startApi } from './alerts';
 import { machine, writeSection } from './report';
 
 const API_PORT = 3914;
@@ -124,13 +123,7 @@ export async function runExports(): Promise<void> {
   const pool = new Pool({ connectionString: url, max: 1 });
   const tenant = (await pool.query<{ id: string }>("SELECT id FROM tenants WHERE slug = 'demo-tenant-01'")).rows[0].id;
   await pool.end();
-  const token = mintDevToken(process.env.JWT_SECRET as string, {
-    sub: 'bench',
-    tenantId: tenant,
-    scopes: ['alerts:read', 'exports:read', 'exports:write'],
-    issuer: process.env.JWT_ISSUER || null,
-    audience: process.env.JWT_AUDIENCE || null,
-  });
+  const token = benchToken(tenant, ['alerts:read', 'exports:read', 'exports:write']);
   const headers = { authorization: `Bearer ${token}` };
   const dir = await mkdtemp(join(tmpdir(), 'alert-ledger-bench-exports-'));
   const exportDir = join(dir, 'exports');

@@ -8,12 +8,11 @@ import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 
 import { alertWhere } from '../libs/alerts/src';
-import { mintDevToken } from '../libs/auth/src/hs256';
 import { publicId } from '../libs/common/src/ids/public-id';
 import { Prisma } from '../libs/database/src/generated/prisma/client';
 import { PG_TYPES } from '../libs/database/src/pg-types';
 import { oneTenant } from '../libs/database/src/tenant-scope';
-import { benchUrl, ensureData, startApi } from './alerts';
+import { benchToken, benchUrl, ensureData, startApi } from './alerts';
 import { load } from './load';
 import { machine, writeSection } from './report';
 import { sqlLoad } from './sql-load';
@@ -83,18 +82,10 @@ export async function runIngest(): Promise<void> {
   const pool = new Pool({ connectionString: url, max: 16, types: PG_TYPES });
   const tenantId = publicId('tnt');
   await pool.query('INSERT INTO tenants (id, name, slug) VALUES ($1, $2, $3)', [tenantId, 'Bench ingest', `bench-ingest-${Date.now()}`]);
-  const jwt = (tenant: string, scopes: string[]) =>
-    mintDevToken(process.env.JWT_SECRET as string, {
-      sub: 'bench',
-      tenantId: tenant,
-      scopes,
-      issuer: process.env.JWT_ISSUER || null,
-      audience: process.env.JWT_AUDIENCE || null,
-    });
   const api = await startApi(url, PORT);
   try {
     // Ingestion: each payload has 90 new alerts and repeats 10 of the previous payload's.
-    const ingestHeaders = { authorization: `Bearer ${jwt(tenantId, ['alerts:ingest'])}`, 'content-type': 'application/json' };
+    const ingestHeaders = { authorization: `Bearer ${benchToken(tenantId, ['alerts:ingest'])}`, 'content-type': 'application/json' };
     const { sent, failed, latencies, elapsed } = await postAlertmanagerLoad(PORT, ingestHeaders, SECONDS, WORKERS);
     const ingestRate = Math.round(sent / elapsed);
     const stored = Number((await pool.query('SELECT count(*) AS n FROM alerts WHERE tenant_id = $1', [tenantId])).rows[0].n);
@@ -161,7 +152,7 @@ export async function runIngest(): Promise<void> {
 
     // Statistics over demo-tenant-01 (50,000 alerts over a year).
     const tenant = (await pool.query<{ id: string }>("SELECT id FROM tenants WHERE slug = 'demo-tenant-01'")).rows[0].id;
-    const headers = { authorization: `Bearer ${jwt(tenant, ['alerts:read'])}` };
+    const headers = { authorization: `Bearer ${benchToken(tenant, ['alerts:read'])}` };
     const where = alertWhere({}, oneTenant(tenant));
     const severitySql = Prisma.sql`SELECT a.severity::text AS key, count(*)::int AS count FROM alerts a ${where} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 50`;
     const from = new Date(Date.UTC(2025, 10, 1));

@@ -10,12 +10,11 @@ import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 
 import { alertWhere, countSql } from '../libs/alerts/src';
-import { mintDevToken } from '../libs/auth/src/hs256';
 import { publicId } from '../libs/common/src/ids/public-id';
 import { Prisma } from '../libs/database/src/generated/prisma/client';
 import { PG_TYPES } from '../libs/database/src/pg-types';
 import { oneTenant } from '../libs/database/src/tenant-scope';
-import { benchUrl, ensureData, startApi } from './alerts';
+import { benchToken, benchUrl, ensureData, startApi } from './alerts';
 import { load, LoadResult } from './load';
 import { machine, writeSection } from './report';
 import { freePort } from '../scripts/free-port';
@@ -126,14 +125,6 @@ export async function runScale(): Promise<void> {
   await ensureData(url, ALERTS, 1);
   const pool = new Pool({ connectionString: url, max: 4, types: PG_TYPES });
   const big = (await pool.query<{ id: string }>("SELECT id FROM tenants WHERE slug = 'demo-tenant-01'")).rows[0].id;
-  const jwt = (tenant: string, scopes: string[]) =>
-    mintDevToken(process.env.JWT_SECRET as string, {
-      sub: 'bench',
-      tenantId: tenant,
-      scopes,
-      issuer: process.env.JWT_ISSUER || null,
-      audience: process.env.JWT_AUDIENCE || null,
-    });
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const api = await startApi(url, port);
@@ -149,7 +140,7 @@ export async function runScale(): Promise<void> {
         ['large', big],
       ] as const) {
         const before = Number((await pool.query('SELECT count(*) AS n FROM alerts WHERE tenant_id = $1', [tenant])).rows[0].n);
-        const result = await ingest(port, jwt(tenant, ['alerts:ingest']));
+        const result = await ingest(port, benchToken(tenant, ['alerts:ingest']));
         rates[kind].push(result.alertsPerSecond);
         ingestRows.push(
           `| ${round} | ${kind} (${before.toLocaleString('en')} alerts before) | ${result.alertsPerSecond} | ${result.p50} | ${result.p99} | ${result.resolved} | ${result.failed} |`,
@@ -163,7 +154,7 @@ export async function runScale(): Promise<void> {
 
     // The list's default request beside cursor mode, on the large tenant (as seeded again), interleaved.
     await removeScaleAlerts(pool, big);
-    const headers = { authorization: `Bearer ${jwt(big, ['alerts:read'])}` };
+    const headers = { authorization: `Bearer ${benchToken(big, ['alerts:read'])}` };
     const paths = { default: `/v1/alerts?${FILTER}`, cursor: `/v1/alerts?${FILTER}&pagination=cursor`, exact: `/v1/alerts?${FILTER}&include_total=true` };
     const sample = (await (await fetch(`${base}${paths.default}`, { headers })).json()) as { total: number; total_is_estimate: boolean };
     const counting = countSql({ severity: ['high'], status: ['open'] }, oneTenant(big));

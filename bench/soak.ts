@@ -12,12 +12,11 @@ import { mkdirSync, openSync, writeFileSync } from 'node:fs';
 
 import { Pool } from 'pg';
 
-import { mintDevToken } from '../libs/auth/src/hs256';
 import { publicId } from '../libs/common/src/ids/public-id';
 import { applyMigrations, dropDatabase } from '../libs/database/src/migrator/migrator';
 import { freePort } from '../scripts/free-port';
 import { waitForHttp } from '../scripts/wait-for-http';
-import { benchUrl } from './alerts';
+import { benchToken, benchUrl } from './alerts';
 import { machine, writeSection } from './report';
 
 const REQUESTS_PER_SECOND = 20;
@@ -207,13 +206,7 @@ export async function runSoak(): Promise<void> {
   const tenantId = publicId('tnt');
   await pool.query('INSERT INTO tenants (id, name, slug) VALUES ($1, $2, $3)', [tenantId, 'Soak', 'soak']);
   await pool.end();
-  const token = mintDevToken(process.env.JWT_SECRET as string, {
-    sub: 'soak',
-    tenantId,
-    scopes: ['alerts:read', 'alerts:write', 'alerts:ingest', 'cases:read', 'audit:read', 'exports:read', 'exports:write'],
-    issuer: process.env.JWT_ISSUER || null,
-    audience: process.env.JWT_AUDIENCE || null,
-  });
+  const token = benchToken(tenantId, ['alerts:read', 'alerts:write', 'alerts:ingest', 'cases:read', 'audit:read', 'exports:read', 'exports:write'], 'soak');
   const headers = { authorization: `Bearer ${token}` };
   // Free ports, never fixed ones: another process on this machine may hold any given port and send it traffic.
   const [API_PORT, WORKER_PORT] = [await freePort(), await freePort()];

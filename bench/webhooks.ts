@@ -12,11 +12,10 @@ import { AddressInfo } from 'node:net';
 
 import { Pool } from 'pg';
 
-import { mintDevToken } from '../libs/auth/src/hs256';
 import { publicId } from '../libs/common/src/ids/public-id';
 import { dropDatabase } from '../libs/database/src/migrator/migrator';
 import { waitForHttp } from '../scripts/wait-for-http';
-import { benchUrl, ensureData, startApi } from './alerts';
+import { benchToken, benchUrl, ensureData, startApi } from './alerts';
 import { postAlertmanagerLoad } from './ingest';
 import { machine, writeSection } from './report';
 
@@ -78,14 +77,6 @@ export async function runWebhooks(): Promise<void> {
   const url = benchUrl('alert_ledger_bench_webhooks');
   await ensureData(url, 100_000, 5);
   const pool = new Pool({ connectionString: url, max: 4 });
-  const jwt = (tenant: string, scopes: string[]) =>
-    mintDevToken(process.env.JWT_SECRET as string, {
-      sub: 'bench',
-      tenantId: tenant,
-      scopes,
-      issuer: process.env.JWT_ISSUER || null,
-      audience: process.env.JWT_AUDIENCE || null,
-    });
   const tenant = async (name: string) => {
     const id = publicId('tnt');
     await pool.query('INSERT INTO tenants (id, name, slug) VALUES ($1, $2, $3)', [id, name, `bench-webhooks-${id.slice(-10).toLowerCase()}`]);
@@ -106,11 +97,11 @@ export async function runWebhooks(): Promise<void> {
   try {
     // Ingestion without, then with, 3 subscriptions to the alert events on the tenant.
     const plain = await tenant('Bench plain');
-    const ingestHeaders = (id: string) => ({ authorization: `Bearer ${jwt(id, ['alerts:ingest'])}`, 'content-type': 'application/json' });
+    const ingestHeaders = (id: string) => ({ authorization: `Bearer ${benchToken(id, ['alerts:ingest'])}`, 'content-type': 'application/json' });
     await postAlertmanagerLoad(PORT, ingestHeaders(plain), 5, WORKERS); // warm-up
     const without = await postAlertmanagerLoad(PORT, ingestHeaders(plain), SECONDS, WORKERS);
     const hooked = await tenant('Bench hooked');
-    const writer = { authorization: `Bearer ${jwt(hooked, ['webhooks:write', 'alerts:read'])}`, 'content-type': 'application/json' };
+    const writer = { authorization: `Bearer ${benchToken(hooked, ['webhooks:write', 'alerts:read'])}`, 'content-type': 'application/json' };
     for (let i = 0; i < 3; i++) {
       const created = await fetch(`http://127.0.0.1:${PORT}/v1/webhooks`, {
         method: 'POST',
@@ -139,7 +130,7 @@ export async function runWebhooks(): Promise<void> {
 
     // The live stream: STREAMS readers of one tenant, SSE_ALERTS alerts created one after another.
     const live = await tenant('Bench live');
-    const readerToken = jwt(live, ['alerts:read']);
+    const readerToken = benchToken(live, ['alerts:read']);
     const rssBefore = await rssMb(api.pid as number);
     const latencies: number[] = [];
     const closers: (() => void)[] = [];
@@ -152,7 +143,7 @@ export async function runWebhooks(): Promise<void> {
     }
     await new Promise((done) => setTimeout(done, 2000));
     const rssOpen = await rssMb(api.pid as number);
-    const creator = { authorization: `Bearer ${jwt(live, ['alerts:write'])}`, 'content-type': 'application/json' };
+    const creator = { authorization: `Bearer ${benchToken(live, ['alerts:write'])}`, 'content-type': 'application/json' };
     for (let i = 0; i < SSE_ALERTS; i++) {
       await fetch(`http://127.0.0.1:${PORT}/v1/alerts`, {
         method: 'POST',

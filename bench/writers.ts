@@ -8,10 +8,9 @@ import { loadavg } from 'node:os';
 
 import { Pool } from 'pg';
 
-import { mintDevToken } from '../libs/auth/src/hs256';
 import { publicId } from '../libs/common/src/ids/public-id';
 import { applyMigrations } from '../libs/database/src/migrator/migrator';
-import { benchUrl, startApi } from './alerts';
+import { benchToken, benchUrl, startApi } from './alerts';
 import { percentile } from './sql-load';
 import { machine, writeSection } from './report';
 import { freePort } from '../scripts/free-port';
@@ -29,13 +28,7 @@ export async function runWriters(): Promise<void> {
   const pool = new Pool({ connectionString: url, max: 1 });
   const tenantId = publicId('tnt');
   await pool.query('INSERT INTO tenants (id, name, slug) VALUES ($1, $2, $3)', [tenantId, 'Bench writers', `bench-writers-${Date.now()}`]);
-  const token = mintDevToken(process.env.JWT_SECRET as string, {
-    sub: 'bench',
-    tenantId,
-    scopes: ['alerts:write'],
-    issuer: process.env.JWT_ISSUER || null,
-    audience: process.env.JWT_AUDIENCE || null,
-  });
+  const token = benchToken(tenantId, ['alerts:write']);
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const port = await freePort();
   const api = await startApi(url, port, { DATABASE_POOL_SIZE: '10' });
