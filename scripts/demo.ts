@@ -68,16 +68,24 @@ async function main(): Promise<void> {
   await waitForHttp(`http://${host}:${config.workerPort}/health/ready`, { child: worker, name: 'worker' });
 
   const base = `http://${host}:${config.port}`;
-  const credentials = tenants.map((tenant) => ({
-    tenant,
-    token: mintDevToken(config.jwtSecret, {
-      sub: `demo-operator@${tenant.slug}`,
-      tenantId: tenant.id,
-      scopes: SCOPES.filter((s) => s !== 'admin' && s !== 'auditor'),
-      ttlSeconds: Math.min(24 * 3600, config.jwtMaxTtlSeconds),
+  /** A demo JWT, at most JWT_MAX_TTL_SECONDS long. */
+  const mint = (sub: string, tenantId: string, scopes: string[], hours: number) =>
+    mintDevToken(config.jwtSecret, {
+      sub,
+      tenantId,
+      scopes,
+      ttlSeconds: Math.min(hours * 3600, config.jwtMaxTtlSeconds),
       issuer: config.jwtIssuer,
       audience: config.jwtAudience,
-    }),
+    });
+  const credentials = tenants.map((tenant) => ({
+    tenant,
+    token: mint(
+      `demo-operator@${tenant.slug}`,
+      tenant.id,
+      SCOPES.filter((s) => s !== 'admin' && s !== 'auditor'),
+      24,
+    ),
   }));
   console.log(`
 Alert Ledger is running.
@@ -87,23 +95,9 @@ Alert Ledger is running.
 
 Demo credentials (Bearer JWTs, valid 24 h, every scope but admin and auditor):`);
   for (const { tenant, token } of credentials) console.log(`  ${tenant.name} (${tenant.id})\n    Authorization: Bearer ${token}`);
-  const admin = mintDevToken(config.jwtSecret, {
-    sub: 'demo-admin',
-    tenantId: tenants[0].id,
-    scopes: ['admin'],
-    ttlSeconds: Math.min(24 * 3600, config.jwtMaxTtlSeconds),
-    issuer: config.jwtIssuer,
-    audience: config.jwtAudience,
-  });
+  const admin = mint('demo-admin', tenants[0].id, ['admin'], 24);
   console.log(`  Admin (every tenant)\n    Authorization: Bearer ${admin}`);
-  const auditor = mintDevToken(config.jwtSecret, {
-    sub: 'demo-auditor',
-    tenantId: tenants[0].id,
-    scopes: ['auditor'],
-    ttlSeconds: Math.min(8 * 3600, config.jwtMaxTtlSeconds),
-    issuer: config.jwtIssuer,
-    audience: config.jwtAudience,
-  });
+  const auditor = mint('demo-auditor', tenants[0].id, ['auditor'], 8);
   console.log(`  Auditor of ${tenants[0].name} (read and export only, 8 h; every request recorded)\n    Authorization: Bearer ${auditor}`);
   console.log('More: npm run cli -- api-keys create --tenant demo-tenant-01 --name mine --scopes alerts:read,alerts:write');
   console.log('      npm run cli -- api-keys create --tenant demo-tenant-01 --name external-auditor --scopes auditor --expires-in 30d');
