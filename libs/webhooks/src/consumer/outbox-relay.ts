@@ -5,7 +5,7 @@ import { Client } from 'pg';
 
 import { publicId } from '@app/common';
 import { AppConfig } from '@app/config';
-import { OutboxEvent, Prisma, PrismaService, WebhookSubscription } from '@app/database';
+import { CONNECT_TIMEOUT_MS, OutboxEvent, Prisma, PrismaService, WebhookSubscription } from '@app/database';
 import { eventPayload, EventFilter, LiveEventPublisher, matchesFilter } from '@app/events';
 import { queueCall } from '@app/queues';
 
@@ -106,7 +106,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
    */
   private async listen(): Promise<void> {
     if (this.stopped) return;
-    const client = new Client({ connectionString: this.config.databaseUrl, connectionTimeoutMillis: 5_000 });
+    const client = new Client({ connectionString: this.config.databaseUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     let failed = false;
     const fail = (afterMs: number): void => {
       if (failed) return;
