@@ -17,6 +17,7 @@ import { waitForHttp } from '../scripts/wait-for-http';
 import { load, LoadResult } from './load';
 import { machine, writeSection } from './report';
 import { sqlLoad, SqlQuery } from './sql-load';
+import { BUILT_MAIN } from '../scripts/built-apps';
 
 const ALERTS = Number(process.env.BENCH_ALERTS ?? 1_000_000);
 const TENANTS = 20;
@@ -82,7 +83,7 @@ export async function startApi(url: string, port = PORT, overrides: Record<strin
     DATABASE_POOL_SIZE: '16',
     ...overrides,
   };
-  const child = spawn(process.execPath, ['dist/apps/api/apps/api/src/main.js'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [BUILT_MAIN.api], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   try {
     await waitForHttp(`http://127.0.0.1:${port}/health/ready`, { child, name: 'api' });
     return child;

@@ -16,6 +16,7 @@ import { to as copyTo } from 'pg-copy-streams';
 import { waitForHttp } from '../scripts/wait-for-http';
 import { benchToken, benchUrl, ensureData, startApi } from './alerts';
 import { machine, writeSection } from './report';
+import { BUILT_MAIN } from '../scripts/built-apps';
 
 const API_PORT = 3914;
 const WORKER_PORT = 3915;
@@ -34,7 +35,7 @@ async function peakRssMb(pid: number): Promise<number> {
 }
 
 async function startWorker(url: string, exportDir: string, env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['dist/apps/worker/apps/worker/src/main.js'], {
+  const child = spawn(process.execPath, [BUILT_MAIN.worker], {
     env: {
       ...process.env,
       DATABASE_URL: url,

@@ -7,6 +7,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { waitForHttp } from '../scripts/wait-for-http';
 import { load, LoadResult } from './load';
 import { machine, writeSection } from './report';
+import { BUILT_MAIN } from '../scripts/built-apps';
 
 const BODY = JSON.stringify({ status: 'ok', checks: {} });
 
@@ -28,7 +29,7 @@ async function measure(child: ChildProcess, url: string): Promise<LoadResult> {
 
 export async function runOverhead(): Promise<void> {
   const env = { ...process.env, PORT: '3901', HOST: '127.0.0.1', LOG_LEVEL: 'info' };
-  const api = spawn(process.execPath, ['dist/apps/api/apps/api/src/main.js'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const api = spawn(process.execPath, [BUILT_MAIN.api], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   const stack = await measure(api, 'http://127.0.0.1:3901/health/live');
   const bare = spawn(process.execPath, ['-e', bareServerSource(3902)], { stdio: ['ignore', 'ignore', 'inherit'] });
   const baseline = await measure(bare, 'http://127.0.0.1:3902/health/live');

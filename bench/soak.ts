@@ -18,6 +18,7 @@ import { freePort } from '../scripts/free-port';
 import { waitForHttp } from '../scripts/wait-for-http';
 import { benchToken, benchUrl } from './alerts';
 import { machine, writeSection } from './report';
+import { BUILT_MAIN } from '../scripts/built-apps';
 
 const REQUESTS_PER_SECOND = 20;
 const SAMPLE_MS = 10_000;
@@ -224,8 +225,8 @@ export async function runSoak(): Promise<void> {
     EXPORT_DIR: `${LOG_DIR}/exports`,
     RETENTION_PURGE_CRON: '',
   };
-  const api = start('api', 'dist/apps/api/apps/api/src/main.js', env);
-  const worker = start('worker', 'dist/apps/worker/apps/worker/src/main.js', env);
+  const api = start('api', BUILT_MAIN.api, env);
+  const worker = start('worker', BUILT_MAIN.worker, env);
   const base = `http://127.0.0.1:${API_PORT}`;
   const counts: Counts = { sent: 0, byStatus: new Map(), failed: 0 };
   const samples: Sample[] = [];

@@ -18,6 +18,7 @@ import { waitForHttp } from '../scripts/wait-for-http';
 import { benchToken, benchUrl, ensureData, startApi } from './alerts';
 import { postAlertmanagerLoad } from './ingest';
 import { machine, writeSection } from './report';
+import { BUILT_MAIN } from '../scripts/built-apps';
 
 const PORT = 3915;
 const WORKER_PORT = 3916;
@@ -37,7 +38,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function startWorker(url: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['dist/apps/worker/apps/worker/src/main.js'], {
+  const child = spawn(process.execPath, [BUILT_MAIN.worker], {
     env: { ...process.env, DATABASE_URL: url, WORKER_PORT: String(WORKER_PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn', EXPORTS_IN_PROCESS: 'false', ...ENV },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -8,6 +8,7 @@ import { mintDevToken, SCOPES } from '../libs/auth/src';
 import { AppConfig, ConfigError, ensureDotEnv, loadDotEnv } from '../libs/config/src';
 import { seedDatabase } from '../libs/database/src/seed/seed-database';
 import { waitForHttp } from './wait-for-http';
+import { BUILT_MAIN } from './built-apps';
 
 const DEMO_ALERTS = Number(process.env.DEMO_ALERTS ?? 5_000);
 const DEMO_TENANTS = 3;
@@ -54,8 +55,8 @@ async function main(): Promise<void> {
   if (build.status !== 0) throw new Error('npm run build failed');
 
   step('Start api and worker');
-  const api = start('api', 'dist/apps/api/src/main.js');
-  const worker = start('worker', 'dist/apps/worker/src/main.js');
+  const api = start('api', BUILT_MAIN.api);
+  const worker = start('worker', BUILT_MAIN.worker);
   const stop = (): void => {
     stopping = true;
     for (const child of children) child.kill('SIGTERM');
