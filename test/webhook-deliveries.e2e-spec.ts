@@ -9,6 +9,7 @@ import { publicId } from '@app/common';
 import { PrismaClient } from '@app/database';
 
 import { applyMigrations, dropDatabase } from '../libs/database/src/migrator/migrator';
+import { promtoolCheck, sample } from './utils/metrics';
 import { AppProcess, startApp } from './utils/processes';
 
 interface Received {
@@ -25,6 +26,17 @@ type Delivery = {
   status: string;
   attempts: number;
   response_status: number | null;
+  error: string | null;
+  next_attempt_at: string | null;
+};
+type Attempt = {
+  id: string;
+  delivery_id: string;
+  attempt: number;
+  attempted_at: string;
+  outcome: string;
+  response_status: number | null;
+  duration_ms: number;
   error: string | null;
   next_attempt_at: string | null;
 };
@@ -129,6 +141,13 @@ describe('webhook deliveries', () => {
     return (await call<{ items: Delivery[] }>('GET', `/v1/webhooks/${webhookId}/deliveries`)).body.items;
   }
 
+  /** The delivery's attempt log, oldest first. */
+  async function attempts(webhookId: string, deliveryId: string): Promise<Attempt[]> {
+    const answer = await call<{ items: Attempt[] }>('GET', `/v1/webhooks/${webhookId}/deliveries/${deliveryId}/attempts?sort_direction=asc`);
+    expect(answer.status).toBe(200);
+    return answer.body.items;
+  }
+
   function verified(secret: string, request: Received): { type: string; timestamp: string; data: Record<string, unknown> } {
     return new Webhook(secret).verify(request.body, request.headers as Record<string, string>) as {
       type: string;
@@ -178,6 +197,41 @@ describe('webhook deliveries', () => {
     for (const request of requests) expect(verified(hook.secret, request).type).toBe('alert.created');
     // Retry-After: 1 made the third attempt wait at least a second after the second.
     expect(Number(requests[2].headers['webhook-timestamp'])).toBeGreaterThan(Number(requests[1].headers['webhook-timestamp']));
+
+    // Each attempt is in the delivery's log: its outcome, the receiver's code, when the next was due.
+    const log = await attempts(hook.id, delivery.id);
+    expect(log.map(({ attempt, outcome, response_status, delivery_id }) => ({ attempt, outcome, response_status, delivery_id }))).toEqual([
+      { attempt: 1, outcome: 'retrying', response_status: 503, delivery_id: delivery.id },
+      { attempt: 2, outcome: 'retrying', response_status: 429, delivery_id: delivery.id },
+      { attempt: 3, outcome: 'succeeded', response_status: 200, delivery_id: delivery.id },
+    ]);
+    expect(log[0].error).toBe('answered 503');
+    expect(log[2]).toMatchObject({ error: null, next_attempt_at: null });
+    for (const [index, entry] of log.entries()) {
+      expect(entry.attempted_at).toBe(
+        new Date(Number(requests[index].headers['webhook-timestamp']) * 1000 + (Date.parse(entry.attempted_at) % 1000)).toISOString(),
+      );
+      expect(entry.duration_ms).toBeGreaterThanOrEqual(0);
+    }
+    // Retry-After: 1 set the third attempt's time at least a second after the second's.
+    expect(Date.parse(log[1].next_attempt_at as string) - Date.parse(log[1].attempted_at)).toBeGreaterThanOrEqual(1_000);
+    expect(Date.parse(log[2].attempted_at)).toBeGreaterThanOrEqual(Date.parse(log[1].next_attempt_at as string));
+    // Newest first by default, and one delivery by id.
+    expect((await call<{ items: Attempt[] }>('GET', `/v1/webhooks/${hook.id}/deliveries/${delivery.id}/attempts`)).body.items.map((a) => a.attempt)).toEqual([
+      3, 2, 1,
+    ]);
+    expect((await call<{ data: Delivery }>('GET', `/v1/webhooks/${hook.id}/deliveries/${delivery.id}`)).body.data).toMatchObject({
+      id: delivery.id,
+      status: 'succeeded',
+      attempts: 3,
+    });
+
+    // The worker counts them, in a form Prometheus accepts.
+    const metrics = await (await fetch(`${worker.baseUrl}/metrics`)).text();
+    expect(promtoolCheck(metrics)).toEqual({ status: 0, output: '' });
+    expect(sample(metrics, 'alert_ledger_webhook_attempts_total', { outcome: 'retrying' })).toBeGreaterThanOrEqual(2);
+    expect(sample(metrics, 'alert_ledger_webhook_attempts_total', { outcome: 'succeeded' })).toBeGreaterThanOrEqual(1);
+    expect(sample(metrics, 'alert_ledger_webhook_attempt_duration_seconds_count', { outcome: 'succeeded' })).toBeGreaterThanOrEqual(1);
   });
 
   it('should not retry after 400 nor follow a redirect, and resend a failed delivery on request', async () => {
@@ -205,6 +259,24 @@ describe('webhook deliveries', () => {
     const resentRequest = at('/bad')[2];
     expect(resentRequest.headers['webhook-id']).toBe(failed.event_id);
     expect(verified(bad.secret, resentRequest).type).toBe('alert.created');
+    // The resend continues the delivery's attempt log.
+    expect(
+      (await attempts(bad.id, failed.id)).map(({ attempt, outcome, response_status, next_attempt_at }) => ({
+        attempt,
+        outcome,
+        response_status,
+        next_attempt_at,
+      })),
+    ).toEqual([
+      { attempt: 1, outcome: 'failed', response_status: 400, next_attempt_at: null },
+      { attempt: 2, outcome: 'succeeded', response_status: 204, next_attempt_at: null },
+    ]);
+    // Another subscription's delivery, or none, is not found.
+    for (const path of [`/v1/webhooks/${moved.id}/deliveries/${failed.id}`, `/v1/webhooks/${bad.id}/deliveries/${publicId('whd')}/attempts`]) {
+      const missing = await call<{ type: string }>('GET', path);
+      expect(missing.status).toBe(404);
+      expect(missing.body.type).toMatch(/resource-not-found$/);
+    }
   });
 
   it('should refuse to resend a pending delivery and to send to a disabled subscription', async () => {

@@ -53,7 +53,9 @@ export async function startApp(app: 'api' | 'worker', env: Record<string, string
       if (!started.alive()) return;
       const exited = new Promise((done) => child.once('exit', done));
       child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((done) => setTimeout(done, 10_000))]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise((done) => (timer = setTimeout(done, 10_000)))]);
+      clearTimeout(timer);
       if (started.alive()) child.kill('SIGKILL');
     },
   };

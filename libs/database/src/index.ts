@@ -19,6 +19,7 @@ export type {
   ThreatCaseVerification,
   OutboxEvent,
   WebhookDelivery,
+  WebhookDeliveryAttempt,
   WebhookSubscription,
 } from './generated/prisma/client';
 export {
@@ -30,6 +31,7 @@ export {
   LegalHoldScope,
   ThreatCaseEventType,
   ThreatCaseStatus,
+  WebhookAttemptOutcome,
   WebhookDeliveryStatus,
 } from './generated/prisma/enums';
 export * from './keyset';

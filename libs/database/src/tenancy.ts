@@ -23,6 +23,7 @@ const TENANT_FIELD: Record<string, string> = {
   OutboxEvent: 'tenantId',
   WebhookSubscription: 'tenantId',
   WebhookDelivery: 'tenantId',
+  WebhookDeliveryAttempt: 'tenantId',
 };
 
 const FILTERED = new Set([

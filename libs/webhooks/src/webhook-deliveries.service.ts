@@ -4,11 +4,11 @@ import { Queue } from 'bull';
 
 import { Page, Paginator, Principal, ProblemException, ProblemTypes, publicId } from '@app/common';
 import { AppConfig } from '@app/config';
-import { InjectScopedPrisma, keysetReads, Prisma, ScopedPrismaClient, WebhookDelivery, WebhookSubscription } from '@app/database';
+import { InjectScopedPrisma, keysetReads, Prisma, ScopedPrismaClient, WebhookDelivery, WebhookDeliveryAttempt, WebhookSubscription } from '@app/database';
 import { eventPayload, PING_EVENT_TYPE } from '@app/events';
 import { assertQueueConnected, queueCall } from '@app/queues';
 
-import { ListWebhookDeliveriesQueryDto } from './dto/webhook-delivery.dto';
+import { ListWebhookDeliveriesQueryDto, ListWebhookDeliveryAttemptsQueryDto } from './dto/webhook-delivery.dto';
 import { WebhookProblems } from './errors/webhook-problems';
 import { deliveryJobOptions, WEBHOOK_JOBS, WEBHOOKS_QUEUE } from './webhook-queue';
 import { webhookNotFound } from './webhook-subscriptions.service';
@@ -36,6 +36,31 @@ export class WebhookDeliveriesService {
       sortValue: (delivery) => delivery.createdAt,
       id: (delivery) => delivery.id,
       ...keysetReads<WebhookDelivery>(this.db.webhookDelivery, where, 'createdAt'),
+    });
+  }
+
+  async get(webhookId: string, deliveryId: string): Promise<WebhookDelivery> {
+    await this.subscription(webhookId);
+    const delivery = await this.db.webhookDelivery.findFirst({ where: { id: deliveryId, subscriptionId: webhookId } });
+    if (!delivery) throw deliveryNotFound(deliveryId);
+    return delivery;
+  }
+
+  /** The attempt log of one delivery, newest first by default. */
+  async attempts(
+    webhookId: string,
+    deliveryId: string,
+    query: ListWebhookDeliveryAttemptsQueryDto,
+    principal: Principal,
+  ): Promise<Page<WebhookDeliveryAttempt>> {
+    await this.get(webhookId, deliveryId);
+    const where: Prisma.WebhookDeliveryAttemptWhereInput = { deliveryId };
+    return this.paginator.paginate<WebhookDeliveryAttempt>(query, {
+      sortBy: 'attempted_at',
+      scope: { resource: 'webhook-delivery-attempts', tenant: principal.isAdmin ? '*' : principal.tenantId, where },
+      sortValue: (attempt) => attempt.attemptedAt,
+      id: (attempt) => attempt.id,
+      ...keysetReads<WebhookDeliveryAttempt>(this.db.webhookDeliveryAttempt, where, 'attemptedAt'),
     });
   }
 

@@ -7,9 +7,11 @@ import { ApiEnvelope, ApiListEnvelope, envelope, Envelope, listEnvelope, ListEnv
 import {
   CreateWebhookDto,
   ListWebhookDeliveriesQueryDto,
+  ListWebhookDeliveryAttemptsQueryDto,
   ListWebhooksQueryDto,
   UpdateWebhookDto,
   WebhookDeliveriesService,
+  WebhookDeliveryAttemptDto,
   WebhookDeliveryDto,
   WebhookDto,
   WebhookSubscriptionsService,
@@ -105,6 +107,30 @@ export class WebhooksController {
     @CurrentPrincipal() principal: Principal,
   ): Promise<ListEnvelope<WebhookDeliveryDto>> {
     return listEnvelope(await this.deliveries.list(params.id, query, principal), WebhookDeliveryDto.from);
+  }
+
+  @Get(':id/deliveries/:delivery_id')
+  @Authenticated({ scopes: ['webhooks:read'] })
+  @ApiEnvelope(WebhookDeliveryDto)
+  @Operation({ id: 'getWebhookDelivery', summary: 'One delivery with its latest attempt', problems: [400, 404] })
+  async getDelivery(@Param() params: WebhookDeliveryParams): Promise<Envelope<WebhookDeliveryDto>> {
+    return envelope(WebhookDeliveryDto.from(await this.deliveries.get(params.id, params.delivery_id)));
+  }
+
+  @Get(':id/deliveries/:delivery_id/attempts')
+  @Authenticated({ scopes: ['webhooks:read'] })
+  @ApiListEnvelope(WebhookDeliveryAttemptDto)
+  @Operation({
+    id: 'listWebhookDeliveryAttempts',
+    summary: 'Every attempt of one delivery, newest first by default: outcome, response code, duration, next retry, error',
+    problems: [400, 404],
+  })
+  async listAttempts(
+    @Param() params: WebhookDeliveryParams,
+    @Query() query: ListWebhookDeliveryAttemptsQueryDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<ListEnvelope<WebhookDeliveryAttemptDto>> {
+    return listEnvelope(await this.deliveries.attempts(params.id, params.delivery_id, query, principal), WebhookDeliveryAttemptDto.from);
   }
 
   @Post(':id/deliveries/:delivery_id/retry')

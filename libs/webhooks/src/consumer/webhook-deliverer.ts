@@ -1,10 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 
+import { publicId } from '@app/common';
 import { AppConfig } from '@app/config';
-import { PrismaService, WebhookSubscription } from '@app/database';
+import { PrismaService, WebhookAttemptOutcome, WebhookSubscription } from '@app/database';
 
 import { retryDelayMs } from '../webhook-queue';
 import { webhookHeaders } from '../webhook-signing';
+import { WebhookMetrics } from './webhook-metrics';
 import { AttemptOutcome, sendWebhook } from './webhook-sender';
 
 /** Thrown to make Bull retry an attempt after `retryDelayMs` (the queue's WEBHOOK_BACKOFF strategy reads it). */
@@ -33,6 +35,7 @@ export class WebhookDeliverer {
   constructor(
     private readonly prisma: PrismaService,
     private readonly config: AppConfig,
+    private readonly metrics: WebhookMetrics,
   ) {}
 
   /** `attempt` counts from 1 within the job's attempts (`maxAttempts`); throws RetryDelivery when another attempt is due. */
@@ -61,19 +64,23 @@ export class WebhookDeliverer {
     });
     const attempts = delivery.attempts + 1;
     if (outcome.kind === 'delivered') {
-      // One statement in the usual case: the subscription is written only when it was failing.
-      await this.prisma.webhookDelivery.update({
-        where: { id: deliveryId },
-        data: {
-          status: 'succeeded',
-          attempts,
-          responseStatus: outcome.status,
-          durationMs: outcome.durationMs,
-          error: null,
-          nextAttemptAt: null,
-          updatedAt: new Date(),
-        },
-      });
+      // The usual case writes the delivery and its log row; the subscription only when it was failing.
+      await this.prisma.$transaction([
+        this.prisma.webhookDelivery.update({
+          where: { id: deliveryId },
+          data: {
+            status: 'succeeded',
+            attempts,
+            responseStatus: outcome.status,
+            durationMs: outcome.durationMs,
+            error: null,
+            nextAttemptAt: null,
+            updatedAt: new Date(),
+          },
+        }),
+        this.logAttempt(delivery.tenantId, deliveryId, attempts, now, 'succeeded', outcome.status, outcome.durationMs, null, null),
+      ]);
+      this.metrics.attempted('succeeded', outcome.durationMs);
       if (subscription.failingSince)
         await this.prisma.webhookSubscription.updateMany({ where: { id: subscription.id, failingSince: { not: null } }, data: { failingSince: null } });
       return;
@@ -81,7 +88,7 @@ export class WebhookDeliverer {
     const last = outcome.kind === 'give-up' || attempt >= maxAttempts;
     const delay = outcome.kind === 'retry' && !last ? retryDelayMs(attempt, this.config.webhookRetryBaseMs, outcome.retryAfterMs) : null;
     const error = last && outcome.kind === 'retry' ? `${outcome.error} (attempt ${attempt} of ${maxAttempts}: no more retries)` : outcome.error;
-    await this.failedAttempt(subscription, deliveryId, attempts, outcome, cut(error), delay);
+    await this.failedAttempt(subscription, deliveryId, attempts, now, outcome, cut(error), delay);
     if (delay !== null) throw new RetryDelivery(outcome.error, delay);
   }
 
@@ -89,11 +96,14 @@ export class WebhookDeliverer {
     subscription: WebhookSubscription,
     deliveryId: string,
     attempts: number,
+    attemptedAt: Date,
     outcome: Exclude<AttemptOutcome, { kind: 'delivered' }>,
     error: string,
     delay: number | null,
   ): Promise<void> {
     const now = new Date();
+    const nextAttemptAt = delay === null ? null : new Date(now.getTime() + delay);
+    const logged: WebhookAttemptOutcome = delay === null ? 'failed' : 'retrying';
     const failingSince = subscription.failingSince ?? now;
     const disable = now.getTime() - failingSince.getTime() >= this.config.webhookDisableAfterSeconds * 1000;
     const reason = `Disabled after deliveries failed since ${failingSince.toISOString()}; the last attempt: ${error}`;
@@ -106,16 +116,49 @@ export class WebhookDeliverer {
           responseStatus: outcome.status,
           durationMs: outcome.durationMs,
           error,
-          nextAttemptAt: delay === null ? null : new Date(now.getTime() + delay),
+          nextAttemptAt,
           updatedAt: now,
         },
       }),
+      this.logAttempt(subscription.tenantId, deliveryId, attempts, attemptedAt, logged, outcome.status, outcome.durationMs, error, nextAttemptAt),
       this.prisma.webhookSubscription.updateMany({
         where: { id: subscription.id },
         data: disable ? { failingSince, enabled: false, disabledReason: cut(reason), disabledAt: now } : { failingSince },
       }),
     ]);
-    if (disable) this.logger.warn(`${subscription.id}: ${reason}`);
+    this.metrics.attempted(logged, outcome.durationMs);
+    if (disable) {
+      this.metrics.subscriptionDisabled();
+      this.logger.warn(`${subscription.id}: ${reason}`);
+    }
+  }
+
+  private logAttempt(
+    tenantId: string,
+    deliveryId: string,
+    attempt: number,
+    attemptedAt: Date,
+    outcome: WebhookAttemptOutcome,
+    responseStatus: number | null,
+    durationMs: number,
+    error: string | null,
+    nextAttemptAt: Date | null,
+  ) {
+    return this.prisma.webhookDeliveryAttempt.create({
+      data: {
+        id: publicId('wha', attemptedAt.getTime()),
+        tenantId,
+        deliveryId,
+        attempt,
+        attemptedAt,
+        outcome,
+        responseStatus,
+        durationMs,
+        error,
+        nextAttemptAt,
+      },
+      select: { id: true },
+    });
   }
 
   private async record(deliveryId: string, data: { status: 'failed'; error: string; nextAttemptAt: null }): Promise<void> {

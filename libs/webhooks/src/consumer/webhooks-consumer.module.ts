@@ -6,6 +6,7 @@ import { WebhooksModule } from '../webhooks.module';
 import { OutboxRelay } from './outbox-relay';
 import { WebhookDeliverer } from './webhook-deliverer';
 import { WebhookDeliveryProcessor } from './webhook-delivery.processor';
+import { WebhookMetrics } from './webhook-metrics';
 
 /**
  * The outbox relay and the delivery consumer. apps/worker imports it; the api too with
@@ -13,6 +14,6 @@ import { WebhookDeliveryProcessor } from './webhook-delivery.processor';
  */
 @Module({
   imports: [WebhooksModule],
-  providers: [OutboxRelay, WebhookDeliverer, WebhookDeliveryProcessor, LiveEventPublisher],
+  providers: [OutboxRelay, WebhookDeliverer, WebhookDeliveryProcessor, WebhookMetrics, LiveEventPublisher],
 })
 export class WebhooksConsumerModule {}

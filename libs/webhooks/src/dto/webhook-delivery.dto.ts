@@ -2,9 +2,10 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 
 import { PageQueryDto } from '@app/common';
-import type { WebhookDelivery } from '@app/database';
+import type { WebhookDelivery, WebhookDeliveryAttempt } from '@app/database';
 
 export const DELIVERY_STATUSES = ['pending', 'succeeded', 'failed'] as const;
+export const ATTEMPT_OUTCOMES = ['succeeded', 'retrying', 'failed'] as const;
 
 export class ListWebhookDeliveriesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: DELIVERY_STATUSES, enumName: 'WebhookDeliveryStatus', description: 'Only deliveries in this status' })
@@ -13,7 +14,9 @@ export class ListWebhookDeliveriesQueryDto extends PageQueryDto {
   status?: (typeof DELIVERY_STATUSES)[number];
 }
 
-/** One event sent to one subscription, with its latest attempt. */
+export class ListWebhookDeliveryAttemptsQueryDto extends PageQueryDto {}
+
+/** One event sent to one subscription, with its latest attempt (each attempt: GET …/deliveries/{delivery_id}/attempts). */
 export class WebhookDeliveryDto {
   @ApiProperty({ example: 'whd_01JQ3Z6V1B9W3C7KJ6T2X9P8R4', maxLength: 40 }) id: string;
   @ApiProperty({ maxLength: 40 }) webhook_id: string;
@@ -45,6 +48,39 @@ export class WebhookDeliveryDto {
       next_attempt_at: delivery.nextAttemptAt?.toISOString() ?? null,
       created_at: delivery.createdAt.toISOString(),
       updated_at: delivery.updatedAt.toISOString(),
+    };
+  }
+}
+
+/** One attempt of a delivery, as it happened. */
+export class WebhookDeliveryAttemptDto {
+  @ApiProperty({ example: 'wha_01JQ3Z6V1B9W3C7KJ6T2X9P8R4', maxLength: 40 }) id: string;
+  @ApiProperty({ maxLength: 40 }) delivery_id: string;
+  /** Counts from 1 over the delivery's life; a resend on request continues the count. */
+  @ApiProperty({ minimum: 1, maximum: 1_000_000 }) attempt: number;
+  /** When the attempt started (its `webhook-timestamp`). */
+  @ApiProperty({ format: 'date-time' }) attempted_at: string;
+  /** succeeded: answered 2xx; retrying: failed, another attempt is due at next_attempt_at; failed: no attempt follows. */
+  @ApiProperty({ enum: ATTEMPT_OUTCOMES, enumName: 'WebhookAttemptOutcome' }) outcome: string;
+  /** The HTTP status the receiver answered; null when it answered nothing (refused address, timeout, connection error). */
+  @ApiProperty({ type: Number, nullable: true, minimum: 100, maximum: 599 }) response_status: number | null;
+  /** From the start of the request to the answer or the error. */
+  @ApiProperty({ minimum: 0, maximum: 2_147_483_647 }) duration_ms: number;
+  @ApiProperty({ type: String, nullable: true, maxLength: 1000 }) error: string | null;
+  /** When the next attempt was due after this one; null when none followed. */
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) next_attempt_at: string | null;
+
+  static from(attempt: WebhookDeliveryAttempt): WebhookDeliveryAttemptDto {
+    return {
+      id: attempt.id,
+      delivery_id: attempt.deliveryId,
+      attempt: attempt.attempt,
+      attempted_at: attempt.attemptedAt.toISOString(),
+      outcome: attempt.outcome,
+      response_status: attempt.responseStatus,
+      duration_ms: attempt.durationMs,
+      error: attempt.error,
+      next_attempt_at: attempt.nextAttemptAt?.toISOString() ?? null,
     };
   }
 }
