@@ -5,10 +5,9 @@
  * outbox relay and the delivery consumer) run as the built processes, against a database of this suite's
  * own (100,000 seeded alerts), dropped at the end.
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, fork, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { createServer, request } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { request } from 'node:http';
 
 import { Pool } from 'pg';
 
@@ -18,6 +17,7 @@ import { waitForHttp } from '../scripts/wait-for-http';
 import { benchToken, benchUrl, ensureData, startApi } from './alerts';
 import { postAlertmanagerLoad } from './ingest';
 import { machine, writeSection } from './report';
+import type { ReceiverReport } from './webhook-receiver';
 import { BUILT_MAIN } from '../scripts/built-apps';
 
 const PORT = 3915;
@@ -44,6 +44,29 @@ async function startWorker(url: string): Promise<ChildProcess> {
   });
   await waitForHttp(`http://127.0.0.1:${WORKER_PORT}/health/live`, { child, name: 'worker' });
   return child;
+}
+
+/** Starts bench/webhook-receiver.ts as its own process, and its controls: reset the count, report it, stop. */
+async function startReceiver(): Promise<{ url: string; reset: () => void; report: () => Promise<ReceiverReport>; stop: () => Promise<void> }> {
+  const child = fork('bench/webhook-receiver.ts', [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (message: { port: number }) => resolve(message.port));
+    child.once('exit', (code) => reject(new Error(`the receiver exited with ${code}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    reset: () => child.send('reset'),
+    report: () =>
+      new Promise((resolve) => {
+        child.once('message', resolve);
+        child.send('report');
+      }),
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.send('stop');
+      }),
+  };
 }
 
 /** Opens one GET /v1/events reader; calls `onEvent` with the arrival time and the data of each event. */
@@ -83,16 +106,7 @@ export async function runWebhooks(): Promise<void> {
     await pool.query('INSERT INTO tenants (id, name, slug) VALUES ($1, $2, $3)', [id, name, `bench-webhooks-${id.slice(-10).toLowerCase()}`]);
     return id;
   };
-  const received: number[] = [];
-  const receiver = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      received.push(Date.now());
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((done) => receiver.listen(0, '127.0.0.1', done));
-  const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  const receiver = await startReceiver();
   const api = await startApi(url, PORT, ENV);
   const worker = await startWorker(url);
   try {
@@ -107,11 +121,11 @@ export async function runWebhooks(): Promise<void> {
       const created = await fetch(`http://127.0.0.1:${PORT}/v1/webhooks`, {
         method: 'POST',
         headers: writer,
-        body: JSON.stringify({ url: `${receiverUrl}?s=${i}`, event_types: ['alert.created', 'alert.updated', 'alert.status_changed'] }),
+        body: JSON.stringify({ url: `${receiver.url}?s=${i}`, event_types: ['alert.created', 'alert.updated', 'alert.status_changed'] }),
       });
       if (created.status !== 201) throw new Error(`POST /v1/webhooks answered ${created.status}`);
     }
-    received.length = 0;
+    receiver.reset();
     const withHooks = await postAlertmanagerLoad(PORT, ingestHeaders(hooked), SECONDS, WORKERS);
     const expected = Number((await pool.query('SELECT count(*) AS n FROM webhook_deliveries WHERE tenant_id = $1', [hooked])).rows[0].n);
     const drainDeadline = Date.now() + 600_000;
@@ -126,7 +140,8 @@ export async function runWebhooks(): Promise<void> {
     const delivered = Number(
       (await pool.query("SELECT count(*) AS n FROM webhook_deliveries WHERE tenant_id = $1 AND status = 'succeeded'", [hooked])).rows[0].n,
     );
-    const deliverySeconds = received.length > 1 ? (received[received.length - 1] - received[0]) / 1000 : NaN;
+    const received = await receiver.report();
+    const deliverySeconds = received.first !== null && received.last !== null && received.count > 1 ? (received.last - received.first) / 1000 : NaN;
     const rate = (load: { sent: number; elapsed: number }) => Math.round(load.sent / load.elapsed);
 
     // The live stream: STREAMS readers of one tenant, SSE_ALERTS alerts created one after another.
@@ -167,8 +182,9 @@ export async function runWebhooks(): Promise<void> {
       `## Webhooks and the live stream (issue 19)
 
 Machine: ${machine()}. A database of this suite's own (100,000 seeded alerts over 5 tenants); the built api
-and one worker (the outbox relay and the delivery consumer) as processes, LOG_LEVEL=warn; a receiver
-answering 204 and every client in the bench's process; everything shares the machine's 2 cores.
+and one worker (the outbox relay and the delivery consumer) as processes, LOG_LEVEL=warn, the worker at its default
+WORKER_NICE=10; a receiver answering 204 in a process of its own at the same priority (it stands for systems
+elsewhere); every client in the bench's process; everything shares the machine's 2 cores.
 
 **Ingestion** (${WORKERS} clients, Alertmanager payloads of 100 alerts with 10% repeats, ${SECONDS} s each; the
 outbox rows are written either way, the subscriptions add the relay's deliveries and their sending):
@@ -181,7 +197,7 @@ outbox rows are written either way, the subscriptions add the relay's deliveries
 With subscriptions: ${((rate(withHooks) / rate(without) - 1) * 100).toFixed(1)}% (target: within 10%).
 
 **Deliveries**: ${expected} made by the relay when ingestion ended, ${delivered} succeeded in all${pendingLeft ? ` (${pendingLeft} still pending or unrelayed when the bench stopped waiting)` : ''}; the
-receiver saw ${received.length} requests in ${deliverySeconds.toFixed(1)} s from the first to the last: **${Math.round(received.length / deliverySeconds)} deliveries/s**
+receiver saw ${received.count} requests in ${deliverySeconds.toFixed(1)} s from the first to the last: **${Math.round(received.count / deliverySeconds)} deliveries/s**
 to a loopback receiver, the worker's consumer at 32 deliveries at once, while ingestion ran for the first ${SECONDS} s.
 
 **Live stream**: ${STREAMS} GET /v1/events readers on one api process; ${SSE_ALERTS} alerts created one every
@@ -193,7 +209,7 @@ reader's arrival: ${latencies.length} events received of ${STREAMS * SSE_ALERTS}
     api.kill('SIGTERM');
     worker.kill('SIGTERM');
     await Promise.all([api, worker].map((child) => new Promise((done) => (child.exitCode === null ? child.once('exit', done) : done(null)))));
-    receiver.close();
+    await receiver.stop();
     await pool.end();
     await dropDatabase(url);
   }

@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 import { Tenant } from '@app/database';
@@ -8,6 +9,14 @@ import { startExport, waitForExport } from './utils/exports';
 import { promtoolCheck, sample } from './utils/metrics';
 import { alertRow, World } from './utils/world';
 import { freePort } from '../scripts/free-port';
+
+/** The nice value of each thread of a process: field 19 of /proc/<pid>/task/<tid>/stat (the fields after the name's closing parenthesis start at 3). */
+function threadNiceValues(pid: number): number[] {
+  return readdirSync(`/proc/${pid}/task`).map((tid) => {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19 - 3]);
+  });
+}
 
 async function scrape(url: string): Promise<string> {
   const response = await fetch(`${url}/metrics`);
@@ -75,7 +84,7 @@ describe('/metrics of api and worker', () => {
     // Its own process group, so that killing it also kills its Chromium.
     worker = spawn(process.execPath, ['-r', './scripts/ts-register.js', 'apps/worker/src/main.ts'], {
       cwd: resolve(__dirname, '..'),
-      env: { ...process.env, ...env, HOST: '127.0.0.1', WORKER_PORT: String(port), LOG_LEVEL: 'fatal' },
+      env: { ...process.env, ...env, HOST: '127.0.0.1', WORKER_PORT: String(port), WORKER_NICE: '12', LOG_LEVEL: 'fatal' },
       detached: true,
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -102,5 +111,7 @@ describe('/metrics of api and worker', () => {
     expect(promtoolCheck(body)).toEqual({ status: 0, output: '' });
     // The api ran none of them.
     expect(sample(await scrape(api.baseUrl), 'alert_ledger_export_jobs_total', { format: 'csv', status: 'completed' })).toBe(0);
+    // Every thread of the worker, those started before its start-up lowered the priority and those after, runs at WORKER_NICE.
+    expect(new Set(threadNiceValues(worker.pid as number))).toEqual(new Set([12]));
   }, 240_000);
 });

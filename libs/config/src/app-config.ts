@@ -24,6 +24,9 @@ export class AppConfig {
   get workerPort(): number {
     return this.env.WORKER_PORT;
   }
+  get workerNice(): number {
+    return this.env.WORKER_NICE;
+  }
   get serviceName(): string {
     return this.env.SERVICE_NAME;
   }

@@ -84,6 +84,11 @@ export const ENV_SCHEMA = {
   HOST: { expects: 'an interface address such as 0.0.0.0 or 127.0.0.1', default: '0.0.0.0', parse: text },
   PORT: { expects: 'a TCP port from 1 to 65535', default: '3000', parse: integer(1, 65535) },
   WORKER_PORT: { expects: 'a TCP port from 1 to 65535 (the worker serves its health checks there)', default: '3001', parse: integer(1, 65535) },
+  WORKER_NICE: {
+    expects: 'a nice value from 0 to 19: the worker lowers its CPU priority to it, so that on a shared machine requests come first',
+    default: '10',
+    parse: integer(0, 19),
+  },
   SERVICE_NAME: { expects: 'a non-empty name, shown in problem bodies and logs', default: 'alert-ledger', parse: text },
   DATABASE_URL: {
     expects: 'a PostgreSQL URL such as postgresql://postgres@127.0.0.1:5432/alert_ledger',
