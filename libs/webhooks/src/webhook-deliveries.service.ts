@@ -10,7 +10,7 @@ import { assertQueueConnected, queueCall } from '@app/queues';
 
 import { ListWebhookDeliveriesQueryDto, ListWebhookDeliveryAttemptsQueryDto } from './dto/webhook-delivery.dto';
 import { WebhookProblems } from './errors/webhook-problems';
-import { deliveryJobOptions, WEBHOOK_JOBS, WEBHOOKS_QUEUE } from './webhook-queue';
+import { deliveryJobId, deliveryJobOptions, WEBHOOK_JOBS, WEBHOOKS_QUEUE } from './webhook-queue';
 import { webhookNotFound } from './webhook-subscriptions.service';
 
 function deliveryNotFound(id: string): ProblemException {
@@ -79,9 +79,10 @@ export class WebhookDeliveriesService {
           args: { id: deliveryId },
           extensions: { next_attempt_at: found.nextAttemptAt?.toISOString() ?? null },
         });
-      return tx.webhookDelivery.update({ where: { id: deliveryId }, data: { status: 'pending', nextAttemptAt: now, error: null, updatedAt: now } });
+      const queuedAs = deliveryJobId(deliveryId, found.attempts);
+      return tx.webhookDelivery.update({ where: { id: deliveryId }, data: { status: 'pending', nextAttemptAt: now, error: null, queuedAs, updatedAt: now } });
     });
-    await this.enqueue(delivery, `${delivery.id}:${delivery.attempts}`);
+    await this.enqueue(delivery);
     return delivery;
   }
 
@@ -92,20 +93,22 @@ export class WebhookDeliveriesService {
     assertQueueConnected(this.queue);
     const now = new Date();
     const eventId = publicId('evt', now.getTime());
+    const deliveryId = publicId('whd', now.getTime());
     const delivery = await this.db.webhookDelivery.create({
       data: {
-        id: publicId('whd', now.getTime()),
+        id: deliveryId,
         tenantId: subscription.tenantId,
         subscriptionId: subscription.id,
         eventId,
         eventType: PING_EVENT_TYPE,
         payload: eventPayload(PING_EVENT_TYPE, now, { webhook_id: subscription.id, tenant_id: subscription.tenantId }),
         nextAttemptAt: now,
+        queuedAs: deliveryJobId(deliveryId, 0),
         createdAt: now,
         updatedAt: now,
       },
     });
-    await this.enqueue(delivery, delivery.id);
+    await this.enqueue(delivery);
     return delivery;
   }
 
@@ -115,7 +118,9 @@ export class WebhookDeliveriesService {
     return subscription;
   }
 
-  private async enqueue(delivery: WebhookDelivery, jobId: string): Promise<void> {
+  /** A fresh round of attempts, as the job the delivery names. */
+  private async enqueue(delivery: WebhookDelivery): Promise<void> {
+    const jobId = delivery.queuedAs ?? delivery.id;
     await queueCall(this.queue, () =>
       this.queue.add(WEBHOOK_JOBS.deliver, { deliveryId: delivery.id }, deliveryJobOptions(this.config.webhookMaxAttempts, jobId)),
     );

@@ -1,8 +1,12 @@
+import { getQueueToken } from '@nestjs/bull';
+import { Queue } from 'bull';
+
 import { RedisService } from '@app/common';
 import { PrismaService, Tenant } from '@app/database';
 import { appendOutboxEvents, LiveEventPublisher } from '@app/events';
 
 import { integrationSuite } from '../../../../test/utils/integration';
+import { WEBHOOK_JOBS, WEBHOOKS_QUEUE } from '../webhook-queue';
 import { WebhooksModule } from '../webhooks.module';
 import { OutboxRelay } from './outbox-relay';
 
@@ -64,6 +68,45 @@ describe('OutboxRelay against PostgreSQL and Redis', () => {
     expect(stream.map(([, fields]) => fields[fields.indexOf('id') + 1])).toEqual(events.map((event) => event.id));
     await relay.drain();
     expect(await prisma.webhookDelivery.count({ where: { tenantId: tenant.id } })).toBe(3);
+  });
+
+  it('should queue one batch job per subscription for its deliveries, named on each, and queue again a delivery whose job is gone', async () => {
+    const queue = suite.module.get<Queue>(getQueueToken(WEBHOOKS_QUEUE));
+    const first = await subscription({ eventTypes: ['alert.updated'] });
+    const second = await subscription({ eventTypes: ['alert.updated'] });
+    await appendOutboxEvents(
+      prisma,
+      ['low', 'high', 'critical'].map((severity) => ({ ...alert(severity), type: 'alert.updated' as const })),
+    );
+    await relay.drain();
+    const deliveries = await prisma.webhookDelivery.findMany({ where: { subscriptionId: { in: [first, second] } }, orderBy: { id: 'asc' } });
+    expect(deliveries).toHaveLength(6);
+    for (const id of [first, second]) {
+      const own = deliveries.filter((delivery) => delivery.subscriptionId === id);
+      expect(new Set(own.map((delivery) => delivery.queuedAs))).toEqual(new Set([`batch:${own[0].id}`]));
+      const job = await queue.getJob(`batch:${own[0].id}`);
+      expect(job?.name).toBe(WEBHOOK_JOBS.deliverBatch);
+      expect(job?.data).toEqual({ deliveryIds: own.map((delivery) => delivery.id) });
+    }
+
+    // The first subscription's batch job is lost, and its deliveries are overdue: each is queued on its own.
+    const lost = deliveries.filter((delivery) => delivery.subscriptionId === first);
+    await (await queue.getJob(`batch:${lost[0].id}`))?.remove();
+    await prisma.webhookDelivery.updateMany({ where: { subscriptionId: { in: [first, second] } }, data: { nextAttemptAt: new Date(Date.now() - 120_000) } });
+    await relay.sweep();
+    for (const delivery of lost) {
+      const job = await queue.getJob(`${delivery.id}:swept`);
+      expect({ name: job?.name, data: job?.data, attempts: job?.opts.attempts }).toEqual({
+        name: WEBHOOK_JOBS.deliver,
+        data: { deliveryId: delivery.id, priorAttempts: 0 },
+        attempts: 8,
+      });
+      expect((await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: delivery.id } })).queuedAs).toBe(`${delivery.id}:swept`);
+    }
+    // The second's batch job still waits: nothing is queued twice.
+    const kept = deliveries.filter((delivery) => delivery.subscriptionId === second);
+    for (const delivery of kept) expect(await queue.getJob(`${delivery.id}:swept`)).toBeNull();
+    expect(await prisma.webhookDelivery.count({ where: { id: { in: kept.map((d) => d.id) }, queuedAs: `batch:${kept[0].id}` } })).toBe(3);
   });
 
   it('should remove relayed events older than a week and keep the others', async () => {

@@ -9,7 +9,7 @@ import { CONNECT_TIMEOUT_MS, OutboxEvent, Prisma, PrismaService, WebhookSubscrip
 import { eventPayload, EventFilter, LiveEventPublisher, matchesFilter } from '@app/events';
 import { queueCall } from '@app/queues';
 
-import { deliveryJobOptions, WEBHOOK_JOBS, WEBHOOKS_QUEUE } from '../webhook-queue';
+import { batchJobId, batchJobOptions, DELIVERY_BATCH, deliveryJobId, deliveryJobOptions, WEBHOOK_JOBS, WEBHOOKS_QUEUE } from '../webhook-queue';
 
 const CHANNEL = 'alert_ledger_outbox';
 const BATCH = 500;
@@ -20,6 +20,12 @@ const SWEEP_EVERY_MS = 60_000;
 /** Relayed events are kept a week (the live stream resumes from Redis, deliveries carry their own body), then removed in batches. */
 const KEEP_DISPATCHED_MS = 7 * 86_400_000;
 const PURGE_BATCH = 10_000;
+
+/** A batch job to queue: the deliveries of one subscription it makes the first attempt of. */
+interface DeliveryBatch {
+  jobId: string;
+  deliveryIds: string[];
+}
 
 interface RelayedEvent {
   tenantId: string;
@@ -129,11 +135,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private async relayBatch(): Promise<number> {
-    const { events, deliveries } = await this.prisma.$transaction(async (tx) => {
+    const { events, batches } = await this.prisma.$transaction(async (tx) => {
       const claimed = await tx.$queryRaw<OutboxEvent[]>`
         SELECT id, tenant_id AS "tenantId", type, data, occurred_at AS "occurredAt" FROM outbox_events
          WHERE dispatched_at IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`;
-      if (claimed.length === 0) return { events: [] as RelayedEvent[], deliveries: [] as string[] };
+      if (claimed.length === 0) return { events: [] as RelayedEvent[], batches: [] as DeliveryBatch[] };
       const tenants = [...new Set(claimed.map((event) => event.tenantId))];
       const subscriptions = await tx.webhookSubscription.findMany({ where: { tenantId: { in: tenants }, enabled: true } });
       const now = new Date();
@@ -143,59 +149,95 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         type: event.type,
         payload: eventPayload(event.type, event.occurredAt, event.data),
       }));
+      // Each subscription's deliveries, in event order, in batches of DELIVERY_BATCH: one queue job a batch.
       const rows: Prisma.WebhookDeliveryCreateManyInput[] = [];
-      relayed.forEach((event, index) => {
-        for (const subscription of subscriptions) {
-          if (wants(subscription, claimed[index])) {
-            rows.push({
-              id: publicId('whd', now.getTime()),
-              tenantId: event.tenantId,
-              subscriptionId: subscription.id,
-              eventId: event.id,
-              eventType: event.type,
-              payload: event.payload,
-              nextAttemptAt: now,
-              createdAt: now,
-              updatedAt: now,
-            });
-          }
-        }
-      });
+      const batches: DeliveryBatch[] = [];
+      for (const subscription of subscriptions) {
+        let batch: DeliveryBatch | null = null;
+        relayed.forEach((event, index) => {
+          if (!wants(subscription, claimed[index])) return;
+          const id = publicId('whd', now.getTime());
+          if (!batch || batch.deliveryIds.length === DELIVERY_BATCH) batches.push((batch = { jobId: batchJobId(id), deliveryIds: [] }));
+          batch.deliveryIds.push(id);
+          rows.push({
+            id,
+            tenantId: event.tenantId,
+            subscriptionId: subscription.id,
+            eventId: event.id,
+            eventType: event.type,
+            payload: event.payload,
+            nextAttemptAt: now,
+            queuedAs: batch.jobId,
+            createdAt: now,
+            updatedAt: now,
+          });
+        });
+      }
       if (rows.length) await tx.webhookDelivery.createMany({ data: rows });
       await tx.$executeRaw`UPDATE outbox_events SET dispatched_at = ${now} WHERE id = ANY(${claimed.map((event) => event.id)}::text[])`;
-      return { events: relayed, deliveries: rows.map((row) => row.id) };
+      return { events: relayed, batches };
     });
     if (events.length === 0) return 0;
-    await this.enqueue(deliveries).catch((error: Error) =>
-      this.logger.warn(`outbox relay: ${deliveries.length} deliveries not queued (${error.message}); the sweep queues them`),
+    await this.enqueue(batches).catch((error: Error) =>
+      this.logger.warn(`outbox relay: ${batches.length} delivery batches not queued (${error.message}); the sweep queues them`),
     );
     await this.live.publish(events).catch((error: Error) => this.logger.warn(`outbox relay: ${events.length} events not published live (${error.message})`));
     return events.length;
   }
 
-  private async enqueue(ids: readonly string[]): Promise<void> {
-    if (ids.length === 0) return;
-    const options = (id: string) => deliveryJobOptions(this.config.webhookMaxAttempts, id);
-    await queueCall(this.queue, () => this.queue.addBulk(ids.map((id) => ({ name: WEBHOOK_JOBS.deliver, data: { deliveryId: id }, opts: options(id) }))));
+  private async enqueue(batches: readonly DeliveryBatch[]): Promise<void> {
+    if (batches.length === 0) return;
+    await queueCall(this.queue, () =>
+      this.queue.addBulk(batches.map(({ jobId, deliveryIds }) => ({ name: WEBHOOK_JOBS.deliverBatch, data: { deliveryIds }, opts: batchJobOptions(jobId) }))),
+    );
   }
 
-  /** Queues again the deliveries that never had an attempt long after they were made (their queue entry was lost), and removes old relayed events. */
+  /**
+   * Queues again the deliveries whose next attempt is long overdue and whose queue job is gone (a process
+   * died between a commit and its queueing, Redis was emptied), each as a `deliver` job that goes on with its
+   * round of attempts; and removes old relayed events.
+   */
   async sweep(): Promise<void> {
     try {
-      const orphans = await this.prisma.webhookDelivery.findMany({
-        where: { status: 'pending', attempts: 0, createdAt: { lt: new Date(Date.now() - ORPHAN_AFTER_MS) } },
-        select: { id: true },
+      const overdue = await this.prisma.webhookDelivery.findMany({
+        where: { status: 'pending', nextAttemptAt: { lt: new Date(Date.now() - ORPHAN_AFTER_MS) } },
+        select: { id: true, attempts: true, queuedAs: true },
+        orderBy: { nextAttemptAt: 'asc' },
         take: 1_000,
       });
-      const missing: string[] = [];
-      for (const { id } of orphans) if (!(await this.queue.getJob(id))) missing.push(id);
-      await this.enqueue(missing);
+      const byJob = new Map<string, typeof overdue>();
+      for (const delivery of overdue) {
+        const jobId = delivery.queuedAs ?? delivery.id;
+        byJob.set(jobId, [...(byJob.get(jobId) ?? []), delivery]);
+      }
+      for (const [jobId, deliveries] of byJob) {
+        const job = await this.queue.getJob(jobId);
+        if (job && !(await job.isFailed())) continue;
+        await job?.remove();
+        for (const delivery of deliveries) await this.requeue(delivery);
+      }
       const before = new Date(Date.now() - KEEP_DISPATCHED_MS);
       await this.prisma
         .$executeRaw`DELETE FROM outbox_events WHERE id IN (SELECT id FROM outbox_events WHERE dispatched_at < ${before} ORDER BY dispatched_at LIMIT ${PURGE_BATCH})`;
     } catch (error) {
       this.logger.warn(`webhook sweep: ${(error as Error).message}`);
     }
+  }
+
+  /** Queues a delivery as its own job, unless it moved on meanwhile (its job ran, or another sweep took it). */
+  private async requeue(delivery: { id: string; attempts: number; queuedAs: string | null }): Promise<void> {
+    const maxAttempts = this.config.webhookMaxAttempts;
+    const priorAttempts = Math.min(delivery.attempts, maxAttempts - 1);
+    const jobId = `${deliveryJobId(delivery.id, delivery.attempts)}:swept`;
+    const taken = await this.prisma.webhookDelivery.updateMany({
+      where: { id: delivery.id, status: 'pending', attempts: delivery.attempts, queuedAs: delivery.queuedAs },
+      data: { queuedAs: jobId },
+    });
+    if (taken.count === 0) return;
+    await this.queue.getJob(jobId).then((stale) => stale?.remove());
+    await queueCall(this.queue, () =>
+      this.queue.add(WEBHOOK_JOBS.deliver, { deliveryId: delivery.id, priorAttempts }, deliveryJobOptions(maxAttempts - priorAttempts, jobId)),
+    );
   }
 }
 

@@ -1,10 +1,13 @@
+import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger } from '@nestjs/common';
+import { Queue } from 'bull';
 
 import { publicId } from '@app/common';
 import { AppConfig } from '@app/config';
-import { PrismaService, WebhookAttemptOutcome, WebhookSubscription } from '@app/database';
+import { Prisma, PrismaService, WebhookAttemptOutcome, WebhookDelivery, WebhookSubscription } from '@app/database';
+import { queueCall } from '@app/queues';
 
-import { retryDelayMs } from '../webhook-queue';
+import { deliveryJobId, deliveryJobOptions, retryDelayMs, WEBHOOK_JOBS, WEBHOOKS_QUEUE } from '../webhook-queue';
 import { webhookHeaders } from '../webhook-signing';
 import { WebhookMetrics } from './webhook-metrics';
 import { AttemptOutcome, sendWebhook } from './webhook-sender';
@@ -19,14 +22,34 @@ export class RetryDelivery extends Error {
   }
 }
 
+/** A batch's requests in flight at once (the consumer runs a few batches at once). */
+const BATCH_SENDS_AT_ONCE = 8;
+
 function cut(text: string): string {
   return text.length > 1000 ? `${text.slice(0, 999)}…` : text;
 }
 
+/** One attempt, decided: what it did, and what follows (a retry after `retryDelayMs`, or nothing). */
+interface AttemptResult {
+  deliveryId: string;
+  /** The delivery's attempts, this one included. */
+  attempts: number;
+  attemptedAt: Date;
+  outcome: WebhookAttemptOutcome;
+  responseStatus: number | null;
+  durationMs: number;
+  error: string | null;
+  retryDelayMs: number | null;
+  nextAttemptAt: Date | null;
+}
+
 /**
- * One attempt of one delivery: signs it with the subscription's secrets (the current one, and the
- * rotated-out one within its grace period), sends it, records the attempt and decides what follows.
- * A subscription that has been failing for WEBHOOK_DISABLE_AFTER_SECONDS is disabled with the reason.
+ * The attempts of deliveries: signs each with the subscription's secrets (the current one, and the
+ * rotated-out one within its grace period), sends it, records the attempt (on the delivery, and as a row
+ * of its attempt log) and decides what follows. The relay's deliveries make their first attempt in
+ * batches of one subscription (`firstAttempts`: one read, one transaction of records); a retry is a
+ * `deliver` job of its own (`attempt`). A subscription that has been failing for
+ * WEBHOOK_DISABLE_AFTER_SECONDS is disabled with the reason.
  */
 @Injectable()
 export class WebhookDeliverer {
@@ -36,132 +59,163 @@ export class WebhookDeliverer {
     private readonly prisma: PrismaService,
     private readonly config: AppConfig,
     private readonly metrics: WebhookMetrics,
+    @InjectQueue(WEBHOOKS_QUEUE) private readonly queue: Queue,
   ) {}
 
-  /** `attempt` counts from 1 within the job's attempts (`maxAttempts`); throws RetryDelivery when another attempt is due. */
+  /** `attempt` counts from 1 within its round of `maxAttempts`; throws RetryDelivery when another attempt is due. */
   async attempt(deliveryId: string, attempt: number, maxAttempts: number): Promise<void> {
     const delivery = await this.prisma.webhookDelivery.findUnique({ where: { id: deliveryId }, include: { subscription: true } });
     if (!delivery || delivery.status !== 'pending') return; // deleted with its subscription, or already ended
     const subscription = delivery.subscription;
-    if (!subscription.enabled) {
-      await this.record(deliveryId, {
-        status: 'failed',
-        error: `Not sent: the subscription is disabled (${subscription.disabledReason ?? 'no reason given'})`,
-        nextAttemptAt: null,
-      });
-      return;
-    }
-    const now = new Date();
+    if (!subscription.enabled) return this.endDisabled(subscription, [deliveryId]);
+    const result = await this.send(subscription, delivery, attempt, maxAttempts);
+    await this.record(subscription, [result]);
+    if (result.retryDelayMs !== null) throw new RetryDelivery(result.error ?? 'retry', result.retryDelayMs);
+  }
+
+  /**
+   * The first attempt of a relay batch (deliveries of one subscription), a few requests at once; one
+   * transaction records them all. Each to be retried goes on as a `deliver` job after its delay. A delivery
+   * that has had an attempt already (the batch job is being run again) is left to its own job.
+   */
+  async firstAttempts(deliveryIds: readonly string[]): Promise<void> {
+    const deliveries = await this.prisma.webhookDelivery.findMany({
+      where: { id: { in: [...deliveryIds] }, status: 'pending', attempts: 0 },
+      orderBy: { id: 'asc' },
+    });
+    if (deliveries.length === 0) return;
+    const subscription = await this.prisma.webhookSubscription.findUnique({ where: { id: deliveries[0].subscriptionId } });
+    if (!subscription) return;
+    if (!subscription.enabled)
+      return this.endDisabled(
+        subscription,
+        deliveries.map((delivery) => delivery.id),
+      );
+    const maxAttempts = this.config.webhookMaxAttempts;
+    const results: AttemptResult[] = new Array<AttemptResult>(deliveries.length);
+    let next = 0;
+    const sender = async (): Promise<void> => {
+      for (let index = next++; index < deliveries.length; index = next++) results[index] = await this.send(subscription, deliveries[index], 1, maxAttempts);
+    };
+    await Promise.all(Array.from({ length: Math.min(BATCH_SENDS_AT_ONCE, deliveries.length) }, sender));
+    const retries = results.filter((result) => result.retryDelayMs !== null);
+    await this.record(subscription, results, new Map(retries.map((result) => [result.deliveryId, deliveryJobId(result.deliveryId, 1)])));
+    if (retries.length === 0) return;
+    await queueCall(this.queue, () =>
+      this.queue.addBulk(
+        retries.map((result) => ({
+          name: WEBHOOK_JOBS.deliver,
+          data: { deliveryId: result.deliveryId, priorAttempts: 1 },
+          opts: deliveryJobOptions(maxAttempts - 1, deliveryJobId(result.deliveryId, 1), result.retryDelayMs ?? 0),
+        })),
+      ),
+    ).catch((error: Error) => this.logger.warn(`${retries.length} webhook retries not queued (${error.message}); the sweep queues them`));
+  }
+
+  /** Signs and sends one delivery; `attempt` of `maxAttempts` in its round decides whether a failure is retried. */
+  private async send(subscription: WebhookSubscription, delivery: WebhookDelivery, attempt: number, maxAttempts: number): Promise<AttemptResult> {
+    const attemptedAt = new Date();
     const secrets = [
       subscription.secret,
-      ...(subscription.previousSecret && subscription.previousSecretExpiresAt && subscription.previousSecretExpiresAt > now
+      ...(subscription.previousSecret && subscription.previousSecretExpiresAt && subscription.previousSecretExpiresAt > attemptedAt
         ? [subscription.previousSecret]
         : []),
     ];
-    const outcome = await sendWebhook(subscription.url, webhookHeaders(secrets, delivery.eventId, delivery.payload, now), delivery.payload, {
-      timeoutMs: this.config.webhookTimeoutSeconds * 1000,
-      allowPrivate: this.config.webhookAllowPrivateTargets,
-    });
-    const attempts = delivery.attempts + 1;
-    if (outcome.kind === 'delivered') {
-      // The usual case writes the delivery and its log row; the subscription only when it was failing.
-      await this.prisma.$transaction([
-        this.prisma.webhookDelivery.update({
-          where: { id: deliveryId },
-          data: {
-            status: 'succeeded',
-            attempts,
-            responseStatus: outcome.status,
-            durationMs: outcome.durationMs,
-            error: null,
-            nextAttemptAt: null,
-            updatedAt: new Date(),
-          },
-        }),
-        this.logAttempt(delivery.tenantId, deliveryId, attempts, now, 'succeeded', outcome.status, outcome.durationMs, null, null),
-      ]);
-      this.metrics.attempted('succeeded', outcome.durationMs);
-      if (subscription.failingSince)
-        await this.prisma.webhookSubscription.updateMany({ where: { id: subscription.id, failingSince: { not: null } }, data: { failingSince: null } });
-      return;
-    }
+    const outcome: AttemptOutcome = await sendWebhook(
+      subscription.url,
+      webhookHeaders(secrets, delivery.eventId, delivery.payload, attemptedAt),
+      delivery.payload,
+      { timeoutMs: this.config.webhookTimeoutSeconds * 1000, allowPrivate: this.config.webhookAllowPrivateTargets },
+    );
+    const common = { deliveryId: delivery.id, attempts: delivery.attempts + 1, attemptedAt, responseStatus: outcome.status, durationMs: outcome.durationMs };
+    if (outcome.kind === 'delivered') return { ...common, outcome: 'succeeded', error: null, retryDelayMs: null, nextAttemptAt: null };
     const last = outcome.kind === 'give-up' || attempt >= maxAttempts;
     const delay = outcome.kind === 'retry' && !last ? retryDelayMs(attempt, this.config.webhookRetryBaseMs, outcome.retryAfterMs) : null;
-    const error = last && outcome.kind === 'retry' ? `${outcome.error} (attempt ${attempt} of ${maxAttempts}: no more retries)` : outcome.error;
-    await this.failedAttempt(subscription, deliveryId, attempts, now, outcome, cut(error), delay);
-    if (delay !== null) throw new RetryDelivery(outcome.error, delay);
+    const error = cut(last && outcome.kind === 'retry' ? `${outcome.error} (attempt ${attempt} of ${maxAttempts}: no more retries)` : outcome.error);
+    if (delay === null) return { ...common, outcome: 'failed', error, retryDelayMs: null, nextAttemptAt: null };
+    return { ...common, outcome: 'retrying', error, retryDelayMs: delay, nextAttemptAt: new Date(Date.now() + delay) };
   }
 
-  private async failedAttempt(
-    subscription: WebhookSubscription,
-    deliveryId: string,
-    attempts: number,
-    attemptedAt: Date,
-    outcome: Exclude<AttemptOutcome, { kind: 'delivered' }>,
-    error: string,
-    delay: number | null,
-  ): Promise<void> {
+  /**
+   * One transaction: each delivery's state and its attempt log row, and the subscription's health. A
+   * success clears `failing_since`; when every attempt failed it is set (if it was not) and the
+   * subscription is disabled once it is WEBHOOK_DISABLE_AFTER_SECONDS old. `queuedAs`: the job a
+   * delivery goes on in, when that changes.
+   */
+  private async record(subscription: WebhookSubscription, results: readonly AttemptResult[], queuedAs = new Map<string, string>()): Promise<void> {
     const now = new Date();
-    const nextAttemptAt = delay === null ? null : new Date(now.getTime() + delay);
-    const logged: WebhookAttemptOutcome = delay === null ? 'failed' : 'retrying';
-    const failingSince = subscription.failingSince ?? now;
-    const disable = now.getTime() - failingSince.getTime() >= this.config.webhookDisableAfterSeconds * 1000;
-    const reason = `Disabled after deliveries failed since ${failingSince.toISOString()}; the last attempt: ${error}`;
-    await this.prisma.$transaction([
-      this.prisma.webhookDelivery.update({
-        where: { id: deliveryId },
-        data: {
-          status: delay === null ? 'failed' : 'pending',
-          attempts,
-          responseStatus: outcome.status,
-          durationMs: outcome.durationMs,
-          error,
-          nextAttemptAt,
-          updatedAt: now,
-        },
+    const rows = results.map((result) => ({
+      id: result.deliveryId,
+      status: result.outcome === 'retrying' ? 'pending' : result.outcome,
+      attempts: result.attempts,
+      response_status: result.responseStatus,
+      duration_ms: result.durationMs,
+      error: result.error,
+      next_attempt_at: result.nextAttemptAt?.toISOString() ?? null,
+      queued_as: queuedAs.get(result.deliveryId) ?? null,
+    }));
+    const statements: Prisma.PrismaPromise<unknown>[] = [
+      this.prisma.$executeRaw`
+        UPDATE webhook_deliveries AS d
+           SET status = v.status::webhook_delivery_status, attempts = v.attempts, response_status = v.response_status,
+               duration_ms = v.duration_ms, error = v.error, next_attempt_at = v.next_attempt_at,
+               queued_as = COALESCE(v.queued_as, d.queued_as), updated_at = ${now}
+          FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(id text, status text, attempts int, response_status int,
+               duration_ms int, error text, next_attempt_at timestamptz, queued_as text)
+         WHERE d.id = v.id`,
+      this.prisma.webhookDeliveryAttempt.createMany({
+        data: results.map((result) => ({
+          id: publicId('wha', result.attemptedAt.getTime()),
+          tenantId: subscription.tenantId,
+          deliveryId: result.deliveryId,
+          attempt: result.attempts,
+          attemptedAt: result.attemptedAt,
+          outcome: result.outcome,
+          responseStatus: result.responseStatus,
+          durationMs: result.durationMs,
+          error: result.error,
+          nextAttemptAt: result.nextAttemptAt,
+        })),
       }),
-      this.logAttempt(subscription.tenantId, deliveryId, attempts, attemptedAt, logged, outcome.status, outcome.durationMs, error, nextAttemptAt),
-      this.prisma.webhookSubscription.updateMany({
-        where: { id: subscription.id },
-        data: disable ? { failingSince, enabled: false, disabledReason: cut(reason), disabledAt: now } : { failingSince },
-      }),
-    ]);
-    this.metrics.attempted(logged, outcome.durationMs);
-    if (disable) {
+    ];
+    const failures = results.filter((result) => result.outcome !== 'succeeded');
+    let disabledFor: string | null = null;
+    if (failures.length < results.length) {
+      if (subscription.failingSince)
+        statements.push(
+          this.prisma.webhookSubscription.updateMany({ where: { id: subscription.id, failingSince: { not: null } }, data: { failingSince: null } }),
+        );
+    } else {
+      const failingSince = subscription.failingSince ?? failures[0].attemptedAt;
+      const disable = now.getTime() - failingSince.getTime() >= this.config.webhookDisableAfterSeconds * 1000;
+      disabledFor = disable
+        ? `Disabled after deliveries failed since ${failingSince.toISOString()}; the last attempt: ${failures[failures.length - 1].error}`
+        : null;
+      statements.push(
+        this.prisma.webhookSubscription.updateMany({
+          where: { id: subscription.id },
+          data: disabledFor ? { failingSince, enabled: false, disabledReason: cut(disabledFor), disabledAt: now } : { failingSince },
+        }),
+      );
+    }
+    await this.prisma.$transaction(statements);
+    for (const result of results) this.metrics.attempted(result.outcome, result.durationMs);
+    if (disabledFor) {
       this.metrics.subscriptionDisabled();
-      this.logger.warn(`${subscription.id}: ${reason}`);
+      this.logger.warn(`${subscription.id}: ${disabledFor}`);
     }
   }
 
-  private logAttempt(
-    tenantId: string,
-    deliveryId: string,
-    attempt: number,
-    attemptedAt: Date,
-    outcome: WebhookAttemptOutcome,
-    responseStatus: number | null,
-    durationMs: number,
-    error: string | null,
-    nextAttemptAt: Date | null,
-  ) {
-    return this.prisma.webhookDeliveryAttempt.create({
+  /** Ends pending deliveries of a disabled subscription without sending them. */
+  private async endDisabled(subscription: WebhookSubscription, deliveryIds: string[]): Promise<void> {
+    await this.prisma.webhookDelivery.updateMany({
+      where: { id: { in: deliveryIds }, status: 'pending' },
       data: {
-        id: publicId('wha', attemptedAt.getTime()),
-        tenantId,
-        deliveryId,
-        attempt,
-        attemptedAt,
-        outcome,
-        responseStatus,
-        durationMs,
-        error,
-        nextAttemptAt,
+        status: 'failed',
+        error: cut(`Not sent: the subscription is disabled (${subscription.disabledReason ?? 'no reason given'})`),
+        nextAttemptAt: null,
+        updatedAt: new Date(),
       },
-      select: { id: true },
     });
-  }
-
-  private async record(deliveryId: string, data: { status: 'failed'; error: string; nextAttemptAt: null }): Promise<void> {
-    await this.prisma.webhookDelivery.update({ where: { id: deliveryId }, data: { ...data, updatedAt: new Date() } });
   }
 }
