@@ -29,8 +29,11 @@ const STREAMS = Number(process.env.BENCH_SSE_STREAMS ?? 1000);
 const SSE_ALERTS = 100;
 /** A Redis prefix of this run's own: the backlog left at the end is removed with it. */
 const REDIS_PREFIX = `alert-ledger-bench-webhooks-${process.pid}`;
+/** The worker's and the receiver's priority: the setting for an api and a worker sharing cores (docs/ARCHITECTURE.md). */
+const WORKER_NICE = process.env.BENCH_WORKER_NICE ?? '10';
 const ENV = {
   REDIS_PREFIX,
+  WORKER_NICE,
   WEBHOOK_ALLOW_HTTP: 'true',
   WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
   MAX_CONNECTIONS_PER_CLIENT: '5000',
@@ -57,7 +60,11 @@ async function startWorker(url: string): Promise<ChildProcess> {
 
 /** Starts bench/webhook-receiver.ts as its own process, and its controls: reset the count, report it, stop. */
 async function startReceiver(): Promise<{ url: string; reset: () => void; report: () => Promise<ReceiverReport>; stop: () => Promise<void> }> {
-  const child = fork('bench/webhook-receiver.ts', [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork('bench/webhook-receiver.ts', [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, WORKER_NICE },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (message: { port: number }) => resolve(message.port));
     child.once('exit', (code) => reject(new Error(`the receiver exited with ${code}`)));
@@ -188,8 +195,8 @@ export async function runWebhooks(): Promise<void> {
       `## Webhooks and the live stream (issue 19)
 
 Machine: ${machine()}. A database of this suite's own (100,000 seeded alerts over 5 tenants); the built api
-and one worker (the outbox relay and the delivery consumer) as processes, LOG_LEVEL=warn, the worker at its default
-WORKER_NICE=10; a receiver answering 204 in a process of its own at the same priority (it stands for systems
+and one worker (the outbox relay and the delivery consumer) as processes, LOG_LEVEL=warn, the worker at
+WORKER_NICE=${WORKER_NICE}; a receiver answering 204 in a process of its own at the same priority (it stands for systems
 elsewhere); every client in the bench's process; everything shares the machine's 2 cores.
 
 **Ingestion** (${WORKERS} clients, Alertmanager payloads of 100 alerts with 10% repeats, ${SECONDS} s each; the

@@ -26,8 +26,5 @@ export function testEnvironment(runId: string): Record<string, string> {
     // specs' small exports go through the parallel path (and smaller ones through the job's own thread).
     EXPORT_PARALLEL_MIN_RECORDS: '10',
     EXPORT_PART_RECORDS: '7',
-    // The specs' worker processes compete with Jest and the api for the CPU; at the production default
-    // priority they would be starved into timeouts. test/metrics.e2e-spec.ts checks WORKER_NICE itself.
-    WORKER_NICE: '0',
   };
 }

@@ -85,8 +85,8 @@ export const ENV_SCHEMA = {
   PORT: { expects: 'a TCP port from 1 to 65535', default: '3000', parse: integer(1, 65535) },
   WORKER_PORT: { expects: 'a TCP port from 1 to 65535 (the worker serves its health checks there)', default: '3001', parse: integer(1, 65535) },
   WORKER_NICE: {
-    expects: 'a nice value from 0 to 19: the worker lowers its CPU priority to it, so that on a shared machine requests come first',
-    default: '10',
+    expects: 'a nice value from 0 to 19: the worker lowers its CPU priority to it (10 lets an api on the same cores come first)',
+    default: '0',
     parse: integer(0, 19),
   },
   SERVICE_NAME: { expects: 'a non-empty name, shown in problem bodies and logs', default: 'alert-ledger', parse: text },
