@@ -17,6 +17,8 @@ export type {
   ThreatCaseEvent,
   ThreatCaseSirenSettings,
   ThreatCaseVerification,
+  ThreatCaseTask,
+  ThreatCaseObservable,
   OutboxEvent,
   WebhookDelivery,
   WebhookSubscription,
@@ -28,8 +30,10 @@ export {
   ExportFormat,
   FollowUpStatus,
   LegalHoldScope,
+  ObservableType,
   ThreatCaseEventType,
   ThreatCaseStatus,
+  ThreatCaseTaskStatus,
   WebhookDeliveryStatus,
 } from './generated/prisma/enums';
 export * from './keyset';
