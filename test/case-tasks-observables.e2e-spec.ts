@@ -2,6 +2,7 @@ import { publicId } from '@app/common';
 import { Tenant } from '@app/database';
 
 import { http, HttpResult } from './utils/api';
+import { downloadExport, startExport, waitForExport } from './utils/exports';
 import { alertRow, apiWithWorld } from './utils/world';
 
 interface Task {
@@ -32,6 +33,9 @@ type One<T> = { data: T };
 type List<T> = { items: T[]; total: number | null };
 type Problem = { type: string; status: number; errors?: { field: string; code: string }[]; [field: string]: unknown };
 type CaseBody = { id: string; version: number; timeline: { type: string; message: string | null; user_id: string }[] };
+
+// Exports run in the api process here (no worker): the NDJSON test below reads a finished file.
+process.env.EXPORTS_IN_PROCESS = 'true';
 
 describe('threat case tasks and observables', () => {
   const setup = apiWithWorld();
@@ -365,6 +369,24 @@ describe('threat case tasks and observables', () => {
       expect((await call<Problem>('GET', '/v1/observables', world.bearer(tenant, ['alerts:read']))).status).toBe(403);
       expect((await call('GET', `/v1/threat-cases/${gone.id}/observables`, reader)).status).toBe(404);
       expect((await call('GET', `/v1/threat-cases/${theirs.id}/observables`, reader)).status).toBe(404);
+    });
+  });
+
+  describe('exports', () => {
+    it('should give each exported case its task, open task and observable counts', async () => {
+      const tc = await openCase();
+      for (const body of [{ title: 'Open' }, { title: 'Done', status: 'completed' }]) await call('POST', `/v1/threat-cases/${tc.id}/tasks`, writer, body);
+      await call('POST', `/v1/threat-cases/${tc.id}/observables`, writer, { type: 'domain', value: 'evil.example' });
+      const exporter = world.bearer(tenant, ['cases:read', 'exports:read', 'exports:write'], 'exporter');
+      const id = await startExport(setup.api, { resource: 'threat_cases', format: 'ndjson', scope: 'selected', ids: [tc.id] }, exporter);
+      expect((await waitForExport(setup.api, id, exporter)).status).toBe('completed');
+      const file = await downloadExport(setup.api, id, exporter);
+      const [row] = file.bytes
+        .toString('utf8')
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(row).toMatchObject({ id: tc.id, task_count: 2, open_task_count: 1, observable_count: 1 });
     });
   });
 });
