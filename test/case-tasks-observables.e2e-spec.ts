@@ -2,7 +2,7 @@ import { publicId } from '@app/common';
 import { Tenant } from '@app/database';
 
 import { http, HttpResult } from './utils/api';
-import { downloadExport, startExport, waitForExport } from './utils/exports';
+import { downloadExport, pdfText, startExport, waitForExport } from './utils/exports';
 import { alertRow, apiWithWorld } from './utils/world';
 
 interface Task {
@@ -373,7 +373,7 @@ describe('threat case tasks and observables', () => {
   });
 
   describe('exports', () => {
-    it('should give each exported case its task, open task and observable counts', async () => {
+    it('should give each exported case its task, open task and observable counts, and count them in the PDF summary', async () => {
       const tc = await openCase();
       for (const body of [{ title: 'Open' }, { title: 'Done', status: 'completed' }]) await call('POST', `/v1/threat-cases/${tc.id}/tasks`, writer, body);
       await call('POST', `/v1/threat-cases/${tc.id}/observables`, writer, { type: 'domain', value: 'evil.example' });
@@ -387,6 +387,13 @@ describe('threat case tasks and observables', () => {
         .split('\n')
         .map((line) => JSON.parse(line) as Record<string, unknown>);
       expect(row).toMatchObject({ id: tc.id, task_count: 2, open_task_count: 1, observable_count: 1 });
+
+      const pdf = await startExport(setup.api, { resource: 'threat_cases', format: 'pdf', scope: 'selected', ids: [tc.id] }, exporter);
+      expect((await waitForExport(setup.api, pdf, exporter)).status).toBe('completed');
+      const { text } = await pdfText((await downloadExport(setup.api, pdf, exporter)).bytes);
+      expect(text).toContain('Tasks and observables');
+      expect(text).toMatch(/Open tasks \(waiting or in progress\)\s+1/);
+      expect(text).toMatch(/Observables\s+1/);
     });
   });
 });
