@@ -41,6 +41,7 @@ import type { Alert } from '@app/database';
 
 import { AlertableParams, AlertIdParams, BulkActionParams } from './alert-params.dto';
 
+const IF_MATCH = IF_MATCH_HEADER;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 /** One lifecycle action's route: POST /v1/alerts/{id}/{action}, alerts:write, If-Match, 409 and 412. */
@@ -50,7 +51,7 @@ function LifecycleRoute(action: LifecycleAction, id: string, summary: string): M
     Post(`:id/${action}`),
     HttpCode(200),
     Authenticated({ scopes: ['alerts:write'] }),
-    ApiHeader(IF_MATCH_HEADER),
+    ApiHeader(IF_MATCH),
     ApiEnvelope(AlertDto),
     Operation({ id, summary, problems: needsNote ? [400, 404, 409, 412, 415, 422] : [400, 404, 409, 412, 415] }),
   );
@@ -233,7 +234,7 @@ export class AlertsController {
 
   @Put(':id/assignee')
   @Authenticated({ scopes: ['alerts:write'] })
-  @ApiHeader(IF_MATCH_HEADER)
+  @ApiHeader(IF_MATCH)
   @ApiEnvelope(AlertDto)
   @Operation({ id: 'assignAlert', summary: 'Set or clear the assignee', problems: [400, 404, 412, 415] })
   async assign(
@@ -248,7 +249,7 @@ export class AlertsController {
 
   @Patch(':id/follow-up-status')
   @Authenticated({ scopes: ['alerts:write'] })
-  @ApiHeader(IF_MATCH_HEADER)
+  @ApiHeader(IF_MATCH)
   @ApiEnvelope(AlertDto)
   @Operation({ id: 'updateAlertFollowUp', summary: 'Mark an alert followed up (or not), with notes', problems: [400, 404, 412, 415] })
   async followUp(
@@ -263,7 +264,7 @@ export class AlertsController {
 
   @Put(':id/controls')
   @Authenticated({ scopes: ['alerts:write'] })
-  @ApiHeader(IF_MATCH_HEADER)
+  @ApiHeader(IF_MATCH)
   @ApiEnvelope(AlertDto)
   @Operation({ id: 'setAlertControls', summary: 'Replace the control ids (ISO27001:A.n.n, PCI:n.n…) the alert evidences', problems: [400, 404, 412, 415] })
   async setControls(
@@ -278,7 +279,7 @@ export class AlertsController {
 
   @Patch(':id/controls')
   @Authenticated({ scopes: ['alerts:write'] })
-  @ApiHeader(IF_MATCH_HEADER)
+  @ApiHeader(IF_MATCH)
   @ApiEnvelope(AlertDto)
   @Operation({ id: 'patchAlertControls', summary: 'Add and remove control ids of an alert', problems: [400, 404, 412, 415] })
   async patchControls(
