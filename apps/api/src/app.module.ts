@@ -27,6 +27,8 @@ import { ExportsController } from './exports/exports.controller';
 import { IngestController } from './ingest/ingest.controller';
 import { ProblemsController } from './problems/problems.controller';
 import { TenantsController } from './tenants/tenants.controller';
+import { CaseObservablesController, ObservablesController } from './threat-cases/case-observables.controller';
+import { CaseTasksController } from './threat-cases/case-tasks.controller';
 import { ThreatCasesController } from './threat-cases/threat-cases.controller';
 import { WebhooksController } from './webhooks/webhooks.controller';
 
@@ -60,6 +62,9 @@ const EXPORT_FILES = { imports: [ExportsModule], files: ExportStorage };
     SystemsController,
     IngestController,
     ThreatCasesController,
+    CaseTasksController,
+    CaseObservablesController,
+    ObservablesController,
     ExportsController,
     ComplianceSettingsController,
     ControlRulesController,

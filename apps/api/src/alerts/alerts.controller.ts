@@ -29,8 +29,7 @@ import {
   Envelope,
   EnvelopeStreamer,
   etag,
-  IF_MATCH_MAX_LENGTH,
-  IF_MATCH_PATTERN,
+  IF_MATCH_HEADER,
   listEnvelope,
   ListEnvelope,
   Operation,
@@ -42,12 +41,7 @@ import type { Alert } from '@app/database';
 
 import { AlertableParams, AlertIdParams, BulkActionParams } from './alert-params.dto';
 
-const IF_MATCH = {
-  name: 'If-Match',
-  required: false,
-  description: 'The ETag of the version the change is based on; a stale one answers 412',
-  schema: { type: 'string', maxLength: IF_MATCH_MAX_LENGTH, pattern: IF_MATCH_PATTERN },
-} as const;
+const IF_MATCH = IF_MATCH_HEADER;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 /** One lifecycle action's route: POST /v1/alerts/{id}/{action}, alerts:write, If-Match, 409 and 412. */

@@ -3,7 +3,7 @@ import { AuthProblems } from '@app/auth';
 import { ProblemType, ProblemTypes } from '@app/common';
 import { ComplianceProblems } from '@app/compliance';
 import { ExportProblems } from '@app/exports';
-import { ThreatCaseProblems } from '@app/threat-cases';
+import { CaseWorkProblems, ThreatCaseProblems } from '@app/threat-cases';
 import { WebhookProblems } from '@app/webhooks';
 
 /**
@@ -15,6 +15,7 @@ export const PROBLEM_CATALOGUE: readonly ProblemType[] = [
   AuthProblems,
   AlertProblems,
   ThreatCaseProblems,
+  CaseWorkProblems,
   ExportProblems,
   ComplianceProblems,
   WebhookProblems,

@@ -13,6 +13,10 @@ export interface CaseRow {
   locationName: string | null;
   subLocationsHierarchyKey: string | null;
   alertIds: string[];
+  /** Its tasks, those not completed or cancelled, and its observables. */
+  taskCount: number;
+  openTaskCount: number;
+  observableCount: number;
   createdAt: Date;
   createdBy: string;
   updatedAt: Date;
@@ -35,6 +39,9 @@ export const THREAT_CASE_EXPORT_COLUMNS: ExportColumn<CaseRow>[] = [
   { key: 'sub_locations_hierarchy_key', kind: 'id', width: 30, value: (c) => c.subLocationsHierarchyKey },
   { key: 'alert_ids', kind: 'json', width: 40, value: (c) => c.alertIds },
   { key: 'alert_count', kind: 'number', width: 8, value: (c) => c.alertIds.length },
+  { key: 'task_count', kind: 'number', width: 8, value: (c) => c.taskCount },
+  { key: 'open_task_count', kind: 'number', width: 8, value: (c) => c.openTaskCount },
+  { key: 'observable_count', kind: 'number', width: 8, value: (c) => c.observableCount },
   { key: 'created_by', kind: 'text', width: 16, value: (c) => c.createdBy },
   { key: 'updated_at', kind: 'date', width: 20, value: (c) => c.updatedAt },
   { key: 'submitted_at', kind: 'date', width: 20, value: (c) => c.submittedAt },

@@ -22,6 +22,9 @@ const SELECT = Prisma.sql`c.id, c.status::text AS status, c.title, c.prompt_them
   c.associated_device_ids AS "associatedDeviceIds", c.location_id AS "locationId", c.location_name AS "locationName",
   c.sub_locations_hierarchy_key AS "subLocationsHierarchyKey",
   COALESCE((SELECT array_agg(l.alert_id ORDER BY l.linked_at, l.alert_id) FROM threat_case_alerts l WHERE l.case_id = c.id), '{}') AS "alertIds",
+  (SELECT count(*)::int FROM threat_case_tasks t WHERE t.case_id = c.id) AS "taskCount",
+  (SELECT count(*)::int FROM threat_case_tasks t WHERE t.case_id = c.id AND t.status IN ('waiting', 'in_progress')) AS "openTaskCount",
+  (SELECT count(*)::int FROM threat_case_observables o WHERE o.case_id = c.id) AS "observableCount",
   c.created_at AS "createdAt", c.created_by AS "createdBy", c.updated_at AS "updatedAt", c.submitted_at AS "submittedAt", c.version, c.controls`;
 
 /** Threat cases that are not deleted, oldest first, each with its linked alert ids. */
@@ -78,11 +81,25 @@ export class ThreatCaseSource implements SplittableSource<CaseRow> {
     const counts = await run<{ value: string; n: number }>(
       Prisma.sql`SELECT c.status::text AS value, count(*)::int AS n FROM threat_cases c ${this.where(selection)} GROUP BY 1`,
     );
+    const [work] = await run<{ tasks: number; open: number; observables: number }>(Prisma.sql`
+      WITH cases AS (SELECT c.id FROM threat_cases c ${this.where(selection)})
+      SELECT (SELECT count(*)::int FROM threat_case_tasks t JOIN cases ON cases.id = t.case_id) AS tasks,
+             (SELECT count(*)::int FROM threat_case_tasks t JOIN cases ON cases.id = t.case_id WHERE t.status IN ('waiting', 'in_progress')) AS open,
+             (SELECT count(*)::int FROM threat_case_observables o JOIN cases ON cases.id = o.case_id) AS observables`);
     return [
       {
         heading: t('summary.by_status'),
         columns: [t('columns.status'), t('summary.count')],
         rows: THREAT_CASE_STATUSES.map((s) => [t(`values.${s}`), counts.find((c) => c.value === s)?.n ?? 0]),
+      },
+      {
+        heading: t('summary.case_work'),
+        columns: [t('summary.case_work_item'), t('summary.count')],
+        rows: [
+          [t('summary.tasks'), work.tasks],
+          [t('summary.open_tasks'), work.open],
+          [t('summary.observables'), work.observables],
+        ],
       },
     ];
   }

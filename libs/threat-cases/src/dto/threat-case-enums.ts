@@ -27,6 +27,12 @@ export const THREAT_CASE_EVENT_TYPES = [
   'CLOSE_APPROVED',
   'CLOSE_REJECTED',
   'CLOSE_WITHDRAWN',
+  'TASK_CREATED',
+  'TASK_UPDATED',
+  'TASK_DELETED',
+  'OBSERVABLE_ADDED',
+  'OBSERVABLE_UPDATED',
+  'OBSERVABLE_DELETED',
 ] as const;
 
 export const CLOSE_DECISIONS = ['approve', 'reject'] as const;

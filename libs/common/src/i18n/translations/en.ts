@@ -75,6 +75,15 @@ export const en = {
       title: 'Too many verifications for one threat case',
       detail: 'The threat case already holds {limit} verification records, the most one case keeps.',
     },
+    'threat-case-task-limit': { title: 'Too many tasks for one threat case', detail: 'The threat case already holds {limit} tasks, the most one case keeps.' },
+    'threat-case-observable-limit': {
+      title: 'Too many observables for one threat case',
+      detail: 'The threat case already holds {limit} observables, the most one case keeps.',
+    },
+    'threat-case-observable-alert-limit': {
+      title: 'Too many alerts for one observable',
+      detail: 'The observable is linked to {linked} alerts; with these it would pass the limit of {limit}.',
+    },
     'legal-hold-released': { title: 'Legal hold already released', detail: 'The legal hold {id} was released at {released_at}.' },
     'legal-hold-unknown-threat-case': { title: 'Threat case not found', detail: 'The threat case {threat_case_id} does not exist for this tenant.' },
     'webhook-disabled': { title: 'Webhook disabled', detail: 'The webhook {id} is disabled; enable it before sending to it.' },

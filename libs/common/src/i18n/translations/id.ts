@@ -89,6 +89,18 @@ export const id: Translations = {
       title: 'Terlalu banyak verifikasi untuk satu kasus ancaman',
       detail: 'Kasus ancaman sudah memuat {limit} catatan verifikasi, jumlah terbanyak untuk satu kasus.',
     },
+    'threat-case-task-limit': {
+      title: 'Terlalu banyak tugas untuk satu kasus ancaman',
+      detail: 'Kasus ancaman sudah memuat {limit} tugas, jumlah terbanyak untuk satu kasus.',
+    },
+    'threat-case-observable-limit': {
+      title: 'Terlalu banyak observable untuk satu kasus ancaman',
+      detail: 'Kasus ancaman sudah memuat {limit} observable, jumlah terbanyak untuk satu kasus.',
+    },
+    'threat-case-observable-alert-limit': {
+      title: 'Terlalu banyak peringatan untuk satu observable',
+      detail: 'Observable tertaut ke {linked} peringatan; dengan ini jumlahnya akan melewati batas {limit}.',
+    },
     'legal-hold-released': { title: 'Legal hold sudah dilepas', detail: 'Legal hold {id} telah dilepas pada {released_at}.' },
     'legal-hold-unknown-threat-case': { title: 'Kasus ancaman tidak ditemukan', detail: 'Kasus ancaman {threat_case_id} tidak ada untuk tenant ini.' },
     'webhook-disabled': { title: 'Webhook dinonaktifkan', detail: 'Webhook {id} dinonaktifkan; aktifkan sebelum mengirim ke sana.' },

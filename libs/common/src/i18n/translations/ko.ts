@@ -80,6 +80,18 @@ export const ko: Translations = {
       title: '하나의 위협 사례에 검증이 너무 많음',
       detail: '위협 사례에 이미 검증 기록 {limit}개가 있어 한 사례가 보관하는 최대치입니다.',
     },
+    'threat-case-task-limit': {
+      title: '하나의 위협 사례에 작업이 너무 많음',
+      detail: '위협 사례에 이미 작업 {limit}개가 있어 한 사례가 보관하는 최대치입니다.',
+    },
+    'threat-case-observable-limit': {
+      title: '하나의 위협 사례에 관찰 항목이 너무 많음',
+      detail: '위협 사례에 이미 관찰 항목 {limit}개가 있어 한 사례가 보관하는 최대치입니다.',
+    },
+    'threat-case-observable-alert-limit': {
+      title: '하나의 관찰 항목에 경보가 너무 많음',
+      detail: '관찰 항목이 경보 {linked}개에 연결되어 있으며, 이것들을 더하면 한도 {limit}개를 넘습니다.',
+    },
     'legal-hold-released': { title: '법적 보존이 이미 해제됨', detail: '법적 보존 {id}은(는) {released_at}에 해제되었습니다.' },
     'legal-hold-unknown-threat-case': { title: '위협 사례를 찾을 수 없음', detail: '위협 사례 {threat_case_id}이(가) 이 테넌트에 없습니다.' },
     'webhook-disabled': { title: '웹훅이 비활성화됨', detail: '웹훅 {id}이(가) 비활성화되었습니다. 보내기 전에 활성화하세요.' },
