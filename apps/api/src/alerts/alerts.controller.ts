@@ -34,9 +34,11 @@ import {
   listEnvelope,
   ListEnvelope,
   Operation,
+  PatchTagsDto,
   Principal,
   ProblemException,
   ProblemTypes,
+  SetTagsDto,
 } from '@app/common';
 import type { Alert } from '@app/database';
 
@@ -296,6 +298,36 @@ export class AlertsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Envelope<AlertDto>> {
     return withEtag(reply, await this.lifecycle.patchControls(params.id, body, ifMatch, principal));
+  }
+
+  @Put(':id/tags')
+  @Authenticated({ scopes: ['alerts:write'] })
+  @ApiHeader(IF_MATCH)
+  @ApiEnvelope(AlertDto)
+  @Operation({ id: 'setAlertTags', summary: 'Replace the tags of an alert ([] clears them)', problems: [400, 404, 412, 415] })
+  async setTags(
+    @Param() params: AlertIdParams,
+    @Body() body: SetTagsDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Envelope<AlertDto>> {
+    return withEtag(reply, await this.lifecycle.setTags(params.id, body, ifMatch, principal));
+  }
+
+  @Patch(':id/tags')
+  @Authenticated({ scopes: ['alerts:write'] })
+  @ApiHeader(IF_MATCH)
+  @ApiEnvelope(AlertDto)
+  @Operation({ id: 'patchAlertTags', summary: 'Add and remove tags of an alert (at most 50 after the change: 400)', problems: [400, 404, 412, 415] })
+  async patchTags(
+    @Param() params: AlertIdParams,
+    @Body() body: PatchTagsDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Envelope<AlertDto>> {
+    return withEtag(reply, await this.lifecycle.patchTags(params.id, body, ifMatch, principal));
   }
 
   private async act(

@@ -6,6 +6,11 @@ export function etag(version: number): string {
   return `"${version}"`;
 }
 
+/** 412: If-Match named another version than the current one (whose ETag the answer carries). */
+export function staleVersion(expected: string, current: number): ProblemException {
+  return new ProblemException(ProblemTypes.preconditionFailed, { args: { expected, current }, headers: { ETag: etag(current) } });
+}
+
 /** An entity tag as RFC 9110 writes it: in double quotes, optionally weak (`W/"5"`). */
 const ENTITY_TAG = /^(?:W\/)?"[\x21\x23-\x7e\x80-\xff]*"$/;
 

@@ -22,7 +22,8 @@ const SELECT = Prisma.sql`c.id, c.status::text AS status, c.title, c.prompt_them
   c.associated_device_ids AS "associatedDeviceIds", c.location_id AS "locationId", c.location_name AS "locationName",
   c.sub_locations_hierarchy_key AS "subLocationsHierarchyKey",
   COALESCE((SELECT array_agg(l.alert_id ORDER BY l.linked_at, l.alert_id) FROM threat_case_alerts l WHERE l.case_id = c.id), '{}') AS "alertIds",
-  c.created_at AS "createdAt", c.created_by AS "createdBy", c.updated_at AS "updatedAt", c.submitted_at AS "submittedAt", c.version, c.controls`;
+  c.created_at AS "createdAt", c.created_by AS "createdBy", c.updated_at AS "updatedAt", c.submitted_at AS "submittedAt", c.version, c.controls,
+  c.assignee, c.severity::text AS severity, c.tags`;
 
 /** Threat cases that are not deleted, oldest first, each with its linked alert ids. */
 @Injectable()
@@ -33,10 +34,12 @@ export class ThreatCaseSource implements SplittableSource<CaseRow> {
   readonly columns = THREAT_CASE_EXPORT_COLUMNS;
   readonly pdfColumns: PdfColumn[] = [
     { key: 'created_at', mm: 31 },
+    { key: 'severity', mm: 15 },
     { key: 'status', mm: 28 },
     { key: 'title', mm: null },
-    { key: 'device_id', mm: 36 },
-    { key: 'location_name', mm: 36 },
+    { key: 'assignee', mm: 20 },
+    { key: 'device_id', mm: 30 },
+    { key: 'location_name', mm: 30 },
     { key: 'alert_count', mm: 14 },
     { key: 'id', mm: 48, mono: true },
   ];
