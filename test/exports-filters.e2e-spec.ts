@@ -96,7 +96,11 @@ const GENERATORS: Record<'alerts' | 'threat_cases' | 'audit_trail', (random: Ran
 };
 
 const LISTS = { alerts: '/v1/alerts', threat_cases: '/v1/threat-cases', audit_trail: '/v1/audit-trail' };
-const SORTS = { alerts: ['created_at', 'severity', 'status', 'title', 'updated_at'], threat_cases: ['created_at', 'updated_at', 'severity'], audit_trail: ['at'] };
+const SORTS = {
+  alerts: ['created_at', 'severity', 'status', 'title', 'updated_at'],
+  threat_cases: ['created_at', 'updated_at', 'severity'],
+  audit_trail: ['at'],
+};
 
 describe(`exports hold what the list shows, for random filters (FILTER_SEED=${SEED})`, () => {
   let api: TestApi;

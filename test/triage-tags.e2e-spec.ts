@@ -171,7 +171,10 @@ describe('tags and case triage', () => {
       ['51 tags', { tags: Array.from({ length: 51 }, (_, i) => `t${i}`) }, 'tags', 'length'],
     ])('should refuse a create with %s in tags (400) and store nothing', async (_what, body, field, code) => {
       const before = await world.prisma.alert.count({ where: { tenantId: tenant.id } });
-      const result = await http<Problem>(api, 'POST', '/v1/alerts', { body: { type: 'x', source: 's', title: 't', severity: 'low', ...body }, headers: analyst });
+      const result = await http<Problem>(api, 'POST', '/v1/alerts', {
+        body: { type: 'x', source: 's', title: 't', severity: 'low', ...body },
+        headers: analyst,
+      });
       expect(result.status).toBe(400);
       expect(result.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       expect(result.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field, code })]));
@@ -180,7 +183,10 @@ describe('tags and case triage', () => {
 
     it('should refuse a NUL in a tag, a tag filter that is not a tag, and a PATCH that names nothing or passes 50 tags, changing nothing', async () => {
       const alert = await createAlert({ tags: Array.from({ length: 49 }, (_, i) => `t${i}`) });
-      const nul = await http<Problem>(api, 'PUT', `/v1/alerts/${alert.id}/tags`, { rawBody: '{"tags":["a\\u0000b"]}', headers: { ...analyst, 'content-type': 'application/json' } });
+      const nul = await http<Problem>(api, 'PUT', `/v1/alerts/${alert.id}/tags`, {
+        rawBody: '{"tags":["a\\u0000b"]}',
+        headers: { ...analyst, 'content-type': 'application/json' },
+      });
       expect(nul.status).toBe(400);
       expect(nul.body.type).toBe('/problems/validation-error');
       const filter = await http<Problem>(api, 'GET', '/v1/alerts?tags_all=two%20words', { headers: analyst });
@@ -192,7 +198,10 @@ describe('tags and case triage', () => {
       const over = await http<Problem>(api, 'PATCH', `/v1/alerts/${alert.id}/tags`, { body: { add: ['extra-1', 'extra-2'] }, headers: analyst });
       expect(over.status).toBe(400);
       expect(over.body.errors).toEqual([expect.objectContaining({ pointer: '/body/add', code: 'range' })]);
-      const fits = await http<{ data: AlertBody }>(api, 'PATCH', `/v1/alerts/${alert.id}/tags`, { body: { add: ['extra-1', 'extra-2'], remove: ['t0'] }, headers: analyst });
+      const fits = await http<{ data: AlertBody }>(api, 'PATCH', `/v1/alerts/${alert.id}/tags`, {
+        body: { add: ['extra-1', 'extra-2'], remove: ['t0'] },
+        headers: analyst,
+      });
       expect(fits.status).toBe(200);
       expect(fits.body.data.tags).toHaveLength(50);
       expect(await world.prisma.auditEvent.count({ where: { resourceId: alert.id, action: 'alert.tags' } })).toBe(1);
@@ -243,7 +252,10 @@ describe('tags and case triage', () => {
         ['SEVERITY_CHANGED', 'Severity low → high', 'analyst-1'],
         ['NOTE', 'taking it', 'analyst-1'],
       ]);
-      const stale = await http<Problem>(api, 'PATCH', `/v1/threat-cases/${tc.id}`, { body: { severity: 'info' }, headers: { ...analyst, 'if-match': `"${tc.version}"` } });
+      const stale = await http<Problem>(api, 'PATCH', `/v1/threat-cases/${tc.id}`, {
+        body: { severity: 'info' },
+        headers: { ...analyst, 'if-match': `"${tc.version}"` },
+      });
       expect(stale.status).toBe(412);
       const unassigned = await http<{ data: CaseBody }>(api, 'PATCH', `/v1/threat-cases/${tc.id}`, { body: { assignee: null }, headers: analyst });
       expect(unassigned.body.data.assignee).toBeNull();
@@ -287,7 +299,10 @@ describe('tags and case triage', () => {
       expect(await world.prisma.auditEvent.count({ where: { resourceId: tc.id, action: 'threat_case.tags' } })).toBe(2);
       const foreign = await http<Problem>(api, 'PUT', `/v1/threat-cases/${tc.id}/tags`, { body: { tags: [] }, headers: stranger });
       expect(foreign.status).toBe(404);
-      const over = await http<Problem>(api, 'PATCH', `/v1/threat-cases/${tc.id}/tags`, { body: { add: Array.from({ length: 49 }, (_, i) => `n${i}`) }, headers: analyst });
+      const over = await http<Problem>(api, 'PATCH', `/v1/threat-cases/${tc.id}/tags`, {
+        body: { add: Array.from({ length: 49 }, (_, i) => `n${i}`) },
+        headers: analyst,
+      });
       expect(over.status).toBe(400);
       expect(over.body.errors).toEqual([expect.objectContaining({ pointer: '/body/add', code: 'range' })]);
     });
@@ -298,7 +313,9 @@ describe('tags and case triage', () => {
       const a = await mk({ assignee: 'ana', severity: 'critical', tags: ['red'] });
       const b = await mk({ assignee: 'ben', severity: 'low', tags: ['red', 'blue'] });
       const c = await mk({ severity: 'high', tags: ['blue'] });
-      const since = new Date(Date.parse((await http<{ data: { created_at: string } }>(api, 'GET', `/v1/threat-cases/${a.id}`, { headers: analyst })).body.data.created_at));
+      const since = new Date(
+        Date.parse((await http<{ data: { created_at: string } }>(api, 'GET', `/v1/threat-cases/${a.id}`, { headers: analyst })).body.data.created_at),
+      );
       const base = `/v1/threat-cases?created_from=${since.toISOString()}`;
       const ids = async (query: string) => (await listIds(`${base}&${query}`)).sort();
       expect(await ids('assignee=ana,ben')).toEqual([a.id, b.id].sort());
@@ -306,13 +323,23 @@ describe('tags and case triage', () => {
       expect(await ids('tag=blue')).toEqual([b.id, c.id].sort());
       expect(await ids('tags_all=red,blue')).toEqual([b.id]);
       expect(await listIds(`${base}&sort_by=severity&sort_direction=desc`)).toEqual([a.id, c.id, b.id]);
-      const page1 = await http<{ items: { id: string }[]; pagination: { next_cursor: string } }>(api, 'GET', `${base}&sort_by=severity&sort_direction=asc&pagination=cursor&page_size=2`, {
-        headers: analyst,
-      });
+      const page1 = await http<{ items: { id: string }[]; pagination: { next_cursor: string } }>(
+        api,
+        'GET',
+        `${base}&sort_by=severity&sort_direction=asc&pagination=cursor&page_size=2`,
+        {
+          headers: analyst,
+        },
+      );
       expect(page1.body.items.map((item) => item.id)).toEqual([b.id, c.id]);
-      const page2 = await http<{ items: { id: string }[] }>(api, 'GET', `${base}&sort_by=severity&sort_direction=asc&pagination=cursor&page_size=2&cursor=${page1.body.pagination.next_cursor}`, {
-        headers: analyst,
-      });
+      const page2 = await http<{ items: { id: string }[] }>(
+        api,
+        'GET',
+        `${base}&sort_by=severity&sort_direction=asc&pagination=cursor&page_size=2&cursor=${page1.body.pagination.next_cursor}`,
+        {
+          headers: analyst,
+        },
+      );
       expect(page2.body.items.map((item) => item.id)).toEqual([a.id]);
       const query = async (body: Record<string, unknown>) =>
         (
@@ -340,9 +367,14 @@ describe('tags and case triage', () => {
       expect((await waitForExport(api, id, analyst)).status).toBe('completed');
       const [header, ...rows] = parseCsv((await downloadExport(api, id, analyst)).bytes.toString('utf8').replace(/^\uFEFF/, ''));
       const exported = rows.filter((row) => row.length > 1);
-      expect(exported.map((row) => [row[header.indexOf('id')], row[header.indexOf('assignee')], row[header.indexOf('severity')], JSON.parse(row[header.indexOf('tags')])])).toEqual([
-        [tc.id, 'ana', 'critical', [tag, 'vip']],
-      ]);
+      expect(
+        exported.map((row) => [
+          row[header.indexOf('id')],
+          row[header.indexOf('assignee')],
+          row[header.indexOf('severity')],
+          JSON.parse(row[header.indexOf('tags')]),
+        ]),
+      ).toEqual([[tc.id, 'ana', 'critical', [tag, 'vip']]]);
     });
   });
 });

@@ -1,7 +1,19 @@
 import { Injectable } from '@nestjs/common';
 
 import { appendAuditEvent, appendAuditEvents } from '@app/audit-trail';
-import { assertTagLimit, checkIfMatch, ifMatchAccepts, normaliseTags, PatchTagsDto, patchedTags, Principal, publicId, SetTagsDto, StreamedData, tagChange } from '@app/common';
+import {
+  assertTagLimit,
+  checkIfMatch,
+  ifMatchAccepts,
+  normaliseTags,
+  PatchTagsDto,
+  patchedTags,
+  Principal,
+  publicId,
+  SetTagsDto,
+  StreamedData,
+  tagChange,
+} from '@app/common';
 import { CompliancePolicies, normaliseControls, noteRequired as needsNote, refreshCaseControlsOfAlertsSql, TenantSettings } from '@app/compliance';
 import {
   Alert,

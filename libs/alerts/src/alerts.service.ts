@@ -5,7 +5,18 @@ import { createHash } from 'node:crypto';
 
 import { appendAuditEvent, appendAuditEvents, canonicalJson } from '@app/audit-trail';
 import { alertCreatedEvent, appendOutboxEvents } from '@app/events';
-import { FieldViolation, normaliseTags, Page, Paginator, Principal, PROBLEM_LIMITS, ProblemException, ProblemTypes, parseTimestamp, publicId } from '@app/common';
+import {
+  FieldViolation,
+  normaliseTags,
+  Page,
+  Paginator,
+  Principal,
+  PROBLEM_LIMITS,
+  ProblemException,
+  ProblemTypes,
+  parseTimestamp,
+  publicId,
+} from '@app/common';
 import { CompiledRule, CompliancePolicies, matchControls } from '@app/compliance';
 import { Alert, AlertTimelineEntry, InjectScopedPrisma, Prisma, requestScope, ScopedPrismaClient, scopedTenant } from '@app/database';
 

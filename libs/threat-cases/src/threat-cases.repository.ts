@@ -26,7 +26,11 @@ export interface CasePageRequest {
   take: number;
 }
 
-const SORT_FIELDS: Record<ThreatCaseSortField, 'createdAt' | 'updatedAt' | 'severity'> = { created_at: 'createdAt', updated_at: 'updatedAt', severity: 'severity' };
+const SORT_FIELDS: Record<ThreatCaseSortField, 'createdAt' | 'updatedAt' | 'severity'> = {
+  created_at: 'createdAt',
+  updated_at: 'updatedAt',
+  severity: 'severity',
+};
 /** Each sort's column and the type a cursor's value is cast back to; severity by rank, served by (tenant_id, severity, id). */
 const SORT_COLUMNS: Record<ThreatCaseSortField, { column: Prisma.Sql; type: string }> = {
   created_at: { column: Prisma.sql`c.created_at`, type: 'timestamptz' },

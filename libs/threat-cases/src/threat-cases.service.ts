@@ -98,7 +98,13 @@ export class ThreatCasesService {
         tx,
         tenantId,
         [
-          { tenantId, action: 'threat_case.create', resourceType: 'threat_case', resourceId: id, details: { status: 'INITIATED', alert_ids: alertIds, ...triage } },
+          {
+            tenantId,
+            action: 'threat_case.create',
+            resourceType: 'threat_case',
+            resourceId: id,
+            details: { status: 'INITIATED', alert_ids: alertIds, ...triage },
+          },
           ...alertAudit,
         ],
         now,

@@ -65,7 +65,13 @@ export function TagFilter(description: string): PropertyDecorator {
 
 /** PUT …/tags: the resource's tags from now on. */
 export class SetTagsDto {
-  @ApiProperty({ type: 'array', items: TAG_ITEMS, maxItems: MAX_TAGS, description: 'The tags (case-insensitive, stored in lower case); [] clears them', example: ['phishing', 'team:soc'] })
+  @ApiProperty({
+    type: 'array',
+    items: TAG_ITEMS,
+    maxItems: MAX_TAGS,
+    description: 'The tags (case-insensitive, stored in lower case); [] clears them',
+    example: ['phishing', 'team:soc'],
+  })
   @TagItems()
   tags: string[];
 
@@ -78,12 +84,24 @@ export class SetTagsDto {
 
 /** PATCH …/tags: tags to add and to remove (at least one of the two); removing wins over adding the same tag. */
 export class PatchTagsDto {
-  @ApiPropertyOptional({ type: 'array', items: TAG_ITEMS, maxItems: MAX_TAGS, description: 'Tags to add (those already held stay once)', example: ['phishing'] })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: TAG_ITEMS,
+    maxItems: MAX_TAGS,
+    description: 'Tags to add (those already held stay once)',
+    example: ['phishing'],
+  })
   @ValidateIf((body: PatchTagsDto) => body.add !== undefined || body.remove === undefined)
   @TagItems()
   add?: string[];
 
-  @ApiPropertyOptional({ type: 'array', items: TAG_ITEMS, maxItems: MAX_TAGS, description: 'Tags to remove (those not held are ignored)', example: ['false-positive'] })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: TAG_ITEMS,
+    maxItems: MAX_TAGS,
+    description: 'Tags to remove (those not held are ignored)',
+    example: ['false-positive'],
+  })
   @IsOptional()
   @TagItems()
   remove?: string[];
