@@ -1,7 +1,7 @@
 import { Tenant } from '@app/database';
 
 import { http, startApi, TestApi } from './utils/api';
-import { downloadExport, parseCsv, startExport, waitForExport } from './utils/exports';
+import { downloadExport, parseCsv, pdfText, startExport, waitForExport } from './utils/exports';
 import { alertRow, World } from './utils/world';
 
 interface AlertBody {
@@ -90,6 +90,24 @@ describe('tags and case triage', () => {
       const list = await http<{ items: AlertBody[] }>(api, 'GET', `/v1/alerts?tag=vip&type=phish`, { headers: analyst });
       expect(list.body.items.find((item) => item.id === alert.id)?.tags).toEqual(['phishing', 'team:soc', 'vip']);
       expect((await createAlert()).tags).toEqual([]);
+    });
+
+    it('should take tags in a batch, refusing an item with a bad tag by its index', async () => {
+      const item = { type: 'batch-tags', source: 's', title: 't', severity: 'low' };
+      const result = await http<{
+        data: { created: AlertBody[]; created_indexes: number[]; errors: { index: number; errors: { field: string; code: string }[] }[] };
+      }>(api, 'POST', '/v1/alerts/batch', {
+        body: {
+          alerts: [
+            { ...item, tags: ['Batch', 'one'] },
+            { ...item, tags: ['not ok'] },
+          ],
+        },
+        headers: analyst,
+      });
+      expect(result.status).toBe(200);
+      expect(result.body.data.created.map((alert) => alert.tags)).toEqual([['batch', 'one']]);
+      expect(result.body.data.errors).toEqual([{ index: 1, errors: [expect.objectContaining({ field: 'alerts[1].tags', code: 'format' })] }]);
     });
 
     it('should replace (PUT) and edit (PATCH) tags with If-Match, each with a timeline entry and an audit event', async () => {
@@ -375,6 +393,16 @@ describe('tags and case triage', () => {
           JSON.parse(row[header.indexOf('tags')]),
         ]),
       ).toEqual([[tc.id, 'ana', 'critical', [tag, 'vip']]]);
+    });
+
+    it('should show a case’s translated severity and its assignee in the PDF report', async () => {
+      const tag = `pdf-${Date.now()}`;
+      await openCase({ assignee: 'ana-pdf', severity: 'critical', tags: [tag] });
+      const id = await startExport(api, { resource: 'threat_cases', format: 'pdf', scope: 'filtered', filters: { tag: [tag] }, locale: 'id' }, analyst);
+      expect((await waitForExport(api, id, analyst)).status).toBe('completed');
+      const { text } = await pdfText((await downloadExport(api, id, analyst)).bytes);
+      expect(text).toContain('ana-pdf');
+      expect(text).toContain('Kritis');
     });
   });
 });
