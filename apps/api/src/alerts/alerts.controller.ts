@@ -29,8 +29,7 @@ import {
   Envelope,
   EnvelopeStreamer,
   etag,
-  IF_MATCH_MAX_LENGTH,
-  IF_MATCH_PATTERN,
+  IF_MATCH_HEADER,
   listEnvelope,
   ListEnvelope,
   Operation,
@@ -44,12 +43,6 @@ import type { Alert } from '@app/database';
 
 import { AlertableParams, AlertIdParams, BulkActionParams } from './alert-params.dto';
 
-const IF_MATCH = {
-  name: 'If-Match',
-  required: false,
-  description: 'The ETag of the version the change is based on; a stale one answers 412',
-  schema: { type: 'string', maxLength: IF_MATCH_MAX_LENGTH, pattern: IF_MATCH_PATTERN },
-} as const;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 /** One lifecycle action's route: POST /v1/alerts/{id}/{action}, alerts:write, If-Match, 409 and 412. */
@@ -59,7 +52,7 @@ function LifecycleRoute(action: LifecycleAction, id: string, summary: string): M
     Post(`:id/${action}`),
     HttpCode(200),
     Authenticated({ scopes: ['alerts:write'] }),
-    ApiHeader(IF_MATCH),
+    ApiHeader(IF_MATCH_HEADER),
     ApiEnvelope(AlertDto),
     Operation({ id, summary, problems: needsNote ? [400, 404, 409, 412, 415, 422] : [400, 404, 409, 412, 415] }),
   );
@@ -242,7 +235,7 @@ export class AlertsController {
 
   @Put(':id/assignee')
   @Authenticated({ scopes: ['alerts:write'] })
-  @ApiHeader(IF_MATCH)
+  @ApiHeader(IF_MATCH_HEADER)
   @ApiEnvelope(AlertDto)
   @Operation({ id: 'assignAlert', summary: 'Set or clear the assignee', problems: [400, 404, 412, 415] })
   async assign(
@@ -257,7 +250,7 @@ export class AlertsController {
 
   @Patch(':id/follow-up-status')
   @Authenticated({ scopes: ['alerts:write'] })
-  @ApiHeader(IF_MATCH)
+  @ApiHeader(IF_MATCH_HEADER)
   @ApiEnvelope(AlertDto)
   @Operation({ id: 'updateAlertFollowUp', summary: 'Mark an alert followed up (or not), with notes', problems: [400, 404, 412, 415] })
   async followUp(
@@ -272,7 +265,7 @@ export class AlertsController {
 
   @Put(':id/controls')
   @Authenticated({ scopes: ['alerts:write'] })
-  @ApiHeader(IF_MATCH)
+  @ApiHeader(IF_MATCH_HEADER)
   @ApiEnvelope(AlertDto)
   @Operation({ id: 'setAlertControls', summary: 'Replace the control ids (ISO27001:A.n.n, PCI:n.n…) the alert evidences', problems: [400, 404, 412, 415] })
   async setControls(
@@ -287,7 +280,7 @@ export class AlertsController {
 
   @Patch(':id/controls')
   @Authenticated({ scopes: ['alerts:write'] })
-  @ApiHeader(IF_MATCH)
+  @ApiHeader(IF_MATCH_HEADER)
   @ApiEnvelope(AlertDto)
   @Operation({ id: 'patchAlertControls', summary: 'Add and remove control ids of an alert', problems: [400, 404, 412, 415] })
   async patchControls(
@@ -302,7 +295,7 @@ export class AlertsController {
 
   @Put(':id/tags')
   @Authenticated({ scopes: ['alerts:write'] })
-  @ApiHeader(IF_MATCH)
+  @ApiHeader(IF_MATCH_HEADER)
   @ApiEnvelope(AlertDto)
   @Operation({ id: 'setAlertTags', summary: 'Replace the tags of an alert ([] clears them)', problems: [400, 404, 412, 415] })
   async setTags(
@@ -317,7 +310,7 @@ export class AlertsController {
 
   @Patch(':id/tags')
   @Authenticated({ scopes: ['alerts:write'] })
-  @ApiHeader(IF_MATCH)
+  @ApiHeader(IF_MATCH_HEADER)
   @ApiEnvelope(AlertDto)
   @Operation({ id: 'patchAlertTags', summary: 'Add and remove tags of an alert (at most 50 after the change: 400)', problems: [400, 404, 412, 415] })
   async patchTags(

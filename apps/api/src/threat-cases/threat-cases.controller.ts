@@ -9,8 +9,7 @@ import {
   envelope,
   Envelope,
   etag,
-  IF_MATCH_MAX_LENGTH,
-  IF_MATCH_PATTERN,
+  IF_MATCH_HEADER,
   listEnvelope,
   ListEnvelope,
   Operation,
@@ -38,13 +37,6 @@ import {
 } from '@app/threat-cases';
 
 import { ThreatCaseIdParams } from './threat-case-params.dto';
-
-const IF_MATCH = {
-  name: 'If-Match',
-  required: false,
-  description: 'The ETag of the version the change is based on (GET answers it); a stale one answers 412',
-  schema: { type: 'string', maxLength: IF_MATCH_MAX_LENGTH, pattern: IF_MATCH_PATTERN },
-} as const;
 
 /** The case, with its version as the ETag (what If-Match names). */
 function withEtag(reply: FastifyReply, detail: ThreatCaseDetail): Envelope<ThreatCaseDto> {
@@ -112,7 +104,7 @@ export class ThreatCasesController {
 
   @Patch(':id')
   @Authenticated({ scopes: ['cases:write'] })
-  @ApiHeader(IF_MATCH)
+  @ApiHeader(IF_MATCH_HEADER)
   @ApiEnvelope(ThreatCaseDto)
   @Operation({ id: 'updateThreatCase', summary: 'Set the assignee (null unassigns) and the severity of a threat case', problems: [400, 404, 412, 415] })
   async update(
@@ -127,7 +119,7 @@ export class ThreatCasesController {
 
   @Put(':id/tags')
   @Authenticated({ scopes: ['cases:write'] })
-  @ApiHeader(IF_MATCH)
+  @ApiHeader(IF_MATCH_HEADER)
   @ApiEnvelope(ThreatCaseDto)
   @Operation({ id: 'setThreatCaseTags', summary: 'Replace the tags of a threat case ([] clears them)', problems: [400, 404, 412, 415] })
   async setTags(
@@ -142,7 +134,7 @@ export class ThreatCasesController {
 
   @Patch(':id/tags')
   @Authenticated({ scopes: ['cases:write'] })
-  @ApiHeader(IF_MATCH)
+  @ApiHeader(IF_MATCH_HEADER)
   @ApiEnvelope(ThreatCaseDto)
   @Operation({ id: 'patchThreatCaseTags', summary: 'Add and remove tags of a threat case (at most 50 after the change: 400)', problems: [400, 404, 412, 415] })
   async patchTags(

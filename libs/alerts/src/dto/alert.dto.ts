@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 import { MAX_ANSWERED_CONTROLS } from '@app/compliance';
-import { ANNOTATION_LIMITS, isoUtc, LABEL_LIMITS, MAX_TAGS, PROBLEM_LIMITS, ProblemSchema, TAG_MAX_LENGTH } from '@app/common';
+import { ANNOTATION_LIMITS, isoUtc, LABEL_LIMITS, PROBLEM_LIMITS, ProblemSchema, TagsProperty } from '@app/common';
 import type { Alert, AlertTimelineEntry } from '@app/database';
 
 import { LIFECYCLE_ACTIONS } from '../alert-state-machine';
@@ -81,14 +81,7 @@ export class AlertDto {
   })
   controls: string[];
   @ApiProperty({ description: 'How many controls the alert evidences (more than `controls` lists only past its bound)', example: 2 }) controls_count: number;
-  @ApiProperty({
-    type: 'array',
-    items: { type: 'string', maxLength: TAG_MAX_LENGTH },
-    maxItems: MAX_TAGS,
-    description: 'Tags, lower case, in byte order (PUT or PATCH /v1/alerts/{id}/tags)',
-    example: ['phishing', 'team:soc'],
-  })
-  tags: string[];
+  @TagsProperty('Tags, lower case, in byte order (PUT or PATCH /v1/alerts/{id}/tags)') tags: string[];
   @ApiProperty({
     type: Number,
     nullable: true,

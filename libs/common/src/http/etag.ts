@@ -20,6 +20,14 @@ export const IF_MATCH_MAX_LENGTH = 1_024;
 /** If-Match as the OpenAPI document states it: `*` or a comma-separated list of (weak or strong) quoted tags. */
 export const IF_MATCH_PATTERN = '^\\s*(\\*|(W/)?"[^",]*"(\\s*,\\s*(W/)?"[^",]*")*)\\s*$';
 
+/** The If-Match header of a change, as the OpenAPI document states it (`@ApiHeader(IF_MATCH_HEADER)`). */
+export const IF_MATCH_HEADER = {
+  name: 'If-Match',
+  required: false,
+  description: 'The ETag of the version the change is based on; a stale one answers 412',
+  schema: { type: 'string', maxLength: IF_MATCH_MAX_LENGTH, pattern: IF_MATCH_PATTERN },
+} as const;
+
 /**
  * The If-Match header checked before anything is read: absent, `*`, or a comma-separated list of quoted
  * entity tags. Anything else (an unquoted `5`) is a 400 naming the header: it can never match, and a 412

@@ -20,6 +20,17 @@ export const TAG_MESSAGE = 'each tag must be 1 to 64 characters: a letter or dig
 const EACH = { each: true } as const;
 const TAG_ITEMS = { type: 'string', maxLength: TAG_MAX_LENGTH, pattern: TAG.source } as const;
 
+/** The `tags` of an answer (an alert, a threat case). */
+export function TagsProperty(description: string): PropertyDecorator {
+  return ApiProperty({
+    type: 'array',
+    items: { type: 'string', maxLength: TAG_MAX_LENGTH },
+    maxItems: MAX_TAGS,
+    description,
+    example: ['phishing', 'team:soc'],
+  });
+}
+
 /** Tags once each, lower case, in byte order: how they are stored. */
 export function normaliseTags(tags: Iterable<string>): string[] {
   return [...new Set([...tags].map((tag) => tag.toLowerCase()))].sort();

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
@@ -11,6 +12,28 @@ import { THREAT_CASE_STATUSES } from './threat-case-enums';
 /** Seed 003 lets filter lists hold nulls; they filter nothing, so they are dropped. */
 function WithoutNulls(): PropertyDecorator {
   return Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? value.filter((item) => item !== null) : value));
+}
+
+/** A tag list of the body (nulls dropped, lower-cased, each a tag, at most MAX_TAGS). */
+function TagListFilter(description: string): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      type: 'array',
+      items: { type: 'string', maxLength: TAG_MAX_LENGTH, pattern: TAG.source },
+      nullable: true,
+      maxItems: MAX_TAGS,
+      description,
+      example: ['phishing'],
+    }),
+    IsOptional(),
+    WithoutNulls(),
+    IsArray(),
+    ArrayMaxSize(MAX_TAGS),
+    ToLowerCase(),
+    IsString({ each: true }),
+    MaxLength(TAG_MAX_LENGTH, { each: true }),
+    Matches(TAG, { each: true, message: TAG_MESSAGE }),
+  );
 }
 
 /** The one range of instants every date goes through (years 1970–9999). */
@@ -98,40 +121,10 @@ export class ThreatCaseQueryDto {
   @IsIn(SEVERITIES, SEVERITY_FILTER)
   severityFilter?: AlertSeverity[] | null;
 
-  @ApiPropertyOptional({
-    type: 'array',
-    items: { type: 'string', maxLength: TAG_MAX_LENGTH, pattern: TAG.source },
-    nullable: true,
-    maxItems: MAX_TAGS,
-    description: 'Tags (OR, case-insensitive): cases holding any of them; an extension of seed 003',
-    example: ['phishing'],
-  })
-  @IsOptional()
-  @WithoutNulls()
-  @IsArray()
-  @ArrayMaxSize(MAX_TAGS)
-  @ToLowerCase()
-  @IsString({ each: true })
-  @MaxLength(TAG_MAX_LENGTH, { each: true })
-  @Matches(TAG, { each: true, message: TAG_MESSAGE })
+  @TagListFilter('Tags (OR, case-insensitive): cases holding any of them; an extension of seed 003')
   tagFilter?: string[] | null;
 
-  @ApiPropertyOptional({
-    type: 'array',
-    items: { type: 'string', maxLength: TAG_MAX_LENGTH, pattern: TAG.source },
-    nullable: true,
-    maxItems: MAX_TAGS,
-    description: 'Tags (AND, case-insensitive): cases holding every one of them; an extension of seed 003',
-    example: ['phishing', 'team:soc'],
-  })
-  @IsOptional()
-  @WithoutNulls()
-  @IsArray()
-  @ArrayMaxSize(MAX_TAGS)
-  @ToLowerCase()
-  @IsString({ each: true })
-  @MaxLength(TAG_MAX_LENGTH, { each: true })
-  @Matches(TAG, { each: true, message: TAG_MESSAGE })
+  @TagListFilter('Tags (AND, case-insensitive): cases holding every one of them; an extension of seed 003')
   tagsAllFilter?: string[] | null;
 
   /** The previous answer's lastEvaluatedKey: opaque and tamper-checked; only for the same filters and order. */

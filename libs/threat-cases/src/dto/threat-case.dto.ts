@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 
 import { SEVERITIES } from '@app/alerts/dto/alert-enums';
-import { MAX_TAGS, TAG_MAX_LENGTH } from '@app/common';
+import { TagsProperty } from '@app/common';
 import { MAX_ANSWERED_CONTROLS } from '@app/compliance';
 import type { ThreatCaseEvent, ThreatCaseSirenSettings, ThreatCaseVerification } from '@app/database';
 
@@ -152,14 +152,7 @@ export class ThreatCaseDto {
   @ApiProperty({ type: String, nullable: true, maxLength: 200, description: 'Who works the case; null: nobody yet' }) assignee: string | null;
   @ApiProperty({ enum: SEVERITIES, enumName: 'AlertSeverity', description: 'The alerts’ scale; on creation the highest of the linked alerts’ unless given' })
   severity: string;
-  @ApiProperty({
-    type: 'array',
-    items: { type: 'string', maxLength: TAG_MAX_LENGTH },
-    maxItems: MAX_TAGS,
-    description: 'Tags, lower case, in byte order (PUT or PATCH /v1/threat-cases/{id}/tags)',
-    example: ['phishing', 'team:soc'],
-  })
-  tags: string[];
+  @TagsProperty('Tags, lower case, in byte order (PUT or PATCH /v1/threat-cases/{id}/tags)') tags: string[];
   @ApiProperty({ type: CloseRequestDto, nullable: true, description: 'The pending close request, when the tenant needs a second person to close cases' })
   close_request: CloseRequestDto | null;
 
