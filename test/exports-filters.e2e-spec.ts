@@ -25,6 +25,7 @@ const TYPES = ['intrusion', 'malware', 'policy'];
 const SOURCES = ['ids-suricata', 'edr-falcon', 'Waf_Edge%'];
 const ASSIGNEES = ['alice', 'bob', 'carol'];
 const CONTROLS = ['ISO27001:A.5.26', 'ISO27001:A.8.15', 'PCI:10.2.1.1'];
+const TAGS = ['phishing', 'team:soc', 'vip'];
 const DEVICES = ['dev-1', 'dev-2', 'dev-3', 'dev-4'];
 const LOCATIONS = ['loc-a', 'loc-b', 'loc-c'];
 const ACTORS = ['alice', 'bob', 'system'];
@@ -64,6 +65,8 @@ const GENERATORS: Record<'alerts' | 'threat_cases' | 'audit_trail', (random: Ran
     if (random.chance(0.25)) f.label = random.pick(['env:prod', 'env:dev', 'team:sec']);
     if (random.chance(0.25)) f.control = some(random, CONTROLS);
     if (random.chance(0.2)) f.q = random.pick(['disk', 'Login', 'alert 1']);
+    if (random.chance(0.3)) f.tag = some(random, TAGS);
+    if (random.chance(0.25)) f.tags_all = some(random, TAGS);
     if (random.chance(0.5)) dateRange(random, f);
     return f;
   },
@@ -73,6 +76,10 @@ const GENERATORS: Record<'alerts' | 'threat_cases' | 'audit_trail', (random: Ran
     if (random.chance(0.4)) f.device_id = some(random, DEVICES);
     if (random.chance(0.3)) f.location_id = some(random, LOCATIONS);
     if (random.chance(0.3)) f.control = some(random, CONTROLS);
+    if (random.chance(0.3)) f.assignee = some(random, ASSIGNEES);
+    if (random.chance(0.3)) f.severity = some(random, SEVERITIES);
+    if (random.chance(0.3)) f.tag = some(random, TAGS);
+    if (random.chance(0.25)) f.tags_all = some(random, TAGS);
     if (random.chance(0.5)) dateRange(random, f);
     return f;
   },
@@ -89,7 +96,11 @@ const GENERATORS: Record<'alerts' | 'threat_cases' | 'audit_trail', (random: Ran
 };
 
 const LISTS = { alerts: '/v1/alerts', threat_cases: '/v1/threat-cases', audit_trail: '/v1/audit-trail' };
-const SORTS = { alerts: ['created_at', 'severity', 'status', 'title', 'updated_at'], threat_cases: ['created_at', 'updated_at'], audit_trail: ['at'] };
+const SORTS = {
+  alerts: ['created_at', 'severity', 'status', 'title', 'updated_at'],
+  threat_cases: ['created_at', 'updated_at', 'severity'],
+  audit_trail: ['at'],
+};
 
 describe(`exports hold what the list shows, for random filters (FILTER_SEED=${SEED})`, () => {
   let api: TestApi;
@@ -126,6 +137,7 @@ describe(`exports hold what the list shows, for random filters (FILTER_SEED=${SE
             assignee: data.chance(0.7) ? data.pick(ASSIGNEES) : null,
             labels: data.chance(0.6) ? { env: data.pick(['prod', 'dev']), ...(data.chance(0.5) ? { team: 'sec' } : {}) } : {},
             controls: CONTROLS.filter(() => data.chance(0.3)),
+            tags: TAGS.filter(() => data.chance(0.35)),
           });
         }),
       ),
@@ -145,6 +157,9 @@ describe(`exports hold what the list shows, for random filters (FILTER_SEED=${SE
             associatedDeviceIds: DEVICES.filter(() => data.chance(0.2)),
             locationId: data.chance(0.8) ? data.pick(LOCATIONS) : null,
             controls: CONTROLS.filter(() => data.chance(0.3)),
+            assignee: data.chance(0.7) ? data.pick(ASSIGNEES) : null,
+            severity: data.pick(SEVERITIES),
+            tags: TAGS.filter(() => data.chance(0.35)),
             deleted: data.chance(0.15),
           };
         }),

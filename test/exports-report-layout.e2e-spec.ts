@@ -116,6 +116,8 @@ describe('evidence report layout', () => {
     seq: '123456',
     alert_count: '999',
     status: 'PSAP_CONTACTED',
+    severity: 'critical',
+    assignee: 'analyst-with-a-long-name',
     title: `Tailgating at gate 3 ${'과부하 告警 '.repeat(20)}`,
     device_id: 'camera-north-entrance-gate-3-ptz-02',
     location_name: 'Gedung Utama Lantai Dasar Pintu Masuk Utara',
@@ -133,7 +135,7 @@ describe('evidence report layout', () => {
   ] as const)('the %s table', (_name, table, whole) => {
     it.each(LOCALES)('should fit its header and every cell, with %s texts', async (locale) => {
       const t = reportTranslator(locale);
-      const data = [table.map((c) => (c.key === 'status' ? t(`values.${sample.status}`) : sample[c.key]))];
+      const data = [table.map((c) => (c.key === 'status' || c.key === 'severity' ? t(`values.${sample[c.key]}`) : sample[c.key]))];
       const [header, cells] = await layout(context(locale), [...table], data);
       expect([...header, ...cells].filter((cell) => cell.overflows)).toEqual([]);
       expect(header.map((cell) => cell.text)).toEqual(table.map((c) => expect.stringMatching(headerOf(t(`columns.${c.key}`)))));

@@ -1,7 +1,19 @@
 import { Injectable } from '@nestjs/common';
 
 import { appendAuditEvent, appendAuditEvents } from '@app/audit-trail';
-import { checkIfMatch, ifMatchAccepts, Principal, publicId, StreamedData } from '@app/common';
+import {
+  assertTagLimit,
+  checkIfMatch,
+  ifMatchAccepts,
+  normaliseTags,
+  PatchTagsDto,
+  patchedTags,
+  Principal,
+  publicId,
+  SetTagsDto,
+  StreamedData,
+  tagChange,
+} from '@app/common';
 import { CompliancePolicies, normaliseControls, noteRequired as needsNote, refreshCaseControlsOfAlertsSql, TenantSettings } from '@app/compliance';
 import {
   Alert,
@@ -74,6 +86,16 @@ function controlsChange(alert: Alert, controls: string[], note: string | undefin
     timeline: { action: 'controls_updated', note, details: { from: alert.controls, to: controls } },
     audit: { action: 'alert.controls', details: { from: alert.controls, to: controls } },
     controlsChanged: true,
+  };
+}
+
+/** A change of the alert's tags: the timeline entry and the audit event name the tags added and removed. */
+function tagsChange(alert: Alert, tags: string[], note: string | undefined, now: Date): Change {
+  const details = tagChange(alert.tags ?? [], tags);
+  return {
+    data: { tags, updatedAt: now, version: { increment: 1 } },
+    timeline: { action: 'tags_updated', note, details },
+    audit: { action: 'alert.tags', details: { ...details, note: note ?? null } },
   };
 }
 
@@ -160,6 +182,20 @@ export class AlertLifecycleService {
     return this.change(id, ifMatch, principal, async (alert, now) => {
       const removed = new Set(dto.remove ?? []);
       return controlsChange(alert, normaliseControls([...alert.controls, ...(dto.add ?? [])].filter((control) => !removed.has(control))), dto.note, now);
+    });
+  }
+
+  /** Replaces the alert's tags (PUT). */
+  setTags(id: string, dto: SetTagsDto, ifMatch: string | undefined, principal: Principal): Promise<Alert> {
+    return this.change(id, ifMatch, principal, async (alert, now) => tagsChange(alert, normaliseTags(dto.tags), dto.note, now));
+  }
+
+  /** Adds and removes tags (PATCH); removing wins over adding the same tag; more than MAX_TAGS after it is 400. */
+  patchTags(id: string, dto: PatchTagsDto, ifMatch: string | undefined, principal: Principal): Promise<Alert> {
+    return this.change(id, ifMatch, principal, async (alert, now) => {
+      const tags = patchedTags(alert.tags ?? [], dto);
+      assertTagLimit(tags);
+      return tagsChange(alert, tags, dto.note, now);
     });
   }
 

@@ -15,7 +15,7 @@ export const ALERT_COLUMNS = Prisma.sql`a.id, a.tenant_id AS "tenantId", a.type,
   a.ends_at AS "endsAt", a.created_at AS "createdAt", a.updated_at AS "updatedAt", a.acknowledged_at AS "acknowledgedAt",
   a.acknowledged_by AS "acknowledgedBy", a.escalated_at AS "escalatedAt", a.escalated_by AS "escalatedBy",
   a.resolved_at AS "resolvedAt", a.resolved_by AS "resolvedBy", a.dismissed_at AS "dismissedAt",
-  a.dismissed_by AS "dismissedBy", a.version, a.controls`;
+  a.dismissed_by AS "dismissedBy", a.version, a.controls, a.tags`;
 
 interface SortColumn {
   expr: Prisma.Sql;
@@ -102,6 +102,9 @@ export function alertWhere(filter: AlertFilterDto, scope: TenantScope): Prisma.S
     range.gte ? Prisma.sql`a.created_at >= ${range.gte}` : null,
     range.lt ? Prisma.sql`a.created_at < ${range.lt}` : null,
     filter.control?.length ? Prisma.sql`a.controls && ${filter.control}::text[]` : null,
+    // Both served by alerts_tags_idx (GIN over the array).
+    filter.tag?.length ? Prisma.sql`a.tags && ${filter.tag}::text[]` : null,
+    filter.tags_all?.length ? Prisma.sql`a.tags @> ${filter.tags_all}::text[]` : null,
     filter.open_at ? openAt(parseInstant(filter.open_at, filter.timezone ?? 'UTC') as Date) : null,
   ].filter((condition): condition is Prisma.Sql => condition !== null);
   return conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}` : Prisma.empty;

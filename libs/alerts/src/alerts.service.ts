@@ -5,7 +5,18 @@ import { createHash } from 'node:crypto';
 
 import { appendAuditEvent, appendAuditEvents, canonicalJson } from '@app/audit-trail';
 import { alertCreatedEvent, appendOutboxEvents } from '@app/events';
-import { FieldViolation, Page, Paginator, Principal, PROBLEM_LIMITS, ProblemException, ProblemTypes, parseTimestamp, publicId } from '@app/common';
+import {
+  FieldViolation,
+  normaliseTags,
+  Page,
+  Paginator,
+  Principal,
+  PROBLEM_LIMITS,
+  ProblemException,
+  ProblemTypes,
+  parseTimestamp,
+  publicId,
+} from '@app/common';
 import { CompiledRule, CompliancePolicies, matchControls } from '@app/compliance';
 import { Alert, AlertTimelineEntry, InjectScopedPrisma, Prisma, requestScope, ScopedPrismaClient, scopedTenant } from '@app/database';
 
@@ -52,6 +63,7 @@ function alertData(dto: CreateAlertDto, tenantId: string, now: Date, rules: read
     createdAt: now,
     updatedAt: now,
     controls: matchControls(rules, { type: dto.type, source: dto.source, labels: dto.labels ?? {} }, dto.controls ?? []),
+    tags: normaliseTags(dto.tags ?? []),
   };
 }
 

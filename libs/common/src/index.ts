@@ -48,3 +48,4 @@ export * from './http/text-input-hooks';
 export * from './problem/connection-errors';
 export * from './validation/admin-only';
 export * from './http/route-config';
+export * from './validation/tags';

@@ -1,7 +1,8 @@
 import type { AuditEntry } from '@app/audit-trail';
 import { publicId } from '@app/common';
 import { refreshCaseControlsSql } from '@app/compliance';
-import type { ScopedPrismaClient } from '@app/database';
+import { SEVERITIES } from '@app/alerts/dto/alert-enums';
+import type { AlertSeverity, ScopedPrismaClient } from '@app/database';
 
 import { alertsNotFound } from './errors/threat-case-errors';
 
@@ -22,12 +23,16 @@ export function uniqueIds(ids: string[]): string[] {
   return [...new Set(ids)];
 }
 
-/** Every id must name an alert of the tenant; otherwise 422 listing the others (unknown and foreign alike). */
-export async function requireTenantAlerts(tx: ScopedTx, tenantId: string, ids: string[]): Promise<void> {
-  const found = await tx.alert.findMany({ where: { id: { in: ids }, tenantId }, select: { id: true } });
+/**
+ * Every id must name an alert of the tenant; otherwise 422 listing the others (unknown and foreign alike).
+ * Answers the highest severity among them (a new case's default).
+ */
+export async function requireTenantAlerts(tx: ScopedTx, tenantId: string, ids: string[]): Promise<AlertSeverity> {
+  const found = await tx.alert.findMany({ where: { id: { in: ids }, tenantId }, select: { id: true, severity: true } });
   const known = new Set(found.map((alert) => alert.id));
   const missing = ids.filter((id) => !known.has(id));
   if (missing.length) throw alertsNotFound(missing);
+  return found.reduce<AlertSeverity>((top, alert) => (SEVERITIES.indexOf(alert.severity) > SEVERITIES.indexOf(top) ? alert.severity : top), 'info');
 }
 
 /**

@@ -2,11 +2,24 @@ import { Injectable } from '@nestjs/common';
 
 import { appendAuditEvents, AuditEntry } from '@app/audit-trail';
 import { appendOutboxEvents, threatCaseEvent } from '@app/events';
-import { parseTimestamp, Principal, publicId } from '@app/common';
+import {
+  assertTagLimit,
+  checkIfMatch,
+  ifMatchAccepts,
+  normaliseTags,
+  parseTimestamp,
+  PatchTagsDto,
+  patchedTags,
+  Principal,
+  publicId,
+  SetTagsDto,
+  staleVersion,
+  tagChange,
+} from '@app/common';
 import { CompliancePolicies } from '@app/compliance';
 import { InjectScopedPrisma, Prisma, ScopedPrismaClient, ThreatCase, ThreatCaseEventType, ThreatCaseStatus } from '@app/database';
 
-import { CloseApprovalDto, CreateVerificationDto, ThreatCaseNoteDto, TransitionThreatCaseDto } from './dto/threat-case-actions.dto';
+import { CloseApprovalDto, CreateVerificationDto, ThreatCaseNoteDto, TransitionThreatCaseDto, UpdateThreatCaseDto } from './dto/threat-case-actions.dto';
 import { MAX_CASE_ALERTS, MAX_CASE_VERIFICATIONS } from './dto/threat-case-enums';
 import {
   alertsNotLinked,
@@ -48,6 +61,25 @@ async function linkedIds(tx: ScopedTx, caseId: string): Promise<Set<string>> {
 
 function date(value: string | undefined): Date | null {
   return value ? parseTimestamp(value) : null;
+}
+
+/** A note given with a triage change: a NOTE event after the change's own. */
+function noteEvents(note: string | undefined): CaseEvent[] {
+  return note ? [{ type: 'NOTE', message: note }] : [];
+}
+
+/** A tag change of a case (null when the tags stay as they are): TAGS_CHANGED naming what was added and removed. */
+function tagsChange(tc: ThreatCase, tags: string[], note: string | undefined): Change | null {
+  const change = tagChange(tc.tags ?? [], tags);
+  if (change.added.length === 0 && change.removed.length === 0) return null;
+  const message = [change.added.length ? `added: ${change.added.join(', ')}` : '', change.removed.length ? `removed: ${change.removed.join(', ')}` : '']
+    .filter(Boolean)
+    .join('; ');
+  return {
+    data: { tags },
+    events: [{ type: 'TAGS_CHANGED', message: `Tags ${message}` }, ...noteEvents(note)],
+    audit: { action: 'threat_case.tags', details: { ...change, note: note ?? null } },
+  };
 }
 
 /**
@@ -200,6 +232,54 @@ export class ThreatCaseChangesService {
     });
   }
 
+  /**
+   * The triage fields: assignee (null unassigns) and severity, each change an ASSIGNED or SEVERITY_CHANGED
+   * event, one `threat_case.update` audit event naming both from → to. Nothing changed: nothing written.
+   */
+  update(id: string, dto: UpdateThreatCaseDto, ifMatch: string | undefined, principal: Principal): Promise<ThreatCaseDetail> {
+    return this.change(
+      id,
+      principal,
+      async (_tx, tc) => {
+        const data: Prisma.ThreatCaseUpdateManyMutationInput = {};
+        const events: CaseEvent[] = [];
+        const details: Record<string, { from: string | null; to: string | null }> = {};
+        if (dto.assignee !== undefined && dto.assignee !== tc.assignee) {
+          data.assignee = dto.assignee;
+          details.assignee = { from: tc.assignee, to: dto.assignee };
+          events.push({ type: 'ASSIGNED', message: dto.assignee === null ? `Unassigned (was ${tc.assignee})` : `Assigned to ${dto.assignee}` });
+        }
+        if (dto.severity !== undefined && dto.severity !== tc.severity) {
+          data.severity = dto.severity;
+          details.severity = { from: tc.severity, to: dto.severity };
+          events.push({ type: 'SEVERITY_CHANGED', message: `Severity ${tc.severity} → ${dto.severity}` });
+        }
+        if (events.length === 0) return null;
+        return { data, events: [...events, ...noteEvents(dto.note)], audit: { action: 'threat_case.update', details: { ...details, note: dto.note ?? null } } };
+      },
+      ifMatch,
+    );
+  }
+
+  /** Replaces the case's tags (PUT). */
+  setTags(id: string, dto: SetTagsDto, ifMatch: string | undefined, principal: Principal): Promise<ThreatCaseDetail> {
+    return this.change(id, principal, async (_tx, tc) => tagsChange(tc, normaliseTags(dto.tags), dto.note), ifMatch);
+  }
+
+  /** Adds and removes tags (PATCH); removing wins over adding the same tag; more than MAX_TAGS after it is 400. */
+  patchTags(id: string, dto: PatchTagsDto, ifMatch: string | undefined, principal: Principal): Promise<ThreatCaseDetail> {
+    return this.change(
+      id,
+      principal,
+      async (_tx, tc) => {
+        const tags = patchedTags(tc.tags ?? [], dto);
+        assertTagLimit(tags);
+        return tagsChange(tc, tags, dto.note);
+      },
+      ifMatch,
+    );
+  }
+
   /** Soft deletion: the case stays (with its timeline and audit events) but lists and reads hide it. */
   async delete(id: string, principal: Principal): Promise<void> {
     await this.change(id, principal, async (_tx, _tc, now) => ({
@@ -215,18 +295,22 @@ export class ThreatCaseChangesService {
 
   /**
    * Locks the case row (changes to one case run one after another), reads it through the tenant scope
-   * (404 for another tenant's or a deleted case), applies the change and answers the case after it.
+   * (404 for another tenant's or a deleted case), checks `ifMatch` against its version (400 malformed,
+   * 412 stale), applies the change and answers the case after it.
    * `apply` answering null means there was nothing to change: nothing is written.
    */
   private async change(
     id: string,
     principal: Principal,
     apply: (tx: ScopedTx, tc: ThreatCase, now: Date) => Promise<Change | null>,
+    ifMatch?: string,
   ): Promise<ThreatCaseDetail> {
+    checkIfMatch(ifMatch);
     await this.db.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT 1 FROM threat_cases WHERE id = ${id} FOR UPDATE`;
       const tc = await tx.threatCase.findFirst({ where: { id, deleted: false } });
       if (!tc) throw threatCaseNotFound(id);
+      if (!ifMatchAccepts(ifMatch, tc.version)) throw staleVersion(ifMatch as string, tc.version);
       const now = new Date();
       const change = await apply(tx, tc, now);
       if (!change) return;

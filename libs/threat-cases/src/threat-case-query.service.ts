@@ -31,6 +31,10 @@ export function queryCriteria(body: ThreatCaseQueryDto, principal: Principal): C
     deviceIds: body.deviceFilter ?? undefined,
     locationIds: body.locationFilter ?? undefined,
     statuses: body.statusFilter ?? undefined,
+    assignees: body.assigneeFilter ?? undefined,
+    severities: body.severityFilter ?? undefined,
+    anyTags: body.tagFilter ?? undefined,
+    allTags: body.tagsAllFilter ?? undefined,
     includeDeleted: false,
   };
 }

@@ -1,5 +1,5 @@
 import { dateRange } from '@app/common';
-import { Prisma, tenantCondition, TenantScope, ThreatCaseStatus, whereOf } from '@app/database';
+import { AlertSeverity, Prisma, tenantCondition, TenantScope, ThreatCaseStatus, whereOf } from '@app/database';
 
 import type { ThreatCaseFilterDto } from './dto/list-threat-cases-query.dto';
 
@@ -14,6 +14,12 @@ export interface CaseCriteria {
   statuses?: ThreatCaseStatus[];
   /** Any of these controls. */
   controls?: string[];
+  assignees?: string[];
+  severities?: AlertSeverity[];
+  /** Any of these tags. */
+  anyTags?: string[];
+  /** Every one of these tags. */
+  allTags?: string[];
   includeDeleted: boolean;
 }
 
@@ -28,6 +34,10 @@ export function filterCriteria(filter: ThreatCaseFilterDto, scope: TenantScope, 
     locationIds: filter.location_id,
     statuses: filter.status,
     controls: filter.control,
+    assignees: filter.assignee,
+    severities: filter.severity,
+    anyTags: filter.tag,
+    allTags: filter.tags_all,
     includeDeleted,
   };
 }
@@ -37,7 +47,7 @@ export function filterCriteria(filter: ThreatCaseFilterDto, scope: TenantScope, 
  * 003's query, exports). Raw SQL is not covered by the tenancy extension: the tenant is applied here.
  */
 export function caseWhere(criteria: CaseCriteria): Prisma.Sql {
-  const { deviceIds, locationIds, statuses, controls } = criteria;
+  const { deviceIds, locationIds, statuses, controls, assignees, severities, anyTags, allTags } = criteria;
   return whereOf([
     tenantCondition(criteria.scope, Prisma.sql`c.tenant_id`),
     criteria.includeDeleted ? null : Prisma.sql`NOT c.deleted`,
@@ -47,5 +57,10 @@ export function caseWhere(criteria: CaseCriteria): Prisma.Sql {
     locationIds?.length ? Prisma.sql`c.location_id = ANY(${locationIds})` : null,
     statuses?.length ? Prisma.sql`c.status = ANY(${statuses}::threat_case_status[])` : null,
     controls?.length ? Prisma.sql`c.controls && ${controls}::text[]` : null,
+    assignees?.length ? Prisma.sql`c.assignee = ANY(${assignees})` : null,
+    severities?.length ? Prisma.sql`c.severity = ANY(${severities}::alert_severity[])` : null,
+    // Both served by threat_cases_tags_idx (GIN over the array).
+    anyTags?.length ? Prisma.sql`c.tags && ${anyTags}::text[]` : null,
+    allTags?.length ? Prisma.sql`c.tags @> ${allTags}::text[]` : null,
   ]);
 }

@@ -26,8 +26,17 @@ export interface CasePageRequest {
   take: number;
 }
 
-const SORT_FIELDS: Record<ThreatCaseSortField, 'createdAt' | 'updatedAt'> = { created_at: 'createdAt', updated_at: 'updatedAt' };
-const SORT_COLUMNS: Record<ThreatCaseSortField, Prisma.Sql> = { created_at: Prisma.sql`c.created_at`, updated_at: Prisma.sql`c.updated_at` };
+const SORT_FIELDS: Record<ThreatCaseSortField, 'createdAt' | 'updatedAt' | 'severity'> = {
+  created_at: 'createdAt',
+  updated_at: 'updatedAt',
+  severity: 'severity',
+};
+/** Each sort's column and the type a cursor's value is cast back to; severity by rank, served by (tenant_id, severity, id). */
+const SORT_COLUMNS: Record<ThreatCaseSortField, { column: Prisma.Sql; type: string }> = {
+  created_at: { column: Prisma.sql`c.created_at`, type: 'timestamptz' },
+  updated_at: { column: Prisma.sql`c.updated_at`, type: 'timestamptz' },
+  severity: { column: Prisma.sql`c.severity`, type: 'alert_severity' },
+};
 
 /**
  * Threat case reads: the page's ids in SQL (caseWhere, the filters' one definition, which exports use
@@ -38,7 +47,7 @@ const SORT_COLUMNS: Record<ThreatCaseSortField, Prisma.Sql> = { created_at: Pris
 export class ThreatCasesRepository {
   constructor(@InjectScopedPrisma() private readonly db: ScopedPrismaClient) {}
 
-  sortValue(sortBy: ThreatCaseSortField, row: ThreatCaseDetail): Date {
+  sortValue(sortBy: ThreatCaseSortField, row: ThreatCaseDetail): Date | string {
     return row[SORT_FIELDS[sortBy]];
   }
 
@@ -56,7 +65,8 @@ export class ThreatCasesRepository {
   }
 
   private async read(request: CasePageRequest, after: [CursorValue, string] | null, skip: number): Promise<ThreatCaseDetail[]> {
-    const keyset = sqlKeyset(SORT_COLUMNS[request.sortBy], 'timestamptz', Prisma.sql`c.id`, after, request.direction);
+    const { column, type } = SORT_COLUMNS[request.sortBy];
+    const keyset = sqlKeyset(column, type, Prisma.sql`c.id`, after, request.direction);
     const where = andWhere(caseWhere(request.criteria), keyset.after);
     const page = await this.db.$queryRaw<{ id: string }[]>(
       Prisma.sql`SELECT c.id FROM threat_cases c ${where} ${keyset.orderBy} LIMIT ${request.take} OFFSET ${skip}`,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { appendAuditEvents } from '@app/audit-trail';
-import { Page, Paginator, Principal, publicId } from '@app/common';
+import { normaliseTags, Page, Paginator, Principal, publicId } from '@app/common';
 import { InjectScopedPrisma, requestScope, ScopedPrismaClient } from '@app/database';
 import { appendOutboxEvents, threatCaseEvent } from '@app/events';
 
@@ -53,8 +53,9 @@ export class ThreatCasesService {
     const alertIds = uniqueIds(dto.alert_ids);
     const { tenantId, subject: actor } = principal;
     const caseId = await this.db.$transaction(async (tx) => {
-      await requireTenantAlerts(tx, tenantId, alertIds);
+      const highest = await requireTenantAlerts(tx, tenantId, alertIds);
       const now = new Date();
+      const triage = { assignee: dto.assignee ?? null, severity: dto.severity ?? highest, tags: normaliseTags(dto.tags ?? []) };
       const id = publicId('tc', now.getTime());
       await tx.threatCase.create({
         data: {
@@ -67,6 +68,7 @@ export class ThreatCasesService {
           locationId: dto.location_id ?? null,
           locationName: dto.location_name ?? null,
           subLocationsHierarchyKey: dto.sub_locations_hierarchy_key ?? null,
+          ...triage,
           createdAt: now,
           createdBy: actor,
           updatedAt: now,
@@ -96,7 +98,13 @@ export class ThreatCasesService {
         tx,
         tenantId,
         [
-          { tenantId, action: 'threat_case.create', resourceType: 'threat_case', resourceId: id, details: { status: 'INITIATED', alert_ids: alertIds } },
+          {
+            tenantId,
+            action: 'threat_case.create',
+            resourceType: 'threat_case',
+            resourceId: id,
+            details: { status: 'INITIATED', alert_ids: alertIds, ...triage },
+          },
           ...alertAudit,
         ],
         now,

@@ -33,15 +33,16 @@ import {
   listEnvelope,
   ListEnvelope,
   Operation,
+  PatchTagsDto,
   Principal,
   ProblemException,
   ProblemTypes,
+  SetTagsDto,
 } from '@app/common';
 import type { Alert } from '@app/database';
 
 import { AlertableParams, AlertIdParams, BulkActionParams } from './alert-params.dto';
 
-const IF_MATCH = IF_MATCH_HEADER;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 /** One lifecycle action's route: POST /v1/alerts/{id}/{action}, alerts:write, If-Match, 409 and 412. */
@@ -51,7 +52,7 @@ function LifecycleRoute(action: LifecycleAction, id: string, summary: string): M
     Post(`:id/${action}`),
     HttpCode(200),
     Authenticated({ scopes: ['alerts:write'] }),
-    ApiHeader(IF_MATCH),
+    ApiHeader(IF_MATCH_HEADER),
     ApiEnvelope(AlertDto),
     Operation({ id, summary, problems: needsNote ? [400, 404, 409, 412, 415, 422] : [400, 404, 409, 412, 415] }),
   );
@@ -234,7 +235,7 @@ export class AlertsController {
 
   @Put(':id/assignee')
   @Authenticated({ scopes: ['alerts:write'] })
-  @ApiHeader(IF_MATCH)
+  @ApiHeader(IF_MATCH_HEADER)
   @ApiEnvelope(AlertDto)
   @Operation({ id: 'assignAlert', summary: 'Set or clear the assignee', problems: [400, 404, 412, 415] })
   async assign(
@@ -249,7 +250,7 @@ export class AlertsController {
 
   @Patch(':id/follow-up-status')
   @Authenticated({ scopes: ['alerts:write'] })
-  @ApiHeader(IF_MATCH)
+  @ApiHeader(IF_MATCH_HEADER)
   @ApiEnvelope(AlertDto)
   @Operation({ id: 'updateAlertFollowUp', summary: 'Mark an alert followed up (or not), with notes', problems: [400, 404, 412, 415] })
   async followUp(
@@ -264,7 +265,7 @@ export class AlertsController {
 
   @Put(':id/controls')
   @Authenticated({ scopes: ['alerts:write'] })
-  @ApiHeader(IF_MATCH)
+  @ApiHeader(IF_MATCH_HEADER)
   @ApiEnvelope(AlertDto)
   @Operation({ id: 'setAlertControls', summary: 'Replace the control ids (ISO27001:A.n.n, PCI:n.n…) the alert evidences', problems: [400, 404, 412, 415] })
   async setControls(
@@ -279,7 +280,7 @@ export class AlertsController {
 
   @Patch(':id/controls')
   @Authenticated({ scopes: ['alerts:write'] })
-  @ApiHeader(IF_MATCH)
+  @ApiHeader(IF_MATCH_HEADER)
   @ApiEnvelope(AlertDto)
   @Operation({ id: 'patchAlertControls', summary: 'Add and remove control ids of an alert', problems: [400, 404, 412, 415] })
   async patchControls(
@@ -290,6 +291,36 @@ export class AlertsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Envelope<AlertDto>> {
     return withEtag(reply, await this.lifecycle.patchControls(params.id, body, ifMatch, principal));
+  }
+
+  @Put(':id/tags')
+  @Authenticated({ scopes: ['alerts:write'] })
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiEnvelope(AlertDto)
+  @Operation({ id: 'setAlertTags', summary: 'Replace the tags of an alert ([] clears them)', problems: [400, 404, 412, 415] })
+  async setTags(
+    @Param() params: AlertIdParams,
+    @Body() body: SetTagsDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Envelope<AlertDto>> {
+    return withEtag(reply, await this.lifecycle.setTags(params.id, body, ifMatch, principal));
+  }
+
+  @Patch(':id/tags')
+  @Authenticated({ scopes: ['alerts:write'] })
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiEnvelope(AlertDto)
+  @Operation({ id: 'patchAlertTags', summary: 'Add and remove tags of an alert (at most 50 after the change: 400)', problems: [400, 404, 412, 415] })
+  async patchTags(
+    @Param() params: AlertIdParams,
+    @Body() body: PatchTagsDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Envelope<AlertDto>> {
+    return withEtag(reply, await this.lifecycle.patchTags(params.id, body, ifMatch, principal));
   }
 
   private async act(

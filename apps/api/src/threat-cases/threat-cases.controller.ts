@@ -1,9 +1,22 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiHeader, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 
 import { Authenticated, CurrentPrincipal } from '@app/auth';
-import { ApiEnvelope, ApiListEnvelope, envelope, Envelope, listEnvelope, ListEnvelope, Operation, Principal } from '@app/common';
+import {
+  ApiEnvelope,
+  ApiListEnvelope,
+  envelope,
+  Envelope,
+  etag,
+  IF_MATCH_HEADER,
+  listEnvelope,
+  ListEnvelope,
+  Operation,
+  PatchTagsDto,
+  Principal,
+  SetTagsDto,
+} from '@app/common';
 import {
   CloseApprovalDto,
   CreateThreatCaseDto,
@@ -16,12 +29,20 @@ import {
   ThreatCaseQueryDto,
   ThreatCaseQueryResultDto,
   ThreatCaseQueryService,
+  ThreatCaseDetail,
   ThreatCaseReadQueryDto,
   ThreatCasesService,
   TransitionThreatCaseDto,
+  UpdateThreatCaseDto,
 } from '@app/threat-cases';
 
 import { ThreatCaseIdParams } from './threat-case-params.dto';
+
+/** The case, with its version as the ETag (what If-Match names). */
+function withEtag(reply: FastifyReply, detail: ThreatCaseDetail): Envelope<ThreatCaseDto> {
+  void reply.header('ETag', etag(detail.version));
+  return envelope(ThreatCaseDto.from(detail));
+}
 
 @ApiTags('threat-cases')
 @Controller('v1/threat-cases')
@@ -71,13 +92,59 @@ export class ThreatCasesController {
   @Get(':id')
   @Authenticated({ scopes: ['cases:read'] })
   @ApiEnvelope(ThreatCaseDto)
-  @Operation({ id: 'getThreatCase', summary: 'Get a threat case with its timeline and verification history', problems: [400, 404] })
+  @Operation({ id: 'getThreatCase', summary: 'Get a threat case with its timeline and verification history (ETag: its version)', problems: [400, 404] })
   async get(
     @Param() params: ThreatCaseIdParams,
     @Query() query: ThreatCaseReadQueryDto,
     @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Envelope<ThreatCaseDto>> {
-    return envelope(ThreatCaseDto.from(await this.cases.get(params.id, principal, query.include_deleted)));
+    return withEtag(reply, await this.cases.get(params.id, principal, query.include_deleted));
+  }
+
+  @Patch(':id')
+  @Authenticated({ scopes: ['cases:write'] })
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiEnvelope(ThreatCaseDto)
+  @Operation({ id: 'updateThreatCase', summary: 'Set the assignee (null unassigns) and the severity of a threat case', problems: [400, 404, 412, 415] })
+  async update(
+    @Param() params: ThreatCaseIdParams,
+    @Body() body: UpdateThreatCaseDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Envelope<ThreatCaseDto>> {
+    return withEtag(reply, await this.changes.update(params.id, body, ifMatch, principal));
+  }
+
+  @Put(':id/tags')
+  @Authenticated({ scopes: ['cases:write'] })
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiEnvelope(ThreatCaseDto)
+  @Operation({ id: 'setThreatCaseTags', summary: 'Replace the tags of a threat case ([] clears them)', problems: [400, 404, 412, 415] })
+  async setTags(
+    @Param() params: ThreatCaseIdParams,
+    @Body() body: SetTagsDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Envelope<ThreatCaseDto>> {
+    return withEtag(reply, await this.changes.setTags(params.id, body, ifMatch, principal));
+  }
+
+  @Patch(':id/tags')
+  @Authenticated({ scopes: ['cases:write'] })
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiEnvelope(ThreatCaseDto)
+  @Operation({ id: 'patchThreatCaseTags', summary: 'Add and remove tags of a threat case (at most 50 after the change: 400)', problems: [400, 404, 412, 415] })
+  async patchTags(
+    @Param() params: ThreatCaseIdParams,
+    @Body() body: PatchTagsDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Envelope<ThreatCaseDto>> {
+    return withEtag(reply, await this.changes.patchTags(params.id, body, ifMatch, principal));
   }
 
   @Post(':id/transitions')

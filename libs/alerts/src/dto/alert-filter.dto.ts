@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
-import { AdminOnly, CommaSeparated, DateRangeQueryDto, IsInstant, IsTenantId, queryListMaxItems, ToLowerCase } from '@app/common';
+import { AdminOnly, CommaSeparated, DateRangeQueryDto, IsInstant, IsTenantId, queryListMaxItems, TagFilter, ToLowerCase } from '@app/common';
 import { CONTROL_ID, CONTROL_ID_MESSAGE, MAX_CONTROLS } from '@app/compliance';
 
 import { ALERTABLE_TYPES, FOLLOW_UP_STATUSES, SEVERITIES, SEVERITY_FILTER, STATUSES } from './alert-enums';
@@ -131,6 +131,12 @@ export class AlertFilterDto extends DateRangeQueryDto {
   @ArrayMaxSize(MAX_CONTROLS)
   control?: string[];
 
+  @TagFilter('Tags (OR): alerts holding any of them (case-insensitive)')
+  tag?: string[];
+
+  @TagFilter('Tags (AND): alerts holding every one of them (case-insensitive)')
+  tags_all?: string[];
+
   /**
    * Alerts open at this instant (created by then and not resolved or dismissed then, reopenings
    * included), from their recorded lifecycle: RFC 3339, or a date read in `timezone`. @example "2025-04-01T00:00:00Z"
@@ -177,6 +183,8 @@ const ALERT_FILTER_FIELDS = [
   'tenant_id',
   'control',
   'open_at',
+  'tag',
+  'tags_all',
 ] as const satisfies readonly (keyof AlertFilterDto)[];
 
 /** Fields that do not narrow the alerts by themselves: how dates are read, and (admin) the whole of one tenant. */

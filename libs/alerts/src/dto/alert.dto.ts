@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 import { MAX_ANSWERED_CONTROLS } from '@app/compliance';
-import { ANNOTATION_LIMITS, isoUtc, LABEL_LIMITS, PROBLEM_LIMITS, ProblemSchema } from '@app/common';
+import { ANNOTATION_LIMITS, isoUtc, LABEL_LIMITS, PROBLEM_LIMITS, ProblemSchema, TagsProperty } from '@app/common';
 import type { Alert, AlertTimelineEntry } from '@app/database';
 
 import { LIFECYCLE_ACTIONS } from '../alert-state-machine';
@@ -81,6 +81,7 @@ export class AlertDto {
   })
   controls: string[];
   @ApiProperty({ description: 'How many controls the alert evidences (more than `controls` lists only past its bound)', example: 2 }) controls_count: number;
+  @TagsProperty('Tags, lower case, in byte order (PUT or PATCH /v1/alerts/{id}/tags)') tags: string[];
   @ApiProperty({
     type: Number,
     nullable: true,
@@ -138,6 +139,7 @@ export class AlertDto {
       version: alert.version,
       controls: (alert.controls ?? []).slice(0, MAX_ANSWERED_CONTROLS),
       controls_count: alert.controls?.length ?? 0,
+      tags: alert.tags ?? [],
       time_to_acknowledge_seconds: timeToAcknowledge(alert),
       time_to_resolve_seconds: timeToResolve(alert),
     };

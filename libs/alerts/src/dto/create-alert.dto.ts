@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 
-import { ANNOTATION_LIMITS, IsDateTimeText, IsStringRecord, LABEL_LIMITS } from '@app/common';
+import { ANNOTATION_LIMITS, IsDateTimeText, IsStringRecord, LABEL_LIMITS, OptionalTags } from '@app/common';
 import { CONTROL_ID, CONTROL_ID_MAX_LENGTH, IsControlIdList } from '@app/compliance';
 
 import { SEVERITIES } from './alert-enums';
@@ -138,6 +138,9 @@ export class CreateAlertDto {
   @IsOptional()
   @IsControlIdList()
   controls?: string[];
+
+  @OptionalTags('Tags (case-insensitive, stored in lower case, once each); PUT or PATCH /v1/alerts/{id}/tags changes them later')
+  tags?: string[];
 
   /** When the condition began; defaults to now. */
   @IsOptional()

@@ -1,4 +1,4 @@
-import { etag, ProblemException, ProblemTypes } from '@app/common';
+import { ProblemException, ProblemTypes } from '@app/common';
 import type { AlertSeverity, AlertStatus } from '@app/database';
 
 import { allowedActions, LifecycleAction } from '../alert-state-machine';
@@ -16,9 +16,7 @@ export function invalidTransition(id: string, status: AlertStatus, action: Lifec
   });
 }
 
-export function staleVersion(expected: string, current: number): ProblemException {
-  return new ProblemException(ProblemTypes.preconditionFailed, { args: { expected, current }, headers: { ETag: etag(current) } });
-}
+export { staleVersion } from '@app/common';
 
 /** 422: resolving or dismissing an alert of this severity needs a note (the tenant's note_required_from). */
 export function noteRequired(id: string, severity: AlertSeverity, action: 'resolve' | 'dismiss', requiredFrom: AlertSeverity): ProblemException {

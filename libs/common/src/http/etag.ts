@@ -6,6 +6,11 @@ export function etag(version: number): string {
   return `"${version}"`;
 }
 
+/** 412: If-Match named another version than the current one (whose ETag the answer carries). */
+export function staleVersion(expected: string, current: number): ProblemException {
+  return new ProblemException(ProblemTypes.preconditionFailed, { args: { expected, current }, headers: { ETag: etag(current) } });
+}
+
 /** An entity tag as RFC 9110 writes it: in double quotes, optionally weak (`W/"5"`). */
 const ENTITY_TAG = /^(?:W\/)?"[\x21\x23-\x7e\x80-\xff]*"$/;
 
@@ -15,7 +20,7 @@ export const IF_MATCH_MAX_LENGTH = 1_024;
 /** If-Match as the OpenAPI document states it: `*` or a comma-separated list of (weak or strong) quoted tags. */
 export const IF_MATCH_PATTERN = '^\\s*(\\*|(W/)?"[^",]*"(\\s*,\\s*(W/)?"[^",]*")*)\\s*$';
 
-/** The If-Match request header as the OpenAPI document states it (ApiHeader options) for versioned resources. */
+/** The If-Match header of a change, as the OpenAPI document states it (`@ApiHeader(IF_MATCH_HEADER)`). */
 export const IF_MATCH_HEADER = {
   name: 'If-Match',
   required: false,

@@ -44,6 +44,7 @@ export const ALERT_EXPORT_COLUMNS: ExportColumn<Alert>[] = [
   { key: 'dismissed_by', kind: 'text', width: 16, value: (a) => a.dismissedBy },
   { key: 'version', kind: 'number', width: 8, value: (a) => a.version },
   { key: 'controls', kind: 'json', width: 30, value: (a) => a.controls ?? [] },
+  { key: 'tags', kind: 'json', width: 30, value: (a) => a.tags ?? [] },
   { key: 'time_to_acknowledge_seconds', kind: 'number', width: 12, value: (a) => timeToAcknowledge(a) },
   { key: 'time_to_resolve_seconds', kind: 'number', width: 12, value: (a) => timeToResolve(a) },
 ];

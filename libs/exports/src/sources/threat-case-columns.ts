@@ -23,6 +23,9 @@ export interface CaseRow {
   submittedAt: Date | null;
   version: number;
   controls: string[] | null;
+  assignee: string | null;
+  severity: string;
+  tags: string[] | null;
 }
 
 /** The exported fields of a threat case, in file order. */
@@ -30,6 +33,8 @@ export const THREAT_CASE_EXPORT_COLUMNS: ExportColumn<CaseRow>[] = [
   { key: 'id', kind: 'id', width: 30, value: (c) => c.id },
   { key: 'created_at', kind: 'date', width: 20, value: (c) => c.createdAt },
   { key: 'status', kind: 'text', width: 16, value: (c) => c.status },
+  { key: 'severity', kind: 'text', width: 13, value: (c) => c.severity },
+  { key: 'assignee', kind: 'text', width: 16, value: (c) => c.assignee },
   { key: 'title', kind: 'text', width: 40, value: (c) => c.title },
   { key: 'prompt_theme', kind: 'text', width: 12, value: (c) => c.promptTheme },
   { key: 'device_id', kind: 'id', width: 24, value: (c) => c.deviceId },
@@ -47,4 +52,5 @@ export const THREAT_CASE_EXPORT_COLUMNS: ExportColumn<CaseRow>[] = [
   { key: 'submitted_at', kind: 'date', width: 20, value: (c) => c.submittedAt },
   { key: 'version', kind: 'number', width: 8, value: (c) => c.version },
   { key: 'controls', kind: 'json', width: 30, value: (c) => c.controls ?? [] },
+  { key: 'tags', kind: 'json', width: 30, value: (c) => c.tags ?? [] },
 ];

@@ -25,7 +25,8 @@ const SELECT = Prisma.sql`c.id, c.status::text AS status, c.title, c.prompt_them
   (SELECT count(*)::int FROM threat_case_tasks t WHERE t.case_id = c.id) AS "taskCount",
   (SELECT count(*)::int FROM threat_case_tasks t WHERE t.case_id = c.id AND t.status IN ('waiting', 'in_progress')) AS "openTaskCount",
   (SELECT count(*)::int FROM threat_case_observables o WHERE o.case_id = c.id) AS "observableCount",
-  c.created_at AS "createdAt", c.created_by AS "createdBy", c.updated_at AS "updatedAt", c.submitted_at AS "submittedAt", c.version, c.controls`;
+  c.created_at AS "createdAt", c.created_by AS "createdBy", c.updated_at AS "updatedAt", c.submitted_at AS "submittedAt", c.version, c.controls,
+  c.assignee, c.severity::text AS severity, c.tags`;
 
 /** Threat cases that are not deleted, oldest first, each with its linked alert ids. */
 @Injectable()
@@ -36,10 +37,12 @@ export class ThreatCaseSource implements SplittableSource<CaseRow> {
   readonly columns = THREAT_CASE_EXPORT_COLUMNS;
   readonly pdfColumns: PdfColumn[] = [
     { key: 'created_at', mm: 31 },
+    { key: 'severity', mm: 15 },
     { key: 'status', mm: 28 },
     { key: 'title', mm: null },
-    { key: 'device_id', mm: 36 },
-    { key: 'location_name', mm: 36 },
+    { key: 'assignee', mm: 20 },
+    { key: 'device_id', mm: 30 },
+    { key: 'location_name', mm: 30 },
     { key: 'alert_count', mm: 14 },
     { key: 'id', mm: 48, mono: true },
   ];

@@ -1,6 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+
+import { SEVERITIES } from '@app/alerts/dto/alert-enums';
+import { OptionalTags } from '@app/common';
+import type { AlertSeverity } from '@app/database';
 
 import { ALERT_ID, MAX_ALERT_IDS } from './threat-case-enums';
 
@@ -88,6 +92,20 @@ export class CreateThreatCaseDto extends ThreatCaseAlertIdsDto {
   @ValidateNested()
   @Type(() => SirenSettingsInputDto)
   siren_settings?: SirenSettingsInputDto;
+
+  /** Who works the case. @example "analyst-002" */
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  assignee?: string;
+
+  @ApiPropertyOptional({ enum: SEVERITIES, enumName: 'AlertSeverity', description: 'The alerts’ scale; omitted: the highest severity of the linked alerts' })
+  @IsOptional()
+  @IsIn(SEVERITIES)
+  severity?: AlertSeverity;
+
+  @OptionalTags('Tags (case-insensitive, stored in lower case, once each); PUT or PATCH /v1/threat-cases/{id}/tags changes them later')
+  tags?: string[];
 
   /** Why the case was opened; kept in the timeline. */
   @IsOptional()

@@ -1,9 +1,21 @@
 import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { ArrayMaxSize, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
-import { AdminOnly, ApiQueryEnum, CommaSeparated, DateRangeQueryDto, IsTenantId, PageQueryDto, queryListMaxItems, ToBoolean } from '@app/common';
+import { SEVERITIES, SEVERITY_FILTER } from '@app/alerts/dto/alert-enums';
+import {
+  AdminOnly,
+  ApiQueryEnum,
+  CommaSeparated,
+  DateRangeQueryDto,
+  IsTenantId,
+  PageQueryDto,
+  queryListMaxItems,
+  TagFilter,
+  ToBoolean,
+  ToLowerCase,
+} from '@app/common';
 import { CONTROL_ID, CONTROL_ID_MESSAGE, MAX_CONTROLS } from '@app/compliance';
-import type { ThreatCaseStatus } from '@app/database';
+import type { AlertSeverity, ThreatCaseStatus } from '@app/database';
 
 import { THREAT_CASE_SORT_FIELDS, THREAT_CASE_STATUSES, ThreatCaseSortField } from './threat-case-enums';
 
@@ -55,6 +67,28 @@ export class ThreatCaseFilterDto extends DateRangeQueryDto {
   @Matches(CONTROL_ID, { each: true, message: CONTROL_ID_MESSAGE })
   @ArrayMaxSize(MAX_CONTROLS)
   control?: string[];
+
+  @ApiPropertyOptional({ type: [String], description: 'Assignees (OR)', example: ['analyst-002'] })
+  @IsOptional()
+  @CommaSeparated()
+  @IsString(LIST)
+  @MaxLength(200, LIST)
+  @ArrayMaxSize(50)
+  assignee?: string[];
+
+  @ApiPropertyOptional({ enum: SEVERITIES, enumName: 'AlertSeverity', isArray: true, ...queryListMaxItems(50), description: 'Severities (OR), in any case' })
+  @IsOptional()
+  @CommaSeparated()
+  @ToLowerCase()
+  @IsIn(SEVERITIES, SEVERITY_FILTER)
+  @ArrayMaxSize(50)
+  severity?: AlertSeverity[];
+
+  @TagFilter('Tags (OR): cases holding any of them (case-insensitive)')
+  tag?: string[];
+
+  @TagFilter('Tags (AND): cases holding every one of them (case-insensitive)')
+  tags_all?: string[];
 
   /** Admin only: one tenant (400 from any other principal). */
   @IsOptional()

@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsDefined, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
 
+import { SEVERITIES } from '@app/alerts/dto/alert-enums';
 import { IsDateTimeText } from '@app/common';
-import type { ThreatCaseStatus } from '@app/database';
+import type { AlertSeverity, ThreatCaseStatus } from '@app/database';
 
 import { ALERT_ID, CLOSE_DECISIONS, CloseDecision, THREAT_CASE_STATUSES } from './threat-case-enums';
 
@@ -90,6 +91,27 @@ export class CloseApprovalDto {
   decision?: CloseDecision;
 
   /** Why; kept in the timeline. @example "Evidence reviewed, closure confirmed" */
+  @IsOptional()
+  @IsString()
+  @MaxLength(5_000)
+  note?: string;
+}
+
+/** PATCH /v1/threat-cases/{id}: the triage fields (at least one of assignee and severity); omitted ones stay. */
+export class UpdateThreatCaseDto {
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 200, description: 'Who works the case; null unassigns it', example: 'analyst-002' })
+  @ValidateIf((body: UpdateThreatCaseDto) => body.assignee !== null && (body.assignee !== undefined || body.severity === undefined))
+  @IsDefined({ message: 'give assignee or severity (or both)' })
+  @IsString()
+  @MaxLength(200)
+  assignee?: string | null;
+
+  @ApiPropertyOptional({ enum: SEVERITIES, enumName: 'AlertSeverity', description: 'The alerts’ scale (not null: a case always has one)' })
+  @ValidateIf((body: UpdateThreatCaseDto) => body.severity !== undefined)
+  @IsIn(SEVERITIES)
+  severity?: AlertSeverity;
+
+  /** Why; kept in the timeline (a NOTE event after the change). */
   @IsOptional()
   @IsString()
   @MaxLength(5_000)

@@ -33,12 +33,16 @@ export const THREAT_CASE_EVENT_TYPES = [
   'OBSERVABLE_ADDED',
   'OBSERVABLE_UPDATED',
   'OBSERVABLE_DELETED',
+  'ASSIGNED',
+  'SEVERITY_CHANGED',
+  'TAGS_CHANGED',
 ] as const;
 
 export const CLOSE_DECISIONS = ['approve', 'reject'] as const;
 export type CloseDecision = (typeof CLOSE_DECISIONS)[number];
 
-export const THREAT_CASE_SORT_FIELDS = ['created_at', 'updated_at'] as const;
+/** severity sorts by rank (the enum's order), then id: ids are ULIDs, so within one severity by creation time. */
+export const THREAT_CASE_SORT_FIELDS = ['created_at', 'updated_at', 'severity'] as const;
 export type ThreatCaseSortField = (typeof THREAT_CASE_SORT_FIELDS)[number];
 
 /** Public id patterns, for request validation. */

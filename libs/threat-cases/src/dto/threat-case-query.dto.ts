@@ -1,15 +1,39 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
-import { CURSOR_MAX_LENGTH, INSTANT_RANGE } from '@app/common';
-import type { ThreatCaseStatus } from '@app/database';
+import { SEVERITIES, SEVERITY_FILTER } from '@app/alerts/dto/alert-enums';
+import { CURSOR_MAX_LENGTH, INSTANT_RANGE, MAX_TAGS, TAG, TAG_MAX_LENGTH, TAG_MESSAGE, ToLowerCase } from '@app/common';
+import type { AlertSeverity, ThreatCaseStatus } from '@app/database';
 
 import { THREAT_CASE_STATUSES } from './threat-case-enums';
 
 /** Seed 003 lets filter lists hold nulls; they filter nothing, so they are dropped. */
 function WithoutNulls(): PropertyDecorator {
   return Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? value.filter((item) => item !== null) : value));
+}
+
+/** A tag list of the body (nulls dropped, lower-cased, each a tag, at most MAX_TAGS). */
+function TagListFilter(description: string): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      type: 'array',
+      items: { type: 'string', maxLength: TAG_MAX_LENGTH, pattern: TAG.source },
+      nullable: true,
+      maxItems: MAX_TAGS,
+      description,
+      example: ['phishing'],
+    }),
+    IsOptional(),
+    WithoutNulls(),
+    IsArray(),
+    ArrayMaxSize(MAX_TAGS),
+    ToLowerCase(),
+    IsString({ each: true }),
+    MaxLength(TAG_MAX_LENGTH, { each: true }),
+    Matches(TAG, { each: true, message: TAG_MESSAGE }),
+  );
 }
 
 /** The one range of instants every date goes through (years 1970–9999). */
@@ -71,6 +95,37 @@ export class ThreatCaseQueryDto {
   @ArrayMaxSize(50)
   @IsIn(THREAT_CASE_STATUSES, { each: true })
   statusFilter?: ThreatCaseStatus[] | null;
+
+  @ApiPropertyOptional({ type: [String], nullable: true, maxItems: 50, description: 'Assignees (OR); an extension of seed 003', example: ['analyst-002'] })
+  @IsOptional()
+  @WithoutNulls()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @MaxLength(200, { each: true })
+  assigneeFilter?: string[] | null;
+
+  @ApiPropertyOptional({
+    enum: SEVERITIES,
+    enumName: 'AlertSeverity',
+    isArray: true,
+    nullable: true,
+    maxItems: 50,
+    description: 'Severities (OR, in any case); an extension of seed 003',
+  })
+  @IsOptional()
+  @WithoutNulls()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ToLowerCase()
+  @IsIn(SEVERITIES, SEVERITY_FILTER)
+  severityFilter?: AlertSeverity[] | null;
+
+  @TagListFilter('Tags (OR, case-insensitive): cases holding any of them; an extension of seed 003')
+  tagFilter?: string[] | null;
+
+  @TagListFilter('Tags (AND, case-insensitive): cases holding every one of them; an extension of seed 003')
+  tagsAllFilter?: string[] | null;
 
   /** The previous answer's lastEvaluatedKey: opaque and tamper-checked; only for the same filters and order. */
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: CURSOR_MAX_LENGTH })

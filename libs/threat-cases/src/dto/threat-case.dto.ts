@@ -1,5 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 
+import { SEVERITIES } from '@app/alerts/dto/alert-enums';
+import { TagsProperty } from '@app/common';
 import { MAX_ANSWERED_CONTROLS } from '@app/compliance';
 import type { ThreatCaseEvent, ThreatCaseSirenSettings, ThreatCaseVerification } from '@app/database';
 
@@ -147,6 +149,10 @@ export class ThreatCaseDto {
   })
   controls: string[];
   @ApiProperty({ description: 'How many controls the union holds (more than `controls` lists only past its bound)', example: 1 }) controls_count: number;
+  @ApiProperty({ type: String, nullable: true, maxLength: 200, description: 'Who works the case; null: nobody yet' }) assignee: string | null;
+  @ApiProperty({ enum: SEVERITIES, enumName: 'AlertSeverity', description: 'The alerts’ scale; on creation the highest of the linked alerts’ unless given' })
+  severity: string;
+  @TagsProperty('Tags, lower case, in byte order (PUT or PATCH /v1/threat-cases/{id}/tags)') tags: string[];
   @ApiProperty({ type: CloseRequestDto, nullable: true, description: 'The pending close request, when the tenant needs a second person to close cases' })
   close_request: CloseRequestDto | null;
 
@@ -177,6 +183,9 @@ export class ThreatCaseDto {
       version: detail.version,
       controls: (detail.controls ?? []).slice(0, MAX_ANSWERED_CONTROLS),
       controls_count: detail.controls?.length ?? 0,
+      assignee: detail.assignee,
+      severity: detail.severity,
+      tags: detail.tags ?? [],
       close_request:
         detail.closeRequestedBy && detail.closeRequestedAt
           ? { requested_by: detail.closeRequestedBy, requested_at: detail.closeRequestedAt.toISOString(), note: detail.closeRequestNote }
