@@ -26,6 +26,7 @@ import { RetentionController } from './compliance/retention.controller';
 import { ExportsController } from './exports/exports.controller';
 import { IngestController } from './ingest/ingest.controller';
 import { ProblemsController } from './problems/problems.controller';
+import { MeController } from './tenants/me.controller';
 import { TenantsController } from './tenants/tenants.controller';
 import { ThreatCasesController } from './threat-cases/threat-cases.controller';
 import { WebhooksController } from './webhooks/webhooks.controller';
@@ -54,6 +55,7 @@ const EXPORT_FILES = { imports: [ExportsModule], files: ExportStorage };
   controllers: [
     ProblemsController,
     TenantsController,
+    MeController,
     AuditTrailController,
     AlertStatsController,
     AlertsController,
