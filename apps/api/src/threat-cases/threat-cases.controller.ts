@@ -3,7 +3,7 @@ import { ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 
 import { Authenticated, CurrentPrincipal } from '@app/auth';
-import { ApiEnvelope, ApiListEnvelope, envelope, Envelope, listEnvelope, ListEnvelope, Operation, Principal } from '@app/common';
+import { ApiEnvelope, ApiListEnvelope, Conditional, Envelope, envelope, listEnvelope, ListEnvelope, Operation, Principal } from '@app/common';
 import {
   CloseApprovalDto,
   CreateThreatCaseDto,
@@ -69,6 +69,7 @@ export class ThreatCasesController {
   }
 
   @Get(':id')
+  @Conditional()
   @Authenticated({ scopes: ['cases:read'] })
   @ApiEnvelope(ThreatCaseDto)
   @Operation({ id: 'getThreatCase', summary: 'Get a threat case with its timeline and verification history', problems: [400, 404] })
