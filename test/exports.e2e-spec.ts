@@ -256,8 +256,9 @@ describe('exports', () => {
         alertRuleActive: false,
         alertRuleAnalyticId: 'FR',
       };
-      const row = alertRow(ruled.id, rule);
-      const bare = alertRow(ruled.id, { createdAt: new Date(Date.now() + 1000) });
+      // Both before the export's point in time (as_of), the ruled one first.
+      const row = alertRow(ruled.id, { ...rule, createdAt: new Date(Date.now() - 2000) });
+      const bare = alertRow(ruled.id, { createdAt: new Date(Date.now() - 1000) });
       await world.prisma.alert.createMany({ data: [row, bare] });
       const expected = ['rule-fr-07', 'Unknown face', 'Faces not enrolled', false, 'FR'];
       const keys = ['alert_rule_id', 'alert_rule_name', 'alert_rule_description', 'alert_rule_active', 'alert_rule_analytic_id'];
