@@ -309,6 +309,8 @@ describe('exports', () => {
       expect(text).toContain(status.manifest?.data_sha256 as string);
       expect(text).toContain('Complete: every selected record is included.');
       expect(text).toContain('Alerts by severity');
+      // The response times: five severities, then the overall row over every alert.
+      expect(text).toMatch(/\n {20,}Info( +[0–-]+){8}\n {20,}All( +[0–-]+){8}\n/);
       expect(text).toContain('ISO/IEC 27001:2022 A.8.15');
       expect(text).toContain('PCI DSS v4.0 Requirement 10');
       expect(text).toContain(`Page 1 of ${pages}`);
