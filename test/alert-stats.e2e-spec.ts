@@ -151,10 +151,81 @@ describe('alert statistics', () => {
     });
   });
 
+  it('should give the overall figures beside the per-severity ones, zeros and nulls when nothing matched', async () => {
+    const result = await http<{ data: { severity: string; time_to_acknowledge: object; time_to_resolve: object }[] }>(
+      api,
+      'GET',
+      '/v1/alerts/stats/response-times',
+      { headers },
+    );
+    expect(result.body.data.map((r) => r.severity)).toEqual(['critical', 'high', 'medium', 'low', 'info', 'all']);
+    const all = result.body.data[5];
+    expect(all.time_to_acknowledge).toEqual({ count: 2, mean_seconds: 120, p50_seconds: 120, p90_seconds: 168 });
+    expect(all.time_to_resolve).toEqual({ count: 1, mean_seconds: 3600, p50_seconds: 3600, p90_seconds: 3600 });
+    const none = await http<{ data: { severity: string; time_to_acknowledge: object }[] }>(api, 'GET', '/v1/alerts/stats/response-times?severity=high', {
+      headers,
+    });
+    expect(none.body.data[5]).toEqual({
+      severity: 'all',
+      time_to_acknowledge: { count: 0, mean_seconds: null, p50_seconds: null, p90_seconds: null },
+      time_to_resolve: { count: 0, mean_seconds: null, p50_seconds: null, p90_seconds: null },
+    });
+  });
+
+  type Grouped = {
+    data: { group_by: string; groups: string[]; buckets: { local_start: string; count: number; groups: { key: string; count: number }[]; other?: number }[] };
+  };
+  const range = 'interval=day&timezone=Europe/Berlin&created_from=2025-03-29&created_to=2025-04-02';
+
+  it('should split each bucket by severity, every severity named, critical first', async () => {
+    const result = await http<Grouped>(api, 'GET', `/v1/alerts/stats/timeseries?${range}&group_by=severity&limit=1`, { headers });
+    expect(result.status).toBe(200);
+    expect(result.body.data.group_by).toBe('severity');
+    expect(result.body.data.groups).toEqual(['critical', 'high', 'medium', 'low', 'info']);
+    expect(result.body.data.buckets.map((b) => [b.local_start.slice(0, 10), b.count, b.groups.map((g) => g.count), b.other])).toEqual([
+      ['2025-03-29', 0, [0, 0, 0, 0, 0], undefined],
+      ['2025-03-30', 2, [2, 0, 0, 0, 0], undefined],
+      ['2025-03-31', 3, [0, 0, 1, 0, 2], undefined],
+      ['2025-04-01', 0, [0, 0, 0, 0, 0], undefined],
+    ]);
+  });
+
+  it('should split by status with the list filters applied', async () => {
+    const result = await http<Grouped>(api, 'GET', `/v1/alerts/stats/timeseries?${range}&group_by=status&severity=critical`, { headers });
+    expect(result.body.data.groups).toEqual(['open', 'acknowledged', 'escalated', 'resolved', 'dismissed']);
+    expect(result.body.data.buckets[1].groups).toEqual([
+      { key: 'open', count: 0 },
+      { key: 'acknowledged', count: 1 },
+      { key: 'escalated', count: 0 },
+      { key: 'resolved', count: 1 },
+      { key: 'dismissed', count: 0 },
+    ]);
+    expect(result.body.data.buckets.reduce((sum, b) => sum + b.count, 0)).toBe(2);
+  });
+
+  it('should split by the largest sources over the range and sum the rest as other', async () => {
+    const result = await http<Grouped>(api, 'GET', `/v1/alerts/stats/timeseries?${range}&group_by=source&limit=2`, { headers });
+    // Equipment-01 and Sensor-05 have two alerts each (ties by name), System one: it is `other`.
+    expect(result.body.data.groups).toEqual(['Equipment-01', 'Sensor-05']);
+    expect(result.body.data.buckets.map((b) => [b.count, b.groups.map((g) => `${g.key}:${g.count}`), b.other])).toEqual([
+      [0, ['Equipment-01:0', 'Sensor-05:0'], 0],
+      [2, ['Equipment-01:2', 'Sensor-05:0'], 0],
+      [3, ['Equipment-01:0', 'Sensor-05:2'], 1],
+      [0, ['Equipment-01:0', 'Sensor-05:0'], 0],
+    ]);
+    const all = await http<Grouped>(api, 'GET', `/v1/alerts/stats/timeseries?${range}&group_by=source`, { headers });
+    expect(all.body.data.groups).toEqual(['Equipment-01', 'Sensor-05', 'System']);
+    expect(all.body.data.buckets.every((b) => b.other === 0)).toBe(true);
+    const plain = await http<Grouped>(api, 'GET', `/v1/alerts/stats/timeseries?${range}`, { headers });
+    expect([plain.body.data.group_by, plain.body.data.groups, plain.body.data.buckets[1].groups]).toEqual([undefined, undefined, undefined]);
+  });
+
   it.each([
     ['interval=month', 'interval'],
     ['interval=hour&created_from=2020-01-01&created_to=2025-01-01', 'interval'],
     ['limit=0', 'limit'],
+    ['group_by=type', 'group_by'],
+    ['group_by=source&limit=21', 'limit'],
   ])('should answer 400 for %s', async (query, field) => {
     const result = await http<{ errors: { field: string }[] }>(api, 'GET', `/v1/alerts/stats/${query.startsWith('limit') ? 'source' : 'timeseries'}?${query}`, {
       headers,
@@ -306,6 +377,8 @@ describe('alert statistics of ingested Alertmanager alerts', () => {
     expect(of('critical')?.time_to_resolve).toEqual({ count: 1, mean_seconds: 300, p50_seconds: 300, p90_seconds: 300 });
     expect(of('high')?.time_to_resolve).toEqual({ count: 1, mean_seconds: 600, p50_seconds: 600, p90_seconds: 600 });
     expect(of('medium')?.time_to_resolve).toEqual({ count: 0, mean_seconds: null, p50_seconds: null, p90_seconds: null });
+    // Overall: the percentiles of 300 s and 600 s together (interpolated), not a mean of the severities' figures.
+    expect(of('all')?.time_to_resolve).toEqual({ count: 2, mean_seconds: 450, p50_seconds: 450, p90_seconds: 570 });
     expect(result.body.data.every((r) => r.time_to_acknowledge.count === 0)).toBe(true);
 
     const alerts = await http<{ items: { fingerprint: string; time_to_resolve_seconds: number | null; resolved_at: string | null; created_at: string }[] }>(

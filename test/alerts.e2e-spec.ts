@@ -14,6 +14,7 @@ interface AlertBody {
   resolved_at: string | null;
   ends_at: string | null;
   alertname?: string | null;
+  alert_rule?: { id: string; name: string | null; description: string | null; active: boolean | null; analytic_id: string | null } | null;
 }
 type One = { data: AlertBody };
 type List = {
@@ -69,6 +70,36 @@ describe('alerts', () => {
       const timeline = await http<{ data: { action: string; actor: string }[] }>(api, 'GET', `/v1/alerts/${alert.id}/timeline`, { headers: reader });
       expect(timeline.body.data.map((e) => `${e.actor}:${e.action}`)).toEqual(['analyst-1:created']);
       expect(await world.prisma.auditEvent.count({ where: { tenantId: tenant.id, resourceId: alert.id, action: 'alert.create' } })).toBe(1);
+    });
+
+    it('should keep alert_rule as it was when the alert was raised (seed 000), in the detail, the list and a batch', async () => {
+      const rule = { id: 'rule-fr-07', name: 'Unknown face', description: 'Faces not enrolled', active: true, analytic_id: 'FR' };
+      const created = await http<One>(api, 'POST', '/v1/alerts', { body: { ...newAlert, title: 'Ruled', alert_rule: rule }, headers: writer });
+      expect(created.status).toBe(201);
+      expect(created.body.data.alert_rule).toEqual(rule);
+      const detail = await http<One>(api, 'GET', `/v1/alerts/${created.body.data.id}`, { headers: reader });
+      expect(detail.body.data.alert_rule).toEqual(rule);
+      const list = await http<{ items: AlertBody[] }>(api, 'GET', '/v1/alerts?alert_rule_id=rule-fr-07', { headers: reader });
+      expect(list.body.items.map((a) => a.alert_rule)).toEqual([rule]);
+      const batch = await http<{ data: { created: AlertBody[] } }>(api, 'POST', '/v1/alerts/batch', {
+        body: { alerts: [{ ...newAlert, alert_rule: { id: 'rule-9', active: false } }, newAlert] },
+        headers: writer,
+      });
+      expect(batch.body.data.created.map((a) => a.alert_rule)).toEqual([
+        { id: 'rule-9', name: null, description: null, active: false, analytic_id: null },
+        null,
+      ]);
+    });
+
+    it.each([
+      ['active that is not a boolean', { id: 'r', active: 'yes' }, 'alert_rule.active'],
+      ['a description over 2,000 characters', { id: 'r', description: 'x'.repeat(2001) }, 'alert_rule.description'],
+      ['an analytic id over 100 characters', { id: 'r', analytic_id: 'x'.repeat(101) }, 'alert_rule.analytic_id'],
+      ['no id', { name: 'Unnamed' }, 'alert_rule.id'],
+    ])('should answer 400 for an alert_rule with %s', async (_name, alertRule, field) => {
+      const result = await http<{ errors: { field: string }[] }>(api, 'POST', '/v1/alerts', { body: { ...newAlert, alert_rule: alertRule }, headers: writer });
+      expect(result.status).toBe(400);
+      expect(result.body.errors.map((e) => e.field)).toEqual([field]);
     });
 
     it('should answer the first alert for a repeated Idempotency-Key and 422 for the key with another body', async () => {

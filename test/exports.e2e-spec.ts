@@ -245,6 +245,53 @@ describe('exports', () => {
     });
   });
 
+  describe('alert rules', () => {
+    it('should put alert_rule as it was when the alert was raised in CSV, NDJSON and XLSX columns', async () => {
+      const ruled = await world.tenant('Exports rules');
+      const headers = world.bearer(ruled, ['alerts:read', 'exports:read', 'exports:write']);
+      const rule = {
+        alertRuleId: 'rule-fr-07',
+        alertRuleName: 'Unknown face',
+        alertRuleDescription: 'Faces not enrolled',
+        alertRuleActive: false,
+        alertRuleAnalyticId: 'FR',
+      };
+      // Both before the export's point in time (as_of), the ruled one first.
+      const row = alertRow(ruled.id, { ...rule, createdAt: new Date(Date.now() - 2000) });
+      const bare = alertRow(ruled.id, { createdAt: new Date(Date.now() - 1000) });
+      await world.prisma.alert.createMany({ data: [row, bare] });
+      const expected = ['rule-fr-07', 'Unknown face', 'Faces not enrolled', false, 'FR'];
+      const keys = ['alert_rule_id', 'alert_rule_name', 'alert_rule_description', 'alert_rule_active', 'alert_rule_analytic_id'];
+
+      const ndjson = await start({ resource: 'alerts', format: 'ndjson', scope: 'all' }, headers);
+      await finished(ndjson, headers);
+      const lines = (await downloadExport(api, ndjson, headers)).bytes
+        .toString('utf8')
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(lines.map((line) => keys.map((key) => line[key]))).toEqual([expected, [null, null, null, null, null]]);
+
+      const csv = await start({ resource: 'alerts', format: 'csv', scope: 'all' }, headers);
+      await finished(csv, headers);
+      const [head, first] = (await downloadExport(api, csv, headers)).bytes
+        .toString('utf8')
+        .replace(/^\uFEFF/, '')
+        .split('\r\n');
+      const at = head.split(',');
+      const cells = first.split(',');
+      expect(keys.map((key) => cells[at.indexOf(key)])).toEqual(['rule-fr-07', 'Unknown face', 'Faces not enrolled', 'false', 'FR']);
+
+      const xlsx = await start({ resource: 'alerts', format: 'xlsx', scope: 'all' }, headers);
+      await finished(xlsx, headers);
+      const book = new Workbook();
+      await book.xlsx.load((await downloadExport(api, xlsx, headers)).bytes as unknown as ArrayBuffer);
+      const sheet = book.getWorksheet('Records');
+      const header = (sheet?.getRow(1).values as unknown[]).slice(1);
+      expect(keys.map((key) => sheet?.getRow(2).getCell(header.indexOf(key) + 1).value)).toEqual(expected);
+    });
+  });
+
   describe('PDF', () => {
     it('should render the evidence report: cover fields, summary, controls, every row, and page X of Y with the export id on each page', async () => {
       const id = await start({ resource: 'alerts', format: 'pdf', scope: 'all', timezone: 'UTC', title: 'Q2 evidence for the auditors' });
@@ -262,6 +309,8 @@ describe('exports', () => {
       expect(text).toContain(status.manifest?.data_sha256 as string);
       expect(text).toContain('Complete: every selected record is included.');
       expect(text).toContain('Alerts by severity');
+      // The response times: five severities, then the overall row over every alert.
+      expect(text).toMatch(/\n {20,}Info( +[0–-]+){8}\n {20,}All( +[0–-]+){8}\n/);
       expect(text).toContain('ISO/IEC 27001:2022 A.8.15');
       expect(text).toContain('PCI DSS v4.0 Requirement 10');
       expect(text).toContain(`Page 1 of ${pages}`);

@@ -73,6 +73,27 @@ describe('OIDC issuers', () => {
     expect(list.body.items.map((alert) => alert.id)).toEqual([alertOfA]);
   });
 
+  it('should answer GET /v1/me with what the token says: subject, issuer, its times and the mapped scopes', async () => {
+    const token = await trusted.clientCredentials('triage', 'urn:alert-ledger:ES256', 'cases:read');
+    const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as { sub: string; exp: number; iat: number; jti: string };
+    const me = await http<{ data: Record<string, unknown> }>(api, 'GET', '/v1/me', { headers: bearer(token) });
+    expect(me.status).toBe(200);
+    expect(me.body.data).toEqual(
+      expect.objectContaining({
+        kind: 'jwt',
+        subject: claims.sub,
+        tenant: expect.objectContaining({ id: tenantB.id }),
+        scopes: ['alerts:read', 'alerts:write', 'cases:read'],
+        credential: {
+          issuer: trusted.issuer,
+          token_id: claims.jti,
+          issued_at: new Date(claims.iat * 1000).toISOString(),
+          expires_at: new Date(claims.exp * 1000).toISOString(),
+        },
+      }),
+    );
+  });
+
   it('should accept an authorization-code token (login and consent at the provider)', async () => {
     const token = await trusted.authorizationCode('web', 'urn:alert-ledger:RS256', 'openid alerts:read');
     const list = await http<{ items: { id: string }[] }>(api, 'GET', '/v1/alerts', { headers: bearer(token) });

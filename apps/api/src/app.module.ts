@@ -26,6 +26,7 @@ import { RetentionController } from './compliance/retention.controller';
 import { ExportsController } from './exports/exports.controller';
 import { IngestController } from './ingest/ingest.controller';
 import { ProblemsController } from './problems/problems.controller';
+import { MeController } from './tenants/me.controller';
 import { TenantsController } from './tenants/tenants.controller';
 import { CaseObservablesController, ObservablesController } from './threat-cases/case-observables.controller';
 import { CaseTasksController } from './threat-cases/case-tasks.controller';
@@ -56,6 +57,7 @@ const EXPORT_FILES = { imports: [ExportsModule], files: ExportStorage };
   controllers: [
     ProblemsController,
     TenantsController,
+    MeController,
     AuditTrailController,
     AlertStatsController,
     AlertsController,

@@ -6,7 +6,19 @@ import { PlainSql, Prisma, requestScope } from '@app/database';
 import { alertWhere } from './alerts.repository';
 import { SEVERITIES, STATUSES } from './dto/alert-enums';
 import { AlertFilterDto } from './dto/alert-filter.dto';
-import { GroupStatsDto, GroupStatsQueryDto, MAX_BUCKETS, ResponseTimesDto, StatsInterval, TimeseriesDto, TimeseriesQueryDto } from './dto/alert-stats.dto';
+import {
+  DEFAULT_SERIES_GROUPS,
+  GroupStatsDto,
+  GroupStatsQueryDto,
+  MAX_BUCKETS,
+  ResponseTimesDto,
+  ResponseTimesGroup,
+  SeriesGroupBy,
+  StatsInterval,
+  TimeseriesBucketDto,
+  TimeseriesDto,
+  TimeseriesQueryDto,
+} from './dto/alert-stats.dto';
 
 type Dimension = 'severity' | 'status' | 'source' | 'type';
 
@@ -20,6 +32,18 @@ const COLUMN: Record<Dimension, Prisma.Sql> = {
 const ALL_VALUES: Partial<Record<Dimension, readonly string[]>> = { severity: [...SEVERITIES].reverse(), status: STATUSES };
 const DEFAULT_SPAN_MS: Record<StatsInterval, number> = { hour: 48 * 3_600_000, day: 30 * 86_400_000, week: 26 * 7 * 86_400_000 };
 const BUCKET_MS: Record<StatsInterval, number> = { hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000 };
+
+/** PostgreSQL's `OF` gives whole-hour offsets as `+02`; RFC 3339 wants `+02:00`. */
+function offsetWithMinutes(localStart: string): string {
+  return localStart.replace(/([+-]\d{2})$/, '$1:00');
+}
+
+/** The named sources of a grouped series, largest first: the ranks the query gave them. */
+function sourcesByRank(rows: { key: string | null; rank: number | null }[]): string[] {
+  const ranks = new Map<string, number>();
+  for (const row of rows) if (row.key !== null && row.rank !== null) ranks.set(row.key, row.rank);
+  return [...ranks.entries()].sort((a, b) => a[1] - b[1]).map(([key]) => key);
+}
 
 function round(value: number | null): number | null {
   return value === null ? null : Math.round(value * 10) / 10;
@@ -76,28 +100,73 @@ export class AlertStatsService {
     const where = alertWhere(filter, requestScope(principal, query.tenant_id));
     const unit = Prisma.raw(`'${interval}'`);
     const step = Prisma.raw(`'1 ${interval}'`);
+    const series = Prisma.sql`generate_series(date_trunc(${unit}, ${from}::timestamptz), ${to}::timestamptz - interval '1 microsecond', ${step}::interval) AS s(bucket)`;
+    const localStart = Prisma.sql`to_char(s.bucket, 'YYYY-MM-DD"T"HH24:MI:SSOF')`;
+    const head = { interval, timezone: zone, from: from.toISOString(), to: to.toISOString() };
+    if (query.group_by)
+      return { ...head, ...(await this.groupedSeries(query.group_by, query.limit ?? DEFAULT_SERIES_GROUPS, zone, where, unit, series, localStart)) };
     const rows = await this.sql.rowsInTimeZone<{ start: Date; local_start: string; count: number }>(
       zone,
       Prisma.sql`
         WITH counts AS (SELECT date_trunc(${unit}, a.created_at) AS bucket, count(*)::int AS n FROM alerts a ${where} GROUP BY 1)
-        SELECT s.bucket AS start, to_char(s.bucket, 'YYYY-MM-DD"T"HH24:MI:SSOF') AS local_start, COALESCE(c.n, 0)::int AS count
-          FROM generate_series(date_trunc(${unit}, ${from}::timestamptz), ${to}::timestamptz - interval '1 microsecond', ${step}::interval) AS s(bucket)
+        SELECT s.bucket AS start, ${localStart} AS local_start, COALESCE(c.n, 0)::int AS count
+          FROM ${series}
           LEFT JOIN counts c ON c.bucket = s.bucket
          ORDER BY s.bucket`,
     );
-    return {
-      interval,
-      timezone: zone,
-      from: from.toISOString(),
-      to: to.toISOString(),
-      buckets: rows.map((row) => ({ start: row.start.toISOString(), local_start: row.local_start.replace(/([+-]\d{2})$/, '$1:00'), count: row.count })),
-    };
+    return { ...head, buckets: rows.map((row) => ({ start: row.start.toISOString(), local_start: offsetWithMinutes(row.local_start), count: row.count })) };
   }
 
-  /** Mean, p50 and p90 of time to acknowledge and to resolve, per severity, over alerts that got there. */
+  /**
+   * The series split by severity or status (every value, in rank order) or by source: the `limit` sources
+   * with the most alerts over the whole range, the rest folded into each bucket's `other` (the key NULL
+   * below), so the answer holds at most buckets × (limit + 1) counts however many sources there are.
+   */
+  private async groupedSeries(
+    groupBy: SeriesGroupBy,
+    limit: number,
+    zone: string,
+    where: Prisma.Sql,
+    unit: Prisma.Sql,
+    series: Prisma.Sql,
+    localStart: Prisma.Sql,
+  ): Promise<Pick<TimeseriesDto, 'group_by' | 'groups' | 'buckets'>> {
+    const all = ALL_VALUES[groupBy];
+    // Severity and status have a few values, each named; only sources are cut to the largest.
+    const top = all ? Prisma.empty : Prisma.sql`LIMIT ${limit}`;
+    const rows = await this.sql.rowsInTimeZone<{ start: Date; local_start: string; key: string | null; count: number; rank: number | null }>(
+      zone,
+      Prisma.sql`
+        WITH counts AS (SELECT date_trunc(${unit}, a.created_at) AS bucket, ${COLUMN[groupBy]} AS key, count(*)::int AS n FROM alerts a ${where} GROUP BY 1, 2),
+             top AS (SELECT key, row_number() OVER (ORDER BY sum(n) DESC, key) AS rank FROM counts GROUP BY key ORDER BY sum(n) DESC, key ${top}),
+             folded AS (SELECT c.bucket, t.key, min(t.rank) AS rank, sum(c.n)::int AS n FROM counts c LEFT JOIN top t ON t.key = c.key GROUP BY 1, 2)
+        SELECT s.bucket AS start, ${localStart} AS local_start, f.key, f.rank::int AS rank, COALESCE(f.n, 0)::int AS count
+          FROM ${series}
+          LEFT JOIN folded f ON f.bucket = s.bucket
+         ORDER BY s.bucket, f.rank NULLS LAST`,
+    );
+    const named = all ?? sourcesByRank(rows);
+    const buckets = new Map<number, TimeseriesBucketDto>();
+    for (const row of rows) {
+      const at = row.start.getTime();
+      let bucket = buckets.get(at);
+      if (!bucket) {
+        bucket = { start: row.start.toISOString(), local_start: offsetWithMinutes(row.local_start), count: 0, groups: named.map((key) => ({ key, count: 0 })) };
+        if (!all) bucket.other = 0;
+        buckets.set(at, bucket);
+      }
+      bucket.count += row.count;
+      const group = row.key === null ? undefined : bucket.groups?.find((g) => g.key === row.key);
+      if (group) group.count += row.count;
+      else if (bucket.other !== undefined) bucket.other += row.count;
+    }
+    return { group_by: groupBy, groups: [...named], buckets: [...buckets.values()] };
+  }
+
+  /** Mean, p50 and p90 of time to acknowledge and to resolve, per severity and overall (MTTA, MTTR), over alerts that got there. */
   async responseTimes(query: AlertFilterDto, principal: Principal): Promise<ResponseTimesDto[]> {
     const where = alertWhere(query, requestScope(principal, query.tenant_id));
-    return toResponseTimes(await this.sql.rows(responseTimesSql(where)));
+    return toResponseTimes(await this.sql.rows(responseTimesSql(where)), true);
   }
 }
 
@@ -107,7 +176,9 @@ const RESOLVE_SECONDS = Prisma.sql`CASE WHEN a.resolved_at IS NOT NULL THEN GREA
 
 /**
  * Mean, p50 and p90 of created → acknowledged and of began (the earlier of starts_at and created_at) →
- * resolved per severity (the stats endpoint and export reports); response-times.ts gives the definitions.
+ * resolved per severity, and over every alert (the row whose severity is null: a median of all alerts is
+ * not a mean of the severities' medians), for the stats endpoint and export reports; response-times.ts
+ * gives the definitions.
  */
 export function responseTimesSql(where: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`
@@ -120,19 +191,37 @@ export function responseTimesSql(where: Prisma.Sql): Prisma.Sql {
              avg(${RESOLVE_SECONDS})::float8 AS res_mean,
              percentile_cont(0.5) WITHIN GROUP (ORDER BY ${RESOLVE_SECONDS})::float8 AS res_p50,
              percentile_cont(0.9) WITHIN GROUP (ORDER BY ${RESOLVE_SECONDS})::float8 AS res_p90
-        FROM alerts a ${where} GROUP BY 1`;
+        FROM alerts a ${where} GROUP BY GROUPING SETS ((a.severity), ())`;
 }
 
-/** Rows of responseTimesSql, one per severity (critical first), zeros where no alert reached the state. */
-export function toResponseTimes(rows: Record<string, unknown>[]): ResponseTimesDto[] {
-  return [...SEVERITIES].reverse().map((severity) => {
-    const row = rows.find((r) => r.severity === severity);
-    const stats = (prefix: 'ack' | 'res') => ({
-      count: Number(row?.[`${prefix}_count`] ?? 0),
-      mean_seconds: round((row?.[`${prefix}_mean`] as number | null) ?? null),
-      p50_seconds: round((row?.[`${prefix}_p50`] as number | null) ?? null),
-      p90_seconds: round((row?.[`${prefix}_p90`] as number | null) ?? null),
-    });
-    return { severity, time_to_acknowledge: stats('ack'), time_to_resolve: stats('res') };
+function responseTimesOf(severity: ResponseTimesGroup, row: Record<string, unknown> | undefined): ResponseTimesDto {
+  const stats = (prefix: 'ack' | 'res') => ({
+    count: Number(row?.[`${prefix}_count`] ?? 0),
+    mean_seconds: round((row?.[`${prefix}_mean`] as number | null) ?? null),
+    p50_seconds: round((row?.[`${prefix}_p50`] as number | null) ?? null),
+    p90_seconds: round((row?.[`${prefix}_p90`] as number | null) ?? null),
   });
+  return { severity, time_to_acknowledge: stats('ack'), time_to_resolve: stats('res') };
+}
+
+/**
+ * Rows of responseTimesSql, one per severity (critical first), zeros where no alert reached the state;
+ * with `overall`, then the row of every alert (`severity: "all"`).
+ */
+export function toResponseTimes(rows: Record<string, unknown>[], overall = false): ResponseTimesDto[] {
+  const bySeverity = [...SEVERITIES].reverse().map((severity) =>
+    responseTimesOf(
+      severity,
+      rows.find((r) => r.severity === severity),
+    ),
+  );
+  return overall
+    ? [
+        ...bySeverity,
+        responseTimesOf(
+          'all',
+          rows.find((r) => r.severity === null),
+        ),
+      ]
+    : bySeverity;
 }

@@ -9,7 +9,8 @@ import { AlertFilterDto } from './dto/alert-filter.dto';
 /** Columns in Prisma's field names, so raw rows are `Alert`s (Prisma maps timestamps and jsonb itself). */
 export const ALERT_COLUMNS = Prisma.sql`a.id, a.tenant_id AS "tenantId", a.type, a.source, a.title, a.message, a.severity::text AS severity,
   a.status::text AS status, a.assignee, a.alertable_type::text AS "alertableType", a.alertable_id AS "alertableId",
-  a.alert_rule_id AS "alertRuleId", a.alert_rule_name AS "alertRuleName", a.system_key AS "systemKey", a.alertname,
+  a.alert_rule_id AS "alertRuleId", a.alert_rule_name AS "alertRuleName",
+  a.alert_rule_description AS "alertRuleDescription", a.alert_rule_active AS "alertRuleActive", a.alert_rule_analytic_id AS "alertRuleAnalyticId", a.system_key AS "systemKey", a.alertname,
   a.fingerprint, a.stream_id AS "streamId", a.site_id AS "siteId", a.labels, a.annotations, a.receiver, a.generator_url AS "generatorUrl",
   a.truncated_fields AS "truncatedFields", a.follow_up_status::text AS "followUpStatus", a.follow_up_notes AS "followUpNotes", a.starts_at AS "startsAt",
   a.ends_at AS "endsAt", a.created_at AS "createdAt", a.updated_at AS "updatedAt", a.acknowledged_at AS "acknowledgedAt",

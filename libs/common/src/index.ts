@@ -8,6 +8,7 @@ export * from './http/route-body-limit';
 export * from './http/route-index';
 export * from './http/security-headers';
 export * from './http/etag';
+export * from './http/conditional-get';
 export * from './i18n/language';
 export * from './i18n/translations.loader';
 export * from './ids/public-id';

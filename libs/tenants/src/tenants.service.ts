@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 
 import { AuditTrailService } from '@app/audit-trail';
-import { Page, Paginator, ProblemException, ProblemTypes, publicId } from '@app/common';
+import { Page, Paginator, Principal, ProblemException, ProblemTypes, publicId } from '@app/common';
 import { InjectScopedPrisma, keysetOrder, keysetWhere, ScopedPrismaClient, Tenant } from '@app/database';
 
 import { CreateTenantDto } from './dto/create-tenant.dto';
 import { ListTenantsQueryDto, TenantSortField } from './dto/list-tenants-query.dto';
+import { MeDto } from './dto/me.dto';
 
 const SORT_COLUMNS: Record<TenantSortField, 'createdAt' | 'name' | 'slug' | 'id'> = {
   created_at: 'createdAt',
@@ -42,6 +43,11 @@ export class TenantsService {
     const tenant = await this.db.tenant.findUnique({ where: { id } });
     if (!tenant) throw new ProblemException(ProblemTypes.resourceNotFound, { args: { resource: 'tenant', id } });
     return tenant;
+  }
+
+  /** GET /v1/me: the principal and its tenant. */
+  async me(principal: Principal): Promise<MeDto> {
+    return MeDto.from(principal, await this.get(principal.tenantId));
   }
 
   list(query: ListTenantsQueryDto): Promise<Page<Tenant>> {

@@ -7,7 +7,7 @@ import {
   GroupStatsDto,
   GroupStatsQueryDto,
   ResponseTimesDto,
-  SEVERITIES,
+  RESPONSE_TIMES_GROUPS,
   TimeseriesDto,
   TimeseriesQueryDto,
 } from '@app/alerts';
@@ -51,7 +51,12 @@ export class AlertStatsController {
     return envelope(await this.stats.groups('type', query, principal));
   }
 
-  @StatsRoute('timeseries', 'getAlertTimeseries', 'Counts per hour, day or week in the time zone, empty buckets as zero', TimeseriesDto)
+  @StatsRoute(
+    'timeseries',
+    'getAlertTimeseries',
+    'Counts per hour, day or week in the time zone, empty buckets as zero; optionally split by severity, status or source (group_by)',
+    TimeseriesDto,
+  )
   async timeseries(@Query() query: TimeseriesQueryDto, @CurrentPrincipal() principal: Principal): Promise<Envelope<TimeseriesDto>> {
     return envelope(await this.stats.timeseries(query, principal));
   }
@@ -59,9 +64,9 @@ export class AlertStatsController {
   @StatsRoute(
     'response-times',
     'getAlertResponseTimes',
-    'Mean, p50 and p90 time to acknowledge and to resolve, per severity',
+    'Mean, p50 and p90 time to acknowledge and to resolve, per severity and overall (severity `all`: MTTA and MTTR)',
     ResponseTimesDto,
-    SEVERITIES.length,
+    RESPONSE_TIMES_GROUPS.length,
   )
   async responseTimes(@Query() query: AlertFilterDto, @CurrentPrincipal() principal: Principal): Promise<Envelope<ResponseTimesDto[]>> {
     return envelope(await this.stats.responseTimes(query, principal));

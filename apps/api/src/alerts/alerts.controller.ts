@@ -25,8 +25,9 @@ import { Authenticated, CurrentPrincipal } from '@app/auth';
 import {
   ApiEnvelope,
   ApiListEnvelope,
-  envelope,
+  Conditional,
   Envelope,
+  envelope,
   EnvelopeStreamer,
   etag,
   IF_MATCH_HEADER,
@@ -151,6 +152,7 @@ export class AlertsController {
   }
 
   @Get('by-alertable/:alertable_type/:alertable_id')
+  @Conditional()
   @Authenticated({ scopes: ['alerts:read'] })
   @ApiEnvelope(AlertDto)
   @Operation({ id: 'getAlertByAlertable', summary: 'The newest alert raised by an entity', problems: [400, 404] })
@@ -159,6 +161,7 @@ export class AlertsController {
   }
 
   @Get(':id')
+  @Conditional()
   @Authenticated({ scopes: ['alerts:read'] })
   @ApiEnvelope(AlertDto)
   @Operation({ id: 'getAlert', summary: 'Get an alert (ETag: its version)', problems: [400, 404] })

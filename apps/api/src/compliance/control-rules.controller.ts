@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 
 import { AlertControlsService, ApplyControlRulesDto, ControlRulesAppliedDto } from '@app/alerts';
 import { Authenticated, CurrentPrincipal } from '@app/auth';
-import { ApiEnvelope, ApiListEnvelope, envelope, Envelope, listEnvelope, ListEnvelope, Operation, Principal } from '@app/common';
+import { ApiEnvelope, ApiListEnvelope, Conditional, Envelope, envelope, listEnvelope, ListEnvelope, Operation, Principal } from '@app/common';
 import { ControlRuleDto, ControlRulesService, CreateControlRuleDto, ListControlRulesQueryDto, UpdateControlRuleDto } from '@app/compliance';
 
 import { ControlRuleIdParams } from './compliance-params.dto';
@@ -62,6 +62,7 @@ export class ControlRulesController {
   }
 
   @Get(':id')
+  @Conditional()
   @Authenticated({ scopes: ['compliance:read'] })
   @ApiEnvelope(ControlRuleDto)
   @Operation({ id: 'getControlRule', summary: 'Get a control rule', problems: [400, 404] })

@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 
 import { Authenticated, CurrentPrincipal } from '@app/auth';
-import { ApiEnvelope, ApiListEnvelope, envelope, Envelope, listEnvelope, ListEnvelope, Operation, Principal } from '@app/common';
+import { ApiEnvelope, ApiListEnvelope, Conditional, Envelope, envelope, listEnvelope, ListEnvelope, Operation, Principal } from '@app/common';
 import { CreateLegalHoldDto, LegalHoldDto, LegalHoldsService, ListLegalHoldsQueryDto, ReleaseLegalHoldDto } from '@app/compliance';
 
 import { LegalHoldIdParams } from './compliance-params.dto';
@@ -37,6 +37,7 @@ export class LegalHoldsController {
   }
 
   @Get(':id')
+  @Conditional()
   @Authenticated({ scopes: ['compliance:read'] })
   @ApiEnvelope(LegalHoldDto)
   @Operation({ id: 'getLegalHold', summary: 'Get a legal hold', problems: [400, 404] })

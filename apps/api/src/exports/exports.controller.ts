@@ -3,7 +3,7 @@ import { ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiPartialContentRespon
 import type { FastifyReply } from 'fastify';
 
 import { Authenticated, CurrentPrincipal } from '@app/auth';
-import { ApiEnvelope, ApiListEnvelope, envelope, Envelope, listEnvelope, ListEnvelope, Operation, Principal } from '@app/common';
+import { ApiEnvelope, ApiListEnvelope, Conditional, Envelope, envelope, listEnvelope, ListEnvelope, Operation, Principal } from '@app/common';
 import { CreateExportDto, ExportAcceptedDto, ExportDownloadsService, ExportJobDto, ExportsService, ListExportsQueryDto, RANGE_MAX_LENGTH } from '@app/exports';
 
 import { ExportJobIdParams } from './export-params.dto';
@@ -53,6 +53,7 @@ export class ExportsController {
   }
 
   @Get(':job_id')
+  @Conditional()
   @Authenticated({ scopes: ['exports:read'] })
   @ApiEnvelope(ExportJobDto)
   @Operation({ id: 'getExport', summary: 'Status, progress and manifest of an export job', problems: [404] })

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 
-import { ApiEnvelope, ApiListEnvelope, envelope, Envelope, listEnvelope, ListEnvelope, Operation } from '@app/common';
+import { ApiEnvelope, ApiListEnvelope, Conditional, Envelope, envelope, listEnvelope, ListEnvelope, Operation } from '@app/common';
 import { Authenticated } from '@app/auth';
 import { CreateTenantDto, ListTenantsQueryDto, TenantDto, TenantsService } from '@app/tenants';
 
@@ -30,6 +30,7 @@ export class TenantsController {
   }
 
   @Get(':id')
+  @Conditional()
   @Authenticated({ scopes: [] })
   @ApiEnvelope(TenantDto)
   @Operation({ id: 'getTenant', summary: 'Get a tenant', problems: [404] })

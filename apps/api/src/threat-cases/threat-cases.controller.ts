@@ -6,6 +6,7 @@ import { Authenticated, CurrentPrincipal } from '@app/auth';
 import {
   ApiEnvelope,
   ApiListEnvelope,
+  Conditional,
   envelope,
   Envelope,
   etag,
@@ -90,6 +91,7 @@ export class ThreatCasesController {
   }
 
   @Get(':id')
+  @Conditional()
   @Authenticated({ scopes: ['cases:read'] })
   @ApiEnvelope(ThreatCaseDto)
   @Operation({ id: 'getThreatCase', summary: 'Get a threat case with its timeline and verification history (ETag: its version)', problems: [400, 404] })

@@ -3,7 +3,7 @@ import { ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 
 import { Authenticated, CurrentPrincipal } from '@app/auth';
-import { ApiEnvelope, ApiListEnvelope, envelope, Envelope, listEnvelope, ListEnvelope, Operation, Principal } from '@app/common';
+import { ApiEnvelope, ApiListEnvelope, Conditional, Envelope, envelope, listEnvelope, ListEnvelope, Operation, Principal } from '@app/common';
 import {
   CreateWebhookDto,
   ListWebhookDeliveriesQueryDto,
@@ -56,6 +56,7 @@ export class WebhooksController {
   }
 
   @Get(':id')
+  @Conditional()
   @Authenticated({ scopes: ['webhooks:read'] })
   @ApiEnvelope(WebhookDto)
   @Operation({ id: 'getWebhook', summary: 'Get a webhook subscription (with why it was disabled, if it was)', problems: [400, 404] })

@@ -14,9 +14,25 @@ function iso(date: Date | null): string | null {
   return date ? isoUtc(date) : null;
 }
 
+/** The rule that raised the alert, as it was then (seed 000's alert_rule): later edits of the rule do not change it. */
 export class AlertRuleDto {
-  @ApiProperty({ maxLength: 100 }) id: string;
-  @ApiProperty({ type: String, nullable: true, maxLength: 200 }) name: string | null;
+  @ApiProperty({ maxLength: 100, example: 'rule-fr-07' }) id: string;
+  @ApiProperty({ type: String, nullable: true, maxLength: 200, example: 'Unknown face detected' }) name: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 2000, example: 'Alert for faces not enrolled' }) description: string | null;
+  @ApiProperty({ type: Boolean, nullable: true, description: 'Whether the rule was active when the alert was raised; null when the sender did not say' })
+  active: boolean | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 100, example: 'FR', description: 'The analytic the rule belongs to' }) analytic_id: string | null;
+
+  static from(alert: Alert): AlertRuleDto | null {
+    if (!alert.alertRuleId) return null;
+    return {
+      id: alert.alertRuleId,
+      name: alert.alertRuleName,
+      description: alert.alertRuleDescription ?? null,
+      active: alert.alertRuleActive ?? null,
+      analytic_id: alert.alertRuleAnalyticId ?? null,
+    };
+  }
 }
 
 export class AlertDto {
@@ -111,7 +127,7 @@ export class AlertDto {
       assignee: alert.assignee,
       alertable_type: alert.alertableType,
       alertable_id: alert.alertableId,
-      alert_rule: alert.alertRuleId ? { id: alert.alertRuleId, name: alert.alertRuleName } : null,
+      alert_rule: AlertRuleDto.from(alert),
       system_key: alert.systemKey,
       alertname: alert.alertname,
       fingerprint: alert.fingerprint,

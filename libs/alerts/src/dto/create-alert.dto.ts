@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 
 import { ANNOTATION_LIMITS, IsDateTimeText, IsStringRecord, LABEL_LIMITS, OptionalTags } from '@app/common';
 import { CONTROL_ID, CONTROL_ID_MAX_LENGTH, IsControlIdList } from '@app/compliance';
@@ -19,6 +19,23 @@ export class AlertRuleRefDto {
   @IsString()
   @MaxLength(200)
   name?: string;
+
+  /** What the rule looks for, as it reads when the alert is raised. @example "More than 20 failed logins of one user in 5 minutes" */
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  description?: string;
+
+  /** Whether the rule is active when the alert is raised. @example true */
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean;
+
+  /** The analytic the rule belongs to (seed 000: `FR` for face recognition). @example "FR" */
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  analytic_id?: string;
 }
 
 /** A manual or external alert. Lifecycle fields (status, timestamps, actors) are the server's. */
@@ -66,6 +83,7 @@ export class CreateAlertDto {
   @MaxLength(200)
   alertable_id?: string;
 
+  /** The rule that raised the alert, as it is now: the alert keeps it so, whatever later becomes of the rule (seed 000's alert_rule). */
   @IsOptional()
   @IsObject()
   @ValidateNested()

@@ -86,7 +86,7 @@ describe('JwtVerifier', () => {
 
   it('should accept an HS256 token with the configured secret and read scopes given as a string', async () => {
     const result = await hsOnly.verify(signHs256({ ...good, scopes: 'alerts:read alerts:write' }, SECRET));
-    expect(result).toEqual({ sub: 'user-1', tenantId: TENANT, scopes: ['alerts:read', 'alerts:write'], jti: undefined });
+    expect(result).toEqual({ sub: 'user-1', tenantId: TENANT, scopes: ['alerts:read', 'alerts:write'], jti: undefined, exp: NOW + 60, iss: ISSUER });
   });
 
   it.each([
@@ -101,6 +101,8 @@ describe('JwtVerifier', () => {
       scopes: ['alerts:read'],
       jti: undefined,
       issuer: ISSUER,
+      iss: ISSUER,
+      exp: NOW + 60,
     });
   });
 

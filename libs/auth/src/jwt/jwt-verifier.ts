@@ -15,6 +15,10 @@ export interface VerifiedClaims {
   jti?: string;
   /** The OIDC issuer that signed the token; absent for a token of the HS256 secret. */
   issuer?: string;
+  /** `exp` and `iat`, in seconds since the epoch, and `iss`, where the token has them (GET /v1/me answers them). */
+  exp?: number;
+  iat?: number;
+  iss?: string;
 }
 
 export interface JwtVerifierOptions {
@@ -143,10 +147,17 @@ export class JwtVerifier {
       throw authProblem(AuthProblems.tokenLifetimeTooLong, { max_ttl_seconds: this.options.maxTtlSeconds });
   }
 
-  private subjectOf(payload: JWTPayload): { sub: string; jti?: string } {
-    const { sub, jti } = payload;
+  private subjectOf(payload: JWTPayload): Pick<VerifiedClaims, 'sub' | 'jti' | 'exp' | 'iat' | 'iss'> {
+    const { sub, jti, exp, iat, iss } = payload;
     if (typeof sub !== 'string' || sub === '' || sub.length > 200) throw authProblem(AuthProblems.invalidClaims, { claim: 'sub' });
-    return { sub, jti: typeof jti === 'string' ? jti : undefined };
+    // jose has checked that exp and iat, when present, are numbers.
+    return {
+      sub,
+      jti: typeof jti === 'string' ? jti : undefined,
+      ...(exp !== undefined ? { exp } : {}),
+      ...(iat !== undefined ? { iat } : {}),
+      ...(typeof iss === 'string' ? { iss } : {}),
+    };
   }
 
   /** The claims of a token of our own secret: `tenant_id` and `scopes` (an array or a space-separated string). */

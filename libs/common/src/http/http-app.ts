@@ -13,6 +13,7 @@ import { ProblemResponder } from '../problem/problem-responder';
 import { KnownQueryGuard } from '../validation/known-query.guard';
 import { AppValidationPipe } from '../validation/validation.pipe';
 import { installClientLimits } from './client-limits';
+import { installConditionalGet } from './conditional-get';
 import { installCors } from './cors';
 import { installHttpHooks } from './http-hooks';
 import { jsonBody } from './json-body';
@@ -52,6 +53,7 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, confi
   const routes = app.get(RouteIndex);
   installHttpHooks(fastify, { logger, metrics: app.get(MetricsService), routes });
   installRouteBodyLimits(fastify, config);
+  installConditionalGet(fastify);
   installClientLimits(fastify, config, send);
   await installCors(app, config, routes);
   // JSON only (bodyParser: false keeps Nest from adding a form parser): other bodies are a 415.

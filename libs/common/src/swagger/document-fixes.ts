@@ -114,8 +114,8 @@ export function withSharedUncountedResponses(document: OpenAPIObject): OpenAPIOb
 }
 
 /**
- * The RateLimit headers (RateLimitGuard) on every 2xx and 4xx answer of an operation that needs a
- * credential, and Retry-After on its 429.
+ * The RateLimit headers (RateLimitGuard) on every 2xx, 3xx (a 304 keeps the headers of its 200) and
+ * 4xx answer of an operation that needs a credential, and Retry-After on its 429.
  */
 export function withRateLimitHeaders(document: OpenAPIObject): OpenAPIObject {
   document.components = { ...document.components, headers: { ...document.components?.headers, ...ANSWER_HEADERS } };
@@ -123,7 +123,7 @@ export function withRateLimitHeaders(document: OpenAPIObject): OpenAPIObject {
   for (const operation of operationsOf(document)) {
     if (!operation.security?.length) continue;
     for (const [status, response] of Object.entries(operation.responses) as [string, ResponseObject][]) {
-      if (!/^[24]/.test(status) || UNCOUNTED.has(status)) continue;
+      if (!/^[234]/.test(status) || UNCOUNTED.has(status)) continue;
       response.headers = {
         ...response.headers,
         'RateLimit-Limit': ref('RateLimit-Limit'),

@@ -75,7 +75,7 @@ export class AlertSource implements SplittableSource<Alert> {
       SELECT 'severity' AS field, a.severity::text AS value, count(*)::int AS n FROM alerts a ${where} GROUP BY 2
       UNION ALL SELECT 'status', a.status::text, count(*)::int FROM alerts a ${where} GROUP BY 2`);
     const countOf = (field: string, value: string) => counts.find((c) => c.field === field && c.value === value)?.n ?? 0;
-    const times = toResponseTimes(await run(responseTimesSql(where)));
+    const times = toResponseTimes(await run(responseTimesSql(where)), true);
     const seconds = (value: number | null) => (value === null ? '–' : formatDuration(value));
     return [
       {
@@ -102,7 +102,7 @@ export class AlertSource implements SplittableSource<Alert> {
           t('summary.res_p90'),
         ],
         rows: times.map((r) => [
-          t(`values.${r.severity}`),
+          r.severity === 'all' ? t('summary.all_severities') : t(`values.${r.severity}`),
           r.time_to_acknowledge.count,
           seconds(r.time_to_acknowledge.mean_seconds),
           seconds(r.time_to_acknowledge.p50_seconds),

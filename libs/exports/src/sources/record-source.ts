@@ -21,8 +21,8 @@ export interface ExportSelection {
 /** A record's position in its resource's keyset order: structured-cloneable, so it can be sent to a part thread. */
 export type RecordKey = string | [Date, string];
 
-export type CellKind = 'id' | 'text' | 'number' | 'date' | 'json';
-export type CellValue = string | number | Date | null | Record<string, unknown> | unknown[];
+export type CellKind = 'id' | 'text' | 'number' | 'boolean' | 'date' | 'json';
+export type CellValue = string | number | boolean | Date | null | Record<string, unknown> | unknown[];
 
 export interface ExportColumn<R> {
   /** The field name (as in the API), also the CSV/XLSX header. */

@@ -27,6 +27,6 @@ function safeText(text: string, kind: CellKind): string {
 export function csvField(value: CellValue, kind: CellKind, zone: ZonedFormatter): string {
   if (value === null || value === undefined) return '';
   if (value instanceof Date) return safeText(zone.rfc3339(value), kind);
-  if (typeof value === 'number') return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return safeText(typeof value === 'object' ? JSON.stringify(value) : value, kind);
 }

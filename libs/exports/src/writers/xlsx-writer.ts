@@ -109,10 +109,10 @@ export class XlsxWriter implements FormatWriter {
     manifest.complete = false;
   }
 
-  private cell(value: CellValue): string | number | Date | null {
+  private cell(value: CellValue): string | number | boolean | Date | null {
     if (value === null || value === undefined) return null;
     if (value instanceof Date) return this.context.zone.wallClock(value);
-    if (typeof value === 'number') return value;
+    if (typeof value === 'number' || typeof value === 'boolean') return value;
     const text = typeof value === 'object' ? JSON.stringify(value) : value;
     if (text.length <= MAX_CELL_TEXT) return text;
     // Never silently: the cell says so, the manifest counts it, and the CSV/NDJSON hold the whole text.

@@ -51,6 +51,7 @@ export const en = {
   'summary.res_mean': 'Res. mean',
   'summary.res_p50': 'Res. p50',
   'summary.res_p90': 'Res. p90',
+  'summary.all_severities': 'All',
   'summary.definitions':
     'Time to acknowledge: from created_at to acknowledged_at, over alerts that were acknowledged. Time to resolve: from when the condition began (the earlier of starts_at and created_at) to resolved_at, over alerts that were resolved, never below 0. p50 and p90 are the median and the 90th percentile.',
   'summary.per_alert':

@@ -53,6 +53,7 @@ export const id: Record<keyof typeof en, string> = {
   'summary.res_mean': 'Rata-rata selesai',
   'summary.res_p50': 'Selesai p50',
   'summary.res_p90': 'Selesai p90',
+  'summary.all_severities': 'Semua',
   'summary.definitions':
     'Waktu untuk mengakui: dari created_at hingga acknowledged_at, atas alert yang diakui. Waktu untuk menyelesaikan: dari saat kondisi dimulai (yang lebih awal dari starts_at dan created_at) hingga resolved_at, atas alert yang diselesaikan, tidak pernah kurang dari 0. p50 dan p90 adalah median dan persentil ke-90.',
   'summary.per_alert':

@@ -53,6 +53,7 @@ export const ko: Record<keyof typeof en, string> = {
   'summary.res_mean': '해결 평균',
   'summary.res_p50': '해결 p50',
   'summary.res_p90': '해결 p90',
+  'summary.all_severities': '전체',
   'summary.definitions':
     '확인 시간: 확인된 알림에 대해 created_at부터 acknowledged_at까지. 해결 시간: 해결된 알림에 대해 상태가 시작된 시점(starts_at과 created_at 중 이른 쪽)부터 resolved_at까지이며 0보다 작지 않습니다. p50과 p90은 중앙값과 90번째 백분위수입니다.',
   'summary.per_alert':

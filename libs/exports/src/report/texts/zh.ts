@@ -53,6 +53,7 @@ export const zh: Record<keyof typeof en, string> = {
   'summary.res_mean': '解决均值',
   'summary.res_p50': '解决 p50',
   'summary.res_p90': '解决 p90',
+  'summary.all_severities': '全部',
   'summary.definitions':
     '确认时间：对已确认的告警，从 created_at 到 acknowledged_at。解决时间：对已解决的告警，从状况开始时（starts_at 与 created_at 中较早者）到 resolved_at，不小于 0。p50 和 p90 为中位数和第 90 百分位数。',
   'summary.per_alert':
