@@ -11,7 +11,7 @@ export const ALERT_COLUMNS = Prisma.sql`a.id, a.tenant_id AS "tenantId", a.type,
   a.status::text AS status, a.assignee, a.alertable_type::text AS "alertableType", a.alertable_id AS "alertableId",
   a.alert_rule_id AS "alertRuleId", a.alert_rule_name AS "alertRuleName",
   a.alert_rule_description AS "alertRuleDescription", a.alert_rule_active AS "alertRuleActive", a.alert_rule_analytic_id AS "alertRuleAnalyticId", a.system_key AS "systemKey", a.alertname,
-  a.fingerprint, a.stream_id AS "streamId", a.site_id AS "siteId", a.labels, a.annotations, a.receiver, a.generator_url AS "generatorUrl",
+  a.fingerprint, a.stream_id AS "streamId", a.site_id AS "siteId", a.instance, a.labels, a.annotations, a.receiver, a.generator_url AS "generatorUrl",
   a.truncated_fields AS "truncatedFields", a.follow_up_status::text AS "followUpStatus", a.follow_up_notes AS "followUpNotes", a.starts_at AS "startsAt",
   a.ends_at AS "endsAt", a.created_at AS "createdAt", a.updated_at AS "updatedAt", a.acknowledged_at AS "acknowledgedAt",
   a.acknowledged_by AS "acknowledgedBy", a.escalated_at AS "escalatedAt", a.escalated_by AS "escalatedBy",
@@ -41,6 +41,7 @@ const SORTS: Record<AlertSortKey, { columns: SortColumn[]; value: (alert: Alert)
   severity: { columns: [column(Prisma.sql`a.severity`, 'alert_severity'), CREATED_AT], value: (a) => [a.severity, a.createdAt] },
   status: { columns: [column(Prisma.sql`a.status`, 'alert_status'), CREATED_AT], value: (a) => [a.status, a.createdAt] },
   title: { columns: [column(Prisma.sql`a.title`, 'varchar')], value: (a) => a.title },
+  instance: { columns: [column(Prisma.sql`a.instance`, 'varchar')], value: (a) => a.instance },
   alertname: { columns: [column(Prisma.sql`COALESCE(a.alertname, '')`, 'varchar')], value: (a) => a.alertname ?? '' },
   id: { columns: [], value: () => [] },
 };
@@ -93,6 +94,7 @@ export function alertWhere(filter: AlertFilterDto, scope: TenantScope): Prisma.S
     anyOf(Prisma.sql`a.system_key`, filter.system_key),
     anyOf(Prisma.sql`a.stream_id`, filter.stream_id),
     anyOf(Prisma.sql`a.site_id`, filter.site_id),
+    anyOf(Prisma.sql`a.instance`, filter.instance),
     anyOf(Prisma.sql`a.follow_up_status`, filter.follow_up_status, 'follow_up_status'),
     ...(filter.label ?? []).map((label) => {
       const at = label.indexOf(':');

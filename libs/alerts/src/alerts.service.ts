@@ -61,6 +61,7 @@ function alertData(dto: CreateAlertDto, tenantId: string, now: Date, rules: read
     receiver: dto.receiver ?? null,
     streamId: dto.stream_id ?? null,
     siteId: dto.site_id ?? null,
+    instance: dto.instance ?? '',
     assignee: dto.assignee ?? null,
     startsAt: (dto.starts_at && parseTimestamp(dto.starts_at)) || now,
     createdAt: now,

@@ -90,6 +90,10 @@ export class AppConfig {
   get ingestBodyLimitBytes(): number {
     return this.env.INGEST_BODY_LIMIT_BYTES;
   }
+  /** The Alertmanager label whose value is an ingested alert's federated `instance`; null: none. */
+  get ingestInstanceLabel(): string | null {
+    return this.env.INGEST_INSTANCE_LABEL ?? null;
+  }
   /** A request's headers and body must have arrived within this many seconds (408 otherwise). */
   get bodyTimeoutSeconds(): number {
     return this.env.BODY_TIMEOUT_SECONDS;

@@ -136,6 +136,11 @@ export const ENV_SCHEMA = {
     default: '16777216',
     parse: integer(1024, 104_857_600),
   },
+  INGEST_INSTANCE_LABEL: {
+    expects: 'the Alertmanager label naming the federated instance an alert came from (its `instance`), or empty for none',
+    default: '',
+    parse: optional(text),
+  },
   BODY_TIMEOUT_SECONDS: {
     expects: 'seconds a request (headers and body) may take to arrive before 408, from 1 to 3600',
     default: '30',

@@ -22,7 +22,7 @@ export function alertKey(fingerprint: string, startsAt: Date): string {
 export type DescribedFields = ReturnType<typeof describedFields>;
 
 /** What an Alertmanager alert says about our alert's descriptive fields. */
-export function describedFields(alert: AlertmanagerAlertDto, receiver: string) {
+export function describedFields(alert: AlertmanagerAlertDto, receiver: string, instanceLabel: string | null = null) {
   const labels = alert.labels;
   const annotations = alert.annotations ?? {};
   return {
@@ -39,6 +39,8 @@ export function describedFields(alert: AlertmanagerAlertDto, receiver: string) {
     annotations,
     receiver,
     generatorUrl: alert.generatorURL || null,
+    /** Set on creation only: an alert does not move between instances. */
+    instance: (instanceLabel && labels[instanceLabel]?.slice(0, 200)) || '',
   };
 }
 

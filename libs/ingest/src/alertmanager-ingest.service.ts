@@ -4,6 +4,7 @@ import { appendAuditEventsSql, AuditEntry } from '@app/audit-trail';
 import { AlertEventFields, alertChangedEvents, alertCreatedEvent, OutboxEntry, outboxEventsSql } from '@app/events';
 import { parseTimestamp, Principal, publicId } from '@app/common';
 import { CompliancePolicies, matchControls } from '@app/compliance';
+import { AppConfig } from '@app/config';
 import { insertJsonRows, PlainSql, Prisma, SqlRun, tenantParam } from '@app/database';
 
 import { ALERTMANAGER, alertKey, DescribedFields, describedFields, differs, endOf, KnownAlert, resolutionEnd, resolves } from './alertmanager-alert';
@@ -30,6 +31,7 @@ const ALERT_COLUMNS = [
   'annotations',
   'receiver',
   'generator_url',
+  'instance',
   'truncated_fields',
   'starts_at',
   'ends_at',
@@ -143,6 +145,7 @@ export class AlertmanagerIngestService {
   constructor(
     private readonly sql: PlainSql,
     private readonly policies: CompliancePolicies,
+    private readonly config: AppConfig,
   ) {}
 
   /** Stores the alerts of the payload that admitAlerts admitted (`alerts`); the others were refused before. */
@@ -155,7 +158,7 @@ export class AlertmanagerIngestService {
       const startsAt = parseTimestamp(alert.startsAt) as Date;
       latest.set(alertKey(alert.fingerprint, startsAt), {
         alert,
-        fields: describedFields(alert, payload.receiver),
+        fields: describedFields(alert, payload.receiver, this.config.ingestInstanceLabel),
         startsAt,
         end: endOf(alert),
         truncatedFields,
@@ -252,6 +255,7 @@ export class AlertmanagerIngestService {
       annotations: f.annotations,
       receiver: f.receiver,
       generator_url: f.generatorUrl,
+      instance: f.instance,
       truncated_fields: truncatedFields,
       starts_at: startsAt,
       ends_at: resolvedAt ?? end,

@@ -95,6 +95,14 @@ export class AlertFilterDto extends DateRangeQueryDto {
   @ArrayMaxSize(50)
   stream_id?: string[];
 
+  @ApiPropertyOptional({ type: [String], description: 'Federated instances the alerts came from (OR); seed 000’s `instance`' })
+  @IsOptional()
+  @CommaSeparated()
+  @IsString(LIST)
+  @MaxLength(200, LIST)
+  @ArrayMaxSize(50)
+  instance?: string[];
+
   @ApiPropertyOptional({ type: [String], description: 'Site ids: every stream of the site (OR)' })
   @IsOptional()
   @CommaSeparated()
@@ -174,6 +182,7 @@ const ALERT_FILTER_FIELDS = [
   'system_key',
   'stream_id',
   'site_id',
+  'instance',
   'follow_up_status',
   'label',
   'q',

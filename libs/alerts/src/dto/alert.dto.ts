@@ -53,6 +53,14 @@ export class AlertDto {
   @ApiProperty({ type: String, nullable: true, maxLength: 100 }) fingerprint: string | null;
   @ApiProperty({ type: String, nullable: true, maxLength: 200 }) stream_id: string | null;
   @ApiProperty({ type: String, nullable: true, maxLength: 200 }) site_id: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    maxLength: 200,
+    description: 'The federated instance the alert came from; null for a local alert',
+    example: 'raisa-jakarta-1',
+  })
+  instance: string | null;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string', maxLength: LABEL_LIMITS.maxValueLength } }) labels: Record<string, string>;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string', maxLength: ANNOTATION_LIMITS.maxValueLength } }) annotations: Record<string, string>;
   @ApiProperty({ type: String, nullable: true, maxLength: 200 }) receiver: string | null;
@@ -133,6 +141,7 @@ export class AlertDto {
       fingerprint: alert.fingerprint,
       stream_id: alert.streamId,
       site_id: alert.siteId,
+      instance: alert.instance || null,
       labels: alert.labels as Record<string, string>,
       annotations: alert.annotations as Record<string, string>,
       receiver: alert.receiver,

@@ -140,6 +140,14 @@ export class CreateAlertDto {
   @MaxLength(200)
   site_id?: string;
 
+  /** The federated instance the alert came from (seed 000's Raisa Gateway instance); absent for a local alert. */
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200, example: 'raisa-jakarta-1' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  instance?: string;
+
   @IsOptional()
   @IsString()
   @MaxLength(200)

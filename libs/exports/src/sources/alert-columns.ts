@@ -27,6 +27,7 @@ export const ALERT_EXPORT_COLUMNS: ExportColumn<Alert>[] = [
   { key: 'alertname', kind: 'text', width: 18, value: (a) => a.alertname },
   { key: 'fingerprint', kind: 'id', width: 18, value: (a) => a.fingerprint },
   { key: 'stream_id', kind: 'id', width: 18, value: (a) => a.streamId },
+  { key: 'instance', kind: 'id', width: 18, value: (a) => a.instance || null },
   { key: 'site_id', kind: 'id', width: 18, value: (a) => a.siteId },
   { key: 'labels', kind: 'json', width: 30, value: (a) => a.labels as Record<string, unknown> },
   { key: 'annotations', kind: 'json', width: 30, value: (a) => a.annotations as Record<string, unknown> },
