@@ -26,5 +26,8 @@ export function testEnvironment(runId: string): Record<string, string> {
     // specs' small exports go through the parallel path (and smaller ones through the job's own thread).
     EXPORT_PARALLEL_MIN_RECORDS: '10',
     EXPORT_PART_RECORDS: '7',
+    // A developer's .env may lower the worker's priority; the specs' workers compete with Jest for the CPU and
+    // must not be starved into timeouts. test/metrics.e2e-spec.ts checks WORKER_NICE on a worker of its own.
+    WORKER_NICE: '0',
   };
 }

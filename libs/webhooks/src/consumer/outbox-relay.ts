@@ -14,7 +14,7 @@ import { batchJobId, batchJobOptions, DELIVERY_BATCH, deliveryJobId, deliveryJob
 const CHANNEL = 'alert_ledger_outbox';
 const BATCH = 500;
 const POLL_MS = 1_000;
-/** Deliveries without a first attempt this long after they were made lost their queue entry (a process died, Redis was emptied). */
+/** A pending delivery this long past its next attempt whose job is gone lost its queue entry (a process died, Redis was emptied). */
 const ORPHAN_AFTER_MS = 60_000;
 const SWEEP_EVERY_MS = 60_000;
 /** Relayed events are kept a week (the live stream resumes from Redis, deliveries carry their own body), then removed in batches. */
@@ -40,8 +40,8 @@ interface RelayedEvent {
  * the deliveries written and the events marked dispatched), then the deliveries are queued and the
  * events published to the live stream. A LISTEN on the outbox trigger's channel wakes it at each commit;
  * a poll every second covers a lost notification or connection. A process that dies after the commit but
- * before queueing leaves deliveries without a queue entry: the sweep queues them again (the job id is the
- * delivery id, so a delivery is never queued twice).
+ * before queueing leaves deliveries without a queue entry: the sweep queues them again (each delivery names
+ * its job in `queued_as`, and is queued again only when that job is gone or failed).
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -234,7 +234,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       data: { queuedAs: jobId },
     });
     if (taken.count === 0) return;
-    await this.queue.getJob(jobId).then((stale) => stale?.remove());
+    // A job of that id left by an earlier sweep is removed only if it failed: a live one (another sweeper's) stays.
+    const earlier = await this.queue.getJob(jobId);
+    if (earlier && !(await earlier.isFailed())) return;
+    await earlier?.remove();
     await queueCall(this.queue, () =>
       this.queue.add(WEBHOOK_JOBS.deliver, { deliveryId: delivery.id, priorAttempts }, deliveryJobOptions(maxAttempts - priorAttempts, jobId)),
     );

@@ -25,8 +25,9 @@ export class RetryDelivery extends Error {
 /** A batch's requests in flight at once (the consumer runs a few batches at once). */
 const BATCH_SENDS_AT_ONCE = 8;
 
+/** At most 1,000 characters, never half a surrogate pair (the records go through jsonb, which refuses one). */
 function cut(text: string): string {
-  return text.length > 1000 ? `${text.slice(0, 999)}…` : text;
+  return text.length > 1000 ? `${text.slice(0, 999).replace(/[\uD800-\uDBFF]$/, '')}…` : text;
 }
 
 /** One attempt, decided: what it did, and what follows (a retry after `retryDelayMs`, or nothing). */
@@ -75,14 +76,21 @@ export class WebhookDeliverer {
 
   /**
    * The first attempt of a relay batch (deliveries of one subscription), a few requests at once; one
-   * transaction records them all. Each to be retried goes on as a `deliver` job after its delay. A delivery
-   * that has had an attempt already (the batch job is being run again) is left to its own job.
+   * transaction records them all. Each to be retried goes on as a `deliver` job after its delay. When the
+   * batch job runs again (its worker died), a delivery it already attempted is not sent again, but its retry
+   * job is queued again in case the worker died before queueing it (the job id makes that harmless).
    */
   async firstAttempts(deliveryIds: readonly string[]): Promise<void> {
-    const deliveries = await this.prisma.webhookDelivery.findMany({
-      where: { id: { in: [...deliveryIds] }, status: 'pending', attempts: 0 },
+    const pending = await this.prisma.webhookDelivery.findMany({
+      where: { id: { in: [...deliveryIds] }, status: 'pending', attempts: { lte: 1 } },
       orderBy: { id: 'asc' },
     });
+    const attempted = pending.filter((delivery) => delivery.attempts === 1 && delivery.queuedAs === deliveryJobId(delivery.id, 1));
+    if (attempted.length > 0)
+      await this.queueRetries(
+        attempted.map((delivery) => ({ deliveryId: delivery.id, delayMs: Math.max(0, (delivery.nextAttemptAt?.getTime() ?? 0) - Date.now()) })),
+      );
+    const deliveries = pending.filter((delivery) => delivery.attempts === 0);
     if (deliveries.length === 0) return;
     const subscription = await this.prisma.webhookSubscription.findUnique({ where: { id: deliveries[0].subscriptionId } });
     if (!subscription) return;
@@ -100,13 +108,19 @@ export class WebhookDeliverer {
     await Promise.all(Array.from({ length: Math.min(BATCH_SENDS_AT_ONCE, deliveries.length) }, sender));
     const retries = results.filter((result) => result.retryDelayMs !== null);
     await this.record(subscription, results, new Map(retries.map((result) => [result.deliveryId, deliveryJobId(result.deliveryId, 1)])));
+    await this.queueRetries(retries.map((result) => ({ deliveryId: result.deliveryId, delayMs: result.retryDelayMs ?? 0 })));
+  }
+
+  /** The `deliver` jobs that go on after a batch's first attempts, each after its delay. */
+  private async queueRetries(retries: { deliveryId: string; delayMs: number }[]): Promise<void> {
     if (retries.length === 0) return;
+    const maxAttempts = this.config.webhookMaxAttempts;
     await queueCall(this.queue, () =>
       this.queue.addBulk(
-        retries.map((result) => ({
+        retries.map(({ deliveryId, delayMs }) => ({
           name: WEBHOOK_JOBS.deliver,
-          data: { deliveryId: result.deliveryId, priorAttempts: 1 },
-          opts: deliveryJobOptions(maxAttempts - 1, deliveryJobId(result.deliveryId, 1), result.retryDelayMs ?? 0),
+          data: { deliveryId, priorAttempts: 1 },
+          opts: deliveryJobOptions(maxAttempts - 1, deliveryJobId(deliveryId, 1), delayMs),
         })),
       ),
     ).catch((error: Error) => this.logger.warn(`${retries.length} webhook retries not queued (${error.message}); the sweep queues them`));
@@ -121,12 +135,19 @@ export class WebhookDeliverer {
         ? [subscription.previousSecret]
         : []),
     ];
+    // Whatever goes wrong here is this delivery's failed attempt, never the batch's.
     const outcome: AttemptOutcome = await sendWebhook(
       subscription.url,
       webhookHeaders(secrets, delivery.eventId, delivery.payload, attemptedAt),
       delivery.payload,
       { timeoutMs: this.config.webhookTimeoutSeconds * 1000, allowPrivate: this.config.webhookAllowPrivateTargets },
-    );
+    ).catch((error: unknown) => ({
+      kind: 'retry' as const,
+      status: null,
+      durationMs: Date.now() - attemptedAt.getTime(),
+      error: error instanceof Error ? error.message : String(error),
+      retryAfterMs: null,
+    }));
     const common = { deliveryId: delivery.id, attempts: delivery.attempts + 1, attemptedAt, responseStatus: outcome.status, durationMs: outcome.durationMs };
     if (outcome.kind === 'delivered') return { ...common, outcome: 'succeeded', error: null, retryDelayMs: null, nextAttemptAt: null };
     const last = outcome.kind === 'give-up' || attempt >= maxAttempts;
@@ -179,30 +200,36 @@ export class WebhookDeliverer {
       }),
     ];
     const failures = results.filter((result) => result.outcome !== 'succeeded');
-    let disabledFor: string | null = null;
+    // The subscription's health is written from what the row holds now, not from the copy read before sending
+    // (another job, or a person re-enabling it, may have changed it meanwhile).
+    let disabling: Prisma.PrismaPromise<{ id: string }[]> | null = null;
     if (failures.length < results.length) {
       if (subscription.failingSince)
         statements.push(
           this.prisma.webhookSubscription.updateMany({ where: { id: subscription.id, failingSince: { not: null } }, data: { failingSince: null } }),
         );
     } else {
-      const failingSince = subscription.failingSince ?? failures[0].attemptedAt;
-      const disable = now.getTime() - failingSince.getTime() >= this.config.webhookDisableAfterSeconds * 1000;
-      disabledFor = disable
-        ? `Disabled after deliveries failed since ${failingSince.toISOString()}; the last attempt: ${failures[failures.length - 1].error}`
-        : null;
+      const last = failures[failures.length - 1];
+      const disableAfter = new Date(now.getTime() - this.config.webhookDisableAfterSeconds * 1000);
       statements.push(
-        this.prisma.webhookSubscription.updateMany({
-          where: { id: subscription.id },
-          data: disabledFor ? { failingSince, enabled: false, disabledReason: cut(disabledFor), disabledAt: now } : { failingSince },
-        }),
+        this.prisma.$executeRaw`UPDATE webhook_subscriptions SET failing_since = COALESCE(failing_since, ${failures[0].attemptedAt})
+                                 WHERE id = ${subscription.id} AND enabled`,
       );
+      disabling = this.prisma.$queryRaw<{ id: string }[]>`
+        UPDATE webhook_subscriptions
+           SET enabled = false, disabled_at = ${now},
+               disabled_reason = left('Disabled after deliveries failed since ' || to_char(failing_since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+                                      || '; the last attempt: ' || ${last.error ?? 'failed'}, 1000)
+         WHERE id = ${subscription.id} AND enabled AND failing_since <= ${disableAfter}
+        RETURNING id`;
+      statements.push(disabling);
     }
-    await this.prisma.$transaction(statements);
+    const answers = await this.prisma.$transaction(statements);
     for (const result of results) this.metrics.attempted(result.outcome, result.durationMs);
-    if (disabledFor) {
+    // Counted by the job whose statement disabled it: one count however many jobs failed at once.
+    if (disabling && (answers[answers.length - 1] as { id: string }[]).length > 0) {
       this.metrics.subscriptionDisabled();
-      this.logger.warn(`${subscription.id}: ${disabledFor}`);
+      this.logger.warn(`${subscription.id}: disabled after deliveries kept failing; the last attempt: ${failures[failures.length - 1].error}`);
     }
   }
 
