@@ -29,7 +29,6 @@ import {
   Envelope,
   envelope,
   EnvelopeStreamer,
-  etag,
   IF_MATCH_HEADER,
   listEnvelope,
   ListEnvelope,
@@ -39,6 +38,7 @@ import {
   ProblemException,
   ProblemTypes,
   SetTagsDto,
+  versionedEnvelope,
 } from '@app/common';
 import type { Alert } from '@app/database';
 
@@ -60,8 +60,7 @@ function LifecycleRoute(action: LifecycleAction, id: string, summary: string): M
 }
 
 function withEtag(reply: FastifyReply, alert: Alert): Envelope<AlertDto> {
-  void reply.header('ETag', etag(alert.version));
-  return envelope(AlertDto.from(alert));
+  return versionedEnvelope(reply, alert.version, AlertDto.from(alert));
 }
 
 @ApiTags('alerts')

@@ -3,7 +3,7 @@ import { ApiHeader, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 
 import { Authenticated, CurrentPrincipal } from '@app/auth';
-import { ApiEnvelope, ApiListEnvelope, envelope, Envelope, etag, IF_MATCH_HEADER, listEnvelope, ListEnvelope, Operation, Principal } from '@app/common';
+import { ApiEnvelope, ApiListEnvelope, Envelope, IF_MATCH_HEADER, listEnvelope, ListEnvelope, Operation, Principal, versionedEnvelope } from '@app/common';
 import {
   CaseObservableDto,
   CaseObservablesService,
@@ -18,8 +18,7 @@ import { CaseObservableParams } from './case-work-params.dto';
 import { ThreatCaseIdParams } from './threat-case-params.dto';
 
 function withEtag(reply: FastifyReply, observable: ObservableWithAlerts, message?: string): Envelope<CaseObservableDto> {
-  void reply.header('ETag', etag(observable.version));
-  return envelope(CaseObservableDto.from(observable), message);
+  return versionedEnvelope(reply, observable.version, CaseObservableDto.from(observable), message);
 }
 
 /** A threat case's observables: each change is in the case timeline and the audit trail. */

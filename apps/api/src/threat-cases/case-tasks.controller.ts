@@ -3,7 +3,7 @@ import { ApiHeader, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 
 import { Authenticated, CurrentPrincipal } from '@app/auth';
-import { ApiEnvelope, ApiListEnvelope, envelope, Envelope, etag, IF_MATCH_HEADER, listEnvelope, ListEnvelope, Operation, Principal } from '@app/common';
+import { ApiEnvelope, ApiListEnvelope, Envelope, IF_MATCH_HEADER, listEnvelope, ListEnvelope, Operation, Principal, versionedEnvelope } from '@app/common';
 import type { ThreatCaseTask } from '@app/database';
 import { CaseTaskDto, CaseTasksService, CreateCaseTaskDto, ListCaseTasksQueryDto, UpdateCaseTaskDto } from '@app/threat-cases';
 
@@ -11,8 +11,7 @@ import { CaseTaskParams } from './case-work-params.dto';
 import { ThreatCaseIdParams } from './threat-case-params.dto';
 
 function withEtag(reply: FastifyReply, task: ThreatCaseTask, message?: string): Envelope<CaseTaskDto> {
-  void reply.header('ETag', etag(task.version));
-  return envelope(CaseTaskDto.from(task), message);
+  return versionedEnvelope(reply, task.version, CaseTaskDto.from(task), message);
 }
 
 /** A threat case's tasks (TheHive): each change is in the case timeline and the audit trail. */

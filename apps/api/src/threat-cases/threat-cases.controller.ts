@@ -9,7 +9,6 @@ import {
   Conditional,
   envelope,
   Envelope,
-  etag,
   IF_MATCH_HEADER,
   listEnvelope,
   ListEnvelope,
@@ -17,6 +16,7 @@ import {
   PatchTagsDto,
   Principal,
   SetTagsDto,
+  versionedEnvelope,
 } from '@app/common';
 import {
   CloseApprovalDto,
@@ -41,8 +41,7 @@ import { ThreatCaseIdParams } from './threat-case-params.dto';
 
 /** The case, with its version as the ETag (what If-Match names). */
 function withEtag(reply: FastifyReply, detail: ThreatCaseDetail): Envelope<ThreatCaseDto> {
-  void reply.header('ETag', etag(detail.version));
-  return envelope(ThreatCaseDto.from(detail));
+  return versionedEnvelope(reply, detail.version, ThreatCaseDto.from(detail));
 }
 
 @ApiTags('threat-cases')

@@ -1,3 +1,4 @@
+import { etag } from '../http/etag';
 import { Page, Pagination } from '../pagination/pagination';
 import { RequestContextStore } from '../trace/request-context';
 
@@ -28,6 +29,12 @@ function requestId(): string {
 
 export function envelope<T>(data: T, message = 'OK'): Envelope<T> {
   return { code: 0, message, data, timestamp: new Date().toISOString(), request_id: requestId() };
+}
+
+/** A versioned resource's answer: its ETag (the version) on the reply, its DTO in the envelope. */
+export function versionedEnvelope<T>(reply: { header(name: string, value: string): unknown }, version: number, data: T, message?: string): Envelope<T> {
+  void reply.header('ETag', etag(version));
+  return envelope(data, message);
 }
 
 export function listEnvelope<T, R = T>(page: Page<T>, map: (item: T) => R, message = 'OK'): ListEnvelope<R> {
