@@ -1,6 +1,6 @@
 import type { AuditEntry } from '@app/audit-trail';
 import { publicId } from '@app/common';
-import { refreshCaseControlsSql } from '@app/compliance';
+import { addAlertControlsToCaseSql, refreshCaseControlsSql } from '@app/compliance';
 import { SEVERITIES } from '@app/alerts/dto/alert-enums';
 import type { AlertSeverity, ScopedPrismaClient } from '@app/database';
 
@@ -36,13 +36,13 @@ export async function requireTenantAlerts(tx: ScopedTx, tenantId: string, ids: s
 }
 
 /**
- * Escalates alerts into a case: the join rows, the case's controls (the union of its alerts'), an ALERT
+ * Escalates alerts into a case: the join rows, the case's controls (its own merged with the new alerts'), an ALERT
  * event per alert on the case timeline and an entry on each alert's own timeline. Answers the alerts' audit entries, for the caller's one append.
  */
 export async function linkAlerts(tx: ScopedTx, ctx: LinkContext, alertIds: string[]): Promise<AuditEntry[]> {
   const { caseId, tenantId, actor, now } = ctx;
   await tx.threatCaseAlert.createMany({ data: alertIds.map((alertId) => ({ caseId, alertId, tenantId, linkedAt: now, linkedBy: actor })) });
-  await tx.$executeRaw(refreshCaseControlsSql([caseId]));
+  await tx.$executeRaw(addAlertControlsToCaseSql(caseId, alertIds));
   await writeLinkTimelines(tx, ctx, alertIds, 'linked');
   return alertIds.map((alertId) => ({
     tenantId,

@@ -54,8 +54,9 @@ export interface TransitionOutcome {
 
 const NO_CLOSE_REQUEST = { closeRequestedBy: null, closeRequestedAt: null, closeRequestNote: null } as const;
 
-async function linkedIds(tx: ScopedTx, caseId: string): Promise<Set<string>> {
-  const links = await tx.threatCaseAlert.findMany({ where: { caseId }, select: { alertId: true } });
+/** Which of these alerts are linked to the case (reads only their join rows, however many the case holds). */
+async function linkedIds(tx: ScopedTx, caseId: string, alertIds: string[]): Promise<Set<string>> {
+  const links = await tx.threatCaseAlert.findMany({ where: { caseId, alertId: { in: alertIds } }, select: { alertId: true } });
   return new Set(links.map((link) => link.alertId));
 }
 
@@ -178,7 +179,7 @@ export class ThreatCaseChangesService {
   /** Records a verification attempt (409 past MAX_CASE_VERIFICATIONS); its alert, when named, must be linked to the case (422). */
   verify(id: string, dto: CreateVerificationDto, principal: Principal): Promise<ThreatCaseDetail> {
     return this.change(id, principal, async (tx, tc, now) => {
-      if (dto.alert_id && !(await linkedIds(tx, tc.id)).has(dto.alert_id)) throw alertsNotLinked([dto.alert_id]);
+      if (dto.alert_id && !(await linkedIds(tx, tc.id, [dto.alert_id])).has(dto.alert_id)) throw alertsNotLinked([dto.alert_id]);
       if ((await tx.threatCaseVerification.count({ where: { caseId: tc.id } })) >= MAX_CASE_VERIFICATIONS) throw caseVerificationLimit(tc.id);
       const record = await tx.threatCaseVerification.create({
         data: {
@@ -211,10 +212,11 @@ export class ThreatCaseChangesService {
     return this.change(id, principal, async (tx, tc, now) => {
       const ids = uniqueIds(alertIds);
       await requireTenantAlerts(tx, tc.tenantId, ids);
-      const linked = await linkedIds(tx, tc.id);
+      const linked = await linkedIds(tx, tc.id, ids);
       const added = ids.filter((alertId) => !linked.has(alertId));
       if (added.length === 0) return null;
-      if (linked.size + added.length > MAX_CASE_ALERTS) throw caseAlertLimit(tc.id, linked.size);
+      const held = await tx.threatCaseAlert.count({ where: { caseId: tc.id } });
+      if (held + added.length > MAX_CASE_ALERTS) throw caseAlertLimit(tc.id, held);
       const moreAudit = await linkAlerts(tx, this.context(tc, principal, now), added);
       return { audit: { action: 'threat_case.link_alerts', details: { alert_ids: added } }, moreAudit };
     });
@@ -224,7 +226,7 @@ export class ThreatCaseChangesService {
   unlink(id: string, alertIds: string[], principal: Principal): Promise<ThreatCaseDetail> {
     return this.change(id, principal, async (tx, tc, now) => {
       const ids = uniqueIds(alertIds);
-      const linked = await linkedIds(tx, tc.id);
+      const linked = await linkedIds(tx, tc.id, ids);
       const strangers = ids.filter((alertId) => !linked.has(alertId));
       if (strangers.length) throw alertsNotLinked(strangers);
       const moreAudit = await unlinkAlerts(tx, this.context(tc, principal, now), ids);
