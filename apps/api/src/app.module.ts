@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 
-import { AlertsModule } from '@app/alerts';
+import { AlertsModule, ShelvingConsumerModule } from '@app/alerts';
 import { AuditTrailModule } from '@app/audit-trail';
 import { AuthModule } from '@app/auth';
 import { CommonModule, OperationsModule } from '@app/common';
@@ -79,12 +79,14 @@ const EXPORT_FILES = { imports: [ExportsModule], files: ExportStorage };
 export class AppModule {
   /**
    * The api; with EXPORTS_IN_PROCESS it also consumes the worker's queues, exports, the retention
-   * purge and webhooks (with the outbox relay) (one process for small setups and the e2e tests).
+   * purge, webhooks (with the outbox relay) and the shelf sweep (one process for small setups and the e2e tests).
    */
   static register(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: config.exportsInProcess ? [ExportsConsumerModule, RetentionConsumerModule.register(EXPORT_FILES), WebhooksConsumerModule] : [],
+      imports: config.exportsInProcess
+        ? [ExportsConsumerModule, RetentionConsumerModule.register(EXPORT_FILES), WebhooksConsumerModule, ShelvingConsumerModule]
+        : [],
     };
   }
 }

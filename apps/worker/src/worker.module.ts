@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 
+import { ShelvingConsumerModule } from '@app/alerts';
 import { CommonModule, OperationsModule } from '@app/common';
 import { RetentionConsumerModule } from '@app/compliance';
 import { ConfigModule } from '@app/config';
@@ -7,7 +8,7 @@ import { DatabaseModule } from '@app/database';
 import { EXPORTS_READINESS, ExportsConsumerModule, ExportsModule, ExportStorage } from '@app/exports';
 import { WebhooksConsumerModule } from '@app/webhooks';
 
-/** The queue consumers (exports, the daily retention purge, webhooks with the outbox relay) and the worker's health endpoints. */
+/** The queue consumers (exports, the daily retention purge, webhooks with the outbox relay, the shelf sweep) and the worker's health endpoints. */
 @Module({
   imports: [
     ConfigModule,
@@ -17,6 +18,7 @@ import { WebhooksConsumerModule } from '@app/webhooks';
     ExportsConsumerModule,
     RetentionConsumerModule.register({ imports: [ExportsModule], files: ExportStorage }),
     WebhooksConsumerModule,
+    ShelvingConsumerModule,
   ],
 })
 export class WorkerModule {}

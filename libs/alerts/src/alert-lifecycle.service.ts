@@ -8,6 +8,7 @@ import {
   normaliseTags,
   PatchTagsDto,
   patchedTags,
+  parseTimestamp,
   Principal,
   publicId,
   SetTagsDto,
@@ -29,11 +30,19 @@ import {
 import { alertChangedEvents, appendOutboxEvents } from '@app/events';
 
 import { ACTION_EVENT, canApply, LifecycleAction, TARGET_STATUS } from './alert-state-machine';
-import { alertNotFound, invalidTransition, noteRequired, staleVersion } from './errors/alert-errors';
+import { alertNotFound, invalidTransition, noteRequired, notShelvable, notShelved, shelveUntilOutOfRange, staleVersion } from './errors/alert-errors';
 import { AlertsRepository } from './alerts.repository';
-import { BulkActionDto, FollowUpDto, MAX_BULK_FILTER_ALERTS, PatchAlertControlsDto, SetAlertControlsDto } from './dto/alert-actions.dto';
+import {
+  BulkActionDto,
+  FollowUpDto,
+  MAX_BULK_FILTER_ALERTS,
+  MAX_SHELVE_SECONDS,
+  PatchAlertControlsDto,
+  SetAlertControlsDto,
+  ShelveAlertDto,
+} from './dto/alert-actions.dto';
 import { AlertFilterDto } from './dto/alert-filter.dto';
-import { BulkOutcomeDto } from './dto/alert.dto';
+import { BulkOutcomeDto, isShelved } from './dto/alert.dto';
 
 const BULK_CHUNK = 500;
 const OPTIMISTIC_RETRIES = 3;
@@ -62,10 +71,11 @@ export function transitionData(action: LifecycleAction, actor: string, now: Date
       return { ...base, acknowledgedAt: now, acknowledgedBy: actor };
     case 'escalate':
       return { ...base, escalatedAt: now, escalatedBy: actor };
+    // A closed alert is not shelved: the shelf ends with it.
     case 'resolve':
-      return { ...base, resolvedAt: now, resolvedBy: actor };
+      return { ...base, resolvedAt: now, resolvedBy: actor, shelvedUntil: null, shelvedBy: null };
     case 'dismiss':
-      return { ...base, dismissedAt: now, dismissedBy: actor };
+      return { ...base, dismissedAt: now, dismissedBy: actor, shelvedUntil: null, shelvedBy: null };
     case 'reopen':
       return { ...base, resolvedAt: null, resolvedBy: null, dismissedAt: null, dismissedBy: null, endsAt: null };
   }
@@ -196,6 +206,40 @@ export class AlertLifecycleService {
       const tags = patchedTags(alert.tags ?? [], dto);
       assertTagLimit(tags);
       return tagsChange(alert, tags, dto.note, now);
+    });
+  }
+
+  /**
+   * Shelves (snoozes) an active alert until a time (`until`, or `duration_seconds` from now, at most 90
+   * days): the list leaves it out until then, or until a repeat of it arrives. Shelving a shelved alert
+   * moves its end; a closed one is 409.
+   */
+  shelve(id: string, dto: ShelveAlertDto, ifMatch: string | undefined, principal: Principal): Promise<Alert> {
+    return this.change(id, ifMatch, principal, async (alert, now) => {
+      if (!['open', 'acknowledged', 'escalated'].includes(alert.status)) throw notShelvable(alert.id, alert.status);
+      const until = dto.until ? (parseTimestamp(dto.until) as Date) : new Date(now.getTime() + (dto.duration_seconds as number) * 1_000);
+      if (dto.until && (until.getTime() <= now.getTime() || until.getTime() - now.getTime() > MAX_SHELVE_SECONDS * 1_000))
+        throw shelveUntilOutOfRange(dto.until, MAX_SHELVE_SECONDS);
+      const previous = isShelved(alert, now) ? (alert.shelvedUntil as Date).toISOString() : null;
+      const details = { until: until.toISOString(), previous_until: previous };
+      return {
+        data: { shelvedUntil: until, shelvedBy: principal.subject, updatedAt: now, version: { increment: 1 } },
+        timeline: { action: 'shelved', note: dto.note, details },
+        audit: { action: 'alert.shelve', details: { ...details, note: dto.note ?? null } },
+      };
+    });
+  }
+
+  /** Takes a shelved alert off its shelf before its time (409 when it is not shelved). */
+  unshelve(id: string, note: string | undefined, ifMatch: string | undefined, principal: Principal): Promise<Alert> {
+    return this.change(id, ifMatch, principal, async (alert, now) => {
+      if (!isShelved(alert, now)) throw notShelved(alert.id);
+      const details = { reason: 'manual', shelved_until: (alert.shelvedUntil as Date).toISOString() };
+      return {
+        data: { shelvedUntil: null, shelvedBy: null, updatedAt: now, version: { increment: 1 } },
+        timeline: { action: 'unshelved', note, details },
+        audit: { action: 'alert.unshelve', details: { ...details, note: note ?? null } },
+      };
     });
   }
 

@@ -16,7 +16,8 @@ export const ALERT_COLUMNS = Prisma.sql`a.id, a.tenant_id AS "tenantId", a.type,
   a.ends_at AS "endsAt", a.created_at AS "createdAt", a.updated_at AS "updatedAt", a.acknowledged_at AS "acknowledgedAt",
   a.acknowledged_by AS "acknowledgedBy", a.escalated_at AS "escalatedAt", a.escalated_by AS "escalatedBy",
   a.resolved_at AS "resolvedAt", a.resolved_by AS "resolvedBy", a.dismissed_at AS "dismissedAt",
-  a.dismissed_by AS "dismissedBy", a.version, a.controls, a.tags`;
+  a.dismissed_by AS "dismissedBy", a.version, a.controls, a.tags, a.duplicate_count AS "duplicateCount", a.last_received_at AS "lastReceivedAt",
+  a.shelved_until AS "shelvedUntil", a.shelved_by AS "shelvedBy"`;
 
 interface SortColumn {
   expr: Prisma.Sql;
@@ -42,6 +43,8 @@ const SORTS: Record<AlertSortKey, { columns: SortColumn[]; value: (alert: Alert)
   status: { columns: [column(Prisma.sql`a.status`, 'alert_status'), CREATED_AT], value: (a) => [a.status, a.createdAt] },
   title: { columns: [column(Prisma.sql`a.title`, 'varchar')], value: (a) => a.title },
   instance: { columns: [column(Prisma.sql`a.instance`, 'varchar')], value: (a) => a.instance },
+  duplicate_count: { columns: [column(Prisma.sql`a.duplicate_count`, 'int')], value: (a) => a.duplicateCount },
+  last_received_at: { columns: [column(Prisma.sql`a.last_received_at`, 'timestamptz')], value: (a) => a.lastReceivedAt },
   alertname: { columns: [column(Prisma.sql`COALESCE(a.alertname, '')`, 'varchar')], value: (a) => a.alertname ?? '' },
   id: { columns: [], value: () => [] },
 };
@@ -72,6 +75,16 @@ function openAt(t: Date): Prisma.Sql {
         WHERE tl.alert_id = a.id AND tl.to_status IS NOT NULL AND tl.at <= ${t} ORDER BY tl.at DESC, tl.id DESC LIMIT 1),
       a.resolved_at <= ${t} OR a.dismissed_at <= ${t},
       false))`;
+}
+
+/**
+ * `shelved`: true, only alerts shelved now; false, only the others; any (or absent), both. A shelf whose
+ * time has passed counts as gone at once, before the sweep writes its `unshelved` entry.
+ */
+function shelvedCondition(shelved: AlertFilterDto['shelved']): Prisma.Sql | null {
+  if (shelved === 'true') return Prisma.sql`a.shelved_until > now()`;
+  if (shelved === 'false') return Prisma.sql`(a.shelved_until IS NULL OR a.shelved_until <= now())`;
+  return null;
 }
 
 /**
@@ -109,6 +122,10 @@ export function alertWhere(filter: AlertFilterDto, scope: TenantScope): Prisma.S
     filter.tag?.length ? Prisma.sql`a.tags && ${filter.tag}::text[]` : null,
     filter.tags_all?.length ? Prisma.sql`a.tags @> ${filter.tags_all}::text[]` : null,
     filter.open_at ? openAt(parseInstant(filter.open_at, filter.timezone ?? 'UTC') as Date) : null,
+    filter.min_duplicate_count ? Prisma.sql`a.duplicate_count >= ${filter.min_duplicate_count}` : null,
+    filter.last_received_from ? Prisma.sql`a.last_received_at >= ${parseInstant(filter.last_received_from, filter.timezone ?? 'UTC')}` : null,
+    filter.last_received_to ? Prisma.sql`a.last_received_at < ${parseInstant(filter.last_received_to, filter.timezone ?? 'UTC')}` : null,
+    shelvedCondition(filter.shelved),
   ].filter((condition): condition is Prisma.Sql => condition !== null);
   return conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}` : Prisma.empty;
 }

@@ -4,7 +4,7 @@ import { validateSync } from 'class-validator';
 import { createHash } from 'node:crypto';
 
 import { appendAuditEvent, appendAuditEvents, canonicalJson } from '@app/audit-trail';
-import { alertCreatedEvent, appendOutboxEvents } from '@app/events';
+import { alertChangedEvents, alertCreatedEvent, appendOutboxEvents } from '@app/events';
 import {
   FieldViolation,
   normaliseTags,
@@ -20,10 +20,11 @@ import {
 import { CompiledRule, CompliancePolicies, matchControls } from '@app/compliance';
 import { Alert, AlertTimelineEntry, InjectScopedPrisma, Prisma, requestScope, ScopedPrismaClient, scopedTenant } from '@app/database';
 
+import { planRepeats, receiveRepeatsSql, RepeatReceived, repeatAudit, repeatTimeline } from './alert-repeats';
 import { alertNotFound } from './errors/alert-errors';
 import { AlertsRepository } from './alerts.repository';
 import { AlertSortKey } from './dto/alert-enums';
-import { pickAlertFilter } from './dto/alert-filter.dto';
+import { AlertFilterDto, pickAlertFilter } from './dto/alert-filter.dto';
 import { CreateAlertDto } from './dto/create-alert.dto';
 import { ListAlertsQueryDto } from './dto/list-alerts-query.dto';
 import { toFieldViolationsOf } from './validation';
@@ -33,9 +34,42 @@ export interface CreatedAlert {
   alert: Alert;
   /** True when an Idempotency-Key answered an earlier request's result. */
   replayed: boolean;
+  /** True when the alert repeated an active one, which took it in (duplicate_count) instead of a new alert. */
+  duplicate: boolean;
 }
 
-/** The tenant a principal's alert query runs in: its own, or for admin the filter's (null: all). */
+/** One batch item that repeated an active alert (or an earlier item of the batch). */
+export interface BatchDuplicate {
+  index: number;
+  alert_id: string;
+  duplicate_count: number;
+}
+
+type ScopedTx = Parameters<Extract<Parameters<ScopedPrismaClient['$transaction']>[0], (...args: never[]) => unknown>>[0];
+
+/** Raw SQL in a transaction (planRepeats' queries). */
+function rawQuery(tx: ScopedTx) {
+  return <R>(sql: Prisma.Sql): Promise<R[]> => tx.$queryRaw<R[]>(sql);
+}
+
+/** Counts the planned repeats on their alerts, with their timeline entries; answers what changed, for the audit trail. */
+async function receiveRepeats(tx: ScopedTx, tenantId: string, received: Map<string, number>, actor: string, now: Date): Promise<RepeatReceived[]> {
+  if (received.size === 0) return [];
+  const changes = await tx.$queryRaw<RepeatReceived[]>(receiveRepeatsSql(tenantId, received, now));
+  await tx.alertTimelineEntry.createMany({ data: repeatTimeline(changes, actor, now) });
+  return changes;
+}
+
+/**
+ * The list's filter: shelved alerts are left out unless the query asks for them (`shelved`) or names
+ * statuses (a shelved alert keeps its status, which finds it).
+ */
+function listFilter(query: AlertFilterDto): AlertFilterDto {
+  const filter = pickAlertFilter(query);
+  if (filter.shelved === undefined && !filter.status?.length) filter.shelved = 'false';
+  return filter;
+}
+
 /** The new alert's row; its controls are the tenant's rules' plus those the request names. */
 function alertData(dto: CreateAlertDto, tenantId: string, now: Date, rules: readonly CompiledRule[]): Prisma.AlertUncheckedCreateInput {
   return {
@@ -66,6 +100,7 @@ function alertData(dto: CreateAlertDto, tenantId: string, now: Date, rules: read
     startsAt: (dto.starts_at && parseTimestamp(dto.starts_at)) || now,
     createdAt: now,
     updatedAt: now,
+    lastReceivedAt: now,
     controls: matchControls(rules, { type: dto.type, source: dto.source, labels: dto.labels ?? {} }, dto.controls ?? []),
     tags: normaliseTags(dto.tags ?? []),
   };
@@ -91,7 +126,7 @@ export class AlertsService {
   list(query: Omit<ListAlertsQueryDto, 'sort_by'> & { sort_by?: AlertSortKey }, principal: Principal): Promise<Page<Alert>> {
     const sortBy = query.sort_by ?? 'created_at';
     const scope = requestScope(principal, query.tenant_id);
-    const filter = pickAlertFilter(query);
+    const filter = listFilter(query);
     const request = { filter, scope, sortBy, direction: query.sort_direction ?? 'desc', take: 0 } as const;
     return this.paginator.paginate<Alert>(query, {
       sortBy,
@@ -130,15 +165,26 @@ export class AlertsService {
       const previous = await this.db.idempotencyKey.findUnique({ where: { tenantId_key: { tenantId: principal.tenantId, key: idempotencyKey } } });
       if (!previous) return null;
       if (previous.requestHash !== requestHash) throw new ProblemException(AlertProblems.idempotencyKeyReused, { args: { key: idempotencyKey } });
-      return { alert: await this.get(previous.resourceId, principal), replayed: true };
+      return { alert: await this.get(previous.resourceId, principal), replayed: true, duplicate: false };
     };
     const earlier = await replay();
     if (earlier) return earlier;
     const { rules } = await this.policies.get(principal.tenantId);
     try {
-      const alert = await this.db.$transaction(async (tx) => {
+      const received = await this.db.$transaction(async (tx) => {
         const now = new Date();
-        const created = await tx.alert.create({ data: alertData(dto, principal.tenantId, now, rules) });
+        const data = alertData(dto, principal.tenantId, now, rules);
+        const repeated = (await planRepeats(rawQuery(tx), principal.tenantId, [data])).repeatOf.get(0);
+        if (repeated) {
+          const changes = await receiveRepeats(tx, principal.tenantId, new Map([[repeated, 1]]), principal.subject, now);
+          const alert = await tx.alert.findUniqueOrThrow({ where: { id: repeated } });
+          if (idempotencyKey)
+            await tx.idempotencyKey.create({ data: { tenantId: principal.tenantId, key: idempotencyKey, requestHash, resourceId: alert.id } });
+          await appendOutboxEvents(tx, alertChangedEvents(alert, alert.status), now);
+          await appendAuditEvents(tx, principal.tenantId, repeatAudit(changes), now);
+          return { alert, duplicate: true };
+        }
+        const created = await tx.alert.create({ data });
         await tx.alertTimelineEntry.create({ data: createdTimeline(created, principal.subject, now) });
         if (idempotencyKey)
           await tx.idempotencyKey.create({ data: { tenantId: principal.tenantId, key: idempotencyKey, requestHash, resourceId: created.id } });
@@ -151,9 +197,9 @@ export class AlertsService {
           resourceId: created.id,
           details: { severity: created.severity, type: created.type, title: created.title, controls: created.controls },
         });
-        return created;
+        return { alert: created, duplicate: false };
       });
-      return { alert, replayed: false };
+      return { ...received, replayed: false };
     } catch (error) {
       // Two requests with the same key at once: the loser answers the winner's result.
       const raced = (error as { code?: string }).code === 'P2002' ? await replay() : null;
@@ -169,7 +215,7 @@ export class AlertsService {
   async createBatch(
     items: unknown[],
     principal: Principal,
-  ): Promise<{ created: Alert[]; createdIndexes: number[]; errors: { index: number; errors: FieldViolation[] }[] }> {
+  ): Promise<{ created: Alert[]; createdIndexes: number[]; duplicates: BatchDuplicate[]; errors: { index: number; errors: FieldViolation[] }[] }> {
     const valid: { index: number; dto: CreateAlertDto }[] = [];
     const errors: { index: number; errors: FieldViolation[] }[] = [];
     items.forEach((item, index) => {
@@ -188,34 +234,53 @@ export class AlertsService {
       else valid.push({ index, dto });
     });
     const { rules } = await this.policies.get(principal.tenantId);
-    const created = valid.length
-      ? await this.db.$transaction(async (tx) => {
-          const now = new Date();
-          const rows = valid.map(({ dto }) => alertData(dto, principal.tenantId, now, rules));
-          await tx.alert.createMany({ data: rows });
-          await tx.alertTimelineEntry.createMany({
-            data: rows.map((row) => createdTimeline({ id: row.id as string, tenantId: principal.tenantId }, principal.subject, now)),
-          });
-          const stored = await tx.alert.findMany({ where: { id: { in: rows.map((row) => row.id as string) } } });
-          await appendOutboxEvents(tx, stored.map(alertCreatedEvent), now);
-          // Last: the audit append takes the tenant's chain lock, held until the commit.
-          await appendAuditEvents(
-            tx,
-            principal.tenantId,
-            rows.map((row) => ({
-              tenantId: principal.tenantId,
-              action: 'alert.create',
-              resourceType: 'alert',
-              resourceId: row.id as string,
-              details: { severity: row.severity, type: row.type, title: row.title, controls: row.controls as string[], batch: true },
-            })),
-          );
-          return stored;
-        })
-      : [];
-    // Ids are monotonic ULIDs made in item order, so id order is the order of `valid`.
-    const ordered = [...created].sort((a, b) => (a.id < b.id ? -1 : 1));
-    return { created: ordered, createdIndexes: valid.map((v) => v.index), errors };
+    const tenantId = principal.tenantId;
+    if (valid.length === 0) return { created: [], createdIndexes: [], duplicates: [], errors };
+    return this.db.$transaction(async (tx) => {
+      const now = new Date();
+      const plan = await planRepeats(
+        rawQuery(tx),
+        tenantId,
+        valid.map(({ dto }) => alertData(dto, tenantId, now, rules)),
+      );
+      const rows = plan.fresh.map(({ row }) => row);
+      if (rows.length) {
+        await tx.alert.createMany({ data: rows });
+        await tx.alertTimelineEntry.createMany({ data: rows.map((row) => createdTimeline({ id: row.id as string, tenantId }, principal.subject, now)) });
+      }
+      const changes = await receiveRepeats(tx, tenantId, plan.received, principal.subject, now);
+      const freshIds = new Set(rows.map((row) => row.id as string));
+      const stored = await tx.alert.findMany({ where: { id: { in: [...new Set([...freshIds, ...plan.received.keys()])] } } });
+      await appendOutboxEvents(
+        tx,
+        stored.flatMap((alert) => (freshIds.has(alert.id) ? [alertCreatedEvent(alert)] : alertChangedEvents(alert, alert.status))),
+        now,
+      );
+      // Last: the audit append takes the tenant's chain lock, held until the commit.
+      await appendAuditEvents(
+        tx,
+        tenantId,
+        [
+          ...rows.map((row) => ({
+            tenantId,
+            action: 'alert.create',
+            resourceType: 'alert',
+            resourceId: row.id as string,
+            details: { severity: row.severity, type: row.type, title: row.title, controls: row.controls as string[], batch: true },
+          })),
+          ...repeatAudit(changes),
+        ],
+        now,
+      );
+      const counts = new Map(stored.map((alert) => [alert.id, alert.duplicateCount]));
+      // Ids are monotonic ULIDs made in item order, so id order is the order of the fresh items.
+      return {
+        created: stored.filter((alert) => freshIds.has(alert.id)).sort((a, b) => (a.id < b.id ? -1 : 1)),
+        createdIndexes: plan.fresh.map(({ index }) => valid[index].index),
+        duplicates: [...plan.repeatOf].map(([index, id]) => ({ index: valid[index].index, alert_id: id, duplicate_count: counts.get(id) ?? 0 })),
+        errors,
+      };
+    });
   }
 
   /** The alert's timeline, oldest first: its first TIMELINE_MAX_ENTRIES entries (docs/API-DECISIONS.md). */

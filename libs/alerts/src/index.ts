@@ -16,3 +16,7 @@ export * from './dto/list-alerts-query.dto';
 export * from './dto/system-history-query.dto';
 export * from './response-times';
 export * from './errors/alert-problems';
+export * from './alert-repeats';
+export * from './shelving/shelving-consumer.module';
+export * from './shelving/shelving-queue';
+export * from './shelving/unshelve-sweep.service';

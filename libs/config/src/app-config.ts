@@ -119,6 +119,9 @@ export class AppConfig {
   get exportTtlSeconds(): number {
     return this.env.EXPORT_TTL_SECONDS;
   }
+  get alertUnshelveIntervalSeconds(): number {
+    return this.env.ALERT_UNSHELVE_INTERVAL_SECONDS;
+  }
   get exportCleanupIntervalSeconds(): number {
     return this.env.EXPORT_CLEANUP_INTERVAL_SECONDS;
   }

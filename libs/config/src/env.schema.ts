@@ -161,6 +161,11 @@ export const ENV_SCHEMA = {
     parse: boolean,
   },
   EXPORT_TTL_SECONDS: { expects: 'seconds a finished export file is kept, from 60 to 31536000', default: '604800', parse: integer(60, 31_536_000) },
+  ALERT_UNSHELVE_INTERVAL_SECONDS: {
+    expects: 'seconds between sweeps that bring shelved alerts back when their time passes, from 1 to 3600 (reads treat an expired shelf as gone at once)',
+    default: '30',
+    parse: integer(1, 3600),
+  },
   EXPORT_CLEANUP_INTERVAL_SECONDS: { expects: 'seconds between sweeps for expired export files, from 1 to 86400', default: '300', parse: integer(1, 86_400) },
   EXPORT_MAX_RECORDS: {
     expects: 'the most records one export may hold (0: no limit); a larger export is marked incomplete',

@@ -19,6 +19,7 @@ import {
   ListAlertsQueryDto,
   PatchAlertControlsDto,
   SetAlertControlsDto,
+  ShelveAlertDto,
   TimelineEntryDto,
 } from '@app/alerts';
 import { Authenticated, CurrentPrincipal } from '@app/auth';
@@ -90,7 +91,18 @@ export class AlertsController {
     schema: { type: 'string', pattern: IDEMPOTENCY_KEY.source, maxLength: 200 },
   })
   @ApiEnvelope(AlertDto, 201, 'The alert (created now, or earlier under the same Idempotency-Key)')
-  @Operation({ id: 'createAlert', summary: 'Create a manual or external alert', problems: [400, 413, 415, 422] })
+  @ApiEnvelope(
+    AlertDto,
+    200,
+    'The alert repeated an active one (the same fingerprint, or the same alertable and type without one): that alert, its duplicate_count and last_received_at counted up, with Alert-Duplicate: true',
+  )
+  @ApiHeader({
+    name: 'Alert-Duplicate',
+    required: false,
+    description: '`true` when the request repeated an active alert (200)',
+    schema: { type: 'string', enum: ['true'] },
+  })
+  @Operation({ id: 'createAlert', summary: 'Create a manual or external alert, or count a repeat of an active one', problems: [400, 413, 415, 422] })
   async create(
     @Body() body: CreateAlertDto,
     @Headers('idempotency-key') key: string | undefined,
@@ -109,9 +121,10 @@ export class AlertsController {
         ],
       });
     }
-    const { alert, replayed } = await this.alerts.create(body, principal, key);
+    const { alert, replayed, duplicate } = await this.alerts.create(body, principal, key);
     void reply.header('Location', `/v1/alerts/${alert.id}`);
     if (replayed) void reply.header('Idempotent-Replayed', 'true');
+    if (duplicate) void reply.status(200).header('Alert-Duplicate', 'true');
     return withEtag(reply, alert);
   }
 
@@ -121,14 +134,14 @@ export class AlertsController {
   @ApiEnvelope(BatchResultDto)
   @Operation({
     id: 'createAlertBatch',
-    summary: 'Create up to 1,000 alerts; invalid items are reported by index, valid ones stored',
+    summary: 'Create up to 1,000 alerts; invalid items are reported by index, valid ones stored, repeats of active alerts counted on them',
     problems: [400, 413, 415],
   })
   async batch(@Body() body: CreateAlertBatchDto, @CurrentPrincipal() principal: Principal): Promise<Envelope<BatchResultDto>> {
     const result = await this.alerts.createBatch(body.alerts, principal);
     return envelope(
-      { created: result.created.map(AlertDto.from), created_indexes: result.createdIndexes, errors: result.errors },
-      `${result.created.length} created, ${result.errors.length} rejected`,
+      { created: result.created.map(AlertDto.from), created_indexes: result.createdIndexes, duplicates: result.duplicates, errors: result.errors },
+      `${result.created.length} created, ${result.duplicates.length} repeated, ${result.errors.length} rejected`,
     );
   }
 
@@ -233,6 +246,42 @@ export class AlertsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Envelope<AlertDto>> {
     return this.act('reopen', params.id, body, ifMatch, principal, reply);
+  }
+
+  @Post(':id/shelve')
+  @HttpCode(200)
+  @Authenticated({ scopes: ['alerts:write'] })
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiEnvelope(AlertDto)
+  @Operation({
+    id: 'shelveAlert',
+    summary: 'Shelve (snooze) an active alert until a time: out of the default list until then or until a repeat arrives',
+    problems: [400, 404, 409, 412, 415],
+  })
+  async shelve(
+    @Param() params: AlertIdParams,
+    @Body() body: ShelveAlertDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Envelope<AlertDto>> {
+    return withEtag(reply, await this.lifecycle.shelve(params.id, body, ifMatch, principal));
+  }
+
+  @Post(':id/unshelve')
+  @HttpCode(200)
+  @Authenticated({ scopes: ['alerts:write'] })
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiEnvelope(AlertDto)
+  @Operation({ id: 'unshelveAlert', summary: 'Take a shelved alert off its shelf before its time', problems: [400, 404, 409, 412, 415] })
+  async unshelve(
+    @Param() params: AlertIdParams,
+    @Body() body: AlertActionDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Envelope<AlertDto>> {
+    return withEtag(reply, await this.lifecycle.unshelve(params.id, body.note, ifMatch, principal));
   }
 
   @Put(':id/assignee')

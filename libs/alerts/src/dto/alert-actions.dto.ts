@@ -7,18 +7,21 @@ import {
   IsBoolean,
   IsDefined,
   IsIn,
+  IsInt,
   IsObject,
   IsOptional,
   IsString,
   Matches,
+  Max,
   MaxLength,
+  Min,
   registerDecorator,
   ValidateIf,
   ValidateNested,
   ValidationArguments,
 } from 'class-validator';
 
-import { isGiven, NotWith } from '@app/common';
+import { isGiven, IsTimestamp, NotWith } from '@app/common';
 import { CONTROL_ID, CONTROL_ID_MAX_LENGTH, IsControlIdList } from '@app/compliance';
 
 import { FOLLOW_UP_STATUSES } from './alert-enums';
@@ -26,6 +29,57 @@ import { AlertFilterDto, narrowsAlerts } from './alert-filter.dto';
 
 export class AlertActionDto {
   /** Why; kept in the timeline. @example "Confirmed with the account owner" */
+  @IsOptional()
+  @IsString()
+  @MaxLength(5_000)
+  note?: string;
+}
+
+/** The longest shelf: 90 days. Longer than that is not snoozing but dismissing. */
+export const MAX_SHELVE_SECONDS = 90 * 24 * 3_600;
+
+/** One of `until` and `duration_seconds` must be given (violation code `required`). */
+function UntilOrDuration(): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'untilOrDuration',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: 'give until or duration_seconds: how long the alert stays shelved' },
+      validator: {
+        validate: (value: unknown, args: ValidationArguments) => isGiven(value) || isGiven((args.object as Record<string, unknown>).duration_seconds),
+      },
+    });
+}
+
+export class ShelveAlertDto {
+  /**
+   * When the shelf ends: an RFC 3339 timestamp in the future, at most 90 days ahead. Give this or
+   * `duration_seconds`. @example "2026-12-07T08:00:00Z"
+   */
+  // Checked when given, and when duration_seconds is not: one of the two is required.
+  @ValidateIf((dto: ShelveAlertDto) => isGiven(dto.until) || !isGiven(dto.duration_seconds))
+  @UntilOrDuration()
+  @NotWith('duration_seconds')
+  @IsString()
+  @MaxLength(40)
+  @IsTimestamp()
+  until?: string;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 60,
+    maximum: MAX_SHELVE_SECONDS,
+    description: 'How long the shelf lasts, from now. Give this or `until`',
+    example: 3600,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(60)
+  @Max(MAX_SHELVE_SECONDS)
+  duration_seconds?: number;
+
+  /** Why; kept in the timeline. @example "Known noise during the migration" */
   @IsOptional()
   @IsString()
   @MaxLength(5_000)

@@ -7,7 +7,21 @@ export const SEVERITY_FILTER = {
 export const STATUSES = ['open', 'acknowledged', 'escalated', 'resolved', 'dismissed'] as const;
 export const ALERTABLE_TYPES = ['event', 'manual', 'system', 'scheduled', 'external'] as const;
 export const FOLLOW_UP_STATUSES = ['not_followed_up', 'followed_up'] as const;
-export const ALERT_SORT_FIELDS = ['created_at', 'updated_at', 'severity', 'status', 'starts_at', 'ends_at', 'id', 'title', 'instance'] as const;
+export const ALERT_SORT_FIELDS = [
+  'created_at',
+  'updated_at',
+  'severity',
+  'status',
+  'starts_at',
+  'ends_at',
+  'id',
+  'title',
+  'instance',
+  'duplicate_count',
+  'last_received_at',
+] as const;
+/** The `shelved` filter: only shelved alerts, only the others, or both. */
+export const SHELVED_FILTER = ['true', 'false', 'any'] as const;
 export type AlertSortField = (typeof ALERT_SORT_FIELDS)[number];
 /** Sorts the repository knows: the list's, and alertname for seed 002's system history. */
 export type AlertSortKey = AlertSortField | 'alertname';

@@ -1,10 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
-import { AdminOnly, CommaSeparated, DateRangeQueryDto, IsInstant, IsTenantId, queryListMaxItems, TagFilter, ToLowerCase } from '@app/common';
+import { AdminOnly, CommaSeparated, DateRangeQueryDto, IsInstant, IsTenantId, queryListMaxItems, TagFilter, ToInt, ToLowerCase } from '@app/common';
 import { CONTROL_ID, CONTROL_ID_MESSAGE, MAX_CONTROLS } from '@app/compliance';
 
-import { ALERTABLE_TYPES, FOLLOW_UP_STATUSES, SEVERITIES, SEVERITY_FILTER, STATUSES } from './alert-enums';
+import { ALERTABLE_TYPES, FOLLOW_UP_STATUSES, SEVERITIES, SEVERITY_FILTER, SHELVED_FILTER, STATUSES } from './alert-enums';
 
 const LIST = { each: true } as const;
 
@@ -155,6 +155,37 @@ export class AlertFilterDto extends DateRangeQueryDto {
   @IsInstant()
   open_at?: string;
 
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 2_147_483_647, description: 'Alerts repeated at least this many times (`duplicate_count`)' })
+  @IsOptional()
+  @ToInt()
+  @IsInt()
+  @Min(0)
+  @Max(2_147_483_647)
+  min_duplicate_count?: number;
+
+  /** Alerts last received (created, or repeated) at or after this instant: RFC 3339, or a date read in `timezone`. @example "2025-04-01T00:00:00Z" */
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  @IsInstant()
+  last_received_from?: string;
+
+  /** Alerts last received before this instant: RFC 3339, or a date read in `timezone`. @example "2025-05-01T00:00:00Z" */
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  @IsInstant()
+  last_received_to?: string;
+
+  @ApiPropertyOptional({
+    enum: SHELVED_FILTER,
+    description:
+      'Shelved (snoozed) alerts: `true` only those shelved now, `false` only the others, `any` both. The list leaves shelved alerts out when neither this nor `status` is given; statistics, exports and bulk actions take both unless told.',
+  })
+  @IsOptional()
+  @IsIn(SHELVED_FILTER)
+  shelved?: (typeof SHELVED_FILTER)[number];
+
   /** Free text over title, message, source, alertable_id and the rule name (case-insensitive). */
   @IsOptional()
   @IsString()
@@ -194,6 +225,10 @@ const ALERT_FILTER_FIELDS = [
   'open_at',
   'tag',
   'tags_all',
+  'min_duplicate_count',
+  'last_received_from',
+  'last_received_to',
+  'shelved',
 ] as const satisfies readonly (keyof AlertFilterDto)[];
 
 /** Fields that do not narrow the alerts by themselves: how dates are read, and (admin) the whole of one tenant. */
@@ -206,6 +241,7 @@ const NOT_NARROWING = new Set<string>(['timezone', 'tenant_id']);
 export function narrowsAlerts(filter: AlertFilterDto): boolean {
   return ALERT_FILTER_FIELDS.some((field) => {
     const value = filter[field];
+    if ((field === 'shelved' && value === 'any') || (field === 'min_duplicate_count' && value === 0)) return false;
     return !NOT_NARROWING.has(field) && value !== undefined && value !== null && value !== '' && !(Array.isArray(value) && value.length === 0);
   });
 }

@@ -121,8 +121,19 @@ export class AlertDto {
     example: 3600,
   })
   time_to_resolve_seconds: number | null;
+  @ApiProperty({
+    description:
+      'Repeats received while the alert was active (the same fingerprint, or the same alertable and type without one), each counted here instead of stored again',
+    example: 0,
+  })
+  duplicate_count: number;
+  @ApiProperty({ format: 'date-time', description: 'When the alert, or its latest repeat, was received' }) last_received_at: string;
+  @ApiProperty({ description: 'Shelved (snoozed) now: left out of the default list until `shelved_until` or a repeat' }) shelved: boolean;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the shelf ends; null when not shelved' }) shelved_until: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 200, description: 'Who shelved it; null when not shelved' }) shelved_by: string | null;
 
   static from(alert: Alert): AlertDto {
+    const shelved = isShelved(alert);
     return {
       id: alert.id,
       tenant_id: alert.tenantId,
@@ -167,8 +178,18 @@ export class AlertDto {
       tags: alert.tags ?? [],
       time_to_acknowledge_seconds: timeToAcknowledge(alert),
       time_to_resolve_seconds: timeToResolve(alert),
+      duplicate_count: alert.duplicateCount ?? 0,
+      last_received_at: isoUtc(alert.lastReceivedAt ?? alert.createdAt),
+      shelved,
+      shelved_until: shelved ? iso(alert.shelvedUntil) : null,
+      shelved_by: shelved ? alert.shelvedBy : null,
     };
   }
+}
+
+/** Whether the alert is shelved at `now`: a shelf whose time has passed is gone, before the sweep records it. */
+export function isShelved(alert: Pick<Alert, 'shelvedUntil'>, now = new Date()): boolean {
+  return alert.shelvedUntil != null && alert.shelvedUntil.getTime() > now.getTime();
 }
 
 export class TimelineEntryDto {
@@ -206,9 +227,21 @@ export class BatchItemErrorDto {
   errors: unknown[];
 }
 
+export class BatchDuplicateDto {
+  @ApiProperty({ description: 'Index of the item in `alerts`' }) index: number;
+  @ApiProperty({ maxLength: 40, description: 'The active alert it repeated (or the alert an earlier item of the batch created)' }) alert_id: string;
+  @ApiProperty({ description: 'That alert’s duplicate_count after the batch' }) duplicate_count: number;
+}
+
 export class BatchResultDto {
   @ApiProperty({ type: [AlertDto], maxItems: MAX_BATCH }) created: AlertDto[];
   @ApiProperty({ type: [Number], maxItems: MAX_BATCH, description: 'Index in `alerts` of each created alert, in the same order' }) created_indexes: number[];
+  @ApiProperty({
+    type: [BatchDuplicateDto],
+    maxItems: MAX_BATCH,
+    description: 'Items that repeated an active alert (the same fingerprint, or the same alertable and type without one), counted on it instead of created',
+  })
+  duplicates: BatchDuplicateDto[];
   @ApiProperty({ type: [BatchItemErrorDto], maxItems: MAX_BATCH }) errors: BatchItemErrorDto[];
 }
 

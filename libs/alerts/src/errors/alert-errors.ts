@@ -34,3 +34,28 @@ export function noteRequired(id: string, severity: AlertSeverity, action: 'resol
     ],
   });
 }
+
+/** 409: shelving a resolved or dismissed alert. */
+export function notShelvable(id: string, status: AlertStatus): ProblemException {
+  return new ProblemException(AlertProblems.alertNotShelvable, { args: { current_status: status }, extensions: { alert_id: id, current_status: status } });
+}
+
+/** 409: unshelving an alert that is not shelved. */
+export function notShelved(id: string): ProblemException {
+  return new ProblemException(AlertProblems.alertNotShelved, { args: { alert_id: id }, extensions: { alert_id: id } });
+}
+
+/** 400: a shelf that would end in the past or more than `maxSeconds` ahead (known only against the clock, after validation). */
+export function shelveUntilOutOfRange(until: string, maxSeconds: number): ProblemException {
+  return new ProblemException(ProblemTypes.validationError, {
+    errors: [
+      {
+        field: 'until',
+        pointer: '/body/until',
+        code: 'range',
+        description: `until must be in the future and at most ${maxSeconds / 86_400} days ahead`,
+        value: until,
+      },
+    ],
+  });
+}

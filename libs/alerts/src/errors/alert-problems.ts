@@ -21,4 +21,16 @@ export const AlertProblems = defineProblemTypes({
     description:
       "Resolving or dismissing an alert of this severity needs a `note` (the tenant's `note_required_from` setting, GET /v1/compliance/settings). `errors[]` points at the note; nothing was changed.",
   },
+  alertNotShelvable: {
+    slug: 'alert-not-shelvable',
+    status: 409,
+    code: 10020010,
+    description: 'Only an open, acknowledged or escalated alert can be shelved; `current_status` says what this one is. Nothing was changed.',
+  },
+  alertNotShelved: {
+    slug: 'alert-not-shelved',
+    status: 409,
+    code: 10020011,
+    description: 'The alert is not shelved (never was, or its shelf ended), so there is nothing to unshelve. Nothing was changed.',
+  },
 });

@@ -49,6 +49,9 @@ export const ALERT_EXPORT_COLUMNS: ExportColumn<Alert>[] = [
   { key: 'version', kind: 'number', width: 8, value: (a) => a.version },
   { key: 'controls', kind: 'json', width: 30, value: (a) => a.controls ?? [] },
   { key: 'tags', kind: 'json', width: 30, value: (a) => a.tags ?? [] },
+  { key: 'duplicate_count', kind: 'number', width: 10, value: (a) => a.duplicateCount ?? 0 },
+  { key: 'last_received_at', kind: 'date', width: 20, value: (a) => a.lastReceivedAt ?? a.createdAt },
+  { key: 'shelved_until', kind: 'date', width: 20, value: (a) => (a.shelvedUntil && a.shelvedUntil.getTime() > Date.now() ? a.shelvedUntil : null) },
   { key: 'time_to_acknowledge_seconds', kind: 'number', width: 12, value: (a) => timeToAcknowledge(a) },
   { key: 'time_to_resolve_seconds', kind: 'number', width: 12, value: (a) => timeToResolve(a) },
 ];

@@ -61,6 +61,11 @@ export const en = {
     },
     'threat-case-alerts-not-found': { title: 'Alerts not found', detail: 'These alerts do not exist for this tenant: {alert_ids}.' },
     'threat-case-alerts-not-linked': { title: 'Alerts not linked to the case', detail: 'These alerts are not linked to the threat case: {alert_ids}.' },
+    'alert-not-shelvable': {
+      title: 'Alert cannot be shelved',
+      detail: 'The alert is {current_status}; only open, acknowledged or escalated alerts can be shelved.',
+    },
+    'alert-not-shelved': { title: 'Alert not shelved', detail: 'The alert {alert_id} is not shelved.' },
     'alert-note-required': { title: 'Note required', detail: 'A {severity} alert needs a note to be {action} (required from {required_from} up).' },
     'threat-case-self-approval': {
       title: 'Own request cannot be approved',

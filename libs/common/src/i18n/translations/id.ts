@@ -69,6 +69,11 @@ export const id: Translations = {
     },
     'threat-case-alerts-not-found': { title: 'Alert tidak ditemukan', detail: 'Alert berikut tidak ada untuk tenant ini: {alert_ids}.' },
     'threat-case-alerts-not-linked': { title: 'Alert tidak terhubung ke kasus', detail: 'Alert berikut tidak terhubung ke kasus ancaman: {alert_ids}.' },
+    'alert-not-shelvable': {
+      title: 'Alert tidak dapat ditunda',
+      detail: 'Alert berstatus {current_status}; hanya alert open, acknowledged, atau escalated yang dapat ditunda.',
+    },
+    'alert-not-shelved': { title: 'Alert tidak sedang ditunda', detail: 'Alert {alert_id} tidak sedang ditunda.' },
     'alert-note-required': {
       title: 'Catatan wajib diisi',
       detail: 'Alert {severity} memerlukan catatan untuk tindakan {action} (wajib mulai {required_from}).',

@@ -66,6 +66,11 @@ export const ko: Translations = {
     },
     'threat-case-alerts-not-found': { title: '알림을 찾을 수 없음', detail: '이 테넌트에 다음 알림이 없습니다: {alert_ids}.' },
     'threat-case-alerts-not-linked': { title: '케이스에 연결되지 않은 알림', detail: '다음 알림은 위협 케이스에 연결되어 있지 않습니다: {alert_ids}.' },
+    'alert-not-shelvable': {
+      title: '경보를 보류할 수 없음',
+      detail: '경보 상태가 {current_status}입니다. open, acknowledged, escalated 경보만 보류할 수 있습니다.',
+    },
+    'alert-not-shelved': { title: '보류되지 않은 경보', detail: '경보 {alert_id}은(는) 보류 중이 아닙니다.' },
     'alert-note-required': { title: '메모 필요', detail: '{severity} 경보를 {action} 처리하려면 메모가 필요합니다({required_from} 이상 필수).' },
     'threat-case-self-approval': {
       title: '본인 요청은 승인할 수 없음',

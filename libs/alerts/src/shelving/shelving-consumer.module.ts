@@ -1,0 +1,17 @@
+import { BullModule } from '@nestjs/bull';
+import { Module } from '@nestjs/common';
+
+import { queueMetricsProvider, QueuesModule } from '@app/queues';
+
+import { ShelvingProcessor } from './shelving.processor';
+import { ALERT_SHELVING_QUEUE } from './shelving-queue';
+import { ShelvingSchedule } from './shelving-schedule';
+import { UnshelveSweepService } from './unshelve-sweep.service';
+
+/** The sweep that brings shelved alerts back, and its schedule (apps/worker; the api with EXPORTS_IN_PROCESS). */
+@Module({
+  imports: [QueuesModule, BullModule.registerQueue({ name: ALERT_SHELVING_QUEUE })],
+  providers: [UnshelveSweepService, ShelvingProcessor, ShelvingSchedule, queueMetricsProvider(ALERT_SHELVING_QUEUE)],
+  exports: [UnshelveSweepService],
+})
+export class ShelvingConsumerModule {}
