@@ -16,7 +16,7 @@ export const ALERT_COLUMNS = Prisma.sql`a.id, a.tenant_id AS "tenantId", a.type,
   a.ends_at AS "endsAt", a.created_at AS "createdAt", a.updated_at AS "updatedAt", a.acknowledged_at AS "acknowledgedAt",
   a.acknowledged_by AS "acknowledgedBy", a.escalated_at AS "escalatedAt", a.escalated_by AS "escalatedBy",
   a.resolved_at AS "resolvedAt", a.resolved_by AS "resolvedBy", a.dismissed_at AS "dismissedAt",
-  a.dismissed_by AS "dismissedBy", a.version, a.controls, a.tags`;
+  a.dismissed_by AS "dismissedBy", a.version, a.controls, a.tags, a.maintenance_window_id AS "maintenanceWindowId"`;
 
 interface SortColumn {
   expr: Prisma.Sql;
@@ -75,6 +75,15 @@ function openAt(t: Date): Prisma.Sql {
 }
 
 /**
+ * `suppressed`: alerts a maintenance window suppressed (true), the others (false, also when absent: the
+ * default list, counts, statistics and exports leave suppressed alerts out), or both (any).
+ */
+function suppressedCondition(suppressed: AlertFilterDto['suppressed']): Prisma.Sql | null {
+  if (suppressed === 'any') return null;
+  return suppressed === 'true' ? Prisma.sql`a.maintenance_window_id IS NOT NULL` : Prisma.sql`a.maintenance_window_id IS NULL`;
+}
+
+/**
  * The WHERE of an alert query within `scope` (one tenant, or every tenant for admin); raw SQL is not
  * covered by the tenancy extension, so this is where the tenant is applied.
  */
@@ -109,6 +118,7 @@ export function alertWhere(filter: AlertFilterDto, scope: TenantScope): Prisma.S
     filter.tag?.length ? Prisma.sql`a.tags && ${filter.tag}::text[]` : null,
     filter.tags_all?.length ? Prisma.sql`a.tags @> ${filter.tags_all}::text[]` : null,
     filter.open_at ? openAt(parseInstant(filter.open_at, filter.timezone ?? 'UTC') as Date) : null,
+    suppressedCondition(filter.suppressed),
   ].filter((condition): condition is Prisma.Sql => condition !== null);
   return conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}` : Prisma.empty;
 }

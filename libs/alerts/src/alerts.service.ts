@@ -18,7 +18,8 @@ import {
   publicId,
 } from '@app/common';
 import { CompiledRule, CompliancePolicies, matchControls } from '@app/compliance';
-import { Alert, AlertTimelineEntry, InjectScopedPrisma, Prisma, requestScope, ScopedPrismaClient, scopedTenant } from '@app/database';
+import { Alert, AlertTimelineEntry, InjectScopedPrisma, Prisma, requestScope, ScopedPrismaClient, scopedTenant, SqlRun } from '@app/database';
+import { ActiveWindow, activeWindows, suppressingWindow } from '@app/maintenance';
 
 import { alertNotFound } from './errors/alert-errors';
 import { AlertsRepository } from './alerts.repository';
@@ -35,11 +36,20 @@ export interface CreatedAlert {
   replayed: boolean;
 }
 
-/** The tenant a principal's alert query runs in: its own, or for admin the filter's (null: all). */
-/** The new alert's row; its controls are the tenant's rules' plus those the request names. */
-function alertData(dto: CreateAlertDto, tenantId: string, now: Date, rules: readonly CompiledRule[]): Prisma.AlertUncheckedCreateInput {
+/**
+ * The new alert's row; its controls are the tenant's rules' plus those the request names, its maintenance
+ * window the first of the tenant's active `windows` whose selector matches it (null: not suppressed).
+ */
+function alertData(
+  dto: CreateAlertDto,
+  tenantId: string,
+  now: Date,
+  rules: readonly CompiledRule[],
+  windows: readonly ActiveWindow[],
+): Prisma.AlertUncheckedCreateInput {
   return {
     id: publicId('alr', now.getTime()),
+    maintenanceWindowId: suppressingWindow(windows, { source: dto.source, labels: dto.labels ?? {}, systemKey: dto.system_key ?? null }),
     tenantId,
     type: dto.type,
     source: dto.source,
@@ -71,8 +81,33 @@ function alertData(dto: CreateAlertDto, tenantId: string, now: Date, rules: read
   };
 }
 
-function createdTimeline(alert: { id: string; tenantId: string }, actor: string, now: Date): Prisma.AlertTimelineEntryUncheckedCreateInput {
-  return { id: publicId('atl', now.getTime()), tenantId: alert.tenantId, alertId: alert.id, at: now, actor, action: 'created', toStatus: 'open' };
+/** The first timeline entry; a suppressed alert's names the maintenance window that suppressed it. */
+function createdTimeline(
+  alert: { id: string; tenantId: string; maintenanceWindowId?: string | null },
+  actor: string,
+  now: Date,
+): Prisma.AlertTimelineEntryUncheckedCreateInput {
+  return {
+    id: publicId('atl', now.getTime()),
+    tenantId: alert.tenantId,
+    alertId: alert.id,
+    at: now,
+    actor,
+    action: 'created',
+    toStatus: 'open',
+    ...(alert.maintenanceWindowId ? { details: { maintenance_window_id: alert.maintenanceWindowId } } : {}),
+  };
+}
+
+/** What an alert.create audit event adds for a suppressed alert: the window's id. */
+function suppression(maintenanceWindowId: string | null | undefined): { maintenance_window_id?: string } {
+  return maintenanceWindowId ? { maintenance_window_id: maintenanceWindowId } : {};
+}
+
+/** The tenant's maintenance windows active at `now`, read in the transaction `tx` (one query for the request). */
+function windowsOf(tx: { $queryRaw<T>(query: Prisma.Sql): Prisma.PrismaPromise<T> }, tenantId: string, now: Date): Promise<ActiveWindow[]> {
+  const run: SqlRun = <R>(query: Prisma.Sql) => tx.$queryRaw<R[]>(query);
+  return activeWindows(run, tenantId, now);
 }
 
 /** The most entries one timeline answer holds: the oldest ones; the audit trail keeps every change. */
@@ -138,7 +173,8 @@ export class AlertsService {
     try {
       const alert = await this.db.$transaction(async (tx) => {
         const now = new Date();
-        const created = await tx.alert.create({ data: alertData(dto, principal.tenantId, now, rules) });
+        const windows = await windowsOf(tx, principal.tenantId, now);
+        const created = await tx.alert.create({ data: alertData(dto, principal.tenantId, now, rules, windows) });
         await tx.alertTimelineEntry.create({ data: createdTimeline(created, principal.subject, now) });
         if (idempotencyKey)
           await tx.idempotencyKey.create({ data: { tenantId: principal.tenantId, key: idempotencyKey, requestHash, resourceId: created.id } });
@@ -149,7 +185,13 @@ export class AlertsService {
           action: 'alert.create',
           resourceType: 'alert',
           resourceId: created.id,
-          details: { severity: created.severity, type: created.type, title: created.title, controls: created.controls },
+          details: {
+            severity: created.severity,
+            type: created.type,
+            title: created.title,
+            controls: created.controls,
+            ...suppression(created.maintenanceWindowId),
+          },
         });
         return created;
       });
@@ -191,10 +233,13 @@ export class AlertsService {
     const created = valid.length
       ? await this.db.$transaction(async (tx) => {
           const now = new Date();
-          const rows = valid.map(({ dto }) => alertData(dto, principal.tenantId, now, rules));
+          const windows = await windowsOf(tx, principal.tenantId, now);
+          const rows = valid.map(({ dto }) => alertData(dto, principal.tenantId, now, rules, windows));
           await tx.alert.createMany({ data: rows });
           await tx.alertTimelineEntry.createMany({
-            data: rows.map((row) => createdTimeline({ id: row.id as string, tenantId: principal.tenantId }, principal.subject, now)),
+            data: rows.map((row) =>
+              createdTimeline({ id: row.id as string, tenantId: principal.tenantId, maintenanceWindowId: row.maintenanceWindowId }, principal.subject, now),
+            ),
           });
           const stored = await tx.alert.findMany({ where: { id: { in: rows.map((row) => row.id as string) } } });
           await appendOutboxEvents(tx, stored.map(alertCreatedEvent), now);
@@ -207,7 +252,14 @@ export class AlertsService {
               action: 'alert.create',
               resourceType: 'alert',
               resourceId: row.id as string,
-              details: { severity: row.severity, type: row.type, title: row.title, controls: row.controls as string[], batch: true },
+              details: {
+                severity: row.severity,
+                type: row.type,
+                title: row.title,
+                controls: row.controls as string[],
+                batch: true,
+                ...suppression(row.maintenanceWindowId),
+              },
             })),
           );
           return stored;

@@ -49,6 +49,8 @@ export const ALERT_EXPORT_COLUMNS: ExportColumn<Alert>[] = [
   { key: 'version', kind: 'number', width: 8, value: (a) => a.version },
   { key: 'controls', kind: 'json', width: 30, value: (a) => a.controls ?? [] },
   { key: 'tags', kind: 'json', width: 30, value: (a) => a.tags ?? [] },
+  { key: 'suppressed', kind: 'boolean', width: 10, value: (a) => a.maintenanceWindowId != null },
+  { key: 'maintenance_window_id', kind: 'id', width: 30, value: (a) => a.maintenanceWindowId ?? null },
   { key: 'time_to_acknowledge_seconds', kind: 'number', width: 12, value: (a) => timeToAcknowledge(a) },
   { key: 'time_to_resolve_seconds', kind: 'number', width: 12, value: (a) => timeToResolve(a) },
 ];
