@@ -6,6 +6,7 @@ import { AuthModule } from '@app/auth';
 import { CommonModule, OperationsModule } from '@app/common';
 import { ComplianceModule, RetentionConsumerModule, RetentionModule } from '@app/compliance';
 import { IngestModule } from '@app/ingest';
+import { MaintenanceModule } from '@app/maintenance';
 import { AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { EventsModule } from '@app/events';
@@ -22,6 +23,7 @@ import { EventsController } from './events/events.controller';
 import { ComplianceSettingsController } from './compliance/compliance-settings.controller';
 import { ControlRulesController } from './compliance/control-rules.controller';
 import { LegalHoldsController } from './compliance/legal-holds.controller';
+import { MaintenanceWindowsController } from './maintenance/maintenance-windows.controller';
 import { RetentionController } from './compliance/retention.controller';
 import { ExportsController } from './exports/exports.controller';
 import { IngestController } from './ingest/ingest.controller';
@@ -53,6 +55,7 @@ const EXPORT_FILES = { imports: [ExportsModule], files: ExportStorage };
     RetentionModule.register(EXPORT_FILES),
     WebhooksModule,
     EventsModule,
+    MaintenanceModule,
   ],
   controllers: [
     ProblemsController,
@@ -74,6 +77,7 @@ const EXPORT_FILES = { imports: [ExportsModule], files: ExportStorage };
     RetentionController,
     WebhooksController,
     EventsController,
+    MaintenanceWindowsController,
   ],
 })
 export class AppModule {

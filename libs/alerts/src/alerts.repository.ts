@@ -17,7 +17,7 @@ export const ALERT_COLUMNS = Prisma.sql`a.id, a.tenant_id AS "tenantId", a.type,
   a.acknowledged_by AS "acknowledgedBy", a.escalated_at AS "escalatedAt", a.escalated_by AS "escalatedBy",
   a.resolved_at AS "resolvedAt", a.resolved_by AS "resolvedBy", a.dismissed_at AS "dismissedAt",
   a.dismissed_by AS "dismissedBy", a.version, a.controls, a.tags, a.duplicate_count AS "duplicateCount", a.last_received_at AS "lastReceivedAt",
-  a.shelved_until AS "shelvedUntil", a.shelved_by AS "shelvedBy"`;
+  a.shelved_until AS "shelvedUntil", a.shelved_by AS "shelvedBy", a.maintenance_window_id AS "maintenanceWindowId"`;
 
 interface SortColumn {
   expr: Prisma.Sql;
@@ -88,6 +88,15 @@ function shelvedCondition(shelved: AlertFilterDto['shelved']): Prisma.Sql | null
 }
 
 /**
+ * `suppressed`: alerts a maintenance window suppressed (true), the others (false, also when absent: the
+ * default list, counts, statistics and exports leave suppressed alerts out), or both (any).
+ */
+function suppressedCondition(suppressed: AlertFilterDto['suppressed']): Prisma.Sql | null {
+  if (suppressed === 'any') return null;
+  return suppressed === 'true' ? Prisma.sql`a.maintenance_window_id IS NOT NULL` : Prisma.sql`a.maintenance_window_id IS NULL`;
+}
+
+/**
  * The WHERE of an alert query within `scope` (one tenant, or every tenant for admin); raw SQL is not
  * covered by the tenancy extension, so this is where the tenant is applied.
  */
@@ -126,6 +135,7 @@ export function alertWhere(filter: AlertFilterDto, scope: TenantScope): Prisma.S
     filter.last_received_from ? Prisma.sql`a.last_received_at >= ${parseInstant(filter.last_received_from, filter.timezone ?? 'UTC')}` : null,
     filter.last_received_to ? Prisma.sql`a.last_received_at < ${parseInstant(filter.last_received_to, filter.timezone ?? 'UTC')}` : null,
     shelvedCondition(filter.shelved),
+    suppressedCondition(filter.suppressed),
   ].filter((condition): condition is Prisma.Sql => condition !== null);
   return conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}` : Prisma.empty;
 }

@@ -18,7 +18,8 @@ import {
   publicId,
 } from '@app/common';
 import { CompiledRule, CompliancePolicies, matchControls } from '@app/compliance';
-import { Alert, AlertTimelineEntry, InjectScopedPrisma, Prisma, requestScope, ScopedPrismaClient, scopedTenant } from '@app/database';
+import { Alert, AlertTimelineEntry, InjectScopedPrisma, Prisma, requestScope, ScopedPrismaClient, scopedTenant, SqlRun } from '@app/database';
+import { ActiveWindow, activeWindows, suppressingWindow } from '@app/maintenance';
 
 import { planRepeats, receiveRepeatsSql, RepeatReceived, repeatAudit, repeatTimeline } from './alert-repeats';
 import { alertNotFound } from './errors/alert-errors';
@@ -70,10 +71,20 @@ function listFilter(query: AlertFilterDto): AlertFilterDto {
   return filter;
 }
 
-/** The new alert's row; its controls are the tenant's rules' plus those the request names. */
-function alertData(dto: CreateAlertDto, tenantId: string, now: Date, rules: readonly CompiledRule[]): Prisma.AlertUncheckedCreateInput {
+/**
+ * The new alert's row; its controls are the tenant's rules' plus those the request names, its maintenance
+ * window the first of the tenant's active `windows` whose selector matches it (null: not suppressed).
+ */
+function alertData(
+  dto: CreateAlertDto,
+  tenantId: string,
+  now: Date,
+  rules: readonly CompiledRule[],
+  windows: readonly ActiveWindow[],
+): Prisma.AlertUncheckedCreateInput {
   return {
     id: publicId('alr', now.getTime()),
+    maintenanceWindowId: suppressingWindow(windows, { source: dto.source, labels: dto.labels ?? {}, systemKey: dto.system_key ?? null }),
     tenantId,
     type: dto.type,
     source: dto.source,
@@ -106,8 +117,33 @@ function alertData(dto: CreateAlertDto, tenantId: string, now: Date, rules: read
   };
 }
 
-function createdTimeline(alert: { id: string; tenantId: string }, actor: string, now: Date): Prisma.AlertTimelineEntryUncheckedCreateInput {
-  return { id: publicId('atl', now.getTime()), tenantId: alert.tenantId, alertId: alert.id, at: now, actor, action: 'created', toStatus: 'open' };
+/** The first timeline entry; a suppressed alert's names the maintenance window that suppressed it. */
+function createdTimeline(
+  alert: { id: string; tenantId: string; maintenanceWindowId?: string | null },
+  actor: string,
+  now: Date,
+): Prisma.AlertTimelineEntryUncheckedCreateInput {
+  return {
+    id: publicId('atl', now.getTime()),
+    tenantId: alert.tenantId,
+    alertId: alert.id,
+    at: now,
+    actor,
+    action: 'created',
+    toStatus: 'open',
+    ...(alert.maintenanceWindowId ? { details: { maintenance_window_id: alert.maintenanceWindowId } } : {}),
+  };
+}
+
+/** What an alert.create audit event adds for a suppressed alert: the window's id. */
+function suppression(maintenanceWindowId: string | null | undefined): { maintenance_window_id?: string } {
+  return maintenanceWindowId ? { maintenance_window_id: maintenanceWindowId } : {};
+}
+
+/** The tenant's maintenance windows active at `now`, read in the transaction `tx` (one query for the request). */
+function windowsOf(tx: { $queryRaw<T>(query: Prisma.Sql): Prisma.PrismaPromise<T> }, tenantId: string, now: Date): Promise<ActiveWindow[]> {
+  const run: SqlRun = <R>(query: Prisma.Sql) => tx.$queryRaw<R[]>(query);
+  return activeWindows(run, tenantId, now);
 }
 
 /** The most entries one timeline answer holds: the oldest ones; the audit trail keeps every change. */
@@ -173,7 +209,8 @@ export class AlertsService {
     try {
       const received = await this.db.$transaction(async (tx) => {
         const now = new Date();
-        const data = alertData(dto, principal.tenantId, now, rules);
+        const windows = await windowsOf(tx, principal.tenantId, now);
+        const data = alertData(dto, principal.tenantId, now, rules, windows);
         const repeated = (await planRepeats(rawQuery(tx), principal.tenantId, [data])).repeatOf.get(0);
         if (repeated) {
           const changes = await receiveRepeats(tx, principal.tenantId, new Map([[repeated, 1]]), principal.subject, now);
@@ -195,7 +232,13 @@ export class AlertsService {
           action: 'alert.create',
           resourceType: 'alert',
           resourceId: created.id,
-          details: { severity: created.severity, type: created.type, title: created.title, controls: created.controls },
+          details: {
+            severity: created.severity,
+            type: created.type,
+            title: created.title,
+            controls: created.controls,
+            ...suppression(created.maintenanceWindowId),
+          },
         });
         return { alert: created, duplicate: false };
       });
@@ -238,15 +281,18 @@ export class AlertsService {
     if (valid.length === 0) return { created: [], createdIndexes: [], duplicates: [], errors };
     return this.db.$transaction(async (tx) => {
       const now = new Date();
+      const windows = await windowsOf(tx, tenantId, now);
       const plan = await planRepeats(
         rawQuery(tx),
         tenantId,
-        valid.map(({ dto }) => alertData(dto, tenantId, now, rules)),
+        valid.map(({ dto }) => alertData(dto, tenantId, now, rules, windows)),
       );
       const rows = plan.fresh.map(({ row }) => row);
       if (rows.length) {
         await tx.alert.createMany({ data: rows });
-        await tx.alertTimelineEntry.createMany({ data: rows.map((row) => createdTimeline({ id: row.id as string, tenantId }, principal.subject, now)) });
+        await tx.alertTimelineEntry.createMany({
+          data: rows.map((row) => createdTimeline({ id: row.id as string, tenantId, maintenanceWindowId: row.maintenanceWindowId }, principal.subject, now)),
+        });
       }
       const changes = await receiveRepeats(tx, tenantId, plan.received, principal.subject, now);
       const freshIds = new Set(rows.map((row) => row.id as string));
@@ -266,7 +312,14 @@ export class AlertsService {
             action: 'alert.create',
             resourceType: 'alert',
             resourceId: row.id as string,
-            details: { severity: row.severity, type: row.type, title: row.title, controls: row.controls as string[], batch: true },
+            details: {
+              severity: row.severity,
+              type: row.type,
+              title: row.title,
+              controls: row.controls as string[],
+              batch: true,
+              ...suppression(row.maintenanceWindowId),
+            },
           })),
           ...repeatAudit(changes),
         ],

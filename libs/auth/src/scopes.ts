@@ -12,6 +12,8 @@ export const SCOPES = [
   'compliance:write',
   'webhooks:read',
   'webhooks:write',
+  'maintenance:read',
+  'maintenance:write',
   'auditor',
   'admin',
 ] as const;

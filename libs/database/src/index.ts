@@ -11,6 +11,7 @@ export type {
   ExportJob,
   IdempotencyKey,
   LegalHold,
+  MaintenanceWindow,
   Tenant,
   ThreatCase,
   ThreatCaseAlert,

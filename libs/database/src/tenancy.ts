@@ -27,6 +27,7 @@ const TENANT_FIELD: Record<string, string> = {
   WebhookSubscription: 'tenantId',
   WebhookDelivery: 'tenantId',
   WebhookDeliveryAttempt: 'tenantId',
+  MaintenanceWindow: 'tenantId',
 };
 
 const FILTERED = new Set([

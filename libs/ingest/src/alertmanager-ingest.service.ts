@@ -6,6 +6,7 @@ import { parseTimestamp, Principal, publicId } from '@app/common';
 import { CompliancePolicies, matchControls } from '@app/compliance';
 import { AppConfig } from '@app/config';
 import { insertJsonRows, PlainSql, Prisma, SqlRun, tenantParam } from '@app/database';
+import { activeWindows, suppressingWindow } from '@app/maintenance';
 
 import { ALERTMANAGER, alertKey, DescribedFields, describedFields, differs, endOf, KnownAlert, resolutionEnd, resolves } from './alertmanager-alert';
 import { AdmittedAlert } from './alertmanager-intake';
@@ -42,6 +43,7 @@ const ALERT_COLUMNS = [
   'resolved_by',
   'version',
   'controls',
+  'maintenance_window_id',
 ];
 const TIMELINE_COLUMNS = ['id', 'tenant_id', 'alert_id', 'at', 'actor', 'action', 'from_status', 'to_status', 'details'];
 /** Rounds of the conditional update: a row another writer changed since it was read is read again and decided again. */
@@ -70,6 +72,8 @@ interface NewAlert extends Incoming {
   /** From the tenant's control rules, evaluated in memory (the rules are cached per tenant). */
   controls: string[];
   resolvedAt: Date | null;
+  /** The maintenance window that suppresses it (set on insert from the tenant's active windows); null when none does. */
+  maintenanceWindowId?: string | null;
 }
 
 /** What one payload writes besides the alerts themselves: timeline entries, audit events, counts. */
@@ -92,13 +96,14 @@ class PayloadEffects {
 
   created(alert: NewAlert): void {
     this.result.created++;
-    this.entry(alert.id, 'created', null, 'open');
+    const suppression = alert.maintenanceWindowId ? { maintenance_window_id: alert.maintenanceWindowId } : {};
+    this.entry(alert.id, 'created', null, 'open', suppression);
     this.audit.push({
       tenantId: this.tenantId,
       action: 'alert.create',
       resourceType: 'alert',
       resourceId: alert.id,
-      details: { via: ALERTMANAGER, fingerprint: alert.alert.fingerprint, severity: alert.fields.severity, controls: alert.controls },
+      details: { via: ALERTMANAGER, fingerprint: alert.alert.fingerprint, severity: alert.fields.severity, controls: alert.controls, ...suppression },
     });
   }
 
@@ -232,11 +237,18 @@ export class AlertmanagerIngestService {
         FROM alerts a WHERE a.tenant_id = (SELECT ${tenantId}::text) AND ${where}`);
   }
 
-  /** Inserts the new alerts; answers those a concurrent payload stored first (ON CONFLICT skipped them). */
+  /**
+   * Inserts the new alerts, each marked with the first of the tenant's active maintenance windows (read
+   * once for the payload) whose selector matches it; answers those a concurrent payload stored first
+   * (ON CONFLICT skipped them).
+   */
   private async insert(run: SqlRun, fresh: NewAlert[], effects: PayloadEffects): Promise<NewAlert[]> {
     if (fresh.length === 0) return [];
     const { tenantId, now } = effects;
-    const rows = fresh.map(({ id, controls, alert, fields: f, startsAt, end, resolvedAt, truncatedFields }) => ({
+    const windows = await activeWindows(run, tenantId, now);
+    for (const alert of fresh)
+      alert.maintenanceWindowId = suppressingWindow(windows, { source: alert.fields.source, labels: alert.fields.labels, systemKey: alert.fields.systemKey });
+    const rows = fresh.map(({ id, controls, alert, fields: f, startsAt, end, resolvedAt, truncatedFields, maintenanceWindowId }) => ({
       id,
       tenant_id: tenantId,
       type: f.type,
@@ -267,6 +279,7 @@ export class AlertmanagerIngestService {
       resolved_by: resolvedAt ? ALERTMANAGER : null,
       version: resolvedAt ? 2 : 1,
       controls,
+      maintenance_window_id: maintenanceWindowId ?? null,
     }));
     const inserted = await run<{ id: string }>(
       Prisma.sql`${insertJsonRows('alerts', ALERT_COLUMNS, rows)} ON CONFLICT (tenant_id, fingerprint, starts_at) DO NOTHING RETURNING id`,

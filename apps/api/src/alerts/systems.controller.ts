@@ -32,6 +32,7 @@ export class SystemsController {
           alertname: query.alertname,
           severity: query.severity,
           status: query.status,
+          suppressed: query.suppressed,
           created_from: query.from_date,
           created_to: query.to_date,
           page: query.page,

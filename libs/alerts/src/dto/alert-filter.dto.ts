@@ -8,6 +8,9 @@ import { ALERTABLE_TYPES, FOLLOW_UP_STATUSES, SEVERITIES, SEVERITY_FILTER, SHELV
 
 const LIST = { each: true } as const;
 
+/** The `suppressed` filter's values (maintenance windows): only suppressed alerts, only the others (the default), or both. */
+export const SUPPRESSED_FILTER = ['true', 'false', 'any'] as const;
+
 /**
  * Every filter of the alert list, shared by the list, bulk actions, statistics and exports. Multi-value
  * filters take `a,b` or repeat the parameter; values within one filter are OR-ed, filters are AND-ed.
@@ -185,6 +188,16 @@ export class AlertFilterDto extends DateRangeQueryDto {
   @IsOptional()
   @IsIn(SHELVED_FILTER)
   shelved?: (typeof SHELVED_FILTER)[number];
+  @ApiPropertyOptional({
+    enum: SUPPRESSED_FILTER,
+    enumName: 'SuppressedFilter',
+    default: 'false',
+    description:
+      'Alerts a maintenance window suppressed: `true` only those, `false` (the default) only the others, `any` both. Lists, counts, statistics and exports leave suppressed alerts out unless this says otherwise',
+  })
+  @IsOptional()
+  @IsIn(SUPPRESSED_FILTER)
+  suppressed?: (typeof SUPPRESSED_FILTER)[number];
 
   /** Free text over title, message, source, alertable_id and the rule name (case-insensitive). */
   @IsOptional()
@@ -229,6 +242,7 @@ const ALERT_FILTER_FIELDS = [
   'last_received_from',
   'last_received_to',
   'shelved',
+  'suppressed',
 ] as const satisfies readonly (keyof AlertFilterDto)[];
 
 /** Fields that do not narrow the alerts by themselves: how dates are read, and (admin) the whole of one tenant. */

@@ -61,6 +61,16 @@ export class AlertDto {
     example: 'raisa-jakarta-1',
   })
   instance: string | null;
+  /** Whether a maintenance window suppressed the alert when it was created: it is then left out of lists, counts, statistics and exports unless `suppressed=true|any`. */
+  @ApiProperty() suppressed: boolean;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    maxLength: 40,
+    description: 'The maintenance window that suppressed the alert (it may since have been deleted); null when not suppressed',
+    example: 'mnt_01JQ3Z6V1B9W3C7KJ6T2X9P8R4',
+  })
+  maintenance_window_id: string | null;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string', maxLength: LABEL_LIMITS.maxValueLength } }) labels: Record<string, string>;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string', maxLength: ANNOTATION_LIMITS.maxValueLength } }) annotations: Record<string, string>;
   @ApiProperty({ type: String, nullable: true, maxLength: 200 }) receiver: string | null;
@@ -153,6 +163,8 @@ export class AlertDto {
       stream_id: alert.streamId,
       site_id: alert.siteId,
       instance: alert.instance || null,
+      suppressed: alert.maintenanceWindowId != null,
+      maintenance_window_id: alert.maintenanceWindowId ?? null,
       labels: alert.labels as Record<string, string>,
       annotations: alert.annotations as Record<string, string>,
       receiver: alert.receiver,

@@ -15,6 +15,7 @@ import {
 } from '@app/common';
 
 import { SEVERITIES, SEVERITY_FILTER, STATUSES } from './alert-enums';
+import { SUPPRESSED_FILTER } from './alert-filter.dto';
 
 export const SYSTEM_HISTORY_SORT_FIELDS = ['id', 'alertname', 'severity', 'status', 'starts_at', 'ends_at', 'created_at'] as const;
 
@@ -98,4 +99,14 @@ export class SystemHistoryQueryDto {
   @IsIn(STATUSES, { each: true })
   @ArrayMaxSize(50)
   status?: (typeof STATUSES)[number][];
+
+  @ApiPropertyOptional({
+    enum: SUPPRESSED_FILTER,
+    enumName: 'SuppressedFilter',
+    default: 'false',
+    description: 'Alerts a maintenance window suppressed: `true` only those, `false` (the default) only the others, `any` both',
+  })
+  @IsOptional()
+  @IsIn(SUPPRESSED_FILTER)
+  suppressed?: (typeof SUPPRESSED_FILTER)[number];
 }

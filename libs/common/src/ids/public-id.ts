@@ -44,7 +44,8 @@ export function ulid(now = Date.now()): string {
   return encodeTime(lastTime) + lastRandom.map((digit) => CROCKFORD[digit]).join('');
 }
 
-export type IdPrefix = 'alr' | 'atl' | 'tc' | 'tce' | 'tcv' | 'tct' | 'tco' | 'exp' | 'tnt' | 'ak' | 'aud' | 'cr' | 'lh' | 'evt' | 'whk' | 'whd' | 'wha';
+export type IdPrefix =
+  'alr' | 'atl' | 'tc' | 'tce' | 'tcv' | 'tct' | 'tco' | 'exp' | 'tnt' | 'ak' | 'aud' | 'cr' | 'lh' | 'evt' | 'whk' | 'whd' | 'wha' | 'mnt';
 
 /** Public ids carry their type: `alr_01J…`, `tnt_01J…`. */
 export function publicId(prefix: IdPrefix, now?: number): string {

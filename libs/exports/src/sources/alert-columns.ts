@@ -52,6 +52,8 @@ export const ALERT_EXPORT_COLUMNS: ExportColumn<Alert>[] = [
   { key: 'duplicate_count', kind: 'number', width: 10, value: (a) => a.duplicateCount ?? 0 },
   { key: 'last_received_at', kind: 'date', width: 20, value: (a) => a.lastReceivedAt ?? a.createdAt },
   { key: 'shelved_until', kind: 'date', width: 20, value: (a) => (a.shelvedUntil && a.shelvedUntil.getTime() > Date.now() ? a.shelvedUntil : null) },
+  { key: 'suppressed', kind: 'boolean', width: 10, value: (a) => a.maintenanceWindowId != null },
+  { key: 'maintenance_window_id', kind: 'id', width: 30, value: (a) => a.maintenanceWindowId ?? null },
   { key: 'time_to_acknowledge_seconds', kind: 'number', width: 12, value: (a) => timeToAcknowledge(a) },
   { key: 'time_to_resolve_seconds', kind: 'number', width: 12, value: (a) => timeToResolve(a) },
 ];

@@ -38,7 +38,9 @@ export class AlertSource implements SplittableSource<Alert> {
   ];
 
   private where(selection: ExportSelection): Prisma.Sql {
-    const filter = selection.scope === 'filtered' ? (selection.filters as AlertFilterDto) : {};
+    // `all` follows the list's default (suppressed alerts left out); selected ids are exported whatever they are.
+    const filter: AlertFilterDto =
+      selection.scope === 'filtered' ? (selection.filters as AlertFilterDto) : selection.scope === 'selected' ? { suppressed: 'any' } : {};
     const extra = [Prisma.sql`a.created_at < ${selection.asOf}`];
     if (selection.scope === 'selected') extra.push(Prisma.sql`a.id = ANY(${selection.ids})`);
     return andWhere(alertWhere(filter, oneTenant(selection.tenantId)), extra);

@@ -55,7 +55,7 @@ export const en = {
   'summary.definitions':
     'Time to acknowledge: from created_at to acknowledged_at, over alerts that were acknowledged. Time to resolve: from when the condition began (the earlier of starts_at and created_at) to resolved_at, over alerts that were resolved, never below 0. p50 and p90 are the median and the 90th percentile.',
   'summary.per_alert':
-    'Per alert, the CSV, XLSX and NDJSON exports carry time_to_acknowledge_seconds (acknowledged_at − created_at, the latest acknowledgement) and time_to_resolve_seconds (resolved_at − the earlier of starts_at and created_at, at least 0; empty until resolved and cleared by a reopening), in seconds, measured as above; controls lists the ISO/IEC 27001 and PCI DSS control ids the alert evidences.',
+    'Per alert, the CSV, XLSX and NDJSON exports carry time_to_acknowledge_seconds (acknowledged_at − created_at, the latest acknowledgement) and time_to_resolve_seconds (resolved_at − the earlier of starts_at and created_at, at least 0; empty until resolved and cleared by a reopening), in seconds, measured as above; controls lists the ISO/IEC 27001 and PCI DSS control ids the alert evidences; suppressed and maintenance_window_id say whether a maintenance window suppressed the alert and which. Suppressed alerts are left out unless the filters say suppressed.',
   'controls.heading': 'Controls this report evidences',
   'controls.intro': 'This report is a record of security events and of how they were handled. It supports these controls:',
   'controls.iso_a_8_15':

@@ -57,7 +57,7 @@ export const id: Record<keyof typeof en, string> = {
   'summary.definitions':
     'Waktu untuk mengakui: dari created_at hingga acknowledged_at, atas alert yang diakui. Waktu untuk menyelesaikan: dari saat kondisi dimulai (yang lebih awal dari starts_at dan created_at) hingga resolved_at, atas alert yang diselesaikan, tidak pernah kurang dari 0. p50 dan p90 adalah median dan persentil ke-90.',
   'summary.per_alert':
-    'Untuk setiap alert, ekspor CSV, XLSX dan NDJSON memuat time_to_acknowledge_seconds (acknowledged_at − created_at, pengakuan terakhir) dan time_to_resolve_seconds (resolved_at − yang lebih awal dari starts_at dan created_at, minimal 0; kosong sampai diselesaikan dan dihapus saat dibuka kembali), dalam detik, diukur seperti di atas; controls memuat ID kontrol ISO/IEC 27001 dan PCI DSS yang dibuktikan alert tersebut.',
+    'Untuk setiap alert, ekspor CSV, XLSX dan NDJSON memuat time_to_acknowledge_seconds (acknowledged_at − created_at, pengakuan terakhir) dan time_to_resolve_seconds (resolved_at − yang lebih awal dari starts_at dan created_at, minimal 0; kosong sampai diselesaikan dan dihapus saat dibuka kembali), dalam detik, diukur seperti di atas; controls memuat ID kontrol ISO/IEC 27001 dan PCI DSS yang dibuktikan alert tersebut; suppressed dan maintenance_window_id menyatakan apakah jendela pemeliharaan menekan alert tersebut dan jendela yang mana. Alert yang ditekan tidak disertakan kecuali filter menyebut suppressed.',
   'controls.heading': 'Kontrol yang dibuktikan laporan ini',
   'controls.intro': 'Laporan ini adalah catatan peristiwa keamanan dan cara penanganannya. Laporan ini mendukung kontrol berikut:',
   'controls.iso_a_8_15':
