@@ -27,6 +27,8 @@ import { pickAlertFilter } from './dto/alert-filter.dto';
 import { CreateAlertDto } from './dto/create-alert.dto';
 import { ListAlertsQueryDto } from './dto/list-alerts-query.dto';
 import { toFieldViolationsOf } from './validation';
+import { AlertImagesService, PreparedEvent } from './event/alert-images.service';
+import { EVENT_IMAGE_SLOTS, EventImageSlot, StoredEvent, storedImageOf } from './event/stored-event';
 import { AlertProblems } from './errors/alert-problems';
 
 export interface CreatedAlert {
@@ -37,7 +39,13 @@ export interface CreatedAlert {
 
 /** The tenant a principal's alert query runs in: its own, or for admin the filter's (null: all). */
 /** The new alert's row; its controls are the tenant's rules' plus those the request names. */
-function alertData(dto: CreateAlertDto, tenantId: string, now: Date, rules: readonly CompiledRule[]): Prisma.AlertUncheckedCreateInput {
+function alertData(
+  dto: CreateAlertDto,
+  tenantId: string,
+  now: Date,
+  rules: readonly CompiledRule[],
+  event: StoredEvent | null,
+): Prisma.AlertUncheckedCreateInput {
   return {
     id: publicId('alr', now.getTime()),
     tenantId,
@@ -68,7 +76,18 @@ function alertData(dto: CreateAlertDto, tenantId: string, now: Date, rules: read
     updatedAt: now,
     controls: matchControls(rules, { type: dto.type, source: dto.source, labels: dto.labels ?? {} }, dto.controls ?? []),
     tags: normaliseTags(dto.tags ?? []),
+    ...(event ? { event: event as unknown as Prisma.InputJsonObject } : {}),
   };
+}
+
+/** What the audit trail records of an event: its id and the digests of its stored images (never the bytes). */
+function eventAudit(event: StoredEvent | null): Record<string, unknown> {
+  if (!event) return {};
+  const images = EVENT_IMAGE_SLOTS.flatMap((slot) => {
+    const image = storedImageOf(event, slot);
+    return image ? [{ slot, sha256: image.sha256, content_type: image.content_type, size: image.size }] : [];
+  });
+  return { event_id: event.id, ...(images.length ? { event_images: images } : {}) };
 }
 
 function createdTimeline(alert: { id: string; tenantId: string }, actor: string, now: Date): Prisma.AlertTimelineEntryUncheckedCreateInput {
@@ -86,6 +105,7 @@ export class AlertsService {
     private readonly repository: AlertsRepository,
     private readonly paginator: Paginator,
     private readonly policies: CompliancePolicies,
+    private readonly images: AlertImagesService,
   ) {}
 
   list(query: Omit<ListAlertsQueryDto, 'sort_by'> & { sort_by?: AlertSortKey }, principal: Principal): Promise<Page<Alert>> {
@@ -134,11 +154,14 @@ export class AlertsService {
     };
     const earlier = await replay();
     if (earlier) return earlier;
+    // Images are checked before anything is written, and stored before the transaction (content-addressed: harmless if it fails).
+    const prepared = dto.event ? this.images.prepareOrThrow(dto.event) : null;
     const { rules } = await this.policies.get(principal.tenantId);
+    const event = prepared ? await this.images.store(principal.tenantId, prepared) : null;
     try {
       const alert = await this.db.$transaction(async (tx) => {
         const now = new Date();
-        const created = await tx.alert.create({ data: alertData(dto, principal.tenantId, now, rules) });
+        const created = await tx.alert.create({ data: alertData(dto, principal.tenantId, now, rules, event) });
         await tx.alertTimelineEntry.create({ data: createdTimeline(created, principal.subject, now) });
         if (idempotencyKey)
           await tx.idempotencyKey.create({ data: { tenantId: principal.tenantId, key: idempotencyKey, requestHash, resourceId: created.id } });
@@ -149,7 +172,7 @@ export class AlertsService {
           action: 'alert.create',
           resourceType: 'alert',
           resourceId: created.id,
-          details: { severity: created.severity, type: created.type, title: created.title, controls: created.controls },
+          details: { severity: created.severity, type: created.type, title: created.title, controls: created.controls, ...eventAudit(event) },
         });
         return created;
       });
@@ -170,7 +193,7 @@ export class AlertsService {
     items: unknown[],
     principal: Principal,
   ): Promise<{ created: Alert[]; createdIndexes: number[]; errors: { index: number; errors: FieldViolation[] }[] }> {
-    const valid: { index: number; dto: CreateAlertDto }[] = [];
+    const valid: { index: number; dto: CreateAlertDto; prepared: PreparedEvent | null }[] = [];
     const errors: { index: number; errors: FieldViolation[] }[] = [];
     items.forEach((item, index) => {
       const [field, pointer] = [`alerts[${index}]`, `/body/alerts/${index}`];
@@ -184,14 +207,22 @@ export class AlertsService {
       const dto = plainToInstance(CreateAlertDto, item);
       const violations = toFieldViolationsOf(validateSync(dto, { whitelist: true, forbidNonWhitelisted: true }), field, pointer);
       // At most as many violations an item as a problem lists (PROBLEM_LIMITS.errors), the first found.
-      if (violations.length) errors.push({ index, errors: violations.slice(0, PROBLEM_LIMITS.errors) });
-      else valid.push({ index, dto });
+      if (violations.length) {
+        errors.push({ index, errors: violations.slice(0, PROBLEM_LIMITS.errors) });
+        return;
+      }
+      const prepared = dto.event ? this.images.prepare(dto.event, `${field}.event`, `${pointer}/event`) : null;
+      if (Array.isArray(prepared)) errors.push({ index, errors: prepared });
+      else valid.push({ index, dto, prepared });
     });
     const { rules } = await this.policies.get(principal.tenantId);
+    // Stored before the transaction, as for one alert: an image no committed row references is harmless.
+    const events: (StoredEvent | null)[] = [];
+    for (const { prepared } of valid) events.push(prepared ? await this.images.store(principal.tenantId, prepared) : null);
     const created = valid.length
       ? await this.db.$transaction(async (tx) => {
           const now = new Date();
-          const rows = valid.map(({ dto }) => alertData(dto, principal.tenantId, now, rules));
+          const rows = valid.map(({ dto }, i) => alertData(dto, principal.tenantId, now, rules, events[i]));
           await tx.alert.createMany({ data: rows });
           await tx.alertTimelineEntry.createMany({
             data: rows.map((row) => createdTimeline({ id: row.id as string, tenantId: principal.tenantId }, principal.subject, now)),
@@ -202,12 +233,12 @@ export class AlertsService {
           await appendAuditEvents(
             tx,
             principal.tenantId,
-            rows.map((row) => ({
+            rows.map((row, i) => ({
               tenantId: principal.tenantId,
               action: 'alert.create',
               resourceType: 'alert',
               resourceId: row.id as string,
-              details: { severity: row.severity, type: row.type, title: row.title, controls: row.controls as string[], batch: true },
+              details: { severity: row.severity, type: row.type, title: row.title, controls: row.controls as string[], batch: true, ...eventAudit(events[i]) },
             })),
           );
           return stored;
@@ -216,6 +247,12 @@ export class AlertsService {
     // Ids are monotonic ULIDs made in item order, so id order is the order of `valid`.
     const ordered = [...created].sort((a, b) => (a.id < b.id ? -1 : 1));
     return { created: ordered, createdIndexes: valid.map((v) => v.index), errors };
+  }
+
+  /** An alert's stored event image (primary or secondary) and its bytes; 404 for another tenant's alert, or no stored image there. */
+  async image(id: string, slot: EventImageSlot, principal: Principal): Promise<Awaited<ReturnType<AlertImagesService['open']>>> {
+    const alert = await this.get(id, principal);
+    return this.images.open(alert.id, alert.event, slot);
   }
 
   /** The alert's timeline, oldest first: its first TIMELINE_MAX_ENTRIES entries (docs/API-DECISIONS.md). */

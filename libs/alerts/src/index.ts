@@ -16,3 +16,8 @@ export * from './dto/list-alerts-query.dto';
 export * from './dto/system-history-query.dto';
 export * from './response-times';
 export * from './errors/alert-problems';
+export * from './event/alert-event.dto';
+export * from './event/alert-event-answer.dto';
+export * from './event/alert-images.service';
+export * from './event/event-image';
+export * from './event/stored-event';

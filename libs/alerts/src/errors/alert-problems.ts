@@ -21,4 +21,11 @@ export const AlertProblems = defineProblemTypes({
     description:
       "Resolving or dismissing an alert of this severity needs a `note` (the tenant's `note_required_from` setting, GET /v1/compliance/settings). `errors[]` points at the note; nothing was changed.",
   },
+  alertImageRefused: {
+    slug: 'alert-image-refused',
+    status: 422,
+    code: 10020004,
+    description:
+      'An event image (`event.primary_image`, `event.secondary_image`) is not a JPEG, PNG or WebP image (its bytes decide, whatever a data: URL declares), is not valid base64 or an https URL, or is larger than ALERT_IMAGE_MAX_BYTES (5 MiB by default). `errors[]` points at each; nothing was stored.',
+  },
 });

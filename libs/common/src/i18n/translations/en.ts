@@ -61,6 +61,10 @@ export const en = {
     },
     'threat-case-alerts-not-found': { title: 'Alerts not found', detail: 'These alerts do not exist for this tenant: {alert_ids}.' },
     'threat-case-alerts-not-linked': { title: 'Alerts not linked to the case', detail: 'These alerts are not linked to the threat case: {alert_ids}.' },
+    'alert-image-refused': {
+      title: 'Image refused',
+      detail: 'An event image is not a JPEG, PNG or WebP image of at most {max_bytes} bytes; nothing was stored.',
+    },
     'alert-note-required': { title: 'Note required', detail: 'A {severity} alert needs a note to be {action} (required from {required_from} up).' },
     'threat-case-self-approval': {
       title: 'Own request cannot be approved',

@@ -69,6 +69,10 @@ export const id: Translations = {
     },
     'threat-case-alerts-not-found': { title: 'Alert tidak ditemukan', detail: 'Alert berikut tidak ada untuk tenant ini: {alert_ids}.' },
     'threat-case-alerts-not-linked': { title: 'Alert tidak terhubung ke kasus', detail: 'Alert berikut tidak terhubung ke kasus ancaman: {alert_ids}.' },
+    'alert-image-refused': {
+      title: 'Gambar ditolak',
+      detail: 'Gambar event bukan gambar JPEG, PNG atau WebP berukuran paling besar {max_bytes} byte; tidak ada yang disimpan.',
+    },
     'alert-note-required': {
       title: 'Catatan wajib diisi',
       detail: 'Alert {severity} memerlukan catatan untuk tindakan {action} (wajib mulai {required_from}).',

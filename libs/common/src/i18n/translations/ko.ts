@@ -66,6 +66,10 @@ export const ko: Translations = {
     },
     'threat-case-alerts-not-found': { title: '알림을 찾을 수 없음', detail: '이 테넌트에 다음 알림이 없습니다: {alert_ids}.' },
     'threat-case-alerts-not-linked': { title: '케이스에 연결되지 않은 알림', detail: '다음 알림은 위협 케이스에 연결되어 있지 않습니다: {alert_ids}.' },
+    'alert-image-refused': {
+      title: '이미지 거부됨',
+      detail: '이벤트 이미지가 최대 {max_bytes}바이트의 JPEG, PNG 또는 WebP 이미지가 아닙니다. 아무것도 저장되지 않았습니다.',
+    },
     'alert-note-required': { title: '메모 필요', detail: '{severity} 경보를 {action} 처리하려면 메모가 필요합니다({required_from} 이상 필수).' },
     'threat-case-self-approval': {
       title: '본인 요청은 승인할 수 없음',
