@@ -35,7 +35,7 @@ import { CaseTasksController } from './threat-cases/case-tasks.controller';
 import { ThreatCasesController } from './threat-cases/threat-cases.controller';
 import { WebhooksController } from './webhooks/webhooks.controller';
 
-/** The retention purge removes export files through the exports storage. */
+/** The retention purge removes export files through the exports storage; event images are attachments there. */
 const EXPORT_FILES = { imports: [ExportsModule], files: ExportStorage };
 
 @Module({
@@ -47,7 +47,7 @@ const EXPORT_FILES = { imports: [ExportsModule], files: ExportStorage };
     AuthModule,
     AuditTrailModule,
     TenantsModule,
-    AlertsModule,
+    AlertsModule.register(EXPORT_FILES),
     IngestModule,
     ExportsModule,
     ThreatCasesModule,

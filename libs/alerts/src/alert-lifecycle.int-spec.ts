@@ -1,3 +1,5 @@
+import { Module } from '@nestjs/common';
+
 import { continueTrace, Principal, ProblemException, RequestContextStore } from '@app/common';
 import { Alert, Tenant } from '@app/database';
 
@@ -7,8 +9,13 @@ import { AlertLifecycleService } from './alert-lifecycle.service';
 import { LifecycleAction } from './alert-state-machine';
 import { AlertsModule } from './alerts.module';
 
+/** Lifecycle changes never touch event images: a storage that holds nothing. */
+const NO_FILES = Symbol('NO_FILES');
+@Module({ providers: [{ provide: NO_FILES, useValue: {} }], exports: [NO_FILES] })
+class NoFilesModule {}
+
 describe('AlertLifecycleService against PostgreSQL (no HTTP)', () => {
-  const suite = integrationSuite({ imports: [AlertsModule] });
+  const suite = integrationSuite({ imports: [AlertsModule.register({ imports: [NoFilesModule], files: NO_FILES })] });
   let lifecycle: AlertLifecycleService;
   let tenant: Tenant;
   let other: Tenant;

@@ -29,6 +29,8 @@ import { AlertFilterDto, pickAlertFilter } from './dto/alert-filter.dto';
 import { CreateAlertDto } from './dto/create-alert.dto';
 import { ListAlertsQueryDto } from './dto/list-alerts-query.dto';
 import { toFieldViolationsOf } from './validation';
+import { AlertImagesService, PreparedEvent } from './event/alert-images.service';
+import { EVENT_IMAGE_SLOTS, EventImageSlot, StoredEvent, storedImageOf } from './event/stored-event';
 import { AlertProblems } from './errors/alert-problems';
 
 export interface CreatedAlert {
@@ -81,6 +83,7 @@ function alertData(
   now: Date,
   rules: readonly CompiledRule[],
   windows: readonly ActiveWindow[],
+  event: StoredEvent | null,
 ): Prisma.AlertUncheckedCreateInput {
   return {
     id: publicId('alr', now.getTime()),
@@ -114,6 +117,7 @@ function alertData(
     lastReceivedAt: now,
     controls: matchControls(rules, { type: dto.type, source: dto.source, labels: dto.labels ?? {} }, dto.controls ?? []),
     tags: normaliseTags(dto.tags ?? []),
+    ...(event ? { event: event as unknown as Prisma.InputJsonObject } : {}),
   };
 }
 
@@ -146,6 +150,16 @@ function windowsOf(tx: { $queryRaw<T>(query: Prisma.Sql): Prisma.PrismaPromise<T
   return activeWindows(run, tenantId, now);
 }
 
+/** What the audit trail records of an event: its id and the digests of its stored images (never the bytes). */
+function eventAudit(event: StoredEvent | null): Record<string, unknown> {
+  if (!event) return {};
+  const images = EVENT_IMAGE_SLOTS.flatMap((slot) => {
+    const image = storedImageOf(event, slot);
+    return image ? [{ slot, sha256: image.sha256, content_type: image.content_type, size: image.size }] : [];
+  });
+  return { event_id: event.id, ...(images.length ? { event_images: images } : {}) };
+}
+
 /** The most entries one timeline answer holds: the oldest ones; the audit trail keeps every change. */
 export const TIMELINE_MAX_ENTRIES = 10_000;
 
@@ -157,6 +171,7 @@ export class AlertsService {
     private readonly repository: AlertsRepository,
     private readonly paginator: Paginator,
     private readonly policies: CompliancePolicies,
+    private readonly images: AlertImagesService,
   ) {}
 
   list(query: Omit<ListAlertsQueryDto, 'sort_by'> & { sort_by?: AlertSortKey }, principal: Principal): Promise<Page<Alert>> {
@@ -205,12 +220,15 @@ export class AlertsService {
     };
     const earlier = await replay();
     if (earlier) return earlier;
+    // Images are checked before anything is written, and stored before the transaction (content-addressed: harmless if it fails).
+    const prepared = dto.event ? this.images.prepareOrThrow(dto.event) : null;
     const { rules } = await this.policies.get(principal.tenantId);
+    const event = prepared ? await this.images.store(principal.tenantId, prepared) : null;
     try {
       const received = await this.db.$transaction(async (tx) => {
         const now = new Date();
         const windows = await windowsOf(tx, principal.tenantId, now);
-        const data = alertData(dto, principal.tenantId, now, rules, windows);
+        const data = alertData(dto, principal.tenantId, now, rules, windows, event);
         const repeated = (await planRepeats(rawQuery(tx), principal.tenantId, [data])).repeatOf.get(0);
         if (repeated) {
           const changes = await receiveRepeats(tx, principal.tenantId, new Map([[repeated, 1]]), principal.subject, now);
@@ -238,6 +256,7 @@ export class AlertsService {
             title: created.title,
             controls: created.controls,
             ...suppression(created.maintenanceWindowId),
+            ...eventAudit(event),
           },
         });
         return { alert: created, duplicate: false };
@@ -259,7 +278,7 @@ export class AlertsService {
     items: unknown[],
     principal: Principal,
   ): Promise<{ created: Alert[]; createdIndexes: number[]; duplicates: BatchDuplicate[]; errors: { index: number; errors: FieldViolation[] }[] }> {
-    const valid: { index: number; dto: CreateAlertDto }[] = [];
+    const valid: { index: number; dto: CreateAlertDto; prepared: PreparedEvent | null }[] = [];
     const errors: { index: number; errors: FieldViolation[] }[] = [];
     items.forEach((item, index) => {
       const [field, pointer] = [`alerts[${index}]`, `/body/alerts/${index}`];
@@ -273,19 +292,27 @@ export class AlertsService {
       const dto = plainToInstance(CreateAlertDto, item);
       const violations = toFieldViolationsOf(validateSync(dto, { whitelist: true, forbidNonWhitelisted: true }), field, pointer);
       // At most as many violations an item as a problem lists (PROBLEM_LIMITS.errors), the first found.
-      if (violations.length) errors.push({ index, errors: violations.slice(0, PROBLEM_LIMITS.errors) });
-      else valid.push({ index, dto });
+      if (violations.length) {
+        errors.push({ index, errors: violations.slice(0, PROBLEM_LIMITS.errors) });
+        return;
+      }
+      const prepared = dto.event ? this.images.prepare(dto.event, `${field}.event`, `${pointer}/event`) : null;
+      if (Array.isArray(prepared)) errors.push({ index, errors: prepared });
+      else valid.push({ index, dto, prepared });
     });
     const { rules } = await this.policies.get(principal.tenantId);
     const tenantId = principal.tenantId;
     if (valid.length === 0) return { created: [], createdIndexes: [], duplicates: [], errors };
+    // Stored before the transaction, as for one alert: an image no committed row references is harmless.
+    const events: (StoredEvent | null)[] = [];
+    for (const { prepared } of valid) events.push(prepared ? await this.images.store(tenantId, prepared) : null);
     return this.db.$transaction(async (tx) => {
       const now = new Date();
       const windows = await windowsOf(tx, tenantId, now);
       const plan = await planRepeats(
         rawQuery(tx),
         tenantId,
-        valid.map(({ dto }) => alertData(dto, tenantId, now, rules, windows)),
+        valid.map(({ dto }, i) => alertData(dto, tenantId, now, rules, windows, events[i])),
       );
       const rows = plan.fresh.map(({ row }) => row);
       if (rows.length) {
@@ -307,7 +334,7 @@ export class AlertsService {
         tx,
         tenantId,
         [
-          ...rows.map((row) => ({
+          ...plan.fresh.map(({ index, row }) => ({
             tenantId,
             action: 'alert.create',
             resourceType: 'alert',
@@ -319,6 +346,7 @@ export class AlertsService {
               controls: row.controls as string[],
               batch: true,
               ...suppression(row.maintenanceWindowId),
+              ...eventAudit(events[index]),
             },
           })),
           ...repeatAudit(changes),
@@ -334,6 +362,12 @@ export class AlertsService {
         errors,
       };
     });
+  }
+
+  /** An alert's stored event image (primary or secondary) and its bytes; 404 for another tenant's alert, or no stored image there. */
+  async image(id: string, slot: EventImageSlot, principal: Principal): Promise<Awaited<ReturnType<AlertImagesService['open']>>> {
+    const alert = await this.get(id, principal);
+    return this.images.open(alert.id, alert.event, slot);
   }
 
   /** The alert's timeline, oldest first: its first TIMELINE_MAX_ENTRIES entries (docs/API-DECISIONS.md). */

@@ -20,3 +20,8 @@ export * from './alert-repeats';
 export * from './shelving/shelving-consumer.module';
 export * from './shelving/shelving-queue';
 export * from './shelving/unshelve-sweep.service';
+export * from './event/alert-event.dto';
+export * from './event/alert-event-answer.dto';
+export * from './event/alert-images.service';
+export * from './event/event-image';
+export * from './event/stored-event';

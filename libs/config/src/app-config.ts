@@ -90,6 +90,14 @@ export class AppConfig {
   get ingestBodyLimitBytes(): number {
     return this.env.INGEST_BODY_LIMIT_BYTES;
   }
+  /** POST /v1/alerts and the batch's own body limit: an event alert may carry two base64 images. */
+  get alertBodyLimitBytes(): number {
+    return this.env.ALERT_BODY_LIMIT_BYTES;
+  }
+  /** The largest event image (decoded) an alert may carry. */
+  get alertImageMaxBytes(): number {
+    return this.env.ALERT_IMAGE_MAX_BYTES;
+  }
   /** The Alertmanager label whose value is an ingested alert's federated `instance`; null: none. */
   get ingestInstanceLabel(): string | null {
     return this.env.INGEST_INSTANCE_LABEL ?? null;

@@ -136,6 +136,16 @@ export const ENV_SCHEMA = {
     default: '16777216',
     parse: integer(1024, 104_857_600),
   },
+  ALERT_BODY_LIMIT_BYTES: {
+    expects: 'the body limit of POST /v1/alerts and /v1/alerts/batch in bytes from 1024 to 104857600 (an event alert may carry two base64 images)',
+    default: '16777216',
+    parse: integer(1024, 104_857_600),
+  },
+  ALERT_IMAGE_MAX_BYTES: {
+    expects: "the largest image (decoded bytes) an event alert's primary_image or secondary_image may hold, from 1024 to 20971520",
+    default: '5242880',
+    parse: integer(1024, 20_971_520),
+  },
   INGEST_INSTANCE_LABEL: {
     expects: 'the Alertmanager label naming the federated instance an alert came from (its `instance`), or empty for none',
     default: '',

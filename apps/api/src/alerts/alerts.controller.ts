@@ -1,11 +1,12 @@
 import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Req, Res, StreamableFile } from '@nestjs/common';
-import { ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import {
   AlertActionDto,
   AlertDto,
   AlertLifecycleService,
+  AlertListItemDto,
   AlertsService,
   AssignAlertDto,
   BatchResultDto,
@@ -13,6 +14,7 @@ import {
   BulkResultDto,
   CreateAlertBatchDto,
   CreateAlertDto,
+  IMAGE_TYPES,
   FollowUpDto,
   TIMELINE_MAX_ENTRIES,
   LifecycleAction,
@@ -31,6 +33,7 @@ import {
   envelope,
   EnvelopeStreamer,
   IF_MATCH_HEADER,
+  BodyLimit,
   listEnvelope,
   ListEnvelope,
   Operation,
@@ -43,7 +46,7 @@ import {
 } from '@app/common';
 import type { Alert } from '@app/database';
 
-import { AlertableParams, AlertIdParams, BulkActionParams } from './alert-params.dto';
+import { AlertableParams, AlertIdParams, AlertImageParams, BulkActionParams } from './alert-params.dto';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
@@ -75,14 +78,15 @@ export class AlertsController {
 
   @Get()
   @Authenticated({ scopes: ['alerts:read'] })
-  @ApiListEnvelope(AlertDto)
+  @ApiListEnvelope(AlertListItemDto)
   @Operation({ id: 'listAlerts', summary: 'List alerts with filters, sorting and offset or cursor paging', problems: [400] })
-  async list(@Query() query: ListAlertsQueryDto, @CurrentPrincipal() principal: Principal): Promise<ListEnvelope<AlertDto>> {
-    return listEnvelope(await this.alerts.list(query, principal), AlertDto.from);
+  async list(@Query() query: ListAlertsQueryDto, @CurrentPrincipal() principal: Principal): Promise<ListEnvelope<AlertListItemDto>> {
+    return listEnvelope(await this.alerts.list(query, principal), AlertListItemDto.from);
   }
 
   @Post()
   @HttpCode(201)
+  @BodyLimit('alertBodyLimitBytes')
   @Authenticated({ scopes: ['alerts:write'] })
   @ApiHeader({
     name: 'Idempotency-Key',
@@ -102,7 +106,11 @@ export class AlertsController {
     description: '`true` when the request repeated an active alert (200)',
     schema: { type: 'string', enum: ['true'] },
   })
-  @Operation({ id: 'createAlert', summary: 'Create a manual or external alert, or count a repeat of an active one', problems: [400, 413, 415, 422] })
+  @Operation({
+    id: 'createAlert',
+    summary: 'Create an alert (manual by default; an event alert may carry seed 000’s event with images), or count a repeat of an active one',
+    problems: [400, 413, 415, 422],
+  })
   async create(
     @Body() body: CreateAlertDto,
     @Headers('idempotency-key') key: string | undefined,
@@ -130,6 +138,7 @@ export class AlertsController {
 
   @Post('batch')
   @HttpCode(200)
+  @BodyLimit('alertBodyLimitBytes')
   @Authenticated({ scopes: ['alerts:write'] })
   @ApiEnvelope(BatchResultDto)
   @Operation({
@@ -183,6 +192,36 @@ export class AlertsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Envelope<AlertDto>> {
     return withEtag(reply, await this.alerts.get(params.id, principal));
+  }
+
+  @Get(':id/images/:slot')
+  @Conditional()
+  @Authenticated({ scopes: ['alerts:read'] })
+  @ApiProduces(...IMAGE_TYPES)
+  @ApiOkResponse({
+    description:
+      'The image bytes as stored, with their Content-Type (sniffed when the alert was created), Content-Length, ETag (the SHA-256) and X-Content-Type-Options: nosniff',
+    content: Object.fromEntries(IMAGE_TYPES.map((type) => [type, { schema: { type: 'string', format: 'binary' } }])),
+  })
+  @Operation({
+    id: 'getAlertImage',
+    summary: "An event alert's stored image (404 when the slot holds none, or holds a URL)",
+    problems: [400, 404],
+  })
+  async image(
+    @Param() params: AlertImageParams,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<StreamableFile> {
+    const { image, body } = await this.alerts.image(params.id, params.slot, principal);
+    void reply.headers({
+      'Content-Type': image.content_type,
+      'Content-Length': String(image.size),
+      ETag: `"${image.sha256}"`,
+      'Cache-Control': 'private, no-cache',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    return new StreamableFile(body, { type: image.content_type, length: image.size });
   }
 
   @Get(':id/timeline')

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 
-import { AlertDto, AlertsService, SystemHistoryQueryDto } from '@app/alerts';
+import { AlertListItemDto, AlertsService, SystemHistoryQueryDto } from '@app/alerts';
 import { Authenticated, CurrentPrincipal } from '@app/auth';
 import { ApiListEnvelope, listEnvelope, ListEnvelope, Operation, Principal } from '@app/common';
 
@@ -14,7 +14,7 @@ export class SystemsController {
 
   @Get(':system_key/alerts/history')
   @Authenticated({ scopes: ['alerts:read'] })
-  @ApiListEnvelope(AlertDto)
+  @ApiListEnvelope(AlertListItemDto)
   @Operation({
     id: 'getSystemAlertHistory',
     summary: "One system's alert history (seed 002: page/page_size ≤ 200, seven sort fields, from_date/to_date)",
@@ -24,7 +24,7 @@ export class SystemsController {
     @Param() params: SystemKeyParams,
     @Query() query: SystemHistoryQueryDto,
     @CurrentPrincipal() principal: Principal,
-  ): Promise<ListEnvelope<AlertDto>> {
+  ): Promise<ListEnvelope<AlertListItemDto>> {
     return listEnvelope(
       await this.alerts.list(
         {
@@ -43,7 +43,7 @@ export class SystemsController {
         },
         principal,
       ),
-      AlertDto.from,
+      AlertListItemDto.from,
     );
   }
 }

@@ -9,6 +9,7 @@ import { timeToAcknowledge, timeToResolve } from '../response-times';
 import { MAX_BULK_FILTER_ALERTS } from './alert-actions.dto';
 import { ALERTABLE_TYPES, FOLLOW_UP_STATUSES, SEVERITIES, STATUSES } from './alert-enums';
 import { MAX_BATCH } from './create-alert.dto';
+import { AlertEventDto, AlertEventSummaryDto } from '../event/alert-event-answer.dto';
 
 function iso(date: Date | null): string | null {
   return date ? isoUtc(date) : null;
@@ -35,7 +36,8 @@ export class AlertRuleDto {
   }
 }
 
-export class AlertDto {
+/** The fields of an alert that every answer carries; `event` is the detail's or the list's (AlertDto, AlertListItemDto). */
+export abstract class AlertFieldsDto {
   @ApiProperty({ example: 'alr_01JQ3Z6V1B9W3C7KJ6T2X9P8R4', maxLength: 40 }) id: string;
   @ApiProperty({ maxLength: 40 }) tenant_id: string;
   @ApiProperty({ example: 'brute_force', maxLength: 100 }) type: string;
@@ -142,7 +144,7 @@ export class AlertDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the shelf ends; null when not shelved' }) shelved_until: string | null;
   @ApiProperty({ type: String, nullable: true, maxLength: 200, description: 'Who shelved it; null when not shelved' }) shelved_by: string | null;
 
-  static from(alert: Alert): AlertDto {
+  static fields(alert: Alert): AlertFieldsDto {
     const shelved = isShelved(alert);
     return {
       id: alert.id,
@@ -196,6 +198,34 @@ export class AlertDto {
       shelved_until: shelved ? iso(alert.shelvedUntil) : null,
       shelved_by: shelved ? alert.shelvedBy : null,
     };
+  }
+}
+
+/** An alert as the detail (and every single-alert answer) has it: `event` with its images' references. */
+export class AlertDto extends AlertFieldsDto {
+  @ApiProperty({
+    type: AlertEventDto,
+    nullable: true,
+    description: "Seed 000's event context of an `event` alert (images as references: GET /v1/alerts/{id}/images/{slot}); null for other alerts",
+  })
+  event: AlertEventDto | null;
+
+  static from(this: void, alert: Alert): AlertDto {
+    return { ...AlertFieldsDto.fields(alert), event: AlertEventDto.fromAlert(alert.id, alert.event) };
+  }
+}
+
+/** An alert in a list: its event without images (the detail has them). */
+export class AlertListItemDto extends AlertFieldsDto {
+  @ApiProperty({
+    type: AlertEventSummaryDto,
+    nullable: true,
+    description: "Seed 000's event context without its images (the detail has them); null for other alerts",
+  })
+  event: AlertEventSummaryDto | null;
+
+  static from(this: void, alert: Alert): AlertListItemDto {
+    return { ...AlertFieldsDto.fields(alert), event: AlertEventSummaryDto.from(alert.event) };
   }
 }
 

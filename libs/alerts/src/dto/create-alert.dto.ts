@@ -1,11 +1,41 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  MaxLength,
+  registerDecorator,
+  ValidateNested,
+  ValidationArguments,
+} from 'class-validator';
 
 import { ANNOTATION_LIMITS, IsDateTimeText, IsStringRecord, LABEL_LIMITS, OptionalTags } from '@app/common';
 import { CONTROL_ID, CONTROL_ID_MAX_LENGTH, IsControlIdList } from '@app/compliance';
 
-import { SEVERITIES } from './alert-enums';
+import { CreateAlertEventDto } from '../event/alert-event.dto';
+import { ALERTABLE_TYPES, SEVERITIES } from './alert-enums';
+
+/** `event` belongs to event alerts: on any other alertable_type (manual by default) it is refused, naming the field. */
+function OnlyForEventAlerts(): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'onlyForEventAlerts',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: {
+        message: (args: ValidationArguments) =>
+          `${args.property} is only accepted when alertable_type is event (it is ${String((args.object as { alertable_type?: string }).alertable_type ?? 'manual')})`,
+      },
+      validator: { validate: (_value: unknown, args: ValidationArguments) => (args.object as { alertable_type?: string }).alertable_type === 'event' },
+    });
+}
 
 export class AlertRuleRefDto {
   /** @example "rule-bf-01" */
@@ -38,7 +68,7 @@ export class AlertRuleRefDto {
   analytic_id?: string;
 }
 
-/** A manual or external alert. Lifecycle fields (status, timestamps, actors) are the server's. */
+/** An alert of any of seed 000's kinds (manual by default; event alerts may carry `event`). Lifecycle fields (status, timestamps, actors) are the server's. */
 export class CreateAlertDto {
   /** @example "brute_force" */
   @IsString()
@@ -69,14 +99,14 @@ export class CreateAlertDto {
   severity: (typeof SEVERITIES)[number];
 
   @ApiPropertyOptional({
-    enum: ['manual', 'external'],
-    enumName: 'CreatableAlertableType',
+    enum: ALERTABLE_TYPES,
+    enumName: 'AlertableType',
     default: 'manual',
-    description: 'event, system and scheduled alerts come from their own integrations',
+    description: "What raised the alert (seed 000's kinds); only an `event` alert takes `event`",
   })
   @IsOptional()
-  @IsIn(['manual', 'external'])
-  alertable_type?: 'manual' | 'external';
+  @IsIn(ALERTABLE_TYPES)
+  alertable_type?: (typeof ALERTABLE_TYPES)[number];
 
   @IsOptional()
   @IsString()
@@ -89,6 +119,14 @@ export class CreateAlertDto {
   @ValidateNested()
   @Type(() => AlertRuleRefDto)
   alert_rule?: AlertRuleRefDto;
+
+  /** Seed 000's event context (analytic, stream, label, result, times, images): only with `alertable_type: event` (else 400). */
+  @IsOptional()
+  @OnlyForEventAlerts()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => CreateAlertEventDto)
+  event?: CreateAlertEventDto;
 
   @IsOptional()
   @IsString()

@@ -33,4 +33,11 @@ export const AlertProblems = defineProblemTypes({
     code: 10020011,
     description: 'The alert is not shelved (never was, or its shelf ended), so there is nothing to unshelve. Nothing was changed.',
   },
+  alertImageRefused: {
+    slug: 'alert-image-refused',
+    status: 422,
+    code: 10020004,
+    description:
+      'An event image (`event.primary_image`, `event.secondary_image`) is not a JPEG, PNG or WebP image (its bytes decide, whatever a data: URL declares), is not valid base64 or an https URL, or is larger than ALERT_IMAGE_MAX_BYTES (5 MiB by default). `errors[]` points at each; nothing was stored.',
+  },
 });

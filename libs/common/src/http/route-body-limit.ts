@@ -5,7 +5,7 @@ import type { AppConfig } from '@app/config';
 import { addRouteConfig, routeConfigEntry } from './route-config';
 
 /** The AppConfig getters that hold a route's own body limit. */
-export type BodyLimitSetting = 'ingestBodyLimitBytes';
+export type BodyLimitSetting = 'ingestBodyLimitBytes' | 'alertBodyLimitBytes';
 
 const BODY_LIMIT_SETTING = 'bodyLimitSetting';
 

@@ -73,7 +73,11 @@ export class CreateExportDto {
   @IsIn(REPORT_LOCALES)
   locale?: ReportLocale;
 
-  /** Accepted for seed 000's clients; alerts carry no images here, so it changes nothing (docs/API-DECISIONS.md). */
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      "Alerts in a PDF (and an evidence pack's report.pdf): pages after the table with each alert's stored primary event image, six a page, fitted to 60 mm high (an image given as a URL is not fetched, so not shown). Other formats and resources ignore it",
+  })
   @IsOptional()
   @IsBoolean()
   include_images?: boolean;

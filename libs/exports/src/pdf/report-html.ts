@@ -20,9 +20,17 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 }
 
-/** Total pages of a report with `rows` table rows. */
-export function totalPages(rows: number): number {
-  return FRONT_PAGES + Math.max(1, Math.ceil(rows / ROWS_PER_PAGE));
+/** Images per page of the report's image pages (include_images): three across, two down. */
+export const IMAGES_PER_PAGE = 6;
+
+/** Table pages of a report with `rows` table rows (one saying "no records" when there are none). */
+export function tablePageCount(rows: number): number {
+  return Math.max(1, Math.ceil(rows / ROWS_PER_PAGE));
+}
+
+/** Total pages of a report with `rows` table rows and `images` images (after the table, IMAGES_PER_PAGE a page). */
+export function totalPages(rows: number, images = 0): number {
+  return FRONT_PAGES + tablePageCount(rows) + Math.ceil(images / IMAGES_PER_PAGE);
 }
 
 /** A complete HTML document of fixed-size A4 landscape pages. */
@@ -48,6 +56,11 @@ table.records th, table.records td { height: 5.6mm; padding: 0 1.2mm; border-bot
 table.records th { background: #eee }
 table.records td.mono { font-family: 'DejaVu Sans Mono', monospace; font-size: 7pt }
 ul.controls li { margin-bottom: 2mm }
+.images { display: grid; grid-template-columns: repeat(3, 1fr); grid-auto-rows: 82mm; gap: 4mm }
+.images figure { margin: 0; min-width: 0; display: flex; flex-direction: column; align-items: center; border: 0.2mm solid #ddd; padding: 2mm }
+.images img { max-width: 100%; max-height: 60mm; object-fit: contain }
+.images .missing { height: 60mm; display: flex; align-items: center; color: #b00020 }
+.images figcaption { font-size: 7pt; color: #444; margin-top: 1.5mm; text-align: center; word-break: break-all; max-height: 9mm; overflow: hidden }
 </style></head><body>${pages.join('')}<script>${FIT_CELLS}</script></body></html>`;
 }
 
@@ -161,6 +174,28 @@ export function tablePages(context: WriterContext, columns: PdfColumn[], rows: s
       .map((cells) => `<tr>${cells.map((cell, i) => `${open[i]}${escapeHtml(cell)}</td>`).join('')}</tr>`)
       .join('');
     pages.push(page(context, firstPage + pages.length, total, `<table class="records">${colgroup}${head}${body}</table>`));
+  }
+  return pages;
+}
+
+/** One image of the report's image pages: its caption and a data: URI (null when its file is gone). */
+export interface ImageCell {
+  caption: string;
+  dataUri: string | null;
+}
+
+/** Image pages for `images`, IMAGES_PER_PAGE a page, numbered from `firstPage`: each image fits its cell (at most 60 mm high). */
+export function imagePages(context: WriterContext, images: ImageCell[], firstPage: number, total: number): string[] {
+  const pages: string[] = [];
+  for (let start = 0; start < images.length; start += IMAGES_PER_PAGE) {
+    const figures = images
+      .slice(start, start + IMAGES_PER_PAGE)
+      .map(
+        (image) =>
+          `<figure>${image.dataUri ? `<img src="${image.dataUri}" alt="">` : `<div class="missing">${escapeHtml(context.t('images.unavailable'))}</div>`}<figcaption>${escapeHtml(image.caption)}</figcaption></figure>`,
+      )
+      .join('');
+    pages.push(page(context, firstPage + pages.length, total, `<h2>${escapeHtml(context.t('images.heading'))}</h2><div class="images">${figures}</div>`));
   }
   return pages;
 }

@@ -95,6 +95,14 @@ export class ExportRunner {
     }
   }
 
+  /** An image attachment's bytes (include_images), or null when it is gone from the storage. */
+  private async readImage(key: string): Promise<Buffer | null> {
+    if ((await this.storage.size(key)) === null) return null;
+    const chunks: Buffer[] = [];
+    for await (const chunk of this.storage.read(key)) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  }
+
   /** Marks a job failed (Bull gave up on it, e.g. its worker stalled too often). */
   async markFailed(exportId: string, message: string): Promise<void> {
     const job = await this.prisma.exportJob.findUnique({ where: { id: exportId } });
@@ -127,7 +135,11 @@ export class ExportRunner {
     const lineOf = ndjsonLineOf(columns);
 
     const manifest = await this.manifest(job, source, selection, matched, rowCount);
-    if (writer.needsDigestFirst) manifest.data_sha256 = await dataDigest(rows(), lineOf, signal);
+    // include_images: the report's image pages are counted in the digest pass, so page numbers are known before printing.
+    const imageOf = job.includeImages && hasReport(job.format) && source.reportImage ? source.reportImage.bind(source) : null;
+    let imageCount = 0;
+    const countImage = imageOf ? (row: { id: string }) => void (imageOf(row) && imageCount++) : undefined;
+    if (writer.needsDigestFirst) manifest.data_sha256 = await dataDigest(rows(), lineOf, signal, countImage);
     const context: WriterContext = {
       exportId: job.id,
       workDir,
@@ -141,6 +153,7 @@ export class ExportRunner {
       manifest,
       summary: hasReport(job.format) ? await source.summary(run, selection, t) : [],
       signal,
+      images: imageOf && writer.needsDigestFirst ? { count: imageCount, of: imageOf, read: (key) => this.readImage(key) } : null,
     };
     await writer.open(context);
     let digest: string;

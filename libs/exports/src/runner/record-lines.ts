@@ -42,11 +42,12 @@ export async function* firstRecords<R>(batches: AsyncGenerator<R[]>, limit: numb
  * SHA-256 of the records' lines. A cancellation is noticed before every batch, so a long pre-pass
  * stops within a batch of it rather than after the whole read.
  */
-export async function dataDigest<R>(batches: AsyncGenerator<R[]>, lineOf: (row: R) => string, signal: AbortSignal): Promise<string> {
+export async function dataDigest<R>(batches: AsyncGenerator<R[]>, lineOf: (row: R) => string, signal: AbortSignal, visit?: (row: R) => void): Promise<string> {
   const hash = createHash('sha256');
   for await (const batch of batches) {
     if (signal.aborted) throw new ExportCancelled();
     hash.update(batch.map(lineOf).join(''));
+    if (visit) batch.forEach(visit);
   }
   return hash.digest('hex');
 }

@@ -5,6 +5,18 @@ import { timeToAcknowledge, timeToResolve } from '@app/alerts/response-times';
 
 import type { ExportColumn } from './record-source';
 
+/** A member of the alert's seed 000 event (the `event` jsonb), or null. */
+function eventField(alert: Alert, name: string): string | number | null {
+  const event = alert.event as Record<string, unknown> | null;
+  const value = event?.[name];
+  return typeof value === 'string' || typeof value === 'number' ? value : null;
+}
+
+function eventTime(alert: Alert): Date | null {
+  const text = eventField(alert, 'event_time');
+  return typeof text === 'string' ? new Date(text) : null;
+}
+
 /** The exported fields of an alert, in file order (the API's names). */
 export const ALERT_EXPORT_COLUMNS: ExportColumn<Alert>[] = [
   { key: 'id', kind: 'id', width: 30, value: (a) => a.id },
@@ -29,6 +41,12 @@ export const ALERT_EXPORT_COLUMNS: ExportColumn<Alert>[] = [
   { key: 'stream_id', kind: 'id', width: 18, value: (a) => a.streamId },
   { key: 'instance', kind: 'id', width: 18, value: (a) => a.instance || null },
   { key: 'site_id', kind: 'id', width: 18, value: (a) => a.siteId },
+  { key: 'event_id', kind: 'id', width: 18, value: (a) => eventField(a, 'id') },
+  { key: 'event_analytic_id', kind: 'id', width: 12, value: (a) => eventField(a, 'analytic_id') },
+  { key: 'event_stream_name', kind: 'text', width: 24, value: (a) => eventField(a, 'stream_name') },
+  { key: 'event_label', kind: 'text', width: 18, value: (a) => eventField(a, 'label') },
+  { key: 'event_result', kind: 'text', width: 18, value: (a) => eventField(a, 'result') },
+  { key: 'event_time', kind: 'date', width: 20, value: eventTime },
   { key: 'labels', kind: 'json', width: 30, value: (a) => a.labels as Record<string, unknown> },
   { key: 'annotations', kind: 'json', width: 30, value: (a) => a.annotations as Record<string, unknown> },
   { key: 'receiver', kind: 'text', width: 16, value: (a) => a.receiver },

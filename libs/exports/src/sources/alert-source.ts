@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import { ALERT_COLUMNS, AlertFilterDto, alertWhere, responseTimesSql, SEVERITIES, STATUSES, toResponseTimes } from '@app/alerts';
+import { ALERT_COLUMNS, AlertFilterDto, alertWhere, responseTimesSql, SEVERITIES, STATUSES, storedImageOf, toResponseTimes } from '@app/alerts';
 import { Alert, andWhere, oneTenant, Prisma } from '@app/database';
 
 import { ALERT_EXPORT_COLUMNS } from './alert-columns';
@@ -11,6 +11,7 @@ import {
   keysetBatches,
   missingIn,
   PdfColumn,
+  ReportImage,
   SplittableSource,
   SqlRun,
   SummaryTable,
@@ -120,6 +121,15 @@ export class AlertSource implements SplittableSource<Alert> {
 
   timeWindow(selection: ExportSelection): { from: Date | null; to: Date } {
     return windowOf(selection, selection.filters as AlertFilterDto);
+  }
+
+  /** The event's primary image, when it is stored here (an image given as a URL is never fetched, so never shown). */
+  reportImage(alert: Alert): ReportImage | null {
+    const image = storedImageOf(alert.event, 'primary');
+    if (!image) return null;
+    const event = alert.event as { id?: string; label?: string | null; stream_name?: string | null };
+    const caption = [alert.id, alert.title, event.label, event.stream_name].filter((part) => part).join(' · ');
+    return { key: image.key, contentType: image.content_type, size: image.size, caption };
   }
 }
 

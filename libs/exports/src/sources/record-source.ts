@@ -54,6 +54,14 @@ export interface SummaryTable {
 /** What the report summary needs to label values: the translated enum values by field. */
 export type Translate = (key: string) => string;
 
+/** A record's image for the PDF report (include_images): where it is in the export storage, and its caption. */
+export interface ReportImage {
+  key: string;
+  contentType: string;
+  size: number;
+  caption: string;
+}
+
 /** A resource that can be exported: how to count, read in batches and summarise it in SQL. */
 export interface RecordSource<R extends { id: string } = { id: string }> {
   readonly resource: ExportResourceName;
@@ -72,6 +80,8 @@ export interface RecordSource<R extends { id: string } = { id: string }> {
   summary(run: SqlRun, selection: ExportSelection, t: Translate): Promise<SummaryTable[]>;
   /** The created-at window of the selection: the filter's bounds, capped by as_of. */
   timeWindow(selection: ExportSelection): { from: Date | null; to: Date };
+  /** The record's image the PDF report shows with include_images (alerts: the event's stored primary image); absent: none ever. */
+  reportImage?(row: R): ReportImage | null;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { ZonedFormatter } from '@app/common';
 
 import { ExportManifestDto } from '../dto/export-job.dto';
-import { ExportColumn, PdfColumn, SummaryTable } from '../sources/record-source';
+import { ExportColumn, PdfColumn, ReportImage, SummaryTable } from '../sources/record-source';
 
 /** What every writer knows about the export it writes. */
 export interface WriterContext {
@@ -25,6 +25,16 @@ export interface WriterContext {
   summary: SummaryTable[];
   /** Called when Chromium or another step needs to say the attempt cannot go on (cancellation). */
   signal: AbortSignal;
+  /** The records' images the PDF report shows (include_images); null: none. */
+  images?: ReportImages | null;
+}
+
+/** include_images: how many rows have an image (counted in the digest pass), which row's it is, and its bytes. */
+export interface ReportImages {
+  count: number;
+  of(row: { id: string }): ReportImage | null;
+  /** The image's bytes from the export storage; null when it is gone. */
+  read(key: string): Promise<Buffer | null>;
 }
 
 /** A batch of records with their NDJSON lines (the digest's input, and the NDJSON file's content). */

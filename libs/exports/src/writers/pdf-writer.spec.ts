@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 import { describeFailure } from '../runner/export-failures';
-import { mergePdfs, pagesPerChunk } from './pdf-writer';
+import { IMAGE_BYTES_PER_CHUNK, imageChunkSize, mergePdfs, pagesPerChunk } from './pdf-writer';
 
 const run = promisify(execFile);
 
@@ -69,5 +69,28 @@ describe('mergePdfs (qpdf)', () => {
       message: expect.stringMatching(/^The export failed: .*missing\.pdf: No such file or directory/s),
       retryable: true,
     });
+  });
+});
+
+describe('imageChunkSize (include_images)', () => {
+  const MiB = 1024 * 1024;
+
+  it('should wait for a whole page of images unless it is the last chunk', () => {
+    expect(imageChunkSize([10, 10, 10], false)).toBe(0);
+    expect(imageChunkSize([10, 10, 10], true)).toBe(3);
+    expect(imageChunkSize([], true)).toBe(0);
+  });
+
+  it('should take whole pages up to the byte cap, and at least one page however large', () => {
+    expect(imageChunkSize(Array(18).fill(1 * MiB), false)).toBe(12);
+    expect(imageChunkSize(Array(7).fill(5 * MiB), false)).toBe(0);
+    expect(imageChunkSize(Array(12).fill(5 * MiB), false)).toBe(6);
+    expect(imageChunkSize(Array(7).fill(5 * MiB), true)).toBe(6);
+    expect(IMAGE_BYTES_PER_CHUNK).toBe(16 * MiB);
+  });
+
+  it('should take at most ten pages of small images a chunk', () => {
+    expect(imageChunkSize(Array(100).fill(1000), false)).toBe(60);
+    expect(imageChunkSize(Array(59).fill(1000), false)).toBe(0);
   });
 });

@@ -66,6 +66,10 @@ export const en = {
       detail: 'The alert is {current_status}; only open, acknowledged or escalated alerts can be shelved.',
     },
     'alert-not-shelved': { title: 'Alert not shelved', detail: 'The alert {alert_id} is not shelved.' },
+    'alert-image-refused': {
+      title: 'Image refused',
+      detail: 'An event image is not a JPEG, PNG or WebP image of at most {max_bytes} bytes; nothing was stored.',
+    },
     'alert-note-required': { title: 'Note required', detail: 'A {severity} alert needs a note to be {action} (required from {required_from} up).' },
     'threat-case-self-approval': {
       title: 'Own request cannot be approved',

@@ -74,6 +74,10 @@ export const id: Translations = {
       detail: 'Alert berstatus {current_status}; hanya alert open, acknowledged, atau escalated yang dapat ditunda.',
     },
     'alert-not-shelved': { title: 'Alert tidak sedang ditunda', detail: 'Alert {alert_id} tidak sedang ditunda.' },
+    'alert-image-refused': {
+      title: 'Gambar ditolak',
+      detail: 'Gambar event bukan gambar JPEG, PNG atau WebP berukuran paling besar {max_bytes} byte; tidak ada yang disimpan.',
+    },
     'alert-note-required': {
       title: 'Catatan wajib diisi',
       detail: 'Alert {severity} memerlukan catatan untuk tindakan {action} (wajib mulai {required_from}).',

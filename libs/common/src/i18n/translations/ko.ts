@@ -71,6 +71,10 @@ export const ko: Translations = {
       detail: '경보 상태가 {current_status}입니다. open, acknowledged, escalated 경보만 보류할 수 있습니다.',
     },
     'alert-not-shelved': { title: '보류되지 않은 경보', detail: '경보 {alert_id}은(는) 보류 중이 아닙니다.' },
+    'alert-image-refused': {
+      title: '이미지 거부됨',
+      detail: '이벤트 이미지가 최대 {max_bytes}바이트의 JPEG, PNG 또는 WebP 이미지가 아닙니다. 아무것도 저장되지 않았습니다.',
+    },
     'alert-note-required': { title: '메모 필요', detail: '{severity} 경보를 {action} 처리하려면 메모가 필요합니다({required_from} 이상 필수).' },
     'threat-case-self-approval': {
       title: '본인 요청은 승인할 수 없음',

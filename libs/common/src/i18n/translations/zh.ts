@@ -56,6 +56,7 @@ export const zh: Translations = {
     'threat-case-alerts-not-linked': { title: '告警未关联到案例', detail: '以下告警未关联到该威胁案例：{alert_ids}。' },
     'alert-not-shelvable': { title: '告警无法搁置', detail: '告警状态为 {current_status}；只有 open、acknowledged 或 escalated 的告警可以搁置。' },
     'alert-not-shelved': { title: '告警未被搁置', detail: '告警 {alert_id} 当前未被搁置。' },
+    'alert-image-refused': { title: '图像被拒绝', detail: '事件图像不是不超过 {max_bytes} 字节的 JPEG、PNG 或 WebP 图像；未存储任何内容。' },
     'alert-note-required': { title: '需要备注', detail: '{severity} 告警执行 {action} 需要填写备注（自 {required_from} 起必填）。' },
     'threat-case-self-approval': { title: '不能批准自己的请求', detail: '该威胁案例的关闭请求由 {requested_by} 提出，必须由其他人决定。' },
     'threat-case-no-close-request': { title: '没有待处理的关闭请求', detail: '威胁案例状态为 {current_status}，没有待处理的关闭请求。' },

@@ -70,6 +70,8 @@ export const en = {
   'table.heading': 'Records',
   'table.no_records': 'No records match this export.',
   'footer.page': 'Page {page} of {pages}',
+  'images.heading': 'Evidence images',
+  'images.unavailable': 'Image unavailable',
   'columns.id': 'Id',
   'columns.created_at': 'Created',
   'columns.severity': 'Severity',

@@ -72,6 +72,8 @@ export const id: Record<keyof typeof en, string> = {
   'table.heading': 'Data',
   'table.no_records': 'Tidak ada data yang cocok dengan ekspor ini.',
   'footer.page': 'Halaman {page} dari {pages}',
+  'images.heading': 'Gambar bukti',
+  'images.unavailable': 'Gambar tidak tersedia',
   'columns.id': 'ID',
   'columns.created_at': 'Dibuat',
   'columns.severity': 'Keparahan',

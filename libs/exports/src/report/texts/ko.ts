@@ -70,6 +70,8 @@ export const ko: Record<keyof typeof en, string> = {
   'table.heading': '레코드',
   'table.no_records': '이 내보내기와 일치하는 레코드가 없습니다.',
   'footer.page': '{pages}쪽 중 {page}쪽',
+  'images.heading': '증거 이미지',
+  'images.unavailable': '이미지를 사용할 수 없음',
   'columns.id': 'ID',
   'columns.created_at': '생성',
   'columns.severity': '심각도',

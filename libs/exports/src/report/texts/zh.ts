@@ -70,6 +70,8 @@ export const zh: Record<keyof typeof en, string> = {
   'table.heading': '记录',
   'table.no_records': '没有符合此导出的记录。',
   'footer.page': '第 {page} 页，共 {pages} 页',
+  'images.heading': '证据图像',
+  'images.unavailable': '图像不可用',
   'columns.id': 'ID',
   'columns.created_at': '创建时间',
   'columns.severity': '严重程度',
