@@ -39,9 +39,9 @@ export class AlertSource implements SplittableSource<Alert> {
   ];
 
   private where(selection: ExportSelection): Prisma.Sql {
-    // `all` follows the list's default (suppressed alerts left out); selected ids are exported whatever they are.
-    const filter: AlertFilterDto =
-      selection.scope === 'filtered' ? (selection.filters as AlertFilterDto) : selection.scope === 'selected' ? { suppressed: 'any' } : {};
+    // `all` is every stored alert (evidence leaves nothing out), as are selected ids; `filtered` follows the
+    // list's default (suppressed alerts left out unless the filter names `suppressed`).
+    const filter: AlertFilterDto = selection.scope === 'filtered' ? (selection.filters as AlertFilterDto) : { suppressed: 'any' };
     const extra = [Prisma.sql`a.created_at < ${selection.asOf}`];
     if (selection.scope === 'selected') extra.push(Prisma.sql`a.id = ANY(${selection.ids})`);
     return andWhere(alertWhere(filter, oneTenant(selection.tenantId)), extra);
