@@ -135,6 +135,7 @@ describe('operations', () => {
         'sort_by',
         'sort_direction',
         'status',
+        'suppressed',
         'system_key',
         'to_date',
       ]);

@@ -403,7 +403,8 @@ export class AlertLifecycleService {
           );
           const byTenant = new Map<string, typeof applicable>();
           for (const row of applicable) byTenant.set(row.tenant_id, [...(byTenant.get(row.tenant_id) ?? []), row]);
-          for (const [tenant, tenantRows] of byTenant) {
+          // Tenants in order, as every writer takes several tenants' audit-chain locks (the shelf sweep too).
+          for (const [tenant, tenantRows] of [...byTenant].sort(([a], [b]) => (a < b ? -1 : 1))) {
             await appendAuditEvents(
               tx,
               tenant,

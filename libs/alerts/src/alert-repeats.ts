@@ -28,8 +28,15 @@ export interface RepeatPlan<T> {
   fresh: { index: number; row: T }[];
   /** Index in the request → the alert it repeats (an active one found, or a fresh one earlier in the request). */
   repeatOf: Map<number, string>;
-  /** Alert id → repeats received now. */
-  received: Map<string, number>;
+  /** Alert id → the repeats it received now. */
+  received: Map<string, Received>;
+}
+
+/** The repeats one alert received in a request. */
+export interface Received {
+  n: number;
+  /** Some repeat came outside a maintenance window: a shelved alert comes back (a suppressed repeat does not wake it). */
+  wake: boolean;
 }
 
 interface ActiveAlert {
@@ -38,6 +45,8 @@ interface ActiveAlert {
   alertable_type: string;
   alertable_id: string | null;
   type: string;
+  created_at: Date;
+  maintenance_window_id: string | null;
 }
 
 type RawQuery = <R>(sql: Prisma.Sql) => Promise<R[]>;
@@ -45,55 +54,74 @@ type RawQuery = <R>(sql: Prisma.Sql) => Promise<R[]>;
 /**
  * Sorts new alerts into fresh ones and repeats. Takes a transaction lock per repeat key first (in key
  * order, so batches cannot deadlock), so two requests with the same new alert at once create it once;
- * the active alerts found are locked (FOR UPDATE) until the commit, so none is closed meanwhile.
- * Within one request the first of a key is created, the others repeat it.
+ * the active alerts found are locked until the commit, so none is closed meanwhile. Within one request the
+ * first of a key is created, the others repeat it. A repeat outside any maintenance window never goes to a
+ * suppressed alert (the condition outlasted its window: it is news again), so it is created afresh.
  */
-export async function planRepeats<T extends RepeatFields & { id?: unknown }>(query: RawQuery, tenantId: string, rows: T[]): Promise<RepeatPlan<T>> {
+export async function planRepeats<T extends RepeatFields & { id?: unknown; maintenanceWindowId?: string | null }>(
+  query: RawQuery,
+  tenantId: string,
+  rows: T[],
+): Promise<RepeatPlan<T>> {
   const keys = rows.map(repeatKey);
   const wanted = [...new Set(keys.filter((key): key is string => key !== null))];
   const plan: RepeatPlan<T> = { fresh: [], repeatOf: new Map(), received: new Map() };
-  const target = new Map<string, string>();
+  /** Key → the newest active alert of it, and whether it is suppressed. */
+  const target = new Map<string, { id: string; suppressed: boolean }>();
   if (wanted.length) {
     // The lock call is volatile, so PostgreSQL evaluates it after the sort: the locks are taken in key order.
     await query(
       Prisma.sql`SELECT pg_advisory_xact_lock(h)::text FROM (SELECT DISTINCT hashtextextended(${tenantId} || k, 0) AS h FROM unnest(${wanted}::text[]) k) keys ORDER BY h`,
     );
-    for (const alert of await activeAlerts(query, tenantId, rows)) {
+    const found = (await activeAlerts(query, tenantId, rows)).sort((a, b) => b.created_at.getTime() - a.created_at.getTime() || (a.id < b.id ? 1 : -1));
+    for (const alert of found) {
+      const entry = { id: alert.id, suppressed: alert.maintenance_window_id !== null };
       const key = repeatKey({ fingerprint: alert.fingerprint, alertableType: alert.alertable_type, alertableId: alert.alertable_id, type: alert.type });
       // Newest first: the first one found per key is the one that takes the repeat.
-      if (key && wanted.includes(key) && !target.has(key)) target.set(key, alert.id);
+      if (key && wanted.includes(key) && !target.has(key)) target.set(key, entry);
       // An alert with a fingerprint is also found by its alertable (a repeat without a fingerprint names only that).
       const byAlertable = repeatKey({ alertableType: alert.alertable_type, alertableId: alert.alertable_id, type: alert.type });
-      if (byAlertable && wanted.includes(byAlertable) && !target.has(byAlertable)) target.set(byAlertable, alert.id);
+      if (byAlertable && wanted.includes(byAlertable) && !target.has(byAlertable)) target.set(byAlertable, entry);
     }
   }
   rows.forEach((row, index) => {
     const key = keys[index];
+    const suppressed = row.maintenanceWindowId != null;
     const repeated = key === null ? undefined : target.get(key);
-    if (repeated === undefined) {
+    if (repeated === undefined || (repeated.suppressed && !suppressed)) {
       plan.fresh.push({ index, row });
-      if (key !== null) target.set(key, row.id as string);
+      if (key !== null) target.set(key, { id: row.id as string, suppressed });
       return;
     }
-    plan.repeatOf.set(index, repeated);
-    plan.received.set(repeated, (plan.received.get(repeated) ?? 0) + 1);
+    plan.repeatOf.set(index, repeated.id);
+    const before = plan.received.get(repeated.id) ?? { n: 0, wake: false };
+    plan.received.set(repeated.id, { n: before.n + 1, wake: before.wake || !suppressed });
   });
   return plan;
 }
 
-/** The tenant's active alerts with one of the rows' fingerprints or alertables, newest first, locked. */
+/**
+ * The tenant's active alerts with one of the rows' fingerprints, or (for rows without one) their alertable
+ * and type, locked in id order as every writer of several alerts locks them (FOR NO KEY UPDATE: a repeat
+ * changes no key, so links to the alert are not blocked). The alertable match names both index columns, so
+ * (tenant_id, alertable_type, alertable_id) is searched, not walked.
+ */
 function activeAlerts(query: RawQuery, tenantId: string, rows: RepeatFields[]): Promise<ActiveAlert[]> {
   const fingerprints = [...new Set(rows.flatMap((row) => (row.fingerprint ? [row.fingerprint] : [])))];
-  const alertableIds = [...new Set(rows.flatMap((row) => (!row.fingerprint && row.alertableId ? [row.alertableId] : [])))];
+  const anonymous = rows.filter((row) => !row.fingerprint && row.alertableId);
   const matches = [
     fingerprints.length ? Prisma.sql`a.fingerprint = ANY(${fingerprints}::text[])` : null,
-    alertableIds.length ? Prisma.sql`a.alertable_id = ANY(${alertableIds}::text[])` : null,
+    anonymous.length
+      ? Prisma.sql`(a.alertable_type = ANY(${[...new Set(anonymous.map((row) => row.alertableType ?? 'manual'))]}::alertable_type[])
+          AND a.alertable_id = ANY(${[...new Set(anonymous.map((row) => row.alertableId as string))]}::text[])
+          AND a.type = ANY(${[...new Set(anonymous.map((row) => row.type))]}::text[]))`
+      : null,
   ].filter((sql): sql is Prisma.Sql => sql !== null);
   // The tenant as a parameter the planner cannot misjudge: a literal of a tenant newer than the statistics walks all its rows.
   return query<ActiveAlert>(Prisma.sql`
-    SELECT a.id, a.fingerprint, a.alertable_type::text AS alertable_type, a.alertable_id, a.type FROM alerts a
+    SELECT a.id, a.fingerprint, a.alertable_type::text AS alertable_type, a.alertable_id, a.type, a.created_at, a.maintenance_window_id FROM alerts a
      WHERE a.tenant_id = ${tenantParam(tenantId)} AND ${ACTIVE} AND (${Prisma.join(matches, ' OR ')})
-     ORDER BY a.created_at DESC, a.id DESC FOR UPDATE`);
+     ORDER BY a.id FOR NO KEY UPDATE`);
 }
 
 /** What a repeat changed on the alert it went to. */
@@ -107,21 +135,23 @@ export interface RepeatReceived {
 }
 
 /**
- * Counts the repeats on their alerts (duplicate_count, last_received_at, version) and takes any shelf off
- * them: a repeat brings a shelved alert back. Answers what changed, for the timelines and the audit trail.
+ * Counts the repeats on their alerts (duplicate_count, last_received_at, version) and takes a shelf still
+ * running off the alerts a repeat outside maintenance reached: such a repeat brings a shelved alert back.
+ * An expired shelf is left for the sweep, which records it. Answers what changed, for the timelines and the audit trail.
  */
-export function receiveRepeatsSql(tenantId: string, received: Map<string, number>, now: Date): Prisma.Sql {
-  const rows = JSON.stringify([...received].map(([id, n]) => ({ id, n })));
+export function receiveRepeatsSql(tenantId: string, received: Map<string, Received>, now: Date): Prisma.Sql {
+  const rows = JSON.stringify([...received].map(([id, { n, wake }]) => ({ id, n, wake })));
   return Prisma.sql`
-    WITH r AS (SELECT * FROM jsonb_to_recordset(${rows}::jsonb) AS r(id text, n int)),
+    WITH r AS (SELECT * FROM jsonb_to_recordset(${rows}::jsonb) AS r(id text, n int, wake boolean)),
          before AS (SELECT a.id, a.shelved_until FROM alerts a WHERE a.id IN (SELECT id FROM r) AND a.tenant_id = ${tenantParam(tenantId)})
     UPDATE alerts a
        SET duplicate_count = a.duplicate_count + r.n, last_received_at = ${now}, updated_at = ${now}, version = a.version + 1,
-           shelved_until = NULL, shelved_by = NULL
+           shelved_until = CASE WHEN r.wake AND b.shelved_until > ${now} THEN NULL ELSE a.shelved_until END,
+           shelved_by = CASE WHEN r.wake AND b.shelved_until > ${now} THEN NULL ELSE a.shelved_by END
       FROM r JOIN before b ON b.id = r.id
      WHERE a.id = r.id
     RETURNING a.id, a.tenant_id AS "tenantId", a.duplicate_count AS "duplicateCount", r.n AS received,
-              CASE WHEN b.shelved_until > ${now} THEN b.shelved_until END AS "wasShelvedUntil"`;
+              CASE WHEN r.wake AND b.shelved_until > ${now} THEN b.shelved_until END AS "wasShelvedUntil"`;
 }
 
 /** The timeline entries of received repeats: one `duplicate_received` per alert, and `unshelved` where one came back. */

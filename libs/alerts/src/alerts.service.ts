@@ -21,7 +21,7 @@ import { CompiledRule, CompliancePolicies, matchControls } from '@app/compliance
 import { Alert, AlertTimelineEntry, InjectScopedPrisma, Prisma, requestScope, ScopedPrismaClient, scopedTenant, SqlRun } from '@app/database';
 import { ActiveWindow, activeWindows, suppressingWindow } from '@app/maintenance';
 
-import { planRepeats, receiveRepeatsSql, RepeatReceived, repeatAudit, repeatTimeline } from './alert-repeats';
+import { planRepeats, Received, receiveRepeatsSql, RepeatReceived, repeatAudit, repeatTimeline } from './alert-repeats';
 import { alertNotFound } from './errors/alert-errors';
 import { AlertsRepository } from './alerts.repository';
 import { AlertSortKey } from './dto/alert-enums';
@@ -56,7 +56,7 @@ function rawQuery(tx: ScopedTx) {
 }
 
 /** Counts the planned repeats on their alerts, with their timeline entries; answers what changed, for the audit trail. */
-async function receiveRepeats(tx: ScopedTx, tenantId: string, received: Map<string, number>, actor: string, now: Date): Promise<RepeatReceived[]> {
+async function receiveRepeats(tx: ScopedTx, tenantId: string, received: Map<string, Received>, actor: string, now: Date): Promise<RepeatReceived[]> {
   if (received.size === 0) return [];
   const changes = await tx.$queryRaw<RepeatReceived[]>(receiveRepeatsSql(tenantId, received, now));
   await tx.alertTimelineEntry.createMany({ data: repeatTimeline(changes, actor, now) });
@@ -231,7 +231,13 @@ export class AlertsService {
         const data = alertData(dto, principal.tenantId, now, rules, windows, event);
         const repeated = (await planRepeats(rawQuery(tx), principal.tenantId, [data])).repeatOf.get(0);
         if (repeated) {
-          const changes = await receiveRepeats(tx, principal.tenantId, new Map([[repeated, 1]]), principal.subject, now);
+          const changes = await receiveRepeats(
+            tx,
+            principal.tenantId,
+            new Map([[repeated, { n: 1, wake: data.maintenanceWindowId == null }]]),
+            principal.subject,
+            now,
+          );
           const alert = await tx.alert.findUniqueOrThrow({ where: { id: repeated } });
           if (idempotencyKey)
             await tx.idempotencyKey.create({ data: { tenantId: principal.tenantId, key: idempotencyKey, requestHash, resourceId: alert.id } });

@@ -404,6 +404,8 @@ export function updateSql(tenantId: string, now: Date, rows: Record<string, unkn
            resolved_at = CASE WHEN u.resolve THEN u.resolved_at ELSE a.resolved_at END,
            resolved_by = CASE WHEN u.resolve THEN ${ALERTMANAGER} ELSE a.resolved_by END,
            ends_at = CASE WHEN u.resolve THEN u.resolved_at ELSE a.ends_at END,
+           shelved_until = CASE WHEN u.resolve THEN NULL ELSE a.shelved_until END,
+           shelved_by = CASE WHEN u.resolve THEN NULL ELSE a.shelved_by END,
            updated_at = ${now}, version = a.version + 1
       FROM u JOIN locked l ON l.id = u.id
      WHERE a.id = ANY(${ids}::text[]) AND a.id = u.id AND a.tenant_id = ${tenant} AND a.status = u.read_status::alert_status AND a.version = u.read_version

@@ -98,14 +98,11 @@ export class AlertsController {
   @ApiEnvelope(
     AlertDto,
     200,
-    'The alert repeated an active one (the same fingerprint, or the same alertable and type without one): that alert, its duplicate_count and last_received_at counted up, with Alert-Duplicate: true',
+    'The alert repeated an active one (the same fingerprint, or the same alertable and type without one): that alert, its duplicate_count and last_received_at counted up',
+    false,
+    undefined,
+    { 'Alert-Duplicate': { description: '`true`: the request repeated this active alert', schema: { type: 'string', enum: ['true'] } } },
   )
-  @ApiHeader({
-    name: 'Alert-Duplicate',
-    required: false,
-    description: '`true` when the request repeated an active alert (200)',
-    schema: { type: 'string', enum: ['true'] },
-  })
   @Operation({
     id: 'createAlert',
     summary: 'Create an alert (manual by default; an event alert may carry seed 000’s event with images), or count a repeat of an active one',

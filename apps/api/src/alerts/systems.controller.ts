@@ -33,6 +33,8 @@ export class SystemsController {
           severity: query.severity,
           status: query.status,
           suppressed: query.suppressed,
+          // A system's history holds its shelved alerts too: shelving hides noise from the console's list only.
+          shelved: 'any',
           created_from: query.from_date,
           created_to: query.to_date,
           page: query.page,

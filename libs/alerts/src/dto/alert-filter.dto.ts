@@ -255,7 +255,7 @@ const NOT_NARROWING = new Set<string>(['timezone', 'tenant_id']);
 export function narrowsAlerts(filter: AlertFilterDto): boolean {
   return ALERT_FILTER_FIELDS.some((field) => {
     const value = filter[field];
-    if ((field === 'shelved' && value === 'any') || (field === 'min_duplicate_count' && value === 0)) return false;
+    if (((field === 'shelved' || field === 'suppressed') && value === 'any') || (field === 'min_duplicate_count' && value === 0)) return false;
     return !NOT_NARROWING.has(field) && value !== undefined && value !== null && value !== '' && !(Array.isArray(value) && value.length === 0);
   });
 }

@@ -27,6 +27,7 @@ const CORS_EXPOSED_HEADERS = [
   'Accept-Ranges',
   'Repr-Digest',
   'Idempotent-Replayed',
+  'Alert-Duplicate',
   'WWW-Authenticate',
   'Allow',
 ];

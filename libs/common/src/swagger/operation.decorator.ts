@@ -1,5 +1,5 @@
 import { applyDecorators, HttpStatus, Type } from '@nestjs/common';
-import { ApiExtraModels, ApiOperation, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOperation, ApiResponse, ApiResponseOptions, getSchemaPath } from '@nestjs/swagger';
 
 import { MAX_PAGE_SIZE } from '../pagination/page-query.dto';
 import { PaginationSchema, ProblemSchema, TOTAL_IS_ESTIMATE } from './schemas';
@@ -58,13 +58,21 @@ export function Operation({ id, summary, description, problems = [] }: Operation
 }
 
 /** 200 with `{ code, message, data: Model (or Model[] with isArray, at most maxItems), timestamp, request_id }`. */
-export function ApiEnvelope(model: Type<unknown>, status = 200, description = 'OK', isArray = false, maxItems?: number): MethodDecorator {
+export function ApiEnvelope(
+  model: Type<unknown>,
+  status = 200,
+  description = 'OK',
+  isArray = false,
+  maxItems?: number,
+  headers?: ApiResponseOptions['headers'],
+): MethodDecorator {
   const data = isArray ? { type: 'array', maxItems, items: { $ref: getSchemaPath(model) } } : { $ref: getSchemaPath(model) };
   return applyDecorators(
     ApiExtraModels(model),
     ApiResponse({
       status,
       description,
+      ...(headers ? { headers } : {}),
       schema: {
         type: 'object',
         required: ['code', 'message', 'data', 'timestamp', 'request_id'],

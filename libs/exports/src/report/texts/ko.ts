@@ -57,7 +57,7 @@ export const ko: Record<keyof typeof en, string> = {
   'summary.definitions':
     '확인 시간: 확인된 알림에 대해 created_at부터 acknowledged_at까지. 해결 시간: 해결된 알림에 대해 상태가 시작된 시점(starts_at과 created_at 중 이른 쪽)부터 resolved_at까지이며 0보다 작지 않습니다. p50과 p90은 중앙값과 90번째 백분위수입니다.',
   'summary.per_alert':
-    '알림마다 CSV, XLSX, NDJSON 내보내기에는 time_to_acknowledge_seconds(acknowledged_at − created_at, 마지막 확인 기준)와 time_to_resolve_seconds(resolved_at − starts_at과 created_at 중 이른 쪽, 최소 0, 해결 전에는 비어 있고 다시 열면 지워짐)가 위와 같은 방식으로 초 단위로 들어 있으며, controls에는 알림이 입증하는 ISO/IEC 27001 및 PCI DSS 통제 ID가 있습니다. suppressed와 maintenance_window_id는 유지보수 기간이 알림을 억제했는지와 어느 기간인지를 나타냅니다. 억제된 알림은 필터에 suppressed가 지정되지 않으면 제외됩니다.',
+    '알림마다 CSV, XLSX, NDJSON 내보내기에는 time_to_acknowledge_seconds(acknowledged_at − created_at, 마지막 확인 기준)와 time_to_resolve_seconds(resolved_at − starts_at과 created_at 중 이른 쪽, 최소 0, 해결 전에는 비어 있고 다시 열면 지워짐)가 위와 같은 방식으로 초 단위로 들어 있으며, controls에는 알림이 입증하는 ISO/IEC 27001 및 PCI DSS 통제 ID가 있습니다. suppressed와 maintenance_window_id는 유지보수 기간이 알림을 억제했는지와 어느 기간인지를 나타냅니다. 전체 알림 내보내기에는 억제된 알림도 들어 있으며, 필터를 적용한 내보내기는 필터에 suppressed가 지정되지 않으면 이를 제외합니다. duplicate_count와 last_received_at은 알림이 활성 상태일 때 받은 반복 횟수와 마지막 수신 시각입니다.',
   'controls.heading': '이 보고서가 증명하는 통제',
   'controls.intro': '이 보고서는 보안 이벤트와 그 처리 방법의 기록이며 다음 통제를 뒷받침합니다:',
   'controls.iso_a_8_15': 'ISO/IEC 27001:2022 A.8.15 로깅: 활동, 예외, 장애 및 기타 관련 이벤트를 기록하는 로그를 생성, 저장, 보호 및 분석합니다.',

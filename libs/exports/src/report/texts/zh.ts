@@ -57,7 +57,7 @@ export const zh: Record<keyof typeof en, string> = {
   'summary.definitions':
     '确认时间：对已确认的告警，从 created_at 到 acknowledged_at。解决时间：对已解决的告警，从状况开始时（starts_at 与 created_at 中较早者）到 resolved_at，不小于 0。p50 和 p90 为中位数和第 90 百分位数。',
   'summary.per_alert':
-    '每条告警的 CSV、XLSX 和 NDJSON 导出包含 time_to_acknowledge_seconds（acknowledged_at − created_at，以最近一次确认为准）和 time_to_resolve_seconds（resolved_at − starts_at 与 created_at 中较早者，最小为 0；解决前为空，重新打开后清除），以秒为单位，计算方式同上；controls 列出该告警所证明的 ISO/IEC 27001 和 PCI DSS 控制项编号；suppressed 和 maintenance_window_id 表示该告警是否被维护窗口抑制以及是哪个窗口。除非筛选条件指定 suppressed，被抑制的告警不包含在内。',
+    '每条告警的 CSV、XLSX 和 NDJSON 导出包含 time_to_acknowledge_seconds（acknowledged_at − created_at，以最近一次确认为准）和 time_to_resolve_seconds（resolved_at − starts_at 与 created_at 中较早者，最小为 0；解决前为空，重新打开后清除），以秒为单位，计算方式同上；controls 列出该告警所证明的 ISO/IEC 27001 和 PCI DSS 控制项编号；suppressed 和 maintenance_window_id 表示该告警是否被维护窗口抑制以及是哪个窗口。导出全部告警时也包含被抑制的告警；按筛选条件导出时，除非筛选条件指定 suppressed，否则不包含它们。duplicate_count 和 last_received_at 记录告警在活动期间收到的重复次数及最后接收时间。',
   'controls.heading': '本报告佐证的控制项',
   'controls.intro': '本报告记录了安全事件及其处理过程，支持以下控制项：',
   'controls.iso_a_8_15': 'ISO/IEC 27001:2022 A.8.15 日志记录：生成、存储、保护并分析记录活动、异常、故障及其他相关事件的日志。',
