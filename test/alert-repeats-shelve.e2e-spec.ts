@@ -6,6 +6,8 @@ import { World } from './utils/world';
 
 interface AlertItem {
   id: string;
+  suppressed: boolean;
+  maintenance_window_id: string | null;
   title: string;
   status: string;
   version: number;
@@ -50,7 +52,7 @@ describe('repeated and shelved alerts', () => {
   beforeAll(async () => {
     api = await startApi();
     tenant = await world.tenant('Repeats');
-    writer = world.bearer(tenant, ['alerts:read', 'alerts:write', 'exports:read', 'exports:write'], 'repeat-analyst');
+    writer = world.bearer(tenant, ['alerts:read', 'alerts:write', 'exports:read', 'exports:write', 'maintenance:read', 'maintenance:write'], 'repeat-analyst');
   });
 
   afterAll(async () => {
@@ -204,6 +206,47 @@ describe('repeated and shelved alerts', () => {
     });
   });
 
+  describe('with maintenance windows', () => {
+    const openWindow = async (source: string) => {
+      const created = await http<{ data: { id: string } }>(api, 'POST', '/v1/maintenance-windows', {
+        headers: writer,
+        body: {
+          name: `Upgrade of ${source}`,
+          source,
+          starts_at: new Date(Date.now() - 60_000).toISOString(),
+          ends_at: new Date(Date.now() + 3_600_000).toISOString(),
+        },
+      });
+      expect(created.status).toBe(201);
+      return created.body.data.id;
+    };
+
+    it('should count a repeat during maintenance on a shelved alert without waking it', async () => {
+      const [fingerprint, source] = [unique('fp-maint-shelf'), unique('maint-src')];
+      const alert = (await post({ fingerprint, source })).body.data;
+      await act(alert.id, 'shelve', { duration_seconds: 3600 });
+      await openWindow(source);
+      const repeat = await post({ fingerprint, source });
+      expect(repeat.status).toBe(200);
+      expect(repeat.body.data).toEqual(expect.objectContaining({ id: alert.id, duplicate_count: 1, shelved: true }));
+      expect((await timeline(alert.id)).map((e) => e.action)).toEqual(['created', 'shelved', 'duplicate_received']);
+    });
+
+    it('should raise a new visible alert when the condition outlasts the window that suppressed the first', async () => {
+      const [fingerprint, source] = [unique('fp-maint-over'), unique('maint-src')];
+      const windowId = await openWindow(source);
+      const during = await post({ fingerprint, source });
+      expect(during.body.data).toEqual(expect.objectContaining({ suppressed: true, maintenance_window_id: windowId }));
+      const version = (await http<{ data: { version: number } }>(api, 'GET', `/v1/maintenance-windows/${windowId}`, { headers: writer })).body.data.version;
+      expect((await http(api, 'DELETE', `/v1/maintenance-windows/${windowId}`, { headers: { ...writer, 'if-match': `"${version}"` } })).status).toBe(204);
+      const after = await post({ fingerprint, source });
+      expect(after.status).toBe(201);
+      expect(after.body.data).toEqual(expect.objectContaining({ suppressed: false, duplicate_count: 0 }));
+      expect(after.body.data.id).not.toBe(during.body.data.id);
+      expect(await listIds(`q=&source=${source}`)).toEqual([after.body.data.id]);
+    });
+  });
+
   describe('shelving', () => {
     it('should shelve an active alert out of the default list, finding it by status or shelved, with timeline and audit', async () => {
       const alert = (await post({ fingerprint: unique('fp-shelf') })).body.data;
@@ -216,7 +259,9 @@ describe('repeated and shelved alerts', () => {
 
       expect(await listIds('')).not.toContain(alert.id);
       expect(await listIds('status=open')).toContain(alert.id);
-      expect(await listIds('shelved=true')).toEqual([alert.id]);
+      const shelvedOnly = await http<{ items: AlertItem[] }>(api, 'GET', '/v1/alerts?shelved=true&page_size=200', { headers: writer });
+      expect(shelvedOnly.body.items.map((item) => item.id)).toContain(alert.id);
+      expect(shelvedOnly.body.items.every((item) => item.shelved)).toBe(true);
       expect(await listIds('shelved=any')).toContain(alert.id);
       expect(await listIds('shelved=false&status=open')).not.toContain(alert.id);
 
