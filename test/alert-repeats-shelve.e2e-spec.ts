@@ -70,6 +70,11 @@ describe('repeated and shelved alerts', () => {
     expect(answer.status).toBe(200);
     return answer.body.items.map((item) => item.id);
   };
+  /** The outbox events (webhook and live-stream data) of one alert, of one type. */
+  const events = async (type: string, id: string) =>
+    (await world.prisma.outboxEvent.findMany({ where: { tenantId: tenant.id, type }, orderBy: { id: 'asc' } }))
+      .map((event) => event.data as Record<string, unknown>)
+      .filter((data) => data.id === id);
   const audit = (resourceId: string, action: string) => world.prisma.auditEvent.count({ where: { resourceId, action } });
   const act = (id: string, action: string, payload: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
     http<{ data: AlertItem } & Problem>(api, 'POST', `/v1/alerts/${id}/${action}`, { headers: { ...writer, ...headers }, body: payload });
@@ -96,6 +101,7 @@ describe('repeated and shelved alerts', () => {
         expect.objectContaining({ actor: 'repeat-analyst', details: expect.objectContaining({ received: 1, duplicate_count: 1 }) }),
       );
       expect(await audit(first.body.data.id, 'alert.duplicate')).toBe(1);
+      expect(await events('alert.updated', first.body.data.id)).toEqual([expect.objectContaining({ duplicate_count: 1, version: 2, suppressed: false })]);
     });
 
     it('should take a repeat without a fingerprint by its alertable and type, and keep other types and anonymous alerts apart', async () => {
@@ -237,6 +243,7 @@ describe('repeated and shelved alerts', () => {
       const windowId = await openWindow(source);
       const during = await post({ fingerprint, source });
       expect(during.body.data).toEqual(expect.objectContaining({ suppressed: true, maintenance_window_id: windowId }));
+      expect(await events('alert.created', during.body.data.id)).toEqual([expect.objectContaining({ suppressed: true, maintenance_window_id: windowId })]);
       const version = (await http<{ data: { version: number } }>(api, 'GET', `/v1/maintenance-windows/${windowId}`, { headers: writer })).body.data.version;
       expect((await http(api, 'DELETE', `/v1/maintenance-windows/${windowId}`, { headers: { ...writer, 'if-match': `"${version}"` } })).status).toBe(204);
       const after = await post({ fingerprint, source });

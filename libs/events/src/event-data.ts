@@ -14,6 +14,10 @@ export interface AlertEventFields {
   controls: string[];
   version: number;
   updatedAt: Date;
+  /** The maintenance window that suppressed the alert (null or absent: none). */
+  maintenanceWindowId?: string | null;
+  /** Repeats counted on the alert (absent: none). */
+  duplicateCount?: number;
 }
 
 export function alertEventData(alert: AlertEventFields, previousStatus: string | null = null): Prisma.InputJsonObject {
@@ -29,6 +33,10 @@ export function alertEventData(alert: AlertEventFields, previousStatus: string |
     controls: alert.controls,
     version: alert.version,
     updated_at: alert.updatedAt.toISOString(),
+    // A receiver that pages people can leave out what a maintenance window suppressed.
+    suppressed: alert.maintenanceWindowId != null,
+    maintenance_window_id: alert.maintenanceWindowId ?? null,
+    duplicate_count: alert.duplicateCount ?? 0,
   };
 }
 

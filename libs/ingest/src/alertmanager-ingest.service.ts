@@ -305,6 +305,7 @@ export class AlertmanagerIngestService {
           controls: alert.controls,
           version: alert.resolvedAt ? 2 : 1,
           updatedAt: now,
+          maintenanceWindowId: alert.maintenanceWindowId ?? null,
         }),
       );
     }
@@ -409,5 +410,6 @@ export function updateSql(tenantId: string, now: Date, rows: Record<string, unkn
            updated_at = ${now}, version = a.version + 1
       FROM u JOIN locked l ON l.id = u.id
      WHERE a.id = ANY(${ids}::text[]) AND a.id = u.id AND a.tenant_id = ${tenant} AND a.status = u.read_status::alert_status AND a.version = u.read_version
-    RETURNING a.id, a.status::text AS status, a.severity::text AS severity, a.type, a.source, a.title, a.controls, a.version, a.updated_at AS "updatedAt"`;
+    RETURNING a.id, a.status::text AS status, a.severity::text AS severity, a.type, a.source, a.title, a.controls, a.version, a.updated_at AS "updatedAt",
+              a.maintenance_window_id AS "maintenanceWindowId", a.duplicate_count AS "duplicateCount"`;
 }

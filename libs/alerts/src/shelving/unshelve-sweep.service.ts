@@ -44,7 +44,8 @@ export class UnshelveSweepService {
         UPDATE alerts a SET shelved_until = NULL, shelved_by = NULL, updated_at = ${now}, version = a.version + 1
           FROM expired e WHERE a.id = e.id
         RETURNING a.id, a.tenant_id AS "tenantId", a.status::text AS status, a.severity::text AS severity, a.type, a.source, a.title, a.controls,
-                  a.version, a.updated_at AS "updatedAt", e.shelved_until AS "shelvedUntil"`);
+                  a.version, a.updated_at AS "updatedAt", a.maintenance_window_id AS "maintenanceWindowId", a.duplicate_count AS "duplicateCount",
+                  e.shelved_until AS "shelvedUntil"`);
       if (rows.length === 0) return 0;
       await tx.alertTimelineEntry.createMany({
         data: rows.map((row) => ({
