@@ -148,7 +148,19 @@ describe('operations', () => {
       expect(history.severity).toEqual(arrayOf('AlertSeverity'));
       expect(history.status).toEqual(arrayOf('AlertStatus'));
 
-      expect(components.AlertSortField.enum).toEqual(['created_at', 'updated_at', 'severity', 'status', 'starts_at', 'ends_at', 'id', 'title', 'instance']);
+      expect(components.AlertSortField.enum).toEqual([
+        'created_at',
+        'updated_at',
+        'severity',
+        'status',
+        'starts_at',
+        'ends_at',
+        'id',
+        'title',
+        'instance',
+        'duplicate_count',
+        'last_received_at',
+      ]);
       expect(components.SystemHistorySortField.enum).toEqual(['id', 'alertname', 'severity', 'status', 'starts_at', 'ends_at', 'created_at']);
       expect(components.SortDirection.enum).toEqual(['asc', 'desc']);
       expect(components.PaginationMode.enum).toEqual(['offset', 'cursor']);

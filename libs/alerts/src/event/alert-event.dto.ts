@@ -28,7 +28,10 @@ const IMAGE_DESCRIPTION =
 /** Seed 000's event: what the analytic saw, on which stream, when. Only with `alertable_type: event`. */
 export class CreateAlertEventDto {
   @ApiProperty({
-    oneOf: [{ type: 'string', minLength: 1, maxLength: EVENT_ID_MAX_LENGTH }, { type: 'integer' }],
+    oneOf: [
+      { type: 'string', minLength: 1, maxLength: EVENT_ID_MAX_LENGTH },
+      { type: 'integer', minimum: Number.MIN_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER },
+    ],
     description: "The source's event id; an integer is kept as its decimal text",
     example: 5801,
   })
