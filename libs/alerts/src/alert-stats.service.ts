@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { dateRange, Principal, ProblemException, ProblemTypes } from '@app/common';
 import { PlainSql, Prisma, requestScope } from '@app/database';
 
-import { alertWhere } from './alerts.repository';
+import { alertWhere, sqlFilter } from './alerts.repository';
 import { SEVERITIES, STATUSES } from './dto/alert-enums';
 import { AlertFilterDto } from './dto/alert-filter.dto';
 import {
@@ -55,7 +55,8 @@ export class AlertStatsService {
   constructor(private readonly sql: PlainSql) {}
 
   async groups(dimension: Dimension, query: GroupStatsQueryDto, principal: Principal): Promise<GroupStatsDto> {
-    const where = alertWhere(query, requestScope(principal, query.tenant_id));
+    const scope = requestScope(principal, query.tenant_id);
+    const where = alertWhere(await sqlFilter(this.sql, query, scope), scope);
     const all = ALL_VALUES[dimension];
     // An enumerated dimension always answers every value, so `limit` applies to the open ones only.
     const limit = all ? Prisma.empty : Prisma.sql`LIMIT ${query.limit ?? 50}`;
@@ -68,8 +69,9 @@ export class AlertStatsService {
   }
 
   private async total(filter: AlertFilterDto, principal: Principal): Promise<number> {
+    const scope = requestScope(principal, filter.tenant_id);
     const [row] = await this.sql.rows<{ n: number }>(
-      Prisma.sql`SELECT count(*)::int AS n FROM alerts a ${alertWhere(filter, requestScope(principal, filter.tenant_id))}`,
+      Prisma.sql`SELECT count(*)::int AS n FROM alerts a ${alertWhere(await sqlFilter(this.sql, filter, scope), scope)}`,
     );
     return row.n;
   }
@@ -97,7 +99,8 @@ export class AlertStatsService {
       });
     }
     const filter: AlertFilterDto = { ...query, created_from: from.toISOString(), created_to: to.toISOString() };
-    const where = alertWhere(filter, requestScope(principal, query.tenant_id));
+    const scope = requestScope(principal, query.tenant_id);
+    const where = alertWhere(await sqlFilter(this.sql, filter, scope), scope);
     const unit = Prisma.raw(`'${interval}'`);
     const step = Prisma.raw(`'1 ${interval}'`);
     const series = Prisma.sql`generate_series(date_trunc(${unit}, ${from}::timestamptz), ${to}::timestamptz - interval '1 microsecond', ${step}::interval) AS s(bucket)`;
@@ -165,7 +168,8 @@ export class AlertStatsService {
 
   /** Mean, p50 and p90 of time to acknowledge and to resolve, per severity and overall (MTTA, MTTR), over alerts that got there. */
   async responseTimes(query: AlertFilterDto, principal: Principal): Promise<ResponseTimesDto[]> {
-    const where = alertWhere(query, requestScope(principal, query.tenant_id));
+    const scope = requestScope(principal, query.tenant_id);
+    const where = alertWhere(await sqlFilter(this.sql, query, scope), scope);
     return toResponseTimes(await this.sql.rows(responseTimesSql(where)), true);
   }
 }
