@@ -27,6 +27,7 @@ interface SortColumn {
 
 const column = (expr: Prisma.Sql, type: string): SortColumn => ({ expr, type: Prisma.raw(type) });
 const CREATED_AT = column(Prisma.sql`a.created_at`, 'timestamptz');
+const LAST_RECEIVED_AT = Prisma.sql`COALESCE(a.last_received_at, a.created_at)`;
 
 /**
  * Each sort: its columns before the id tie-breaker, and a row's value for them (one value, or one per
@@ -44,7 +45,8 @@ const SORTS: Record<AlertSortKey, { columns: SortColumn[]; value: (alert: Alert)
   title: { columns: [column(Prisma.sql`a.title`, 'varchar')], value: (a) => a.title },
   instance: { columns: [column(Prisma.sql`a.instance`, 'varchar')], value: (a) => a.instance },
   duplicate_count: { columns: [column(Prisma.sql`a.duplicate_count`, 'int')], value: (a) => a.duplicateCount },
-  last_received_at: { columns: [column(Prisma.sql`a.last_received_at`, 'timestamptz')], value: (a) => a.lastReceivedAt },
+  // Null until the first repeat: last received when created (the expression of alerts_tenant_last_received_idx).
+  last_received_at: { columns: [column(LAST_RECEIVED_AT, 'timestamptz')], value: (a) => a.lastReceivedAt ?? a.createdAt },
   alertname: { columns: [column(Prisma.sql`COALESCE(a.alertname, '')`, 'varchar')], value: (a) => a.alertname ?? '' },
   id: { columns: [], value: () => [] },
 };
@@ -132,8 +134,8 @@ export function alertWhere(filter: AlertFilterDto, scope: TenantScope): Prisma.S
     filter.tags_all?.length ? Prisma.sql`a.tags @> ${filter.tags_all}::text[]` : null,
     filter.open_at ? openAt(parseInstant(filter.open_at, filter.timezone ?? 'UTC') as Date) : null,
     filter.min_duplicate_count ? Prisma.sql`a.duplicate_count >= ${filter.min_duplicate_count}` : null,
-    filter.last_received_from ? Prisma.sql`a.last_received_at >= ${parseInstant(filter.last_received_from, filter.timezone ?? 'UTC')}` : null,
-    filter.last_received_to ? Prisma.sql`a.last_received_at < ${parseInstant(filter.last_received_to, filter.timezone ?? 'UTC')}` : null,
+    filter.last_received_from ? Prisma.sql`${LAST_RECEIVED_AT} >= ${parseInstant(filter.last_received_from, filter.timezone ?? 'UTC')}` : null,
+    filter.last_received_to ? Prisma.sql`${LAST_RECEIVED_AT} < ${parseInstant(filter.last_received_to, filter.timezone ?? 'UTC')}` : null,
     shelvedCondition(filter.shelved),
     suppressedCondition(filter.suppressed),
   ].filter((condition): condition is Prisma.Sql => condition !== null);

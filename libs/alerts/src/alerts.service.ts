@@ -114,7 +114,6 @@ function alertData(
     startsAt: (dto.starts_at && parseTimestamp(dto.starts_at)) || now,
     createdAt: now,
     updatedAt: now,
-    lastReceivedAt: now,
     controls: matchControls(rules, { type: dto.type, source: dto.source, labels: dto.labels ?? {} }, dto.controls ?? []),
     tags: normaliseTags(dto.tags ?? []),
     ...(event ? { event: event as unknown as Prisma.InputJsonObject } : {}),

@@ -42,7 +42,6 @@ export interface SeedAlert {
   dismissed_at: Date | null;
   dismissed_by: string | null;
   version: number;
-  last_received_at: Date;
 }
 
 export const ALERT_COLUMNS: (keyof SeedAlert)[] = [
@@ -82,7 +81,6 @@ export const ALERT_COLUMNS: (keyof SeedAlert)[] = [
   'dismissed_at',
   'dismissed_by',
   'version',
-  'last_received_at',
 ];
 
 interface Rule {
@@ -337,7 +335,6 @@ export function generateAlert(seed: number, index: number, tenants: readonly See
     dismissed_at: dismissedAt,
     dismissed_by: dismissedAt ? analyst : null,
     version: 1 + [acknowledgedAt, escalatedAt, resolvedAt, dismissedAt].filter(Boolean).length,
-    last_received_at: createdAt,
   };
 }
 
