@@ -1,3 +1,4 @@
+import { publicId } from '@app/common';
 import { Tenant } from '@app/database';
 
 import { http, startApi, TestApi } from './utils/api';
@@ -60,6 +61,35 @@ describe('maintenance windows', () => {
     http<{ data: WindowItem } & Problem>(api, 'POST', '/v1/maintenance-windows', { body, headers });
 
   describe('the windows themselves', () => {
+    it('should refuse a window past 200 open ones of the tenant with 409, creating nothing, and take ended ones and freed places', async () => {
+      const crowded = await world.tenant('Crowded');
+      const headers = world.bearer(crowded, ['maintenance:read', 'maintenance:write'], 'ops-lead');
+      const now = Date.now();
+      await world.prisma.maintenanceWindow.createMany({
+        data: Array.from({ length: 200 }, (_, i) => ({
+          id: publicId('mnt', now + i),
+          tenantId: crowded.id,
+          name: `Window ${i}`,
+          startsAt: new Date(now + HOUR),
+          endsAt: new Date(now + 2 * HOUR),
+          createdAt: new Date(now),
+          createdBy: 'seed',
+          updatedAt: new Date(now),
+        })),
+      });
+      const refused = await create({ name: 'One more', starts_at: at(HOUR), ends_at: at(3 * HOUR) }, headers);
+      expect(refused.status).toBe(409);
+      expect(refused.body).toEqual(expect.objectContaining({ type: '/problems/maintenance-window-limit', limit: 200, open: 200 }));
+      expect(await world.prisma.maintenanceWindow.count({ where: { tenantId: crowded.id } })).toBe(200);
+      expect(await world.prisma.auditEvent.count({ where: { tenantId: crowded.id, action: 'maintenance_window.create' } })).toBe(0);
+
+      // A window that has already ended takes no place (it records maintenance done, and matches no new alert).
+      expect((await create({ name: 'Last night', starts_at: at(-3 * HOUR), ends_at: at(-HOUR) }, headers)).status).toBe(201);
+      const freed = await world.prisma.maintenanceWindow.findFirstOrThrow({ where: { tenantId: crowded.id, name: 'Window 0' } });
+      expect((await http(api, 'DELETE', `/v1/maintenance-windows/${freed.id}`, { headers: { ...headers, 'if-match': '"1"' } })).status).toBe(204);
+      expect((await create({ name: 'One more', starts_at: at(HOUR), ends_at: at(3 * HOUR) }, headers)).status).toBe(201);
+    });
+
     it('should create, read, list, change (If-Match) and delete a window, each change an audit event', async () => {
       const created = await create({
         name: 'Database upgrade',

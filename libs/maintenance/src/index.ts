@@ -1,3 +1,4 @@
+export * from './errors/maintenance-problems';
 export * from './dto/maintenance-window.dto';
 export * from './maintenance-selector';
 export * from './maintenance-windows.service';

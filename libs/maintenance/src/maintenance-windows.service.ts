@@ -17,9 +17,29 @@ import {
 import { InjectScopedPrisma, keysetReads, MaintenanceWindow, Prisma, ScopedPrismaClient } from '@app/database';
 
 import { CreateMaintenanceWindowDto, ListMaintenanceWindowsQueryDto, UpdateMaintenanceWindowDto } from './dto/maintenance-window.dto';
+import { MaintenanceProblems } from './errors/maintenance-problems';
 
 export function maintenanceWindowNotFound(id: string): ProblemException {
   return new ProblemException(ProblemTypes.resourceNotFound, { args: { resource: 'maintenance window', id } });
+}
+
+/** The most windows one tenant may have that have not ended: each alert created is matched against every active one. */
+export const MAX_OPEN_WINDOWS = 200;
+
+function windowLimit(open: number): ProblemException {
+  return new ProblemException(MaintenanceProblems.maintenanceWindowLimit, { args: { limit: MAX_OPEN_WINDOWS }, extensions: { limit: MAX_OPEN_WINDOWS, open } });
+}
+
+/**
+ * 409 when the tenant has MAX_OPEN_WINDOWS windows that have not ended (besides `except`, the one a PATCH
+ * changes). Serialised per tenant by a transaction lock, so two creates at once cannot both take the last place.
+ */
+async function requireRoom(tx: { $queryRaw<T>(query: Prisma.Sql): Prisma.PrismaPromise<T> }, tenantId: string, now: Date, except?: string): Promise<void> {
+  await tx.$queryRaw(Prisma.sql`SELECT pg_advisory_xact_lock(hashtextextended(${`maintenance-windows:${tenantId}`}, 0))::text`);
+  const [{ open }] = await tx.$queryRaw<{ open: number }[]>(
+    Prisma.sql`SELECT count(*)::int AS open FROM maintenance_windows WHERE tenant_id = ${tenantId} AND ends_at > ${now} ${except ? Prisma.sql`AND id <> ${except}` : Prisma.empty}`,
+  );
+  if (open >= MAX_OPEN_WINDOWS) throw windowLimit(open);
 }
 
 /** 400 unless the window ends after it starts (checked on the fields as they will be, a PATCH's merged with the stored ones). */
@@ -78,6 +98,7 @@ export class MaintenanceWindowsService {
     const now = new Date();
     const tenantId = principal.tenantId;
     return this.db.$transaction(async (tx) => {
+      if (endsAt.getTime() > now.getTime()) await requireRoom(tx, tenantId, now);
       const created = await tx.maintenanceWindow.create({
         data: {
           id: publicId('mnt', now.getTime()),
@@ -121,6 +142,8 @@ export class MaintenanceWindowsService {
       };
       requireOrder(data.startsAt, data.endsAt);
       if (JSON.stringify(describe({ ...before, ...data })) === JSON.stringify(describe(before))) return before;
+      // An ended window moved into the future takes a place among the open ones.
+      if (before.endsAt.getTime() <= now.getTime() && data.endsAt.getTime() > now.getTime()) await requireRoom(tx, before.tenantId, now, id);
       const updated = await tx.maintenanceWindow.update({ where: { id }, data: { ...data, updatedAt: now, version: { increment: 1 } } });
       await appendAuditEvent(
         tx,

@@ -3,6 +3,7 @@ import { AuthProblems } from '@app/auth';
 import { ProblemType, ProblemTypes } from '@app/common';
 import { ComplianceProblems } from '@app/compliance';
 import { ExportProblems } from '@app/exports';
+import { MaintenanceProblems } from '@app/maintenance';
 import { CaseWorkProblems, ThreatCaseProblems } from '@app/threat-cases';
 import { WebhookProblems } from '@app/webhooks';
 
@@ -19,6 +20,7 @@ export const PROBLEM_CATALOGUE: readonly ProblemType[] = [
   ExportProblems,
   ComplianceProblems,
   WebhookProblems,
+  MaintenanceProblems,
 ]
   .flatMap((types) => Object.values(types) as ProblemType[])
   .sort((a, b) => a.code - b.code);

@@ -95,6 +95,10 @@ export const en = {
     },
     'legal-hold-released': { title: 'Legal hold already released', detail: 'The legal hold {id} was released at {released_at}.' },
     'legal-hold-unknown-threat-case': { title: 'Threat case not found', detail: 'The threat case {threat_case_id} does not exist for this tenant.' },
+    'maintenance-window-limit': {
+      title: 'Too many maintenance windows',
+      detail: 'The tenant already has {limit} maintenance windows that have not ended; delete or end one first.',
+    },
     'webhook-disabled': { title: 'Webhook disabled', detail: 'The webhook {id} is disabled; enable it before sending to it.' },
     'webhook-delivery-pending': {
       title: 'Delivery still pending',

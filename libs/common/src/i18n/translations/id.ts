@@ -112,6 +112,10 @@ export const id: Translations = {
     },
     'legal-hold-released': { title: 'Legal hold sudah dilepas', detail: 'Legal hold {id} telah dilepas pada {released_at}.' },
     'legal-hold-unknown-threat-case': { title: 'Kasus ancaman tidak ditemukan', detail: 'Kasus ancaman {threat_case_id} tidak ada untuk tenant ini.' },
+    'maintenance-window-limit': {
+      title: 'Terlalu banyak jendela pemeliharaan',
+      detail: 'Tenant sudah memiliki {limit} jendela pemeliharaan yang belum berakhir; hapus atau akhiri salah satunya terlebih dahulu.',
+    },
     'webhook-disabled': { title: 'Webhook dinonaktifkan', detail: 'Webhook {id} dinonaktifkan; aktifkan sebelum mengirim ke sana.' },
     'webhook-delivery-pending': {
       title: 'Pengiriman masih tertunda',

@@ -103,6 +103,10 @@ export const ko: Translations = {
     },
     'legal-hold-released': { title: '법적 보존이 이미 해제됨', detail: '법적 보존 {id}은(는) {released_at}에 해제되었습니다.' },
     'legal-hold-unknown-threat-case': { title: '위협 사례를 찾을 수 없음', detail: '위협 사례 {threat_case_id}이(가) 이 테넌트에 없습니다.' },
+    'maintenance-window-limit': {
+      title: '유지보수 기간이 너무 많음',
+      detail: '테넌트에 아직 끝나지 않은 유지보수 기간이 이미 {limit}개 있습니다. 먼저 하나를 삭제하거나 종료하세요.',
+    },
     'webhook-disabled': { title: '웹훅이 비활성화됨', detail: '웹훅 {id}이(가) 비활성화되었습니다. 보내기 전에 활성화하세요.' },
     'webhook-delivery-pending': { title: '전송 대기 중', detail: '전송 {id}이(가) 아직 대기 중입니다. 성공하거나 실패한 뒤에 다시 보낼 수 있습니다.' },
   },

@@ -67,6 +67,7 @@ export const zh: Translations = {
     'threat-case-observable-alert-limit': { title: '一个可观察项关联的告警过多', detail: '该可观察项已关联 {linked} 条告警；加上这些将超过上限 {limit}。' },
     'legal-hold-released': { title: '法律保全已解除', detail: '法律保全 {id} 已于 {released_at} 解除。' },
     'legal-hold-unknown-threat-case': { title: '未找到威胁案例', detail: '此租户下不存在威胁案例 {threat_case_id}。' },
+    'maintenance-window-limit': { title: '维护窗口过多', detail: '该租户已有 {limit} 个尚未结束的维护窗口；请先删除或结束其中一个。' },
     'webhook-disabled': { title: 'Webhook 已停用', detail: 'Webhook {id} 已停用；发送前请先启用。' },
     'webhook-delivery-pending': { title: '投递仍在等待', detail: '投递 {id} 仍在等待中；成功或失败后才能重新发送。' },
   },
