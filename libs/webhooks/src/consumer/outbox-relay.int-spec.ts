@@ -9,11 +9,13 @@ import { integrationSuite } from '../../../../test/utils/integration';
 import { WEBHOOK_JOBS, WEBHOOKS_QUEUE } from '../webhook-queue';
 import { WebhooksModule } from '../webhooks.module';
 import { OutboxRelay } from './outbox-relay';
+import { WebhookDeliverer } from './webhook-deliverer';
+import { WebhookMetrics } from './webhook-metrics';
 
 describe('OutboxRelay against PostgreSQL and Redis', () => {
   // A Redis prefix of its own: the webhooks queue of the run's prefix has consumers in other specs.
   const suite = integrationSuite(
-    { imports: [WebhooksModule], providers: [OutboxRelay, LiveEventPublisher] },
+    { imports: [WebhooksModule], providers: [OutboxRelay, LiveEventPublisher, WebhookDeliverer, WebhookMetrics] },
     { REDIS_PREFIX: `${process.env.REDIS_PREFIX as string}:relay` },
   );
   let prisma: PrismaService;
@@ -107,6 +109,20 @@ describe('OutboxRelay against PostgreSQL and Redis', () => {
     const kept = deliveries.filter((delivery) => delivery.subscriptionId === second);
     for (const delivery of kept) expect(await queue.getJob(`${delivery.id}:swept`)).toBeNull();
     expect(await prisma.webhookDelivery.count({ where: { id: { in: kept.map((d) => d.id) }, queuedAs: `batch:${kept[0].id}` } })).toBe(3);
+
+    // The replaced batch job turning up late (a stalled worker's) sends none of what the sweep gave away, nor
+    // does any job but the one a delivery names; the named one does (here: it ends the deliveries of a
+    // subscription disabled meanwhile, which sends nothing over the network).
+    const deliverer = suite.module.get(WebhookDeliverer);
+    await prisma.webhookSubscription.update({ where: { id: first }, data: { enabled: false } });
+    await deliverer.firstAttempts(
+      lost.map((delivery) => delivery.id),
+      `batch:${lost[0].id}`,
+    );
+    await deliverer.attempt(lost[0].id, 1, 8, `batch:${lost[0].id}`);
+    expect(await prisma.webhookDelivery.count({ where: { id: { in: lost.map((d) => d.id) }, status: 'pending', attempts: 0 } })).toBe(3);
+    await deliverer.attempt(lost[0].id, 1, 8, `${lost[0].id}:swept`);
+    expect((await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: lost[0].id } })).status).toBe('failed');
   });
 
   it('should remove relayed events older than a week and keep the others', async () => {

@@ -30,6 +30,11 @@ function cut(text: string): string {
   return text.length > 1000 ? `${text.slice(0, 999).replace(/[\uD800-\uDBFF]$/, '')}…` : text;
 }
 
+/** Whether the job `jobId` carries the delivery: the one its `queued_as` names (any job, for a delivery that names none). */
+function carries(delivery: Pick<WebhookDelivery, 'queuedAs'>, jobId: string | undefined): boolean {
+  return jobId === undefined || delivery.queuedAs === null || delivery.queuedAs === jobId;
+}
+
 /** One attempt, decided: what it did, and what follows (a retry after `retryDelayMs`, or nothing). */
 interface AttemptResult {
   deliveryId: string;
@@ -63,10 +68,15 @@ export class WebhookDeliverer {
     @InjectQueue(WEBHOOKS_QUEUE) private readonly queue: Queue,
   ) {}
 
-  /** `attempt` counts from 1 within its round of `maxAttempts`; throws RetryDelivery when another attempt is due. */
-  async attempt(deliveryId: string, attempt: number, maxAttempts: number): Promise<void> {
+  /**
+   * `attempt` counts from 1 within its round of `maxAttempts`; throws RetryDelivery when another attempt is due.
+   * `jobId`: the queue job running it. A delivery names the one job that carries it (`queued_as`); another job
+   * (one the sweep replaced, turning up late from a stalled worker) sends nothing, so no delivery goes out twice.
+   */
+  async attempt(deliveryId: string, attempt: number, maxAttempts: number, jobId?: string): Promise<void> {
     const delivery = await this.prisma.webhookDelivery.findUnique({ where: { id: deliveryId }, include: { subscription: true } });
     if (!delivery || delivery.status !== 'pending') return; // deleted with its subscription, or already ended
+    if (!carries(delivery, jobId)) return;
     const subscription = delivery.subscription;
     if (!subscription.enabled) return this.endDisabled(subscription, [deliveryId]);
     const result = await this.send(subscription, delivery, attempt, maxAttempts);
@@ -80,7 +90,7 @@ export class WebhookDeliverer {
    * batch job runs again (its worker died), a delivery it already attempted is not sent again, but its retry
    * job is queued again in case the worker died before queueing it (the job id makes that harmless).
    */
-  async firstAttempts(deliveryIds: readonly string[]): Promise<void> {
+  async firstAttempts(deliveryIds: readonly string[], jobId?: string): Promise<void> {
     const pending = await this.prisma.webhookDelivery.findMany({
       where: { id: { in: [...deliveryIds] }, status: 'pending', attempts: { lte: 1 } },
       orderBy: { id: 'asc' },
@@ -90,7 +100,8 @@ export class WebhookDeliverer {
       await this.queueRetries(
         attempted.map((delivery) => ({ deliveryId: delivery.id, delayMs: Math.max(0, (delivery.nextAttemptAt?.getTime() ?? 0) - Date.now()) })),
       );
-    const deliveries = pending.filter((delivery) => delivery.attempts === 0);
+    // A delivery the sweep gave to a job of its own is that job's now, not this (late) batch's.
+    const deliveries = pending.filter((delivery) => delivery.attempts === 0 && carries(delivery, jobId));
     if (deliveries.length === 0) return;
     const subscription = await this.prisma.webhookSubscription.findUnique({ where: { id: deliveries[0].subscriptionId } });
     if (!subscription) return;

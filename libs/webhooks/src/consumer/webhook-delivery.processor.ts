@@ -17,11 +17,11 @@ export class WebhookDeliveryProcessor {
   @Process({ name: WEBHOOK_JOBS.deliver, concurrency: CONCURRENCY })
   async deliver(job: Job<DeliverWebhookPayload>): Promise<void> {
     const prior = job.data.priorAttempts ?? 0;
-    await this.deliverer.attempt(job.data.deliveryId, prior + job.attemptsMade + 1, prior + (job.opts.attempts ?? 1));
+    await this.deliverer.attempt(job.data.deliveryId, prior + job.attemptsMade + 1, prior + (job.opts.attempts ?? 1), String(job.id));
   }
 
   @Process({ name: WEBHOOK_JOBS.deliverBatch, concurrency: BATCH_CONCURRENCY })
   async deliverBatch(job: Job<DeliverWebhookBatchPayload>): Promise<void> {
-    await this.deliverer.firstAttempts(job.data.deliveryIds);
+    await this.deliverer.firstAttempts(job.data.deliveryIds, String(job.id));
   }
 }
