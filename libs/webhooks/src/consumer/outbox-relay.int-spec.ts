@@ -125,6 +125,34 @@ describe('OutboxRelay against PostgreSQL and Redis', () => {
     expect((await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: lost[0].id } })).status).toBe('failed');
   });
 
+  it('should find a lost delivery behind a backlog of a thousand overdue ones whose job still waits', async () => {
+    const queue = suite.module.get<Queue>(getQueueToken(WEBHOOKS_QUEUE));
+    const sub = await subscription({ eventTypes: ['alert.updated'] });
+    // A job that stays waiting for an hour: the backlog's deliveries all name it.
+    await queue.add(WEBHOOK_JOBS.deliverBatch, { deliveryIds: [] }, { jobId: `backlog:${sub}`, delay: 3_600_000 });
+    const overdue = Date.now() - 600_000;
+    const row = (i: number, queuedAs: string) => ({
+      id: `whd_${sub.slice(4, 14)}${String(i).padStart(16, '0')}`,
+      tenantId: tenant.id,
+      subscriptionId: sub,
+      eventId: `evt_${i}`,
+      eventType: 'alert.updated',
+      payload: '{}',
+      nextAttemptAt: new Date(overdue + i),
+      queuedAs,
+      createdAt: new Date(overdue),
+      updatedAt: new Date(overdue),
+    });
+    await prisma.webhookDelivery.createMany({ data: Array.from({ length: 1_200 }, (_, i) => row(i, `backlog:${sub}`)) });
+    const lost = row(1_200, `batch:gone-${sub}`);
+    await prisma.webhookDelivery.create({ data: lost });
+    await relay.sweep();
+    expect((await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: lost.id } })).queuedAs).toBe(`${lost.id}:swept`);
+    expect(await queue.getJob(`${lost.id}:swept`)).not.toBeNull();
+    expect(await prisma.webhookDelivery.count({ where: { subscriptionId: sub, queuedAs: `backlog:${sub}` } })).toBe(1_200);
+    await prisma.webhookDelivery.deleteMany({ where: { subscriptionId: sub } });
+  });
+
   it('should remove relayed events older than a week and keep the others', async () => {
     await appendOutboxEvents(prisma, [alert('info'), alert('medium')]);
     await relay.drain();

@@ -20,6 +20,9 @@ const SWEEP_EVERY_MS = 60_000;
 /** Relayed events are kept a week (the live stream resumes from Redis, deliveries carry their own body), then removed in batches. */
 const KEEP_DISPATCHED_MS = 7 * 86_400_000;
 const PURGE_BATCH = 10_000;
+/** Overdue deliveries the sweep reads a page, and pages a sweep: a backlog is walked over several sweeps, from where the last stopped. */
+const SWEEP_PAGE = 1_000;
+const SWEEP_PAGES = 20;
 
 /** A batch job to queue: the deliveries of one subscription it makes the first attempt of. */
 interface DeliveryBatch {
@@ -53,6 +56,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   /** Runs of this process, one after another (several processes share the work through SKIP LOCKED). */
   private chain: Promise<void> = Promise.resolve();
   private queued = false;
+  /** Where the last sweep stopped in a backlog of overdue deliveries (next_attempt_at, id); null: from the oldest. */
+  private sweptUpTo: { nextAttemptAt: Date; id: string } | null = null;
   private stopped = false;
 
   constructor(
@@ -199,29 +204,45 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
    */
   async sweep(): Promise<void> {
     try {
-      const overdue = await this.prisma.webhookDelivery.findMany({
-        where: { status: 'pending', nextAttemptAt: { lt: new Date(Date.now() - ORPHAN_AFTER_MS) } },
-        select: { id: true, attempts: true, queuedAs: true },
-        orderBy: { nextAttemptAt: 'asc' },
-        take: 1_000,
-      });
-      const byJob = new Map<string, typeof overdue>();
-      for (const delivery of overdue) {
-        const jobId = delivery.queuedAs ?? delivery.id;
-        byJob.set(jobId, [...(byJob.get(jobId) ?? []), delivery]);
-      }
-      for (const [jobId, deliveries] of byJob) {
-        const job = await this.queue.getJob(jobId);
-        if (job && !(await job.isFailed())) continue;
-        await job?.remove();
-        for (const delivery of deliveries) await this.requeue(delivery);
-      }
+      for (let page = 0; page < SWEEP_PAGES; page++) if (!(await this.sweepPage())) break;
       const before = new Date(Date.now() - KEEP_DISPATCHED_MS);
       await this.prisma
         .$executeRaw`DELETE FROM outbox_events WHERE id IN (SELECT id FROM outbox_events WHERE dispatched_at < ${before} ORDER BY dispatched_at LIMIT ${PURGE_BATCH})`;
     } catch (error) {
       this.logger.warn(`webhook sweep: ${(error as Error).message}`);
     }
+  }
+
+  /**
+   * One page of overdue deliveries after `sweptUpTo`, in (next_attempt_at, id) order: those whose job is gone
+   * or failed are queued again. Answers whether more may follow; at the end the next sweep starts from the oldest.
+   */
+  private async sweepPage(): Promise<boolean> {
+    const after = this.sweptUpTo;
+    const overdue = await this.prisma.webhookDelivery.findMany({
+      where: {
+        status: 'pending',
+        nextAttemptAt: { lt: new Date(Date.now() - ORPHAN_AFTER_MS) },
+        ...(after ? { OR: [{ nextAttemptAt: { gt: after.nextAttemptAt } }, { nextAttemptAt: after.nextAttemptAt, id: { gt: after.id } }] } : {}),
+      },
+      select: { id: true, attempts: true, queuedAs: true, nextAttemptAt: true },
+      orderBy: [{ nextAttemptAt: 'asc' }, { id: 'asc' }],
+      take: SWEEP_PAGE,
+    });
+    const last = overdue.at(-1);
+    this.sweptUpTo = overdue.length < SWEEP_PAGE || !last ? null : { nextAttemptAt: last.nextAttemptAt as Date, id: last.id };
+    const byJob = new Map<string, typeof overdue>();
+    for (const delivery of overdue) {
+      const jobId = delivery.queuedAs ?? delivery.id;
+      byJob.set(jobId, [...(byJob.get(jobId) ?? []), delivery]);
+    }
+    for (const [jobId, deliveries] of byJob) {
+      const job = await this.queue.getJob(jobId);
+      if (job && !(await job.isFailed())) continue;
+      await job?.remove();
+      for (const delivery of deliveries) await this.requeue(delivery);
+    }
+    return this.sweptUpTo !== null;
   }
 
   /** Queues a delivery as its own job, unless it moved on meanwhile (its job ran, or another sweep took it). */
