@@ -164,6 +164,9 @@ export class AppConfig {
   get webhookTimeoutSeconds(): number {
     return this.env.WEBHOOK_TIMEOUT_SECONDS;
   }
+  get webhookDeliveryRetentionDays(): number {
+    return this.env.WEBHOOK_DELIVERY_RETENTION_DAYS;
+  }
   get webhookMaxAttempts(): number {
     return this.env.WEBHOOK_MAX_ATTEMPTS;
   }

@@ -206,6 +206,11 @@ export const ENV_SCHEMA = {
     default: 'false',
     parse: boolean,
   },
+  WEBHOOK_DELIVERY_RETENTION_DAYS: {
+    expects: 'days a finished webhook delivery (succeeded or failed) and its attempt log are kept, from 1 to 3650',
+    default: '30',
+    parse: integer(1, 3650),
+  },
   WEBHOOK_TIMEOUT_SECONDS: { expects: 'seconds one webhook delivery attempt may take, from 1 to 60', default: '10', parse: integer(1, 60) },
   WEBHOOK_MAX_ATTEMPTS: { expects: 'attempts of one webhook delivery before it fails, from 1 to 20', default: '8', parse: integer(1, 20) },
   WEBHOOK_RETRY_BASE_MS: {

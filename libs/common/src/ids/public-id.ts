@@ -52,6 +52,11 @@ export function publicId(prefix: IdPrefix, now?: number): string {
   return `${prefix}_${ulid(now)}`;
 }
 
+/** The lowest id of this type made at `time` (ms): every id made before it sorts below it, so `id < idFloor(…)` is a primary-key range. */
+export function idFloor(prefix: IdPrefix, time: number): string {
+  return `${prefix}_${encodeTime(time)}${'0'.repeat(16)}`;
+}
+
 /** A tenant's public id (`tnt_` + ULID), as every request names one. */
 export const TENANT_ID = /^tnt_[0-9A-Z]{26}$/;
 

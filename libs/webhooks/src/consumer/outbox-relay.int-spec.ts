@@ -1,7 +1,7 @@
 import { getQueueToken } from '@nestjs/bull';
 import { Queue } from 'bull';
 
-import { RedisService } from '@app/common';
+import { idFloor, publicId, RedisService } from '@app/common';
 import { PrismaService, Tenant } from '@app/database';
 import { appendOutboxEvents, LiveEventPublisher } from '@app/events';
 
@@ -150,6 +150,44 @@ describe('OutboxRelay against PostgreSQL and Redis', () => {
     expect((await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: lost.id } })).queuedAs).toBe(`${lost.id}:swept`);
     expect(await queue.getJob(`${lost.id}:swept`)).not.toBeNull();
     expect(await prisma.webhookDelivery.count({ where: { subscriptionId: sub, queuedAs: `backlog:${sub}` } })).toBe(1_200);
+    await prisma.webhookDelivery.deleteMany({ where: { subscriptionId: sub } });
+  });
+
+  it('should remove finished deliveries past their retention with their attempt log, and keep pending and recent ones', async () => {
+    const sub = await subscription({ eventTypes: ['alert.updated'] });
+    const day = 86_400_000;
+    // Ids as they were made then (publicId never steps back in time): the time part, then a suffix of our own.
+    const delivery = (ageDays: number, status: 'pending' | 'succeeded' | 'failed') => {
+      const at = new Date(Date.now() - ageDays * day);
+      return {
+        id: `${idFloor('whd', at.getTime()).slice(0, -2)}${ageDays}`,
+        tenantId: tenant.id,
+        subscriptionId: sub,
+        eventId: publicId('evt', at.getTime()),
+        eventType: 'alert.updated',
+        payload: '{}',
+        status,
+        createdAt: at,
+        updatedAt: at,
+      };
+    };
+    const [oldDone, oldFailed, oldPending, recent] = [delivery(31, 'succeeded'), delivery(40, 'failed'), delivery(45, 'pending'), delivery(29, 'succeeded')];
+    await prisma.webhookDelivery.createMany({ data: [oldDone, oldFailed, oldPending, recent] });
+    await prisma.webhookDeliveryAttempt.create({
+      data: {
+        id: publicId('wha'),
+        tenantId: tenant.id,
+        deliveryId: oldDone.id,
+        attempt: 1,
+        attemptedAt: oldDone.createdAt,
+        outcome: 'succeeded',
+        durationMs: 5,
+      },
+    });
+    await relay.sweep();
+    const left = await prisma.webhookDelivery.findMany({ where: { subscriptionId: sub }, select: { id: true } });
+    expect(left.map((d) => d.id).sort()).toEqual([oldPending.id, recent.id].sort());
+    expect(await prisma.webhookDeliveryAttempt.count({ where: { deliveryId: oldDone.id } })).toBe(0);
     await prisma.webhookDelivery.deleteMany({ where: { subscriptionId: sub } });
   });
 

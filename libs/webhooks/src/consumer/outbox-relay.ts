@@ -3,7 +3,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { Queue } from 'bull';
 import { Client } from 'pg';
 
-import { publicId } from '@app/common';
+import { idFloor, publicId } from '@app/common';
 import { AppConfig } from '@app/config';
 import { CONNECT_TIMEOUT_MS, OutboxEvent, Prisma, PrismaService, WebhookSubscription } from '@app/database';
 import { eventPayload, EventFilter, LiveEventPublisher, matchesFilter } from '@app/events';
@@ -208,6 +208,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       const before = new Date(Date.now() - KEEP_DISPATCHED_MS);
       await this.prisma
         .$executeRaw`DELETE FROM outbox_events WHERE id IN (SELECT id FROM outbox_events WHERE dispatched_at < ${before} ORDER BY dispatched_at LIMIT ${PURGE_BATCH})`;
+      // Finished deliveries past their retention, with their attempt log (ON DELETE CASCADE): ids sort by
+      // creation, so the old ones are a primary-key range; a pending one stays whatever its age.
+      const floor = idFloor('whd', Date.now() - this.config.webhookDeliveryRetentionDays * 86_400_000);
+      await this.prisma.$executeRaw`DELETE FROM webhook_deliveries WHERE id IN (
+          SELECT id FROM webhook_deliveries WHERE id < ${floor} AND status <> 'pending' ORDER BY id LIMIT ${PURGE_BATCH})`;
     } catch (error) {
       this.logger.warn(`webhook sweep: ${(error as Error).message}`);
     }
