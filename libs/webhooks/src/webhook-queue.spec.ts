@@ -1,4 +1,5 @@
 import { parseRetryAfter, retryDelayMs } from './webhook-queue';
+import { chosenDelay } from './webhooks.module';
 
 describe('webhook retries', () => {
   it('should wait three times longer at each retry, within 20% of jitter', () => {
@@ -21,5 +22,18 @@ describe('webhook retries', () => {
     expect(parseRetryAfter('999999999')).toBe(86_400_000);
     expect(parseRetryAfter('soon')).toBeNull();
     expect(parseRetryAfter(undefined)).toBeNull();
+  });
+});
+
+describe('the webhooks queue backoff', () => {
+  it('should wait as the attempt chose, and for an error of our own as a failed attempt would, never at once', () => {
+    const delay = chosenDelay(60_000);
+    expect(delay(1, Object.assign(new Error('503'), { retryDelayMs: 5_000 }))).toBe(5_000);
+    for (const attemptsMade of [0, 1, 2]) {
+      const waited = delay(attemptsMade, new Error('Connection terminated unexpectedly'));
+      const expected = 60_000 * 3 ** (Math.max(1, attemptsMade) - 1);
+      expect(waited).toBeGreaterThanOrEqual(expected * 0.8);
+      expect(waited).toBeLessThanOrEqual(expected * 1.2);
+    }
   });
 });

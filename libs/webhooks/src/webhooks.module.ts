@@ -6,12 +6,16 @@ import { AppConfig } from '@app/config';
 import { queueMetricsProvider, QueuesModule } from '@app/queues';
 
 import { WebhookDeliveriesService } from './webhook-deliveries.service';
-import { WEBHOOK_BACKOFF, WEBHOOKS_QUEUE } from './webhook-queue';
+import { retryDelayMs, WEBHOOK_BACKOFF, WEBHOOKS_QUEUE } from './webhook-queue';
 import { WebhookSubscriptionsService } from './webhook-subscriptions.service';
 
-/** The delay a failed attempt chose (Retry-After, or exponential with jitter), carried by its error. */
-function chosenDelay(_attemptsMade: number, error: Error & { retryDelayMs?: number }): number {
-  return error.retryDelayMs ?? 0;
+/**
+ * The delay a failed attempt chose (Retry-After, or exponential with jitter), carried by its error; an error
+ * of our own (the database or Redis down while recording) waits as a failed attempt would, not at once,
+ * so an outage does not burn a delivery's attempts in a burst.
+ */
+export function chosenDelay(baseMs: number): (attemptsMade: number, error: Error & { retryDelayMs?: number }) => number {
+  return (attemptsMade, error) => error.retryDelayMs ?? retryDelayMs(Math.max(1, attemptsMade), baseMs, null);
 }
 
 /**
@@ -31,7 +35,7 @@ function chosenDelay(_attemptsMade: number, error: Error & { retryDelayMs?: numb
           lockDuration: config.webhookStalledSeconds * 1000,
           stalledInterval: config.webhookStalledSeconds * 1000,
           maxStalledCount: 2,
-          backoffStrategies: { [WEBHOOK_BACKOFF]: chosenDelay },
+          backoffStrategies: { [WEBHOOK_BACKOFF]: chosenDelay(config.webhookRetryBaseMs) },
         },
       }),
     }),
