@@ -12,6 +12,17 @@ describe('event filters', () => {
     expect(matchesFilter({ control: ['ISO27001:A.8.15'] }, alert)).toBe(false);
   });
 
+  it('should leave out the events of suppressed alerts unless the filter asks for them', () => {
+    const suppressed = { ...alert, suppressed: true };
+    const shown = { ...alert, suppressed: false };
+    expect([matchesFilter({}, suppressed), matchesFilter({}, shown)]).toEqual([false, true]);
+    expect([matchesFilter({ suppressed: 'false' }, suppressed), matchesFilter({ suppressed: 'false' }, shown)]).toEqual([false, true]);
+    expect([matchesFilter({ suppressed: 'true' }, suppressed), matchesFilter({ suppressed: 'true' }, shown)]).toEqual([true, false]);
+    expect([matchesFilter({ suppressed: 'any' }, suppressed), matchesFilter({ suppressed: 'any' }, shown)]).toEqual([true, true]);
+    // Events without the field (threat cases, exports) pass whatever it says.
+    expect(matchesFilter({ suppressed: 'true' }, { id: 'tc_1', controls: [] })).toBe(true);
+  });
+
   it('should apply a condition only to events carrying its field', () => {
     expect(matchesFilter({ severity: ['critical'] }, { id: 'exp_1', status: 'completed' })).toBe(true);
     expect(matchesFilter({ control: ['PCI:10.2.1.1'] }, { id: 'tc_1', controls: [] })).toBe(false);

@@ -22,11 +22,12 @@ function requireReadScopes(principal: Principal, types: readonly EventType[]): v
 }
 
 function filterJson(filter: EventFilterDto | undefined): Prisma.InputJsonObject {
-  const json: Record<string, string[]> = {};
+  const json: Record<string, string[] | string> = {};
   for (const key of ['severity', 'source', 'control'] as const) {
     const values = filter?.[key];
     if (values?.length) json[key] = [...new Set(values)];
   }
+  if (filter?.suppressed) json.suppressed = filter.suppressed;
   return json;
 }
 

@@ -40,7 +40,7 @@ export class EventsController {
     await this.streams.stream(reply, {
       tenantId: principal.tenantId,
       types: streamTypes(principal, query.types),
-      filter: { severity: query.severity, source: query.source, control: query.control },
+      filter: { severity: query.severity, source: query.source, control: query.control, suppressed: query.suppressed },
       lastEventId: checkLastEventId(lastEventId),
     });
   }

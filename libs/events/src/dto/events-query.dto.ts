@@ -3,6 +3,7 @@ import { ArrayMaxSize, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 
 
 import { CommaSeparated, queryListMaxItems } from '@app/common';
 
+import { SUPPRESSED_EVENT_FILTER } from '../event-filter';
 import { EVENT_TYPES, EventType } from '../event-types';
 
 const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
@@ -53,6 +54,15 @@ export class EventsQueryDto {
   @IsNotEmpty({ each: true })
   @MaxLength(22, { each: true })
   control?: string[];
+
+  @ApiPropertyOptional({
+    enum: SUPPRESSED_EVENT_FILTER,
+    description:
+      'Alert events of alerts a maintenance window suppressed: `false` (the default) leaves them out, as the alert list does; `true` only them; `any` both',
+  })
+  @IsOptional()
+  @IsIn(SUPPRESSED_EVENT_FILTER)
+  suppressed?: (typeof SUPPRESSED_EVENT_FILTER)[number];
 
   /** The credential (a JWT or an `ak_` key) for clients that cannot send headers, such as EventSource; a header wins. Prefer a short-lived JWT: URLs end up in logs. */
   @IsOptional()

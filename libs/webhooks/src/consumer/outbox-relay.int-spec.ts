@@ -72,6 +72,21 @@ describe('OutboxRelay against PostgreSQL and Redis', () => {
     expect(await prisma.webhookDelivery.count({ where: { tenantId: tenant.id } })).toBe(3);
   });
 
+  it('should deliver a suppressed alert only to subscriptions that ask for suppressed alerts', async () => {
+    const defaults = await subscription({ eventTypes: ['alert.escalated'] });
+    const any = await subscription({ eventTypes: ['alert.escalated'], filter: { suppressed: 'any' } });
+    const only = await subscription({ eventTypes: ['alert.escalated'], filter: { suppressed: 'true' } });
+    await appendOutboxEvents(prisma, [
+      { tenantId: tenant.id, type: 'alert.escalated', data: { id: 'alr_quiet', severity: 'high', source: 's', controls: [], suppressed: true } },
+      { tenantId: tenant.id, type: 'alert.escalated', data: { id: 'alr_loud', severity: 'high', source: 's', controls: [], suppressed: false } },
+    ]);
+    await relay.drain();
+    const deliveries = await prisma.webhookDelivery.findMany({ where: { subscriptionId: { in: [defaults, any, only] } } });
+    const pairs = deliveries.map((delivery) => `${delivery.subscriptionId}:${JSON.parse(delivery.payload).data.id}`).sort();
+    expect(pairs).toEqual([`${defaults}:alr_loud`, `${any}:alr_loud`, `${any}:alr_quiet`, `${only}:alr_quiet`].sort());
+    await prisma.webhookSubscription.updateMany({ where: { id: { in: [defaults, any, only] } }, data: { enabled: false } });
+  });
+
   it('should queue one batch job per subscription for its deliveries, named on each, and queue again a delivery whose job is gone', async () => {
     const queue = suite.module.get<Queue>(getQueueToken(WEBHOOKS_QUEUE));
     const first = await subscription({ eventTypes: ['alert.updated'] });

@@ -4,7 +4,7 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsObj
 
 import { IsOmittable, PageQueryDto, ToBoolean } from '@app/common';
 import type { WebhookSubscription } from '@app/database';
-import { EVENT_TYPES, EventFilter, EventType } from '@app/events';
+import { EVENT_TYPES, EventFilter, EventType, SUPPRESSED_EVENT_FILTER } from '@app/events';
 
 const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
 export const WEBHOOK_URL_MAX_LENGTH = 2048;
@@ -48,6 +48,15 @@ export class EventFilterDto {
   @IsNotEmpty({ each: true })
   @MaxLength(22, { each: true })
   control?: string[];
+
+  @ApiPropertyOptional({
+    enum: SUPPRESSED_EVENT_FILTER,
+    description:
+      'Alert events of alerts a maintenance window suppressed: `false` (the default) leaves them out, so a blackout pages no one; `true` only them; `any` both',
+  })
+  @IsOptional()
+  @IsIn(SUPPRESSED_EVENT_FILTER)
+  suppressed?: (typeof SUPPRESSED_EVENT_FILTER)[number];
 }
 
 export class CreateWebhookDto {
@@ -130,6 +139,7 @@ export class EventFilterViewDto {
   @ApiPropertyOptional({ enum: SEVERITIES, enumName: 'AlertSeverity', isArray: true, maxItems: 5 }) severity?: string[];
   @ApiPropertyOptional({ type: [String], maxItems: 20, maxLength: 200 }) source?: string[];
   @ApiPropertyOptional({ type: [String], maxItems: 50, maxLength: 22 }) control?: string[];
+  @ApiPropertyOptional({ enum: SUPPRESSED_EVENT_FILTER, description: 'Absent: `false`, suppressed alerts left out' }) suppressed?: string;
 }
 
 export class WebhookDto {
