@@ -324,6 +324,8 @@ describe('faults of real infrastructure', () => {
       await redis.kill();
 
       expect((await fetch(`${api.baseUrl}/v1/alerts?page_size=5`, { headers })).status).toBe(200);
+      // Once the api has seen Redis go (its readiness says so), queue work is refused before anything is written.
+      await waitForStatus(`${api.baseUrl}/health/ready`, (status) => status === 503);
       const jobsBefore = await db.exportJob.count();
       const refused = await fetch(`${api.baseUrl}/v1/exports`, {
         method: 'POST',

@@ -11,7 +11,11 @@ function unavailable(message: string, code: string): Error {
 /** Throws at once when the queue's Redis connection is down (reconnecting), before a request changes anything. */
 export function assertQueueConnected(queue: Queue): void {
   const status = queue.client.status;
-  if (status !== 'ready' && status !== 'wait' && status !== 'connecting' && status !== 'connect') {
+  // Connecting is fine at start; after a lost connection (ioredis counts its retries until the next ready)
+  // it is an attempt against a Redis that was down a moment ago: refuse before anything is written.
+  const reconnecting = (queue.client as unknown as { retryAttempts?: number }).retryAttempts ?? 0;
+  const starting = (status === 'connecting' || status === 'connect') && reconnecting === 0;
+  if (status !== 'ready' && status !== 'wait' && !starting) {
     throw unavailable(`Redis unavailable (queue ${queue.name}: ${status})`, 'ECONNREFUSED');
   }
 }
