@@ -64,24 +64,24 @@ export async function planRepeats<T extends RepeatFields & { id?: unknown; maint
   rows: T[],
 ): Promise<RepeatPlan<T>> {
   const keys = rows.map(repeatKey);
-  const wanted = [...new Set(keys.filter((key): key is string => key !== null))];
+  const wanted = new Set(keys.filter((key): key is string => key !== null));
   const plan: RepeatPlan<T> = { fresh: [], repeatOf: new Map(), received: new Map() };
   /** Key → the newest active alert of it, and whether it is suppressed. */
   const target = new Map<string, { id: string; suppressed: boolean }>();
-  if (wanted.length) {
+  if (wanted.size) {
     // The lock call is volatile, so PostgreSQL evaluates it after the sort: the locks are taken in key order.
     await query(
-      Prisma.sql`SELECT pg_advisory_xact_lock(h)::text FROM (SELECT DISTINCT hashtextextended(${tenantId} || k, 0) AS h FROM unnest(${wanted}::text[]) k) keys ORDER BY h`,
+      Prisma.sql`SELECT pg_advisory_xact_lock(h)::text FROM (SELECT DISTINCT hashtextextended(${tenantId} || k, 0) AS h FROM unnest(${[...wanted]}::text[]) k) keys ORDER BY h`,
     );
     const found = (await activeAlerts(query, tenantId, rows)).sort((a, b) => b.created_at.getTime() - a.created_at.getTime() || (a.id < b.id ? 1 : -1));
     for (const alert of found) {
       const entry = { id: alert.id, suppressed: alert.maintenance_window_id !== null };
       const key = repeatKey({ fingerprint: alert.fingerprint, alertableType: alert.alertable_type, alertableId: alert.alertable_id, type: alert.type });
       // Newest first: the first one found per key is the one that takes the repeat.
-      if (key && wanted.includes(key) && !target.has(key)) target.set(key, entry);
+      if (key && wanted.has(key) && !target.has(key)) target.set(key, entry);
       // An alert with a fingerprint is also found by its alertable (a repeat without a fingerprint names only that).
       const byAlertable = repeatKey({ alertableType: alert.alertable_type, alertableId: alert.alertable_id, type: alert.type });
-      if (byAlertable && wanted.includes(byAlertable) && !target.has(byAlertable)) target.set(byAlertable, entry);
+      if (byAlertable && wanted.has(byAlertable) && !target.has(byAlertable)) target.set(byAlertable, entry);
     }
   }
   rows.forEach((row, index) => {
