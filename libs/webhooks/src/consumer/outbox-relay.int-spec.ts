@@ -8,6 +8,7 @@ import { appendOutboxEvents, LiveEventPublisher } from '@app/events';
 import { integrationSuite } from '../../../../test/utils/integration';
 import { WEBHOOK_JOBS, WEBHOOKS_QUEUE } from '../webhook-queue';
 import { WebhooksModule } from '../webhooks.module';
+import { deliveryBodies } from './delivery-bodies';
 import { OutboxRelay } from './outbox-relay';
 import { WebhookDeliverer } from './webhook-deliverer';
 import { WebhookMetrics } from './webhook-metrics';
@@ -63,9 +64,12 @@ describe('OutboxRelay against PostgreSQL and Redis', () => {
     const events = await prisma.outboxEvent.findMany({ where: { tenantId: tenant.id }, orderBy: { id: 'asc' } });
     expect(events.every((event) => event.dispatchedAt !== null)).toBe(true);
     const deliveries = await prisma.webhookDelivery.findMany({ where: { tenantId: tenant.id } });
-    const pairs = deliveries.map((delivery) => `${delivery.subscriptionId}:${JSON.parse(delivery.payload).data.severity}`).sort();
+    expect(deliveries.every((delivery) => delivery.payload === null)).toBe(true); // the body is the event's, not a copy
+    const bodies = await deliveryBodies(prisma, deliveries);
+    const body = (id: string): { type: string; data: Record<string, unknown> } => JSON.parse(bodies.get(id) ?? 'null');
+    const pairs = deliveries.map((delivery) => `${delivery.subscriptionId}:${body(delivery.id).data.severity}`).sort();
     expect(pairs).toEqual([`${all}:critical`, `${all}:low`, `${critical}:critical`].sort());
-    expect(deliveries.every((delivery) => delivery.status === 'pending' && JSON.parse(delivery.payload).type === 'alert.created')).toBe(true);
+    expect(deliveries.every((delivery) => delivery.status === 'pending' && body(delivery.id).type === 'alert.created')).toBe(true);
     const stream = await suite.module.get(RedisService).client.xrange(`events:${tenant.id}`, '-', '+');
     expect(stream.map(([, fields]) => fields[fields.indexOf('id') + 1])).toEqual(events.map((event) => event.id));
     await relay.drain();
@@ -82,7 +86,8 @@ describe('OutboxRelay against PostgreSQL and Redis', () => {
     ]);
     await relay.drain();
     const deliveries = await prisma.webhookDelivery.findMany({ where: { subscriptionId: { in: [defaults, any, only] } } });
-    const pairs = deliveries.map((delivery) => `${delivery.subscriptionId}:${JSON.parse(delivery.payload).data.id}`).sort();
+    const bodies = await deliveryBodies(prisma, deliveries);
+    const pairs = deliveries.map((delivery) => `${delivery.subscriptionId}:${JSON.parse(bodies.get(delivery.id) ?? 'null').data.id}`).sort();
     expect(pairs).toEqual([`${defaults}:alr_loud`, `${any}:alr_loud`, `${any}:alr_quiet`, `${only}:alr_quiet`].sort());
     await prisma.webhookSubscription.updateMany({ where: { id: { in: [defaults, any, only] } }, data: { enabled: false } });
   });
@@ -206,13 +211,32 @@ describe('OutboxRelay against PostgreSQL and Redis', () => {
     await prisma.webhookDelivery.deleteMany({ where: { subscriptionId: sub } });
   });
 
-  it('should remove relayed events older than a week and keep the others', async () => {
+  it('should keep relayed events as long as their deliveries (30 days) and two days more, then remove them', async () => {
     await appendOutboxEvents(prisma, [alert('info'), alert('medium')]);
     await relay.drain();
     const [kept, aged] = await prisma.outboxEvent.findMany({ where: { tenantId: tenant.id }, orderBy: { id: 'desc' }, take: 2 });
-    await prisma.outboxEvent.update({ where: { id: aged.id }, data: { dispatchedAt: new Date(Date.now() - 8 * 86_400_000) } });
+    await prisma.outboxEvent.update({ where: { id: kept.id }, data: { dispatchedAt: new Date(Date.now() - 31 * 86_400_000) } });
+    await prisma.outboxEvent.update({ where: { id: aged.id }, data: { dispatchedAt: new Date(Date.now() - 33 * 86_400_000) } });
     await relay.sweep();
     expect(await prisma.outboxEvent.findUnique({ where: { id: aged.id } })).toBeNull();
     expect(await prisma.outboxEvent.findUnique({ where: { id: kept.id } })).not.toBeNull();
+  });
+
+  it('should fail a delivery whose event is no longer kept without sending it, saying why', async () => {
+    const sub = await subscription({ eventTypes: ['alert.updated'] });
+    const id = publicId('whd');
+    const now = new Date();
+    await prisma.webhookDelivery.create({
+      data: { id, tenantId: tenant.id, subscriptionId: sub, eventId: 'evt_gone', eventType: 'alert.updated', createdAt: now, updatedAt: now },
+    });
+    await suite.module.get(WebhookDeliverer).attempt(id, 1, 8);
+    const delivery = await prisma.webhookDelivery.findUniqueOrThrow({ where: { id } });
+    expect({ status: delivery.status, attempts: delivery.attempts, responseStatus: delivery.responseStatus }).toEqual({
+      status: 'failed',
+      attempts: 1,
+      responseStatus: null,
+    });
+    expect(delivery.error).toBe('Not sent: event evt_gone is no longer kept (events are kept as long as their deliveries)');
+    await prisma.webhookDelivery.deleteMany({ where: { subscriptionId: sub } });
   });
 });

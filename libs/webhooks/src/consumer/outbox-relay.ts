@@ -17,8 +17,12 @@ const POLL_MS = 1_000;
 /** A pending delivery this long past its next attempt whose job is gone lost its queue entry (a process died, Redis was emptied). */
 const ORPHAN_AFTER_MS = 60_000;
 const SWEEP_EVERY_MS = 60_000;
-/** Relayed events are kept a week (the live stream resumes from Redis, deliveries carry their own body), then removed in batches. */
-const KEEP_DISPATCHED_MS = 7 * 86_400_000;
+/**
+ * Relayed events are kept as long as the deliveries made of them, whose body they are (the live stream resumes
+ * from Redis), and two days more: a delivery resent on the last day of its retention is pending for about a
+ * day. Then they are removed in batches.
+ */
+const KEEP_AFTER_DELIVERIES_MS = 2 * 86_400_000;
 const PURGE_BATCH = 10_000;
 /** Overdue deliveries the sweep reads a page, and pages a sweep: a backlog is walked over several sweeps, from where the last stopped. */
 const SWEEP_PAGE = 1_000;
@@ -170,7 +174,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
             subscriptionId: subscription.id,
             eventId: event.id,
             eventType: event.type,
-            payload: event.payload,
             nextAttemptAt: now,
             queuedAs: batch.jobId,
             createdAt: now,
@@ -205,7 +208,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   async sweep(): Promise<void> {
     try {
       for (let page = 0; page < SWEEP_PAGES; page++) if (!(await this.sweepPage())) break;
-      const before = new Date(Date.now() - KEEP_DISPATCHED_MS);
+      const before = new Date(Date.now() - this.config.webhookDeliveryRetentionDays * 86_400_000 - KEEP_AFTER_DELIVERIES_MS);
       await this.prisma
         .$executeRaw`DELETE FROM outbox_events WHERE id IN (SELECT id FROM outbox_events WHERE dispatched_at < ${before} ORDER BY dispatched_at LIMIT ${PURGE_BATCH})`;
       // Finished deliveries past their retention, with their attempt log (ON DELETE CASCADE): ids sort by

@@ -10,6 +10,7 @@ import { queueCall } from '@app/queues';
 import { deliveryJobId, deliveryJobOptions, retryDelayMs, WEBHOOK_JOBS, WEBHOOKS_QUEUE } from '../webhook-queue';
 import { webhookHeaders } from '../webhook-signing';
 import { WebhookMetrics } from './webhook-metrics';
+import { deliveryBodies } from './delivery-bodies';
 import { AttemptOutcome, sendWebhook } from './webhook-sender';
 
 /** Thrown to make Bull retry an attempt after `retryDelayMs` (the queue's WEBHOOK_BACKOFF strategy reads it). */
@@ -79,7 +80,8 @@ export class WebhookDeliverer {
     if (!carries(delivery, jobId)) return;
     const subscription = delivery.subscription;
     if (!subscription.enabled) return this.endDisabled(subscription, [deliveryId]);
-    const result = await this.send(subscription, delivery, attempt, maxAttempts);
+    const body = (await deliveryBodies(this.prisma, [delivery])).get(delivery.id) ?? null;
+    const result = await this.send(subscription, delivery, body, attempt, maxAttempts);
     await this.record(subscription, [result]);
     if (result.retryDelayMs !== null) throw new RetryDelivery(result.error ?? 'retry', result.retryDelayMs);
   }
@@ -111,10 +113,14 @@ export class WebhookDeliverer {
         deliveries.map((delivery) => delivery.id),
       );
     const maxAttempts = this.config.webhookMaxAttempts;
+    const bodies = await deliveryBodies(this.prisma, deliveries);
     const results: AttemptResult[] = new Array<AttemptResult>(deliveries.length);
     let next = 0;
     const sender = async (): Promise<void> => {
-      for (let index = next++; index < deliveries.length; index = next++) results[index] = await this.send(subscription, deliveries[index], 1, maxAttempts);
+      for (let index = next++; index < deliveries.length; index = next++) {
+        const delivery = deliveries[index];
+        results[index] = await this.send(subscription, delivery, bodies.get(delivery.id) ?? null, 1, maxAttempts);
+      }
     };
     await Promise.all(Array.from({ length: Math.min(BATCH_SENDS_AT_ONCE, deliveries.length) }, sender));
     const retries = results.filter((result) => result.retryDelayMs !== null);
@@ -137,9 +143,33 @@ export class WebhookDeliverer {
     ).catch((error: Error) => this.logger.warn(`${retries.length} webhook retries not queued (${error.message}); the sweep queues them`));
   }
 
-  /** Signs and sends one delivery; `attempt` of `maxAttempts` in its round decides whether a failure is retried. */
-  private async send(subscription: WebhookSubscription, delivery: WebhookDelivery, attempt: number, maxAttempts: number): Promise<AttemptResult> {
+  /**
+   * Signs and sends one delivery; `attempt` of `maxAttempts` in its round decides whether a failure is retried.
+   * `body` null: its event is no longer kept, and the attempt fails without a request.
+   */
+  private async send(
+    subscription: WebhookSubscription,
+    delivery: WebhookDelivery,
+    body: string | null,
+    attempt: number,
+    maxAttempts: number,
+  ): Promise<AttemptResult> {
     const attemptedAt = new Date();
+    if (body === null) {
+      const error = `Not sent: event ${delivery.eventId} is no longer kept (events are kept as long as their deliveries)`;
+      const attempts = delivery.attempts + 1;
+      return {
+        deliveryId: delivery.id,
+        attempts,
+        attemptedAt,
+        outcome: 'failed',
+        responseStatus: null,
+        durationMs: 0,
+        error,
+        retryDelayMs: null,
+        nextAttemptAt: null,
+      };
+    }
     const secrets = [
       subscription.secret,
       ...(subscription.previousSecret && subscription.previousSecretExpiresAt && subscription.previousSecretExpiresAt > attemptedAt
@@ -147,12 +177,10 @@ export class WebhookDeliverer {
         : []),
     ];
     // Whatever goes wrong here is this delivery's failed attempt, never the batch's.
-    const outcome: AttemptOutcome = await sendWebhook(
-      subscription.url,
-      webhookHeaders(secrets, delivery.eventId, delivery.payload, attemptedAt),
-      delivery.payload,
-      { timeoutMs: this.config.webhookTimeoutSeconds * 1000, allowPrivate: this.config.webhookAllowPrivateTargets },
-    ).catch((error: unknown) => ({
+    const outcome: AttemptOutcome = await sendWebhook(subscription.url, webhookHeaders(secrets, delivery.eventId, body, attemptedAt), body, {
+      timeoutMs: this.config.webhookTimeoutSeconds * 1000,
+      allowPrivate: this.config.webhookAllowPrivateTargets,
+    }).catch((error: unknown) => ({
       kind: 'retry' as const,
       status: null,
       durationMs: Date.now() - attemptedAt.getTime(),

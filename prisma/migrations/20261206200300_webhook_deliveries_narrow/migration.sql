@@ -1,0 +1,11 @@
+-- DropForeignKey
+ALTER TABLE "webhook_deliveries" DROP CONSTRAINT "webhook_deliveries_tenant_id_fkey";
+
+-- DropForeignKey
+ALTER TABLE "webhook_delivery_attempts" DROP CONSTRAINT "webhook_delivery_attempts_tenant_id_fkey";
+
+-- DropIndex
+DROP INDEX "webhook_deliveries_tenant_id_subscription_id_created_at_id_idx";
+
+-- AlterTable
+ALTER TABLE "webhook_deliveries" ALTER COLUMN "payload" DROP NOT NULL;
