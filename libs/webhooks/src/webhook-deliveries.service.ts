@@ -80,7 +80,10 @@ export class WebhookDeliveriesService {
           extensions: { next_attempt_at: found.nextAttemptAt?.toISOString() ?? null },
         });
       const queuedAs = deliveryJobId(deliveryId, found.attempts);
-      return tx.webhookDelivery.update({ where: { id: deliveryId }, data: { status: 'pending', nextAttemptAt: now, error: null, queuedAs, updatedAt: now } });
+      return tx.webhookDelivery.update({
+        where: { id: deliveryId },
+        data: { status: 'pending', nextAttemptAt: now, error: null, queuedAs, roundFrom: found.attempts, updatedAt: now },
+      });
     });
     await this.enqueue(delivery);
     return delivery;

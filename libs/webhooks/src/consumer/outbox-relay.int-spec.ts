@@ -173,6 +173,36 @@ describe('OutboxRelay against PostgreSQL and Redis', () => {
     await prisma.webhookDelivery.deleteMany({ where: { subscriptionId: sub } });
   });
 
+  it("should go on with a resent delivery's own round when the sweep queues it again, not with what its first round left", async () => {
+    const queue = suite.module.get<Queue>(getQueueToken(WEBHOOKS_QUEUE));
+    const sub = await subscription({ eventTypes: ['alert.updated'] });
+    const overdue = new Date(Date.now() - 120_000);
+    // Eight attempts failed, then a resend; its second attempt of the new round failed and the job was lost.
+    const resent = { id: publicId('whd'), attempts: 10, roundFrom: 8 };
+    const spent = { id: publicId('whd'), attempts: 7, roundFrom: 0 };
+    await prisma.webhookDelivery.createMany({
+      data: [resent, spent].map((delivery) => ({
+        ...delivery,
+        tenantId: tenant.id,
+        subscriptionId: sub,
+        eventId: 'evt_x',
+        eventType: 'alert.updated',
+        nextAttemptAt: overdue,
+        queuedAs: `gone:${delivery.id}`,
+        createdAt: overdue,
+        updatedAt: overdue,
+      })),
+    });
+    await relay.sweep();
+    const job = async (id: string, attempts: number) => {
+      const found = await queue.getJob(`${id}:${attempts}:swept`);
+      return { data: found?.data, attempts: found?.opts.attempts };
+    };
+    expect(await job(resent.id, 10)).toEqual({ data: { deliveryId: resent.id, priorAttempts: 2 }, attempts: 6 });
+    expect(await job(spent.id, 7)).toEqual({ data: { deliveryId: spent.id, priorAttempts: 7 }, attempts: 1 });
+    await prisma.webhookDelivery.deleteMany({ where: { subscriptionId: sub } });
+  });
+
   it('should remove finished deliveries past their retention with their attempt log, and keep pending and recent ones', async () => {
     const sub = await subscription({ eventTypes: ['alert.updated'] });
     const day = 86_400_000;

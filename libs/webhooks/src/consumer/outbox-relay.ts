@@ -233,7 +233,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         nextAttemptAt: { lt: new Date(Date.now() - ORPHAN_AFTER_MS) },
         ...(after ? { OR: [{ nextAttemptAt: { gt: after.nextAttemptAt } }, { nextAttemptAt: after.nextAttemptAt, id: { gt: after.id } }] } : {}),
       },
-      select: { id: true, attempts: true, queuedAs: true, nextAttemptAt: true },
+      select: { id: true, attempts: true, roundFrom: true, queuedAs: true, nextAttemptAt: true },
       orderBy: [{ nextAttemptAt: 'asc' }, { id: 'asc' }],
       take: SWEEP_PAGE,
     });
@@ -253,10 +253,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     return this.sweptUpTo !== null;
   }
 
-  /** Queues a delivery as its own job, unless it moved on meanwhile (its job ran, or another sweep took it). */
-  private async requeue(delivery: { id: string; attempts: number; queuedAs: string | null }): Promise<void> {
+  /**
+   * Queues a delivery as its own job, going on with its round of attempts (a resent delivery's round counts
+   * from the resend), unless it moved on meanwhile (its job ran, or another sweep took it).
+   */
+  private async requeue(delivery: { id: string; attempts: number; roundFrom: number; queuedAs: string | null }): Promise<void> {
     const maxAttempts = this.config.webhookMaxAttempts;
-    const priorAttempts = Math.min(delivery.attempts, maxAttempts - 1);
+    const priorAttempts = Math.min(Math.max(0, delivery.attempts - delivery.roundFrom), maxAttempts - 1);
     const jobId = `${deliveryJobId(delivery.id, delivery.attempts)}:swept`;
     const taken = await this.prisma.webhookDelivery.updateMany({
       where: { id: delivery.id, status: 'pending', attempts: delivery.attempts, queuedAs: delivery.queuedAs },

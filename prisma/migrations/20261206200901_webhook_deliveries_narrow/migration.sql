@@ -8,4 +8,5 @@ ALTER TABLE "webhook_delivery_attempts" DROP CONSTRAINT "webhook_delivery_attemp
 DROP INDEX "webhook_deliveries_tenant_id_subscription_id_created_at_id_idx";
 
 -- AlterTable
-ALTER TABLE "webhook_deliveries" ALTER COLUMN "payload" DROP NOT NULL;
+ALTER TABLE "webhook_deliveries" ADD COLUMN     "round_from" INTEGER NOT NULL DEFAULT 0,
+ALTER COLUMN "payload" DROP NOT NULL;
