@@ -6,7 +6,7 @@
  * own (100,000 seeded alerts), dropped at the end.
  */
 import { ChildProcess, fork, spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { request } from 'node:http';
 
 import Redis from 'ioredis';
@@ -45,6 +45,35 @@ async function rssMb(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): Promise<n
   return Math.round(Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024);
 }
 
+/** Clock ticks a second of /proc/<pid>/stat's times (USER_HZ: 100 on Linux). */
+const TICKS = 100;
+
+/**
+ * CPU seconds (user and system) used so far by the processes of each group: PostgreSQL's backends, Redis, and
+ * the given processes. Differences over a phase say what its work cost and where, which the machine's other
+ * load does not blur as it does rates.
+ */
+async function cpuSeconds(pids: Record<string, number>): Promise<Record<string, number>> {
+  const totals: Record<string, number> = { postgres: 0, redis: 0, ...Object.fromEntries(Object.keys(pids).map((name) => [name, 0])) };
+  const names = new Map(Object.entries(pids).map(([name, pid]) => [pid, name]));
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    const close = stat.lastIndexOf(')');
+    if (close < 0) continue;
+    const comm = stat.slice(stat.indexOf('(') + 1, close);
+    const group = names.get(Number(entry)) ?? (comm === 'postgres' ? 'postgres' : comm === 'redis-server' ? 'redis' : undefined);
+    if (!group) continue;
+    const fields = stat.slice(close + 2).split(' '); // from the state on: utime and stime are the 12th and 13th
+    totals[group] += (Number(fields[11]) + Number(fields[12])) / TICKS;
+  }
+  return totals;
+}
+
+function cpuUsed(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.keys(after).map((name) => [name, Math.max(0, after[name] - (before[name] ?? 0))]));
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] : NaN;
 }
@@ -59,7 +88,7 @@ async function startWorker(url: string): Promise<ChildProcess> {
 }
 
 /** Starts bench/webhook-receiver.ts as its own process, and its controls: reset the count, report it, stop. */
-async function startReceiver(): Promise<{ url: string; reset: () => void; report: () => Promise<ReceiverReport>; stop: () => Promise<void> }> {
+async function startReceiver(): Promise<{ pid: number; url: string; reset: () => void; report: () => Promise<ReceiverReport>; stop: () => Promise<void> }> {
   const child = fork('bench/webhook-receiver.ts', [], {
     execArgv: ['--import', 'tsx'],
     env: { ...process.env, WORKER_NICE },
@@ -70,6 +99,7 @@ async function startReceiver(): Promise<{ url: string; reset: () => void; report
     child.once('exit', (code) => reject(new Error(`the receiver exited with ${code}`)));
   });
   return {
+    pid: child.pid as number,
     url: `http://127.0.0.1:${port}/hook`,
     reset: () => child.send('reset'),
     report: () =>
@@ -162,7 +192,10 @@ export async function runWebhooks(): Promise<void> {
     const plain = await tenant('Bench plain');
     const ingestHeaders = (id: string) => ({ authorization: `Bearer ${benchToken(id, ['alerts:ingest'])}`, 'content-type': 'application/json' });
     await postAlertmanagerLoad(PORT, ingestHeaders(plain), 5, WORKERS); // warm-up
+    const processes = { api: api.pid as number, worker: worker.pid as number, receiver: receiver.pid };
+    const cpuAtStart = await cpuSeconds(processes);
     const without = await postAlertmanagerLoad(PORT, ingestHeaders(plain), SECONDS, WORKERS);
+    const cpuWithout = cpuUsed(cpuAtStart, await cpuSeconds(processes));
     const hooked = await tenant('Bench hooked');
     const writer = { authorization: `Bearer ${benchToken(hooked, ['webhooks:write', 'alerts:read'])}`, 'content-type': 'application/json' };
     for (let i = 0; i < 3; i++) {
@@ -174,7 +207,9 @@ export async function runWebhooks(): Promise<void> {
       if (created.status !== 201) throw new Error(`POST /v1/webhooks answered ${created.status}`);
     }
     receiver.reset();
+    const cpuBeforeHooks = await cpuSeconds(processes);
     const withHooks = await postAlertmanagerLoad(PORT, ingestHeaders(hooked), SECONDS, WORKERS);
+    const cpuWithHooks = cpuUsed(cpuBeforeHooks, await cpuSeconds(processes));
     const duringIngestion = await receiver.report();
 
     // Then the deliveries a second with the machine to the worker, for as long again; what is left is dropped with the database.
@@ -208,6 +243,25 @@ outbox rows are written either way, the subscriptions add the relay's deliveries
 | 3 subscriptions (alert.created, .updated, .status_changed) | ${rate(withHooks)} | ${percentile(withHooks.latencies, 0.5)} | ${percentile(withHooks.latencies, 0.99)} | ${withHooks.failed} |
 
 With subscriptions: ${((rate(withHooks) / rate(without) - 1) * 100).toFixed(1)}% (target: within 10%).
+
+CPU seconds each phase used (ms per 1,000 alerts stored in brackets), from /proc:
+
+| tenant | PostgreSQL | Redis | api | worker | receiver |
+|---|---|---|---|---|---|
+${[
+  ['no subscription', cpuWithout, without.sent],
+  ['3 subscriptions', cpuWithHooks, withHooks.sent],
+]
+  .map(
+    ([name, used, sent]) =>
+      `| ${name as string} | ${['postgres', 'redis', 'api', 'worker', 'receiver']
+        .map((group) => {
+          const seconds = (used as Record<string, number>)[group];
+          return `${seconds.toFixed(1)} (${Math.round((seconds * 1e6) / (sent as number))})`;
+        })
+        .join(' | ')} |`,
+  )
+  .join('\n')}
 
 **Deliveries** to a loopback receiver (the worker's consumer at 32 at once): ${perSecond(duringIngestion, withHooks.elapsed)}/s while
 the ingestion above ran (${duringIngestion.count} in ${withHooks.elapsed.toFixed(0)} s), then **${perSecond(alone, SECONDS)}/s** in the ${SECONDS} s after it with the
