@@ -50,3 +50,4 @@ export * from './problem/connection-errors';
 export * from './validation/admin-only';
 export * from './http/route-config';
 export * from './validation/tags';
+export * from './envelope/sparse-fields';

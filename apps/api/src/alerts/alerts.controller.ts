@@ -35,6 +35,7 @@ import {
   IF_MATCH_HEADER,
   BodyLimit,
   listEnvelope,
+  sparseItems,
   ListEnvelope,
   Operation,
   PatchTagsDto,
@@ -81,7 +82,7 @@ export class AlertsController {
   @ApiListEnvelope(AlertListItemDto)
   @Operation({ id: 'listAlerts', summary: 'List alerts with filters, sorting and offset or cursor paging', problems: [400] })
   async list(@Query() query: ListAlertsQueryDto, @CurrentPrincipal() principal: Principal): Promise<ListEnvelope<AlertListItemDto>> {
-    return listEnvelope(await this.alerts.list(query, principal), AlertListItemDto.from);
+    return sparseItems(listEnvelope(await this.alerts.list(query, principal), AlertListItemDto.from), query.fields);
   }
 
   @Post()

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 
-import { ApiEnvelope, ApiListEnvelope, envelope, Envelope, listEnvelope, ListEnvelope, Operation, Principal } from '@app/common';
+import { ApiEnvelope, ApiListEnvelope, envelope, Envelope, listEnvelope, ListEnvelope, Operation, Principal, sparseItems } from '@app/common';
 import { AuditEventDto, AuditTrailService, AuditVerificationDto, ListAuditTrailQueryDto, VerifyAuditTrailQuery } from '@app/audit-trail';
 import { Authenticated, CurrentPrincipal } from '@app/auth';
 
@@ -15,7 +15,7 @@ export class AuditTrailController {
   @ApiListEnvelope(AuditEventDto)
   @Operation({ id: 'listAuditTrail', summary: 'List audit events (this read is itself recorded)', problems: [400] })
   async list(@Query() query: ListAuditTrailQueryDto, @CurrentPrincipal() principal: Principal): Promise<ListEnvelope<AuditEventDto>> {
-    return listEnvelope(await this.auditTrail.list(query, principal), AuditEventDto.from);
+    return sparseItems(listEnvelope(await this.auditTrail.list(query, principal), AuditEventDto.from), query.fields);
   }
 
   @Get('verify')

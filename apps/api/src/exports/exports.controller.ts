@@ -3,7 +3,7 @@ import { ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiPartialContentRespon
 import type { FastifyReply } from 'fastify';
 
 import { Authenticated, CurrentPrincipal } from '@app/auth';
-import { ApiEnvelope, ApiListEnvelope, Conditional, Envelope, envelope, listEnvelope, ListEnvelope, Operation, Principal } from '@app/common';
+import { ApiEnvelope, ApiListEnvelope, Conditional, Envelope, envelope, listEnvelope, ListEnvelope, Operation, Principal, sparseItems } from '@app/common';
 import { CreateExportDto, ExportAcceptedDto, ExportDownloadsService, ExportJobDto, ExportsService, ListExportsQueryDto, RANGE_MAX_LENGTH } from '@app/exports';
 
 import { ExportJobIdParams } from './export-params.dto';
@@ -49,7 +49,10 @@ export class ExportsController {
   @ApiListEnvelope(ExportJobDto)
   @Operation({ id: 'listExports', summary: 'List the caller’s export jobs, newest first', problems: [400] })
   async list(@Query() query: ListExportsQueryDto, @CurrentPrincipal() principal: Principal): Promise<ListEnvelope<ExportJobDto>> {
-    return listEnvelope(await this.exports.list(query, principal), (job) => ExportJobDto.from(job));
+    return sparseItems(
+      listEnvelope(await this.exports.list(query, principal), (job) => ExportJobDto.from(job)),
+      query.fields,
+    );
   }
 
   @Get(':job_id')

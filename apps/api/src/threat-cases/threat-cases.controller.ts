@@ -11,6 +11,7 @@ import {
   Envelope,
   IF_MATCH_HEADER,
   listEnvelope,
+  sparseItems,
   ListEnvelope,
   Operation,
   PatchTagsDto,
@@ -58,7 +59,7 @@ export class ThreatCasesController {
   @ApiListEnvelope(ThreatCaseDto)
   @Operation({ id: 'listThreatCases', summary: 'List threat cases with filters and offset or cursor paging', problems: [400] })
   async list(@Query() query: ListThreatCasesQueryDto, @CurrentPrincipal() principal: Principal): Promise<ListEnvelope<ThreatCaseDto>> {
-    return listEnvelope(await this.cases.list(query, principal), ThreatCaseDto.from);
+    return sparseItems(listEnvelope(await this.cases.list(query, principal), ThreatCaseDto.from), query.fields);
   }
 
   @Post()

@@ -1,13 +1,14 @@
 import { IntersectionType } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 
-import { ApiQueryEnum, PageQueryDto } from '@app/common';
+import { ApiQueryEnum, PageQueryDto, SparseFieldsQueryDto } from '@app/common';
 
 import { ALERT_SORT_FIELDS, AlertSortField } from './alert-enums';
+import { AlertListItemDto } from './alert.dto';
 import { AlertFilterDto } from './alert-filter.dto';
 
-/** The alert list: every filter, sort and both paging modes. */
-export class ListAlertsQueryDto extends IntersectionType(AlertFilterDto, PageQueryDto) {
+/** The alert list: every filter, sort, both paging modes and sparse fieldsets. */
+export class ListAlertsQueryDto extends IntersectionType(AlertFilterDto, PageQueryDto, SparseFieldsQueryDto(AlertListItemDto, 'AlertListField')) {
   @ApiQueryEnum({
     enum: ALERT_SORT_FIELDS,
     enumName: 'AlertSortField',

@@ -1,7 +1,9 @@
 import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { ArrayMaxSize, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 
-import { AdminOnly, CommaSeparated, DateRangeQueryDto, IsTenantId, PageQueryDto, queryListMaxItems } from '@app/common';
+import { AdminOnly, CommaSeparated, DateRangeQueryDto, IsTenantId, PageQueryDto, queryListMaxItems, SparseFieldsQueryDto } from '@app/common';
+
+import { AuditEventDto } from './audit-event.dto';
 
 export const AUDIT_SORT_FIELDS = ['at'] as const;
 
@@ -41,7 +43,7 @@ export class AuditTrailFilterDto extends DateRangeQueryDto {
 }
 
 /** The audit trail list: its filters and paging. */
-export class ListAuditTrailQueryDto extends IntersectionType(PageQueryDto, AuditTrailFilterDto) {
+export class ListAuditTrailQueryDto extends IntersectionType(PageQueryDto, AuditTrailFilterDto, SparseFieldsQueryDto(AuditEventDto, 'AuditEventField')) {
   /** Admin only: one tenant's trail (400 from any other principal). */
   @IsOptional()
   @AdminOnly()

@@ -1,14 +1,15 @@
 import { ArrayMaxSize, IsIn, IsOptional } from 'class-validator';
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 
-import { CommaSeparated, PageQueryDto, queryListMaxItems } from '@app/common';
+import { CommaSeparated, PageQueryDto, queryListMaxItems, SparseFieldsQueryDto } from '@app/common';
 
 import { EXPORT_STATUSES, ExportStatusName } from './export-enums';
+import { ExportJobDto } from './export-job.dto';
 
 export const EXPORT_SORT_FIELDS = ['created_at'] as const;
 
 /** The caller's export jobs, newest first, in either paging mode. */
-export class ListExportsQueryDto extends PageQueryDto {
+export class ListExportsQueryDto extends IntersectionType(PageQueryDto, SparseFieldsQueryDto(ExportJobDto, 'ExportJobField')) {
   @ApiPropertyOptional({ enum: EXPORT_STATUSES, enumName: 'ExportStatus', isArray: true, ...queryListMaxItems(50), description: 'Statuses (OR)' })
   @IsOptional()
   @CommaSeparated()

@@ -10,6 +10,7 @@ import {
   IsTenantId,
   PageQueryDto,
   queryListMaxItems,
+  SparseFieldsQueryDto,
   TagFilter,
   ToBoolean,
   ToLowerCase,
@@ -17,6 +18,7 @@ import {
 import { CONTROL_ID, CONTROL_ID_MESSAGE, MAX_CONTROLS } from '@app/compliance';
 import type { AlertSeverity, ThreatCaseStatus } from '@app/database';
 
+import { ThreatCaseDto } from './threat-case.dto';
 import { THREAT_CASE_SORT_FIELDS, THREAT_CASE_STATUSES, ThreatCaseSortField } from './threat-case-enums';
 
 const LIST = { each: true } as const;
@@ -98,7 +100,12 @@ export class ThreatCaseFilterDto extends DateRangeQueryDto {
 }
 
 /** The threat case list: filters, sort and both paging modes. */
-export class ListThreatCasesQueryDto extends IntersectionType(ThreatCaseFilterDto, PageQueryDto, ThreatCaseReadQueryDto) {
+export class ListThreatCasesQueryDto extends IntersectionType(
+  ThreatCaseFilterDto,
+  PageQueryDto,
+  ThreatCaseReadQueryDto,
+  SparseFieldsQueryDto(ThreatCaseDto, 'ThreatCaseField'),
+) {
   @ApiQueryEnum({ enum: THREAT_CASE_SORT_FIELDS, enumName: 'ThreatCaseSortField', default: 'created_at', description: 'Field to sort by; id breaks ties' })
   @IsOptional()
   @IsIn(THREAT_CASE_SORT_FIELDS)

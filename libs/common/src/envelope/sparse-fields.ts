@@ -1,0 +1,53 @@
+import { Type } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, IsIn, IsOptional } from 'class-validator';
+
+import { queryListMaxItems } from '../swagger/query-enum';
+import { CommaSeparated } from '../validation/transformers';
+
+/** Where @nestjs/swagger keeps the `:name` of each @ApiProperty of a class (its DECORATORS.API_MODEL_PROPERTIES_ARRAY, not exported). */
+const SWAGGER_PROPERTIES = 'swagger/apiModelPropertiesArray';
+
+/** The top-level fields of a response DTO, as its @ApiProperty decorators declare them: its OpenAPI schema's properties. */
+export function dtoFields(dto: Type): string[] {
+  const names = (Reflect.getMetadata(SWAGGER_PROPERTIES, dto.prototype) ?? []) as string[];
+  return [...new Set(names.map((name) => name.replace(/^:/, '')))];
+}
+
+/** A list query's `fields`: sparse fieldsets over the item DTO's top-level fields. */
+export interface SparseFieldsQuery {
+  fields?: string[];
+}
+
+/**
+ * The `fields` query parameter of a list (sparse fieldsets, as JSON:API's): a comma-separated choice of the
+ * items' top-level fields, named in the OpenAPI document as the enum `enumName`. The items then hold those
+ * fields and `id` only, so a page a console shows as a table is a fraction of the bytes.
+ */
+export function SparseFieldsQueryDto(item: Type, enumName: string): Type<SparseFieldsQuery> {
+  const fields = dtoFields(item);
+  class SparseFields implements SparseFieldsQuery {
+    @ApiPropertyOptional({
+      enum: fields,
+      enumName,
+      isArray: true,
+      ...queryListMaxItems(fields.length),
+      description:
+        'Sparse fieldsets: the items hold only these top-level fields, and `id` always (`fields=id,title,severity`); absent: every field. ' +
+        'A typed client reads such items as partial.',
+    })
+    @IsOptional()
+    @CommaSeparated()
+    @IsIn(fields, { each: true, message: `each field must be one of ${fields.join(', ')}` })
+    @ArrayMaxSize(fields.length)
+    fields?: string[];
+  }
+  return SparseFields;
+}
+
+/** The envelope with its items cut down to `fields` and `id`, in the items' own order; all of them when `fields` is absent. */
+export function sparseItems<E extends { items: object[] }>(envelope: E, fields: readonly string[] | undefined): E {
+  if (!fields?.length) return envelope;
+  const keep = new Set(['id', ...fields]);
+  return { ...envelope, items: envelope.items.map((item) => Object.fromEntries(Object.entries(item).filter(([key]) => keep.has(key)))) };
+}
