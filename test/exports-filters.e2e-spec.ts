@@ -44,7 +44,9 @@ function some(random: Random, values: readonly string[]): string {
 /** A created_from/created_to pair (or one of them) inside the data's ten days, as dates or timestamps, in a random zone. */
 function dateRange(random: Random, filters: Filters): void {
   const from = BASE + random.int(0, 8) * DAY + random.int(0, 23) * 3_600_000;
-  const to = from + random.int(1, 5) * DAY;
+  // Two days apart at least: a date-only bound read in a zone moves by up to 14 hours (a FILTER_SEED drew
+  // `2025-04-02T21:00Z` to `2025-04-03` in Asia/Jakarta, an empty range the API refuses).
+  const to = from + random.int(2, 5) * DAY;
   const asText = (ms: number) => (random.chance(0.5) ? new Date(ms).toISOString().slice(0, 10) : new Date(ms).toISOString());
   const which = random.int(0, 2);
   if (which !== 1) filters.created_from = asText(from);

@@ -97,6 +97,29 @@ describe('exports written in parts by threads', () => {
     expect(rows[1][header.indexOf('message')]).toBe('line one\r\nline "two", with comma');
   }, 240_000); // eight exports on three api instances: minutes when the whole suite shares two cores
 
+  it('should write only the chosen columns (fields), in their order with id first, alike with part threads and without', async () => {
+    const body = { resource: 'alerts', format: 'csv', scope: 'filtered', filters: { type: ['intrusion'] }, fields: ['title', 'severity', 'created_at'] };
+    const [parts, single] = [
+      await withApiEnv(inParts, (api) => exported(api, body)),
+      await withApiEnv(oneThread, (api) => exported(api, { ...body, format: 'pdf' })),
+    ];
+    const [header, ...rows] = parseCsv(parts.bytes.toString('utf8').slice(1));
+    expect(header).toEqual(['id', 'title', 'severity', 'created_at']);
+    expect(rows.filter((row) => row.length > 1)).toHaveLength(parts.status.manifest?.row_count as number);
+    expect(parts.status.manifest?.fields).toEqual(['id', 'title', 'severity', 'created_at']);
+    // The same records and columns, so the same digest (over the chosen columns), whatever the format.
+    expect(single.status.manifest?.data_sha256).toBe(parts.status.manifest?.data_sha256);
+
+    await withApiEnv(oneThread, async (api) => {
+      const refused = await http<{ errors: { field: string; code: string; description: string }[] }>(api, 'POST', '/v1/exports', {
+        body: { ...body, fields: ['title', 'password'] },
+        headers: auditor,
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'fields', code: 'enum', description: expect.stringContaining('password') })]);
+    });
+  }, 120_000);
+
   it('should hold exactly the first EXPORT_MAX_RECORDS records when parts write them, marked incomplete', async () => {
     await withApiEnv({ ...inParts, EXPORT_MAX_RECORDS: '20' }, async (api) => {
       const { status, bytes } = await exported(api, { resource: 'alerts', format: 'csv', scope: 'filtered', filters: { type: ['many'] } });

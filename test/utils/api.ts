@@ -17,13 +17,13 @@ export async function startApi(): Promise<TestApi> {
   return { app, baseUrl: `http://127.0.0.1:${port}`, close: () => app.close() };
 }
 
-/** Runs `work` against an api started with these variables set, then puts the variables back. */
-export async function withApiEnv(env: Record<string, string>, work: (api: TestApi) => Promise<void>): Promise<void> {
+/** Runs `work` against an api started with these variables set, then puts the variables back; answers what `work` answered. */
+export async function withApiEnv<T>(env: Record<string, string>, work: (api: TestApi) => Promise<T>): Promise<T> {
   const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
   Object.assign(process.env, env);
   const api = await startApi();
   try {
-    await work(api);
+    return await work(api);
   } finally {
     await api.close();
     for (const [key, value] of Object.entries(saved)) {

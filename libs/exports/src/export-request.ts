@@ -16,6 +16,21 @@ function violation(field: string, code: FieldViolation['code'], description: str
  * the resource's list filters (validated by its own filter class, date-only values read in the
  * export's time zone). Answers the filters as they will be frozen in the job.
  */
+/**
+ * The file's columns a request chose (`fields`): names of the resource's export columns, `id` first and each
+ * once; empty when it chose none (every column).
+ */
+export function validatedFields(body: CreateExportDto, source: RecordSource): string[] {
+  if (!body.fields) return [];
+  const known = source.columns.map((column) => column.key);
+  const unknown = body.fields.filter((field) => !known.includes(field));
+  if (unknown.length)
+    throw invalidExportRequest([
+      violation('fields', 'enum', `unknown ${source.resource} export column(s) ${unknown.join(', ')}; each field must be one of ${known.join(', ')}`),
+    ]);
+  return [...new Set(['id', ...body.fields])];
+}
+
 export async function validatedFilters(body: CreateExportDto, source: RecordSource): Promise<Record<string, unknown>> {
   const problems: FieldViolation[] = [];
   if (body.scope === 'selected' && !body.ids) problems.push(violation('ids', 'required', 'ids is required when scope is selected'));

@@ -17,7 +17,7 @@ import { isRunning } from './jobs/export-job-states';
 import { ExportJobsRepository } from './jobs/export-jobs.repository';
 import { exportNotFound, exportNotYours, exportUnderLegalHold, resourceUnavailable, unknownIds } from './errors/export-errors';
 import { EXPORT_JOBS, EXPORTS_QUEUE, RENDER_JOB_OPTIONS, RenderExportPayload } from './export-queue';
-import { validatedFilters } from './export-request';
+import { validatedFields, validatedFilters } from './export-request';
 import { RecordSources } from './sources/record-sources';
 import { ExportStorage } from './storage/export-storage';
 
@@ -47,6 +47,7 @@ export class ExportsService {
     if (!principal.isAdmin && !principal.scopes.has(source.readScope))
       throw new ProblemException(ProblemTypes.missingScope, { args: { scope: source.readScope } });
     const filters = await validatedFilters(body, source);
+    const fields = validatedFields(body, source);
     assertQueueConnected(this.queue); // Redis down: 503 before anything is written
     const asOf = new Date();
     const selection = { tenantId: principal.tenantId, scope: body.scope, ids: body.ids ?? [], filters, asOf };
@@ -73,6 +74,7 @@ export class ExportsService {
           locale: body.locale ?? 'en',
           title: body.title ?? null,
           includeImages: body.include_images ?? false,
+          fields,
           totalRecords: total,
           requestedBy: principal.subject,
           requestedByType: principal.kind,

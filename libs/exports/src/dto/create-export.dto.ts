@@ -11,6 +11,7 @@ import {
   ExportFormatName,
   ExportResourceName,
   ExportScopeName,
+  MAX_EXPORT_FIELDS,
   MAX_SELECTED_IDS,
   REPORT_LOCALES,
   ReportLocale,
@@ -81,6 +82,21 @@ export class CreateExportDto {
   @IsOptional()
   @IsBoolean()
   include_images?: boolean;
+
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: MAX_EXPORT_FIELDS,
+    example: ['id', 'created_at', 'severity', 'status', 'title'],
+    description:
+      'The columns of the file (CSV, NDJSON, XLSX, and the PDF table where it has them), in this order: names of the resource’s export columns (a manifest lists them); `id` is always first. Absent: every column',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_EXPORT_FIELDS)
+  @IsString({ each: true })
+  @MaxLength(60, { each: true })
+  fields?: string[];
 
   /** Title on the report's cover. @example "Q2 security alerts — ISO 27001 evidence" */
   @IsOptional()

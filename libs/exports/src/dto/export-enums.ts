@@ -15,6 +15,8 @@ export type ExportStatusName = (typeof EXPORT_STATUSES)[number];
 export type ReportLocale = (typeof REPORT_LOCALES)[number];
 
 export const MAX_SELECTED_IDS = 10_000;
+/** The most columns an export's `fields` names (a resource has fewer). */
+export const MAX_EXPORT_FIELDS = 100;
 
 /** The stored format of an API format name, and back. */
 export function storedFormat(format: ExportFormatName): ExportFormat {

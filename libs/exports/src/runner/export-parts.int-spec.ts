@@ -61,7 +61,7 @@ describe('writeInParts: the part pool on real threads and PostgreSQL', () => {
         writer,
         signal,
         onRows,
-        job: { databaseUrl: process.env.DATABASE_URL as string, format: 'ndjson', timezone: 'UTC', batchSize: 3 },
+        job: { databaseUrl: process.env.DATABASE_URL as string, format: 'ndjson', timezone: 'UTC', batchSize: 3, fields: [] },
       }),
     );
     return { bytes: await readFile(await writer.finish()), result };

@@ -13,6 +13,7 @@ import { ExportMetrics } from '../export-metrics';
 import { ExportJobsRepository } from '../jobs/export-jobs.repository';
 import { apiFormat, hasReport, ReportLocale } from '../dto/export-enums';
 import { reportTranslator } from '../report/report-texts';
+import { chosenColumns } from '../sources/part-columns';
 import { ExportSelection, isSplittable, RecordSource, SqlRun } from '../sources/record-source';
 import { RecordSources } from '../sources/record-sources';
 import { ExportStorage } from '../storage/export-storage';
@@ -131,7 +132,7 @@ export class ExportRunner {
     const rowCount = limit > 0 ? Math.min(matched, limit) : matched;
     await this.jobs.counted(job.id, rowCount);
     const rows = () => firstRecords(source.batches(run, selection, BATCH), rowCount);
-    const columns = source.columns;
+    const columns = chosenColumns(source.columns, job.fields);
     const lineOf = ndjsonLineOf(columns);
 
     const manifest = await this.manifest(job, source, selection, matched, rowCount);
@@ -144,7 +145,7 @@ export class ExportRunner {
       exportId: job.id,
       workDir,
       columns,
-      pdfColumns: source.pdfColumns,
+      pdfColumns: job.fields.length ? source.pdfColumns.filter((column) => job.fields.includes(column.key)) : source.pdfColumns,
       zone: new ZonedFormatter(job.timezone),
       t,
       title: job.title ?? t(`title.${job.resource}`),
@@ -163,7 +164,7 @@ export class ExportRunner {
         run,
         source,
         selection,
-        job: { databaseUrl: this.config.databaseUrl, format: job.format as 'csv' | 'ndjson', timezone: job.timezone, batchSize: BATCH },
+        job: { databaseUrl: this.config.databaseUrl, format: job.format as 'csv' | 'ndjson', timezone: job.timezone, batchSize: BATCH, fields: job.fields },
         rowCount,
         partRecords: this.config.exportPartRecords,
         threads: this.config.exportThreads,
@@ -209,6 +210,7 @@ export class ExportRunner {
       scope: job.scope,
       filters: job.filters as Record<string, unknown>,
       ids: job.ids,
+      fields: chosenColumns(source.columns, job.fields).map((column) => column.key),
       timezone: job.timezone,
       locale: job.locale,
       time_window: { from: window.from?.toISOString() ?? null, to: window.to.toISOString() },

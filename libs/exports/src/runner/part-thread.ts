@@ -15,7 +15,7 @@ import { ZonedFormatter } from '@app/common/dates/zoned-time';
 import { PG_TYPES } from '@app/database/pg-types';
 
 import type { ExportResourceName } from '../dto/export-enums';
-import { EXPORT_COLUMNS } from '../sources/part-columns';
+import { chosenColumns, EXPORT_COLUMNS } from '../sources/part-columns';
 import { csvRows } from '../writers/delimited-writers';
 import { FileSink } from '../writers/file-sink';
 import { ndjsonLineOf } from './record-lines';
@@ -29,6 +29,8 @@ export interface PartJob {
   format: 'csv' | 'ndjson';
   timezone: string;
   batchSize: number;
+  /** The job's chosen columns (empty: every column). */
+  fields: string[];
 }
 
 /** One part: the `rows` records of `query`, written to `dataPath` (CSV or NDJSON lines) and, for CSV, their NDJSON lines (the digest's input) to `linesPath`. */
@@ -60,8 +62,8 @@ function failure(error: unknown): PartMessage {
 async function main(job: PartJob): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('part-thread runs as a worker thread');
-  const columns = EXPORT_COLUMNS[job.resource];
-  if (!columns) throw new Error(`resource ${job.resource} cannot be exported`);
+  if (!EXPORT_COLUMNS[job.resource]) throw new Error(`resource ${job.resource} cannot be exported`);
+  const columns = chosenColumns(EXPORT_COLUMNS[job.resource], job.fields);
   if (!SNAPSHOT_ID.test(job.snapshot)) throw new Error(`not a snapshot id: ${job.snapshot}`);
   const client = new Client({ connectionString: job.databaseUrl, types: PG_TYPES, application_name: PART_THREAD_APPLICATION });
   client.on('error', () => undefined); // a lost connection fails the running query, which reports it
