@@ -121,11 +121,11 @@ function parseJwks(text) {
  * @returns {PublicKey}
  */
 function parseVerifierKey(line) {
-  const [name, hash, data, ...rest] = line.split('+');
-  const bytes = data === undefined ? null : base64(data);
-  if (rest.length > 0 || !hash || !/^[0-9a-f]{8}$/.test(hash) || !bytes || bytes[0] !== ED25519_TYPE) {
-    throw new FormatError(`not an Ed25519 verifier key: ${line.slice(0, 80)}`);
-  }
+  // The name has no "+", the key hash is hex; base64 may hold "+" of its own.
+  const match = /^([^+]+)\+([0-9a-f]{8})\+(\S+)$/.exec(line);
+  const bytes = match ? base64(match[3]) : null;
+  if (!match || !bytes || bytes[0] !== ED25519_TYPE) throw new FormatError(`not an Ed25519 verifier key: ${line.slice(0, 80)}`);
+  const [, name, hash] = match;
   const key = publicKey(name, null, bytes.subarray(1));
   if (key.hash.toString('hex') !== hash) throw new FormatError(`the verifier key ${name} has the wrong key hash`);
   return key;

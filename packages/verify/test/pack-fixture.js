@@ -161,7 +161,7 @@ function consistencyAnswer(leafHashes, m) {
 /**
  * A zip of the files, written by yazl as the server writes evidence packs.
  * @param {Map<string, Buffer>} files
- * @param {{ compress?: boolean, forceZip64Format?: boolean, comment?: string }} [options]
+ * @param {{ compress?: boolean, forceZip64Format?: boolean, comment?: Buffer }} [options]
  * @returns {Promise<Buffer>}
  */
 function zip(files, options = {}) {
