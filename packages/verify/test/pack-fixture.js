@@ -159,16 +159,16 @@ function consistencyAnswer(leafHashes, m) {
 }
 
 /**
- * A zip of the files, written by yazl as the server writes evidence packs.
- * @param {Map<string, Buffer>} files
- * @param {{ compress?: boolean, forceZip64Format?: boolean, comment?: Buffer }} [options]
+ * A zip of the files, written by yazl as the server writes evidence packs (a name given twice is written twice).
+ * @param {Iterable<[string, Buffer]>} files
+ * @param {{ compress?: boolean, forceZip64Format?: boolean, comment?: string }} [options]
  * @returns {Promise<Buffer>}
  */
 function zip(files, options = {}) {
   const zipFile = new ZipFile();
   for (const [name, data] of files)
     zipFile.addBuffer(data, name, { compress: options.compress ?? true, forceZip64Format: options.forceZip64Format ?? false, mtime: new Date(0) });
-  zipFile.end({ forceZip64Format: options.forceZip64Format ?? false, ...(options.comment ? { comment: options.comment } : {}) });
+  zipFile.end({ forceZip64Format: options.forceZip64Format ?? false, comment: options.comment ?? '' });
   return new Promise((resolve, reject) => {
     /** @type {Buffer[]} */
     const chunks = [];

@@ -40,7 +40,7 @@ describe('readZip', () => {
   });
 
   it('finds the end of the central directory behind an archive comment', async () => {
-    const read = readZip(await zip(files, { comment: Buffer.from('evidence pack exp_1 of ten_1, written by Alert Ledger') }));
+    const read = readZip(await zip(files, { comment: 'evidence pack exp_1 of ten_1, written by Alert Ledger' }));
     expect(read.get('data.csv')?.equals(/** @type {Buffer} */ (files.get('data.csv')))).toBe(true);
   });
 
@@ -75,10 +75,8 @@ describe('readZip', () => {
   });
 
   it('refuses two entries of one name', async () => {
-    const archive = await zip(new Map([...files, ['data.csv', Buffer.from('a second data.csv')]].map(([name, data], i) => [`${i}:${name}`, data])));
-    // yazl writes what it is given; the names are made equal afterwards, one length for another.
-    const renamed = Buffer.from(archive.toString('latin1').replace(/[0-9]:data\.csv/g, '0:data.csv'), 'latin1');
-    expect(() => readZip(renamed)).toThrow('0:data.csv: the archive holds two entries of this name');
+    const archive = await zip([...files, ['data.csv', Buffer.from('a second data.csv')]]);
+    expect(() => readZip(archive)).toThrow('data.csv: the archive holds two entries of this name');
   });
 
   it('refuses what is not a zip, and a zip cut short', async () => {
