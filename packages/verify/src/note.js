@@ -234,9 +234,11 @@ function verifyDetached(signed, file, keys) {
   const match = /^(\S+) ([A-Za-z0-9+/=]+)\n?$/.exec(file.toString('utf8'));
   const signature = match ? base64(match[2]) : null;
   if (!match || !signature || signature.length !== 64) throw new FormatError('not one line "<key name> <base64 Ed25519 signature>"');
-  const key = keys.find((k) => k.name === match[1]);
-  if (!key) throw new FormatError(`signed by ${match[1]}, not a trusted key`);
-  if (!verify(null, signed, key.key, signature)) throw new FormatError(`the signature by ${key.name} does not verify`);
+  // The line names the key but carries no key hash: any trusted key of that name may have signed.
+  const named = keys.filter((k) => k.name === match[1]);
+  if (named.length === 0) throw new FormatError(`signed by ${match[1]}, not a trusted key`);
+  const key = named.find((k) => verify(null, signed, k.key, signature));
+  if (!key) throw new FormatError(`the signature by ${match[1]} does not verify`);
   return key;
 }
 

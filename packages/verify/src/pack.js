@@ -107,7 +107,7 @@ function verifyPack(input) {
   });
   record('inclusion', () => {
     if (!packCheckpoint) throw new FormatError('no readable checkpoint.txt to check the proofs against');
-    return { detail: checkInclusion(JSON.parse(need(PACK_FILES.proofs).toString('utf8')), packCheckpoint) };
+    return { detail: checkInclusion(parseJson(need(PACK_FILES.proofs), PACK_FILES.proofs), packCheckpoint) };
   });
 
   if (since) {
@@ -191,7 +191,7 @@ function consistencyProof(m, n, file) {
     );
   }
   return readInput('--consistency', () => {
-    const body = JSON.parse(file.toString('utf8'));
+    const body = parseJson(file, 'the file');
     for (const [field, size] of /** @type {const} */ ([
       ['first', m],
       ['second', n],
@@ -225,6 +225,19 @@ function hash(value, field) {
 
 /** @param {Buffer} bytes */
 const hex = (bytes) => bytes.toString('hex');
+
+/**
+ * @param {Buffer} file
+ * @param {string} name
+ * @returns {any}
+ */
+function parseJson(file, name) {
+  try {
+    return JSON.parse(file.toString('utf8'));
+  } catch {
+    throw new FormatError(`${name} is not JSON`);
+  }
+}
 
 /**
  * SHA256SUMS as `sha256sum -c` reads it: every line `<hex digest>  <name>` (or ` *<name>`), every listed
@@ -285,7 +298,7 @@ function checkInclusion(proofs, checkpoint) {
     ['last', proofs.last],
   ])) {
     const leaf = hash(proof.leaf_hash, `${which}.leaf_hash`);
-    if (proof.leaf_data !== undefined && !leafHash(Buffer.from(proof.leaf_data, 'base64')).equals(leaf)) {
+    if (proof.leaf_data !== undefined && (typeof proof.leaf_data !== 'string' || !leafHash(Buffer.from(proof.leaf_data, 'base64')).equals(leaf))) {
       throw new FormatError(`${which} (event ${proof.event_id}): leaf_hash is not the hash of leaf_data`);
     }
     if (!verifyInclusion(proof.leaf_index, checkpoint.size, leaf, hashList(proof.inclusion_path, `${which}.inclusion_path`), checkpoint.root)) {

@@ -134,6 +134,14 @@ describe('verifyDetached', () => {
     expect(() => verifyDetached(Buffer.from('{"export_id": "exp_1"} \n'), signDetached(manifest, key), keys)).toThrow('does not verify');
   });
 
+  it('tries every trusted key of the name the line gives (the line carries no key hash)', () => {
+    const sameName = generateKey('log.example/2026');
+    expect(verifyDetached(manifest, signDetached(manifest, key), parseKeys(jwks([sameName, key]))).raw).toEqual(key.raw);
+    expect(() => verifyDetached(manifest, signDetached(manifest, key), parseKeys(jwks([sameName])))).toThrow(
+      'the signature by log.example/2026 does not verify',
+    );
+  });
+
   it('rejects a signature by another key, and a file that is not one such line', () => {
     expect(() => verifyDetached(manifest, signDetached(manifest, other), keys)).toThrow('signed by log.example/2025, not a trusted key');
     expect(() => verifyDetached(manifest, Buffer.from(`${signDetached(manifest, key)}x\n`), keys)).toThrow('not one line');

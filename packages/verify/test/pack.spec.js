@@ -191,6 +191,12 @@ describe('verifyPack', () => {
     expect(reason(results, 'inclusion')).toBe('the pack has no proofs.json');
   });
 
+  it('fails the inclusion check, and only it, for a proofs.json that is not JSON', () => {
+    const results = verify(makePack({ key, log, first: 7, last: 31, change: (f) => f.set('proofs.json', Buffer.from('{"tree_size": 40,')) }));
+    expect(failed(results)).toEqual(['inclusion']);
+    expect(reason(results, 'inclusion')).toBe('proofs.json is not JSON');
+  });
+
   it('fails sha256sums for a listed file the zip does not hold', () => {
     const files = makePack({ key, log, first: 7, last: 31 });
     files.delete('report.pdf');
