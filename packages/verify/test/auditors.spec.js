@@ -9,7 +9,7 @@ const { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = require(
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 
-const { ORIGIN, generateKey, jwks, signNote, checkpointText, makeLog, makePack, consistencyAnswer, zip } = require('./pack-fixture');
+const { ORIGIN, generateKey, jwks, signNote, checkpointText, makeLog, makePack, forgeManifest, consistencyAnswer, zip } = require('./pack-fixture');
 
 const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
 const section = readme.slice(readme.indexOf('## For auditors'), readme.indexOf('## Development'));
@@ -81,18 +81,7 @@ describe('README "For auditors"', () => {
   });
 
   it('stops at openssl for a forged manifest whose SHA256SUMS was written and signed again', async () => {
-    const genuine = /** @type {Buffer} */ (makePack({ key, log, first: 3, last: 36 }).get('manifest.json.sig'));
-    const pack = makePack({
-      key,
-      log,
-      first: 3,
-      last: 36,
-      change: (f) => {
-        f.set('manifest.json', Buffer.from(String(f.get('manifest.json')).replace('"row_count": 3', '"row_count": 2')));
-        f.set('manifest.json.sig', genuine);
-      },
-    });
-    const { code, output, verified } = await runByHand('manifest', { pack });
+    const { code, output, verified } = await runByHand('manifest', { pack: makePack({ key, log, first: 3, last: 36, change: forgeManifest }) });
     expect(verified).toBe(1);
     expect(output).toContain('Signature Verification Failure');
     expect(code).not.toBe(0);

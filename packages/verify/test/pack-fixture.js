@@ -148,6 +148,14 @@ function makePack({ key, log, first, last, origin = ORIGIN, withLeafData = true,
 }
 
 /**
+ * A forger's change for makePack: the manifest's row count changed, its signature left as it was.
+ * @param {Map<string, Buffer>} files
+ */
+function forgeManifest(files) {
+  files.set('manifest.json', Buffer.from(String(files.get('manifest.json')).replace('"row_count": 3', '"row_count": 2')));
+}
+
+/**
  * The answer of GET /v1/audit-trail/consistency?first=m&second=n over a log.
  * @param {Buffer[]} leafHashes
  * @param {number} m
@@ -178,4 +186,4 @@ function zip(files, options = {}) {
   });
 }
 
-module.exports = { ORIGIN, generateKey, jwks, signNote, signDetached, checkpointText, makeLog, makePack, consistencyAnswer, sha256sums, zip };
+module.exports = { ORIGIN, generateKey, jwks, signNote, signDetached, checkpointText, makeLog, makePack, forgeManifest, consistencyAnswer, sha256sums, zip };

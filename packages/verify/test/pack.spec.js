@@ -1,7 +1,19 @@
 // @ts-check
 'use strict';
 const { verifyPack, UsageError } = require('../src/pack');
-const { ORIGIN, generateKey, jwks, signNote, checkpointText, makeLog, makePack, consistencyAnswer, sha256sums, signDetached } = require('./pack-fixture');
+const {
+  ORIGIN,
+  generateKey,
+  jwks,
+  signNote,
+  checkpointText,
+  makeLog,
+  makePack,
+  forgeManifest,
+  consistencyAnswer,
+  sha256sums,
+  signDetached,
+} = require('./pack-fixture');
 const { mth } = require('./reference-tree');
 
 const key = generateKey('alert-ledger.example/2026a');
@@ -71,19 +83,7 @@ describe('verifyPack', () => {
   });
 
   it('fails the manifest signature for a forged manifest, even with SHA256SUMS written again and signed', () => {
-    const files = makePack({ key, log, first: 7, last: 31 });
-    const genuineSignature = /** @type {Buffer} */ (files.get('manifest.json.sig'));
-    const forged = makePack({
-      key,
-      log,
-      first: 7,
-      last: 31,
-      change: (f) => {
-        f.set('manifest.json', Buffer.from(String(f.get('manifest.json')).replace('"row_count": 3', '"row_count": 2')));
-        f.set('manifest.json.sig', genuineSignature);
-      },
-    });
-    const results = verify(forged);
+    const results = verify(makePack({ key, log, first: 7, last: 31, change: forgeManifest }));
     expect(failed(results)).toEqual(['manifest-signature']);
     expect(reason(results, 'manifest-signature')).toBe('the signature by alert-ledger.example/2026a does not verify');
   });
