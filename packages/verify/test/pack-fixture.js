@@ -6,6 +6,7 @@
  * pack changed in one place.
  */
 const { createHash, generateKeyPairSync, randomBytes, sign } = require('node:crypto');
+const { Readable } = require('node:stream');
 
 const { ZipFile } = require('yazl');
 
@@ -169,13 +170,17 @@ function consistencyAnswer(leafHashes, m) {
 /**
  * A zip of the files, written by yazl as the server writes evidence packs (a name given twice is written twice).
  * @param {Iterable<[string, Buffer]>} files
- * @param {{ compress?: boolean, forceZip64Format?: boolean, comment?: string }} [options]
+ * @param {{ compress?: boolean, forceZip64Format?: boolean, comment?: string, streamed?: boolean }} [options]
  * @returns {Promise<Buffer>}
  */
 function zip(files, options = {}) {
   const zipFile = new ZipFile();
-  for (const [name, data] of files)
-    zipFile.addBuffer(data, name, { compress: options.compress ?? true, forceZip64Format: options.forceZip64Format ?? false, mtime: new Date(0) });
+  for (const [name, data] of files) {
+    const entry = { compress: options.compress ?? true, forceZip64Format: options.forceZip64Format ?? false, mtime: new Date(0) };
+    // Streamed entries have their CRC and sizes in a data descriptor after the data, as EvidencePackWriter writes them.
+    if (options.streamed) zipFile.addReadStream(Readable.from([data]), name, { ...entry, size: data.length });
+    else zipFile.addBuffer(data, name, entry);
+  }
   zipFile.end({ forceZip64Format: options.forceZip64Format ?? false, comment: options.comment ?? '' });
   return new Promise((resolve, reject) => {
     /** @type {Buffer[]} */

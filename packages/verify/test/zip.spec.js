@@ -39,6 +39,15 @@ describe('readZip', () => {
     }
   });
 
+  it('reads entries streamed with their CRC and sizes in data descriptors, as the evidence pack writer streams them', async () => {
+    const archive = await zip(files, { streamed: true });
+    // General purpose flag bit 3: the local header's CRC and sizes are zero, the central directory has them.
+    expect(archive.readUInt16LE(6) & 0x08).toBe(0x08);
+    expect(archive.readUInt32LE(18)).toBe(0);
+    const read = readZip(archive);
+    for (const [name, data] of files) expect(read.get(name)?.equals(data)).toBe(true);
+  });
+
   it('finds the end of the central directory behind an archive comment', async () => {
     const read = readZip(await zip(files, { comment: 'evidence pack exp_1 of ten_1, written by Alert Ledger' }));
     expect(read.get('data.csv')?.equals(/** @type {Buffer} */ (files.get('data.csv')))).toBe(true);
