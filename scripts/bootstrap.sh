@@ -31,6 +31,10 @@ missing=()
 command -v qpdf >/dev/null || missing+=(qpdf)
 command -v pdftotext >/dev/null || missing+=(poppler-utils)
 command -v unzip >/dev/null || missing+=(unzip)
+# The offline verifier's spec runs its README's commands for auditors, which read JSON with jq and check
+# signatures with openssl.
+command -v jq >/dev/null || missing+=(jq)
+command -v openssl >/dev/null || missing+=(openssl)
 command -v "${ALERTMANAGER_BIN:-prometheus-alertmanager}" >/dev/null || missing+=(prometheus-alertmanager)
 # promtool (Debian's prometheus package) checks the api's and the worker's /metrics in the tests.
 command -v promtool >/dev/null || missing+=(prometheus)
