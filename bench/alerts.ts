@@ -2,7 +2,10 @@
  * Alert reads at 1,000,000 rows (issue 4): each through the whole HTTP stack and as the same SQL straight
  * through pg. Seeds `alert_ledger_bench` (1,000,000 alerts, 20 tenants) when it is not there yet.
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, fork, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import { Pool } from 'pg';
 
@@ -93,6 +96,27 @@ export async function startApi(url: string, port = PORT, overrides: Record<strin
   }
 }
 
+const SPARSE_FIELDS = 'id,title,severity,status,created_at';
+
+/** Requests/s of a bare Fastify route (bench/bare-route.ts) answering `body`, at the api cases' load. */
+async function bareRouteLoad(body: Buffer): Promise<LoadResult> {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-bare-'));
+  const file = join(dir, 'page.json');
+  await writeFile(file, body);
+  const child = fork('bench/bare-route.ts', [file], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      child.once('message', (message: { port: number }) => resolve(message.port));
+      child.once('exit', (code) => reject(new Error(`the bare route exited with ${code}`)));
+    });
+    await load(`http://127.0.0.1:${port}/`, { seconds: 2, connections: 16 });
+    return await load(`http://127.0.0.1:${port}/`, { seconds: 10, connections: 16 });
+  } finally {
+    child.kill('SIGTERM');
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 interface Case {
   name: string;
   path: string;
@@ -170,6 +194,12 @@ export async function runAlerts(): Promise<void> {
         explain: sql(whereQ, order),
       },
       {
+        // Issue 21: the same page with sparse fieldsets (the SQL reads the same rows).
+        name: '(a) with `fields=id,title,severity,status,created_at`',
+        path: `/v1/alerts?${qs}&fields=${SPARSE_FIELDS}`,
+        twin: () => [sql(whereA, order)],
+      },
+      {
         name: '(e) detail read',
         path: `/v1/alerts/${detailId}`,
         twin: () => [{ text: 'SELECT * FROM alerts WHERE id = $1 AND tenant_id = $2', values: [detailId, tenant] }],
@@ -194,7 +224,18 @@ export async function runAlerts(): Promise<void> {
         plans.push(`#### ${c.name}\n\n\`\`\`\n${plan.rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n')}\n\`\`\``);
       }
     }
-    const [a, b, , d] = Object.values(results);
+    const [a, b, , d, sparse] = Object.values(results);
+    // The HTTP limit of each page: a bare Fastify route in a process of its own sending the api's very bytes.
+    const bare: Record<string, { bytes: number; result: LoadResult }> = {};
+    for (const [name, path] of [
+      ['(a)', cases[0].path],
+      ['(a) with fields=', cases[4].path],
+    ]) {
+      const bytes = Buffer.from(await (await fetch(`http://127.0.0.1:${PORT}${path}`, { headers })).arrayBuffer());
+      bare[name] = { bytes: bytes.length, result: await bareRouteLoad(bytes) };
+    }
+    const bareRow = (name: string, http: LoadResult) =>
+      `| ${name} | ${bare[name].bytes} | ${http.requestsPerSecond} | ${bare[name].result.requestsPerSecond} | ${Math.round((http.requestsPerSecond / bare[name].result.requestsPerSecond) * 100)}% |`;
     writeSection(
       'alerts',
       `## Alert reads at 1,000,000 alerts (issue: alerts)
@@ -212,6 +253,14 @@ Targets: (a) at least half of its SQL twin's requests/s: **${Math.round((a.http.
 (b) within 1.5x of (a): **${(a.http.requestsPerSecond / b.http.requestsPerSecond).toFixed(2)}x** slower;
 (d) p50 under 50 ms: **${d.http.p50} ms** at 16 connections (the SQL alone takes ${d.sql.p50} ms there: the
 cores are saturated), **${d.alone.p50} ms** for one client at a time.
+
+The page's bytes against the HTTP limit for them (issue 21 item 4): the api's answer beside a bare Fastify route in a
+process of its own sending the same bytes (autocannon, 16 connections, 10 s):
+
+| page | bytes | api req/s | bare route req/s | api / bare |
+|---|---|---|---|---|
+${bareRow('(a)', a.http)}
+${bareRow('(a) with fields=', sparse.http)}
 
 Where the HTTP path spends its time beyond the SQL (CPU profile of (a)): writing the ~50 kB response to the
 socket, JSON serialisation, parsing pg rows and dates, the AlertDto mapping; the api process itself stays
