@@ -69,14 +69,23 @@ function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-/** Creates the database named by the URL when it does not exist yet; answers whether it did. */
+/**
+ * Creates the database named by the URL when it does not exist yet; answers whether it did. Safe from several
+ * places at once (a rolling upgrade's migrators): one CREATE wins, and the others' duplicate (42P04, or the
+ * catalogue's unique index, 23505, when both passed the check together) means it exists.
+ */
 export async function createDatabase(url: string, template?: string): Promise<boolean> {
   const name = databaseName(url);
   return withMaintenanceClient(url, async (client) => {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (rowCount) return false;
-    await client.query(`CREATE DATABASE ${quoteIdent(name)}${template ? ` TEMPLATE ${quoteIdent(template)}` : ''}`);
-    return true;
+    try {
+      await client.query(`CREATE DATABASE ${quoteIdent(name)}${template ? ` TEMPLATE ${quoteIdent(template)}` : ''}`);
+      return true;
+    } catch (error) {
+      if (['42P04', '23505'].includes((error as { code?: string }).code ?? '')) return false;
+      throw error;
+    }
   });
 }
 
