@@ -152,18 +152,23 @@ export function alertWhere(filter: AlertFilterDto, scope: TenantScope): Prisma.S
 export async function sqlFilter(sql: PlainSql, filter: AlertFilterDto, scope: TenantScope): Promise<AlertFilterDto> {
   const checkSuppressed = filter.suppressed === undefined;
   const checkShelved = filter.shelved === 'false';
-  if (!checkSuppressed && !checkShelved) return filter;
+  if ((!checkSuppressed && !checkShelved) || PREPARED.has(filter)) return filter;
   const tenant = tenantCondition(scope, Prisma.sql`a.tenant_id`);
   const within = tenant ? Prisma.sql`AND ${tenant}` : Prisma.empty;
   const [found] = await sql.rows<{ suppressed: boolean; shelved: boolean }>(Prisma.sql`
     SELECT ${checkSuppressed ? Prisma.sql`EXISTS (SELECT 1 FROM alerts a WHERE a.maintenance_window_id IS NOT NULL ${within})` : Prisma.sql`true`} AS suppressed,
            ${checkShelved ? Prisma.sql`EXISTS (SELECT 1 FROM alerts a WHERE a.shelved_until > now() ${within})` : Prisma.sql`true`} AS shelved`);
-  return {
+  const prepared: AlertFilterDto = {
     ...filter,
     ...(checkSuppressed && !found.suppressed ? { suppressed: 'any' as const } : {}),
     ...(checkShelved && !found.shelved ? { shelved: 'any' as const } : {}),
   };
+  PREPARED.add(prepared);
+  return prepared;
 }
+
+/** Filters sqlFilter answered: given again (a list's count, then its page), they are used as they are, without probing again. */
+const PREPARED = new WeakSet<AlertFilterDto>();
 
 export interface AlertPageRequest {
   filter: AlertFilterDto;
@@ -196,6 +201,11 @@ export class AlertsRepository {
 
   sortValue(sortBy: AlertSortKey, alert: Alert): SortValue {
     return SORTS[sortBy].value(alert);
+  }
+
+  /** The filter as its SQL needs it (sqlFilter), for the several reads of one list to share. */
+  prepare(filter: AlertFilterDto, scope: TenantScope): Promise<AlertFilterDto> {
+    return sqlFilter(this.sql, filter, scope);
   }
 
   async count(filter: AlertFilterDto, scope: TenantScope): Promise<number> {

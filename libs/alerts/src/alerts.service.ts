@@ -16,6 +16,7 @@ import {
   ProblemTypes,
   parseTimestamp,
   publicId,
+  SortDirection,
 } from '@app/common';
 import { CompiledRule, CompliancePolicies, matchControls } from '@app/compliance';
 import { Alert, AlertTimelineEntry, InjectScopedPrisma, Prisma, requestScope, ScopedPrismaClient, scopedTenant, SqlRun } from '@app/database';
@@ -177,16 +178,22 @@ export class AlertsService {
     const sortBy = query.sort_by ?? 'created_at';
     const scope = requestScope(principal, query.tenant_id);
     const filter = listFilter(query);
-    const request = { filter, scope, sortBy, direction: query.sort_direction ?? 'desc', take: 0 } as const;
+    // The count, the estimate and the page read the filter as its SQL needs it, prepared once for them all.
+    let prepared: Promise<AlertFilterDto> | undefined;
+    const ready = (): Promise<AlertFilterDto> => (prepared ??= this.repository.prepare(filter, scope));
+    const request = async (direction: SortDirection, take: number) => ({ filter: await ready(), scope, sortBy, direction, take });
     return this.paginator.paginate<Alert>(query, {
       sortBy,
       scope: { resource: 'alerts', tenantId: scopedTenant(scope) ?? '*', filter },
       sortValue: (alert) => this.repository.sortValue(sortBy, alert),
       id: (alert) => alert.id,
-      count: () => this.repository.count(filter, scope),
-      estimate: { rows: () => this.repository.estimateCount(filter, scope), countUpTo: (limit) => this.repository.countUpTo(filter, scope, limit) },
-      readOffset: (skip, take, direction) => this.repository.readOffset({ ...request, direction, take }, skip),
-      readKeyset: (after, take, direction) => this.repository.readKeyset({ ...request, direction, take }, after),
+      count: async () => this.repository.count(await ready(), scope),
+      estimate: {
+        rows: async () => this.repository.estimateCount(await ready(), scope),
+        countUpTo: async (limit) => this.repository.countUpTo(await ready(), scope, limit),
+      },
+      readOffset: async (skip, take, direction) => this.repository.readOffset(await request(direction, take), skip),
+      readKeyset: async (after, take, direction) => this.repository.readKeyset(await request(direction, take), after),
     });
   }
 
