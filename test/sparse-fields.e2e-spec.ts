@@ -77,8 +77,19 @@ describe('sparse fieldsets (fields=)', () => {
       expect({ path, status: refused.status, type: refused.body.type }).toEqual({ path, status: 400, type: '/problems/validation-error' });
       expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'fields', code: 'enum' })]);
     }
-    const refused = await http<Problem>(api, 'GET', '/v1/alerts?fields=%00', { headers });
-    expect(refused.status).toBe(400);
+    // Another list's field is not this one's.
+    const foreign = await http<Problem>(api, 'GET', '/v1/alerts?fields=job_id', { headers });
+    expect({ status: foreign.status, fields: foreign.body.errors.map((error) => error.field) }).toEqual({ status: 400, fields: ['fields'] });
+  });
+
+  it("should keep the export list's own identifier, job_id, in every sparse item", async () => {
+    const started = await http<{ data: { job_id: string } }>(api, 'POST', '/v1/exports', {
+      body: { resource: 'alerts', format: 'csv', scope: 'all' },
+      headers: { ...headers, ...world.bearer(tenant, ['alerts:read', 'exports:read', 'exports:write']) },
+    });
+    expect(started.status).toBe(202);
+    const jobs = await list('/v1/exports?fields=status');
+    expect(jobs.body.items).toEqual([{ job_id: started.body.data.job_id, status: expect.any(String) }]);
   });
 
   it('should offer exactly the fields of each list item in the OpenAPI document', async () => {

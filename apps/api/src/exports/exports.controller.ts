@@ -52,6 +52,7 @@ export class ExportsController {
     return sparseItems(
       listEnvelope(await this.exports.list(query, principal), (job) => ExportJobDto.from(job)),
       query.fields,
+      'job_id',
     );
   }
 

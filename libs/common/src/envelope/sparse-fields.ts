@@ -22,10 +22,11 @@ export interface SparseFieldsQuery {
 /**
  * The `fields` query parameter of a list (sparse fieldsets, as JSON:API's): a comma-separated choice of the
  * items' top-level fields, named in the OpenAPI document as the enum `enumName`. The items then hold those
- * fields and `id` only, so a page a console shows as a table is a fraction of the bytes.
+ * fields and their identifier `key` only, so a page a console shows as a table is a fraction of the bytes.
  */
-export function SparseFieldsQueryDto(item: Type, enumName: string): Type<SparseFieldsQuery> {
+export function SparseFieldsQueryDto(item: Type, enumName: string, key = 'id'): Type<SparseFieldsQuery> {
   const fields = dtoFields(item);
+  if (!fields.includes(key)) throw new Error(`${item.name} has no field ${key} to identify its items`);
   class SparseFields implements SparseFieldsQuery {
     @ApiPropertyOptional({
       enum: fields,
@@ -33,7 +34,7 @@ export function SparseFieldsQueryDto(item: Type, enumName: string): Type<SparseF
       isArray: true,
       ...queryListMaxItems(fields.length),
       description:
-        'Sparse fieldsets: the items hold only these top-level fields, and `id` always (`fields=id,title,severity`); absent: every field. ' +
+        `Sparse fieldsets: the items hold only these top-level fields, and \`${key}\` always (\`fields=${fields.slice(0, 3).join(',')}\`); absent or empty: every field. ` +
         'A typed client reads such items as partial.',
     })
     @IsOptional()
@@ -45,9 +46,9 @@ export function SparseFieldsQueryDto(item: Type, enumName: string): Type<SparseF
   return SparseFields;
 }
 
-/** The envelope with its items cut down to `fields` and `id`, in the items' own order; all of them when `fields` is absent. */
-export function sparseItems<E extends { items: object[] }>(envelope: E, fields: readonly string[] | undefined): E {
+/** The envelope with its items cut down to `fields` and their identifier `key`, in the items' own order; all of them when `fields` is absent. */
+export function sparseItems<E extends { items: object[] }>(envelope: E, fields: readonly string[] | undefined, key = 'id'): E {
   if (!fields?.length) return envelope;
-  const keep = new Set(['id', ...fields]);
+  const keep = new Set([key, ...fields]);
   return { ...envelope, items: envelope.items.map((item) => Object.fromEntries(Object.entries(item).filter(([key]) => keep.has(key)))) };
 }

@@ -9,7 +9,7 @@ import { ExportJobDto } from './export-job.dto';
 export const EXPORT_SORT_FIELDS = ['created_at'] as const;
 
 /** The caller's export jobs, newest first, in either paging mode. */
-export class ListExportsQueryDto extends IntersectionType(PageQueryDto, SparseFieldsQueryDto(ExportJobDto, 'ExportJobField')) {
+export class ListExportsQueryDto extends IntersectionType(PageQueryDto, SparseFieldsQueryDto(ExportJobDto, 'ExportJobField', 'job_id')) {
   @ApiPropertyOptional({ enum: EXPORT_STATUSES, enumName: 'ExportStatus', isArray: true, ...queryListMaxItems(50), description: 'Statuses (OR)' })
   @IsOptional()
   @CommaSeparated()
