@@ -271,6 +271,11 @@ describe('webhook deliveries', () => {
       { attempt: 1, outcome: 'failed', response_status: 400, next_attempt_at: null },
       { attempt: 2, outcome: 'succeeded', response_status: 204, next_attempt_at: null },
     ]);
+    // Once its event is no longer kept (past the deliveries' retention), a resend is refused and changes nothing.
+    await db.outboxEvent.delete({ where: { id: failed.event_id } });
+    const gone = await call<{ status: number; type: string; code: number }>('POST', `/v1/webhooks/${bad.id}/deliveries/${failed.id}/retry`);
+    expect({ status: gone.status, type: gone.body.type, code: gone.body.code }).toEqual({ status: 410, type: '/problems/webhook-event-gone', code: 10080003 });
+    expect((await deliveries(bad.id)).find((d) => d.id === failed.id)).toMatchObject({ status: 'succeeded', attempts: 2 });
     // Another subscription's delivery, or none, is not found.
     for (const path of [`/v1/webhooks/${moved.id}/deliveries/${failed.id}`, `/v1/webhooks/${bad.id}/deliveries/${publicId('whd')}/attempts`]) {
       const missing = await call<{ type: string }>('GET', path);

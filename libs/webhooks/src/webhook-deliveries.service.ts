@@ -79,6 +79,9 @@ export class WebhookDeliveriesService {
           args: { id: deliveryId },
           extensions: { next_attempt_at: found.nextAttemptAt?.toISOString() ?? null },
         });
+      // Its body is the outbox event's: a resend of an event no longer kept could only fail.
+      if (found.payload === null && (await tx.outboxEvent.count({ where: { id: found.eventId } })) === 0)
+        throw new ProblemException(WebhookProblems.webhookEventGone, { args: { id: deliveryId, event_id: found.eventId } });
       const queuedAs = deliveryJobId(deliveryId, found.attempts);
       return tx.webhookDelivery.update({
         where: { id: deliveryId },

@@ -138,7 +138,7 @@ export class WebhooksController {
   @HttpCode(202)
   @Authenticated({ scopes: ['webhooks:write'] })
   @ApiEnvelope(WebhookDeliveryDto, 202, 'Queued again; follow it in the deliveries list')
-  @Operation({ id: 'retryWebhookDelivery', summary: 'Send a delivery that succeeded or failed once more', problems: [400, 404, 409, 503] })
+  @Operation({ id: 'retryWebhookDelivery', summary: 'Send a delivery that succeeded or failed once more', problems: [400, 404, 409, 410, 503] })
   async retry(@Param() params: WebhookDeliveryParams): Promise<Envelope<WebhookDeliveryDto>> {
     return envelope(WebhookDeliveryDto.from(await this.deliveries.retry(params.id, params.delivery_id)), 'Accepted');
   }

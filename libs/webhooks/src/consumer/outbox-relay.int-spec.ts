@@ -241,15 +241,61 @@ describe('OutboxRelay against PostgreSQL and Redis', () => {
     await prisma.webhookDelivery.deleteMany({ where: { subscriptionId: sub } });
   });
 
-  it('should keep relayed events as long as their deliveries (30 days) and two days more, then remove them', async () => {
-    await appendOutboxEvents(prisma, [alert('info'), alert('medium')]);
+  it('should keep a relayed event a week, or while its deliveries are kept and two days more, and never while one is pending', async () => {
+    await appendOutboxEvents(prisma, [alert('info'), alert('medium'), alert('low'), alert('high'), alert('critical')]);
     await relay.drain();
-    const [kept, aged] = await prisma.outboxEvent.findMany({ where: { tenantId: tenant.id }, orderBy: { id: 'desc' }, take: 2 });
-    await prisma.outboxEvent.update({ where: { id: kept.id }, data: { dispatchedAt: new Date(Date.now() - 31 * 86_400_000) } });
-    await prisma.outboxEvent.update({ where: { id: aged.id }, data: { dispatchedAt: new Date(Date.now() - 33 * 86_400_000) } });
+    const events = await prisma.outboxEvent.findMany({ where: { tenantId: tenant.id }, orderBy: { id: 'desc' }, take: 5 });
+    const day = 86_400_000;
+    const age = async (event: { id: string }, days: number, madeDeliveries: boolean) =>
+      prisma.outboxEvent.update({ where: { id: event.id }, data: { dispatchedAt: new Date(Date.now() - days * day), madeDeliveries } });
+    const [quietYoung, quietOld, deliveredYoung, deliveredOld, deliveredPending] = events;
+    await age(quietYoung, 6, false);
+    await age(quietOld, 8, false);
+    await age(deliveredYoung, 31, true);
+    await age(deliveredOld, 33, true);
+    await age(deliveredPending, 40, true);
+    // The earlier tests' subscriptions made deliveries of these events: they have ended, but for one of ours.
+    await prisma.webhookDelivery.updateMany({ where: { eventId: { in: events.map((e) => e.id) } }, data: { status: 'succeeded' } });
+    const sub = await subscription({ eventTypes: ['alert.created'] });
+    const now = new Date();
+    await prisma.webhookDelivery.create({
+      data: {
+        id: publicId('whd'),
+        tenantId: tenant.id,
+        subscriptionId: sub,
+        eventId: deliveredPending.id,
+        eventType: 'alert.created',
+        createdAt: now,
+        updatedAt: now,
+      },
+    });
     await relay.sweep();
-    expect(await prisma.outboxEvent.findUnique({ where: { id: aged.id } })).toBeNull();
-    expect(await prisma.outboxEvent.findUnique({ where: { id: kept.id } })).not.toBeNull();
+    const left = new Set((await prisma.outboxEvent.findMany({ where: { id: { in: events.map((e) => e.id) } } })).map((e) => e.id));
+    expect({ quietYoung: left.has(quietYoung.id), quietOld: left.has(quietOld.id) }).toEqual({ quietYoung: true, quietOld: false });
+    expect({ young: left.has(deliveredYoung.id), old: left.has(deliveredOld.id), pending: left.has(deliveredPending.id) }).toEqual({
+      young: true,
+      old: false,
+      pending: true,
+    });
+    // Once its delivery has ended, the pending one's event goes too.
+    await prisma.webhookDelivery.updateMany({ where: { subscriptionId: sub }, data: { status: 'succeeded' } });
+    await relay.sweep();
+    expect(await prisma.outboxEvent.findUnique({ where: { id: deliveredPending.id } })).toBeNull();
+    await prisma.webhookDelivery.deleteMany({ where: { subscriptionId: sub } });
+  });
+
+  it('should mark the events that made deliveries when it relays them', async () => {
+    const sub = await subscription({ eventTypes: ['alert.escalated'] });
+    await appendOutboxEvents(prisma, [
+      { ...alert('high'), type: 'alert.escalated' as const },
+      { ...alert('high'), type: 'alert.status_changed' as const },
+    ]);
+    await relay.drain();
+    const [escalated, resolved] = await prisma.outboxEvent
+      .findMany({ where: { tenantId: tenant.id }, orderBy: { id: 'desc' }, take: 2 })
+      .then((rows) => rows.reverse());
+    expect({ escalated: escalated.madeDeliveries, resolved: resolved.madeDeliveries }).toEqual({ escalated: true, resolved: false });
+    await prisma.webhookDelivery.deleteMany({ where: { subscriptionId: sub } });
   });
 
   it('should fail a delivery whose event is no longer kept without sending it, saying why', async () => {

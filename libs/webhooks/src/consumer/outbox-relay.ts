@@ -18,12 +18,16 @@ const POLL_MS = 1_000;
 const ORPHAN_AFTER_MS = 60_000;
 const SWEEP_EVERY_MS = 60_000;
 /**
- * Relayed events are kept as long as the deliveries made of them, whose body they are (the live stream resumes
- * from Redis), and two days more: a delivery resent on the last day of its retention is pending for about a
- * day. Then they are removed in batches.
+ * Relayed events that made no delivery are kept a week (the live stream resumes from Redis). Those that made
+ * deliveries are their body: they are kept as long as the deliveries and two days more, and never while one
+ * of their deliveries is pending (a round of attempts that waits on Retry-After can last days). Then they
+ * are removed in batches, several a sweep; the week-old ones by a walk that goes on from where the last
+ * sweep stopped, so the events kept for their deliveries are not read again each minute.
  */
+const KEEP_DISPATCHED_MS = 7 * 86_400_000;
 const KEEP_AFTER_DELIVERIES_MS = 2 * 86_400_000;
 const PURGE_BATCH = 10_000;
+const PURGE_BATCHES = 10;
 /** Overdue deliveries the sweep reads a page, and pages a sweep: a backlog is walked over several sweeps, from where the last stopped. */
 const SWEEP_PAGE = 1_000;
 const SWEEP_PAGES = 20;
@@ -62,6 +66,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private queued = false;
   /** Where the last sweep stopped in a backlog of overdue deliveries (next_attempt_at, id); null: from the oldest. */
   private sweptUpTo: { nextAttemptAt: Date; id: string } | null = null;
+  /** Where the walk over week-old relayed events stopped (dispatched_at, id); null: from the oldest. */
+  private purgedUpTo: { dispatchedAt: Date; id: string } | null = null;
   private stopped = false;
 
   constructor(
@@ -182,7 +188,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         });
       }
       if (rows.length) await tx.webhookDelivery.createMany({ data: rows });
-      await tx.$executeRaw`UPDATE outbox_events SET dispatched_at = ${now} WHERE id = ANY(${claimed.map((event) => event.id)}::text[])`;
+      const withDeliveries = [...new Set(rows.map((row) => row.eventId))];
+      await tx.$executeRaw`UPDATE outbox_events SET dispatched_at = ${now}, made_deliveries = (id = ANY(${withDeliveries}::text[]))
+                            WHERE id = ANY(${claimed.map((event) => event.id)}::text[])`;
       return { events: relayed, batches };
     });
     if (events.length === 0) return 0;
@@ -208,9 +216,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   async sweep(): Promise<void> {
     try {
       for (let page = 0; page < SWEEP_PAGES; page++) if (!(await this.sweepPage())) break;
-      const before = new Date(Date.now() - this.config.webhookDeliveryRetentionDays * 86_400_000 - KEEP_AFTER_DELIVERIES_MS);
-      await this.prisma
-        .$executeRaw`DELETE FROM outbox_events WHERE id IN (SELECT id FROM outbox_events WHERE dispatched_at < ${before} ORDER BY dispatched_at LIMIT ${PURGE_BATCH})`;
+      await this.purgeRelayed();
       // Finished deliveries past their retention, with their attempt log (ON DELETE CASCADE): ids sort by
       // creation, so the old ones are a primary-key range; a pending one stays whatever its age.
       const floor = idFloor('whd', Date.now() - this.config.webhookDeliveryRetentionDays * 86_400_000);
@@ -218,6 +224,34 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           SELECT id FROM webhook_deliveries WHERE id < ${floor} AND status <> 'pending' ORDER BY id LIMIT ${PURGE_BATCH})`;
     } catch (error) {
       this.logger.warn(`webhook sweep: ${(error as Error).message}`);
+    }
+  }
+
+  /** Removes relayed events no delivery needs any more (KEEP_DISPATCHED_MS, KEEP_AFTER_DELIVERIES_MS). */
+  private async purgeRelayed(): Promise<void> {
+    const weekAgo = new Date(Date.now() - KEEP_DISPATCHED_MS);
+    const deliveriesGone = new Date(Date.now() - this.config.webhookDeliveryRetentionDays * 86_400_000 - KEEP_AFTER_DELIVERIES_MS);
+    for (let batch = 0; batch < PURGE_BATCHES; batch++) {
+      const removed = await this.prisma.$executeRaw`
+        DELETE FROM outbox_events WHERE id IN (
+          SELECT id FROM outbox_events
+           WHERE dispatched_at < ${deliveriesGone} AND id NOT IN (SELECT event_id FROM webhook_deliveries WHERE status = 'pending')
+           ORDER BY dispatched_at LIMIT ${PURGE_BATCH})`;
+      if (removed < PURGE_BATCH) break;
+    }
+    for (let batch = 0; batch < PURGE_BATCHES; batch++) {
+      const after = this.purgedUpTo ?? { dispatchedAt: new Date(0), id: '' };
+      const [page] = await this.prisma.$queryRaw<{ n: number; last_at: Date | null; last_id: string | null }[]>`
+        WITH page AS (
+          SELECT id, dispatched_at, made_deliveries FROM outbox_events
+           WHERE dispatched_at < ${weekAgo} AND (dispatched_at, id) > (${after.dispatchedAt}::timestamptz, ${after.id})
+           ORDER BY dispatched_at, id LIMIT ${PURGE_BATCH}),
+        gone AS (DELETE FROM outbox_events o USING page WHERE o.id = page.id AND NOT page.made_deliveries)
+        SELECT count(*)::int AS n, max(dispatched_at) AS last_at,
+               (array_agg(id ORDER BY dispatched_at DESC, id DESC))[1] AS last_id FROM page`;
+      // A short page reached the events younger than a week: the next sweep starts again from there.
+      this.purgedUpTo = page.last_at && page.last_id ? { dispatchedAt: page.last_at, id: page.last_id } : this.purgedUpTo;
+      if (page.n < PURGE_BATCH) break;
     }
   }
 

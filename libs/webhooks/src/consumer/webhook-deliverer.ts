@@ -48,6 +48,8 @@ interface AttemptResult {
   error: string | null;
   retryDelayMs: number | null;
   nextAttemptAt: Date | null;
+  /** Ended without a request (its event is no longer kept): it says nothing of the receiver's health. */
+  unsent?: boolean;
 }
 
 /**
@@ -168,6 +170,7 @@ export class WebhookDeliverer {
         error,
         retryDelayMs: null,
         nextAttemptAt: null,
+        unsent: true,
       };
     }
     const secrets = [
@@ -238,16 +241,18 @@ export class WebhookDeliverer {
         })),
       }),
     ];
-    const failures = results.filter((result) => result.outcome !== 'succeeded');
+    // Only requests made speak of the receiver's health.
+    const sent = results.filter((result) => !result.unsent);
+    const failures = sent.filter((result) => result.outcome !== 'succeeded');
     // The subscription's health is written from what the row holds now, not from the copy read before sending
     // (another job, or a person re-enabling it, may have changed it meanwhile).
     let disabling: Prisma.PrismaPromise<{ id: string }[]> | null = null;
-    if (failures.length < results.length) {
+    if (failures.length < sent.length) {
       if (subscription.failingSince)
         statements.push(
           this.prisma.webhookSubscription.updateMany({ where: { id: subscription.id, failingSince: { not: null } }, data: { failingSince: null } }),
         );
-    } else {
+    } else if (failures.length > 0) {
       const last = failures[failures.length - 1];
       const disableAfter = new Date(now.getTime() - this.config.webhookDisableAfterSeconds * 1000);
       statements.push(

@@ -16,4 +16,11 @@ export const WebhookProblems = defineProblemTypes({
     description:
       'The delivery is still pending (its next attempt is due at `next_attempt_at`); only a delivery that succeeded or failed can be sent again. Nothing was changed.',
   },
+  webhookEventGone: {
+    slug: 'webhook-event-gone',
+    status: 410,
+    code: 10080003,
+    description:
+      'The event this delivery carried is no longer kept (events are kept WEBHOOK_DELIVERY_RETENTION_DAYS and two days more), so it cannot be sent again. Nothing was changed.',
+  },
 });

@@ -104,6 +104,7 @@ export const en = {
       title: 'Delivery still pending',
       detail: 'The delivery {id} is still pending; it can be sent again once it has succeeded or failed.',
     },
+    'webhook-event-gone': { title: 'Event no longer kept', detail: 'The event {event_id} of delivery {id} is no longer kept, so it cannot be sent again.' },
   },
   validation: {
     required: '{field} is required.',

@@ -121,6 +121,10 @@ export const id: Translations = {
       title: 'Pengiriman masih tertunda',
       detail: 'Pengiriman {id} masih tertunda; dapat dikirim ulang setelah berhasil atau gagal.',
     },
+    'webhook-event-gone': {
+      title: 'Peristiwa tidak disimpan lagi',
+      detail: 'Peristiwa {event_id} dari pengiriman {id} tidak disimpan lagi, sehingga tidak dapat dikirim ulang.',
+    },
   },
   validation: {
     required: '{field} wajib diisi.',

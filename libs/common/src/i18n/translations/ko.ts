@@ -109,6 +109,10 @@ export const ko: Translations = {
     },
     'webhook-disabled': { title: '웹훅이 비활성화됨', detail: '웹훅 {id}이(가) 비활성화되었습니다. 보내기 전에 활성화하세요.' },
     'webhook-delivery-pending': { title: '전송 대기 중', detail: '전송 {id}이(가) 아직 대기 중입니다. 성공하거나 실패한 뒤에 다시 보낼 수 있습니다.' },
+    'webhook-event-gone': {
+      title: '이벤트가 더 이상 보관되지 않음',
+      detail: '전송 {id}의 이벤트 {event_id}은(는) 더 이상 보관되지 않아 다시 보낼 수 없습니다.',
+    },
   },
   validation: {
     required: '{field}은(는) 필수입니다.',

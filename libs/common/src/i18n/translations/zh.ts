@@ -70,6 +70,7 @@ export const zh: Translations = {
     'maintenance-window-limit': { title: '维护窗口过多', detail: '该租户已有 {limit} 个尚未结束的维护窗口；请先删除或结束其中一个。' },
     'webhook-disabled': { title: 'Webhook 已停用', detail: 'Webhook {id} 已停用；发送前请先启用。' },
     'webhook-delivery-pending': { title: '投递仍在等待', detail: '投递 {id} 仍在等待中；成功或失败后才能重新发送。' },
+    'webhook-event-gone': { title: '事件已不再保存', detail: '投递 {id} 的事件 {event_id} 已不再保存，无法重新发送。' },
   },
   validation: {
     required: '{field} 为必填项。',
