@@ -117,6 +117,15 @@ describe('exports written in parts by threads', () => {
       });
       expect(refused.status).toBe(400);
       expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'fields', code: 'enum', description: expect.stringContaining('password') })]);
+      // A report's table shows the chosen columns it has: choosing none of them would print an empty table.
+      const empty = await http<{ errors: { field: string; code: string; description: string }[] }>(api, 'POST', '/v1/exports', {
+        body: { resource: 'audit_trail', format: 'pdf', scope: 'all', fields: ['details'] },
+        headers: auditor,
+      });
+      expect(empty.status).toBe(400);
+      expect(empty.body.errors).toEqual([
+        expect.objectContaining({ field: 'fields', code: 'invalid', description: expect.stringContaining('seq, at, actor') }),
+      ]);
     });
   }, 120_000);
 

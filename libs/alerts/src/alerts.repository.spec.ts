@@ -38,6 +38,13 @@ describe('sqlFilter', () => {
     expect(statements).toHaveLength(2);
   });
 
+  it('should probe again for a filter prepared for another tenant, whose alerts may differ', async () => {
+    const { sql, statements } = probeSql({ suppressed: true, shelved: true });
+    const prepared = await sqlFilter(sql, { shelved: 'false' }, scope);
+    expect(await sqlFilter(sql, prepared, oneTenant('tnt_02'))).toEqual({ shelved: 'false' });
+    expect(statements).toHaveLength(2);
+  });
+
   it('should not probe when the filter asks for suppressed and shelved alerts itself', async () => {
     const { sql, statements } = probeSql({ suppressed: true, shelved: true });
     expect(await sqlFilter(sql, { suppressed: 'true', shelved: 'any' }, scope)).toEqual({ suppressed: 'true', shelved: 'any' });

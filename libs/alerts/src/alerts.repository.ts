@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { cursorColumns, CursorValue, dateRange, parseInstant, SortDirection, SortValue } from '@app/common';
-import { Alert, PlainSql, Prisma, tenantCondition, tenantKeyCondition, TenantScope } from '@app/database';
+import { Alert, PlainSql, Prisma, scopedTenant, tenantCondition, tenantKeyCondition, TenantScope } from '@app/database';
 
 import { AlertSortKey } from './dto/alert-enums';
 import { AlertFilterDto } from './dto/alert-filter.dto';
@@ -152,7 +152,7 @@ export function alertWhere(filter: AlertFilterDto, scope: TenantScope): Prisma.S
 export async function sqlFilter(sql: PlainSql, filter: AlertFilterDto, scope: TenantScope): Promise<AlertFilterDto> {
   const checkSuppressed = filter.suppressed === undefined;
   const checkShelved = filter.shelved === 'false';
-  if ((!checkSuppressed && !checkShelved) || PREPARED.has(filter)) return filter;
+  if ((!checkSuppressed && !checkShelved) || PREPARED.get(filter) === scopeKey(scope)) return filter;
   const tenant = tenantCondition(scope, Prisma.sql`a.tenant_id`);
   const within = tenant ? Prisma.sql`AND ${tenant}` : Prisma.empty;
   const [found] = await sql.rows<{ suppressed: boolean; shelved: boolean }>(Prisma.sql`
@@ -163,12 +163,20 @@ export async function sqlFilter(sql: PlainSql, filter: AlertFilterDto, scope: Te
     ...(checkSuppressed && !found.suppressed ? { suppressed: 'any' as const } : {}),
     ...(checkShelved && !found.shelved ? { shelved: 'any' as const } : {}),
   };
-  PREPARED.add(prepared);
+  PREPARED.set(prepared, scopeKey(scope));
   return prepared;
 }
 
-/** Filters sqlFilter answered: given again (a list's count, then its page), they are used as they are, without probing again. */
-const PREPARED = new WeakSet<AlertFilterDto>();
+/**
+ * Filters sqlFilter answered, with the scope they were prepared for: given again in that scope (a list's count,
+ * then its page) they are used as they are; in another, probed again (a scope without suppressed alerts
+ * must not lend its `any` to one with them).
+ */
+const PREPARED = new WeakMap<AlertFilterDto, string>();
+
+function scopeKey(scope: TenantScope): string {
+  return scopedTenant(scope) ?? '*';
+}
 
 export interface AlertPageRequest {
   filter: AlertFilterDto;
@@ -203,7 +211,7 @@ export class AlertsRepository {
     return SORTS[sortBy].value(alert);
   }
 
-  /** The filter as its SQL needs it (sqlFilter), for the several reads of one list to share. */
+  /** The filter as its SQL needs it (sqlFilter), for the several reads of one list to share: it holds for `scope` only. */
   prepare(filter: AlertFilterDto, scope: TenantScope): Promise<AlertFilterDto> {
     return sqlFilter(this.sql, filter, scope);
   }

@@ -4,6 +4,7 @@ import { validate } from 'class-validator';
 import { FieldViolation, toFieldViolations } from '@app/common';
 
 import { CreateExportDto } from './dto/create-export.dto';
+import { hasReport, storedFormat } from './dto/export-enums';
 import { invalidExportRequest } from './errors/export-errors';
 import { RecordSource } from './sources/record-source';
 
@@ -18,7 +19,8 @@ function violation(field: string, code: FieldViolation['code'], description: str
  */
 /**
  * The file's columns a request chose (`fields`): names of the resource's export columns, `id` first and each
- * once; empty when it chose none (every column).
+ * once; empty when it chose none (every column). A report (PDF, evidence pack) shows the chosen columns its
+ * table has, so at least one of them must be such a column.
  */
 export function validatedFields(body: CreateExportDto, source: RecordSource): string[] {
   if (!body.fields) return [];
@@ -27,6 +29,11 @@ export function validatedFields(body: CreateExportDto, source: RecordSource): st
   if (unknown.length)
     throw invalidExportRequest([
       violation('fields', 'enum', `unknown ${source.resource} export column(s) ${unknown.join(', ')}; each field must be one of ${known.join(', ')}`),
+    ]);
+  const table = source.pdfColumns.map((column) => column.key);
+  if (hasReport(storedFormat(body.format)) && !body.fields.some((field) => field !== 'id' && table.includes(field)))
+    throw invalidExportRequest([
+      violation('fields', 'invalid', `the report's table shows ${table.join(', ')}; fields names none of them, so the table would be empty`),
     ]);
   return [...new Set(['id', ...body.fields])];
 }

@@ -93,6 +93,7 @@ export class ExportsService {
           scope: body.scope,
           filters: filters as Prisma.InputJsonObject,
           ids: body.ids ?? [],
+          fields,
           total_records: total,
         },
       });

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 
 import { Client } from 'pg';
 
-import { DEFAULT_MIGRATIONS_DIR, dropDatabase, withDatabase } from './migrator';
+import { databaseName, DEFAULT_MIGRATIONS_DIR, dropDatabase, withDatabase } from './migrator';
 
 const run = promisify(execFile);
 
@@ -31,6 +31,24 @@ describe('the migrator, from several places at once', () => {
       expect(rows).toEqual(folders.sort().map((migration_name) => ({ migration_name, finished: true })));
     } finally {
       await client.end();
+    }
+  }, 120_000);
+
+  it('should wait for a migrator that holds the database longer than the schema engine would (10 s), then find nothing to do', async () => {
+    const other = new Client({ connectionString: withDatabase(url, 'postgres') });
+    await other.connect();
+    try {
+      await other.query('SELECT pg_advisory_lock(hashtext($1))', [`alert-ledger-migrate:${databaseName(url)}`]);
+      let finished = false;
+      const migrator = run(process.execPath, ['--import', 'tsx', 'libs/database/src/migrator/cli.ts', 'migrate'], {
+        env: { ...process.env, DATABASE_URL: url },
+      }).finally(() => (finished = true));
+      await new Promise((resolve) => setTimeout(resolve, 12_000));
+      expect(finished).toBe(false);
+      await other.query('SELECT pg_advisory_unlock(hashtext($1))', [`alert-ledger-migrate:${databaseName(url)}`]);
+      expect((await migrator).stdout).toMatch(/is up to date/);
+    } finally {
+      await other.end();
     }
   }, 120_000);
 });

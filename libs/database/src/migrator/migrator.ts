@@ -104,12 +104,26 @@ async function withEngine<T>(url: string, schemaPath: string, work: (engine: Sch
   }
 }
 
-/** Applies every pending migration and records it in _prisma_migrations, as `prisma migrate deploy` does. */
+/**
+ * Applies every pending migration and records it in _prisma_migrations, as `prisma migrate deploy` does.
+ * Several migrators at once (each replica's start) run one after another: each holds a session advisory lock
+ * named after the database, taken in the maintenance database (the target may not exist yet) and waited for
+ * without a limit. The schema engine's own lock gives up after 10 s, shorter than a migration that builds an
+ * index on a large table.
+ */
 export async function applyMigrations(url: string, paths: MigrationPaths = defaults): Promise<string[]> {
-  await createDatabase(url);
-  return withEngine(url, paths.schemaPath, async (engine) => {
-    const result = await engine.applyMigrations({ migrationsList: readMigrationList(paths.migrationsDir), filters: EMPTY_FILTER });
-    return result.appliedMigrationNames;
+  return withMaintenanceClient(url, async (client) => {
+    const lock = `alert-ledger-migrate:${databaseName(url)}`;
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', [lock]);
+    try {
+      await createDatabase(url);
+      return await withEngine(url, paths.schemaPath, async (engine) => {
+        const result = await engine.applyMigrations({ migrationsList: readMigrationList(paths.migrationsDir), filters: EMPTY_FILTER });
+        return result.appliedMigrationNames;
+      });
+    } finally {
+      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [lock]).catch(() => undefined);
+    }
   });
 }
 

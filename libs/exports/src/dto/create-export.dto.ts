@@ -88,7 +88,7 @@ export class CreateExportDto {
     maxItems: MAX_EXPORT_FIELDS,
     example: ['id', 'created_at', 'severity', 'status', 'title'],
     description:
-      'The columns of the file (CSV, NDJSON, XLSX, and the PDF table where it has them), in this order: names of the resource’s export columns (a manifest lists them); `id` is always first. Absent: every column',
+      'The columns of the file (CSV, NDJSON, XLSX; the PDF table shows those of them it has, and must have one), in this order: names of the resource’s export columns (a manifest lists them); `id` is always first. Absent: every column',
   })
   @IsOptional()
   @IsArray()

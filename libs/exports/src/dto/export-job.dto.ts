@@ -21,8 +21,13 @@ export class ExportManifestDto {
   @ApiProperty({ enum: EXPORT_SCOPES, enumName: 'ExportScope' }) scope: string;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'The filters as validated (scope filtered)' }) filters: Record<string, unknown>;
   @ApiProperty({ type: [String], maxLength: 40, maxItems: MAX_SELECTED_IDS, description: 'The selected ids (scope selected)' }) ids: string[];
-  @ApiProperty({ type: [String], maxLength: 60, description: 'The columns of the data, in file order (the request’s `fields`, or every column)' })
-  fields: string[];
+  @ApiPropertyOptional({
+    type: [String],
+    maxLength: 60,
+    description:
+      'The columns of the data, in file order (the request’s `fields`, or every column); absent in manifests written before exports chose columns (every column)',
+  })
+  fields?: string[];
   @ApiProperty({ description: 'IANA zone of the report and of date-only filters', maxLength: 64 }) timezone: string;
   @ApiProperty({ maxLength: 8 }) locale: string;
   @ApiProperty({

@@ -145,7 +145,7 @@ export class ExportRunner {
       exportId: job.id,
       workDir,
       columns,
-      pdfColumns: job.fields.length ? source.pdfColumns.filter((column) => job.fields.includes(column.key)) : source.pdfColumns,
+      pdfColumns: chosenColumns(source.pdfColumns, job.fields),
       zone: new ZonedFormatter(job.timezone),
       t,
       title: job.title ?? t(`title.${job.resource}`),
