@@ -29,5 +29,8 @@ export function testEnvironment(runId: string): Record<string, string> {
     // A developer's .env may lower the worker's priority; the specs' workers compete with Jest for the CPU and
     // must not be starved into timeouts. test/metrics.e2e-spec.ts checks WORKER_NICE on a worker of its own.
     WORKER_NICE: '0',
+    // Written by global-setup (a fresh Ed25519 key per run; no key is committed).
+    SIGNING_KEY_FILE: `/tmp/alert-ledger-test-${runId}/checkpoint-signing-key.pem`,
+    TRANSPARENCY_LOG_NAME: 'alert-ledger.test',
   };
 }

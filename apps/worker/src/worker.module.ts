@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 
 import { ShelvingConsumerModule } from '@app/alerts';
+import { TransparencyLogConsumerModule } from '@app/audit-trail';
 import { CommonModule, OperationsModule } from '@app/common';
 import { RetentionConsumerModule } from '@app/compliance';
 import { ConfigModule } from '@app/config';
@@ -8,7 +9,7 @@ import { DatabaseModule } from '@app/database';
 import { EXPORTS_READINESS, ExportsConsumerModule, ExportsModule, ExportStorage } from '@app/exports';
 import { WebhooksConsumerModule } from '@app/webhooks';
 
-/** The queue consumers (exports, the daily retention purge, webhooks with the outbox relay, the shelf sweep) and the worker's health endpoints. */
+/** The queue consumers (exports, the daily retention purge, webhooks with the outbox relay, the shelf sweep, the audit log's checkpoints) and the worker's health endpoints. */
 @Module({
   imports: [
     ConfigModule,
@@ -19,6 +20,7 @@ import { WebhooksConsumerModule } from '@app/webhooks';
     RetentionConsumerModule.register({ imports: [ExportsModule], files: ExportStorage }),
     WebhooksConsumerModule,
     ShelvingConsumerModule,
+    TransparencyLogConsumerModule,
   ],
 })
 export class WorkerModule {}

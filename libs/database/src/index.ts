@@ -6,6 +6,7 @@ export type {
   AlertTimelineEntry,
   ApiKey,
   AuditEvent,
+  AuditCheckpoint,
   ComplianceSettings,
   ControlRule,
   ExportJob,

@@ -9,6 +9,8 @@ const TENANT_FIELD: Record<string, string> = {
   Alert: 'tenantId',
   ApiKey: 'tenantId',
   AuditEvent: 'tenantId',
+  AuditTreeNode: 'tenantId',
+  AuditCheckpoint: 'tenantId',
   AlertTimelineEntry: 'tenantId',
   IdempotencyKey: 'tenantId',
   ExportJob: 'tenantId',

@@ -1,0 +1,21 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable } from '@nestjs/common';
+import { Queue } from 'bull';
+
+import { AppConfig } from '@app/config';
+import { RepeatableSchedule } from '@app/queues';
+
+import { TRANSPARENCY_LOG_JOBS, TRANSPARENCY_LOG_QUEUE } from './checkpoint-queue';
+
+/** One repeatable checkpoint sweep every CHECKPOINT_INTERVAL_SECONDS (none without a signing key); after Redis comes back, one at once as well. */
+@Injectable()
+export class CheckpointSchedule extends RepeatableSchedule {
+  constructor(@InjectQueue(TRANSPARENCY_LOG_QUEUE) queue: Queue, config: AppConfig) {
+    super(queue, {
+      name: TRANSPARENCY_LOG_JOBS.checkpoint,
+      repeat: config.signingKeyFiles.length > 0 ? { every: config.checkpointIntervalSeconds * 1000 } : null,
+      options: { removeOnComplete: true, removeOnFail: true },
+      runOnReconnect: config.signingKeyFiles.length > 0,
+    });
+  }
+}
