@@ -1,10 +1,25 @@
-import { createHash, createPublicKey, verify } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 
-import { appendAuditEvents, canonicalJson, eventFields, verifyConsistency, verifyInclusion } from '@app/audit-trail';
-import { Tenant } from '@app/database';
+import {
+  appendAuditEvents,
+  appendNodes,
+  canonicalEvent,
+  canonicalJson,
+  checkpointBody,
+  eventFields,
+  GENESIS_HASH,
+  hashEvent,
+  leafHash,
+  noteKeyFromPem,
+  signNote,
+  verifyConsistency,
+  verifyInclusion,
+} from '@app/audit-trail';
+import { Prisma, Tenant } from '@app/database';
 
 import { http, startApi, TestApi, withApiEnv } from './utils/api';
 import { eventually } from './utils/alertmanager';
+import { sample } from './utils/metrics';
 import { MTH, PATH, SUBPROOF } from './utils/rfc9162';
 import { World } from './utils/world';
 
@@ -257,5 +272,161 @@ describe('the transparency log of the audit trail', () => {
     const checkpoints = await world.prisma.auditCheckpoint.findMany({ where: { tenantId: tenant.id }, orderBy: { treeSize: 'asc' } });
     expect(checkpoints.map((c) => Number(c.treeSize))).toEqual([5, 7]);
     expect(Buffer.from(checkpoints[1].rootHash).toString('hex')).toBe(MTH(await leaves(tenant, 7)).toString('hex'));
+  });
+
+  describe('against an insider with superuser rights', () => {
+    type Tx = Prisma.TransactionClient;
+
+    /**
+     * What a superuser can do: with the append-only triggers off, change the events, then recompute every
+     * chain hash and every stored tree node so that the chain verifies and the tree agrees with the events.
+     */
+    async function tamper(tenant: Tenant, change: (tx: Tx, events: { id: string; seq: bigint }[]) => Promise<unknown>): Promise<void> {
+      await world.prisma.$transaction(async (tx) => {
+        for (const table of ['audit_events', 'audit_tree_nodes', 'audit_checkpoints']) await tx.$executeRawUnsafe(`ALTER TABLE ${table} DISABLE TRIGGER USER`);
+        await change(tx, await tx.auditEvent.findMany({ where: { tenantId: tenant.id }, orderBy: { seq: 'asc' }, select: { id: true, seq: true } }));
+        let prevHash = GENESIS_HASH;
+        const events = await tx.auditEvent.findMany({ where: { tenantId: tenant.id }, orderBy: { seq: 'asc' } });
+        for (const event of events) {
+          const hash = hashEvent({ ...event, prevHash });
+          if (event.prevHash !== prevHash || event.hash !== hash) await tx.auditEvent.update({ where: { id: event.id }, data: { prevHash, hash } });
+          event.prevHash = prevHash;
+          prevHash = hash;
+        }
+        const nodes = appendNodes(
+          0,
+          events.map((event) => leafHash(canonicalEvent(event))),
+          () => Buffer.alloc(0),
+        );
+        await tx.$executeRaw`DELETE FROM audit_tree_nodes WHERE tenant_id = ${tenant.id}`;
+        for (const node of nodes)
+          await tx.$executeRaw`INSERT INTO audit_tree_nodes (tenant_id, level, idx, hash) VALUES (${tenant.id}, ${node.level}, ${node.idx}, ${node.hash})`;
+        for (const table of ['audit_events', 'audit_tree_nodes', 'audit_checkpoints']) await tx.$executeRawUnsafe(`ALTER TABLE ${table} ENABLE TRIGGER USER`);
+      });
+    }
+
+    /** A tenant with 20 events and a checkpoint the auditor kept, before the insider acts. */
+    async function kept(name: string): Promise<{ tenant: Tenant; auditor: Record<string, string>; before: Checkpoint; events: { id: string }[] }> {
+      const tenant = await world.tenant(name);
+      const auditor = world.bearer(tenant, ['audit:read'], 'auditor-kept');
+      await record(tenant, 20);
+      const before = await issue(auditor);
+      return {
+        tenant,
+        auditor,
+        before,
+        events: await world.prisma.auditEvent.findMany({ where: { tenantId: tenant.id }, orderBy: { seq: 'asc' }, select: { id: true } }),
+      };
+    }
+
+    /** The auditor's check of a new checkpoint against the one kept: its consistency proof must verify. */
+    async function extendsKept(auditor: Record<string, string>, before: Checkpoint): Promise<boolean> {
+      const after = await issue(auditor);
+      const proof = await http<{ data: { consistency_path: string[] } }>(
+        api,
+        'GET',
+        `/v1/audit-trail/consistency?first=${before.tree_size}&second=${after.tree_size}`,
+        {
+          headers: auditor,
+        },
+      );
+      expect(proof.status).toBe(200);
+      return verifyConsistency(
+        before.tree_size,
+        after.tree_size,
+        bytes(proof.body.data.consistency_path),
+        Buffer.from(before.root_hash, 'hex'),
+        Buffer.from(after.root_hash, 'hex'),
+      );
+    }
+
+    it('should catch a changed event, removed newest events, two reordered events and a replaced checkpoint, and raise one critical alert for each', async () => {
+      const untouched = await kept('Untouched');
+      expect(await extendsKept(untouched.auditor, untouched.before)).toBe(true);
+
+      // One event's details changed, every later chain hash and tree node recomputed: the chain verifies again.
+      const changed = await kept('Changed');
+      const [victim] = await world.prisma.auditEvent.findMany({ where: { tenantId: changed.tenant.id, seq: 7n } });
+      await tamper(changed.tenant, (tx) => tx.$executeRaw`UPDATE audit_events SET details = '{"i": 6, "note": "nothing to see"}' WHERE id = ${victim.id}`);
+      const chain = await http<{ data: { valid: boolean } }>(api, 'GET', '/v1/audit-trail/verify', { headers: changed.auditor });
+      expect(chain.body.data.valid).toBe(true);
+      expect(await extendsKept(changed.auditor, changed.before)).toBe(false);
+      const proof = await http<{ data: { inclusion_path: string[] } }>(
+        api,
+        'GET',
+        `/v1/audit-trail/events/${victim.id}/proof?tree_size=${changed.before.tree_size}`,
+        {
+          headers: changed.auditor,
+        },
+      );
+      const [forged] = await world.prisma.auditEvent.findMany({ where: { id: victim.id } });
+      const leaf = leafHash(Buffer.from(canonicalJson(eventFields(forged))));
+      expect(verifyInclusion(leaf, 6, changed.before.tree_size, bytes(proof.body.data.inclusion_path), Buffer.from(changed.before.root_hash, 'hex'))).toBe(
+        false,
+      );
+
+      // The newest events removed (the checkpoint covered them).
+      const removed = await kept('Removed');
+      await tamper(removed.tenant, (tx, events) => tx.$executeRaw`DELETE FROM audit_events WHERE id IN (${Prisma.join(events.slice(-3).map((e) => e.id))})`);
+      const newest = await world.prisma.auditEvent.count({ where: { tenantId: removed.tenant.id } });
+      expect(newest).toBe(removed.before.tree_size - 3);
+      const gone = await http(api, 'GET', `/v1/audit-trail/events/${removed.events[removed.events.length - 1].id}/proof`, { headers: removed.auditor });
+      expect(gone.status).toBe(404);
+
+      // Two events swapped in the order.
+      const reordered = await kept('Reordered');
+      await tamper(reordered.tenant, async (tx, events) => {
+        await tx.$executeRaw`UPDATE audit_events SET seq = -1 WHERE id = ${events[3].id}`;
+        await tx.$executeRaw`UPDATE audit_events SET seq = 4 WHERE id = ${events[4].id}`;
+        await tx.$executeRaw`UPDATE audit_events SET seq = 5 WHERE id = ${events[3].id}`;
+      });
+      expect(await extendsKept(reordered.auditor, reordered.before)).toBe(false);
+
+      // The checkpoint row replaced by one signed with a key outside the published set (same name, other key).
+      const replaced = await kept('Replaced');
+      const jwks = await keys(replaced.auditor);
+      const mallory = noteKeyFromPem('alert-ledger.test', generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
+      const forgedRoot = createHash('sha256').update('forged').digest();
+      const forgedNote = signNote(checkpointBody(`alert-ledger.test/${replaced.tenant.id}`, replaced.before.tree_size, forgedRoot), mallory);
+      expect(verifyNote({ ...replaced.before, note: forgedNote }, jwks)).toBe(false);
+      await tamper(
+        replaced.tenant,
+        (tx) =>
+          tx.$executeRaw`UPDATE audit_checkpoints SET note = ${forgedNote}, root_hash = ${forgedRoot}, key_id = ${mallory.keyHash.toString('hex')} WHERE tenant_id = ${replaced.tenant.id}`,
+      );
+      const served = await http<{ data: Checkpoint }>(api, 'GET', '/v1/audit-trail/checkpoints/latest', { headers: replaced.auditor });
+      expect(verifyNote(served.body.data, jwks)).toBe(false);
+
+      // Change detection: each broken log raises one critical alert in its own ledger, once, however often the check runs.
+      const expected: [Tenant, string][] = [
+        [changed.tenant, 'events_changed'],
+        [removed.tenant, 'events_missing'],
+        [reordered.tenant, 'events_changed'],
+        [replaced.tenant, 'checkpoint_signature'],
+      ];
+      await withApiEnv({ EXPORTS_IN_PROCESS: 'true', AUDIT_LOG_CHECK_INTERVAL_SECONDS: '1' }, async (checker) => {
+        const metrics = async () => (await fetch(`${checker.baseUrl}/metrics`)).text();
+        await eventually(
+          'the check to run three times after the first incidents',
+          async () => (sample(await metrics(), 'alert_ledger_audit_chain_verification_failures_total', { scope: 'log' }) ?? 0) >= 12,
+          60_000,
+        );
+        const body = await metrics();
+        expect(sample(body, 'alert_ledger_audit_log_incidents_total', { reason: 'events_changed' })).toBe(2);
+        expect(sample(body, 'alert_ledger_audit_log_incidents_total', { reason: 'events_missing' })).toBe(1);
+        expect(sample(body, 'alert_ledger_audit_log_incidents_total', { reason: 'checkpoint_signature' })).toBe(1);
+        expect(sample(body, 'alert_ledger_audit_log_incidents_total', { reason: 'tree_changed' })).toBe(0);
+      });
+      for (const [tenant, reason] of expected) {
+        const alerts = await world.prisma.alert.findMany({ where: { tenantId: tenant.id } });
+        expect(alerts).toEqual([
+          expect.objectContaining({ type: 'audit_log_tampering', severity: 'critical', alertableType: 'system', labels: expect.objectContaining({ reason }) }),
+        ]);
+        expect(await world.prisma.auditLogIncident.findMany({ where: { tenantId: tenant.id } })).toEqual([
+          expect.objectContaining({ reason, treeSize: BigInt(21), alertId: alerts[0].id }),
+        ]);
+      }
+      expect(await world.prisma.alert.count({ where: { tenantId: untouched.tenant.id } })).toBe(0);
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 
-import { AlertsModule, ShelvingConsumerModule } from '@app/alerts';
+import { AlertsModule, AuditLogTamperAlarm, ShelvingConsumerModule } from '@app/alerts';
 import { AuditTrailModule, TransparencyLogConsumerModule, TransparencyLogModule } from '@app/audit-trail';
 import { AuthModule } from '@app/auth';
 import { CommonModule, OperationsModule } from '@app/common';
@@ -93,7 +93,13 @@ export class AppModule {
     return {
       module: AppModule,
       imports: config.exportsInProcess
-        ? [ExportsConsumerModule, RetentionConsumerModule.register(EXPORT_FILES), WebhooksConsumerModule, ShelvingConsumerModule, TransparencyLogConsumerModule]
+        ? [
+            ExportsConsumerModule,
+            RetentionConsumerModule.register(EXPORT_FILES),
+            WebhooksConsumerModule,
+            ShelvingConsumerModule,
+            TransparencyLogConsumerModule.register({ imports: [AlertsModule.register(EXPORT_FILES)], alarm: AuditLogTamperAlarm }),
+          ]
         : [],
     };
   }

@@ -16,3 +16,5 @@ export * from './tlog/signed-note';
 export * from './tlog/transparency-log.module';
 export * from './tlog/transparency-log.service';
 export * from './dto/transparency-log.dto';
+export * from './tlog/audit-log-check.service';
+export * from './tlog/audit-log-incidents';

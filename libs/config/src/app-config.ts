@@ -165,6 +165,9 @@ export class AppConfig {
   get checkpointIntervalSeconds(): number {
     return this.env.CHECKPOINT_INTERVAL_SECONDS;
   }
+  get auditLogCheckIntervalSeconds(): number {
+    return this.env.AUDIT_LOG_CHECK_INTERVAL_SECONDS;
+  }
   get webhookAllowHttp(): boolean {
     return this.env.WEBHOOK_ALLOW_HTTP;
   }

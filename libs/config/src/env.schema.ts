@@ -270,9 +270,15 @@ export const ENV_SCHEMA = {
     parse: optional(paths),
   },
   CHECKPOINT_INTERVAL_SECONDS: {
-    expects: 'seconds between the worker’s checkpoints of each tenant’s audit log (when it grew), from 1 to 86400',
+    expects: 'seconds between the worker’s checkpoints of each tenant’s audit log (when it grew), from 1 to 86400, or 0 for none (on demand only)',
     default: '60',
-    parse: integer(1, 86_400),
+    parse: integer(0, 86_400),
+  },
+  AUDIT_LOG_CHECK_INTERVAL_SECONDS: {
+    expects:
+      'seconds between the worker’s checks of each tenant’s audit log against all its signed checkpoints (a full read of the log), from 1 to 604800, or 0 for never',
+    default: '3600',
+    parse: integer(0, 604_800),
   },
   RETENTION_PURGE_CRON: {
     expects: 'when the retention purge runs, five cron fields in UTC (such as 30 2 * * *), or empty for never',

@@ -7,6 +7,7 @@ export type {
   ApiKey,
   AuditEvent,
   AuditCheckpoint,
+  AuditLogIncident,
   ComplianceSettings,
   ControlRule,
   ExportJob,

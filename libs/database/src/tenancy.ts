@@ -11,6 +11,7 @@ const TENANT_FIELD: Record<string, string> = {
   AuditEvent: 'tenantId',
   AuditTreeNode: 'tenantId',
   AuditCheckpoint: 'tenantId',
+  AuditLogIncident: 'tenantId',
   AlertTimelineEntry: 'tenantId',
   IdempotencyKey: 'tenantId',
   ExportJob: 'tenantId',

@@ -4,4 +4,6 @@ export const TRANSPARENCY_LOG_QUEUE = 'transparency-log';
 export const TRANSPARENCY_LOG_JOBS = {
   /** Appends every tenant's new audit events to its tree and signs a checkpoint of each tree that grew. */
   checkpoint: 'checkpoint',
+  /** Checks every tenant's log against all its checkpoints (change detection). */
+  check: 'check',
 } as const;

@@ -8,6 +8,7 @@ import {
   leafHash,
   nodeKey,
   NodeReader,
+  RootAccumulator,
   treeRoot,
   verifyConsistency,
   verifyInclusion,
@@ -54,6 +55,15 @@ describe('Merkle tree (RFC 9162 §2.1)', () => {
   it('should compute the root of every size as MTH does', () => {
     expect(treeRoot(node, 0)).toEqual(EMPTY_TREE_HASH);
     for (let n = 1; n <= MAX; n++) expect(treeRoot(node, n).toString('hex')).toBe(mth(data.slice(0, n)).toString('hex'));
+  });
+
+  it('should compute the root of every prefix from the leaves in one pass', () => {
+    const accumulator = new RootAccumulator();
+    expect(accumulator.root()).toEqual(EMPTY_TREE_HASH);
+    for (let n = 1; n <= MAX; n++) {
+      accumulator.push(leafHash(data[n - 1]));
+      expect(accumulator.root().toString('hex')).toBe(mth(data.slice(0, n)).toString('hex'));
+    }
   });
 
   it('should answer PATH for every size and index, which the RFC verifier accepts, and nothing else verifies', () => {

@@ -209,3 +209,27 @@ export function verifyConsistency(first: number, second: number, path: Buffer[],
   }
   return fr.equals(firstRoot) && sr.equals(secondRoot) && sn === 0;
 }
+
+/**
+ * Roots of a tree computed from its leaves in one pass with O(log n) memory (the frontier): after n
+ * leaves, `root()` is MTH(D[0:n]), so one walk over a log yields the root of every prefix on the way.
+ */
+export class RootAccumulator {
+  private readonly stack: { level: number; hash: Buffer }[] = [];
+  size = 0;
+
+  push(leaf: Buffer): void {
+    let top = { level: 0, hash: leaf };
+    while (this.stack.length > 0 && this.stack[this.stack.length - 1].level === top.level) {
+      const left = this.stack.pop() as { level: number; hash: Buffer };
+      top = { level: top.level + 1, hash: nodeHash(left.hash, top.hash) };
+    }
+    this.stack.push(top);
+    this.size++;
+  }
+
+  root(): Buffer {
+    if (this.stack.length === 0) return EMPTY_TREE_HASH;
+    return this.stack.slice(0, -1).reduceRight((right, left) => nodeHash(left.hash, right), this.stack[this.stack.length - 1].hash);
+  }
+}
