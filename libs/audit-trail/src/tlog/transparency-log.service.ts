@@ -106,19 +106,24 @@ export class TransparencyLogService {
 
   /** The tenant's checkpoint of that tree size, or its latest (404 when there is none). */
   async checkpoint(tenantId: string, treeSize?: number): Promise<AuditCheckpoint> {
-    const checkpoint = await this.db.auditCheckpoint.findFirst({
+    return (await this.findCheckpoint(tenantId, treeSize)) ?? notFound(treeSize);
+  }
+
+  private findCheckpoint(tenantId: string, treeSize?: number): Promise<AuditCheckpoint | null> {
+    return this.db.auditCheckpoint.findFirst({
       where: { tenantId, ...(treeSize === undefined ? {} : { treeSize: BigInt(treeSize) }) },
       orderBy: { treeSize: 'desc' },
     });
-    if (!checkpoint) throw new ProblemException(AuditTrailProblems.checkpointNotFound, { args: { tree_size: treeSize ?? 'any' } });
-    return checkpoint;
   }
 
   /** PATH(leaf, tree of the checkpoint): the event's inclusion in the tenant's checkpoint of that size (default: the latest). */
   async inclusionProof(tenantId: string, eventId: string, treeSize?: number): Promise<InclusionProof> {
-    const event = await this.db.auditEvent.findFirst({ where: { id: eventId, tenantId }, select: { seq: true } });
+    const [event, found] = await Promise.all([
+      this.db.auditEvent.findFirst({ where: { id: eventId, tenantId }, select: { seq: true } }),
+      this.findCheckpoint(tenantId, treeSize),
+    ]);
     if (!event) throw new ProblemException(ProblemTypes.resourceNotFound, { args: { resource: 'audit event', id: eventId } });
-    const checkpoint = await this.checkpoint(tenantId, treeSize);
+    const checkpoint = found ?? notFound(treeSize);
     const size = Number(checkpoint.treeSize);
     const leafIndex = Number(event.seq) - 1;
     if (leafIndex >= size)
@@ -136,11 +141,16 @@ export class TransparencyLogService {
   /** PROOF(first, tree of second) between two of the tenant's checkpoints. */
   async consistencyProof(tenantId: string, first: number, second: number): Promise<ConsistencyProof> {
     if (first > second) throw new ProblemException(AuditTrailProblems.consistencySizesReversed, { args: { first, second } });
-    const [from, to] = [await this.checkpoint(tenantId, first), await this.checkpoint(tenantId, second)];
+    const rows = await this.db.auditCheckpoint.findMany({ where: { tenantId, treeSize: { in: [BigInt(first), BigInt(second)] } } });
+    const [from, to] = [first, second].map((size) => rows.find((row) => Number(row.treeSize) === size) ?? notFound(size));
     const path = await withNodes(
       (node) => consistencyPath(node, first, second),
       (keys) => loadNodes(this.db, tenantId, keys),
     );
     return { first: from, second: to, path };
   }
+}
+
+function notFound(treeSize: number | undefined): never {
+  throw new ProblemException(AuditTrailProblems.checkpointNotFound, { args: { tree_size: treeSize ?? 'any' } });
 }
