@@ -8,6 +8,7 @@ import { runIngest } from './ingest';
 import { runOverhead } from './overhead';
 import { runScale } from './scale';
 import { runSoak } from './soak';
+import { runTlog } from './tlog';
 import { runWebhooks } from './webhooks';
 import { runWriters } from './writers';
 
@@ -20,6 +21,7 @@ const SUITES: Record<string, () => Promise<void>> = {
   soak: runSoak,
   writers: runWriters,
   webhooks: runWebhooks,
+  tlog: runTlog,
 };
 
 async function main(): Promise<void> {
