@@ -9,6 +9,7 @@ import { runOverhead } from './overhead';
 import { runScale } from './scale';
 import { runSoak } from './soak';
 import { runVerify } from './verify';
+import { runTlog } from './tlog';
 import { runWebhooks } from './webhooks';
 import { runWriters } from './writers';
 
@@ -22,6 +23,7 @@ const SUITES: Record<string, () => Promise<void>> = {
   writers: runWriters,
   webhooks: runWebhooks,
   verify: runVerify,
+  tlog: runTlog,
 };
 
 async function main(): Promise<void> {

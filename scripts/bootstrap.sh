@@ -59,3 +59,11 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "bootstrap: missing Debian packages: ${missing[*]}. Install them (sudo apt-get install -y ${missing[*]}); PDF exports need them." >&2
   fi
 fi
+
+# The development key that signs the audit log's checkpoints (SIGNING_KEY_FILE): made once, under var/ (never committed).
+signing_key=var/keys/checkpoint-signing-key.pem
+if [ ! -f "$signing_key" ]; then
+  echo "bootstrap: writing a development checkpoint signing key ($signing_key)"
+  mkdir -p var/keys
+  node -e "const c=require('node:crypto');require('node:fs').writeFileSync(process.argv[1],c.generateKeyPairSync('ed25519').privateKey.export({type:'pkcs8',format:'pem'}),{mode:0o600})" "$signing_key"
+fi

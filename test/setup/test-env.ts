@@ -29,5 +29,12 @@ export function testEnvironment(runId: string): Record<string, string> {
     // A developer's .env may lower the worker's priority; the specs' workers compete with Jest for the CPU and
     // must not be starved into timeouts. test/metrics.e2e-spec.ts checks WORKER_NICE on a worker of its own.
     WORKER_NICE: '0',
+    // Written by global-setup (a fresh Ed25519 key per run; no key is committed).
+    SIGNING_KEY_FILE: `/tmp/alert-ledger-test-${runId}/checkpoint-signing-key.pem`,
+    TRANSPARENCY_LOG_NAME: 'alert-ledger.test',
+    // Specs share one database, and some break audit chains on purpose: a scheduled check would raise alerts in
+    // their tenants, and scheduled checkpoints would hash every spec's logs. test/transparency-log.e2e-spec.ts runs both.
+    CHECKPOINT_INTERVAL_SECONDS: '0',
+    AUDIT_LOG_CHECK_INTERVAL_SECONDS: '0',
   };
 }

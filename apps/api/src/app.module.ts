@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 
-import { AlertsModule, ShelvingConsumerModule } from '@app/alerts';
-import { AuditTrailModule } from '@app/audit-trail';
+import { AlertsModule, AuditLogTamperAlarm, ShelvingConsumerModule } from '@app/alerts';
+import { AuditTrailModule, TransparencyLogConsumerModule, TransparencyLogModule } from '@app/audit-trail';
 import { AuthModule } from '@app/auth';
 import { CommonModule, OperationsModule } from '@app/common';
 import { ComplianceModule, RetentionConsumerModule, RetentionModule } from '@app/compliance';
@@ -19,6 +19,7 @@ import { AlertStatsController } from './alerts/alert-stats.controller';
 import { AlertsController } from './alerts/alerts.controller';
 import { SystemsController } from './alerts/systems.controller';
 import { AuditTrailController } from './audit-trail/audit-trail.controller';
+import { CheckpointKeysController, TransparencyLogController } from './audit-trail/transparency-log.controller';
 import { EventsController } from './events/events.controller';
 import { ComplianceSettingsController } from './compliance/compliance-settings.controller';
 import { ControlRulesController } from './compliance/control-rules.controller';
@@ -46,6 +47,7 @@ const EXPORT_FILES = { imports: [ExportsModule], files: ExportStorage };
     OperationsModule.register(EXPORTS_READINESS),
     AuthModule,
     AuditTrailModule,
+    TransparencyLogModule,
     TenantsModule,
     AlertsModule.register(EXPORT_FILES),
     IngestModule,
@@ -62,6 +64,8 @@ const EXPORT_FILES = { imports: [ExportsModule], files: ExportStorage };
     TenantsController,
     MeController,
     AuditTrailController,
+    TransparencyLogController,
+    CheckpointKeysController,
     AlertStatsController,
     AlertsController,
     SystemsController,
@@ -83,13 +87,19 @@ const EXPORT_FILES = { imports: [ExportsModule], files: ExportStorage };
 export class AppModule {
   /**
    * The api; with EXPORTS_IN_PROCESS it also consumes the worker's queues, exports, the retention
-   * purge, webhooks (with the outbox relay) and the shelf sweep (one process for small setups and the e2e tests).
+   * purge, webhooks (with the outbox relay), the shelf sweep and the checkpoint sweep (one process for small setups and the e2e tests).
    */
   static register(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
       imports: config.exportsInProcess
-        ? [ExportsConsumerModule, RetentionConsumerModule.register(EXPORT_FILES), WebhooksConsumerModule, ShelvingConsumerModule]
+        ? [
+            ExportsConsumerModule,
+            RetentionConsumerModule.register(EXPORT_FILES),
+            WebhooksConsumerModule,
+            ShelvingConsumerModule,
+            TransparencyLogConsumerModule.register({ imports: [AlertsModule.register(EXPORT_FILES)], alarm: AuditLogTamperAlarm }),
+          ]
         : [],
     };
   }

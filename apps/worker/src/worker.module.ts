@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 
-import { ShelvingConsumerModule } from '@app/alerts';
+import { AlertsModule, AuditLogTamperAlarm, ShelvingConsumerModule } from '@app/alerts';
+import { TransparencyLogConsumerModule } from '@app/audit-trail';
 import { CommonModule, OperationsModule } from '@app/common';
 import { RetentionConsumerModule } from '@app/compliance';
 import { ConfigModule } from '@app/config';
@@ -8,7 +9,10 @@ import { DatabaseModule } from '@app/database';
 import { EXPORTS_READINESS, ExportsConsumerModule, ExportsModule, ExportStorage } from '@app/exports';
 import { WebhooksConsumerModule } from '@app/webhooks';
 
-/** The queue consumers (exports, the daily retention purge, webhooks with the outbox relay, the shelf sweep) and the worker's health endpoints. */
+/** The retention purge removes export files through the exports storage; the alarm's alerts keep their images there. */
+const EXPORT_FILES = { imports: [ExportsModule], files: ExportStorage };
+
+/** The queue consumers (exports, the daily retention purge, webhooks with the outbox relay, the shelf sweep, the audit log's checkpoints) and the worker's health endpoints. */
 @Module({
   imports: [
     ConfigModule,
@@ -16,9 +20,10 @@ import { WebhooksConsumerModule } from '@app/webhooks';
     CommonModule,
     OperationsModule.register(EXPORTS_READINESS),
     ExportsConsumerModule,
-    RetentionConsumerModule.register({ imports: [ExportsModule], files: ExportStorage }),
+    RetentionConsumerModule.register(EXPORT_FILES),
     WebhooksConsumerModule,
     ShelvingConsumerModule,
+    TransparencyLogConsumerModule.register({ imports: [AlertsModule.register(EXPORT_FILES)], alarm: AuditLogTamperAlarm }),
   ],
 })
 export class WorkerModule {}

@@ -7,6 +7,7 @@ export * from './alert-state-machine';
 export * from './alerts.module';
 export * from './alerts.repository';
 export * from './alerts.service';
+export * from './audit-log-tamper-alarm';
 export * from './dto/alert-actions.dto';
 export * from './dto/alert-enums';
 export * from './dto/alert-filter.dto';

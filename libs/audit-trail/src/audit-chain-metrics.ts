@@ -2,8 +2,10 @@ import { Injectable } from '@nestjs/common';
 
 import { MetricsService } from '@app/common';
 
-/** Which verification: a whole chain (GET /v1/audit-trail/verify) or the window of an evidence pack. */
-const AUDIT_CHAIN_SCOPES = ['chain', 'window'] as const;
+/** Which verification: a whole chain (GET /v1/audit-trail/verify), the window of an evidence pack, or a tenant's log against its checkpoints (the worker). */
+const AUDIT_CHAIN_SCOPES = ['chain', 'window', 'log'] as const;
+/** Why a log did not match its checkpoints (LogCheckReason). */
+const INCIDENT_REASONS = ['checkpoint_signature', 'events_missing', 'events_changed', 'tree_changed'] as const;
 export type AuditChainScope = (typeof AUDIT_CHAIN_SCOPES)[number];
 
 /** Audit-chain verifications and the ones that found the chain broken, in the process that verified. */
@@ -11,6 +13,7 @@ export type AuditChainScope = (typeof AUDIT_CHAIN_SCOPES)[number];
 export class AuditChainMetrics {
   private readonly verifications;
   private readonly failures;
+  private readonly incidents;
 
   constructor(metrics: MetricsService) {
     this.verifications = metrics.counter({
@@ -23,11 +26,21 @@ export class AuditChainMetrics {
       help: 'Audit-chain verifications that found the chain broken (a seq, link or hash that does not match), by scope',
       labelNames: ['scope'] as const,
     });
+    this.incidents = metrics.counter({
+      name: 'alert_ledger_audit_log_incidents_total',
+      help: 'Audit logs found not to match their signed checkpoints, once per incident (each raised one critical alert in its tenant), by reason',
+      labelNames: ['reason'] as const,
+    });
+    for (const reason of INCIDENT_REASONS) this.incidents.inc({ reason }, 0);
     // Every series from the start, so that an alert rule on failures has a 0 to compare with.
     for (const scope of AUDIT_CHAIN_SCOPES) {
       this.verifications.inc({ scope }, 0);
       this.failures.inc({ scope }, 0);
     }
+  }
+
+  incident(reason: (typeof INCIDENT_REASONS)[number]): void {
+    this.incidents.inc({ reason });
   }
 
   verified(scope: AuditChainScope, valid: boolean): void {

@@ -55,10 +55,11 @@ export function eventFields(event: HashedEvent) {
 }
 
 /**
+ * The event's canonical bytes (UTF-8 of this text): what its chain hash and its Merkle leaf cover.
  * canonicalJson(eventFields(event)), written directly: the top-level keys are known, so they are listed
  * once in sorted order and only `details` is canonicalised (ingestion hashes one event per alert).
  */
-function canonicalEvent(event: HashedEvent): string {
+export function canonicalEvent(event: HashedEvent): string {
   const f = eventFields(event);
   const text = (value: string | null) => JSON.stringify(value);
   if (Object.values(f).some((value) => value === undefined)) return canonicalJson(f);

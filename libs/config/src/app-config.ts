@@ -155,6 +155,19 @@ export class AppConfig {
   get auditVerifyMaxEvents(): number {
     return this.env.AUDIT_VERIFY_MAX_EVENTS;
   }
+  get transparencyLogName(): string {
+    return this.env.TRANSPARENCY_LOG_NAME;
+  }
+  /** The checkpoint signing keys' files, the active one first; empty: no checkpoints are issued. */
+  get signingKeyFiles(): string[] {
+    return this.env.SIGNING_KEY_FILE ?? [];
+  }
+  get checkpointIntervalSeconds(): number {
+    return this.env.CHECKPOINT_INTERVAL_SECONDS;
+  }
+  get auditLogCheckIntervalSeconds(): number {
+    return this.env.AUDIT_LOG_CHECK_INTERVAL_SECONDS;
+  }
   get webhookAllowHttp(): boolean {
     return this.env.WEBHOOK_ALLOW_HTTP;
   }

@@ -69,6 +69,20 @@ function origins(raw: string): string[] | undefined {
   return normalised.every((origin) => origin !== undefined) ? (normalised as string[]) : undefined;
 }
 
+/** A signed-note key name or log origin: printable ASCII without spaces or `+` (C2SP signed-note). */
+function noteName(raw: string): string | undefined {
+  return /^[!-*,-~]+$/.test(raw) ? raw : undefined;
+}
+
+/** Comma-separated file paths, at least one. */
+function paths(raw: string): string[] | undefined {
+  const list = raw
+    .split(',')
+    .map((path) => path.trim())
+    .filter(Boolean);
+  return list.length > 0 ? list : undefined;
+}
+
 function text(raw: string): string | undefined {
   return raw.trim() === '' ? undefined : raw;
 }
@@ -243,6 +257,28 @@ export const ENV_SCHEMA = {
     expects: 'bytes a slow reader of GET /v1/events may leave unread before it is dropped, from 1024 to 67108864',
     default: '1048576',
     parse: integer(1024, 67_108_864),
+  },
+  TRANSPARENCY_LOG_NAME: {
+    expects:
+      'the name of this deployment in signed checkpoints (the note key name; a tenant’s log origin is it + "/" + the tenant id): printable ASCII without spaces or +',
+    default: 'alert-ledger.local',
+    parse: noteName,
+  },
+  SIGNING_KEY_FILE: {
+    expects: 'comma-separated paths of Ed25519 private keys (PKCS#8 PEM) that sign checkpoints, the first one active, or empty for no checkpoints',
+    default: '',
+    parse: optional(paths),
+  },
+  CHECKPOINT_INTERVAL_SECONDS: {
+    expects: 'seconds between the worker’s checkpoints of each tenant’s audit log (when it grew), from 1 to 86400, or 0 for none (on demand only)',
+    default: '60',
+    parse: integer(0, 86_400),
+  },
+  AUDIT_LOG_CHECK_INTERVAL_SECONDS: {
+    expects:
+      'seconds between the worker’s checks of each tenant’s audit log against all its signed checkpoints (a full read of the log), from 1 to 604800, or 0 for never',
+    default: '3600',
+    parse: integer(0, 604_800),
   },
   RETENTION_PURGE_CRON: {
     expects: 'when the retention purge runs, five cron fields in UTC (such as 30 2 * * *), or empty for never',

@@ -6,6 +6,8 @@ export type {
   AlertTimelineEntry,
   ApiKey,
   AuditEvent,
+  AuditCheckpoint,
+  AuditLogIncident,
   ComplianceSettings,
   ControlRule,
   ExportJob,

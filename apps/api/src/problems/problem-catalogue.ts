@@ -1,4 +1,5 @@
 import { AlertProblems } from '@app/alerts';
+import { AuditTrailProblems } from '@app/audit-trail';
 import { AuthProblems } from '@app/auth';
 import { ProblemType, ProblemTypes } from '@app/common';
 import { ComplianceProblems } from '@app/compliance';
@@ -18,6 +19,7 @@ export const PROBLEM_CATALOGUE: readonly ProblemType[] = [
   ThreatCaseProblems,
   CaseWorkProblems,
   ExportProblems,
+  AuditTrailProblems,
   ComplianceProblems,
   WebhookProblems,
   MaintenanceProblems,

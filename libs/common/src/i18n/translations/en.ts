@@ -93,6 +93,16 @@ export const en = {
       title: 'Too many alerts for one observable',
       detail: 'The observable is linked to {linked} alerts; with these it would pass the limit of {limit}.',
     },
+    'checkpoint-not-found': { title: 'Checkpoint not found', detail: 'No checkpoint of this audit log has tree size {tree_size}.' },
+    'consistency-sizes-reversed': { title: 'Tree sizes reversed', detail: 'first ({first}) must not be larger than second ({second}).' },
+    'audit-event-not-in-tree': {
+      title: 'Event not in that tree',
+      detail: 'The audit event {id} (leaf {leaf_index}) was recorded after the checkpoint of tree size {tree_size}.',
+    },
+    'checkpoint-signing-disabled': {
+      title: 'Checkpoints are not signed here',
+      detail: 'This deployment has no checkpoint signing key, so it issues no checkpoints.',
+    },
     'legal-hold-released': { title: 'Legal hold already released', detail: 'The legal hold {id} was released at {released_at}.' },
     'legal-hold-unknown-threat-case': { title: 'Threat case not found', detail: 'The threat case {threat_case_id} does not exist for this tenant.' },
     'maintenance-window-limit': {

@@ -110,6 +110,16 @@ export const id: Translations = {
       title: 'Terlalu banyak peringatan untuk satu observable',
       detail: 'Observable tertaut ke {linked} peringatan; dengan ini jumlahnya akan melewati batas {limit}.',
     },
+    'checkpoint-not-found': { title: 'Checkpoint tidak ditemukan', detail: 'Tidak ada checkpoint log audit ini dengan ukuran pohon {tree_size}.' },
+    'consistency-sizes-reversed': { title: 'Ukuran pohon terbalik', detail: 'first ({first}) tidak boleh lebih besar dari second ({second}).' },
+    'audit-event-not-in-tree': {
+      title: 'Peristiwa tidak ada di pohon itu',
+      detail: 'Peristiwa audit {id} (daun {leaf_index}) dicatat setelah checkpoint berukuran pohon {tree_size}.',
+    },
+    'checkpoint-signing-disabled': {
+      title: 'Checkpoint tidak ditandatangani di sini',
+      detail: 'Deployment ini tidak memiliki kunci penandatangan checkpoint, sehingga tidak menerbitkan checkpoint.',
+    },
     'legal-hold-released': { title: 'Legal hold sudah dilepas', detail: 'Legal hold {id} telah dilepas pada {released_at}.' },
     'legal-hold-unknown-threat-case': { title: 'Kasus ancaman tidak ditemukan', detail: 'Kasus ancaman {threat_case_id} tidak ada untuk tenant ini.' },
     'maintenance-window-limit': {

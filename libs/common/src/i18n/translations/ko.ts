@@ -101,6 +101,16 @@ export const ko: Translations = {
       title: '하나의 관찰 항목에 경보가 너무 많음',
       detail: '관찰 항목이 경보 {linked}개에 연결되어 있으며, 이것들을 더하면 한도 {limit}개를 넘습니다.',
     },
+    'checkpoint-not-found': { title: '체크포인트를 찾을 수 없음', detail: '이 감사 로그에 트리 크기 {tree_size}의 체크포인트가 없습니다.' },
+    'consistency-sizes-reversed': { title: '트리 크기가 뒤바뀜', detail: 'first({first})는 second({second})보다 클 수 없습니다.' },
+    'audit-event-not-in-tree': {
+      title: '해당 트리에 없는 이벤트',
+      detail: '감사 이벤트 {id}(리프 {leaf_index})는 트리 크기 {tree_size}의 체크포인트 이후에 기록되었습니다.',
+    },
+    'checkpoint-signing-disabled': {
+      title: '체크포인트 서명이 설정되지 않음',
+      detail: '이 배포에는 체크포인트 서명 키가 없어 체크포인트를 발행하지 않습니다.',
+    },
     'legal-hold-released': { title: '법적 보존이 이미 해제됨', detail: '법적 보존 {id}은(는) {released_at}에 해제되었습니다.' },
     'legal-hold-unknown-threat-case': { title: '위협 사례를 찾을 수 없음', detail: '위협 사례 {threat_case_id}이(가) 이 테넌트에 없습니다.' },
     'maintenance-window-limit': {

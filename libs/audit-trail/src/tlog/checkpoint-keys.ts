@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+
+import { Injectable } from '@nestjs/common';
+
+import { AppConfig } from '@app/config';
+
+import { NoteKey, noteKeyFromPem } from './signed-note';
+
+/**
+ * The checkpoint signing keys, read from SIGNING_KEY_FILE at start (a file that cannot be read or is not
+ * an Ed25519 PKCS#8 key stops the process with its path named). The first signs; the others are kept
+ * for their public keys, so that checkpoints signed before a rotation still verify. Private keys stay in
+ * this process's memory: never written to the database, never served.
+ */
+@Injectable()
+export class CheckpointKeys {
+  readonly name: string;
+  readonly keys: NoteKey[];
+
+  constructor(config: AppConfig) {
+    this.name = config.transparencyLogName;
+    this.keys = config.signingKeyFiles.map((file) => {
+      try {
+        return noteKeyFromPem(this.name, readFileSync(file));
+      } catch (error) {
+        throw new Error(`SIGNING_KEY_FILE ${file}: ${(error as Error).message}`, { cause: error });
+      }
+    });
+  }
+
+  /** The key that signs new checkpoints; null when no key is configured. */
+  get active(): NoteKey | null {
+    return this.keys[0] ?? null;
+  }
+
+  /** The origin line of a tenant's checkpoints: the deployment's name and the tenant. */
+  origin(tenantId: string): string {
+    return `${this.name}/${tenantId}`;
+  }
+}

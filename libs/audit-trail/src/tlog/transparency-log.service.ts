@@ -1,0 +1,156 @@
+import { Injectable } from '@nestjs/common';
+
+import { ProblemException, ProblemTypes } from '@app/common';
+import { AuditCheckpoint, Prisma, PrismaService } from '@app/database';
+
+import { canonicalEvent } from '../audit-hash';
+import { AuditTrailProblems } from '../errors/audit-trail-problems';
+import { CheckpointKeys } from './checkpoint-keys';
+import { appendNodes, consistencyPath, frontier, inclusionPath, leafHash, nodeKey, treeRoot, withNodes } from './merkle';
+import { checkpointBody, signNote } from './signed-note';
+import { loadNodes, lockTree, missing, treeSize } from './tree-store';
+
+/** Leaves appended per transaction: a long backlog (the first run over an old log) goes a batch at a time. */
+const APPEND_BATCH = 5_000;
+
+export interface InclusionProof {
+  eventId: string;
+  leafIndex: number;
+  leafHash: Buffer;
+  path: Buffer[];
+  checkpoint: AuditCheckpoint;
+}
+
+export interface ConsistencyProof {
+  first: AuditCheckpoint;
+  second: AuditCheckpoint;
+  path: Buffer[];
+}
+
+/**
+ * Each tenant's audit events as the leaves of a Merkle tree (leaf index = seq - 1), its signed
+ * checkpoints, and the proofs between them. The tree is appended by the worker, never by the writers of
+ * audit events (ingestion pays nothing for it): under a per-tenant advisory lock, each append reads the
+ * new events, hashes them and stores every complete subtree they finish. Raw SQL here names the tenant
+ * itself (the unscoped client): the worker has no principal, and the api passes the principal's tenant.
+ */
+@Injectable()
+export class TransparencyLogService {
+  constructor(
+    private readonly db: PrismaService,
+    private readonly keys: CheckpointKeys,
+  ) {}
+
+  /** Appends the tenant's new audit events to its tree; answers the tree's size. */
+  async appendTree(tenantId: string): Promise<number> {
+    for (;;) {
+      const { size, added } = await this.db.$transaction(async (tx) => {
+        await lockTree(tx, tenantId);
+        const before = await treeSize(tx, tenantId);
+        const events = await tx.auditEvent.findMany({ where: { tenantId, seq: { gt: BigInt(before) } }, orderBy: { seq: 'asc' }, take: APPEND_BATCH });
+        // Seqs are dense (given out under the chain's lock, committed in order); a gap would make leaf indexes lie, so stop at one.
+        const gap = events.findIndex((event, i) => event.seq !== BigInt(before + i + 1));
+        const contiguous = gap < 0 ? events : events.slice(0, gap);
+        if (contiguous.length === 0) return { size: before, added: 0 };
+        const known = await loadNodes(tx, tenantId, frontier(before));
+        const nodes = appendNodes(
+          before,
+          contiguous.map((event) => leafHash(canonicalEvent(event))),
+          (level, idx) => known.get(nodeKey(level, idx)) ?? missing(level, idx),
+        );
+        await tx.$executeRaw(Prisma.sql`
+          INSERT INTO audit_tree_nodes (tenant_id, level, idx, hash)
+          SELECT ${tenantId}, n.level, n.idx::bigint, decode(n.hash, 'hex')
+            FROM unnest(${nodes.map((n) => n.level)}::int[], ${nodes.map((n) => String(n.idx))}::text[], ${nodes.map((n) => n.hash.toString('hex'))}::text[]) AS n(level, idx, hash)`);
+        return { size: before + contiguous.length, added: contiguous.length };
+      });
+      if (added < APPEND_BATCH) return size;
+    }
+  }
+
+  /**
+   * Brings the tree up to date and signs a checkpoint of it when it grew since the latest one. Answers
+   * the new checkpoint (`issued`) or the latest one (null for an empty log).
+   */
+  async issueCheckpoint(tenantId: string, now = new Date()): Promise<{ checkpoint: AuditCheckpoint | null; issued: boolean }> {
+    const key = this.keys.active;
+    if (!key) throw new ProblemException(AuditTrailProblems.checkpointSigningDisabled);
+    await this.appendTree(tenantId);
+    return this.db.$transaction(async (tx) => {
+      await lockTree(tx, tenantId);
+      const size = await treeSize(tx, tenantId);
+      const latest = await tx.auditCheckpoint.findFirst({ where: { tenantId }, orderBy: { treeSize: 'desc' } });
+      if (size === 0 || (latest && Number(latest.treeSize) >= size)) return { checkpoint: latest, issued: false };
+      const root = await withNodes(
+        (node) => treeRoot(node, size),
+        (keys) => loadNodes(tx, tenantId, keys),
+      );
+      const note = signNote(checkpointBody(this.keys.origin(tenantId), size, root), key);
+      const checkpoint = await tx.auditCheckpoint.create({
+        data: { tenantId, treeSize: BigInt(size), rootHash: new Uint8Array(root), issuedAt: now, keyName: key.name, keyId: key.keyHash.toString('hex'), note },
+      });
+      return { checkpoint, issued: true };
+    });
+  }
+
+  /** The tenants whose log grew since their latest checkpoint (one index probe each). */
+  async tenantsBehind(): Promise<string[]> {
+    const rows = await this.db.$queryRaw<{ id: string }[]>(Prisma.sql`
+      SELECT t.id FROM tenants t
+        CROSS JOIN LATERAL (SELECT e.seq FROM audit_events e WHERE e.tenant_id = t.id ORDER BY e.seq DESC LIMIT 1) last
+        LEFT JOIN LATERAL (SELECT c.tree_size FROM audit_checkpoints c WHERE c.tenant_id = t.id ORDER BY c.tree_size DESC LIMIT 1) cp ON true
+       WHERE last.seq > coalesce(cp.tree_size, 0)
+       ORDER BY t.id`);
+    return rows.map((row) => row.id);
+  }
+
+  /** The tenant's checkpoint of that tree size, or its latest (404 when there is none). */
+  async checkpoint(tenantId: string, treeSize?: number): Promise<AuditCheckpoint> {
+    return (await this.findCheckpoint(tenantId, treeSize)) ?? notFound(treeSize);
+  }
+
+  private findCheckpoint(tenantId: string, treeSize?: number): Promise<AuditCheckpoint | null> {
+    return this.db.auditCheckpoint.findFirst({
+      where: { tenantId, ...(treeSize === undefined ? {} : { treeSize: BigInt(treeSize) }) },
+      orderBy: { treeSize: 'desc' },
+    });
+  }
+
+  /** PATH(leaf, tree of the checkpoint): the event's inclusion in the tenant's checkpoint of that size (default: the latest). */
+  async inclusionProof(tenantId: string, eventId: string, treeSize?: number): Promise<InclusionProof> {
+    const [event, found] = await Promise.all([
+      this.db.auditEvent.findFirst({ where: { id: eventId, tenantId }, select: { seq: true } }),
+      this.findCheckpoint(tenantId, treeSize),
+    ]);
+    if (!event) throw new ProblemException(ProblemTypes.resourceNotFound, { args: { resource: 'audit event', id: eventId } });
+    const checkpoint = found ?? notFound(treeSize);
+    const size = Number(checkpoint.treeSize);
+    const leafIndex = Number(event.seq) - 1;
+    if (leafIndex >= size)
+      throw new ProblemException(AuditTrailProblems.auditEventNotInTree, {
+        args: { id: eventId, leaf_index: leafIndex, tree_size: size },
+        extensions: { leaf_index: leafIndex, tree_size: size },
+      });
+    const { leaf, path } = await withNodes(
+      (node) => ({ leaf: node(0, leafIndex), path: inclusionPath(node, leafIndex, size) }),
+      (keys) => loadNodes(this.db, tenantId, keys),
+    );
+    return { eventId, leafIndex, leafHash: leaf, path, checkpoint };
+  }
+
+  /** PROOF(first, tree of second) between two of the tenant's checkpoints. */
+  async consistencyProof(tenantId: string, first: number, second: number): Promise<ConsistencyProof> {
+    if (first > second) throw new ProblemException(AuditTrailProblems.consistencySizesReversed, { args: { first, second } });
+    const rows = await this.db.auditCheckpoint.findMany({ where: { tenantId, treeSize: { in: [BigInt(first), BigInt(second)] } } });
+    const [from, to] = [first, second].map((size) => rows.find((row) => Number(row.treeSize) === size) ?? notFound(size));
+    const path = await withNodes(
+      (node) => consistencyPath(node, first, second),
+      (keys) => loadNodes(this.db, tenantId, keys),
+    );
+    return { first: from, second: to, path };
+  }
+}
+
+function notFound(treeSize: number | undefined): never {
+  throw new ProblemException(AuditTrailProblems.checkpointNotFound, { args: { tree_size: treeSize ?? 'any' } });
+}
