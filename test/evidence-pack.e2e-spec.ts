@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +34,20 @@ interface Verification {
  * then `sha256sum -c SHA256SUMS`.
  */
 describe('evidence pack exports', () => {
+  /** Every file of a pack, and those SHA256SUMS lists, in its order (packages/verify/README.md). */
+  const LISTED = [
+    'report.pdf',
+    'data.csv',
+    'manifest.json',
+    'manifest.json.sig',
+    'audit-trail-verification.json',
+    'checkpoint.txt',
+    'proofs.json',
+    'keys.json',
+  ];
+  const PACK_FILES = [...LISTED, 'SHA256SUMS', 'SHA256SUMS.sig'];
+  const VERIFIER = join(process.cwd(), 'packages/verify/bin/alert-ledger-verify.js');
+  let STRANGER_KEYS: string;
   let api: TestApi;
   const world = new World();
   let work: string;
@@ -41,6 +56,11 @@ describe('evidence pack exports', () => {
     process.env.EXPORTS_IN_PROCESS = 'true';
     api = await startApi();
     work = await mkdtemp(join(tmpdir(), 'alert-ledger-evidence-'));
+    // A JWKS of a key that signed nothing here, with the deployment's key name.
+    const { publicKey } = generateKeyPairSync('ed25519');
+    const x = (publicKey.export({ format: 'jwk' }) as { x: string }).x;
+    STRANGER_KEYS = join(work, 'stranger-keys.json');
+    await writeFile(STRANGER_KEYS, JSON.stringify({ keys: [{ kty: 'OKP', crv: 'Ed25519', x, note_key_name: 'alert-ledger.test' }] }));
   });
 
   afterAll(async () => {
@@ -91,16 +111,36 @@ describe('evidence pack exports', () => {
     expect(contentType).toBe('application/zip');
     expect(status.file_name).toMatch(/^alerts-\d{8}-exp_[0-9A-Z]{26}\.zip$/);
     expect(status.manifest).toEqual(expect.objectContaining({ format: 'evidence-pack', row_count: 3, complete: true }));
-    expect(files).toEqual(['SHA256SUMS', 'audit-trail-verification.json', 'data.csv', 'manifest.json', 'report.pdf']);
+    expect(files).toEqual([...PACK_FILES].sort());
     const sums = await readFile(join(dir, 'SHA256SUMS'), 'utf8');
     expect(
       sums
         .trimEnd()
         .split('\n')
         .map((line) => line.replace(/^[0-9a-f]{64} {2}/, '')),
-    ).toEqual(['report.pdf', 'data.csv', 'manifest.json', 'audit-trail-verification.json']);
+    ).toEqual(LISTED);
     const checked = await run('sha256sum', ['-c', 'SHA256SUMS'], { cwd: dir });
-    expect(checked.stdout.trim().split('\n')).toEqual(['report.pdf: OK', 'data.csv: OK', 'manifest.json: OK', 'audit-trail-verification.json: OK']);
+    expect(checked.stdout.trim().split('\n')).toEqual(LISTED.map((name) => `${name}: OK`));
+
+    // The offline verifier (packages/verify), with the keys the auditor fetched from the API, not the pack's own.
+    const keys = await http(api, 'GET', '/.well-known/alert-ledger/keys', { headers: auditor });
+    expect(keys.status).toBe(200);
+    await writeFile(join(work, 'trusted-keys.json'), keys.text);
+    const verified = await run(process.execPath, [VERIFIER, `${dir}.zip`, '--keys', join(work, 'trusted-keys.json')]);
+    expect(
+      verified.stdout
+        .trim()
+        .split('\n')
+        .map((line) => line.split(':')[0]),
+    ).toEqual(['ok keys', 'ok sha256sums', 'ok sums-signature', 'ok manifest-signature', 'ok checkpoint-signature', 'ok inclusion']);
+    const proofs = JSON.parse(await readFile(join(dir, 'proofs.json'), 'utf8')) as { tree_size: number; first: { event_id: string } | null };
+    const checkpoint = await readFile(join(dir, 'checkpoint.txt'), 'utf8');
+    expect(checkpoint).toMatch(new RegExp(`^alert-ledger.test/${tenant.id}\n${proofs.tree_size}\n`));
+    expect(proofs.first).not.toBeNull();
+    // A key the auditor does not trust makes the same pack fail.
+    const stranger = await run(process.execPath, [VERIFIER, `${dir}.zip`, '--keys', STRANGER_KEYS]).catch((error: { code: number; stdout: string }) => error);
+    expect((stranger as { code: number }).code).toBe(1);
+    expect((stranger as { stdout: string }).stdout).toMatch(/^FAIL checkpoint-signature/m);
 
     const [header, ...rows] = parseCsv((await readFile(join(dir, 'data.csv'), 'utf8')).slice(1));
     expect(rows.map((r) => r[header.indexOf('id')])).toEqual(ids);
@@ -194,7 +234,7 @@ describe('evidence pack exports', () => {
     });
     expect(created.status).toBe(201);
     const reader = world.bearer(tenant, ['cases:read', 'audit:read', 'exports:read', 'exports:write'], 'reviewer');
-    const files = ['SHA256SUMS', 'audit-trail-verification.json', 'data.csv', 'manifest.json', 'report.pdf'];
+    const files = [...PACK_FILES].sort();
     // CSV cells of ids that look like numbers are written as ="…" so that Excel keeps them as text (an event's seq is a number).
     const column = async (dir: string, name: string) => {
       const [header, ...rows] = parseCsv((await readFile(join(dir, 'data.csv'), 'utf8')).slice(1));

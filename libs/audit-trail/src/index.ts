@@ -18,3 +18,4 @@ export * from './tlog/transparency-log.service';
 export * from './dto/transparency-log.dto';
 export * from './tlog/audit-log-check.service';
 export * from './tlog/audit-log-incidents';
+export * from './tlog/pack-evidence';

@@ -10,10 +10,11 @@ import { AuditChainMetrics } from '../audit-chain-metrics';
 import { AuditLogCheckService } from './audit-log-check.service';
 import { AUDIT_LOG_ALARM, AuditLogAlarm, AuditLogIncidents } from './audit-log-incidents';
 import { AuditLogCheckSchedule, CheckpointSchedule } from './checkpoint-schedule';
+import { PackEvidenceService } from './pack-evidence';
 import { TransparencyLogService } from './transparency-log.service';
 
 /** The tree, its checkpoints and proofs (the api's reads and on-demand checkpoints). */
-@Module({ providers: [CheckpointKeys, TransparencyLogService], exports: [CheckpointKeys, TransparencyLogService] })
+@Module({ providers: [CheckpointKeys, TransparencyLogService, PackEvidenceService], exports: [CheckpointKeys, TransparencyLogService, PackEvidenceService] })
 export class TransparencyLogModule {}
 
 export interface TransparencyLogConsumerOptions {

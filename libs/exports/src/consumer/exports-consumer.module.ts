@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 
-import { AuditTrailModule } from '@app/audit-trail';
+import { AuditTrailModule, TransparencyLogModule } from '@app/audit-trail';
 
 import { ExportsModule } from '../exports.module';
 import { ExportRunner } from '../runner/export-runner';
@@ -14,7 +14,7 @@ import { ExportSweepSchedule } from './export-sweep-schedule';
  * set (the demo), which is why it is a library module rather than a part of apps/worker.
  */
 @Module({
-  imports: [ExportsModule, AuditTrailModule],
+  imports: [ExportsModule, AuditTrailModule, TransparencyLogModule],
   providers: [ExportWriters, ExportRunner, ExportSweeper, ExportProcessor, ExportSweepSchedule],
 })
 export class ExportsConsumerModule {}

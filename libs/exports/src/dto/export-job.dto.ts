@@ -5,7 +5,7 @@ import { ExportJob } from '@app/database';
 
 import { ERROR_MESSAGE_MAX_LENGTH } from '../runner/export-failures';
 
-import { apiFormat, EXPORT_FORMATS, EXPORT_RESOURCES, EXPORT_SCOPES, EXPORT_STATUSES, MAX_SELECTED_IDS } from './export-enums';
+import { apiFormat, EXPORT_FORMATS, EXPORT_RESOURCES, EXPORT_SCOPES, EXPORT_STATUSES, MAX_EXPORT_FIELDS, MAX_SELECTED_IDS } from './export-enums';
 
 export class ExportProgressDto {
   @ApiProperty() processed: number;
@@ -24,6 +24,7 @@ export class ExportManifestDto {
   @ApiPropertyOptional({
     type: [String],
     maxLength: 60,
+    maxItems: MAX_EXPORT_FIELDS,
     description:
       'The columns of the data, in file order (the request’s `fields`, or every column); absent in manifests written before exports chose columns (every column)',
   })

@@ -6,21 +6,29 @@ import { pipeline } from 'node:stream/promises';
 
 import { ZipFile } from 'yazl';
 
-import type { AuditWindowVerification } from '@app/audit-trail';
+import type { AuditWindowVerification, PackEvidence } from '@app/audit-trail';
 
 import { FormatWriter, RecordBatch, WriterContext } from './format-writer';
 
-/** The names inside the zip, in the order they are listed in SHA256SUMS. */
+/** The names inside the zip, in the order they are listed in SHA256SUMS (packages/verify/README.md). */
 export const EVIDENCE_FILES = {
   report: 'report.pdf',
   data: 'data.csv',
   manifest: 'manifest.json',
+  manifestSignature: 'manifest.json.sig',
   audit: 'audit-trail-verification.json',
+  checkpoint: 'checkpoint.txt',
+  proofs: 'proofs.json',
+  keys: 'keys.json',
   sums: 'SHA256SUMS',
+  sumsSignature: 'SHA256SUMS.sig',
 } as const;
 
 /** The audit-trail verification of the export's tenant and time window. */
 export type AuditWindowCheck = (tenantId: string, from: Date | null, to: Date) => Promise<AuditWindowVerification>;
+
+/** The signed evidence of the period's audit events (null without a signing key). */
+export type PackEvidenceFor = (tenantId: string, firstSeq: number | null, lastSeq: number | null) => Promise<PackEvidence | null>;
 
 async function sha256Of(path: string): Promise<string> {
   const hash = createHash('sha256');
@@ -32,7 +40,10 @@ async function sha256Of(path: string): Promise<string> {
  * The evidence pack: one zip an auditor can check offline with standard tools. It holds the translated
  * PDF report and the CSV of the same records (the two writers fed the same batches), the manifest, the
  * audit trail's verification over the export's time window, and SHA256SUMS in the format `sha256sum -c`
- * reads. Entries carry the manifest's generation time, and the zip is streamed from files on disk.
+ * reads. With a signing key it also carries the evidence that holds against the operator: the manifest's and
+ * SHA256SUMS's Ed25519 signatures, a checkpoint of the tenant's audit log signed now, the inclusion proofs of
+ * the period's first and last events in it, and the public keys (packages/verify checks them offline).
+ * Entries carry the manifest's generation time, and the zip is streamed from files on disk.
  */
 export class EvidencePackWriter implements FormatWriter {
   readonly extension = 'zip';
@@ -46,6 +57,7 @@ export class EvidencePackWriter implements FormatWriter {
     private readonly pdf: FormatWriter,
     private readonly csv: FormatWriter,
     private readonly checkAuditWindow: AuditWindowCheck,
+    private readonly evidenceFor: PackEvidenceFor = () => Promise.resolve(null),
   ) {}
 
   async open(context: WriterContext): Promise<void> {
@@ -76,18 +88,25 @@ export class EvidencePackWriter implements FormatWriter {
       manifest.time_window.from ? new Date(manifest.time_window.from) : null,
       new Date(manifest.time_window.to),
     );
-    for (const [name, content] of [
-      [EVIDENCE_FILES.manifest, manifest],
-      [EVIDENCE_FILES.audit, verification],
-    ] as const) {
+    const evidence = await this.evidenceFor(manifest.tenant_id, verification.first_seq, verification.last_seq);
+    const put = async (name: string, content: string | Buffer): Promise<void> => {
       const path = join(workDir, name);
-      await writeFile(path, `${JSON.stringify(content, null, 2)}\n`);
+      await writeFile(path, content);
       files.push([name, path]);
+    };
+    const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
+    await put(EVIDENCE_FILES.manifest, manifestBytes);
+    if (evidence) await put(EVIDENCE_FILES.manifestSignature, evidence.signatureFile(manifestBytes));
+    await put(EVIDENCE_FILES.audit, `${JSON.stringify(verification, null, 2)}\n`);
+    if (evidence) {
+      await put(EVIDENCE_FILES.checkpoint, evidence.checkpoint);
+      await put(EVIDENCE_FILES.proofs, `${JSON.stringify(evidence.proofs, null, 2)}\n`);
+      await put(EVIDENCE_FILES.keys, `${JSON.stringify(evidence.keys, null, 2)}\n`);
     }
-    const sums = join(workDir, EVIDENCE_FILES.sums);
     // Text mode (two spaces), one line per file, as sha256sum writes and `sha256sum -c` reads it.
-    await writeFile(sums, (await Promise.all(files.map(async ([name, path]) => `${await sha256Of(path)}  ${name}\n`))).join(''));
-    files.push([EVIDENCE_FILES.sums, sums]);
+    const sums = Buffer.from((await Promise.all(files.map(async ([name, path]) => `${await sha256Of(path)}  ${name}\n`))).join(''));
+    await put(EVIDENCE_FILES.sums, sums);
+    if (evidence) await put(EVIDENCE_FILES.sumsSignature, evidence.signatureFile(sums));
 
     const output = join(workDir, `${exportId}.zip`);
     const zip = new ZipFile();

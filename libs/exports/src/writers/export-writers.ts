@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import { AuditChainMetrics, AuditWindowVerification, verifyAuditWindow } from '@app/audit-trail';
+import { AuditChainMetrics, AuditWindowVerification, PackEvidenceService, verifyAuditWindow } from '@app/audit-trail';
 import { AppConfig } from '@app/config';
 import { ExportFormat, PrismaService } from '@app/database';
 
@@ -19,6 +19,7 @@ export class ExportWriters {
     private readonly config: AppConfig,
     private readonly prisma: PrismaService,
     private readonly auditChain: AuditChainMetrics,
+    private readonly evidence: PackEvidenceService,
   ) {}
 
   create(format: ExportFormat): FormatWriter {
@@ -32,7 +33,12 @@ export class ExportWriters {
       case 'pdf':
         return this.pdf();
       case 'evidence_pack':
-        return new EvidencePackWriter(this.pdf(), new CsvWriter(), (tenantId, from, to) => this.verifyWindow(tenantId, from, to));
+        return new EvidencePackWriter(
+          this.pdf(),
+          new CsvWriter(),
+          (tenantId, from, to) => this.verifyWindow(tenantId, from, to),
+          (tenantId, firstSeq, lastSeq) => this.evidence.forPeriod(tenantId, firstSeq, lastSeq),
+        );
     }
   }
 
