@@ -11,6 +11,7 @@ import { Tenant } from '@app/database';
 
 import { http, startApi, TestApi } from './utils/api';
 import { downloadExport, ExportStatus, parseCsv, pdfText, waitForExport } from './utils/exports';
+import { rewriteAuditLog } from './utils/insider';
 import { World } from './utils/world';
 
 const run = promisify(execFile);
@@ -222,6 +223,46 @@ describe('evidence pack exports', () => {
     const { dir } = await pack(world.bearer(tenant, ['alerts:read', 'exports:read', 'exports:write'], 'reviewer'), { scope: 'all' });
     const verification = JSON.parse(await readFile(join(dir, 'audit-trail-verification.json'), 'utf8')) as Verification;
     expect(verification).toEqual(expect.objectContaining({ valid: false, first_broken_id: forged.id }));
+  });
+
+  it('should fail, offline, a pack made after an insider rewrote the audit log, given the checkpoint of an earlier pack', async () => {
+    const tenant = await world.tenant('Evidence insider');
+    const writer = world.bearer(tenant, ['alerts:read', 'alerts:write'], 'analyst');
+    const auditor = world.bearer(tenant, ['alerts:read', 'audit:read', 'exports:read', 'exports:write'], 'auditor-q1');
+    await alerts(tenant, writer, 3);
+    const q1 = await pack(auditor, { scope: 'all' });
+    const kept = join(work, `${tenant.id}-q1-checkpoint.txt`);
+    await writeFile(kept, await readFile(join(q1.dir, 'checkpoint.txt')));
+    const keys = join(work, `${tenant.id}-keys.json`);
+    await writeFile(keys, (await http(api, 'GET', '/.well-known/alert-ledger/keys', { headers: auditor })).text);
+    const size = (text: string) => Number(text.split('\n')[1]);
+    /** The next pack checked against the kept checkpoint, with the consistency proof the API answers. */
+    const nextPack = async (): Promise<{ code: number; stdout: string }> => {
+      const next = await pack(auditor, { scope: 'all' });
+      const [from, to] = [size(await readFile(kept, 'utf8')), size(await readFile(join(next.dir, 'checkpoint.txt'), 'utf8'))];
+      const proof = await http(api, 'GET', `/v1/audit-trail/consistency?first=${from}&second=${to}`, { headers: auditor });
+      expect(proof.status).toBe(200);
+      await writeFile(join(work, `${next.status.job_id}-consistency.json`), proof.text);
+      const args = [VERIFIER, `${next.dir}.zip`, '--keys', keys, '--since', kept, '--consistency', join(work, `${next.status.job_id}-consistency.json`)];
+      return run(process.execPath, args).then(
+        ({ stdout }) => ({ code: 0, stdout }),
+        (error: { code: number; stdout: string }) => error,
+      );
+    };
+
+    // Q2, honest: the log only grew.
+    await alerts(tenant, writer, 2);
+    const honest = await nextPack();
+    expect(honest.code).toBe(0);
+    expect(honest.stdout).toMatch(/^ok consistency/m);
+
+    // An insider changes the second event and recomputes every chain hash and tree node: the chain verifies,
+    // the new pack's own signatures and proofs hold, and only the checkpoint kept from Q1 shows it.
+    await rewriteAuditLog(world.prisma, tenant.id, (tx, events) => tx.$executeRaw`UPDATE audit_events SET actor = 'someone-else' WHERE id = ${events[1].id}`);
+    const forged = await nextPack();
+    expect(forged.code).toBe(1);
+    expect(forged.stdout).toMatch(/^ok checkpoint-signature/m);
+    expect(forged.stdout).toMatch(/^FAIL consistency/m);
   });
 
   it('should pack threat cases and the audit trail with the same files and checks as alerts', async () => {

@@ -2,13 +2,9 @@ import { createHash, createPublicKey, generateKeyPairSync, verify } from 'node:c
 
 import {
   appendAuditEvents,
-  appendNodes,
-  canonicalEvent,
   canonicalJson,
   checkpointBody,
   eventFields,
-  GENESIS_HASH,
-  hashEvent,
   leafHash,
   noteKeyFromPem,
   signNote,
@@ -21,6 +17,7 @@ import { http, startApi, TestApi, withApiEnv } from './utils/api';
 import { eventually } from './utils/alertmanager';
 import { sample } from './utils/metrics';
 import { MTH, PATH, SUBPROOF } from './utils/rfc9162';
+import { rewriteAuditLog } from './utils/insider';
 import { World } from './utils/world';
 
 interface Checkpoint {
@@ -277,32 +274,8 @@ describe('the transparency log of the audit trail', () => {
   describe('against an insider with superuser rights', () => {
     type Tx = Prisma.TransactionClient;
 
-    /**
-     * What a superuser can do: with the append-only triggers off, change the events, then recompute every
-     * chain hash and every stored tree node so that the chain verifies and the tree agrees with the events.
-     */
-    async function tamper(tenant: Tenant, change: (tx: Tx, events: { id: string; seq: bigint }[]) => Promise<unknown>): Promise<void> {
-      await world.prisma.$transaction(async (tx) => {
-        for (const table of ['audit_events', 'audit_tree_nodes', 'audit_checkpoints']) await tx.$executeRawUnsafe(`ALTER TABLE ${table} DISABLE TRIGGER USER`);
-        await change(tx, await tx.auditEvent.findMany({ where: { tenantId: tenant.id }, orderBy: { seq: 'asc' }, select: { id: true, seq: true } }));
-        let prevHash = GENESIS_HASH;
-        const events = await tx.auditEvent.findMany({ where: { tenantId: tenant.id }, orderBy: { seq: 'asc' } });
-        for (const event of events) {
-          const hash = hashEvent({ ...event, prevHash });
-          if (event.prevHash !== prevHash || event.hash !== hash) await tx.auditEvent.update({ where: { id: event.id }, data: { prevHash, hash } });
-          event.prevHash = prevHash;
-          prevHash = hash;
-        }
-        const nodes = appendNodes(
-          0,
-          events.map((event) => leafHash(canonicalEvent(event))),
-          () => Buffer.alloc(0),
-        );
-        await tx.$executeRaw`DELETE FROM audit_tree_nodes WHERE tenant_id = ${tenant.id}`;
-        for (const node of nodes)
-          await tx.$executeRaw`INSERT INTO audit_tree_nodes (tenant_id, level, idx, hash) VALUES (${tenant.id}, ${node.level}, ${node.idx}, ${node.hash})`;
-        for (const table of ['audit_events', 'audit_tree_nodes', 'audit_checkpoints']) await tx.$executeRawUnsafe(`ALTER TABLE ${table} ENABLE TRIGGER USER`);
-      });
+    function tamper(tenant: Tenant, change: (tx: Tx, events: { id: string; seq: bigint }[]) => Promise<unknown>): Promise<void> {
+      return rewriteAuditLog(world.prisma, tenant.id, change);
     }
 
     /** A tenant with 20 events and a checkpoint the auditor kept, before the insider acts. */

@@ -164,13 +164,22 @@ function tryParse(parse) {
 }
 
 /**
+ * An answer of the API as saved: its members, or those of its envelope's `data` (`{code, message, data}`).
+ * @param {any} body
+ * @returns {any}
+ */
+function unwrapped(body) {
+  return body !== null && typeof body === 'object' && body.data !== null && typeof body.data === 'object' ? body.data : body;
+}
+
+/**
  * A checkpoint file as the auditor kept it: the note itself (checkpoint.txt of an earlier pack) or the
  * JSON answer of GET /v1/audit-trail/checkpoints/latest, whose `note` holds it.
  * @param {Buffer} file
  */
 function readCheckpointFile(file) {
   const text = file.toString('utf8');
-  const note = text.trimStart().startsWith('{') ? Buffer.from(String(JSON.parse(text).note ?? ''), 'utf8') : file;
+  const note = text.trimStart().startsWith('{') ? Buffer.from(String(unwrapped(JSON.parse(text)).note ?? ''), 'utf8') : file;
   return { note, checkpoint: parseCheckpoint(parseNote(note).text) };
 }
 
@@ -191,7 +200,7 @@ function consistencyProof(m, n, file) {
     );
   }
   return readInput('--consistency', () => {
-    const body = parseJson(file, 'the file');
+    const body = unwrapped(parseJson(file, 'the file'));
     for (const [field, size] of /** @type {const} */ ([
       ['first', m],
       ['second', n],
