@@ -41,7 +41,7 @@ export function describeFailure(error: unknown): { message: string; retryable: b
     return { message: `Could not write the export file: ${STORAGE_CODES[code]} (${code}${path ? ` at ${path}` : ''}).`, retryable: false };
   }
   // The object store (EXPORT_STORAGE=s3): unreachable or its 5xx retry; a missing bucket or refused credentials do not.
-  if (error instanceof ObjectStoreFailure) return { message: `Could not store the export file: ${error.message}.`, retryable: error.retryable };
+  if (error instanceof ObjectStoreFailure) return { message: `The export storage failed: ${error.message}.`, retryable: error.retryable };
   const message = error instanceof Error ? error.message : String(error);
   return { message: `The export failed: ${message}`, retryable: true };
 }

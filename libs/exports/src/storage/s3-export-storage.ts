@@ -95,7 +95,7 @@ export class S3ExportStorage extends ExportStorage implements OnModuleDestroy {
     try {
       await upload.done();
     } catch (error) {
-      throw objectStoreFailure(error, 'store the file', this.where(key));
+      throw objectStoreFailure(error, 'storing', this.where(key));
     }
     await rm(localFile, { force: true });
   }
@@ -106,7 +106,7 @@ export class S3ExportStorage extends ExportStorage implements OnModuleDestroy {
       return head.ContentLength ?? null;
     } catch (error) {
       if (isMissingObject(error)) return null;
-      throw objectStoreFailure(error, 'read the file', this.where(key));
+      throw objectStoreFailure(error, 'reading', this.where(key));
     }
   }
 
@@ -129,7 +129,7 @@ export class S3ExportStorage extends ExportStorage implements OnModuleDestroy {
         pipeline(Body as Readable, out, () => undefined);
       })
       .catch((error: unknown) => {
-        if (!out.destroyed) out.destroy(objectStoreFailure(error, 'read the file', this.where(key)));
+        if (!out.destroyed) out.destroy(objectStoreFailure(error, 'reading', this.where(key)));
       });
     return out;
   }
@@ -140,7 +140,7 @@ export class S3ExportStorage extends ExportStorage implements OnModuleDestroy {
       await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
     } catch (error) {
       if (isMissingObject(error)) return;
-      throw objectStoreFailure(error, 'remove the file', this.where(key));
+      throw objectStoreFailure(error, 'removing', this.where(key));
     }
   }
 

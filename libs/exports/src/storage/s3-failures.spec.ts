@@ -13,49 +13,50 @@ function answer(name: string, status: number, message = 'the store says no'): S3
 describe('objectStoreFailure', () => {
   it('should retry an unreachable store, naming the network fault and the endpoint', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8080'), { code: 'ECONNREFUSED' });
-    const failure = objectStoreFailure(refused, 'store the file', store);
+    const failure = objectStoreFailure(refused, 'storing', store);
     expect(failure.retryable).toBe(true);
-    expect(failure.message).toBe('could not store the file: the object store is unreachable (ECONNREFUSED at http://127.0.0.1:8080)');
+    expect(failure.message).toBe('the object store is unreachable: ECONNREFUSED (storing t1/exp_1.csv in bucket exports at http://127.0.0.1:8080)');
     expect(failure.cause).toBe(refused);
     // "localhost" resolves to two addresses: Node reports both refusals in an AggregateError.
     const both = Object.assign(new AggregateError([refused, refused], ''), { code: 'ECONNREFUSED' });
-    expect(objectStoreFailure(both, 'read the file', store).retryable).toBe(true);
-    expect(objectStoreFailure(Object.assign(new Error('timed out'), { name: 'TimeoutError' }), 'read the file', store).message).toContain('(ETIMEDOUT at');
+    expect(objectStoreFailure(both, 'reading', store).retryable).toBe(true);
+    expect(objectStoreFailure(Object.assign(new Error('timed out'), { name: 'TimeoutError' }), 'reading', store).message).toContain(
+      'unreachable: ETIMEDOUT (reading',
+    );
   });
 
   it('should not retry a missing bucket or refused credentials, and say what to correct', () => {
     const bucket = objectStoreFailure(
       new NoSuchBucket({ message: 'The specified bucket does not exist.', $metadata: { httpStatusCode: 404 } }),
-      'store the file',
+      'storing',
       store,
     );
     expect(bucket.retryable).toBe(false);
     expect(bucket.message).toBe(
-      'could not store the file: the bucket does not exist (NoSuchBucket): create it, or correct S3_BUCKET (http://127.0.0.1:8080, bucket exports, key t1/exp_1.csv)',
+      'the bucket does not exist (NoSuchBucket): create it, or correct S3_BUCKET (storing t1/exp_1.csv in bucket exports at http://127.0.0.1:8080)',
     );
-    const signature = objectStoreFailure(answer('SignatureDoesNotMatch', 403), 'store the file', store);
+    const signature = objectStoreFailure(answer('SignatureDoesNotMatch', 403), 'storing', store);
     expect(signature.retryable).toBe(false);
     expect(signature.message).toContain('the store refused the credentials (SignatureDoesNotMatch): check S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY');
   });
 
   it("should retry the store's 5xx, 408 and 429, and not its other 4xx", () => {
-    expect(objectStoreFailure(answer('ServiceUnavailable', 503), 'store the file', store)).toMatchObject({
+    expect(objectStoreFailure(answer('ServiceUnavailable', 503), 'storing', store)).toMatchObject({
       retryable: true,
-      message:
-        'could not store the file: the object store answered 503 ServiceUnavailable: the store says no (http://127.0.0.1:8080, bucket exports, key t1/exp_1.csv)',
+      message: 'the object store answered 503 ServiceUnavailable: the store says no (storing t1/exp_1.csv in bucket exports at http://127.0.0.1:8080)',
     });
-    expect(objectStoreFailure(answer('SlowDown', 429), 'store the file', store).retryable).toBe(true);
-    expect(objectStoreFailure(answer('RequestTimeout', 408), 'store the file', store).retryable).toBe(true);
-    expect(objectStoreFailure(answer('EntityTooLarge', 400), 'store the file', store).retryable).toBe(false);
+    expect(objectStoreFailure(answer('SlowDown', 429), 'storing', store).retryable).toBe(true);
+    expect(objectStoreFailure(answer('RequestTimeout', 408), 'storing', store).retryable).toBe(true);
+    expect(objectStoreFailure(answer('EntityTooLarge', 400), 'storing', store).retryable).toBe(false);
   });
 
   it('should reach the job as a storage message, retried or not as classified', () => {
-    const refused = objectStoreFailure(Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }), 'store the file', store);
+    const refused = objectStoreFailure(Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }), 'storing', store);
     expect(describeFailure(refused)).toEqual({
-      message: 'Could not store the export file: could not store the file: the object store is unreachable (ECONNREFUSED at http://127.0.0.1:8080).',
+      message: 'The export storage failed: the object store is unreachable: ECONNREFUSED (storing t1/exp_1.csv in bucket exports at http://127.0.0.1:8080).',
       retryable: true,
     });
-    expect(describeFailure(objectStoreFailure(answer('SignatureDoesNotMatch', 403), 'store the file', store)).retryable).toBe(false);
+    expect(describeFailure(objectStoreFailure(answer('SignatureDoesNotMatch', 403), 'storing', store)).retryable).toBe(false);
   });
 });
 

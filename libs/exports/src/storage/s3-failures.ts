@@ -54,17 +54,24 @@ export function isMissingObject(error: unknown): boolean {
   return name === 'NoSuchKey' || name === 'NotFound' || (storeStatus(error) === 404 && name !== 'NoSuchBucket');
 }
 
-/** An SDK error as an ObjectStoreFailure naming what was done, where, and what the store (or the network) said. */
-export function objectStoreFailure(error: unknown, action: string, store: { endpoint: string; bucket: string; key: string }): ObjectStoreFailure {
+/**
+ * An SDK error as an ObjectStoreFailure saying what the store (or the network) said, then what was being
+ * done where: `the object store is unreachable: ECONNREFUSED (storing t1/exp_1.csv in bucket exports at http://…)`.
+ */
+export function objectStoreFailure(
+  error: unknown,
+  doing: 'storing' | 'reading' | 'removing',
+  store: { endpoint: string; bucket: string; key: string },
+): ObjectStoreFailure {
   if (error instanceof ObjectStoreFailure) return error;
   const sdk = (error ?? {}) as SdkErrorLike;
-  const where = `${store.endpoint}, bucket ${store.bucket}, key ${store.key}`;
+  const where = ` (${doing} ${store.key} in bucket ${store.bucket} at ${store.endpoint})`;
   const code = networkCode(sdk);
-  if (code) return new ObjectStoreFailure(`could not ${action}: the object store is unreachable (${code} at ${store.endpoint})`, true, error);
+  if (code) return new ObjectStoreFailure(`the object store is unreachable: ${code}${where}`, true, error);
   const name = typeof sdk.name === 'string' ? sdk.name : 'Error';
   const status = storeStatus(error);
-  if (PERMANENT_ANSWERS[name]) return new ObjectStoreFailure(`could not ${action}: ${PERMANENT_ANSWERS[name]} (${where})`, false, error);
+  if (PERMANENT_ANSWERS[name]) return new ObjectStoreFailure(`${PERMANENT_ANSWERS[name]}${where}`, false, error);
   const message = typeof sdk.message === 'string' && sdk.message && sdk.message !== name ? `: ${sdk.message}` : '';
   const retryable = status === null || status >= 500 || status === 408 || status === 429;
-  return new ObjectStoreFailure(`could not ${action}: the object store answered ${status ?? 'nothing'} ${name}${message} (${where})`, retryable, error);
+  return new ObjectStoreFailure(`the object store answered ${status ?? 'nothing'} ${name}${message}${where}`, retryable, error);
 }
