@@ -1,5 +1,7 @@
 import { NoSuchBucket, NoSuchKey, NotFound, S3ServiceException } from '@aws-sdk/client-s3';
 
+import { isConnectionError } from '@app/common';
+
 import { describeFailure } from '../runner/export-failures';
 import { MAX_PARTS, MIN_PART_BYTES, partSizeFor, rangeHeader } from './s3-export-storage';
 import { isMissingObject, objectStoreFailure } from './s3-failures';
@@ -17,9 +19,15 @@ describe('objectStoreFailure', () => {
     expect(failure.retryable).toBe(true);
     expect(failure.message).toBe('the object store is unreachable: ECONNREFUSED (storing t1/exp_1.csv in bucket exports at http://127.0.0.1:8080)');
     expect(failure.cause).toBe(refused);
+    expect(isConnectionError(failure)).toBe(true); // the api answers 503 with Retry-After
     // "localhost" resolves to two addresses: Node reports both refusals in an AggregateError.
     const both = Object.assign(new AggregateError([refused, refused], ''), { code: 'ECONNREFUSED' });
     expect(objectStoreFailure(both, 'reading', store).retryable).toBe(true);
+    const wrapped = new Error('AWS SDK error wrapper for Error: connect ECONNREFUSED 127.0.0.1:8080');
+    expect(objectStoreFailure(wrapped, 'storing', store)).toMatchObject({
+      retryable: true,
+      message: expect.stringMatching(/^the object store is unreachable: ECONNREFUSED \(/),
+    });
     expect(objectStoreFailure(Object.assign(new Error('timed out'), { name: 'TimeoutError' }), 'reading', store).message).toContain(
       'unreachable: ETIMEDOUT (reading',
     );

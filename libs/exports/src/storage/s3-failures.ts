@@ -8,6 +8,8 @@ export class ObjectStoreFailure extends Error {
     /** A network fault or the store's 5xx, 408 or 429: a later attempt can succeed. */
     readonly retryable: boolean,
     cause: unknown,
+    /** Node's socket error code when the store could not be reached: the api answers such a failure 503 (isConnectionError). */
+    readonly code?: string,
   ) {
     super(message, { cause });
     this.name = 'ObjectStoreFailure';
@@ -39,7 +41,10 @@ function networkCode(error: SdkErrorLike): string | null {
   for (const candidate of [error, ...(Array.isArray(error.errors) ? (error.errors as SdkErrorLike[]) : [])]) {
     if (typeof candidate?.code === 'string' && NETWORK_CODES.has(candidate.code)) return candidate.code;
   }
-  return error.name === 'TimeoutError' ? 'ETIMEDOUT' : null;
+  if (error.name === 'TimeoutError') return 'ETIMEDOUT';
+  // The SDK's retry layer wraps an error of another realm (a test runner's sandbox) in a bare Error that keeps only its text.
+  const named = typeof error.message === 'string' ? /\b(E[A-Z_]+)\b/.exec(error.message)?.[1] : undefined;
+  return named && NETWORK_CODES.has(named) ? named : null;
 }
 
 /** The store's HTTP status of an SDK error, or null when no answer came. */
@@ -67,7 +72,7 @@ export function objectStoreFailure(
   const sdk = (error ?? {}) as SdkErrorLike;
   const where = ` (${doing} ${store.key} in bucket ${store.bucket} at ${store.endpoint})`;
   const code = networkCode(sdk);
-  if (code) return new ObjectStoreFailure(`the object store is unreachable: ${code}${where}`, true, error);
+  if (code) return new ObjectStoreFailure(`the object store is unreachable: ${code}${where}`, true, error, code);
   const name = typeof sdk.name === 'string' ? sdk.name : 'Error';
   const status = storeStatus(error);
   if (PERMANENT_ANSWERS[name]) return new ObjectStoreFailure(`${PERMANENT_ANSWERS[name]}${where}`, false, error);
