@@ -176,6 +176,31 @@ describe('exports in an S3-compatible store (Swift)', () => {
     }
   }, 180_000);
 
+  it('should answer downloads with a redirect to a presigned URL of the store with S3_PRESIGNED_DOWNLOADS, which serves the file and a range', async () => {
+    const id = await startExport(api, { resource: 'alerts', format: 'csv', scope: 'all' }, auditor);
+    const status = await waitForExport(api, id, auditor);
+    await withApiEnv({ S3_PRESIGNED_DOWNLOADS: 'true', EXPORTS_IN_PROCESS: 'false' }, async (presigning) => {
+      const url = `${presigning.baseUrl}/v1/exports/${id}/download`;
+      const redirect = await fetch(url, { headers: auditor, redirect: 'manual' });
+      expect(redirect.status).toBe(307);
+      const location = redirect.headers.get('location') as string;
+      expect(location.startsWith(`${swift.endpoint}/${swift.bucket}/${tenant.id}/${id}.csv?`)).toBe(true);
+      expect(location).toContain('X-Amz-Signature=');
+      expect(redirect.headers.get('repr-digest')).toBe(`sha-256=:${Buffer.from(status.sha256 as string, 'hex').toString('base64')}:`);
+      // fetch follows the redirect as a browser does: the store answers, without our credentials.
+      const followed = await fetch(url, { headers: auditor });
+      expect(followed.status).toBe(200);
+      expect(followed.headers.get('content-disposition')).toBe(`attachment; filename="${status.file_name}"`);
+      expect(followed.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+      const bytes = Buffer.from(await followed.arrayBuffer());
+      expect(sha256(bytes)).toBe(status.sha256);
+      const part = await fetch(url, { headers: { ...auditor, range: 'bytes=5-14' } });
+      expect(part.status).toBe(206);
+      expect(Buffer.from(await part.arrayBuffer()).equals(bytes.subarray(5, 15))).toBe(true);
+      expect(await world.prisma.auditEvent.count({ where: { resourceId: id, action: 'export.download' } })).toBe(3);
+    });
+  });
+
   it('should fail the job at once, writing nothing, when the store refuses the credentials', async () => {
     // Only the api with the wrong secret may take the job.
     await api.close();

@@ -19,6 +19,11 @@ export abstract class ExportStorage {
   abstract size(key: string): Promise<number | null>;
   abstract read(key: string, range?: { start: number; end: number }): Readable;
   abstract remove(key: string): Promise<void>;
+
+  /** A short-lived URL a client may fetch the file from itself, or null when downloads go through the api. */
+  async downloadUrl(_key: string, _answer: { fileName: string; contentType: string }): Promise<string | null> {
+    return null;
+  }
 }
 
 @Injectable()

@@ -4,6 +4,7 @@ import { PassThrough, pipeline, Readable } from 'node:stream';
 
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 
 import { OnModuleDestroy } from '@nestjs/common';
 
@@ -27,6 +28,9 @@ export function rangeHeader(range: { start: number; end: number }): string {
   return `bytes=${range.start}-${range.end}`;
 }
 
+/** Seconds a presigned download URL stays valid: enough to start the download, which then runs to its end. */
+export const PRESIGNED_URL_SECONDS = 300;
+
 /** Parts of one upload sent at once: memory per upload is about this many parts. */
 const UPLOAD_QUEUE = 2;
 
@@ -42,6 +46,7 @@ export class S3ExportStorage extends ExportStorage implements OnModuleDestroy {
   private readonly bucket: string;
   private readonly endpoint: string;
   private readonly work: LocalExportStorage;
+  private readonly presigned: boolean;
 
   constructor(config: AppConfig) {
     super();
@@ -49,6 +54,7 @@ export class S3ExportStorage extends ExportStorage implements OnModuleDestroy {
     this.bucket = s3.bucket;
     this.endpoint = s3.endpoint ?? `AWS S3 in ${s3.region}`;
     this.work = new LocalExportStorage(config);
+    this.presigned = s3.presignedDownloads;
     this.client = new S3Client({
       region: s3.region,
       endpoint: s3.endpoint ?? undefined,
@@ -132,6 +138,18 @@ export class S3ExportStorage extends ExportStorage implements OnModuleDestroy {
         if (!out.destroyed) out.destroy(objectStoreFailure(error, 'reading', this.where(key)));
       });
     return out;
+  }
+
+  /** With S3_PRESIGNED_DOWNLOADS: a presigned GET that answers the file under its name and type (signed locally, no request). */
+  override async downloadUrl(key: string, answer: { fileName: string; contentType: string }): Promise<string | null> {
+    if (!this.presigned) return null;
+    const get = new GetObjectCommand({
+      Bucket: this.bucket,
+      Key: key,
+      ResponseContentDisposition: `attachment; filename="${answer.fileName}"`,
+      ResponseContentType: answer.contentType,
+    });
+    return getSignedUrl(this.client, get, { expiresIn: PRESIGNED_URL_SECONDS });
   }
 
   /** One DeleteObject per key: Swift's s3api refuses the SDK's multi-delete (it wants Content-MD5). */
