@@ -10,7 +10,7 @@ import { AppConfig } from '@app/config';
 /**
  * Where finished export files live. Workers build a file in a private work directory on local disk
  * (exceljs, Chromium and qpdf need paths) and `put` it under its key; downloads read it back, in byte
- * ranges. This class keeps files under EXPORT_DIR; an S3-compatible store can implement the same methods.
+ * ranges. LocalExportStorage keeps files under EXPORT_DIR; S3ExportStorage (EXPORT_STORAGE=s3) in a bucket.
  */
 export abstract class ExportStorage {
   abstract workDir(exportId: string): Promise<string>;
