@@ -1,5 +1,14 @@
-import { Env, LogLevel, NodeEnv, parseEnv } from './env.schema';
+import { Env, ExportStorageKind, LogLevel, NodeEnv, parseEnv } from './env.schema';
 import { OidcIssuerConfig } from './oidc-issuers';
+
+export interface S3Settings {
+  endpoint: string | null;
+  bucket: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string } | null;
+  forcePathStyle: boolean;
+  presignedDownloads: boolean;
+}
 
 /** The validated configuration, read through typed getters only. */
 export class AppConfig {
@@ -75,6 +84,22 @@ export class AppConfig {
   }
   get exportDir(): string {
     return this.env.EXPORT_DIR;
+  }
+  /** Where finished export files and event images are kept: EXPORT_DIR, or the S3 bucket. */
+  get exportStorage(): ExportStorageKind {
+    return this.env.EXPORT_STORAGE;
+  }
+  /** The S3 store of EXPORT_STORAGE=s3 (endpoint null: AWS's own; credentials null: the SDK's default chain). */
+  get s3(): S3Settings {
+    const { S3_ACCESS_KEY_ID: accessKeyId, S3_SECRET_ACCESS_KEY: secretAccessKey } = this.env;
+    return {
+      endpoint: this.env.S3_ENDPOINT ?? null,
+      bucket: this.env.S3_BUCKET ?? '',
+      region: this.env.S3_REGION,
+      credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : null,
+      forcePathStyle: this.env.S3_FORCE_PATH_STYLE,
+      presignedDownloads: this.env.S3_PRESIGNED_DOWNLOADS,
+    };
   }
   get logLevel(): LogLevel {
     return this.env.LOG_LEVEL;

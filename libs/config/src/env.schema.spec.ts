@@ -47,6 +47,28 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ ...valid, RETENTION_PURGE_CRON: 'daily' })).toThrow(/RETENTION_PURGE_CRON is malformed/);
   });
 
+  it('should keep exports on local disk by default and need a bucket, and both or neither S3 credential, for s3', () => {
+    expect(parseEnv(valid)).toMatchObject({
+      EXPORT_STORAGE: 'local',
+      S3_BUCKET: null,
+      S3_REGION: 'us-east-1',
+      S3_FORCE_PATH_STYLE: true,
+      S3_PRESIGNED_DOWNLOADS: false,
+    });
+    const s3 = {
+      ...valid,
+      EXPORT_STORAGE: 's3',
+      S3_ENDPOINT: 'http://127.0.0.1:8080',
+      S3_BUCKET: 'exports',
+      S3_ACCESS_KEY_ID: 'test:tester',
+      S3_SECRET_ACCESS_KEY: 'testing',
+    };
+    expect(parseEnv(s3)).toMatchObject({ EXPORT_STORAGE: 's3', S3_ENDPOINT: 'http://127.0.0.1:8080', S3_BUCKET: 'exports' });
+    expect(() => parseEnv({ ...s3, S3_BUCKET: '' })).toThrow('S3_BUCKET is missing: expected the bucket holding export files, since EXPORT_STORAGE=s3');
+    expect(() => parseEnv({ ...s3, S3_SECRET_ACCESS_KEY: '' })).toThrow(/S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are malformed: expected both or neither/);
+    expect(() => parseEnv({ ...s3, EXPORT_STORAGE: 'gcs', S3_ENDPOINT: 'ftp://x' })).toThrow(/EXPORT_STORAGE is malformed \("gcs"\).*S3_ENDPOINT is malformed/);
+  });
+
   it('should parse lists and booleans', () => {
     const env = parseEnv({ ...valid, CORS_ORIGINS: 'https://a.example, http://b.example:8080', METRICS_PUBLIC: 'false' });
     expect(env.CORS_ORIGINS).toEqual(['https://a.example', 'http://b.example:8080']);

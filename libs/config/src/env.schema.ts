@@ -6,6 +6,7 @@ import { OIDC_ISSUERS_EXPECTS, parseOidcIssuers } from './oidc-issuers';
  */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 export type NodeEnv = 'development' | 'test' | 'production';
+export type ExportStorageKind = 'local' | 's3';
 
 export interface EnvVariable<T> {
   /** What a valid value looks like, as printed when the value is missing or malformed. */
@@ -17,6 +18,7 @@ export interface EnvVariable<T> {
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
 const NODE_ENVS: readonly NodeEnv[] = ['development', 'test', 'production'];
+const EXPORT_STORAGES: readonly ExportStorageKind[] = ['local', 's3'];
 
 function integer(min: number, max: number): (raw: string) => number | undefined {
   return (raw) => {
@@ -137,7 +139,40 @@ export const ENV_SCHEMA = {
     parse: integer(1, 1_000_000),
   },
   CURSOR_SECRET: { expects: 'a secret of at least 32 characters (signs pagination cursors)', parse: secret },
-  EXPORT_DIR: { expects: 'a directory path for export files', default: './var/exports', parse: text },
+  EXPORT_DIR: {
+    expects: 'a directory path for export files (with EXPORT_STORAGE=s3: for the work files of running jobs only)',
+    default: './var/exports',
+    parse: text,
+  },
+  EXPORT_STORAGE: {
+    expects: `where finished export files and event images are kept, one of ${EXPORT_STORAGES.join(', ')} (local: EXPORT_DIR; s3: the S3_BUCKET)`,
+    default: 'local',
+    parse: oneOf(EXPORT_STORAGES),
+  },
+  S3_ENDPOINT: {
+    expects: "the S3 API's http(s) URL, such as http://swift.internal:8080, or empty for AWS's own endpoint of S3_REGION",
+    default: '',
+    parse: optional(url(['http:', 'https:'])),
+  },
+  S3_BUCKET: { expects: 'the bucket holding export files (required with EXPORT_STORAGE=s3)', default: '', parse: optional(text) },
+  S3_REGION: { expects: 'the region requests are signed for (us-east-1 for Swift and most S3-compatible stores)', default: 'us-east-1', parse: text },
+  S3_ACCESS_KEY_ID: {
+    expects: "the S3 access key (Swift's tempauth: account:user), or empty for the SDK's default credentials (environment, instance role)",
+    default: '',
+    parse: optional(text),
+  },
+  S3_SECRET_ACCESS_KEY: { expects: 'the secret of S3_ACCESS_KEY_ID, or empty with it', default: '', parse: optional(text) },
+  S3_FORCE_PATH_STYLE: {
+    expects:
+      'true or false: whether the bucket is named in the path (http://host/bucket/key, as Swift and most S3-compatible stores need) rather than the host name',
+    default: 'true',
+    parse: boolean,
+  },
+  S3_PRESIGNED_DOWNLOADS: {
+    expects: 'true or false: whether GET /v1/exports/{id}/download answers with a redirect to a presigned URL of the store instead of streaming the file',
+    default: 'false',
+    parse: boolean,
+  },
   LOG_PRETTY: {
     expects: 'true or false: whether log lines are printed coloured for a terminal (pino-pretty) instead of JSON',
     default: 'false',
@@ -330,6 +365,10 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
   if (source.JWT_JWKS_URL) problems.push('JWT_JWKS_URL is no longer read: name the issuer in OIDC_ISSUERS (with "jwks_uri" when it has no discovery document)');
   if (values.JWT_ALLOW_NO_EXP === true && values.NODE_ENV !== 'development')
     problems.push('JWT_ALLOW_NO_EXP is malformed ("true"): expected false unless NODE_ENV=development');
+  if (values.EXPORT_STORAGE === 's3' && values.S3_BUCKET === null)
+    problems.push('S3_BUCKET is missing: expected the bucket holding export files, since EXPORT_STORAGE=s3');
+  if ((values.S3_ACCESS_KEY_ID === null) !== (values.S3_SECRET_ACCESS_KEY === null))
+    problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are malformed: expected both or neither (neither: the SDK finds credentials itself)');
   if (problems.length > 0) throw new ConfigError(problems);
   return values as Env;
 }

@@ -11,7 +11,8 @@ import { ExportsService } from './exports.service';
 import { ExportStorage } from './storage/export-storage';
 
 export interface Download {
-  status: 200 | 206;
+  /** 307: a redirect to the store's presigned URL (S3_PRESIGNED_DOWNLOADS), with an empty body. */
+  status: 200 | 206 | 307;
   headers: Record<string, string>;
   body: Readable;
 }
@@ -72,6 +73,12 @@ export class ExportDownloadsService {
       resourceId: job.id,
       details: { file_name: job.fileName, sha256: sha, range: part ? `${part.start}-${part.end}` : null },
     });
+    const url = await this.storage.downloadUrl(job.storageKey as string, { fileName: job.fileName as string, contentType: headers['Content-Type'] });
+    if (url) {
+      // The store answers the Range (and the name and type) itself; Repr-Digest and ETag still say what the file is.
+      const { 'Accept-Ranges': _ranges, 'Content-Disposition': _name, 'Content-Type': _type, ...kept } = headers;
+      return { status: 307, headers: { ...kept, Location: url, 'Content-Length': '0' }, body: Readable.from([]) };
+    }
     if (part) {
       headers['Content-Range'] = `bytes ${part.start}-${part.end}/${size}`;
       headers['Content-Length'] = String(part.end - part.start + 1);

@@ -41,7 +41,13 @@ import { ExportStorage, LocalExportStorage } from './storage/export-storage';
     ExportMetrics,
     ChromiumService,
     ...RECORD_SOURCE_PROVIDERS,
-    { provide: ExportStorage, useClass: LocalExportStorage },
+    {
+      provide: ExportStorage,
+      inject: [AppConfig],
+      // The SDK is loaded only by processes that use it.
+      useFactory: async (config: AppConfig): Promise<ExportStorage> =>
+        config.exportStorage === 's3' ? new (await import('./storage/s3-export-storage')).S3ExportStorage(config) : new LocalExportStorage(config),
+    },
   ],
   exports: [BullModule, ExportJobsRepository, ExportsService, ExportDownloadsService, ExportMetrics, ChromiumService, RecordSources, ExportStorage],
 })

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
-import { ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiPartialContentResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiPartialContentResponse, ApiProduces, ApiTags, ApiTemporaryRedirectResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 
 import { Authenticated, CurrentPrincipal } from '@app/auth';
@@ -86,6 +86,10 @@ export class ExportsController {
     content: Object.fromEntries(FILE_TYPES.map((type) => [type, FILE])),
   })
   @ApiPartialContentResponse({ description: 'The requested byte range', content: Object.fromEntries(FILE_TYPES.map((type) => [type, FILE])) })
+  @ApiTemporaryRedirectResponse({
+    description:
+      'With S3_PRESIGNED_DOWNLOADS: `Location` is a presigned URL of the object store, valid for 5 minutes, which answers the file (and a Range) itself; Repr-Digest and ETag as for 200',
+  })
   @Operation({ id: 'downloadExport', summary: 'Download a completed export (whole, or a byte range)', problems: [404, 409, 410, 416] })
   async download(
     @Param() { job_id: id }: ExportJobIdParams,

@@ -1,6 +1,8 @@
 // A deep import: part threads load this file through record-lines.ts, and the library's barrel would slow their start.
 import { cutText } from '@app/common/problem/problem-document';
 
+import { ObjectStoreFailure } from '../storage/s3-failures';
+
 /** Thrown inside a run when the job was cancelled (or removed) while it ran. */
 export class ExportCancelled extends Error {
   constructor() {
@@ -29,7 +31,8 @@ export function boundedErrorMessage(text: string): string {
 
 /**
  * What to tell the user about a failure, and whether another attempt could help. Storage faults are
- * permanent for this job (retrying fills the same disk); Chromium, database and network faults retry.
+ * permanent for this job (retrying fills the same disk), as are an object store's refusals; Chromium,
+ * database, network and object store outages retry.
  */
 export function describeFailure(error: unknown): { message: string; retryable: boolean } {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
@@ -37,6 +40,8 @@ export function describeFailure(error: unknown): { message: string; retryable: b
     const path = (error as NodeJS.ErrnoException).path;
     return { message: `Could not write the export file: ${STORAGE_CODES[code]} (${code}${path ? ` at ${path}` : ''}).`, retryable: false };
   }
+  // The object store (EXPORT_STORAGE=s3): unreachable or its 5xx retry; a missing bucket or refused credentials do not.
+  if (error instanceof ObjectStoreFailure) return { message: `The export storage failed: ${error.message}.`, retryable: error.retryable };
   const message = error instanceof Error ? error.message : String(error);
   return { message: `The export failed: ${message}`, retryable: true };
 }

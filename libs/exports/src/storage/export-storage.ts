@@ -10,7 +10,7 @@ import { AppConfig } from '@app/config';
 /**
  * Where finished export files live. Workers build a file in a private work directory on local disk
  * (exceljs, Chromium and qpdf need paths) and `put` it under its key; downloads read it back, in byte
- * ranges. This class keeps files under EXPORT_DIR; an S3-compatible store can implement the same methods.
+ * ranges. LocalExportStorage keeps files under EXPORT_DIR; S3ExportStorage (EXPORT_STORAGE=s3) in a bucket.
  */
 export abstract class ExportStorage {
   abstract workDir(exportId: string): Promise<string>;
@@ -19,6 +19,11 @@ export abstract class ExportStorage {
   abstract size(key: string): Promise<number | null>;
   abstract read(key: string, range?: { start: number; end: number }): Readable;
   abstract remove(key: string): Promise<void>;
+
+  /** A short-lived URL a client may fetch the file from itself, or null when downloads go through the api. */
+  async downloadUrl(_key: string, _answer: { fileName: string; contentType: string }): Promise<string | null> {
+    return null;
+  }
 }
 
 @Injectable()
