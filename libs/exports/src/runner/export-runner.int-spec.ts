@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { AuditTrailModule } from '@app/audit-trail';
+import { AuditTrailModule, TransparencyLogModule } from '@app/audit-trail';
 import { ExportJob, Prisma, Tenant } from '@app/database';
 
 import { integrationSuite } from '../../../../test/utils/integration';
@@ -15,7 +15,10 @@ const BASE = Date.UTC(2025, 5, 1);
 
 describe('ExportRunner against PostgreSQL (no HTTP)', () => {
   // The test environment writes CSV and NDJSON of 10 records or more in parts of 7 (test/setup/test-env.ts): 30 records are five parts on two threads.
-  const suite = integrationSuite({ imports: [ExportsModule, AuditTrailModule], providers: [ExportWriters, ExportRunner] }, { EXPORT_THREADS: '2' });
+  const suite = integrationSuite(
+    { imports: [ExportsModule, AuditTrailModule, TransparencyLogModule], providers: [ExportWriters, ExportRunner] },
+    { EXPORT_THREADS: '2' },
+  );
   let runner: ExportRunner;
   let tenant: Tenant;
 
