@@ -13,11 +13,6 @@ function violation(field: string, code: FieldViolation['code'], description: str
 }
 
 /**
- * Checks what the DTO alone cannot: that `ids` and `filters` fit the scope, and that the filters are
- * the resource's list filters (validated by its own filter class, date-only values read in the
- * export's time zone). Answers the filters as they will be frozen in the job.
- */
-/**
  * The file's columns a request chose (`fields`): names of the resource's export columns, `id` first and each
  * once; empty when it chose none (every column). A report (PDF, evidence pack) shows the chosen columns its
  * table has, so at least one of them must be such a column.
@@ -38,6 +33,11 @@ export function validatedFields(body: CreateExportDto, source: RecordSource): st
   return [...new Set(['id', ...body.fields])];
 }
 
+/**
+ * Checks what the DTO alone cannot: that `ids` and `filters` fit the scope, and that the filters are
+ * the resource's list filters (validated by its own filter class, date-only values read in the
+ * export's time zone). Answers the filters as they will be frozen in the job.
+ */
 export async function validatedFilters(body: CreateExportDto, source: RecordSource): Promise<Record<string, unknown>> {
   const problems: FieldViolation[] = [];
   if (body.scope === 'selected' && !body.ids) problems.push(violation('ids', 'required', 'ids is required when scope is selected'));

@@ -50,5 +50,5 @@ export function SparseFieldsQueryDto(item: Type, enumName: string, key = 'id'): 
 export function sparseItems<E extends { items: object[] }>(envelope: E, fields: readonly string[] | undefined, key = 'id'): E {
   if (!fields?.length) return envelope;
   const keep = new Set([key, ...fields]);
-  return { ...envelope, items: envelope.items.map((item) => Object.fromEntries(Object.entries(item).filter(([key]) => keep.has(key)))) };
+  return { ...envelope, items: envelope.items.map((item) => Object.fromEntries(Object.entries(item).filter(([name]) => keep.has(name)))) };
 }

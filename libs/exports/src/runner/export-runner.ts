@@ -135,7 +135,7 @@ export class ExportRunner {
     const columns = chosenColumns(source.columns, job.fields);
     const lineOf = ndjsonLineOf(columns);
 
-    const manifest = await this.manifest(job, source, selection, matched, rowCount);
+    const manifest = await this.manifest(job, source, selection, matched, rowCount, columns);
     // include_images: the report's image pages are counted in the digest pass, so page numbers are known before printing.
     const imageOf = job.includeImages && hasReport(job.format) && source.reportImage ? source.reportImage.bind(source) : null;
     let imageCount = 0;
@@ -200,7 +200,14 @@ export class ExportRunner {
     return writer.writeFormatted !== undefined && this.config.exportThreads > 1 && rowCount >= this.config.exportParallelMinRecords;
   }
 
-  private async manifest(job: ExportJob, source: RecordSource, selection: ExportSelection, matched: number, rowCount: number): Promise<ExportManifestDto> {
+  private async manifest(
+    job: ExportJob,
+    source: RecordSource,
+    selection: ExportSelection,
+    matched: number,
+    rowCount: number,
+    columns: readonly { key: string }[],
+  ): Promise<ExportManifestDto> {
     const window = source.timeWindow(selection);
     const complete = rowCount === matched;
     return {
@@ -210,7 +217,7 @@ export class ExportRunner {
       scope: job.scope,
       filters: job.filters as Record<string, unknown>,
       ids: job.ids,
-      fields: chosenColumns(source.columns, job.fields).map((column) => column.key),
+      fields: columns.map((column) => column.key),
       timezone: job.timezone,
       locale: job.locale,
       time_window: { from: window.from?.toISOString() ?? null, to: window.to.toISOString() },
