@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 
 import { MetricsService } from '@app/common';
 
+import { LOG_CHECK_REASONS, LogCheckReason } from './tlog/audit-log-check.service';
+
 /** Which verification: a whole chain (GET /v1/audit-trail/verify), the window of an evidence pack, or a tenant's log against its checkpoints (the worker). */
 const AUDIT_CHAIN_SCOPES = ['chain', 'window', 'log'] as const;
-/** Why a log did not match its checkpoints (LogCheckReason). */
-const INCIDENT_REASONS = ['checkpoint_signature', 'events_missing', 'events_changed', 'tree_changed'] as const;
 export type AuditChainScope = (typeof AUDIT_CHAIN_SCOPES)[number];
 
 /** Audit-chain verifications and the ones that found the chain broken, in the process that verified. */
@@ -31,7 +31,7 @@ export class AuditChainMetrics {
       help: 'Audit logs found not to match their signed checkpoints, once per incident (each raised one critical alert in its tenant), by reason',
       labelNames: ['reason'] as const,
     });
-    for (const reason of INCIDENT_REASONS) this.incidents.inc({ reason }, 0);
+    for (const reason of LOG_CHECK_REASONS) this.incidents.inc({ reason }, 0);
     // Every series from the start, so that an alert rule on failures has a 0 to compare with.
     for (const scope of AUDIT_CHAIN_SCOPES) {
       this.verifications.inc({ scope }, 0);
@@ -39,7 +39,7 @@ export class AuditChainMetrics {
     }
   }
 
-  incident(reason: (typeof INCIDENT_REASONS)[number]): void {
+  incident(reason: LogCheckReason): void {
     this.incidents.inc({ reason });
   }
 

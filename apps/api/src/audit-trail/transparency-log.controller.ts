@@ -4,7 +4,6 @@ import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import {
   AuditTrailService,
   CheckpointDto,
-  CheckpointKeyDto,
   CheckpointKeys,
   CheckpointKeysDto,
   CheckpointQuery,
@@ -108,14 +107,15 @@ export class TransparencyLogController {
 
   /** Answers the read and records it (its outcome too: a refused read is an auditor's action as well). */
   private async read<T>(principal: Principal, action: string, details: Record<string, string | number | boolean | null>, work: () => Promise<T>): Promise<T> {
+    let answer: T;
     try {
-      const answer = await work();
-      await this.auditTrail.record({ tenantId: principal.tenantId, action, resourceType: 'audit_trail', details });
-      return answer;
+      answer = await work();
     } catch (error) {
       await this.auditTrail.record({ tenantId: principal.tenantId, action, resourceType: 'audit_trail', outcome: 'failure', details });
       throw error;
     }
+    await this.auditTrail.record({ tenantId: principal.tenantId, action, resourceType: 'audit_trail', details });
+    return answer;
   }
 }
 
@@ -134,6 +134,6 @@ export class CheckpointKeysController {
   @Operation({ id: 'getCheckpointKeys', summary: 'The public keys that verify checkpoint signatures (JWKS, with their signed-note names)' })
   async list(@CurrentPrincipal() principal: Principal): Promise<CheckpointKeysDto> {
     await this.auditTrail.record({ tenantId: principal.tenantId, action: 'audit_trail.keys_read', resourceType: 'audit_trail' });
-    return { keys: this.keys.keys.map((key, index) => CheckpointKeyDto.from(key, index === 0)) };
+    return this.keys.jwks();
   }
 }

@@ -4,6 +4,7 @@ import { Injectable } from '@nestjs/common';
 
 import { AppConfig } from '@app/config';
 
+import { CheckpointKeyDto } from '../dto/transparency-log.dto';
 import { NoteKey, noteKeyFromPem } from './signed-note';
 
 /**
@@ -31,6 +32,11 @@ export class CheckpointKeys {
   /** The key that signs new checkpoints; null when no key is configured. */
   get active(): NoteKey | null {
     return this.keys[0] ?? null;
+  }
+
+  /** The published keys as a JWKS, the active one first (GET /.well-known/alert-ledger/keys, an evidence pack's keys.json). */
+  jwks(): { keys: CheckpointKeyDto[] } {
+    return { keys: this.keys.map((key, index) => CheckpointKeyDto.from(key, index === 0)) };
   }
 
   /** The origin line of a tenant's checkpoints: the deployment's name and the tenant. */

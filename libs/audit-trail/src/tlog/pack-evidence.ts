@@ -60,23 +60,24 @@ export class PackEvidenceService {
     const proof = async (seq: number | null): Promise<PackProof | null> => {
       if (seq === null) return null;
       const event = await this.prisma.auditEvent.findUniqueOrThrow({ where: { tenantId_seq: { tenantId, seq: BigInt(seq) } } });
-      const found = await this.log.inclusionProof(tenantId, event.id, treeSize);
+      const { leafHash, path } = await this.log.pathAt(tenantId, seq - 1, treeSize);
       return {
         event_id: event.id,
-        leaf_index: found.leafIndex,
-        leaf_hash: found.leafHash.toString('hex'),
-        inclusion_path: found.path.map((node) => node.toString('hex')),
+        leaf_index: seq - 1,
+        leaf_hash: leafHash.toString('hex'),
+        inclusion_path: path.map((node) => node.toString('hex')),
         leaf_data: Buffer.from(canonicalEvent(event), 'utf8').toString('base64'),
       };
     };
+    const [first, last] = await Promise.all([proof(firstSeq), proof(lastSeq)]);
     const privateKey = key.privateKey;
     return {
       checkpoint: checkpoint.note,
       treeSize,
       rootHash,
       keyId: key.keyHash.toString('hex'),
-      proofs: { tree_size: treeSize, root_hash: rootHash, first: await proof(firstSeq), last: await proof(lastSeq) },
-      keys: { keys: this.keys.keys.map((published, index) => CheckpointKeyDto.from(published, index === 0)) },
+      proofs: { tree_size: treeSize, root_hash: rootHash, first, last },
+      keys: this.keys.jwks(),
       signatureFile: (bytes) => `${key.name} ${sign(null, bytes, privateKey).toString('base64')}\n`,
     };
   }

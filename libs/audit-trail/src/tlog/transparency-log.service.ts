@@ -6,9 +6,9 @@ import { AuditCheckpoint, Prisma, PrismaService } from '@app/database';
 import { canonicalEvent } from '../audit-hash';
 import { AuditTrailProblems } from '../errors/audit-trail-problems';
 import { CheckpointKeys } from './checkpoint-keys';
-import { appendNodes, consistencyPath, frontier, inclusionPath, leafHash, nodeKey, treeRoot, withNodes } from './merkle';
+import { appendNodes, consistencyPath, frontier, inclusionPath, leafHash, MissingNodeError, nodeKey, treeRoot, withNodes } from './merkle';
 import { checkpointBody, signNote } from './signed-note';
-import { loadNodes, lockTree, missing, treeSize } from './tree-store';
+import { loadNodes, lockTree, treeSize } from './tree-store';
 
 /** Leaves appended per transaction: a long backlog (the first run over an old log) goes a batch at a time. */
 const APPEND_BATCH = 5_000;
@@ -56,7 +56,11 @@ export class TransparencyLogService {
         const nodes = appendNodes(
           before,
           contiguous.map((event) => leafHash(canonicalEvent(event))),
-          (level, idx) => known.get(nodeKey(level, idx)) ?? missing(level, idx),
+          (level, idx) => {
+            const node = known.get(nodeKey(level, idx));
+            if (!node) throw new MissingNodeError(level, idx);
+            return node;
+          },
         );
         await tx.$executeRaw(Prisma.sql`
           INSERT INTO audit_tree_nodes (tenant_id, level, idx, hash)
@@ -131,11 +135,15 @@ export class TransparencyLogService {
         args: { id: eventId, leaf_index: leafIndex, tree_size: size },
         extensions: { leaf_index: leafIndex, tree_size: size },
       });
-    const { leaf, path } = await withNodes(
-      (node) => ({ leaf: node(0, leafIndex), path: inclusionPath(node, leafIndex, size) }),
+    return { eventId, leafIndex, ...(await this.pathAt(tenantId, leafIndex, size)), checkpoint };
+  }
+
+  /** The leaf hash at `leafIndex` and its audit path (RFC 9162 PATH) in the tenant's tree of `size` leaves. */
+  pathAt(tenantId: string, leafIndex: number, size: number): Promise<{ leafHash: Buffer; path: Buffer[] }> {
+    return withNodes(
+      (node) => ({ leafHash: node(0, leafIndex), path: inclusionPath(node, leafIndex, size) }),
       (keys) => loadNodes(this.db, tenantId, keys),
     );
-    return { eventId, leafIndex, leafHash: leaf, path, checkpoint };
   }
 
   /** PROOF(first, tree of second) between two of the tenant's checkpoints. */

@@ -29,7 +29,3 @@ export async function loadNodes(tx: Db, tenantId: string, keys: NodeKey[]): Prom
      WHERE n.tenant_id = ${tenantId}`);
   return new Map(rows.map((row) => [nodeKey(row.level, Number(row.idx)), Buffer.from(row.hash, 'hex')]));
 }
-
-export function missing(level: number, idx: number): never {
-  throw new Error(`the stored tree lacks node ${level}:${idx} of its frontier`);
-}
