@@ -25,7 +25,18 @@ const ADAPTER_CONNECTION_KINDS = new Set([
   'TlsConnectionError',
 ]);
 
-const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+/** Node's codes for a peer that cannot be reached or dropped the connection (a database, Redis, an object store). */
+export const SOCKET_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 
 /** Messages of pg, pg-pool and ioredis that carry no code. */
 const CONNECTION_MESSAGES = [

@@ -1,3 +1,6 @@
+// A deep import: part threads load this file through export-failures.ts, and the library's barrel would slow their start.
+import { SOCKET_CODES } from '@app/common/problem/connection-errors';
+
 /**
  * The object store's failures as a user reads them in an export's error_message, and whether another
  * attempt can help. Plain code without the SDK: describeFailure (loaded by part threads) reads it.
@@ -15,9 +18,6 @@ export class ObjectStoreFailure extends Error {
     this.name = 'ObjectStoreFailure';
   }
 }
-
-/** Node's codes for a store that cannot be reached or dropped the connection. */
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 
 /** The store's answers that no retry changes, in words an operator can act on. */
 const PERMANENT_ANSWERS: Record<string, string> = {
@@ -39,12 +39,12 @@ interface SdkErrorLike {
 /** Node's socket error code of a failure, also inside an AggregateError (a name resolving to several addresses). */
 function networkCode(error: SdkErrorLike): string | null {
   for (const candidate of [error, ...(Array.isArray(error.errors) ? (error.errors as SdkErrorLike[]) : [])]) {
-    if (typeof candidate?.code === 'string' && NETWORK_CODES.has(candidate.code)) return candidate.code;
+    if (typeof candidate?.code === 'string' && SOCKET_CODES.has(candidate.code)) return candidate.code;
   }
   if (error.name === 'TimeoutError') return 'ETIMEDOUT';
   // The SDK's retry layer wraps an error of another realm (a test runner's sandbox) in a bare Error that keeps only its text.
   const named = typeof error.message === 'string' ? /\b(E[A-Z_]+)\b/.exec(error.message)?.[1] : undefined;
-  return named && NETWORK_CODES.has(named) ? named : null;
+  return named && SOCKET_CODES.has(named) ? named : null;
 }
 
 /** The store's HTTP status of an SDK error, or null when no answer came. */
