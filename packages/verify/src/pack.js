@@ -52,23 +52,7 @@ function verifyPack(input) {
   const { files } = input;
   /** @type {Result[]} */
   const results = [];
-  /**
-   * @template T
-   * @param {string} check
-   * @param {() => { detail: string, value?: T }} run
-   * @returns {T | undefined}
-   */
-  const record = (check, run) => {
-    try {
-      const { detail, value } = run();
-      results.push({ ok: true, check, detail });
-      return value;
-    } catch (error) {
-      if (error instanceof UsageError) throw error;
-      results.push({ ok: false, check, detail: error instanceof Error ? error.message : String(error) });
-      return undefined;
-    }
-  };
+  const check = record(results);
   /** @param {string} name */
   const need = (name) => {
     const data = files.get(name);
@@ -82,7 +66,7 @@ function verifyPack(input) {
   const consistencyPath = since && packCheckpoint ? consistencyProof(since.checkpoint.size, packCheckpoint.size, input.consistency) : [];
 
   const keys =
-    record('keys', () => {
+    check('keys', () => {
       if (auditorKeys) return { detail: `${describeKeys(auditorKeys)} given with --keys`, value: auditorKeys };
       const packKeys = parseKeys(need(PACK_FILES.keys));
       return {
@@ -93,35 +77,35 @@ function verifyPack(input) {
       };
     }) ?? [];
 
-  record('sha256sums', () => ({ detail: checkSums(files, need(PACK_FILES.sums)) }));
-  record('sums-signature', () => ({
+  check('sha256sums', () => ({ detail: checkSums(files, need(PACK_FILES.sums)) }));
+  check('sums-signature', () => ({
     detail: `SHA256SUMS signed by ${describeKey(verifyDetached(need(PACK_FILES.sums), need(PACK_FILES.sumsSignature), keys))}`,
   }));
-  record('manifest-signature', () => ({
+  check('manifest-signature', () => ({
     detail: `manifest.json signed by ${describeKey(verifyDetached(need(PACK_FILES.manifest), need(PACK_FILES.manifestSignature), keys))}`,
   }));
-  record('checkpoint-signature', () => {
+  check('checkpoint-signature', () => {
     const { text, signers } = verifyNote(need(PACK_FILES.checkpoint), keys);
     const checkpoint = parseCheckpoint(text);
     return { detail: `${describeCheckpoint(checkpoint)}, signed by ${signers.map(describeKey).join(', ')}` };
   });
-  record('inclusion', () => {
+  check('inclusion', () => {
     if (!packCheckpoint) throw new FormatError('no readable checkpoint.txt to check the proofs against');
     return { detail: checkInclusion(parseJson(need(PACK_FILES.proofs), PACK_FILES.proofs), packCheckpoint) };
   });
 
   if (since) {
-    record('since-signature', () => {
+    check('since-signature', () => {
       const { signers } = verifyNote(since.note, keys);
       return { detail: `the earlier checkpoint (${describeCheckpoint(since.checkpoint)}) is signed by ${signers.map(describeKey).join(', ')}` };
     });
-    record('since-origin', () => {
+    check('since-origin', () => {
       if (!packCheckpoint) throw new FormatError('no readable checkpoint.txt to compare with');
       if (since.checkpoint.origin !== packCheckpoint.origin)
         throw new FormatError(`the earlier checkpoint is of "${since.checkpoint.origin}", the pack's of "${packCheckpoint.origin}"`);
       return { detail: `both checkpoints are of "${packCheckpoint.origin}"` };
     });
-    record('consistency', () => {
+    check('consistency', () => {
       if (!packCheckpoint) throw new FormatError('no readable checkpoint.txt to check the proof against');
       const [m, n] = [since.checkpoint.size, packCheckpoint.size];
       if (m > n) throw new FormatError(`the log shrank: the earlier checkpoint has ${m} events, the pack's ${n}`);
@@ -134,6 +118,31 @@ function verifyPack(input) {
     });
   }
   return results;
+}
+
+/**
+ * Runs each check into `results`: its detail when it passes, its error's message when it fails (the other
+ * checks still run); an unusable input (UsageError) stops them all.
+ * @param {Result[]} results
+ */
+function record(results) {
+  /**
+   * @template T
+   * @param {string} check
+   * @param {() => { detail: string, value?: T }} run
+   * @returns {T | undefined}
+   */
+  return (check, run) => {
+    try {
+      const { detail, value } = run();
+      results.push({ ok: true, check, detail });
+      return value;
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      results.push({ ok: false, check, detail: error instanceof Error ? error.message : String(error) });
+      return undefined;
+    }
+  };
 }
 
 /**
@@ -334,4 +343,4 @@ function describeKeys(keys) {
   return `${keys.length === 1 ? '1 key' : `${keys.length} keys`} (${keys.map(describeKey).join(', ')})`;
 }
 
-module.exports = { verifyPack, UsageError, PACK_FILES };
+module.exports = { verifyPack, UsageError, PACK_FILES, readInput, unwrapped, parseJson, describeKey, record };
