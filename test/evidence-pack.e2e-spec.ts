@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 
 import { GENESIS_HASH, hashEvent } from '@app/audit-trail';
 import { publicId } from '@app/common';
-import { Tenant } from '@app/database';
+import { Prisma, Tenant } from '@app/database';
 
 import { http, startApi, TestApi } from './utils/api';
 import { downloadExport, ExportStatus, parseCsv, pdfText, waitForExport } from './utils/exports';
@@ -172,6 +172,23 @@ describe('evidence pack exports', () => {
     expect(text).toContain('PCI DSS Req 10 evidence, Q4');
     expect(text).toContain(status.manifest?.data_sha256 as string);
     expect(text.replace(/\s+/g, ' ')).toContain('time_to_acknowledge_seconds (acknowledged_at − created_at');
+    // The report prints the pack's checkpoint and the fingerprint of the key that signed it.
+    const [, treeSize, rootBase64] = checkpoint.split('\n');
+    expect(text.replace(/\s+/g, ' ')).toContain(`tree size ${treeSize}, root hash (SHA-256) ${Buffer.from(rootBase64, 'base64').toString('hex')}`);
+    const [signer] = (JSON.parse(keys.text) as { keys: { kid: string; x: string; note_key_name: string }[] }).keys;
+    const thumbprint = createHash('sha256').update(`{"crv":"Ed25519","kty":"OKP","x":"${signer.x}"}`).digest('base64url');
+    expect(text.replace(/\s+/g, ' ')).toContain(`${signer.note_key_name}, key id ${signer.kid}, JWK thumbprint (RFC 7638) ${thumbprint}`);
+
+    // The job's own manifest (the zip's digest in it) is signed too, and the verifier ties the download to it.
+    const job = join(work, `${status.job_id}.json`);
+    await writeFile(job, (await http(api, 'GET', `/v1/exports/${status.job_id}`, { headers: auditor })).text);
+    const jobChecked = await run(process.execPath, [VERIFIER, '--export', job, '--keys', join(work, 'trusted-keys.json'), `${dir}.zip`]);
+    expect(
+      jobChecked.stdout
+        .trim()
+        .split('\n')
+        .map((line) => line.split(':')[0]),
+    ).toEqual(['ok keys', 'ok manifest-signature', 'ok file-sha256']);
 
     // What sha256sum -c is for: a changed file no longer checks.
     await writeFile(join(dir, 'data.csv'), 'tampered\n');
@@ -225,8 +242,31 @@ describe('evidence pack exports', () => {
     expect(verification).toEqual(expect.objectContaining({ valid: false, first_broken_id: forged.id }));
   });
 
-  it('should fail, offline, a pack made after an insider rewrote the audit log, given the checkpoint of an earlier pack', async () => {
-    const tenant = await world.tenant('Evidence insider');
+  /** What an insider does to the log, given its events, the tenant and the size of the checkpoint the auditor kept. */
+  type Insider = (tx: Prisma.TransactionClient, events: { id: string; seq: bigint }[], tenant: Tenant, keptSize: number) => Promise<unknown>;
+  const INSIDERS: [string, Insider][] = [
+    ['changed one event', (tx, events) => tx.$executeRaw`UPDATE audit_events SET actor = 'someone-else' WHERE id = ${events[1].id}`],
+    [
+      // The newest events, back to the last two the kept checkpoint covered, and the checkpoints that covered them.
+      'removed the newest events',
+      async (tx, events, tenant, keptSize) => {
+        const left = keptSize - 2;
+        await tx.$executeRaw`DELETE FROM audit_events WHERE id IN (${Prisma.join(events.slice(left).map((event) => event.id))})`;
+        await tx.$executeRaw`DELETE FROM audit_checkpoints WHERE tenant_id = ${tenant.id} AND tree_size > ${left}`;
+      },
+    ],
+    [
+      'reordered two events',
+      async (tx, events) => {
+        await tx.$executeRaw`UPDATE audit_events SET seq = -1 WHERE id = ${events[1].id}`;
+        await tx.$executeRaw`UPDATE audit_events SET seq = ${events[1].seq} WHERE id = ${events[2].id}`;
+        await tx.$executeRaw`UPDATE audit_events SET seq = ${events[2].seq} WHERE id = ${events[1].id}`;
+      },
+    ],
+  ];
+
+  it.each(INSIDERS)('should fail, offline, a pack made after an insider %s, given the checkpoint of an earlier pack', async (what, insider) => {
+    const tenant = await world.tenant(`Evidence insider ${what}`);
     const writer = world.bearer(tenant, ['alerts:read', 'alerts:write'], 'analyst');
     const auditor = world.bearer(tenant, ['alerts:read', 'audit:read', 'exports:read', 'exports:write'], 'auditor-q1');
     await alerts(tenant, writer, 3);
@@ -236,14 +276,17 @@ describe('evidence pack exports', () => {
     const keys = join(work, `${tenant.id}-keys.json`);
     await writeFile(keys, (await http(api, 'GET', '/.well-known/alert-ledger/keys', { headers: auditor })).text);
     const size = (text: string) => Number(text.split('\n')[1]);
-    /** The next pack checked against the kept checkpoint, with the consistency proof the API answers. */
+    /** The next pack checked against the kept checkpoint, with the consistency proof the API answers when the log is larger. */
     const nextPack = async (): Promise<{ code: number; stdout: string }> => {
       const next = await pack(auditor, { scope: 'all' });
       const [from, to] = [size(await readFile(kept, 'utf8')), size(await readFile(join(next.dir, 'checkpoint.txt'), 'utf8'))];
-      const proof = await http(api, 'GET', `/v1/audit-trail/consistency?first=${from}&second=${to}`, { headers: auditor });
-      expect(proof.status).toBe(200);
-      await writeFile(join(work, `${next.status.job_id}-consistency.json`), proof.text);
-      const args = [VERIFIER, `${next.dir}.zip`, '--keys', keys, '--since', kept, '--consistency', join(work, `${next.status.job_id}-consistency.json`)];
+      const args = [VERIFIER, `${next.dir}.zip`, '--keys', keys, '--since', kept];
+      if (from < to) {
+        const proof = await http(api, 'GET', `/v1/audit-trail/consistency?first=${from}&second=${to}`, { headers: auditor });
+        expect(proof.status).toBe(200);
+        await writeFile(join(work, `${next.status.job_id}-consistency.json`), proof.text);
+        args.push('--consistency', join(work, `${next.status.job_id}-consistency.json`));
+      }
       return run(process.execPath, args).then(
         ({ stdout }) => ({ code: 0, stdout }),
         (error: { code: number; stdout: string }) => error,
@@ -256,13 +299,29 @@ describe('evidence pack exports', () => {
     expect(honest.code).toBe(0);
     expect(honest.stdout).toMatch(/^ok consistency/m);
 
-    // An insider changes the second event and recomputes every chain hash and tree node: the chain verifies,
-    // the new pack's own signatures and proofs hold, and only the checkpoint kept from Q1 shows it.
-    await rewriteAuditLog(world.prisma, tenant.id, (tx, events) => tx.$executeRaw`UPDATE audit_events SET actor = 'someone-else' WHERE id = ${events[1].id}`);
+    // The insider acts, then recomputes every chain hash and tree node: the chain verifies, the new pack's own
+    // signatures and proofs hold, and only the checkpoint kept from Q1 shows it.
+    await rewriteAuditLog(world.prisma, tenant.id, async (tx, events) => insider(tx, events, tenant, size(await readFile(kept, 'utf8'))));
+    const chain = await http<{ data: { valid: boolean } }>(api, 'GET', '/v1/audit-trail/verify', { headers: auditor });
+    expect(chain.body.data.valid).toBe(true);
     const forged = await nextPack();
     expect(forged.code).toBe(1);
-    expect(forged.stdout).toMatch(/^ok checkpoint-signature/m);
-    expect(forged.stdout).toMatch(/^FAIL consistency/m);
+    expect(
+      forged.stdout
+        .trim()
+        .split('\n')
+        .map((line) => line.split(':')[0]),
+    ).toEqual([
+      'ok keys',
+      'ok sha256sums',
+      'ok sums-signature',
+      'ok manifest-signature',
+      'ok checkpoint-signature',
+      'ok inclusion',
+      'ok since-signature',
+      'ok since-origin',
+      'FAIL consistency',
+    ]);
   });
 
   it('should pack threat cases and the audit trail with the same files and checks as alerts', async () => {
@@ -301,6 +360,49 @@ describe('evidence pack exports', () => {
     const verification = JSON.parse(await readFile(join(trail.dir, 'audit-trail-verification.json'), 'utf8')) as Verification;
     expect(verification).toEqual(expect.objectContaining({ tenant_id: tenant.id, valid: true, first_seq: 1 }));
     expect(verification.last_seq).toBeGreaterThanOrEqual(seqs.length);
+  });
+
+  it('should sign the manifest of every format, so that the verifier ties a CSV, an XLSX and a PDF to it, and print the checkpoint in the PDF', async () => {
+    const tenant = await world.tenant('Evidence formats');
+    const writer = world.bearer(tenant, ['alerts:read', 'alerts:write'], 'analyst');
+    const auditor = world.bearer(tenant, ['alerts:read', 'audit:read', 'exports:read', 'exports:write'], 'auditor');
+    await alerts(tenant, writer, 2);
+    const keys = join(work, `${tenant.id}-keys.json`);
+    await writeFile(keys, (await http(api, 'GET', '/.well-known/alert-ledger/keys', { headers: auditor })).text);
+    for (const format of ['csv', 'xlsx', 'pdf']) {
+      const started = await http<{ data: { job_id: string } }>(api, 'POST', '/v1/exports', {
+        body: { resource: 'alerts', format, scope: 'all' },
+        headers: auditor,
+      });
+      const status = await waitForExport(api, started.body.data.job_id, auditor);
+      expect(status.manifest_signature).toMatch(/^alert-ledger\.test [A-Za-z0-9+/]{86}==$/);
+      const file = join(work, `${status.job_id}.${format}`);
+      await writeFile(file, (await downloadExport(api, status.job_id, auditor)).bytes);
+      const job = join(work, `${status.job_id}.json`);
+      await writeFile(job, (await http(api, 'GET', `/v1/exports/${status.job_id}`, { headers: auditor })).text);
+      const checked = await run(process.execPath, [VERIFIER, '--export', job, '--keys', keys, file]);
+      expect({
+        format,
+        lines: checked.stdout
+          .trim()
+          .split('\n')
+          .map((line) => line.split(':')[0]),
+      }).toEqual({
+        format,
+        lines: ['ok keys', 'ok manifest-signature', 'ok file-sha256'],
+      });
+      // A manifest edited after signing, in the saved answer: the signature no longer holds.
+      const edited = JSON.parse(await readFile(job, 'utf8')) as { data: { manifest: { row_count: number } } };
+      edited.data.manifest.row_count += 1;
+      await writeFile(job, JSON.stringify(edited));
+      const refused = await run(process.execPath, [VERIFIER, '--export', job, '--keys', keys, file]).catch((error: { code: number; stdout: string }) => error);
+      expect(refused).toMatchObject({ code: 1, stdout: expect.stringMatching(/^FAIL manifest-signature/m) });
+      if (format !== 'pdf') continue;
+      const printed = /tree size (\d+), root hash \(SHA-256\) ([0-9a-f]{64})/.exec((await pdfText(await readFile(file))).text.replace(/\s+/g, ' '));
+      expect(printed).not.toBeNull();
+      const signed = await http<{ data: { root_hash: string } }>(api, 'GET', `/v1/audit-trail/checkpoints?tree_size=${printed?.[1]}`, { headers: auditor });
+      expect(signed.body.data.root_hash).toBe(printed?.[2]);
+    }
   });
 
   it('should refuse the format under another spelling with 400', async () => {

@@ -24,6 +24,7 @@ export interface ExportStatus {
   manifest:
     | (Record<string, unknown> & { row_count: number; complete: boolean; data_sha256: string; file_sha256: string | null; incomplete_reason: string | null })
     | null;
+  manifest_signature: string | null;
 }
 
 /** POST /v1/exports, which must answer 202; the job's id. */

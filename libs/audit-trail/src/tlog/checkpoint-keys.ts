@@ -5,7 +5,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 
 import { CheckpointKeyDto } from '../dto/transparency-log.dto';
-import { NoteKey, noteKeyFromPem } from './signed-note';
+import { detachedSignature, NoteKey, noteKeyFromPem } from './signed-note';
 
 /**
  * The checkpoint signing keys, read from SIGNING_KEY_FILE at start (a file that cannot be read or is not
@@ -32,6 +32,17 @@ export class CheckpointKeys {
   /** The key that signs new checkpoints; null when no key is configured. */
   get active(): NoteKey | null {
     return this.keys[0] ?? null;
+  }
+
+  /** A detached signature line over `bytes` by the active key (the format of manifest.json.sig, without its newline); null without a key. */
+  sign(bytes: Buffer): string | null {
+    const key = this.active;
+    return key ? detachedSignature(bytes, key) : null;
+  }
+
+  /** The key of a checkpoint's signature line: its name and hex key hash. */
+  find(name: string, keyId: string): NoteKey | null {
+    return this.keys.find((key) => key.name === name && key.keyHash.toString('hex') === keyId) ?? null;
   }
 
   /** The published keys as a JWKS, the active one first (GET /.well-known/alert-ledger/keys, an evidence pack's keys.json). */

@@ -1,5 +1,3 @@
-import { sign } from 'node:crypto';
-
 import { Injectable } from '@nestjs/common';
 
 import { PrismaService } from '@app/database';
@@ -7,6 +5,7 @@ import { PrismaService } from '@app/database';
 import { canonicalEvent } from '../audit-hash';
 import { CheckpointKeyDto } from '../dto/transparency-log.dto';
 import { CheckpointKeys } from './checkpoint-keys';
+import { jwkThumbprint } from './signed-note';
 import { TransparencyLogService } from './transparency-log.service';
 
 /** An inclusion proof as an evidence pack's proofs.json holds it (packages/verify/README.md). */
@@ -19,15 +18,22 @@ export interface PackProof {
   leaf_data: string;
 }
 
-/** What an evidence pack carries beside its data, and how it signs its files. */
-export interface PackEvidence {
-  /** checkpoint.txt: the C2SP signed note of the tenant's latest checkpoint. */
-  checkpoint: string;
+/** The checkpoint of the tenant's audit log that an export's report prints and its evidence pack carries. */
+export interface ExportCheckpoint {
+  /** checkpoint.txt: the C2SP signed note. */
+  note: string;
   treeSize: number;
-  /** The checkpoint's root (hex). */
+  /** The root hash (hex). */
   rootHash: string;
-  /** The signing key's note key hash (hex): its fingerprint. */
+  /** The signing key's note key name and key id (hex of its 4-byte key hash, the JWKS `kid`). */
+  keyName: string;
   keyId: string;
+  /** The signing key's JWK thumbprint (RFC 7638): its fingerprint. */
+  thumbprint: string;
+}
+
+/** What an evidence pack carries beside its data and its checkpoint. */
+export interface PackEvidence {
   /** proofs.json. */
   proofs: { tree_size: number; root_hash: string; first: PackProof | null; last: PackProof | null };
   /** keys.json: the published keys (the keys endpoint's JWKS). */
@@ -37,10 +43,11 @@ export interface PackEvidence {
 }
 
 /**
- * The signed evidence of an export's audit period (issue 16): a checkpoint of the tenant's log signed now
- * (the tree appended first, so it covers every event of the period), the inclusion proofs of the period's
- * first and last events in it, the public keys, and the signer of the pack's manifest and SHA256SUMS. The
- * formats are packages/verify's contract. None without a signing key (SIGNING_KEY_FILE empty).
+ * The signed evidence of an export (issue 16): a checkpoint of the tenant's log taken when the export is
+ * written (the tree appended first, so it covers every event of the export's period; the PDF prints it),
+ * and for an evidence pack the inclusion proofs of the period's first and last events in it, the public
+ * keys, and the signer of the pack's manifest and SHA256SUMS. The formats are packages/verify's contract.
+ * None without a signing key (SIGNING_KEY_FILE empty).
  */
 @Injectable()
 export class PackEvidenceService {
@@ -50,15 +57,32 @@ export class PackEvidenceService {
     private readonly log: TransparencyLogService,
   ) {}
 
-  async forPeriod(tenantId: string, firstSeq: number | null, lastSeq: number | null): Promise<PackEvidence | null> {
-    const key = this.keys.active;
-    if (!key?.privateKey) return null;
+  /** The tenant's checkpoint as of now (signed now when the log grew); null without a signing key or for an empty log. */
+  async checkpoint(tenantId: string): Promise<ExportCheckpoint | null> {
+    if (!this.keys.active?.privateKey) return null;
     const { checkpoint } = await this.log.issueCheckpoint(tenantId);
-    if (!checkpoint) return null; // an empty log (a pack's own export.create event makes that rare)
-    const treeSize = Number(checkpoint.treeSize);
-    const rootHash = Buffer.from(checkpoint.rootHash).toString('hex');
+    if (!checkpoint) return null; // an empty log (an export's own export.create event makes that rare)
+    const key = this.keys.find(checkpoint.keyName, checkpoint.keyId);
+    if (!key)
+      throw new Error(
+        `the checkpoint of tree size ${checkpoint.treeSize} is signed by ${checkpoint.keyName} (${checkpoint.keyId}), which SIGNING_KEY_FILE no longer holds`,
+      );
+    return {
+      note: checkpoint.note,
+      treeSize: Number(checkpoint.treeSize),
+      rootHash: Buffer.from(checkpoint.rootHash).toString('hex'),
+      keyName: checkpoint.keyName,
+      keyId: checkpoint.keyId,
+      thumbprint: jwkThumbprint(key.publicBytes),
+    };
+  }
+
+  /** The pack's proofs of the period's first and last events (seqs) in the checkpoint, the keys, and the signer. */
+  async forPeriod(tenantId: string, checkpoint: ExportCheckpoint, firstSeq: number | null, lastSeq: number | null): Promise<PackEvidence> {
+    const { treeSize, rootHash } = checkpoint;
     const proof = async (seq: number | null): Promise<PackProof | null> => {
       if (seq === null) return null;
+      if (seq > treeSize) throw new Error(`the audit period's event ${seq} is after the checkpoint of tree size ${treeSize}`);
       const event = await this.prisma.auditEvent.findUniqueOrThrow({ where: { tenantId_seq: { tenantId, seq: BigInt(seq) } } });
       const { leafHash, path } = await this.log.pathAt(tenantId, seq - 1, treeSize);
       return {
@@ -70,15 +94,10 @@ export class PackEvidenceService {
       };
     };
     const [first, last] = await Promise.all([proof(firstSeq), proof(lastSeq)]);
-    const privateKey = key.privateKey;
     return {
-      checkpoint: checkpoint.note,
-      treeSize,
-      rootHash,
-      keyId: key.keyHash.toString('hex'),
       proofs: { tree_size: treeSize, root_hash: rootHash, first, last },
       keys: this.keys.jwks(),
-      signatureFile: (bytes) => `${key.name} ${sign(null, bytes, privateKey).toString('base64')}\n`,
+      signatureFile: (bytes) => `${this.keys.sign(bytes)}\n`,
     };
   }
 }

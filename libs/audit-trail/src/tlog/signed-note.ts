@@ -62,6 +62,22 @@ export function verifierKey(key: NoteKey): string {
   return `${key.name}+${key.keyHash.toString('hex')}+${Buffer.concat([Buffer.from([ED25519_TYPE]), key.publicBytes]).toString('base64')}`;
 }
 
+/**
+ * The key's JWK thumbprint (RFC 7638 with RFC 8037's members for OKP keys): base64url of the SHA-256 of
+ * `{"crv":"Ed25519","kty":"OKP","x":"<x>"}`, its fingerprint the PDF report prints.
+ */
+export function jwkThumbprint(publicBytes: Buffer): string {
+  return createHash('sha256')
+    .update(`{"crv":"Ed25519","kty":"OKP","x":"${publicBytes.toString('base64url')}"}`)
+    .digest('base64url');
+}
+
+/** A detached signature line (manifest.json.sig, SHA256SUMS.sig, an export's manifest_signature): the key name, one space, base64 of the Ed25519 signature over `bytes`. */
+export function detachedSignature(bytes: Buffer, key: NoteKey): string {
+  if (!key.privateKey) throw new Error(`the note key ${key.name} has no private key`);
+  return `${key.name} ${sign(null, bytes, key.privateKey).toString('base64')}`;
+}
+
 /** The signed note: the text, a blank line, and one signature line `— <name> <base64(key hash ‖ signature)>`. */
 export function signNote(text: string, key: NoteKey): string {
   if (!key.privateKey) throw new Error(`the note key ${key.name} has no private key`);

@@ -90,6 +90,15 @@ export class ExportJobDto {
   @ApiPropertyOptional({ nullable: true, type: String, maxLength: 40 }) completed_at: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, maxLength: 40 }) expires_at: string | null;
   @ApiPropertyOptional({ nullable: true, type: ExportManifestDto, description: 'Set when the job completes' }) manifest: ExportManifestDto | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    maxLength: 400,
+    example: 'alert-ledger.example.com/2026a 9mB1Zl0XnH…Yq0BQ==',
+    description:
+      'The manifest’s detached Ed25519 signature: the signing key’s name (its key in GET /.well-known/alert-ledger/keys), one space, the base64 signature over the manifest’s canonical JSON (UTF-8; object keys sorted by code unit at every level; no white space; what `manifest` parses to, serialised again). `alert-ledger-verify --export` checks it offline. Null while the job runs and when the deployment has no signing key.',
+  })
+  manifest_signature: string | null;
 
   static from(job: ExportJob, now = new Date()): ExportJobDto {
     const status = job.status === 'completed' && job.expiresAt && job.expiresAt <= now ? 'expired' : job.status;
@@ -118,6 +127,7 @@ export class ExportJobDto {
       completed_at: job.completedAt?.toISOString() ?? null,
       expires_at: job.expiresAt?.toISOString() ?? null,
       manifest: (job.manifest as unknown as ExportManifestDto | null) ?? null,
+      manifest_signature: job.manifestSignature,
     };
   }
 }

@@ -23,7 +23,16 @@ describe('ExportJobsRepository against PostgreSQL', () => {
 
   const status = async (id: string) => (await prisma.exportJob.findUniqueOrThrow({ where: { id } })).status;
   const actions = async (id: string) => (await prisma.auditEvent.findMany({ where: { resourceId: id }, orderBy: { seq: 'asc' } })).map((event) => event.action);
-  const file = { rows: 1, fileName: 'a.csv', storageKey: 'k/a.csv', sizeBytes: 10, sha256: 'a'.repeat(64), manifest: { row_count: 1 }, ttlSeconds: 60 };
+  const file = {
+    rows: 1,
+    fileName: 'a.csv',
+    storageKey: 'k/a.csv',
+    sizeBytes: 10,
+    sha256: 'a'.repeat(64),
+    manifest: { row_count: 1 },
+    manifestSignature: null,
+    ttlSeconds: 60,
+  };
 
   it('should let a cancel that comes first win over the end of the run, which then stores nothing', async () => {
     const running = await job();

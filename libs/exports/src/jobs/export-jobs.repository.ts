@@ -23,6 +23,8 @@ export interface FinishedFile {
   sizeBytes: number;
   sha256: string;
   manifest: Prisma.InputJsonObject;
+  /** The manifest's detached signature line (null without a signing key). */
+  manifestSignature: string | null;
   /** How long the file is kept after completion. */
   ttlSeconds: number;
 }
@@ -74,6 +76,7 @@ export class ExportJobsRepository {
         sizeBytes: BigInt(file.sizeBytes),
         sha256: file.sha256,
         manifest: file.manifest,
+        manifestSignature: file.manifestSignature,
         completedAt: now,
         expiresAt: new Date(now.getTime() + file.ttlSeconds * 1000),
       },

@@ -116,6 +116,15 @@ function filtersText(context: WriterContext): string {
   return text.length > FILTERS_SHOWN ? `${text.slice(0, FILTERS_SHOWN)} … (${context.manifest.export_id}: manifest)` : text;
 }
 
+/** The audit log checkpoint the export was written against and its signing key (an evidence pack carries the same checkpoint). */
+function checkpointFields({ t, checkpoint }: WriterContext): [string, string][] {
+  if (!checkpoint) return [[t('cover.checkpoint'), t('cover.unsigned')]];
+  return [
+    [t('cover.checkpoint'), t('cover.checkpoint_value', { size: checkpoint.treeSize, root: checkpoint.rootHash })],
+    [t('cover.signing_key'), t('cover.signing_key_value', { name: checkpoint.keyName, kid: checkpoint.keyId, thumbprint: checkpoint.thumbprint })],
+  ];
+}
+
 export function frontPages(context: WriterContext, total: number): string[] {
   const { t, manifest: m, zone } = context;
   const at = (iso: string | null) => (iso ? `${zone.dateTime(new Date(iso))} (${zone.zone})` : t('cover.open_start'));
@@ -141,6 +150,7 @@ export function frontPages(context: WriterContext, total: number): string[] {
     ],
     [t('cover.export_id'), m.export_id],
     [t('cover.data_sha256'), m.data_sha256],
+    ...checkpointFields(context),
   ];
   const cover = `<h1>${escapeHtml(context.title)}</h1><div class="subtitle">${escapeHtml(t('cover.subtitle'))}</div>
 <dl>${fields.map(([label, value, cls]) => `<dt>${escapeHtml(label)}</dt><dd${cls ? ` class="${cls}"` : ''}>${escapeHtml(value)}</dd>`).join('')}</dl>

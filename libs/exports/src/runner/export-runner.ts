@@ -4,6 +4,7 @@ import { stat } from 'node:fs/promises';
 
 import { Injectable, Logger } from '@nestjs/common';
 
+import { canonicalJson, CheckpointKeys, PackEvidenceService } from '@app/audit-trail';
 import { ZonedFormatter } from '@app/common';
 import { AppConfig } from '@app/config';
 import { ExportJob, PlainSql, Prisma, PrismaService } from '@app/database';
@@ -56,6 +57,8 @@ export class ExportRunner {
     private readonly writers: ExportWriters,
     private readonly config: AppConfig,
     private readonly metrics: ExportMetrics,
+    private readonly evidence: PackEvidenceService,
+    private readonly keys: CheckpointKeys,
   ) {}
 
   async run(exportId: string, attempt: AttemptInfo): Promise<void> {
@@ -153,6 +156,7 @@ export class ExportRunner {
       rowCount,
       manifest,
       summary: hasReport(job.format) ? await source.summary(run, selection, t) : [],
+      checkpoint: hasReport(job.format) ? await this.evidence.checkpoint(job.tenantId) : null,
       signal,
       images: imageOf && writer.needsDigestFirst ? { count: imageCount, of: imageOf, read: (key) => this.readImage(key) } : null,
     };
@@ -249,6 +253,8 @@ export class ExportRunner {
       sizeBytes: size,
       sha256,
       manifest: finished as unknown as Prisma.InputJsonObject,
+      // Over the manifest's canonical JSON (keys sorted, no white space): what the API serves parses back to the same bytes.
+      manifestSignature: this.keys.sign(Buffer.from(canonicalJson(finished), 'utf8')),
       ttlSeconds: this.config.exportTtlSeconds,
     });
     if (!stored) {

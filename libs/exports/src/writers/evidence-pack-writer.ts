@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 
 import { ZipFile } from 'yazl';
 
-import type { AuditWindowVerification, PackEvidence } from '@app/audit-trail';
+import type { AuditWindowVerification, ExportCheckpoint, PackEvidence } from '@app/audit-trail';
 
 import { FormatWriter, RecordBatch, WriterContext } from './format-writer';
 
@@ -27,8 +27,8 @@ export const EVIDENCE_FILES = {
 /** The audit-trail verification of the export's tenant and time window. */
 export type AuditWindowCheck = (tenantId: string, from: Date | null, to: Date) => Promise<AuditWindowVerification>;
 
-/** The signed evidence of the period's audit events (null without a signing key). */
-export type PackEvidenceFor = (tenantId: string, firstSeq: number | null, lastSeq: number | null) => Promise<PackEvidence | null>;
+/** The signed evidence of the period's audit events in the export's checkpoint. */
+export type PackEvidenceFor = (tenantId: string, checkpoint: ExportCheckpoint, firstSeq: number | null, lastSeq: number | null) => Promise<PackEvidence>;
 
 async function sha256Of(path: string): Promise<string> {
   const hash = createHash('sha256');
@@ -41,7 +41,7 @@ async function sha256Of(path: string): Promise<string> {
  * PDF report and the CSV of the same records (the two writers fed the same batches), the manifest, the
  * audit trail's verification over the export's time window, and SHA256SUMS in the format `sha256sum -c`
  * reads. With a signing key it also carries the evidence that holds against the operator: the manifest's and
- * SHA256SUMS's Ed25519 signatures, a checkpoint of the tenant's audit log signed now, the inclusion proofs of
+ * SHA256SUMS's Ed25519 signatures, the checkpoint of the tenant's audit log the report prints, the inclusion proofs of
  * the period's first and last events in it, and the public keys (packages/verify checks them offline).
  * Entries carry the manifest's generation time, and the zip is streamed from files on disk.
  */
@@ -57,7 +57,7 @@ export class EvidencePackWriter implements FormatWriter {
     private readonly pdf: FormatWriter,
     private readonly csv: FormatWriter,
     private readonly checkAuditWindow: AuditWindowCheck,
-    private readonly evidenceFor: PackEvidenceFor = () => Promise.resolve(null),
+    private readonly evidenceFor: PackEvidenceFor | null = null,
   ) {}
 
   async open(context: WriterContext): Promise<void> {
@@ -78,7 +78,7 @@ export class EvidencePackWriter implements FormatWriter {
   }
 
   async finish(): Promise<string> {
-    const { workDir, exportId, manifest } = this.context;
+    const { workDir, exportId, manifest, checkpoint } = this.context;
     const files: [string, string][] = [
       [EVIDENCE_FILES.report, await this.pdf.finish()],
       [EVIDENCE_FILES.data, await this.csv.finish()],
@@ -88,7 +88,8 @@ export class EvidencePackWriter implements FormatWriter {
       manifest.time_window.from ? new Date(manifest.time_window.from) : null,
       new Date(manifest.time_window.to),
     );
-    const evidence = await this.evidenceFor(manifest.tenant_id, verification.first_seq, verification.last_seq);
+    const evidence =
+      checkpoint && this.evidenceFor ? await this.evidenceFor(manifest.tenant_id, checkpoint, verification.first_seq, verification.last_seq) : null;
     const put = async (name: string, content: string | Buffer): Promise<void> => {
       const path = join(workDir, name);
       await writeFile(path, content);
@@ -98,8 +99,8 @@ export class EvidencePackWriter implements FormatWriter {
     await put(EVIDENCE_FILES.manifest, manifestBytes);
     if (evidence) await put(EVIDENCE_FILES.manifestSignature, evidence.signatureFile(manifestBytes));
     await put(EVIDENCE_FILES.audit, `${JSON.stringify(verification, null, 2)}\n`);
-    if (evidence) {
-      await put(EVIDENCE_FILES.checkpoint, evidence.checkpoint);
+    if (evidence && checkpoint) {
+      await put(EVIDENCE_FILES.checkpoint, checkpoint.note);
       await put(EVIDENCE_FILES.proofs, `${JSON.stringify(evidence.proofs, null, 2)}\n`);
       await put(EVIDENCE_FILES.keys, `${JSON.stringify(evidence.keys, null, 2)}\n`);
     }

@@ -37,7 +37,7 @@ export class ExportWriters {
           this.pdf(),
           new CsvWriter(),
           (tenantId, from, to) => this.verifyWindow(tenantId, from, to),
-          (tenantId, firstSeq, lastSeq) => this.evidence.forPeriod(tenantId, firstSeq, lastSeq),
+          (tenantId, checkpoint, firstSeq, lastSeq) => this.evidence.forPeriod(tenantId, checkpoint, firstSeq, lastSeq),
         );
     }
   }

@@ -1,3 +1,4 @@
+import type { ExportCheckpoint } from '@app/audit-trail';
 import { ZonedFormatter } from '@app/common';
 
 import { ExportManifestDto } from '../dto/export-job.dto';
@@ -23,6 +24,8 @@ export interface WriterContext {
    */
   manifest: Omit<ExportManifestDto, 'file_sha256'>;
   summary: SummaryTable[];
+  /** The checkpoint of the tenant's audit log the report prints and the evidence pack carries; null without a signing key, and for formats without a report. */
+  checkpoint?: ExportCheckpoint | null;
   /** Called when Chromium or another step needs to say the attempt cannot go on (cancellation). */
   signal: AbortSignal;
   /** The records' images the PDF report shows (include_images); null: none. */

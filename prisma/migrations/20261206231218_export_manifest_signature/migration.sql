@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "export_jobs" ADD COLUMN     "manifest_signature" TEXT;
