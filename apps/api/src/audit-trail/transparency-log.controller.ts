@@ -94,7 +94,7 @@ export class TransparencyLogController {
   @ApiEnvelope(ConsistencyProofDto)
   @Operation({
     id: 'getAuditConsistencyProof',
-    summary: 'The consistency proof (RFC 9162 PROOF) that the checkpoint of size second extends the one of size first',
+    summary: 'The consistency proof (RFC 9162 PROOF) that the checkpoint of size second extends the tree of size first',
     problems: [400, 404],
   })
   async consistency(@Query() query: ConsistencyProofQuery, @CurrentPrincipal() principal: Principal): Promise<Envelope<ConsistencyProofDto>> {

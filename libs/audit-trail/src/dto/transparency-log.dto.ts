@@ -72,7 +72,11 @@ export class InclusionProofDto {
 export class ConsistencyProofDto {
   @ApiProperty() first: number;
   @ApiProperty() second: number;
-  @ApiProperty({ ...HASH, description: 'The root hash of the checkpoint of size first (hex)' }) first_root_hash: string;
+  @ApiProperty({
+    ...HASH,
+    description: 'The root hash of the tree of size first (hex): its checkpoint’s, or computed from the stored tree when no checkpoint has that size',
+  })
+  first_root_hash: string;
   @ApiProperty({ ...HASH, description: 'The root hash of the checkpoint of size second (hex)' }) second_root_hash: string;
   @ApiProperty({
     type: [String],
@@ -85,9 +89,9 @@ export class ConsistencyProofDto {
 
   static from(proof: ConsistencyProof): ConsistencyProofDto {
     return {
-      first: Number(proof.first.treeSize),
+      first: proof.first,
       second: Number(proof.second.treeSize),
-      first_root_hash: hex(proof.first.rootHash),
+      first_root_hash: hex(proof.firstRoot),
       second_root_hash: hex(proof.second.rootHash),
       consistency_path: proof.path.map(hex),
     };
@@ -145,7 +149,7 @@ export class InclusionProofQuery {
 }
 
 export class ConsistencyProofQuery {
-  /** The earlier checkpoint's tree size. @example 10 */
+  /** The earlier tree size: a checkpoint's you kept (it need not be one the server still holds), at most second. @example 10 */
   @ToInt()
   @IsInt()
   @Min(1)

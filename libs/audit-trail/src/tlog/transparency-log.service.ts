@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
 
 import { ProblemException, ProblemTypes } from '@app/common';
-import { AuditCheckpoint, Prisma, PrismaService } from '@app/database';
+import { AuditCheckpoint, PlainSql, Prisma, PrismaService } from '@app/database';
 
-import { canonicalEvent } from '../audit-hash';
+import { canonicalEvent, HashedEvent } from '../audit-hash';
+import { AUDIT_EVENT_COLUMNS } from '../audit-trail-where';
 import { AuditTrailProblems } from '../errors/audit-trail-problems';
 import { CheckpointKeys } from './checkpoint-keys';
 import { appendNodes, consistencyPath, frontier, inclusionPath, leafHash, MissingNodeError, nodeKey, treeRoot, withNodes } from './merkle';
 import { checkpointBody, signNote } from './signed-note';
-import { loadNodes, lockTree, treeSize } from './tree-store';
+import { loadNodes, lockTree, sqlDb, treeSize } from './tree-store';
 
 /** Leaves appended per transaction: a long backlog (the first run over an old log) goes a batch at a time. */
 const APPEND_BATCH = 5_000;
@@ -22,7 +23,9 @@ export interface InclusionProof {
 }
 
 export interface ConsistencyProof {
-  first: AuditCheckpoint;
+  first: number;
+  /** The root of the tree of `first` leaves: its checkpoint's, or computed from the stored tree when no checkpoint has that size. */
+  firstRoot: Buffer;
   second: AuditCheckpoint;
   path: Buffer[];
 }
@@ -39,15 +42,26 @@ export class TransparencyLogService {
   constructor(
     private readonly db: PrismaService,
     private readonly keys: CheckpointKeys,
+    private readonly sql: PlainSql,
   ) {}
 
-  /** Appends the tenant's new audit events to its tree; answers the tree's size. */
+  /** The proofs' node reads, on plain pg (a proof answers in a few milliseconds; Prisma's runtime was a good part of them). */
+  private readonly reads = sqlDb((query) => this.sql.rows(query));
+
+  /**
+   * Appends the tenant's new audit events to its tree; answers the tree's size. On a plain pg connection:
+   * Prisma's reading of every event cost ingestion beside it (docs/BENCHMARKS.md, "The transparency log").
+   */
   async appendTree(tenantId: string): Promise<number> {
     for (;;) {
-      const { size, added } = await this.db.$transaction(async (tx) => {
+      const { size, added } = await this.sql.transaction(async (run) => {
+        const tx = sqlDb(run);
         await lockTree(tx, tenantId);
         const before = await treeSize(tx, tenantId);
-        const events = await tx.auditEvent.findMany({ where: { tenantId, seq: { gt: BigInt(before) } }, orderBy: { seq: 'asc' }, take: APPEND_BATCH });
+        const rows = await run<Omit<HashedEvent, 'seq'> & { seq: string }>(
+          Prisma.sql`SELECT ${AUDIT_EVENT_COLUMNS} FROM audit_events e WHERE e.tenant_id = ${tenantId} AND e.seq > ${before} ORDER BY e.seq LIMIT ${APPEND_BATCH}`,
+        );
+        const events: HashedEvent[] = rows.map((row) => ({ ...row, seq: BigInt(row.seq) }));
         // Seqs are dense (given out under the chain's lock, committed in order); a gap would make leaf indexes lie, so stop at one.
         const gap = events.findIndex((event, i) => event.seq !== BigInt(before + i + 1));
         const contiguous = gap < 0 ? events : events.slice(0, gap);
@@ -62,7 +76,7 @@ export class TransparencyLogService {
             return node;
           },
         );
-        await tx.$executeRaw(Prisma.sql`
+        await run(Prisma.sql`
           INSERT INTO audit_tree_nodes (tenant_id, level, idx, hash)
           SELECT ${tenantId}, n.level, n.idx::bigint, decode(n.hash, 'hex')
             FROM unnest(${nodes.map((n) => n.level)}::int[], ${nodes.map((n) => String(n.idx))}::text[], ${nodes.map((n) => n.hash.toString('hex'))}::text[]) AS n(level, idx, hash)`);
@@ -113,17 +127,22 @@ export class TransparencyLogService {
     return (await this.findCheckpoint(tenantId, treeSize)) ?? notFound(treeSize);
   }
 
-  private findCheckpoint(tenantId: string, treeSize?: number): Promise<AuditCheckpoint | null> {
-    return this.db.auditCheckpoint.findFirst({
-      where: { tenantId, ...(treeSize === undefined ? {} : { treeSize: BigInt(treeSize) }) },
-      orderBy: { treeSize: 'desc' },
-    });
+  /** The checkpoint of that size, or the latest: plain pg, as every read a proof makes. */
+  private async findCheckpoint(tenantId: string, treeSize?: number): Promise<AuditCheckpoint | null> {
+    const [row] = await this.sql.rows<CheckpointRow>(
+      treeSize === undefined
+        ? Prisma.sql`SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints WHERE tenant_id = ${tenantId} ORDER BY tree_size DESC LIMIT 1`
+        : Prisma.sql`SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints WHERE tenant_id = ${tenantId} AND tree_size = ${treeSize}`,
+    );
+    return row ? checkpointOf(row) : null;
   }
 
   /** PATH(leaf, tree of the checkpoint): the event's inclusion in the tenant's checkpoint of that size (default: the latest). */
   async inclusionProof(tenantId: string, eventId: string, treeSize?: number): Promise<InclusionProof> {
     const [event, found] = await Promise.all([
-      this.db.auditEvent.findFirst({ where: { id: eventId, tenantId }, select: { seq: true } }),
+      this.sql
+        .rows<{ seq: string }>(Prisma.sql`SELECT seq::text AS seq FROM audit_events WHERE id = ${eventId} AND tenant_id = ${tenantId}`)
+        .then(([row]) => row),
       this.findCheckpoint(tenantId, treeSize),
     ]);
     if (!event) throw new ProblemException(ProblemTypes.resourceNotFound, { args: { resource: 'audit event', id: eventId } });
@@ -142,21 +161,39 @@ export class TransparencyLogService {
   pathAt(tenantId: string, leafIndex: number, size: number): Promise<{ leafHash: Buffer; path: Buffer[] }> {
     return withNodes(
       (node) => ({ leafHash: node(0, leafIndex), path: inclusionPath(node, leafIndex, size) }),
-      (keys) => loadNodes(this.db, tenantId, keys),
+      (keys) => loadNodes(this.reads, tenantId, keys),
     );
   }
 
-  /** PROOF(first, tree of second) between two of the tenant's checkpoints. */
+  /**
+   * PROOF(first, tree of second): that the tenant's checkpoint of size `second` extends its tree of `first`
+   * leaves. `first` need not be a checkpoint the server still holds (RFC 9162's get-sth-consistency takes
+   * any first size): an auditor checks the proof against the root they kept, so a log that lost or replaced
+   * that checkpoint still answers, and its proof fails.
+   */
   async consistencyProof(tenantId: string, first: number, second: number): Promise<ConsistencyProof> {
     if (first > second) throw new ProblemException(AuditTrailProblems.consistencySizesReversed, { args: { first, second } });
-    const rows = await this.db.auditCheckpoint.findMany({ where: { tenantId, treeSize: { in: [BigInt(first), BigInt(second)] } } });
-    const [from, to] = [first, second].map((size) => rows.find((row) => Number(row.treeSize) === size) ?? notFound(size));
-    const path = await withNodes(
-      (node) => consistencyPath(node, first, second),
-      (keys) => loadNodes(this.db, tenantId, keys),
+    const rows = (
+      await this.sql.rows<CheckpointRow>(
+        Prisma.sql`SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints WHERE tenant_id = ${tenantId} AND tree_size IN (${first}, ${second})`,
+      )
+    ).map(checkpointOf);
+    const [from, to] = [first, second].map((size) => rows.find((row) => Number(row.treeSize) === size));
+    if (!to) notFound(second);
+    const { path, root } = await withNodes(
+      (node) => ({ path: consistencyPath(node, first, second), root: from ? Buffer.from(from.rootHash) : treeRoot(node, first) }),
+      (keys) => loadNodes(this.reads, tenantId, keys),
     );
-    return { first: from, second: to, path };
+    return { first, firstRoot: root, second: to, path };
   }
+}
+
+const CHECKPOINT_COLUMNS = Prisma.sql`tenant_id AS "tenantId", tree_size::text AS "treeSize", root_hash AS "rootHash", issued_at AS "issuedAt", key_name AS "keyName", key_id AS "keyId", note`;
+
+type CheckpointRow = Omit<AuditCheckpoint, 'treeSize'> & { treeSize: string };
+
+function checkpointOf(row: CheckpointRow): AuditCheckpoint {
+  return { ...row, treeSize: BigInt(row.treeSize) };
 }
 
 function notFound(treeSize: number | undefined): never {

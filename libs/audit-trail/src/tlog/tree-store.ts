@@ -1,13 +1,24 @@
-import { Prisma, PrismaService } from '@app/database';
+import { Prisma, SqlRun } from '@app/database';
 
 import { NodeKey, nodeKey } from './merkle';
 
-/** Prisma's client or one of its interactive transactions. */
-export type Db = Pick<PrismaService, '$queryRaw' | '$executeRaw'>;
+/** Prisma's client or one of its interactive transactions, or a plain pg transaction (sqlDb): raw statements built with Prisma.sql. */
+export interface Db {
+  $queryRaw<T>(query: Prisma.Sql): PromiseLike<T>;
+  $executeRaw(query: Prisma.Sql): PromiseLike<number>;
+}
+
+/** A plain pg transaction as a Db. */
+export function sqlDb(run: SqlRun): Db {
+  return {
+    $queryRaw: <T>(query: Prisma.Sql) => run(query) as Promise<T>,
+    $executeRaw: async (query: Prisma.Sql) => (await run(query)).length,
+  };
+}
 
 /** Orders appends and checkpoints of one tenant (never taken by the writers of audit events). */
-export function lockTree(tx: Db, tenantId: string): Promise<number> {
-  return tx.$executeRaw(Prisma.sql`SELECT pg_advisory_xact_lock(hashtextextended(${`tlog:${tenantId}`}, 0))`);
+export async function lockTree(tx: Db, tenantId: string): Promise<void> {
+  await tx.$executeRaw(Prisma.sql`SELECT pg_advisory_xact_lock(hashtextextended(${`tlog:${tenantId}`}, 0))`);
 }
 
 /** Leaves in the stored tree: the next leaf's index. */
