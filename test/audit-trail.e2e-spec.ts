@@ -83,6 +83,21 @@ describe('the audit trail', () => {
     });
   });
 
+  it('should record a read whose filters hold quotes, backslashes and any script exactly as asked (its values are written into the statement)', async () => {
+    const tenant = await world.tenant('Odd filters');
+    const reader = world.bearer(tenant, ['audit:read'], "o'brien\\ops");
+    const actor = `x'); DELETE FROM audit_events; -- \\' \\\\ "q" 監査 🧾`;
+    const read = await http(api, 'GET', `/v1/audit-trail?actor=${encodeURIComponent(actor)}&resource_id=${encodeURIComponent("$1 $$ E'\\x00'")}`, {
+      headers: reader,
+    });
+    expect(read.status).toBe(200);
+    const [event] = await world.prisma.auditEvent.findMany({ where: { tenantId: tenant.id } });
+    expect(event).toEqual(expect.objectContaining({ action: 'audit_trail.read', actor: "o'brien\\ops", seq: 1n }));
+    expect(event.details).toEqual({ filters: expect.objectContaining({ actor, resource_id: "$1 $$ E'\\x00'" }), returned: 0 });
+    const verified = await http<Verification>(api, 'GET', '/v1/audit-trail/verify', { headers: reader });
+    expect(verified.body.data).toEqual(expect.objectContaining({ valid: true, checked: 1 }));
+  });
+
   it('should verify at most AUDIT_VERIFY_MAX_EVENTS events a call, and continue from next_from_seq linked to the event before', async () => {
     const tenant = await world.tenant('Long chain');
     const entries = Array.from({ length: 1_500 }, (_, i) => ({

@@ -1,5 +1,5 @@
 import { currentPrincipal, publicId, RequestContextStore } from '@app/common';
-import { AuditEvent, insertJsonRows, Prisma, SqlRun } from '@app/database';
+import { AuditEvent, insertJsonRows, PlainSql, Prisma, SqlRun } from '@app/database';
 
 import { GENESIS_HASH, hashEvent } from './audit-hash';
 
@@ -119,11 +119,35 @@ const AUDIT_COLUMNS = [
  */
 export async function appendAuditEventsSql(run: SqlRun, tenantId: string, entries: AuditEntry[], now = new Date()): Promise<number> {
   if (entries.length === 0) return 0;
-  await run(Prisma.sql`SELECT pg_advisory_xact_lock(hashtextextended(${`audit:${tenantId}`}, 0))`);
-  // (The alias must differ from the column: ORDER BY would otherwise sort the text alias.)
-  const [last] = await run<{ last_seq: string; hash: string }>(
+  const [lock, end] = chainEndStatements(tenantId);
+  await run(lock);
+  await run(insertStatement(await run<ChainEndRow>(end), tenantId, entries, now));
+  return entries.length;
+}
+
+/**
+ * Appends events in a transaction of their own in two round trips of the database (the audit record of
+ * an audited read, on every such request): the lock and the read of the chain's end in one, the INSERT
+ * and COMMIT in the other.
+ */
+export async function recordAuditEvents(sql: PlainSql, tenantId: string, entries: AuditEntry[], now = new Date()): Promise<void> {
+  if (entries.length === 0) return;
+  await sql.twoRoundTrips<ChainEndRow>(chainEndStatements(tenantId), (end) => [insertStatement(end, tenantId, entries, now)]);
+}
+
+type ChainEndRow = { last_seq: string; hash: string };
+
+/** Takes the tenant's chain lock (until the transaction ends), then reads the chain's last event. */
+function chainEndStatements(tenantId: string): [Prisma.Sql, Prisma.Sql] {
+  return [
+    Prisma.sql`SELECT pg_advisory_xact_lock(hashtextextended(${`audit:${tenantId}`}, 0))`,
+    // (The alias must differ from the column: ORDER BY would otherwise sort the text alias.)
     Prisma.sql`SELECT seq::text AS last_seq, hash FROM audit_events WHERE tenant_id = ${tenantId} ORDER BY seq DESC LIMIT 1`,
-  );
+  ];
+}
+
+/** One INSERT of the events, linked after the chain's end (no row: the chain is empty). */
+function insertStatement([last]: ChainEndRow[], tenantId: string, entries: AuditEntry[], now: Date): Prisma.Sql {
   const rows = linkEvents(last ? { seq: BigInt(last.last_seq), hash: last.hash } : null, tenantId, entries, now).map((r) => ({
     id: r.id,
     tenant_id: r.tenantId,
@@ -143,6 +167,5 @@ export async function appendAuditEventsSql(run: SqlRun, tenantId: string, entrie
     prev_hash: r.prevHash,
     hash: r.hash,
   }));
-  await run(insertJsonRows('audit_events', AUDIT_COLUMNS, rows));
-  return rows.length;
+  return insertJsonRows('audit_events', AUDIT_COLUMNS, rows);
 }

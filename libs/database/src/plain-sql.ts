@@ -1,12 +1,16 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { Pool, PoolClient } from 'pg';
+import { Pool, PoolClient, QueryResult } from 'pg';
 
 import { isConnectionError } from '@app/common';
 import { AppConfig } from '@app/config';
 
 import { Prisma } from './generated/prisma/client';
+import { inlineSql } from './inline-sql';
 import { resilientPool, watchConnection } from './pg-connection';
 import { PG_TYPES } from './pg-types';
+
+/** Between the statements of one simple-protocol message: on lines of its own, so that a statement ending in a `--` comment does not swallow it. */
+const STATEMENT_SEPARATOR = '\n;\n';
 
 /** Runs one statement on the connection of a transaction. */
 export type SqlRun = <R>(query: Prisma.Sql) => Promise<R[]>;
@@ -51,16 +55,41 @@ export class PlainSql implements OnModuleDestroy {
     });
   }
 
-  private async inTransaction<T>(begin: string, work: (run: SqlRun, client: PoolClient) => Promise<T>): Promise<T> {
+  /**
+   * A transaction in two round trips, where `transaction` takes one for BEGIN, one a statement and one
+   * for COMMIT: BEGIN and the `first` statements go as one message of the simple query protocol, then the
+   * statements `then` builds from the last one's rows, with COMMIT, as a second. Each statement still
+   * takes its own snapshot, as it does in `transaction`; a statement that fails ends its message there,
+   * and the transaction is rolled back. The simple protocol takes no parameters, so the
+   * values are written into the text (`inlineSql`). For the audit record of every audited read
+   * (docs/BENCHMARKS.md).
+   */
+  twoRoundTrips<R>(first: Prisma.Sql[], then: (rows: R[]) => Prisma.Sql[]): Promise<void> {
+    return this.onConnection(async (client) => {
+      // READ COMMITTED whatever the database's default: each statement's snapshot is taken when it starts.
+      const opening = ['BEGIN ISOLATION LEVEL READ COMMITTED', ...first.map(inlineSql)];
+      const results = ([] as QueryResult[]).concat(await client.query(opening.join(STATEMENT_SEPARATOR)));
+      await client.query([...then(results[results.length - 1].rows as R[]).map(inlineSql), 'COMMIT'].join(STATEMENT_SEPARATOR));
+    });
+  }
+
+  private inTransaction<T>(begin: string, work: (run: SqlRun, client: PoolClient) => Promise<T>): Promise<T> {
+    return this.onConnection(async (client) => {
+      await client.query(begin);
+      const result = await work(async <R>(query: Prisma.Sql) => (await client.query(query.text, query.values)).rows as R[], client);
+      await client.query('COMMIT');
+      return result;
+    });
+  }
+
+  /** Runs `work` on one connection of the pool; if it throws, rolls back what it began. */
+  private async onConnection<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     // Whether the connection was lost while checked out: then it is discarded, not handed to the next request.
     const connection = watchConnection(client);
     let failed: unknown;
     try {
-      await client.query(begin);
-      const result = await work(async <R>(query: Prisma.Sql) => (await client.query(query.text, query.values)).rows as R[], client);
-      await client.query('COMMIT');
-      return result;
+      return await work(client);
     } catch (error) {
       failed = error;
       await client.query('ROLLBACK').catch(() => undefined);
