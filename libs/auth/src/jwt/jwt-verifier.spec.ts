@@ -124,6 +124,29 @@ describe('JwtVerifier', () => {
     expect(await failure(hsOnly, token)).toBe(slug);
   });
 
+  it('should check an HS256 token’s signature once a minute at most, and its expiry on every use', async () => {
+    let now = NOW;
+    const clocked = new JwtVerifier({ secret: SECRET, issuer: ISSUER, audience: 'alert-ledger', issuers: [], now: () => now, maxTtlSeconds: 3600 });
+    const checked = jest.spyOn(clocked as unknown as { verifyHs256(token: string): Promise<unknown> }, 'verifyHs256');
+    const token = signHs256({ ...good, exp: NOW + 100 }, SECRET);
+    const expected = expect.objectContaining({ sub: 'user-1', tenantId: TENANT, exp: NOW + 100 });
+    await expect(clocked.verify(token)).resolves.toEqual(expected);
+    now = NOW + 59;
+    await expect(clocked.verify(token)).resolves.toEqual(expected);
+    expect(checked).toHaveBeenCalledTimes(1);
+    now = NOW + 60;
+    await expect(clocked.verify(token)).resolves.toEqual(expected);
+    expect(checked).toHaveBeenCalledTimes(2);
+    // At exp and the clock tolerance the remembered verdict no longer holds, within the minute too.
+    now = NOW + 129;
+    await expect(clocked.verify(token)).resolves.toEqual(expected);
+    expect(checked).toHaveBeenCalledTimes(3);
+    now = NOW + 130;
+    expect(await failure(clocked, token)).toBe('token-expired');
+    // A token differing only in its signature is checked, not taken for the one remembered.
+    expect(await failure(clocked, `${token.slice(0, -2)}AA`)).toBe('invalid-signature');
+  });
+
   it.each([
     ['invalid-signature', sign(good, 'RS256', 'rsa-1', generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey)],
     ['token-expired', sign({ ...good, exp: NOW - 31 })],

@@ -58,6 +58,11 @@ async function verifyWithIssuer(token: string, issuer: OidcIssuer, options: JWTV
   }
 }
 
+/** How long a verified token is taken on trust before its signature is checked again. */
+const REVERIFY_SECONDS = 60;
+/** More tokens than a process sees in REVERIFY_SECONDS; past it the memory starts over rather than grow. */
+const MAX_VERIFIED_TOKENS = 10_000;
+
 /**
  * Verifies a bearer JWT through `jose`: HS256 with the configured secret, or an OIDC issuer's token
  * (RS256, PS256, ES256, EdDSA) with that issuer's keys, the issuer chosen by `iss` before anything is
@@ -66,6 +71,14 @@ async function verifyWithIssuer(token: string, issuer: OidcIssuer, options: JWTV
  * a token can be wrong has its own problem type (jose-failures).
  */
 export class JwtVerifier {
+  /**
+   * HS256 tokens verified lately, by their whole text (signature included), each until it expires (exp
+   * plus the clock tolerance, as jose reckons it) or REVERIFY_SECONDS pass, whichever is first: a client
+   * sends the same token with each request, and checking its signature again cost about 0.4 ms of every
+   * request (docs/BENCHMARKS.md). Only tokens of our own secret, which changes only with a restart: an
+   * issuer's token is checked every time, so that a key taken out of its JWKS refuses its tokens at once.
+   */
+  private readonly verified = new Map<string, { claims: VerifiedClaims; until: number }>();
   private readonly tolerance: number;
   private readonly now: () => number;
   private readonly secret: KeyObject;
@@ -80,8 +93,10 @@ export class JwtVerifier {
   }
 
   async verify(token: string): Promise<VerifiedClaims> {
+    const known = this.verified.get(token);
+    if (known && this.now() < known.until) return known.claims;
     const header = this.header(token);
-    if (header.alg === 'HS256') return this.verifyHs256(token);
+    if (header.alg === 'HS256') return this.verifyHs256Once(token);
     if (!ISSUER_ALGORITHMS.includes(header.alg as string) || this.issuers.size === 0)
       throw authProblem(AuthProblems.unsupportedAlgorithm, { alg: String(header.alg).slice(0, 20) });
     const issuer = this.issuerOf(token);
@@ -112,6 +127,15 @@ export class JwtVerifier {
     const issuer = typeof iss === 'string' ? this.issuers.get(iss) : undefined;
     if (!issuer) throw authProblem(AuthProblems.invalidIssuer);
     return issuer;
+  }
+
+  private async verifyHs256Once(token: string): Promise<VerifiedClaims> {
+    const now = this.now();
+    this.verified.delete(token);
+    const claims = await this.verifyHs256(token);
+    if (this.verified.size >= MAX_VERIFIED_TOKENS) this.verified.clear();
+    this.verified.set(token, { claims, until: Math.min(now + REVERIFY_SECONDS, (claims.exp ?? Infinity) + this.tolerance) });
+    return claims;
   }
 
   private async verifyHs256(token: string): Promise<VerifiedClaims> {
