@@ -254,10 +254,47 @@ describe('the transparency log of the audit trail', () => {
       const answer = await http<{ type: string }>(api, 'GET', path, { headers: auditor });
       expect({ path, status: answer.status, type: answer.body.type }).toEqual({ path, status, type: expect.stringMatching(new RegExp(`/problems/${slug}$`)) });
     }
+    // Each refused read that reached the log is recorded once, as a failure: the latest checkpoint asked
+    // before there was one and six of the cases (the validation errors are refused before the log).
+    const reads = await world.prisma.auditEvent.groupBy({
+      by: ['action', 'outcome'],
+      where: { tenantId: tenant.id, action: { in: ['audit_trail.checkpoint_read', 'audit_trail.proof_read'] } },
+      _count: true,
+    });
+    expect(reads.map((r) => `${r.action} ${r.outcome} ${r._count}`).sort()).toEqual([
+      'audit_trail.checkpoint_read failure 2',
+      'audit_trail.proof_read failure 5',
+    ]);
     expect(await world.prisma.auditCheckpoint.count({ where: { tenantId: tenant.id } })).toBe(1);
     expect(await world.prisma.auditTreeNode.count({ where: { tenantId: other.id } })).toBe(0);
     const scopeless = await http(api, 'GET', '/.well-known/alert-ledger/keys', { headers: world.bearer(tenant, ['alerts:read']) });
     expect(scopeless.status).toBe(403);
+  });
+
+  it('should answer 500 for a proof whose tree lacks a node, and record the read’s failure after its success was recorded beside the node read', async () => {
+    const tenant = await world.tenant('Gap');
+    const auditor = world.bearer(tenant, ['audit:read'], 'auditor-gap');
+    await record(tenant, 4);
+    const checkpoint = await issue(auditor);
+    const [first] = await world.prisma.auditEvent.findMany({ where: { tenantId: tenant.id }, orderBy: { seq: 'asc' }, take: 1 });
+    // An insider removes the leaf next to the first one: the first event's path needs it.
+    await world.prisma.$transaction([
+      world.prisma.$executeRawUnsafe('ALTER TABLE audit_tree_nodes DISABLE TRIGGER USER'),
+      world.prisma.$executeRaw`DELETE FROM audit_tree_nodes WHERE tenant_id = ${tenant.id} AND level = 0 AND idx = 1`,
+      world.prisma.$executeRawUnsafe('ALTER TABLE audit_tree_nodes ENABLE TRIGGER USER'),
+    ]);
+    const answer = await http<{ type: string }>(api, 'GET', `/v1/audit-trail/events/${first.id}/proof?tree_size=${checkpoint.tree_size}`, { headers: auditor });
+    expect(answer.status).toBe(500);
+    expect(answer.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    const reads = await world.prisma.auditEvent.findMany({
+      where: { tenantId: tenant.id, action: 'audit_trail.proof_read' },
+      orderBy: { seq: 'asc' },
+      select: { outcome: true, requestId: true, details: true },
+    });
+    expect(reads).toEqual([
+      { outcome: 'success', requestId: answer.headers.get('x-request-id'), details: { event_id: first.id, tree_size: checkpoint.tree_size } },
+      { outcome: 'failure', requestId: answer.headers.get('x-request-id'), details: { event_id: first.id, tree_size: checkpoint.tree_size } },
+    ]);
   });
 
   it('should refuse to change or remove tree nodes and checkpoints', async () => {

@@ -129,32 +129,32 @@ export class TransparencyLogService {
 
   /** The checkpoint of that size, or the latest: plain pg, as every read a proof makes. */
   private async findCheckpoint(tenantId: string, treeSize?: number): Promise<AuditCheckpoint | null> {
-    const [row] = await this.sql.rows<CheckpointRow>(
-      treeSize === undefined
-        ? Prisma.sql`SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints WHERE tenant_id = ${tenantId} ORDER BY tree_size DESC LIMIT 1`
-        : Prisma.sql`SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints WHERE tenant_id = ${tenantId} AND tree_size = ${treeSize}`,
-    );
+    const [row] = await this.sql.rows<CheckpointRow>(checkpointSql(tenantId, treeSize));
     return row ? checkpointOf(row) : null;
   }
 
-  /** PATH(leaf, tree of the checkpoint): the event's inclusion in the tenant's checkpoint of that size (default: the latest). */
-  async inclusionProof(tenantId: string, eventId: string, treeSize?: number): Promise<InclusionProof> {
-    const [event, found] = await Promise.all([
-      this.sql
-        .rows<{ seq: string }>(Prisma.sql`SELECT seq::text AS seq FROM audit_events WHERE id = ${eventId} AND tenant_id = ${tenantId}`)
-        .then(([row]) => row),
-      this.findCheckpoint(tenantId, treeSize),
-    ]);
-    if (!event) throw new ProblemException(ProblemTypes.resourceNotFound, { args: { resource: 'audit event', id: eventId } });
-    const checkpoint = found ?? notFound(treeSize);
+  /**
+   * PATH(leaf, tree of the checkpoint): the event's inclusion in the tenant's checkpoint of that size
+   * (default: the latest). `answerable` is called once every way the request can be refused has been
+   * checked, and awaited with the read of the tree's nodes (the controller records the read there).
+   */
+  async inclusionProof(tenantId: string, eventId: string, treeSize?: number, answerable = nothingToDo): Promise<InclusionProof> {
+    // The event's place and the checkpoint in one read.
+    const [{ eventSeq, ...found }] = await this.sql.rows<Nullable<CheckpointRow> & { eventSeq: string | null }>(
+      Prisma.sql`SELECT (SELECT seq::text FROM audit_events WHERE id = ${eventId} AND tenant_id = ${tenantId}) AS "eventSeq", c.*
+                   FROM (SELECT) one LEFT JOIN LATERAL (${checkpointSql(tenantId, treeSize)}) c ON true`,
+    );
+    if (eventSeq === null) throw new ProblemException(ProblemTypes.resourceNotFound, { args: { resource: 'audit event', id: eventId } });
+    const checkpoint = found.treeSize === null ? notFound(treeSize) : checkpointOf(found as CheckpointRow);
     const size = Number(checkpoint.treeSize);
-    const leafIndex = Number(event.seq) - 1;
+    const leafIndex = Number(eventSeq) - 1;
     if (leafIndex >= size)
       throw new ProblemException(AuditTrailProblems.auditEventNotInTree, {
         args: { id: eventId, leaf_index: leafIndex, tree_size: size },
         extensions: { leaf_index: leafIndex, tree_size: size },
       });
-    return { eventId, leafIndex, ...(await this.pathAt(tenantId, leafIndex, size)), checkpoint };
+    const [path] = await Promise.all([this.pathAt(tenantId, leafIndex, size), answerable()]);
+    return { eventId, leafIndex, ...path, checkpoint };
   }
 
   /** The leaf hash at `leafIndex` and its audit path (RFC 9162 PATH) in the tenant's tree of `size` leaves. */
@@ -169,9 +169,9 @@ export class TransparencyLogService {
    * PROOF(first, tree of second): that the tenant's checkpoint of size `second` extends its tree of `first`
    * leaves. `first` need not be a checkpoint the server still holds (RFC 9162's get-sth-consistency takes
    * any first size): an auditor checks the proof against the root they kept, so a log that lost or replaced
-   * that checkpoint still answers, and its proof fails.
+   * that checkpoint still answers, and its proof fails. `answerable`: as for inclusionProof.
    */
-  async consistencyProof(tenantId: string, first: number, second: number): Promise<ConsistencyProof> {
+  async consistencyProof(tenantId: string, first: number, second: number, answerable = nothingToDo): Promise<ConsistencyProof> {
     if (first > second) throw new ProblemException(AuditTrailProblems.consistencySizesReversed, { args: { first, second } });
     const rows = (
       await this.sql.rows<CheckpointRow>(
@@ -180,17 +180,31 @@ export class TransparencyLogService {
     ).map(checkpointOf);
     const [from, to] = [first, second].map((size) => rows.find((row) => Number(row.treeSize) === size));
     if (!to) notFound(second);
-    const { path, root } = await withNodes(
-      (node) => ({ path: consistencyPath(node, first, second), root: from ? Buffer.from(from.rootHash) : treeRoot(node, first) }),
-      (keys) => loadNodes(this.reads, tenantId, keys),
-    );
+    const [{ path, root }] = await Promise.all([
+      withNodes(
+        (node) => ({ path: consistencyPath(node, first, second), root: from ? Buffer.from(from.rootHash) : treeRoot(node, first) }),
+        (keys) => loadNodes(this.reads, tenantId, keys),
+      ),
+      answerable(),
+    ]);
     return { first, firstRoot: root, second: to, path };
   }
 }
 
+/** A proof's `answerable`: called once the request is known to be answerable, awaited with the reads of the tree's nodes. */
+const nothingToDo = (): Promise<void> => Promise.resolve();
+
 const CHECKPOINT_COLUMNS = Prisma.sql`tenant_id AS "tenantId", tree_size::text AS "treeSize", root_hash AS "rootHash", issued_at AS "issuedAt", key_name AS "keyName", key_id AS "keyId", note`;
 
 type CheckpointRow = Omit<AuditCheckpoint, 'treeSize'> & { treeSize: string };
+type Nullable<T> = { [K in keyof T]: T[K] | null };
+
+/** The tenant's checkpoint of that size, or its latest. */
+function checkpointSql(tenantId: string, treeSize?: number): Prisma.Sql {
+  return treeSize === undefined
+    ? Prisma.sql`SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints WHERE tenant_id = ${tenantId} ORDER BY tree_size DESC LIMIT 1`
+    : Prisma.sql`SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints WHERE tenant_id = ${tenantId} AND tree_size = ${treeSize}`;
+}
 
 function checkpointOf(row: CheckpointRow): AuditCheckpoint {
   return { ...row, treeSize: BigInt(row.treeSize) };
