@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent, ClientRequest, request } from 'node:http';
 
 import { Pool } from 'pg';
 
@@ -54,9 +54,15 @@ async function timed(url: string, headers: Record<string, string>, paths: string
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const get = (path: string) =>
     new Promise<number>((resolve, reject) => {
-      request(`${url}${path}`, { agent, headers }, (response) => {
-        response.resume().once('end', () => resolve(response.statusCode ?? 0));
+      request(`${url}${path}`, { agent, headers, timeout: 30_000 }, (response) => {
+        response
+          .resume()
+          .once('error', reject)
+          .once('end', () => resolve(response.statusCode ?? 0));
       })
+        .once('timeout', function (this: ClientRequest) {
+          this.destroy(new Error(`no answer to ${path} in 30 s`));
+        })
         .once('error', reject)
         .end();
     });

@@ -147,6 +147,18 @@ describe('JwtVerifier', () => {
     expect(await failure(clocked, `${token.slice(0, -2)}AA`)).toBe('invalid-signature');
   });
 
+  it('should check a development token without exp again every minute', async () => {
+    let now = NOW;
+    const clocked = new JwtVerifier({ secret: SECRET, issuer: null, audience: null, issuers: [], now: () => now, maxTtlSeconds: 3600, allowNoExp: true });
+    const checked = jest.spyOn(clocked as unknown as { verifyHs256(token: string): Promise<unknown> }, 'verifyHs256');
+    const token = signHs256({ sub: 'dev', tenant_id: TENANT, scopes: ['alerts:read'] }, SECRET);
+    for (const at of [NOW, NOW + 59, NOW + 60, NOW + 3600]) {
+      now = at;
+      await expect(clocked.verify(token)).resolves.toEqual(expect.objectContaining({ sub: 'dev', tenantId: TENANT }));
+    }
+    expect(checked).toHaveBeenCalledTimes(3);
+  });
+
   it.each([
     ['invalid-signature', sign(good, 'RS256', 'rsa-1', generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey)],
     ['token-expired', sign({ ...good, exp: NOW - 31 })],
