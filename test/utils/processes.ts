@@ -120,22 +120,36 @@ export interface PrivateCluster {
   drop(): Promise<void>;
 }
 
-export async function privateCluster(): Promise<PrivateCluster> {
+/** The newest PostgreSQL server version installed (pg_createcluster's first argument). */
+async function serverVersion(): Promise<string> {
   const versions = (await readdir('/usr/lib/postgresql'))
     .filter((v) => existsSync(`/usr/lib/postgresql/${v}/bin/initdb`))
     .sort((a, b) => Number(b) - Number(a));
-  const version = versions[0];
-  if (!version) throw new Error('no PostgreSQL server binaries in /usr/lib/postgresql (scripts/bootstrap.sh installs them)');
+  if (!versions[0]) throw new Error('no PostgreSQL server binaries in /usr/lib/postgresql (scripts/bootstrap.sh installs them)');
+  return versions[0];
+}
+
+/** A private cluster's handle; `make` fills its data directory (initdb through pg_createcluster, or a base backup). */
+async function createCluster(
+  role: string,
+  createOptions: string[],
+  make?: (dir: string) => Promise<void>,
+): Promise<PrivateCluster & { port: number; name: string; version: string }> {
+  const version = await serverVersion();
   const port = await freePort();
-  const name = `alert_ledger_faults_${process.pid}_${port}`;
+  const name = `alert_ledger_${role}_${process.pid}_${port}`;
   const dir = join(tmpdir(), name);
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   await run('chown', ['postgres:postgres', dir]);
-  await run('pg_createcluster', [version, name, '--port', String(port), '-d', dir, '--start-conf=manual', '--', '--auth=trust']);
+  await run('pg_createcluster', [version, name, '--port', String(port), '-d', dir, '--start-conf=manual', ...createOptions]);
+  if (make) await make(dir);
   const ctl = (action: string, ...options: string[]) => run('pg_ctlcluster', [version, name, action, ...options]);
   await ctl('start');
   return {
+    port,
+    name,
+    version,
     url: (database) => `postgresql://postgres@127.0.0.1:${port}/${database}`,
     stop: async () => {
       await ctl('stop', '-m', 'fast');
@@ -148,6 +162,85 @@ export async function privateCluster(): Promise<PrivateCluster> {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+export async function privateCluster(): Promise<PrivateCluster> {
+  return createCluster('faults', ['--', '--auth=trust']);
+}
+
+/**
+ * A private primary and its streaming replica (pg_basebackup with a replication slot, hot standby with
+ * feedback), as ../shared/design/INFRA.md found to work: both trust local connections. `drop` removes the
+ * replica, its slot on the primary and then the primary.
+ */
+export interface PrivateReplicaPair {
+  primary: PrivateCluster;
+  replica: PrivateCluster;
+  /** Waits until the primary streams to the replica. */
+  streaming(): Promise<void>;
+  drop(): Promise<void>;
+}
+
+export async function privateReplicaPair(): Promise<PrivateReplicaPair> {
+  // initdb's stock pg_hba.conf, with --auth=trust, lets local connections replicate.
+  const primary = await createCluster('primary', ['--', '--auth=trust']);
+  const slot = `replica_${process.pid}_${primary.port}`;
+  let replica: (PrivateCluster & { name: string }) | null = null;
+  const pair: PrivateReplicaPair = {
+    primary,
+    get replica() {
+      return replica as PrivateCluster;
+    },
+    streaming: async () => {
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const { stdout } = await run('psql', [primary.url('postgres'), '-Atc', "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'"]);
+        if (stdout.trim() === '1') return;
+        if (Date.now() > deadline) throw new Error('the replica does not stream');
+        await new Promise((done) => setTimeout(done, 200));
+      }
+    },
+    drop: async () => {
+      await replica?.drop();
+      await run('psql', [
+        primary.url('postgres'),
+        '-c',
+        `SELECT pg_drop_replication_slot('${slot}') FROM pg_replication_slots WHERE slot_name = '${slot}'`,
+      ]).catch(() => undefined);
+      await primary.drop();
+    },
+  };
+  try {
+    replica = await createCluster('replica', ['-o', 'hot_standby=on', '-o', 'hot_standby_feedback=on', '--', '--auth=trust'], async (dir) => {
+      await rm(dir, { recursive: true, force: true });
+      await run('runuser', [
+        '-u',
+        'postgres',
+        '--',
+        'pg_basebackup',
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(primary.port),
+        '-U',
+        'postgres',
+        '-D',
+        dir,
+        '-R',
+        '-X',
+        'stream',
+        '-C',
+        '-S',
+        slot,
+        '--checkpoint=fast',
+      ]);
+    });
+    await pair.streaming();
+  } catch (error) {
+    await pair.drop();
+    throw error;
+  }
+  return pair;
 }
 
 /** Whether a process runs (a zombie, dead but not yet reaped, does not). */

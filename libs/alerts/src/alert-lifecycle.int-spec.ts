@@ -36,7 +36,7 @@ describe('AlertLifecycleService against PostgreSQL (no HTTP)', () => {
 
   /** Runs a change as a request of `who` would: the tenant-scoped client reads the principal from the request context. */
   function act(id: string, action: LifecycleAction, who = principal(tenant), options: { note?: string; ifMatch?: string } = {}): Promise<Alert> {
-    return RequestContextStore.run({ requestId: 'int-spec', trace: continueTrace(undefined), startedAt: 0n, principal: who }, () =>
+    return RequestContextStore.run({ requestId: 'int-spec', method: 'POST', trace: continueTrace(undefined), startedAt: 0n, principal: who }, () =>
       lifecycle.transition(id, action, options.note, options.ifMatch, who),
     );
   }

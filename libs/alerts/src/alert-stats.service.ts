@@ -60,7 +60,7 @@ export class AlertStatsService {
     const all = ALL_VALUES[dimension];
     // An enumerated dimension always answers every value, so `limit` applies to the open ones only.
     const limit = all ? Prisma.empty : Prisma.sql`LIMIT ${query.limit ?? 50}`;
-    const rows = await this.sql.rows<{ key: string; count: number }>(
+    const rows = await this.sql.read<{ key: string; count: number }>(
       Prisma.sql`SELECT ${COLUMN[dimension]} AS key, count(*)::int AS count FROM alerts a ${where} GROUP BY 1 ORDER BY 2 DESC, 1 ${limit}`,
     );
     const groups = all ? all.map((key) => ({ key, count: rows.find((row) => row.key === key)?.count ?? 0 })) : rows;
@@ -70,7 +70,7 @@ export class AlertStatsService {
 
   private async total(filter: AlertFilterDto, principal: Principal): Promise<number> {
     const scope = requestScope(principal, filter.tenant_id);
-    const [row] = await this.sql.rows<{ n: number }>(
+    const [row] = await this.sql.read<{ n: number }>(
       Prisma.sql`SELECT count(*)::int AS n FROM alerts a ${alertWhere(await sqlFilter(this.sql, filter, scope), scope)}`,
     );
     return row.n;
@@ -108,7 +108,7 @@ export class AlertStatsService {
     const head = { interval, timezone: zone, from: from.toISOString(), to: to.toISOString() };
     if (query.group_by)
       return { ...head, ...(await this.groupedSeries(query.group_by, query.limit ?? DEFAULT_SERIES_GROUPS, zone, where, unit, series, localStart)) };
-    const rows = await this.sql.rowsInTimeZone<{ start: Date; local_start: string; count: number }>(
+    const rows = await this.sql.readInTimeZone<{ start: Date; local_start: string; count: number }>(
       zone,
       Prisma.sql`
         WITH counts AS (SELECT date_trunc(${unit}, a.created_at) AS bucket, count(*)::int AS n FROM alerts a ${where} GROUP BY 1)
@@ -137,7 +137,7 @@ export class AlertStatsService {
     const all = ALL_VALUES[groupBy];
     // Severity and status have a few values, each named; only sources are cut to the largest.
     const top = all ? Prisma.empty : Prisma.sql`LIMIT ${limit}`;
-    const rows = await this.sql.rowsInTimeZone<{ start: Date; local_start: string; key: string | null; count: number; rank: number | null }>(
+    const rows = await this.sql.readInTimeZone<{ start: Date; local_start: string; key: string | null; count: number; rank: number | null }>(
       zone,
       Prisma.sql`
         WITH counts AS (SELECT date_trunc(${unit}, a.created_at) AS bucket, ${COLUMN[groupBy]} AS key, count(*)::int AS n FROM alerts a ${where} GROUP BY 1, 2),
@@ -170,7 +170,7 @@ export class AlertStatsService {
   async responseTimes(query: AlertFilterDto, principal: Principal): Promise<ResponseTimesDto[]> {
     const scope = requestScope(principal, query.tenant_id);
     const where = alertWhere(await sqlFilter(this.sql, query, scope), scope);
-    return toResponseTimes(await this.sql.rows(responseTimesSql(where)), true);
+    return toResponseTimes(await this.sql.read(responseTimesSql(where)), true);
   }
 }
 

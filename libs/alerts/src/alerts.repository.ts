@@ -155,7 +155,7 @@ export async function sqlFilter(sql: PlainSql, filter: AlertFilterDto, scope: Te
   if ((!checkSuppressed && !checkShelved) || PREPARED.get(filter) === scopeKey(scope)) return filter;
   const tenant = tenantCondition(scope, Prisma.sql`a.tenant_id`);
   const within = tenant ? Prisma.sql`AND ${tenant}` : Prisma.empty;
-  const [found] = await sql.rows<{ suppressed: boolean; shelved: boolean }>(Prisma.sql`
+  const [found] = await sql.read<{ suppressed: boolean; shelved: boolean }>(Prisma.sql`
     SELECT ${checkSuppressed ? Prisma.sql`EXISTS (SELECT 1 FROM alerts a WHERE a.maintenance_window_id IS NOT NULL ${within})` : Prisma.sql`true`} AS suppressed,
            ${checkShelved ? Prisma.sql`EXISTS (SELECT 1 FROM alerts a WHERE a.shelved_until > now() ${within})` : Prisma.sql`true`} AS shelved`);
   const prepared: AlertFilterDto = {
@@ -217,12 +217,12 @@ export class AlertsRepository {
   }
 
   async count(filter: AlertFilterDto, scope: TenantScope): Promise<number> {
-    const rows = await this.sql.rows<{ n: number }>(countSql(await sqlFilter(this.sql, filter, scope), scope));
+    const rows = await this.sql.read<{ n: number }>(countSql(await sqlFilter(this.sql, filter, scope), scope));
     return rows[0].n;
   }
 
   async countUpTo(filter: AlertFilterDto, scope: TenantScope, limit: number): Promise<number> {
-    const rows = await this.sql.rows<{ n: number }>(countUpToSql(await sqlFilter(this.sql, filter, scope), scope, limit));
+    const rows = await this.sql.read<{ n: number }>(countUpToSql(await sqlFilter(this.sql, filter, scope), scope, limit));
     return rows[0].n;
   }
 
@@ -233,7 +233,7 @@ export class AlertsRepository {
    */
   async estimateCount(filter: AlertFilterDto, scope: TenantScope): Promise<number> {
     const where = alertWhere(await sqlFilter(this.sql, filter, scope), scope);
-    const rows = await this.sql.rows<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(Prisma.sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM alerts a ${where}`);
+    const rows = await this.sql.read<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(Prisma.sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM alerts a ${where}`);
     return Math.round(rows[0]['QUERY PLAN'][0].Plan['Plan Rows']);
   }
 
@@ -259,7 +259,7 @@ export class AlertsRepository {
       keyset = where === Prisma.empty ? Prisma.sql`WHERE ${condition}` : Prisma.sql`AND ${condition}`;
     }
     const order = Prisma.join(key.map((expr) => Prisma.sql`${expr} ${dir}`));
-    return this.sql.rows<Alert>(Prisma.sql`SELECT ${ALERT_COLUMNS} FROM alerts a ${where} ${keyset} ORDER BY ${order} LIMIT ${request.take} OFFSET ${skip}`);
+    return this.sql.read<Alert>(Prisma.sql`SELECT ${ALERT_COLUMNS} FROM alerts a ${where} ${keyset} ORDER BY ${order} LIMIT ${request.take} OFFSET ${skip}`);
   }
 
   /** Ids matching a filter after `afterId`, in id order: bulk actions walk a filter with this. */
@@ -267,13 +267,13 @@ export class AlertsRepository {
     const where = alertWhere(await sqlFilter(this.sql, filter, scope), scope);
     const keyset = where === Prisma.empty ? Prisma.sql`WHERE a.id > ${afterId}` : Prisma.sql`AND a.id > ${afterId}`;
     return this.sql
-      .rows<{ id: string }>(Prisma.sql`SELECT a.id FROM alerts a ${where} ${keyset} ORDER BY a.id LIMIT ${take}`)
+      .read<{ id: string }>(Prisma.sql`SELECT a.id FROM alerts a ${where} ${keyset} ORDER BY a.id LIMIT ${take}`)
       .then((rows) => rows.map((row) => row.id));
   }
 
   /** One alert, if it is within the scope. */
   async findById(id: string, scope: TenantScope): Promise<Alert | null> {
-    const [alert] = await this.sql.rows<Alert>(alertByIdSql(id, scope));
+    const [alert] = await this.sql.read<Alert>(alertByIdSql(id, scope));
     return alert ?? null;
   }
 }

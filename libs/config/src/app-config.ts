@@ -45,6 +45,14 @@ export class AppConfig {
   get databasePoolSize(): number {
     return this.env.DATABASE_POOL_SIZE;
   }
+  /** A streaming replica for the reads that may lag (alert lists, details, statistics, exports), or null. */
+  get databaseReadUrl(): string | null {
+    return this.env.DATABASE_READ_URL;
+  }
+  /** How far behind the primary the replica may be and still serve reads. */
+  get readMaxLagSeconds(): number {
+    return this.env.READ_MAX_LAG_SECONDS;
+  }
   get redisUrl(): string {
     return this.env.REDIS_URL;
   }

@@ -112,6 +112,16 @@ export const ENV_SCHEMA = {
     parse: url(['postgresql:', 'postgres:']),
   },
   DATABASE_POOL_SIZE: { expects: 'a whole number of connections from 1 to 200', default: '10', parse: integer(1, 200) },
+  DATABASE_READ_URL: {
+    expects: 'a PostgreSQL URL of a streaming replica of DATABASE_URL for alert lists, details, statistics and exports, or empty for none',
+    default: '',
+    parse: optional(url(['postgresql:', 'postgres:'])),
+  },
+  READ_MAX_LAG_SECONDS: {
+    expects: 'a whole number of seconds from 1 to 3600: reads go to the primary while the replica is further behind',
+    default: '5',
+    parse: integer(1, 3600),
+  },
   REDIS_URL: { expects: 'a Redis URL such as redis://127.0.0.1:6379', default: 'redis://127.0.0.1:6379', parse: url(['redis:', 'rediss:']) },
   REDIS_PREFIX: { expects: 'a non-empty key prefix for queues and rate limits', default: 'alert-ledger', parse: text },
   JWT_SECRET: { expects: 'a secret of at least 32 characters (HS256 signing key)', parse: secret },

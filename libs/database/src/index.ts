@@ -45,6 +45,7 @@ export * from './keyset';
 export * from './tenancy';
 export * from './scoped-prisma';
 export * from './plain-sql';
+export * from './read-replica';
 export * from './pg-types';
 export * from './tolerant-dates';
 export * from './json-rows';

@@ -4,7 +4,7 @@ import { Module } from '@nestjs/common';
 import { AuditTrailModule } from '@app/audit-trail';
 import { OperationsOptions, RedisService } from '@app/common';
 import { AppConfig } from '@app/config';
-import { PrismaService } from '@app/database';
+import { PrismaService, ReadReplica } from '@app/database';
 import { queueMetricsProvider, QueuesModule } from '@app/queues';
 
 import { ExportDownloadsService } from './export-downloads.service';
@@ -53,13 +53,14 @@ import { ExportStorage, LocalExportStorage } from './storage/export-storage';
 })
 export class ExportsModule {}
 
-/** /health/ready of a process that exports: PostgreSQL, Redis and the browser. */
+/** /health/ready of a process that exports: PostgreSQL, Redis and the browser, and the read replica when there is one. */
 export const EXPORTS_READINESS: OperationsOptions = {
   imports: [ExportsModule],
-  inject: [PrismaService, RedisService, ChromiumService],
-  checks: (prisma: PrismaService, redis: RedisService, chromium: ChromiumService) => [
+  inject: [PrismaService, RedisService, ChromiumService, ReadReplica],
+  checks: (prisma: PrismaService, redis: RedisService, chromium: ChromiumService, replica: ReadReplica) => [
     { name: 'database', isReady: () => prisma.isReachable() },
     { name: 'redis', isReady: () => redis.isReachable() },
     { name: 'browser', isReady: () => chromium.isReady() },
+    ...(replica.configured ? [{ name: 'replica', optional: true, isReady: () => Promise.resolve(replica.state()) }] : []),
   ],
 };

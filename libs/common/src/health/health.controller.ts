@@ -5,13 +5,28 @@ import { Public } from '../auth/auth-metadata';
 import { Operation } from '../swagger/operation.decorator';
 import { ProblemException } from '../problem/problem.exception';
 import { ProblemTypes } from '../problem/problem-types';
-import { READINESS_CHECKS, ReadinessCheck } from './readiness';
+import { CheckState, READINESS_CHECKS, ReadinessCheck } from './readiness';
 
 export class HealthStatus {
-  @ApiProperty({ enum: ['ok'], example: 'ok' })
-  status: 'ok';
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string', enum: ['up', 'down'] }, example: { database: 'up', redis: 'up' } })
-  checks: Record<string, 'up' | 'down'>;
+  @ApiProperty({
+    enum: ['ok', 'degraded'],
+    example: 'ok',
+    description: 'degraded: ready, but an optional dependency (the read replica) is not up and the primary serves in its stead',
+  })
+  status: 'ok' | 'degraded';
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string', enum: ['up', 'down', 'lagging'] },
+    example: { database: 'up', redis: 'up', replica: 'up' },
+    description: 'Each dependency: up, down, or (the read replica) lagging more than READ_MAX_LAG_SECONDS behind the primary',
+  })
+  checks: Record<string, CheckState>;
+}
+
+/** A check's answer as /health/ready says it. */
+function stateOf(answer: boolean | CheckState): CheckState {
+  if (answer === true) return 'up';
+  return answer === false ? 'down' : answer;
 }
 
 @ApiTags('operations')
@@ -27,13 +42,16 @@ export class HealthController {
     return { status: 'ok', checks: {} };
   }
 
-  /** Readiness: every dependency answers; 503 problem naming the ones that do not. */
+  /**
+   * Readiness: every required dependency answers; 503 problem naming the ones that do not. An optional
+   * one (the read replica) that is not up leaves the process ready, with status `degraded`.
+   */
   @Get('ready')
-  @Operation({ id: 'getReadiness', summary: 'Readiness probe (database, Redis)', problems: [503] })
+  @Operation({ id: 'getReadiness', summary: 'Readiness probe (database, Redis, browser, read replica)', problems: [503] })
   async ready(): Promise<HealthStatus> {
-    const results = await Promise.all(this.checks.map(async (check) => [check.name, (await check.isReady().catch(() => false)) ? 'up' : 'down'] as const));
-    const checks = Object.fromEntries(results);
-    const down = results.filter(([, state]) => state === 'down').map(([name]) => name);
+    const results = await Promise.all(this.checks.map(async (check) => ({ check, state: stateOf(await check.isReady().catch(() => false)) })));
+    const checks = Object.fromEntries(results.map(({ check, state }) => [check.name, state]));
+    const down = results.filter(({ check, state }) => state !== 'up' && !check.optional).map(({ check }) => check.name);
     if (down.length > 0) {
       throw new ProblemException(ProblemTypes.serviceUnavailable, {
         detail: `Not ready: ${down.join(', ')} unavailable.`,
@@ -41,6 +59,6 @@ export class HealthController {
         extensions: { checks },
       });
     }
-    return { status: 'ok', checks };
+    return { status: results.every(({ state }) => state === 'up') ? 'ok' : 'degraded', checks };
   }
 }

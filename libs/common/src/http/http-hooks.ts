@@ -17,6 +17,7 @@ function header(request: FastifyRequest, name: string): string | undefined {
 export function startRequestContext(request: FastifyRequest, reply: FastifyReply): RequestContext {
   const context: RequestContext = {
     requestId: acceptRequestId(header(request, 'x-request-id')),
+    method: request.method,
     trace: continueTrace(header(request, 'traceparent')),
     startedAt: process.hrtime.bigint(),
     ip: request.ip,

@@ -14,7 +14,7 @@ describe('JsonLogger', () => {
   it('should write one JSON line per request with method, route, status, duration and the request ids', () => {
     const { lines, logger } = capture();
     const trace = { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), parentSpanId: null, flags: '01' };
-    RequestContextStore.run({ requestId: 'req-1', trace, startedAt: 0n }, () => {
+    RequestContextStore.run({ requestId: 'req-1', method: 'GET', trace, startedAt: 0n }, () => {
       logger.request({ method: 'GET', route: '/v1/alerts/:id', url: '/v1/alerts/alr_1', status: 404, duration_ms: 3.2 });
     });
     expect(lines).toEqual([

@@ -64,7 +64,7 @@ export class ProblemResponder {
   sendClientError(error: Error & { code?: string }, socket: Socket): void {
     if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return;
     const status = CLIENT_ERROR_STATUS[error.code ?? ''] ?? 400;
-    const context: RequestContext = { requestId: acceptRequestId(undefined), trace: continueTrace(undefined), startedAt: process.hrtime.bigint() };
+    const context: RequestContext = { requestId: acceptRequestId(undefined), method: '', trace: continueTrace(undefined), startedAt: process.hrtime.bigint() };
     const type = problemTypeForStatus(status);
     const detail = type.status === status ? undefined : `The HTTP request could not be read (${error.code ?? 'parse error'}).`;
     const rendered = this.renderer.render(new ProblemException(type, { detail, cause: error }), context, '', 'en');

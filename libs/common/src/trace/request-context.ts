@@ -5,6 +5,8 @@ import { TraceContext } from './trace-context';
 
 export interface RequestContext {
   requestId: string;
+  /** The HTTP method: a GET's or HEAD's reads may go to the read replica, every other request's see its own writes. */
+  method: string;
   trace: TraceContext;
   startedAt: bigint;
   /** Set once the request is authenticated. */

@@ -40,7 +40,8 @@ export interface AttemptInfo {
 }
 
 /**
- * Runs one export job: claims it, reads the records from one database snapshot in keyset batches,
+ * Runs one export job: claims it, reads the records from one database snapshot in keyset batches (on the
+ * read replica once it has replayed what came before the job, PlainSql.exportSnapshot),
  * writes them through the format's writer, and stores the file with its digests and manifest. Progress
  * is written on a timer (ProgressTicker), and each progress write also notices a cancellation.
  */
@@ -74,8 +75,8 @@ export class ExportRunner {
       if (!source) throw Object.assign(new Error(`resource ${job.resource} cannot be exported`), { permanent: true });
       const workDir = await this.storage.workDir(job.id);
       writer = this.writers.create(job.format);
-      const { file, manifest } = await this.sql.snapshot((run) =>
-        this.write(run, job, source, writer as FormatWriter, workDir, abort.signal, (rows) => {
+      const { file, manifest } = await this.sql.exportSnapshot((run, databaseUrl) =>
+        this.write(run, databaseUrl, job, source, writer as FormatWriter, workDir, abort.signal, (rows) => {
           written += rows;
         }),
       );
@@ -113,8 +114,10 @@ export class ExportRunner {
     if (job) await this.fail(job, message);
   }
 
+  /** `databaseUrl`: the server of `run`'s snapshot (the primary or the read replica), where part threads import it. */
   private async write(
     run: SqlRun,
+    databaseUrl: string,
     job: ExportJob,
     source: RecordSource,
     writer: FormatWriter,
@@ -168,7 +171,7 @@ export class ExportRunner {
         run,
         source,
         selection,
-        job: { databaseUrl: this.config.databaseUrl, format: job.format as 'csv' | 'ndjson', timezone: job.timezone, batchSize: BATCH, fields: job.fields },
+        job: { databaseUrl, format: job.format as 'csv' | 'ndjson', timezone: job.timezone, batchSize: BATCH, fields: job.fields },
         rowCount,
         partRecords: this.config.exportPartRecords,
         threads: this.config.exportThreads,

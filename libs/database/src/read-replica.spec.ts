@@ -1,0 +1,31 @@
+import { caughtUpAt, lsnValue } from './read-replica';
+
+describe('lsnValue', () => {
+  it('should order WAL positions as PostgreSQL does, across the high word', () => {
+    expect(lsnValue('0/3000000')).toBe(0x3000000n);
+    expect(lsnValue('16/B374D848')).toBe((0x16n << 32n) + 0xb374d848n);
+    expect(lsnValue('1/0') > lsnValue('0/FFFFFFFF')).toBe(true);
+  });
+});
+
+describe('caughtUpAt', () => {
+  const samples = [
+    { at: 1_000, lsn: 100n },
+    { at: 2_000, lsn: 100n },
+    { at: 3_000, lsn: 250n },
+    { at: 4_000, lsn: 400n },
+  ];
+
+  it('should answer the newest moment the primary stood at or before the replayed position', () => {
+    expect(caughtUpAt(samples, 400n)).toBe(4_000);
+    expect(caughtUpAt(samples, 500n)).toBe(4_000);
+    expect(caughtUpAt(samples, 399n)).toBe(3_000);
+    // An idle primary: the replica has everything, so the newest sample of that position counts.
+    expect(caughtUpAt(samples, 100n)).toBe(2_000);
+  });
+
+  it('should answer null when the replica is behind every sample kept', () => {
+    expect(caughtUpAt(samples, 99n)).toBeNull();
+    expect(caughtUpAt([], 1n)).toBeNull();
+  });
+});

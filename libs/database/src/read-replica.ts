@@ -1,0 +1,216 @@
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Pool } from 'pg';
+
+import { MetricsService } from '@app/common';
+import { AppConfig } from '@app/config';
+
+import { resilientPool } from './pg-connection';
+import { PG_TYPES } from './pg-types';
+
+/** How the replica stands: serving reads, too far behind (its reads go to the primary), or not answering as a replica. */
+export type ReplicaState = 'up' | 'lagging' | 'down';
+
+/** Why a read that could have gone to the replica went to the primary. */
+export type FallbackReason = 'lagging' | 'down';
+
+/** How often each process measures the replica's lag. */
+export const LAG_CHECK_INTERVAL_MS = 1_000;
+
+/** How often a job that waits for the replica to replay its own writes asks again. */
+const REPLAY_POLL_MS = 50;
+
+/** A pg_lsn ('16/B374D848') as a number that orders as the WAL does. */
+export function lsnValue(lsn: string): bigint {
+  const [high, low] = lsn.split('/');
+  return (BigInt(`0x${high}`) << 32n) + BigInt(`0x${low}`);
+}
+
+/** The primary's WAL position at one moment. */
+interface Sample {
+  at: number;
+  lsn: bigint;
+}
+
+/**
+ * When the primary last stood where the replica stands now: the newest sample of the primary's WAL position
+ * that the replica has replayed (every sample is taken before the replica is asked). The replica then holds
+ * every transaction the primary had committed by that moment, so `now - caughtUpAt` bounds how stale its
+ * reads are. Unlike `now() - pg_last_xact_replay_timestamp()`, this does not grow while the primary is idle.
+ * Null: the replica is behind every sample kept.
+ */
+export function caughtUpAt(samples: readonly Sample[], replayed: bigint): number | null {
+  for (let i = samples.length - 1; i >= 0; i--) if (samples[i].lsn <= replayed) return samples[i].at;
+  return null;
+}
+
+/**
+ * The streaming replica of DATABASE_READ_URL, when there is one: its pool, and how far it is behind.
+ * Every second the process samples the primary's WAL position (`pg_current_wal_lsn()`, on a connection of
+ * its own) and then the replica's replayed position (`pg_last_wal_replay_lsn()`); the replica is `up`
+ * while it has replayed what the primary had written at most READ_MAX_LAG_SECONDS ago, `lagging` when it
+ * is further behind, and `down` when it does not answer, or answers as a primary (promoted, or the
+ * wrong server). Reads that may lag use it only while it is `up` (PlainSql.read); the others are counted
+ * by reason in alert_ledger_replica_fallback_reads_total, and /health/ready reports its state.
+ */
+@Injectable()
+export class ReadReplica implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(ReadReplica.name);
+  /** The replica's pool; null without DATABASE_READ_URL. */
+  readonly pool: Pool | null;
+  readonly url: string | null;
+  /** One connection to the primary for its WAL position. */
+  private readonly probe: Pool | null;
+  private samples: Sample[] = [];
+  private replicaAnswered = false;
+  private caughtUp: number | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private checking: Promise<void> | null = null;
+  private readonly maxLagMs: number;
+  private readonly reads;
+  private readonly fallbacks;
+
+  constructor(config: AppConfig, metrics: MetricsService) {
+    this.url = config.databaseReadUrl;
+    this.maxLagMs = config.readMaxLagSeconds * 1000;
+    this.pool = this.url ? resilientPool({ connectionString: this.url, max: config.databasePoolSize, types: PG_TYPES }) : null;
+    this.probe = this.url ? resilientPool({ connectionString: config.databaseUrl, max: 1 }) : null;
+    this.reads = metrics.counter({
+      name: 'alert_ledger_database_reads_total',
+      help: 'Reads that may lag (alert lists, details, statistics, exports) by the server that answered them: replica or primary',
+      labelNames: ['server'] as const,
+    });
+    this.fallbacks = metrics.counter({
+      name: 'alert_ledger_replica_fallback_reads_total',
+      help: 'Reads that went to the primary because the read replica was more than READ_MAX_LAG_SECONDS behind (lagging) or did not answer (down)',
+      labelNames: ['reason'] as const,
+    });
+    if (!this.url) return;
+    const lagSeconds = () => this.lagSeconds() ?? Number.NaN;
+    metrics.gauge({
+      name: 'alert_ledger_replica_lag_seconds',
+      help: 'How far the read replica is behind the primary: seconds since the primary stood where the replica stands (NaN while it is down)',
+      collect() {
+        this.set(lagSeconds());
+      },
+    });
+  }
+
+  get configured(): boolean {
+    return this.pool !== null;
+  }
+
+  onModuleInit(): void {
+    if (!this.configured) return;
+    void this.check();
+    this.timer = setInterval(() => void this.check(), LAG_CHECK_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  /** Seconds since the primary stood where the replica stands; null while it does not answer as a replica. */
+  lagSeconds(): number | null {
+    if (!this.replicaAnswered) return null;
+    return this.caughtUp === null ? Number.POSITIVE_INFINITY : Math.max(0, Date.now() - this.caughtUp) / 1000;
+  }
+
+  state(): ReplicaState {
+    const lag = this.lagSeconds();
+    if (lag === null) return 'down';
+    return lag * 1000 <= this.maxLagMs ? 'up' : 'lagging';
+  }
+
+  /** The replica's pool for a read that may lag, or null (counted) when it should go to the primary. */
+  poolForRead(): Pool | null {
+    if (!this.pool) return null;
+    const state = this.state();
+    if (state === 'up') return this.pool;
+    this.fellBack(state);
+    return null;
+  }
+
+  /** A read answered by `server` (alert_ledger_database_reads_total). */
+  answered(server: 'replica' | 'primary'): void {
+    this.reads.inc({ server });
+  }
+
+  /** A read that went to the primary instead of the replica. */
+  fellBack(reason: FallbackReason): void {
+    this.fallbacks.inc({ reason });
+  }
+
+  /** A replica read failed for want of its server: it counts as down until a check finds it again. */
+  lost(error: unknown): void {
+    if (this.replicaAnswered) this.logger.warn(`read replica lost (${error instanceof Error ? error.message : String(error)}): reads go to the primary`);
+    this.replicaAnswered = false;
+  }
+
+  /**
+   * Waits until the replica has replayed everything the primary had written when this was called, for a
+   * read that must see writes made before it (an export sees the alerts sent before it was asked for).
+   * False, at once or after READ_MAX_LAG_SECONDS, when it cannot: that read goes to the primary.
+   */
+  async caughtUpWithPrimary(): Promise<boolean> {
+    if (!this.pool || !this.probe || this.state() === 'down') return false;
+    try {
+      const target = await this.primaryPosition();
+      const deadline = Date.now() + this.maxLagMs;
+      for (;;) {
+        const replayed = await this.replayedPosition();
+        if (replayed === null) return false;
+        if (replayed >= target) return true;
+        if (Date.now() >= deadline) return false;
+        await new Promise((done) => setTimeout(done, REPLAY_POLL_MS));
+      }
+    } catch (error) {
+      this.lost(error);
+      return false;
+    }
+  }
+
+  /** Measures the lag once (each LAG_CHECK_INTERVAL_MS; a check still running is not started again). */
+  check(): Promise<void> {
+    this.checking ??= this.measure().finally(() => (this.checking = null));
+    return this.checking;
+  }
+
+  private async measure(): Promise<void> {
+    try {
+      this.samples.push({ at: Date.now(), lsn: await this.primaryPosition() });
+    } catch {
+      // Without the primary's position the lag is not measured: it grows from the last one, and past
+      // READ_MAX_LAG_SECONDS the reads go to the primary, which answers for itself.
+    }
+    const keepFrom = Date.now() - 2 * this.maxLagMs - LAG_CHECK_INTERVAL_MS;
+    while (this.samples.length > 1 && this.samples[0].at < keepFrom) this.samples.shift();
+    try {
+      const replayed = await this.replayedPosition();
+      const wasUp = this.state() === 'up';
+      this.replicaAnswered = replayed !== null;
+      if (replayed !== null) {
+        const at = caughtUpAt(this.samples, replayed);
+        if (at !== null || this.caughtUp === null) this.caughtUp = at;
+      }
+      if (wasUp !== (this.state() === 'up')) this.logger.log(`read replica ${this.state()}`);
+    } catch (error) {
+      this.lost(error);
+    }
+  }
+
+  private async primaryPosition(): Promise<bigint> {
+    const { rows } = await (this.probe as Pool).query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
+    return lsnValue(rows[0].lsn);
+  }
+
+  /** The replica's replayed WAL position; null when the server is not in recovery (not a replica). */
+  private async replayedPosition(): Promise<bigint | null> {
+    const { rows } = await (this.pool as Pool).query<{ lsn: string | null }>(
+      'SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()::text END AS lsn',
+    );
+    return rows[0].lsn === null ? null : lsnValue(rows[0].lsn);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.checking?.catch(() => undefined);
+    await Promise.all([this.pool?.end(), this.probe?.end()]);
+  }
+}
