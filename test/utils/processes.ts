@@ -276,3 +276,25 @@ export async function processesWith(text: string): Promise<number[]> {
   }
   return found;
 }
+
+/** Every running descendant of `pid` (a worker's Chromium, which puppeteer starts in a process group of its own, and the browser's children). */
+export async function descendantsOf(pid: number): Promise<number[]> {
+  const all = (await readdir('/proc')).filter((name) => /^\d+$/.test(name)).map(Number);
+  const parents = new Map<number, number>();
+  for (const candidate of all) {
+    const fields = await statFields(candidate);
+    if (fields.length > 0 && fields[0] !== 'Z') parents.set(candidate, Number(fields[1]));
+  }
+  const found: number[] = [];
+  const frontier = [pid];
+  while (frontier.length > 0) {
+    const parent = frontier.pop() as number;
+    for (const [child, of] of parents) {
+      if (of === parent) {
+        found.push(child);
+        frontier.push(child);
+      }
+    }
+  }
+  return found;
+}
