@@ -186,8 +186,13 @@ describe('a streaming read replica (DATABASE_READ_URL)', () => {
       });
       expect(accepted.status).toBe(202);
       job = accepted.body.data.job_id;
-      // The job waits for the replica to replay what came before it (up to READ_MAX_LAG_SECONDS).
-      await new Promise((done) => setTimeout(done, 1_000));
+      // The worker has claimed the job and waits for the replica to replay what came before it (up to READ_MAX_LAG_SECONDS).
+      const claimedBy = Date.now() + 30_000;
+      while ((await call<{ data: { status: string } }>(api.baseUrl, 'GET', `/v1/exports/${job}`)).body.data.status === 'pending') {
+        if (Date.now() > claimedBy) throw new Error('the export was not claimed in 30 s');
+        await new Promise((done) => setTimeout(done, 50));
+      }
+      await new Promise((done) => setTimeout(done, 500));
     } finally {
       await replica.query('SELECT pg_wal_replay_resume()');
     }

@@ -11,6 +11,8 @@ export function testEnvironment(runId: string): Record<string, string> {
     // Migrated once per run; the run's database and each integration suite's are copies of it.
     TEST_TEMPLATE_DATABASE_URL: template.toString(),
     DATABASE_POOL_SIZE: '5',
+    // A developer's .env may name a replica of another database: the specs read their own run's database.
+    DATABASE_READ_URL: '',
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     REDIS_PREFIX: `alert-ledger-test-${runId}`,
     JWT_SECRET: 'test-jwt-secret-0123456789abcdef0123456789',

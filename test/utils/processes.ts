@@ -143,9 +143,15 @@ async function createCluster(
   await mkdir(dir, { recursive: true });
   await run('chown', ['postgres:postgres', dir]);
   await run('pg_createcluster', [version, name, '--port', String(port), '-d', dir, '--start-conf=manual', ...createOptions]);
-  if (make) await make(dir);
   const ctl = (action: string, ...options: string[]) => run('pg_ctlcluster', [version, name, action, ...options]);
-  await ctl('start');
+  try {
+    if (make) await make(dir);
+    await ctl('start');
+  } catch (error) {
+    await run('pg_dropcluster', ['--stop', version, name]).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     port,
     name,

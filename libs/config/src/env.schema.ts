@@ -118,9 +118,9 @@ export const ENV_SCHEMA = {
     parse: optional(url(['postgresql:', 'postgres:'])),
   },
   READ_MAX_LAG_SECONDS: {
-    expects: 'a whole number of seconds from 1 to 3600: reads go to the primary while the replica is further behind',
+    expects: 'a whole number of seconds from 2 to 3600: reads go to the primary while the replica is further behind (measured once a second)',
     default: '5',
-    parse: integer(1, 3600),
+    parse: integer(2, 3600),
   },
   REDIS_URL: { expects: 'a Redis URL such as redis://127.0.0.1:6379', default: 'redis://127.0.0.1:6379', parse: url(['redis:', 'rediss:']) },
   REDIS_PREFIX: { expects: 'a non-empty key prefix for queues and rate limits', default: 'alert-ledger', parse: text },

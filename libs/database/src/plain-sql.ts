@@ -18,11 +18,6 @@ const SNAPSHOT_BEGIN = 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY';
 /** Methods whose requests write nothing they read back: their reads that may lag may go to the replica. */
 const SAFE_METHODS = new Set(['GET', 'HEAD']);
 
-/** A read the replica could not answer that the primary can: its server is gone, or replay cancelled it (a recovery conflict). */
-function primaryCanAnswer(error: unknown): boolean {
-  return isConnectionError(error) || (error as { code?: string }).code === '40001';
-}
-
 /** Runs one statement on the connection of a transaction. */
 export type SqlRun = <R>(query: Prisma.Sql) => Promise<R[]>;
 
@@ -91,12 +86,13 @@ export class PlainSql implements OnModuleDestroy {
   /**
    * `snapshot` for an export: on the read replica once it has replayed every write the primary had made
    * when this was called (the job and the alerts sent before it), else on the primary. `work` learns the
-   * server's URL, where the export's part threads import the snapshot. A replica lost midway fails the
-   * export (it is retried, on the primary while the replica is down).
+   * server's URL, where the export's part threads import the snapshot. A replica that fails the export
+   * midway (lost, or a recovery conflict cancelling the snapshot) fails that attempt; `primaryOnly` (the
+   * export's retries) reads the primary whatever the replica's state.
    */
-  async exportSnapshot<T>(work: (run: SqlRun, databaseUrl: string) => Promise<T>): Promise<T> {
+  async exportSnapshot<T>(work: (run: SqlRun, databaseUrl: string) => Promise<T>, options: { primaryOnly?: boolean } = {}): Promise<T> {
     const replica = this.replica;
-    if (replica?.pool && replica.url) {
+    if (replica?.pool && replica.url && !options.primaryOnly) {
       if (await replica.caughtUpWithPrimary()) {
         const url = replica.url;
         try {
@@ -104,7 +100,7 @@ export class PlainSql implements OnModuleDestroy {
           replica.answered('replica');
           return result;
         } catch (error) {
-          if (isConnectionError(error)) replica.lost(error);
+          replica.failed(error, isConnectionError(error));
           throw error;
         }
       }
@@ -126,9 +122,7 @@ export class PlainSql implements OnModuleDestroy {
         replica.answered('replica');
         return result;
       } catch (error) {
-        if (!primaryCanAnswer(error)) throw error;
-        if (isConnectionError(error)) replica.lost(error);
-        replica.fellBack('down');
+        replica.fellBack(replica.failed(error, isConnectionError(error)));
       }
     }
     const result = await work(this.pool);

@@ -10,14 +10,33 @@ import { PG_TYPES } from './pg-types';
 /** How the replica stands: serving reads, too far behind (its reads go to the primary), or not answering as a replica. */
 export type ReplicaState = 'up' | 'lagging' | 'down';
 
-/** Why a read that could have gone to the replica went to the primary. */
-export type FallbackReason = 'lagging' | 'down';
+/**
+ * Why a read that could have gone to the replica went to the primary: the replica was too far behind, did
+ * not answer, had no free connection (`busy`), or failed the statement (`error`: a recovery conflict, a
+ * migration it has not replayed yet).
+ */
+export type FallbackReason = 'lagging' | 'down' | 'busy' | 'error';
 
 /** How often each process measures the replica's lag. */
 export const LAG_CHECK_INTERVAL_MS = 1_000;
 
 /** How often a job that waits for the replica to replay its own writes asks again. */
 const REPLAY_POLL_MS = 50;
+
+/** How long one lag check's statement may take before the server counts as not answering. */
+const CHECK_TIMEOUT_MS = 3_000;
+
+/** pg-pool's answer when every connection of the pool is in use past its wait: the server may be fine. */
+const POOL_EXHAUSTED = /^timeout exceeded when trying to connect/;
+
+/** What identifies the data a server holds: its cluster (pg_control_system) and the database. */
+interface Identity {
+  system: string | null;
+  database: string;
+}
+
+const IDENTITY_SQL = `SELECT current_database() AS database,
+  CASE WHEN has_function_privilege('pg_control_system()', 'execute') THEN (pg_control_system()).system_identifier::text END AS system`;
 
 /** A pg_lsn ('16/B374D848') as a number that orders as the WAL does. */
 export function lsnValue(lsn: string): bigint {
@@ -49,8 +68,10 @@ export function caughtUpAt(samples: readonly Sample[], replayed: bigint): number
  * its own) and then the replica's replayed position (`pg_last_wal_replay_lsn()`); the replica is `up`
  * while it has replayed what the primary had written at most READ_MAX_LAG_SECONDS ago, `lagging` when it
  * is further behind, and `down` when it does not answer, or answers as a primary (promoted, or the
- * wrong server). Reads that may lag use it only while it is `up` (PlainSql.read); the others are counted
- * by reason in alert_ledger_replica_fallback_reads_total, and /health/ready reports its state.
+ * wrong server: another cluster, or another database). Reads that may lag use it only while it is `up`
+ * (PlainSql.read); the others are counted by reason in alert_ledger_replica_fallback_reads_total, and
+ * /health/ready reports its state. The measured lag is up to one check interval above the real one (the
+ * newest sample the replica has replayed may be a second old), so READ_MAX_LAG_SECONDS starts at 2.
  */
 @Injectable()
 export class ReadReplica implements OnModuleInit, OnModuleDestroy {
@@ -60,8 +81,15 @@ export class ReadReplica implements OnModuleInit, OnModuleDestroy {
   readonly url: string | null;
   /** One connection to the primary for its WAL position. */
   private readonly probe: Pool | null;
+  /** One connection to the replica for its replayed position: the checks never wait behind the reads. */
+  private readonly replicaProbe: Pool | null;
+  private primaryIdentity: Identity | null = null;
+  /** Whether the replica holding other data was logged (once, until it holds the primary's again). */
+  private otherDataLogged = false;
   private samples: Sample[] = [];
   private replicaAnswered = false;
+  /** Counts the losses: a check that started before the last one does not bring the replica back. */
+  private losses = 0;
   private caughtUp: number | null = null;
   private timer: NodeJS.Timeout | null = null;
   private checking: Promise<void> | null = null;
@@ -72,8 +100,10 @@ export class ReadReplica implements OnModuleInit, OnModuleDestroy {
   constructor(config: AppConfig, metrics: MetricsService) {
     this.url = config.databaseReadUrl;
     this.maxLagMs = config.readMaxLagSeconds * 1000;
-    this.pool = this.url ? resilientPool({ connectionString: this.url, max: config.databasePoolSize, types: PG_TYPES }) : null;
-    this.probe = this.url ? resilientPool({ connectionString: config.databaseUrl, max: 1 }) : null;
+    this.pool = this.url ? resilientPool({ connectionString: this.url, max: config.databasePoolSize, types: PG_TYPES, keepAlive: true }) : null;
+    const probe = { max: 1, query_timeout: CHECK_TIMEOUT_MS, keepAlive: true };
+    this.probe = this.url ? resilientPool({ connectionString: config.databaseUrl, ...probe }) : null;
+    this.replicaProbe = this.url ? resilientPool({ connectionString: this.url, ...probe }) : null;
     this.reads = metrics.counter({
       name: 'alert_ledger_database_reads_total',
       help: 'Reads that may lag (alert lists, details, statistics, exports) by the server that answered them: replica or primary',
@@ -81,7 +111,7 @@ export class ReadReplica implements OnModuleInit, OnModuleDestroy {
     });
     this.fallbacks = metrics.counter({
       name: 'alert_ledger_replica_fallback_reads_total',
-      help: 'Reads that went to the primary because the read replica was more than READ_MAX_LAG_SECONDS behind (lagging) or did not answer (down)',
+      help: 'Reads that went to the primary instead of the read replica: it was more than READ_MAX_LAG_SECONDS behind (lagging), did not answer (down), had no free connection (busy) or failed the statement (error)',
       labelNames: ['reason'] as const,
     });
     if (!this.url) return;
@@ -99,11 +129,12 @@ export class ReadReplica implements OnModuleInit, OnModuleDestroy {
     return this.pool !== null;
   }
 
-  onModuleInit(): void {
+  /** Starts the checks; the first is awaited (a few seconds at most), so that a process starts with the replica's state known. */
+  async onModuleInit(): Promise<void> {
     if (!this.configured) return;
-    void this.check();
     this.timer = setInterval(() => void this.check(), LAG_CHECK_INTERVAL_MS);
     this.timer.unref();
+    await this.check();
   }
 
   /** Seconds since the primary stood where the replica stands; null while it does not answer as a replica. */
@@ -137,10 +168,21 @@ export class ReadReplica implements OnModuleInit, OnModuleDestroy {
     this.fallbacks.inc({ reason });
   }
 
-  /** A replica read failed for want of its server: it counts as down until a check finds it again. */
-  lost(error: unknown): void {
+  /**
+   * A replica read failed: for want of its server, the replica counts as down until a check finds it
+   * again; for want of a free connection (`busy`) or with a statement error, only that read went to the primary.
+   */
+  failed(error: unknown, lostServer: boolean): FallbackReason {
+    if (error instanceof Error && POOL_EXHAUSTED.test(error.message)) return 'busy';
+    if (!lostServer) return 'error';
+    this.lost(error);
+    return 'down';
+  }
+
+  private lost(error: unknown): void {
     if (this.replicaAnswered) this.logger.warn(`read replica lost (${error instanceof Error ? error.message : String(error)}): reads go to the primary`);
     this.replicaAnswered = false;
+    this.losses++;
   }
 
   /**
@@ -149,7 +191,8 @@ export class ReadReplica implements OnModuleInit, OnModuleDestroy {
    * False, at once or after READ_MAX_LAG_SECONDS, when it cannot: that read goes to the primary.
    */
   async caughtUpWithPrimary(): Promise<boolean> {
-    if (!this.pool || !this.probe || this.state() === 'down') return false;
+    // Already too far behind: it would not catch up within the wait.
+    if (!this.pool || !this.probe || this.state() !== 'up') return false;
     try {
       const target = await this.primaryPosition();
       const deadline = Date.now() + this.maxLagMs;
@@ -173,6 +216,8 @@ export class ReadReplica implements OnModuleInit, OnModuleDestroy {
   }
 
   private async measure(): Promise<void> {
+    const losses = this.losses;
+    const wasUp = this.state() === 'up';
     try {
       this.samples.push({ at: Date.now(), lsn: await this.primaryPosition() });
     } catch {
@@ -182,8 +227,8 @@ export class ReadReplica implements OnModuleInit, OnModuleDestroy {
     const keepFrom = Date.now() - 2 * this.maxLagMs - LAG_CHECK_INTERVAL_MS;
     while (this.samples.length > 1 && this.samples[0].at < keepFrom) this.samples.shift();
     try {
-      const replayed = await this.replayedPosition();
-      const wasUp = this.state() === 'up';
+      const replayed = (await this.sameData()) ? await this.replayedPosition() : null;
+      if (losses !== this.losses) return; // a read lost the replica meanwhile: the next check decides
       this.replicaAnswered = replayed !== null;
       if (replayed !== null) {
         const at = caughtUpAt(this.samples, replayed);
@@ -200,9 +245,25 @@ export class ReadReplica implements OnModuleInit, OnModuleDestroy {
     return lsnValue(rows[0].lsn);
   }
 
+  /**
+   * Whether the replica holds the primary's database: the same database name, and the same cluster where
+   * both let us read its identifier. A standby of another cluster, or another database of the right one,
+   * would answer reads from other data, with a lag that means nothing.
+   */
+  private async sameData(): Promise<boolean> {
+    this.primaryIdentity ??= await identityOf(this.probe as Pool);
+    const replica = await identityOf(this.replicaProbe as Pool);
+    const primary = this.primaryIdentity;
+    const same = replica.database === primary.database && (replica.system === null || primary.system === null || replica.system === primary.system);
+    if (!same && !this.otherDataLogged)
+      this.logger.error(`DATABASE_READ_URL holds ${JSON.stringify(replica)}, not the primary's ${JSON.stringify(primary)}: it is not used`);
+    this.otherDataLogged = !same;
+    return same;
+  }
+
   /** The replica's replayed WAL position; null when the server is not in recovery (not a replica). */
   private async replayedPosition(): Promise<bigint | null> {
-    const { rows } = await (this.pool as Pool).query<{ lsn: string | null }>(
+    const { rows } = await (this.replicaProbe as Pool).query<{ lsn: string | null }>(
       'SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()::text END AS lsn',
     );
     return rows[0].lsn === null ? null : lsnValue(rows[0].lsn);
@@ -210,7 +271,13 @@ export class ReadReplica implements OnModuleInit, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    await this.checking?.catch(() => undefined);
-    await Promise.all([this.pool?.end(), this.probe?.end()]);
+    // A check's statements time out after CHECK_TIMEOUT_MS; shutdown does not wait longer for a silent server.
+    await Promise.race([this.checking?.catch(() => undefined), new Promise((done) => setTimeout(done, CHECK_TIMEOUT_MS).unref())]);
+    await Promise.all([this.pool?.end(), this.probe?.end(), this.replicaProbe?.end()]);
   }
+}
+
+async function identityOf(pool: Pool): Promise<Identity> {
+  const { rows } = await pool.query<Identity>(IDENTITY_SQL);
+  return rows[0];
 }

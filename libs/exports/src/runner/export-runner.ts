@@ -75,10 +75,13 @@ export class ExportRunner {
       if (!source) throw Object.assign(new Error(`resource ${job.resource} cannot be exported`), { permanent: true });
       const workDir = await this.storage.workDir(job.id);
       writer = this.writers.create(job.format);
-      const { file, manifest } = await this.sql.exportSnapshot((run, databaseUrl) =>
-        this.write(run, databaseUrl, job, source, writer as FormatWriter, workDir, abort.signal, (rows) => {
-          written += rows;
-        }),
+      // A retry reads the primary: whatever failed the first attempt may have been the replica (a recovery conflict).
+      const { file, manifest } = await this.sql.exportSnapshot(
+        (run, databaseUrl) =>
+          this.write(run, databaseUrl, job, source, writer as FormatWriter, workDir, abort.signal, (rows) => {
+            written += rows;
+          }),
+        { primaryOnly: attempt.attemptsMade > 0 },
       );
       await progress.finish();
       await this.complete(job, file, manifest);
