@@ -34,12 +34,12 @@ async function peakRssMb(pid: number): Promise<number> {
   return Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024);
 }
 
-async function startWorker(url: string, exportDir: string, env: Record<string, string>): Promise<ChildProcess> {
+export async function startWorker(url: string, exportDir: string, env: Record<string, string>, port = WORKER_PORT): Promise<ChildProcess> {
   const child = spawn(process.execPath, [BUILT_MAIN.worker], {
     env: {
       ...process.env,
       DATABASE_URL: url,
-      WORKER_PORT: String(WORKER_PORT),
+      WORKER_PORT: String(port),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       EXPORT_DIR: exportDir,
@@ -48,7 +48,7 @@ async function startWorker(url: string, exportDir: string, env: Record<string, s
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  await waitForHttp(`http://127.0.0.1:${WORKER_PORT}/health/live`, { child, name: 'worker' });
+  await waitForHttp(`http://127.0.0.1:${port}/health/live`, { child, name: 'worker' });
   return child;
 }
 

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 
 import { ensureDotEnv, loadDotEnv } from '../libs/config/src';
 import { runAlerts } from './alerts';
+import { runDeployment } from './deployment';
 import { runExports } from './exports';
 import { runIngest } from './ingest';
 import { runOverhead } from './overhead';
@@ -24,6 +25,7 @@ const SUITES: Record<string, () => Promise<void>> = {
   webhooks: runWebhooks,
   verify: runVerify,
   tlog: runTlog,
+  deployment: runDeployment,
 };
 
 async function main(): Promise<void> {
