@@ -6,7 +6,7 @@ import { sqlFilter } from './alerts.repository';
 function probeSql(found: { suppressed: boolean; shelved: boolean }): { sql: PlainSql; statements: Prisma.Sql[] } {
   const statements: Prisma.Sql[] = [];
   const sql = {
-    rows: (query: Prisma.Sql) => {
+    read: (query: Prisma.Sql) => {
       statements.push(query);
       return Promise.resolve([found]);
     },
