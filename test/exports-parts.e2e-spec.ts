@@ -171,8 +171,11 @@ describe('exports written in parts by threads', () => {
     await withApiEnv({ ...inParts, EXPORT_PART_RECORDS: '5' }, async (api) => {
       const id = await start(api, { resource: 'alerts', format: 'csv', scope: 'filtered', filters: { type: ['many'] } });
       await waitForExport(api, id, auditor, (s) => s.status !== 'pending');
+      // The job is claimed before its work directory is made afresh (emptied): the obstacle goes in once it is there.
+      const work = join(exportDir, '.work', id);
+      for (const deadline = Date.now() + 30_000; !existsSync(work) && Date.now() < deadline;) await new Promise((resolve) => setTimeout(resolve, 5));
       // The last of 1,200 parts finds a directory where its file should go: EISDIR in a part thread.
-      await mkdir(join(exportDir, '.work', id, 'part-1199.csv'), { recursive: true });
+      await mkdir(join(work, 'part-1199.csv'), { recursive: true });
       const status = await waitForExport(api, id, auditor);
       expect(status).toEqual(expect.objectContaining({ status: 'failed', attempts: 1, file_ready: false }));
       expect(status.error_message).toMatch(

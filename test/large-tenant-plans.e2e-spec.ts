@@ -123,7 +123,7 @@ describe('plans in a large tenant', () => {
   });
 
   it('should count a large tenant through an index alone while it has no suppressed or shelved alert, and keep the defaults once it has', async () => {
-    const plain = { rows: async <R>(query: Prisma.Sql) => (await pool.query(query.text, query.values)).rows as R[] } as unknown as PlainSql;
+    const plain = { read: async <R>(query: Prisma.Sql) => (await pool.query(query.text, query.values)).rows as R[] } as unknown as PlainSql;
     const scope = oneTenant(big.id);
     // Without either condition the counts need no column outside the (tenant, severity, …) index: an index-only
     // scan on a vacuumed table (docs/BENCHMARKS.md measures it); with one, every row is read from the heap.
