@@ -89,6 +89,7 @@ export async function runIngest(): Promise<void> {
     const { sent, failed, latencies, elapsed } = await postAlertmanagerLoad(PORT, ingestHeaders, SECONDS, WORKERS);
     const ingestRate = Math.round(sent / elapsed);
     const stored = Number((await pool.query('SELECT count(*) AS n FROM alerts WHERE tenant_id = $1', [tenantId])).rows[0].n);
+    const hourly = await hourlyCountsCost(pool, tenantId, ingestHeaders);
 
     // The same rows as a straight multi-row INSERT, 90 a statement, for 10 s.
     const insertTenant = publicId('tnt');
@@ -198,6 +199,15 @@ events (one chained audit event per new alert).
 Stored: ${stored} distinct alerts (the repeats were recognised and not stored again). Target: at least
 5,000 alerts/s: **${ingestRate >= 5000 ? 'met' : 'not met'}** (${ingestRate}/s).
 
+What the hourly counts' triggers cost ingestion (alert_hourly_counts, issue 21): after the run above, ${HOURLY_ROUNDS}
+pairs of ${HOURLY_SECONDS} s runs alternating the triggers on and off (\`ALTER TABLE alerts DISABLE TRIGGER\`; the
+tenant's counts rebuilt afterwards), alerts/s of each run:
+
+| triggers | alerts/s per run | alerts/s (mean) |
+|---|---|---|
+| on | ${hourly.on.join(' / ')} | ${mean(hourly.on)} |
+| off | ${hourly.off.join(' / ')} | ${mean(hourly.off)} |
+
 **Statistics** over demo-tenant-01, HTTP (8 connections, 10 s) beside the same SQL straight through pg:
 
 | case | HTTP req/s | HTTP p50 ms | SQL req/s | SQL p50 ms | SQL/HTTP |
@@ -211,6 +221,39 @@ Target: within 1.5x of the straight SQL.`,
     await removeBenchAlerts(pool);
     await pool.end();
   }
+}
+
+const HOURLY_ROUNDS = 2;
+const HOURLY_SECONDS = Number(process.env.BENCH_INGEST_HOURLY_SECONDS ?? 20);
+const HOURLY_TRIGGERS = ['alert_hourly_counts_insert', 'alert_hourly_counts_update', 'alert_hourly_counts_delete'];
+
+function mean(values: number[]): number {
+  return Math.round(values.reduce((sum, value) => sum + value, 0) / values.length);
+}
+
+/** Ingestion with the hourly counts' triggers on and off, alternated; then the tenant's counts are rebuilt from its alerts. */
+async function hourlyCountsCost(pool: Pool, tenantId: string, headers: Record<string, string>): Promise<{ on: number[]; off: number[] }> {
+  const runs = { on: [] as number[], off: [] as number[] };
+  const triggers = (action: 'ENABLE' | 'DISABLE') => pool.query(`ALTER TABLE alerts ${HOURLY_TRIGGERS.map((name) => `${action} TRIGGER ${name}`).join(', ')}`);
+  try {
+    for (let round = 0; round < HOURLY_ROUNDS; round++) {
+      for (const state of ['on', 'off'] as const) {
+        await triggers(state === 'on' ? 'ENABLE' : 'DISABLE');
+        const run = await postAlertmanagerLoad(PORT, headers, HOURLY_SECONDS, WORKERS);
+        runs[state].push(Math.round(run.sent / run.elapsed));
+      }
+    }
+  } finally {
+    await triggers('ENABLE');
+    await pool.query('DELETE FROM alert_hourly_counts WHERE tenant_id = $1', [tenantId]);
+    await pool.query(
+      `INSERT INTO alert_hourly_counts (tenant_id, hour, severity, status, source, type, suppressed, count)
+       SELECT tenant_id, date_trunc('hour', created_at, 'UTC'), severity, status, source, type, maintenance_window_id IS NOT NULL, count(*)::int
+         FROM alerts WHERE tenant_id = $1 GROUP BY 1, 2, 3, 4, 5, 6, 7`,
+      [tenantId],
+    );
+  }
+  return runs;
 }
 
 /**

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { dateRange, Principal, ProblemException, ProblemTypes } from '@app/common';
 import { PlainSql, Prisma, requestScope } from '@app/database';
 
+import { alertColumn, countColumn, countsAnswer, groupedCounts } from './alert-hourly-counts';
 import { alertWhere, sqlFilter } from './alerts.repository';
 import { SEVERITIES, STATUSES } from './dto/alert-enums';
 import { AlertFilterDto } from './dto/alert-filter.dto';
@@ -21,13 +22,6 @@ import {
 } from './dto/alert-stats.dto';
 
 type Dimension = 'severity' | 'status' | 'source' | 'type';
-
-const COLUMN: Record<Dimension, Prisma.Sql> = {
-  severity: Prisma.sql`a.severity::text`,
-  status: Prisma.sql`a.status::text`,
-  source: Prisma.sql`a.source`,
-  type: Prisma.sql`a.type`,
-};
 /** Enumerated dimensions answer every value, zeros included, in rank order. */
 const ALL_VALUES: Partial<Record<Dimension, readonly string[]>> = { severity: [...SEVERITIES].reverse(), status: STATUSES };
 const DEFAULT_SPAN_MS: Record<StatsInterval, number> = { hour: 48 * 3_600_000, day: 30 * 86_400_000, week: 26 * 7 * 86_400_000 };
@@ -49,31 +43,42 @@ function round(value: number | null): number | null {
   return value === null ? null : Math.round(value * 10) / 10;
 }
 
-/** Statistics over the alerts the list's filters select, computed in SQL. */
+/**
+ * Statistics over the alerts the list's filters select, computed in SQL: counts from the hourly counts
+ * wherever they give the same answer (alert-hourly-counts.ts), response times from the alerts.
+ */
 @Injectable()
 export class AlertStatsService {
+  /** False: every statistic reads the alerts themselves (the spec that compares both answers). */
+  useHourlyCounts = true;
+
   constructor(private readonly sql: PlainSql) {}
 
   async groups(dimension: Dimension, query: GroupStatsQueryDto, principal: Principal): Promise<GroupStatsDto> {
     const scope = requestScope(principal, query.tenant_id);
-    const where = alertWhere(await sqlFilter(this.sql, query, scope), scope);
+    const filter = await sqlFilter(this.sql, query, scope);
     const all = ALL_VALUES[dimension];
     // An enumerated dimension always answers every value, so `limit` applies to the open ones only.
     const limit = all ? Prisma.empty : Prisma.sql`LIMIT ${query.limit ?? 50}`;
+    const counts = groupedCounts(filter, scope, { alerts: [alertColumn(dimension)], counts: [countColumn(dimension)] }, this.countsAnswer(filter));
     const rows = await this.sql.read<{ key: string; count: number }>(
-      Prisma.sql`SELECT ${COLUMN[dimension]} AS key, count(*)::int AS count FROM alerts a ${where} GROUP BY 1 ORDER BY 2 DESC, 1 ${limit}`,
+      Prisma.sql`SELECT g0 AS key, n::int AS count FROM (${counts}) c ORDER BY 2 DESC, 1 ${limit}`,
     );
     const groups = all ? all.map((key) => ({ key, count: rows.find((row) => row.key === key)?.count ?? 0 })) : rows;
     const total = all ? groups.reduce((sum, group) => sum + group.count, 0) : await this.total(query, principal);
     return { dimension, total, groups };
   }
 
-  private async total(filter: AlertFilterDto, principal: Principal): Promise<number> {
-    const scope = requestScope(principal, filter.tenant_id);
-    const [row] = await this.sql.read<{ n: number }>(
-      Prisma.sql`SELECT count(*)::int AS n FROM alerts a ${alertWhere(await sqlFilter(this.sql, filter, scope), scope)}`,
-    );
+  private async total(query: AlertFilterDto, principal: Principal): Promise<number> {
+    const scope = requestScope(principal, query.tenant_id);
+    const filter = await sqlFilter(this.sql, query, scope);
+    const counts = groupedCounts(filter, scope, { alerts: [Prisma.sql`true`], counts: [Prisma.sql`true`] }, this.countsAnswer(filter));
+    const [row] = await this.sql.read<{ n: number }>(Prisma.sql`SELECT COALESCE(sum(n), 0)::int AS n FROM (${counts}) c`);
     return row.n;
+  }
+
+  private countsAnswer(filter: AlertFilterDto): boolean {
+    return this.useHourlyCounts && countsAnswer(filter);
   }
 
   /**
@@ -98,20 +103,30 @@ export class AlertStatsService {
         ],
       });
     }
-    const filter: AlertFilterDto = { ...query, created_from: from.toISOString(), created_to: to.toISOString() };
     const scope = requestScope(principal, query.tenant_id);
-    const where = alertWhere(await sqlFilter(this.sql, filter, scope), scope);
+    const filter = await sqlFilter(this.sql, { ...query, created_from: from.toISOString(), created_to: to.toISOString() } as AlertFilterDto, scope);
     const unit = Prisma.raw(`'${interval}'`);
     const step = Prisma.raw(`'1 ${interval}'`);
     const series = Prisma.sql`generate_series(date_trunc(${unit}, ${from}::timestamptz), ${to}::timestamptz - interval '1 microsecond', ${step}::interval) AS s(bucket)`;
     const localStart = Prisma.sql`to_char(s.bucket, 'YYYY-MM-DD"T"HH24:MI:SSOF')`;
     const head = { interval, timezone: zone, from: from.toISOString(), to: to.toISOString() };
-    if (query.group_by)
-      return { ...head, ...(await this.groupedSeries(query.group_by, query.limit ?? DEFAULT_SERIES_GROUPS, zone, where, unit, series, localStart)) };
+    // The hourly counts serve buckets that start on whole UTC hours only (not those of a zone 30 or 45 minutes off).
+    const useCounts = this.countsAnswer(filter) && (await this.bucketsOnWholeHours(zone, series));
+    const bucket = { alerts: Prisma.sql`date_trunc(${unit}, a.created_at)`, counts: Prisma.sql`date_trunc(${unit}, r.hour)` };
+    if (query.group_by) {
+      const grouped = groupedCounts(
+        filter,
+        scope,
+        { alerts: [bucket.alerts, alertColumn(query.group_by)], counts: [bucket.counts, countColumn(query.group_by)] },
+        useCounts,
+      );
+      return { ...head, ...(await this.groupedSeries(query.group_by, query.limit ?? DEFAULT_SERIES_GROUPS, zone, grouped, series, localStart)) };
+    }
+    const counts = groupedCounts(filter, scope, { alerts: [bucket.alerts], counts: [bucket.counts] }, useCounts);
     const rows = await this.sql.readInTimeZone<{ start: Date; local_start: string; count: number }>(
       zone,
       Prisma.sql`
-        WITH counts AS (SELECT date_trunc(${unit}, a.created_at) AS bucket, count(*)::int AS n FROM alerts a ${where} GROUP BY 1)
+        WITH counts AS (SELECT g0 AS bucket, n::int AS n FROM (${counts}) c)
         SELECT s.bucket AS start, ${localStart} AS local_start, COALESCE(c.n, 0)::int AS count
           FROM ${series}
           LEFT JOIN counts c ON c.bucket = s.bucket
@@ -129,8 +144,7 @@ export class AlertStatsService {
     groupBy: SeriesGroupBy,
     limit: number,
     zone: string,
-    where: Prisma.Sql,
-    unit: Prisma.Sql,
+    grouped: Prisma.Sql,
     series: Prisma.Sql,
     localStart: Prisma.Sql,
   ): Promise<Pick<TimeseriesDto, 'group_by' | 'groups' | 'buckets'>> {
@@ -140,7 +154,7 @@ export class AlertStatsService {
     const rows = await this.sql.readInTimeZone<{ start: Date; local_start: string; key: string | null; count: number; rank: number | null }>(
       zone,
       Prisma.sql`
-        WITH counts AS (SELECT date_trunc(${unit}, a.created_at) AS bucket, ${COLUMN[groupBy]} AS key, count(*)::int AS n FROM alerts a ${where} GROUP BY 1, 2),
+        WITH counts AS (SELECT g0 AS bucket, g1 AS key, n::int AS n FROM (${grouped}) c),
              top AS (SELECT key, row_number() OVER (ORDER BY sum(n) DESC, key) AS rank FROM counts GROUP BY key ORDER BY sum(n) DESC, key ${top}),
              folded AS (SELECT c.bucket, t.key, min(t.rank) AS rank, sum(c.n)::int AS n FROM counts c LEFT JOIN top t ON t.key = c.key GROUP BY 1, 2)
         SELECT s.bucket AS start, ${localStart} AS local_start, f.key, f.rank::int AS rank, COALESCE(f.n, 0)::int AS count
@@ -164,6 +178,15 @@ export class AlertStatsService {
       else if (bucket.other !== undefined) bucket.other += row.count;
     }
     return { group_by: groupBy, groups: [...named], buckets: [...buckets.values()] };
+  }
+
+  /** Whether every bucket of `series` (in `zone`) starts on a whole UTC hour, so that each hour of the counts falls in one bucket. */
+  private async bucketsOnWholeHours(zone: string, series: Prisma.Sql): Promise<boolean> {
+    const [row] = await this.sql.readInTimeZone<{ aligned: boolean | null }>(
+      zone,
+      Prisma.sql`SELECT bool_and(extract(epoch FROM s.bucket)::bigint % 3600 = 0) AS aligned FROM ${series}`,
+    );
+    return row.aligned !== false;
   }
 
   /** Mean, p50 and p90 of time to acknowledge and to resolve, per severity and overall (MTTA, MTTR), over alerts that got there. */

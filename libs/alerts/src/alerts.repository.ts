@@ -51,11 +51,11 @@ const SORTS: Record<AlertSortKey, { columns: SortColumn[]; value: (alert: Alert)
   id: { columns: [], value: () => [] },
 };
 
-function likePattern(text: string): string {
+export function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-function anyOf(column: Prisma.Sql, values: string[] | undefined, cast = ''): Prisma.Sql | null {
+export function anyOf(column: Prisma.Sql, values: string[] | undefined, cast = ''): Prisma.Sql | null {
   if (!values?.length) return null;
   return cast ? Prisma.sql`${column} = ANY(${values}::${Prisma.raw(cast)}[])` : Prisma.sql`${column} = ANY(${values})`;
 }

@@ -13,6 +13,7 @@ const TENANT_FIELD: Record<string, string> = {
   AuditCheckpoint: 'tenantId',
   AuditLogIncident: 'tenantId',
   AlertTimelineEntry: 'tenantId',
+  AlertHourlyCount: 'tenantId',
   IdempotencyKey: 'tenantId',
   ExportJob: 'tenantId',
   ThreatCase: 'tenantId',

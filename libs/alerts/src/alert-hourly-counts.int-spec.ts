@@ -1,0 +1,176 @@
+import { Principal } from '@app/common';
+import { AlertSeverity, AlertStatus, Prisma, Tenant } from '@app/database';
+
+import { integrationSuite } from '../../../test/utils/integration';
+import { alertRow } from '../../../test/utils/world';
+import { AlertStatsService } from './alert-stats.service';
+import { GroupStatsQueryDto, TimeseriesQueryDto } from './dto/alert-stats.dto';
+
+/** A small deterministic generator (mulberry32), so that a failure can be run again as it was. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SEVERITIES: AlertSeverity[] = ['info', 'low', 'medium', 'high', 'critical'];
+const STATUSES: AlertStatus[] = ['open', 'acknowledged', 'escalated', 'resolved', 'dismissed'];
+const SOURCES = ['ids-suricata', 'edr-falcon', 'waf-edge', 'siem-rules', 'prometheus', 'ids-zeek'];
+const TYPES = ['intrusion', 'malware', 'availability', 'policy'];
+const START = Date.UTC(2026, 2, 1, 0, 17); // a month with a DST change in New York and in Europe
+const SPAN_MS = 45 * 86_400_000;
+
+/**
+ * alert_hourly_counts against the alerts themselves, on random data: the triggers keep the counts equal to
+ * a fresh count of the alerts through inserts, updates and deletes, and every statistic answers the same
+ * from the counts as from the alerts (AlertStatsService with useHourlyCounts off).
+ */
+describe('alert_hourly_counts: statistics from hourly counts, the same as from the alerts', () => {
+  const suite = integrationSuite({ providers: [AlertStatsService] });
+  const pick = <T>(next: () => number, values: readonly T[]): T => values[Math.floor(next() * values.length)];
+  let tenants: Tenant[];
+  let counted: AlertStatsService;
+  let raw: AlertStatsService;
+
+  const principal = (of: Tenant): Principal => ({
+    kind: 'jwt',
+    subject: 'stats',
+    tenantId: of.id,
+    scopes: new Set(['alerts:read']),
+    isAdmin: false,
+    credentialId: 'stats',
+  });
+
+  async function countsMatchAlerts(): Promise<void> {
+    const key = `tenant_id, hour, severity::text AS severity, status::text AS status, source, type, suppressed`;
+    const fresh = await suite.world.prisma.$queryRawUnsafe<unknown[]>(
+      `SELECT ${key}, count::int FROM (SELECT tenant_id, date_trunc('hour', created_at, 'UTC') AS hour, severity, status, source, type,
+              maintenance_window_id IS NOT NULL AS suppressed, count(*) AS count FROM alerts GROUP BY 1, 2, 3, 4, 5, 6, 7) x ORDER BY 1, 2, 3, 4, 5, 6, 7`,
+    );
+    const kept = await suite.world.prisma.$queryRawUnsafe<unknown[]>(
+      `SELECT ${key}, count::int FROM alert_hourly_counts WHERE count <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7`,
+    );
+    expect(kept.length).toBeGreaterThan(100);
+    expect(kept).toEqual(fresh);
+  }
+
+  beforeAll(async () => {
+    const next = random(21);
+    tenants = [await suite.world.tenant('Counts A'), await suite.world.tenant('Counts B')];
+    const rows = Array.from({ length: 4_000 }, () =>
+      alertRow(pick(next, tenants).id, {
+        createdAt: new Date(START + Math.floor(next() * SPAN_MS)),
+        severity: pick(next, SEVERITIES),
+        status: pick(next, STATUSES),
+        source: pick(next, SOURCES),
+        type: pick(next, TYPES),
+        maintenanceWindowId: next() < 0.15 ? 'mw_counts' : null,
+      }),
+    );
+    for (let i = 0; i < rows.length; i += 1_000) await suite.world.prisma.alert.createMany({ data: rows.slice(i, i + 1_000) });
+    const sql = suite.module.get(AlertStatsService);
+    counted = sql;
+    raw = Object.assign(Object.create(Object.getPrototypeOf(sql) as object) as AlertStatsService, sql, { useHourlyCounts: false });
+  });
+
+  it('should keep the counts equal to a fresh count of the alerts through inserts, updates and deletes', async () => {
+    await countsMatchAlerts();
+    const prisma = suite.world.prisma;
+    const ids = (await prisma.alert.findMany({ where: { tenantId: { in: tenants.map((t) => t.id) } }, select: { id: true }, orderBy: { id: 'asc' } })).map(
+      (a) => a.id,
+    );
+    // A lifecycle change of many alerts in one statement, one of a single alert, a window lifted, a severity changed, a purge.
+    await prisma.$executeRaw`UPDATE alerts SET status = 'resolved' WHERE id = ANY(${ids.filter((_, i) => i % 7 === 0)}) AND status <> 'resolved'`;
+    await prisma.alert.update({ where: { id: ids[3] }, data: { status: 'dismissed' } });
+    await prisma.$executeRaw`UPDATE alerts SET maintenance_window_id = NULL WHERE id = ANY(${ids.filter((_, i) => i % 11 === 0)})`;
+    await prisma.$executeRaw`UPDATE alerts SET severity = 'critical', source = 'waf-edge' WHERE id = ANY(${ids.filter((_, i) => i % 13 === 0)})`;
+    await prisma.$executeRaw`UPDATE alerts SET title = title || ' (seen)' WHERE id = ANY(${ids.filter((_, i) => i % 5 === 0)})`;
+    await prisma.$executeRaw`DELETE FROM alerts WHERE id = ANY(${ids.filter((_, i) => i % 17 === 0)})`;
+    // In a transaction that rolls back, nothing of it stays in the counts.
+    await prisma
+      .$transaction(async (tx) => {
+        await tx.$executeRaw`DELETE FROM alerts WHERE id = ANY(${ids.slice(0, 500)})`;
+        throw new Error('rolled back');
+      })
+      .catch(() => undefined);
+    await countsMatchAlerts();
+  });
+
+  it('should answer every group statistic the same from the counts as from the alerts', async () => {
+    const next = random(5);
+    const queries: Partial<GroupStatsQueryDto>[] = [
+      {},
+      { severity: ['high', 'critical'] },
+      { status: ['open'], type: ['malware', 'policy'] },
+      { source: 'ids' },
+      { suppressed: 'true' },
+      { suppressed: 'any', limit: 3 },
+      { created_from: new Date(START + 3 * 86_400_000 + 1_234_567).toISOString(), created_to: new Date(START + 20 * 86_400_000 + 777_777).toISOString() },
+      { created_from: new Date(START + 40 * 86_400_000).toISOString() },
+      { created_to: new Date(START + 5 * 86_400_000 + 59 * 60_000).toISOString(), severity: ['low'] },
+      // Within one hour: the alerts alone.
+      { created_from: new Date(START + 86_400_000 + 60_000).toISOString(), created_to: new Date(START + 86_400_000 + 50 * 60_000).toISOString() },
+    ];
+    for (const query of queries) {
+      for (const dimension of ['severity', 'status', 'source', 'type'] as const) {
+        const tenant = pick(next, tenants);
+        const dto = Object.assign(new GroupStatsQueryDto(), query);
+        const [fromCounts, fromAlerts] = await Promise.all([counted.groups(dimension, dto, principal(tenant)), raw.groups(dimension, dto, principal(tenant))]);
+        expect({ query, dimension, answer: fromCounts }).toEqual({ query, dimension, answer: fromAlerts });
+      }
+    }
+  });
+
+  it('should answer every time series the same from the counts as from the alerts, in whole-hour and in half-hour zones', async () => {
+    const next = random(8);
+    const ranges = [
+      { created_from: new Date(START).toISOString(), created_to: new Date(START + SPAN_MS).toISOString() },
+      { created_from: new Date(START + 2 * 86_400_000 + 1_111_111).toISOString(), created_to: new Date(START + 9 * 86_400_000 + 2_222_222).toISOString() },
+    ];
+    const cases: Partial<TimeseriesQueryDto>[] = [];
+    for (const range of ranges) {
+      for (const interval of ['hour', 'day', 'week'] as const) {
+        if (interval === 'hour' && range === ranges[0]) continue; // more buckets than a series answers
+        for (const timezone of ['UTC', 'America/New_York', 'Asia/Seoul', 'Asia/Kolkata', 'Australia/Adelaide']) {
+          cases.push({ ...range, interval, timezone });
+        }
+      }
+    }
+    cases.push(
+      { ...ranges[0], interval: 'day', group_by: 'severity' },
+      { ...ranges[0], interval: 'week', group_by: 'source', limit: 2, timezone: 'Europe/Berlin' },
+    );
+    cases.push({ ...ranges[1], interval: 'day', group_by: 'status', severity: ['medium'], suppressed: 'any' });
+    for (const query of cases) {
+      const tenant = pick(next, tenants);
+      const dto = Object.assign(new TimeseriesQueryDto(), query);
+      const [fromCounts, fromAlerts] = await Promise.all([counted.timeseries(dto, principal(tenant)), raw.timeseries(dto, principal(tenant))]);
+      expect(fromCounts.buckets.reduce((sum, bucket) => sum + bucket.count, 0)).toBeGreaterThan(0);
+      expect({ query, answer: fromCounts }).toEqual({ query, answer: fromAlerts });
+    }
+  });
+
+  it('should read the alerts for a filter the counts do not hold', async () => {
+    const statements: string[] = [];
+    const sql = suite.module.get(AlertStatsService)['sql'] as { read: (query: Prisma.Sql) => Promise<unknown[]> };
+    const read = sql.read.bind(sql);
+    const spy = jest.spyOn(sql, 'read').mockImplementation((query: Prisma.Sql) => {
+      statements.push(query.text);
+      return read(query);
+    });
+    try {
+      await counted.groups('severity', Object.assign(new GroupStatsQueryDto(), { q: 'scan' }), principal(tenants[0]));
+      await counted.groups('severity', new GroupStatsQueryDto(), principal(tenants[0]));
+    } finally {
+      spy.mockRestore();
+    }
+    const grouping = statements.filter((text) => text.includes('GROUP BY'));
+    expect(grouping).toHaveLength(2);
+    expect(grouping[0]).not.toContain('alert_hourly_counts');
+    expect(grouping[1]).toContain('alert_hourly_counts');
+  });
+});
