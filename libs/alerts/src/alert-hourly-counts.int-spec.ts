@@ -1,10 +1,13 @@
 import { Principal } from '@app/common';
+import { Client } from 'pg';
+
 import { AlertSeverity, AlertStatus, Prisma, Tenant } from '@app/database';
 
 import { integrationSuite } from '../../../test/utils/integration';
 import { alertRow } from '../../../test/utils/world';
 import { AlertStatsService } from './alert-stats.service';
 import { GroupStatsQueryDto, TimeseriesQueryDto } from './dto/alert-stats.dto';
+import { HourlyCountsFolder } from './shelving/hourly-counts-folder';
 
 /** A small deterministic generator (mulberry32), so that a failure can be run again as it was. */
 function random(seed: number): () => number {
@@ -30,7 +33,7 @@ const SPAN_MS = 45 * 86_400_000;
  * from the counts as from the alerts (AlertStatsService with useHourlyCounts off).
  */
 describe('alert_hourly_counts: statistics from hourly counts, the same as from the alerts', () => {
-  const suite = integrationSuite({ providers: [AlertStatsService] });
+  const suite = integrationSuite({ providers: [AlertStatsService, HourlyCountsFolder] });
   const pick = <T>(next: () => number, values: readonly T[]): T => values[Math.floor(next() * values.length)];
   let tenants: Tenant[];
   let counted: AlertStatsService;
@@ -51,8 +54,11 @@ describe('alert_hourly_counts: statistics from hourly counts, the same as from t
       `SELECT ${key}, count::int FROM (SELECT tenant_id, date_trunc('hour', created_at, 'UTC') AS hour, severity, status, source, type,
               maintenance_window_id IS NOT NULL AS suppressed, count(*) AS count FROM alerts GROUP BY 1, 2, 3, 4, 5, 6, 7) x ORDER BY 1, 2, 3, 4, 5, 6, 7`,
     );
+    // A count is its row plus the deltas not folded yet.
     const kept = await suite.world.prisma.$queryRawUnsafe<unknown[]>(
-      `SELECT ${key}, count::int FROM alert_hourly_counts WHERE count <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7`,
+      `SELECT ${key}, count::int FROM (SELECT tenant_id, hour, severity, status, source, type, suppressed, sum(count) AS count
+         FROM (SELECT * FROM alert_hourly_counts UNION ALL SELECT tenant_id, hour, severity, status, source, type, suppressed, count FROM alert_hourly_count_deltas) r
+        GROUP BY 1, 2, 3, 4, 5, 6, 7) x WHERE count <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7`,
     );
     expect(kept.length).toBeGreaterThan(100);
     expect(kept).toEqual(fresh);
@@ -97,6 +103,49 @@ describe('alert_hourly_counts: statistics from hourly counts, the same as from t
         throw new Error('rolled back');
       })
       .catch(() => undefined);
+    // An upsert of alerts: the rows it updates count as updated.
+    await prisma.$executeRaw`INSERT INTO alerts (id, tenant_id, type, source, title, severity, alertable_type, alertable_id, created_at, updated_at)
+      SELECT id, tenant_id, type, source, title, severity, alertable_type, alertable_id, created_at, updated_at FROM alerts WHERE id = ANY(${ids.filter((_, i) => i % 19 === 1)})
+      ON CONFLICT (id) DO UPDATE SET status = 'escalated'`;
+    await countsMatchAlerts();
+    const folder = suite.module.get(HourlyCountsFolder);
+    expect(await folder.fold()).toBeGreaterThan(0);
+    expect(await prisma.alertHourlyCountDelta.count()).toBe(0);
+    expect(await folder.fold()).toBe(0);
+    await countsMatchAlerts();
+  });
+
+  it('should let two transactions write alerts of the same counts in crossed order without waiting on each other', async () => {
+    const [tenant] = tenants;
+    const hour = new Date(START + 30 * 86_400_000);
+    const seed = (severity: AlertSeverity) => alertRow(tenant.id, { createdAt: hour, severity, status: 'open', source: 'crossed', type: 'crossed' });
+    const [first, second] = [seed('critical'), seed('medium')];
+    await suite.world.prisma.alert.createMany({ data: [first, second] });
+    await suite.module.get(HourlyCountsFolder).fold();
+    const clients = [new Client({ connectionString: process.env.DATABASE_URL }), new Client({ connectionString: process.env.DATABASE_URL })];
+    await Promise.all(clients.map((client) => client.connect()));
+    try {
+      // A wait for a lock fails at once instead of hanging: with counts upserted by the writers, the second
+      // UPDATE below would wait for the other transaction's count row, which waits for it (a deadlock).
+      for (const client of clients) await client.query("BEGIN; SET LOCAL lock_timeout = '2s'");
+      const insert = (client: Client, severity: AlertSeverity) => {
+        const row = seed(severity);
+        return client.query(
+          `INSERT INTO alerts (id, tenant_id, type, source, title, severity, status, alertable_type, alertable_id, created_at, updated_at)
+           VALUES ($1, $2, 'crossed', 'crossed', 'crossed', $3, 'open', 'event', $1, $4, $4)`,
+          [row.id, tenant.id, severity, hour],
+        );
+      };
+      await insert(clients[0], 'critical');
+      await insert(clients[1], 'medium');
+      await Promise.all([
+        clients[0].query(`UPDATE alerts SET status = 'acknowledged' WHERE id = $1`, [second.id]),
+        clients[1].query(`UPDATE alerts SET status = 'acknowledged' WHERE id = $1`, [first.id]),
+      ]);
+      await Promise.all(clients.map((client) => client.query('COMMIT')));
+    } finally {
+      await Promise.all(clients.map((client) => client.end()));
+    }
     await countsMatchAlerts();
   });
 
@@ -172,5 +221,27 @@ describe('alert_hourly_counts: statistics from hourly counts, the same as from t
     expect(grouping).toHaveLength(2);
     expect(grouping[0]).not.toContain('alert_hourly_counts');
     expect(grouping[1]).toContain('alert_hourly_counts');
+  });
+
+  it('should read a time series from the counts in a zone whole hours off, and from the alerts in one 30 minutes off', async () => {
+    const statements: string[] = [];
+    const sql = suite.module.get(AlertStatsService)['sql'] as { readInTimeZone: (zone: string, query: Prisma.Sql) => Promise<unknown[]> };
+    const read = sql.readInTimeZone.bind(sql);
+    const spy = jest.spyOn(sql, 'readInTimeZone').mockImplementation((zone: string, query: Prisma.Sql) => {
+      statements.push(query.text);
+      return read(zone, query);
+    });
+    const range = { created_from: new Date(START).toISOString(), created_to: new Date(START + 20 * 86_400_000).toISOString(), interval: 'day' as const };
+    try {
+      for (const timezone of ['America/New_York', 'Asia/Kolkata']) {
+        await counted.timeseries(Object.assign(new TimeseriesQueryDto(), { ...range, timezone }), principal(tenants[1]));
+      }
+    } finally {
+      spy.mockRestore();
+    }
+    const series = statements.filter((text) => text.includes('WITH counts'));
+    expect(series).toHaveLength(2);
+    expect(series[0]).toContain('alert_hourly_counts');
+    expect(series[1]).not.toContain('alert_hourly_counts');
   });
 });

@@ -6,11 +6,16 @@ import { AlertFilterDto } from './dto/alert-filter.dto';
 
 /**
  * Statistics read from alert_hourly_counts (prisma/sql/alert_hourly_counts.sql): the alerts' counts per
- * tenant, UTC hour of created_at, severity, status, source, type and suppressed, kept by triggers in the
- * same transaction as every write of alerts. A year of one tenant is a few thousand of these rows where the
- * alerts are hundreds of thousands. The answer is the one the alerts give: the whole hours of the range
- * come from the counts and its partial first and last hours from the alerts.
+ * tenant, UTC hour of created_at, severity, status, source, type and suppressed, with the deltas that
+ * statement triggers append in the same transaction as every write of alerts and the worker folds in
+ * (HourlyCountsFolder). A tenant's count rows grow with its hours and its distinct keys, not with its alerts.
+ * The answer is the one the alerts give: the whole hours of the range come from the counts and its partial
+ * first and last hours from the alerts.
  */
+
+/** Every count: the folded ones and the deltas not folded yet, which a reader adds up. */
+const COUNTED = Prisma.sql`(SELECT tenant_id, hour, severity, status, source, type, suppressed, count FROM alert_hourly_counts
+  UNION ALL SELECT tenant_id, hour, severity, status, source, type, suppressed, count FROM alert_hourly_count_deltas)`;
 
 /** The filter fields the counts answer (beside the statistics' own parameters); any other needs the alerts. */
 const COUNTED_FIELDS = new Set(['tenant_id', 'created_from', 'created_to', 'timezone', 'severity', 'status', 'source', 'type', 'suppressed', 'shelved']);
@@ -84,7 +89,7 @@ export function groupedCounts(
   const hours = useCounts ? wholeHours(filter) : null;
   if (!hours)
     return Prisma.sql`SELECT ${Prisma.join(group.alerts.map((_, i) => Prisma.raw(`g${i}`)))}, n FROM (${alerts(null)}) x(${Prisma.raw(group.alerts.map((_, i) => `g${i}`).join(', '))}, n)`;
-  const counted = Prisma.sql`SELECT ${Prisma.join(group.counts)}, sum(r.count) AS n FROM alert_hourly_counts r ${countsWhere(filter, scope, hours)} GROUP BY ${positions}`;
+  const counted = Prisma.sql`SELECT ${Prisma.join(group.counts)}, sum(r.count) AS n FROM ${COUNTED} r ${countsWhere(filter, scope, hours)} GROUP BY ${positions}`;
   // The partial hours at the range's ends, from the alerts.
   const edges = [hours.from ? Prisma.sql`a.created_at < ${hours.from}` : null, hours.to ? Prisma.sql`a.created_at >= ${hours.to}` : null].filter(
     (edge): edge is Prisma.Sql => edge !== null,
@@ -94,10 +99,12 @@ export function groupedCounts(
   return Prisma.sql`SELECT ${names}, sum(n)::bigint AS n FROM (${parts}) x(${names}, n) GROUP BY ${names} HAVING sum(n) > 0`;
 }
 
+/** A dimension as a column of the alerts (alias a). */
 export function alertColumn(dimension: CountedDimension): Prisma.Sql {
   return ALERT_COLUMN[dimension];
 }
 
+/** A dimension as a column of the counts (alias r). */
 export function countColumn(dimension: CountedDimension): Prisma.Sql {
   return COUNT_COLUMN[dimension];
 }

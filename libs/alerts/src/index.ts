@@ -26,3 +26,4 @@ export * from './event/alert-event-answer.dto';
 export * from './event/alert-images.service';
 export * from './event/event-image';
 export * from './event/stored-event';
+export * from './shelving/hourly-counts-folder';

@@ -1,19 +1,28 @@
 import { Process, Processor } from '@nestjs/bull';
 import { Logger } from '@nestjs/common';
 
+import { HourlyCountsFolder } from './hourly-counts-folder';
 import { ALERT_SHELVING_JOBS, ALERT_SHELVING_QUEUE } from './shelving-queue';
 import { UnshelveSweepService } from './unshelve-sweep.service';
 
-/** The alert-shelving queue's consumer: one sweep at a time. */
+/** The alert-shelving queue's consumer: one sweep and one fold at a time. */
 @Processor(ALERT_SHELVING_QUEUE)
 export class ShelvingProcessor {
   private readonly logger = new Logger(ShelvingProcessor.name);
 
-  constructor(private readonly sweeper: UnshelveSweepService) {}
+  constructor(
+    private readonly sweeper: UnshelveSweepService,
+    private readonly folder: HourlyCountsFolder,
+  ) {}
 
   @Process({ name: ALERT_SHELVING_JOBS.unshelveExpired, concurrency: 1 })
   async unshelveExpired(): Promise<void> {
     const count = await this.sweeper.sweep();
     if (count > 0) this.logger.log(`${count} shelved alerts came back`);
+  }
+
+  @Process({ name: ALERT_SHELVING_JOBS.foldHourlyCounts, concurrency: 1 })
+  async foldHourlyCounts(): Promise<void> {
+    await this.folder.fold();
   }
 }
