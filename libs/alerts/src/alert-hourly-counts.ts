@@ -87,14 +87,15 @@ export function groupedCounts(
   const alerts = (extra: Prisma.Sql | null) =>
     Prisma.sql`SELECT ${Prisma.join(group.alerts)}, count(*) AS n FROM alerts a ${extra ? (where === Prisma.empty ? Prisma.sql`WHERE ${extra}` : Prisma.sql`${where} AND ${extra}`) : where} GROUP BY ${positions}`;
   const hours = useCounts ? wholeHours(filter) : null;
-  if (!hours)
-    return Prisma.sql`SELECT ${Prisma.join(group.alerts.map((_, i) => Prisma.raw(`g${i}`)))}, n FROM (${alerts(null)}) x(${Prisma.raw(group.alerts.map((_, i) => `g${i}`).join(', '))}, n)`;
-  const counted = Prisma.sql`SELECT ${Prisma.join(group.counts)}, sum(r.count) AS n FROM ${COUNTED} r ${countsWhere(filter, scope, hours)} GROUP BY ${positions}`;
-  // The partial hours at the range's ends, from the alerts.
-  const edges = [hours.from ? Prisma.sql`a.created_at < ${hours.from}` : null, hours.to ? Prisma.sql`a.created_at >= ${hours.to}` : null].filter(
-    (edge): edge is Prisma.Sql => edge !== null,
-  );
-  const parts = edges.length ? Prisma.sql`${counted} UNION ALL ${alerts(Prisma.sql`(${Prisma.join(edges, ' OR ')})`)}` : counted;
+  let parts = alerts(null);
+  if (hours) {
+    const counted = Prisma.sql`SELECT ${Prisma.join(group.counts)}, sum(r.count) AS n FROM ${COUNTED} r ${countsWhere(filter, scope, hours)} GROUP BY ${positions}`;
+    // The partial hours at the range's ends, from the alerts.
+    const edges = [hours.from ? Prisma.sql`a.created_at < ${hours.from}` : null, hours.to ? Prisma.sql`a.created_at >= ${hours.to}` : null].filter(
+      (edge): edge is Prisma.Sql => edge !== null,
+    );
+    parts = edges.length ? Prisma.sql`${counted} UNION ALL ${alerts(Prisma.sql`(${Prisma.join(edges, ' OR ')})`)}` : counted;
+  }
   const names = Prisma.raw(group.alerts.map((_, i) => `g${i}`).join(', '));
   return Prisma.sql`SELECT ${names}, sum(n)::bigint AS n FROM (${parts}) x(${names}, n) GROUP BY ${names} HAVING sum(n) > 0`;
 }

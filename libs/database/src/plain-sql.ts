@@ -100,7 +100,7 @@ export class PlainSql implements OnModuleDestroy {
           replica.answered('replica');
           return result;
         } catch (error) {
-          replica.failed(error, isConnectionError(error));
+          replica.failed(error);
           throw error;
         }
       }
@@ -122,7 +122,7 @@ export class PlainSql implements OnModuleDestroy {
         replica.answered('replica');
         return result;
       } catch (error) {
-        replica.fellBack(replica.failed(error, isConnectionError(error)));
+        replica.fellBack(replica.failed(error));
       }
     }
     const result = await work(this.pool);

@@ -1,4 +1,7 @@
-import { caughtUpAt, lsnValue } from './read-replica';
+import { MetricsService } from '@app/common';
+import { AppConfig } from '@app/config';
+
+import { caughtUpAt, lsnValue, ReadReplica } from './read-replica';
 
 describe('lsnValue', () => {
   it('should order WAL positions as PostgreSQL does, across the high word', () => {
@@ -27,5 +30,16 @@ describe('caughtUpAt', () => {
   it('should answer null when the replica is behind every sample kept', () => {
     expect(caughtUpAt(samples, 99n)).toBeNull();
     expect(caughtUpAt([], 1n)).toBeNull();
+  });
+});
+
+describe('ReadReplica.failed', () => {
+  const replica = new ReadReplica(AppConfig.fromEnvironment({ ...process.env, DATABASE_READ_URL: '' }), new MetricsService());
+
+  it('should tell a pool without a free connection, a lost server and a failed statement apart', () => {
+    expect(replica.failed(new Error('timeout exceeded when trying to connect'))).toBe('busy');
+    expect(replica.failed(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5433'), { code: 'ECONNREFUSED' }))).toBe('down');
+    expect(replica.failed(Object.assign(new Error('canceling statement due to conflict with recovery'), { code: '40001' }))).toBe('error');
+    expect(replica.failed(Object.assign(new Error('relation "alert_hourly_counts" does not exist'), { code: '42P01' }))).toBe('error');
   });
 });

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Pool } from 'pg';
 
-import { MetricsService } from '@app/common';
+import { isConnectionError, MetricsService } from '@app/common';
 import { AppConfig } from '@app/config';
 
 import { resilientPool } from './pg-connection';
@@ -172,9 +172,9 @@ export class ReadReplica implements OnModuleInit, OnModuleDestroy {
    * A replica read failed: for want of its server, the replica counts as down until a check finds it
    * again; for want of a free connection (`busy`) or with a statement error, only that read went to the primary.
    */
-  failed(error: unknown, lostServer: boolean): FallbackReason {
+  failed(error: unknown): FallbackReason {
     if (error instanceof Error && POOL_EXHAUSTED.test(error.message)) return 'busy';
-    if (!lostServer) return 'error';
+    if (!isConnectionError(error)) return 'error';
     this.lost(error);
     return 'down';
   }
