@@ -4,6 +4,7 @@ import { mintDevToken, Scope } from '@app/auth';
 import { publicId } from '@app/common';
 
 import { applyMigrations } from '../libs/database/src/migrator/migrator';
+import { http } from './utils/api';
 import { parseCsv } from './utils/exports';
 import { sample } from './utils/metrics';
 import { AppProcess, privateReplicaPair, PrivateReplicaPair, startApp } from './utils/processes';
@@ -25,20 +26,8 @@ describe('a streaming read replica (DATABASE_READ_URL)', () => {
   let api: AppProcess;
   let worker: AppProcess;
 
-  async function call<T = Record<string, unknown>>(
-    base: string,
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<{ status: number; body: T; text: string }> {
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (/json/.test(response.headers.get('content-type') ?? '') ? JSON.parse(text) : text) as T, text };
-  }
+  /** A request of the operator through the api. */
+  const call = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) => http<T>(api, method, path, { body, headers });
 
   async function metrics(process: AppProcess): Promise<string> {
     return (await fetch(`${process.baseUrl}/metrics`)).text();
@@ -58,7 +47,7 @@ describe('a streaming read replica (DATABASE_READ_URL)', () => {
   }
 
   async function createAlert(title: string): Promise<string> {
-    const created = await call<{ data: { id: string } }>(api.baseUrl, 'POST', '/v1/alerts', {
+    const created = await call<{ data: { id: string } }>('POST', '/v1/alerts', {
       type: 'replica',
       source: 'replica-spec',
       title,
@@ -104,7 +93,7 @@ describe('a streaming read replica (DATABASE_READ_URL)', () => {
     const ready = await readiness(api);
     expect(ready).toEqual({ status: 200, body: { status: 'ok', checks: { database: 'up', redis: 'up', browser: 'up', replica: 'up' } } });
     const before = sample(await metrics(api), 'alert_ledger_database_reads_total', { server: 'replica' }) ?? 0;
-    const list = await call<{ items: unknown[] }>(api.baseUrl, 'GET', '/v1/alerts?type=replica&page_size=100');
+    const list = await call<{ items: unknown[] }>('GET', '/v1/alerts?type=replica&page_size=100');
     expect(list.status).toBe(200);
     expect(list.body.items).toHaveLength(30);
     expect(sample(await metrics(api), 'alert_ledger_database_reads_total', { server: 'replica' })).toBeGreaterThan(before);
@@ -115,9 +104,9 @@ describe('a streaming read replica (DATABASE_READ_URL)', () => {
     try {
       const id = await createAlert('Written while replay is paused');
       // The replica has not replayed the alert: a GET (served there) does not find it yet...
-      expect((await call(api.baseUrl, 'GET', `/v1/alerts/${id}`)).status).toBe(404);
+      expect((await call('GET', `/v1/alerts/${id}`)).status).toBe(404);
       // ...while a write reads it back from the primary.
-      const acknowledged = await call<{ data: { id: string; status: string } }>(api.baseUrl, 'POST', `/v1/alerts/${id}/acknowledge`, {});
+      const acknowledged = await call<{ data: { id: string; status: string } }>('POST', `/v1/alerts/${id}/acknowledge`, {});
       expect(acknowledged.status).toBe(200);
       expect(acknowledged.body.data).toEqual(expect.objectContaining({ id, status: 'acknowledged' }));
 
@@ -127,7 +116,7 @@ describe('a streaming read replica (DATABASE_READ_URL)', () => {
         status: 200,
         body: { status: 'degraded', checks: expect.objectContaining({ database: 'up', replica: 'lagging' }) },
       });
-      const lagging = await call<{ data: { status: string } }>(api.baseUrl, 'GET', `/v1/alerts/${id}`);
+      const lagging = await call<{ data: { status: string } }>('GET', `/v1/alerts/${id}`);
       expect(lagging.status).toBe(200);
       expect(lagging.body.data.status).toBe('acknowledged');
       const body = await metrics(api);
@@ -147,12 +136,12 @@ describe('a streaming read replica (DATABASE_READ_URL)', () => {
     try {
       // The first read may still be sent to the replica: it fails there and the primary answers it.
       const id = await createAlert('Written while the replica is stopped');
-      const detail = await call<{ data: { id: string } }>(api.baseUrl, 'GET', `/v1/alerts/${id}`);
+      const detail = await call<{ data: { id: string } }>('GET', `/v1/alerts/${id}`);
       expect(detail.status).toBe(200);
-      const list = await call<{ items: { id: string }[] }>(api.baseUrl, 'GET', '/v1/alerts?type=replica&page_size=100');
+      const list = await call<{ items: { id: string }[] }>('GET', '/v1/alerts?type=replica&page_size=100');
       expect(list.status).toBe(200);
       expect(list.body.items.map((alert) => alert.id)).toContain(id);
-      const stats = await call(api.baseUrl, 'GET', '/v1/alerts/stats/severity');
+      const stats = await call('GET', '/v1/alerts/stats/severity');
       expect(stats.status).toBe(200);
       await replicaState(api, 'down');
       expect(await readiness(api)).toEqual({ status: 200, body: { status: 'degraded', checks: expect.objectContaining({ database: 'up', replica: 'down' }) } });
@@ -166,7 +155,7 @@ describe('a streaming read replica (DATABASE_READ_URL)', () => {
     await pair.streaming();
     await replicaState(api, 'up');
     const served = sample(await metrics(api), 'alert_ledger_database_reads_total', { server: 'replica' }) ?? 0;
-    expect((await call(api.baseUrl, 'GET', '/v1/alerts?page_size=1')).status).toBe(200);
+    expect((await call('GET', '/v1/alerts?page_size=1')).status).toBe(200);
     expect(sample(await metrics(api), 'alert_ledger_database_reads_total', { server: 'replica' })).toBeGreaterThan(served);
   }, 120_000);
 
@@ -178,7 +167,7 @@ describe('a streaming read replica (DATABASE_READ_URL)', () => {
     let job: string;
     try {
       id = await createAlert('Sent just before the export');
-      const accepted = await call<{ data: { job_id: string } }>(api.baseUrl, 'POST', '/v1/exports', {
+      const accepted = await call<{ data: { job_id: string } }>('POST', '/v1/exports', {
         resource: 'alerts',
         format: 'csv',
         scope: 'filtered',
@@ -188,7 +177,7 @@ describe('a streaming read replica (DATABASE_READ_URL)', () => {
       job = accepted.body.data.job_id;
       // The worker has claimed the job and waits for the replica to replay what came before it (up to READ_MAX_LAG_SECONDS).
       const claimedBy = Date.now() + 30_000;
-      while ((await call<{ data: { status: string } }>(api.baseUrl, 'GET', `/v1/exports/${job}`)).body.data.status === 'pending') {
+      while ((await call<{ data: { status: string } }>('GET', `/v1/exports/${job}`)).body.data.status === 'pending') {
         if (Date.now() > claimedBy) throw new Error('the export was not claimed in 30 s');
         await new Promise((done) => setTimeout(done, 50));
       }
@@ -199,7 +188,7 @@ describe('a streaming read replica (DATABASE_READ_URL)', () => {
     const deadline = Date.now() + 90_000;
     let status: { status: string; manifest: { row_count: number } | null; error_message: string | null };
     for (;;) {
-      status = (await call<{ data: typeof status }>(api.baseUrl, 'GET', `/v1/exports/${job}`)).body.data;
+      status = (await call<{ data: typeof status }>('GET', `/v1/exports/${job}`)).body.data;
       if (!['pending', 'processing'].includes(status.status) || Date.now() > deadline) break;
       await new Promise((done) => setTimeout(done, 100));
     }

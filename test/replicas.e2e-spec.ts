@@ -8,21 +8,13 @@ import { publicId } from '@app/common';
 import { PrismaClient } from '@app/database';
 
 import { applyMigrations, dropDatabase } from '../libs/database/src/migrator/migrator';
+import { http } from './utils/api';
+import { downloadExport, startExport, waitForExport } from './utils/exports';
 import { AppProcess, descendantsOf, startApp, waitForStatus } from './utils/processes';
 import { privateSwift, PrivateSwift } from './utils/swift';
 import { alertRow } from './utils/world';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-
-interface Status {
-  status: string;
-  attempts: number;
-  sha256: string | null;
-  error_message: string | null;
-  progress: { processed: number };
-  manifest: { row_count: number; file_sha256: string | null } | null;
-  manifest_signature: string | null;
-}
 
 /**
  * Several machines as one deployment: two api processes and two worker processes on their own ports,
@@ -52,38 +44,8 @@ describe('replicas of the api and the worker', () => {
     return process;
   }
 
-  async function call<T>(api: AppProcess, method: string, path: string, body?: unknown, as = headers): Promise<{ status: number; body: T }> {
-    const response = await fetch(`${api.baseUrl}${path}`, {
-      method,
-      headers: body === undefined ? as : { ...as, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (/json/.test(response.headers.get('content-type') ?? '') ? JSON.parse(text) : text) as T };
-  }
-
-  async function startExport(api: AppProcess, body: Record<string, unknown>): Promise<string> {
-    const accepted = await call<{ data: { job_id: string } }>(api, 'POST', '/v1/exports', body);
-    expect(accepted.status).toBe(202);
-    return accepted.body.data.job_id;
-  }
-
-  async function waitForExport(api: AppProcess, id: string, done = (s: Status) => !['pending', 'processing'].includes(s.status)): Promise<Status> {
-    const deadline = Date.now() + 150_000;
-    for (;;) {
-      const { status, body } = await call<{ data: Status }>(api, 'GET', `/v1/exports/${id}`);
-      expect(status).toBe(200);
-      if (done(body.data)) return body.data;
-      if (!['pending', 'processing'].includes(body.data.status)) throw new Error(`export ${id} ended ${body.data.status} before it was seen as awaited`);
-      if (Date.now() > deadline) throw new Error(`export ${id} still ${body.data.status}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-
-  async function download(api: AppProcess, id: string, range?: string): Promise<{ status: number; bytes: Buffer }> {
-    const response = await fetch(`${api.baseUrl}/v1/exports/${id}/download`, { headers: range ? { ...headers, range } : headers });
-    return { status: response.status, bytes: Buffer.from(await response.arrayBuffer()) };
-  }
+  /** A job's status, waited for through `api` (150 s at most: a PDF taken over by another worker). */
+  const waitFor = (api: AppProcess, id: string, done?: Parameters<typeof waitForExport>[3]) => waitForExport(api, id, headers, done, 150_000);
 
   /** The bucket's objects of one export job. */
   async function objectsOf(jobId: string): Promise<string[]> {
@@ -124,17 +86,17 @@ describe('replicas of the api and the worker', () => {
   }, 120_000);
 
   it('should serve through the second api an export started through the first, whole and by range, from the shared bucket', async () => {
-    const id = await startExport(api1, { resource: 'alerts', format: 'csv', scope: 'all' });
-    const status = await waitForExport(api2, id);
+    const id = await startExport(api1, { resource: 'alerts', format: 'csv', scope: 'all' }, headers);
+    const status = await waitFor(api2, id);
     expect(status).toEqual(expect.objectContaining({ status: 'completed', attempts: 1, error_message: null }));
     expect(status.manifest?.row_count).toBe(2_400);
-    const [first, second] = await Promise.all([download(api1, id), download(api2, id)]);
+    const [first, second] = await Promise.all([downloadExport(api1, id, headers), downloadExport(api2, id, headers)]);
     expect(second.status).toBe(200);
     expect(sha256(second.bytes)).toBe(status.sha256);
     expect(second.bytes.equals(first.bytes)).toBe(true);
-    const part = await download(api2, id, 'bytes=1000-1999');
+    const part = await fetch(`${api2.baseUrl}/v1/exports/${id}/download`, { headers: { ...headers, range: 'bytes=1000-1999' } });
     expect(part.status).toBe(206);
-    expect(part.bytes.equals(second.bytes.subarray(1000, 2000))).toBe(true);
+    expect(Buffer.from(await part.arrayBuffer()).equals(second.bytes.subarray(1000, 2000))).toBe(true);
     expect(await objectsOf(id)).toEqual([`${tenantId}/${id}.csv`]);
   }, 180_000);
 
@@ -143,8 +105,8 @@ describe('replicas of the api and the worker', () => {
     worker2.child.kill('SIGSTOP');
     let id: string;
     try {
-      id = await startExport(api1, { resource: 'alerts', format: 'pdf', scope: 'filtered', filters: { type: ['large'] } });
-      const running = await waitForExport(api2, id, (s) => s.status === 'processing' && s.progress.processed > 0);
+      id = await startExport(api1, { resource: 'alerts', format: 'pdf', scope: 'filtered', filters: { type: ['large'] } }, headers);
+      const running = await waitFor(api2, id, (s) => s.status === 'processing' && s.progress.processed > 0);
       expect(running.attempts).toBe(1);
       // As when its machine dies: the worker and its Chromium at once.
       const browser = await descendantsOf(worker1.pid);
@@ -160,13 +122,13 @@ describe('replicas of the api and the worker', () => {
     } finally {
       worker2.child.kill('SIGCONT');
     }
-    const status = await waitForExport(api1, id);
+    const status = await waitFor(api1, id);
     expect(status).toEqual(expect.objectContaining({ status: 'completed', attempts: 2, error_message: null }));
     expect(status.manifest?.row_count).toBe(2_400);
     expect(status.manifest?.file_sha256).toBe(status.sha256);
     expect(status.manifest_signature).toEqual(expect.any(String));
     expect(await objectsOf(id)).toEqual([`${tenantId}/${id}.pdf`]);
-    const file = await download(api2, id);
+    const file = await downloadExport(api2, id, headers);
     expect(file.status).toBe(200);
     expect(sha256(file.bytes)).toBe(status.sha256);
     expect(file.bytes.subarray(0, 5).toString()).toBe('%PDF-');
@@ -179,11 +141,11 @@ describe('replicas of the api and the worker', () => {
     // The limit counts per minute: the requests all fall in one minute.
     if (Date.now() % 60_000 > 45_000) await new Promise((done) => setTimeout(done, 60_000 - (Date.now() % 60_000) + 100));
     const statuses: number[] = [];
-    for (let i = 0; i < 8; i++) statuses.push((await call(i % 2 === 0 ? limited1 : limited2, 'GET', '/v1/alerts?page_size=1', undefined, as)).status);
+    for (let i = 0; i < 8; i++) statuses.push((await http(i % 2 === 0 ? limited1 : limited2, 'GET', '/v1/alerts?page_size=1', { headers: as })).status);
     expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429, 429]);
     // Another principal has its own window on both.
     const other = { authorization: bearer('replicas-other', ['alerts:read']) };
-    expect((await call(limited2, 'GET', '/v1/alerts?page_size=1', undefined, other)).status).toBe(200);
+    expect((await http(limited2, 'GET', '/v1/alerts?page_size=1', { headers: other })).status).toBe(200);
   }, 120_000);
 
   it('should run the retention purge once per scheduled time across the workers, not once per worker', async () => {

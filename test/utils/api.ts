@@ -8,6 +8,9 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
+/** Where an api answers: a TestApi, or a real api process (test/utils/processes.ts startApp). */
+export type ApiAddress = Pick<TestApi, 'baseUrl'>;
+
 /** The real API on a real port (127.0.0.1, ephemeral), against the run's database and Redis. */
 export async function startApi(): Promise<TestApi> {
   const app = await createApiApp();
@@ -42,7 +45,7 @@ export interface HttpResult<T = unknown> {
 
 /** A request over real HTTP (Node's fetch); the body is parsed when it is JSON. */
 export async function http<T = Record<string, unknown>>(
-  api: TestApi,
+  api: ApiAddress,
   method: string,
   path: string,
   options: { body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},

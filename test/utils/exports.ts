@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-import { http, TestApi } from './api';
+import { ApiAddress, http } from './api';
 
 const run = promisify(execFile);
 
@@ -28,14 +28,14 @@ export interface ExportStatus {
 }
 
 /** POST /v1/exports, which must answer 202; the job's id. */
-export async function startExport(api: TestApi, body: Record<string, unknown>, headers: Record<string, string>): Promise<string> {
+export async function startExport(api: ApiAddress, body: Record<string, unknown>, headers: Record<string, string>): Promise<string> {
   const result = await http<{ data: { job_id: string } }>(api, 'POST', '/v1/exports', { body, headers });
   expect(result.status).toBe(202);
   return result.body.data.job_id;
 }
 
 /** Cancels a running job (200, cancelled) and waits up to 10 s for its work directory (partial files) to be gone. */
-export async function cancelRunningExport(api: TestApi, id: string, headers: Record<string, string>, exportDir: string): Promise<void> {
+export async function cancelRunningExport(api: ApiAddress, id: string, headers: Record<string, string>, exportDir: string): Promise<void> {
   const cancelled = await http<{ data: ExportStatus }>(api, 'DELETE', `/v1/exports/${id}`, { headers });
   expect(cancelled.status).toBe(200);
   expect(cancelled.body.data.status).toBe('cancelled');
@@ -47,7 +47,7 @@ export async function cancelRunningExport(api: TestApi, id: string, headers: Rec
 
 /** Polls the status endpoint until `done` holds (default: the job left pending/processing). */
 export async function waitForExport(
-  api: TestApi,
+  api: ApiAddress,
   id: string,
   headers: Record<string, string>,
   done = (s: ExportStatus) => !['pending', 'processing'].includes(s.status),
@@ -64,7 +64,11 @@ export async function waitForExport(
 }
 
 /** Downloads raw bytes (fetch), with the response headers. */
-export async function downloadExport(api: TestApi, id: string, headers: Record<string, string>): Promise<{ status: number; headers: Headers; bytes: Buffer }> {
+export async function downloadExport(
+  api: ApiAddress,
+  id: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: Headers; bytes: Buffer }> {
   const response = await fetch(`${api.baseUrl}/v1/exports/${id}/download`, { headers });
   return { status: response.status, headers: response.headers, bytes: Buffer.from(await response.arrayBuffer()) };
 }
