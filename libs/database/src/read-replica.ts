@@ -84,8 +84,8 @@ export class ReadReplica implements OnModuleInit, OnModuleDestroy {
   /** One connection to the replica for its replayed position: the checks never wait behind the reads. */
   private readonly replicaProbe: Pool | null;
   private primaryIdentity: Identity | null = null;
-  /** Whether the replica holding other data was logged (once, until it holds the primary's again). */
-  private otherDataLogged = false;
+  /** Why the server of DATABASE_READ_URL answers but is not used (logged once, until the reason changes). */
+  private refusal: string | null = null;
   private samples: Sample[] = [];
   private replicaAnswered = false;
   /** Counts the losses: a check that started before the last one does not bring the replica back. */
@@ -227,8 +227,10 @@ export class ReadReplica implements OnModuleInit, OnModuleDestroy {
     const keepFrom = Date.now() - 2 * this.maxLagMs - LAG_CHECK_INTERVAL_MS;
     while (this.samples.length > 1 && this.samples[0].at < keepFrom) this.samples.shift();
     try {
-      const replayed = (await this.sameData()) ? await this.replayedPosition() : null;
+      const otherData = await this.otherData();
+      const replayed = otherData ? null : await this.replayedPosition();
       if (losses !== this.losses) return; // a read lost the replica meanwhile: the next check decides
+      this.refuse(otherData ?? (replayed === null ? 'the server is not in recovery (a primary, not a streaming replica)' : null));
       this.replicaAnswered = replayed !== null;
       if (replayed !== null) {
         const at = caughtUpAt(this.samples, replayed);
@@ -246,19 +248,21 @@ export class ReadReplica implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * Whether the replica holds the primary's database: the same database name, and the same cluster where
-   * both let us read its identifier. A standby of another cluster, or another database of the right one,
-   * would answer reads from other data, with a lag that means nothing.
+   * Why the replica does not hold the primary's database, or null when it does: the same database name, and
+   * the same cluster where both let us read its identifier. A standby of another cluster, or another
+   * database of the right one, would answer reads from other data, with a lag that means nothing.
    */
-  private async sameData(): Promise<boolean> {
+  private async otherData(): Promise<string | null> {
     this.primaryIdentity ??= await identityOf(this.probe as Pool);
     const replica = await identityOf(this.replicaProbe as Pool);
     const primary = this.primaryIdentity;
     const same = replica.database === primary.database && (replica.system === null || primary.system === null || replica.system === primary.system);
-    if (!same && !this.otherDataLogged)
-      this.logger.error(`DATABASE_READ_URL holds ${JSON.stringify(replica)}, not the primary's ${JSON.stringify(primary)}: it is not used`);
-    this.otherDataLogged = !same;
-    return same;
+    return same ? null : `it holds ${JSON.stringify(replica)}, not the primary's ${JSON.stringify(primary)}`;
+  }
+
+  private refuse(reason: string | null): void {
+    if (reason && reason !== this.refusal) this.logger.error(`DATABASE_READ_URL is not used: ${reason}`);
+    this.refusal = reason;
   }
 
   /** The replica's replayed WAL position; null when the server is not in recovery (not a replica). */
