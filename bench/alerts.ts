@@ -155,11 +155,86 @@ function serialisers(schema: object, page: unknown): { json: number; compiled: n
   }
 }
 
-interface Case {
+export interface Case {
   name: string;
   path: string;
   twin: () => SqlQuery[];
   explain?: SqlQuery;
+}
+
+/**
+ * List cases (a)–(e) and (a) with `fields=`, on one tenant: the path through the api at `base` (walked to
+ * page 1,000 for (b)) and the same statements straight through pg.
+ */
+export async function listCases(pool: Pool, tenant: string, base: string, headers: Record<string, string>): Promise<Case[]> {
+  const until = new Date(Date.UTC(2026, 10, 1));
+  const from = new Date(until.getTime() - 30 * 86_400_000);
+  const filterA: AlertFilterDto = {
+    severity: ['high', 'critical'],
+    status: ['open', 'acknowledged'],
+    created_from: from.toISOString(),
+    created_to: until.toISOString(),
+  };
+  const whereA = alertWhere(filterA, oneTenant(tenant));
+  const whereTenant = alertWhere({}, oneTenant(tenant));
+  const whereQ = alertWhere({ q: 'kim.minjun' }, oneTenant(tenant));
+  const order = 'ORDER BY a.created_at DESC, a.id DESC LIMIT 51';
+
+  // (b): walk to page 1,000 of the tenant's list to get its cursor (and its keyset position for SQL)
+  let cursorPath = '/v1/alerts?pagination=cursor&page_size=50';
+  for (let page = 1; page < 1000; page++) {
+    const body = (await (await fetch(`${base}${cursorPath}`, { headers })).json()) as { pagination: { next_cursor: string } };
+    cursorPath = `/v1/alerts?page_size=50&cursor=${encodeURIComponent(body.pagination.next_cursor)}`;
+  }
+  const deep = (
+    await pool.query<{ created_at: Date; id: string }>(
+      `SELECT created_at, id FROM alerts WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC OFFSET 49949 LIMIT 1`,
+      [tenant],
+    )
+  ).rows[0];
+  const deepWhere = Prisma.sql`${whereTenant} AND (a.created_at, a.id) < (${deep.created_at}::timestamptz, ${deep.id})`;
+  const detailId = (await pool.query<{ id: string }>('SELECT id FROM alerts WHERE tenant_id = $1 LIMIT 1 OFFSET 777', [tenant])).rows[0].id;
+  const qs = new URLSearchParams({
+    severity: 'high,critical',
+    status: 'open,acknowledged',
+    created_from: from.toISOString(),
+    created_to: until.toISOString(),
+    pagination: 'cursor',
+    page_size: '50',
+  });
+
+  return [
+    {
+      name: '(a) first cursor page: tenant + severity + status + 30 days',
+      path: `/v1/alerts?${qs}`,
+      twin: () => [sql(whereA, order)],
+      explain: sql(whereA, order),
+    },
+    { name: '(b) the tenant list 1,000 pages deep (cursor)', path: cursorPath, twin: () => [sql(deepWhere, order)], explain: sql(deepWhere, order) },
+    {
+      name: '(c) offset page 1 with include_total (tenant, 50,000 rows)',
+      path: '/v1/alerts?page=1&page_size=50&include_total=true',
+      twin: () => [sql(whereTenant, `${order} OFFSET 0`), { text: Prisma.sql`SELECT count(*)::int AS n FROM alerts a ${whereTenant}`.text, values: [tenant] }],
+      explain: { text: Prisma.sql`SELECT count(*)::int AS n FROM alerts a ${whereTenant}`.text, values: [tenant] },
+    },
+    {
+      name: '(d) q search (`kim.minjun`), first cursor page',
+      path: '/v1/alerts?q=kim.minjun&page_size=50&pagination=cursor',
+      twin: () => [sql(whereQ, order)],
+      explain: sql(whereQ, order),
+    },
+    {
+      // Issue 21: the same page with sparse fieldsets (the SQL reads the same rows).
+      name: '(a) with `fields=id,title,severity,status,created_at`',
+      path: `/v1/alerts?${qs}&fields=${SPARSE_FIELDS}`,
+      twin: () => [sql(whereA, order)],
+    },
+    {
+      name: '(e) detail read',
+      path: `/v1/alerts/${detailId}`,
+      twin: () => [{ text: 'SELECT * FROM alerts WHERE id = $1 AND tenant_id = $2', values: [detailId, tenant] }],
+    },
+  ];
 }
 
 export async function runAlerts(): Promise<void> {
@@ -172,78 +247,7 @@ export async function runAlerts(): Promise<void> {
   const headers = { authorization: `Bearer ${token}` };
   const api = await startApi(url);
   try {
-    const until = new Date(Date.UTC(2026, 10, 1));
-    const from = new Date(until.getTime() - 30 * 86_400_000);
-    const filterA: AlertFilterDto = {
-      severity: ['high', 'critical'],
-      status: ['open', 'acknowledged'],
-      created_from: from.toISOString(),
-      created_to: until.toISOString(),
-    };
-    const whereA = alertWhere(filterA, oneTenant(tenant));
-    const whereTenant = alertWhere({}, oneTenant(tenant));
-    const whereQ = alertWhere({ q: 'kim.minjun' }, oneTenant(tenant));
-    const order = 'ORDER BY a.created_at DESC, a.id DESC LIMIT 51';
-
-    // (b): walk to page 1,000 of the tenant's list to get its cursor (and its keyset position for SQL)
-    let cursorPath = '/v1/alerts?pagination=cursor&page_size=50';
-    for (let page = 1; page < 1000; page++) {
-      const body = (await (await fetch(`http://127.0.0.1:${PORT}${cursorPath}`, { headers })).json()) as { pagination: { next_cursor: string } };
-      cursorPath = `/v1/alerts?page_size=50&cursor=${encodeURIComponent(body.pagination.next_cursor)}`;
-    }
-    const deep = (
-      await pool.query<{ created_at: Date; id: string }>(
-        `SELECT created_at, id FROM alerts WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC OFFSET 49949 LIMIT 1`,
-        [tenant],
-      )
-    ).rows[0];
-    const deepWhere = Prisma.sql`${whereTenant} AND (a.created_at, a.id) < (${deep.created_at}::timestamptz, ${deep.id})`;
-    const detailId = (await pool.query<{ id: string }>('SELECT id FROM alerts WHERE tenant_id = $1 LIMIT 1 OFFSET 777', [tenant])).rows[0].id;
-    const qs = new URLSearchParams({
-      severity: 'high,critical',
-      status: 'open,acknowledged',
-      created_from: from.toISOString(),
-      created_to: until.toISOString(),
-      pagination: 'cursor',
-      page_size: '50',
-    });
-
-    const cases: Case[] = [
-      {
-        name: '(a) first cursor page: tenant + severity + status + 30 days',
-        path: `/v1/alerts?${qs}`,
-        twin: () => [sql(whereA, order)],
-        explain: sql(whereA, order),
-      },
-      { name: '(b) the tenant list 1,000 pages deep (cursor)', path: cursorPath, twin: () => [sql(deepWhere, order)], explain: sql(deepWhere, order) },
-      {
-        name: '(c) offset page 1 with include_total (tenant, 50,000 rows)',
-        path: '/v1/alerts?page=1&page_size=50&include_total=true',
-        twin: () => [
-          sql(whereTenant, `${order} OFFSET 0`),
-          { text: Prisma.sql`SELECT count(*)::int AS n FROM alerts a ${whereTenant}`.text, values: [tenant] },
-        ],
-        explain: { text: Prisma.sql`SELECT count(*)::int AS n FROM alerts a ${whereTenant}`.text, values: [tenant] },
-      },
-      {
-        name: '(d) q search (`kim.minjun`), first cursor page',
-        path: '/v1/alerts?q=kim.minjun&page_size=50&pagination=cursor',
-        twin: () => [sql(whereQ, order)],
-        explain: sql(whereQ, order),
-      },
-      {
-        // Issue 21: the same page with sparse fieldsets (the SQL reads the same rows).
-        name: '(a) with `fields=id,title,severity,status,created_at`',
-        path: `/v1/alerts?${qs}&fields=${SPARSE_FIELDS}`,
-        twin: () => [sql(whereA, order)],
-      },
-      {
-        name: '(e) detail read',
-        path: `/v1/alerts/${detailId}`,
-        twin: () => [{ text: 'SELECT * FROM alerts WHERE id = $1 AND tenant_id = $2', values: [detailId, tenant] }],
-      },
-    ];
-
+    const cases = await listCases(pool, tenant, `http://127.0.0.1:${PORT}`, headers);
     const rows: string[] = [];
     const plans: string[] = [];
     const results: Record<string, { http: LoadResult; sql: LoadResult; alone: LoadResult }> = {};

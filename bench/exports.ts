@@ -18,7 +18,7 @@ import { benchToken, benchUrl, ensureData, startApi } from './alerts';
 import { machine, writeSection } from './report';
 import { BUILT_MAIN } from '../scripts/built-apps';
 
-const API_PORT = 3914;
+export const API_PORT = 3914;
 const WORKER_PORT = 3915;
 
 interface Run {

@@ -8,6 +8,7 @@ import { runExports } from './exports';
 import { runIngest } from './ingest';
 import { runOverhead } from './overhead';
 import { runScale } from './scale';
+import { runSizes } from './sizes';
 import { runSoak } from './soak';
 import { runVerify } from './verify';
 import { runTlog } from './tlog';
@@ -26,6 +27,7 @@ const SUITES: Record<string, () => Promise<void>> = {
   verify: runVerify,
   tlog: runTlog,
   deployment: runDeployment,
+  sizes: runSizes,
 };
 
 async function main(): Promise<void> {
