@@ -28,11 +28,11 @@ const START = Date.UTC(2026, 2, 1, 0, 17); // a month with a DST change in New Y
 const SPAN_MS = 45 * 86_400_000;
 
 /**
- * alert_hourly_counts against the alerts themselves, on random data: the triggers keep the counts equal to
- * a fresh count of the alerts through inserts, updates and deletes, and every statistic answers the same
- * from the counts as from the alerts (AlertStatsService with useHourlyCounts off).
+ * alert_hourly_counts and alert_daily_counts against the alerts themselves, on random data: the triggers keep
+ * the counts equal to a fresh count of the alerts through inserts, updates and deletes, and every statistic
+ * answers the same from the counts as from the alerts (AlertStatsService with useHourlyCounts off).
  */
-describe('alert_hourly_counts: statistics from hourly counts, the same as from the alerts', () => {
+describe('alert_hourly_counts and alert_daily_counts: statistics from the counts, the same as from the alerts', () => {
   const suite = integrationSuite({ providers: [AlertStatsService, HourlyCountsFolder] });
   const pick = <T>(next: () => number, values: readonly T[]): T => values[Math.floor(next() * values.length)];
   let tenants: Tenant[];
@@ -62,6 +62,20 @@ describe('alert_hourly_counts: statistics from hourly counts, the same as from t
     );
     expect(kept.length).toBeGreaterThan(100);
     expect(kept).toEqual(fresh);
+    // The daily counts: the same per UTC day without source and type, plus the deltas of the day.
+    const dayKey = `tenant_id, day, severity::text AS severity, status::text AS status, suppressed`;
+    const freshDays = await suite.world.prisma.$queryRawUnsafe<unknown[]>(
+      `SELECT ${dayKey}, count::int FROM (SELECT tenant_id, date_trunc('day', created_at, 'UTC') AS day, severity, status,
+              maintenance_window_id IS NOT NULL AS suppressed, count(*) AS count FROM alerts GROUP BY 1, 2, 3, 4, 5) x ORDER BY 1, 2, 3, 4, 5`,
+    );
+    const keptDays = await suite.world.prisma.$queryRawUnsafe<unknown[]>(
+      `SELECT ${dayKey}, count::int FROM (SELECT tenant_id, day, severity, status, suppressed, sum(count) AS count
+         FROM (SELECT * FROM alert_daily_counts UNION ALL SELECT tenant_id, date_trunc('day', hour, 'UTC'), severity, status, suppressed, count FROM alert_hourly_count_deltas) d
+        GROUP BY 1, 2, 3, 4, 5) x WHERE count <> 0 ORDER BY 1, 2, 3, 4, 5`,
+    );
+    expect(keptDays.length).toBeGreaterThan(50);
+    expect(keptDays.length).toBeLessThan(kept.length);
+    expect(keptDays).toEqual(freshDays);
   }
 
   beforeAll(async () => {
@@ -184,7 +198,7 @@ describe('alert_hourly_counts: statistics from hourly counts, the same as from t
     for (const range of ranges) {
       for (const interval of ['hour', 'day', 'week'] as const) {
         if (interval === 'hour' && range === ranges[0]) continue; // more buckets than a series answers
-        for (const timezone of ['UTC', 'America/New_York', 'Asia/Seoul', 'Asia/Kolkata', 'Australia/Adelaide']) {
+        for (const timezone of ['UTC', 'Europe/London', 'America/New_York', 'Asia/Seoul', 'Asia/Kolkata', 'Australia/Adelaide']) {
           cases.push({ ...range, interval, timezone });
         }
       }
@@ -219,8 +233,43 @@ describe('alert_hourly_counts: statistics from hourly counts, the same as from t
     }
     const grouping = statements.filter((text) => text.includes('GROUP BY'));
     expect(grouping).toHaveLength(2);
-    expect(grouping[0]).not.toContain('alert_hourly_counts');
-    expect(grouping[1]).toContain('alert_hourly_counts');
+    expect(grouping[0]).not.toMatch(/alert_(hourly|daily)_counts/);
+    // No range: every day from the daily counts.
+    expect(grouping[1]).toContain('alert_daily_counts');
+  });
+
+  it('should read the whole days from the daily counts where neither the filter nor the grouping names a source or a type', async () => {
+    const statements: string[] = [];
+    const sql = suite.module.get(AlertStatsService)['sql'] as {
+      read: (query: Prisma.Sql) => Promise<unknown[]>;
+      readInTimeZone: (zone: string, query: Prisma.Sql) => Promise<unknown[]>;
+    };
+    const [read, readInTimeZone] = [sql.read.bind(sql), sql.readInTimeZone.bind(sql)];
+    const spies = [
+      jest.spyOn(sql, 'read').mockImplementation((query: Prisma.Sql) => {
+        statements.push(query.text);
+        return read(query);
+      }),
+      jest.spyOn(sql, 'readInTimeZone').mockImplementation((zone: string, query: Prisma.Sql) => {
+        statements.push(query.text);
+        return readInTimeZone(zone, query);
+      }),
+    ];
+    const range = { created_from: new Date(START).toISOString(), created_to: new Date(START + 20 * 86_400_000).toISOString() };
+    try {
+      await counted.groups('severity', Object.assign(new GroupStatsQueryDto(), range), principal(tenants[0]));
+      await counted.groups('source', Object.assign(new GroupStatsQueryDto(), range), principal(tenants[0]));
+      await counted.groups('severity', Object.assign(new GroupStatsQueryDto(), { ...range, type: ['malware'] }), principal(tenants[0]));
+      await counted.timeseries(Object.assign(new TimeseriesQueryDto(), { ...range, interval: 'day' }), principal(tenants[0]));
+      await counted.timeseries(Object.assign(new TimeseriesQueryDto(), { ...range, interval: 'hour' }), principal(tenants[0]));
+      await counted.timeseries(Object.assign(new TimeseriesQueryDto(), { ...range, interval: 'day', timezone: 'Asia/Seoul' }), principal(tenants[0]));
+    } finally {
+      spies.forEach((spy) => spy.mockRestore());
+    }
+    const grouping = statements.filter((text) => text.includes('GROUP BY'));
+    // severity; source and the source total (read for a dimension without a fixed set of values); a type filter; three series
+    expect(grouping.map((text) => text.includes('alert_daily_counts'))).toEqual([true, false, true, false, true, false, false]);
+    expect(grouping.every((text) => text.includes('alert_hourly_counts'))).toBe(true);
   });
 
   it('should read a time series from the counts in a zone whole hours off, and from the alerts in one 30 minutes off', async () => {

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { dateRange, Principal, ProblemException, ProblemTypes } from '@app/common';
 import { PlainSql, Prisma, requestScope } from '@app/database';
 
-import { alertColumn, countColumn, countsAnswer, groupedCounts } from './alert-hourly-counts';
+import { alertColumn, countColumn, countsAnswer, dayColumn, groupedCounts } from './alert-hourly-counts';
 import { alertWhere, sqlFilter } from './alerts.repository';
 import { SEVERITIES, STATUSES } from './dto/alert-enums';
 import { AlertFilterDto } from './dto/alert-filter.dto';
@@ -60,7 +60,13 @@ export class AlertStatsService {
     const all = ALL_VALUES[dimension];
     // An enumerated dimension always answers every value, so `limit` applies to the open ones only.
     const limit = all ? Prisma.empty : Prisma.sql`LIMIT ${query.limit ?? 50}`;
-    const counts = groupedCounts(filter, scope, { alerts: [alertColumn(dimension)], counts: [countColumn(dimension)] }, this.countsAnswer(filter));
+    const day = dayColumn(dimension);
+    const counts = groupedCounts(
+      filter,
+      scope,
+      { alerts: [alertColumn(dimension)], counts: [countColumn(dimension)], days: day ? [day] : undefined },
+      this.countsAnswer(filter),
+    );
     const rows = await this.sql.read<{ key: string; count: number }>(
       Prisma.sql`SELECT g0 AS key, n::int AS count FROM (${counts}) c ORDER BY 2 DESC, 1 ${limit}`,
     );
@@ -72,7 +78,12 @@ export class AlertStatsService {
   private async total(query: AlertFilterDto, principal: Principal): Promise<number> {
     const scope = requestScope(principal, query.tenant_id);
     const filter = await sqlFilter(this.sql, query, scope);
-    const counts = groupedCounts(filter, scope, { alerts: [Prisma.sql`true`], counts: [Prisma.sql`true`] }, this.countsAnswer(filter));
+    const counts = groupedCounts(
+      filter,
+      scope,
+      { alerts: [Prisma.sql`true`], counts: [Prisma.sql`true`], days: [Prisma.sql`true`] },
+      this.countsAnswer(filter),
+    );
     const [row] = await this.sql.read<{ n: number }>(Prisma.sql`SELECT COALESCE(sum(n), 0)::int AS n FROM (${counts}) c`);
     return row.n;
   }
@@ -110,19 +121,34 @@ export class AlertStatsService {
     const series = Prisma.sql`generate_series(date_trunc(${unit}, ${from}::timestamptz), ${to}::timestamptz - interval '1 microsecond', ${step}::interval) AS s(bucket)`;
     const localStart = Prisma.sql`to_char(s.bucket, 'YYYY-MM-DD"T"HH24:MI:SSOF')`;
     const head = { interval, timezone: zone, from: from.toISOString(), to: to.toISOString() };
-    // The hourly counts serve buckets that start on whole UTC hours only (not those of a zone 30 or 45 minutes off).
-    const useCounts = this.countsAnswer(filter) && (await this.bucketsOnWholeHours(zone, series));
-    const bucket = { alerts: Prisma.sql`date_trunc(${unit}, a.created_at)`, counts: Prisma.sql`date_trunc(${unit}, r.hour)` };
+    // The hourly counts serve buckets that start on whole UTC hours only (not those of a zone 30 or 45 minutes
+    // off), the daily counts buckets of days or weeks that start on whole UTC days.
+    const aligned = this.countsAnswer(filter) ? await this.bucketsAligned(zone, interval, series) : { hours: false, days: false };
+    const bucket = {
+      alerts: Prisma.sql`date_trunc(${unit}, a.created_at)`,
+      counts: Prisma.sql`date_trunc(${unit}, r.hour)`,
+      days: aligned.days ? Prisma.sql`date_trunc(${unit}, d.day)` : null,
+    };
     if (query.group_by) {
+      const day = dayColumn(query.group_by);
       const grouped = groupedCounts(
         filter,
         scope,
-        { alerts: [bucket.alerts, alertColumn(query.group_by)], counts: [bucket.counts, countColumn(query.group_by)] },
-        useCounts,
+        {
+          alerts: [bucket.alerts, alertColumn(query.group_by)],
+          counts: [bucket.counts, countColumn(query.group_by)],
+          days: bucket.days && day ? [bucket.days, day] : undefined,
+        },
+        aligned.hours,
       );
       return { ...head, ...(await this.groupedSeries(query.group_by, query.limit ?? DEFAULT_SERIES_GROUPS, zone, grouped, series, localStart)) };
     }
-    const counts = groupedCounts(filter, scope, { alerts: [bucket.alerts], counts: [bucket.counts] }, useCounts);
+    const counts = groupedCounts(
+      filter,
+      scope,
+      { alerts: [bucket.alerts], counts: [bucket.counts], days: bucket.days ? [bucket.days] : undefined },
+      aligned.hours,
+    );
     const rows = await this.sql.readInTimeZone<{ start: Date; local_start: string; count: number }>(
       zone,
       Prisma.sql`
@@ -180,14 +206,18 @@ export class AlertStatsService {
     return { group_by: groupBy, groups: [...named], buckets: [...buckets.values()] };
   }
 
-  /** Whether every bucket of `series` (in `zone`) starts on a whole UTC hour, so that each hour of the counts falls in one bucket. */
-  private async bucketsOnWholeHours(zone: string, series: Prisma.Sql): Promise<boolean> {
-    if (zone === 'UTC') return true; // the default: no round trip to find what is always so
-    const [row] = await this.sql.readInTimeZone<{ aligned: boolean | null }>(
+  /**
+   * Whether every bucket of `series` (in `zone`) starts on a whole UTC hour, so that each hour of the counts
+   * falls in one bucket, and whether every bucket is a day or more starting on a whole UTC day, so that each
+   * day of the daily counts does.
+   */
+  private async bucketsAligned(zone: string, interval: string, series: Prisma.Sql): Promise<{ hours: boolean; days: boolean }> {
+    if (zone === 'UTC') return { hours: true, days: interval !== 'hour' }; // the default: no round trip to find what is always so
+    const [row] = await this.sql.readInTimeZone<{ hours: boolean | null; days: boolean | null }>(
       zone,
-      Prisma.sql`SELECT bool_and(extract(epoch FROM s.bucket)::bigint % 3600 = 0) AS aligned FROM ${series}`,
+      Prisma.sql`SELECT bool_and(extract(epoch FROM s.bucket)::bigint % 3600 = 0) AS hours, bool_and(extract(epoch FROM s.bucket)::bigint % 86400 = 0) AS days FROM ${series}`,
     );
-    return row.aligned !== false;
+    return { hours: row.hours !== false, days: interval !== 'hour' && row.days !== false };
   }
 
   /** Mean, p50 and p90 of time to acknowledge and to resolve, per severity and overall (MTTA, MTTR), over alerts that got there. */

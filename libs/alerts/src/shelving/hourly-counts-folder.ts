@@ -10,7 +10,10 @@ import { ALERT_SHELVING_JOBS, ALERT_SHELVING_QUEUE } from './shelving-queue';
 /** How often the worker folds the hourly counts' deltas: a reader adds up what is not folded yet, so this bounds its extra rows, not staleness. */
 export const HOURLY_COUNTS_FOLD_MS = 5_000;
 
-/** Folds alert_hourly_count_deltas into alert_hourly_counts (fold_alert_hourly_count_deltas, prisma/sql/alert_hourly_counts.sql). */
+/**
+ * Folds alert_hourly_count_deltas into alert_hourly_counts (fold_alert_hourly_count_deltas, prisma/sql/alert_hourly_counts.sql),
+ * and so into alert_daily_counts, which triggers on the hourly counts keep (prisma/sql/alert_daily_counts.sql).
+ */
 @Injectable()
 export class HourlyCountsFolder {
   constructor(private readonly sql: PlainSql) {}
