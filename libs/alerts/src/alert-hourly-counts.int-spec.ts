@@ -99,6 +99,10 @@ describe('alert_hourly_counts and alert_daily_counts: statistics from the counts
 
   it('should keep the counts equal to a fresh count of the alerts through inserts, updates and deletes', async () => {
     await countsMatchAlerts();
+    // Folded once here, the fold below updates count rows (and so the daily counts' UPDATE trigger runs).
+    const folder = suite.module.get(HourlyCountsFolder);
+    expect(await folder.fold()).toBeGreaterThan(0);
+    await countsMatchAlerts();
     const prisma = suite.world.prisma;
     const ids = (await prisma.alert.findMany({ where: { tenantId: { in: tenants.map((t) => t.id) } }, select: { id: true }, orderBy: { id: 'asc' } })).map(
       (a) => a.id,
@@ -122,7 +126,6 @@ describe('alert_hourly_counts and alert_daily_counts: statistics from the counts
       SELECT id, tenant_id, type, source, title, severity, alertable_type, alertable_id, created_at, updated_at FROM alerts WHERE id = ANY(${ids.filter((_, i) => i % 19 === 1)})
       ON CONFLICT (id) DO UPDATE SET status = 'escalated'`;
     await countsMatchAlerts();
-    const folder = suite.module.get(HourlyCountsFolder);
     expect(await folder.fold()).toBeGreaterThan(0);
     expect(await prisma.alertHourlyCountDelta.count()).toBe(0);
     expect(await folder.fold()).toBe(0);
@@ -161,6 +164,45 @@ describe('alert_hourly_counts and alert_daily_counts: statistics from the counts
       await Promise.all(clients.map((client) => client.end()));
     }
     await countsMatchAlerts();
+    await suite.module.get(HourlyCountsFolder).fold();
+    await countsMatchAlerts();
+  });
+
+  it('should follow a rebuild of the hourly counts in the daily counts, and empty both with the alerts', async () => {
+    const [tenant] = tenants;
+    const prisma = suite.world.prisma;
+    const days = () => prisma.$queryRaw<{ n: number; negative: number }[]>`
+      SELECT COALESCE(sum(count), 0)::int AS n, count(*) FILTER (WHERE count < 0)::int AS negative FROM alert_daily_counts WHERE tenant_id = ${tenant.id}`;
+    await suite.module.get(HourlyCountsFolder).fold();
+    const before = await days();
+    expect(before[0].n).toBeGreaterThan(1_000);
+    // A rebuild of one tenant's hourly counts, as bench/ingest.ts does after its runs without triggers.
+    await prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`DELETE FROM alert_hourly_counts WHERE tenant_id = ${tenant.id}`;
+      await tx.$executeRaw`INSERT INTO alert_hourly_counts (tenant_id, hour, severity, status, source, type, suppressed, count)
+        SELECT tenant_id, date_trunc('hour', created_at, 'UTC'), severity, status, source, type, maintenance_window_id IS NOT NULL, count(*)::int
+          FROM alerts WHERE tenant_id = ${tenant.id} GROUP BY 1, 2, 3, 4, 5, 6, 7`;
+    });
+    expect(await days()).toEqual(before);
+    await countsMatchAlerts();
+    // TRUNCATE, in a transaction that rolls back (other suites share the database).
+    const client = new Client({ connectionString: process.env.DATABASE_URL });
+    await client.connect();
+    try {
+      await client.query("BEGIN; SET LOCAL lock_timeout = '10s'");
+      await client.query('TRUNCATE alerts CASCADE');
+      const emptied = await client.query<{ days: number; hours: number }>(
+        'SELECT (SELECT count(*) FROM alert_daily_counts)::int AS days, (SELECT count(*) FROM alert_hourly_counts)::int AS hours',
+      );
+      expect(emptied.rows).toEqual([{ days: 0, hours: 0 }]);
+      await client.query('ROLLBACK; BEGIN');
+      await client.query('TRUNCATE alert_hourly_counts');
+      expect((await client.query<{ n: number }>('SELECT count(*)::int AS n FROM alert_daily_counts')).rows).toEqual([{ n: 0 }]);
+    } finally {
+      await client.query('ROLLBACK').catch(() => undefined);
+      await client.end();
+    }
+    expect(await days()).toEqual(before);
   });
 
   it('should answer every group statistic the same from the counts as from the alerts', async () => {

@@ -19,9 +19,20 @@ import { AlertFilterDto } from './dto/alert-filter.dto';
 const COUNTED = Prisma.sql`(SELECT tenant_id, hour, severity, status, source, type, suppressed, count FROM alert_hourly_counts
   UNION ALL SELECT tenant_id, hour, severity, status, source, type, suppressed, count FROM alert_hourly_count_deltas)`;
 
-/** Every daily count: the folded ones and the deltas not folded yet, by their UTC day. */
-const DAILY_COUNTED = Prisma.sql`(SELECT tenant_id, day, severity, status, suppressed, count FROM alert_daily_counts
-  UNION ALL SELECT tenant_id, date_trunc('day', hour, 'UTC'), severity, status, suppressed, count FROM alert_hourly_count_deltas)`;
+type Span = { from?: Date; to?: Date };
+
+/**
+ * Every daily count of the days [from, to): the folded ones and the deltas not folded yet, by their UTC day.
+ * The deltas are bounded by their own hour (the days are whole), so that their index serves.
+ */
+function dailyCounted(days: Span): Prisma.Sql {
+  const bounds = [days.from ? Prisma.sql`hour >= ${days.from}` : null, days.to ? Prisma.sql`hour < ${days.to}` : null].filter(
+    (bound): bound is Prisma.Sql => bound !== null,
+  );
+  return Prisma.sql`(SELECT tenant_id, day, severity, status, suppressed, count FROM alert_daily_counts
+  UNION ALL SELECT tenant_id, date_trunc('day', hour, 'UTC'), severity, status, suppressed, count FROM alert_hourly_count_deltas
+  ${bounds.length ? Prisma.sql`WHERE ${Prisma.join(bounds, ' AND ')}` : Prisma.empty})`;
+}
 
 /** The filter fields the counts answer (beside the statistics' own parameters); any other needs the alerts. */
 const COUNTED_FIELDS = new Set(['tenant_id', 'created_from', 'created_to', 'timezone', 'severity', 'status', 'source', 'type', 'suppressed', 'shelved']);
@@ -61,8 +72,6 @@ export function countsAnswer(filter: AlertFilterDto): boolean {
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
-
-type Span = { from?: Date; to?: Date };
 
 /** The whole UTC hours of a range: the counts serve [from, to); the alerts the rest of the range. Unbounded sides stay open. */
 function wholeHours(filter: AlertFilterDto): Span | null {
@@ -133,7 +142,7 @@ export function groupedCounts(
     const counted = [
       ...(days && group.days
         ? [
-            Prisma.sql`SELECT ${Prisma.join(group.days)}, sum(d.count) AS n FROM ${DAILY_COUNTED} d ${countsWhere(filter, scope, 'd', days)} GROUP BY ${positions}`,
+            Prisma.sql`SELECT ${Prisma.join(group.days)}, sum(d.count) AS n FROM ${dailyCounted(days)} d ${countsWhere(filter, scope, 'd', days)} GROUP BY ${positions}`,
           ]
         : []),
       // One statement a span, each an index range of its own (an OR of two ranges would read the days between).
