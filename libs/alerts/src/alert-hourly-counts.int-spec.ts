@@ -30,7 +30,7 @@ const SPAN_MS = 45 * 86_400_000;
 /**
  * alert_hourly_counts and alert_daily_counts against the alerts themselves, on random data: the triggers keep
  * the counts equal to a fresh count of the alerts through inserts, updates and deletes, and every statistic
- * answers the same from the counts as from the alerts (AlertStatsService with useHourlyCounts off).
+ * answers the same from the counts as from the alerts (AlertStatsService with useCounts off).
  */
 describe('alert_hourly_counts and alert_daily_counts: statistics from the counts, the same as from the alerts', () => {
   const suite = integrationSuite({ providers: [AlertStatsService, HourlyCountsFolder] });
@@ -94,7 +94,7 @@ describe('alert_hourly_counts and alert_daily_counts: statistics from the counts
     for (let i = 0; i < rows.length; i += 1_000) await suite.world.prisma.alert.createMany({ data: rows.slice(i, i + 1_000) });
     const sql = suite.module.get(AlertStatsService);
     counted = sql;
-    raw = Object.assign(Object.create(Object.getPrototypeOf(sql) as object) as AlertStatsService, sql, { useHourlyCounts: false });
+    raw = Object.assign(Object.create(Object.getPrototypeOf(sql) as object) as AlertStatsService, sql, { useCounts: false });
   });
 
   it('should keep the counts equal to a fresh count of the alerts through inserts, updates and deletes', async () => {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { dateRange, Principal, ProblemException, ProblemTypes } from '@app/common';
-import { PlainSql, Prisma, requestScope } from '@app/database';
+import { PlainSql, Prisma, requestScope, TenantScope } from '@app/database';
 
 import { alertColumn, countColumn, countsAnswer, dayColumn, groupedCounts } from './alert-hourly-counts';
 import { alertWhere, sqlFilter } from './alerts.repository';
@@ -44,13 +44,13 @@ function round(value: number | null): number | null {
 }
 
 /**
- * Statistics over the alerts the list's filters select, computed in SQL: counts from the hourly counts
+ * Statistics over the alerts the list's filters select, computed in SQL: counts from the hourly and daily counts
  * wherever they give the same answer (alert-hourly-counts.ts), response times from the alerts.
  */
 @Injectable()
 export class AlertStatsService {
-  /** False: every statistic reads the alerts themselves (the spec that compares both answers). */
-  useHourlyCounts = true;
+  /** False: every statistic reads the alerts themselves, neither the hourly nor the daily counts (the spec that compares both answers). */
+  useCounts = true;
 
   constructor(private readonly sql: PlainSql) {}
 
@@ -71,13 +71,12 @@ export class AlertStatsService {
       Prisma.sql`SELECT g0 AS key, n::int AS count FROM (${counts}) c ORDER BY 2 DESC, 1 ${limit}`,
     );
     const groups = all ? all.map((key) => ({ key, count: rows.find((row) => row.key === key)?.count ?? 0 })) : rows;
-    const total = all ? groups.reduce((sum, group) => sum + group.count, 0) : await this.total(query, principal);
+    const total = all ? groups.reduce((sum, group) => sum + group.count, 0) : await this.total(filter, scope);
     return { dimension, total, groups };
   }
 
-  private async total(query: AlertFilterDto, principal: Principal): Promise<number> {
-    const scope = requestScope(principal, query.tenant_id);
-    const filter = await sqlFilter(this.sql, query, scope);
+  /** The alerts `filter` (prepared by sqlFilter) selects, for a dimension whose groups are cut to `limit`. */
+  private async total(filter: AlertFilterDto, scope: TenantScope): Promise<number> {
     const counts = groupedCounts(
       filter,
       scope,
@@ -89,7 +88,7 @@ export class AlertStatsService {
   }
 
   private countsAnswer(filter: AlertFilterDto): boolean {
-    return this.useHourlyCounts && countsAnswer(filter);
+    return this.useCounts && countsAnswer(filter);
   }
 
   /**
