@@ -142,7 +142,7 @@ export async function runIngest(): Promise<void> {
           const fp = randomBytes(8).toString('hex');
           const now = new Date();
           const row = [
-            publicId('alr'),
+            publicId('alr', now.getTime()),
             insertTenant,
             'alertmanager',
             `host-${i}:9100`,

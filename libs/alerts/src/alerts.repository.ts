@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import { cursorColumns, CursorValue, dateRange, parseInstant, SortDirection, SortValue } from '@app/common';
+import { cursorColumns, CursorValue, dateRange, idFloor, parseInstant, SortDirection, SortValue } from '@app/common';
 import { Alert, PlainSql, Prisma, scopedTenant, tenantCondition, tenantKeyCondition, TenantScope } from '@app/database';
 
 import { AlertSortKey } from './dto/alert-enums';
@@ -18,6 +18,26 @@ export const ALERT_COLUMNS = Prisma.sql`a.id, a.tenant_id AS "tenantId", a.type,
   a.resolved_at AS "resolvedAt", a.resolved_by AS "resolvedBy", a.dismissed_at AS "dismissedAt",
   a.dismissed_by AS "dismissedBy", a.version, a.controls, a.tags, a.duplicate_count AS "duplicateCount", a.last_received_at AS "lastReceivedAt",
   a.shelved_until AS "shelvedUntil", a.shelved_by AS "shelvedBy", a.maintenance_window_id AS "maintenanceWindowId"`;
+
+/**
+ * `a.created_at >= t`, with the id range it implies: an alert's id carries its creation time (publicId, held
+ * by the trigger alert_keys_insert), and alerts are partitioned by id range, one month each
+ * (prisma/sql/alert_partitions.sql), so the id condition names the partitions to read and the planner skips
+ * the others. The time condition stays for the indexes that lead with created_at.
+ */
+export function createdSince(t: Date): Prisma.Sql {
+  return ulidTime(t) ? Prisma.sql`a.created_at >= ${t} AND a.id >= ${idFloor('alr', t.getTime())}` : Prisma.sql`a.created_at >= ${t}`;
+}
+
+/** `a.created_at < t`, with the id range it implies (createdSince). */
+export function createdBefore(t: Date): Prisma.Sql {
+  return ulidTime(t) ? Prisma.sql`a.created_at < ${t} AND a.id < ${idFloor('alr', t.getTime())}` : Prisma.sql`a.created_at < ${t}`;
+}
+
+/** Whether a ULID can carry the time (48 bits of milliseconds since 1970). */
+function ulidTime(t: Date): boolean {
+  return t.getTime() >= 0 && t.getTime() < 2 ** 48;
+}
 
 interface SortColumn {
   expr: Prisma.Sql;
@@ -70,7 +90,7 @@ export function anyOf(column: Prisma.Sql, values: string[] | undefined, cast = '
  * (every writer, the seed included, keeps updated_at at or after the lifecycle timestamps).
  */
 function openAt(t: Date): Prisma.Sql {
-  return Prisma.sql`(a.created_at <= ${t}
+  return Prisma.sql`(${createdBefore(new Date(t.getTime() + 1))}
     AND (a.status IN ('open', 'acknowledged', 'escalated') OR a.updated_at > ${t})
     AND NOT COALESCE(
       (SELECT tl.to_status IN ('resolved', 'dismissed') FROM alert_timeline tl
@@ -126,8 +146,8 @@ export function alertWhere(filter: AlertFilterDto, scope: TenantScope): Prisma.S
     }),
     // The expression of alerts_search_trgm_idx (prisma/sql/alert_search_index.sql), so the index serves it.
     filter.q ? Prisma.sql`alert_search_text(a.title, a.message, a.source, a.alertable_id, a.alert_rule_name) ILIKE ${likePattern(filter.q)}` : null,
-    range.gte ? Prisma.sql`a.created_at >= ${range.gte}` : null,
-    range.lt ? Prisma.sql`a.created_at < ${range.lt}` : null,
+    range.gte ? createdSince(range.gte) : null,
+    range.lt ? createdBefore(range.lt) : null,
     filter.control?.length ? Prisma.sql`a.controls && ${filter.control}::text[]` : null,
     // Both served by alerts_tags_idx (GIN over the array).
     filter.tag?.length ? Prisma.sql`a.tags && ${filter.tag}::text[]` : null,
@@ -255,7 +275,10 @@ export class AlertsRepository {
       // One row comparison over the whole key, an index condition of the sort's index.
       const op = Prisma.raw(request.direction === 'asc' ? '>' : '<');
       const values = cursorColumns(after[0], columns.length).map((value, i) => Prisma.sql`${value}::${columns[i].type}`);
-      const condition = Prisma.sql`(${Prisma.join(key)}) ${op} (${Prisma.join([...values, Prisma.sql`${after[1]}`])})`;
+      let condition = Prisma.sql`(${Prisma.join(key)}) ${op} (${Prisma.join([...values, Prisma.sql`${after[1]}`])})`;
+      // In creation order the id alone orders the rows (createdSince): the same condition on the id names
+      // the partitions still to read.
+      if (request.sortBy === 'created_at') condition = Prisma.sql`${condition} AND a.id ${op} ${after[1]}`;
       keyset = where === Prisma.empty ? Prisma.sql`WHERE ${condition}` : Prisma.sql`AND ${condition}`;
     }
     const order = Prisma.join(key.map((expr) => Prisma.sql`${expr} ${dir}`));

@@ -12,6 +12,7 @@ import { ALERTMANAGER, alertKey, DescribedFields, describedFields, differs, endO
 import { AdmittedAlert } from './alertmanager-intake';
 import { AlertmanagerAlertDto, AlertmanagerWebhookDto, IngestResultDto } from './dto/alertmanager-webhook.dto';
 
+const IDENTITY_COLUMNS = ['tenant_id', 'fingerprint', 'starts_at', 'alert_id'] as const;
 const ALERT_COLUMNS = [
   'id',
   'tenant_id',
@@ -137,8 +138,8 @@ class PayloadEffects {
 /**
  * The Alertmanager webhook: one transaction per payload, written through plain pg, each kind of row as one
  * JSON parameter (Prisma's runtime cost more CPU than the database work, docs/BENCHMARKS.md). An alert is
- * identified by fingerprint and startsAt: new ones are created (ON CONFLICT DO NOTHING covers a concurrent
- * payload; the alert it stored is then treated as known), known ones updated when what they say changed,
+ * identified by fingerprint and startsAt: new ones are created (their identities claimed in alert_identities
+ * first, ON CONFLICT DO NOTHING, which covers a concurrent payload; the alert it stored is then treated as known), known ones updated when what they say changed,
  * and a resolved notification resolves the open alert (resolved_by "alertmanager", a system resolution:
  * the tenant's note requirement does not apply) unless a person reopened it after the same resolution.
  * Known alerts are updated only if their status and version are still those read, so a concurrent human
@@ -239,7 +240,7 @@ export class AlertmanagerIngestService {
   /**
    * Inserts the new alerts, each marked with the first of the tenant's active maintenance windows (read
    * once for the payload) whose selector matches it; answers those a concurrent payload stored first
-   * (ON CONFLICT skipped them).
+   * (their identities were claimed already).
    */
   private async insert(run: SqlRun, fresh: NewAlert[], effects: PayloadEffects): Promise<NewAlert[]> {
     if (fresh.length === 0) return [];
@@ -279,10 +280,24 @@ export class AlertmanagerIngestService {
       controls,
       maintenance_window_id: maintenanceWindowId ?? null,
     }));
-    const inserted = await run<{ id: string }>(
-      Prisma.sql`${insertJsonRows('alerts', ALERT_COLUMNS, rows)} ON CONFLICT (tenant_id, fingerprint, starts_at) DO NOTHING RETURNING id`,
+    // The identities first: a concurrent payload's claim of the same one makes this wait for it, then skip
+    // it (alerts, a partitioned table, cannot hold the unique key: alert_identities holds it).
+    const claimed = await run<{ alert_id: string }>(
+      Prisma.sql`${insertJsonRows(
+        'alert_identities',
+        IDENTITY_COLUMNS,
+        rows.map((row) => ({ ...row, alert_id: row.id })),
+      )} ON CONFLICT DO NOTHING RETURNING alert_id`,
     );
-    const stored = new Set(inserted.map((row) => row.id));
+    const stored = new Set(claimed.map((row) => row.alert_id));
+    if (stored.size > 0)
+      await run(
+        insertJsonRows(
+          'alerts',
+          ALERT_COLUMNS,
+          rows.filter((row) => stored.has(row.id)),
+        ),
+      );
     const lost: NewAlert[] = [];
     for (const alert of fresh) {
       if (!stored.has(alert.id)) {

@@ -3,16 +3,26 @@ import { Module } from '@nestjs/common';
 
 import { queueMetricsProvider, QueuesModule } from '@app/queues';
 
+import { AlertPartitions, AlertPartitionsSchedule } from '../partitions/alert-partitions';
 import { HourlyCountsFolder, HourlyCountsSchedule } from './hourly-counts-folder';
 import { ShelvingProcessor } from './shelving.processor';
 import { ALERT_SHELVING_QUEUE } from './shelving-queue';
 import { ShelvingSchedule } from './shelving-schedule';
 import { UnshelveSweepService } from './unshelve-sweep.service';
 
-/** The sweep that brings shelved alerts back and the fold of the hourly counts, with their schedules (apps/worker; the api with EXPORTS_IN_PROCESS). */
+/** The sweep that brings shelved alerts back and the fold of the hourly counts and the months of partitions made ahead, with their schedules (apps/worker; the api with EXPORTS_IN_PROCESS). */
 @Module({
   imports: [QueuesModule, BullModule.registerQueue({ name: ALERT_SHELVING_QUEUE })],
-  providers: [UnshelveSweepService, HourlyCountsFolder, ShelvingProcessor, ShelvingSchedule, HourlyCountsSchedule, queueMetricsProvider(ALERT_SHELVING_QUEUE)],
-  exports: [UnshelveSweepService, HourlyCountsFolder],
+  providers: [
+    UnshelveSweepService,
+    HourlyCountsFolder,
+    AlertPartitions,
+    ShelvingProcessor,
+    ShelvingSchedule,
+    HourlyCountsSchedule,
+    AlertPartitionsSchedule,
+    queueMetricsProvider(ALERT_SHELVING_QUEUE),
+  ],
+  exports: [UnshelveSweepService, HourlyCountsFolder, AlertPartitions],
 })
 export class ShelvingConsumerModule {}

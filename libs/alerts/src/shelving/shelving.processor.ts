@@ -1,11 +1,12 @@
 import { Process, Processor } from '@nestjs/bull';
 import { Logger } from '@nestjs/common';
 
+import { AlertPartitions } from '../partitions/alert-partitions';
 import { HourlyCountsFolder } from './hourly-counts-folder';
 import { ALERT_SHELVING_JOBS, ALERT_SHELVING_QUEUE } from './shelving-queue';
 import { UnshelveSweepService } from './unshelve-sweep.service';
 
-/** The alert-shelving queue's consumer: one sweep and one fold at a time. */
+/** The alert-shelving queue's consumer: one sweep, one fold and one check of the partitions at a time. */
 @Processor(ALERT_SHELVING_QUEUE)
 export class ShelvingProcessor {
   private readonly logger = new Logger(ShelvingProcessor.name);
@@ -13,6 +14,7 @@ export class ShelvingProcessor {
   constructor(
     private readonly sweeper: UnshelveSweepService,
     private readonly folder: HourlyCountsFolder,
+    private readonly partitions: AlertPartitions,
   ) {}
 
   @Process({ name: ALERT_SHELVING_JOBS.unshelveExpired, concurrency: 1 })
@@ -24,5 +26,10 @@ export class ShelvingProcessor {
   @Process({ name: ALERT_SHELVING_JOBS.foldHourlyCounts, concurrency: 1 })
   async foldHourlyCounts(): Promise<void> {
     await this.folder.fold();
+  }
+
+  @Process({ name: ALERT_SHELVING_JOBS.createPartitions, concurrency: 1 })
+  async createPartitions(): Promise<void> {
+    await this.partitions.createAhead();
   }
 }

@@ -1,21 +1,21 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import { appendAuditEvent, AuditEntry } from '@app/audit-trail';
-import { currentPrincipal, ProblemException, ProblemTypes } from '@app/common';
+import { ProblemException, ProblemTypes } from '@app/common';
 import { PlainSql, Prisma, PrismaService, SqlRun, tenantParam } from '@app/database';
 
 import { refreshCaseControlsSql } from '../controls/case-controls';
 import { activeTenantHoldSql } from '../holds/tenant-hold';
 import { DEFAULT_SETTINGS } from '../settings/tenant-settings';
 import { MAX_LISTED_PURGES, RetentionPurgeResultDto, TenantPurgeDto } from './dto/retention-purge.dto';
+import { PartitionPurge } from './partition-purge';
+import { purgeActor, retentionCutoff } from './purge-terms';
 import { retentionLock } from './retention-lock';
 import { SortedIdsDigest } from './sorted-ids-digest';
 import { RETAINED_FILES, RetainedFiles } from './retention-queue';
 
 const ALERT_BATCH = 1_000;
 const EXPORT_BATCH = 200;
-const DAY_MS = 86_400_000;
-const SYSTEM = { id: 'retention-purge', type: 'system' } as const;
 
 interface Progress {
   alerts: number;
@@ -30,7 +30,7 @@ interface Progress {
 }
 
 /**
- * The retention purge. For each tenant, closed (resolved or dismissed) alerts whose last change is older
+ * The retention purge. Whole expired months of alerts are dropped as partitions (PartitionPurge); then, for each tenant, closed (resolved or dismissed) alerts whose last change is older
  * than the tenant's retention are deleted with their timeline, their threat case links and their
  * idempotency keys, and finished export jobs as old are deleted with their files; nothing under an
  * active legal hold (of the tenant, or of a case the alert is linked to) is touched. The audit trail is
@@ -49,6 +49,7 @@ export class RetentionPurgeService {
     private readonly sql: PlainSql,
     private readonly prisma: PrismaService,
     @Inject(RETAINED_FILES) private readonly files: RetainedFiles,
+    private readonly months: PartitionPurge,
   ) {}
 
   /** One tenant (404 when there is none), or every tenant. */
@@ -57,15 +58,20 @@ export class RetentionPurgeService {
     const [tenant] = await this.sql.rows(Prisma.sql`SELECT 1 FROM tenants WHERE id = ${tenantId}`);
     if (!tenant) throw new ProblemException(ProblemTypes.resourceNotFound, { args: { resource: 'tenant', id: tenantId } });
     const result = await this.purgeTenant(tenantId, now);
-    return { tenants: [result], tenant_count: 1, alerts_purged: result.alerts_purged };
+    return { tenants: [result], tenant_count: 1, alerts_purged: result.alerts_purged, partitions_dropped: [] };
   }
 
-  /** Every tenant, one after another (the daily job). A tenant that fails is reported and the rest go on. */
+  /**
+   * Every tenant (the daily job): first the months of alerts that have expired whole (PartitionPurge), then
+   * each tenant's other expired alerts row by row, one tenant after another. A tenant that fails is reported
+   * and the rest go on.
+   */
   async purgeAll(now = new Date()): Promise<RetentionPurgeResultDto> {
+    const dropped = await this.months.dropExpired(now);
     const tenants = await this.sql.rows<{ id: string }>(Prisma.sql`SELECT id FROM tenants ORDER BY id`);
     const results: TenantPurgeDto[] = [];
     const failures: string[] = [];
-    let alertsPurged = 0;
+    let alertsPurged = dropped.reduce((sum, month) => sum + month.alerts_purged, 0);
     for (const { id } of tenants) {
       try {
         const result = await this.purgeTenant(id, now);
@@ -77,7 +83,7 @@ export class RetentionPurgeService {
       }
     }
     if (failures.length) throw new Error(`retention purge failed for ${failures.length} tenant(s): ${failures.join('; ')}`);
-    return { tenants: results, tenant_count: tenants.length, alerts_purged: alertsPurged };
+    return { tenants: results, tenant_count: tenants.length, alerts_purged: alertsPurged, partitions_dropped: dropped };
   }
 
   async purgeTenant(tenantId: string, now = new Date()): Promise<TenantPurgeDto> {
@@ -85,7 +91,7 @@ export class RetentionPurgeService {
       Prisma.sql`SELECT retention_days FROM compliance_settings WHERE tenant_id = ${tenantId}`,
     );
     const retentionDays = settings?.retention_days ?? DEFAULT_SETTINGS.retentionDays;
-    const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
+    const cutoff = retentionCutoff(now, retentionDays);
     const progress: Progress = {
       alerts: 0,
       timeline: 0,
@@ -229,7 +235,7 @@ export class RetentionPurgeService {
       resourceType: 'retention',
       resourceId: tenantId,
       outcome: failure ? 'failure' : 'success',
-      actor: currentPrincipal() ? undefined : SYSTEM,
+      actor: purgeActor(),
       details: { ...result, ...(failure ? { error: failure } : {}) } as unknown as Prisma.InputJsonObject,
     };
     const event = await this.prisma.$transaction((tx) => appendAuditEvent(tx, entry));

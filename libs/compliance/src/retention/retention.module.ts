@@ -3,6 +3,7 @@ import { DynamicModule, InjectionToken, Module, ModuleMetadata } from '@nestjs/c
 
 import { queueMetricsProvider, QueuesModule } from '@app/queues';
 
+import { PartitionPurge } from './partition-purge';
 import { RetentionProcessor } from './retention.processor';
 import { RetentionPurgeService } from './retention-purge.service';
 import { RETAINED_FILES, RETENTION_QUEUE } from './retention-queue';
@@ -26,7 +27,7 @@ export class RetentionModule {
     return {
       module: RetentionModule,
       imports: options.imports,
-      providers: [{ provide: RETAINED_FILES, useExisting: options.files }, RetentionPurgeService],
+      providers: [{ provide: RETAINED_FILES, useExisting: options.files }, RetentionPurgeService, PartitionPurge],
       exports: [RetentionPurgeService],
     };
   }

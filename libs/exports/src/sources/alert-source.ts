@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import { ALERT_COLUMNS, AlertFilterDto, alertWhere, responseTimesSql, SEVERITIES, STATUSES, storedImageOf, toResponseTimes } from '@app/alerts';
+import { ALERT_COLUMNS, AlertFilterDto, alertWhere, createdBefore, responseTimesSql, SEVERITIES, STATUSES, storedImageOf, toResponseTimes } from '@app/alerts';
 import { Alert, andWhere, oneTenant, Prisma } from '@app/database';
 
 import { ALERT_EXPORT_COLUMNS } from './alert-columns';
@@ -42,7 +42,8 @@ export class AlertSource implements SplittableSource<Alert> {
     // `all` is every stored alert (evidence leaves nothing out), as are selected ids; `filtered` follows the
     // list's default (suppressed alerts left out unless the filter names `suppressed`).
     const filter: AlertFilterDto = selection.scope === 'filtered' ? (selection.filters as AlertFilterDto) : { suppressed: 'any' };
-    const extra = [Prisma.sql`a.created_at < ${selection.asOf}`];
+    // Before as_of: the id range it implies names the partitions to read (createdBefore).
+    const extra = [createdBefore(selection.asOf)];
     if (selection.scope === 'selected') extra.push(Prisma.sql`a.id = ANY(${selection.ids})`);
     return andWhere(alertWhere(filter, oneTenant(selection.tenantId)), extra);
   }

@@ -1,0 +1,227 @@
+import { createHash } from 'node:crypto';
+
+import { insertJsonRows, oneTenant, PlainSql, Prisma, Tenant } from '@app/database';
+import { PartitionPurge } from '@app/compliance/retention/partition-purge';
+import { CursorValue, publicId } from '@app/common';
+
+import { integrationSuite } from '../../../../test/utils/integration';
+import { alertRow } from '../../../../test/utils/world';
+import { AlertFilterDto } from '../dto/alert-filter.dto';
+import { alertWhere, AlertsRepository, createdBefore } from '../alerts.repository';
+import { AlertPartitions } from './alert-partitions';
+
+const DAY = 86_400_000;
+
+/**
+ * alerts and alert_timeline partitioned by month (prisma/sql/alert_partitions.sql): where rows land, the
+ * rules the triggers keep (an id carries its creation time, an identity names one alert), which partitions
+ * a query reads, the months the worker makes ahead, and the retention purge dropping an expired month whole.
+ */
+describe('alert partitions: monthly partitions of alerts and their timeline', () => {
+  const suite = integrationSuite({ providers: [AlertPartitions, AlertsRepository, PartitionPurge] });
+  let tenant: Tenant;
+
+  beforeAll(async () => {
+    tenant = await suite.world.tenant('Partitions');
+  });
+
+  const sql = () => suite.module.get(PlainSql);
+  const rows = <T>(statement: Prisma.Sql) => sql().rows<T>(statement);
+  /** The partitions a query reads, as EXPLAIN names them. */
+  const partitionsRead = async (statement: Prisma.Sql): Promise<string[]> => {
+    const [plan] = await rows<{ 'QUERY PLAN': unknown }>(Prisma.sql`EXPLAIN (FORMAT JSON) ${statement}`);
+    return [...JSON.stringify(plan['QUERY PLAN']).matchAll(/"Relation Name":"([a-z_0-9]+)"/g)].map((m) => m[1]).sort();
+  };
+  const month = (year: number, index: number) => new Date(Date.UTC(year, index, 1));
+  /** An insert of an alert row through plain SQL, so that what PostgreSQL says reaches the spec unchanged. */
+  const insertPlain = (row: Record<string, unknown>) => {
+    const columns = Object.fromEntries(Object.entries(row).map(([key, value]) => [key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), value]));
+    return sql().rows(insertJsonRows('alerts', Object.keys(columns), [columns]));
+  };
+
+  it('should make this month and the next three in the migration, and the worker any missing month ahead, once', async () => {
+    const partitions = suite.module.get(AlertPartitions);
+    const [kinds] = await rows<{ alerts: string; timeline: string }>(
+      Prisma.sql`SELECT (SELECT relkind::text FROM pg_class WHERE relname = 'alerts') AS alerts, (SELECT relkind::text FROM pg_class WHERE relname = 'alert_timeline') AS timeline`,
+    );
+    expect(kinds).toEqual({ alerts: 'p', timeline: 'p' });
+    const now = new Date();
+    expect(await partitions.createAhead(now)).toEqual([]);
+    // Five months on (a worker stopped that long): that month and the three after it, for both tables, then nothing more.
+    const later = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 5, 15));
+    const made = await partitions.createAhead(later);
+    const names = (offset: number) => {
+      const m = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + offset, 1));
+      const suffix = `${m.getUTCFullYear()}_${String(m.getUTCMonth() + 1).padStart(2, '0')}`;
+      return [`alerts_${suffix}`, `alert_timeline_${suffix}`];
+    };
+    expect(made.sort()).toEqual([...names(5), ...names(6), ...names(7), ...names(8)].sort());
+    expect(await partitions.createAhead(later)).toEqual([]);
+  });
+
+  it('should store an alert and its timeline in the partitions of its creation month, and an id outside every month in the default one', async () => {
+    await sql().rows(Prisma.sql`SELECT alert_partition_create('alerts', '2003-05-01'), alert_partition_create('alert_timeline', '2003-05-01')`);
+    const inMay = alertRow(tenant.id, { createdAt: new Date('2003-05-31T23:59:59.999Z') });
+    const inJune = alertRow(tenant.id, { createdAt: new Date('2003-06-01T00:00:00.000Z') });
+    await suite.world.prisma.alert.createMany({ data: [inMay, inJune] });
+    await suite.world.prisma.alertTimelineEntry.create({
+      data: { id: publicId('atl'), tenantId: tenant.id, alertId: inMay.id, at: new Date(), actor: 'spec', action: 'created' },
+    });
+    const where = await rows<{ id: string; part: string }>(
+      Prisma.sql`SELECT id, tableoid::regclass::text AS part FROM alerts WHERE id = ANY(${[inMay.id, inJune.id]}) ORDER BY created_at`,
+    );
+    expect(where.map((row) => row.part)).toEqual(['alerts_2003_05', 'alerts_default']);
+    const [entry] = await rows<{ part: string }>(Prisma.sql`SELECT tableoid::regclass::text AS part FROM alert_timeline WHERE alert_id = ${inMay.id}`);
+    expect(entry.part).toBe('alert_timeline_2003_05');
+  });
+
+  it('should refuse an id that does not carry its creation time, and a change of either', async () => {
+    const row = alertRow(tenant.id, { createdAt: new Date('2003-05-10T10:00:00.000Z') });
+    await expect(insertPlain({ ...row, createdAt: new Date('2003-05-10T10:00:00.001Z') })).rejects.toThrow(/does not carry its creation time/);
+    await suite.world.prisma.alert.create({ data: row });
+    await expect(sql().rows(Prisma.sql`UPDATE alerts SET created_at = created_at + interval '1 day' WHERE id = ${row.id}`)).rejects.toThrow(/never change/);
+    await expect(sql().rows(Prisma.sql`UPDATE alerts SET title = 'still fine' WHERE id = ${row.id}`)).resolves.toEqual([]);
+  });
+
+  it('should keep an identity (tenant, fingerprint, starts_at) to one alert, and free it when that alert is deleted', async () => {
+    const startsAt = new Date('2026-01-02T03:04:05.006Z');
+    const first = alertRow(tenant.id, { fingerprint: 'fp-partitions', startsAt });
+    await suite.world.prisma.alert.create({ data: first });
+    const second = alertRow(tenant.id, { fingerprint: 'fp-partitions', startsAt, createdAt: new Date(Date.now() + 1) });
+    await expect(insertPlain(second)).rejects.toThrow(/alerts_tenant_fingerprint_starts_key/);
+    // Another tenant, or another start, is another identity.
+    const other = await suite.world.tenant('Partitions other');
+    await suite.world.prisma.alert.create({ data: alertRow(other.id, { fingerprint: 'fp-partitions', startsAt }) });
+    await suite.world.prisma.alert.create({ data: alertRow(tenant.id, { fingerprint: 'fp-partitions', startsAt: new Date(startsAt.getTime() + 1) }) });
+    await suite.world.prisma.alert.delete({ where: { id: first.id } });
+    await suite.world.prisma.alert.create({ data: second });
+    const identities = await rows<{ alert_id: string }>(
+      Prisma.sql`SELECT alert_id FROM alert_identities WHERE tenant_id = ${tenant.id} AND fingerprint = 'fp-partitions' AND starts_at = ${startsAt}`,
+    );
+    expect(identities).toEqual([{ alert_id: second.id }]);
+  });
+
+  it('should read only the months a created_from/created_to, an open_at or an export’s as_of names', async () => {
+    for (const m of [1, 2, 3]) await sql().rows(Prisma.sql`SELECT alert_partition_create('alerts', ${month(2004, m)}::timestamptz)`);
+    const scope = oneTenant(tenant.id);
+    const query = (filter: AlertFilterDto) => Prisma.sql`SELECT a.id FROM alerts a ${alertWhere(filter, scope)}`;
+    expect(await partitionsRead(query({ created_from: '2004-02-03T00:00:00Z', created_to: '2004-03-01T00:00:00Z' }))).toEqual(['alerts_2004_02']);
+    expect(await partitionsRead(query({ created_from: '2004-02-03T00:00:00Z', created_to: '2004-03-01T00:00:00.001Z' }))).toEqual([
+      'alerts_2004_02',
+      'alerts_2004_03',
+    ]);
+    // (Its status at that time is read from each candidate's timeline: those partitions are not the point here.)
+    const openAt = await partitionsRead(query({ open_at: '2003-05-20T00:00:00Z' }));
+    expect(openAt.filter((name) => name.startsWith('alerts'))).toEqual(['alerts_2003_05', 'alerts_default']);
+    const asOf = Prisma.sql`SELECT a.id FROM alerts a WHERE a.tenant_id = ${tenant.id} AND ${createdBefore(new Date('2004-01-01T00:00:00Z'))}`;
+    expect(await partitionsRead(asOf)).toEqual(['alerts_2003_05', 'alerts_default']);
+  });
+
+  it('should page in creation order across months with keyset cursors, each page after its cursor only', async () => {
+    const paged = await suite.world.tenant('Partitions paged');
+    const data = Array.from({ length: 45 }, (_, i) =>
+      alertRow(paged.id, { createdAt: new Date(Date.UTC(2004, 1 + (i % 3), 1 + (i % 27), 12, 0, 0, Math.floor(i / 3))) }),
+    );
+    await suite.world.prisma.alert.createMany({ data });
+    const repository = suite.module.get(AlertsRepository);
+    for (const direction of ['desc', 'asc'] as const) {
+      const seen: string[] = [];
+      let after: [CursorValue, string] | null = null;
+      for (;;) {
+        const page = await repository.readKeyset({ filter: {}, scope: oneTenant(paged.id), sortBy: 'created_at', direction, take: 7 }, after);
+        seen.push(...page.map((alert) => alert.id));
+        if (page.length < 7) break;
+        const last = page[page.length - 1];
+        after = [{ date: last.createdAt.toISOString() }, last.id];
+      }
+      const expected = [...data].sort((a, b) => (a.id < b.id ? -1 : 1)).map((alert) => alert.id);
+      expect(seen).toEqual(direction === 'asc' ? expected : expected.reverse());
+    }
+  });
+
+  describe('the retention purge of whole months', () => {
+    const longAgo = (day: number, monthIndex = 2, year = 2001) => new Date(Date.UTC(year, monthIndex, day, 8));
+    const closed = (of: Tenant, at: Date) =>
+      alertRow(of.id, {
+        createdAt: at,
+        updatedAt: new Date(at.getTime() + DAY),
+        status: 'resolved',
+        resolvedAt: new Date(at.getTime() + DAY),
+        fingerprint: `fp-${at.getTime()}`,
+      });
+
+    it('should drop a month in which every alert expired, with its timeline, and record each tenant’s share', async () => {
+      const [a, b] = [await suite.world.tenant('Purge a'), await suite.world.tenant('Purge b')];
+      await sql().rows(Prisma.sql`SELECT alert_partition_create('alerts', '2001-03-01'), alert_partition_create('alert_timeline', '2001-03-01')`);
+      const alerts = [closed(a, longAgo(2)), closed(a, longAgo(9)), closed(b, longAgo(20))];
+      await suite.world.prisma.alert.createMany({ data: alerts });
+      await suite.world.prisma.alertTimelineEntry.createMany({
+        data: alerts.map((alert) => ({
+          id: publicId('atl'),
+          tenantId: alert.tenantId,
+          alertId: alert.id,
+          at: alert.updatedAt as Date,
+          actor: 'spec',
+          action: 'resolved',
+        })),
+      });
+      await suite.world.prisma.idempotencyKey.create({ data: { tenantId: a.id, key: 'k-2001', requestHash: '0'.repeat(64), resourceId: alerts[0].id } });
+
+      // (An expired month with no alert left is dropped too: the empty January of 2004 above.)
+      const dropped = (await suite.module.get(PartitionPurge).dropExpired(new Date())).filter((d) => d.alerts_purged > 0);
+      expect(dropped.map((d) => [d.partition, d.alerts_purged, d.tenant_count])).toEqual([['alerts_2001_03', 3, 2]]);
+      const [left] = await rows<{ alerts: string | null; timeline: string | null; keys: number; identities: number }>(Prisma.sql`
+        SELECT to_regclass('alerts_2001_03')::text AS alerts, to_regclass('alert_timeline_2001_03')::text AS timeline,
+               (SELECT count(*)::int FROM idempotency_keys WHERE tenant_id = ${a.id}) AS keys,
+               (SELECT count(*)::int FROM alert_identities WHERE tenant_id IN (${a.id}, ${b.id})) AS identities`);
+      expect(left).toEqual({ alerts: null, timeline: null, keys: 0, identities: 0 });
+      // The counts take the month's alerts out: the deltas of those tenants' hours add up to nothing.
+      const [counted] = await rows<{ n: number }>(Prisma.sql`
+        SELECT COALESCE(sum(count), 0)::int AS n FROM alert_hourly_count_deltas WHERE tenant_id IN (${a.id}, ${b.id})`);
+      expect(counted.n).toBe(0);
+      // Each tenant's record: what it lost, and the digest anyone holding the ids can check.
+      const events = await suite.world.prisma.auditEvent.findMany({ where: { id: { in: dropped[0].audit_event_ids } }, orderBy: { tenantId: 'asc' } });
+      expect(events.map((event) => [event.tenantId, event.action])).toEqual([a.id, b.id].sort().map((id) => [id, 'retention.purge']));
+      const ofA = events.find((event) => event.tenantId === a.id)?.details as Record<string, unknown>;
+      const idsOfA = [alerts[0].id, alerts[1].id].sort();
+      expect(ofA).toMatchObject({
+        partition: 'alerts_2001_03',
+        alerts_purged: 2,
+        alert_timeline_entries_purged: 2,
+        alert_ids_sha256: createHash('sha256')
+          .update(idsOfA.map((id) => `${id}\n`).join(''))
+          .digest('hex'),
+        time_range: { from: longAgo(2).toISOString(), to: longAgo(9).toISOString() },
+      });
+    });
+
+    it('should leave a month whole when an alert in it is still open, is changed within its retention, or is under a legal hold', async () => {
+      const held = await suite.world.tenant('Purge held');
+      const keepers: ((at: Date) => Promise<unknown>)[] = [
+        (at) => suite.world.prisma.alert.create({ data: { ...closed(held, at), status: 'open', resolvedAt: null } }),
+        (at) => suite.world.prisma.alert.create({ data: { ...closed(held, at), updatedAt: new Date(Date.now() - DAY) } }),
+        async (at) => {
+          await suite.world.prisma.alert.create({ data: closed(held, at) });
+          await suite.world.prisma.legalHold.create({
+            data: { id: publicId('lh'), tenantId: held.id, scope: 'tenant', reason: 'spec', placedAt: new Date(), placedBy: 'spec' },
+          });
+        },
+      ];
+      for (const [index, keep] of keepers.entries()) {
+        const start = month(2000, index);
+        const [{ name }] = await rows<{ name: string }>(
+          Prisma.sql`SELECT alert_partition_create('alerts', ${start}::timestamptz) AS name, alert_partition_create('alert_timeline', ${start}::timestamptz)`,
+        );
+        // Beside it, an expired alert that the row-by-row purge may take: the month stays whole all the same.
+        await suite.world.prisma.alert.create({ data: closed(held, longAgo(20, index, 2000)) });
+        await keep(longAgo(3, index, 2000));
+        const dropped = await suite.module.get(PartitionPurge).dropExpired(new Date());
+        expect(dropped.map((d) => d.partition)).not.toContain(name);
+        const [left] = await rows<{ n: number }>(Prisma.sql`SELECT count(*)::int AS n FROM ${Prisma.raw(name)}`);
+        expect(left.n).toBe(2);
+        await sql().rows(Prisma.sql`DELETE FROM legal_holds WHERE tenant_id = ${held.id}`);
+        await sql().rows(Prisma.sql`DELETE FROM alerts WHERE tenant_id = ${held.id}`);
+      }
+    });
+  });
+});

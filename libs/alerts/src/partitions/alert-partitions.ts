@@ -1,0 +1,62 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable, Logger } from '@nestjs/common';
+import { Queue } from 'bull';
+
+import { PARTITIONED_TABLES, PartitionedTable, partitionName, PlainSql, Prisma } from '@app/database';
+import { RepeatableSchedule } from '@app/queues';
+
+import { ALERT_SHELVING_JOBS, ALERT_SHELVING_QUEUE } from '../shelving/shelving-queue';
+
+/** Months of partitions the worker keeps made after the current one, so that a new alert never lands in the default partition. */
+export const PARTITION_MONTHS_AHEAD = 3;
+
+/** How often the worker checks them: hourly, so a month is made weeks before its first alert. */
+export const PARTITION_CHECK_MS = 3_600_000;
+
+/**
+ * The monthly partitions of alerts and their timeline. The migration made a partition for every month that
+ * held an alert and the next three; the worker makes the months ahead from then on (alert_partition_create,
+ * which creates only what is missing). Making one takes a brief lock of the parent table, so it gives up
+ * after 5 s rather than hold readers behind it, and the next hour tries again.
+ */
+@Injectable()
+export class AlertPartitions {
+  private readonly logger = new Logger(AlertPartitions.name);
+
+  constructor(private readonly sql: PlainSql) {}
+
+  /** Makes the partitions of the current month and the PARTITION_MONTHS_AHEAD after it that are missing; answers their names. */
+  async createAhead(now = new Date()): Promise<string[]> {
+    const made: string[] = [];
+    for (let ahead = 0; ahead <= PARTITION_MONTHS_AHEAD; ahead++) {
+      const month = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + ahead, 1));
+      for (const table of PARTITIONED_TABLES) if (await this.create(table, month)) made.push(partitionName(table, month));
+    }
+    if (made.length) this.logger.log(`made the partitions ${made.join(', ')}`);
+    return made;
+  }
+
+  /** Makes `table`'s partition of the month that holds `month` when it is missing: true when it was. */
+  async create(table: PartitionedTable, month: Date): Promise<boolean> {
+    const [existing] = await this.sql.rows<{ found: boolean }>(Prisma.sql`SELECT to_regclass(${partitionName(table, month)}) IS NOT NULL AS found`);
+    if (existing.found) return false;
+    await this.sql.transaction(async (run) => {
+      await run(Prisma.sql`SET LOCAL lock_timeout = '5s'`);
+      await run(Prisma.sql`SELECT alert_partition_create(${table}, ${month}::timestamptz)`);
+    });
+    return true;
+  }
+}
+
+/** One check every PARTITION_CHECK_MS on the alerts' sweep queue, and one at once after Redis comes back. */
+@Injectable()
+export class AlertPartitionsSchedule extends RepeatableSchedule {
+  constructor(@InjectQueue(ALERT_SHELVING_QUEUE) queue: Queue) {
+    super(queue, {
+      name: ALERT_SHELVING_JOBS.createPartitions,
+      repeat: { every: PARTITION_CHECK_MS },
+      options: { removeOnComplete: true, removeOnFail: true },
+      runOnReconnect: true,
+    });
+  }
+}

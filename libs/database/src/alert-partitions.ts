@@ -1,0 +1,30 @@
+import { PlainSql } from './plain-sql';
+import { Prisma } from './generated/prisma/client';
+
+/** The partitioned tables, each with one partition per UTC month of the alerts' creation (prisma/sql/alert_partitions.sql). */
+export const PARTITIONED_TABLES = ['alerts', 'alert_timeline'] as const;
+export type PartitionedTable = (typeof PARTITIONED_TABLES)[number];
+
+/** One month's partition of alerts: its name (`alerts_2026_12`), and its first instant. */
+export interface AlertMonth {
+  name: string;
+  month: Date;
+}
+
+/** The name of `table`'s partition for the UTC month that holds `month`, as alert_partition_create writes it. */
+export function partitionName(table: PartitionedTable, month: Date): string {
+  return `${table}_${month.getUTCFullYear()}_${String(month.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+const MONTH_NAME = /^alerts_(\d{4})_(\d{2})$/;
+
+/** The monthly partitions of alerts, oldest first (the default partition is not one). */
+export async function alertMonths(sql: PlainSql): Promise<AlertMonth[]> {
+  const rows = await sql.rows<{ name: string }>(Prisma.sql`
+    SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+     WHERE i.inhparent = 'alerts'::regclass ORDER BY c.relname`);
+  return rows.flatMap(({ name }) => {
+    const match = MONTH_NAME.exec(name);
+    return match ? [{ name, month: new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, 1)) }] : [];
+  });
+}
