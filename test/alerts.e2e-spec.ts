@@ -406,10 +406,11 @@ describe('alerts', () => {
         ['info', 'resolved', 4, 20],
         ['high', 'open', 7, null],
       ];
-      // Ids made in the reverse order of created_at, so an order by (rank, id) would differ from (rank, created_at, id).
-      specs.forEach(([severity, status, minute, end], i) => {
+      // Each id carries its created_at (the alert's monthly partition), and equal created_at values have ids that
+      // differ only in their random part: the id breaks those ties.
+      specs.forEach(([severity, status, minute, end]) => {
         rows.push({
-          id: publicId('alr', Date.UTC(2025, 0, 1) - minute * 60_000 + i),
+          id: publicId('alr', at(minute).getTime()),
           severity,
           status,
           createdAt: at(minute),

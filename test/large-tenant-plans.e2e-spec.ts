@@ -23,7 +23,7 @@ function nodes(plan: PlanNode): PlanNode[] {
   return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
 }
 
-/** Whether a plan node reads alerts: the table, or one of its monthly partitions (prisma/sql/alert_partitions.sql). */
+/** Whether a plan node reads alerts: the table, or one of its monthly partitions (prisma/sql/partitions.sql). */
 function readsAlerts(node: PlanNode): boolean {
   return /^alerts(_\d{4}_\d{2}|_default)?$/.test(node['Relation Name'] ?? '');
 }

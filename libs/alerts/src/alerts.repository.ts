@@ -22,7 +22,7 @@ export const ALERT_COLUMNS = Prisma.sql`a.id, a.tenant_id AS "tenantId", a.type,
 /**
  * `a.created_at >= t`, with the id range it implies: an alert's id carries its creation time (publicId, held
  * by the trigger alert_keys_insert), and alerts are partitioned by id range, one month each
- * (prisma/sql/alert_partitions.sql), so the id condition names the partitions to read and the planner skips
+ * (prisma/sql/partitions.sql), so the id condition names the partitions to read and the planner skips
  * the others. The time condition stays for the indexes that lead with created_at.
  */
 export function createdSince(t: Date): Prisma.Sql {

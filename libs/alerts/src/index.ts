@@ -27,4 +27,4 @@ export * from './event/alert-images.service';
 export * from './event/event-image';
 export * from './event/stored-event';
 export * from './shelving/hourly-counts-folder';
-export * from './partitions/alert-partitions';
+export * from './partitions/monthly-partitions';

@@ -52,4 +52,4 @@ export * from './json-rows';
 export * from './pg-connection';
 export * from './tenant-param';
 export * from './tenant-scope';
-export * from './alert-partitions';
+export * from './monthly-partitions';

@@ -3,7 +3,7 @@ import { Module } from '@nestjs/common';
 
 import { queueMetricsProvider, QueuesModule } from '@app/queues';
 
-import { AlertPartitions, AlertPartitionsSchedule } from '../partitions/alert-partitions';
+import { MonthlyPartitions, MonthlyPartitionsSchedule } from '../partitions/monthly-partitions';
 import { HourlyCountsFolder, HourlyCountsSchedule } from './hourly-counts-folder';
 import { ShelvingProcessor } from './shelving.processor';
 import { ALERT_SHELVING_QUEUE } from './shelving-queue';
@@ -16,13 +16,13 @@ import { UnshelveSweepService } from './unshelve-sweep.service';
   providers: [
     UnshelveSweepService,
     HourlyCountsFolder,
-    AlertPartitions,
+    MonthlyPartitions,
     ShelvingProcessor,
     ShelvingSchedule,
     HourlyCountsSchedule,
-    AlertPartitionsSchedule,
+    MonthlyPartitionsSchedule,
     queueMetricsProvider(ALERT_SHELVING_QUEUE),
   ],
-  exports: [UnshelveSweepService, HourlyCountsFolder, AlertPartitions],
+  exports: [UnshelveSweepService, HourlyCountsFolder, MonthlyPartitions],
 })
 export class ShelvingConsumerModule {}

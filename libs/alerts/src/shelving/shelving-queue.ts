@@ -9,6 +9,6 @@ export const ALERT_SHELVING_JOBS = {
   unshelveExpired: 'unshelve-expired',
   /** Moves the deltas of alert_hourly_counts into the counts (HourlyCountsFolder). */
   foldHourlyCounts: 'fold-hourly-counts',
-  /** Makes the months of partitions ahead of the clock (AlertPartitions). */
+  /** Makes the months of partitions ahead of the clock (MonthlyPartitions). */
   createPartitions: 'create-partitions',
 } as const;

@@ -1,7 +1,7 @@
 import { Process, Processor } from '@nestjs/bull';
 import { Logger } from '@nestjs/common';
 
-import { AlertPartitions } from '../partitions/alert-partitions';
+import { MonthlyPartitions } from '../partitions/monthly-partitions';
 import { HourlyCountsFolder } from './hourly-counts-folder';
 import { ALERT_SHELVING_JOBS, ALERT_SHELVING_QUEUE } from './shelving-queue';
 import { UnshelveSweepService } from './unshelve-sweep.service';
@@ -14,7 +14,7 @@ export class ShelvingProcessor {
   constructor(
     private readonly sweeper: UnshelveSweepService,
     private readonly folder: HourlyCountsFolder,
-    private readonly partitions: AlertPartitions,
+    private readonly partitions: MonthlyPartitions,
   ) {}
 
   @Process({ name: ALERT_SHELVING_JOBS.unshelveExpired, concurrency: 1 })

@@ -83,7 +83,7 @@ export class PackEvidenceService {
     const proof = async (seq: number | null): Promise<PackProof | null> => {
       if (seq === null) return null;
       if (seq > treeSize) throw new Error(`the audit period's event ${seq} is after the checkpoint of tree size ${treeSize}`);
-      const event = await this.prisma.auditEvent.findUniqueOrThrow({ where: { tenantId_seq: { tenantId, seq: BigInt(seq) } } });
+      const event = await this.prisma.auditEvent.findFirstOrThrow({ where: { tenantId, seq: BigInt(seq) } });
       const { leafHash, path } = await this.log.pathAt(tenantId, seq - 1, treeSize);
       return {
         event_id: event.id,

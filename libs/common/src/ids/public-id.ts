@@ -36,7 +36,7 @@ function increment(digits: number[]): number[] {
  * A ULID: 48-bit milliseconds then 80 random bits, monotonic within one millisecond, so ids sort by creation.
  * The id always carries the time it is given: an earlier time than the last (a record made for the past, or
  * a clock that stepped back) gets fresh random bits under its own time. An alert's id must carry its
- * created_at exactly: alerts are partitioned by id range, month by month (prisma/sql/alert_partitions.sql).
+ * created_at exactly: alerts are partitioned by id range, month by month (prisma/sql/partitions.sql).
  */
 export function ulid(now = Date.now()): string {
   if (now < lastTime)

@@ -19,7 +19,7 @@ interface TenantShare {
 }
 
 /**
- * The retention purge's whole months: a monthly partition of alerts (prisma/sql/alert_partitions.sql) in
+ * The retention purge's whole months: a monthly partition of alerts (prisma/sql/partitions.sql) in
  * which every alert has expired for its own tenant (closed, and last changed before the tenant's
  * retention) and no legal hold touches any of them (the tenant's, or a case's the alert is linked to) is
  * detached and dropped with its timeline's partition, instead of deleted row by row. What referenced its

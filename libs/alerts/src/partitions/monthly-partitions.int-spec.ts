@@ -2,23 +2,24 @@ import { createHash } from 'node:crypto';
 
 import { insertJsonRows, oneTenant, PlainSql, Prisma, Tenant } from '@app/database';
 import { PartitionPurge } from '@app/compliance/retention/partition-purge';
+import { appendAuditEvents, auditTrailWhere } from '@app/audit-trail';
 import { CursorValue, publicId } from '@app/common';
 
 import { integrationSuite } from '../../../../test/utils/integration';
 import { alertRow } from '../../../../test/utils/world';
 import { AlertFilterDto } from '../dto/alert-filter.dto';
 import { alertWhere, AlertsRepository, createdBefore } from '../alerts.repository';
-import { AlertPartitions } from './alert-partitions';
+import { MonthlyPartitions } from './monthly-partitions';
 
 const DAY = 86_400_000;
 
 /**
- * alerts and alert_timeline partitioned by month (prisma/sql/alert_partitions.sql): where rows land, the
+ * alerts and alert_timeline partitioned by month (prisma/sql/partitions.sql): where rows land, the
  * rules the triggers keep (an id carries its creation time, an identity names one alert), which partitions
  * a query reads, the months the worker makes ahead, and the retention purge dropping an expired month whole.
  */
 describe('alert partitions: monthly partitions of alerts and their timeline', () => {
-  const suite = integrationSuite({ providers: [AlertPartitions, AlertsRepository, PartitionPurge] });
+  const suite = integrationSuite({ providers: [MonthlyPartitions, AlertsRepository, PartitionPurge] });
   let tenant: Tenant;
 
   beforeAll(async () => {
@@ -40,11 +41,11 @@ describe('alert partitions: monthly partitions of alerts and their timeline', ()
   };
 
   it('should make this month and the next three in the migration, and the worker any missing month ahead, once', async () => {
-    const partitions = suite.module.get(AlertPartitions);
-    const [kinds] = await rows<{ alerts: string; timeline: string }>(
-      Prisma.sql`SELECT (SELECT relkind::text FROM pg_class WHERE relname = 'alerts') AS alerts, (SELECT relkind::text FROM pg_class WHERE relname = 'alert_timeline') AS timeline`,
+    const partitions = suite.module.get(MonthlyPartitions);
+    const kinds = await rows<{ relname: string; relkind: string }>(
+      Prisma.sql`SELECT relname, relkind::text FROM pg_class WHERE relname IN ('alerts', 'alert_timeline', 'audit_events') ORDER BY relname`,
     );
-    expect(kinds).toEqual({ alerts: 'p', timeline: 'p' });
+    expect(kinds).toEqual(['alert_timeline', 'alerts', 'audit_events'].map((relname) => ({ relname, relkind: 'p' })));
     const now = new Date();
     expect(await partitions.createAhead(now)).toEqual([]);
     // Five months on (a worker stopped that long): that month and the three after it, for both tables, then nothing more.
@@ -53,14 +54,14 @@ describe('alert partitions: monthly partitions of alerts and their timeline', ()
     const names = (offset: number) => {
       const m = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + offset, 1));
       const suffix = `${m.getUTCFullYear()}_${String(m.getUTCMonth() + 1).padStart(2, '0')}`;
-      return [`alerts_${suffix}`, `alert_timeline_${suffix}`];
+      return [`alerts_${suffix}`, `alert_timeline_${suffix}`, `audit_events_${suffix}`];
     };
     expect(made.sort()).toEqual([...names(5), ...names(6), ...names(7), ...names(8)].sort());
     expect(await partitions.createAhead(later)).toEqual([]);
   });
 
   it('should store an alert and its timeline in the partitions of its creation month, and an id outside every month in the default one', async () => {
-    await sql().rows(Prisma.sql`SELECT alert_partition_create('alerts', '2003-05-01'), alert_partition_create('alert_timeline', '2003-05-01')`);
+    await sql().rows(Prisma.sql`SELECT partition_create('alerts', '2003-05-01'), partition_create('alert_timeline', '2003-05-01')`);
     const inMay = alertRow(tenant.id, { createdAt: new Date('2003-05-31T23:59:59.999Z') });
     const inJune = alertRow(tenant.id, { createdAt: new Date('2003-06-01T00:00:00.000Z') });
     await suite.world.prisma.alert.createMany({ data: [inMay, inJune] });
@@ -102,7 +103,7 @@ describe('alert partitions: monthly partitions of alerts and their timeline', ()
   });
 
   it('should read only the months a created_from/created_to, an open_at or an export’s as_of names', async () => {
-    for (const m of [1, 2, 3]) await sql().rows(Prisma.sql`SELECT alert_partition_create('alerts', ${month(2004, m)}::timestamptz)`);
+    for (const m of [1, 2, 3]) await sql().rows(Prisma.sql`SELECT partition_create('alerts', ${month(2004, m)}::timestamptz)`);
     const scope = oneTenant(tenant.id);
     const query = (filter: AlertFilterDto) => Prisma.sql`SELECT a.id FROM alerts a ${alertWhere(filter, scope)}`;
     expect(await partitionsRead(query({ created_from: '2004-02-03T00:00:00Z', created_to: '2004-03-01T00:00:00Z' }))).toEqual(['alerts_2004_02']);
@@ -139,6 +140,41 @@ describe('alert partitions: monthly partitions of alerts and their timeline', ()
     }
   });
 
+  it('should store audit events in the partition of their month, keep (tenant_id, seq) unique, and read an `at` range from its months only', async () => {
+    const audited = await suite.world.tenant('Partitions audit');
+    await appendAuditEvents(
+      suite.world.prisma,
+      audited.id,
+      [{ tenantId: audited.id, action: 'spec.first', resourceType: 'spec' }],
+      new Date('2003-05-04T05:06:07.008Z'),
+    );
+    await appendAuditEvents(suite.world.prisma, audited.id, [{ tenantId: audited.id, action: 'spec.second', resourceType: 'spec' }]);
+    const stored = await rows<{ seq: string; part: string }>(
+      Prisma.sql`SELECT seq::text, tableoid::regclass::text AS part FROM audit_events WHERE tenant_id = ${audited.id} ORDER BY seq`,
+    );
+    const now = new Date();
+    expect(stored).toEqual([
+      { seq: '1', part: 'audit_events_default' },
+      { seq: '2', part: `audit_events_${now.getUTCFullYear()}_${String(now.getUTCMonth() + 1).padStart(2, '0')}` },
+    ]);
+    // A second event with a seq already taken is refused, as the unique key did.
+    const [first] = await suite.world.prisma.auditEvent.findMany({ where: { tenantId: audited.id }, orderBy: { seq: 'asc' }, take: 1 });
+    await expect(
+      sql()
+        .rows(Prisma.sql`INSERT INTO audit_events SELECT ${publicId('aud')}, tenant_id, seq, now(), actor, actor_type, action, resource_type, resource_id, outcome,
+                            ip, user_agent, request_id, trace_id, details, prev_hash, hash FROM audit_events WHERE id = ${first.id}`),
+    ).rejects.toThrow(/audit_events_tenant_id_seq_key/);
+    const month = `audit_events_${now.getUTCFullYear()}_${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
+    const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+    const end = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
+    const read = (filter: { created_from: string; created_to?: string }) =>
+      partitionsRead(Prisma.sql`SELECT e.id FROM audit_events e ${auditTrailWhere(filter, oneTenant(audited.id))}`);
+    expect(await read({ created_from: start.toISOString(), created_to: end.toISOString() })).toEqual([month]);
+    const onwards = await read({ created_from: start.toISOString() });
+    expect(onwards).toContain(month);
+    for (const name of onwards) expect(name === 'audit_events_default' || name >= month).toBe(true);
+  });
+
   describe('the retention purge of whole months', () => {
     const longAgo = (day: number, monthIndex = 2, year = 2001) => new Date(Date.UTC(year, monthIndex, day, 8));
     const closed = (of: Tenant, at: Date) =>
@@ -152,7 +188,7 @@ describe('alert partitions: monthly partitions of alerts and their timeline', ()
 
     it('should drop a month in which every alert expired, with its timeline, and record each tenant’s share', async () => {
       const [a, b] = [await suite.world.tenant('Purge a'), await suite.world.tenant('Purge b')];
-      await sql().rows(Prisma.sql`SELECT alert_partition_create('alerts', '2001-03-01'), alert_partition_create('alert_timeline', '2001-03-01')`);
+      await sql().rows(Prisma.sql`SELECT partition_create('alerts', '2001-03-01'), partition_create('alert_timeline', '2001-03-01')`);
       const alerts = [closed(a, longAgo(2)), closed(a, longAgo(9)), closed(b, longAgo(20))];
       await suite.world.prisma.alert.createMany({ data: alerts });
       await suite.world.prisma.alertTimelineEntry.createMany({
@@ -210,7 +246,7 @@ describe('alert partitions: monthly partitions of alerts and their timeline', ()
       for (const [index, keep] of keepers.entries()) {
         const start = month(2000, index);
         const [{ name }] = await rows<{ name: string }>(
-          Prisma.sql`SELECT alert_partition_create('alerts', ${start}::timestamptz) AS name, alert_partition_create('alert_timeline', ${start}::timestamptz)`,
+          Prisma.sql`SELECT partition_create('alerts', ${start}::timestamptz) AS name, partition_create('alert_timeline', ${start}::timestamptz)`,
         );
         // Beside it, an expired alert that the row-by-row purge may take: the month stays whole all the same.
         await suite.world.prisma.alert.create({ data: closed(held, longAgo(20, index, 2000)) });

@@ -14,14 +14,14 @@ export const PARTITION_MONTHS_AHEAD = 3;
 export const PARTITION_CHECK_MS = 3_600_000;
 
 /**
- * The monthly partitions of alerts and their timeline. The migration made a partition for every month that
- * held an alert and the next three; the worker makes the months ahead from then on (alert_partition_create,
+ * The monthly partitions of alerts, their timeline and the audit trail. The migration made a partition for
+ * every month that held a row and the next three; the worker makes the months ahead from then on (partition_create,
  * which creates only what is missing). Making one takes a brief lock of the parent table, so it gives up
  * after 5 s rather than hold readers behind it, and the next hour tries again.
  */
 @Injectable()
-export class AlertPartitions {
-  private readonly logger = new Logger(AlertPartitions.name);
+export class MonthlyPartitions {
+  private readonly logger = new Logger(MonthlyPartitions.name);
 
   constructor(private readonly sql: PlainSql) {}
 
@@ -42,7 +42,7 @@ export class AlertPartitions {
     if (existing.found) return false;
     await this.sql.transaction(async (run) => {
       await run(Prisma.sql`SET LOCAL lock_timeout = '5s'`);
-      await run(Prisma.sql`SELECT alert_partition_create(${table}, ${month}::timestamptz)`);
+      await run(Prisma.sql`SELECT partition_create(${table}, ${month}::timestamptz)`);
     });
     return true;
   }
@@ -50,7 +50,7 @@ export class AlertPartitions {
 
 /** One check every PARTITION_CHECK_MS on the alerts' sweep queue, and one at once after Redis comes back. */
 @Injectable()
-export class AlertPartitionsSchedule extends RepeatableSchedule {
+export class MonthlyPartitionsSchedule extends RepeatableSchedule {
   constructor(@InjectQueue(ALERT_SHELVING_QUEUE) queue: Queue) {
     super(queue, {
       name: ALERT_SHELVING_JOBS.createPartitions,

@@ -1,8 +1,11 @@
 import { PlainSql } from './plain-sql';
 import { Prisma } from './generated/prisma/client';
 
-/** The partitioned tables, each with one partition per UTC month of the alerts' creation (prisma/sql/alert_partitions.sql). */
-export const PARTITIONED_TABLES = ['alerts', 'alert_timeline'] as const;
+/**
+ * The partitioned tables, each with one partition per UTC month (prisma/sql/partitions.sql): alerts and their
+ * timeline by the month of the alert's creation, audit events by their own.
+ */
+export const PARTITIONED_TABLES = ['alerts', 'alert_timeline', 'audit_events'] as const;
 export type PartitionedTable = (typeof PARTITIONED_TABLES)[number];
 
 /** One month's partition of alerts: its name (`alerts_2026_12`), and its first instant. */
@@ -11,7 +14,7 @@ export interface AlertMonth {
   month: Date;
 }
 
-/** The name of `table`'s partition for the UTC month that holds `month`, as alert_partition_create writes it. */
+/** The name of `table`'s partition for the UTC month that holds `month`, as partition_create writes it. */
 export function partitionName(table: PartitionedTable, month: Date): string {
   return `${table}_${month.getUTCFullYear()}_${String(month.getUTCMonth() + 1).padStart(2, '0')}`;
 }
