@@ -214,7 +214,7 @@ describe('compliance: retention and legal holds', () => {
       expect(result.time_range).toEqual({ from: new Date(Math.min(...created)).toISOString(), to: new Date(Math.max(...created)).toISOString() });
       expect(new Date(result.cutoff).getTime()).toBeLessThan(daysAgo(399).getTime());
       expect(await world.prisma.auditEvent.count({ where: { tenantId: tenant.id } })).toBe(auditBefore + 1);
-      const event = await world.prisma.auditEvent.findUniqueOrThrow({ where: { id: result.audit_event_id } });
+      const event = await world.prisma.auditEvent.findFirstOrThrow({ where: { id: result.audit_event_id } });
       expect(event).toEqual(expect.objectContaining({ tenantId: tenant.id, action: 'retention.purge', actor: 'root-operator', outcome: 'success' }));
       expect(event.details).toEqual(
         expect.objectContaining({ alerts_purged: 3, alert_ids_sha256: result.alert_ids_sha256, time_range: result.time_range, export_jobs_purged: 1 }),

@@ -20,7 +20,8 @@ export async function rewriteAuditLog(
     const events = await tx.auditEvent.findMany({ where: { tenantId }, orderBy: { seq: 'asc' } });
     for (const event of events) {
       const hash = hashEvent({ ...event, prevHash });
-      if (event.prevHash !== prevHash || event.hash !== hash) await tx.auditEvent.update({ where: { id: event.id }, data: { prevHash, hash } });
+      if (event.prevHash !== prevHash || event.hash !== hash)
+        await tx.auditEvent.update({ where: { id_at: { id: event.id, at: event.at } }, data: { prevHash, hash } });
       event.prevHash = prevHash;
       prevHash = hash;
     }

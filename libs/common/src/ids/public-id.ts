@@ -6,6 +6,8 @@ import { Matches } from 'class-validator';
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 let lastTime = -1;
 let lastRandom: number[] = [];
+let pastTime = -1;
+let pastRandom: number[] = [];
 
 function encodeTime(time: number): string {
   let out = '';
@@ -35,17 +37,17 @@ function increment(digits: number[]): number[] {
 /**
  * A ULID: 48-bit milliseconds then 80 random bits, monotonic within one millisecond, so ids sort by creation.
  * The id always carries the time it is given: an earlier time than the last (a record made for the past, or
- * a clock that stepped back) gets fresh random bits under its own time. An alert's id must carry its
- * created_at exactly: alerts are partitioned by id range, month by month (prisma/sql/partitions.sql).
+ * a clock that stepped back) gets random bits under its own time, counting up while that time repeats. An
+ * alert's id must carry its created_at exactly: alerts are partitioned by id range, month by month
+ * (prisma/sql/partitions.sql).
  */
 export function ulid(now = Date.now()): string {
-  if (now < lastTime)
-    return (
-      encodeTime(now) +
-      freshRandom()
-        .map((digit) => CROCKFORD[digit])
-        .join('')
-    );
+  if (now < lastTime) {
+    // Ids made one after another for the same earlier millisecond count up as well.
+    pastRandom = now === pastTime ? increment(pastRandom) : freshRandom();
+    pastTime = now;
+    return encodeTime(now) + pastRandom.map((digit) => CROCKFORD[digit]).join('');
+  }
   // Within one millisecond, count up.
   if (now === lastTime) {
     lastRandom = increment(lastRandom);

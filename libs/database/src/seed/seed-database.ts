@@ -46,6 +46,10 @@ export async function seedDatabase(url: string, options: SeedOptions): Promise<S
     await client.query("SET LOCAL maintenance_work_mem = '1GB'");
     const { rowCount } = await client.query('DELETE FROM alerts WHERE tenant_id = ANY($1)', [tenants.map((t) => t.id)]);
     if (rowCount) log(`seed: removed ${rowCount} earlier seeded alerts`);
+    // The months the alerts fall in (the year before `until`), so that each lands in its own partition
+    // rather than the default one (prisma/sql/partitions.sql).
+    for (const month of seededMonths(options.until))
+      await client.query(`SELECT partition_create('alerts', $1), partition_create('alert_timeline', $1)`, [month]);
     const indexes = options.alerts >= BULK_THRESHOLD ? await dropSecondaryIndexes(client) : [];
 
     let written = 0;
@@ -85,7 +89,19 @@ export async function seedDatabase(url: string, options: SeedOptions): Promise<S
 
 const BULK_THRESHOLD = 50_000;
 
-/** Drops the alerts table's indexes other than its primary key; answers their CREATE statements. */
+/** The first instant of each UTC month from a year before `until` to `until`'s own. */
+function seededMonths(until: number): Date[] {
+  const last = new Date(until);
+  const months: Date[] = [];
+  for (let back = 13; back >= 0; back--) months.push(new Date(Date.UTC(last.getUTCFullYear(), last.getUTCMonth() - back, 1)));
+  return months;
+}
+
+/**
+ * Drops the alerts table's indexes other than its primary key; answers their CREATE statements. On the
+ * partitioned table an index's definition reads `ON ONLY alerts` (the parent alone): without ONLY, creating
+ * it again builds it on every partition as well.
+ */
 async function dropSecondaryIndexes(client: Client): Promise<string[]> {
   const { rows } = await client.query<{ indexname: string; indexdef: string }>(
     `SELECT i.indexname, i.indexdef FROM pg_indexes i
@@ -93,5 +109,5 @@ async function dropSecondaryIndexes(client: Client): Promise<string[]> {
         AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`,
   );
   for (const { indexname } of rows) await client.query(`DROP INDEX "${indexname.replace(/"/g, '""')}"`);
-  return rows.map((row) => row.indexdef);
+  return rows.map((row) => row.indexdef.replace(' ON ONLY ', ' ON '));
 }
