@@ -7,6 +7,7 @@ import { runDeployment } from './deployment';
 import { runExports } from './exports';
 import { runIngest } from './ingest';
 import { runOverhead } from './overhead';
+import { runPartitions } from './partitions';
 import { runScale } from './scale';
 import { runSizes } from './sizes';
 import { runSoak } from './soak';
@@ -28,6 +29,7 @@ const SUITES: Record<string, () => Promise<void>> = {
   tlog: runTlog,
   deployment: runDeployment,
   sizes: runSizes,
+  partitions: runPartitions,
 };
 
 async function main(): Promise<void> {

@@ -16,6 +16,11 @@ CREATE FUNCTION ulid_time(at timestamptz) RETURNS text LANGUAGE sql IMMUTABLE ST
   E'SELECT string_agg(substr(''0123456789ABCDEFGHJKMNPQRSTVWXYZ'', ((floor(extract(epoch FROM at) * 1000)::bigint >> (5 * (9 - i))) & 31)::int + 1, 1), '''' ORDER BY i)
       FROM generate_series(0, 9) AS i';
 
+-- The milliseconds since 1970 that ten ULID characters carry (the inverse of ulid_time).
+CREATE FUNCTION ulid_ms(chars text) RETURNS bigint LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS
+  E'SELECT sum((strpos(''0123456789ABCDEFGHJKMNPQRSTVWXYZ'', substr(chars, i, 1)) - 1)::bigint << (5 * (10 - i)))::bigint
+      FROM generate_series(1, 10) AS i';
+
 -- The partition of `tbl` (alerts, alert_timeline or audit_events) for the UTC month that holds `month`,
 -- created when missing: alerts_2026_12 holds the ids from the month's first millisecond up to the next
 -- month's, audit_events_2026_12 the events of that month. Answers its name. The months are reckoned in UTC
@@ -30,6 +35,8 @@ CREATE FUNCTION partition_create(tbl text, month timestamptz) RETURNS text LANGU
     IF to_regclass(part) IS NULL THEN
       IF tbl = ''audit_events'' THEN
         EXECUTE format(''CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%L) TO (%L)'', part, tbl, starts || ''+00'', ends || ''+00'')\x3B
+        -- A statement trigger of the parent does not fire for a TRUNCATE of the partition itself.
+        EXECUTE format(''CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON %I FOR EACH STATEMENT EXECUTE FUNCTION audit_events_refuse_change()'', part)\x3B
       ELSE
         EXECUTE format(''CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%L) TO (%L)'', part, tbl,
                        ''alr_'' || ulid_time(starts AT TIME ZONE ''UTC'') || repeat(''0'', 16), ''alr_'' || ulid_time(ends AT TIME ZONE ''UTC'') || repeat(''0'', 16))\x3B
@@ -93,7 +100,24 @@ BEGIN
   PERFORM partition_table(''alert_timeline'', ''alert_id'', months)\x3B
   SELECT ahead || array_agg(DISTINCT date_trunc(''month'', at, ''UTC'')) INTO months FROM audit_events\x3B
   PERFORM partition_table(''audit_events'', ''at'', months)\x3B
+  CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events_default FOR EACH STATEMENT EXECUTE FUNCTION audit_events_refuse_change()\x3B
 END';
+
+-- How much later than its created_at the time in a stored alert's id may be. Before this migration an id
+-- made for a time earlier than the last id of the process carried that last time (a few milliseconds later
+-- under load), from now on the trigger alert_keys_insert holds every new alert to 0. A filter up to a time
+-- adds this to the id range it implies (createdBefore), so that no stored alert falls out of it. An
+-- IMMUTABLE constant, so the planner folds it and still names the partitions to read.
+DO E'DECLARE
+  skew bigint\x3B
+BEGIN
+  SELECT COALESCE(max(ulid_ms(substr(id, 5, 10)) - floor(extract(epoch FROM created_at) * 1000)::bigint), 0) INTO skew FROM alerts\x3B
+  EXECUTE format(''CREATE FUNCTION alert_id_skew() RETURNS interval LANGUAGE sql IMMUTABLE PARALLEL SAFE AS %L'',
+                 format(''SELECT interval %L'', greatest(skew, 0) || '' milliseconds''))\x3B
+END';
+
+-- Fresh statistics of the new partitions (autovacuum analyses partitions, never a partitioned table).
+ANALYZE alerts, alert_timeline, audit_events;
 
 DROP FUNCTION partition_table(text, text, timestamptz[]);
 
@@ -103,8 +127,8 @@ DROP FUNCTION partition_table(text, text, timestamptz[]);
 -- so the triggers below check it (and a statement trigger checks a whole insert at once).
 -- alert_identities follows alerts. An insert adds its identities, and fails as the unique key did when one
 -- already names another alert (ingestion claims its identities first, so its alerts find their own), a
--- delete releases them, and TRUNCATE all of them. Neither an identity nor an id and its time ever change:
--- such an update is refused.
+-- delete releases them, and TRUNCATE all of them. Neither an identity (the starts_at of an alert with a
+-- fingerprint) nor an id and its time ever change: such an update is refused.
 CREATE FUNCTION alert_keys_follow() RETURNS trigger LANGUAGE plpgsql AS
   E'DECLARE
     taken record\x3B
@@ -145,7 +169,8 @@ CREATE TRIGGER alert_keys_truncate AFTER TRUNCATE ON alerts
   FOR EACH STATEMENT EXECUTE FUNCTION alert_keys_follow();
 CREATE TRIGGER alert_keys_update BEFORE UPDATE OF id, tenant_id, created_at, fingerprint, starts_at ON alerts
   FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id OR OLD.tenant_id IS DISTINCT FROM NEW.tenant_id OR OLD.created_at IS DISTINCT FROM NEW.created_at
-                     OR OLD.fingerprint IS DISTINCT FROM NEW.fingerprint OR OLD.starts_at IS DISTINCT FROM NEW.starts_at)
+                     OR OLD.fingerprint IS DISTINCT FROM NEW.fingerprint
+                     OR (OLD.fingerprint IS NOT NULL AND OLD.starts_at IS DISTINCT FROM NEW.starts_at))
   EXECUTE FUNCTION alert_keys_follow();
 
 -- (tenant_id, seq) names one event. Every writer appends under its tenant's lock (audit-trail.writer.ts),

@@ -21,17 +21,26 @@ export const ALERT_COLUMNS = Prisma.sql`a.id, a.tenant_id AS "tenantId", a.type,
 
 /**
  * `a.created_at >= t`, with the id range it implies: an alert's id carries its creation time (publicId, held
- * by the trigger alert_keys_insert), and alerts are partitioned by id range, one month each
- * (prisma/sql/partitions.sql), so the id condition names the partitions to read and the planner skips
- * the others. The time condition stays for the indexes that lead with created_at.
+ * by the trigger alert_keys_insert; an alert stored before that may carry a time up to alert_id_skew()
+ * later, never earlier), and alerts are partitioned by id range, one month each (prisma/sql/partitions.sql),
+ * so the id condition names the partitions to read and the planner skips the others. The time condition
+ * stays for the indexes that lead with created_at.
  */
 export function createdSince(t: Date): Prisma.Sql {
   return ulidTime(t) ? Prisma.sql`a.created_at >= ${t} AND a.id >= ${idFloor('alr', t.getTime())}` : Prisma.sql`a.created_at >= ${t}`;
 }
 
-/** `a.created_at < t`, with the id range it implies (createdSince). */
+/** `a.created_at < t`, with the id range it implies (createdSince), widened by alert_id_skew(). */
 export function createdBefore(t: Date): Prisma.Sql {
-  return ulidTime(t) ? Prisma.sql`a.created_at < ${t} AND a.id < ${idFloor('alr', t.getTime())}` : Prisma.sql`a.created_at < ${t}`;
+  return ulidTime(t) ? Prisma.sql`a.created_at < ${t} AND a.id < ${idBefore(Prisma.sql`${t}::timestamptz`)}` : Prisma.sql`a.created_at < ${t}`;
+}
+
+/**
+ * The lowest id of an alert created at `at` or later, widened by alert_id_skew(): every alert created before
+ * `at` has a lower id. IMMUTABLE functions of constants, which the planner folds before it prunes.
+ */
+function idBefore(at: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`('alr_' || ulid_time(${at} + alert_id_skew()) || '0000000000000000')`;
 }
 
 /** Whether a ULID can carry the time (48 bits of milliseconds since 1970). */
@@ -276,9 +285,15 @@ export class AlertsRepository {
       const op = Prisma.raw(request.direction === 'asc' ? '>' : '<');
       const values = cursorColumns(after[0], columns.length).map((value, i) => Prisma.sql`${value}::${columns[i].type}`);
       let condition = Prisma.sql`(${Prisma.join(key)}) ${op} (${Prisma.join([...values, Prisma.sql`${after[1]}`])})`;
-      // In creation order the id alone orders the rows (createdSince): the same condition on the id names
-      // the partitions still to read.
-      if (request.sortBy === 'created_at') condition = Prisma.sql`${condition} AND a.id ${op} ${after[1]}`;
+      // In creation order the cursor's time bounds the ids still to read (createdSince): the id condition
+      // names their partitions.
+      if (request.sortBy === 'created_at') {
+        const at = values[0];
+        condition =
+          request.direction === 'asc'
+            ? Prisma.sql`${condition} AND a.id >= ('alr_' || ulid_time(${at}))`
+            : Prisma.sql`${condition} AND a.id < ${idBefore(Prisma.sql`${at} + interval '1 millisecond'`)}`;
+      }
       keyset = where === Prisma.empty ? Prisma.sql`WHERE ${condition}` : Prisma.sql`AND ${condition}`;
     }
     const order = Prisma.join(key.map((expr) => Prisma.sql`${expr} ${dir}`));

@@ -118,6 +118,32 @@ describe('alert partitions: monthly partitions of alerts and their timeline', ()
     expect(await partitionsRead(asOf)).toEqual(['alerts_2003_05', 'alerts_default']);
   });
 
+  it('should still find an alert stored before the migration whose id carries a later time than its created_at', async () => {
+    // Before, an id made for an earlier time than the process's last id carried that last time: the migration
+    // measured the largest such gap of the stored alerts into alert_id_skew(). Here a gap of 3 ms, stored as
+    // the old code would have (the trigger that now refuses it is off for the insert).
+    const legacy = await suite.world.tenant('Partitions legacy');
+    const createdAt = new Date('2004-03-31T23:59:59.998Z');
+    const row = alertRow(legacy.id, { createdAt, id: publicId('alr', createdAt.getTime() + 3) });
+    await sql().rows(Prisma.sql`CREATE OR REPLACE FUNCTION alert_id_skew() RETURNS interval LANGUAGE sql IMMUTABLE AS 'SELECT interval ''3 milliseconds'''`);
+    await sql().rows(Prisma.sql`ALTER TABLE alerts DISABLE TRIGGER alert_keys_insert`);
+    try {
+      await insertPlain(row);
+    } finally {
+      await sql().rows(Prisma.sql`ALTER TABLE alerts ENABLE TRIGGER alert_keys_insert`);
+    }
+    const scope = oneTenant(legacy.id);
+    const found = await rows<{ id: string }>(Prisma.sql`SELECT a.id FROM alerts a ${alertWhere({ created_to: '2004-04-01T00:00:00Z' }, scope)}`);
+    expect(found).toEqual([{ id: row.id }]);
+    const repository = suite.module.get(AlertsRepository);
+    const newer = alertRow(legacy.id, { createdAt: new Date('2004-04-01T00:00:00.000Z') });
+    await suite.world.prisma.alert.create({ data: newer });
+    const after: [CursorValue, string] = [{ date: (newer.createdAt as Date).toISOString() }, newer.id];
+    const page = await repository.readKeyset({ filter: {}, scope, sortBy: 'created_at', direction: 'desc', take: 5 }, after);
+    expect(page.map((alert) => alert.id)).toEqual([row.id]);
+    await sql().rows(Prisma.sql`CREATE OR REPLACE FUNCTION alert_id_skew() RETURNS interval LANGUAGE sql IMMUTABLE AS 'SELECT interval ''0 milliseconds'''`);
+  });
+
   it('should page in creation order across months with keyset cursors, each page after its cursor only', async () => {
     const paged = await suite.world.tenant('Partitions paged');
     const data = Array.from({ length: 45 }, (_, i) =>

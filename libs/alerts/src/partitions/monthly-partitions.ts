@@ -30,7 +30,15 @@ export class MonthlyPartitions {
     const made: string[] = [];
     for (let ahead = 0; ahead <= PARTITION_MONTHS_AHEAD; ahead++) {
       const month = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + ahead, 1));
-      for (const table of PARTITIONED_TABLES) if (await this.create(table, month)) made.push(partitionName(table, month));
+      for (const table of PARTITIONED_TABLES) {
+        // One month that cannot be made (its rows already in the default partition, a lock not granted in
+        // time) does not keep the others from being made.
+        const created = await this.create(table, month).catch((error: Error) => {
+          this.logger.error(`could not make ${partitionName(table, month)}: ${error.message}`);
+          return false;
+        });
+        if (created) made.push(partitionName(table, month));
+      }
     }
     if (made.length) this.logger.log(`made the partitions ${made.join(', ')}`);
     return made;

@@ -5,7 +5,7 @@ import { AlertMonth, alertMonths, partitionName, PlainSql, Prisma, SqlRun } from
 
 import { refreshCaseControlsSql } from '../controls/case-controls';
 import { DEFAULT_SETTINGS } from '../settings/tenant-settings';
-import { DroppedPartitionDto } from './dto/retention-purge.dto';
+import { DroppedPartitionDto, MAX_DROPPED_MONTHS, MAX_LISTED_PURGES } from './dto/retention-purge.dto';
 import { purgeActor, retentionCutoff } from './purge-terms';
 import { retentionLock } from './retention-lock';
 
@@ -19,15 +19,18 @@ interface TenantShare {
 }
 
 /**
- * The retention purge's whole months: a monthly partition of alerts (prisma/sql/partitions.sql) in
- * which every alert has expired for its own tenant (closed, and last changed before the tenant's
- * retention) and no legal hold touches any of them (the tenant's, or a case's the alert is linked to) is
- * detached and dropped with its timeline's partition, instead of deleted row by row. What referenced its
- * alerts goes first, in the same transaction: links to cases (their controls refreshed), observables'
- * links, idempotency keys, identities, and the hourly counts (a delta that takes the month's alerts out;
- * dropping fires no trigger). Each tenant with alerts in it gets a retention.purge event of its own, in the
- * same transaction: the month, the count, the time range and the SHA-256 of the ids, as a row-by-row purge
- * records them. A month that any alert keeps is left whole to the row-by-row purge.
+ * The retention purge's whole months: a monthly partition of alerts (prisma/sql/partitions.sql) in which
+ * every alert has expired for its own tenant (closed, and last changed before the tenant's retention) and
+ * no legal hold touches any of them (the tenant's, or a case's the alert is linked to) is detached and
+ * dropped with its timeline's partition, instead of deleted row by row.
+ * - What referenced its alerts goes first, in the same transaction: links to cases (their controls
+ *   refreshed), observables' links, idempotency keys, identities, and the hourly counts (a delta that
+ *   takes the month's alerts out, since dropping fires no trigger).
+ * - Each tenant with alerts in it gets a retention.purge event of its own, in the same transaction: the
+ *   month, the count, the time range and the SHA-256 of the ids, as a row-by-row purge records them.
+ * - The month's writers wait from the check to the commit, its readers only for the detach at the end (a
+ *   lock of the parents given up after 2 s: the month is then tried again by the next run).
+ * A month that any alert keeps is left whole to the row-by-row purge.
  */
 @Injectable()
 export class PartitionPurge {
@@ -47,24 +50,32 @@ export class PartitionPurge {
     const dropped: DroppedPartitionDto[] = [];
     for (const month of await alertMonths(this.sql)) {
       const end = Date.UTC(month.month.getUTCFullYear(), month.month.getUTCMonth() + 1, 1);
-      if (end > horizon) break;
-      const result = await this.drop(month, now);
+      if (end > horizon || dropped.length === MAX_DROPPED_MONTHS) break;
+      // A month that cannot be dropped now (a lock not granted in time, a deadlock) is left to the next run;
+      // the row-by-row purge goes on either way.
+      const result = await this.drop(month, now).catch((error: Error) => {
+        this.logger.warn(`${month.name} not dropped this time: ${error.message}`);
+        return null;
+      });
       if (result) dropped.push(result);
     }
     return dropped;
   }
 
-  private drop(month: AlertMonth, now: Date): Promise<DroppedPartitionDto | null> {
+  private async drop(month: AlertMonth, now: Date): Promise<DroppedPartitionDto | null> {
     const alerts = Prisma.raw(`"${month.name}"`);
     const timeline = partitionName('alert_timeline', month.month);
+    const [{ found: hasTimeline }] = await this.sql.rows<{ found: boolean }>(Prisma.sql`SELECT to_regclass(${timeline}) IS NOT NULL AS found`);
+    const months = hasTimeline ? Prisma.sql`${alerts}, ${Prisma.raw(`"${timeline}"`)}` : alerts;
     return this.sql.transaction(async (run) => {
       // No alert is created in a past month (its id is made from the clock): the tenants in it stay those.
       const tenants = await run<{ tenant_id: string }>(Prisma.sql`SELECT DISTINCT tenant_id FROM ${alerts} ORDER BY tenant_id`);
       await run(Prisma.sql`SET LOCAL lock_timeout = '10s'`);
-      // The tenants' retention locks first, in id order, as a hold or a purge batch takes one of them; then
-      // the month's writers wait, so that nothing changes between the check and the drop.
+      // The tenants' retention locks first, in id order, as a hold or a purge batch takes one of them. Then
+      // the month's writers wait, and so does a new reference to its alerts (a case link's key share), so
+      // that nothing changes between the check and the drop; its readers go on.
       for (const { tenant_id: tenant } of tenants) await run(retentionLock(tenant));
-      await run(Prisma.sql`LOCK TABLE ${alerts} IN SHARE MODE`);
+      await run(Prisma.sql`LOCK TABLE ${months} IN EXCLUSIVE MODE`);
       const kept = await run(Prisma.sql`
         SELECT 1 FROM ${alerts} a LEFT JOIN compliance_settings s ON s.tenant_id = a.tenant_id
          WHERE a.status NOT IN ('resolved', 'dismissed')
@@ -79,7 +90,9 @@ export class PartitionPurge {
                encode(sha256(convert_to(string_agg(a.id || chr(10), '' ORDER BY a.id COLLATE "C"), 'UTF8')), 'hex') AS alert_ids_sha256
           FROM ${alerts} a LEFT JOIN compliance_settings s ON s.tenant_id = a.tenant_id
          GROUP BY a.tenant_id, s.retention_days ORDER BY a.tenant_id`);
-      const entries = await countBy(run, Prisma.sql`SELECT tenant_id, count(*)::int AS n FROM ${Prisma.raw(`"${timeline}"`)} GROUP BY tenant_id`);
+      const entries = hasTimeline
+        ? await countBy(run, Prisma.sql`SELECT tenant_id, count(*)::int AS n FROM ${Prisma.raw(`"${timeline}"`)} GROUP BY tenant_id`)
+        : new Map<string, number>();
       const links = await run<{ case_id: string; tenant_id: string }>(
         Prisma.sql`DELETE FROM threat_case_alerts l USING ${alerts} a WHERE l.alert_id = a.id RETURNING l.case_id, l.tenant_id`,
       );
@@ -92,11 +105,6 @@ export class PartitionPurge {
         SELECT tenant_id, date_trunc('hour', created_at, 'UTC'), severity, status, source, type, maintenance_window_id IS NOT NULL, -count(*)::int
           FROM ${alerts} GROUP BY 1, 2, 3, 4, 5, 6, 7`);
       if (links.length) await run(refreshCaseControlsSql([...new Set(links.map((link) => link.case_id))]));
-      for (const table of [timeline, month.name]) {
-        const parent = table === month.name ? 'alerts' : 'alert_timeline';
-        await run(Prisma.sql`ALTER TABLE ${Prisma.raw(parent)} DETACH PARTITION ${Prisma.raw(`"${table}"`)}`);
-        await run(Prisma.sql`DROP TABLE ${Prisma.raw(`"${table}"`)}`);
-      }
       const linksOf = new Map<string, number>();
       for (const link of links) linksOf.set(link.tenant_id, (linksOf.get(link.tenant_id) ?? 0) + 1);
       const events: string[] = [];
@@ -126,7 +134,16 @@ export class PartitionPurge {
         const [event] = await run<{ id: string }>(
           Prisma.sql`SELECT id FROM audit_events WHERE tenant_id = ${share.tenant_id} AND action = 'retention.purge' ORDER BY seq DESC LIMIT 1`,
         );
-        events.push(event.id);
+        if (events.length < MAX_LISTED_PURGES) events.push(event.id);
+      }
+      // Last, the parents: detaching takes each one's exclusive lock, which the readers of every month wait
+      // for. Taken in the writers' order (alerts, then the timeline), and given up after 2 s rather than
+      // hold the readers queued behind it.
+      await run(Prisma.sql`SET LOCAL lock_timeout = '2s'`);
+      await run(Prisma.sql`LOCK TABLE ONLY alerts, ONLY alert_timeline IN ACCESS EXCLUSIVE MODE`);
+      for (const [parent, table] of [...(hasTimeline ? [['alert_timeline', timeline]] : []), ['alerts', month.name]]) {
+        await run(Prisma.sql`ALTER TABLE ${Prisma.raw(parent)} DETACH PARTITION ${Prisma.raw(`"${table}"`)}`);
+        await run(Prisma.sql`DROP TABLE ${Prisma.raw(`"${table}"`)}`);
       }
       const purged = shares.reduce((sum, share) => sum + share.alerts, 0);
       this.logger.log(`dropped ${month.name}: ${purged} expired alerts of ${shares.length} tenants`);

@@ -35,13 +35,22 @@ export class TenantPurgeDto {
 /** Most tenants a purge of every tenant lists (each has its whole result in its retention.purge audit event). */
 export const MAX_LISTED_PURGES = 1_000;
 
+/** Most months one purge drops (every month of a century); a run stops there and the next goes on. */
+export const MAX_DROPPED_MONTHS = 1_200;
+
 /** A whole month of alerts dropped (partition-purge.ts): each tenant's share is a retention.purge event of its own. */
 export class DroppedPartitionDto {
   @ApiProperty({ description: 'The monthly partition of alerts dropped with its timeline', example: 'alerts_2025_01', maxLength: 63 }) partition: string;
   @ApiProperty({ format: 'date-time', description: 'The first instant of its month (UTC): it held the alerts created in that month' }) month: string;
   @ApiProperty({ description: 'Alerts purged with it, over every tenant' }) alerts_purged: number;
   @ApiProperty({ description: 'Tenants that had alerts in it' }) tenant_count: number;
-  @ApiProperty({ type: [String], description: 'The retention.purge event of each of those tenants, in tenant id order' }) audit_event_ids: string[];
+  @ApiProperty({
+    type: [String],
+    maxItems: MAX_LISTED_PURGES,
+    items: { type: 'string', maxLength: 40 },
+    description: `The retention.purge event of each of those tenants, in tenant id order: the first ${MAX_LISTED_PURGES.toLocaleString('en')}`,
+  })
+  audit_event_ids: string[];
 }
 
 export class RetentionPurgeResultDto {
@@ -55,6 +64,7 @@ export class RetentionPurgeResultDto {
   @ApiProperty({ description: 'Alerts purged over every tenant, listed or not, whole months included' }) alerts_purged: number;
   @ApiProperty({
     type: [DroppedPartitionDto],
+    maxItems: MAX_DROPPED_MONTHS,
     description:
       'Whole months of alerts dropped because every alert in them had expired for its own tenant and no legal hold touched them (a purge of every tenant only: a month holds every tenant’s alerts); the other expired alerts are purged row by row',
   })
