@@ -351,6 +351,22 @@ describe('Alertmanager ingestion', () => {
     expect(await world.prisma.alertTimelineEntry.count({ where: { alertId: rows[0].id } })).toBe(2);
   });
 
+  it('should store each alert once when the same new alerts arrive in payloads at once (their identities claimed first)', async () => {
+    const fingerprints = Array.from({ length: 20 }, (_, i) => `at-once-${i}`);
+    const body = webhook(
+      'firing',
+      fingerprints.map((fingerprint) => amAlert(fingerprint, 'firing', { labels: { alertname: 'AtOnce' } })),
+    );
+    const results = await Promise.all(Array.from({ length: 4 }, () => http<Result>(api, 'POST', '/v1/ingest/alertmanager', { body, headers: ingest })));
+    expect(results.map((result) => result.status)).toEqual([200, 200, 200, 200]);
+    // Every alert was created by exactly one payload; the others found it and left it as it was.
+    expect(results.reduce((sum, result) => sum + result.body.data.created, 0)).toBe(fingerprints.length);
+    expect(results.reduce((sum, result) => sum + result.body.data.created + result.body.data.unchanged, 0)).toBe(4 * fingerprints.length);
+    const stored = await world.prisma.alert.groupBy({ by: ['fingerprint'], where: { tenantId: tenant.id, fingerprint: { in: fingerprints } }, _count: true });
+    expect(stored.map((group) => group._count).sort()).toEqual(fingerprints.map(() => 1));
+    expect(await world.prisma.alertIdentity.count({ where: { tenantId: tenant.id, fingerprint: { in: fingerprints } } })).toBe(fingerprints.length);
+  });
+
   it('should answer 400 for another payload version and store nothing', async () => {
     const before = await world.prisma.alert.count({ where: { tenantId: tenant.id } });
     const result = await http<{ type: string; errors: { field: string; pointer: string }[] }>(api, 'POST', '/v1/ingest/alertmanager', {
