@@ -43,7 +43,7 @@ function idBefore(at: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`('alr_' || ulid_time(${at} + alert_id_skew()) || '0000000000000000')`;
 }
 
-/** Whether a ULID can carry the time (48 bits of milliseconds since 1970). */
+/** Whether a ULID can carry the time (48 bits of milliseconds since 1970): else no id range is implied. */
 function ulidTime(t: Date): boolean {
   return t.getTime() >= 0 && t.getTime() < 2 ** 48;
 }
@@ -283,11 +283,13 @@ export class AlertsRepository {
     if (after) {
       // One row comparison over the whole key, an index condition of the sort's index.
       const op = Prisma.raw(request.direction === 'asc' ? '>' : '<');
-      const values = cursorColumns(after[0], columns.length).map((value, i) => Prisma.sql`${value}::${columns[i].type}`);
+      const scalars = cursorColumns(after[0], columns.length);
+      const values = scalars.map((value, i) => Prisma.sql`${value}::${columns[i].type}`);
       let condition = Prisma.sql`(${Prisma.join(key)}) ${op} (${Prisma.join([...values, Prisma.sql`${after[1]}`])})`;
       // In creation order the cursor's time bounds the ids still to read (createdSince): the id condition
       // names their partitions.
-      if (request.sortBy === 'created_at') {
+      const time = request.sortBy === 'created_at' ? new Date(scalars[0] as string | number | Date) : null;
+      if (time && ulidTime(time)) {
         const at = values[0];
         condition =
           request.direction === 'asc'

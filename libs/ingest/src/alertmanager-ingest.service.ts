@@ -139,8 +139,8 @@ class PayloadEffects {
  * The Alertmanager webhook: one transaction per payload, written through plain pg, each kind of row as one
  * JSON parameter (Prisma's runtime cost more CPU than the database work, docs/BENCHMARKS.md). An alert is
  * identified by fingerprint and startsAt: new ones are created (their identities claimed in alert_identities
- * first, ON CONFLICT DO NOTHING, which covers a concurrent payload; the alert it stored is then treated as known), known ones updated when what they say changed,
- * and a resolved notification resolves the open alert (resolved_by "alertmanager", a system resolution:
+ * first with ON CONFLICT DO NOTHING, which covers a concurrent payload: the alert it stored is then treated
+ * as known), known ones updated when what they say changed, and a resolved notification resolves the open alert (resolved_by "alertmanager", a system resolution:
  * the tenant's note requirement does not apply) unless a person reopened it after the same resolution.
  * Known alerts are updated only if their status and version are still those read, so a concurrent human
  * change is never overwritten: such an alert is read again and decided again. A replayed payload changes
@@ -290,14 +290,8 @@ export class AlertmanagerIngestService {
       )} ON CONFLICT DO NOTHING RETURNING alert_id`,
     );
     const stored = new Set(claimed.map((row) => row.alert_id));
-    if (stored.size > 0)
-      await run(
-        insertJsonRows(
-          'alerts',
-          ALERT_COLUMNS,
-          rows.filter((row) => stored.has(row.id)),
-        ),
-      );
+    const mine = rows.filter((row) => stored.has(row.id));
+    if (mine.length > 0) await run(insertJsonRows('alerts', ALERT_COLUMNS, mine));
     const lost: NewAlert[] = [];
     for (const alert of fresh) {
       if (!stored.has(alert.id)) {
