@@ -10,7 +10,7 @@ import { ChildProcess } from 'node:child_process';
 
 import { Pool } from 'pg';
 
-import { ALERT_COLUMNS, alertByIdSql, alertWhere } from '../libs/alerts/src';
+import { ALERT_COLUMNS, alertByIdSql, alertWhere, createdSince } from '../libs/alerts/src';
 import { Prisma } from '../libs/database/src/generated/prisma/client';
 import { oneTenant } from '../libs/database/src/tenant-scope';
 import { benchToken, benchUrl, ensureData, startApi } from './alerts';
@@ -138,7 +138,11 @@ async function queryCosts(): Promise<QueryTiming[]> {
           scope,
         )} ${order}`,
       ],
-      ['the tenant’s first page (no time named)', Prisma.sql`SELECT ${ALERT_COLUMNS} FROM alerts a ${alertWhere({}, scope)} ${order}`],
+      ['the tenant’s first page, every month (no time named)', Prisma.sql`SELECT ${ALERT_COLUMNS} FROM alerts a ${alertWhere({}, scope)} ${order}`],
+      [
+        'the same, the last two months first (what the repository runs first)',
+        Prisma.sql`SELECT ${ALERT_COLUMNS} FROM alerts a ${alertWhere({}, scope)} AND ${createdSince(new Date(Date.UTC(2026, 9, 1)))} ${order}`,
+      ],
       ['(e) detail read', alertByIdSql(detail, scope)],
     ];
     const timings: QueryTiming[] = [];

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { cursorColumns, CursorValue, dateRange, idFloor, parseInstant, SortDirection, SortValue } from '@app/common';
-import { Alert, PlainSql, Prisma, scopedTenant, tenantCondition, tenantKeyCondition, TenantScope } from '@app/database';
+import { Alert, alertIdSkewMs, PlainSql, Prisma, scopedTenant, tenantCondition, tenantKeyCondition, TenantScope } from '@app/database';
 
 import { AlertSortKey } from './dto/alert-enums';
 import { AlertFilterDto } from './dto/alert-filter.dto';
@@ -21,26 +21,39 @@ export const ALERT_COLUMNS = Prisma.sql`a.id, a.tenant_id AS "tenantId", a.type,
 
 /**
  * `a.created_at >= t`, with the id range it implies: an alert's id carries its creation time (publicId, held
- * by the trigger alert_keys_insert; an alert stored before that may carry a time up to alert_id_skew()
+ * by the trigger alert_keys_insert; an alert stored before that may carry a time up to alertIdSkewMs()
  * later, never earlier), and alerts are partitioned by id range, one month each (prisma/sql/partitions.sql),
  * so the id condition names the partitions to read and the planner skips the others. The time condition
- * stays for the indexes that lead with created_at.
+ * stays for the indexes that lead with created_at. The bounds are constants made here: an expression the
+ * planner had to evaluate cost more planning than the pruning saved (docs/BENCHMARKS.md).
  */
 export function createdSince(t: Date): Prisma.Sql {
   return ulidTime(t) ? Prisma.sql`a.created_at >= ${t} AND a.id >= ${idFloor('alr', t.getTime())}` : Prisma.sql`a.created_at >= ${t}`;
 }
 
-/** `a.created_at < t`, with the id range it implies (createdSince), widened by alert_id_skew(). */
+/** `a.created_at < t`, with the id range it implies (createdSince), widened by alertIdSkewMs(). */
 export function createdBefore(t: Date): Prisma.Sql {
-  return ulidTime(t) ? Prisma.sql`a.created_at < ${t} AND a.id < ${idBefore(Prisma.sql`${t}::timestamptz`)}` : Prisma.sql`a.created_at < ${t}`;
+  const bound = idBefore(t.getTime());
+  return bound ? Prisma.sql`a.created_at < ${t} AND a.id < ${bound}` : Prisma.sql`a.created_at < ${t}`;
+}
+
+/** The lowest id of an alert created at `time` (ms) or later, widened by alertIdSkewMs(): every alert created before has a lower id. */
+function idBefore(time: number): string | null {
+  const widened = new Date(time + alertIdSkewMs());
+  return ulidTime(new Date(time)) && ulidTime(widened) ? idFloor('alr', widened.getTime()) : null;
 }
 
 /**
- * The lowest id of an alert created at `at` or later, widened by alert_id_skew(): every alert created before
- * `at` has a lower id. IMMUTABLE functions of constants, which the planner folds before it prunes.
+ * Where a page newest first looks first (AlertsRepository.read): from the start of the month before the
+ * cursor's time (or now). Only when the filter names no time of its own, whose range already names its
+ * months; null otherwise.
  */
-function idBefore(at: Prisma.Sql): Prisma.Sql {
-  return Prisma.sql`('alr_' || ulid_time(${at} + alert_id_skew()) || '0000000000000000')`;
+function recentWindow(request: AlertPageRequest, after: [CursorValue, string] | null): Date | null {
+  const { filter } = request;
+  if (request.sortBy !== 'created_at' || request.direction !== 'desc' || filter.created_from || filter.created_to || filter.open_at) return null;
+  const from = after ? new Date(cursorColumns(after[0], 1)[0] as string | number | Date) : new Date();
+  if (!ulidTime(from)) return null;
+  return new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() - 1, 1));
 }
 
 /** Whether a ULID can carry the time (48 bits of milliseconds since 1970): else no id range is implied. */
@@ -290,16 +303,24 @@ export class AlertsRepository {
       // names their partitions.
       const time = request.sortBy === 'created_at' ? new Date(scalars[0] as string | number | Date) : null;
       if (time && ulidTime(time)) {
-        const at = values[0];
-        condition =
-          request.direction === 'asc'
-            ? Prisma.sql`${condition} AND a.id >= ('alr_' || ulid_time(${at}))`
-            : Prisma.sql`${condition} AND a.id < ${idBefore(Prisma.sql`${at} + interval '1 millisecond'`)}`;
+        const bound = request.direction === 'asc' ? idFloor('alr', time.getTime()) : idBefore(time.getTime() + 1);
+        if (bound) condition = Prisma.sql`${condition} AND a.id ${request.direction === 'asc' ? Prisma.raw('>=') : Prisma.raw('<')} ${bound}`;
       }
       keyset = where === Prisma.empty ? Prisma.sql`WHERE ${condition}` : Prisma.sql`AND ${condition}`;
     }
     const order = Prisma.join(key.map((expr) => Prisma.sql`${expr} ${dir}`));
-    return this.sql.read<Alert>(Prisma.sql`SELECT ${ALERT_COLUMNS} FROM alerts a ${where} ${keyset} ORDER BY ${order} LIMIT ${request.take} OFFSET ${skip}`);
+    const page = (window: Prisma.Sql) =>
+      this.sql.read<Alert>(
+        Prisma.sql`SELECT ${ALERT_COLUMNS} FROM alerts a ${where} ${keyset} ${window} ORDER BY ${order} LIMIT ${request.take} OFFSET ${skip}`,
+      );
+    const since = recentWindow(request, after);
+    if (since) {
+      // Newest first and no time named: the last month or two first (two partitions to plan and read, not
+      // every month). A full page there is the page, since every row outside is older than every row in it.
+      const recent = await page(Prisma.sql`${where === Prisma.empty && keyset === Prisma.empty ? Prisma.sql`WHERE` : Prisma.sql`AND`} ${createdSince(since)}`);
+      if (recent.length === request.take) return recent;
+    }
+    return page(Prisma.empty);
   }
 
   /** Ids matching a filter after `afterId`, in id order: bulk actions walk a filter with this. */

@@ -1,4 +1,4 @@
-import { PlainSql } from './plain-sql';
+import type { PlainSql } from './plain-sql';
 import { Prisma } from './generated/prisma/client';
 
 /**
@@ -30,4 +30,22 @@ export async function alertMonths(sql: PlainSql): Promise<AlertMonth[]> {
     const match = MONTH_NAME.exec(name);
     return match ? [{ name, month: new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, 1)) }] : [];
   });
+}
+
+/**
+ * How much later than its created_at the time in an alert's id may be: 0 for every alert stored since the
+ * partitions' migration (a trigger holds writers to it), and for those stored before, what that migration
+ * measured (alert_id_skew()). Until the database has answered, a day: wider than any, so a filter is never
+ * narrowed too far. A filter up to a time widens the id range it implies by this (createdBefore).
+ */
+let idSkewMs = 86_400_000;
+
+export function alertIdSkewMs(): number {
+  return idSkewMs;
+}
+
+/** Reads alert_id_skew() once (PlainSql, as it starts). */
+export async function loadAlertIdSkew(rows: (query: Prisma.Sql) => Promise<{ ms: string }[]>): Promise<void> {
+  const [row] = await rows(Prisma.sql`SELECT (extract(epoch FROM alert_id_skew()) * 1000)::bigint::text AS ms`);
+  idSkewMs = Number(row.ms);
 }

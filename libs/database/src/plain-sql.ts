@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
 import { Pool, PoolClient, QueryResult } from 'pg';
 
 import { isConnectionError, RequestContextStore } from '@app/common';
@@ -6,6 +6,7 @@ import { AppConfig } from '@app/config';
 
 import { Prisma } from './generated/prisma/client';
 import { inlineSql } from './inline-sql';
+import { loadAlertIdSkew } from './monthly-partitions';
 import { resilientPool, watchConnection } from './pg-connection';
 import { PG_TYPES } from './pg-types';
 import { ReadReplica } from './read-replica';
@@ -33,14 +34,22 @@ export type SqlRun = <R>(query: Prisma.Sql) => Promise<R[]>;
  */
 
 @Injectable()
-export class PlainSql implements OnModuleDestroy {
+export class PlainSql implements OnModuleInit, OnModuleDestroy {
   private readonly pool: Pool;
+  private readonly logger = new Logger(PlainSql.name);
 
   constructor(
     private readonly config: AppConfig,
     @Optional() private readonly replica?: ReadReplica,
   ) {
     this.pool = resilientPool({ connectionString: config.databaseUrl, max: config.databasePoolSize, types: PG_TYPES });
+  }
+
+  /** Reads alert_id_skew() in the background: start-up does not wait for the database. */
+  onModuleInit(): void {
+    loadAlertIdSkew((query) => this.rows(query)).catch((error: Error) =>
+      this.logger.warn(`alert_id_skew() not read (${error.message}): filters up to a time read a day more of ids`),
+    );
   }
 
   async rows<T>(query: Prisma.Sql): Promise<T[]> {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { insertJsonRows, oneTenant, PlainSql, Prisma, Tenant } from '@app/database';
+import { alertIdSkewMs, insertJsonRows, loadAlertIdSkew, oneTenant, PlainSql, Prisma, Tenant } from '@app/database';
 import { PartitionPurge } from '@app/compliance/retention/partition-purge';
 import { appendAuditEvents, auditTrailWhere } from '@app/audit-trail';
 import { CursorValue, publicId } from '@app/common';
@@ -126,6 +126,8 @@ describe('alert partitions: monthly partitions of alerts and their timeline', ()
     const createdAt = new Date('2004-03-31T23:59:59.998Z');
     const row = alertRow(legacy.id, { createdAt, id: publicId('alr', createdAt.getTime() + 3) });
     await sql().rows(Prisma.sql`CREATE OR REPLACE FUNCTION alert_id_skew() RETURNS interval LANGUAGE sql IMMUTABLE AS 'SELECT interval ''3 milliseconds'''`);
+    await loadAlertIdSkew((query) => sql().rows(query));
+    expect(alertIdSkewMs()).toBe(3);
     await sql().rows(Prisma.sql`ALTER TABLE alerts DISABLE TRIGGER alert_keys_insert`);
     try {
       await insertPlain(row);
@@ -142,6 +144,8 @@ describe('alert partitions: monthly partitions of alerts and their timeline', ()
     const page = await repository.readKeyset({ filter: {}, scope, sortBy: 'created_at', direction: 'desc', take: 5 }, after);
     expect(page.map((alert) => alert.id)).toEqual([row.id]);
     await sql().rows(Prisma.sql`CREATE OR REPLACE FUNCTION alert_id_skew() RETURNS interval LANGUAGE sql IMMUTABLE AS 'SELECT interval ''0 milliseconds'''`);
+    await loadAlertIdSkew((query) => sql().rows(query));
+    expect(alertIdSkewMs()).toBe(0);
   });
 
   it('should page in creation order across months with keyset cursors, each page after its cursor only', async () => {
@@ -199,6 +203,26 @@ describe('alert partitions: monthly partitions of alerts and their timeline', ()
     const onwards = await read({ created_from: start.toISOString() });
     expect(onwards).toContain(month);
     for (const name of onwards) expect(name === 'audit_events_default' || name >= month).toBe(true);
+  });
+
+  it('should read a page newest first from the last two months when they fill it, and from every month when they do not', async () => {
+    const recent = await suite.world.tenant('Partitions recent');
+    const now = Date.now();
+    const data = [
+      ...Array.from({ length: 6 }, (_, i) => alertRow(recent.id, { createdAt: new Date(now - i * 60_000) })),
+      ...Array.from({ length: 4 }, (_, i) => alertRow(recent.id, { createdAt: new Date(Date.UTC(2003, 4, 10 + i)) })),
+    ];
+    await suite.world.prisma.alert.createMany({ data });
+    const newestFirst = [...data].sort((a, b) => (a.id < b.id ? 1 : -1)).map((alert) => alert.id);
+    const repository = suite.module.get(AlertsRepository);
+    const read = (take: number, after: [CursorValue, string] | null = null) =>
+      repository.readKeyset({ filter: {}, scope: oneTenant(recent.id), sortBy: 'created_at', direction: 'desc', take }, after);
+    // Five of this month's six: the recent months fill the page.
+    expect((await read(5)).map((alert) => alert.id)).toEqual(newestFirst.slice(0, 5));
+    // Eight: the recent months hold six, so every month is read.
+    expect((await read(8)).map((alert) => alert.id)).toEqual(newestFirst.slice(0, 8));
+    const sixth = data[5];
+    expect((await read(3, [{ date: (sixth.createdAt as Date).toISOString() }, sixth.id])).map((alert) => alert.id)).toEqual(newestFirst.slice(6, 9));
   });
 
   describe('the retention purge of whole months', () => {
