@@ -114,15 +114,17 @@ const AUDIT_COLUMNS = [
 ];
 
 /**
- * appendAuditEvents for a plain-pg transaction (bulk ingestion): the same lock, the same chain, one
- * INSERT of all the events.
+ * appendAuditEvents for a plain-pg transaction (bulk ingestion, the retention purge's months): the same
+ * lock, the same chain, one INSERT of all the events. Answers their ids in chain order.
  */
-export async function appendAuditEventsSql(run: SqlRun, tenantId: string, entries: AuditEntry[], now = new Date()): Promise<number> {
-  if (entries.length === 0) return 0;
+export async function appendAuditEventsSql(run: SqlRun, tenantId: string, entries: AuditEntry[], now = new Date()): Promise<string[]> {
+  if (entries.length === 0) return [];
   const [lock, end] = chainEndStatements(tenantId);
   await run(lock);
-  await run(insertStatement(await run<ChainEndRow>(end), tenantId, entries, now));
-  return entries.length;
+  const written = await run<{ id: string; seq: string }>(
+    Prisma.sql`${insertStatement(await run<ChainEndRow>(end), tenantId, entries, now)} RETURNING id, seq::text AS seq`,
+  );
+  return written.sort((a, b) => Number(a.seq) - Number(b.seq)).map((row) => row.id);
 }
 
 /**

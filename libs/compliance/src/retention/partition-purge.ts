@@ -130,11 +130,8 @@ export class PartitionPurge {
           actor: purgeActor(),
           details,
         };
-        await appendAuditEventsSql(run, share.tenant_id, [entry], now);
-        const [event] = await run<{ id: string }>(
-          Prisma.sql`SELECT id FROM audit_events WHERE tenant_id = ${share.tenant_id} AND action = 'retention.purge' ORDER BY seq DESC LIMIT 1`,
-        );
-        if (events.length < MAX_LISTED_PURGES) events.push(event.id);
+        const [event] = await appendAuditEventsSql(run, share.tenant_id, [entry], now);
+        if (events.length < MAX_LISTED_PURGES) events.push(event);
       }
       // Last, the parents: detaching takes each one's exclusive lock, which the readers of every month wait
       // for. Taken in the writers' order (alerts, then the timeline), and given up after 2 s rather than
