@@ -12,6 +12,7 @@ import { Pool } from 'pg';
 
 import { ALERT_COLUMNS, alertByIdSql, alertWhere, createdSince } from '../libs/alerts/src';
 import { Prisma } from '../libs/database/src/generated/prisma/client';
+import { alertMonths } from '../libs/database/src/monthly-partitions';
 import { oneTenant } from '../libs/database/src/tenant-scope';
 import { benchToken, benchUrl, ensureData, startApi } from './alerts';
 import { machine, writeSection } from './report';
@@ -51,12 +52,7 @@ async function purgeCopy(name: string, keepOneOpen: boolean): Promise<PurgeRun> 
   const pool = new Pool({ connectionString: url, max: 2 });
   let api: ChildProcess | undefined;
   try {
-    const [oldest] = (
-      await pool.query<{ name: string }>(
-        `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-          WHERE i.inhparent = 'alerts'::regclass AND c.relname ~ '^alerts_[0-9]{4}_[0-9]{2}$' ORDER BY 1 LIMIT 1`,
-      )
-    ).rows;
+    const [oldest] = await alertMonths({ rows: async <T>(query: Prisma.Sql) => (await pool.query(query.text, query.values)).rows as T[] });
     await pool.query(
       `INSERT INTO compliance_settings (tenant_id, retention_days, updated_at, updated_by) SELECT id, $1, now(), 'bench' FROM tenants
        ON CONFLICT (tenant_id) DO UPDATE SET retention_days = EXCLUDED.retention_days`,

@@ -22,7 +22,7 @@ export function partitionName(table: PartitionedTable, month: Date): string {
 const MONTH_NAME = /^alerts_(\d{4})_(\d{2})$/;
 
 /** The monthly partitions of alerts, oldest first (the default partition is not one). */
-export async function alertMonths(sql: PlainSql): Promise<AlertMonth[]> {
+export async function alertMonths(sql: Pick<PlainSql, 'rows'>): Promise<AlertMonth[]> {
   const rows = await sql.rows<{ name: string }>(Prisma.sql`
     SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
      WHERE i.inhparent = 'alerts'::regclass ORDER BY c.relname`);
