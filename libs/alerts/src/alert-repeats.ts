@@ -103,25 +103,30 @@ export async function planRepeats<T extends RepeatFields & { id?: unknown; maint
 /**
  * The tenant's active alerts with one of the rows' fingerprints, or (for rows without one) their alertable
  * and type, locked in id order as every writer of several alerts locks them (FOR NO KEY UPDATE: a repeat
- * changes no key, so links to the alert are not blocked). The alertable match names both index columns, so
- * (tenant_id, alertable_type, alertable_id) is searched, not walked.
+ * changes no key, so links to the alert are not blocked). The candidates' ids come first: the fingerprints'
+ * from alert_identities (one index; alerts, partitioned by month, would be searched month by month), the
+ * alertables' from (tenant_id, alertable_type, alertable_id), which the match searches by naming both columns.
  */
 function activeAlerts(query: RawQuery, tenantId: string, rows: RepeatFields[]): Promise<ActiveAlert[]> {
   const fingerprints = [...new Set(rows.flatMap((row) => (row.fingerprint ? [row.fingerprint] : [])))];
   const anonymous = rows.filter((row) => !row.fingerprint && row.alertableId);
-  const matches = [
-    fingerprints.length ? Prisma.sql`a.fingerprint = ANY(${fingerprints}::text[])` : null,
+  // The tenant as a parameter the planner cannot misjudge: a literal of a tenant newer than the statistics walks all its rows.
+  const tenant = tenantParam(tenantId);
+  const candidates = [
+    fingerprints.length
+      ? Prisma.sql`SELECT i.alert_id FROM alert_identities i WHERE i.tenant_id = ${tenant} AND i.fingerprint = ANY(${fingerprints}::text[])`
+      : null,
     anonymous.length
-      ? Prisma.sql`(a.alertable_type = ANY(${[...new Set(anonymous.map((row) => row.alertableType ?? 'manual'))]}::alertable_type[])
-          AND a.alertable_id = ANY(${[...new Set(anonymous.map((row) => row.alertableId as string))]}::text[])
-          AND a.type = ANY(${[...new Set(anonymous.map((row) => row.type))]}::text[]))`
+      ? Prisma.sql`SELECT b.id FROM alerts b WHERE b.tenant_id = ${tenant}
+          AND b.alertable_type = ANY(${[...new Set(anonymous.map((row) => row.alertableType ?? 'manual'))]}::alertable_type[])
+          AND b.alertable_id = ANY(${[...new Set(anonymous.map((row) => row.alertableId as string))]}::text[])
+          AND b.type = ANY(${[...new Set(anonymous.map((row) => row.type))]}::text[])`
       : null,
   ].filter((sql): sql is Prisma.Sql => sql !== null);
-  // The tenant as a parameter the planner cannot misjudge: a literal of a tenant newer than the statistics walks all its rows.
   return query<ActiveAlert>(Prisma.sql`
     SELECT a.id, a.fingerprint, a.alertable_type::text AS alertable_type, a.alertable_id, a.type, a.created_at, a.maintenance_window_id FROM alerts a
-     WHERE a.tenant_id = ${tenantParam(tenantId)} AND ${ACTIVE} AND (${Prisma.join(matches, ' OR ')})
-     ORDER BY a.id FOR NO KEY UPDATE`);
+     WHERE a.tenant_id = ${tenant} AND ${ACTIVE} AND a.id IN (${Prisma.join(candidates, ' UNION ALL ')})
+     ORDER BY a.id FOR NO KEY UPDATE OF a`);
 }
 
 /** What a repeat changed on the alert it went to. */

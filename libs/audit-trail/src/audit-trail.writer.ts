@@ -1,5 +1,5 @@
 import { currentPrincipal, publicId, RequestContextStore } from '@app/common';
-import { AuditEvent, insertJsonRows, PlainSql, Prisma, SqlRun } from '@app/database';
+import { AuditEvent, insertJsonRows, PlainSql, Prisma, SqlRun, tenantParam } from '@app/database';
 
 import { GENESIS_HASH, hashEvent } from './audit-hash';
 
@@ -19,13 +19,9 @@ export interface AuditEntry {
  * and the tenant-scoped one (api) fit.
  */
 export interface AuditTx {
-  $executeRaw(query: TemplateStringsArray, ...values: unknown[]): PromiseLike<number>;
+  $executeRaw(query: Prisma.Sql): PromiseLike<number>;
+  $queryRaw<T>(query: Prisma.Sql): PromiseLike<T>;
   auditEvent: {
-    findFirst(args: {
-      where: { tenantId: string };
-      orderBy: { seq: 'desc' };
-      select: { seq: true; hash: true };
-    }): PromiseLike<{ seq: bigint; hash: string } | null>;
     create(args: { data: Prisma.AuditEventUncheckedCreateInput }): PromiseLike<AuditEvent>;
     createMany(args: { data: Prisma.AuditEventUncheckedCreateInput[] }): PromiseLike<{ count: number }>;
   };
@@ -52,9 +48,10 @@ export async function appendAuditEvents(tx: AuditTx, tenantId: string, entries: 
 }
 
 async function chain(tx: AuditTx, tenantId: string, entries: AuditEntry[], now: Date): Promise<Prisma.AuditEventUncheckedCreateInput[]> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`audit:${tenantId}`}, 0))`;
-  const last = await tx.auditEvent.findFirst({ where: { tenantId }, orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
-  return linkEvents(last, tenantId, entries, now);
+  const [lock, end] = chainEndStatements(tenantId);
+  await tx.$executeRaw(lock);
+  const [last] = await tx.$queryRaw<ChainEndRow[]>(end);
+  return linkEvents(last ? { seq: BigInt(last.last_seq), hash: last.hash } : null, tenantId, entries, now);
 }
 
 /** Events linked after the chain's last one (null: the chain is empty), each hashed with its predecessor. */
@@ -143,8 +140,11 @@ type ChainEndRow = { last_seq: string; hash: string };
 function chainEndStatements(tenantId: string): [Prisma.Sql, Prisma.Sql] {
   return [
     Prisma.sql`SELECT pg_advisory_xact_lock(hashtextextended(${`audit:${tenantId}`}, 0))`,
-    // (The alias must differ from the column: ORDER BY would otherwise sort the text alias.)
-    Prisma.sql`SELECT seq::text AS last_seq, hash FROM audit_events WHERE tenant_id = ${tenantId} ORDER BY seq DESC LIMIT 1`,
+    // (The alias must differ from the column: ORDER BY would otherwise sort the text alias.) The tenant as
+    // tenantParam: with a literal the planner reads the month's statistics for this tenant, and where they
+    // do not know it (a tenant new this month) it expects one row a month and sorts all the tenant's events
+    // of the months instead of stepping back once in each (docs/BENCHMARKS.md, "Alertmanager ingestion").
+    Prisma.sql`SELECT seq::text AS last_seq, hash FROM audit_events WHERE tenant_id = ${tenantParam(tenantId)} ORDER BY seq DESC LIMIT 1`,
   ];
 }
 

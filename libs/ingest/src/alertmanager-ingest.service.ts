@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
+import { canApply } from '@app/alerts';
 import { appendAuditEventsSql, AuditEntry } from '@app/audit-trail';
 import { AlertEventFields, alertChangedEvents, alertCreatedEvent, OutboxEntry, outboxEventsSql } from '@app/events';
 import { parseTimestamp, Principal, publicId } from '@app/common';
@@ -182,9 +183,9 @@ export class AlertmanagerIngestService {
         refused: 0,
         refused_alerts: [],
       });
-      const read = (where: Prisma.Sql) => this.read(run, tenantId, where, resolvedFingerprints);
-      const fingerprints = [...new Set(alerts.map((a) => a.alert.fingerprint))];
-      const known = fingerprints.length ? matchKnown(await read(Prisma.sql`a.fingerprint = ANY(${fingerprints})`), latest) : new Map<string, KnownAlert>();
+      const read = (ids: string[]) => this.read(run, tenantId, ids, resolvedFingerprints);
+      const readKeys = async (items: Incoming[]) => matchKnown(await read(await identified(run, tenantId, items)), latest);
+      const known = await readKeys([...latest.values()]);
 
       const updates: KnownIncoming[] = [];
       const fresh: NewAlert[] = [];
@@ -202,7 +203,7 @@ export class AlertmanagerIngestService {
       const lost = await this.insert(run, fresh, effects);
       if (lost.length > 0) {
         // A concurrent payload stored these a moment ago: what this one says about them is news for that alert.
-        const stored = matchKnown(await read(Prisma.sql`a.fingerprint = ANY(${[...new Set(lost.map((l) => l.alert.fingerprint))]})`), latest);
+        const stored = await readKeys(lost);
         for (const alert of lost) {
           const current = stored.get(alertKey(alert.alert.fingerprint, alert.startsAt));
           if (current) updates.push({ ...alert, current });
@@ -220,21 +221,29 @@ export class AlertmanagerIngestService {
   }
 
   /**
-   * Stored alerts of the tenant. For an open alert the payload resolves, also the details of Alertmanager's
-   * latest resolution in its timeline (one backward step on alert_timeline (alert_id, at, id)), so that a
-   * person's reopening is not undone by the same resolution again. The tenant is a sub-select, so the planner
-   * estimates its rows generically: for a tenant newer than the table's statistics it would otherwise expect
-   * one row, scan all the tenant's alerts through any (tenant_id, …) index and filter the fingerprints,
-   * slower with every payload (docs/BENCHMARKS.md).
+   * The tenant's stored alerts with these ids, and for an open alert the payload resolves, the details of
+   * Alertmanager's latest resolution in its timeline, so that a person's reopening is not undone by the same
+   * resolution again. Both statements name the ids as an array parameter, which the planner prunes to the
+   * months that hold them (docs/ARCHITECTURE.md, "Monthly partitions"): a statement that names no month
+   * plans and locks every partition and each of its indexes. The tenant is a sub-select, so the planner
+   * estimates its rows generically (a tenant newer than the table's statistics would otherwise look empty).
    */
-  private read(run: SqlRun, tenantId: string, where: Prisma.Sql, resolvedFingerprints: string[]): Promise<KnownAlert[]> {
-    return run<KnownAlert>(Prisma.sql`
+  private async read(run: SqlRun, tenantId: string, ids: string[], resolvedFingerprints: string[]): Promise<KnownAlert[]> {
+    if (ids.length === 0) return [];
+    const alerts = await run<KnownAlert>(Prisma.sql`
       SELECT a.id, a.status::text AS status, a.version, a.fingerprint, a.starts_at, a.title, a.message, a.severity::text AS severity, a.receiver, a.source,
-             a.labels, a.annotations, a.generator_url,
-             CASE WHEN a.status IN ('open', 'acknowledged', 'escalated') AND a.fingerprint = ANY(${resolvedFingerprints}) THEN
-               (SELECT tl.details FROM alert_timeline tl WHERE tl.alert_id = a.id AND tl.action = 'resolved' AND tl.actor = ${ALERTMANAGER} ORDER BY tl.at DESC, tl.id DESC LIMIT 1)
-             END AS resolution
-        FROM alerts a WHERE a.tenant_id = (SELECT ${tenantId}::text) AND ${where}`);
+             a.labels, a.annotations, a.generator_url, NULL::jsonb AS resolution
+        FROM alerts a WHERE a.id = ANY(${ids}::text[]) AND a.tenant_id = (SELECT ${tenantId}::text)`);
+    const resolving = new Set(resolvedFingerprints);
+    const open = alerts.filter((a) => canApply(a.status, 'resolve') && resolving.has(a.fingerprint)).map((a) => a.id);
+    if (open.length === 0) return alerts;
+    // One backward step on alert_timeline (alert_id, at, id) for each.
+    const resolutions = await run<{ alert_id: string; details: KnownAlert['resolution'] }>(Prisma.sql`
+      SELECT DISTINCT ON (tl.alert_id) tl.alert_id, tl.details FROM alert_timeline tl
+       WHERE tl.alert_id = ANY(${open}::text[]) AND tl.action = 'resolved' AND tl.actor = ${ALERTMANAGER}
+       ORDER BY tl.alert_id, tl.at DESC, tl.id DESC`);
+    const latest = new Map(resolutions.map((row) => [row.alert_id, row.details]));
+    return alerts.map((alert) => ({ ...alert, resolution: latest.get(alert.id) ?? null }));
   }
 
   /**
@@ -325,7 +334,7 @@ export class AlertmanagerIngestService {
    * order, so concurrent payloads over the same alerts cannot deadlock. A row that changed is read again and
    * decided again, up to UPDATE_ROUNDS; one still changing after that is counted unchanged.
    */
-  private async update(run: SqlRun, items: KnownIncoming[], effects: PayloadEffects, read: (where: Prisma.Sql) => Promise<KnownAlert[]>): Promise<void> {
+  private async update(run: SqlRun, items: KnownIncoming[], effects: PayloadEffects, read: (ids: string[]) => Promise<KnownAlert[]>): Promise<void> {
     let round = items;
     for (let attempt = 1; round.length > 0; attempt++) {
       const planned = round.flatMap((item) => {
@@ -368,7 +377,7 @@ export class AlertmanagerIngestService {
         effects.result.unchanged += lost.length;
         return;
       }
-      const again = new Map((await read(Prisma.sql`a.id = ANY(${lost.map((l) => l.current.id)})`)).map((alert) => [alert.id, alert]));
+      const again = new Map((await read(lost.map((l) => l.current.id))).map((alert) => [alert.id, alert]));
       round = lost.flatMap((item) => {
         const current = again.get(item.current.id);
         if (current) return [{ ...item, current }];
@@ -377,6 +386,20 @@ export class AlertmanagerIngestService {
       });
     }
   }
+}
+
+/**
+ * The ids of the tenant's alerts with these identities (fingerprint and startsAt), from alert_identities:
+ * one index, where alerts would be searched month by month.
+ */
+async function identified(run: SqlRun, tenantId: string, items: Pick<Incoming, 'alert' | 'startsAt'>[]): Promise<string[]> {
+  if (items.length === 0) return [];
+  const rows = await run<{ alert_id: string }>(Prisma.sql`
+    SELECT i.alert_id FROM alert_identities i
+      JOIN unnest(${items.map((item) => item.alert.fingerprint)}::text[], ${items.map((item) => item.startsAt)}::timestamptz[]) AS k(fingerprint, starts_at)
+        ON i.fingerprint = k.fingerprint AND i.starts_at = k.starts_at
+     WHERE i.tenant_id = ${tenantId}`);
+  return rows.map((row) => row.alert_id);
 }
 
 /** The stored alerts by the payload's keys (fingerprint and startsAt); other startsAt of the same fingerprints are left out. */

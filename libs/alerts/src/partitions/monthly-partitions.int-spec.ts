@@ -34,10 +34,12 @@ describe('alert partitions: monthly partitions of alerts and their timeline', ()
     return [...JSON.stringify(plan['QUERY PLAN']).matchAll(/"Relation Name":"([a-z_0-9]+)"/g)].map((m) => m[1]).sort();
   };
   const month = (year: number, index: number) => new Date(Date.UTC(year, index, 1));
-  /** An insert of an alert row through plain SQL, so that what PostgreSQL says reaches the spec unchanged. */
-  const insertPlain = (row: Record<string, unknown>) => {
-    const columns = Object.fromEntries(Object.entries(row).map(([key, value]) => [key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), value]));
-    return sql().rows(insertJsonRows('alerts', Object.keys(columns), [columns]));
+  /** One insert of alert rows through plain SQL, so that what PostgreSQL says reaches the spec unchanged. */
+  const insertPlain = (...alerts: Record<string, unknown>[]) => {
+    const columns = alerts.map((row) =>
+      Object.fromEntries(Object.entries(row).map(([key, value]) => [key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), value])),
+    );
+    return sql().rows(insertJsonRows('alerts', Object.keys(columns[0]), columns));
   };
 
   it('should make this month and the next three in the migration, and the worker any missing month ahead, once', async () => {
@@ -76,9 +78,52 @@ describe('alert partitions: monthly partitions of alerts and their timeline', ()
     expect(entry.part).toBe('alert_timeline_2003_05');
   });
 
+  it('should make each timeline month with its alerts month and refer its entries to that month’s alerts', async () => {
+    await sql().rows(Prisma.sql`SELECT partition_create('alerts', '2003-07-01')`);
+    const keys = await rows<{ conname: string; parent: string; referenced: string; definition: string }>(Prisma.sql`
+      SELECT conname, conrelid::regclass::text AS parent, confrelid::regclass::text AS referenced, pg_get_constraintdef(oid) AS definition
+        FROM pg_constraint WHERE contype = 'f' AND conrelid IN ('alert_timeline_2003_07'::regclass, 'alert_timeline_default'::regclass)
+         AND confrelid <> 'tenants'::regclass ORDER BY conname`);
+    expect(keys).toEqual([
+      expect.objectContaining({ conname: 'alert_timeline_2003_07_alert_id_fkey', referenced: 'alerts_2003_07' }),
+      expect.objectContaining({ conname: 'alert_timeline_default_alert_id_fkey', referenced: 'alerts_default' }),
+    ]);
+    for (const key of keys) expect(key.definition).toMatch(/ON DELETE CASCADE/);
+    const inJuly = alertRow(tenant.id, { createdAt: new Date('2003-07-04T12:00:00.000Z') });
+    const later = alertRow(tenant.id, { createdAt: new Date('2003-08-04T12:00:00.000Z') });
+    const entry = (alertId: string) => ({ id: publicId('atl'), tenant_id: tenant.id, alert_id: alertId, at: new Date(), actor: 'spec', action: 'created' });
+    const insertEntries = (alertIds: string[]) => sql().rows(insertJsonRows('alert_timeline', Object.keys(entry('')), alertIds.map(entry)));
+    // An entry of an alert that is not stored, in a month or in the default partition, is refused.
+    await expect(insertEntries([inJuly.id])).rejects.toThrow(/alert_timeline_2003_07_alert_id_fkey/);
+    await expect(insertEntries([later.id])).rejects.toThrow(/alert_timeline_default_alert_id_fkey/);
+    await suite.world.prisma.alert.createMany({ data: [inJuly, later] });
+    await insertEntries([inJuly.id, inJuly.id, later.id]);
+    const count = async () =>
+      (await rows<{ n: number }>(Prisma.sql`SELECT count(*)::int AS n FROM alert_timeline WHERE alert_id = ANY(${[inJuly.id, later.id]})`))[0].n;
+    expect(await count()).toBe(3);
+    // Deleting an alert deletes its entries, in whichever partition.
+    await suite.world.prisma.alert.deleteMany({ where: { id: { in: [inJuly.id, later.id] } } });
+    expect(await count()).toBe(0);
+    // The other specs read 2003's months: this one leaves none.
+    for (const [parent, part] of [
+      ['alert_timeline', 'alert_timeline_2003_07'],
+      ['alerts', 'alerts_2003_07'],
+    ]) {
+      await sql().rows(Prisma.sql`ALTER TABLE ${Prisma.raw(parent)} DETACH PARTITION ${Prisma.raw(part)}`);
+      await sql().rows(Prisma.sql`DROP TABLE ${Prisma.raw(part)}`);
+    }
+  });
+
   it('should refuse an id that does not carry its creation time, and a change of either', async () => {
     const row = alertRow(tenant.id, { createdAt: new Date('2003-05-10T10:00:00.000Z') });
     await expect(insertPlain({ ...row, createdAt: new Date('2003-05-10T10:00:00.001Z') })).rejects.toThrow(/does not carry its creation time/);
+    // Checked for each creation time of an insert: one wrong id among alerts of another time is found.
+    const fine = alertRow(tenant.id, { createdAt: new Date('2003-05-11T10:00:00.000Z') });
+    const wrong = {
+      ...alertRow(tenant.id, { createdAt: new Date('2003-05-12T10:00:00.000Z') }),
+      id: alertRow(tenant.id, { createdAt: new Date('2003-05-12T10:00:00.001Z') }).id,
+    };
+    await expect(insertPlain(fine, wrong)).rejects.toThrow(new RegExp(`alert id ${wrong.id} does not carry its creation time`));
     await suite.world.prisma.alert.create({ data: row });
     await expect(sql().rows(Prisma.sql`UPDATE alerts SET created_at = created_at + interval '1 day' WHERE id = ${row.id}`)).rejects.toThrow(/never change/);
     await expect(sql().rows(Prisma.sql`UPDATE alerts SET title = 'still fine' WHERE id = ${row.id}`)).resolves.toEqual([]);
@@ -90,6 +135,11 @@ describe('alert partitions: monthly partitions of alerts and their timeline', ()
     await suite.world.prisma.alert.create({ data: first });
     const second = alertRow(tenant.id, { fingerprint: 'fp-partitions', startsAt, createdAt: new Date(Date.now() + 1) });
     await expect(insertPlain(second)).rejects.toThrow(/alerts_tenant_fingerprint_starts_key/);
+    // Two alerts of one new identity in one insert: the second is refused, and so the insert.
+    const twin = (offset: number) => alertRow(tenant.id, { fingerprint: 'fp-twins', startsAt, createdAt: new Date(Date.now() + offset) });
+    const [one, two] = [twin(2), twin(3)];
+    await expect(insertPlain(one, two)).rejects.toThrow(/alerts_tenant_fingerprint_starts_key/);
+    expect(await rows(Prisma.sql`SELECT 1 FROM alert_identities WHERE tenant_id = ${tenant.id} AND fingerprint = 'fp-twins'`)).toEqual([]);
     // Another tenant, or another start, is another identity.
     const other = await suite.world.tenant('Partitions other');
     await suite.world.prisma.alert.create({ data: alertRow(other.id, { fingerprint: 'fp-partitions', startsAt }) });

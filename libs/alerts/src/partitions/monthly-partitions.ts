@@ -35,24 +35,33 @@ export class MonthlyPartitions {
         // time) does not keep the others from being made.
         const created = await this.create(table, month).catch((error: Error) => {
           this.logger.error(`could not make ${partitionName(table, month)}: ${error.message}`);
-          return false;
+          return [];
         });
-        if (created) made.push(partitionName(table, month));
+        made.push(...created);
       }
     }
     if (made.length) this.logger.log(`made the partitions ${made.join(', ')}`);
     return made;
   }
 
-  /** Makes `table`'s partition of the month that holds `month` when it is missing: true when it was. */
-  async create(table: PartitionedTable, month: Date): Promise<boolean> {
-    const [existing] = await this.sql.rows<{ found: boolean }>(Prisma.sql`SELECT to_regclass(${partitionName(table, month)}) IS NOT NULL AS found`);
-    if (existing.found) return false;
+  /**
+   * Makes `table`'s partition of the month that holds `month` when it is missing; answers the partitions of
+   * that month made (partition_create makes an alerts month and its timeline month together).
+   */
+  async create(table: PartitionedTable, month: Date): Promise<string[]> {
+    const names = PARTITIONED_TABLES.map((each) => partitionName(each, month));
+    const missing = async () =>
+      (await this.sql.rows<{ name: string }>(Prisma.sql`SELECT name FROM unnest(${names}::text[]) AS name WHERE to_regclass(name) IS NULL`)).map(
+        (row) => row.name,
+      );
+    const before = await missing();
+    if (!before.includes(partitionName(table, month))) return [];
     await this.sql.transaction(async (run) => {
       await run(Prisma.sql`SET LOCAL lock_timeout = '5s'`);
       await run(Prisma.sql`SELECT partition_create(${table}, ${month}::timestamptz)`);
     });
-    return true;
+    const after = new Set(await missing());
+    return before.filter((name) => !after.has(name));
   }
 }
 
