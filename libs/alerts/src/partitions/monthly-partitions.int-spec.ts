@@ -34,11 +34,12 @@ describe('alert partitions: monthly partitions of alerts and their timeline', ()
     return [...JSON.stringify(plan['QUERY PLAN']).matchAll(/"Relation Name":"([a-z_0-9]+)"/g)].map((m) => m[1]).sort();
   };
   const month = (year: number, index: number) => new Date(Date.UTC(year, index, 1));
+  /** An alert row's columns, as plain SQL names them. */
+  const toColumns = (row: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(row).map(([key, value]) => [key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), value]));
   /** One insert of alert rows through plain SQL, so that what PostgreSQL says reaches the spec unchanged. */
   const insertPlain = (...alerts: Record<string, unknown>[]) => {
-    const columns = alerts.map((row) =>
-      Object.fromEntries(Object.entries(row).map(([key, value]) => [key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), value])),
-    );
+    const columns = alerts.map(toColumns);
     return sql().rows(insertJsonRows('alerts', Object.keys(columns[0]), columns));
   };
 
@@ -60,6 +61,41 @@ describe('alert partitions: monthly partitions of alerts and their timeline', ()
     };
     expect(made.sort()).toEqual([...names(5), ...names(6), ...names(7), ...names(8)].sort());
     expect(await partitions.createAhead(later)).toEqual([]);
+  });
+
+  it('should analyse this month’s partitions once they have grown by 50 rows and a tenth, as autovacuum would', async () => {
+    const partitions = suite.module.get(MonthlyPartitions);
+    const now = new Date();
+    const name = `alerts_${now.getUTCFullYear()}_${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
+    await sql().rows(Prisma.sql`ANALYZE ${Prisma.raw(name)}`);
+    const stats = async () =>
+      (
+        await rows<{ reltuples: number; analysed: Date | null }>(Prisma.sql`
+          SELECT c.reltuples::float AS reltuples, s.last_analyze AS analysed FROM pg_class c JOIN pg_stat_user_tables s ON s.relid = c.oid WHERE c.relname = ${name}`)
+      )[0];
+    const before = await stats();
+    expect(await partitions.analyzeCurrent(now)).not.toContain(name);
+    const columns = Object.keys(toColumns(alertRow(tenant.id)));
+    await sql().transaction(async (run) => {
+      await run(
+        insertJsonRows(
+          'alerts',
+          columns,
+          Array.from({ length: 60 + before.reltuples / 10 }, () => toColumns(alertRow(tenant.id))),
+        ),
+      );
+      // The count of changed rows reaches the statistics at this commit, not up to 10 s later.
+      await run(Prisma.sql`SELECT pg_stat_force_next_flush()`);
+    });
+    let analysed: string[] = [];
+    for (let attempt = 0; attempt < 50 && !analysed.includes(name); attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      analysed = await partitions.analyzeCurrent(now);
+    }
+    expect(analysed).toContain(name);
+    const after = await stats();
+    expect(after.reltuples).toBeGreaterThanOrEqual(before.reltuples + 60);
+    expect((after.analysed as Date).getTime()).toBeGreaterThan((before.analysed as Date).getTime());
   });
 
   it('should store an alert and its timeline in the partitions of its creation month, and an id outside every month in the default one', async () => {

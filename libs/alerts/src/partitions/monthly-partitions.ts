@@ -10,8 +10,15 @@ import { ALERT_SHELVING_JOBS, ALERT_SHELVING_QUEUE } from '../shelving/shelving-
 /** Months of partitions the worker keeps made after the current one, so that a new alert never lands in the default partition. */
 export const PARTITION_MONTHS_AHEAD = 3;
 
-/** How often the worker checks them: hourly, so a month is made weeks before its first alert. */
-export const PARTITION_CHECK_MS = 3_600_000;
+/**
+ * How often the worker checks them: every five minutes, so a month is made weeks before its first alert, and
+ * the current month's statistics follow it while it fills (analyzeCurrent).
+ */
+export const PARTITION_CHECK_MS = 300_000;
+
+/** The rows changed since a partition's last analysis after which analyzeCurrent analyses it: 50 and a tenth, autovacuum's defaults. */
+const ANALYZE_THRESHOLD = 50;
+const ANALYZE_SCALE = 0.1;
 
 /**
  * The monthly partitions of alerts, their timeline and the audit trail. The migration made a partition for
@@ -42,6 +49,25 @@ export class MonthlyPartitions {
     }
     if (made.length) this.logger.log(`made the partitions ${made.join(', ')}`);
     return made;
+  }
+
+  /**
+   * Analyses the partitions of the month that holds `now` that changed by more than 50 rows and a tenth since
+   * their last analysis, as autovacuum would; answers their names. A month starts empty, and a plan a
+   * connection keeps (the check of a timeline entry's foreign key, say) is made for the size the statistics
+   * give: a sequential scan of a table said to be empty, repeated for every entry as the month fills. An
+   * analysis replaces those plans. Autovacuum does it too when it runs and gets to the partition; this does
+   * not wait for it (docs/BENCHMARKS.md, "Alertmanager ingestion").
+   */
+  async analyzeCurrent(now = new Date()): Promise<string[]> {
+    const names = PARTITIONED_TABLES.map((table) => partitionName(table, now));
+    const stale = await this.sql.rows<{ name: string }>(Prisma.sql`
+      SELECT name FROM unnest(${names}::text[]) AS name
+        JOIN pg_stat_user_tables s ON s.relid = to_regclass(name) JOIN pg_class c ON c.oid = s.relid
+       WHERE s.n_mod_since_analyze > ${ANALYZE_THRESHOLD} + ${ANALYZE_SCALE} * greatest(c.reltuples, 0)`);
+    for (const { name } of stale) await this.sql.rows(Prisma.sql`ANALYZE ${Prisma.raw(`"${name}"`)}`);
+    if (stale.length) this.logger.log(`analysed ${stale.map((row) => row.name).join(', ')}`);
+    return stale.map((row) => row.name);
   }
 
   /**

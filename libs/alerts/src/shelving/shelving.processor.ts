@@ -31,5 +31,6 @@ export class ShelvingProcessor {
   @Process({ name: ALERT_SHELVING_JOBS.createPartitions, concurrency: 1 })
   async createPartitions(): Promise<void> {
     await this.partitions.createAhead();
+    await this.partitions.analyzeCurrent();
   }
 }
