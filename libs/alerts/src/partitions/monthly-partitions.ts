@@ -32,21 +32,34 @@ export class MonthlyPartitions {
 
   constructor(private readonly sql: PlainSql) {}
 
-  /** Makes the partitions of the current month and the PARTITION_MONTHS_AHEAD after it that are missing; answers their names. */
+  /**
+   * Makes the partitions of the current month and the PARTITION_MONTHS_AHEAD after it that are missing;
+   * answers their names. The catalogue is asked once for what is missing and once afterwards: partition_create
+   * makes an alerts month and its timeline month together, so the second answer says what was made.
+   */
   async createAhead(now = new Date()): Promise<string[]> {
-    const made: string[] = [];
-    for (let ahead = 0; ahead <= PARTITION_MONTHS_AHEAD; ahead++) {
-      const month = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + ahead, 1));
-      for (const table of PARTITIONED_TABLES) {
-        // One month that cannot be made (its rows already in the default partition, a lock not granted in
-        // time) does not keep the others from being made.
-        const created = await this.create(table, month).catch((error: Error) => {
-          this.logger.error(`could not make ${partitionName(table, month)}: ${error.message}`);
-          return [];
-        });
-        made.push(...created);
-      }
+    const wanted = Array.from(
+      { length: PARTITION_MONTHS_AHEAD + 1 },
+      (_, ahead) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + ahead, 1)),
+    ).flatMap((month) => PARTITIONED_TABLES.map((table) => ({ table, month, name: partitionName(table, month) })));
+    const missing = async () =>
+      new Set(
+        (
+          await this.sql.rows<{ name: string }>(
+            Prisma.sql`SELECT name FROM unnest(${wanted.map((part) => part.name)}::text[]) AS name WHERE to_regclass(name) IS NULL`,
+          )
+        ).map((row) => row.name),
+      );
+    const before = await missing();
+    if (before.size === 0) return [];
+    for (const { table, month, name } of wanted) {
+      if (!before.has(name)) continue;
+      // One month that cannot be made (its rows already in the default partition, a lock not granted in
+      // time) does not keep the others from being made.
+      await this.create(table, month).catch((error: Error) => this.logger.error(`could not make ${name}: ${error.message}`));
     }
+    const after = await missing();
+    const made = wanted.map((part) => part.name).filter((name) => before.has(name) && !after.has(name));
     if (made.length) this.logger.log(`made the partitions ${made.join(', ')}`);
     return made;
   }
@@ -70,24 +83,12 @@ export class MonthlyPartitions {
     return stale.map((row) => row.name);
   }
 
-  /**
-   * Makes `table`'s partition of the month that holds `month` when it is missing; answers the partitions of
-   * that month made (partition_create makes an alerts month and its timeline month together).
-   */
-  async create(table: PartitionedTable, month: Date): Promise<string[]> {
-    const names = PARTITIONED_TABLES.map((each) => partitionName(each, month));
-    const missing = async () =>
-      (await this.sql.rows<{ name: string }>(Prisma.sql`SELECT name FROM unnest(${names}::text[]) AS name WHERE to_regclass(name) IS NULL`)).map(
-        (row) => row.name,
-      );
-    const before = await missing();
-    if (!before.includes(partitionName(table, month))) return [];
+  /** Makes `table`'s partition of the month that holds `month` (partition_create makes only what is missing). */
+  async create(table: PartitionedTable, month: Date): Promise<void> {
     await this.sql.transaction(async (run) => {
       await run(Prisma.sql`SET LOCAL lock_timeout = '5s'`);
       await run(Prisma.sql`SELECT partition_create(${table}, ${month}::timestamptz)`);
     });
-    const after = new Set(await missing());
-    return before.filter((name) => !after.has(name));
   }
 }
 
