@@ -43,6 +43,17 @@ describe('alert partitions: monthly partitions of alerts and their timeline', ()
     return sql().rows(insertJsonRows('alerts', Object.keys(columns[0]), columns));
   };
 
+  /** analyzeCurrent until it names `name` (the statistics' counts reach it within a few seconds), at most 10 s. */
+  const analysedSoon = async (name: string, now: Date): Promise<string[]> => {
+    const partitions = suite.module.get(MonthlyPartitions);
+    let analysed: string[] = [];
+    for (let attempt = 0; attempt < 50 && !analysed.includes(name); attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      analysed = await partitions.analyzeCurrent(now);
+    }
+    return analysed;
+  };
+
   it('should make this month and the next three in the migration, and the worker any missing month ahead, once', async () => {
     const partitions = suite.module.get(MonthlyPartitions);
     const kinds = await rows<{ relname: string; relkind: string }>(
@@ -87,15 +98,72 @@ describe('alert partitions: monthly partitions of alerts and their timeline', ()
       // The count of changed rows reaches the statistics at this commit, not up to 10 s later.
       await run(Prisma.sql`SELECT pg_stat_force_next_flush()`);
     });
-    let analysed: string[] = [];
-    for (let attempt = 0; attempt < 50 && !analysed.includes(name); attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      analysed = await partitions.analyzeCurrent(now);
-    }
-    expect(analysed).toContain(name);
+    expect(await analysedSoon(name, now)).toContain(name);
     const after = await stats();
     expect(after.reltuples).toBeGreaterThanOrEqual(before.reltuples + 60);
     expect((after.analysed as Date).getTime()).toBeGreaterThan((before.analysed as Date).getTime());
+  });
+
+  it('should vacuum this month’s partition as well once its dead rows pass 50 and a fifth, so that its deleted pages do not read as an empty month', async () => {
+    const now = new Date();
+    const name = `alert_timeline_${now.getUTCFullYear()}_${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
+    const gone = await suite.world.tenant('Partitions, deleted');
+    const alert = alertRow(gone.id);
+    await suite.world.prisma.alert.create({ data: alert });
+    const entries = (n: number) =>
+      Array.from({ length: n }, () => ({ id: publicId('atl'), tenantId: gone.id, alertId: alert.id, at: now, actor: 'spec', action: 'noted' }));
+    await sql().rows(Prisma.sql`VACUUM (ANALYZE) ${Prisma.raw(name)}`);
+    const [{ live }] = await rows<{ live: number }>(Prisma.sql`SELECT greatest(reltuples, 0)::float AS live FROM pg_class WHERE relname = ${name}`);
+    const vacuumed = async () =>
+      (await rows<{ at: Date | null }>(Prisma.sql`SELECT last_vacuum AS at FROM pg_stat_user_tables WHERE relname = ${name}`))[0].at as Date;
+    const before = await vacuumed();
+    // Rows written and analysed, then deleted: what an analysis alone would count as no rows at all.
+    await suite.world.prisma.alertTimelineEntry.createMany({ data: entries(Math.ceil(100 + live / 4)) });
+    await sql().rows(Prisma.sql`ANALYZE ${Prisma.raw(name)}`);
+    await sql().transaction(async (run) => {
+      await run(Prisma.sql`DELETE FROM alert_timeline WHERE tenant_id = ${gone.id}`);
+      await run(Prisma.sql`SELECT pg_stat_force_next_flush()`);
+    });
+    expect(await analysedSoon(name, now)).toContain(name);
+    expect((await vacuumed()).getTime()).toBeGreaterThan(before.getTime());
+    const [{ dead }] = await rows<{ dead: number }>(Prisma.sql`SELECT n_dead_tup::int AS dead FROM pg_stat_user_tables WHERE relname = ${name}`);
+    expect(dead).toBeLessThan(50);
+  });
+
+  it('should make an alerts month whose id lookup (a timeline entry’s foreign key check) takes its primary key before any analysis', async () => {
+    await rows(Prisma.sql`SELECT partition_create('alerts', '2031-05-01'), partition_create('alert_timeline', '2031-05-01')`);
+    const indexes = async (table: string) =>
+      (
+        await rows<{ definition: string }>(Prisma.sql`
+          SELECT regexp_replace(pg_get_indexdef(indexrelid), '^.* USING ', '') AS definition FROM pg_index WHERE indrelid = ${table}::regclass ORDER BY 1`)
+      ).map((row) => row.definition);
+    // Every index of alerts, each attached to the parent's (none made twice by ATTACH PARTITION), the row trigger too.
+    expect(await indexes('alerts_2031_05')).toEqual(await indexes('alerts'));
+    const [attached] = await rows<{ n: number; parents: number }>(Prisma.sql`
+      SELECT count(*)::int AS n, count(p.inhparent)::int AS parents FROM pg_index i LEFT JOIN pg_inherits p ON p.inhrelid = i.indexrelid
+       WHERE i.indrelid = 'alerts_2031_05'::regclass`);
+    expect(attached.parents).toBe(attached.n);
+    const [trigger] = await rows<{ n: number }>(
+      Prisma.sql`SELECT count(*)::int AS n FROM pg_trigger WHERE tgrelid = 'alerts_2031_05'::regclass AND tgname = 'alert_keys_update'`,
+    );
+    expect(trigger.n).toBe(1);
+    // The check PostgreSQL runs for each timeline entry, planned once for all values as a connection keeps it.
+    const plan = await sql().transaction(async (run) => {
+      await run(Prisma.sql`SET LOCAL plan_cache_mode = force_generic_plan`);
+      const [row] = await run<{ 'QUERY PLAN': unknown }>(
+        Prisma.sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM ONLY alerts_2031_05 x WHERE id = ${'alr_0'} FOR KEY SHARE OF x`,
+      );
+      return JSON.stringify(row['QUERY PLAN']);
+    });
+    expect(plan).toContain('"Index Name":"alerts_2031_05_pkey"');
+    // And the month takes its rows, with their timeline.
+    const alert = alertRow(tenant.id, { createdAt: new Date('2031-05-10T00:00:00.000Z') });
+    await suite.world.prisma.alert.create({ data: alert });
+    await suite.world.prisma.alertTimelineEntry.create({
+      data: { id: publicId('atl'), tenantId: tenant.id, alertId: alert.id, at: new Date(), actor: 'spec', action: 'created' },
+    });
+    const [stored] = await rows<{ part: string }>(Prisma.sql`SELECT tableoid::regclass::text AS part FROM alerts WHERE id = ${alert.id}`);
+    expect(stored.part).toBe('alerts_2031_05');
   });
 
   it('should store an alert and its timeline in the partitions of its creation month, and an id outside every month in the default one', async () => {

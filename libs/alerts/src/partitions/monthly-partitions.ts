@@ -11,14 +11,20 @@ import { ALERT_SHELVING_JOBS, ALERT_SHELVING_QUEUE } from '../shelving/shelving-
 export const PARTITION_MONTHS_AHEAD = 3;
 
 /**
- * How often the worker checks them: every five minutes, so a month is made weeks before its first alert, and
- * the current month's statistics follow it while it fills (analyzeCurrent).
+ * How often the worker checks them: every minute, so a month is made weeks before its first alert, and the
+ * current month's statistics follow it while it fills (analyzeCurrent). A minute, not more: until the first
+ * analysis of a month, the api's connections keep the foreign key check of each timeline entry planned for
+ * an empty month, on an index that does not lead with the id (ingestion at about half its rate, or far less
+ * as the month fills). Each check is two catalogue queries.
  */
-export const PARTITION_CHECK_MS = 300_000;
+export const PARTITION_CHECK_MS = 60_000;
 
 /** The rows changed since a partition's last analysis after which analyzeCurrent analyses it: 50 and a tenth, autovacuum's defaults. */
 const ANALYZE_THRESHOLD = 50;
 const ANALYZE_SCALE = 0.1;
+/** The dead rows after which it vacuums the partition as well: 50 and a fifth, autovacuum's defaults. */
+const VACUUM_THRESHOLD = 50;
+const VACUUM_SCALE = 0.2;
 
 /**
  * The monthly partitions of alerts, their timeline and the audit trail. The migration made a partition for
@@ -68,18 +74,30 @@ export class MonthlyPartitions {
    * Analyses the partitions of the month that holds `now` that changed by more than 50 rows and a tenth since
    * their last analysis, as autovacuum would; answers their names. A month starts empty, and a plan a
    * connection keeps (the check of a timeline entry's foreign key, say) is made for the size the statistics
-   * give: a sequential scan of a table said to be empty, repeated for every entry as the month fills. An
-   * analysis replaces those plans. Autovacuum does it too when it runs and gets to the partition; this does
+   * give: a sequential scan of a table analysed empty, or, never analysed, a walk of a whole index that holds
+   * the id second (where sizes tie, the planner takes the index made last), repeated for every entry as the
+   * month fills. An analysis replaces those plans. Autovacuum does it too when it runs and gets to the partition; this does
    * not wait for it (docs/BENCHMARKS.md, "Alertmanager ingestion").
+   *
+   * A partition whose dead rows pass 50 and a fifth of the live ones is vacuumed (and analysed), again as
+   * autovacuum would. An analysis alone of a month whose rows were deleted (a purge, a tenant removed) counts
+   * no live row in pages that are still there: the planner then takes the month for empty however far it
+   * grows, and the foreign key check of each timeline entry scanned a whole index of it (one second a payload
+   * of 100, docs/BENCHMARKS.md). VACUUM frees those pages first.
    */
   async analyzeCurrent(now = new Date()): Promise<string[]> {
     const names = PARTITIONED_TABLES.map((table) => partitionName(table, now));
-    const stale = await this.sql.rows<{ name: string }>(Prisma.sql`
-      SELECT name FROM unnest(${names}::text[]) AS name
-        JOIN pg_stat_user_tables s ON s.relid = to_regclass(name) JOIN pg_class c ON c.oid = s.relid
-       WHERE s.n_mod_since_analyze > ${ANALYZE_THRESHOLD} + ${ANALYZE_SCALE} * greatest(c.reltuples, 0)`);
-    for (const { name } of stale) await this.sql.rows(Prisma.sql`ANALYZE ${Prisma.raw(`"${name}"`)}`);
-    if (stale.length) this.logger.log(`analysed ${stale.map((row) => row.name).join(', ')}`);
+    const stale = await this.sql.rows<{ name: string; vacuum: boolean }>(Prisma.sql`
+      SELECT name, vacuum_due AS vacuum FROM (
+        SELECT name, s.n_dead_tup > ${VACUUM_THRESHOLD} + ${VACUUM_SCALE} * greatest(c.reltuples, 0) AS vacuum_due,
+               s.n_mod_since_analyze > ${ANALYZE_THRESHOLD} + ${ANALYZE_SCALE} * greatest(c.reltuples, 0) AS analyse_due
+          FROM unnest(${names}::text[]) AS name
+          JOIN pg_stat_user_tables s ON s.relid = to_regclass(name) JOIN pg_class c ON c.oid = s.relid) p
+       WHERE vacuum_due OR analyse_due`);
+    for (const { name, vacuum } of stale) {
+      await this.sql.rows(Prisma.sql`${Prisma.raw(vacuum ? 'VACUUM (ANALYZE)' : 'ANALYZE')} ${Prisma.raw(`"${name}"`)}`);
+    }
+    if (stale.length) this.logger.log(`analysed ${stale.map((row) => `${row.name}${row.vacuum ? ' (vacuumed first)' : ''}`).join(', ')}`);
     return stale.map((row) => row.name);
   }
 
