@@ -3,12 +3,19 @@ import { Pool } from 'pg';
 import { alertByIdSql, AlertFilterDto, alertWhere, countUpToSql, lockBulkChunkSql, sqlFilter } from '@app/alerts';
 import { EXACT_TOTAL_UP_TO } from '@app/common';
 import { oneTenant, PG_TYPES, PlainSql, Prisma, Tenant } from '@app/database';
-import { updateSql } from '@app/ingest';
+import { identitiesSql, updateSql } from '@app/ingest';
 
 import { http, startApi, TestApi } from './utils/api';
 import { World } from './utils/world';
 
-type PlanNode = { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; 'Actual Rows'?: number; Plans?: PlanNode[] };
+type PlanNode = {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  'Index Cond'?: string;
+  'Actual Rows'?: number;
+  Plans?: PlanNode[];
+};
 type List = {
   items: unknown[];
   total: number | null;
@@ -76,8 +83,8 @@ describe('plans in a large tenant', () => {
     big = await world.tenant('Large');
     fresh = await world.tenant('Fresh');
     await insertAlerts(big, BIG);
-    await pool.query('ANALYZE alerts');
-    // After the ANALYZE: the statistics do not know this tenant (until autovacuum next analyses the table).
+    await pool.query('ANALYZE alerts, alert_identities');
+    // After the ANALYZE: the statistics do not know this tenant (until autovacuum next analyses the tables).
     await insertAlerts(fresh, FRESH);
   });
 
@@ -125,6 +132,22 @@ describe('plans in a large tenant', () => {
   ])('should read an alert of %s by primary key', async (_, tenant) => {
     const [alert] = await sample(tenant());
     expect(alertReads(await explain(alertByIdSql(alert.id, oneTenant(tenant().id))))).toEqual(['Index Scan alerts_pkey']);
+  });
+
+  it.each([
+    ['a large tenant', () => big],
+    ['a tenant newer than the statistics', () => fresh],
+  ])('should look an Alertmanager payload’s identities up by primary key, one probe a key, in %s', async (_, tenant) => {
+    const { rows: keys } = await pool.query<{ fingerprint: string; startsAt: Date }>(
+      'SELECT fingerprint, starts_at AS "startsAt" FROM alert_identities WHERE tenant_id = $1 ORDER BY fingerprint LIMIT 100',
+      [tenant().id],
+    );
+    expect(keys).toHaveLength(100);
+    const reads = nodes(await explain(identitiesSql(tenant().id, keys))).filter((node) => node['Relation Name'] === 'alert_identities');
+    // Not the tenant's whole range of identities read and then joined to the keys (its literal once made a new
+    // tenant look like one identity): the primary key probed with all three of its columns.
+    expect(reads.map((node) => node['Index Name'])).toEqual(['alert_identities_pkey']);
+    expect(reads[0]['Index Cond']).toMatch(/fingerprint.*starts_at/);
   });
 
   it('should count a large tenant through an index alone while it has no suppressed or shelved alert, and keep the defaults once it has', async () => {
