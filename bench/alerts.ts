@@ -89,6 +89,12 @@ export async function startApi(url: string, port = PORT, overrides: Record<strin
     DATABASE_POOL_SIZE: '16',
     ...overrides,
   };
+  // An api still answering on the port (one stopped a moment ago, not yet gone) would pass for this one.
+  const earlier = await fetch(`http://127.0.0.1:${port}/health/live`).then(
+    () => true,
+    () => false,
+  );
+  if (earlier) throw new Error(`startApi: something already answers on port ${port}`);
   const child = spawn(process.execPath, [BUILT_MAIN.api], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   try {
     await waitForHttp(`http://127.0.0.1:${port}/health/ready`, { child, name: 'api' });
@@ -97,6 +103,18 @@ export async function startApi(url: string, port = PORT, overrides: Record<strin
     child.kill();
     throw error;
   }
+}
+
+/** Stops child processes (SIGTERM) and waits until each has exited, so that its port is free again. */
+export async function stopProcesses(children: (ChildProcess | undefined)[]): Promise<void> {
+  await Promise.all(
+    children.map(async (child) => {
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }),
+  );
 }
 
 const SPARSE_FIELDS = 'id,title,severity,status,created_at';

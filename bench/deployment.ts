@@ -15,7 +15,7 @@ import { Pool } from 'pg';
 import { seedDatabase } from '../libs/database/src/seed/seed-database';
 import { privateReplicaPair } from '../test/utils/processes';
 import { privateSwift } from '../test/utils/swift';
-import { benchToken, startApi } from './alerts';
+import { benchToken, startApi, stopProcesses } from './alerts';
 import { startWorker } from './exports';
 import { load, LoadResult } from './load';
 import { machine, writeSection } from './report';
@@ -109,17 +109,6 @@ async function downloads(label: string, apis: string[], id: string, rows: number
   };
 }
 
-async function stop(children: ChildProcess[]): Promise<void> {
-  await Promise.all(
-    children.map(async (child) => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }),
-  );
-}
-
 /** Where the reads of `api` went (its alert_ledger_database_reads_total by server). */
 async function readsBy(api: string): Promise<Record<string, number>> {
   const text = await (await fetch(`${api}/metrics`)).text();
@@ -152,7 +141,7 @@ export async function runDeployment(): Promise<void> {
     children.push(local, await startWorker(primary, base.EXPORT_DIR, base, 3932));
     const localExport = await exportCsv('http://127.0.0.1:3931', headers);
     const localRun = await downloads('one api, local disk', ['http://127.0.0.1:3931'], localExport.id, localExport.rows, headers);
-    await stop(children.splice(0));
+    await stopProcesses(children.splice(0));
 
     const [api1, api2] = await Promise.all([startApi(primary, 3933, s3), startApi(primary, 3934, s3)]);
     children.push(api1, api2, await startWorker(primary, s3.EXPORT_DIR, s3, 3935));
@@ -171,7 +160,7 @@ export async function runDeployment(): Promise<void> {
       s3Export.rows,
       headers,
     );
-    await stop(children.splice(0));
+    await stopProcesses(children.splice(0));
 
     // List (a): the same api build on the primary alone and with its reads on the replica, alternated.
     const until = new Date(Date.UTC(2026, 10, 1));
@@ -194,7 +183,7 @@ export async function runDeployment(): Promise<void> {
         await load(url, { seconds: 2, connections: 16, headers });
         list[where].push(await load(url, { seconds: LIST_SECONDS, connections: 16, headers }));
         if (where === 'replica') reads = await readsBy('http://127.0.0.1:3936');
-        await stop(children.splice(0));
+        await stopProcesses(children.splice(0));
       }
     }
 
@@ -231,7 +220,7 @@ ${listRow('the replica (DATABASE_READ_URL)', list.replica)}
 `,
     );
   } finally {
-    await stop(children);
+    await stopProcesses(children);
     await swift.remove();
     await pair.drop();
     await rm(dir, { recursive: true, force: true });

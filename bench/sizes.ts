@@ -17,9 +17,9 @@ import { Pool } from 'pg';
 
 import { publicId } from '../libs/common/src/ids/public-id';
 import { PG_TYPES } from '../libs/database/src/pg-types';
-import { benchToken, benchUrl, ensureData, listCases, startApi } from './alerts';
+import { benchToken, benchUrl, ensureData, listCases, startApi, stopProcesses } from './alerts';
 import { API_PORT, exportRun } from './exports';
-import { postAlertmanagerLoad, removeBenchAlerts, statsCases } from './ingest';
+import { postAlertmanagerLoad, removeBenchAlerts, statsCases, warmIngestion } from './ingest';
 import { load } from './load';
 import { machine, writeSection } from './report';
 
@@ -135,11 +135,11 @@ async function measure(size: Size, exportDir: string): Promise<Figure[]> {
     const ingestTenant = publicId('tnt');
     await pool.query('INSERT INTO tenants (id, name, slug) VALUES ($1, $2, $3)', [ingestTenant, 'Bench ingest', `bench-ingest-${Date.now()}`]);
     const ingestHeaders = { authorization: `Bearer ${benchToken(ingestTenant, ['alerts:ingest'])}`, 'content-type': 'application/json' };
+    await warmIngestion(pool, API_PORT, ingestHeaders);
     const ingest = await postAlertmanagerLoad(API_PORT, ingestHeaders, INGEST_SECONDS, 8);
     if (ingest.failed) throw new Error(`ingestion: ${ingest.failed} payloads failed`);
     figures.push({ name: 'ingestion (Alertmanager, 8 clients)', unit: 'alerts/s', value: Math.round(ingest.sent / ingest.elapsed), higher: true });
-    // Autovacuum, as in production, takes the deleted rows: a VACUUM of every index here would dwarf the run.
-    await removeBenchAlerts(pool, false);
+    await removeBenchAlerts(pool);
 
     const exported = await exportRun('CSV', url, exportDir, headers, { resource: 'alerts', scope: 'all', format: 'csv', timezone: 'UTC' });
     figures.push({ name: 'CSV export of one tenant', unit: 's', value: exported.seconds, higher: false, detail: `${exported.rows.toLocaleString('en')} rows` });
@@ -160,7 +160,7 @@ async function measure(size: Size, exportDir: string): Promise<Figure[]> {
     await pool.query('SELECT fold_alert_hourly_count_deltas()');
     return figures;
   } finally {
-    api?.kill('SIGTERM');
+    await stopProcesses([api]);
     await pool.end();
   }
 }
@@ -191,7 +191,10 @@ export async function runSizes(): Promise<void> {
       const order = round % 2 ? [...all.entries()].reverse() : [...all.entries()];
       for (const [index, size] of order) {
         console.log(`sizes: round ${round + 1}, ${label(size)}`);
-        runs[index].push(await measure(size, exportDir));
+        const figures = await measure(size, exportDir);
+        // Each round's figures as they come: a run that fails later still leaves what it measured.
+        for (const figure of figures) console.log(`sizes:   ${figure.name}: ${shown(figure.value, figure.unit)} ${figure.unit}`);
+        runs[index].push(figures);
       }
     }
   } finally {
@@ -225,7 +228,7 @@ year, so one tenant's history is the same size at both); each size in a database
 alternated ${ROUNDS} times (each round in the other order), the api started afresh on each. Reads: tenant demo-tenant-01 with a tenant JWT,
 autocannon with 16 keep-alive connections for 10 s after 2 s of warm-up (the cases of the alert-reads and
 statistics sections). Ingestion: 8 clients posting Alertmanager payloads of 100 alerts (10 repeats) into a new
-tenant for ${INGEST_SECONDS} s. Export: all alerts of demo-tenant-01 as CSV by a fresh worker, from the job's
+tenant for ${INGEST_SECONDS} s, after 2 s of the same load and the worker's analysis of the month (\`warmIngestion\`). Export: all alerts of demo-tenant-01 as CSV by a fresh worker, from the job's
 started_at to completed_at. Purge: \`POST /v1/compliance/retention/purge\` for demo-tenant-02 with a retention of
 365 days (what was closed before a year ago: the seeded year's first weeks), from request to answer, the median of
 ${PURGES} (the purged rows are put back after each). Each figure is the mean of the rounds; the last column is how many times worse the

@@ -73,9 +73,10 @@ export async function seedDatabase(url: string, options: SeedOptions): Promise<S
     await client.query('COMMIT');
     // The hourly counts' deltas of the load, folded as the worker would (a seeded database may have none running).
     await client.query('SELECT fold_alert_hourly_count_deltas()');
-    // What autovacuum would do soon after such a load: statistics for the planner, and the visibility
-    // map, without which counts and statistics cannot use index-only scans and read every heap page.
-    await client.query('VACUUM (ANALYZE) alerts');
+    // What autovacuum would do soon after such a load, for every table it wrote (the alerts, their identities
+    // and the counts the fold filled and emptied): statistics for the planner, and the visibility map, without
+    // which counts and statistics cannot use index-only scans and read every heap page.
+    await client.query('VACUUM (ANALYZE) alerts, alert_identities, alert_hourly_counts, alert_daily_counts, alert_hourly_count_deltas');
     const seconds = (Date.now() - started) / 1000;
     log(`seed: ${options.alerts} alerts over ${options.tenants} tenants in ${seconds.toFixed(1)} s`);
     return tenants;
