@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 
 import { alertWhere } from '../libs/alerts/src';
+import { maintainAsAutovacuum } from '../libs/alerts/src/partitions/monthly-partitions';
 import { publicId } from '../libs/common/src/ids/public-id';
 import { Prisma } from '../libs/database/src/generated/prisma/client';
 import { PARTITIONED_TABLES, partitionName } from '../libs/database/src/monthly-partitions';
@@ -292,7 +293,7 @@ async function hourlyCountsCost(pool: Pool, tenantId: string, headers: Record<st
  *   reads as never analysed, which the planner sizes at 10 pages or more. Vacuumed or analysed empty instead,
  *   it is taken for 0 rows, and the next run's connections keep the plans made for that (a sequential scan
  *   for each timeline entry's foreign key check) for the whole run, where the worker's analysis would
- *   replace them within 5 minutes (docs/BENCHMARKS.md, "Ten times the data");
+ *   replace them within a minute (docs/BENCHMARKS.md, "Ten times the data");
  * - any other is vacuumed and analysed.
  */
 export async function removeBenchAlerts(pool: Pool): Promise<void> {
@@ -305,16 +306,14 @@ export async function removeBenchAlerts(pool: Pool): Promise<void> {
   for (const { suffix } of months) {
     if (!(await remakeIfEmpty(pool, suffix))) await pool.query(`VACUUM (ANALYZE) alerts_${suffix}, alert_timeline_${suffix}`);
   }
-  // The tables whose rows the removal and the folds of the counts left dead, each vacuumed when autovacuum
-  // would (dead rows over 50 and a fifth of the live ones): a run after run on the 1,000,000-alert database
-  // otherwise claims identities in an alert_identities more than half dead. (The counts of this removal reach
-  // the statistics within seconds, so it may be the next run's removal that vacuums, as autovacuum's own
-  // round would come later.)
-  const { rows: dead } = await pool.query<{ name: string }>(
-    `SELECT s.relname AS name FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
-      WHERE s.relname IN ('alert_identities', 'alert_hourly_count_deltas', 'outbox_events') AND s.n_dead_tup > 50 + 0.2 * greatest(c.reltuples, 0)`,
+  // The tables the removal and the folds of the counts left dead rows in, as autovacuum would leave them: run
+  // after run on the 1,000,000-alert database, identities were otherwise claimed in an alert_identities more
+  // than half dead. (This removal's counts reach the statistics within seconds: the next run's may be the one
+  // that vacuums, as autovacuum's round would come later too.)
+  await maintainAsAutovacuum(
+    async (query) => (await pool.query(query.text, query.values)).rows,
+    ['alert_identities', 'alert_hourly_count_deltas', 'outbox_events'],
   );
-  for (const { name } of dead) await pool.query(`VACUUM (ANALYZE) ${name}`);
 }
 
 /** Drops a month of alerts (`2026_12`) and its timeline and makes them afresh when nothing is left in them; answers whether it did. */

@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bull';
 
-import { PARTITIONED_TABLES, PartitionedTable, partitionName, PlainSql, Prisma } from '@app/database';
+import { PARTITIONED_TABLES, PartitionedTable, partitionName, PlainSql, Prisma, SqlRun } from '@app/database';
 import { RepeatableSchedule } from '@app/queues';
 
 import { ALERT_SHELVING_JOBS, ALERT_SHELVING_QUEUE } from '../shelving/shelving-queue';
@@ -76,8 +76,8 @@ export class MonthlyPartitions {
    * connection keeps (the check of a timeline entry's foreign key, say) is made for the size the statistics
    * give: a sequential scan of a table analysed empty, or, never analysed, a walk of a whole index that holds
    * the id second (where sizes tie, the planner takes the index made last), repeated for every entry as the
-   * month fills. An analysis replaces those plans. Autovacuum does it too when it runs and gets to the partition; this does
-   * not wait for it (docs/BENCHMARKS.md, "Alertmanager ingestion").
+   * month fills. An analysis replaces those plans. Autovacuum does it too when it runs and gets to the
+   * partition; this does not wait for it (docs/BENCHMARKS.md, "Alertmanager ingestion").
    *
    * A partition whose dead rows pass 50 and a fifth of the live ones is vacuumed (and analysed), again as
    * autovacuum would. An analysis alone of a month whose rows were deleted (a purge, a tenant removed) counts
@@ -86,19 +86,12 @@ export class MonthlyPartitions {
    * of 100, docs/BENCHMARKS.md). VACUUM frees those pages first.
    */
   async analyzeCurrent(now = new Date()): Promise<string[]> {
-    const names = PARTITIONED_TABLES.map((table) => partitionName(table, now));
-    const stale = await this.sql.rows<{ name: string; vacuum: boolean }>(Prisma.sql`
-      SELECT name, vacuum_due AS vacuum FROM (
-        SELECT name, s.n_dead_tup > ${VACUUM_THRESHOLD} + ${VACUUM_SCALE} * greatest(c.reltuples, 0) AS vacuum_due,
-               s.n_mod_since_analyze > ${ANALYZE_THRESHOLD} + ${ANALYZE_SCALE} * greatest(c.reltuples, 0) AS analyse_due
-          FROM unnest(${names}::text[]) AS name
-          JOIN pg_stat_user_tables s ON s.relid = to_regclass(name) JOIN pg_class c ON c.oid = s.relid) p
-       WHERE vacuum_due OR analyse_due`);
-    for (const { name, vacuum } of stale) {
-      await this.sql.rows(Prisma.sql`${Prisma.raw(vacuum ? 'VACUUM (ANALYZE)' : 'ANALYZE')} ${Prisma.raw(`"${name}"`)}`);
-    }
-    if (stale.length) this.logger.log(`analysed ${stale.map((row) => `${row.name}${row.vacuum ? ' (vacuumed first)' : ''}`).join(', ')}`);
-    return stale.map((row) => row.name);
+    const done = await maintainAsAutovacuum(
+      (query) => this.sql.rows(query),
+      PARTITIONED_TABLES.map((table) => partitionName(table, now)),
+    );
+    if (done.length) this.logger.log(`analysed ${done.map((row) => `${row.name}${row.vacuum ? ' (vacuumed first)' : ''}`).join(', ')}`);
+    return done.map((row) => row.name);
   }
 
   /** Makes `table`'s partition of the month that holds `month` (partition_create makes only what is missing). */
@@ -108,6 +101,24 @@ export class MonthlyPartitions {
       await run(Prisma.sql`SELECT partition_create(${table}, ${month}::timestamptz)`);
     });
   }
+}
+
+/**
+ * What autovacuum would do to `tables` now, with its default thresholds: VACUUM (ANALYZE) of each whose dead
+ * rows passed 50 and a fifth of its live ones, ANALYZE of each that changed by 50 rows and a tenth since its
+ * last analysis. Answers the tables it took, and whether it vacuumed each. (The counts come from the
+ * statistics, which a backend reports within seconds of its changes.)
+ */
+export async function maintainAsAutovacuum(run: SqlRun, tables: string[]): Promise<{ name: string; vacuum: boolean }[]> {
+  const due = await run<{ name: string; vacuum: boolean }>(Prisma.sql`
+    SELECT name, vacuum_due AS vacuum FROM (
+      SELECT name, s.n_dead_tup > ${VACUUM_THRESHOLD} + ${VACUUM_SCALE} * greatest(c.reltuples, 0) AS vacuum_due,
+             s.n_mod_since_analyze > ${ANALYZE_THRESHOLD} + ${ANALYZE_SCALE} * greatest(c.reltuples, 0) AS analyse_due
+        FROM unnest(${tables}::text[]) AS name
+        JOIN pg_stat_user_tables s ON s.relid = to_regclass(name) JOIN pg_class c ON c.oid = s.relid) p
+     WHERE vacuum_due OR analyse_due`);
+  for (const { name, vacuum } of due) await run(Prisma.sql`${Prisma.raw(vacuum ? 'VACUUM (ANALYZE)' : 'ANALYZE')} ${Prisma.raw(`"${name}"`)}`);
+  return due;
 }
 
 /** One check every PARTITION_CHECK_MS on the alerts' sweep queue, and one at once after Redis comes back. */
